@@ -1,0 +1,1 @@
+"""Community safety performance dashboard: pages, queries and metrics."""

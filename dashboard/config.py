@@ -1,0 +1,78 @@
+"""Every setting once: its environment variable, default and meaning.
+
+Settings are read when asked for (not at import) so tests and the CLI can change the
+environment before the first database connection.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+    def get(self) -> str:
+        return os.environ.get(self.name, self.default)
+
+
+DATABASE_URL = Setting(
+    "DATABASE_URL",
+    f"sqlite:///{DATA_DIR / 'dashboard.db'}",
+    "SQLAlchemy URL of the database; SQLite file under data/ by default, "
+    "postgresql+psycopg://user@host/db for shared deployments.",
+)
+HOME_BOROUGH = Setting(
+    "HOME_BOROUGH", "Barnet", "The borough whose partnership runs this dashboard (any London borough)."
+)
+HOST = Setting("HOST", "127.0.0.1", "Address the dashboard listens on.")
+PORT = Setting("PORT", "8050", "Port the dashboard listens on.")
+MAX_UPLOAD_MB = Setting("MAX_UPLOAD_MB", "100", "Largest extract accepted, in megabytes.")
+MAX_UNCOMPRESSED_MB = Setting(
+    "MAX_UNCOMPRESSED_MB",
+    "1000",
+    "Largest uncompressed size of an .xlsx accepted (guards against zip bombs), in megabytes.",
+)
+MAX_PROBLEMS = Setting("MAX_PROBLEMS", "500", "Problems listed per file before the list is cut.")
+SEED_DIR = Setting(
+    "SEED_DIR", str(DATA_DIR / "seed"), "Folder of real extracts loaded into an empty database at start."
+)
+
+ALL_SETTINGS = [
+    DATABASE_URL,
+    HOME_BOROUGH,
+    HOST,
+    PORT,
+    MAX_UPLOAD_MB,
+    MAX_UNCOMPRESSED_MB,
+    MAX_PROBLEMS,
+    SEED_DIR,
+]
+
+
+def database_url() -> str:
+    return DATABASE_URL.get()
+
+
+def home_borough() -> str:
+    return HOME_BOROUGH.get()
+
+
+def max_upload_bytes() -> int:
+    return int(float(MAX_UPLOAD_MB.get()) * 1024 * 1024)
+
+
+def max_uncompressed_bytes() -> int:
+    return int(float(MAX_UNCOMPRESSED_MB.get()) * 1024 * 1024)
+
+
+def max_problems() -> int:
+    return int(MAX_PROBLEMS.get())

@@ -1,0 +1,227 @@
+"""Database engine (built lazily from config) and the schema, as SQLAlchemy 2.0 tables.
+
+Figures are stored long: one row per series (dataset, area, category) and month with a
+non-zero count.
+Which months an upload covered for an area is kept in ``crime_coverage``, so a month that is
+covered but has no stored count is a real zero, and a month that is not covered is missing
+(a rolling window over it has no value). Coverage names the upload each area-month came from
+and ``crime_rows`` maps (upload, series) back to the spreadsheet row.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+)
+
+from dashboard import config
+
+metadata = MetaData()
+
+areas = Table(
+    "areas",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("area_type", String(16), nullable=False),  # borough | ward | other
+    Column("parent_code", String(64)),
+    Column("boundary_vintage", Integer),  # ward boundary year (2022 for MPS ward files)
+    Column("is_london_borough", Boolean, nullable=False, default=False),
+)
+
+categories = Table(
+    "categories",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("major_key", String(200), nullable=False),
+    Column("minor_key", String(200), nullable=False),
+    Column("major_text", String(200), nullable=False),
+    Column("minor_text", String(200), nullable=False),
+    Column("mopac7", String(64)),
+    Column("known", Boolean, nullable=False),
+    Index("ux_categories_key", "major_key", "minor_key", unique=True),
+)
+
+uploads = Table(
+    "uploads",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("filename", String(500), nullable=False),
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("layout", String(64)),
+    Column("dataset", String(64)),
+    Column("status", String(16), nullable=False),  # loaded | rejected | unchanged
+    Column("vintage", Date),  # latest month in the file
+    Column("uploaded_at", DateTime, nullable=False),
+    Column("uploaded_by", String(200)),
+    Column("rows_read", Integer),
+    Column("cells_added", Integer),
+    Column("cells_replaced", Integer),
+    Column("month_from", Date),
+    Column("month_to", Date),
+    Column("area_count", Integer),
+    Column("warnings", JSON),
+    Column("problems", JSON),
+    Column("message", Text),
+)
+
+crime_series = Table(
+    "crime_series",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("dataset", String(32), nullable=False),
+    Column("area_code", String(64), nullable=False),
+    Column("category_id", Integer, ForeignKey("categories.id"), nullable=False),
+    Index("ux_series_key", "dataset", "area_code", "category_id", unique=True),
+)
+
+crime_rows = Table(
+    "crime_rows",
+    metadata,
+    Column("upload_id", Integer, ForeignKey("uploads.id"), primary_key=True),
+    Column("series_id", Integer, primary_key=True),
+    Column("source_sheet", String(200)),
+    Column("source_row", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+# One row per series and month with a non-zero count. The upload a count came from is the
+# coverage row's upload for its area and month (a whole area-month is replaced at once).
+crime_counts = Table(
+    "crime_counts",
+    metadata,
+    Column("series_id", Integer, primary_key=True),
+    Column("month", Date, primary_key=True),
+    Column("count", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+crime_count_history = Table(
+    "crime_count_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("series_id", Integer, nullable=False),
+    Column("month", Date, nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("upload_id", Integer, nullable=False),
+    Column("replaced_by_upload_id", Integer, nullable=False),
+    # replaced: the newer upload took its place; not-applied: arrived older than what was held
+    Column("reason", String(16), nullable=False),
+    Index("ix_history_series_month", "series_id", "month"),
+)
+
+crime_coverage = Table(
+    "crime_coverage",
+    metadata,
+    Column("dataset", String(32), primary_key=True),
+    Column("area_code", String(64), primary_key=True),
+    Column("month", Date, primary_key=True),
+    Column("upload_id", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+populations = Table(
+    "populations",
+    metadata,
+    Column("area_code", String(64), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("population", Integer, nullable=False),
+    Column("upload_id", Integer, nullable=False),
+    Column("source_sheet", String(200)),
+    Column("source_row", Integer),
+)
+
+population_history = Table(
+    "population_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("area_code", String(64), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("population", Integer, nullable=False),
+    Column("upload_id", Integer, nullable=False),
+    Column("replaced_by_upload_id", Integer, nullable=False),
+)
+
+_engines: dict[str, Engine] = {}
+_lock = threading.Lock()
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    # WAL lets pages read while a load writes; a killed load leaves no partial transaction.
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """A new engine for ``url`` with the settings this project relies on."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """The shared engine for ``url`` (default: the configured DATABASE_URL), schema created."""
+    url = url or config.database_url()
+    with _lock:
+        engine = _engines.get(url)
+        if engine is None:
+            if url.startswith("sqlite:///"):
+                from pathlib import Path
+
+                Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            engine = make_engine(url)
+            metadata.create_all(engine)
+            _engines[url] = engine
+        return engine
+
+
+def dispose_engines() -> None:
+    """Close every cached engine (tests switch databases between cases)."""
+    with _lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+
+
+def bulk_insert(conn, table: Table, columns: list[str], rows) -> None:
+    """Insert many tuples fast inside ``conn``'s transaction (COPY on PostgreSQL).
+
+    ``rows`` may be any iterable (a generator keeps memory flat on large files). Dates are passed
+    as ISO strings, which both SQLite (as SQLAlchemy stores them) and COPY accept.
+    """
+    names = ", ".join(columns)
+    cursor = conn.connection.cursor()
+    try:
+        if conn.dialect.name == "postgresql":
+            with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" for _ in columns)
+            cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+    finally:
+        cursor.close()

@@ -1,0 +1,1 @@
+"""Loading extracts (MPS crime files, ONS populations, council templates) into the database."""

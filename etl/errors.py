@@ -1,0 +1,123 @@
+"""Problems found in an extract: typed records with the place an analyst would look in Excel.
+
+Each code has one plain-English message template (the frictionless-py pattern). Row numbers are
+Excel's: the header is row 1 and the first data row is row 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+ERROR = "error"
+WARNING = "warning"
+
+MESSAGES: dict[str, str] = {
+    "file-unreadable": "The file could not be opened: {detail}.",
+    "file-empty": "The file is empty: there is no header row or no data below it.",
+    "file-too-large": "The file is {size_mb} MB, over the {limit_mb} MB limit.",
+    "file-too-large-unzipped": (
+        "The workbook would unpack to {size_mb} MB (limit {limit_mb} MB); it may be damaged "
+        "or built to exhaust memory, so it was not opened."
+    ),
+    "unknown-layout": (
+        "The column headings do not match any layout we accept. Accepted layouts: {accepted}."
+    ),
+    "missing-column": "The column '{column}' is missing (expected for the {layout} layout).",
+    "unexpected-column": (
+        "The column heading '{column}' is not a month written as YYYYMM (for example 202403)."
+    ),
+    "bad-month": "The column heading '{column}' is not a real month: {detail}.",
+    "future-month": "The column heading '{column}' is a month in the future.",
+    "no-months": "There are no month columns (headings written as YYYYMM, for example 202403).",
+    "blank-count": "The count is blank; write 0 if there were no crimes.",
+    "not-whole-number": "The count '{value}' is not a whole number.",
+    "negative-count": "The count {value} is negative.",
+    "blank-value": "The {column} is blank.",
+    "duplicate-row": "This row repeats {what}, already given on row {first_row}.",
+    "unknown-borough": "'{value}' is not a London borough or a known MPS area{hint}.",
+    "bad-ward-code": "The ward code '{value}' is not a GSS ward code (E05 followed by six digits).",
+    "wrong-field-count": "This row has {found} fields but the header has {expected}.",
+    "unknown-category": (
+        "The crime category '{value}' is new to us: it was loaded under its own name but does "
+        "not count towards any MOPAC7 type. Tell the team if it should."
+    ),
+    "bad-year": "The year '{value}' is not a year between 1990 and 2100.",
+    "bad-population": "The population '{value}' is not a positive whole number.",
+    "unknown-area": "The area code '{value}' is not a London borough or ward code we know.",
+    "too-many-problems": "Reached the limit of {limit} problems; there may be more.",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth a warning) in an extract, where the analyst can find it."""
+
+    code: str
+    message: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    severity: str = ERROR
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def problem(
+    code: str,
+    *,
+    sheet: str | None = None,
+    row: int | None = None,
+    column: str | None = None,
+    value: object = None,
+    severity: str = ERROR,
+    **details: object,
+) -> Problem:
+    """Build a Problem with the message template for ``code`` filled in."""
+    text_value = None if value is None else str(value)
+    message = MESSAGES[code].format(column=column, value=text_value, **details)
+    return Problem(code, message, sheet, row, column, text_value, severity)
+
+
+class ProblemList:
+    """Collects problems up to a cap, then notes that the list was cut."""
+
+    def __init__(self, limit: int = 500) -> None:
+        self.limit = limit
+        self.items: list[Problem] = []
+        self.truncated = False
+        self.error_count = 0  # counted even past the cap: one cut error still rejects the file
+
+    def add(self, item: Problem) -> None:
+        if item.severity == ERROR:
+            self.error_count += 1
+        if len(self.items) < self.limit:
+            self.items.append(item)
+        else:
+            self.truncated = True
+
+    def extend(self, items) -> None:
+        for item in items:
+            self.add(item)
+
+    @property
+    def has_errors(self) -> bool:
+        return self.error_count > 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == WARNING]
+
+    def full(self) -> bool:
+        return len(self.items) >= self.limit
+
+    def final(self) -> list[Problem]:
+        """The problems, with the cap note last when the list was cut."""
+        if self.truncated:
+            return [*self.items, problem("too-many-problems", limit=self.limit)]
+        return list(self.items)

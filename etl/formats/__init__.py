@@ -1,0 +1,1 @@
+"""One module per source format: each detects its layout from the header and validates it."""

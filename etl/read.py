@@ -1,0 +1,243 @@
+"""One entry point for reading an extract: ``read_extract(path)`` -> sheets of cells.
+
+Handles what analysts actually send: CSV in UTF-8 (with or without BOM) or Windows-1252, and the
+same layouts re-saved as .xlsx. Checks size limits before parsing and guards against .xlsx files
+that would unpack to an absurd size (zip bombs) by reading the zip directory, not the data.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dashboard import config
+from etl.errors import Problem, problem
+
+
+@dataclass
+class Sheet:
+    """A table of cells: ``frame`` has the header row's texts as columns.
+
+    ``rows`` holds each frame row's row number as Excel shows it (header = row 1 for CSV).
+    """
+
+    name: str | None
+    frame: pd.DataFrame
+    rows: np.ndarray
+    header_row: int = 1
+
+
+@dataclass
+class Extract:
+    """A file as read from disk, before any layout is known."""
+
+    filename: str
+    size_bytes: int
+    sha256: str
+    kind: str  # csv | xlsx
+    sheets: list[Sheet] = field(default_factory=list)
+    grids: dict[str, pd.DataFrame] = field(default_factory=dict)  # xlsx: raw cells per sheet
+    problems: list[Problem] = field(default_factory=list)
+
+
+class ExtractUnreadable(Exception):
+    """Raised with the Problem that stops a file being read at all."""
+
+    def __init__(self, item: Problem) -> None:
+        super().__init__(item.message)
+        self.problem = item
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def decode_text(data: bytes) -> str:
+    """Decode CSV bytes: UTF-8 (BOM stripped) first, Windows-1252 when that fails."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def header_text(value: object) -> str:
+    """A header cell as text; Excel keeps 201004 as a number, so 201004.0 -> '201004'."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value).strip().lstrip("\ufeff")
+
+
+def _field_count_problems(text: str, limit: int) -> list[Problem]:
+    out: list[Problem] = []
+    reader = csv.reader(io.StringIO(text))
+    expected = None
+    for number, row in enumerate(reader, start=1):
+        if expected is None:
+            expected = len(row)
+            continue
+        if row and len(row) != expected and any(cell.strip() for cell in row):
+            out.append(problem("wrong-field-count", row=number, found=len(row), expected=expected))
+            if len(out) >= limit:
+                break
+    return out
+
+
+def _csv_frame_padded(text: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """Slow path for broken files: rows cut or padded to the header so numbering stays right."""
+    rows = list(csv.reader(io.StringIO(text)))
+    header = [header_text(h) for h in rows[0]]
+    width = len(header)
+    body = [(r + [""] * width)[:width] for r in rows[1:]]
+    frame = pd.DataFrame(body, columns=header, dtype=object).replace("", np.nan)
+    numbers = np.arange(2, len(body) + 2)
+    keep = ~frame.isna().all(axis=1).to_numpy()
+    return frame[keep].reset_index(drop=True), numbers[keep]
+
+
+def read_csv_text(text: str, limit: int = 500) -> tuple[Sheet, list[Problem]]:
+    """Parse CSV text into a Sheet; rows with the wrong number of fields become problems."""
+    problems = _field_count_problems(text, limit)
+    if problems:
+        frame, numbers = _csv_frame_padded(text)
+    else:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            skip_blank_lines=False,
+            keep_default_na=False,
+            na_values=[""],
+            low_memory=False,
+        )
+        frame.columns = [header_text(c) for c in frame.columns]
+        numbers = np.arange(2, len(frame) + 2)
+        blank = frame.isna().all(axis=1).to_numpy()
+        if blank.any():
+            frame, numbers = frame[~blank].reset_index(drop=True), numbers[~blank]
+    return Sheet(None, frame, numbers), problems
+
+
+def _check_zip(data: bytes) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise ExtractUnreadable(
+            problem("file-unreadable", detail=f"it is not a valid Excel .xlsx workbook ({exc})")
+        ) from exc
+    unpacked = sum(info.file_size for info in archive.infolist())
+    limit = config.max_uncompressed_bytes()
+    if unpacked > limit:
+        raise ExtractUnreadable(
+            problem(
+                "file-too-large-unzipped",
+                size_mb=round(unpacked / 2**20, 1),
+                limit_mb=round(limit / 2**20),
+            )
+        )
+
+
+def read_xlsx_grids(data: bytes) -> dict[str, pd.DataFrame]:
+    """Every sheet's cells with no header applied (so title rows can be skipped per format)."""
+    _check_zip(data)
+    try:
+        grids = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, engine="calamine")
+    except Exception as exc:  # calamine raises its own error types for corrupt workbooks
+        raise ExtractUnreadable(
+            problem("file-unreadable", detail=f"the workbook could not be read ({exc})")
+        ) from exc
+    return {str(name): grid for name, grid in grids.items()}
+
+
+def sheet_from_grid(name: str, grid: pd.DataFrame, header_index: int = 0) -> Sheet:
+    """Apply the header at ``header_index`` (0-based grid row) and number rows as Excel does."""
+    header = [header_text(v) for v in grid.iloc[header_index].tolist()]
+    frame = grid.iloc[header_index + 1 :].reset_index(drop=True)
+    frame.columns = header
+    # drop columns with no heading and no data (Excel's trailing formatting)
+    keep_cols = [i for i, h in enumerate(header) if h or frame.iloc[:, i].notna().any()]
+    frame = frame.iloc[:, keep_cols]
+    numbers = np.arange(header_index + 2, header_index + 2 + len(frame))
+    blank = frame.isna().all(axis=1).to_numpy()
+    frame = frame[~blank].reset_index(drop=True)
+    return Sheet(name, frame, numbers[~blank], header_row=header_index + 1)
+
+
+def _gunzip(data: bytes) -> bytes:
+    limit = config.max_uncompressed_bytes()
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            out = stream.read(limit + 1)
+    except (OSError, EOFError) as exc:
+        raise ExtractUnreadable(
+            problem("file-unreadable", detail=f"bad gzip data ({exc})")
+        ) from exc
+    if len(out) > limit:
+        raise ExtractUnreadable(
+            problem(
+                "file-too-large-unzipped", size_mb=f"over {limit // 2**20}", limit_mb=limit // 2**20
+            )
+        )
+    return out
+
+
+def read_bytes(filename: str, data: bytes, limit: int = 500) -> Extract:
+    """Read an extract's bytes; raises ExtractUnreadable when nothing can be read."""
+    size = len(data)
+    max_bytes = config.max_upload_bytes()
+    if size > max_bytes:
+        raise ExtractUnreadable(
+            problem(
+                "file-too-large",
+                size_mb=round(size / 2**20, 1),
+                limit_mb=round(max_bytes / 2**20),
+            )
+        )
+    if data[:2] == b"\x1f\x8b":  # gzip: the seed files ship compressed
+        data = _gunzip(data)
+        filename = filename.removesuffix(".gz")
+    if not data.strip():
+        raise ExtractUnreadable(problem("file-empty"))
+    extract = Extract(Path(filename).name, size, file_digest(data), "csv")
+    if data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm")):
+        extract.kind = "xlsx"
+        extract.grids = read_xlsx_grids(data)
+        if not any(len(g) for g in extract.grids.values()):
+            raise ExtractUnreadable(problem("file-empty"))
+        return extract
+    if b"\x00" in data[:4096]:
+        raise ExtractUnreadable(
+            problem("file-unreadable", detail="it is not a text CSV file or an .xlsx workbook")
+        )
+    text = decode_text(data)
+    try:
+        sheet, problems = read_csv_text(text, limit)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
+        raise ExtractUnreadable(problem("file-unreadable", detail=str(exc))) from exc
+    if sheet.frame.empty:
+        raise ExtractUnreadable(problem("file-empty"))
+    extract.sheets.append(sheet)
+    extract.problems.extend(problems)
+    return extract
+
+
+def read_extract(path: str | Path, limit: int = 500) -> Extract:
+    """Read a file from disk (size checked before reading it into memory)."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size > config.max_upload_bytes():
+        raise ExtractUnreadable(
+            problem(
+                "file-too-large",
+                size_mb=round(size / 2**20, 1),
+                limit_mb=round(config.max_upload_bytes() / 2**20),
+            )
+        )
+    return read_bytes(path.name, path.read_bytes(), limit)

@@ -1,0 +1,130 @@
+"""Reference data the loaders check against: London boroughs, MPS non-borough areas, categories."""
+
+from __future__ import annotations
+
+import re
+
+# ONS GSS codes of the 33 London local authorities. The City of London is policed separately
+# (not in MPS data) so it is never among the 32 boroughs that a London rank needs.
+LONDON_AUTHORITIES: dict[str, str] = {
+    "E09000001": "City of London",
+    "E09000002": "Barking and Dagenham",
+    "E09000003": "Barnet",
+    "E09000004": "Bexley",
+    "E09000005": "Brent",
+    "E09000006": "Bromley",
+    "E09000007": "Camden",
+    "E09000008": "Croydon",
+    "E09000009": "Ealing",
+    "E09000010": "Enfield",
+    "E09000011": "Greenwich",
+    "E09000012": "Hackney",
+    "E09000013": "Hammersmith and Fulham",
+    "E09000014": "Haringey",
+    "E09000015": "Harrow",
+    "E09000016": "Havering",
+    "E09000017": "Hillingdon",
+    "E09000018": "Hounslow",
+    "E09000019": "Islington",
+    "E09000020": "Kensington and Chelsea",
+    "E09000021": "Kingston upon Thames",
+    "E09000022": "Lambeth",
+    "E09000023": "Lewisham",
+    "E09000024": "Merton",
+    "E09000025": "Newham",
+    "E09000026": "Redbridge",
+    "E09000027": "Richmond upon Thames",
+    "E09000028": "Southwark",
+    "E09000029": "Sutton",
+    "E09000030": "Tower Hamlets",
+    "E09000031": "Waltham Forest",
+    "E09000032": "Wandsworth",
+    "E09000033": "Westminster",
+}
+CITY_OF_LONDON = "E09000001"
+LONDON_BOROUGH_CODES = frozenset(c for c in LONDON_AUTHORITIES if c != CITY_OF_LONDON)
+
+# MPS rows that are not boroughs: loaded and shown, never ranked.
+NON_BOROUGH_AREAS: dict[str, str] = {
+    "london heathrow and london city airports": "MPS-AIRPORTS",
+    "heathrow": "MPS-HEATHROW",
+    "aviation security (so18)": "MPS-SO18",
+    "unknown": "MPS-UNKNOWN",
+    "city of london": CITY_OF_LONDON,
+}
+
+WARD_CODE = re.compile(r"^[EW]05\d{6}$")
+
+
+def name_key(name: str) -> str:
+    """Comparable form of an area name: case, '&' and spacing do not matter."""
+    text = str(name).strip().lower().replace("&", "and")
+    return re.sub(r"[\s\-]+", " ", text)
+
+
+_BOROUGH_BY_KEY = {name_key(n): c for c, n in LONDON_AUTHORITIES.items()}
+
+
+def borough_code(name: str) -> str | None:
+    """The GSS code of a London borough (or MPS non-borough area) named in an MPS file."""
+    key = name_key(name)
+    return _BOROUGH_BY_KEY.get(key) or NON_BOROUGH_AREAS.get(key)
+
+
+def is_london_borough(code: str) -> bool:
+    return code in LONDON_BOROUGH_CODES
+
+
+def borough_names() -> list[str]:
+    return sorted(n for c, n in LONDON_AUTHORITIES.items() if c != CITY_OF_LONDON)
+
+
+# Every minor category label seen in MPS recorded-crime files, across vintages (upper case).
+# A label outside this list is loaded under its own name and reported as a warning.
+KNOWN_MINOR_CATEGORIES = frozenset(
+    s.upper()
+    for s in [
+        # current files (2022 onwards)
+        "ARSON", "CRIMINAL DAMAGE", "BURGLARY BUSINESS AND COMMUNITY", "BURGLARY IN A DWELLING",
+        "DOMESTIC BURGLARY", "BURGLARY - RESIDENTIAL", "BURGLARY NON-DWELLING",
+        "RES BURGLARY OF A HOME", "RES BURGLARY OF UNCONNECTED BUILDING",
+        "POSSESSION OF DRUGS", "TRAFFICKING OF DRUGS", "FRAUD AND FORGERY",
+        "MISC CRIMES AGAINST SOCIETY", "NFIB", "POSSESSION OF WEAPONS",
+        "OTHER OFFENCES PUBLIC ORDER", "PUBLIC FEAR ALARM OR DISTRESS",
+        "RACE OR RELIGIOUS AGG PUBLIC FEAR", "VIOLENT DISORDER", "ROBBERY OF BUSINESS PROPERTY",
+        "ROBBERY OF PERSONAL PROPERTY", "OTHER SEXUAL OFFENCES", "RAPE", "BICYCLE THEFT",
+        "OTHER THEFT", "SHOPLIFTING", "THEFT FROM THE PERSON", "AGGRAVATED VEHICLE TAKING",
+        "INTERFERING WITH A MOTOR VEHICLE", "THEFT FROM A VEHICLE",
+        "THEFT OR UNAUTH TAKING OF A MOTOR VEH", "DEATH SERIOUS INJURY ILLEGAL DRIVING",
+        "HOMICIDE", "STALKING AND HARASSMENT", "VIOLENCE WITH INJURY", "VIOLENCE WITHOUT INJURY",
+        # 2019-2022 files (Title Case)
+        "Burglary - Business and Community", "Burglary - Residential", "Drug Trafficking",
+        "Possession of Drugs", "Misc Crimes Against Society", "Possession of Weapon",
+        "Possession of Article with Blade or Point", "Possession of Other Weapon",
+        "Possession of Firearms Offences", "Possession of Firearm with Intent",
+        "Other Firearm Offences", "Other Offences Against the State, or Public Order",
+        "Racially or Religiously Aggravated Public Fear, Al",
+        "Race or Religious Aggravated Public Fear", "Theft from Person",
+        "Theft from a Motor Vehicle", "Theft or Taking of a Motor Vehicle",
+        "Absconding from Lawful Custody", "Soliciting for Prostitution",
+        "Concealing an Infant Death Close to Birth", "Bail Offences", "Bigamy",
+        "Dangerous Driving", "Disclosure, Obstruction, False or Misleading State",
+        "Forgery or Use of Drug Prescription", "Fraud or Forgery Associated with Driver Records",
+        "Going Equipped for Stealing", "Handling Stolen Goods",
+        "Making, Supplying or Possessing Articles for use i", "Obscene Publications",
+        "Other Forgery", "Other Notifiable Offences", "Perjury", "Perverting Course of Justice",
+        "Possession of False Documents", "Profitting From or Concealing Proceeds of Crime",
+        "Threat or Possession With Intent to Commit Crimina", "Wildlife Crime",
+        "Exploitation of Prostitution", "Offender Management Act",
+        # pre-2019 files
+        "Burglary in Other Buildings", "Burglary in a Dwelling", "Criminal Damage To Dwelling",
+        "Criminal Damage To Motor Vehicle", "Criminal Damage To Other Building",
+        "Other Criminal Damage", "Other Drugs", "Counted per Victim", "Other Fraud & Forgery",
+        "Going Equipped", "Other Notifiable", "Business Property", "Personal Property",
+        "Other Sexual", "Motor Vehicle Interference & Tampering", "Other Theft Person",
+        "Theft Person", "Theft From Motor Vehicle", "Theft From M/V", "Theft From Shops",
+        "Theft/Taking Of Motor Vehicle", "Theft/Taking of M/V", "Theft/Taking of Pedal Cycle",
+        "Assault with Injury", "Common Assault", "Grievous Bodily Harm", "Harassment", "Murder",
+        "Offensive Weapon", "Other violence", "Wounding/GBH",
+    ]
+)  # fmt: skip

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The one test command: system packages, virtualenv, lint, then pytest (extra args go to pytest).
+# Safe to re-run: installs are skipped when nothing they depend on has changed.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+VENV=.venv
+STAMP="$VENV/.requirements.sha256"
+SYSTEM_PACKAGES=(chromium chromium-driver postgresql)
+
+install_system_packages() {
+    local missing=() pkg
+    for pkg in "${SYSTEM_PACKAGES[@]}"; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+    done
+    # Debian's own python3 needs python3-venv for `python3 -m venv`.
+    if [[ ! -x "$VENV/bin/python" ]] && ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+        missing+=(python3-venv)
+    fi
+    [[ ${#missing[@]} -eq 0 ]] && return 0
+
+    local sudo=()
+    if [[ $(id -u) -ne 0 ]]; then
+        if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+            sudo=(sudo -n)
+        else
+            echo "test.sh: missing system packages; install them with:" >&2
+            echo "  sudo apt-get install -y ${missing[*]}" >&2
+            return 0
+        fi
+    fi
+    echo "test.sh: installing ${missing[*]}"
+    "${sudo[@]}" apt-get update -qq
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+requirements_hash() {
+    { python3 --version 2>&1; cat requirements.txt requirements-dev.txt; } | sha256sum | cut -d' ' -f1
+}
+
+install_python_packages() {
+    if [[ -x "$VENV/bin/python" ]] && ! "$VENV/bin/python" -c '' 2>/dev/null; then
+        echo "test.sh: $VENV is broken (its Python is gone); recreating it"
+        rm -rf "$VENV"
+    fi
+    [[ -x "$VENV/bin/python" ]] || python3 -m venv "$VENV"
+
+    local want
+    want=$(requirements_hash)
+    [[ -f "$STAMP" && $(cat "$STAMP") == "$want" ]] && return 0
+
+    echo "test.sh: installing Python packages into $VENV"
+    if ! { "$VENV/bin/pip" install -q --disable-pip-version-check uv &&
+        "$VENV/bin/uv" pip install -q --python "$VENV/bin/python" -r requirements-dev.txt; }; then
+        echo "test.sh: uv failed; falling back to pip"
+        "$VENV/bin/pip" install -q --disable-pip-version-check -r requirements-dev.txt
+    fi
+    echo "$want" >"$STAMP"
+}
+
+install_system_packages
+install_python_packages
+
+"$VENV/bin/ruff" check .
+"$VENV/bin/ruff" format --check .
+
+status=0
+"$VENV/bin/python" -m pytest -q "$@" || status=$?
+if [[ $status -eq 5 ]]; then
+    echo "test.sh: pytest collected no tests; that counts as a failure" >&2
+    exit 1
+fi
+exit "$status"

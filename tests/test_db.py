@@ -1,0 +1,64 @@
+"""The schema and transactions behave the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, insert, inspect, select
+from sqlalchemy.exc import IntegrityError
+
+from dashboard import db
+
+BARNET = {"code": "E09000003", "name": "Barnet", "area_type": "borough", "is_london_borough": True}
+
+
+def _area_count(engine) -> int:
+    with engine.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(db.areas))
+
+
+def test_schema_has_every_table(engine):
+    assert set(inspect(engine).get_table_names()) == set(db.metadata.tables)
+
+
+def test_count_reads_back_with_month_as_date(engine):
+    count = {
+        "dataset": "ward",
+        "area_code": "E09000003",
+        "month": dt.date(2024, 3, 1),
+        "category_id": 7,
+        "count": 42,
+        "upload_id": 1,
+    }
+    with engine.begin() as conn:
+        conn.execute(insert(db.areas), BARNET)
+        conn.execute(insert(db.crime_counts), count)
+
+    query = select(db.areas.c.name, db.crime_counts.c.month, db.crime_counts.c["count"]).join(
+        db.crime_counts, db.crime_counts.c.area_code == db.areas.c.code
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    assert rows == [("Barnet", dt.date(2024, 3, 1), 42)]
+    assert type(rows[0].month) is dt.date  # not a datetime, not a string
+
+
+def test_exception_in_transaction_leaves_no_row(engine):
+    with pytest.raises(RuntimeError), engine.begin() as conn:
+        conn.execute(insert(db.areas), BARNET)
+        raise RuntimeError("load failed")
+    assert _area_count(engine) == 0
+
+
+def test_database_error_rolls_back_earlier_statements(engine):
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(insert(db.areas), BARNET)
+        conn.execute(insert(db.areas), BARNET)  # same primary key
+    assert _area_count(engine) == 0
+
+
+def test_default_engine_follows_database_url(use_database):
+    with use_database.begin() as conn:
+        conn.execute(insert(db.areas), BARNET)
+    assert _area_count(db.get_engine()) == 1
