@@ -31,7 +31,9 @@ DATABASE_URL = Setting(
     "postgresql+psycopg://user@host/db for shared deployments.",
 )
 HOME_BOROUGH = Setting(
-    "HOME_BOROUGH", "Barnet", "The borough whose partnership runs this dashboard (any London borough)."
+    "HOME_BOROUGH",
+    "Barnet",
+    "The borough whose partnership runs this dashboard (any London borough).",
 )
 HOST = Setting("HOST", "127.0.0.1", "Address the dashboard listens on.")
 PORT = Setting("PORT", "8050", "Port the dashboard listens on.")
@@ -43,7 +45,9 @@ MAX_UNCOMPRESSED_MB = Setting(
 )
 MAX_PROBLEMS = Setting("MAX_PROBLEMS", "500", "Problems listed per file before the list is cut.")
 SEED_DIR = Setting(
-    "SEED_DIR", str(DATA_DIR / "seed"), "Folder of real extracts loaded into an empty database at start."
+    "SEED_DIR",
+    str(DATA_DIR / "seed"),
+    "Folder of real extracts loaded into an empty database at start.",
 )
 
 ALL_SETTINGS = [

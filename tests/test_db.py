@@ -23,20 +23,28 @@ def test_schema_has_every_table(engine):
 
 
 def test_count_reads_back_with_month_as_date(engine):
-    count = {
-        "dataset": "ward",
-        "area_code": "E09000003",
-        "month": dt.date(2024, 3, 1),
-        "category_id": 7,
-        "count": 42,
-        "upload_id": 1,
+    category = {
+        "id": 7,
+        "major_key": "theft",
+        "minor_key": "shoplifting",
+        "major_text": "Theft",
+        "minor_text": "Shoplifting",
+        "known": True,
     }
+    series = {"id": 1, "dataset": "ward", "area_code": "E09000003", "category_id": 7}
     with engine.begin() as conn:
         conn.execute(insert(db.areas), BARNET)
-        conn.execute(insert(db.crime_counts), count)
+        conn.execute(insert(db.categories), category)
+        conn.execute(insert(db.crime_series), series)
+        conn.execute(
+            insert(db.crime_counts), {"series_id": 1, "month": dt.date(2024, 3, 1), "count": 42}
+        )
 
-    query = select(db.areas.c.name, db.crime_counts.c.month, db.crime_counts.c["count"]).join(
-        db.crime_counts, db.crime_counts.c.area_code == db.areas.c.code
+    counts, series_t, areas = db.crime_counts.c, db.crime_series.c, db.areas.c
+    query = (
+        select(areas.name, counts.month, counts["count"])
+        .join_from(db.crime_counts, db.crime_series, counts.series_id == series_t.id)
+        .join(db.areas, areas.code == series_t.area_code)
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()

@@ -1,0 +1,123 @@
+"""The indicator table: every area x indicator's figures for one month, as DOMAIN.md defines them.
+
+Pure functions over DataFrames (no database): the windows are summed for all areas at once on a
+wide month matrix, then the scalar rules (p-value, RAG, ranks) come from ``metrics``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dashboard import metrics
+
+EXPORT_COLUMNS = [
+    "area_code", "area_name", "area_type", "indicator", "month", "r12", "p12", "baseline",
+    "change_vs_baseline_pct", "change_vs_previous_pct", "population", "population_year",
+    "rate_per_1000", "london_rank", "ward_rank", "p_value", "significant", "rag",
+]  # fmt: skip
+
+
+def wide_counts(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Long (area_code, indicator, month, count) -> rows (area_code, indicator) x month columns."""
+    return monthly.pivot_table(
+        index=["area_code", "indicator"], columns="month", values="count", aggfunc="sum"
+    )
+
+
+def window_total(wide: pd.DataFrame, end_month, length: int = 12) -> pd.Series:
+    """Sum of the ``length`` months ending ``end_month``; NaN where any month is missing."""
+    months = metrics.window_months(end_month, length)
+    window = wide.reindex(columns=months)
+    return window.sum(axis=1, skipna=False)
+
+
+def _nullable_int(series: pd.Series) -> pd.Series:
+    return series.round().astype("Int64")
+
+
+def _populations_for(areas: pd.Index, populations: pd.DataFrame, end_month):
+    by_area = {code: grp.set_index("year")["population"] for code, grp in
+               populations.groupby("area_code")}  # fmt: skip
+    years, values = [], []
+    for code in areas:
+        year, value = metrics.population_for_window(by_area.get(code, pd.Series(dtype=float)),
+                                                    end_month)  # fmt: skip
+        years.append(year)
+        values.append(value)
+    return (pd.Series(values, index=areas, dtype="Float64"),
+            pd.Series(years, index=areas, dtype="Int64"))  # fmt: skip
+
+
+def indicator_table(monthly: pd.DataFrame, areas: pd.DataFrame, populations: pd.DataFrame,
+                    end_month, per: int = 1000) -> pd.DataFrame:  # fmt: skip
+    """One row per area x indicator with R12, P12, baseline, changes, rate, ranks, p, RAG.
+
+    ``areas`` gives code, name, area_type, parent_code and is_london_borough for every area in
+    ``monthly``; London ranks use London boroughs only, ward ranks wards of one borough.
+    """
+    end = metrics.month_start(end_month)
+    wide = wide_counts(monthly)
+    table = pd.DataFrame(index=wide.index)
+    table["r12"] = _nullable_int(window_total(wide, end))
+    table["p12"] = _nullable_int(window_total(wide, end - pd.DateOffset(months=12)))
+    table["baseline"] = _nullable_int(window_total(wide, pd.Timestamp(2012, 3, 1)))
+    table = table.reset_index()
+    info = areas.set_index("code")
+    table = table[table["area_code"].isin(info.index)]
+    table["area_name"] = table["area_code"].map(info["name"])
+    table["area_type"] = table["area_code"].map(info["area_type"])
+    table["parent_code"] = table["area_code"].map(info["parent_code"])
+    table["month"] = end.strftime("%Y-%m")
+    pop, pop_year = _populations_for(pd.Index(table["area_code"].unique()), populations, end)
+    table["population"] = _nullable_int(table["area_code"].map(pop).astype("Float64"))
+    table["population_year"] = table["area_code"].map(pop_year).astype("Int64")
+    rate = table["r12"].astype("Float64") / table["population"].astype("Float64") * per
+    table[f"rate_per_{per}"] = rate
+    _add_changes(table)
+    _add_ranks(table, info, rate)
+    return table
+
+
+def _add_changes(table: pd.DataFrame) -> None:
+    def pairs(a, b):
+        return zip(table[a].astype(object), table[b].astype(object), strict=True)
+
+    def clean(v):
+        return None if v is pd.NA or v is None else int(v)
+
+    table["change_vs_baseline_pct"] = [
+        metrics.percent_change(clean(r), clean(b)) for r, b in pairs("r12", "baseline")
+    ]
+    table["change_vs_previous_pct"] = [
+        metrics.percent_change(clean(r), clean(p)) for r, p in pairs("r12", "p12")
+    ]
+    table["p_value"] = [metrics.poisson_p_value(clean(r), clean(p)) for r, p in pairs("r12", "p12")]
+    table["significant"] = [metrics.is_significant(p) for p in table["p_value"]]
+    table["rag"] = [metrics.rag(clean(r), clean(b)) for r, b in pairs("r12", "baseline")]
+
+
+def _add_ranks(table: pd.DataFrame, info: pd.DataFrame, rate: pd.Series) -> None:
+    table["london_rank"] = pd.array([pd.NA] * len(table), dtype="Int64")
+    table["ward_rank"] = pd.array([pd.NA] * len(table), dtype="Int64")
+    is_borough = table["area_code"].map(info["is_london_borough"]).fillna(False).astype(bool)
+    for _, idx in table[is_borough].groupby("indicator").groups.items():
+        ranks = metrics.london_rank(rate.loc[idx].astype(float))
+        table.loc[idx, "london_rank"] = ranks.to_numpy()
+    wards = table[(table["area_type"] == "ward") & table["parent_code"].notna()]
+    for _, idx in wards.groupby(["parent_code", "indicator"]).groups.items():
+        ward_rates = rate.loc[idx]
+        values = ward_rates if ward_rates.notna().all() else table.loc[idx, "r12"]
+        table.loc[idx, "ward_rank"] = metrics.ward_rank(values.astype(float)).to_numpy()
+
+
+def export_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """The indicators export's exact columns, rounded for reading; empty where not available."""
+    out = table.reindex(columns=EXPORT_COLUMNS).copy()
+    out["rate_per_1000"] = out["rate_per_1000"].astype("Float64").round(4)
+    out["significant"] = out["significant"].astype("boolean")
+    return out.sort_values(["area_type", "area_code", "indicator"], kind="stable")
+
+
+def as_numpy_int(series: pd.Series) -> np.ndarray:
+    return series.astype("Int64").to_numpy(dtype=float, na_value=np.nan)

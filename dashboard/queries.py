@@ -1,0 +1,221 @@
+"""All SQL lives here: (engine, filters) -> DataFrame, bound parameters only.
+
+Pages, reports and the CLI call these; nothing else opens a connection to read figures.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from dashboard import db
+from dashboard.metrics import MOPAC7_TOTAL, MOPAC7_TYPES
+
+CRIME_DATASETS = {"borough_crime": "Borough crime (MPS)", "ward_crime": "Ward crime (MPS)"}
+
+
+def _frame(engine: Engine, query, columns: list[str] | None = None) -> pd.DataFrame:
+    with engine.connect() as conn:
+        result = conn.execute(query)
+        return pd.DataFrame(result.all(), columns=columns or list(result.keys()))
+
+
+def areas(engine: Engine, area_type: str | None = None, parent_code: str | None = None):
+    """Areas known to the database (code, name, area_type, parent_code, is_london_borough)."""
+    query = select(db.areas).order_by(db.areas.c.name)
+    if area_type:
+        query = query.where(db.areas.c.area_type == area_type)
+    if parent_code:
+        query = query.where(db.areas.c.parent_code == parent_code)
+    return _frame(engine, query)
+
+
+def area_by_name(engine: Engine, name: str) -> dict | None:
+    """The area row for a name, case-insensitively (the home borough setting is a name)."""
+    query = select(db.areas).where(func.lower(db.areas.c.name) == name.strip().lower())
+    with engine.connect() as conn:
+        row = conn.execute(query).mappings().first()
+    return dict(row) if row else None
+
+
+def dataset_areas(engine: Engine, dataset: str) -> pd.DataFrame:
+    """Areas that have figures in ``dataset``, with their names and types."""
+    cov = db.crime_coverage
+    codes = select(cov.c.area_code).where(cov.c.dataset == dataset).distinct().subquery()
+    query = select(db.areas).join(codes, codes.c.area_code == db.areas.c.code)
+    return _frame(engine, query.order_by(db.areas.c.code))
+
+
+def coverage(engine: Engine, dataset: str, area_codes: list[str] | None = None) -> pd.DataFrame:
+    """(area_code, month) pairs that have been loaded for ``dataset``."""
+    cov = db.crime_coverage
+    query = select(cov.c.area_code, cov.c.month).where(cov.c.dataset == dataset)
+    if area_codes is not None:
+        query = query.where(cov.c.area_code.in_(area_codes))
+    return _frame(engine, query, ["area_code", "month"])
+
+
+def mopac7_monthly(engine: Engine, dataset: str, area_codes: list[str] | None = None):
+    """Monthly counts per area and MOPAC7 type (plus the total), zero where covered but absent.
+
+    Columns: area_code, indicator, month (Timestamp), count. Months never loaded are absent.
+    """
+    c, s, cat = db.crime_counts, db.crime_series, db.categories
+    query = (
+        select(s.c.area_code, cat.c.mopac7, c.c.month, func.sum(c.c.count))
+        .join(s, s.c.id == c.c.series_id)
+        .join(cat, cat.c.id == s.c.category_id)
+        .where(s.c.dataset == dataset, cat.c.mopac7.is_not(None))
+        .group_by(s.c.area_code, cat.c.mopac7, c.c.month)
+    )
+    if area_codes is not None:
+        query = query.where(s.c.area_code.in_(area_codes))
+    counts = _frame(engine, query, ["area_code", "indicator", "month", "count"])
+    covered = coverage(engine, dataset, area_codes)
+    grid = covered.merge(pd.DataFrame({"indicator": MOPAC7_TYPES}), how="cross")
+    full = grid.merge(counts, on=["area_code", "month", "indicator"], how="left")
+    full["count"] = full["count"].fillna(0).astype("int64")
+    total = full.groupby(["area_code", "month"], as_index=False)["count"].sum()
+    total["indicator"] = MOPAC7_TOTAL
+    out = pd.concat([full, total], ignore_index=True)
+    out["month"] = pd.to_datetime(out["month"])
+    return out[["area_code", "indicator", "month", "count"]]
+
+
+def populations(engine: Engine, area_codes: list[str] | None = None) -> pd.DataFrame:
+    """Population estimates: area_code, year, population."""
+    p = db.populations
+    query = select(p.c.area_code, p.c.year, p.c.population)
+    if area_codes is not None:
+        query = query.where(p.c.area_code.in_(area_codes))
+    return _frame(engine, query, ["area_code", "year", "population"])
+
+
+def latest_month(engine: Engine, dataset: str, area_code: str | None = None) -> date | None:
+    """The most recent month loaded for a dataset (and area)."""
+    cov = db.crime_coverage
+    query = select(func.max(cov.c.month)).where(cov.c.dataset == dataset)
+    if area_code:
+        query = query.where(cov.c.area_code == area_code)
+    with engine.connect() as conn:
+        return conn.execute(query).scalar()
+
+
+def loaded_months(engine: Engine, dataset: str) -> list[date]:
+    """Every month loaded for a dataset, oldest first."""
+    cov = db.crime_coverage
+    query = select(cov.c.month).where(cov.c.dataset == dataset).distinct().order_by(cov.c.month)
+    with engine.connect() as conn:
+        return list(conn.execute(query).scalars())
+
+
+def dataset_status(engine: Engine) -> pd.DataFrame:
+    """Per dataset: areas, first and latest month, months covered, last load time."""
+    cov, up = db.crime_coverage, db.uploads
+    query = (
+        select(
+            cov.c.dataset,
+            func.count(func.distinct(cov.c.area_code)),
+            func.min(cov.c.month),
+            func.max(cov.c.month),
+            func.count(func.distinct(cov.c.month)),
+        )
+        .group_by(cov.c.dataset)
+        .order_by(cov.c.dataset)
+    )
+    status = _frame(engine, query, ["dataset", "areas", "first_month", "latest_month", "months"])
+    last = _frame(
+        engine,
+        select(up.c.dataset, func.max(up.c.uploaded_at))
+        .where(up.c.status == "loaded")
+        .group_by(up.c.dataset),
+        ["dataset", "last_load"],
+    )
+    pops = _frame(
+        engine,
+        select(
+            func.count(func.distinct(db.populations.c.area_code)),
+            func.min(db.populations.c.year),
+            func.max(db.populations.c.year),
+        ),  # fmt: skip
+        ["areas", "first_year", "last_year"],
+    )
+    if len(pops) and pops["areas"].iloc[0]:
+        status = pd.concat(
+            [
+                status,
+                pd.DataFrame(
+                    [
+                        {
+                            "dataset": "population",
+                            "areas": pops["areas"].iloc[0],
+                            "first_month": pops["first_year"].iloc[0],
+                            "latest_month": pops["last_year"].iloc[0],
+                            "months": None,
+                        }
+                    ]
+                ),
+            ],  # fmt: skip
+            ignore_index=True,
+        )
+    return status.merge(last, on="dataset", how="left")
+
+
+def upload_history(engine: Engine, limit: int = 200) -> pd.DataFrame:
+    """The upload log, newest first."""
+    up = db.uploads
+    query = (
+        select(
+            up.c.id,
+            up.c.uploaded_at,
+            up.c.uploaded_by,
+            up.c.filename,
+            up.c.size_bytes,
+            up.c.sha256,
+            up.c.layout,
+            up.c.dataset,
+            up.c.status,
+            up.c.rows_read,
+            up.c.cells_added,
+            up.c.cells_replaced,
+            up.c.month_from,
+            up.c.month_to,
+            up.c.message,
+        )  # fmt: skip
+        .order_by(up.c.id.desc())
+        .limit(limit)
+    )
+    return _frame(engine, query)
+
+
+def figure_provenance(engine: Engine, dataset: str, area_code: str, month: date) -> pd.DataFrame:
+    """Where each category's count for an area and month came from: upload, file and row."""
+    cov, s, cat, rows, up = (db.crime_coverage, db.crime_series, db.categories, db.crime_rows,
+                             db.uploads)  # fmt: skip
+    c = db.crime_counts
+    query = (
+        select(
+            cat.c.major_text,
+            cat.c.minor_text,
+            cat.c.mopac7,
+            func.coalesce(c.c.count, 0),
+            up.c.id,
+            up.c.filename,
+            rows.c.source_sheet,
+            rows.c.source_row,
+            up.c.uploaded_at,
+        )  # fmt: skip
+        .select_from(cov)
+        .join(up, up.c.id == cov.c.upload_id)
+        .join(rows, rows.c.upload_id == cov.c.upload_id)
+        .join(s, (s.c.id == rows.c.series_id) & (s.c.area_code == cov.c.area_code))
+        .join(cat, cat.c.id == s.c.category_id)
+        .outerjoin(c, (c.c.series_id == s.c.id) & (c.c.month == cov.c.month))
+        .where(cov.c.dataset == dataset, cov.c.area_code == area_code, cov.c.month == month)
+        .order_by(rows.c.source_row)
+    )
+    columns = ["major", "minor", "mopac7", "count", "upload_id", "filename", "sheet", "row",
+               "uploaded_at"]  # fmt: skip
+    return _frame(engine, query, columns)

@@ -1,0 +1,59 @@
+"""Reports from the command line: ``python -m dashboard.report indicators --month YYYY-MM``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import pandas as pd
+
+from dashboard import db, queries
+from dashboard.indicators import export_frame, indicator_table
+
+AREA_DATASETS = [
+    "borough_crime",
+    "ward_crime",
+]  # boroughs from borough files, wards from ward files
+
+
+def crime_indicators(engine, month) -> pd.DataFrame:
+    """The MOPAC7 indicator table for every area loaded, boroughs then wards."""
+    areas = queries.areas(engine)
+    pops = queries.populations(engine)
+    frames = []
+    for dataset in AREA_DATASETS:
+        monthly = queries.mopac7_monthly(engine, dataset)
+        if monthly.empty:
+            continue
+        frames.append(indicator_table(monthly, areas, pops, month))
+    if not frames:
+        return pd.DataFrame()
+    return export_frame(pd.concat(frames, ignore_index=True))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dashboard.report")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ind = sub.add_parser("indicators", help="CSV of every area x indicator for one month")
+    ind.add_argument("--month", required=True, help="the R12 window's last month, YYYY-MM")
+    ind.add_argument("--out", default="-", help="file to write, or - for standard output")
+    args = parser.parse_args(argv)
+    try:
+        month = pd.Timestamp(args.month + "-01")
+    except ValueError:
+        parser.error(f"--month must be YYYY-MM, not {args.month!r}")
+    table = crime_indicators(db.get_engine(), month)
+    if table.empty:
+        print("No crime figures are loaded yet: run python -m etl load PATH first.",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    if args.out == "-":
+        table.to_csv(sys.stdout, index=False)
+    else:
+        table.to_csv(args.out, index=False)
+        print(f"Wrote {len(table):,} rows to {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
