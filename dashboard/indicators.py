@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binom
 
 from dashboard import metrics
 
@@ -92,9 +93,26 @@ def _add_changes(table: pd.DataFrame) -> None:
     table["change_vs_previous_pct"] = [
         metrics.percent_change(clean(r), clean(p)) for r, p in pairs("r12", "p12")
     ]
-    table["p_value"] = [metrics.poisson_p_value(clean(r), clean(p)) for r, p in pairs("r12", "p12")]
+    table["p_value"] = poisson_p_values(table["r12"], table["p12"])
     table["significant"] = [metrics.is_significant(p) for p in table["p_value"]]
     table["rag"] = [metrics.rag(clean(r), clean(b)) for r, b in pairs("r12", "baseline")]
+
+
+def poisson_p_values(current: pd.Series, reference: pd.Series) -> list[float | None]:
+    """metrics.poisson_p_value for whole columns at once.
+
+    With p = 0.5 the binomial is symmetric, so the two-sided exact p-value is
+    min(1, 2 * P(X <= min(a, b))) for X ~ Binomial(a + b, 0.5); tests check it against scipy's
+    binomtest through ``metrics.poisson_p_value``.
+    """
+    a = current.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    b = reference.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    missing = np.isnan(a) | np.isnan(b)
+    n = np.where(missing, 0, a + b)
+    low = np.where(missing, 0, np.minimum(a, b))
+    p = np.minimum(1.0, 2 * binom.cdf(low, n, 0.5))
+    p = np.where(np.abs(a - b) <= 1, 1.0, p)  # the two middle values: exactly 1 (cdf rounds)
+    return [None if m else float(v) for m, v in zip(missing, p, strict=True)]
 
 
 def _add_ranks(table: pd.DataFrame, info: pd.DataFrame, rate: pd.Series) -> None:

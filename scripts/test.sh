@@ -5,7 +5,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 VENV=.venv
-STAMP="$VENV/.requirements.sha256"
 SYSTEM_PACKAGES=(chromium chromium-driver postgresql)
 
 install_system_packages() {
@@ -35,32 +34,8 @@ install_system_packages() {
         apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-requirements_hash() {
-    { python3 --version 2>&1; cat requirements.txt requirements-dev.txt; } | sha256sum | cut -d' ' -f1
-}
-
-install_python_packages() {
-    if [[ -x "$VENV/bin/python" ]] && ! "$VENV/bin/python" -c '' 2>/dev/null; then
-        echo "test.sh: $VENV is broken (its Python is gone); recreating it"
-        rm -rf "$VENV"
-    fi
-    [[ -x "$VENV/bin/python" ]] || python3 -m venv "$VENV"
-
-    local want
-    want=$(requirements_hash)
-    [[ -f "$STAMP" && $(cat "$STAMP") == "$want" ]] && return 0
-
-    echo "test.sh: installing Python packages into $VENV"
-    if ! { "$VENV/bin/pip" install -q --disable-pip-version-check uv &&
-        "$VENV/bin/uv" pip install -q --python "$VENV/bin/python" -r requirements-dev.txt; }; then
-        echo "test.sh: uv failed; falling back to pip"
-        "$VENV/bin/pip" install -q --disable-pip-version-check -r requirements-dev.txt
-    fi
-    echo "$want" >"$STAMP"
-}
-
 install_system_packages
-install_python_packages
+bash scripts/setup.sh
 
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check .

@@ -1,0 +1,42 @@
+"""First run: load the real extracts shipped in data/seed into an empty database."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select
+
+from dashboard import config, db
+from etl.load import load_path
+
+
+def is_empty(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        loaded = conn.execute(
+            select(func.count()).select_from(db.uploads).where(db.uploads.c.status == "loaded")
+        ).scalar()
+    return loaded == 0
+
+
+def seed_files(seed_dir: Path) -> list[Path]:
+    return sorted(p for p in seed_dir.glob("*") if p.suffix in {".gz", ".csv", ".xlsx"})
+
+
+def seed_if_empty(engine: Engine | None = None, seed_dir: Path | None = None) -> int:
+    """Load every seed file when nothing has been loaded yet; returns files loaded."""
+    engine = engine or db.get_engine()
+    seed_dir = Path(seed_dir or config.SEED_DIR.get())
+    if not is_empty(engine):
+        return 0
+    files = seed_files(seed_dir)
+    loaded = 0
+    for number, path in enumerate(files, start=1):
+        start = time.perf_counter()
+        print(f"[{number}/{len(files)}] loading {path.name}...", file=sys.stderr, flush=True)
+        result = load_path(path, engine, user="first-run seed")
+        took = time.perf_counter() - start
+        print(f"        {result.status}: {result.message} ({took:.1f} s)", file=sys.stderr)
+        loaded += result.status == "loaded"
+    return loaded
