@@ -103,6 +103,17 @@ crime_rows = Table(
     sqlite_with_rowid=False,
 )
 
+# Long-format files (one row per figure): the row of each figure.
+crime_cell_rows = Table(
+    "crime_cell_rows",
+    metadata,
+    Column("upload_id", Integer, primary_key=True),
+    Column("series_id", Integer, primary_key=True),
+    Column("month", Date, primary_key=True),
+    Column("source_row", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
+
 # One row per series and month with a non-zero count. The upload a count came from is the
 # coverage row's upload for its area and month (a whole area-month is replaced at once).
 crime_counts = Table(

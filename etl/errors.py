@@ -44,6 +44,11 @@ MESSAGES: dict[str, str] = {
     "bad-year": "The year '{value}' is not a year between 1990 and 2100.",
     "bad-population": "The population '{value}' is not a positive whole number.",
     "unknown-area": "The area code '{value}' is not a London borough or ward code we know.",
+    "unexpected-value": "'{value}' is not one of the allowed values: {allowed}.",
+    "bad-month-value": "'{value}' is not a month we can read (write it like 2021-08-01).",
+    "merged-rows": (
+        "Rows for {value} share the area code {code_value}; their counts were added together."
+    ),
     "too-many-problems": "Reached the limit of {limit} problems; there may be more.",
 }
 

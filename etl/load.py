@@ -21,7 +21,7 @@ from dashboard import config, db
 from dashboard.metrics import mopac7_type
 from etl import reference
 from etl.errors import Problem, ProblemList, problem
-from etl.formats import mps_crime, population
+from etl.formats import mps_crime, mps_dashboard, population
 from etl.read import Extract, ExtractUnreadable, file_digest, read_bytes
 
 Progress = Callable[[str], None]
@@ -93,9 +93,9 @@ def load_bytes(filename: str, data: bytes, engine: Engine | None = None,
         return _reject(engine, filename, len(data), digest, None, [exc.problem], user)
     problems.extend(extract.problems)
     progress("checking")
-    crime_sheets = mps_crime.candidate_sheets(extract)
-    if crime_sheets:
-        return _load_crime(engine, extract, crime_sheets, problems, user, progress)
+    tables = _parse_tables(extract, problems, date.today())
+    if tables is not None:
+        return _load_crime(engine, extract, tables, problems, user, progress)
     detected = population.detect(extract)
     if detected:
         return _load_population(engine, extract, *detected, problems, user, progress)
@@ -209,36 +209,50 @@ def _category_ids(conn, major: np.ndarray, minor: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------- crime
 
 
-def _parse_crime(extract, sheets, problems, today):
-    tables = []
-    for sheet in sheets:
-        table = mps_crime.parse_sheet(sheet, problems, today)
-        if table is not None:
-            tables.append(table)
-    return tables
+def _parse_tables(extract: Extract, problems: ProblemList, today: date):
+    """Crime tables from whichever wide or long MPS layout the file is in (None: neither)."""
+    crime_sheets = mps_crime.candidate_sheets(extract)
+    if crime_sheets:
+        tables = [mps_crime.parse_sheet(s, problems, today) for s in crime_sheets]
+        return [t for t in tables if t is not None][:1]  # the first sheet holding a table
+    for sheet in mps_crime.header_sheets(extract):
+        if mps_dashboard.is_dashboard(list(sheet.frame.columns)):
+            return mps_dashboard.parse_sheet(sheet, problems, today)
+    return None
 
 
-def _load_crime(engine, extract, sheets, problems: ProblemList, user, progress) -> LoadResult:
-    tables = _parse_crime(extract, sheets, problems, date.today())
+def _load_crime(engine, extract, tables, problems: ProblemList, user, progress) -> LoadResult:
     if problems.has_errors or not tables:
         layout = tables[0].layout.name if tables else None
         return _reject(engine, extract.filename, extract.size_bytes, extract.sha256, layout,
                        problems.final(), user)  # fmt: skip
-    table = tables[0]  # one crime table per file: the first sheet that holds one
-    vintage = max(table.months)
-    progress(f"writing {table.counts.size:,} figures")
+    layout = tables[0].layout
+    datasets = sorted({t.layout.dataset for t in tables})
+    dataset = datasets[0] if len(datasets) == 1 else "mps_dashboard"
+    vintage = max(max(t.months) for t in tables)
+    progress(f"writing {sum(t.counts.size for t in tables):,} figures")
     with engine.begin() as conn:
-        upload_id = _new_upload(conn, extract, table.layout.name, table.layout.dataset,
-                                vintage, user)  # fmt: skip
-        result = _write_crime(conn, table, upload_id, vintage)
+        upload_id = _new_upload(conn, extract, layout.name, dataset, vintage, user)
+        results = [_write_crime(conn, t, upload_id, vintage) for t in tables]
+        result = results[0]
+        for extra in results[1:]:
+            result.figures_added += extra.figures_added
+            result.figures_replaced += extra.figures_replaced
+            result.area_months_added += extra.area_months_added
+            result.area_months_replaced += extra.area_months_replaced
+            result.area_months_kept += extra.area_months_kept
+            result.areas = max(result.areas, extra.areas)
+            result.message += " " + extra.message
+        result.dataset = dataset
+        result.rows_read = int(sum(len(t.sheet_rows) for t in tables))
         conn.execute(
             update(db.uploads)
             .where(db.uploads.c.id == upload_id)
             .values(
-                rows_read=len(table.rows),
+                rows_read=result.rows_read,
                 cells_added=result.figures_added,
                 cells_replaced=result.figures_replaced,
-                month_from=min(table.months),
+                month_from=min(min(t.months) for t in tables),
                 month_to=vintage,
                 area_count=result.areas,
                 warnings=_json_problems(problems.final()),
@@ -349,6 +363,11 @@ def _write_crime(conn, table: mps_crime.CrimeTable, upload_id: int, vintage: dat
                        [table.sheet_name] * len(series), table.rows.tolist(),
                        strict=True))  # fmt: skip
     month_text = np.array([m.isoformat() for m in table.months], dtype=object)
+    if table.cell_rows is not None:  # long formats: one source row per figure
+        r, c = np.nonzero(table.cell_rows)
+        db.bulk_insert(conn, db.crime_cell_rows, ["upload_id", "series_id", "month", "source_row"],
+                       zip([upload_id] * len(r), series[r].tolist(), month_text[c].tolist(),
+                           table.cell_rows[r, c].tolist(), strict=True))  # fmt: skip
     area_codes = pd.unique(table.area_code)
     pairs = pd.DataFrame(
         {"area_code": np.repeat(area_codes, len(table.months)),

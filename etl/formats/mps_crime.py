@@ -94,6 +94,15 @@ class CrimeTable:
     minor: np.ndarray
     months: list[date]
     counts: np.ndarray  # int64, shape (rows, months)
+    # long formats: the Excel row of each (row, month) cell, 0 where the file had no row
+    cell_rows: np.ndarray | None = None
+
+    @property
+    def sheet_rows(self) -> np.ndarray:
+        """The file rows this table was read from."""
+        if self.cell_rows is None:
+            return self.rows
+        return self.cell_rows[self.cell_rows > 0]
 
 
 def _key(text: str) -> str:
@@ -292,14 +301,12 @@ def parse_sheet(sheet: Sheet, problems: ProblemList, today: date) -> CrimeTable 
 
 
 def candidate_sheets(extract: Extract) -> list[Sheet]:
-    """CSV: its one table. XLSX: each sheet whose first row looks like a crime layout."""
+    """The sheets (a CSV's one table, or each .xlsx sheet) whose header is a crime layout."""
+    return [s for s in header_sheets(extract) if detect_layout(list(s.frame.columns))[0]]
+
+
+def header_sheets(extract: Extract) -> list[Sheet]:
+    """Every table with its header on the first row: a CSV's one table or each .xlsx sheet."""
     if extract.kind == "csv":
         return extract.sheets
-    sheets = []
-    for name, grid in extract.grids.items():
-        if len(grid) == 0:
-            continue
-        sheet = sheet_from_grid(name, grid, 0)
-        if detect_layout(list(sheet.frame.columns))[0] is not None:
-            sheets.append(sheet)
-    return sheets
+    return [sheet_from_grid(name, grid, 0) for name, grid in extract.grids.items() if len(grid)]
