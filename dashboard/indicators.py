@@ -16,6 +16,7 @@ EXPORT_COLUMNS = [
     "area_code", "area_name", "area_type", "indicator", "month", "r12", "p12", "baseline",
     "change_vs_baseline_pct", "change_vs_previous_pct", "population", "population_year",
     "rate_per_1000", "london_rank", "ward_rank", "p_value", "significant", "rag",
+    "rate_per_10000",  # MPS dashboard indicators (knife crime, hate crime): per 10,000
 ]  # fmt: skip
 
 
@@ -132,7 +133,8 @@ def _add_ranks(table: pd.DataFrame, info: pd.DataFrame, rate: pd.Series) -> None
 def export_frame(table: pd.DataFrame) -> pd.DataFrame:
     """The indicators export's exact columns, rounded for reading; empty where not available."""
     out = table.reindex(columns=EXPORT_COLUMNS).copy()
-    out["rate_per_1000"] = out["rate_per_1000"].astype("Float64").round(4)
+    for column in ("rate_per_1000", "rate_per_10000"):
+        out[column] = out[column].astype("Float64").round(4)
     out["significant"] = out["significant"].astype("boolean")
     return out.sort_values(["area_type", "area_code", "indicator"], kind="stable")
 

@@ -22,8 +22,9 @@ def _frame(engine: Engine, query, columns: list[str] | None = None) -> pd.DataFr
         names = columns or list(result.keys())
         rows = result.all()
     # column-wise construction: pandas probes each Row object otherwise (10x slower)
-    data = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
-    return pd.DataFrame(dict(zip(names, data, strict=True)))
+    if not rows:
+        return pd.DataFrame({name: pd.Series([], dtype=object) for name in names})
+    return pd.DataFrame(dict(zip(names, zip(*rows, strict=True), strict=True)))
 
 
 def areas(engine: Engine, area_type: str | None = None, parent_code: str | None = None):
@@ -52,6 +53,11 @@ def dataset_areas(engine: Engine, dataset: str) -> pd.DataFrame:
     return _frame(engine, query.order_by(db.areas.c.code))
 
 
+def _as_months(text: pd.Series) -> pd.Series:
+    """ISO month text from the database -> Timestamps (also for an empty result)."""
+    return pd.to_datetime(text.astype("string").str[:10])
+
+
 def _month_text(column):
     # months as ISO text: converting 100k+ dates row by row in Python is the slow part
     return cast(column, String).label("month")
@@ -64,7 +70,7 @@ def coverage(engine: Engine, dataset: str, area_codes: list[str] | None = None) 
     if area_codes is not None:
         query = query.where(cov.c.area_code.in_(area_codes))
     frame = _frame(engine, query, ["area_code", "month"])
-    frame["month"] = pd.to_datetime(frame["month"].str[:10])
+    frame["month"] = _as_months(frame["month"])
     return frame
 
 
@@ -97,7 +103,7 @@ def mopac7_monthly(engine: Engine, dataset: str, area_codes: list[str] | None = 
         ids = ids.where(db.crime_series.c.area_code.in_(area_codes))
     query = select(c.c.series_id, _month_text(c.c.month), c.c.count).where(c.c.series_id.in_(ids))
     counts = _frame(engine, query, ["series_id", "month", "count"])
-    counts["month"] = pd.to_datetime(counts["month"].str[:10])
+    counts["month"] = _as_months(counts["month"])
     counts = (
         counts.merge(series, on="series_id")
         .groupby(["area_code", "indicator", "month"], as_index=False)["count"]
@@ -248,3 +254,35 @@ def figure_provenance(engine: Engine, dataset: str, area_code: str, month: date)
     columns = ["major", "minor", "mopac7", "count", "upload_id", "filename", "sheet", "row",
                "uploaded_at"]  # fmt: skip
     return _frame(engine, query, columns)
+
+
+def subgroup_monthly(engine: Engine, dataset: str, area_codes: list[str] | None = None):
+    """Monthly counts per area and category as the publisher spells it (the MPS dashboard's
+    offence subgroups), zero where the month is covered but has no count.
+
+    Columns: area_code, indicator, month (Timestamp), count.
+    """
+    s, cat, c = db.crime_series, db.categories, db.crime_counts
+    query = (
+        select(s.c.id, s.c.area_code, cat.c.minor_text)
+        .join(cat, cat.c.id == s.c.category_id)
+        .where(s.c.dataset == dataset)
+    )
+    if area_codes is not None:
+        query = query.where(s.c.area_code.in_(area_codes))
+    series = _frame(engine, query, ["series_id", "area_code", "indicator"])
+    ids = select(s.c.id).where(s.c.dataset == dataset)
+    if area_codes is not None:
+        ids = ids.where(s.c.area_code.in_(area_codes))
+    counts = _frame(
+        engine,
+        select(c.c.series_id, _month_text(c.c.month), c.c.count).where(c.c.series_id.in_(ids)),
+        ["series_id", "month", "count"],
+    )
+    counts["month"] = _as_months(counts["month"])
+    covered = coverage(engine, dataset, area_codes)
+    grid = covered.merge(series, on="area_code")
+    full = grid.merge(counts, on=["series_id", "month"], how="left")
+    full["count"] = full["count"].fillna(0).astype("int64")
+    full = full.groupby(["area_code", "indicator", "month"], as_index=False)["count"].sum()
+    return full[["area_code", "indicator", "month", "count"]]

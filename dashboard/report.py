@@ -26,9 +26,21 @@ def crime_indicators(engine, month) -> pd.DataFrame:
         if monthly.empty:
             continue
         frames.append(indicator_table(monthly, areas, pops, month))
+    frames.append(dashboard_indicators_table(engine, month, areas, pops))
+    frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame()
     return export_frame(pd.concat(frames, ignore_index=True))
+
+
+def dashboard_indicators_table(engine, month, areas=None, pops=None) -> pd.DataFrame:
+    """MPS Monthly Crime Dashboard offences: one row per area x subgroup, rates per 10,000."""
+    monthly = queries.subgroup_monthly(engine, "mps_dashboard_offences")
+    if monthly.empty:
+        return pd.DataFrame()
+    if areas is None:
+        areas, pops = queries.areas(engine), queries.populations(engine)
+    return indicator_table(monthly, areas, pops, month, per=10_000)
 
 
 def main(argv: list[str] | None = None) -> int:
