@@ -1,15 +1,21 @@
 """The dashboard's web app: ``python app.py`` loads the seed data if needed and serves it.
 
 Pages live in dashboard/pages (Dash Pages); each registers itself and keeps its callbacks.
+This module is the shell every page shares: the navbar (from the page registry), the period
+picker (``period-select``; its month is carried between pages and mirrored in ``?period=``),
+the footer with the data's attribution.
 """
 
 from __future__ import annotations
 
+import json
+import threading
+
 import dash
 import dash_bootstrap_components as dbc
-from dash import Dash, html
+from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 
-from dashboard import config
+from dashboard import auth, components, config, service, signin
 
 ATTRIBUTION = (
     "Contains Metropolitan Police Service data, Office for National Statistics data licensed "
@@ -17,35 +23,90 @@ ATTRIBUTION = (
     "right 2021."
 )
 
+# Dash's own page puts its scripts in a <footer>: a second "contentinfo" landmark beside ours.
+INDEX = """<!DOCTYPE html>
+<html lang="en-GB">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <div class="dash-scripts">
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </div>
+    </body>
+</html>"""
+
+# Bootstrap 5.3 is served from assets/ (no CDN: council laptops and these tests are offline).
 app = Dash(
     __name__,
     use_pages=True,
     pages_folder="dashboard/pages",
-    external_stylesheets=[dbc.themes.BOOTSTRAP],
     title="Community safety dashboard",
+    index_string=INDEX,
     suppress_callback_exceptions=True,
+    meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
 )
 server = app.server
+auth.init_auth(server)  # sign-in, roles and CSRF in front of every route
+
+
+def _nav_pages() -> list[dict]:
+    pages = [p for p in dash.page_registry.values() if p.get("nav", True)]
+    return sorted(pages, key=lambda p: p.get("order", 99))
 
 
 def navbar() -> dbc.Navbar:
     """Links built from the page registry, in each page's declared order."""
-    pages = [p for p in dash.page_registry.values() if p.get("nav", True)]
     links = [
-        dbc.NavItem(dbc.NavLink(p["name"], href=p["relative_path"], active="exact"))
-        for p in sorted(pages, key=lambda p: p.get("order", 99))
+        dbc.NavItem(dbc.NavLink(p["name"], href=p["relative_path"], id=f"nav-link-{i}"))
+        for i, p in enumerate(_nav_pages())
     ]
     return dbc.Navbar(
         dbc.Container(
             [
                 dbc.NavbarBrand(f"{config.home_borough()} community safety", href="/"),
                 dbc.Nav(links, navbar=True, className="flex-wrap"),
+                signin.user_menu(),
             ],
             fluid=True,
         ),
         color="dark",
         dark=True,
-        className="mb-3",
+        className="mb-2",
+    )
+
+
+def period_bar() -> dbc.Container:
+    """The one period picker: months loaded, newest first, the latest chosen."""
+    options = components.period_options(service.period_months())
+    return dbc.Container(
+        html.Div(
+            [
+                html.Label("Period: the 12 months to", htmlFor="period-select", className="mb-0"),
+                dcc.Dropdown(
+                    id="period-select",
+                    options=options,
+                    value=options[0]["value"] if options else None,
+                    clearable=False,
+                    searchable=True,
+                    disabled=not options,
+                    placeholder="No figures loaded",
+                    className="period-select",
+                    maxHeight=360,
+                ),
+            ],
+            className="d-flex align-items-center flex-wrap gap-2",
+            role="group",
+            **{"aria-label": "Reporting period"},
+        ),
+        fluid=True,
+        className="mb-2",
     )
 
 
@@ -53,23 +114,57 @@ def layout() -> html.Div:
     return html.Div(
         [
             html.A("Skip to main content", href="#main", className="visually-hidden-focusable"),
-            html.Header(navbar()),
-            html.Main(dbc.Container(dash.page_container, fluid=True), id="main"),
+            html.Header([navbar(), period_bar()]),
+            html.Main(dbc.Container(dash.page_container, fluid=True), id="main", tabIndex="-1"),
             html.Footer(
-                dbc.Container(html.Small(ATTRIBUTION, className="text-muted"), fluid=True),
+                dbc.Container(
+                    html.Small(ATTRIBUTION, className="text-body-secondary"), fluid=True
+                ),  # fmt: skip
                 className="mt-4 mb-3",
             ),
+            dcc.Store(id="period-url"),
         ]
     )
 
 
 app.layout = layout
 
+# ?period=YYYY-MM in the address chooses the month; the chosen month goes back into the address
+# with history.replaceState (no navigation, so the page is not re-rendered).
+app.clientside_callback(
+    ClientsideFunction(namespace="dashboard", function_name="periodFromUrl"),
+    Output("period-select", "value"),
+    Input("_pages_location", "search"),
+    State("period-select", "options"),
+)
+app.clientside_callback(
+    ClientsideFunction(namespace="dashboard", function_name="periodToUrl"),
+    Output("period-url", "data"),
+    Input("period-select", "value"),
+    Input("_pages_location", "pathname"),
+)
+
+
+def nav_matches() -> list[list[str]]:
+    """Per navbar link, the paths it is "current" for: its own, or its page's nav_match."""
+    return [p.get("nav_match", [p["relative_path"]]) for p in _nav_pages()]
+
+
+app.clientside_callback(
+    "function(path) { return window.dashboard.activeLinks(path, "
+    + json.dumps(nav_matches())
+    + "); }",
+    [Output(f"nav-link-{i}", "active") for i in range(len(_nav_pages()))],
+    Input("_pages_location", "pathname"),
+)
+
 
 def main() -> None:
     from dashboard.seed import seed_if_empty
 
+    auth.check_startup(config.HOST.get())
     seed_if_empty()
+    threading.Thread(target=service.warm, name="warm-caches", daemon=True).start()
     app.run(host=config.HOST.get(), port=int(config.PORT.get()), debug=False)
 
 

@@ -145,7 +145,12 @@ def report(results: dict[str, list[dict]], args: argparse.Namespace) -> None:
         print(f"{kind:10}{median[kind]:>10.2f}{min(secs[kind]):>10.2f}{peak[kind]:>10.0f}"
               f"{rows:>12,}")  # fmt: skip
     print(f"ratio ours/naive (median): {ratio:.2f}")
-    print(f"refresh: {Path(args.refresh).name} into a full database, median {median['refresh']:.2f} s")
+    last = results["refresh"][-1]
+    print(
+        f"refresh: {Path(args.refresh).name} into a full database, median "
+        f"{median['refresh']:.2f} s; {last['area_months_replaced']:,} area-months and "
+        f"{last['figures_replaced']:,} figures replaced (moved to history)"
+    )
     print(
         f"targets: ratio <= {TARGET_RATIO} (aim {AIM_RATIO}): {ratio:.2f} "
         f"{_mark(ratio <= TARGET_RATIO)}{' (aim met)' if ratio <= AIM_RATIO else ''}; "
@@ -155,25 +160,34 @@ def report(results: dict[str, list[dict]], args: argparse.Namespace) -> None:
     )
 
 
+def run_child(args: argparse.Namespace) -> dict:
+    """Inside a child: the one measurement it was started for."""
+    path, db_path = str(args.file), args.db
+    if args.child == "ours":
+        return run_ours(path, db_path)
+    if args.child == "naive":
+        return run_naive(path, db_path)
+    return run_refresh(path, db_path, str(args.refresh))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs of each measurement")
-    parser.add_argument("--file", type=Path, default=HISTORICAL, help="the file ours and naive load")
+    parser.add_argument(
+        "--file", type=Path, default=HISTORICAL, help="the file ours and naive load"
+    )
     parser.add_argument("--refresh", type=Path, default=RECENT, help="the file loaded on top")
     parser.add_argument("--child", choices=KINDS, help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        path, db_path = str(args.file), args.db
-        result = {
-            "ours": lambda: run_ours(path, db_path),
-            "naive": lambda: run_naive(path, db_path),
-            "refresh": lambda: run_refresh(path, db_path, str(args.refresh)),
-        }[args.child]()
-        print(json.dumps(result))
+        print(json.dumps(run_child(args)))
         return
     print(machine_facts())
-    print(f"file: {args.file} ({args.file.stat().st_size / 2**20:.1f} MB); runs: {args.runs}")
+    size_mb = args.file.stat().st_size / 2**20
+    print(
+        f"file: {args.file.name} ({size_mb:.1f} MB); refresh: {args.refresh.name}; runs: {args.runs}"
+    )
     results: dict[str, list[dict]] = {kind: [] for kind in KINDS}
     for run in range(1, args.runs + 1):
         # ours and naive alternate, so drift in the machine's load falls on both alike

@@ -1,9 +1,12 @@
-"""Shared widgets: RAG badge, empty state, source line, figure tables."""
+"""Shared widgets: RAG badge, empty state, source line, chart blocks with their tables, cards."""
 
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import html
+import pandas as pd
+from dash import dcc, html
+
+from dashboard import metrics, summaries
 
 RAG_COLOURS = {"Green": "success", "Amber": "warning", "Red": "danger"}
 RAG_TEXT = {
@@ -56,3 +59,290 @@ def fmt_pct(value) -> str:
         return "not available"
     sign = "+" if value > 0 else ("\u2212" if value < 0 else "")
     return f"{sign}{abs(value):.1f}%"
+
+
+# --- crime types and their addresses --------------------------------------------------------
+
+INDICATORS = [*metrics.MOPAC7_TYPES, metrics.MOPAC7_TOTAL]
+
+
+def slug_for(indicator: str) -> str:
+    """'Theft from the person' -> 'theft-from-the-person' (the /crime/<slug> address)."""
+    return indicator.lower().replace(" ", "-")
+
+
+SLUGS = {slug_for(name): name for name in INDICATORS}
+GRAPH_CONFIG = {"displayModeBar": False, "responsive": True, "scrollZoom": False}
+ATTRIBUTION_OS = (
+    "Ward boundaries: Office for National Statistics licensed under the Open Government Licence "
+    "v3.0; contains OS data © Crown copyright and database right 2022."
+)
+
+
+def indicator_order(series: pd.Series) -> pd.Series:
+    """Sort key putting the seven types in DOMAIN.md's order, then the total."""
+    return series.map({name: i for i, name in enumerate(INDICATORS)})
+
+
+def period_options(months) -> list[dict]:
+    """Period picker options, newest first: label 'February 2025', value 'YYYY-MM'."""
+    return [{"label": f"{m:%B %Y}", "value": f"{m:%Y-%m}"} for m in reversed(list(months))]
+
+
+def chosen_month(period: str | None, months) -> pd.Timestamp | None:
+    """The picked month if it is loaded, else the latest loaded (None when nothing is)."""
+    months = list(months)
+    if not months:
+        return None
+    if period:
+        try:
+            wanted = metrics.month_start(period)
+        except ValueError:
+            wanted = None
+        if wanted in months:
+            return wanted
+    return months[-1]
+
+
+# --- charts with their words and tables -----------------------------------------------------
+
+
+def chart_block(base: str, heading: str, height: int = 360, level: int = 2) -> html.Section:
+    """Heading, summary sentence (figcaption, above the chart), the chart and a "Show as
+    table" alternative. Ids: <base>-graph, <base>-caption, <base>-table-toggle, <base>-table.
+    """
+    heading_tag = html.H2 if level == 2 else html.H3
+    return html.Section(
+        [
+            heading_tag(heading, id=f"{base}-heading", className="h5 mt-3"),
+            html.Figure(
+                [
+                    html.Figcaption(id=f"{base}-caption", className="chart-caption"),
+                    html.Div(
+                        dcc.Graph(
+                            id=f"{base}-graph", config=GRAPH_CONFIG, style={"height": f"{height}px"}
+                        ),  # fmt: skip
+                        role="img",
+                        **{
+                            "aria-labelledby": f"{base}-heading",
+                            "aria-describedby": f"{base}-caption",
+                        },  # fmt: skip
+                    ),
+                    html.Details(
+                        [
+                            html.Summary("Show as table", id=f"{base}-table-toggle"),
+                            html.Div(
+                                html.Table(
+                                    id=f"{base}-table", className="table table-sm table-striped"
+                                ),  # fmt: skip
+                                className="table-responsive chart-table",
+                            ),
+                        ],
+                        className="mt-1",
+                    ),
+                ],
+                className="mb-2",
+            ),
+        ],
+        className="chart-block",
+    )
+
+
+def table_children(frame: pd.DataFrame, caption: str | None = None) -> list:
+    """Caption, header and body of an html.Table from a frame of display strings.
+
+    The first column is the row header (th scope=row) so screen readers announce it.
+    """
+    head = html.Thead(html.Tr([html.Th(str(c), scope="col") for c in frame.columns]))
+    rows = [
+        html.Tr([html.Th(str(values[0]), scope="row")] + [html.Td(str(v)) for v in values[1:]])
+        for values in frame.itertuples(index=False)
+    ]
+    parts = [html.Caption(caption)] if caption else []
+    return [*parts, head, html.Tbody(rows)]
+
+
+def fmt_number(value, digits: int = 0) -> str:
+    if summaries.missing(value):
+        return "not available"
+    return f"{float(value):,.{digits}f}"
+
+
+# --- overview cards -------------------------------------------------------------------------
+
+RAG_ICONS = {"Green": "✓", "Amber": "●", "Red": "✕"}
+
+
+def rag_label(record: dict) -> html.Span:
+    """RAG badge with its meaning in words; small counts get a neutral badge, never red."""
+    if summaries.is_small(record):
+        return html.Span("Too small to judge", className="badge text-bg-secondary rag-badge")
+    rag = record.get("rag")
+    if not rag:
+        return html.Span("No target", className="badge text-bg-secondary rag-badge")
+    return html.Span(
+        [
+            html.Span(f"{RAG_ICONS[rag]} {rag}", className=f"badge rag-badge rag-{rag.lower()}"),
+            html.Span(" " + summaries.RAG_WORDS[rag].split(": ", 1)[1], className="small"),
+        ]
+    )
+
+
+def indicator_card(indicator: str, record: dict, month, rank_before=None) -> dbc.Card:
+    """One MOPAC7 type: R12, change vs baseline, vs previous 12 months, London rank, RAG.
+
+    The whole card links to the type's trend page (Bootstrap stretched-link).
+    """
+    slug = slug_for(indicator)
+    arrow = summaries.arrow(record)
+    facts = [
+        ("Against 2011/12", summaries.baseline_words(record)),
+        (
+            "Against the previous 12 months",
+            f"{arrow + ' ' if arrow else ''}{summaries.previous_year_words(record, False)}",
+        ),
+        (
+            "London rank (1 = lowest rate)",
+            summaries.rank_words(record.get("london_rank"), rank_before, what="", explain=False),
+        ),
+    ]
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2(
+                    dcc.Link(indicator, href=f"/crime/{slug}", className="stretched-link"),
+                    className="h6 card-title mb-1",
+                ),
+                html.P(
+                    [
+                        html.Span(
+                            summaries.count_text(record.get("r12")), className="fs-3 fw-bold"
+                        ),
+                        html.Span(
+                            f" crimes in the 12 months to {summaries.month_label(month)}",
+                            className="small",
+                        ),
+                    ],  # fmt: skip
+                    className="mb-1",
+                ),
+                html.Div(rag_label(record), className="mb-2"),
+                html.Dl(
+                    [
+                        part
+                        for term, text in facts
+                        for part in (
+                            html.Dt(term, className="small mb-0"),
+                            html.Dd(text, className="small"),
+                        )
+                    ],  # fmt: skip
+                    className="mb-0",
+                ),
+            ]
+        ),
+        id=f"overview-card-{slug}",
+        className="h-100 indicator-card"
+        + (" border-primary" if indicator == metrics.MOPAC7_TOTAL else ""),
+    )
+
+
+def not_found(message: str = "There is no page at this address.") -> html.Div:
+    """The 404 content, also used for an unknown crime type or ward code."""
+    return html.Div(
+        [
+            html.H1("Page not found"),
+            html.P(message),
+            html.P(
+                [
+                    "Try the ",
+                    dcc.Link("overview", href="/"),
+                    ", the ",
+                    dcc.Link("crime trends", href="/crime/mopac7-total"),
+                    " or the ",
+                    dcc.Link("wards", href="/wards"),
+                    ".",
+                ]
+            ),  # fmt: skip
+        ],
+        id="not-found",
+    )
+
+
+def source_text(month, source: str, note: str = "") -> str:
+    """'Latest month loaded: February 2025. Source: ...' as the pages show it."""
+    shown = f"{month:%B %Y}" if month is not None else "none"
+    return f"Latest month loaded: {shown}. Source: {source}.{(' ' + note) if note else ''}"
+
+
+# --- ward table -----------------------------------------------------------------------------
+
+# measure value -> (label, indicator-table column, diverging colour scale)
+WARD_MEASURES = {
+    "r12": ("Crimes in the 12 months", "r12", False),
+    "rate": ("Crimes per 1,000 residents", "rate_per_1000", False),
+    "change_p12": ("% change on the previous 12 months", "change_vs_previous_pct", True),
+    "change_baseline": ("% change on 2011/12", "change_vs_baseline_pct", True),
+}
+# sortable columns of the ward table: (key, header, indicator-table column)
+WARD_COLUMNS = [
+    ("name", "Ward", "area_name"),
+    ("r12", "Crimes (12 months)", "r12"),
+    ("rate", "Rate per 1,000", "rate_per_1000"),
+    ("change_p12", "Change on previous 12 months", "change_vs_previous_pct"),
+    ("change_baseline", "Change on 2011/12", "change_vs_baseline_pct"),
+    ("rank", "Ward rank", "ward_rank"),
+]
+
+
+def ward_columns(has_rates: bool) -> list[tuple[str, str, str]]:
+    return [c for c in WARD_COLUMNS if has_rates or c[0] != "rate"]
+
+
+def significance_text(record: dict) -> str:
+    """'statistically significant' / 'not significant' / 'too small to judge'."""
+    if summaries.is_small(record):
+        return "too small to judge"
+    significant = record.get("significant")
+    if significant is None or summaries.missing(significant):
+        return "not available"
+    return "statistically significant" if bool(significant) else "not significant"
+
+
+def sort_wards(table: pd.DataFrame, column: str, descending: bool) -> pd.DataFrame:
+    """Ward rows sorted by a WARD_COLUMNS key; rows without a value go last."""
+    field = dict((key, col) for key, _, col in WARD_COLUMNS).get(column, "area_name")
+    if field == "area_name":
+        return table.sort_values("area_name", ascending=not descending)
+    values = pd.to_numeric(table[field].astype("Float64"), errors="coerce").astype(float)
+    order = values.sort_values(ascending=not descending, na_position="last", kind="stable")
+    return table.loc[order.index]
+
+
+def ward_row(record: dict, has_rates: bool) -> html.Tr:
+    """One ward: name linking to its page, R12, rate, changes with significance, rank."""
+    small = summaries.is_small(record)
+    change = fmt_pct(record.get("change_vs_previous_pct"))
+    cells = [
+        html.Th(dcc.Link(record["area_name"], href=f"/ward/{record['area_code']}"), scope="row"),
+        html.Td(summaries.count_text(record.get("r12"))),
+    ]
+    if has_rates:
+        cells.append(html.Td(summaries.rate_text(record.get("rate_per_1000"))))
+    cells += [
+        html.Td([change, html.Br(), html.Span(significance_text(record),
+                                              className="small too-small" if small else "small")]),
+        html.Td(fmt_pct(record.get("change_vs_baseline_pct"))),
+        html.Td(summaries.count_text(record.get("ward_rank"))),
+    ]  # fmt: skip
+    return html.Tr(cells)
+
+
+def sort_label(header: str, key: str, sort: dict) -> list:
+    """Header button text with the sort direction in a symbol and in words."""
+    if sort.get("column") != key:
+        return [header]
+    down = sort.get("descending", False)
+    words = "sorted highest first" if down else "sorted lowest first"
+    if key == "name":
+        words = "sorted Z to A" if down else "sorted A to Z"
+    return [header, " ", html.Span("▼" if down else "▲", **{"aria-hidden": "true"}),
+            html.Span(f" ({words})", className="visually-hidden")]  # fmt: skip

@@ -49,6 +49,44 @@ SEED_DIR = Setting(
     str(DATA_DIR / "seed"),
     "Folder of real extracts loaded into an empty database at start.",
 )
+REQUIRE_LOGIN = Setting(
+    "REQUIRE_LOGIN",
+    "0",
+    "1: sign-in is required even with no users yet. Sign-in is always required once any user "
+    "exists, and whenever HOST is not a loopback address.",
+)
+SECRET_KEY = Setting(
+    "SECRET_KEY",
+    "",
+    "Key that signs session cookies. Unset: one is generated once and kept in "
+    "data/.secret_key (mode 0600). Set the same value on every server of a deployment.",
+)
+SECRET_KEY_FILE = Setting(
+    "SECRET_KEY_FILE",
+    str(DATA_DIR / ".secret_key"),
+    "Where the generated session key is kept when SECRET_KEY is unset.",
+)
+SESSION_HOURS = Setting("SESSION_HOURS", "12", "A sign-in lasts this many hours.")
+SECURE_COOKIES = Setting(
+    "SECURE_COOKIES",
+    "0",
+    "1: session cookies are always marked Secure (behind an HTTPS proxy). They are anyway "
+    "whenever the request itself came over HTTPS.",
+)
+LOGIN_RATE_LIMIT = Setting(
+    "LOGIN_RATE_LIMIT",
+    "5",
+    "Failed sign-ins allowed per address and user name before a lock-out.",
+)
+LOGIN_LOCKOUT_SECONDS = Setting(
+    "LOGIN_LOCKOUT_SECONDS", "60", "How long sign-in is refused after too many failures."
+)
+PENDING_DIR = Setting(
+    "PENDING_DIR",
+    "",
+    "Folder for uploads waiting for confirmation (default: a folder in the system temp dir).",
+)
+MAX_UPLOAD_FILES = Setting("MAX_UPLOAD_FILES", "10", "Files accepted in one upload.")
 
 ALL_SETTINGS = [
     DATABASE_URL,
@@ -59,6 +97,15 @@ ALL_SETTINGS = [
     MAX_UNCOMPRESSED_MB,
     MAX_PROBLEMS,
     SEED_DIR,
+    REQUIRE_LOGIN,
+    SECRET_KEY,
+    SECRET_KEY_FILE,
+    SESSION_HOURS,
+    SECURE_COOKIES,
+    LOGIN_RATE_LIMIT,
+    LOGIN_LOCKOUT_SECONDS,
+    PENDING_DIR,
+    MAX_UPLOAD_FILES,
 ]
 
 
@@ -80,3 +127,8 @@ def max_uncompressed_bytes() -> int:
 
 def max_problems() -> int:
     return int(MAX_PROBLEMS.get())
+
+
+def flag(setting: Setting) -> bool:
+    """A yes/no setting: 1, true, yes or on (any case) mean yes."""
+    return setting.get().strip().lower() in {"1", "true", "yes", "on"}

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Engine,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -68,7 +69,7 @@ uploads = Table(
     Column("sha256", String(64), nullable=False, index=True),
     Column("layout", String(64)),
     Column("dataset", String(64)),
-    Column("status", String(16), nullable=False),  # loaded | rejected | unchanged
+    Column("status", String(16), nullable=False),  # loaded | rejected | reverted
     Column("vintage", Date),  # latest month in the file
     Column("uploaded_at", DateTime, nullable=False),
     Column("uploaded_by", String(200)),
@@ -149,6 +150,21 @@ crime_coverage = Table(
     sqlite_with_rowid=False,
 )
 
+# Area-months an upload held (or never got: reason not-applied) and lost to another upload, so
+# a revert can tell which upload's figures to bring back, zero months included.
+crime_coverage_history = Table(
+    "crime_coverage_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("dataset", String(32), nullable=False),
+    Column("area_code", String(64), nullable=False),
+    Column("month", Date, nullable=False),
+    Column("upload_id", Integer, nullable=False),
+    Column("replaced_by_upload_id", Integer, nullable=False),
+    Column("reason", String(16), nullable=False),  # replaced | not-applied | reverted
+    Index("ix_coverage_history_key", "dataset", "area_code", "month"),
+)
+
 populations = Table(
     "populations",
     metadata,
@@ -169,6 +185,146 @@ population_history = Table(
     Column("population", Integer, nullable=False),
     Column("upload_id", Integer, nullable=False),
     Column("replaced_by_upload_id", Integer, nullable=False),
+)
+
+# ---- council templates (etl/formats/templates): one table per data sheet, each row traceable
+# to its upload, sheet and Excel row; rows a newer upload replaces go to template_history.
+
+
+def _provenance() -> list[Column]:
+    return [
+        Column("upload_id", Integer, nullable=False),
+        Column("source_sheet", String(200)),
+        Column("source_row", Integer),
+    ]
+
+
+syv_counts = Table(
+    "syv_counts",
+    metadata,
+    Column("area_code", String(64), primary_key=True),
+    Column("month", Date, primary_key=True),
+    Column("victims", Integer, nullable=False),  # victims aged 1-19 of most serious violence
+    *_provenance(),
+)
+
+# The published summary, for windows where the borough counts are not at hand.
+syv_summary = Table(
+    "syv_summary",
+    metadata,
+    Column("area_code", String(64), primary_key=True),
+    Column("window_end", Date, primary_key=True),  # last month of the 12-month window
+    Column("victims", Integer),
+    Column("rate_per_10000", Float, nullable=False),
+    Column("london_rank", Integer),
+    Column("london_average_rate", Float),
+    *_provenance(),
+)
+
+iom_quarters = Table(
+    "iom_quarters",
+    metadata,
+    Column("quarter", String(16), primary_key=True),  # '2022/23 Q3'
+    Column("quarter_start", Date, nullable=False),
+    Column("cohort_size", Integer, nullable=False),
+    Column("reoffenders", Integer),
+    Column("offences_before", Integer),  # by the cohort in the 12 months before entering IOM
+    Column("offences_after", Integer),  # and in the 12 months after
+    *_provenance(),
+)
+
+reoffending_rates = Table(
+    "reoffending_rates",
+    metadata,
+    Column("category", String(100), primary_key=True),
+    Column("adult_juvenile", String(16), primary_key=True),
+    Column("geography", String(200), primary_key=True),
+    Column("cohort", String(100), primary_key=True),  # 'Jan 2022 to Mar 2022' or a year
+    Column("offenders", Integer, nullable=False),
+    Column("reoffenders", Integer, nullable=False),
+    Column("reoffences", Integer, nullable=False),
+    *_provenance(),
+)
+
+wrap_training = Table(
+    "wrap_training",
+    metadata,
+    Column("as_at", Date, primary_key=True),
+    Column("department", String(200), primary_key=True),
+    Column("staff_requiring", Integer),  # blank: no target set yet
+    Column("staff_trained", Integer, nullable=False),
+    Column("sessions", Integer, nullable=False),
+    *_provenance(),
+)
+
+wrap_audiences = Table(
+    "wrap_audiences",
+    metadata,
+    Column("as_at", Date, primary_key=True),
+    Column("audience", String(100), primary_key=True),
+    Column("count", Integer, nullable=False),
+    *_provenance(),
+)
+
+hate_reporting_centres = Table(
+    "hate_reporting_centres",
+    metadata,
+    Column("month", Date, primary_key=True),
+    Column("centre", String(200), primary_key=True),
+    Column("strand", String(64), primary_key=True),
+    Column("crime_or_incident", String(16), primary_key=True),
+    Column("reports", Integer, nullable=False),
+    Column("referred_to_police", Integer, nullable=False),
+    *_provenance(),
+)
+
+# Replaced template rows: key and values as JSON, with the upload each came from.
+template_history = Table(
+    "template_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("table_name", String(64), nullable=False),
+    Column("key_json", Text, nullable=False),  # canonical (sorted keys, ISO dates): comparable
+    Column("values_json", JSON, nullable=False),
+    Column("upload_id", Integer, nullable=False),
+    Column("replaced_by_upload_id", Integer, nullable=False),
+    Index("ix_template_history_key", "table_name", "key_json"),
+)
+
+# ---- people and permissions (dashboard/auth.py, dashboard/users.py)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("password_hash", String(300), nullable=False),  # werkzeug scrypt hash
+    Column("role", String(16), nullable=False),  # viewer | analyst | manager
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+# Datasets ('borough_crime', ...) or indicators ('Burglary', ...) only managers may see.
+exempt_items = Table(
+    "exempt_items",
+    metadata,
+    Column("kind", String(16), primary_key=True),  # dataset | indicator
+    Column("name", String(200), primary_key=True),
+    Column("marked_by", String(200)),
+    Column("marked_at", DateTime, nullable=False),
+)
+
+# A manager undoing an upload (etl/revert.py): who, when, and what was restored.
+upload_reverts = Table(
+    "upload_reverts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("upload_id", Integer, nullable=False, index=True),
+    Column("reverted_by", String(200)),
+    Column("reverted_at", DateTime, nullable=False),
+    Column("figures_removed", Integer, nullable=False),
+    Column("figures_restored", Integer, nullable=False),
+    Column("message", Text),
 )
 
 _engines: dict[str, Engine] = {}

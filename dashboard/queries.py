@@ -286,3 +286,181 @@ def subgroup_monthly(engine: Engine, dataset: str, area_codes: list[str] | None 
     full["count"] = full["count"].fillna(0).astype("int64")
     full = full.groupby(["area_code", "indicator", "month"], as_index=False)["count"].sum()
     return full[["area_code", "indicator", "month", "count"]]
+
+
+# ---------------------------------------------------------------- council templates
+
+_PROVENANCE = ("upload_id", "source_sheet", "source_row")
+
+
+def _template_frame(engine: Engine, query, dates=(), counts=()) -> pd.DataFrame:
+    """A template table's rows: dates as Timestamps, counts as nullable integers."""
+    frame = _frame(engine, query)
+    for column in dates:
+        frame[column] = pd.to_datetime(frame[column])
+    for column in counts:
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def syv_monthly(engine: Engine, area_codes: list[str] | None = None) -> pd.DataFrame:
+    """Serious youth violence victims: area_code, month (Timestamp), victims, provenance."""
+    t = db.syv_counts
+    query = select(t).order_by(t.c.area_code, t.c.month)
+    if area_codes is not None:
+        query = query.where(t.c.area_code.in_(area_codes))
+    return _template_frame(engine, query, dates=["month"], counts=["victims"])
+
+
+def syv_summary(engine: Engine, area_code: str | None = None) -> pd.DataFrame:
+    """Published SYV summaries: area_code, window_end, victims, rate, London rank and average."""
+    t = db.syv_summary
+    query = select(t).order_by(t.c.area_code, t.c.window_end)
+    if area_code:
+        query = query.where(t.c.area_code == area_code)
+    return _template_frame(engine, query, dates=["window_end"], counts=["victims", "london_rank"])
+
+
+def iom_quarters(engine: Engine) -> pd.DataFrame:
+    """IOM cohort per quarter, oldest first: quarter, quarter_start, cohort_size, reoffenders,
+    offences_before, offences_after, provenance."""
+    t = db.iom_quarters
+    counts = ["cohort_size", "reoffenders", "offences_before", "offences_after"]
+    return _template_frame(engine, select(t).order_by(t.c.quarter_start),
+                           dates=["quarter_start"], counts=counts)  # fmt: skip
+
+
+def reoffending_rates(engine: Engine, geographies: list[str] | None = None) -> pd.DataFrame:
+    """MoJ proven reoffending: category, adult_juvenile, geography, cohort, offenders,
+    reoffenders, reoffences, provenance."""
+    t = db.reoffending_rates
+    query = select(t).order_by(t.c.geography, t.c.adult_juvenile, t.c.cohort)
+    if geographies is not None:
+        query = query.where(t.c.geography.in_(geographies))
+    return _template_frame(engine, query, counts=["offenders", "reoffenders", "reoffences"])
+
+
+def wrap_training(engine: Engine, as_at: date | None = None) -> pd.DataFrame:
+    """WRAP training by department: as_at, department, staff_requiring (<NA>: no target),
+    staff_trained, sessions, provenance; every as-at date unless one is given."""
+    t = db.wrap_training
+    query = select(t).order_by(t.c.as_at, t.c.department)
+    if as_at is not None:
+        query = query.where(t.c.as_at == as_at)
+    return _template_frame(engine, query, dates=["as_at"],
+                           counts=["staff_requiring", "staff_trained", "sessions"])  # fmt: skip
+
+
+def wrap_audiences(engine: Engine, as_at: date | None = None) -> pd.DataFrame:
+    """People trained in WRAP by audience: as_at, audience, count, provenance."""
+    t = db.wrap_audiences
+    query = select(t).order_by(t.c.as_at, t.c.audience)
+    if as_at is not None:
+        query = query.where(t.c.as_at == as_at)
+    return _template_frame(engine, query, dates=["as_at"], counts=["count"])
+
+
+def hate_reporting_centres(engine: Engine, month_from: date | None = None,
+                           month_to: date | None = None) -> pd.DataFrame:  # fmt: skip
+    """Reporting-centre reports: month, centre, strand, crime_or_incident, reports,
+    referred_to_police, provenance."""
+    t = db.hate_reporting_centres
+    query = select(t).order_by(t.c.month, t.c.centre, t.c.strand, t.c.crime_or_incident)
+    if month_from is not None:
+        query = query.where(t.c.month >= month_from)
+    if month_to is not None:
+        query = query.where(t.c.month <= month_to)
+    return _template_frame(engine, query, dates=["month"],
+                           counts=["reports", "referred_to_police"])  # fmt: skip
+
+
+def template_history(engine: Engine, table_name: str) -> pd.DataFrame:
+    """Rows of a template table that later uploads replaced: key_json, values_json, upload_id,
+    replaced_by_upload_id, oldest first."""
+    h = db.template_history
+    query = (
+        select(h.c.key_json, h.c.values_json, h.c.upload_id, h.c.replaced_by_upload_id)
+        .where(h.c.table_name == table_name)
+        .order_by(h.c.id)
+    )
+    return _frame(engine, query, ["key_json", "values_json", "upload_id", "replaced_by_upload_id"])
+
+
+# ---- the upload log and what each upload changed (pages/history.py, pages/upload.py)
+
+
+def _held_per_upload(engine: Engine) -> pd.DataFrame:
+    """How many current figures' places each upload holds: crime area-months, population
+    years and council-template rows."""
+    from etl.formats import templates
+
+    tables = [db.crime_coverage, db.populations]
+    tables += [db.metadata.tables[s.table] for t in templates.TEMPLATES for s in t.sheets]
+    parts = [
+        _frame(engine, select(t.c.upload_id, func.count()).group_by(t.c.upload_id),
+               ["id", "held"])  # fmt: skip
+        for t in dict.fromkeys(tables)
+    ]
+    held = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["id", "held"])
+    return held.groupby("id", as_index=False)["held"].sum()
+
+
+def upload_log(engine: Engine, limit: int = 200) -> pd.DataFrame:
+    """The upload log, newest first, with the figures each still holds and the shown status:
+    loaded, superseded (every figure since replaced by newer ones), rejected or reverted."""
+    log = upload_history(engine, limit)
+    if log.empty:
+        return log.assign(held=[], shown_status=[], reverted_by=[], reverted_at=[])
+    held = _held_per_upload(engine)
+    log = log.merge(held, on="id", how="left")
+    log["held"] = log["held"].fillna(0).astype(int)
+    r = db.upload_reverts
+    reverts = _frame(engine, select(r.c.upload_id, r.c.reverted_by, r.c.reverted_at),
+                     ["id", "reverted_by", "reverted_at"])  # fmt: skip
+    log = log.merge(reverts.drop_duplicates("id", keep="last"), on="id", how="left")
+    superseded = (log["status"] == "loaded") & (log["held"] == 0)
+    log["shown_status"] = log["status"].where(~superseded, "superseded")
+    return log
+
+
+def upload_record(engine: Engine, upload_id: int) -> dict | None:
+    """Every column of one upload's log row (problems and warnings included)."""
+    with engine.connect() as conn:
+        row = conn.execute(select(db.uploads).where(db.uploads.c.id == upload_id)).mappings()
+        row = row.first()
+    return dict(row) if row else None
+
+
+def upload_replacements(engine: Engine, upload_id: int) -> pd.DataFrame:
+    """What an upload took the place of, and what later took its place: one row per other
+    upload and dataset with the number of area-months (population years, template rows).
+
+    Columns: direction ('replaced' | 'replaced by'), other_upload, filename, dataset, places.
+    """
+    ch, ph, th = db.crime_coverage_history, db.population_history, db.template_history
+    sources = [  # (history table, its dataset column, rows to leave out)
+        (ch, ch.c.dataset, ch.c.reason == "reverted"),
+        (ph, None, None),
+        (th, th.c.table_name, None),
+    ]
+    frames = []
+    for table, dataset, skip in sources:
+        for direction, mine, other in (
+            ("replaced", table.c.replaced_by_upload_id, table.c.upload_id),
+            ("replaced by", table.c.upload_id, table.c.replaced_by_upload_id),
+        ):
+            keys = [other] if dataset is None else [other, dataset]
+            query = select(*keys, func.count()).where(mine == upload_id, other != upload_id)
+            if skip is not None:
+                query = query.where(~skip)
+            names = ["other_upload", "places"] if dataset is None else [
+                "other_upload", "dataset", "places"]  # fmt: skip
+            found = _frame(engine, query.group_by(*keys), names)
+            if dataset is None:
+                found["dataset"] = "population"
+            frames.append(found.assign(direction=direction))
+    out = pd.concat(frames, ignore_index=True)
+    up = db.uploads
+    names = _frame(engine, select(up.c.id, up.c.filename), ["other_upload", "filename"])
+    out = out.merge(names, on="other_upload", how="left")
+    return out[["direction", "other_upload", "filename", "dataset", "places"]]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 import pandas as pd
 
-from dashboard import db, queries
+from dashboard import db, exports, queries
 from dashboard.indicators import export_frame, indicator_table
 
 AREA_DATASETS = [
@@ -50,15 +51,16 @@ def main(argv: list[str] | None = None) -> int:
     ind.add_argument("--month", required=True, help="the R12 window's last month, YYYY-MM")
     ind.add_argument("--out", default="-", help="file to write, or - for standard output")
     args = parser.parse_args(argv)
-    try:
-        month = pd.Timestamp(args.month + "-01")
-    except ValueError:
-        parser.error(f"--month must be YYYY-MM, not {args.month!r}")
+    match = re.fullmatch(r"(\d{4})-(\d{2})", args.month)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        parser.error(f"--month must be a month written YYYY-MM (e.g. 2025-02), not {args.month!r}")
+    month = pd.Timestamp(int(match.group(1)), int(match.group(2)), 1)
     table = crime_indicators(db.get_engine(), month)
     if table.empty:
         print("No crime figures are loaded yet: run python -m etl load PATH first.",
               file=sys.stderr)  # fmt: skip
         return 1
+    table = exports.safe_frame(table)  # text cells that a spreadsheet would run as formulas
     if args.out == "-":
         table.to_csv(sys.stdout, index=False)
     else:

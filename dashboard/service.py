@@ -6,32 +6,57 @@ while repeated page views (and period changes) reuse the work.
 
 from __future__ import annotations
 
-from functools import lru_cache
+import json
+import threading
+from functools import lru_cache, wraps
+from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from dashboard import config, db, queries
+from dashboard import config, db, exempt, metrics, queries
 from dashboard.indicators import indicator_table
 
 
+def _cache(maxsize: int):
+    """lru_cache that computes each miss once: a page request arriving while the start-up
+    warm-up fills the same entry waits for it instead of repeating the work."""
+
+    def decorate(fn):
+        cached = lru_cache(maxsize=maxsize)(fn)
+        lock = threading.RLock()
+
+        @wraps(fn)
+        def wrapper(*args):
+            with lock:
+                return cached(*args)
+
+        wrapper.cache_clear = cached.cache_clear
+        return wrapper
+
+    return decorate
+
+
 def data_version(engine: Engine) -> int:
-    """The id of the newest upload: changes whenever figures may have changed."""
+    """The id of the newest upload, plus the number of reverts (etl/revert.py) scaled past any
+    upload id: changes whenever figures may have changed."""
     with engine.connect() as conn:
-        return conn.execute(select(func.coalesce(func.max(db.uploads.c.id), 0))).scalar()
+        latest = conn.execute(select(func.coalesce(func.max(db.uploads.c.id), 0))).scalar()
+        reverts = conn.execute(select(func.count()).select_from(db.upload_reverts)).scalar()
+    return latest + reverts * 1_000_000_000
 
 
 def engine() -> Engine:
     return db.get_engine()
 
 
-@lru_cache(maxsize=16)
+@_cache(maxsize=16)
 def _monthly(url: str, version: int, dataset: str, area_codes: tuple[str, ...] | None):
     codes = list(area_codes) if area_codes is not None else None
     return queries.mopac7_monthly(db.get_engine(url), dataset, codes)
 
 
-@lru_cache(maxsize=8)
+@_cache(maxsize=8)
 def _reference(url: str, version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     eng = db.get_engine(url)
     return queries.areas(eng), queries.populations(eng)
@@ -45,7 +70,7 @@ def monthly(dataset: str, area_codes: list[str] | None = None, eng: Engine | Non
     """MOPAC7 monthly counts (cached per data version)."""
     eng = eng or engine()
     key = tuple(sorted(area_codes)) if area_codes is not None else None
-    return _monthly(_url(eng), data_version(eng), dataset, key)
+    return exempt.visible(_monthly(_url(eng), data_version(eng), dataset, key), dataset)
 
 
 def reference(eng: Engine | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -60,25 +85,217 @@ def home_borough(eng: Engine | None = None) -> dict | None:
 
 
 def borough_table(month, eng: Engine | None = None) -> pd.DataFrame:
-    """Indicator table for every area in the borough files (London ranks need all 32)."""
+    """Indicator table for every area in the borough files (London ranks need all 32).
+
+    Cached per data version and month: treat the frame as read-only.
+    """
     eng = eng or engine()
-    data = monthly("borough_crime", eng=eng)
-    if data.empty:
-        return pd.DataFrame()
-    areas, pops = reference(eng)
-    return indicator_table(data, areas, pops, month)
+    return exempt.visible(_borough_table(_url(eng), data_version(eng), _month_key(month)),
+                          "borough_crime")
 
 
 def ward_table(borough_code: str, month, eng: Engine | None = None) -> pd.DataFrame:
-    """Indicator table for one borough's wards (ward ranks are within the borough)."""
+    """Indicator table for one borough's wards (ward ranks are within the borough).
+
+    Cached per data version, borough and month: treat the frame as read-only.
+    """
     eng = eng or engine()
-    areas, pops = reference(eng)
-    wards = areas[(areas["parent_code"] == borough_code) & (areas["area_type"] == "ward")]
-    data = monthly("ward_crime", list(wards["code"]), eng=eng)
-    if data.empty:
-        return pd.DataFrame()
-    return indicator_table(data, areas, pops, month)
+    table = _ward_table(_url(eng), data_version(eng), borough_code, _month_key(month))
+    return exempt.visible(table, "ward_crime")
 
 
 def latest_month(dataset: str = "borough_crime", eng: Engine | None = None):
     return queries.latest_month(eng or engine(), dataset)
+
+
+# --- caches for the pages (keyed by data version) ---------------------------------------------
+
+BOUNDARIES_DIR = config.DATA_DIR / "boundaries"
+PERIOD_DATASETS = ("borough_crime", "ward_crime")  # the period picker offers the first loaded
+
+
+def _month_key(month) -> str:
+    return metrics.month_start(month).strftime("%Y-%m")
+
+
+def window_inputs(data: pd.DataFrame, month) -> pd.DataFrame:
+    """Only the months the indicator table reads (R12, P12, the 2011/12 baseline): same result,
+    a fraction of the pivot work."""
+    end = metrics.month_start(month)
+    recent = (data["month"] > end - pd.DateOffset(months=24)) & (data["month"] <= end)
+    base = (data["month"] >= pd.Timestamp(2011, 4, 1)) & (data["month"] <= pd.Timestamp(2012, 3, 1))
+    return data[recent | base]
+
+
+@_cache(maxsize=64)
+def _borough_table(url: str, version: int, month: str) -> pd.DataFrame:
+    data = _monthly(url, version, "borough_crime", None)
+    if data.empty:
+        return pd.DataFrame()
+    areas, pops = _reference(url, version)
+    return indicator_table(window_inputs(data, month), areas, pops, month)
+
+
+def _ward_codes(areas: pd.DataFrame, borough_code: str) -> tuple[str, ...]:
+    wards = areas[(areas["parent_code"] == borough_code) & (areas["area_type"] == "ward")]
+    return tuple(sorted(wards["code"]))
+
+
+@_cache(maxsize=64)
+def _ward_table(url: str, version: int, borough_code: str, month: str) -> pd.DataFrame:
+    areas, pops = _reference(url, version)
+    data = _monthly(url, version, "ward_crime", _ward_codes(areas, borough_code))
+    if data.empty:
+        return pd.DataFrame()
+    return indicator_table(window_inputs(data, month), areas, pops, month)
+
+
+def ward_monthly(borough_code: str, eng: Engine | None = None) -> pd.DataFrame:
+    """MOPAC7 monthly counts for every ward of a borough (cached per data version)."""
+    eng = eng or engine()
+    areas, _ = reference(eng)
+    data = _monthly(_url(eng), data_version(eng), "ward_crime", _ward_codes(areas, borough_code))
+    return exempt.visible(data, "ward_crime")
+
+
+@_cache(maxsize=8)
+def _period_months(url: str, version: int) -> tuple[pd.Timestamp, ...]:
+    eng = db.get_engine(url)
+    for dataset in PERIOD_DATASETS:
+        months = queries.loaded_months(eng, dataset)
+        if months:
+            return tuple(pd.Timestamp(m) for m in months)
+    return ()
+
+
+def period_months(eng: Engine | None = None) -> list[pd.Timestamp]:
+    """Months the period picker offers, oldest first: borough crime's (ward crime's if none)."""
+    eng = eng or engine()
+    return list(_period_months(_url(eng), data_version(eng)))
+
+
+@_cache(maxsize=16)
+def _latest_months(url: str, version: int) -> dict[str, pd.Timestamp | None]:
+    eng = db.get_engine(url)
+    out = {}
+    for dataset in PERIOD_DATASETS:
+        month = queries.latest_month(eng, dataset)
+        out[dataset] = pd.Timestamp(month) if month else None
+    return out
+
+
+def dataset_latest_month(dataset: str, eng: Engine | None = None) -> pd.Timestamp | None:
+    """The latest month loaded for a dataset (cached per data version)."""
+    eng = eng or engine()
+    return _latest_months(_url(eng), data_version(eng)).get(dataset)
+
+
+@_cache(maxsize=8)
+def _home(url: str, version: int, name: str) -> dict | None:
+    return queries.area_by_name(db.get_engine(url), name)
+
+
+def home_area(eng: Engine | None = None) -> dict | None:
+    """home_borough(), cached per data version (pages ask on every callback)."""
+    eng = eng or engine()
+    return _home(_url(eng), data_version(eng), config.home_borough())
+
+
+def london_rank_history(
+    monthly_counts: pd.DataFrame, areas: pd.DataFrame, populations: pd.DataFrame, per: int = 1000
+) -> pd.DataFrame:
+    """R12, rate and London rank of every London borough, indicator and month, all at once.
+
+    The same figures as ``indicator_table`` gives month by month (a window with a missing month
+    has no R12; a rank needs all 32 rates), vectorised over months for the rank-over-time chart.
+    Columns: area_code, indicator, month, r12, rate, london_rank.
+    """
+    columns = ["area_code", "indicator", "month", "r12", "rate", "london_rank"]
+    london = set(areas.loc[areas["is_london_borough"].fillna(False).astype(bool), "code"])
+    data = monthly_counts[monthly_counts["area_code"].isin(london)]
+    if data.empty:
+        return pd.DataFrame(columns=columns)
+    wide = data.pivot_table(
+        index=["area_code", "indicator"], columns="month", values="count", aggfunc="sum"
+    )
+    months = pd.date_range(wide.columns.min(), wide.columns.max(), freq="MS")
+    r12 = wide.reindex(columns=months).T.rolling(12, min_periods=12).sum().T
+    rate = r12 / _window_populations(populations, r12.index, months).to_numpy() * per
+    ranks = []
+    for indicator in rate.index.unique("indicator"):
+        by_area = rate.xs(indicator, level="indicator")
+        rank = by_area.rank(axis=0, method="min")
+        rank.loc[:, by_area.notna().sum(axis=0) < metrics.LONDON_BOROUGH_COUNT] = float("nan")
+        rank.index = pd.MultiIndex.from_product([rank.index, [indicator]], names=rate.index.names)
+        ranks.append(rank)
+    out = pd.DataFrame(
+        {
+            "r12": r12.stack(future_stack=True),
+            "rate": rate.stack(future_stack=True),
+            "london_rank": pd.concat(ranks).stack(future_stack=True),
+        }
+    )
+    out.index.names = ["area_code", "indicator", "month"]
+    out = out.reset_index()
+    out["london_rank"] = out["london_rank"].round().astype("Int64")
+    return out[columns]
+
+
+def _window_populations(populations: pd.DataFrame, index: pd.MultiIndex, months) -> pd.DataFrame:
+    """Population for each row's area and each window end: the year of the window's 7th month,
+    else the latest earlier year loaded (NaN when none is)."""
+    wanted = [metrics.population_year_for_window(m) for m in months]
+    pops = populations.pivot_table(index="area_code", columns="year", values="population")
+    if pops.empty:
+        return pd.DataFrame(float("nan"), index=index, columns=months)
+    years = range(int(pops.columns.min()), max(int(pops.columns.max()), max(wanted)) + 1)
+    pops = pops.reindex(columns=list(years)).ffill(axis=1).reindex(columns=wanted)
+    pops.columns = months
+    return pops.reindex(index.get_level_values("area_code")).set_axis(index, axis=0)
+
+
+@_cache(maxsize=8)
+def _rank_history(url: str, version: int) -> pd.DataFrame:
+    data = _monthly(url, version, "borough_crime", None)
+    areas, pops = _reference(url, version)
+    return london_rank_history(data, areas, pops)
+
+
+def rank_history(eng: Engine | None = None) -> pd.DataFrame:
+    """london_rank_history for the loaded borough figures (cached per data version)."""
+    eng = eng or engine()
+    return exempt.visible(_rank_history(_url(eng), data_version(eng)), "borough_crime")
+
+
+@_cache(maxsize=4)
+def _boundary_features(folder: str, mtimes: tuple) -> tuple[dict, ...]:
+    features = []
+    for path in sorted(Path(folder).glob("*.geojson")):
+        for feature in json.loads(path.read_text(encoding="utf-8")).get("features", []):
+            if feature.get("properties", {}).get("WD22CD"):
+                features.append(feature)
+    return tuple(features)
+
+
+def ward_boundaries(codes, folder: Path | None = None) -> list[dict]:
+    """GeoJSON features (2022 wards, WD22CD/WD22NM) for the given ward codes, from
+    data/boundaries; wards without a boundary file are simply absent."""
+    folder = Path(folder or BOUNDARIES_DIR)
+    paths = sorted(folder.glob("*.geojson"))
+    mtimes = tuple((p.name, p.stat().st_mtime_ns) for p in paths)
+    wanted = set(codes)
+    features = _boundary_features(str(folder), mtimes)
+    return [f for f in features if f["properties"]["WD22CD"] in wanted]
+
+
+def warm(eng: Engine | None = None) -> None:
+    """Fill the caches the pages use for the latest month (called once at start)."""
+    eng = eng or engine()
+    months = period_months(eng)
+    home = home_area(eng)
+    if not months:
+        return
+    borough_table(months[-1], eng)
+    rank_history(eng)
+    if home:
+        ward_table(home["code"], months[-1], eng)

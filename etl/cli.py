@@ -1,4 +1,4 @@
-"""``python -m etl load|status|history``: loading extracts without the web app."""
+"""``python -m etl load|status|history|templates``: loading extracts without the web app."""
 
 from __future__ import annotations
 
@@ -99,6 +99,15 @@ def cmd_history(args) -> int:
     return 0
 
 
+def cmd_templates(args) -> int:
+    from etl.templates_write import write_samples, write_templates
+
+    paths = write_templates(args.out) + (write_samples(args.samples) if args.samples else [])
+    for path in paths:
+        print(path)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -112,5 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     history = sub.add_parser("history", help="the upload log")
     history.add_argument("--limit", type=int, default=50)
     history.set_defaults(func=cmd_history)
+    tpl = sub.add_parser("templates", help="write the blank council templates (.xlsx)")
+    tpl.add_argument("--out", default="data/templates", help="folder for the blank templates")
+    tpl.add_argument("--samples", default="data/samples",
+                     help="folder for the filled examples ('' to skip them)")  # fmt: skip
+    tpl.set_defaults(func=cmd_templates)
     args = parser.parse_args(argv)
     return args.func(args)

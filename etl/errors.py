@@ -50,6 +50,27 @@ MESSAGES: dict[str, str] = {
         "Rows for {value} share the area code {code_value}; their counts were added together."
     ),
     "too-many-problems": "Reached the limit of {limit} problems; there may be more.",
+    # council templates
+    "not-a-number": "The {column} '{value}' is not a number.",
+    "out-of-range": "The {column} {value} is out of range: it must be {allowed}.",
+    "bad-date": "'{value}' is not a date we can read (write it like 2018-04-30).",
+    "bad-quarter": (
+        "'{value}' is not a financial-year quarter written like 2022/23 Q3 "
+        "(Q1 = April to June, Q4 = January to March)."
+    ),
+    "trained-exceeds-requiring": (
+        "Staff trained ({value}) is more than the staff requiring training ({limit})."
+    ),
+    "reoffenders-exceed-cohort": (
+        "The number who reoffended ({value}) is more than the number in the cohort ({limit})."
+    ),
+    "referred-exceeds-reports": (
+        "The number referred to the police ({value}) is more than the reports made ({limit})."
+    ),
+    "not-on-list": (
+        "'{value}' is not on the template's list of {list_name}; it was loaded as written. "
+        "Tell the team if the list should change."
+    ),
 }
 
 

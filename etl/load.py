@@ -15,13 +15,13 @@ from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, and_, func, insert, literal, select, update
+from sqlalchemy import Engine, and_, func, insert, literal, select, text, update
 
 from dashboard import config, db
 from dashboard.metrics import mopac7_type
 from etl import reference
 from etl.errors import Problem, ProblemList, problem
-from etl.formats import mps_crime, mps_dashboard, population
+from etl.formats import mps_crime, mps_dashboard, population, templates
 from etl.read import Extract, ExtractUnreadable, file_digest, read_bytes
 
 Progress = Callable[[str], None]
@@ -96,6 +96,11 @@ def load_bytes(filename: str, data: bytes, engine: Engine | None = None,
     tables = _parse_tables(extract, problems, date.today())
     if tables is not None:
         return _load_crime(engine, extract, tables, problems, user, progress)
+    template = templates.detect(extract)
+    if template:
+        from etl.load_templates import _load_template  # it imports this module's helpers
+
+        return _load_template(engine, extract, template, problems, user, progress)
     detected = population.detect(extract)
     if detected:
         return _load_population(engine, extract, *detected, problems, user, progress)
@@ -103,6 +108,8 @@ def load_bytes(filename: str, data: bytes, engine: Engine | None = None,
         mps_crime.accepted_layouts()
         + "; "
         + "; ".join(layout.label for layout in population.LAYOUTS)
+        + "; "
+        + templates.accepted_layouts()
     )
     header_row = 1
     item = problem("unknown-layout", row=header_row, accepted=accepted)
@@ -145,7 +152,24 @@ def _reject(engine, filename, size, digest, layout, items: list[Problem], user) 
                       message="The file was not loaded; nothing in the database changed.")  # fmt: skip
 
 
+WRITE_LOCK_KEY = 7_316_402  # any fixed number: the advisory lock every writer of figures takes
+
+
+def lock_for_writing(conn) -> None:
+    """Make writers of figures take turns (call first in the transaction).
+
+    PostgreSQL: a transaction-scoped advisory lock, so two loads (or a load and a revert) run one
+    after the other instead of clashing on new series ids; a wait over 5 minutes fails (the page
+    says "try again"). SQLite: its single writer lock does this already, taken by the first
+    write of the transaction (BUSY after busy_timeout).
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SET LOCAL lock_timeout = '300s'"))
+        conn.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK_KEY)))
+
+
 def _new_upload(conn, extract: Extract, layout: str, dataset: str, vintage, user) -> int:
+    lock_for_writing(conn)
     return conn.execute(
         insert(db.uploads).values(
             filename=extract.filename,
@@ -341,15 +365,18 @@ def _move_to_history(conn, dataset: str, pairs: pd.DataFrame, upload_id: int) ->
                             literal(int(holder)), literal(upload_id),
                             literal("replaced")).where(where)  # fmt: skip
             cols = ["series_id", "month", "count", "upload_id", "replaced_by_upload_id", "reason"]
-            moved += conn.execute(insert(hist).from_select(cols, source)).rowcount
-            conn.execute(counts.delete().where(where))
-        conn.execute(
-            db.crime_coverage.delete().where(
-                db.crime_coverage.c.dataset == dataset,
-                db.crime_coverage.c.area_code.in_(codes),
-                db.crime_coverage.c.month.in_(months),
-            )
-        )
+            conn.execute(insert(hist).from_select(cols, source))
+            # the DELETE's rowcount: psycopg reports -1 for INSERT ... SELECT with parameters
+            moved += conn.execute(counts.delete().where(where)).rowcount
+        cov = db.crime_coverage
+        held_here = and_(cov.c.dataset == dataset, cov.c.area_code.in_(codes),
+                         cov.c.month.in_(months))  # fmt: skip
+        # which upload held each area-month (zero months too), for etl/revert.py
+        conn.execute(insert(db.crime_coverage_history).from_select(
+            ["dataset", "area_code", "month", "upload_id", "replaced_by_upload_id", "reason"],
+            select(cov.c.dataset, cov.c.area_code, cov.c.month, cov.c.upload_id,
+                   literal(upload_id), literal("replaced")).where(held_here)))  # fmt: skip
+        conn.execute(cov.delete().where(held_here))
     return moved
 
 
@@ -384,6 +411,12 @@ def _write_crime(conn, table: mps_crime.CrimeTable, upload_id: int, vintage: dat
     rows, cols = np.nonzero(table.counts)
     values = table.counts[rows, cols]
     if len(kept):
+        db.bulk_insert(conn, db.crime_coverage_history,
+                       ["dataset", "area_code", "month", "upload_id", "replaced_by_upload_id",
+                        "reason"],
+                       ((dataset, a, m.isoformat(), upload_id, int(h), "not-applied")
+                        for a, m, h in zip(kept["area_code"], kept["month"], kept["upload_id"],
+                                           strict=True)))  # fmt: skip
         kept_index = pd.MultiIndex.from_arrays([kept["area_code"], kept["month"]])
         month_objs = np.array(table.months, dtype=object)
         cells = pd.MultiIndex.from_arrays([table.area_code[rows], month_objs[cols]])
@@ -462,10 +495,11 @@ def _load_population(engine, extract, layout, sheets, problems: ProblemList, use
             )
             source = select(pops.c.area_code, pops.c.year, pops.c.population, pops.c.upload_id,
                             literal(upload_id)).where(where)  # fmt: skip
-            replaced += conn.execute(insert(hist).from_select(
+            conn.execute(insert(hist).from_select(
                 ["area_code", "year", "population", "upload_id", "replaced_by_upload_id"], source
-            )).rowcount  # fmt: skip
-            conn.execute(pops.delete().where(where))
+            ))  # fmt: skip
+            # the DELETE's rowcount: psycopg reports -1 for INSERT ... SELECT with parameters
+            replaced += conn.execute(pops.delete().where(where)).rowcount
         db.bulk_insert(conn, pops, ["area_code", "year", "population", "upload_id",
                                     "source_sheet", "source_row"],
                        zip(frame["area_code"], frame["year"].astype(int).tolist(),

@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,7 +88,7 @@ def _field_count_problems(text: str, limit: int) -> list[Problem]:
             continue
         if row and len(row) != expected and any(cell.strip() for cell in row):
             out.append(problem("wrong-field-count", row=number, found=len(row), expected=expected))
-            if len(out) >= limit:
+            if len(out) > limit:  # one past the cap, so the list says it was cut
                 break
     return out
 
@@ -175,7 +176,7 @@ def _gunzip(data: bytes) -> bytes:
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
             out = stream.read(limit + 1)
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise ExtractUnreadable(
             problem("file-unreadable", detail=f"bad gzip data ({exc})")
         ) from exc

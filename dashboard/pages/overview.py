@@ -1,65 +1,88 @@
-"""Overview: the home borough's MOPAC7 figures for the latest month, one row per crime type."""
+"""Overview: a card per MOPAC7 type and the total for the chosen 12 months.
+
+Each card answers "are we getting better, compared with what, and is it real?": the R12, the
+change against 2011/12 (and the RAG against the 20% target), the change against the previous
+12 months with its significance, and the London rank with its movement over the year.
+"""
 
 from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import html
+import pandas as pd
+from dash import Input, Output, callback, html
 
-from dashboard import components, metrics, service
+from dashboard import components, config, metrics, service, summaries
 
-dash.register_page(__name__, path="/", name="Overview", order=0)
+dash.register_page(
+    __name__, path="/", name="Overview", order=0, title="Overview: neighbourhood crime",
+    nav_match=["/"],
+)  # fmt: skip
 
-
-def _row(record) -> html.Tr:
-    rank = record["london_rank"]
-    return html.Tr(
-        [
-            html.Th(record["indicator"], scope="row"),
-            html.Td(components.fmt_int(record["r12"])),
-            html.Td(components.fmt_int(record["baseline"])),
-            html.Td(components.fmt_pct(record["change_vs_baseline_pct"])),
-            html.Td(components.fmt_pct(record["change_vs_previous_pct"])),
-            html.Td("not available" if rank is None or rank != rank else f"{int(rank)} of 32"),
-            html.Td(components.rag_badge(record["rag"])),
-        ]
-    )
+SOURCE = "MPS borough level crime (London Datastore); ONS mid-year population estimates"
 
 
 def layout(**_query) -> html.Div:
-    home = service.home_borough()
-    month = service.latest_month("borough_crime")
-    if home is None or month is None:
-        return html.Div([html.H1("Overview"), components.empty_state("MPS borough crime figures")])
-    table = service.borough_table(month)
-    rows = table[table["area_code"] == home["code"]]
-    order = {name: i for i, name in enumerate([*metrics.MOPAC7_TYPES, metrics.MOPAC7_TOTAL])}
-    rows = rows.sort_values("indicator", key=lambda s: s.map(order))
-    header = html.Thead(
-        html.Tr(
-            [
-                html.Th(h, scope="col")
-                for h in [
-                    "Crime type", "Last 12 months", "2011/12 baseline", "Change vs baseline",
-                    "Change vs previous 12 months", "London rank (1 = lowest rate)", "RAG",
-                ]
-            ]
-        )
-    )  # fmt: skip
     return html.Div(
         [
-            html.H1(f"{home['name']}: neighbourhood crime (MOPAC7)"),
-            html.P(
-                f"12 months to {month:%B %Y} compared with the 2011/12 baseline "
-                "(target: 20% below baseline)."
-            ),
-            dbc.Table(
-                [header, html.Tbody([_row(r) for r in rows.to_dict("records")])],
-                bordered=True,
-                hover=True,
-                responsive=True,
-                id="overview-table",
-            ),
-            components.source_line(month, "MPS borough level crime, London Datastore"),
+            html.H1(f"{config.home_borough()}: neighbourhood crime (MOPAC7)"),
+            html.Div(id="overview-summary", className="lead mb-3"),
+            html.Div(id="overview-cards"),
+            html.P(id="overview-source", className="text-body-secondary small mt-3"),
         ]
     )
+
+
+def rank_a_year_earlier(history: pd.DataFrame, area_code: str, month) -> dict[str, object]:
+    """{indicator: London rank for the 12 months to ``month`` minus a year} for one area."""
+    earlier = metrics.month_start(month) - pd.DateOffset(months=12)
+    rows = history[(history["area_code"] == area_code) & (history["month"] == earlier)]
+    return dict(zip(rows["indicator"], rows["london_rank"], strict=True))
+
+
+def home_records(table: pd.DataFrame, area_code: str) -> list[dict]:
+    """The home borough's rows of the indicator table, the seven types then the total."""
+    rows = table[table["area_code"] == area_code]
+    return rows.sort_values("indicator", key=components.indicator_order).to_dict("records")
+
+
+def cards(records: list[dict], month, before: dict) -> dbc.Row:
+    columns = [
+        dbc.Col(
+            components.indicator_card(r["indicator"], r, month, before.get(r["indicator"])),
+            xs=12,
+            md=6,
+            xl=3,
+            className="mb-3",
+        )  # fmt: skip
+        for r in records
+    ]
+    return dbc.Row(columns)
+
+
+@callback(
+    Output("overview-summary", "children"),
+    Output("overview-cards", "children"),
+    Output("overview-source", "children"),
+    Input("period-select", "value"),
+)
+def update(period: str | None):
+    """Summary sentence, cards and source line for the chosen period."""
+    home = service.home_area()
+    month = components.chosen_month(period, service.period_months())
+    if home is None or month is None:
+        empty = components.empty_state("MPS borough crime figures (the borough level CSV)")
+        return empty, [], ""
+    table = service.borough_table(month)
+    records = home_records(table, home["code"]) if not table.empty else []
+    if not records:
+        empty = components.empty_state(f"MPS borough crime figures that include {home['name']}")
+        return empty, [], ""
+    total = next(r for r in records if r["indicator"] == metrics.MOPAC7_TOTAL)
+    types = [r for r in records if r["indicator"] != metrics.MOPAC7_TOTAL]
+    before = rank_a_year_earlier(service.rank_history(), home["code"], month)
+    sentence = summaries.overview_sentence(home["name"], month, total, types)
+    source = components.source_text(service.dataset_latest_month("borough_crime"), SOURCE,
+                                    "London ranks: 1 = lowest rate per 1,000 residents of the "
+                                    "32 boroughs.")  # fmt: skip
+    return sentence, cards([total, *types], month, before), source

@@ -117,8 +117,11 @@ def detect_layout(header: list[str]) -> tuple[CrimeLayout | None, int]:
     for layout in LAYOUTS:
         wanted = {_key(c) for c in layout.columns}
         score = len(wanted & present) + (first == _key(layout.first)) * 0.5
-        if score > best_score:
-            best, best_score, best_missing = layout, score, len(wanted - present)
+        missing = len(wanted - present)
+        # on a tie the layout with nothing missing wins (a 2019 borough file also matches 3 of
+        # the ward layout's 5 columns)
+        if (score, -missing) > (best_score, -best_missing):
+            best, best_score, best_missing = layout, score, missing
     if best_score < 2:
         return None, 0
     return best, best_missing
@@ -178,17 +181,17 @@ def _count_matrix(sheet: Sheet, columns: list[str], problems: ProblemList) -> np
                     problem(code, sheet=sheet.name, row=int(sheet.rows[r]), column=columns[c],
                             value=raw[r, c])
                 )  # fmt: skip
-                if problems.full():
+                if problems.truncated:
                     break
     for r, c in zip(*np.nonzero(bad_blank), strict=True):
         problems.add(problem("blank-count", sheet=sheet.name, row=int(sheet.rows[r]),
                              column=columns[c], value=""))  # fmt: skip
-        if problems.full():
+        if problems.truncated:
             break
     for r, c in zip(*np.nonzero(bad_negative), strict=True):
         problems.add(problem("negative-count", sheet=sheet.name, row=int(sheet.rows[r]),
                              column=columns[c], value=int(values[r, c])))  # fmt: skip
-        if problems.full():
+        if problems.truncated:
             break
     return values
 

@@ -1,0 +1,142 @@
+"""How fast each page draws in a browser, and how fast a period change redraws it.
+
+Run: .venv/bin/python bench/pages.py [--runs N] [--database-url URL] [--pages PATH ...]
+
+With every seed file loaded (all London boroughs and wards; seeded into a temporary SQLite
+file unless --database-url names one already seeded) and the app served from a thread on
+127.0.0.1, headless Chromium (Debian's) opens each page. The browser's own clock measures:
+
+* load: navigation start (performance.timeOrigin) to the first frame at which Dash has no
+  pending callback and every chart is drawn (held for 100 ms, so a pause between two rounds of
+  callbacks does not count). A full page load with the browser's HTTP cache warm; one
+  unmeasured visit first warms it and the server's per-data-version caches.
+* change: the pointer press on a new period in the picker to the first frame at which Dash has
+  run its callbacks and every chart is drawn again. Each run picks another period.
+
+Targets: each page's load <= 1.0 s at p95, each period change <= 300 ms at p95.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import platform
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
+
+import harness  # noqa: E402
+
+TARGET_LOAD_S, TARGET_CHANGE_S = 1.0, 0.300
+DEFAULT_PAGES = [
+    "/",
+    *[f"/crime/{slug}" for slug in harness.CRIME_SLUGS],
+    "/wards",
+    f"/ward/{harness.SAMPLE_WARD}",
+]
+
+# The time of the next pointer press or key press, on the page's clock.
+ARM_CLOCK_JS = """
+() => {
+  window.__inputAt = null;
+  const mark = () => { if (window.__inputAt === null) window.__inputAt = performance.now(); };
+  document.addEventListener('pointerdown', mark, {capture: true, once: true});
+  document.addEventListener('keydown', mark, {capture: true, once: true});
+}
+"""
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile: with 10 runs, p95 is the slowest run."""
+    ordered = sorted(values)
+    return ordered[max(1, math.ceil(q / 100 * len(ordered))) - 1]
+
+
+def measure_load(page, base: str, path: str) -> float:
+    page.goto(base + path)
+    return harness.wait_drawn(page) / 1000
+
+
+def measure_change(page, offset: int) -> tuple[float, str] | None:
+    """Seconds from choosing a period to the redrawn page; None if nothing ran."""
+    values, selected = harness.period_options(page)
+    chosen = harness.other_period(values, selected, offset)
+    page.evaluate(ARM_CLOCK_JS)
+    harness.watch_busy(page)
+    harness.choose_period(page, chosen)
+    try:
+        page.wait_for_function("() => window.__dashWasBusy === true", timeout=3000)
+    except Exception:
+        return None
+    settled = harness.wait_drawn(page)
+    return (settled - page.evaluate("() => window.__inputAt")) / 1000, chosen
+
+
+def bench_page(context, base: str, path: str, runs: int, errors: list[str]) -> dict:
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and errors.append(f"{path}: {m.text}"))
+    page.on("pageerror", lambda e: errors.append(f"{path}: {e}"))
+    measure_load(page, base, path)  # warm-up, not counted
+    loads, changes = [], []
+    for run in range(runs):
+        loads.append(measure_load(page, base, path))
+        if page.locator("#period-select").count():
+            change = measure_change(page, offset=run + 1)
+            if change is not None:
+                changes.append(change[0])
+    page.close()
+    return {"path": path, "loads": loads, "changes": changes}
+
+
+def row(label: str, values: list[float], target: float) -> str:
+    if not values:
+        return f"{label:<34} {'no callback ran':>28}"
+    med, p95 = statistics.median(values), percentile(values, 95)
+    verdict = "met" if p95 <= target else "NOT MET"
+    return f"{label:<34} {med * 1000:>9.0f} {p95 * 1000:>9.0f} {target * 1000:>9.0f}   {verdict}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--database-url", help="an already seeded database (default: seed one)")
+    parser.add_argument("--pages", nargs="*", default=DEFAULT_PAGES)
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or harness.seed_database(Path(tmp))
+        errors: list[str] = []
+        with harness.serving(url) as base, sync_playwright() as pw:
+            browser = pw.chromium.launch(**harness.launch_args())
+            context = browser.new_context()
+            harness.serve_cdn_locally(context)
+            results = [bench_page(context, base, p, args.runs, errors) for p in args.pages]
+            version = browser.version
+            browser.close()
+
+    print(
+        f"\nPages: {args.runs} runs each, headless Chromium {version}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(f"{'':<34} {'median ms':>9} {'p95 ms':>9} {'target':>9}")
+    print("page load (navigation -> every chart drawn)")
+    for r in results:
+        print(row("  " + r["path"], r["loads"], TARGET_LOAD_S))
+    print("period change (choice -> every chart redrawn)")
+    for r in results:
+        print(row("  " + r["path"], r["changes"], TARGET_CHANGE_S))
+    if errors:
+        print(f"\nbrowser errors ({len(errors)}):")
+        for error in sorted(set(errors)):
+            print("  " + error)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,184 @@
+"""Borough trends for one MOPAC7 type (/crime/<slug>): the monthly trend against the baseline
+and target, the 32 boroughs' rates for the window, and the home borough's London rank over time.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from dashboard import components, config, figures, metrics, service, summaries
+
+dash.register_page(
+    __name__, path_template="/crime/<slug>", path="/crime/mopac7-total", name="Crime trends",
+    order=1, title="Crime trends", nav_match=["/crime/"],
+)  # fmt: skip
+
+SOURCE = "MPS borough level crime (London Datastore); ONS mid-year population estimates"
+CHARTS = ["crime-trend", "crime-london", "crime-rank"]
+
+
+def layout(slug: str | None = None, **_query) -> html.Div:
+    if slug not in components.SLUGS:
+        return components.not_found(f"There is no crime type called “{slug}”.")
+    indicator = components.SLUGS[slug]
+    picker = dcc.Dropdown(
+        id="crime-type-select", value=slug, clearable=False, searchable=False,
+        options=[{"label": name, "value": s} for s, name in components.SLUGS.items()],
+    )  # fmt: skip
+    return html.Div(
+        [
+            dcc.Location(id="crime-location", refresh="callback-nav"),
+            dcc.Store(id="crime-slug", data=slug),
+            dbc.Row(
+                [
+                    dbc.Col(html.H1(f"{indicator} in {config.home_borough()}"), lg=8),
+                    dbc.Col(
+                        [html.Label("Crime type", htmlFor="crime-type-select"), picker], lg=4
+                    ),  # fmt: skip
+                ],
+                className="align-items-end",
+            ),
+            html.Div(id="crime-summary", className="lead mb-2"),
+            components.chart_block("crime-trend", "Month by month since 2010", height=340),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        components.chart_block(
+                            "crime-london", "London boroughs compared", height=540
+                        ),
+                        lg=7,
+                    ),  # fmt: skip
+                    dbc.Col(
+                        components.chart_block("crime-rank", "London rank over time", height=340),
+                        lg=5,
+                    ),  # fmt: skip
+                ]
+            ),
+            html.P(id="crime-source", className="text-body-secondary small mt-3"),
+        ]
+    )
+
+
+@callback(
+    Output("crime-location", "pathname"),
+    Input("crime-type-select", "value"),
+    State("crime-slug", "data"),
+    prevent_initial_call=True,
+)
+def choose_type(slug: str | None, current: str | None):
+    """Choosing another crime type opens its address (/crime/<slug>)."""
+    if slug == current or slug not in components.SLUGS:
+        return no_update
+    return f"/crime/{slug}"
+
+
+def trend_parts(indicator: str, home: dict, month, record: dict):
+    monthly = service.monthly("borough_crime")
+    rows = monthly[(monthly["area_code"] == home["code"]) & (monthly["indicator"] == indicator)]
+    frame = figures.trend_frame(rows.set_index("month")["count"])
+    base = summaries.whole(record.get("baseline"))
+    target = metrics.target_for(base)
+    figure = figures.trend_figure(frame, month, base, target)
+    caption = summaries.trend_caption(indicator, month, record, target)
+    shown = frame[frame["month"] >= figures.TREND_START].iloc[::-1]
+    table = pd.DataFrame(
+        {
+            "Month": [f"{m:%B %Y}" for m in shown["month"]],
+            "Crimes in the month": [components.fmt_number(v) for v in shown["count"]],
+            "12 months to the month (R12)": [components.fmt_number(v) for v in shown["r12"]],
+        }
+    )
+    return figure, caption, components.table_children(table)
+
+
+def london_frame(table: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    """The 32 London boroughs' rows for one crime type, lowest rate first."""
+    areas, _ = service.reference()
+    london = set(areas.loc[areas["is_london_borough"].astype(bool), "code"])
+    rows = table[(table["indicator"] == indicator) & table["area_code"].isin(london)]
+    return rows.sort_values(["rate_per_1000", "area_name"])
+
+
+def london_rate(rows: pd.DataFrame) -> float | None:
+    """London's rate: all 32 boroughs' crimes per 1,000 of their residents (None if any lacks)."""
+    if len(rows) < metrics.LONDON_BOROUGH_COUNT or rows["rate_per_1000"].isna().any():
+        return None
+    return float(rows["r12"].astype(float).sum() / rows["population"].astype(float).sum() * 1000)
+
+
+def london_parts(indicator: str, home: dict, record: dict, table: pd.DataFrame):
+    rows = london_frame(table, indicator)
+    overall = london_rate(rows)
+    frame = pd.DataFrame({"name": rows["area_name"], "value": rows["rate_per_1000"].astype(float)})
+    figure = figures.ranked_bar_figure(
+        frame, home["name"], "Crimes per 1,000 residents (12 months)", overall, "London"
+    )
+    caption = summaries.london_caption(indicator, home["name"], record, overall)
+    shown = pd.DataFrame(
+        {
+            "Borough": rows["area_name"],
+            "London rank": [summaries.count_text(v) for v in rows["london_rank"]],
+            "Crimes (12 months)": [summaries.count_text(v) for v in rows["r12"]],
+            "Rate per 1,000": [summaries.rate_text(v) for v in rows["rate_per_1000"]],
+        }
+    )
+    note = "" if overall is None else f"London: {overall:.1f} per 1,000 residents."
+    return figure, caption, components.table_children(shown, note or None)
+
+
+def rank_parts(indicator: str, home: dict, month):
+    history = service.rank_history()
+    rows = history[(history["area_code"] == home["code"]) & (history["indicator"] == indicator)]
+    figure = figures.rank_figure(rows, month, home["name"])
+    caption = summaries.rank_caption(home["name"], rows, month)
+    shown = rows.dropna(subset=["london_rank"])
+    shown = shown[shown["month"] >= figures.TREND_START].iloc[::-1]
+    table = pd.DataFrame(
+        {
+            "12 months to": [f"{m:%B %Y}" for m in shown["month"]],
+            "London rank (1 = lowest rate)": [int(v) for v in shown["london_rank"]],
+            "Rate per 1,000": [summaries.rate_text(v) for v in shown["rate"]],
+        }
+    )
+    return figure, caption, components.table_children(table)
+
+
+def _empty(message: str, what: str) -> tuple:
+    charts = [figures.empty_figure(message), message, []] * len(CHARTS)
+    return (components.empty_state(what), *charts, "")
+
+
+@callback(
+    Output("crime-summary", "children"),
+    *[Output(f"{c}-{p}", prop) for c in CHARTS
+      for p, prop in [("graph", "figure"), ("caption", "children"), ("table", "children")]],
+    Output("crime-source", "children"),
+    Input("period-select", "value"),
+    Input("crime-slug", "data"),
+)  # fmt: skip
+def update(period: str | None, slug: str | None):
+    """Summary sentence, the three charts (figure, sentence, table) and the source line."""
+    indicator = components.SLUGS.get(slug or "", metrics.MOPAC7_TOTAL)
+    home = service.home_area()
+    month = components.chosen_month(period, service.period_months())
+    table = service.borough_table(month) if month is not None else pd.DataFrame()
+    if home is None or table.empty or home["code"] not in set(table["area_code"]):
+        return _empty("No borough crime figures loaded", "MPS borough crime figures")
+    record = table[(table["area_code"] == home["code"]) & (table["indicator"] == indicator)]
+    record = record.iloc[0].to_dict()
+    before = service.rank_history()
+    before = before[(before["area_code"] == home["code"]) & (before["indicator"] == indicator)
+                    & (before["month"] == month - pd.DateOffset(months=12))]  # fmt: skip
+    rank_before = before["london_rank"].iloc[0] if len(before) else None
+    sentence = summaries.crime_sentence(indicator, home["name"], month, record, rank_before)
+    latest = service.dataset_latest_month("borough_crime")
+    return (
+        sentence,
+        *trend_parts(indicator, home, month, record),
+        *london_parts(indicator, home, record, table),
+        *rank_parts(indicator, home, month),
+        components.source_text(latest, SOURCE),
+    )

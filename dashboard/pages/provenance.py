@@ -1,0 +1,112 @@
+"""Where a figure came from (/provenance?dataset=&area=&month=YYYY-MM): for an area and month,
+each crime category's count with the upload, file, sheet and Excel row it was read from.
+
+Any page can link a figure here with ``provenance_href(dataset, area_code, month)``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash
+import pandas as pd
+from dash import Input, Output, callback, dcc, html
+
+from dashboard import db, exempt, queries
+from dashboard import upload_views as views
+
+dash.register_page(__name__, path="/provenance", name="Sources", order=52,
+                   title="Where a figure came from")  # fmt: skip
+
+
+def provenance_href(dataset: str, area_code: str, month) -> str:
+    """The address of this page for one area and month (month as a date or 'YYYY-MM')."""
+    text = month if isinstance(month, str) else f"{pd.Timestamp(month):%Y-%m}"
+    return "/provenance?" + urlencode({"dataset": dataset, "area": area_code, "month": text[:7]})
+
+
+def _datasets() -> list[dict]:
+    hidden = exempt.hidden("dataset")
+    return [{"label": label, "value": key} for key, label in queries.CRIME_DATASETS.items()
+            if key not in hidden]  # fmt: skip
+
+
+def layout(dataset: str | None = None, area: str | None = None, month: str | None = None,
+           **_query) -> html.Div:  # fmt: skip
+    refusal = views.who_may("viewer")
+    if refusal is not None:
+        return html.Div([html.H1("Where a figure came from"), refusal])
+    options = _datasets()
+    values = [o["value"] for o in options]
+    dataset = dataset if dataset in values else (values[0] if values else None)
+    return html.Div([
+        html.H1("Where a figure came from"),
+        html.P("Every count on the dashboard comes from a row of an uploaded file. Choose an "
+               "area and month to see, for each crime category, the file, sheet, row and "
+               "upload it came from.", className="lead"),
+        html.Div([
+            html.Div([html.Label("Dataset", htmlFor="provenance-dataset"),
+                      dcc.Dropdown(id="provenance-dataset", options=options, value=dataset,
+                                   clearable=False)], className="col-md-3"),
+            html.Div([html.Label("Area", htmlFor="provenance-area"),
+                      dcc.Dropdown(id="provenance-area", value=area)], className="col-md-5"),
+            html.Div([html.Label("Month", htmlFor="provenance-month"),
+                      dcc.Dropdown(id="provenance-month", value=month)], className="col-md-4"),
+        ], className="row g-2 mb-3"),
+        html.Div(id="provenance-result", **{"aria-live": "polite"}),
+    ])  # fmt: skip
+
+
+@callback(
+    Output("provenance-area", "options"),
+    Output("provenance-month", "options"),
+    Input("provenance-dataset", "value"),
+)
+def choices(dataset: str | None):
+    """Areas and months loaded for the dataset, newest month first."""
+    if not dataset or dataset in exempt.hidden("dataset"):
+        return [], []
+    engine = db.get_engine()
+    areas = queries.dataset_areas(engine, dataset)
+    area_options = [{"label": f"{r.name} ({r.code})", "value": r.code}
+                    for r in areas.sort_values("name").itertuples()]  # fmt: skip
+    months = reversed(queries.loaded_months(engine, dataset))
+    return area_options, [{"label": f"{m:%B %Y}", "value": f"{m:%Y-%m}"} for m in months]
+
+
+@callback(
+    Output("provenance-result", "children"),
+    Input("provenance-dataset", "value"),
+    Input("provenance-area", "value"),
+    Input("provenance-month", "value"),
+)
+def show(dataset: str | None, area: str | None, month: str | None):
+    """Each category's count for the area and month, with where it was read from."""
+    if not (dataset and area and month) or dataset in exempt.hidden("dataset"):
+        return html.P("Choose a dataset, an area and a month.")
+    try:
+        when = pd.Timestamp(f"{month[:7]}-01").date()
+    except ValueError:
+        return html.P("That is not a month.")
+    rows = queries.figure_provenance(db.get_engine(), dataset, area, when)
+    rows = rows[~rows["mopac7"].isin(exempt.hidden("indicator"))]
+    if rows.empty:
+        return html.P("Nothing is loaded for that area and month.")
+    frame = pd.DataFrame({
+        "Category": rows["major"].astype(str) + ": " + rows["minor"].astype(str),
+        "MOPAC7 type": rows["mopac7"].fillna("").astype(str),
+        "Count": rows["count"].astype(int).map("{:,}".format),
+        "Upload": rows["upload_id"].astype(str),
+        "File": rows["filename"].astype(str),
+        "Sheet": rows["sheet"].fillna("").astype(str),
+        "Row": rows["row"].astype(str),
+        "Loaded": pd.to_datetime(rows["uploaded_at"]).dt.strftime("%d %b %Y %H:%M"),
+    })  # fmt: skip
+    upload_ids = sorted(set(rows["upload_id"]))
+    links = [dcc.Link(f"upload {u}", href=f"/history?upload={u}", className="me-2")
+             for u in upload_ids]  # fmt: skip
+    total = int(rows["count"].sum())
+    return html.Div([
+        html.P([f"{len(rows)} categories, {total:,} crimes in all. From ", *links]),
+        views.simple_table(frame, "provenance-table"),
+    ])  # fmt: skip

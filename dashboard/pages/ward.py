@@ -1,0 +1,183 @@
+"""One ward (/ward/<GSS code>): its MOPAC7 figures against 2011/12 and the previous 12 months,
+its rank among the borough's wards, its trend, and where it sits against the other wards."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, callback, dcc, html
+
+from dashboard import components, figures, metrics, service, summaries
+
+dash.register_page(__name__, path_template="/ward/<ward_code>", name="Ward", title="Ward",
+                   nav=False)  # fmt: skip
+
+SOURCE = "MPS ward level crime on May-2022 wards; MPS borough level crime (London Datastore)"
+CHARTS = ["ward-trend", "ward-compare"]
+
+
+def ward_area(code: str | None) -> dict | None:
+    """The ward's area row (with its borough's name), or None for an unknown code."""
+    areas, _ = service.reference()
+    rows = areas[(areas["code"] == code) & (areas["area_type"] == "ward")]
+    if rows.empty:
+        return None
+    ward = rows.iloc[0].to_dict()
+    parent = areas.loc[areas["code"] == ward["parent_code"], "name"]
+    ward["borough_name"] = parent.iloc[0] if len(parent) else "its borough"
+    return ward
+
+
+def layout(ward_code: str | None = None, **_query) -> html.Div:
+    ward = ward_area(ward_code)
+    if ward is None:
+        return components.not_found(f"There is no ward with the code “{ward_code}”.")
+    picker = dcc.Dropdown(id="ward-crime-select", value="mopac7-total", clearable=False,
+                          searchable=False,
+                          options=[{"label": n, "value": s} for s, n in components.SLUGS.items()])  # fmt: skip
+    return html.Div(
+        [
+            dcc.Store(id="ward-code", data=ward["code"]),
+            html.P(
+                dcc.Link(f"← All wards in {ward['borough_name']}", href="/wards"),
+                className="mb-1 small",
+            ),  # fmt: skip
+            html.H1(f"{ward['name']} ward, {ward['borough_name']}"),
+            html.Div(id="ward-summary", className="lead mb-2"),
+            html.H2("Each crime type, 12 months", className="h5"),
+            html.Div(
+                html.Table(id="ward-figures-table", className="table table-sm align-middle"),
+                className="table-responsive",
+            ),  # fmt: skip
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            html.Label("Crime type for the charts", htmlFor="ward-crime-select"),
+                            picker,
+                        ],
+                        md=6,
+                        lg=4,
+                    )
+                ],
+                className="mt-2",
+            ),  # fmt: skip
+            dbc.Row(
+                [
+                    dbc.Col(
+                        components.chart_block(
+                            "ward-trend", "Month by month since 2010", height=340
+                        ),
+                        lg=7,
+                    ),  # fmt: skip
+                    dbc.Col(
+                        components.chart_block(
+                            "ward-compare",
+                            f"Against {ward['borough_name']}'s other wards",
+                            height=480,
+                        ),
+                        lg=5,
+                    ),  # fmt: skip
+                ]
+            ),
+            html.P(id="ward-source", className="text-body-secondary small mt-3"),
+        ]
+    )
+
+
+def figures_table(ward_rows: pd.DataFrame, borough_rows: pd.DataFrame, wards: int) -> list:
+    """Per crime type: R12, baseline, both changes (with significance), ward rank and the
+    borough's change on the previous 12 months for comparison."""
+    borough = borough_rows.set_index("indicator")
+    shown = pd.DataFrame(
+        {
+            "Crime type": ward_rows["indicator"],
+            "Crimes (12 months)": [summaries.count_text(v) for v in ward_rows["r12"]],
+            "2011/12": [summaries.count_text(v) for v in ward_rows["baseline"]],
+            "Change on 2011/12": [components.fmt_pct(v) for v in ward_rows["change_vs_baseline_pct"]],
+            "Change on previous 12 months": [
+                f"{components.fmt_pct(r['change_vs_previous_pct'])} ({components.significance_text(r)})"
+                for r in ward_rows.to_dict("records")
+            ],
+            f"Ward rank (of {wards})": [summaries.count_text(v) for v in ward_rows["ward_rank"]],
+            "Borough: change on previous 12 months": [
+                components.fmt_pct(borough["change_vs_previous_pct"].get(i)) if i in borough.index
+                else "not available" for i in ward_rows["indicator"]
+            ],
+        }
+    )  # fmt: skip
+    return components.table_children(shown)
+
+
+def trend_parts(indicator: str, ward: dict, month, record: dict):
+    monthly = service.ward_monthly(ward["parent_code"])
+    rows = monthly[(monthly["area_code"] == ward["code"]) & (monthly["indicator"] == indicator)]
+    frame = figures.trend_frame(rows.set_index("month")["count"])
+    base = summaries.whole(record.get("baseline"))
+    target = metrics.target_for(base)
+    figure = figures.trend_figure(frame, month, base, target)
+    shown = frame[frame["month"] >= figures.TREND_START].iloc[::-1]
+    table = pd.DataFrame({"Month": [f"{m:%B %Y}" for m in shown["month"]],
+                          "Crimes in the month": [components.fmt_number(v) for v in shown["count"]],
+                          "12 months to the month (R12)": [components.fmt_number(v) for v in shown["r12"]]})  # fmt: skip
+    return (
+        figure,
+        summaries.trend_caption(indicator, month, record, target),
+        components.table_children(table),
+    )
+
+
+def compare_parts(indicator: str, ward: dict, table: pd.DataFrame):
+    rows = table[table["indicator"] == indicator]
+    frame = pd.DataFrame({"name": rows["area_name"], "value": rows["r12"].astype(float)})
+    median = frame["value"].median()
+    figure = figures.ranked_bar_figure(frame, ward["name"], "Crimes in the 12 months",
+                                       median, "Middle ward", ",.0f")  # fmt: skip
+    caption = summaries.ward_compare_caption(ward["name"], ward["borough_name"], indicator, rows)
+    shown = rows.sort_values(["ward_rank", "area_name"])
+    listing = pd.DataFrame({"Ward": shown["area_name"],
+                            "Crimes (12 months)": [summaries.count_text(v) for v in shown["r12"]],
+                            "Ward rank": [summaries.count_text(v) for v in shown["ward_rank"]]})  # fmt: skip
+    return figure, caption, components.table_children(listing)
+
+
+@callback(
+    Output("ward-summary", "children"),
+    Output("ward-figures-table", "children"),
+    *[Output(f"{c}-{p}", prop) for c in CHARTS
+      for p, prop in [("graph", "figure"), ("caption", "children"), ("table", "children")]],
+    Output("ward-source", "children"),
+    Input("period-select", "value"),
+    Input("ward-code", "data"),
+    Input("ward-crime-select", "value"),
+)  # fmt: skip
+def update(period, code, slug):
+    """Sentence, figures table, trend and comparison charts for the ward and period."""
+    ward = ward_area(code)
+    month = components.chosen_month(period, service.period_months())
+    table = (
+        service.ward_table(ward["parent_code"], month)
+        if ward and month is not None
+        else pd.DataFrame()
+    )
+    mine = table[table["area_code"] == ward["code"]] if not table.empty else table
+    if mine.empty:
+        message = "No ward crime figures loaded for this ward"
+        charts = [figures.empty_figure(message), message, []] * len(CHARTS)
+        return (components.empty_state("MPS ward crime figures"), [], *charts, "")
+    indicator = components.SLUGS.get(slug or "", metrics.MOPAC7_TOTAL)
+    mine = mine.sort_values("indicator", key=components.indicator_order)
+    borough = service.borough_table(month)
+    borough = borough[borough["area_code"] == ward["parent_code"]] if not borough.empty else borough
+    wards = table["area_code"].nunique()
+    total = mine[mine["indicator"] == metrics.MOPAC7_TOTAL].iloc[0].to_dict()
+    record = mine[mine["indicator"] == indicator].iloc[0].to_dict()
+    basis = summaries.ward_rank_basis(table["rate_per_1000"].notna().any())
+    sentence = summaries.ward_sentence(
+        ward["name"], ward["borough_name"], month, total, wards, basis
+    )
+    latest = service.dataset_latest_month("ward_crime")
+    return (sentence, figures_table(mine, borough, wards), *trend_parts(indicator, ward, month, record),
+            *compare_parts(indicator, ward, table),
+            components.source_text(latest, SOURCE, "Ward rank: " + basis + "."))  # fmt: skip

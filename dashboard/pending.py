@@ -1,0 +1,216 @@
+"""Uploads waiting for the analyst's confirmation, kept on the server (never in the browser).
+
+Each file dropped on the upload page is saved as ``<token>.bin`` in PENDING_DIR with a
+``<token>.json`` beside it (who uploaded it, its name, and how checking and loading are going).
+The browser only holds the random tokens. Checking (``etl.preview``) and loading
+(``etl.load.load_bytes``) run in a background thread and write their progress into the JSON,
+which the page polls, so a large file shows its progress and no request waits for minutes.
+The files are kept only until loaded, discarded or a day old.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import re
+import secrets
+import tempfile
+import threading
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy.exc import OperationalError
+
+from dashboard import config, db
+from etl.errors import Problem, problem
+
+TOKEN = re.compile(r"^[0-9a-f]{32}$")
+MAX_AGE_SECONDS = 24 * 3600
+BUSY_MESSAGE = (
+    "Another upload was being written at the same moment, so this file was not loaded and "
+    "nothing changed. Try again in a minute."
+)
+_write_lock = threading.Lock()
+
+
+class NotYours(Exception):
+    """The token is unknown, malformed or belongs to someone else."""
+
+
+def pending_dir() -> Path:
+    folder = Path(config.PENDING_DIR.get() or Path(tempfile.gettempdir()) / "dashboard-pending")
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def _paths(token: str) -> tuple[Path, Path]:
+    if not TOKEN.match(token or ""):
+        raise NotYours("not an upload token")
+    folder = pending_dir()
+    return folder / f"{token}.bin", folder / f"{token}.json"
+
+
+def _write_json(path: Path, meta: dict) -> None:
+    tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
+    tmp.write_text(json.dumps(meta, default=_jsonable), encoding="utf-8")
+    os.replace(tmp, path)  # readers never see half a file
+
+
+def _jsonable(value):
+    if isinstance(value, datetime | date | pd.Timestamp):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    raise TypeError(f"not JSON: {type(value)}")
+
+
+def decode_upload(contents: str) -> bytes:
+    """The bytes of a dcc.Upload ``contents`` value ('data:...;base64,....')."""
+    _, _, encoded = (contents or "").partition(",")
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError("the file could not be decoded") from exc
+
+
+def save(user: str, filename: str, data: bytes | None, problems: list[Problem] = ()) -> str:
+    """Keep an uploaded file for ``user``; returns its token. ``data`` None: refused at once."""
+    cleanup()
+    token = secrets.token_hex(16)
+    binary, meta_path = _paths(token)
+    meta = {"token": token, "user": user, "filename": Path(filename).name[:300],
+            "size_bytes": len(data) if data is not None else None, "created": time.time(),
+            "state": "checking", "progress": "waiting to be checked"}  # fmt: skip
+    if data is None:
+        meta.update(state="refused", progress="", problems=[p.as_dict() for p in problems])
+    else:
+        fd = os.open(binary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+    _write_json(meta_path, meta)
+    return token
+
+
+def meta(token: str, user: str) -> dict:
+    """The record of a pending upload, only for the user who made it."""
+    _, meta_path = _paths(token)
+    try:
+        record = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError) as exc:
+        raise NotYours("no such upload") from exc
+    if record.get("user") != user:
+        raise NotYours("not this user's upload")
+    return record
+
+
+def update(token: str, **fields) -> dict:
+    _, meta_path = _paths(token)
+    with _write_lock:
+        record = json.loads(meta_path.read_text(encoding="utf-8"))
+        record.update(fields)
+        _write_json(meta_path, record)
+    return record
+
+
+def data(token: str) -> bytes:
+    binary, _ = _paths(token)
+    return binary.read_bytes()
+
+
+def discard(token: str) -> None:
+    for path in _paths(token):
+        path.unlink(missing_ok=True)
+
+
+def cleanup(max_age: float = MAX_AGE_SECONDS) -> None:
+    """Remove pending uploads older than ``max_age`` seconds."""
+    now = time.time()
+    for path in pending_dir().glob("*"):
+        try:
+            if now - path.stat().st_mtime > max_age:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def too_large(filename: str, size: int) -> list[Problem]:
+    limit = config.max_upload_bytes()
+    if size <= limit:
+        return []
+    return [problem("file-too-large", size_mb=round(size / 2**20, 1), limit_mb=round(limit / 2**20))]
+
+
+# ---------------------------------------------------------------- background work
+
+
+def _preview_record(preview) -> dict:
+    changes = preview.changes.astype(object).where(preview.changes.notna(), None)
+    return {"status": preview.status, "layout": preview.layout,
+            "layout_label": preview.layout_label, "message": preview.message,
+            "rows_read": preview.rows_read, "sha256": preview.sha256,
+            "problems": [p.as_dict() for p in preview.problems],
+            "changes": changes.to_dict("records")}  # fmt: skip
+
+
+def check(token: str, url: str) -> None:
+    """Work out what the file would change (etl.preview); rejected files go in the log."""
+    from etl.preview import preview_bytes, record_rejection
+
+    record = update(token, progress="reading and checking the file")
+    try:
+        engine = db.get_engine(url)
+        preview = preview_bytes(record["filename"], data(token), engine)
+        fields = {"preview": _preview_record(preview), "progress": ""}
+        if preview.status == "rejected":
+            result = record_rejection(preview, engine, record["user"])
+            fields.update(state="rejected", upload_id=result.upload_id)
+            discard_data(token)
+        elif preview.status == "unchanged":
+            fields.update(state="unchanged")
+            discard_data(token)
+        else:
+            fields.update(state="ready")
+        update(token, **fields)
+    except Exception as exc:  # the page must say something rather than spin for ever
+        update(token, state="failed", progress="", error=f"The file could not be checked: {exc}")
+
+
+def discard_data(token: str) -> None:
+    _paths(token)[0].unlink(missing_ok=True)
+
+
+def load(tokens: list[str], url: str) -> None:
+    """Load confirmed files one after another, each in its own transaction."""
+    from etl.load import load_bytes
+
+    engine = db.get_engine(url)
+    for token in tokens:
+        record = update(token, state="loading", progress="starting")
+
+        def progress(stage: str, token=token) -> None:
+            update(token, progress=stage)
+
+        try:
+            result = load_bytes(record["filename"], data(token), engine, record["user"], progress)
+            update(token, state=result.status, progress="", upload_id=result.upload_id,
+                   result={"status": result.status, "message": result.message,
+                           "dataset": result.dataset, "upload_id": result.upload_id,
+                           "problems": [p.as_dict() for p in result.problems]})  # fmt: skip
+            discard_data(token)
+        except OperationalError as exc:
+            busy = "locked" in str(exc).lower() or "lock timeout" in str(exc).lower()
+            update(token, state="failed", progress="",
+                   error=BUSY_MESSAGE if busy else f"The load failed and nothing changed: {exc.orig}")  # fmt: skip
+        except Exception as exc:
+            update(token, state="failed", progress="",
+                   error=f"The load failed and nothing changed: {exc}")  # fmt: skip
+
+
+def start(target, *args) -> threading.Thread:
+    thread = threading.Thread(target=target, args=args, name="upload-job", daemon=True)
+    thread.start()
+    return thread

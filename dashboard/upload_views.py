@@ -1,0 +1,207 @@
+"""How the upload and history pages show files: the problem report, the preview of changes,
+progress and results. Pure functions from records (pending.py's JSON, the upload log) to Dash
+components; every text from a file goes in as a component's text, so it is shown, never run.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from dashboard import auth
+
+PROBLEM_COLUMNS = ["Sheet", "Row", "Column", "Kind", "Problem", "Value"]
+SHOWN_PROBLEMS = 200
+SHOWN_AREAS = 60
+DATASET_NAMES = {
+    "borough_crime": "Borough crime (MPS)",
+    "ward_crime": "Ward crime (MPS)",
+    "mps_dashboard": "MPS crime dashboard",
+    "population": "Population estimates (ONS)",
+    "serious_youth_violence": "Serious youth violence",
+    "iom": "Integrated Offender Management",
+    "proven_reoffending": "Proven reoffending (MoJ)",
+    "wrap_training": "Prevent WRAP training",
+    "hate_reporting_centres": "Hate Crime Reporting Centres",
+}
+# Pages that show a dataset, by path; only those registered are linked.
+DATASET_PAGES = {
+    "borough_crime": [("Overview", "/"), ("Crime trends", "/crime/mopac7-total")],
+    "ward_crime": [("Wards", "/wards")],
+    "population": [("Overview", "/"), ("Wards", "/wards")],
+}
+
+
+def dataset_name(dataset: str | None) -> str:
+    return DATASET_NAMES.get(dataset or "", dataset or "unknown")
+
+
+def size_text(size: int | None) -> str:
+    if size is None:
+        return "size unknown"
+    if size < 1024 * 1024:
+        return f"{max(size / 1024, 0.1):,.1f} KB"
+    return f"{size / 2**20:,.1f} MB"
+
+
+def problem_frame(problems: list[dict]) -> pd.DataFrame:
+    """Problems as the report table: Sheet, Row, Column, Kind, Problem, Value."""
+    rows = [[p.get("sheet") or "", "" if p.get("row") is None else p["row"],
+             p.get("column") or "", p.get("severity") or "error", p.get("message") or "",
+             "" if p.get("value") is None else p["value"]] for p in problems]  # fmt: skip
+    return pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
+
+
+def simple_table(frame: pd.DataFrame, table_id: str | None = None, caption: str | None = None):
+    """An HTML table of display strings (header cells scoped to their columns)."""
+    head = html.Thead(html.Tr([html.Th(str(c), scope="col") for c in frame.columns]))
+    body = html.Tbody([html.Tr([html.Td(str(v)) for v in row])
+                       for row in frame.itertuples(index=False)])  # fmt: skip
+    parts = [html.Caption(caption)] if caption else []
+    props = {"id": table_id} if table_id else {}
+    return html.Div(html.Table([*parts, head, body], className="table table-sm table-striped",
+                               **props), className="table-responsive upload-table")  # fmt: skip
+
+
+def problem_table(problems: list[dict], table_id: str) -> html.Div:
+    frame = problem_frame(problems)
+    shown = frame.head(SHOWN_PROBLEMS)
+    more = len(frame) - len(shown)
+    note = f"Showing the first {len(shown)} of {len(frame)}; the report has them all." if more else None
+    return simple_table(shown, table_id, note)
+
+
+def _month(value) -> str:
+    if value is None or value != value:
+        return ""
+    if isinstance(value, int | float):
+        return str(int(value))  # a population year
+    text = str(value)[:10]
+    try:
+        return f"{date.fromisoformat(text):%b %Y}"
+    except ValueError:
+        return text
+
+
+def _span(start, end) -> str:
+    a, b = _month(start), _month(end)
+    return a if a == b else f"{a} to {b}"
+
+
+def changes_frame(changes: list[dict]) -> pd.DataFrame:
+    """The preview as a table: per dataset and area, months added and replaced, old → new."""
+    rows = []
+    for c in changes:
+        replaced = ""
+        if c.get("replaced"):
+            replaced = f"{c['replaced']} ({_span(c.get('replaced_from'), c.get('replaced_to'))})"
+        totals = ""
+        if c.get("old_total") is not None and c.get("new_total") is not None:
+            totals = f"{int(c['old_total']):,} → {int(c['new_total']):,}"
+        rows.append({
+            "Dataset": dataset_name(c.get("dataset")),
+            "Area": c.get("area_name") or c.get("area_code") or "",
+            "Added": f"{c.get('added') or 0}" + (
+                f" ({_span(c.get('added_from'), c.get('added_to'))})" if c.get("added") else ""),
+            "Replaced": replaced or "0",
+            "Changed figures": c.get("changed") or 0,
+            "Old total → new total": totals,
+            "Kept (newer already held)": c.get("kept") or 0,
+        })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def changes_table(changes: list[dict], table_id: str) -> html.Div:
+    order = sorted(changes, key=lambda c: (-(c.get("changed") or 0), -(c.get("replaced") or 0),
+                                           str(c.get("area_name"))))  # fmt: skip
+    frame = changes_frame(order[:SHOWN_AREAS])
+    more = len(order) - len(frame)
+    caption = f"The {len(frame)} areas with most changes of {len(order)}." if more else None
+    return simple_table(frame, table_id, caption)
+
+
+def page_links(datasets) -> list:
+    """Links to the registered pages that show these datasets, and the data history."""
+    registered = {p.get("path") for p in dash.page_registry.values()}
+    links, seen = [], set()
+    for dataset in datasets:
+        for label, path in DATASET_PAGES.get(dataset, []):
+            if path in registered and path not in seen:
+                seen.add(path)
+                links.append(dcc.Link(label, href=path, className="me-3"))
+    links.append(dcc.Link("Data history", href="/history", className="me-3"))
+    return links
+
+
+STATE_WORDS = {
+    "checking": ("Checking…", "info"),
+    "ready": ("Ready to load: nothing has been written yet.", "primary"),
+    "rejected": ("Rejected: this file has problems, so nothing from it will be loaded.", "danger"),
+    "refused": ("Refused: this file is too large.", "danger"),
+    "unchanged": ("Already loaded: loading it again would change nothing.", "secondary"),
+    "loading": ("Loading…", "info"),
+    "loaded": ("Loaded.", "success"),
+    "failed": ("Not loaded.", "danger"),
+}
+
+
+def _state_line(record: dict) -> html.Div:
+    words, tone = STATE_WORDS.get(record.get("state"), (record.get("state", ""), "secondary"))
+    parts = [html.Strong(words)]
+    if record.get("progress"):
+        parts.append(html.Span(f" {record['progress']}", className="upload-progress"))
+    message = (record.get("result") or {}).get("message") or (record.get("preview") or {}).get(
+        "message")
+    if record.get("error"):
+        message = record["error"]
+    if message:
+        parts += [html.Br(), html.Span(message)]
+    if record.get("state") == "loaded":
+        parts += [html.Br(), html.Span("See the figures: "), *page_links(
+            [(record.get("result") or {}).get("dataset")])]  # fmt: skip
+    role = "alert" if tone == "danger" else "status"
+    return html.Div(parts, className=f"alert alert-{tone} py-2 mb-2 upload-state", role=role)
+
+
+def file_card(record: dict, index: int) -> dbc.Card:
+    """One uploaded file: its layout, state, problems and what loading it would change."""
+    preview = record.get("preview") or {}
+    problems = record.get("problems") or preview.get("problems") or []
+    if record.get("result"):
+        problems = record["result"].get("problems") or problems
+    layout = preview.get("layout_label") or preview.get("layout")
+    body = [
+        html.H3(record.get("filename", "file"), className="h5 mb-1 text-break"),
+        html.P([f"{size_text(record.get('size_bytes'))}. ",
+                f"Layout detected: {layout}." if layout else "Layout: not recognised yet."],
+               className="small text-body-secondary mb-2"),  # fmt: skip
+        _state_line(record),
+    ]
+    changes = preview.get("changes") or []
+    if changes and record.get("state") in {"ready", "loading", "loaded", "failed"}:
+        body += [html.H4("What loading it changes", className="h6 mt-2"),
+                 changes_table(changes, f"upload-changes-{index}")]  # fmt: skip
+    if problems:
+        errors = sum(p.get("severity") == "error" for p in problems)
+        title = f"Problems: {errors} error(s), {len(problems) - errors} warning(s)"
+        body += [html.H4(title, className="h6 mt-2"),
+                 problem_table(problems, f"upload-problems-{index}")]  # fmt: skip
+    return dbc.Card(dbc.CardBody(body), className="mb-3", id=f"upload-file-{index}")
+
+
+def who_may(role: str) -> dbc.Alert | None:
+    """None when the current user has ``role``; otherwise a message saying what to do."""
+    user = auth.current_user()
+    if user is not None and user.can(role):
+        return None
+    if user is None or not user.signed_in:
+        text = (f"This page needs a signed-in user with the {role} role. Ask whoever runs the "
+                f"dashboard to add one (python -m dashboard.users add NAME --role {role}), then "
+                "sign in.")  # fmt: skip
+        return dbc.Alert([text, " ", html.A("Sign in", href="/login")], color="warning")
+    return dbc.Alert(f"This needs the {role} role; you are signed in as {user.name} "
+                     f"({user.role}). Ask a manager if you need it.", color="warning")  # fmt: skip

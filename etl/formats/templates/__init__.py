@@ -1,0 +1,51 @@
+"""Council templates (.xlsx): serious youth violence, IOM, MoJ proven reoffending, Prevent WRAP
+training and Hate Crime Reporting Centres.
+
+Each template is declared once (``spec.py`` and one module per template); the writer
+(``etl/templates_write.py``), the validator (``validate.py``) and the loader
+(``etl/load_templates.py``) all read that declaration.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from etl.errors import ProblemList
+from etl.formats.templates import iom, reoffending, reporting_centres, syv, validate, wrap
+from etl.formats.templates.spec import SheetSpec, TemplateSpec
+from etl.read import Extract, Sheet
+
+TEMPLATES: tuple[TemplateSpec, ...] = (
+    syv.TEMPLATE,
+    iom.TEMPLATE,
+    reoffending.TEMPLATE,
+    wrap.TEMPLATE,
+    reporting_centres.TEMPLATE,
+)
+
+Detected = tuple[TemplateSpec, dict[str, Sheet]]
+
+
+def detect(extract: Extract) -> Detected | None:
+    """Which template a file is (by data sheet name, else header), with its data sheets."""
+    return validate.detect(extract, TEMPLATES)
+
+
+def parse(detected: Detected, problems: ProblemList) -> dict[str, pd.DataFrame]:
+    """Validated rows per data sheet name; problems collected in ``problems``."""
+    template, sheets = detected
+    return validate.parse(template, sheets, problems)
+
+
+def accepted_layouts() -> str:
+    """The templates, as the 'unknown layout' message lists them."""
+    return "; ".join(t.label for t in TEMPLATES)
+
+
+def by_name(name: str) -> TemplateSpec:
+    """A template by its layout name ('council-iom')."""
+    return next(t for t in TEMPLATES if t.name == name)
+
+
+def sheet_spec(template: TemplateSpec, sheet_name: str) -> SheetSpec:
+    return next(s for s in template.sheets if s.name == sheet_name)

@@ -1,0 +1,271 @@
+"""What loading a file would change, worked out without writing anything.
+
+``preview_bytes`` reads and checks a file exactly as ``etl.load.load_bytes`` does (the same
+reader, layout detection and checks) and compares it with what is held: per dataset and area,
+the months it would add, the months it would replace (with the old and new totals) and the
+months it would leave alone because newer figures are already held. The upload page shows this
+before the analyst confirms; confirming then calls ``load_bytes`` on the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from dashboard import config, db
+from etl import reference
+from etl.errors import Problem, ProblemList, problem
+from etl.formats import mps_crime, population, templates
+from etl.load import _held_coverage, _loaded_upload_with_hash, _parse_tables, _reject
+from etl.load_templates import _held, _python, _records
+from etl.read import ExtractUnreadable, file_digest, read_bytes
+
+CHANGE_COLUMNS = [
+    "dataset",  # borough_crime, ward_crime, population, or a council template's dataset
+    "area_code",
+    "area_name",  # for council templates: the sheet
+    "added",  # months (years, rows) new to the database
+    "added_from",
+    "added_to",
+    "replaced",  # months (years, rows) held now that this file would replace
+    "replaced_from",
+    "replaced_to",
+    "changed",  # of the replaced, how many have different figures
+    "old_total",  # sum of the held figures in the replaced months
+    "new_total",  # sum of this file's figures in those months
+    "kept",  # months where newer figures are held, which this file would not change
+]
+
+
+@dataclass
+class Preview:
+    """The outcome of checking one file, and what loading it would change."""
+
+    filename: str
+    size_bytes: int
+    sha256: str
+    status: str  # ready | rejected | unchanged
+    layout: str | None = None
+    layout_label: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
+    rows_read: int = 0
+    message: str = ""
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def datasets(self) -> list[str]:
+        return sorted(set(self.changes["dataset"])) if len(self.changes) else []
+
+
+def preview_bytes(filename: str, data: bytes, engine: Engine | None = None) -> Preview:
+    """Check a file and work out what loading it would change; writes nothing."""
+    engine = engine or db.get_engine()
+    digest = file_digest(data)
+    base = {"filename": filename, "size_bytes": len(data), "sha256": digest}
+    if len(data) > config.max_upload_bytes():
+        item = problem("file-too-large", size_mb=round(len(data) / 2**20, 1),
+                       limit_mb=round(config.max_upload_bytes() / 2**20))  # fmt: skip
+        return Preview(**base, status="rejected", problems=[item], message=item.message)
+    previous = _loaded_upload_with_hash(engine, digest)
+    if previous is not None:
+        return Preview(**base, status="unchanged", layout=previous.layout,
+                       message=f"This file was already loaded as upload {previous.id} on "
+                               f"{previous.uploaded_at:%d %b %Y %H:%M}: loading it again "
+                               "changes nothing.")  # fmt: skip
+    problems = ProblemList(config.max_problems())
+    try:
+        extract = read_bytes(filename, data, problems.limit)
+    except ExtractUnreadable as exc:
+        return Preview(**base, status="rejected", problems=[exc.problem], message=exc.problem.message)
+    problems.extend(extract.problems)
+    tables = _parse_tables(extract, problems, date.today())
+    if tables is not None:
+        return _crime(engine, base, tables, problems)
+    detected = templates.detect(extract)
+    if detected:
+        return _template(engine, base, detected, problems)
+    found = population.detect(extract)
+    if found:
+        return _population(engine, base, *found, problems)
+    accepted = "; ".join([mps_crime.accepted_layouts(),
+                          *[layout.label for layout in population.LAYOUTS],
+                          templates.accepted_layouts()])  # fmt: skip
+    items = [*problems.final(), problem("unknown-layout", row=1, accepted=accepted)]
+    return Preview(**base, status="rejected", problems=items,
+                   message="The columns do not match any layout we accept.")  # fmt: skip
+
+
+def record_rejection(preview: Preview, engine: Engine | None = None, user: str | None = None):
+    """Note a rejected file in the upload log (as ``load_bytes`` would); no data is touched."""
+    engine = engine or db.get_engine()
+    return _reject(engine, preview.filename, preview.size_bytes, preview.sha256, preview.layout,
+                   preview.problems, user)  # fmt: skip
+
+
+def _finish(base: dict, layout: str, label: str, problems: ProblemList, changes: pd.DataFrame,
+            rows: int) -> Preview:  # fmt: skip
+    if problems.has_errors or rows == 0:
+        if rows == 0 and not problems.has_errors:
+            problems.add(problem("file-empty"))
+        items = problems.final()
+        errors = sum(p.severity == "error" for p in items)
+        return Preview(**base, status="rejected", layout=layout, layout_label=label,
+                       problems=items, rows_read=rows,
+                       message=f"{errors} problem(s) stop this file loading; "
+                               "nothing would change.")  # fmt: skip
+    changes = changes.reindex(columns=CHANGE_COLUMNS)
+    added, replaced = int(changes["added"].sum()), int(changes["replaced"].sum())
+    message = (f"{len(changes):,} area(s) or sheet(s): {added:,} new month(s) or row(s), "
+               f"{replaced:,} replaced.")  # fmt: skip
+    return Preview(**base, status="ready", layout=layout, layout_label=label,
+                   problems=problems.final(), changes=changes, rows_read=rows, message=message)  # fmt: skip
+
+
+# ---------------------------------------------------------------- crime
+
+
+def _held_totals(engine: Engine, dataset: str, months: list[date]) -> pd.DataFrame:
+    """Sum of every held count per area and month of ``dataset`` in the months' range."""
+    s, c = db.crime_series, db.crime_counts
+    query = (
+        select(s.c.area_code, c.c.month, func.sum(c.c.count))
+        .join(s, s.c.id == c.c.series_id)
+        .where(s.c.dataset == dataset, c.c.month.between(min(months), max(months)))
+        .group_by(s.c.area_code, c.c.month)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return pd.DataFrame(rows, columns=["area_code", "month", "old"])
+
+
+def _table_totals(table: mps_crime.CrimeTable) -> pd.DataFrame:
+    """The file's total per area and month (every category added up)."""
+    wide = pd.DataFrame(table.counts, columns=table.months)
+    wide["area_code"] = table.area_code
+    sums = wide.groupby("area_code").sum()
+    long = sums.stack().rename("new").reset_index()
+    long.columns = ["area_code", "month", "new"]
+    return long
+
+
+def _crime_changes(engine: Engine, table: mps_crime.CrimeTable, vintage: date) -> pd.DataFrame:
+    dataset = table.layout.dataset
+    pairs = _table_totals(table)
+    with engine.connect() as conn:
+        held = _held_coverage(conn, dataset, table.months)
+    pairs = pairs.merge(held, on=["area_code", "month"], how="left")
+    pairs = pairs.merge(_held_totals(engine, dataset, table.months), on=["area_code", "month"],
+                        how="left")  # fmt: skip
+    is_held = pairs["upload_id"].notna()
+    pairs["old"] = pairs["old"].fillna(0).where(is_held)
+    pairs["state"] = np.where(~is_held, "added",
+                              np.where(pairs["vintage"] > vintage, "kept", "replaced"))  # fmt: skip
+    names = pd.Series(table.area_name, index=table.area_code)
+    return _summarise(pairs, dataset, names[~names.index.duplicated()])
+
+
+def _summarise(pairs: pd.DataFrame, dataset: str, names: pd.Series) -> pd.DataFrame:
+    """One row per area from (area_code, month, state, old, new) rows."""
+    rows = []
+    for code, group in pairs.groupby("area_code", sort=True):
+        added = group[group["state"] == "added"]["month"]
+        rep = group[group["state"] == "replaced"]
+        rows.append({
+            "dataset": dataset, "area_code": code, "area_name": str(names.get(code, code)),
+            "added": len(added), "added_from": added.min() if len(added) else None,
+            "added_to": added.max() if len(added) else None,
+            "replaced": len(rep), "replaced_from": rep["month"].min() if len(rep) else None,
+            "replaced_to": rep["month"].max() if len(rep) else None,
+            "changed": int((rep["old"] != rep["new"]).sum()),
+            "old_total": int(rep["old"].sum()) if len(rep) else None,
+            "new_total": int(rep["new"].sum()) if len(rep) else None,
+            "kept": int((group["state"] == "kept").sum()),
+        })  # fmt: skip
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
+
+def _crime(engine: Engine, base: dict, tables, problems: ProblemList) -> Preview:
+    if problems.has_errors or not tables:
+        layout = tables[0].layout if tables else None
+        return _finish(base, layout.name if layout else None, layout.label if layout else None,
+                       problems, pd.DataFrame(), 0)  # fmt: skip
+    vintage = max(max(t.months) for t in tables)
+    changes = pd.concat([_crime_changes(engine, t, vintage) for t in tables], ignore_index=True)
+    rows = int(sum(len(t.sheet_rows) for t in tables))
+    layout = tables[0].layout
+    return _finish(base, layout.name, layout.label, problems, changes, rows)
+
+
+# ---------------------------------------------------------------- populations
+
+
+def _population(engine: Engine, base: dict, layout, sheets, problems: ProblemList) -> Preview:
+    frame = population.parse(layout, sheets, problems)
+    if problems.has_errors or frame.empty:
+        return _finish(base, layout.name, layout.label, problems, pd.DataFrame(), 0)
+    p = db.populations
+    codes = [str(c) for c in pd.unique(frame["area_code"])]
+    years = [int(y) for y in pd.unique(frame["year"])]
+    held = []
+    with engine.connect() as conn:
+        for start in range(0, len(codes), 500):
+            held += conn.execute(
+                select(p.c.area_code, p.c.year, p.c.population).where(
+                    p.c.area_code.in_(codes[start : start + 500]), p.c.year.in_(years))
+            ).all()  # fmt: skip
+    old = pd.DataFrame(held, columns=["area_code", "month", "old"])
+    pairs = pd.DataFrame({"area_code": frame["area_code"], "month": frame["year"].astype(int),
+                          "new": frame["population"].astype(int)})  # fmt: skip
+    pairs = pairs.merge(old, on=["area_code", "month"], how="left")
+    pairs["state"] = np.where(pairs["old"].notna(), "replaced", "added")
+    names = frame.set_index("area_code")["area_name"]
+    names = names[~names.index.duplicated()].fillna(pd.Series(reference.LONDON_AUTHORITIES))
+    changes = _summarise(pairs, "population", names)
+    return _finish(base, layout.name, layout.label, problems, changes, len(frame))
+
+
+# ---------------------------------------------------------------- council templates
+
+
+def _template(engine: Engine, base: dict, detected, problems: ProblemList) -> Preview:
+    template = detected[0]
+    frames = templates.parse(detected, problems)
+    if problems.has_errors or not frames:
+        return _finish(base, template.name, template.title, problems, pd.DataFrame(), 0)
+    rows = []
+    with engine.connect() as conn:
+        for name, frame in frames.items():
+            spec = templates.sheet_spec(template, name)
+            table = db.metadata.tables[spec.table]
+            records = _records(table, frame, 0)
+            new_by_key = {tuple(r[k] for k in spec.key): r for r in records}
+            held = _held(conn, table, spec.key, set(new_by_key))
+            figures = [c.name for c in table.columns
+                       if c.name not in spec.key and c.name not in ("upload_id", "source_sheet",
+                                                                     "source_row")]  # fmt: skip
+            changed = sum(
+                any(_python(h[c]) != new_by_key[tuple(h[k] for k in spec.key)].get(c)
+                    for c in figures)
+                for h in held
+            )  # fmt: skip
+            periods = [_python(v) for v in frame[spec.period].dropna()] if spec.period else []
+            rows.append({
+                "dataset": template.dataset, "area_code": "", "area_name": name,
+                "added": len(records) - len(held), "replaced": len(held), "changed": changed,
+                "added_from": min(periods) if periods else None,
+                "added_to": max(periods) if periods else None, "kept": 0,
+            })  # fmt: skip
+    count = sum(len(f) for f in frames.values())
+    return _finish(base, template.name, template.title, problems, pd.DataFrame(rows), count)

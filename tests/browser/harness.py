@@ -1,0 +1,315 @@
+"""What the browser tests and bench/pages.py share: a seeded database, the app served from a
+thread, Chromium's launch options, and the JavaScript that tells when a page has settled.
+
+Nothing here asserts; the tests and the bench decide what the numbers mean.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED_DIR = ROOT / "data" / "seed"
+NODE_MODULES = ROOT / "node_modules"
+AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
+BOOTSTRAP_CSS = NODE_MODULES / "bootstrap" / "dist" / "css" / "bootstrap.min.css"
+CHROMIUM = "/usr/bin/chromium"
+
+# From shared RECIPES: the last flag is what stops Chromium's remaining DNS look-ups.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
+]
+
+# Dash 4.4.1's dcc.Dropdown renders a focus proxy <input class="dash-dropdown-focus-target"
+# tabindex="0" aria-hidden="true"> that hands focus to its button: axe's aria-hidden-focus
+# (serious) fires on every page with the period picker, and no page code can change it.
+KNOWN_LIBRARY_ISSUES = [("aria-hidden-focus", 'class="dash-dropdown-focus-target"')]
+
+CRIME_SLUGS = [
+    "burglary",
+    "criminal-damage",
+    "robbery",
+    "theft-from-motor-vehicle",
+    "theft-from-the-person",
+    "theft-of-motor-vehicle",
+    "violence-with-injury",
+    "mopac7-total",
+]
+SAMPLE_WARD = "E05013628"
+
+# True once the page has settled: Dash has rendered the page, no callback is pending and
+# every graph has been drawn by Plotly. Checked every animation frame by wait_drawn.
+SETTLED_JS = """
+() => {
+  const stores = window.dash_stores;
+  if (!stores || !stores.length) return 'Dash has not started';
+  if (stores.some((s) => s.getState().isLoading)) return 'Dash callbacks pending';
+  const busy = document.querySelector(
+      '._dash-loading, ._dash-loading-callback, [data-dash-is-loading="true"], .dash-graph--pending');
+  if (busy) return 'still loading: ' + busy.outerHTML.slice(0, 120);
+  const content = document.getElementById('_pages_content');
+  if (content && !content.children.length) return 'page content empty';
+  for (const g of document.querySelectorAll('.dash-graph')) {
+    if (!g.querySelector('.js-plotly-plot .main-svg')) return 'chart not drawn: #' + g.id;
+  }
+  return true;
+}
+"""
+
+# Resolves with performance.now() at the first frame of a run of settled frames lasting
+# `quietMs`: a page that is settled for a moment between two callback rounds does not count.
+WAIT_SETTLED_JS = (
+    """
+async ({quietMs, timeoutMs}) => {
+  const settled = """
+    + SETTLED_JS
+    + """;
+  const start = performance.now();
+  let firstSettled = null;
+  return await new Promise((resolve, reject) => {
+    const tick = () => {
+      const now = performance.now();
+      const state = settled();
+      if (state === true) {
+        if (firstSettled === null) firstSettled = now;
+        if (now - firstSettled >= quietMs) return resolve(firstSettled);
+      } else {
+        firstSettled = null;
+      }
+      if (state !== true && now - start > timeoutMs) {
+        return reject(new Error(`page did not settle in ${timeoutMs} ms: ${state}`));
+      }
+      requestAnimationFrame(tick);
+    };
+    tick();
+  });
+}
+"""
+)
+
+# Records, from now on, whether Dash has had a pending callback (window.__dashWasBusy).
+WATCH_BUSY_JS = """
+() => {
+  window.__dashWasBusy = false;
+  for (const store of window.dash_stores || []) {
+    if (store.__busyWatch) continue;
+    store.__busyWatch = true;
+    store.subscribe(() => { if (store.getState().isLoading) window.__dashWasBusy = true; });
+  }
+}
+"""
+
+
+def launch_args() -> dict:
+    """Keyword arguments for ``playwright.chromium.launch``: Debian's Chromium, headless."""
+    return {"executable_path": CHROMIUM, "headless": True, "args": CHROMIUM_ARGS}
+
+
+def seed_database(directory: Path) -> str:
+    """A new SQLite database in `directory` with every file in data/seed loaded; its URL."""
+    from dashboard import db
+    from dashboard.seed import seed_if_empty
+
+    url = f"sqlite:///{Path(directory) / 'browser.db'}"
+    seed_if_empty(db.get_engine(url), SEED_DIR)
+    return url
+
+
+@contextmanager
+def serving(database_url: str) -> Iterator[str]:
+    """The dashboard on 127.0.0.1 (a free port) in a thread, reading `database_url`; its URL.
+
+    DATABASE_URL is set before the app is imported and restored afterwards; dashboard.config
+    reads it on every request, so the app follows it even if it was imported earlier.
+    """
+    from werkzeug.serving import make_server
+
+    previous = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = database_url
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    app = importlib.import_module("app")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="dash-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        if previous is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = previous
+
+
+def bootstrap_url() -> str:
+    import dash_bootstrap_components as dbc
+
+    return dbc.themes.BOOTSTRAP
+
+
+def serve_cdn_locally(context) -> None:
+    """Answer the app's Bootstrap CDN stylesheet from node_modules (the machine is offline).
+
+    Anything else from outside is left to fail (the resolver rules make it fail at once), so a
+    new external dependency shows up as a console error in the tests.
+    """
+    if BOOTSTRAP_CSS.exists():
+        css = BOOTSTRAP_CSS.read_bytes()
+        context.route(
+            bootstrap_url(),
+            lambda route: route.fulfill(status=200, content_type="text/css", body=css),
+        )
+
+
+def wait_drawn(page, quiet_ms: int = 100, timeout_ms: int = 15_000) -> float:
+    """Wait until Dash is idle and every chart is drawn; performance.now() when that began."""
+    return page.evaluate(WAIT_SETTLED_JS, {"quietMs": quiet_ms, "timeoutMs": timeout_ms})
+
+
+def watch_busy(page) -> None:
+    """Start recording whether Dash runs a callback (call before an interaction)."""
+    page.evaluate(WATCH_BUSY_JS)
+
+
+def wait_redrawn(page, quiet_ms: int = 100, timeout_ms: int = 15_000) -> float:
+    """After watch_busy and an interaction: wait for Dash to have run callbacks and settled."""
+    page.wait_for_function("() => window.__dashWasBusy === true", timeout=timeout_ms)
+    return wait_drawn(page, quiet_ms, timeout_ms)
+
+
+def run_axe(page) -> list[dict]:
+    """axe-core's violations for the page as it is now (inject once per document)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    return page.evaluate(
+        """async () => {
+          const r = await axe.run(document, {resultTypes: ['violations']});
+          return r.violations.map((v) => ({
+            id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+            nodes: v.nodes.map((n) => ({target: n.target, html: n.html, summary: n.failureSummary})),
+          }));
+        }"""
+    )
+
+
+def without_known_library_issues(violations: list[dict]) -> list[dict]:
+    """Drop the violations that Dash's own components cause, which no page can fix.
+
+    Each entry is (rule id, a fragment of the offending element's HTML). Keep this list short,
+    each entry tied to a named library version, and remove an entry once the library fixes it.
+    """
+    kept = []
+    for v in violations:
+        nodes = [
+            n
+            for n in v["nodes"]
+            if not any(
+                v["id"] == rule and fragment in (n.get("html") or "")
+                for rule, fragment in KNOWN_LIBRARY_ISSUES
+            )
+        ]
+        if nodes:
+            kept.append({**v, "nodes": nodes})
+    return kept
+
+
+def describe_violations(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"[{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"][:10]:
+            summary = " ".join((node["summary"] or "").split())
+            lines.append(f"    {json.dumps(node['target'])}: {summary}")
+    return "\n".join(lines)
+
+
+def figure_data(page, graph_id: str) -> list[dict]:
+    """The traces Plotly drew in dcc.Graph `graph_id` (the plot div's `data`)."""
+    return page.evaluate(
+        """(id) => {
+          const gd = document.querySelector('#' + CSS.escape(id) + ' .js-plotly-plot');
+          if (!gd || !gd.data) return null;
+          // Plotly decodes base64 arrays into typed arrays: turn them into plain lists.
+          const plain = (k, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v);
+          return JSON.parse(JSON.stringify(gd._fullData || gd.data, plain));
+        }""",
+        graph_id,
+    )
+
+
+def period_options(page) -> tuple[list[str], str | None]:
+    """Open the period picker; the option values in order and the selected one."""
+    page.locator("#period-select").click()
+    page.locator("[role=option]").first.wait_for()
+    return page.evaluate(
+        """() => {
+          const options = [...document.querySelectorAll('[role=option]')];
+          const value = (o) => o.querySelector('input').value;
+          const selected = options.find((o) => o.getAttribute('aria-selected') === 'true');
+          return [options.map(value), selected ? value(selected) : null];
+        }"""
+    )
+
+
+def choose_period(page, value: str) -> None:
+    """With the picker open (period_options), choose the option whose value is `value`."""
+    page.locator(f"[role=option]:has(input[value='{value}'])").click()
+
+
+def other_period(values: list[str], selected: str | None, offset: int = 1) -> str:
+    """A period `offset` places after the selected one (wrapping), never the selected one."""
+    start = values.index(selected) if selected in values else 0
+    return values[(start + offset) % len(values)]
+
+
+def page_snapshot(page) -> dict:
+    """What a period change should alter: the page's text and every chart's data."""
+    return page.evaluate(
+        """() => {
+          const plain = (k, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v);
+          const graphs = {};
+          for (const g of document.querySelectorAll('.dash-graph')) {
+            const gd = g.querySelector('.js-plotly-plot');
+            graphs[g.id] = gd && gd.data ? JSON.stringify(gd.data, plain) : null;
+          }
+          const content = document.getElementById('_pages_content') || document.body;
+          return {text: content.innerText, graphs};
+        }"""
+    )
+
+
+def table_rows(page, table_id: str) -> list[list[str]]:
+    """The text of every cell of an HTML table or ARIA grid, row by row (headers included)."""
+    return page.evaluate(
+        """(id) => {
+          const table = document.getElementById(id);
+          if (!table) return null;
+          const rows = table.querySelectorAll('tr, [role=row]');
+          return [...rows].map((r) => [...r.querySelectorAll(
+              'th, td, [role=gridcell], [role=columnheader], [role=rowheader]'
+          )].map((c) => c.innerText.trim()));
+        }""",
+        table_id,
+    )

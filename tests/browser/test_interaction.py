@@ -1,0 +1,163 @@
+"""The period picker, the "show as table" alternative to each chart, and keyboard reach."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime
+
+import harness
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHARTS = [
+    ("/crime/burglary", "crime-trend"),
+    ("/crime/burglary", "crime-london"),
+    ("/crime/burglary", "crime-rank"),
+    ("/wards", "wards-map"),
+    (f"/ward/{harness.SAMPLE_WARD}", "ward-trend"),
+    (f"/ward/{harness.SAMPLE_WARD}", "ward-compare"),
+]
+NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def test_period_change_updates_overview(visit, page):
+    visit("/")
+    before = harness.page_snapshot(page)
+    values, selected = harness.period_options(page)
+    assert len(values) > 1, "the period picker offers one period"
+    assert selected is not None, "no period is selected"
+    chosen = harness.other_period(values, selected)
+    harness.watch_busy(page)
+    harness.choose_period(page, chosen)
+    harness.wait_redrawn(page)
+    after = harness.page_snapshot(page)
+    assert after["text"] != before["text"], f"overview text unchanged after {selected} -> {chosen}"
+    if before["graphs"]:
+        assert after["graphs"] != before["graphs"], "overview charts unchanged"
+
+
+# ------------------------------------------------------------- chart vs table
+
+
+def numbers_in(text: str) -> list[tuple[float, float]]:
+    """Each number shown in a cell: (value, half a unit of its last shown digit)."""
+    found = []
+    for match in NUMBER.finditer(text.replace("\u2212", "-")):
+        digits = match.group().rstrip("%").replace(",", "")
+        decimals = len(digits.split(".")[1]) if "." in digits else 0
+        found.append((float(digits), 0.5 * 10**-decimals + 1e-9))
+    return found
+
+
+def label_text(label) -> str:
+    """A point's label as the table writes it: tags dropped, dates as 'January 2024'."""
+    text = re.sub(r"<[^>]+>", "", str(label)).strip()
+    if ISO_DATE.match(text):
+        return f"{datetime.fromisoformat(text[:10]):%B %Y}"
+    return text
+
+
+def is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def chart_points(traces: list[dict]) -> list[tuple[str, list[float]]]:
+    """(label, values the chart shows for it) for every drawn point.
+
+    Bars and lines: the category or date axis gives the label, the other axis the value, and a
+    numeric customdata (shown in the hover, as the R12 is) is a second value. Map regions
+    (filled outlines): the trace name is the label and the hover text holds the value.
+    """
+    points = []
+    for trace in traces:
+        if trace.get("visible") in (False, "legendonly"):
+            continue
+        if trace.get("fill") == "toself":
+            text = str(trace.get("text") or "")
+            values = [v for v, _ in numbers_in(text.split(": ", 1)[-1])][:1]
+            points.append((label_text(trace.get("name")), values))
+            continue
+        horizontal = trace.get("orientation") == "h"
+        labels = trace.get("y" if horizontal else "x") or []
+        values = trace.get("x" if horizontal else "y") or []
+        custom = trace.get("customdata") or []
+        for i, (label, value) in enumerate(zip(labels, values, strict=False)):
+            if not is_number(value):
+                continue
+            extra = custom[i] if i < len(custom) else None
+            if horizontal and isinstance(extra, str):
+                label = extra  # the plain name behind a bold tick label
+            points.append((label_text(label), [value, *([extra] if is_number(extra) else [])]))
+    return points
+
+
+def mismatches(points, rows: list[list[str]]) -> list[str]:
+    """Points whose label has no table row, or whose row shows none of the point's values."""
+    by_label = {row[0]: [n for cell in row[1:] for n in numbers_in(cell)] for row in rows if row}
+    problems = []
+    for label, values in points:
+        if label not in by_label:
+            problems.append(f"{label!r}: no row")
+        elif not any(abs(n - v) <= tol for v in values for n, tol in by_label[label]):
+            problems.append(f"{label!r}: chart {values}, table {[n for n, _ in by_label[label]]}")
+    return problems
+
+
+@pytest.mark.parametrize(("path", "chart"), CHARTS, ids=[c for _, c in CHARTS])
+def test_table_alternative_matches_chart(visit, page, path, chart):
+    visit(path)
+    points = chart_points(harness.figure_data(page, f"{chart}-graph") or [])
+    assert points, f"{chart}-graph drew no points"
+
+    page.locator(f"#{chart}-table-toggle").click()
+    page.locator(f"#{chart}-table").wait_for(state="visible")
+    rows = harness.table_rows(page, f"{chart}-table")
+    problems = mismatches(points, rows)
+    assert not problems, (
+        f"{len(problems)} of {len(points)} points of {chart}-graph differ from {chart}-table:\n"
+        + "\n".join(problems[:10])
+    )
+
+
+# ------------------------------------------------------------------ keyboard
+
+
+def test_period_picker_and_nav_links_reachable_with_tab(visit, page):
+    visit("/")
+    nav = page.eval_on_selector_all("header a.nav-link", "links => links.map(a => a.href)")
+    assert nav, "no nav links"
+    reached_links, reached_picker = set(), False
+    for _ in range(len(nav) + 15):
+        page.keyboard.press("Tab")
+        href, in_picker = page.evaluate(
+            """() => {
+              const el = document.activeElement;
+              const wrapper = el.closest('.dash-dropdown-wrapper');
+              return [el.href || null,
+                      el.id === 'period-select' || !!(wrapper && wrapper.querySelector('#period-select'))];
+            }"""
+        )
+        reached_links.add(href)
+        reached_picker |= in_picker
+    assert reached_picker, "Tab never reached the period picker"
+    assert not set(nav) - reached_links, f"Tab never reached {sorted(set(nav) - reached_links)}"
+
+
+def test_period_picker_works_from_keyboard(visit, page):
+    visit("/")
+    values, selected = harness.period_options(page)
+    page.keyboard.press("Escape")
+    page.locator("#period-select").focus()
+    harness.watch_busy(page)
+    page.keyboard.press("Enter")
+    page.locator("[role=option]").first.wait_for()
+    at_end = values.index(selected) == len(values) - 1
+    page.keyboard.press("ArrowUp" if at_end else "ArrowDown")
+    page.keyboard.press("Enter")
+    harness.wait_redrawn(page)
+    expected = values[values.index(selected) + (-1 if at_end else 1)]
+    _, now = harness.period_options(page)
+    assert now == expected

@@ -1,0 +1,124 @@
+"""The analyst's command line: ``python -m etl load|status|history``."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from etl import cli
+from fixtures.extracts import REPO, text_file
+
+GOOD = text_file(
+    "MajorText,MinorText,BoroughName,202401,202402",
+    "BURGLARY,BURGLARY IN A DWELLING,Barnet,10,11",
+    "ROBBERY,ROBBERY OF PERSONAL PROPERTY,Brent,5,6",
+)
+BAD = text_file(
+    "MajorText,MinorText,BoroughName,202401,202402",
+    "BURGLARY,BURGLARY IN A DWELLING,Barnet,10,11",
+    "ROBBERY,ROBBERY OF PERSONAL PROPERTY,Barnet,5,1.5",
+)
+
+
+@pytest.fixture
+def files(tmp_path):
+    good, bad = tmp_path / "mps-good.csv", tmp_path / "mps-bad.csv"
+    good.write_bytes(GOOD)
+    bad.write_bytes(BAD)
+    return good, bad
+
+
+PROBLEM_ROW = re.compile(r"^\s*(?P<sheet>\S*)\s+(?P<row>\d+)\s+(?P<column>\S+)\s+"
+                         r"(?P<kind>error|warning)\s+.*\s(?P<value>\S+)$")  # fmt: skip
+
+
+def _problem_table(output: str) -> tuple[list[str], list[tuple]]:
+    """The problem table's column names and its rows as (row, column, kind, value)."""
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.split()[:2] == ["sheet", "row"])
+    rows = [PROBLEM_ROW.match(line) for line in lines[start + 1 :]]
+    return lines[start].split(), [(m["row"], m["column"], m["kind"], m["value"]) for m in rows]
+
+
+def test_load_status_history_as_separate_processes(tmp_path, files):
+    good, bad = files
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/cli.db", "PYTHONPATH": str(REPO)}
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "etl", *args], capture_output=True,
+                              text=True, env=env, cwd=REPO, timeout=120)  # fmt: skip
+
+    loaded = run("load", str(good))
+    assert loaded.returncode == 0, loaded.stderr
+    assert "mps-good.csv: LOADED" in loaded.stdout
+    assert "layout detected: mps-borough-current" in loaded.stdout
+
+    rejected = run("load", str(bad))
+    assert rejected.returncode == 1
+    assert "mps-bad.csv: REJECTED" in rejected.stdout
+    assert "layout detected: mps-borough-current" in rejected.stdout
+    header, rows = _problem_table(rejected.stdout)
+    assert header == ["sheet", "row", "column", "kind", "problem", "value"]
+    assert rows == [("3", "202402", "error", "1.5")]
+
+    status = run("status")
+    assert status.returncode == 0
+    assert re.search(r"borough_crime\s+2\s+2024-01-01\s+2024-02-01\s+2", status.stdout)
+
+    history = run("history")
+    assert history.returncode == 0
+    lines = history.stdout.splitlines()
+    assert re.search(r"mps-bad\.csv\s+\S*\s*rejected", lines[1])  # newest first
+    # rows read 2, figures added 4, replaced 0 (pandas prints 2.0 when the column has blanks)
+    assert re.search(r"mps-good\.csv\s+mps-borough-current\s+loaded\s+2(\.0)?\s+4(\.0)?\s+0",
+                     lines[2])  # fmt: skip
+
+
+def test_load_several_files_exits_1_if_any_is_rejected(use_database, files, capsys):
+    good, bad = files
+    assert cli.main(["load", str(good), str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert "mps-good.csv: LOADED" in out
+    assert "mps-bad.csv: REJECTED" in out
+
+
+def test_load_good_files_exits_0_and_reports_what_changed(use_database, files, capsys):
+    good, _ = files
+    assert cli.main(["load", str(good), "--user", "analyst"]) == 0
+    out = capsys.readouterr().out
+    assert "areas: 2; months: Jan 2024 to Feb 2024" in out
+    assert re.search(r"rows read: 2; figures added: 4; figures replaced: 0", out)
+    assert cli.main(["load", str(good)]) == 0
+    assert "mps-good.csv: UNCHANGED" in capsys.readouterr().out
+
+
+def test_load_missing_file_exits_1(use_database, tmp_path, capsys):
+    assert cli.main(["load", str(tmp_path / "nowhere.csv")]) == 1
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_status_and_history_of_an_empty_database(use_database, capsys):
+    assert cli.main(["status"]) == 0
+    assert "Nothing loaded yet" in capsys.readouterr().out
+    assert cli.main(["history"]) == 0
+    assert "No uploads yet" in capsys.readouterr().out
+
+
+def test_history_lists_every_attempt_newest_first(use_database, files, capsys):
+    good, bad = files
+    cli.main(["load", str(good)])
+    cli.main(["load", str(bad)])
+    cli.main(["load", str(good)])  # unchanged: not a new upload
+    capsys.readouterr()
+
+    assert cli.main(["history"]) == 0
+
+    body = capsys.readouterr().out.splitlines()[1:]
+    assert [re.search(r"(mps-\w+\.csv)", line).group(1) for line in body] == [
+        "mps-bad.csv", "mps-good.csv",
+    ]  # fmt: skip
+    assert ["rejected" in body[0], "loaded" in body[1]] == [True, True]
