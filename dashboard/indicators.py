@@ -16,7 +16,8 @@ EXPORT_COLUMNS = [
     "area_code", "area_name", "area_type", "indicator", "month", "r12", "p12", "baseline",
     "change_vs_baseline_pct", "change_vs_previous_pct", "population", "population_year",
     "rate_per_1000", "london_rank", "ward_rank", "p_value", "significant", "rag",
-    "rate_per_10000",  # MPS dashboard indicators (knife crime, hate crime): per 10,000
+    "rate_per_10000",  # MPS dashboard indicators (knife crime, hate crime) and SYV
+    "value", "period",  # figures as at a quarter, cohort or date (IOM, reoffending, WRAP)
 ]  # fmt: skip
 
 

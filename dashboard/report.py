@@ -10,6 +10,7 @@ import pandas as pd
 
 from dashboard import db, exports, queries
 from dashboard.indicators import export_frame, indicator_table
+from dashboard.priority_export import priority_rows
 
 AREA_DATASETS = [
     "borough_crime",
@@ -28,6 +29,7 @@ def crime_indicators(engine, month) -> pd.DataFrame:
             continue
         frames.append(indicator_table(monthly, areas, pops, month))
     frames.append(dashboard_indicators_table(engine, month, areas, pops))
+    frames.append(priority_rows(engine, month, areas, pops))
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame()
