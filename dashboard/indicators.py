@@ -137,6 +137,10 @@ def export_frame(table: pd.DataFrame) -> pd.DataFrame:
     for column in ("rate_per_1000", "rate_per_10000"):
         out[column] = out[column].astype("Float64").round(4)
     out["significant"] = out["significant"].astype("boolean")
+    out["value"] = pd.Series(
+        [None if pd.isna(v) else (int(v) if float(v).is_integer() else float(v))
+         for v in out["value"]], index=out.index, dtype=object,
+    )  # fmt: skip
     return out.sort_values(["area_type", "area_code", "indicator"], kind="stable")
 
 
