@@ -95,6 +95,8 @@ def cmd_history(args) -> int:
         return 0
     cols = ["id", "uploaded_at", "filename", "layout", "status", "rows_read", "cells_added",
             "cells_replaced", "month_from", "month_to"]  # fmt: skip
+    counts = ["rows_read", "cells_added", "cells_replaced"]
+    history[counts] = history[counts].astype("Int64")  # a rejected upload has none: not 2.0
     print(history[cols].to_string(index=False))
     return 0
 

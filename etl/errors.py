@@ -23,6 +23,7 @@ MESSAGES: dict[str, str] = {
         "The column headings do not match any layout we accept. Accepted layouts: {accepted}."
     ),
     "missing-column": "The column '{column}' is missing (expected for the {layout} layout).",
+    "duplicate-column": "The month column '{value}' appears more than once in the header.",
     "unexpected-column": (
         "The column heading '{column}' is not a month written as YYYYMM (for example 202403)."
     ),
@@ -38,8 +39,8 @@ MESSAGES: dict[str, str] = {
     "bad-ward-code": "The ward code '{value}' is not a GSS ward code (E05 followed by six digits).",
     "wrong-field-count": "This row has {found} fields but the header has {expected}.",
     "unknown-category": (
-        "The crime category '{value}' is new to us: it was loaded under its own name but does "
-        "not count towards any MOPAC7 type. Tell the team if it should."
+        "The crime category '{value}' is new to us: it was loaded under its own name and "
+        "{counted}. Tell the team if that is wrong."
     ),
     "bad-year": "The year '{value}' is not a year between 1990 and 2100.",
     "bad-population": "The population '{value}' is not a positive whole number.",

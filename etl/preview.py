@@ -34,11 +34,16 @@ CHANGE_COLUMNS = [
     "replaced",  # months (years, rows) held now that this file would replace
     "replaced_from",
     "replaced_to",
-    "changed",  # of the replaced, how many have different figures
+    "changed",  # of the replaced, how many have a different total (template rows: figures)
     "old_total",  # sum of the held figures in the replaced months
     "new_total",  # sum of this file's figures in those months
     "kept",  # months where newer figures are held, which this file would not change
 ]
+
+
+# How a preview counts: (what a row of the changes is, what it adds or replaces)
+UNITS = {"": ("areas", "area-months"), "population": ("areas", "years")}
+UNITS.update({t.dataset: ("sheets", "rows") for t in templates.TEMPLATES})
 
 
 @dataclass
@@ -88,7 +93,9 @@ def preview_bytes(filename: str, data: bytes, engine: Engine | None = None) -> P
     try:
         extract = read_bytes(filename, data, problems.limit)
     except ExtractUnreadable as exc:
-        return Preview(**base, status="rejected", problems=[exc.problem], message=exc.problem.message)
+        return Preview(
+            **base, status="rejected", problems=[exc.problem], message=exc.problem.message
+        )
     problems.extend(extract.problems)
     tables = _parse_tables(extract, problems, date.today())
     if tables is not None:
@@ -127,8 +134,12 @@ def _finish(base: dict, layout: str, label: str, problems: ProblemList, changes:
                                "nothing would change.")  # fmt: skip
     changes = changes.reindex(columns=CHANGE_COLUMNS)
     added, replaced = int(changes["added"].sum()), int(changes["replaced"].sum())
-    message = (f"{len(changes):,} area(s) or sheet(s): {added:,} new month(s) or row(s), "
-               f"{replaced:,} replaced.")  # fmt: skip
+    kept, changed = int(changes["kept"].fillna(0).sum()), int(changes["changed"].fillna(0).sum())
+    places, unit = UNITS.get(str(changes["dataset"].iloc[0]) if len(changes) else "", UNITS[""])
+    message = (f"{len(changes):,} {places}: {added:,} {unit} new, {replaced:,} replaced"
+               + (f" ({changed:,} with different figures)" if replaced else "")
+               + (f", {kept:,} left as they are because newer figures are held" if kept else "")
+               + ".")  # fmt: skip
     return Preview(**base, status="ready", layout=layout, layout_label=label,
                    problems=problems.final(), changes=changes, rows_read=rows, message=message)  # fmt: skip
 

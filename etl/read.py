@@ -11,6 +11,7 @@ import csv
 import gzip
 import hashlib
 import io
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -123,6 +124,12 @@ def read_csv_text(text: str, limit: int = 500) -> tuple[Sheet, list[Problem]]:
         blank = frame.isna().all(axis=1).to_numpy()
         if blank.any():
             frame, numbers = frame[~blank].reset_index(drop=True), numbers[~blank]
+    # Excel's CSV export keeps trailing empty columns (",,"): no heading and no data, so drop
+    # them as sheet_from_grid does for a workbook ("Unnamed: 5" is pandas' name for no heading)
+    unnamed = np.array(
+        [re.fullmatch(r"(Unnamed: \d+)?", str(c)) is not None for c in frame.columns]
+    )
+    frame = frame.loc[:, ~(unnamed & frame.isna().all(axis=0).to_numpy())]
     return Sheet(None, frame, numbers), problems
 
 

@@ -45,7 +45,9 @@ def revert_upload(upload_id: int, engine: Engine | None = None, user: str | None
         # First statement a write: SQLite takes its writer lock here, so what we read next is
         # what we change; the status condition makes a second revert of the same upload a no-op.
         claimed = conn.execute(
-            update(up).where(up.c.id == upload_id, up.c.status == "loaded").values(status="reverted")
+            update(up)
+            .where(up.c.id == upload_id, up.c.status == "loaded")
+            .values(status="reverted")
         ).rowcount
         if claimed != 1:
             row = conn.execute(select(up.c.status).where(up.c.id == upload_id)).first()

@@ -16,7 +16,7 @@ from scipy.stats import binomtest
 
 from dashboard import db, metrics, report
 from dashboard.indicators import poisson_p_values
-from etl.load import load_path
+from etl.load import load_bytes, load_path
 from fixtures.extracts import (
     BARNET,
     BARNET_WARD,
@@ -35,7 +35,7 @@ EXPORT_COLUMNS = [
     "area_code", "area_name", "area_type", "indicator", "month", "r12", "p12", "baseline",
     "change_vs_baseline_pct", "change_vs_previous_pct", "population", "population_year",
     "rate_per_1000", "london_rank", "ward_rank", "p_value", "significant", "rag",
-    "rate_per_10000",
+    "rate_per_10000", "value", "period",
 ]  # fmt: skip
 INDICATORS = [*MOPAC7, TOTAL]
 R12 = [f"{m:%Y%m}" for m in pd.date_range("2024-03-01", "2025-02-01", freq="MS")]
@@ -194,29 +194,55 @@ def test_barnet_wards_have_rows_and_ward_ranks(export):
     assert wards.loc[wards["area_code"] == BARNET_WARD, "r12"].notna().all()
 
 
-@pytest.mark.parametrize(
-    ("month", "r12_available", "p12_available"),
-    [
-        ("2023-02", True, True),  # the Historical file's last month
-        ("2023-06", False, True),  # Mar-Jun 2023 are not loaded: no R12, never a smaller sum
-        ("2011-02", False, False),  # the file starts in April 2010: 2 months short
-    ],
-)
-def test_window_with_a_missing_month_has_no_value(
-    use_database, tmp_path, month, r12_available, p12_available
-):
-    load_path(BOROUGH_HISTORICAL, use_database)
-    out = tmp_path / "indicators.csv"
+REAL_WINDOWS = [
+    # (month, R12 available, P12 available) with only the Historical file (Apr 2010-Feb 2023)
+    ("2023-02", True, True),  # the file's last month
+    ("2023-06", False, True),  # Mar-Jun 2023 are not loaded: no R12, never a smaller sum
+    ("2011-02", False, False),  # the file starts in April 2010: two months short
+]
 
-    assert report.main(["indicators", "--month", month, "--out", str(out)]) == 0
 
-    table = _read_export(out)
-    boroughs = table[table["area_type"] == "borough"]
-    assert len(boroughs) == 32 * 8
-    assert boroughs["r12"].notna().all() == r12_available
-    assert boroughs["r12"].isna().all() == (not r12_available)
-    assert boroughs["p12"].notna().all() == p12_available
-    assert boroughs["london_rank"].isna().all()  # no population loaded: no rates to rank
+def test_window_with_a_missing_month_has_no_value(sqlite_engine, monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", sqlite_engine.url.render_as_string())
+    load_path(BOROUGH_HISTORICAL, sqlite_engine)
+    for month, r12_available, p12_available in REAL_WINDOWS:
+        out = tmp_path / f"indicators-{month}.csv"
+        assert report.main(["indicators", "--month", month, "--out", str(out)]) == 0
+        boroughs = _read_export(out).query("area_type == 'borough'")
+        assert len(boroughs) == 32 * 8
+        assert boroughs["r12"].notna().all() == r12_available, month
+        assert boroughs["r12"].isna().all() == (not r12_available), month
+        assert boroughs["p12"].notna().all() == p12_available, month
+        assert boroughs["p12"].isna().all() == (not p12_available), month
+        assert boroughs["london_rank"].isna().all()  # no population loaded: no rates to rank
+
+
+GAP_MONTHS = [m for m in pd.date_range("2023-01-01", "2024-12-01", freq="MS")
+              if m != pd.Timestamp(2024, 6, 1)]  # fmt: skip
+GAP_FILE = "\r\n".join([
+    "MajorText,MinorText,BoroughName," + ",".join(f"{m:%Y%m}" for m in GAP_MONTHS),
+    "BURGLARY,BURGLARY IN A DWELLING,Barnet," + ",".join("2" for _ in GAP_MONTHS),
+]).encode()  # fmt: skip
+GAP_WINDOWS = [
+    # (month, Barnet burglary R12): 2 a month, June 2024 missing from the file
+    ("2023-12", 24),
+    ("2024-05", 24),
+    ("2024-06", None),
+    ("2024-12", None),
+    ("2023-11", None),  # December 2022 was never loaded
+]
+
+
+def test_window_over_a_gap_in_a_file_has_no_value(use_database, tmp_path):
+    assert load_bytes("gap.csv", GAP_FILE, use_database).status == "loaded"
+    got = []
+    for month, _ in GAP_WINDOWS:
+        out = tmp_path / f"indicators-{month}.csv"
+        assert report.main(["indicators", "--month", month, "--out", str(out)]) == 0
+        table = _read_export(out)
+        r12 = table.query("area_code == @BARNET and indicator == 'Burglary'")["r12"].iloc[0]
+        got.append((month, None if pd.isna(r12) else int(r12)))
+    assert got == GAP_WINDOWS
 
 
 def test_report_on_an_empty_database_exits_1(use_database, tmp_path, capsys):

@@ -16,6 +16,8 @@ from dashboard import db, queries
 from etl.load import load_bytes, load_path
 from fixtures.extracts import (
     BARNET,
+    BOROUGH_HISTORICAL,
+    BOROUGH_PRE2019,
     BOROUGH_RECENT,
     area,
     current_counts,
@@ -159,6 +161,24 @@ def test_same_file_after_a_newer_one_is_still_unchanged(engine):
     assert current_counts(engine, "borough_crime") == CURRENT
 
 
+def test_baseline_year_comes_from_the_newer_vintage_when_both_are_loaded(sqlite_engine):
+    # April 2011 Barnet burglary (awk on the raw files): Historical 121 + 291 = 412,
+    # pre-2019 file 291 + 123 = 414. The Historical file is the newer vintage, whatever the order.
+    historical = load_path(BOROUGH_HISTORICAL, sqlite_engine)
+    pre2019 = load_path(BOROUGH_PRE2019, sqlite_engine)
+
+    monthly = loaded_mopac7(sqlite_engine, "borough_crime", BARNET)
+
+    assert monthly.loc["Burglary", pd.Timestamp(2011, 4, 1)] == 412
+    # months only the pre-2019 file has are still loaded from it
+    assert monthly.loc["Burglary", pd.Timestamp(2008, 1, 1)] == 262 + 106
+    kept = history(sqlite_engine)
+    april = kept[(kept["area_code"] == BARNET) & (kept["month"] == "2011-04-01")]
+    assert set(april["reason"]) == {"not-applied"}
+    assert set(april["upload_id"]) == {pre2019.upload_id}
+    assert set(april["replaced_by"]) == {historical.upload_id}
+
+
 # ---------------------------------------------------------------- provenance
 
 
@@ -224,29 +244,30 @@ def test_unknown_category_is_loaded_under_its_own_name_with_a_warning(engine):
     assert [w["code"] for w in warnings] == ["unknown-category"]
 
 
-@pytest.mark.parametrize(
-    ("name", "code", "area_type"),
-    [
-        ("Barnet", BARNET, "borough"),
-        ("Kingston Upon Thames", "E09000021", "borough"),
-        ("Hammersmith & Fulham", "E09000013", "borough"),
-        ("Unknown", "MPS-UNKNOWN", "other"),
-        ("London Heathrow and London City Airports", "MPS-AIRPORTS", "other"),
-        ("Aviation Security (SO18)", "MPS-SO18", "other"),
-    ],
-)
-def test_area_names_in_borough_files(engine, name, code, area_type):
+AREA_NAMES = [
+    # (name in the file, area code, area type)
+    ("Barnet", BARNET, "borough"),
+    ("Kingston Upon Thames", "E09000021", "borough"),
+    ("Hammersmith & Fulham", "E09000013", "borough"),
+    ("Unknown", "MPS-UNKNOWN", "other"),
+    ("London Heathrow and London City Airports", "MPS-AIRPORTS", "other"),
+    ("Aviation Security (SO18)", "MPS-SO18", "other"),
+]
+
+
+def test_area_names_in_borough_files(engine):
     data = text_file(
         "MajorText,MinorText,BoroughName,202401",
-        f"ROBBERY,ROBBERY OF PERSONAL PROPERTY,{name},4",
-    )
+        *[f"ROBBERY,ROBBERY OF PERSONAL PROPERTY,{name},{i + 1}"
+          for i, (name, _, _) in enumerate(AREA_NAMES)],
+    )  # fmt: skip
     assert load_bytes("areas.csv", data, engine).status == "loaded"
-    row = area(engine, code)
-    assert row["area_type"] == area_type
-    assert row["is_london_borough"] is (area_type == "borough")
-    monthly = queries.mopac7_monthly(engine, "borough_crime", [code])
-    robbery = monthly[monthly["indicator"] == "Robbery"]
-    assert robbery["count"].tolist() == [4]
+    monthly = queries.mopac7_monthly(engine, "borough_crime")
+    robbery = monthly[monthly["indicator"] == "Robbery"].set_index("area_code")["count"]
+    for i, (_, code, area_type) in enumerate(AREA_NAMES):
+        row = area(engine, code)
+        assert (row["area_type"], row["is_london_borough"]) == (area_type, area_type == "borough")
+        assert robbery[code] == i + 1
 
 
 def test_upload_log_records_a_load(engine):

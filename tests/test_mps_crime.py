@@ -80,29 +80,67 @@ def test_real_borough_file_loads_with_barnet_mopac7_as_the_domain_table_gives(
     )
 
 
+@pytest.fixture(scope="module")
+def borough_dbs(tmp_path_factory):
+    """Two SQLite databases loaded once: the current-layout files, and the pre-2019 file."""
+    folder = tmp_path_factory.mktemp("boroughs")
+    engines = {}
+    for name, seeds in (("current", [BOROUGH_HISTORICAL, BOROUGH_RECENT]),
+                        ("pre2019", [BOROUGH_PRE2019])):  # fmt: skip
+        engines[name] = db.make_engine(f"sqlite:///{folder}/{name}.db")
+        db.metadata.create_all(engines[name])
+        for seed in seeds:
+            assert load_path(seed, engines[name]).status == "loaded"
+    yield engines
+    for engine in engines.values():
+        engine.dispose()
+
+
 @pytest.mark.parametrize(
-    ("seed", "month", "indicator", "count"),
+    ("vintage", "month", "indicator", "count"),
     [
         # worked out with awk on the raw CSV: the sum of every minor under major BURGLARY
-        (BOROUGH_RECENT, date(2024, 3, 1), "Burglary", 166 + 61 + 0 + 1),
-        (BOROUGH_HISTORICAL, date(2011, 4, 1), "Burglary", 121 + 291),
-        (BOROUGH_PRE2019, date(2011, 4, 1), "Burglary", 291 + 123),
+        ("current", date(2024, 3, 1), "Burglary", 166 + 61 + 0 + 1),
+        ("current", date(2011, 4, 1), "Burglary", 121 + 291),
+        ("pre2019", date(2011, 4, 1), "Burglary", 291 + 123),
         # pre-2019: Assault with Injury + Wounding/GBH (Grievous Bodily Harm is 0 here)
-        (BOROUGH_PRE2019, date(2011, 4, 1), "Violence with injury", 143 + 14),
+        ("pre2019", date(2011, 4, 1), "Violence with injury", 143 + 14),
     ],
 )
-def test_barnet_figure_checked_by_hand(sqlite_engine, seed, month, indicator, count):
-    load_path(seed, sqlite_engine)
-    monthly = loaded_mopac7(sqlite_engine, "borough_crime", BARNET)
+def test_barnet_figure_checked_by_hand(borough_dbs, vintage, month, indicator, count):
+    monthly = loaded_mopac7(borough_dbs[vintage], "borough_crime", BARNET)
     assert monthly.loc[indicator, pd.Timestamp(month)] == count
 
 
-def test_pre2019_grievous_bodily_harm_is_not_violence_with_injury(sqlite_engine):
+def test_pre2019_grievous_bodily_harm_is_not_violence_with_injury(borough_dbs):
     # Barking and Dagenham, April 2008 (awk on the raw file): Assault with Injury 164,
     # Wounding/GBH 0, Grievous Bodily Harm 30 -> violence with injury is 164, not 194.
-    load_path(BOROUGH_PRE2019, sqlite_engine)
-    monthly = loaded_mopac7(sqlite_engine, "borough_crime", "E09000002")
+    monthly = loaded_mopac7(borough_dbs["pre2019"], "borough_crime", "E09000002")
     assert monthly.loc["Violence with injury", pd.Timestamp(2008, 4, 1)] == 164
+
+
+@pytest.mark.parametrize(
+    ("vintage", "seeds", "major", "minor"),
+    [
+        ("current", [BOROUGH_HISTORICAL, BOROUGH_RECENT], "MajorText", "MinorText"),
+        ("pre2019", [BOROUGH_PRE2019], "Major Category", "Minor Category"),
+    ],
+)
+def test_every_category_in_the_real_files_maps_as_the_domain_table_says(
+    borough_dbs, vintage, seeds, major, minor
+):
+    labels = set()
+    for seed in seeds:
+        raw = raw_seed(seed)
+        labels |= set(zip(raw[major].str.upper(), raw[minor].str.upper(), strict=True))
+    with borough_dbs[vintage].connect() as conn:
+        categories = conn.execute(select(db.categories)).mappings().all()
+
+    assert {(c["major_key"], c["minor_key"]) for c in categories} == labels
+    for cat in categories:
+        expected = domain_mopac7(cat["major_text"], cat["minor_text"], vintage)
+        assert cat["mopac7"] == expected, (cat["major_text"], cat["minor_text"])
+        assert cat["known"] is True
 
 
 PRE2019_INLINE = """\
@@ -125,44 +163,24 @@ Barnet,Theft and Handling,Theft From Shops,120,110
 """
 
 
-@pytest.mark.parametrize(
-    ("indicator", "jan", "feb"),
-    [
-        ("Violence with injury", 100 + 20, 90 + 10),
-        ("Criminal damage", 10 + 20 + 3, 11 + 21 + 4),
-        ("Burglary", 250 + 60, 240 + 50),
-        ("Robbery", 70 + 8, 60 + 9),
-        ("Theft from motor vehicle", 180, 170),
-        ("Theft of motor vehicle", 90, 80),
-        ("Theft from the person", 40, 30),
-        ("MOPAC7 total", 120 + 33 + 310 + 78 + 180 + 90 + 40, 100 + 36 + 290 + 69 + 170 + 80 + 30),
-    ],
-)
-def test_pre2019_labels_map_to_mopac7(engine, indicator, jan, feb):
+PRE2019_EXPECTED = {
+    # indicator: (Jan, Feb) worked out by hand from PRE2019_INLINE
+    "Violence with injury": [100 + 20, 90 + 10],  # not Grievous Bodily Harm, not Common Assault
+    "Criminal damage": [10 + 20 + 3, 11 + 21 + 4],
+    "Burglary": [250 + 60, 240 + 50],
+    "Robbery": [70 + 8, 60 + 9],
+    "Theft from motor vehicle": [180, 170],
+    "Theft of motor vehicle": [90, 80],
+    "Theft from the person": [40, 30],
+    "MOPAC7 total": [120 + 33 + 310 + 78 + 180 + 90 + 40, 100 + 36 + 290 + 69 + 170 + 80 + 30],
+}
+
+
+def test_pre2019_labels_map_to_mopac7(engine):
     result = load_bytes("pre2019.csv", PRE2019_INLINE.encode(), engine)
     assert (result.status, result.layout) == ("loaded", "mps-borough-pre2019")
     monthly = loaded_mopac7(engine, "borough_crime", BARNET)
-    assert monthly.loc[indicator].tolist() == [jan, feb]
-
-
-def test_every_category_in_the_real_files_maps_as_the_domain_table_says(sqlite_engine):
-    for seed in (BOROUGH_HISTORICAL, BOROUGH_RECENT, BOROUGH_PRE2019):
-        load_path(seed, sqlite_engine)
-    pre2019 = raw_seed(BOROUGH_PRE2019)
-    old_labels = set(zip(pre2019["Major Category"].str.upper(),
-                         pre2019["Minor Category"].str.upper(), strict=True))  # fmt: skip
-    with sqlite_engine.connect() as conn:
-        categories = conn.execute(select(db.categories)).mappings().all()
-    labels = set(old_labels)
-    for seed in (BOROUGH_HISTORICAL, BOROUGH_RECENT):
-        raw = raw_seed(seed)
-        labels |= set(zip(raw["MajorText"].str.upper(), raw["MinorText"].str.upper(), strict=True))
-    assert {(c["major_key"], c["minor_key"]) for c in categories} == labels
-    for cat in categories:
-        vintage = "pre2019" if (cat["major_key"], cat["minor_key"]) in old_labels else "current"
-        expected = domain_mopac7(cat["major_text"], cat["minor_text"], vintage)
-        assert cat["mopac7"] == expected, (cat["major_text"], cat["minor_text"])
-        assert cat["known"] is True
+    assert {k: monthly.loc[k].tolist() for k in PRE2019_EXPECTED} == PRE2019_EXPECTED
 
 
 # ---------------------------------------------------------------- the real ward files
@@ -372,29 +390,45 @@ def test_each_layout_loads_on_both_databases(engine, slice_name):
     _check_layout_slice(engine, slice_name, "utf-8")
 
 
-@pytest.mark.parametrize(
-    ("indicator", "jan", "mar"),
-    [
-        ("Burglary", 200 + 50, 220 + 30),
-        ("Criminal damage", 150, 170),  # Arson is not criminal damage
-        ("Robbery", 70 + 9, 90 + 7),
-        ("Theft from motor vehicle", 180, 200),
-        ("Theft of motor vehicle", 100, 120),
-        ("Theft from the person", 60, 62),
-        ("Violence with injury", 190, 200),
-        (
-            "MOPAC7 total",
-            250 + 150 + 79 + 180 + 100 + 60 + 190,
-            250 + 170 + 97 + 200 + 120 + 62 + 200,
-        ),
-    ],
-)
-def test_2019_title_case_labels_by_hand(sqlite_engine, indicator, jan, mar):
+TITLE_CASE_EXPECTED = {
+    # indicator: (Jan, Mar 2019) worked out by hand from _title_case_2019
+    "Burglary": [200 + 50, 220 + 30],
+    "Criminal damage": [150, 170],  # Arson is not criminal damage
+    "Robbery": [70 + 9, 90 + 7],
+    "Theft from motor vehicle": [180, 200],
+    "Theft of motor vehicle": [100, 120],
+    "Theft from the person": [60, 62],
+    "Violence with injury": [190, 200],
+    "MOPAC7 total": [250 + 150 + 79 + 180 + 100 + 60 + 190, 250 + 170 + 97 + 200 + 120 + 62 + 200],
+}
+
+
+def test_2019_title_case_labels_by_hand(sqlite_engine):
     filename, data = encode(_title_case_2019(), "utf-8", stem="mps-2019")
     load_bytes(filename, data, sqlite_engine)
     monthly = loaded_mopac7(sqlite_engine, "borough_crime", BARNET)
-    assert monthly.loc[indicator, pd.Timestamp(2019, 1, 1)] == jan
-    assert monthly.loc[indicator, pd.Timestamp(2019, 3, 1)] == mar
+    jan_mar = [pd.Timestamp(2019, 1, 1), pd.Timestamp(2019, 3, 1)]
+    assert {k: monthly.loc[k, jan_mar].tolist() for k in TITLE_CASE_EXPECTED} == (
+        TITLE_CASE_EXPECTED
+    )
+
+
+@pytest.mark.parametrize(
+    ("lines", "layout", "code"),
+    [
+        (["WardName,WardCode,MajorText,MinorText,LookUp_BoroughName,202401,Refreshed Date",
+          "Barnet Vale,E05013628,BURGLARY,BURGLARY IN A DWELLING,Barnet,7,05/02/2025"],
+         "mps-ward-historical", BARNET_WARD),
+        (["MajorText,MinorText,BoroughName,202401,Refreshed Date",
+          "BURGLARY,BURGLARY IN A DWELLING,Barnet,7,05/02/2025"],
+         "mps-borough-current", BARNET),
+    ],
+)  # fmt: skip
+def test_publishers_refreshed_date_column_is_accepted(sqlite_engine, lines, layout, code):
+    result = load_bytes("mps.csv", "\r\n".join(lines).encode(), sqlite_engine)
+    assert (result.status, result.layout, result.problems) == ("loaded", layout, [])
+    dataset = "ward_crime" if code == BARNET_WARD else "borough_crime"
+    assert loaded_mopac7(sqlite_engine, dataset, code).loc["Burglary"].tolist() == [7]
 
 
 # ---------------------------------------------------------------- layout detection

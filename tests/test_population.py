@@ -96,10 +96,9 @@ def test_ons_ward_estimates_workbook(engine):
 
 
 def test_ons_ward_estimates_without_a_total_column_is_rejected(engine):
-    sheets = {"Mid-2022 Ward 2022": [["Title"], [], [],
-                                     ["LAD 2022 Code", "LAD 2022 Name", "Ward 2022 Code",
-                                      "Ward 2022 Name", "F0", "M0"],
-                                     ["E09000003", "Barnet", "E05013628", "Barnet Vale", 91, 96]]}  # fmt: skip
+    header = ["LAD 2022 Code", "LAD 2022 Name", "Ward 2022 Code", "Ward 2022 Name", "F0", "M0"]
+    row = ["E09000003", "Barnet", "E05013628", "Barnet Vale", 91, 96]
+    sheets = {"Mid-2022 Ward 2022": [["Title"], [], [], header, row]}
     before = table_counts(engine)
     result = load_bytes("wards.xlsx", xlsx_bytes(sheets), engine)
     assert result.status == "rejected"
@@ -141,7 +140,9 @@ def test_population_template(engine, form):
         ("2024", "", "bad-population"),
     ],
 )
-def test_bad_template_values_are_rejected_at_their_row(engine, year, population, code):
+def test_bad_template_values_are_rejected_at_their_row(sqlite_engine, year, population, code):
+    # checks happen before anything is written; test_template_area_problems covers PostgreSQL
+    engine = sqlite_engine
     load_bytes("held.csv", text_file(TEMPLATE_HEADER, "E09000003,Barnet,2024,405050"), engine)
     before = table_counts(engine)
     data = text_file(TEMPLATE_HEADER, "E09000005,Brent,2024,340000",
@@ -163,9 +164,11 @@ def test_bad_template_values_are_rejected_at_their_row(engine, year, population,
     ],
 )
 def test_template_area_problems(engine, lines, expected):
+    before = table_counts(engine)
     result = load_bytes("population.csv", text_file(TEMPLATE_HEADER, *lines), engine)
     assert result.status == "rejected"
     assert [(p.code, p.row) for p in result.problems] == expected
+    assert table_counts(engine) == before
 
 
 def test_newer_population_replaces_and_keeps_the_old_figure(engine):

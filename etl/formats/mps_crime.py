@@ -15,6 +15,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from dashboard.metrics import mopac7_type
 from etl import reference
 from etl.errors import WARNING, ProblemList, problem
 from etl.read import Extract, Sheet, sheet_from_grid
@@ -139,6 +140,11 @@ def _month_columns(sheet: Sheet, layout: CrimeLayout, problems: ProblemList, tod
         if _key(column) in ids:
             continue
         row = sheet.header_row
+        if re.fullmatch(r"\d{6}\.\d+", column):  # pandas renames a repeated heading 202401.1
+            original = column.split(".")[0]
+            problems.add(problem("duplicate-column", sheet=sheet.name, row=row, column=original,
+                                 value=original))  # fmt: skip
+            continue
         if not MONTH_HEADER.match(column):
             problems.add(problem("unexpected-column", sheet=sheet.name, row=row, column=column))
             continue
@@ -238,12 +244,15 @@ def _duplicates(sheet: Sheet, keys: pd.DataFrame, problems: ProblemList) -> None
                              what=what, first_row=first_rows[key]))  # fmt: skip
 
 
-def _category_warnings(sheet: Sheet, layout: CrimeLayout, minor: np.ndarray, problems) -> None:
+def _category_warnings(sheet: Sheet, layout: CrimeLayout, major: np.ndarray, minor: np.ndarray,
+                       problems) -> None:  # fmt: skip
     upper = pd.Series(minor).str.upper()
     unknown = ~upper.isin(reference.KNOWN_MINOR_CATEGORIES) & (upper != "")
     for label in pd.unique(minor[unknown.to_numpy()]):
         first = int(sheet.rows[np.nonzero(minor == label)[0][0]])
-        problems.add(problem("unknown-category", sheet=sheet.name, row=first,
+        kind = mopac7_type(str(major[np.nonzero(minor == label)[0][0]]), label)
+        counted = f"counts towards {kind}" if kind else "does not count towards any MOPAC7 type"
+        problems.add(problem("unknown-category", sheet=sheet.name, row=first, counted=counted,
                              column=layout.minor, value=label, severity=WARNING))  # fmt: skip
 
 
@@ -296,7 +305,7 @@ def parse_sheet(sheet: Sheet, problems: ProblemList, today: date) -> CrimeTable 
         parent_name = parent_code
         key_cols = [col[layout.area], col[layout.major], col[layout.minor]]
     _duplicates(sheet, sheet.frame[key_cols], problems)
-    _category_warnings(sheet, layout, minor, problems)
+    _category_warnings(sheet, layout, major, minor, problems)
     return CrimeTable(
         layout, sheet.name, sheet.rows, area_code, area_name, area_type, parent_code,
         parent_name, major, minor, [m[1] for m in months], counts,
