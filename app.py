@@ -136,6 +136,7 @@ app.clientside_callback(
     Output("period-select", "value"),
     Input("_pages_location", "search"),
     State("period-select", "options"),
+    State("period-select", "value"),
 )
 app.clientside_callback(
     ClientsideFunction(namespace="dashboard", function_name="periodToUrl"),
@@ -159,12 +160,41 @@ app.clientside_callback(
 )
 
 
+def warm_pages() -> None:
+    """Fill the caches and build each page's charts once for the latest month, so the first
+    board member to open a page does not wait for the first-time work."""
+    from dashboard.pages import crime, overview, wards
+
+    try:
+        service.warm()
+        overview.update(None)
+        crime.update(None, "mopac7-total")
+        wards.update(None, "mopac7-total", "r12")
+    except Exception:  # warming is best effort; the page itself shows any real error
+        server.logger.exception("warming the page caches failed")
+
+
+_warming = threading.Lock()
+_warmed = False
+
+
+@server.before_request
+def _start_warming() -> None:
+    """On the first request (app.py or any WSGI server), warm the caches in the background."""
+    global _warmed
+    if _warmed:
+        return
+    with _warming:
+        if not _warmed:
+            _warmed = True
+            threading.Thread(target=warm_pages, name="warm-pages", daemon=True).start()
+
+
 def main() -> None:
     from dashboard.seed import seed_if_empty
 
     auth.check_startup(config.HOST.get())
     seed_if_empty()
-    threading.Thread(target=service.warm, name="warm-caches", daemon=True).start()
     app.run(host=config.HOST.get(), port=int(config.PORT.get()), debug=False)
 
 

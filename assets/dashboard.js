@@ -13,10 +13,11 @@ window.dashboard = {
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   dashboard: {
     // ?period=YYYY-MM chooses the month when it is one of the months loaded.
-    periodFromUrl: function (search, options) {
+    periodFromUrl: function (search, options, current) {
       var wanted = new URLSearchParams(search || "").get("period");
       var known = (options || []).some(function (o) { return o.value === wanted; });
-      return known ? wanted : window.dash_clientside.no_update;
+      // the same month again would re-run every chart's callback for nothing
+      return known && wanted !== current ? wanted : window.dash_clientside.no_update;
     },
     // Keep the address in step with the picker without navigating (no re-render).
     periodToUrl: function (period, pathname) {
@@ -30,3 +31,68 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     },
   },
 });
+
+// A chart's "Show as table": the server sends the table as escaped HTML (dashboard/components.py
+// table_html); the browser parses it far faster than React renders hundreds of components.
+window.dash_clientside.dashboard.fillTable = function (tableHtml, wrapId) {
+  var wrap = document.getElementById(wrapId);
+  if (wrap) { wrap.innerHTML = tableHtml || ""; }
+  return wrap ? wrap.className : window.dash_clientside.no_update;
+};
+
+// Navigate within the app as a dcc.Link does, keeping ?period= (see components.register_navigation).
+window.dash_clientside.dashboard.navigateTo = function (path) {
+  if (path) {
+    window.history.pushState({}, "", path + window.location.search);
+    window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+    window.scrollTo(0, 0);
+  }
+  return window.dash_clientside.no_update;
+};
+
+// Server-made HTML (components.html_slot): links marked data-app-link navigate within the app
+// as dcc.Link does, and a table marked data-sortable sorts by the heading button pressed.
+(function () {
+  function sortValue(row, key) {
+    var cell = row.querySelector("[data-" + key + "]");
+    var text = cell ? cell.getAttribute("data-" + key) : "";
+    var number = parseFloat(text);
+    return text === "" ? null : (isNaN(number) ? text.toLowerCase() : number);
+  }
+
+  function sortTable(button) {
+    var table = button.closest("table");
+    var heading = button.closest("th");
+    var key = button.getAttribute("data-sort");
+    var now = heading.getAttribute("aria-sort");
+    var descending = now === "none" ? key !== "name" : now === "ascending";
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = sortValue(a, key), y = sortValue(b, key);
+      if (x === null || y === null) { return x === null ? (y === null ? 0 : 1) : -1; }
+      var order = x < y ? -1 : (x > y ? 1 : 0);
+      return descending ? -order : order;
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+    table.querySelectorAll("thead th").forEach(function (th) {
+      var mine = th === heading;
+      th.setAttribute("aria-sort", mine ? (descending ? "descending" : "ascending") : "none");
+      var arrow = th.querySelector("button span");
+      if (arrow) { arrow.textContent = mine ? (descending ? "▼" : "▲") : ""; }
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("table[data-sortable] th button[data-sort]");
+    if (button) { sortTable(button); return; }
+    var link = event.target.closest && event.target.closest("a[data-app-link]");
+    if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
+      return;
+    }
+    event.preventDefault();
+    window.history.pushState({}, "", link.getAttribute("href"));
+    window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+    window.scrollTo(0, 0);
+  });
+})();

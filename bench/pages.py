@@ -121,9 +121,10 @@ def main() -> None:
             version = browser.version
             browser.close()
 
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
         f"\nPages: {args.runs} runs each, headless Chromium {version}, "
-        f"{os.cpu_count()} cores, Python {platform.python_version()}"
+        f"{os.cpu_count()} cores (load average {load}), Python {platform.python_version()}"
     )
     print(f"{'':<34} {'median ms':>9} {'p95 ms':>9} {'target':>9}")
     print("page load (navigation -> every chart drawn)")

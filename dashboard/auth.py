@@ -346,9 +346,7 @@ def guard():
 
 
 def _cookie_secure() -> bool:
-    return config.flag(config.SECURE_COOKIES) or (
-        flask.has_request_context() and request.is_secure
-    )
+    return config.flag(config.SECURE_COOKIES) or (flask.has_request_context() and request.is_secure)
 
 
 class _SessionInterface(SecureCookieSessionInterface):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from html import escape
+
+import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import dcc, html
+from dash import ClientsideFunction, Input, Output, State, dcc, html
 
 from dashboard import metrics, summaries
 
@@ -32,10 +35,12 @@ def empty_state(what: str) -> dbc.Alert:
             html.P(f"This page needs {what}."),
             html.P(
                 [
-                    "Load an extract with ",
+                    "Download it from the London Datastore (MPS borough or ward level crime, "
+                    "CSV or XLSX) and load it on the ",
+                    dcc.Link("Upload", href="/upload"),
+                    " page or with ",
                     html.Code("python -m etl load PATH"),
-                    " (MPS borough or ward crime CSV/XLSX from the London Datastore), "
-                    "then reload this page.",
+                    ", then reload this page.",
                 ]
             ),
         ],
@@ -109,7 +114,9 @@ def chosen_month(period: str | None, months) -> pd.Timestamp | None:
 
 def chart_block(base: str, heading: str, height: int = 360, level: int = 2) -> html.Section:
     """Heading, summary sentence (figcaption, above the chart), the chart and a "Show as
-    table" alternative. Ids: <base>-graph, <base>-caption, <base>-table-toggle, <base>-table.
+    table" alternative. Ids: <base>-graph, <base>-caption, <base>-table-toggle, and
+    <base>-table-html: the Store a callback fills with ``table_html`` (whose <table> has the id
+    <base>-table); call ``register_chart_table(base)`` once per chart.
     """
     heading_tag = html.H2 if level == 2 else html.H3
     return html.Section(
@@ -131,12 +138,10 @@ def chart_block(base: str, heading: str, height: int = 360, level: int = 2) -> h
                     html.Details(
                         [
                             html.Summary("Show as table", id=f"{base}-table-toggle"),
-                            html.Div(
-                                html.Table(
-                                    id=f"{base}-table", className="table table-sm table-striped"
-                                ),  # fmt: skip
-                                className="table-responsive chart-table",
-                            ),
+                            # the table arrives as HTML in a Store and is put in place by the
+                            # browser (assets/dashboard.js): a 200-row table of Dash components
+                            # takes seconds to render, the browser's own parser milliseconds
+                            html_slot(f"{base}-table", TABLE_WRAP_CLASS),
                         ],
                         className="mt-1",
                     ),
@@ -146,6 +151,47 @@ def chart_block(base: str, heading: str, height: int = 360, level: int = 2) -> h
         ],
         className="chart-block",
     )
+
+
+TABLE_WRAP_CLASS = "table-responsive chart-table"
+
+
+def register_navigation(store_id: str) -> None:
+    """Opening the path a callback writes to ``store_id`` as a Dash Pages navigation that keeps
+    the address's ?period= (a dcc.Location would put back the query it saw when it mounted)."""
+    dash.clientside_callback(
+        ClientsideFunction(namespace="dashboard", function_name="navigateTo"),
+        Output(store_id, "clear_data"),
+        Input(store_id, "data"),
+        prevent_initial_call=True,
+    )
+
+
+def html_slot(base: str, class_name: str = "") -> html.Div:
+    """A place for server-made HTML: the Store <base>-html holds it, the browser puts it in the
+    Div <base>-wrap (assets/dashboard.js). Register it once with ``register_html_slot(base)``.
+
+    Tables of hundreds of cells are sent this way: as Dash components they take seconds to
+    render, the browser's own HTML parser takes milliseconds. Links in it marked
+    data-app-link navigate within the app as dcc.Link does.
+    """
+    return html.Div([html.Div(id=f"{base}-wrap", className=class_name),
+                     dcc.Store(id=f"{base}-html")])  # fmt: skip
+
+
+def register_html_slot(base: str) -> None:
+    """The browser-side callback that puts <base>-html's HTML in <base>-wrap."""
+    dash.clientside_callback(
+        ClientsideFunction(namespace="dashboard", function_name="fillTable"),
+        Output(f"{base}-wrap", "className"),
+        Input(f"{base}-html", "data"),
+        State(f"{base}-wrap", "id"),
+    )
+
+
+def register_chart_table(base: str) -> None:
+    """The browser-side callback that puts a chart's table HTML (<base>-table-html) in place."""
+    register_html_slot(f"{base}-table")
 
 
 def table_children(frame: pd.DataFrame, caption: str | None = None) -> list:
@@ -160,6 +206,22 @@ def table_children(frame: pd.DataFrame, caption: str | None = None) -> list:
     ]
     parts = [html.Caption(caption)] if caption else []
     return [*parts, head, html.Tbody(rows)]
+
+
+def table_html(frame: pd.DataFrame, table_id: str, caption: str | None = None) -> str:
+    """The same table as ``table_children`` as one escaped HTML string."""
+    head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in frame.columns)
+    rows = "".join(
+        f'<tr><th scope="row">{escape(str(values[0]))}</th>'
+        + "".join(f"<td>{escape(str(v))}</td>" for v in values[1:])
+        + "</tr>"
+        for values in frame.itertuples(index=False)
+    )
+    parts = f"<caption>{escape(caption)}</caption>" if caption else ""
+    return (
+        f'<table id="{escape(table_id)}" class="table table-sm table-striped">{parts}'
+        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    )
 
 
 def fmt_number(value, digits: int = 0) -> str:
@@ -317,32 +379,92 @@ def sort_wards(table: pd.DataFrame, column: str, descending: bool) -> pd.DataFra
     return table.loc[order.index]
 
 
-def ward_row(record: dict, has_rates: bool) -> html.Tr:
-    """One ward: name linking to its page, R12, rate, changes with significance, rank."""
+def _cell(text: str, key: str, value) -> str:
+    sort_value = "" if summaries.missing(value) else escape(str(value))
+    return f'<td data-{key}="{sort_value}">{text}</td>'
+
+
+def ward_row_html(record: dict, has_rates: bool) -> str:
+    """One ward: its name linking to its page, R12, rate, changes with significance, rank.
+    Each cell carries its sortable value (data-<column>) for the browser-side sort."""
     small = summaries.is_small(record)
-    change = fmt_pct(record.get("change_vs_previous_pct"))
+    note = f'<span class="small{" too-small" if small else ""}">{significance_text(record)}</span>'
+    name = escape(str(record["area_name"]))
     cells = [
-        html.Th(dcc.Link(record["area_name"], href=f"/ward/{record['area_code']}"), scope="row"),
-        html.Td(summaries.count_text(record.get("r12"))),
+        f'<th scope="row" data-name="{name}"><a href="/ward/{escape(record["area_code"])}" '
+        f"data-app-link>{name}</a></th>",
+        _cell(summaries.count_text(record.get("r12")), "r12", record.get("r12")),
     ]
     if has_rates:
-        cells.append(html.Td(summaries.rate_text(record.get("rate_per_1000"))))
+        rate = record.get("rate_per_1000")
+        cells.append(_cell(summaries.rate_text(rate), "rate", rate))
+    change = record.get("change_vs_previous_pct")
     cells += [
-        html.Td([change, html.Br(), html.Span(significance_text(record),
-                                              className="small too-small" if small else "small")]),
-        html.Td(fmt_pct(record.get("change_vs_baseline_pct"))),
-        html.Td(summaries.count_text(record.get("ward_rank"))),
+        _cell(f"{fmt_pct(change)}<br>{note}", "change_p12", change),
+        _cell(fmt_pct(record.get("change_vs_baseline_pct")), "change_baseline",
+              record.get("change_vs_baseline_pct")),
+        _cell(summaries.count_text(record.get("ward_rank")), "rank", record.get("ward_rank")),
     ]  # fmt: skip
-    return html.Tr(cells)
+    return "<tr>" + "".join(cells) + "</tr>"
 
 
-def sort_label(header: str, key: str, sort: dict) -> list:
-    """Header button text with the sort direction in a symbol and in words."""
-    if sort.get("column") != key:
-        return [header]
-    down = sort.get("descending", False)
-    words = "sorted highest first" if down else "sorted lowest first"
-    if key == "name":
-        words = "sorted Z to A" if down else "sorted A to Z"
-    return [header, " ", html.Span("▼" if down else "▲", **{"aria-hidden": "true"}),
-            html.Span(f" ({words})", className="visually-hidden")]  # fmt: skip
+def ward_table_html(table: pd.DataFrame, has_rates: bool, column: str = "r12",
+                    descending: bool = True) -> str:  # fmt: skip
+    """The sortable ward table (id wards-table), sorted by ``column``: each heading is a button
+    that sorts the rows in the browser (assets/dashboard.js) and aria-sort says the order."""
+    heads = []
+    for key, header, _ in ward_columns(has_rates):
+        order = ("descending" if descending else "ascending") if key == column else "none"
+        arrow = {"descending": "▼", "ascending": "▲"}.get(order, "")
+        heads.append(
+            f'<th scope="col" aria-sort="{order}"><button type="button" class="sort-button" '
+            f'data-sort="{key}">{escape(header)} <span aria-hidden="true">{arrow}</span>'
+            "</button></th>"
+        )
+    rows = sort_wards(table, column, descending).to_dict("records")
+    body = "".join(ward_row_html(r, has_rates) for r in rows)
+    return (
+        '<table id="wards-table" class="table table-sm table-hover align-middle" data-sortable>'
+        f"<thead><tr>{''.join(heads)}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+# --- the other priorities' pages ------------------------------------------------------------
+
+LOAD_HOW = [  # alert-link and text-reset: the alert's own dark text colour (4.5:1 on its fill)
+    "Load it on the ",
+    dcc.Link("Upload", href="/upload", className="alert-link"),
+    " page or with ",
+    html.Code("python -m etl load PATH", className="text-reset"),
+    ", then reload this page.",
+]
+
+
+def priority_empty_state(what: str, where: str, heading: str = "No figures loaded yet"):
+    """What to load (``what``), where it comes from (``where``) and how to load it."""
+    return dbc.Alert(
+        [html.H2(heading, className="h5"), html.P(f"This needs {what}."), html.P(where),
+         html.P(LOAD_HOW)],
+        color="info",
+    )  # fmt: skip
+
+
+def dataset_month(period: str | None, months) -> pd.Timestamp | None:
+    """The month a dataset's page shows for the picked period: the picked month, or the dataset's
+    latest month when the pick is later or not a month (None when nothing is loaded). A pick
+    before the dataset's first month stays: its windows are then "not available"."""
+    months = list(months)
+    if not months:
+        return None
+    latest = max(months)
+    try:
+        wanted = metrics.month_start(period) if period else latest
+    except ValueError:
+        wanted = latest
+    return min(wanted, latest)
+
+
+def chart_outputs(charts: list[str]) -> list[Output]:
+    """Outputs of chart_block charts: figure, caption and table HTML of each, in order."""
+    return [Output(f"{c}-{p}", prop) for c in charts
+            for p, prop in [("graph", "figure"), ("caption", "children"), ("table-html", "data")]]  # fmt: skip

@@ -133,7 +133,7 @@ def trend_figure(
 ) -> go.Figure:
     """Monthly counts since 2010 (bars), the R12 as a monthly average (line), the 2011/12
     baseline and the target as monthly averages (reference lines), the R12 and P12 windows."""
-    data = frame[frame["month"] >= TREND_START]
+    data = frame[pd.to_datetime(frame["month"]) >= TREND_START] if len(frame) else frame
     if data["count"].notna().sum() == 0:
         return empty_figure("No monthly figures loaded for this area")
     end = metrics.month_start(end_month)

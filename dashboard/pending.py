@@ -141,7 +141,9 @@ def too_large(filename: str, size: int) -> list[Problem]:
     limit = config.max_upload_bytes()
     if size <= limit:
         return []
-    return [problem("file-too-large", size_mb=round(size / 2**20, 1), limit_mb=round(limit / 2**20))]
+    return [
+        problem("file-too-large", size_mb=round(size / 2**20, 1), limit_mb=round(limit / 2**20))
+    ]
 
 
 # ---------------------------------------------------------------- background work

@@ -397,8 +397,9 @@ def _held_per_upload(engine: Engine) -> pd.DataFrame:
     tables = [db.crime_coverage, db.populations]
     tables += [db.metadata.tables[s.table] for t in templates.TEMPLATES for s in t.sheets]
     parts = [
-        _frame(engine, select(t.c.upload_id, func.count()).group_by(t.c.upload_id),
-               ["id", "held"])  # fmt: skip
+        _frame(
+            engine, select(t.c.upload_id, func.count()).group_by(t.c.upload_id), ["id", "held"]
+        )  # fmt: skip
         for t in dict.fromkeys(tables)
     ]
     held = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["id", "held"])

@@ -90,8 +90,9 @@ def borough_table(month, eng: Engine | None = None) -> pd.DataFrame:
     Cached per data version and month: treat the frame as read-only.
     """
     eng = eng or engine()
-    return exempt.visible(_borough_table(_url(eng), data_version(eng), _month_key(month)),
-                          "borough_crime")
+    return exempt.visible(
+        _borough_table(_url(eng), data_version(eng), _month_key(month)), "borough_crime"
+    )
 
 
 def ward_table(borough_code: str, month, eng: Engine | None = None) -> pd.DataFrame:
@@ -132,8 +133,14 @@ def _borough_table(url: str, version: int, month: str) -> pd.DataFrame:
     data = _monthly(url, version, "borough_crime", None)
     if data.empty:
         return pd.DataFrame()
+    return indicator_table(window_inputs(data, month), *_areas_of(url, version, data), month)
+
+
+def _areas_of(url: str, version: int, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The areas and populations rows for the areas in ``data`` (halves the table's work)."""
     areas, pops = _reference(url, version)
-    return indicator_table(window_inputs(data, month), areas, pops, month)
+    codes = set(data["area_code"].unique())
+    return areas[areas["code"].isin(codes)], pops[pops["area_code"].isin(codes)]
 
 
 def _ward_codes(areas: pd.DataFrame, borough_code: str) -> tuple[str, ...]:
@@ -147,7 +154,7 @@ def _ward_table(url: str, version: int, borough_code: str, month: str) -> pd.Dat
     data = _monthly(url, version, "ward_crime", _ward_codes(areas, borough_code))
     if data.empty:
         return pd.DataFrame()
-    return indicator_table(window_inputs(data, month), areas, pops, month)
+    return indicator_table(window_inputs(data, month), *_areas_of(url, version, data), month)
 
 
 def ward_monthly(borough_code: str, eng: Engine | None = None) -> pd.DataFrame:
@@ -299,3 +306,152 @@ def warm(eng: Engine | None = None) -> None:
     rank_history(eng)
     if home:
         ward_table(home["code"], months[-1], eng)
+
+
+# --- the other priorities (pages/youth_violence, reoffending, prevent, hate_crime) -------------
+
+DASHBOARD_OFFENCES = "mps_dashboard_offences"
+DASHBOARD_OUTCOMES = "mps_dashboard_outcomes"
+
+
+@_cache(maxsize=8)
+def _subgroups(url: str, version: int, dataset: str) -> pd.DataFrame:
+    return queries.subgroup_monthly(db.get_engine(url), dataset)
+
+
+def dashboard_monthly(dataset: str = DASHBOARD_OFFENCES, eng: Engine | None = None):
+    """MPS Monthly Crime Dashboard counts (area_code, indicator = the publisher's subgroup,
+    month, count) for every area loaded, boroughs and wards (cached per data version)."""
+    eng = eng or engine()
+    return exempt.visible(_subgroups(_url(eng), data_version(eng), dataset), dataset)
+
+
+@_cache(maxsize=32)
+def _dashboard_table(url: str, version: int, dataset: str, month: str) -> pd.DataFrame:
+    data = _subgroups(url, version, dataset)
+    if data.empty:
+        return pd.DataFrame()
+    areas, pops = _reference(url, version)
+    return indicator_table(window_inputs(data, month), areas, pops, month, per=10_000)
+
+
+def dashboard_table(month, dataset: str = DASHBOARD_OFFENCES, eng: Engine | None = None):
+    """Indicator table (R12, P12, rate per 10,000, London and ward ranks, significance) of the
+    MPS dashboard subgroups for every area, one month (cached: treat as read-only)."""
+    eng = eng or engine()
+    table = _dashboard_table(_url(eng), data_version(eng), dataset, _month_key(month))
+    return exempt.visible(table, dataset)
+
+
+@_cache(maxsize=8)
+def _dashboard_months(url: str, version: int, dataset: str) -> tuple[pd.Timestamp, ...]:
+    return tuple(pd.Timestamp(m) for m in queries.loaded_months(db.get_engine(url), dataset))
+
+
+def dashboard_months(dataset: str = DASHBOARD_OFFENCES, eng: Engine | None = None):
+    """Months loaded for an MPS dashboard dataset, oldest first (empty if exempt)."""
+    eng = eng or engine()
+    if dataset in exempt.hidden("dataset"):
+        return []
+    return list(_dashboard_months(_url(eng), data_version(eng), dataset))
+
+
+@_cache(maxsize=16)
+def _dashboard_ranks(url: str, version: int, dataset: str, indicator: str) -> pd.DataFrame:
+    data = _subgroups(url, version, dataset)
+    areas, pops = _reference(url, version)
+    return london_rank_history(data[data["indicator"] == indicator], areas, pops, per=10_000)
+
+
+def dashboard_rank_history(indicator: str, dataset: str = DASHBOARD_OFFENCES,
+                           eng: Engine | None = None) -> pd.DataFrame:  # fmt: skip
+    """london_rank_history (rates per 10,000) of one MPS dashboard subgroup (cached)."""
+    eng = eng or engine()
+    history = _dashboard_ranks(_url(eng), data_version(eng), dataset, indicator)
+    return exempt.visible(history, dataset)
+
+
+# what the pages read from the council templates: (query, the dataset an exemption names)
+COUNCIL_TABLES = {
+    "syv_monthly": (queries.syv_monthly, "serious_youth_violence"),
+    "syv_summary": (queries.syv_summary, "serious_youth_violence"),
+    "iom_quarters": (queries.iom_quarters, "iom"),
+    "reoffending_rates": (queries.reoffending_rates, "proven_reoffending"),
+    "wrap_training": (queries.wrap_training, "wrap_training"),
+    "wrap_audiences": (queries.wrap_audiences, "wrap_training"),
+    "hate_reporting_centres": (queries.hate_reporting_centres, "hate_reporting_centres"),
+}
+
+
+@_cache(maxsize=16)
+def _council(url: str, version: int, name: str) -> pd.DataFrame:
+    return COUNCIL_TABLES[name][0](db.get_engine(url))
+
+
+def council_table(name: str, eng: Engine | None = None) -> pd.DataFrame:
+    """Every row of a council template table (a COUNCIL_TABLES name), cached per data version;
+    empty when its dataset is exempt for this user. Treat the frame as read-only."""
+    eng = eng or engine()
+    frame = _council(_url(eng), data_version(eng), name)
+    return exempt.visible(frame, COUNCIL_TABLES[name][1])
+
+
+def london_boroughs(table: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    """The London boroughs' rows of an indicator table for one indicator, lowest rate first."""
+    areas, _ = reference()
+    london = set(areas.loc[areas["is_london_borough"].fillna(False).astype(bool), "code"])
+    rows = table[(table["indicator"] == indicator) & table["area_code"].isin(london)]
+    rate = [c for c in rows.columns if c.startswith("rate_per_")][:1]
+    return rows.sort_values([*rate, "area_name"])
+
+
+def london_rate(rows: pd.DataFrame, per: int = 10_000) -> float | None:
+    """London's rate: the 32 boroughs' count per ``per`` of their residents (None unless all 32
+    have a rate)."""
+    column = f"rate_per_{per}"
+    if len(rows) < metrics.LONDON_BOROUGH_COUNT or rows[column].isna().any():
+        return None
+    return float(rows["r12"].astype(float).sum() / rows["population"].astype(float).sum() * per)
+
+
+@_cache(maxsize=8)
+def _rank_groups(url: str, version: int) -> dict[tuple[str, str], pd.DataFrame]:
+    history = _rank_history(url, version)
+    return {key: rows.reset_index(drop=True)
+            for key, rows in history.groupby(["area_code", "indicator"])}  # fmt: skip
+
+
+def rank_series(area_code: str, indicator: str, eng: Engine | None = None) -> pd.DataFrame:
+    """One borough's rank_history rows for one crime type (month, r12, rate, london_rank)."""
+    eng = eng or engine()
+    empty = pd.DataFrame(columns=["area_code", "indicator", "month", "r12", "rate", "london_rank"])
+    return _rank_groups(_url(eng), data_version(eng)).get((area_code, indicator), empty)
+
+
+@_cache(maxsize=16)
+def _series_groups(url: str, version: int, dataset: str, area_codes: tuple[str, ...] | None):
+    data = _monthly(url, version, dataset, area_codes)
+    return {key: rows.set_index("month")["count"]
+            for key, rows in data.groupby(["area_code", "indicator"])}  # fmt: skip
+
+
+def area_series(dataset: str, area_code: str, indicator: str, eng: Engine | None = None):
+    """Monthly counts of one area and crime type (indexed by month), cached per data version.
+
+    Ward series come from the cache of their borough's wards (the one the ward pages use).
+    """
+    eng = eng or engine()
+    url, version = _url(eng), data_version(eng)
+    codes = None
+    if dataset == "ward_crime":
+        areas, _ = _reference(url, version)
+        parent = areas.loc[areas["code"] == area_code, "parent_code"]
+        codes = _ward_codes(areas, parent.iloc[0]) if len(parent) else (area_code,)
+    found = _series_groups(url, version, dataset, codes).get((area_code, indicator))
+    return found if found is not None else pd.Series(dtype="int64")
+
+
+def home_name(eng: Engine | None = None) -> str:
+    """The home borough's name as the data spells it (the setting's text until data is loaded)."""
+    area = home_area(eng)
+    return area["name"] if area else config.home_borough()

@@ -159,11 +159,18 @@ def user_menu() -> html.Div:
     return html.Div(
         html.Form(
             [
-                html.Span(f"{user.name} ({user.role})", className="text-light small me-2",
-                          id="user-menu-name"),  # fmt: skip
+                html.Span(
+                    f"{user.name} ({user.role})",
+                    className="text-light small me-2",
+                    id="user-menu-name",
+                ),  # fmt: skip
                 dcc.Input(type="hidden", name=auth.CSRF_FIELD, value=auth.csrf_token()),
-                html.Button("Sign out", type="submit", id="user-menu-signout",
-                            className="btn btn-outline-light btn-sm"),  # fmt: skip
+                html.Button(
+                    "Sign out",
+                    type="submit",
+                    id="user-menu-signout",
+                    className="btn btn-outline-light btn-sm",
+                ),  # fmt: skip
             ],
             method="post",
             action="/logout",

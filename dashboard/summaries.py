@@ -12,6 +12,7 @@ import math
 import pandas as pd
 
 from dashboard import metrics
+from dashboard.priority_metrics import proven_reoffending_rate
 
 SMALL_COUNT = 10  # fewer than this in a 12-month window: too small to judge
 RAG_WORDS = {
@@ -278,9 +279,217 @@ def wards_map_caption(borough: str, month, measure: str, frame: pd.DataFrame, di
     if judged.empty:
         return f"{borough}'s wards: no figures for {measure.lower()} to {month_label(month)}."
     top = judged.loc[judged["value"].astype(float).idxmax()]
-    digits = 0 if measure.startswith("Crimes in") else 1
+    value = float(top["value"])
+    if diverging:
+        shown = f"{'+' if value > 0 else ('−' if value < 0 else '')}{abs(value):,.1f}%"
+    else:
+        shown = f"{value:,.{0 if measure.startswith('Crimes in') else 1}f}"
     return (
         f"Map of {borough}'s {len(frame)} wards shaded by {measure.lower()} to "
-        f"{month_label(month)} ({colours}){hatch}. Highest: {top['name']} "
-        f"({float(top['value']):,.{digits}f})."
+        f"{month_label(month)} ({colours}){hatch}. Highest: {top['name']} ({shown})."
     )
+
+
+# --- the other priorities (youth violence, reoffending, Prevent, hate crime) ----------------
+
+BREAK_WORDS = (
+    "the MPS changed its crime recording system at the end of February 2024, so figures before "
+    "and after are not like-for-like"
+)
+
+
+def change_words(record: dict, noun: str = "offences", across_break: bool = False) -> str:
+    """R12 against P12 for any count ('down 6% on the previous 12 months, not statistically
+    significant'; 'too few victims to judge'), flagged when the two windows straddle the MPS
+    recording-system break."""
+    r12, p12 = whole(record.get("r12")), whole(record.get("p12"))
+    if r12 is None or p12 is None:
+        return "no comparison with the previous 12 months (a month is missing)"
+    p_value = None if is_small(record) or missing(record.get("p_value")) else record["p_value"]
+    text = metrics.direction_of_travel(r12, p12, p_value).lstrip("▲▼ ")
+    change, _, significance = text.partition(", ")
+    text = _on_previous(change) + (f", {significance}" if significance else "")
+    if is_small(record):
+        text += f", too few {noun} to judge"
+    if across_break:
+        text += " (not like-for-like: " + BREAK_WORDS.split(", so")[0] + ")"
+    return text
+
+
+def rate_per_10000_words(record: dict, london_rate=None) -> str:
+    """'11.1 per 10,000 residents (mid-2023 population), rank 29 of 32 London boroughs
+    (1 = lowest rate), against London's 8.2'."""
+    rate = record.get("rate_per_10000")
+    if missing(rate):
+        return "no rate per 10,000 residents (a population or a month is missing)"
+    year = record.get("population_year")
+    year_text = "" if missing(year) else f" (mid-{int(year)} population)"
+    london = "" if missing(london_rate) else f", against London's {rate_text(london_rate)}"
+    return (f"{rate_text(rate)} per 10,000 residents{year_text}, "
+            f"{rank_words(record.get('london_rank'))}{london}")  # fmt: skip
+
+
+def syv_sentence(borough: str, month, record: dict, london_rate=None) -> str:
+    """Serious youth violence victims in the 12 months, rate, rank and change."""
+    if missing(record.get("r12")):
+        return (f"Serious youth violence in {borough}: the 12 months to {month_label(month)} "
+                "are not available (a month in the window has not been loaded).")  # fmt: skip
+    return (
+        f"In the 12 months to {month_label(month)} {borough} had {count_text(record['r12'])} "
+        f"victims of serious youth violence: {rate_per_10000_words(record, london_rate)}; "
+        f"{change_words(record, 'victims')}."
+    )
+
+
+def syv_published_sentence(borough: str, row: dict) -> str:
+    """The published SYV summary (rate, rank, London average) when no monthly counts are loaded."""
+    victims = "" if missing(row.get("victims")) else f" ({count_text(row['victims'])} victims)"
+    london = row.get("london_average_rate")
+    london_text = "" if missing(london) else f", against a London average of {rate_text(london)}"
+    rank = row.get("london_rank")
+    rank_text = "no London rank published" if missing(rank) else rank_words(rank)
+    return (
+        f"The latest published serious youth violence figures, for the 12 months to "
+        f"{month_label(row['window_end'])}, give {borough} {rate_text(row['rate_per_10000'])} "
+        f"victims per 10,000 residents{victims}, {rank_text}{london_text}."
+    )
+
+
+def knife_sentence(borough: str, month, record: dict, london_rate=None) -> str:
+    """Knife crime with injury: victims aged 1 to 24, not domestic abuse (the MPS subgroup)."""
+    if missing(record.get("r12")):
+        return (f"Knife crime with injury in {borough}: the 12 months to {month_label(month)} "
+                "are not available (a month in the window has not been loaded).")  # fmt: skip
+    return (
+        f"Knife crime with injury: {count_text(record['r12'])} victims aged 1 to 24 (not "
+        f"domestic abuse) in {borough} in the 12 months to {month_label(month)}, "
+        f"{rate_per_10000_words(record, london_rate)}; {change_words(record, 'victims')}."
+    )
+
+
+def small_share_words(part, whole_count, noun: str = "people") -> str:
+    """'28.6% (30 of 105)', or 'too few to judge' when the whole is under 10."""
+    if missing(part) or missing(whole_count) or not whole_count:
+        return "not given"
+    share = f"{proven_reoffending_rate(part, whole_count):.1f}%"  # halves up, as the board pack
+    if int(whole_count) < SMALL_COUNT:
+        return f"{int(part)} of {int(whole_count)} {noun}: too few to judge"
+    return f"{share} ({int(part):,} of {int(whole_count):,})"
+
+
+def iom_sentence(quarters: pd.DataFrame) -> str:
+    """The latest IOM quarter: cohort size (and the one before), reoffending, reduction.
+
+    ``quarters`` is priority_metrics.iom_table's frame, oldest first.
+    """
+    last = quarters.iloc[-1]
+    before = ""
+    if len(quarters) > 1:
+        prev = quarters.iloc[-2]
+        before = f" ({count_text(prev['cohort_size'])} in {prev['quarter']})"
+    text = (
+        f"In {last['quarter']} the IOM cohort was {count_text(last['cohort_size'])} people{before}"
+    )
+    parts = []
+    if not missing(last.get("reoffenders")):
+        parts.append("cohort reoffending "
+                     + small_share_words(last["reoffenders"], last["cohort_size"]))  # fmt: skip
+    if not missing(last.get("reduction_percent")):
+        change = float(last["reduction_percent"])
+        words = f"fell {change:.1f}%" if change >= 0 else f"rose {abs(change):.1f}%"
+        small = whole(last.get("offences_before")) or 0
+        judge = ", too few offences to judge" if small < SMALL_COUNT else ""
+        parts.append(f"their offending {words} after entering IOM{judge}")
+    if not parts:
+        return text + "; cohort reoffending and the reduction in offending were not given."
+    return f"{text}; {' and '.join(parts)}."
+
+
+def reoffending_sentence(borough: str, latest: pd.DataFrame) -> str:
+    """MoJ proven reoffending rates for the home borough against London and England and Wales.
+
+    ``latest``: one row per adult_juvenile x geography for the latest cohort, with
+    reoffending_rate, offenders and cohort.
+    """
+    parts = []
+    for group, rows in latest.groupby("adult_juvenile", sort=True):
+        by_place = {str(g).lower(): r for g, r in zip(rows["geography"], rows.to_dict("records"),
+                                                      strict=True)}  # fmt: skip
+        home = by_place.get(borough.lower())
+        if home is None:
+            continue
+        rate = home["reoffending_rate"]
+        text = f"{str(group).lower()}s in {borough} {_pct(rate)}"
+        if (whole(home.get("offenders")) or 0) < SMALL_COUNT:
+            text += " (too few offenders to judge)"
+        others = [f"{name} {_pct(by_place[name.lower()]['reoffending_rate'])}"
+                  for name in ("London", "England and Wales") if name.lower() in by_place]  # fmt: skip
+        if others:
+            text += " against " + " and ".join(others)
+        parts.append(f"{text} (cohort {home['cohort']})")
+    if not parts:
+        return f"No Ministry of Justice proven reoffending rates for {borough} are loaded."
+    return "Proven reoffending (Ministry of Justice): " + "; ".join(parts) + "."
+
+
+def _pct(value) -> str:
+    return "not available" if missing(value) else f"{float(value):.1f}%"
+
+
+def day_label(value) -> str:
+    """'30 April 2018'."""
+    stamp = pd.Timestamp(value)
+    return f"{stamp.day} {stamp:%B %Y}"
+
+
+def prevent_sentence(as_at, table: pd.DataFrame, target: float, earlier: dict | None = None):
+    """WRAP coverage as at a date against the target. ``table`` is wrap_coverage_table's frame
+    (its last row 'All with a target'); ``earlier`` that total row at the previous date."""
+    departments = table[table["department"] != "All with a target"]
+    total = table[table["department"] == "All with a target"]
+    no_target = len(departments) - int((departments["staff_requiring"].fillna(0) > 0).sum())
+    sessions = int(pd.to_numeric(departments["sessions"], errors="coerce").fillna(0).sum())
+    if total.empty:
+        return (f"As at {day_label(as_at)} no department has a number of staff requiring WRAP "
+                f"training, so coverage cannot be measured; {sessions:,} sessions delivered.")  # fmt: skip
+    row = total.iloc[0]
+    text = (
+        f"As at {day_label(as_at)}, {int(row['staff_trained']):,} of the "
+        f"{int(row['staff_requiring']):,} staff requiring Prevent (WRAP) training had been "
+        f"trained ({_pct(row['coverage'])}): {row['rag'] or 'no RAG'} against the target of "
+        f"{target:g}%; {sessions:,} sessions delivered"
+    )
+    if earlier and not missing(earlier.get("coverage")):
+        way = "up" if row["coverage"] >= earlier["coverage"] else "down"
+        text += f", {way} from {_pct(earlier['coverage'])} at {day_label(earlier['as_at'])}"
+    if no_target:
+        who = "department or partner has" if no_target == 1 else "departments or partners have"
+        text += f"; {no_target} {who} no target yet"
+    return text + "."
+
+
+def hate_sentence(strand: str, borough: str, month, record: dict, london_rate=None,
+                  outcomes=None, across_break: bool = False) -> str:  # fmt: skip
+    """Hate crime (or one strand) in the 12 months: offences, rate, rank, change (flagged
+    across the recording-system break) and the positive outcome rate."""
+    what = "hate crimes (the MPS total)" if strand == "Hate crime" else f"{strand} offences"
+    if missing(record.get("r12")):
+        return (f"{what.capitalize()} in {borough}: the 12 months to {month_label(month)} are "
+                "not available (a month in the window has not been loaded).")  # fmt: skip
+    text = (
+        f"In the 12 months to {month_label(month)} the MPS recorded {count_text(record['r12'])} "
+        f"{what} in {borough}: {rate_per_10000_words(record, london_rate)}; "
+        f"{change_words(record, 'offences')}"
+    )
+    if across_break:
+        text += f". Take care: {BREAK_WORDS}, and this comparison crosses the change"
+    return text + f". Positive outcomes: {outcome_words(outcomes, record.get('r12'))}."
+
+
+def outcome_words(outcomes, offences) -> str:
+    """'8.8% of offences (88 of 1,000)', or why there is no rate."""
+    if missing(outcomes) or missing(offences):
+        return "not available"
+    if int(offences) < SMALL_COUNT:
+        return f"{int(outcomes)} of {int(offences)} offences, too few to judge"
+    return f"{int(outcomes) / int(offences) * 100:.1f}% of offences ({int(outcomes):,} of {int(offences):,})"

@@ -56,23 +56,30 @@ def problem_frame(problems: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
 
 
-def simple_table(frame: pd.DataFrame, table_id: str | None = None, caption: str | None = None):
-    """An HTML table of display strings (header cells scoped to their columns)."""
+def simple_table(frame: pd.DataFrame, table_id: str | None = None, caption: str | None = None,
+                 label: str = "Table"):  # fmt: skip
+    """An HTML table of display strings (header cells scoped to their columns), in a box that
+    scrolls and can be scrolled from the keyboard."""
     head = html.Thead(html.Tr([html.Th(str(c), scope="col") for c in frame.columns]))
     body = html.Tbody([html.Tr([html.Td(str(v)) for v in row])
                        for row in frame.itertuples(index=False)])  # fmt: skip
     parts = [html.Caption(caption)] if caption else []
     props = {"id": table_id} if table_id else {}
     return html.Div(html.Table([*parts, head, body], className="table table-sm table-striped",
-                               **props), className="table-responsive upload-table")  # fmt: skip
+                               **props), className="table-responsive upload-table",
+                    tabIndex="0", role="region", **{"aria-label": label})  # fmt: skip
 
 
 def problem_table(problems: list[dict], table_id: str) -> html.Div:
     frame = problem_frame(problems)
     shown = frame.head(SHOWN_PROBLEMS)
     more = len(frame) - len(shown)
-    note = f"Showing the first {len(shown)} of {len(frame)}; the report has them all." if more else None
-    return simple_table(shown, table_id, note)
+    note = (
+        f"Showing the first {len(shown)} of {len(frame)}; the report has them all."
+        if more
+        else None
+    )
+    return simple_table(shown, table_id, note, "Problems found in the file")
 
 
 def _month(value) -> str:
@@ -108,7 +115,7 @@ def changes_frame(changes: list[dict]) -> pd.DataFrame:
             "Added": f"{c.get('added') or 0}" + (
                 f" ({_span(c.get('added_from'), c.get('added_to'))})" if c.get("added") else ""),
             "Replaced": replaced or "0",
-            "Changed figures": c.get("changed") or 0,
+            "With a different total": c.get("changed") or 0,
             "Old total → new total": totals,
             "Kept (newer already held)": c.get("kept") or 0,
         })  # fmt: skip
@@ -121,7 +128,7 @@ def changes_table(changes: list[dict], table_id: str) -> html.Div:
     frame = changes_frame(order[:SHOWN_AREAS])
     more = len(order) - len(frame)
     caption = f"The {len(frame)} areas with most changes of {len(order)}." if more else None
-    return simple_table(frame, table_id, caption)
+    return simple_table(frame, table_id, caption, "What loading the file changes")
 
 
 def page_links(datasets) -> list:
@@ -155,7 +162,8 @@ def _state_line(record: dict) -> html.Div:
     if record.get("progress"):
         parts.append(html.Span(f" {record['progress']}", className="upload-progress"))
     message = (record.get("result") or {}).get("message") or (record.get("preview") or {}).get(
-        "message")
+        "message"
+    )
     if record.get("error"):
         message = record["error"]
     if message:
@@ -176,9 +184,13 @@ def file_card(record: dict, index: int) -> dbc.Card:
     layout = preview.get("layout_label") or preview.get("layout")
     body = [
         html.H3(record.get("filename", "file"), className="h5 mb-1 text-break"),
-        html.P([f"{size_text(record.get('size_bytes'))}. ",
-                f"Layout detected: {layout}." if layout else "Layout: not recognised yet."],
-               className="small text-body-secondary mb-2"),  # fmt: skip
+        html.P(
+            [
+                f"{size_text(record.get('size_bytes'))}. ",
+                f"Layout detected: {layout}." if layout else "Layout: not recognised yet.",
+            ],
+            className="small text-body-secondary mb-2",
+        ),  # fmt: skip
         _state_line(record),
     ]
     changes = preview.get("changes") or []
@@ -202,6 +214,7 @@ def who_may(role: str) -> dbc.Alert | None:
         text = (f"This page needs a signed-in user with the {role} role. Ask whoever runs the "
                 f"dashboard to add one (python -m dashboard.users add NAME --role {role}), then "
                 "sign in.")  # fmt: skip
-        return dbc.Alert([text, " ", html.A("Sign in", href="/login")], color="warning")
+        return dbc.Alert([text, " ", html.A("Sign in", href="/login", className="alert-link")],
+                         color="warning")  # fmt: skip
     return dbc.Alert(f"This needs the {role} role; you are signed in as {user.name} "
                      f"({user.role}). Ask a manager if you need it.", color="warning")  # fmt: skip

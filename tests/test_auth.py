@@ -10,10 +10,10 @@ from types import SimpleNamespace
 
 import flask
 import pytest
-import webclient
 from sqlalchemy import func, select
 from werkzeug.exceptions import Forbidden
 
+import webclient
 from dashboard import auth, db, signin, users
 
 PUBLIC = auth.PUBLIC_PATHS

@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from dashboard import components, config, figures, metrics, service, summaries
+from dashboard import components, figures, metrics, service, summaries
 
 dash.register_page(
     __name__, path_template="/crime/<slug>", path="/crime/mopac7-total", name="Crime trends",
@@ -18,6 +18,9 @@ dash.register_page(
 
 SOURCE = "MPS borough level crime (London Datastore); ONS mid-year population estimates"
 CHARTS = ["crime-trend", "crime-london", "crime-rank"]
+components.register_navigation("crime-goto")
+for _chart in CHARTS:
+    components.register_chart_table(_chart)
 
 
 def layout(slug: str | None = None, **_query) -> html.Div:
@@ -30,11 +33,11 @@ def layout(slug: str | None = None, **_query) -> html.Div:
     )  # fmt: skip
     return html.Div(
         [
-            dcc.Location(id="crime-location", refresh="callback-nav"),
+            dcc.Store(id="crime-goto"),
             dcc.Store(id="crime-slug", data=slug),
             dbc.Row(
                 [
-                    dbc.Col(html.H1(f"{indicator} in {config.home_borough()}"), lg=8),
+                    dbc.Col(html.H1(f"{indicator} in {service.home_name()}", className="h2"), lg=8),
                     dbc.Col(
                         [html.Label("Crime type", htmlFor="crime-type-select"), picker], lg=4
                     ),  # fmt: skip
@@ -63,7 +66,7 @@ def layout(slug: str | None = None, **_query) -> html.Div:
 
 
 @callback(
-    Output("crime-location", "pathname"),
+    Output("crime-goto", "data"),
     Input("crime-type-select", "value"),
     State("crime-slug", "data"),
     prevent_initial_call=True,
@@ -76,9 +79,7 @@ def choose_type(slug: str | None, current: str | None):
 
 
 def trend_parts(indicator: str, home: dict, month, record: dict):
-    monthly = service.monthly("borough_crime")
-    rows = monthly[(monthly["area_code"] == home["code"]) & (monthly["indicator"] == indicator)]
-    frame = figures.trend_frame(rows.set_index("month")["count"])
+    frame = figures.trend_frame(service.area_series("borough_crime", home["code"], indicator))
     base = summaries.whole(record.get("baseline"))
     target = metrics.target_for(base)
     figure = figures.trend_figure(frame, month, base, target)
@@ -91,7 +92,7 @@ def trend_parts(indicator: str, home: dict, month, record: dict):
             "12 months to the month (R12)": [components.fmt_number(v) for v in shown["r12"]],
         }
     )
-    return figure, caption, components.table_children(table)
+    return figure, caption, components.table_html(table, "crime-trend-table")
 
 
 def london_frame(table: pd.DataFrame, indicator: str) -> pd.DataFrame:
@@ -126,12 +127,11 @@ def london_parts(indicator: str, home: dict, record: dict, table: pd.DataFrame):
         }
     )
     note = "" if overall is None else f"London: {overall:.1f} per 1,000 residents."
-    return figure, caption, components.table_children(shown, note or None)
+    return figure, caption, components.table_html(shown, "crime-london-table", note or None)
 
 
 def rank_parts(indicator: str, home: dict, month):
-    history = service.rank_history()
-    rows = history[(history["area_code"] == home["code"]) & (history["indicator"] == indicator)]
+    rows = service.rank_series(home["code"], indicator)
     figure = figures.rank_figure(rows, month, home["name"])
     caption = summaries.rank_caption(home["name"], rows, month)
     shown = rows.dropna(subset=["london_rank"])
@@ -143,18 +143,18 @@ def rank_parts(indicator: str, home: dict, month):
             "Rate per 1,000": [summaries.rate_text(v) for v in shown["rate"]],
         }
     )
-    return figure, caption, components.table_children(table)
+    return figure, caption, components.table_html(table, "crime-rank-table")
 
 
 def _empty(message: str, what: str) -> tuple:
-    charts = [figures.empty_figure(message), message, []] * len(CHARTS)
+    charts = [figures.empty_figure(message), message, ""] * len(CHARTS)
     return (components.empty_state(what), *charts, "")
 
 
 @callback(
     Output("crime-summary", "children"),
     *[Output(f"{c}-{p}", prop) for c in CHARTS
-      for p, prop in [("graph", "figure"), ("caption", "children"), ("table", "children")]],
+      for p, prop in [("graph", "figure"), ("caption", "children"), ("table-html", "data")]],
     Output("crime-source", "children"),
     Input("period-select", "value"),
     Input("crime-slug", "data"),
@@ -169,10 +169,9 @@ def update(period: str | None, slug: str | None):
         return _empty("No borough crime figures loaded", "MPS borough crime figures")
     record = table[(table["area_code"] == home["code"]) & (table["indicator"] == indicator)]
     record = record.iloc[0].to_dict()
-    before = service.rank_history()
-    before = before[(before["area_code"] == home["code"]) & (before["indicator"] == indicator)
-                    & (before["month"] == month - pd.DateOffset(months=12))]  # fmt: skip
-    rank_before = before["london_rank"].iloc[0] if len(before) else None
+    ranks = service.rank_series(home["code"], indicator)
+    before = ranks.loc[ranks["month"] == month - pd.DateOffset(months=12), "london_rank"]
+    rank_before = before.iloc[0] if len(before) else None
     sentence = summaries.crime_sentence(indicator, home["name"], month, record, rank_before)
     latest = service.dataset_latest_month("borough_crime")
     return (

@@ -39,6 +39,7 @@ def layout(upload: str | None = None, **_query) -> html.Div:
         html.Div(id="history-message", **{"aria-live": "polite"}),
         html.Div(id="history-log"),
         html.Section(id="history-detail", className="mt-3"),
+        exempt_section() if user.can("manager") else html.Div(),
         dash.dcc.Store(id="history-refresh", data=0),
         dash.dcc.Store(id="history-chosen", data=chosen),
         dash.dcc.Store(id="history-revert-target"),
@@ -51,6 +52,24 @@ def layout(upload: str | None = None, **_query) -> html.Div:
             ]),
         ], id="history-revert-modal", is_open=False),
     ])  # fmt: skip
+
+
+def exempt_section() -> html.Section:
+    """For managers: what is hidden from everyone else (changed with python -m dashboard.exempt)."""
+    table = exempt.items()
+    if table.empty:
+        body = html.P("Nothing is exempt: viewers and analysts see every dataset and indicator.")
+    else:
+        frame = pd.DataFrame({"Kind": table["kind"], "Name": table["name"],
+                              "Marked by": table["marked_by"].fillna(""),
+                              "Marked": pd.to_datetime(table["marked_at"]).dt.strftime("%d %b %Y")})  # fmt: skip
+        body = views.simple_table(frame, "history-exempt", label="Exempt items")
+    return html.Section([
+        html.H2("Exempt items (managers only)", className="h5 mt-4"),
+        body,
+        html.P(["Change with ", html.Code("python -m dashboard.exempt add|remove dataset|indicator NAME"),
+                "."], className="small"),
+    ], id="history-exempt-section")  # fmt: skip
 
 
 def _months(row) -> str:
@@ -108,7 +127,7 @@ def detail(upload_id: int) -> list:
             "Area-months, years or rows": changes["places"],
         })  # fmt: skip
         parts += [html.H3("What it changed", className="h6"),
-                  views.simple_table(frame, "history-changes")]  # fmt: skip
+                  views.simple_table(frame, "history-changes", label="What it changed")]  # fmt: skip
     problems = (record.get("problems") or []) + (record.get("warnings") or [])
     if problems:
         parts += [html.H3("Problems and warnings", className="h6"),

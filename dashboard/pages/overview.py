@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, html
 
-from dashboard import components, config, metrics, service, summaries
+from dashboard import components, metrics, service, summaries
 
 dash.register_page(
     __name__, path="/", name="Overview", order=0, title="Overview: neighbourhood crime",
@@ -25,7 +25,7 @@ SOURCE = "MPS borough level crime (London Datastore); ONS mid-year population es
 def layout(**_query) -> html.Div:
     return html.Div(
         [
-            html.H1(f"{config.home_borough()}: neighbourhood crime (MOPAC7)"),
+            html.H1(f"{service.home_name()}: neighbourhood crime (MOPAC7)", className="h2"),
             html.Div(id="overview-summary", className="lead mb-3"),
             html.Div(id="overview-cards"),
             html.P(id="overview-source", className="text-body-secondary small mt-3"),

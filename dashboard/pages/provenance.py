@@ -39,6 +39,7 @@ def layout(dataset: str | None = None, area: str | None = None, month: str | Non
     options = _datasets()
     values = [o["value"] for o in options]
     dataset = dataset if dataset in values else (values[0] if values else None)
+    area_options, month_options = _choices(dataset)  # in the layout: a value needs its options
     return html.Div([
         html.H1("Where a figure came from"),
         html.P("Every count on the dashboard comes from a row of an uploaded file. Choose an "
@@ -49,9 +50,11 @@ def layout(dataset: str | None = None, area: str | None = None, month: str | Non
                       dcc.Dropdown(id="provenance-dataset", options=options, value=dataset,
                                    clearable=False)], className="col-md-3"),
             html.Div([html.Label("Area", htmlFor="provenance-area"),
-                      dcc.Dropdown(id="provenance-area", value=area)], className="col-md-5"),
+                      dcc.Dropdown(id="provenance-area", value=area, options=area_options)],
+                     className="col-md-5"),
             html.Div([html.Label("Month", htmlFor="provenance-month"),
-                      dcc.Dropdown(id="provenance-month", value=month)], className="col-md-4"),
+                      dcc.Dropdown(id="provenance-month", value=month, options=month_options)],
+                     className="col-md-4"),
         ], className="row g-2 mb-3"),
         html.Div(id="provenance-result", **{"aria-live": "polite"}),
     ])  # fmt: skip
@@ -61,9 +64,14 @@ def layout(dataset: str | None = None, area: str | None = None, month: str | Non
     Output("provenance-area", "options"),
     Output("provenance-month", "options"),
     Input("provenance-dataset", "value"),
+    prevent_initial_call=True,
 )
 def choices(dataset: str | None):
     """Areas and months loaded for the dataset, newest month first."""
+    return _choices(dataset)
+
+
+def _choices(dataset: str | None) -> tuple[list, list]:
     if not dataset or dataset in exempt.hidden("dataset"):
         return [], []
     engine = db.get_engine()
@@ -108,5 +116,5 @@ def show(dataset: str | None, area: str | None, month: str | None):
     total = int(rows["count"].sum())
     return html.Div([
         html.P([f"{len(rows)} categories, {total:,} crimes in all. From ", *links]),
-        views.simple_table(frame, "provenance-table"),
+        views.simple_table(frame, "provenance-table", label="Where each count came from"),
     ])  # fmt: skip

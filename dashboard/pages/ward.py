@@ -15,6 +15,9 @@ dash.register_page(__name__, path_template="/ward/<ward_code>", name="Ward", tit
 
 SOURCE = "MPS ward level crime on May-2022 wards; MPS borough level crime (London Datastore)"
 CHARTS = ["ward-trend", "ward-compare"]
+for _chart in CHARTS:
+    components.register_chart_table(_chart)
+components.register_html_slot("ward-figures-table")
 
 
 def ward_area(code: str | None) -> dict | None:
@@ -43,13 +46,10 @@ def layout(ward_code: str | None = None, **_query) -> html.Div:
                 dcc.Link(f"← All wards in {ward['borough_name']}", href="/wards"),
                 className="mb-1 small",
             ),  # fmt: skip
-            html.H1(f"{ward['name']} ward, {ward['borough_name']}"),
+            html.H1(f"{ward['name']} ward, {ward['borough_name']}", className="h2"),
             html.Div(id="ward-summary", className="lead mb-2"),
             html.H2("Each crime type, 12 months", className="h5"),
-            html.Div(
-                html.Table(id="ward-figures-table", className="table table-sm align-middle"),
-                className="table-responsive",
-            ),  # fmt: skip
+            components.html_slot("ward-figures-table", "table-responsive"),  # fmt: skip
             dbc.Row(
                 [
                     dbc.Col(
@@ -86,7 +86,7 @@ def layout(ward_code: str | None = None, **_query) -> html.Div:
     )
 
 
-def figures_table(ward_rows: pd.DataFrame, borough_rows: pd.DataFrame, wards: int) -> list:
+def figures_table(ward_rows: pd.DataFrame, borough_rows: pd.DataFrame, wards: int) -> str:
     """Per crime type: R12, baseline, both changes (with significance), ward rank and the
     borough's change on the previous 12 months for comparison."""
     borough = borough_rows.set_index("indicator")
@@ -107,13 +107,11 @@ def figures_table(ward_rows: pd.DataFrame, borough_rows: pd.DataFrame, wards: in
             ],
         }
     )  # fmt: skip
-    return components.table_children(shown)
+    return components.table_html(shown, "ward-figures-table")
 
 
 def trend_parts(indicator: str, ward: dict, month, record: dict):
-    monthly = service.ward_monthly(ward["parent_code"])
-    rows = monthly[(monthly["area_code"] == ward["code"]) & (monthly["indicator"] == indicator)]
-    frame = figures.trend_frame(rows.set_index("month")["count"])
+    frame = figures.trend_frame(service.area_series("ward_crime", ward["code"], indicator))
     base = summaries.whole(record.get("baseline"))
     target = metrics.target_for(base)
     figure = figures.trend_figure(frame, month, base, target)
@@ -124,7 +122,7 @@ def trend_parts(indicator: str, ward: dict, month, record: dict):
     return (
         figure,
         summaries.trend_caption(indicator, month, record, target),
-        components.table_children(table),
+        components.table_html(table, "ward-trend-table"),
     )
 
 
@@ -139,14 +137,14 @@ def compare_parts(indicator: str, ward: dict, table: pd.DataFrame):
     listing = pd.DataFrame({"Ward": shown["area_name"],
                             "Crimes (12 months)": [summaries.count_text(v) for v in shown["r12"]],
                             "Ward rank": [summaries.count_text(v) for v in shown["ward_rank"]]})  # fmt: skip
-    return figure, caption, components.table_children(listing)
+    return figure, caption, components.table_html(listing, "ward-compare-table")
 
 
 @callback(
     Output("ward-summary", "children"),
-    Output("ward-figures-table", "children"),
+    Output("ward-figures-table-html", "data"),
     *[Output(f"{c}-{p}", prop) for c in CHARTS
-      for p, prop in [("graph", "figure"), ("caption", "children"), ("table", "children")]],
+      for p, prop in [("graph", "figure"), ("caption", "children"), ("table-html", "data")]],
     Output("ward-source", "children"),
     Input("period-select", "value"),
     Input("ward-code", "data"),
@@ -164,8 +162,8 @@ def update(period, code, slug):
     mine = table[table["area_code"] == ward["code"]] if not table.empty else table
     if mine.empty:
         message = "No ward crime figures loaded for this ward"
-        charts = [figures.empty_figure(message), message, []] * len(CHARTS)
-        return (components.empty_state("MPS ward crime figures"), [], *charts, "")
+        charts = [figures.empty_figure(message), message, ""] * len(CHARTS)
+        return (components.empty_state("MPS ward crime figures"), "", *charts, "")
     indicator = components.SLUGS.get(slug or "", metrics.MOPAC7_TOTAL)
     mine = mine.sort_values("indicator", key=components.indicator_order)
     borough = service.borough_table(month)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import components, figures, metrics, service, summaries
 
@@ -15,8 +15,18 @@ dash.register_page(
 )
 
 SOURCE = "MPS ward level crime on May-2022 wards (London Datastore)"
-OUTPUTS = ["wards-summary", "wards-map-graph", "wards-map-caption", "wards-map-table",
-           "wards-table-body", "wards-map-codes", "wards-source"]  # fmt: skip
+OUTPUTS = [
+    ("wards-summary", "children"),
+    ("wards-map-graph", "figure"),
+    ("wards-map-caption", "children"),
+    ("wards-map-table-html", "data"),
+    ("wards-table-html", "data"),
+    ("wards-map-codes", "data"),
+    ("wards-source", "children"),
+]
+components.register_chart_table("wards-map")
+components.register_html_slot("wards-table")
+components.register_navigation("wards-goto")
 
 
 def has_ward_rates(borough_code: str) -> bool:
@@ -65,96 +75,36 @@ def controls(has_rates: bool) -> dbc.Row:
     )
 
 
-def ward_table(has_rates: bool) -> html.Div:
-    head = html.Thead(html.Tr([
-        html.Th(html.Button(header, id={"type": "wards-sort-button", "column": key},
-                            className="sort-button"), scope="col")
-        for key, header, _ in components.ward_columns(has_rates)
-    ]))  # fmt: skip
-    return html.Div(
-        html.Table(
-            [head, html.Tbody(id="wards-table-body")],
-            id="wards-table",
-            className="table table-sm table-hover align-middle",
-        ),  # fmt: skip
-        className="table-responsive ward-table",
-    )
-
-
 def layout(**_query) -> html.Div:
     home = service.home_area()
     if home is None:
         return html.Div([html.H1("Wards"), components.empty_state("MPS ward crime figures")])
-    has_rates = has_ward_rates(home["code"])
+    map_column = [
+        components.chart_block("wards-map", "Map", height=460),
+        html.P(components.ATTRIBUTION_OS, className="small text-body-secondary"),
+    ]
+    table_column = [
+        html.H2("All wards", className="h5 mt-3"),
+        html.P(
+            "Select a ward for its trends. Select a column heading to sort.", className="small mb-1"
+        ),  # fmt: skip
+        components.html_slot("wards-table", "table-responsive ward-table"),
+    ]
     return html.Div(
         [
-            dcc.Location(id="wards-location", refresh="callback-nav"),
-            dcc.Store(id="wards-sort", data={"column": "r12", "descending": True}),
+            dcc.Store(id="wards-goto"),
             dcc.Store(id="wards-map-codes"),
-            html.H1(f"Wards in {home['name']}"),
-            controls(has_rates),
+            html.H1(f"Wards in {home['name']}", className="h2"),
+            controls(has_ward_rates(home["code"])),
             html.Div(id="wards-summary", className="lead mb-2"),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        [
-                            components.chart_block("wards-map", "Map", height=460),
-                            html.P(
-                                components.ATTRIBUTION_OS, className="small text-body-secondary"
-                            ),
-                        ],
-                        lg=6,
-                    ),  # fmt: skip
-                    dbc.Col(
-                        [
-                            html.H2("All wards", className="h5 mt-3"),
-                            html.P(
-                                "Select a ward for its trends. Select a column heading to sort.",
-                                className="small mb-1",
-                            ),
-                            ward_table(has_rates),
-                        ],
-                        lg=6,
-                    ),  # fmt: skip
-                ]
-            ),
+            dbc.Row([dbc.Col(map_column, lg=6), dbc.Col(table_column, lg=6)]),
             html.P(id="wards-source", className="text-body-secondary small mt-3"),
         ]
     )
 
 
 @callback(
-    Output("wards-sort", "data"),
-    Input({"type": "wards-sort-button", "column": ALL}, "n_clicks"),
-    Input("wards-measure", "value"),
-    State("wards-sort", "data"),
-    prevent_initial_call=True,
-)
-def sort_by(_clicks, measure: str | None, sort: dict | None):
-    """A column heading sorts by it (again: reverses); a new measure sorts by that, highest first."""
-    trigger = ctx.triggered_id
-    if trigger == "wards-measure":
-        return {"column": measure or "r12", "descending": True}
-    if not isinstance(trigger, dict) or not any(c for c in _clicks or [] if c):
-        return no_update
-    column, sort = trigger["column"], sort or {}
-    if sort.get("column") == column:
-        return {"column": column, "descending": not sort.get("descending", False)}
-    return {"column": column, "descending": column != "name"}
-
-
-@callback(
-    Output({"type": "wards-sort-button", "column": ALL}, "children"),
-    Input("wards-sort", "data"),
-    State({"type": "wards-sort-button", "column": ALL}, "id"),
-)
-def sort_labels(sort: dict | None, ids: list[dict]):
-    headers = {key: header for key, header, _ in components.WARD_COLUMNS}
-    return [components.sort_label(headers[i["column"]], i["column"], sort or {}) for i in ids]
-
-
-@callback(
-    Output("wards-location", "pathname"),
+    Output("wards-goto", "data"),
     Input("wards-map-graph", "clickData"),
     State("wards-map-codes", "data"),
     prevent_initial_call=True,
@@ -174,56 +124,57 @@ def map_frame(table: pd.DataFrame, measure: str) -> pd.DataFrame:
     records = table.to_dict("records")
     values = pd.to_numeric(table[column].astype("Float64"), errors="coerce").astype(float)
     small = [summaries.is_small(r) for r in records]
-    judged = [
-        pd.notna(v) and (measure == "r12" or not s) for v, s in zip(values, small, strict=True)
-    ]
+    judged = [pd.notna(v) and (measure == "r12" or not s)
+              for v, s in zip(values, small, strict=True)]  # fmt: skip
     digits = 0 if measure == "r12" else 1
-    text = [f"{r['area_name']}: {components.fmt_number(v, digits)} ({label.lower()})"
-            + (" — too small to judge" if s else "") for r, v, s in zip(records, values, small, strict=True)]  # fmt: skip
-    return pd.DataFrame({"code": table["area_code"].to_numpy(), "name": table["area_name"].to_numpy(),
-                         "value": values.to_numpy(), "judged": judged, "text": text})  # fmt: skip
+    text = [
+        f"{r['area_name']}: {components.fmt_number(v, digits)} ({label.lower()})"
+        + (" — too small to judge" if s else "")
+        for r, v, s in zip(records, values, small, strict=True)
+    ]
+    return pd.DataFrame({"code": table["area_code"].to_numpy(),
+                         "name": table["area_name"].to_numpy(), "value": values.to_numpy(),
+                         "judged": judged, "text": text})  # fmt: skip
+
+
+def _empty() -> tuple:
+    return (components.empty_state("MPS ward crime figures (the ward level CSV)"),
+            figures.empty_figure("No ward figures loaded"), "", "", "", [], "")  # fmt: skip
 
 
 @callback(
-    *[
-        Output(
-            o, "figure" if o.endswith("graph") else "data" if o.endswith("codes") else "children"
-        )
-        for o in OUTPUTS
-    ],  # fmt: skip
+    *[Output(component, prop) for component, prop in OUTPUTS],
     Input("period-select", "value"),
     Input("wards-crime", "value"),
     Input("wards-measure", "value"),
-    Input("wards-sort", "data"),
 )
-def update(period, slug, measure, sort):
-    """Sentence, map (figure, words, table), the ward table's rows, and the source line."""
+def update(period, slug, measure):
+    """Sentence, map (figure, words, table), the sortable ward table and the source line."""
     home = service.home_area()
     month = components.chosen_month(period, service.period_months())
+    if home is None or month is None:
+        return _empty()
+    table = service.ward_table(home["code"], month)
+    if table.empty:
+        return _empty()
     indicator = components.SLUGS.get(slug or "", metrics.MOPAC7_TOTAL)
     measure = measure if measure in components.WARD_MEASURES else "r12"
-    table = (
-        service.ward_table(home["code"], month) if home and month is not None else pd.DataFrame()
-    )
-    if table.empty:
-        return (components.empty_state("MPS ward crime figures (the ward level CSV)"),
-                figures.empty_figure("No ward figures loaded"), "", [], [], [], "")  # fmt: skip
+    label, _, diverging = components.WARD_MEASURES[measure]
     rows = table[table["indicator"] == indicator].sort_values("area_name")
     frame = map_frame(rows, measure)
-    label, _, diverging = components.WARD_MEASURES[measure]
     features = service.ward_boundaries(frame["code"])
     shown = frame[frame["code"].isin({f["properties"]["WD22CD"] for f in features})]
-    figure = figures.wards_map_figure(features, shown, label, diverging)
-    caption = summaries.wards_map_caption(home["name"], month, label, frame, diverging)
-    map_table = pd.DataFrame(
-        {"Ward": frame["name"], label: [t.split(": ", 1)[1] for t in frame["text"]]}
+    map_table = pd.DataFrame({"Ward": frame["name"],
+                              label: [t.split(": ", 1)[1] for t in frame["text"]]})  # fmt: skip
+    note = "Ward totals do not add up exactly to the borough's: a few crimes cannot be placed."
+    return (
+        summaries.wards_sentence(home["name"], indicator, month, rows),
+        figures.wards_map_figure(features, shown, label, diverging),
+        summaries.wards_map_caption(home["name"], month, label, frame, diverging)
+        if features
+        else f"No ward boundaries for {home['name']} in data/boundaries: the table lists every ward.",
+        components.table_html(map_table, "wards-map-table"),
+        components.ward_table_html(rows, has_ward_rates(home["code"]), measure),
+        list(shown["code"]),
+        components.source_text(service.dataset_latest_month("ward_crime"), SOURCE, note),
     )
-    has_rates = has_ward_rates(home["code"])
-    sort = sort or {"column": "r12", "descending": True}
-    body = [components.ward_row(r, has_rates)
-            for r in components.sort_wards(rows, sort["column"], sort["descending"]).to_dict("records")]  # fmt: skip
-    latest = service.dataset_latest_month("ward_crime")
-    return (summaries.wards_sentence(home["name"], indicator, month, rows), figure, caption,
-            components.table_children(map_table), body, list(shown["code"]),
-            components.source_text(latest, SOURCE, "Ward totals do not add up exactly to the "
-                                   "borough's: a few crimes cannot be placed in a ward."))  # fmt: skip

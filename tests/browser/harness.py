@@ -138,7 +138,9 @@ def serving(database_url: str) -> Iterator[str]:
     """The dashboard on 127.0.0.1 (a free port) in a thread, reading `database_url`; its URL.
 
     DATABASE_URL is set before the app is imported and restored afterwards; dashboard.config
-    reads it on every request, so the app follows it even if it was imported earlier.
+    reads it on every request, so the app follows it even if it was imported earlier. The
+    variable is process-wide: while a nested serving() is open, every server in the process
+    reads its database, so drive only the innermost one.
     """
     from werkzeug.serving import make_server
 
@@ -183,7 +185,7 @@ def serve_cdn_locally(context) -> None:
         )
 
 
-def wait_drawn(page, quiet_ms: int = 100, timeout_ms: int = 15_000) -> float:
+def wait_drawn(page, quiet_ms: int = 100, timeout_ms: int = 30_000) -> float:
     """Wait until Dash is idle and every chart is drawn; performance.now() when that began."""
     return page.evaluate(WAIT_SETTLED_JS, {"quietMs": quiet_ms, "timeoutMs": timeout_ms})
 
@@ -193,7 +195,7 @@ def watch_busy(page) -> None:
     page.evaluate(WATCH_BUSY_JS)
 
 
-def wait_redrawn(page, quiet_ms: int = 100, timeout_ms: int = 15_000) -> float:
+def wait_redrawn(page, quiet_ms: int = 100, timeout_ms: int = 30_000) -> float:
     """After watch_busy and an interaction: wait for Dash to have run callbacks and settled."""
     page.wait_for_function("() => window.__dashWasBusy === true", timeout=timeout_ms)
     return wait_drawn(page, quiet_ms, timeout_ms)
@@ -245,15 +247,21 @@ def describe_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def figure_data(page, graph_id: str) -> list[dict]:
-    """The traces Plotly drew in dcc.Graph `graph_id` (the plot div's `data`)."""
+def figure_data(page, graph_id: str) -> list[dict] | None:
+    """The traces Plotly drew in dcc.Graph `graph_id`, with Plotly's defaults filled in.
+
+    Only the plain fields a test compares (arrays as lists): Plotly's full traces link back
+    to their axes, so they cannot be copied whole.
+    """
     return page.evaluate(
         """(id) => {
           const gd = document.querySelector('#' + CSS.escape(id) + ' .js-plotly-plot');
-          if (!gd || !gd.data) return null;
-          // Plotly decodes base64 arrays into typed arrays: turn them into plain lists.
-          const plain = (k, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v);
-          return JSON.parse(JSON.stringify(gd._fullData || gd.data, plain));
+          if (!gd || !gd._fullData) return null;
+          const keys = ['type', 'name', 'visible', 'orientation', 'fill', 'mode', 'x', 'y', 'z',
+                        'locations', 'text', 'customdata'];
+          const plain = (v) => (ArrayBuffer.isView(v) ? Array.from(v) : v);
+          return gd._fullData.map((t) => Object.fromEntries(
+            keys.filter((k) => t[k] !== undefined).map((k) => [k, plain(t[k])])));
         }""",
         graph_id,
     )

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from datetime import datetime
 
 import harness
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.browser
 
-CHARTS = [
-    ("/crime/burglary", "crime-trend"),
-    ("/crime/burglary", "crime-london"),
-    ("/crime/burglary", "crime-rank"),
-    ("/wards", "wards-map"),
-    (f"/ward/{harness.SAMPLE_WARD}", "ward-trend"),
-    (f"/ward/{harness.SAMPLE_WARD}", "ward-compare"),
-]
+CHARTS = {
+    "/crime/burglary": ["crime-trend", "crime-london", "crime-rank"],
+    "/wards": ["wards-map"],
+    f"/ward/{harness.SAMPLE_WARD}": ["ward-trend", "ward-compare"],
+}
 NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -37,6 +36,28 @@ def test_period_change_updates_overview(visit, page):
     assert after["text"] != before["text"], f"overview text unchanged after {selected} -> {chosen}"
     if before["graphs"]:
         assert after["graphs"] != before["graphs"], "overview charts unchanged"
+
+
+def test_overview_cards_link_to_their_crime_pages(visit, page):
+    visit("/")
+    for slug in harness.CRIME_SLUGS:
+        links = page.locator(f"#overview-card-{slug} a[href='/crime/{slug}']")
+        assert links.count() >= 1, f"#overview-card-{slug} has no link to /crime/{slug}"
+    page.locator("#overview-card-robbery a[href='/crime/robbery']").first.click()
+    page.wait_for_url(re.compile(r"/crime/robbery(\?|$)"))
+    harness.wait_drawn(page)
+    assert "robbery" in page.locator("#crime-summary").inner_text().lower()
+
+
+def test_wards_measure_recolours_the_map(visit, page):
+    visit("/wards")
+    before = harness.page_snapshot(page)["graphs"]["wards-map-graph"]
+    page.locator("#wards-measure").click()
+    harness.watch_busy(page)
+    page.locator("[role=option]").nth(2).click()  # a change measure: a diverging scale
+    harness.wait_redrawn(page)
+    after = harness.page_snapshot(page)["graphs"]["wards-map-graph"]
+    assert after != before, "the map did not change with the measure"
 
 
 # ------------------------------------------------------------- chart vs table
@@ -106,20 +127,46 @@ def mismatches(points, rows: list[list[str]]) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize(("path", "chart"), CHARTS, ids=[c for _, c in CHARTS])
-def test_table_alternative_matches_chart(visit, page, path, chart):
-    visit(path)
-    points = chart_points(harness.figure_data(page, f"{chart}-graph") or [])
-    assert points, f"{chart}-graph drew no points"
+def test_chart_table_check_catches_differences():
+    """The comparison itself (no browser): a wrong, missing or rounded-away number is caught."""
+    traces = [
+        {"type": "bar", "x": ["2024-01-01", "2024-02-01"], "y": [1234, 56]},
+        {"type": "scatter", "x": ["2024-02-01"], "y": [10.5], "customdata": [126]},
+        {"type": "bar", "orientation": "h", "x": [2.94], "y": ["<b>Barnet</b>"]},
+        {"type": "scatter", "fill": "toself", "name": "Burnt Oak", "text": "Burnt Oak: 1,001"},
+    ]
+    points = chart_points(traces)
+    good = [["January 2024", "1,234"], ["February 2024", "56", "126"], ["Barnet", "3", "2.9"],
+            ["Burnt Oak", "1,001 (crimes)"]]  # fmt: skip
+    assert mismatches(points, good) == []
+    bad = [["January 2024", "1,235"], ["Barnet", "3.0"], ["Burnt Oak", "1,000"]]
+    # wrong, no row (two points), 2.94 shown as 3.0, wrong
+    assert len(mismatches(points, bad)) == 5
 
+
+def chart_table_problems(page, chart: str) -> list[str]:
+    """Open the chart's "Show as table" and compare each drawn point with the table's row."""
+    points = chart_points(harness.figure_data(page, f"{chart}-graph") or [])
+    if not points:
+        return [f"{chart}-graph drew no points"]
     page.locator(f"#{chart}-table-toggle").click()
-    page.locator(f"#{chart}-table").wait_for(state="visible")
-    rows = harness.table_rows(page, f"{chart}-table")
-    problems = mismatches(points, rows)
-    assert not problems, (
-        f"{len(problems)} of {len(points)} points of {chart}-graph differ from {chart}-table:\n"
-        + "\n".join(problems[:10])
-    )
+    try:
+        page.locator(f"#{chart}-table").wait_for(state="visible", timeout=5_000)
+    except PlaywrightTimeout:
+        return [f"#{chart}-table not shown after clicking #{chart}-table-toggle"]
+    problems = mismatches(points, harness.table_rows(page, f"{chart}-table"))
+    if not problems:
+        return []
+    return [f"{chart}: {len(problems)} of {len(points)} points differ from the table"] + [
+        "    " + p for p in problems[:10]
+    ]
+
+
+@pytest.mark.parametrize("path", list(CHARTS))
+def test_table_alternative_matches_chart(visit, page, path):
+    visit(path)
+    problems = [p for chart in CHARTS[path] for p in chart_table_problems(page, chart)]
+    assert not problems, "\n".join(problems)
 
 
 # ------------------------------------------------------------------ keyboard
@@ -146,6 +193,10 @@ def test_period_picker_and_nav_links_reachable_with_tab(visit, page):
     assert not set(nav) - reached_links, f"Tab never reached {sorted(set(nav) - reached_links)}"
 
 
+FOCUSED_OPTION_JS = "() => document.activeElement.closest('[role=option]') !== null"
+FOCUSED_VALUE_JS = "() => (document.activeElement.closest('[role=option]') || {}).textContent"
+
+
 def test_period_picker_works_from_keyboard(visit, page):
     visit("/")
     values, selected = harness.period_options(page)
@@ -153,9 +204,11 @@ def test_period_picker_works_from_keyboard(visit, page):
     page.locator("#period-select").focus()
     harness.watch_busy(page)
     page.keyboard.press("Enter")
-    page.locator("[role=option]").first.wait_for()
+    page.wait_for_function(FOCUSED_OPTION_JS)  # focus moves into the list once it has opened
+    first = page.evaluate(FOCUSED_VALUE_JS)
     at_end = values.index(selected) == len(values) - 1
     page.keyboard.press("ArrowUp" if at_end else "ArrowDown")
+    page.wait_for_function(f"() => ({FOCUSED_VALUE_JS})() !== {json.dumps(first)}")
     page.keyboard.press("Enter")
     harness.wait_redrawn(page)
     expected = values[values.index(selected) + (-1 if at_end else 1)]

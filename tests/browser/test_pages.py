@@ -16,13 +16,20 @@ PAGES = [
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
-def assert_accessible(page) -> None:
+def blocking_violations(page) -> str:
+    """axe's serious and critical violations on the page as it is now, described ('' if none)."""
     violations = harness.without_known_library_issues(harness.run_axe(page))
     violations = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
-    assert not violations, (
-        f"axe: serious or critical violations on {page.url}:\n"
-        + harness.describe_violations(violations)
+    if not violations:
+        return ""
+    return f"axe: serious or critical violations on {page.url}:\n" + harness.describe_violations(
+        violations
     )
+
+
+def assert_accessible(page) -> None:
+    problems = blocking_violations(page)
+    assert not problems, problems
 
 
 @pytest.mark.parametrize(("path", "summary_id"), PAGES, ids=[p for p, _ in PAGES])
@@ -44,3 +51,20 @@ def test_unknown_path_says_not_found(visit, axe_available):
 def test_unknown_ward_says_not_found(visit):
     page = visit("/ward/E05999999")
     assert "not found" in page.locator("main").inner_text().lower()
+
+
+def test_every_other_nav_page_loads_and_is_accessible(visit, page, axe_available):
+    """Pages added after the contract (upload, history, ...) get the same checks via the navbar."""
+    visit("/")
+    contract = {path for path, _ in PAGES} | {"/crime/"}
+    hrefs = page.eval_on_selector_all(
+        "header a.nav-link", "links => links.map(a => new URL(a.href).pathname)"
+    )
+    others = [h for h in dict.fromkeys(hrefs) if h not in contract and not h.startswith("/crime/")]
+    problems = []
+    for path in others:
+        visit(path)
+        if "not found" in page.locator("main").inner_text().lower():
+            problems.append(f"{path}: says not found")
+        problems.append(blocking_violations(page))
+    assert not any(problems), f"checked {others}:\n" + "\n".join(p for p in problems if p)

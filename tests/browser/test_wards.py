@@ -10,7 +10,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 BARNET_WARDS = 24
-WARD_PAGE = re.compile(r"/ward/(E05\d{6})$")
+WARD_PAGE = re.compile(r"/ward/(E05\d{6})(\?|$)")  # the period follows in ?period=
 DRAWN_WARD = ".scatterlayer path.js-fill, path.choroplethlocation"
 
 
@@ -39,7 +39,7 @@ def test_table_ward_opens_its_page(visit, page):
     link = page.locator("#wards-table a[href^='/ward/']").first
     href = link.get_attribute("href")
     link.click()
-    page.wait_for_url(re.compile(re.escape(href) + "$"))
+    page.wait_for_url(re.compile(re.escape(href) + r"(\?|$)"))
     harness.wait_drawn(page)
     assert page.locator("#ward-summary").inner_text().strip()
 

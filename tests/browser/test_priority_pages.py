@@ -1,0 +1,125 @@
+"""The other priorities' pages in Chromium: each loads with no browser errors, passes axe, draws
+its charts; the hate crime chart marks the MPS recording-system break.
+
+The browser database is seeded from data/seed: the MPS Monthly Crime Dashboard extracts are
+there, the council templates (illustrative samples) are not, so serious youth violence, IOM,
+proven reoffending, WRAP and the reporting centres show their empty states here; their filled
+states are tested in tests/test_priority_pages.py.
+"""
+
+from __future__ import annotations
+
+import harness
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PAGES = [
+    ("/youth-violence", "syv-summary"),
+    ("/reoffending", "reoffending-summary"),
+    ("/prevent", "prevent-summary"),
+    ("/hate-crime", "hate-summary"),
+]
+BLOCKING_IMPACTS = {"serious", "critical"}
+BREAK_LABEL = "MPS recording system changed"
+
+
+def assert_accessible(page) -> None:
+    violations = harness.without_known_library_issues(harness.run_axe(page))
+    violations = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    assert not violations, (
+        f"axe: serious or critical violations on {page.url}:\n"
+        + harness.describe_violations(violations)
+    )
+
+
+def graph_layout(page, graph_id: str) -> dict | None:
+    """The shapes and annotation texts Plotly drew in dcc.Graph ``graph_id``."""
+    return page.evaluate(
+        """(id) => {
+          const gd = document.querySelector('#' + CSS.escape(id) + ' .js-plotly-plot');
+          if (!gd || !gd._fullLayout) return null;
+          const l = gd._fullLayout;
+          return {
+            shapes: (l.shapes || []).map((s) => ({type: s.type, x0: s.x0, x1: s.x1})),
+            annotations: (l.annotations || []).map((a) => a.text),
+          };
+        }""",
+        graph_id,
+    )
+
+
+@pytest.mark.parametrize(("path", "summary_id"), PAGES, ids=[p for p, _ in PAGES])
+def test_page_loads_draws_and_is_accessible(visit, axe_available, path, summary_id):
+    page = visit(path)
+    summary = page.locator(f"#{summary_id}")
+    assert summary.count() == 1, f"{path}: no #{summary_id}"
+    assert summary.inner_text().strip(), f"{path}: #{summary_id} is empty"
+    assert "not found" not in page.locator("main").inner_text().lower()
+    graphs = page.locator(".dash-graph")
+    assert graphs.count() >= 4, f"{path}: {graphs.count()} charts"
+    assert page.locator(".dash-graph .main-svg").count() >= graphs.count()
+    assert_accessible(page)
+
+
+def test_navbar_links_to_the_four_pages(visit):
+    page = visit("/")
+    links = page.eval_on_selector_all("header a.nav-link", "a => a.map((l) => l.pathname)")
+    order = [links.index(p) for p, _ in PAGES]
+    assert order == sorted(order), links
+    assert links.index("/wards") < order[0]
+
+
+def test_hate_crime_chart_marks_the_break(visit):
+    page = visit("/hate-crime")
+    for graph in ("hate-trend-graph", "hate-strands-graph", "hate-outcomes-graph"):
+        layout = graph_layout(page, graph)
+        assert layout is not None, f"{graph} not drawn"
+        lines = [s for s in layout["shapes"] if s["type"] == "line" and "2024-02" in str(s["x0"])]
+        assert lines, f"{graph}: no line between February and March 2024: {layout['shapes']}"
+        assert BREAK_LABEL in layout["annotations"], graph
+    drawn = page.locator("#hate-trend-graph .annotation-text", has_text=BREAK_LABEL)
+    assert drawn.count() == 1
+    assert "not like-for-like" in page.locator("#hate-break-note").inner_text()
+
+
+def test_hate_crime_strand_and_period_change_the_page(visit, page):
+    visit("/hate-crime")
+    before = page.locator("#hate-summary").inner_text()
+    harness.watch_busy(page)
+    page.locator("#hate-strand-dropdown").click()
+    page.locator("[role=option]", has_text="Racist Crime").first.click()
+    harness.wait_redrawn(page)
+    after = page.locator("#hate-summary").inner_text()
+    assert after != before and "Racist Crime offences" in after
+    values, selected = harness.period_options(page)
+    chosen = harness.other_period(values, selected, offset=12)
+    harness.watch_busy(page)
+    harness.choose_period(page, chosen)
+    harness.wait_redrawn(page)
+    assert page.locator("#hate-summary").inner_text() != after
+
+
+def test_hate_crime_table_alternative(visit, page):
+    visit("/hate-crime")
+    page.locator("#hate-wards-table-toggle").click()
+    rows = harness.table_rows(page, "hate-wards-table")
+    assert rows and rows[0][0] == "Ward"
+    assert len(rows) == 25, f"{len(rows) - 1} wards in the table"
+
+
+@pytest.mark.parametrize(
+    ("path", "where", "what"),
+    [
+        ("/youth-violence", "#syv-notice", "serious-youth-violence.xlsx"),
+        ("/reoffending", "#reoffending-summary", "iom-cohort.xlsx"),
+        ("/reoffending", "#reoffending-summary", "moj-proven-reoffending.xlsx"),
+        ("/prevent", "#prevent-summary", "prevent-wrap-training.xlsx"),
+        ("/hate-crime", "#hate-centres-notice", "Hate Crime Reporting Centre"),
+    ],
+)
+def test_council_template_empty_states(visit, path, where, what):
+    page = visit(path)
+    text = page.locator(where).inner_text()
+    assert "No figures loaded yet" in text and what in text
+    assert "python -m etl load PATH" in text

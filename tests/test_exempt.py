@@ -1,0 +1,73 @@
+"""Exempt datasets and indicators: hidden from viewers and analysts, shown to managers."""
+
+from __future__ import annotations
+
+import flask
+import pytest
+
+import webclient
+from dashboard import auth, exempt, service
+from etl.load import load_bytes
+from test_load import FILE_A
+
+
+@pytest.fixture
+def site(sqlite_engine, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("HOST", "127.0.0.1")
+    load_bytes("a.csv", FILE_A, sqlite_engine)
+    for name, role in [("vera", "viewer"), ("anna", "analyst"), ("max", "manager")]:
+        webclient.add_user(sqlite_engine, name, role)
+    return sqlite_engine, webclient.the_app().server
+
+
+def as_user(server, engine, name: str):
+    context = server.test_request_context("/")
+    context.push()
+    row = auth.user_row(name, engine)
+    flask.session.update(user=name, key=auth.fingerprint(row.password_hash))
+    return context
+
+
+@pytest.mark.parametrize(("name", "sees"), [("vera", False), ("anna", False), ("max", True)])
+def test_an_exempt_indicator_is_only_for_managers(site, name, sees):
+    engine, server = site
+    exempt.mark(engine, "indicator", "Burglary", "max")
+    context = as_user(server, engine, name)
+    try:
+        indicators = set(service.monthly("borough_crime", eng=engine)["indicator"])
+    finally:
+        context.pop()
+    assert ("Burglary" in indicators) is sees
+    assert "Robbery" in indicators
+
+
+def test_an_exempt_dataset_is_empty_for_viewers(site):
+    engine, server = site
+    exempt.mark(engine, "dataset", "borough_crime")
+    context = as_user(server, engine, "vera")
+    try:
+        assert service.monthly("borough_crime", eng=engine).empty
+    finally:
+        context.pop()
+    assert not service.monthly("borough_crime", eng=engine).empty  # off the web: the operator
+
+
+def test_the_history_hides_uploads_of_exempt_datasets(site):
+    engine, server = site
+    exempt.mark(engine, "dataset", "borough_crime")
+    key = webclient.output_key("history-log")
+    for name, shown in [("vera", False), ("max", True)]:
+        client = server.test_client()
+        webclient.sign_in(client, name)
+        inputs = [{"id": "history-refresh", "property": "data", "value": 0}]
+        text = webclient.fire(client, key, inputs).get_data(as_text=True)
+        assert ("a.csv" in text) is shown, name
+
+
+def test_the_exempt_cli(site, capsys):
+    assert exempt.main(["add", "indicator", "Robbery", "--user", "max"]) == 0
+    assert exempt.main(["list"]) == 0
+    assert "Robbery" in capsys.readouterr().out
+    assert exempt.main(["remove", "indicator", "Robbery"]) == 0
+    assert exempt.items(site[0]).empty

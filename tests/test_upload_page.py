@@ -1,0 +1,138 @@
+"""The upload page over HTTP as an analyst: drop, preview, confirm, the report download (safe to
+open in Excel), templates; and the exports helper on its own."""
+
+from __future__ import annotations
+
+import base64
+import io
+import time
+
+import pandas as pd
+import pytest
+
+import webclient
+from dashboard import auth, exports, pending
+from fixtures.extracts import current_counts
+from test_load import FILE_A
+
+RECEIVE, SHOW = "upload-batch", "upload-status"
+
+
+@pytest.fixture
+def analyst(sqlite_engine, monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("PENDING_DIR", str(tmp_path / "pending"))
+    monkeypatch.setenv("HOST", "127.0.0.1")
+    auth.THROTTLE.reset()
+    webclient.add_user(sqlite_engine, "anna", "analyst")
+    client = webclient.the_app().server.test_client()
+    assert webclient.sign_in(client, "anna").status_code == 302
+    return client, sqlite_engine
+
+
+def drop(client, files: dict[str, bytes]) -> list[str]:
+    contents = ["data:text/csv;base64," + base64.b64encode(d).decode() for d in files.values()]
+    inputs = [{"id": "upload-files", "property": "contents", "value": contents}]
+    state = [{"id": "upload-files", "property": "filename", "value": list(files)}]
+    response = webclient.fire(client, webclient.output_key(RECEIVE), inputs, state)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.json["response"]["upload-batch"]["data"]
+
+
+def settle(tokens: list[str], user: str = "anna", timeout: float = 30) -> list[dict]:
+    deadline = time.monotonic() + timeout
+    while True:
+        records = [pending.meta(t, user) for t in tokens]
+        if not any(r["state"] in ("checking", "loading") for r in records):
+            return records
+        assert time.monotonic() < deadline, records
+        time.sleep(0.05)
+
+
+def show(client, tokens, confirmed=()) -> dict:
+    inputs = [{"id": "upload-poll", "property": "n_intervals", "value": 1},
+              {"id": "upload-batch", "property": "data", "value": tokens},
+              {"id": "upload-confirmed", "property": "data", "value": list(confirmed)}]  # fmt: skip
+    response = webclient.fire(client, webclient.output_key(SHOW), inputs)
+    assert response.status_code == 200
+    return response.json["response"]
+
+
+def test_drop_preview_confirm_load(analyst):
+    client, engine = analyst
+    bad = b'MajorText,MinorText,BoroughName,202401\nBURGLARY,X,=HYPERLINK("x"),3\n'
+    tokens = drop(client, {"a.csv": FILE_A, "bad.csv": bad})
+    good, rejected = settle(tokens)
+    assert (good["state"], rejected["state"]) == ("ready", "rejected")
+    assert current_counts(engine, "borough_crime") == {}
+    shown = show(client, tokens)
+    assert shown["upload-confirm"]["disabled"] is False
+    assert shown["upload-report"]["disabled"] is False
+
+    inputs = [{"id": "upload-confirm", "property": "n_clicks", "value": 1}]
+    state = [{"id": "upload-batch", "property": "data", "value": tokens}]
+    response = webclient.fire(client, webclient.output_key("upload-confirmed"), inputs, state)
+    assert response.json["response"]["upload-confirmed"]["data"] == [tokens[0]]
+    loaded, still_rejected = settle(tokens)
+    assert (loaded["state"], still_rejected["state"]) == ("loaded", "rejected")
+    assert loaded["result"]["upload_id"] and current_counts(engine, "borough_crime")
+    log = webclient_log(engine)
+    assert [(r.filename, r.status, r.uploaded_by) for r in log] == [
+        ("bad.csv", "rejected", "anna"), ("a.csv", "loaded", "anna")]  # fmt: skip
+
+
+def webclient_log(engine):
+    from sqlalchemy import select
+
+    from dashboard import db
+
+    with engine.connect() as conn:
+        return conn.execute(select(db.uploads).order_by(db.uploads.c.id)).all()
+
+
+def test_the_report_download_cannot_run_formulas(analyst):
+    client, _ = analyst
+    bad = b'MajorText,MinorText,BoroughName,202401\nBURGLARY,X,=HYPERLINK("x"),3\n'
+    tokens = drop(client, {"bad.csv": bad})
+    settle(tokens)
+    inputs = [{"id": "upload-report", "property": "n_clicks", "value": 1}]
+    state = [{"id": "upload-batch", "property": "data", "value": tokens}]
+    response = webclient.fire(client, webclient.output_key("upload-report-download"), inputs, state)
+    content = response.json["response"]["upload-report-download"]["data"]["content"]
+    assert "'=HYPERLINK" in content and ",=HYPERLINK" not in content
+
+
+def test_a_file_over_the_limit_is_refused_without_being_kept(analyst, monkeypatch):
+    client, _ = analyst
+    monkeypatch.setenv("MAX_UPLOAD_MB", "0.0001")
+    (token,) = drop(client, {"a.csv": FILE_A})
+    record = pending.meta(token, "anna")
+    assert record["state"] == "refused"
+    assert [p["code"] for p in record["problems"]] == ["file-too-large"]
+    assert not list(pending.pending_dir().glob("*.bin"))
+
+
+def test_another_analysts_tokens_show_nothing(analyst, sqlite_engine):
+    client, engine = analyst
+    tokens = drop(client, {"a.csv": FILE_A})
+    settle(tokens)
+    webclient.add_user(engine, "bob", "analyst")
+    other = webclient.the_app().server.test_client()
+    webclient.sign_in(other, "bob")
+    assert show(other, tokens)["upload-status"]["children"] == []
+
+
+@pytest.mark.parametrize(("value", "safe"), [
+    ("=1+2", "'=1+2"), ("+44", "'+44"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=x", "'\t=x"), ("Barnet", "Barnet"), (-2, -2), (None, None),
+])  # fmt: skip
+def test_exported_cells_are_neutralised(value, safe):
+    assert exports.neutralise(value) == safe
+
+
+def test_csv_and_xlsx_exports_keep_numbers_and_neutralise_text():
+    frame = pd.DataFrame({"Area": ["=cmd|'/c calc'!A1", "Barnet"], "Count": [-3, 4]})
+    text = exports.csv_text(frame)
+    assert "'=cmd" in text and "-3" in text and "'-3" not in text
+    book = pd.read_excel(io.BytesIO(exports.xlsx_bytes(frame)), engine="openpyxl")
+    assert book["Area"].tolist()[0].startswith("'=") and book["Count"].tolist() == [-3, 4]
