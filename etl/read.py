@@ -199,6 +199,7 @@ def _gunzip(data: bytes) -> bytes:
 def read_bytes(filename: str, data: bytes, limit: int = 500) -> Extract:
     """Read an extract's bytes; raises ExtractUnreadable when nothing can be read."""
     size = len(data)
+    digest = file_digest(data)  # of the bytes as uploaded, as load_bytes checks it
     max_bytes = config.max_upload_bytes()
     if size > max_bytes:
         raise ExtractUnreadable(
@@ -213,7 +214,7 @@ def read_bytes(filename: str, data: bytes, limit: int = 500) -> Extract:
         filename = filename.removesuffix(".gz")
     if not data.strip():
         raise ExtractUnreadable(problem("file-empty"))
-    extract = Extract(Path(filename).name, size, file_digest(data), "csv")
+    extract = Extract(Path(filename).name, size, digest, "csv")
     if data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm")):
         extract.kind = "xlsx"
         extract.grids = read_xlsx_grids(data)
