@@ -116,7 +116,7 @@ def main() -> None:
         with harness.serving(url) as base, sync_playwright() as pw:
             browser = pw.chromium.launch(**harness.launch_args())
             context = browser.new_context()
-            harness.serve_cdn_locally(context)
+            harness.block_outside_requests(context)
             results = [bench_page(context, base, p, args.runs, errors) for p in args.pages]
             version = browser.version
             browser.close()

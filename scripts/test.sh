@@ -36,7 +36,7 @@ install_system_packages() {
 
 install_system_packages
 bash scripts/setup.sh
-# axe-core (and Bootstrap's CSS) for the browser tests, pinned in package-lock.json.
+# axe-core for the browser tests (accessibility checks), pinned in package-lock.json.
 [[ node_modules/.package-lock.json -nt package-lock.json ]] || npm ci --silent --no-audit --no-fund
 
 "$VENV/bin/ruff" check .

@@ -503,3 +503,22 @@ def test_change_words_for_victims_and_across_the_break():
         "(not like-for-like: the MPS changed its crime recording system at the end of "
         "February 2024)"
     )
+
+
+def test_syv_published_summary_only(loaded, monkeypatch):
+    from dashboard import service
+
+    summary = service.council_table("syv_summary")
+    real = service.council_table
+    monkeypatch.setattr(service, "council_table",
+                        lambda name: summary.iloc[0:0] if name == "syv_monthly" else real(name))  # fmt: skip
+    out = _update(youth_violence, "2025-02")
+    assert out["syv-summary"].startswith(
+        "The latest published serious youth violence figures, for the 12 months to March 2024, "
+        "give Barnet 11.1 victims per 10,000 residents (443 victims), rank 29 of 32 London "
+        "boroughs (1 = lowest rate), against a London average of 8.2."
+    )
+    trend = out["syv-trend-graph"]
+    assert [t.name for t in trend.data] == ["Barnet", "London average"]
+    assert "Only the published summary is loaded" in out["syv-london-caption"]
+    assert "11.10" in _text(out["syv-figures-table"])

@@ -48,7 +48,7 @@ def browser_errors() -> list[str]:
 @pytest.fixture
 def page(context, browser_errors: list[str]) -> Iterator:
     """A page whose console errors and page errors fail the test (checked again at teardown)."""
-    harness.serve_cdn_locally(context)
+    harness.block_outside_requests(context)
     page = context.new_page()
 
     def on_console(message) -> None:
