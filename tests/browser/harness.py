@@ -262,29 +262,40 @@ def figure_data(page, graph_id: str) -> list[dict] | None:
     )
 
 
+# An option of an open dcc.Dropdown. Dash 4 renders only the options in view, plus a hidden copy
+# of the selected one (data-option-index="-1") that is not a choice.
+OPTION = '[role=option]:not([data-option-index="-1"])'
+
+
 def period_options(page) -> tuple[list[str], str | None]:
-    """Open the period picker; the option values in order and the selected one."""
+    """Open the period picker; the values of the options shown, in order, and the selected one.
+
+    Only the options in view are in the page (about ten around the selected one).
+    """
     page.locator("#period-select").click()
-    page.locator("[role=option]").first.wait_for()
+    page.locator(OPTION).first.wait_for()
     return page.evaluate(
-        """() => {
-          const options = [...document.querySelectorAll('[role=option]')];
+        """(selector) => {
+          const options = [...document.querySelectorAll(selector)];
           const value = (o) => o.querySelector('input').value;
           const selected = options.find((o) => o.getAttribute('aria-selected') === 'true');
           return [options.map(value), selected ? value(selected) : null];
-        }"""
+        }""",
+        OPTION,
     )
 
 
 def choose_period(page, value: str) -> None:
     """With the picker open (period_options), choose the option whose value is `value`."""
-    page.locator(f"[role=option]:has(input[value='{value}'])").click()
+    page.locator(f"{OPTION}:has(input[value='{value}'])").click()
 
 
 def other_period(values: list[str], selected: str | None, offset: int = 1) -> str:
-    """A period `offset` places after the selected one (wrapping), never the selected one."""
+    """The `offset`-th shown period after the selected one (wrapping), never the selected one."""
+    others = [v for v in values if v != selected]
     start = values.index(selected) if selected in values else 0
-    return values[(start + offset) % len(values)]
+    ordered = others[start:] + others[:start]  # those after the selected one first
+    return ordered[(offset - 1) % len(ordered)]
 
 
 def page_snapshot(page) -> dict:

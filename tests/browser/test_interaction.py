@@ -54,7 +54,7 @@ def test_wards_measure_recolours_the_map(visit, page):
     before = harness.page_snapshot(page)["graphs"]["wards-map-graph"]
     page.locator("#wards-measure").click()
     harness.watch_busy(page)
-    page.locator("[role=option]").nth(2).click()  # a change measure: a diverging scale
+    page.locator(harness.OPTION).nth(2).click()  # a change measure: a diverging scale
     harness.wait_redrawn(page)
     after = harness.page_snapshot(page)["graphs"]["wards-map-graph"]
     assert after != before, "the map did not change with the measure"
