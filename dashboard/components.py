@@ -468,3 +468,29 @@ def chart_outputs(charts: list[str]) -> list[Output]:
     """Outputs of chart_block charts: figure, caption and table HTML of each, in order."""
     return [Output(f"{c}-{p}", prop) for c in charts
             for p, prop in [("graph", "figure"), ("caption", "children"), ("table-html", "data")]]  # fmt: skip
+
+
+def provenance_link(dataset: str, area_code: str | None, what: str) -> html.P:
+    """'Where do these figures come from?': the file, row and upload behind an area's latest
+    month (the Sources page has a month picker for any other)."""
+    if not area_code:
+        return html.P()
+    from dashboard.pages.provenance import provenance_href
+    from dashboard.queries import latest_month
+
+    month = latest_month(service_engine(), dataset, area_code)
+    if month is None:
+        return html.P()
+    return html.P(
+        dcc.Link(
+            f"Where do {what} come from? The file, row and upload behind each figure",
+            href=provenance_href(dataset, area_code, month),
+        ),  # fmt: skip
+        className="small",
+    )
+
+
+def service_engine():
+    from dashboard import service
+
+    return service.engine()

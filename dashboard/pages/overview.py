@@ -29,8 +29,14 @@ def layout(**_query) -> html.Div:
             html.Div(id="overview-summary", className="lead mb-3"),
             html.Div(id="overview-cards"),
             html.P(id="overview-source", className="text-body-secondary small mt-3"),
+            components.provenance_link("borough_crime", _home_code(), "these figures"),
         ]
     )
+
+
+def _home_code() -> str | None:
+    home = service.home_area()
+    return home["code"] if home else None
 
 
 def rank_a_year_earlier(history: pd.DataFrame, area_code: str, month) -> dict[str, object]:

@@ -82,6 +82,7 @@ def layout(ward_code: str | None = None, **_query) -> html.Div:
                 ]
             ),
             html.P(id="ward-source", className="text-body-secondary small mt-3"),
+            components.provenance_link("ward_crime", ward["code"], "this ward's figures"),
         ]
     )
 
