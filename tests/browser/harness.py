@@ -165,7 +165,7 @@ def serving(database_url: str) -> Iterator[str]:
             os.environ["DATABASE_URL"] = previous
 
 
-OUTSIDE = re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/])[a-z]+://")
+OUTSIDE = re.compile(r"^(?![a-z]+://(127\.0\.0\.1|localhost)[:/])[a-z]+://")
 
 
 def block_outside_requests(context) -> None:
