@@ -494,3 +494,8 @@ def service_engine():
     from dashboard import service
 
     return service.engine()
+
+
+def two_columns(left, right) -> dbc.Row:
+    """Two blocks side by side on a laptop, stacked on a tablet."""
+    return dbc.Row([dbc.Col(left, lg=6), dbc.Col(right, lg=6)])

@@ -38,9 +38,6 @@ def layout(**_query) -> html.Div:
                           searchable=False, options=[{"label": "All hate crime", "value": TOTAL}]
                           + [{"label": s, "value": s} for s in STRANDS])  # fmt: skip
 
-    def pair(left, right):
-        return dbc.Row([dbc.Col(left, lg=6), dbc.Col(right, lg=6)])
-
     return html.Div([
         dbc.Row([dbc.Col(html.H1(f"Hate crime in {config.home_borough()}"), lg=8),
                  dbc.Col([html.Label("Strand", htmlFor="hate-strand-dropdown"), picker], lg=4)],
@@ -52,13 +49,13 @@ def layout(**_query) -> html.Div:
                id="hate-break-note", className="alert alert-secondary small py-2"),
         html.Div(id="hate-summary", className="lead mb-2"),
         components.chart_block("hate-trend", "Month by month", 340),
-        pair(components.chart_block("hate-strands", "Each strand, rolling 12 months", 420),
+        components.two_columns(components.chart_block("hate-strands", "Each strand, rolling 12 months", 420),
              components.chart_block("hate-outcomes", "Positive outcome rate", 420)),
-        pair(components.chart_block("hate-wards", "Wards", 620),
+        components.two_columns(components.chart_block("hate-wards", "Wards", 620),
              components.chart_block("hate-london", "London rank by strand", 420)),
         html.H2("Hate Crime Reporting Centres", className="h4 mt-3"),
         html.Div(id="hate-centres-notice"),
-        pair(components.chart_block("hate-centres", "Reports by centre", 420, level=3),
+        components.two_columns(components.chart_block("hate-centres", "Reports by centre", 420, level=3),
              components.chart_block("hate-centre-strands", "Reports by strand", 420, level=3)),
         html.P(id="hate-source", className="text-body-secondary small mt-3"),
     ])  # fmt: skip

@@ -5,7 +5,6 @@ delivered and the people trained by audience."""
 from __future__ import annotations
 
 import dash
-import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, html
 
@@ -27,15 +26,12 @@ for _chart in CHARTS:
 
 
 def layout(**_query) -> html.Div:
-    def pair(left, right):
-        return dbc.Row([dbc.Col(left, lg=6), dbc.Col(right, lg=6)])
-
     return html.Div([
         html.H1(f"Prevent: WRAP training in {config.home_borough()}"),
         html.Div(id="prevent-summary", className="lead mb-2"),
-        pair(components.chart_block("prevent-coverage", "Coverage by department"),
+        components.two_columns(components.chart_block("prevent-coverage", "Coverage by department"),
              components.chart_block("prevent-progress", "Coverage over time")),
-        pair(components.chart_block("prevent-sessions", "Sessions delivered"),
+        components.two_columns(components.chart_block("prevent-sessions", "Sessions delivered"),
              components.chart_block("prevent-audiences", "People trained by audience")),
         html.P(id="prevent-source", className="text-body-secondary small mt-3"),
     ])  # fmt: skip

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 import dash
-import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, html
 
@@ -34,21 +33,18 @@ for _chart in CHARTS:
 
 
 def layout(**_query) -> html.Div:
-    def pair(left, right):
-        return dbc.Row([dbc.Col(left, lg=6), dbc.Col(right, lg=6)])
-
     return html.Div([
         html.H1(f"Reoffending in {config.home_borough()}"),
         html.Div(id="reoffending-summary", className="lead mb-2"),
         html.H2("Integrated Offender Management (IOM)", className="h4 mt-3"),
         html.Div(id="reoffending-iom-notice"),
-        pair(components.chart_block("reoffending-iom-cohort", "Cohort size each quarter",
+        components.two_columns(components.chart_block("reoffending-iom-cohort", "Cohort size each quarter",
                                     level=3),
              components.chart_block("reoffending-iom-rates",
                                     "Cohort reoffending and reduction in offending", level=3)),
         html.H2("Proven reoffending (Ministry of Justice)", className="h4 mt-3"),
         html.Div(id="reoffending-moj-notice"),
-        pair(components.chart_block("reoffending-adult", "Adults", level=3),
+        components.two_columns(components.chart_block("reoffending-adult", "Adults", level=3),
              components.chart_block("reoffending-juvenile", "Juveniles", level=3)),
         html.P(id="reoffending-source", className="text-body-secondary small mt-3"),
     ])  # fmt: skip

@@ -5,7 +5,6 @@ domestic abuse (MPS Monthly Crime Dashboard), per 10,000 residents against Londo
 from __future__ import annotations
 
 import dash
-import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, html
 
@@ -37,9 +36,6 @@ for _chart in CHARTS:
 
 
 def layout(**_query) -> html.Div:
-    def pair(left, right):
-        return dbc.Row([dbc.Col(left, lg=6), dbc.Col(right, lg=6)])
-
     return html.Div([
         html.H1(f"Youth violence and knife crime in {config.home_borough()}"),
         html.Div(id="syv-summary", className="lead mb-2"),
@@ -48,12 +44,12 @@ def layout(**_query) -> html.Div:
                  className="table-responsive"),
         html.H2("Serious youth violence (victims aged 1 to 19)", className="h4 mt-3"),
         html.Div(id="syv-notice"),
-        pair(components.chart_block("syv-trend", "Month by month", level=3),
+        components.two_columns(components.chart_block("syv-trend", "Month by month", level=3),
              components.chart_block("syv-london", "London boroughs compared", 540, level=3)),
         html.H2("Knife crime with injury (victims aged 1 to 24, not domestic abuse)",
                 className="h4 mt-3"),
         html.Div(id="syv-knife-notice"),
-        pair(components.chart_block("syv-knife-trend", "Month by month", level=3),
+        components.two_columns(components.chart_block("syv-knife-trend", "Month by month", level=3),
              components.chart_block("syv-knife-london", "London boroughs compared", 540,
                                     level=3)),
         components.chart_block("syv-knife-rank", "London rank over time", 300, level=3),
