@@ -475,10 +475,11 @@ def provenance_link(dataset: str, area_code: str | None, what: str) -> html.P:
     month (the Sources page has a month picker for any other)."""
     if not area_code:
         return html.P()
+    from dashboard import service
     from dashboard.pages.provenance import provenance_href
     from dashboard.queries import latest_month
 
-    month = latest_month(service_engine(), dataset, area_code)
+    month = latest_month(service.engine(), dataset, area_code)
     if month is None:
         return html.P()
     return html.P(
@@ -488,12 +489,6 @@ def provenance_link(dataset: str, area_code: str | None, what: str) -> html.P:
         ),  # fmt: skip
         className="small",
     )
-
-
-def service_engine():
-    from dashboard import service
-
-    return service.engine()
 
 
 def two_columns(left, right) -> dbc.Row:

@@ -142,7 +142,3 @@ def export_frame(table: pd.DataFrame) -> pd.DataFrame:
          for v in out["value"]], index=out.index, dtype=object,
     )  # fmt: skip
     return out.sort_values(["area_type", "area_code", "indicator"], kind="stable")
-
-
-def as_numpy_int(series: pd.Series) -> np.ndarray:
-    return series.astype("Int64").to_numpy(dtype=float, na_value=np.nan)

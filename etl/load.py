@@ -8,7 +8,6 @@ with the upload that displaced them, so nothing loaded is ever lost.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -521,10 +520,3 @@ def _load_population(engine, extract, layout, sheets, problems: ProblemList, use
 def _chunks(items: list, size: int):
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def timed(fn, *args, **kwargs):
-    """Run ``fn`` and return (result, seconds): used by the CLI and the benchmark."""
-    start = time.perf_counter()
-    out = fn(*args, **kwargs)
-    return out, time.perf_counter() - start

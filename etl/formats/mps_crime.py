@@ -202,13 +202,12 @@ def _count_matrix(sheet: Sheet, columns: list[str], problems: ProblemList) -> np
     return values
 
 
-def _text_column(sheet: Sheet, column: str, label: str, problems: ProblemList) -> np.ndarray:
+def _text_column(sheet: Sheet, column: str, problems: ProblemList) -> np.ndarray:
     series = sheet.frame[column]
     text = series.astype("string").str.strip().fillna("")
     for i in np.nonzero((text == "").to_numpy())[0]:
         problems.add(problem("blank-value", sheet=sheet.name, row=int(sheet.rows[i]),
                              column=column, value="", severity="error"))  # fmt: skip
-    del label
     return text.to_numpy(dtype=object)
 
 
@@ -275,14 +274,14 @@ def parse_sheet(sheet: Sheet, problems: ProblemList, today: date) -> CrimeTable 
         return None
     col = {c: by_key[_key(c)] for c in layout.columns}
     months = _month_columns(sheet, layout, problems, today)
-    major = _text_column(sheet, col[layout.major], "major category", problems)
-    minor = _text_column(sheet, col[layout.minor], "minor category", problems)
-    borough_name = _text_column(sheet, col[layout.area], "borough", problems)
+    major = _text_column(sheet, col[layout.major], problems)
+    minor = _text_column(sheet, col[layout.minor], problems)
+    borough_name = _text_column(sheet, col[layout.area], problems)
     borough = _borough_codes(sheet, col[layout.area], borough_name, problems)
     counts = _count_matrix(sheet, [m[0] for m in months], problems)
     if layout.ward_code:
-        ward_code = _text_column(sheet, col[layout.ward_code], "ward code", problems)
-        ward_name = _text_column(sheet, col[layout.ward_name], "ward name", problems)
+        ward_code = _text_column(sheet, col[layout.ward_code], problems)
+        ward_name = _text_column(sheet, col[layout.ward_name], problems)
         bad = ~pd.Series(ward_code).str.match(reference.WARD_CODE.pattern).to_numpy()
         for i in np.nonzero(bad & (ward_code != ""))[0]:
             problems.add(problem("bad-ward-code", sheet=sheet.name, row=int(sheet.rows[i]),
