@@ -19,6 +19,11 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       // the same month again would re-run every chart's callback for nothing
       return known && wanted !== current ? wanted : window.dash_clientside.no_update;
     },
+    // A page drawn by its layout (dashboard/prefill.py) for `drawn` redraws only when the
+    // picker holds another month: after a navbar link, or when the board member picks one.
+    followPeriod: function (period, drawn) {
+      return period && period !== drawn ? period : window.dash_clientside.no_update;
+    },
     // Keep the address in step with the picker without navigating (no re-render).
     periodToUrl: function (period, pathname) {
       if (!period) { return window.dash_clientside.no_update; }
@@ -96,3 +101,27 @@ window.dash_clientside.dashboard.navigateTo = function (path) {
     window.scrollTo(0, 0);
   });
 })();
+
+// Plotly.Plots.resize waits 100 ms and then lays the whole chart out again, even when its box
+// has not changed. dcc.Graph calls it after every first drawing and whenever a ResizeObserver
+// reports (which it does once on every mount), so each chart is marked busy and redrawn for
+// nothing. Skip the call when the chart's box is the size it was drawn at (Plotly's own test:
+// within 1 px); a real change of size (a window resized, a tablet turned) still redraws.
+document.addEventListener("DOMContentLoaded", function () {
+  var plots = window.Plotly && window.Plotly.Plots;
+  if (!plots || plots.__dashboardResize) { return; }
+  var resize = plots.resize;
+  plots.resize = function (gd) {
+    var element = typeof gd === "string" ? document.getElementById(gd) : gd;
+    var layout = element && element._fullLayout;
+    if (layout && layout.autosize && element.offsetParent !== null) {
+      var style = window.getComputedStyle(element);
+      if (Math.abs(parseFloat(style.width) - layout.width) <= 1 &&
+          Math.abs(parseFloat(style.height) - layout.height) <= 1) {
+        return Promise.resolve(element);
+      }
+    }
+    return resize.apply(this, arguments);
+  };
+  plots.__dashboardResize = true;
+});

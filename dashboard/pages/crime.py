@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from dashboard import components, figures, metrics, service, summaries
+from dashboard import components, figures, metrics, prefill, service, summaries
 
 dash.register_page(
     __name__, path_template="/crime/<slug>", path="/crime/mopac7-total", name="Crime trends",
@@ -18,12 +18,20 @@ dash.register_page(
 
 SOURCE = "MPS borough level crime (London Datastore); ONS mid-year population estimates"
 CHARTS = ["crime-trend", "crime-london", "crime-rank"]
+OUTPUTS = [
+    ("crime-summary", "children"),
+    *[(f"{c}-{p}", prop) for c in CHARTS
+      for p, prop in [("graph", "figure"), ("caption", "children"), ("table-html", "data")]],
+    ("crime-source", "children"),
+]  # fmt: skip
+PERIOD = prefill.register_period_follower("crime")
 components.register_navigation("crime-goto")
 for _chart in CHARTS:
     components.register_chart_table(_chart)
 
 
-def layout(slug: str | None = None, **_query) -> html.Div:
+def layout(slug: str | None = None, period: str | None = None, **_query) -> html.Div:
+    """The page for one crime type, drawn for ``?period=`` (the latest month without one)."""
     if slug not in components.SLUGS:
         return components.not_found(f"There is no crime type called “{slug}”.")
     indicator = components.SLUGS[slug]
@@ -31,8 +39,10 @@ def layout(slug: str | None = None, **_query) -> html.Div:
         id="crime-type-select", value=slug, clearable=False, searchable=False,
         options=[{"label": name, "value": s} for s, name in components.SLUGS.items()],
     )  # fmt: skip
-    return html.Div(
+    month = components.chosen_month(period, service.period_months())
+    tree = html.Div(
         [
+            prefill.period_store("crime", month),
             dcc.Store(id="crime-goto"),
             dcc.Store(id="crime-slug", data=slug),
             dbc.Row(
@@ -63,6 +73,7 @@ def layout(slug: str | None = None, **_query) -> html.Div:
             html.P(id="crime-source", className="text-body-secondary small mt-3"),
         ]
     )
+    return prefill.prefill(tree, OUTPUTS, update(period, slug))
 
 
 @callback(
@@ -152,13 +163,11 @@ def _empty(message: str, what: str) -> tuple:
 
 
 @callback(
-    Output("crime-summary", "children"),
-    *[Output(f"{c}-{p}", prop) for c in CHARTS
-      for p, prop in [("graph", "figure"), ("caption", "children"), ("table-html", "data")]],
-    Output("crime-source", "children"),
-    Input("period-select", "value"),
-    Input("crime-slug", "data"),
-)  # fmt: skip
+    *[Output(c, p) for c, p in OUTPUTS],
+    PERIOD,
+    State("crime-slug", "data"),
+    prevent_initial_call=True,
+)
 def update(period: str | None, slug: str | None):
     """Summary sentence, the three charts (figure, sentence, table) and the source line."""
     indicator = components.SLUGS.get(slug or "", metrics.MOPAC7_TOTAL)

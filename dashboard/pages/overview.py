@@ -10,9 +10,9 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, callback, html
+from dash import Output, callback, html
 
-from dashboard import components, metrics, service, summaries
+from dashboard import components, metrics, prefill, service, summaries
 
 dash.register_page(
     __name__, path="/", name="Overview", order=0, title="Overview: neighbourhood crime",
@@ -20,11 +20,20 @@ dash.register_page(
 )  # fmt: skip
 
 SOURCE = "MPS borough level crime (London Datastore); ONS mid-year population estimates"
+OUTPUTS = [
+    ("overview-summary", "children"),
+    ("overview-cards", "children"),
+    ("overview-source", "children"),
+]
+PERIOD = prefill.register_period_follower("overview")
 
 
-def layout(**_query) -> html.Div:
-    return html.Div(
+def layout(period: str | None = None, **_query) -> html.Div:
+    """The page drawn for ``?period=`` (the latest month without one)."""
+    month = components.chosen_month(period, service.period_months())
+    tree = html.Div(
         [
+            prefill.period_store("overview", month),
             html.H1(f"{service.home_name()}: neighbourhood crime (MOPAC7)", className="h2"),
             html.Div(id="overview-summary", className="lead mb-3"),
             html.Div(id="overview-cards"),
@@ -32,6 +41,7 @@ def layout(**_query) -> html.Div:
             components.provenance_link("borough_crime", _home_code(), "these figures"),
         ]
     )
+    return prefill.prefill(tree, OUTPUTS, update(period))
 
 
 def _home_code() -> str | None:
@@ -66,12 +76,7 @@ def cards(records: list[dict], month, before: dict) -> dbc.Row:
     return dbc.Row(columns)
 
 
-@callback(
-    Output("overview-summary", "children"),
-    Output("overview-cards", "children"),
-    Output("overview-source", "children"),
-    Input("period-select", "value"),
-)
+@callback(*[Output(c, p) for c, p in OUTPUTS], PERIOD, prevent_initial_call=True)
 def update(period: str | None):
     """Summary sentence, cards and source line for the chosen period."""
     home = service.home_area()

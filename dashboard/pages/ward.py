@@ -6,15 +6,23 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import components, figures, metrics, service, summaries
+from dashboard import components, figures, metrics, prefill, service, summaries
 
 dash.register_page(__name__, path_template="/ward/<ward_code>", name="Ward", title="Ward",
                    nav=False)  # fmt: skip
 
 SOURCE = "MPS ward level crime on May-2022 wards; MPS borough level crime (London Datastore)"
 CHARTS = ["ward-trend", "ward-compare"]
+OUTPUTS = [
+    ("ward-summary", "children"),
+    ("ward-figures-table-html", "data"),
+    *[(f"{c}-{p}", prop) for c in CHARTS
+      for p, prop in [("graph", "figure"), ("caption", "children"), ("table-html", "data")]],
+    ("ward-source", "children"),
+]  # fmt: skip
+PERIOD = prefill.register_period_follower("ward")
 for _chart in CHARTS:
     components.register_chart_table(_chart)
 components.register_html_slot("ward-figures-table")
@@ -32,15 +40,18 @@ def ward_area(code: str | None) -> dict | None:
     return ward
 
 
-def layout(ward_code: str | None = None, **_query) -> html.Div:
+def layout(ward_code: str | None = None, period: str | None = None, **_query) -> html.Div:
+    """The ward's page drawn for ``?period=`` (the latest month without one)."""
     ward = ward_area(ward_code)
     if ward is None:
         return components.not_found(f"There is no ward with the code “{ward_code}”.")
     picker = dcc.Dropdown(id="ward-crime-select", value="mopac7-total", clearable=False,
                           searchable=False,
                           options=[{"label": n, "value": s} for s, n in components.SLUGS.items()])  # fmt: skip
-    return html.Div(
+    month = components.chosen_month(period, service.period_months())
+    tree = html.Div(
         [
+            prefill.period_store("ward", month),
             dcc.Store(id="ward-code", data=ward["code"]),
             html.P(
                 dcc.Link(f"← All wards in {ward['borough_name']}", href="/wards"),
@@ -85,6 +96,7 @@ def layout(ward_code: str | None = None, **_query) -> html.Div:
             components.provenance_link("ward_crime", ward["code"], "this ward's figures"),
         ]
     )
+    return prefill.prefill(tree, OUTPUTS, update(period, ward["code"], "mopac7-total"))
 
 
 def figures_table(ward_rows: pd.DataFrame, borough_rows: pd.DataFrame, wards: int) -> str:
@@ -142,15 +154,12 @@ def compare_parts(indicator: str, ward: dict, table: pd.DataFrame):
 
 
 @callback(
-    Output("ward-summary", "children"),
-    Output("ward-figures-table-html", "data"),
-    *[Output(f"{c}-{p}", prop) for c in CHARTS
-      for p, prop in [("graph", "figure"), ("caption", "children"), ("table-html", "data")]],
-    Output("ward-source", "children"),
-    Input("period-select", "value"),
-    Input("ward-code", "data"),
+    *[Output(c, p) for c, p in OUTPUTS],
+    PERIOD,
+    State("ward-code", "data"),
     Input("ward-crime-select", "value"),
-)  # fmt: skip
+    prevent_initial_call=True,
+)
 def update(period, code, slug):
     """Sentence, figures table, trend and comparison charts for the ward and period."""
     ward = ward_area(code)

@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from dashboard import components, figures, metrics, service, summaries
+from dashboard import components, figures, metrics, prefill, service, summaries
 
 dash.register_page(
     __name__, path="/wards", name="Wards", order=2, title="Wards", nav_match=["/wards", "/ward/"]
@@ -27,6 +27,7 @@ OUTPUTS = [
 components.register_chart_table("wards-map")
 components.register_html_slot("wards-table")
 components.register_navigation("wards-goto")
+PERIOD = prefill.register_period_follower("wards")
 
 
 def has_ward_rates(borough_code: str) -> bool:
@@ -75,7 +76,8 @@ def controls(has_rates: bool) -> dbc.Row:
     )
 
 
-def layout(**_query) -> html.Div:
+def layout(period: str | None = None, **_query) -> html.Div:
+    """Map and table drawn for ``?period=`` (the latest month without one)."""
     home = service.home_area()
     if home is None:
         return html.Div([html.H1("Wards"), components.empty_state("MPS ward crime figures")])
@@ -90,8 +92,10 @@ def layout(**_query) -> html.Div:
         ),  # fmt: skip
         components.html_slot("wards-table", "table-responsive ward-table"),
     ]
-    return html.Div(
+    month = components.chosen_month(period, service.period_months())
+    tree = html.Div(
         [
+            prefill.period_store("wards", month),
             dcc.Store(id="wards-goto"),
             dcc.Store(id="wards-map-codes"),
             html.H1(f"Wards in {home['name']}", className="h2"),
@@ -101,6 +105,7 @@ def layout(**_query) -> html.Div:
             html.P(id="wards-source", className="text-body-secondary small mt-3"),
         ]
     )
+    return prefill.prefill(tree, OUTPUTS, update(period, "mopac7-total", "r12"))
 
 
 @callback(
@@ -144,9 +149,10 @@ def _empty() -> tuple:
 
 @callback(
     *[Output(component, prop) for component, prop in OUTPUTS],
-    Input("period-select", "value"),
+    PERIOD,
     Input("wards-crime", "value"),
     Input("wards-measure", "value"),
+    prevent_initial_call=True,
 )
 def update(period, slug, measure):
     """Sentence, map (figure, words, table), the sortable ward table and the source line."""
