@@ -48,6 +48,7 @@ app = Dash(
     use_pages=True,
     pages_folder="dashboard/pages",
     title="Community safety dashboard",
+    update_title=None,  # keep the tab's title while a callback runs (no flicker, no favicon refetch)
     index_string=INDEX,
     suppress_callback_exceptions=True,
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
@@ -146,6 +147,15 @@ app.clientside_callback(
 )
 
 
+app.clientside_callback(
+    "function(period) { return window.dash_clientside.dashboard.navHrefs(period, "
+    + json.dumps([p["relative_path"] for p in _nav_pages()])
+    + "); }",
+    [Output(f"nav-link-{i}", "href") for i in range(len(_nav_pages()))],
+    Input("period-select", "value"),
+)
+
+
 def nav_matches() -> list[list[str]]:
     """Per navbar link, the paths it is "current" for: its own, or its page's nav_match."""
     return [p.get("nav_match", [p["relative_path"]]) for p in _nav_pages()]
@@ -166,10 +176,11 @@ def warm_pages() -> None:
     from dashboard.pages import crime, overview, wards
 
     try:
-        service.warm()
+        service.warm(recent=0)
         overview.update(None)
         crime.update(None, "mopac7-total")
         wards.update(None, "mopac7-total", "r12")
+        service.warm()  # then the recent months, for period changes
     except Exception:  # warming is best effort; the page itself shows any real error
         server.logger.exception("warming the page caches failed")
 

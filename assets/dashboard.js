@@ -24,6 +24,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     followPeriod: function (period, drawn) {
       return period && period !== drawn ? period : window.dash_clientside.no_update;
     },
+    // The navbar's links carry the chosen period, so the next page is drawn for it at once.
+    navHrefs: function (period, paths) {
+      return paths.map(function (path) {
+        return period ? path + "?period=" + encodeURIComponent(period) : path;
+      });
+    },
     // Keep the address in step with the picker without navigating (no re-render).
     periodToUrl: function (period, pathname) {
       if (!period) { return window.dash_clientside.no_update; }
@@ -96,7 +102,9 @@ window.dash_clientside.dashboard.navigateTo = function (path) {
       return;
     }
     event.preventDefault();
-    window.history.pushState({}, "", link.getAttribute("href"));
+    // keep the chosen period, as the navbar's links do (the next page is drawn for it at once)
+    var href = link.getAttribute("href");
+    window.history.pushState({}, "", href.indexOf("?") < 0 ? href + window.location.search : href);
     window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
     window.scrollTo(0, 0);
   });

@@ -41,6 +41,8 @@ TREND_START = pd.Timestamp(2010, 1, 1)  # the charts show the years since 2010
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif", "size": 13}
 
 
+# Margins are fixed (see _figure's margin) except beside a category axis, whose labels (borough
+# and ward names) vary: automargin costs Plotly a second layout pass, so only those pay it.
 AXIS = {"gridcolor": "#E5E5E5", "linecolor": "#BDBDBD", "zerolinecolor": "#BDBDBD",
         "automargin": False, "ticks": ""}  # fmt: skip
 
@@ -66,6 +68,9 @@ def _figure(data: list[dict], layout: dict) -> go.Figure:
             base[key] = {**base[key], **value}
         else:
             base[key] = value
+    for axis in ("xaxis", "yaxis"):
+        if base[axis].get("type") == "category":
+            base[axis]["automargin"] = True
     return go.Figure({"data": data, "layout": base}, _validate=False)
 
 

@@ -128,7 +128,7 @@ def window_inputs(data: pd.DataFrame, month) -> pd.DataFrame:
     return data[recent | base]
 
 
-@_cache(maxsize=64)
+@_cache(maxsize=128)
 def _borough_table(url: str, version: int, month: str) -> pd.DataFrame:
     data = _monthly(url, version, "borough_crime", None)
     if data.empty:
@@ -148,7 +148,7 @@ def _ward_codes(areas: pd.DataFrame, borough_code: str) -> tuple[str, ...]:
     return tuple(sorted(wards["code"]))
 
 
-@_cache(maxsize=64)
+@_cache(maxsize=128)
 def _ward_table(url: str, version: int, borough_code: str, month: str) -> pd.DataFrame:
     areas, pops = _reference(url, version)
     data = _monthly(url, version, "ward_crime", _ward_codes(areas, borough_code))
@@ -295,17 +295,20 @@ def ward_boundaries(codes, folder: Path | None = None) -> list[dict]:
     return [f for f in features if f["properties"]["WD22CD"] in wanted]
 
 
-def warm(eng: Engine | None = None) -> None:
-    """Fill the caches the pages use for the latest month (called once at start)."""
+def warm(eng: Engine | None = None, recent: int | None = None) -> None:
+    """Fill the caches the pages use: the latest month first, then the ``recent`` months
+    before it (config.WARM_MONTHS), newest first, as board members mostly pick recent ones."""
     eng = eng or engine()
     months = period_months(eng)
     home = home_area(eng)
     if not months:
         return
-    borough_table(months[-1], eng)
+    recent = int(config.WARM_MONTHS.get()) if recent is None else recent
     rank_history(eng)
-    if home:
-        ward_table(home["code"], months[-1], eng)
+    for month in months[::-1][: max(recent, 0) + 1]:
+        borough_table(month, eng)
+        if home:
+            ward_table(home["code"], month, eng)
 
 
 # --- the other priorities (pages/youth_violence, reoffending, prevent, hate_crime) -------------

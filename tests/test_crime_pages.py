@@ -189,7 +189,7 @@ def test_empty_database_picker_is_disabled(use_database):
 
 
 def test_overview_cards_say_r12_baseline_change_significance_rank_and_rag(seeded):
-    summary, cards, source = overview.update(LATEST)
+    summary, cards, source = overview.content(LATEST)
     assert summary == (
         "In the 12 months to February 2025 Barnet had 1,638 neighbourhood (MOPAC7) crimes: "
         "666 fewer crimes than 2011/12, −28.9%, and down 5.2% on the previous 12 months, "
@@ -209,10 +209,22 @@ def test_overview_cards_say_r12_baseline_change_significance_rank_and_rag(seeded
 
 
 def test_overview_card_links_to_its_trend_page(seeded):
-    _, cards, _ = overview.update(LATEST)
+    _, cards, _ = overview.content(LATEST)
     card = _find(cards, "overview-card-theft-from-motor-vehicle")
     link = card.children.children[0].children
     assert link.href == "/crime/theft-from-motor-vehicle"
+
+
+def test_overview_cards_reach_the_browser_as_the_same_html(seeded):
+    """The callback sends the cards as HTML (static_html): the same words, ids and links,
+    the links marked to navigate within the app."""
+    summary, cards_html, source = overview.update(LATEST)
+    assert (summary, source) == (overview.content(LATEST)[0], overview.content(LATEST)[2])
+    for slug in components.SLUGS:
+        assert f'id="overview-card-{slug}"' in cards_html
+        assert f'<a href="/crime/{slug}" class="stretched-link" data-app-link>' in cards_html
+    assert "360 fewer crimes than 2011/12, −30%" in cards_html
+    assert "▼ down 12.5%, statistically significant" in cards_html
 
 
 @pytest.mark.parametrize(
@@ -224,7 +236,7 @@ def test_overview_card_links_to_its_trend_page(seeded):
     ],
 )
 def test_overview_rag_and_small_counts(seeded, slug, words):
-    _, cards, _ = overview.update(LATEST)
+    _, cards, _ = overview.content(LATEST)
     text = _text(_find(cards, f"overview-card-{slug}"))
     for word in words:
         assert word in text
@@ -248,13 +260,13 @@ def test_overview_empty_database_says_what_to_load(use_database):
     summary, cards, source = overview.update(None)
     assert "No figures loaded yet" in _text(summary)
     assert "python -m etl load PATH" in _text(summary)
-    assert cards == [] and source == ""
+    assert cards == "" and source == ""
 
 
 def test_overview_layout_has_its_summary_and_cards(seeded):
     page = overview.layout()
     assert _find(page, "overview-summary") is not None
-    assert _find(page, "overview-cards") is not None
+    assert "overview-card-burglary" in _find(page, "overview-cards-html").data
 
 
 # --- crime trends -------------------------------------------------------------------------------

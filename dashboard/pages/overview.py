@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Output, callback, html
 
-from dashboard import components, metrics, prefill, service, summaries
+from dashboard import components, metrics, prefill, service, static_html, summaries
 
 dash.register_page(
     __name__, path="/", name="Overview", order=0, title="Overview: neighbourhood crime",
@@ -22,10 +22,11 @@ dash.register_page(
 SOURCE = "MPS borough level crime (London Datastore); ONS mid-year population estimates"
 OUTPUTS = [
     ("overview-summary", "children"),
-    ("overview-cards", "children"),
+    ("overview-cards-html", "data"),
     ("overview-source", "children"),
 ]
 PERIOD = prefill.register_period_follower("overview")
+components.register_html_slot("overview-cards")  # the cards arrive as HTML: see static_html
 
 
 def layout(period: str | None = None, **_query) -> html.Div:
@@ -36,7 +37,7 @@ def layout(period: str | None = None, **_query) -> html.Div:
             prefill.period_store("overview", month),
             html.H1(f"{service.home_name()}: neighbourhood crime (MOPAC7)", className="h2"),
             html.Div(id="overview-summary", className="lead mb-3"),
-            html.Div(id="overview-cards"),
+            components.html_slot("overview-cards"),
             html.P(id="overview-source", className="text-body-secondary small mt-3"),
             components.provenance_link("borough_crime", _home_code(), "these figures"),
         ]
@@ -78,17 +79,23 @@ def cards(records: list[dict], month, before: dict) -> dbc.Row:
 
 @callback(*[Output(c, p) for c, p in OUTPUTS], PERIOD, prevent_initial_call=True)
 def update(period: str | None):
-    """Summary sentence, cards and source line for the chosen period."""
+    """Summary sentence, the cards (as HTML) and source line for the chosen period."""
+    summary, row, source = content(period)
+    return summary, static_html.render(row), source
+
+
+def content(period: str | None):
+    """Summary sentence, the cards (a dbc.Row, or None) and the source line."""
     home = service.home_area()
     month = components.chosen_month(period, service.period_months())
     if home is None or month is None:
         empty = components.empty_state("MPS borough crime figures (the borough level CSV)")
-        return empty, [], ""
+        return empty, None, ""
     table = service.borough_table(month)
     records = home_records(table, home["code"]) if not table.empty else []
     if not records:
         empty = components.empty_state(f"MPS borough crime figures that include {home['name']}")
-        return empty, [], ""
+        return empty, None, ""
     total = next(r for r in records if r["indicator"] == metrics.MOPAC7_TOTAL)
     types = [r for r in records if r["indicator"] != metrics.MOPAC7_TOTAL]
     before = rank_a_year_earlier(service.rank_history(), home["code"], month)
