@@ -34,7 +34,7 @@ def render(node) -> str:
     if not isinstance(node, Component):
         raise TypeError(f"cannot write {type(node).__name__} as HTML")
     tag, attributes = _element(node)
-    opening = f"<{tag}{''.join(_attribute(k, v) for k, v in attributes.items())}>"
+    opening = f"<{tag}{''.join(_attribute(k, v) for k, v in sorted(attributes.items()))}>"
     if tag in VOID:
         return opening
     return f"{opening}{render(getattr(node, 'children', None))}</{tag}>"

@@ -222,7 +222,7 @@ def test_overview_cards_reach_the_browser_as_the_same_html(seeded):
     assert (summary, source) == (overview.content(LATEST)[0], overview.content(LATEST)[2])
     for slug in components.SLUGS:
         assert f'id="overview-card-{slug}"' in cards_html
-        assert f'<a href="/crime/{slug}" class="stretched-link" data-app-link>' in cards_html
+        assert f'<a class="stretched-link" data-app-link href="/crime/{slug}">' in cards_html
     assert "360 fewer crimes than 2011/12, −30%" in cards_html
     assert "▼ down 12.5%, statistically significant" in cards_html
 

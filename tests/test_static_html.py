@@ -21,16 +21,16 @@ def test_html_components_keep_their_text_classes_and_accessible_attributes():
     )
     assert render(block) == (
         '<div style="margin-top: 4px; color: red">'
-        '<h2 id="t" class="h6">Burglary &amp; robbery</h2>'
+        '<h2 class="h6" id="t">Burglary &amp; robbery</h2>'
         '<label for="p">Period</label>'
-        '<span title="say &quot;hi&quot;" data-x="1" aria-label="a">&lt;b&gt;not bold&lt;/b&gt;</span>'
+        '<span aria-label="a" data-x="1" title="say &quot;hi&quot;">&lt;b&gt;not bold&lt;/b&gt;</span>'
         "<br>42</div>"
     )
 
 
 def test_links_navigate_within_the_app():
     assert render(dcc.Link("Burglary", href="/crime/burglary", className="stretched-link")) == (
-        '<a href="/crime/burglary" class="stretched-link" data-app-link>Burglary</a>'
+        '<a class="stretched-link" data-app-link href="/crime/burglary">Burglary</a>'
     )
 
 
