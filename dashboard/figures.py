@@ -69,7 +69,7 @@ def _figure(data: list[dict], layout: dict) -> go.Figure:
         else:
             base[key] = value
     for axis in ("xaxis", "yaxis"):
-        if base[axis].get("type") == "category":
+        if base[axis].get("type") == "category" and "automargin" not in layout.get(axis, {}):
             base[axis]["automargin"] = True
     return go.Figure({"data": data, "layout": base}, _validate=False)
 
@@ -219,10 +219,18 @@ def ranked_bar_figure(
                       "text": f"{reference_label}: {reference:{value_format}}"})  # fmt: skip
     return _figure([bar], {
         "showlegend": False, "bargap": 0.2, "shapes": shapes, "annotations": notes,
-        "margin": {"l": 8, "r": 16, "t": 28, "b": 40},
+        "margin": {"l": label_margin(names, 11), "r": 16, "t": 28, "b": 40},
         "xaxis": {"title": {"text": value_label}, "rangemode": "tozero"},
-        "yaxis": {"tickfont": {"size": 11}, "type": "category"},
+        "yaxis": {"tickfont": {"size": 11}, "type": "category", "automargin": False},
     })  # fmt: skip
+
+
+def label_margin(labels: list[str], font_size: int) -> int:
+    """A left margin wide enough for the longest label (set here, not measured by Plotly's
+    automargin, which would lay the chart out twice on every redraw). Bold, wide glyphs
+    average under 0.62 em in the system sans-serif fonts; 12 px for the tick gap."""
+    longest = max((len(label) for label in labels), default=0)
+    return int(longest * font_size * 0.62) + 12
 
 
 def rank_figure(frame: pd.DataFrame, end_month, area_name: str, of: int = 32) -> go.Figure:

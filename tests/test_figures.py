@@ -319,3 +319,22 @@ def test_london_rank_history_ranks_need_all_32_and_use_window_population():
     one_short = monthly[monthly["area_code"] != codes[5]]
     ranks = service.london_rank_history(one_short, areas, pops)["london_rank"]
     assert ranks.isna().all()  # 31 boroughs: no rank
+
+
+def test_ranked_bars_leave_room_for_the_longest_name_without_a_second_layout_pass():
+    short = pd.DataFrame({"name": ["Brent", "Ealing"], "value": [1.0, 2.0]})
+    long = pd.DataFrame({"name": ["Brent", "Kensington and Chelsea"], "value": [1.0, 2.0]})
+    narrow = figures.ranked_bar_figure(short, "Brent", "Rate").layout
+    wide = figures.ranked_bar_figure(long, "Brent", "Rate").layout
+    assert narrow.margin.l < wide.margin.l
+    assert wide.margin.l >= len("Kensington and Chelsea") * 11 * 0.55  # at least 0.55 em a glyph
+    assert wide.yaxis.automargin is False
+
+
+def test_charts_use_no_plotly_template_and_fixed_margins_except_category_axes():
+    counts = pd.Series(range(24), index=pd.date_range("2020-01-01", periods=24, freq="MS"))
+    trend = figures.trend_figure(figures.trend_frame(counts), "2021-12-01").layout
+    assert trend.template.to_plotly_json() == {}
+    assert trend.xaxis.automargin is False and trend.yaxis.automargin is False
+    category = figures._figure([], {"yaxis": {"type": "category"}}).layout
+    assert category.yaxis.automargin is True
