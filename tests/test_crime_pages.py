@@ -23,7 +23,9 @@ from __future__ import annotations
 import json
 import re
 
+import dash
 import pandas as pd
+import plotly
 import pytest
 
 import app as dashboard_app
@@ -270,6 +272,41 @@ def test_overview_layout_has_its_summary_and_cards(seeded):
 
 
 # --- crime trends -------------------------------------------------------------------------------
+
+
+def test_crime_page_arrives_drawn_for_the_period_in_its_address(seeded):
+    page = crime.layout("robbery", period="2012-03")
+    assert "12 months to March 2012" in _find(page, "crime-summary").children
+    assert _find(page, "crime-period").data == "2012-03"
+    assert len(_find(page, "crime-trend-graph").figure.data) > 0
+
+
+def test_a_period_change_sends_only_the_moved_windows_when_the_bars_are_drawn(seeded):
+    page = crime.layout("burglary")
+    drawn = _find(page, "crime-drawn").data
+    full = crime.change_period("2012-03", "burglary", None)
+    light = crime.change_period("2012-03", "burglary", drawn)
+    trend, trend_table, rank_table = (crime.OUTPUTS.index(o) for o in [
+        ("crime-trend-graph", "figure"), ("crime-trend-table-html", "data"),
+        ("crime-rank-table-html", "data")])  # fmt: skip
+    assert full[-1] == light[-1] == drawn  # same data, same type: the key holds
+    assert isinstance(light[trend], dash.Patch) and light[trend_table] is dash.no_update
+    assert light[rank_table] is dash.no_update
+    windows = full[trend].layout.shapes[:2]
+    patched = {op["location"][-1]: op["params"]["value"] for op in
+               light[trend].to_plotly_json()["operations"]}  # fmt: skip
+    assert patched["shapes"][:2] == [w.to_plotly_json() for w in windows]
+    assert [n.to_plotly_json() for n in full[trend].layout.annotations] == patched["annotations"]
+    # everything else is the same as the full answer
+    same = [i for i in range(len(crime.OUTPUTS)) if i not in (trend, trend_table, rank_table)]
+    assert all(_json(full[i]) == _json(light[i]) for i in same)
+    # another crime type's bars on the page: the whole chart is sent
+    assert crime.change_period("2012-03", "robbery", drawn)[trend] is not None
+    assert not isinstance(crime.change_period("2012-03", "robbery", drawn)[trend], dash.Patch)
+
+
+def _json(value) -> str:
+    return json.dumps(value, cls=plotly.utils.PlotlyJSONEncoder, sort_keys=True)
 
 
 def _crime(period=LATEST, slug="burglary") -> dict:

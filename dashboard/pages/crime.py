@@ -7,7 +7,7 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, Patch, State, callback, dcc, html, no_update
 
 from dashboard import components, figures, metrics, prefill, service, summaries
 
@@ -43,6 +43,7 @@ def layout(slug: str | None = None, period: str | None = None, **_query) -> html
     tree = html.Div(
         [
             prefill.period_store("crime", month),
+            dcc.Store(id="crime-drawn"),
             dcc.Store(id="crime-goto"),
             dcc.Store(id="crime-slug", data=slug),
             dbc.Row(
@@ -73,7 +74,9 @@ def layout(slug: str | None = None, period: str | None = None, **_query) -> html
             html.P(id="crime-source", className="text-body-secondary small mt-3"),
         ]
     )
-    return prefill.prefill(tree, OUTPUTS, update(period, slug))
+    values = update(period, slug)
+    return prefill.prefill(tree, [*OUTPUTS, ("crime-drawn", "data")],
+                           [*values, drawn_key(slug, values)])  # fmt: skip
 
 
 @callback(
@@ -162,12 +165,45 @@ def _empty(message: str, what: str) -> tuple:
     return (components.empty_state(what), *charts, "")
 
 
+TREND = OUTPUTS.index(("crime-trend-graph", "figure"))
+UNCHANGED_BY_PERIOD = [
+    OUTPUTS.index((f"{c}-table-html", "data")) for c in ("crime-trend", "crime-rank")
+]
+
+
+def drawn_key(slug: str | None, values) -> str | None:
+    """What the trend's bars and the two tables were drawn from (data version and type);
+    None when the trend chart is empty."""
+    if not values[TREND].data:
+        return None
+    return f"{service.data_version(service.engine())}|{slug}"
+
+
 @callback(
     *[Output(c, p) for c, p in OUTPUTS],
+    Output("crime-drawn", "data"),
     PERIOD,
     State("crime-slug", "data"),
+    State("crime-drawn", "data"),
     prevent_initial_call=True,
 )
+def change_period(period: str | None, slug: str | None, drawn: str | None):
+    """A new period moves the trend's shaded windows but not its 180 monthly bars, nor the
+    month-by-month tables: when those were drawn from the same data, send only the windows,
+    so the browser redraws a fraction of the chart."""
+    values = list(update(period, slug))
+    key = drawn_key(slug, values)
+    if key is not None and key == drawn:
+        layout = values[TREND].layout
+        windows = Patch()
+        windows["layout"]["shapes"] = [shape.to_plotly_json() for shape in layout.shapes]
+        windows["layout"]["annotations"] = [note.to_plotly_json() for note in layout.annotations]
+        values[TREND] = windows
+        for index in UNCHANGED_BY_PERIOD:
+            values[index] = no_update
+    return (*values, key)
+
+
 def update(period: str | None, slug: str | None):
     """Summary sentence, the three charts (figure, sentence, table) and the source line."""
     indicator = components.SLUGS.get(slug or "", metrics.MOPAC7_TOTAL)

@@ -49,6 +49,44 @@ def test_overview_cards_link_to_their_crime_pages(visit, page):
     assert "robbery" in page.locator("#crime-summary").inner_text().lower()
 
 
+def _month_words(value: str) -> str:
+    return datetime.strptime(value, "%Y-%m").strftime("%B %Y")
+
+
+def test_chosen_period_follows_to_the_next_page(visit, page):
+    """A period picked on the overview holds on the page a card opens and on the page a
+    navbar link opens: each is drawn for that period, and the address says so."""
+    visit("/")
+    values, selected = harness.period_options(page)
+    chosen = harness.other_period(values, selected, 3)
+    harness.watch_busy(page)
+    harness.choose_period(page, chosen)
+    harness.wait_redrawn(page)
+    page.locator("#overview-card-burglary a").first.click()
+    page.wait_for_url(re.compile(rf"/crime/burglary\?period={chosen}$"))
+    harness.wait_drawn(page)
+    assert _month_words(chosen) in page.locator("#crime-summary").inner_text()
+    page.get_by_role("link", name="Wards", exact=True).click()
+    page.wait_for_url(re.compile(rf"/wards\?period={chosen}$"))
+    harness.wait_drawn(page)
+    assert _month_words(chosen) in page.locator("#wards-summary").inner_text()
+    assert page.locator("#period-select").inner_text().strip() == _month_words(chosen)
+
+
+def test_a_page_opened_with_a_period_arrives_drawn_for_it(visit, page):
+    """/crime/<type>?period=YYYY-MM is drawn by the page itself: no chart callback runs."""
+    visit("/")
+    values, selected = harness.period_options(page)
+    chosen = harness.other_period(values, selected, 5)
+    visit(f"/crime/robbery?period={chosen}")
+    calls = page.evaluate(
+        """() => performance.getEntriesByType('resource')
+             .filter((e) => e.name.includes('/_dash-update-component')).length"""
+    )
+    assert _month_words(chosen) in page.locator("#crime-summary").inner_text()
+    assert calls == 1, f"{calls} callback requests: the page should come in the first one"
+
+
 def test_wards_measure_recolours_the_map(visit, page):
     visit("/wards")
     before = harness.page_snapshot(page)["graphs"]["wards-map-graph"]
