@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import dash
 import pandas as pd
@@ -568,3 +569,26 @@ def test_each_chart_table_is_sent_to_its_store():
 def test_warm_pages_runs_every_page_callback(seeded, caplog):
     dashboard_app.warm_pages()
     assert "warming the page caches failed" not in caplog.text
+
+
+# --- the plotly.js bundle the browser gets ------------------------------------------------------
+
+BASIC_BUNDLE = Path(dashboard_app.__file__).parent / "assets" / "vendor" / "plotly-basic.min.js"
+BASIC_TRACES = {"bar", "scatter", "pie"}  # what plotly.js "basic" contains
+
+
+def test_the_vendored_plotly_js_is_the_version_plotly_py_writes_figures_for():
+    from plotly.offline import get_plotlyjs_version
+
+    header = BASIC_BUNDLE.read_text(encoding="utf-8")[:200]
+    assert f"plotly.js (basic - minified) v{get_plotlyjs_version()}" in header
+
+
+def test_every_crime_page_chart_draws_with_the_basic_bundle(seeded):
+    outputs = [
+        *crime.update(LATEST, "burglary"),
+        *wards.update(LATEST, "mopac7-total", "change_p12"),
+        *ward.update(LATEST, "E05013643", "robbery"),
+    ]
+    traces = [t for o in outputs if hasattr(o, "data") and hasattr(o, "layout") for t in o.data]
+    assert traces and {t.type for t in traces} <= BASIC_TRACES
