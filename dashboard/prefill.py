@@ -17,19 +17,18 @@ import dash
 from dash import ClientsideFunction, Input, Output, State, dcc
 from dash.development.base_component import Component
 
+from dashboard import components, service
+
 
 def period_id(page: str) -> str:
     return f"{page}-period"
 
 
-def period_value(month) -> str | None:
-    """A month as the picker's value ('YYYY-MM'); None when nothing is loaded."""
-    return None if month is None else f"{month:%Y-%m}"
-
-
-def period_store(page: str, month) -> dcc.Store:
-    """The Store holding the month the page was drawn for."""
-    return dcc.Store(id=period_id(page), data=period_value(month))
+def period_store(page: str, period: str | None) -> dcc.Store:
+    """The Store holding the month the page is drawn for, as the picker's value ('YYYY-MM'):
+    ``period`` if it is loaded, else the latest (the month every update function picks)."""
+    month = components.chosen_month(period, service.period_months())
+    return dcc.Store(id=period_id(page), data=None if month is None else f"{month:%Y-%m}")
 
 
 def register_period_follower(page: str) -> Input:

@@ -39,10 +39,9 @@ def layout(slug: str | None = None, period: str | None = None, **_query) -> html
         id="crime-type-select", value=slug, clearable=False, searchable=False,
         options=[{"label": name, "value": s} for s, name in components.SLUGS.items()],
     )  # fmt: skip
-    month = components.chosen_month(period, service.period_months())
     tree = html.Div(
         [
-            prefill.period_store("crime", month),
+            prefill.period_store("crime", period),
             dcc.Store(id="crime-drawn"),
             dcc.Store(id="crime-goto"),
             dcc.Store(id="crime-slug", data=slug),

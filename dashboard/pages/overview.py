@@ -31,10 +31,9 @@ components.register_html_slot("overview-cards")  # the cards arrive as HTML: see
 
 def layout(period: str | None = None, **_query) -> html.Div:
     """The page drawn for ``?period=`` (the latest month without one)."""
-    month = components.chosen_month(period, service.period_months())
     tree = html.Div(
         [
-            prefill.period_store("overview", month),
+            prefill.period_store("overview", period),
             html.H1(f"{service.home_name()}: neighbourhood crime (MOPAC7)", className="h2"),
             html.Div(id="overview-summary", className="lead mb-3"),
             components.html_slot("overview-cards"),

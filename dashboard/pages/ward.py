@@ -48,10 +48,9 @@ def layout(ward_code: str | None = None, period: str | None = None, **_query) ->
     picker = dcc.Dropdown(id="ward-crime-select", value="mopac7-total", clearable=False,
                           searchable=False,
                           options=[{"label": n, "value": s} for s, n in components.SLUGS.items()])  # fmt: skip
-    month = components.chosen_month(period, service.period_months())
     tree = html.Div(
         [
-            prefill.period_store("ward", month),
+            prefill.period_store("ward", period),
             dcc.Store(id="ward-code", data=ward["code"]),
             html.P(
                 dcc.Link(f"← All wards in {ward['borough_name']}", href="/wards"),

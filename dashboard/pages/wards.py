@@ -92,10 +92,9 @@ def layout(period: str | None = None, **_query) -> html.Div:
         ),  # fmt: skip
         components.html_slot("wards-table", "table-responsive ward-table"),
     ]
-    month = components.chosen_month(period, service.period_months())
     tree = html.Div(
         [
-            prefill.period_store("wards", month),
+            prefill.period_store("wards", period),
             dcc.Store(id="wards-goto"),
             dcc.Store(id="wards-map-codes"),
             html.H1(f"Wards in {home['name']}", className="h2"),
