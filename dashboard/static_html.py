@@ -53,13 +53,12 @@ def _element(node: Component) -> tuple[str, dict]:
     if namespace == "dash_core_components" and kind == "Link":
         attributes = _html_attributes({k: v for k, v in props.items() if k != "refresh"})
         return "a", {**attributes, "data-app-link": True}
-    if namespace == "dash_bootstrap_components" and kind in BOOTSTRAP_BLOCKS | {"Col": ""}:
-        classes = [BOOTSTRAP_BLOCKS.get(kind, "")]
+    if namespace == "dash_bootstrap_components" and (kind in BOOTSTRAP_BLOCKS or kind == "Col"):
         if kind == "Col":
-            classes = [
-                _column_class(size, props.pop(size)) for size in COLUMN_SIZES if size in props
-            ]
-            classes = classes or ["col"]
+            sizes = [_column_class(size, props.pop(size)) for size in COLUMN_SIZES if size in props]
+            classes = sizes or ["col"]
+        else:
+            classes = [BOOTSTRAP_BLOCKS[kind]]
         attributes = _html_attributes(props)
         joined = " ".join(c for c in [*classes, attributes.pop("class", "")] if c)
         return "div", {"class": joined, **attributes}
