@@ -34,6 +34,8 @@ from dashboard import components, indicators, metrics, service
 from dashboard.pages import crime, not_found_404, overview, ward, wards
 from etl.load import load_bytes
 from etl.reference import borough_names
+from layout_tree import find as _find
+from layout_tree import text as _text
 
 BARNET = "E09000003"
 MONTHS = pd.date_range("2011-04-01", "2025-02-01", freq="MS")
@@ -141,27 +143,6 @@ def seeded(seeded_url, monkeypatch) -> str:
 def engine(sqlite_engine):
     """Only SQLite here: the pages read through queries/service, tested on both elsewhere."""
     return sqlite_engine
-
-
-def _text(component) -> str:
-    """All the text a Dash component tree shows, in order."""
-    if component is None:
-        return ""
-    if isinstance(component, str | int | float):
-        return str(component)
-    if isinstance(component, list | tuple):
-        return " ".join(" ".join(_text(c) for c in component).split())
-    return _text(getattr(component, "children", None))
-
-
-def _find(component, component_id):
-    """The component with an id in a tree, or None."""
-    if isinstance(component, list | tuple):
-        return next((f for c in component if (f := _find(c, component_id)) is not None), None)
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    return None if children is None or isinstance(children, str) else _find(children, component_id)
 
 
 # --- the app shell ------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from dashboard import components, priority_figures, summaries
 from dashboard.pages import hate_crime, prevent, reoffending, youth_violence
 from etl.load import load_path
 from fixtures.extracts import BARNET, ONS_POPULATION, SEED, ons_population
+from layout_tree import find as _find
+from layout_tree import text as _text
 
 SAMPLES = SEED.parent / "samples"
 BOROUGHS_CSV = SEED / "monthly-crime-dashboard-boroughs.csv.gz"
@@ -87,25 +89,6 @@ def _sheet(name: str, sheet: str) -> pd.DataFrame:
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _text(component) -> str:
-    if component is None:
-        return ""
-    if isinstance(component, str | int | float):
-        return str(component)
-    if isinstance(component, list | tuple):
-        return " ".join(t for t in (_text(c) for c in component) if t)
-    return _text(getattr(component, "children", None))
-
-
-def _find(component, component_id):
-    if isinstance(component, list | tuple):
-        return next((f for c in component if (f := _find(c, component_id)) is not None), None)
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    return None if children is None or isinstance(children, str) else _find(children, component_id)
 
 
 def _update(module, *args) -> dict:
