@@ -179,7 +179,7 @@ def warm_pages() -> None:
         service.warm(recent=0)
         overview.update(None)
         crime.update(None, "mopac7-total")
-        wards.update(None, "mopac7-total", "r12")
+        wards.update(None, wards.FIRST_CRIME, wards.FIRST_MEASURE)
         service.warm()  # then the recent months, for period changes
     except Exception:  # warming is best effort; the page itself shows any real error
         server.logger.exception("warming the page caches failed")

@@ -23,6 +23,7 @@ OUTPUTS = [
     ("ward-source", "children"),
 ]  # fmt: skip
 PERIOD = prefill.register_period_follower("ward")
+FIRST_CRIME = "mopac7-total"  # what the charts open on (picker and drawing)
 for _chart in CHARTS:
     components.register_chart_table(_chart)
 components.register_html_slot("ward-figures-table")
@@ -45,7 +46,7 @@ def layout(ward_code: str | None = None, period: str | None = None, **_query) ->
     ward = ward_area(ward_code)
     if ward is None:
         return components.not_found(f"There is no ward with the code “{ward_code}”.")
-    picker = dcc.Dropdown(id="ward-crime-select", value="mopac7-total", clearable=False,
+    picker = dcc.Dropdown(id="ward-crime-select", value=FIRST_CRIME, clearable=False,
                           searchable=False,
                           options=[{"label": n, "value": s} for s, n in components.SLUGS.items()])  # fmt: skip
     tree = html.Div(
@@ -95,7 +96,7 @@ def layout(ward_code: str | None = None, period: str | None = None, **_query) ->
             components.provenance_link("ward_crime", ward["code"], "this ward's figures"),
         ]
     )
-    return prefill.prefill(tree, OUTPUTS, update(period, ward["code"], "mopac7-total"))
+    return prefill.prefill(tree, OUTPUTS, update(period, ward["code"], FIRST_CRIME))
 
 
 def figures_table(ward_rows: pd.DataFrame, borough_rows: pd.DataFrame, wards: int) -> str:

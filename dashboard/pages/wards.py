@@ -28,6 +28,7 @@ components.register_chart_table("wards-map")
 components.register_html_slot("wards-table")
 components.register_navigation("wards-goto")
 PERIOD = prefill.register_period_follower("wards")
+FIRST_CRIME, FIRST_MEASURE = "mopac7-total", "r12"  # what the page opens on (pickers and drawing)
 
 
 def has_ward_rates(borough_code: str) -> bool:
@@ -51,7 +52,7 @@ def controls(has_rates: bool) -> dbc.Row:
                     dcc.Dropdown(
                         id="wards-crime",
                         options=crimes,
-                        value="mopac7-total",
+                        value=FIRST_CRIME,
                         clearable=False,
                         searchable=False,
                     ),
@@ -64,7 +65,7 @@ def controls(has_rates: bool) -> dbc.Row:
                     dcc.Dropdown(
                         id="wards-measure",
                         options=measures,
-                        value="r12",
+                        value=FIRST_MEASURE,
                         clearable=False,
                         searchable=False,
                     ),
@@ -104,7 +105,7 @@ def layout(period: str | None = None, **_query) -> html.Div:
             html.P(id="wards-source", className="text-body-secondary small mt-3"),
         ]
     )
-    return prefill.prefill(tree, OUTPUTS, update(period, "mopac7-total", "r12"))
+    return prefill.prefill(tree, OUTPUTS, update(period, FIRST_CRIME, FIRST_MEASURE))
 
 
 @callback(
