@@ -9,8 +9,10 @@ alone (lines differ in dash pattern, the highlighted bar is also named in bold).
 
 from __future__ import annotations
 
+import hashlib
 import math
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
@@ -51,6 +53,7 @@ def _figure(data: list[dict], layout: dict) -> go.Figure:
     """A go.Figure from dicts, with the house style (a light plotly_white) under ``layout``."""
     base = {
         # no plotly.py template: 8 KB of defaults per chart that plotly.js would read and apply
+        # (set to {} here so plotly.py does not add its default, then unset below)
         "template": {},
         "font": FONT,
         "paper_bgcolor": "#FFFFFF",
@@ -71,7 +74,46 @@ def _figure(data: list[dict], layout: dict) -> go.Figure:
     for axis in ("xaxis", "yaxis"):
         if base[axis].get("type") == "category" and "automargin" not in layout.get(axis, {}):
             base[axis]["automargin"] = True
-    return go.Figure({"data": data, "layout": base}, _validate=False)
+    base["datarevision"] = data_revision(data)
+    data = [{key: _plain(value) for key, value in trace.items()} for trace in data]
+    figure = go.Figure({"data": data, "layout": base}, _validate=False)
+    # Unset, not {}: plotly.js compares a layout's template by identity, so an empty one arriving
+    # in every update made each chart recalculate and redraw in full (60-100 ms for the trend).
+    figure.layout.template = None
+    return figure
+
+
+def _plain(value):
+    """Numbers as a JSON list, not plotly.py's base64 typed array: plotly.js compares typed
+    arrays by identity alone, so they made every update recalculate the chart."""
+    if isinstance(value, (pd.Series, pd.Index, np.ndarray)) and np.asarray(value).dtype.kind in "fiub":
+        return np.asarray(value).tolist()
+    return value
+
+
+def data_revision(data: list[dict]) -> str:
+    """A fingerprint of the arrays in the traces (values, colours per bar, hover texts).
+
+    With ``layout.datarevision`` set, plotly.js compares arrays only through it, and the
+    other properties one by one: a period change that moves the trend's shaded windows but not
+    its 180 bars then redraws the windows alone, instead of recalculating the whole chart.
+    """
+    digest = hashlib.blake2b(digest_size=8)
+
+    def add(path: str, value) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                add(f"{path}.{key}", item)
+        elif isinstance(value, (pd.Series, pd.Index, np.ndarray)):
+            array = np.asarray(value)
+            digest.update(path.encode() + str(array.dtype).encode())
+            digest.update(repr(array.tolist()).encode() if array.dtype.kind == "O" else array.tobytes())
+        elif isinstance(value, (list, tuple)):
+            digest.update(path.encode() + repr(value).encode())
+
+    for index, trace in enumerate(data):
+        add(str(index), trace)
+    return digest.hexdigest()
 
 
 def _missing(value) -> bool:
@@ -246,14 +288,21 @@ def rank_figure(frame: pd.DataFrame, end_month, area_name: str, of: int = 32) ->
                + "<extra></extra>"}]  # fmt: skip
     end = metrics.month_start(end_month)
     chosen = data[data["month"] == end]
+    shapes, notes = [], []
     if not chosen.empty:
+        # The chosen month is marked in the layout (a dot and its label), not as a trace: a
+        # period change then moves two layout items and leaves the line's data untouched, which
+        # plotly.js redraws without recalculating the chart.
         rank = int(chosen["london_rank"].iloc[0])
-        traces.append({"type": "scatter", "x": [end], "y": [rank], "mode": "markers+text",
-                       "text": [f"{rank} of {of}"], "textposition": "top left",
-                       "marker": {"color": OKABE_ITO["black"], "size": 10},
-                       "hoverinfo": "skip"})  # fmt: skip
+        shapes.append({"type": "circle", "xref": "x", "yref": "y", "xsizemode": "pixel",
+                       "ysizemode": "pixel", "xanchor": end, "yanchor": rank, "x0": -5, "x1": 5,
+                       "y0": -5, "y1": 5, "fillcolor": OKABE_ITO["black"],
+                       "line": {"width": 0}})  # fmt: skip
+        notes.append({"xref": "x", "x": end, "yref": "y", "y": rank, "text": f"{rank} of {of}",
+                      "showarrow": False, "xanchor": "right", "yanchor": "bottom",
+                      "xshift": -4, "yshift": 4, "font": {"size": 12}})  # fmt: skip
     return _figure(traces, {
-        "showlegend": False,
+        "showlegend": False, "shapes": shapes, "annotations": notes,
         "xaxis": {"type": "date"},
         "yaxis": {"autorange": False, "range": [of + 0.5, 0.5], "tickvals": [1, 8, 16, 24, of],
                   "title": {"text": "London rank (1 = lowest rate)"}},

@@ -11,6 +11,7 @@ import threading
 from functools import lru_cache, wraps
 from pathlib import Path
 
+import flask
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
@@ -39,7 +40,21 @@ def _cache(maxsize: int):
 
 def data_version(engine: Engine) -> int:
     """The id of the newest upload, plus the number of reverts (etl/revert.py) scaled past any
-    upload id: changes whenever figures may have changed."""
+    upload id: changes whenever figures may have changed.
+
+    Read once per web request (a page asks for it a dozen times, two queries each); an upload
+    finishing mid-request shows from the next one.
+    """
+    if not flask.has_request_context():
+        return _read_data_version(engine)
+    versions = flask.g.setdefault("data_versions", {})
+    key = _url(engine)
+    if key not in versions:
+        versions[key] = _read_data_version(engine)
+    return versions[key]
+
+
+def _read_data_version(engine: Engine) -> int:
     with engine.connect() as conn:
         latest = conn.execute(select(func.coalesce(func.max(db.uploads.c.id), 0))).scalar()
         reverts = conn.execute(select(func.count()).select_from(db.upload_reverts)).scalar()

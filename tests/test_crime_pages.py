@@ -352,7 +352,7 @@ def test_crime_london_comparison(seeded):
 def test_crime_rank_over_time(seeded):
     out = _crime()
     figure = out["crime-rank-graph"]
-    assert figure.data[-1].text == ("13 of 32",)
+    assert figure.layout.annotations[-1].text == "13 of 32"
     assert list(figure.layout.yaxis.range) == [32.5, 0.5]
     assert out["crime-rank-caption"].startswith(
         "Barnet's London rank month by month: rank 13 of 32 London boroughs (1 = lowest rate), "

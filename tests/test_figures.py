@@ -82,7 +82,10 @@ def test_rank_figure_reversed_axis_and_marker():
     frame = pd.DataFrame({"month": MONTHS[:3], "london_rank": [5, pd.NA, 7]})
     fig = figures.rank_figure(frame, "2010-03", "Barnet")
     assert list(fig.data[0].y) == [5.0, 7.0]  # months without a rank are left out
-    assert list(fig.data[1].text) == ["7 of 32"]
+    assert len(fig.data) == 1  # the chosen month is marked in the layout, not as a trace
+    assert fig.layout.annotations[-1].text == "7 of 32"
+    dot = fig.layout.shapes[-1]
+    assert (dot.type, dot.xanchor, dot.yanchor) == ("circle", pd.Timestamp("2010-03-01"), 7)
     assert list(fig.layout.yaxis.range) == [32.5, 0.5]
     no_rank = pd.DataFrame({"month": MONTHS[:2], "london_rank": [pd.NA, pd.NA]})
     assert "needs all 32" in figures.rank_figure(no_rank, "2010-02", "X").layout.annotations[0].text

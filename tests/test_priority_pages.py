@@ -202,7 +202,7 @@ def test_knife_crime_victims_rate_rank_and_change(loaded):
     trend = out["syv-knife-trend-graph"]
     assert trend.data[1].customdata[list(trend.data[1].x).index(pd.Timestamp("2025-02-01"))] == r12
     rank_chart = out["syv-knife-rank-graph"]
-    assert rank_chart.data[-1].text == (f"{rank} of 32",)
+    assert rank_chart.layout.annotations[-1].text == f"{rank} of 32"
     table = _text(out["syv-figures-table"])
     assert (
         f"Knife crime with injury: victims aged 1 to 24, not domestic abuse February 2025 {r12} {p12}"

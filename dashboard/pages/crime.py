@@ -4,6 +4,8 @@ and target, the 32 boroughs' rates for the window, and the home borough's London
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -91,12 +93,11 @@ def choose_type(slug: str | None, current: str | None):
     return f"/crime/{slug}"
 
 
-def trend_parts(indicator: str, home: dict, month, record: dict):
-    frame = figures.trend_frame(service.area_series("borough_crime", home["code"], indicator))
-    base = summaries.whole(record.get("baseline"))
-    target = metrics.target_for(base)
-    figure = figures.trend_figure(frame, month, base, target)
-    caption = summaries.trend_caption(indicator, month, record, target)
+@lru_cache(maxsize=32)
+def _trend_history(version: int, indicator: str, area_code: str) -> tuple[pd.DataFrame, str]:
+    """The monthly frame and its table, which no period change alters (cached per data
+    version: a period change reuses them)."""
+    frame = figures.trend_frame(service.area_series("borough_crime", area_code, indicator))
     shown = frame[frame["month"] >= figures.TREND_START].iloc[::-1]
     table = pd.DataFrame(
         {
@@ -105,7 +106,17 @@ def trend_parts(indicator: str, home: dict, month, record: dict):
             "12 months to the month (R12)": [components.fmt_number(v) for v in shown["r12"]],
         }
     )
-    return figure, caption, components.table_html(table, "crime-trend-table")
+    return frame, components.table_html(table, "crime-trend-table")
+
+
+def trend_parts(indicator: str, home: dict, month, record: dict):
+    version = service.data_version(service.engine())
+    frame, table = _trend_history(version, indicator, home["code"])
+    base = summaries.whole(record.get("baseline"))
+    target = metrics.target_for(base)
+    figure = figures.trend_figure(frame, month, base, target)
+    caption = summaries.trend_caption(indicator, month, record, target)
+    return figure, caption, table
 
 
 def london_frame(table: pd.DataFrame, indicator: str) -> pd.DataFrame:
@@ -143,10 +154,10 @@ def london_parts(indicator: str, home: dict, record: dict, table: pd.DataFrame):
     return figure, caption, components.table_html(shown, "crime-london-table", note or None)
 
 
-def rank_parts(indicator: str, home: dict, month):
-    rows = service.rank_series(home["code"], indicator)
-    figure = figures.rank_figure(rows, month, home["name"])
-    caption = summaries.rank_caption(home["name"], rows, month)
+@lru_cache(maxsize=32)
+def _rank_table(version: int, indicator: str, area_code: str) -> str:
+    """The month-by-month rank table, which no period change alters (cached per data version)."""
+    rows = service.rank_series(area_code, indicator)
     shown = rows.dropna(subset=["london_rank"])
     shown = shown[shown["month"] >= figures.TREND_START].iloc[::-1]
     table = pd.DataFrame(
@@ -156,7 +167,15 @@ def rank_parts(indicator: str, home: dict, month):
             "Rate per 1,000": [summaries.rate_text(v) for v in shown["rate"]],
         }
     )
-    return figure, caption, components.table_html(table, "crime-rank-table")
+    return components.table_html(table, "crime-rank-table")
+
+
+def rank_parts(indicator: str, home: dict, month):
+    rows = service.rank_series(home["code"], indicator)
+    figure = figures.rank_figure(rows, month, home["name"])
+    caption = summaries.rank_caption(home["name"], rows, month)
+    version = service.data_version(service.engine())
+    return figure, caption, _rank_table(version, indicator, home["code"])
 
 
 def _empty(message: str, what: str) -> tuple:
