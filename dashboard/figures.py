@@ -86,7 +86,10 @@ def _figure(data: list[dict], layout: dict) -> go.Figure:
 def _plain(value):
     """Numbers as a JSON list, not plotly.py's base64 typed array: plotly.js compares typed
     arrays by identity alone, so they made every update recalculate the chart."""
-    if isinstance(value, (pd.Series, pd.Index, np.ndarray)) and np.asarray(value).dtype.kind in "fiub":
+    if (
+        isinstance(value, (pd.Series, pd.Index, np.ndarray))
+        and np.asarray(value).dtype.kind in "fiub"
+    ):
         return np.asarray(value).tolist()
     return value
 
@@ -107,7 +110,9 @@ def data_revision(data: list[dict]) -> str:
         elif isinstance(value, (pd.Series, pd.Index, np.ndarray)):
             array = np.asarray(value)
             digest.update(path.encode() + str(array.dtype).encode())
-            digest.update(repr(array.tolist()).encode() if array.dtype.kind == "O" else array.tobytes())
+            digest.update(
+                repr(array.tolist()).encode() if array.dtype.kind == "O" else array.tobytes()
+            )
         elif isinstance(value, (list, tuple)):
             digest.update(path.encode() + repr(value).encode())
 
