@@ -131,7 +131,8 @@ def layout() -> html.Div:
 app.layout = layout
 
 # ?period=YYYY-MM in the address chooses the month; the chosen month goes back into the address
-# with history.replaceState (no navigation, so the page is not re-rendered).
+# with history.replaceState (no navigation, so the page is not re-rendered), and into the
+# navbar's links (assets/dashboard.js), so the next page is drawn for it at once.
 app.clientside_callback(
     ClientsideFunction(namespace="dashboard", function_name="periodFromUrl"),
     Output("period-select", "value"),
@@ -144,15 +145,6 @@ app.clientside_callback(
     Output("period-url", "data"),
     Input("period-select", "value"),
     Input("_pages_location", "pathname"),
-)
-
-
-app.clientside_callback(
-    "function(period) { return window.dash_clientside.dashboard.navHrefs(period, "
-    + json.dumps([p["relative_path"] for p in _nav_pages()])
-    + "); }",
-    [Output(f"nav-link-{i}", "href") for i in range(len(_nav_pages()))],
-    Input("period-select", "value"),
 )
 
 

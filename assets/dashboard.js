@@ -10,6 +10,9 @@ window.dashboard = {
   },
 };
 
+// The navbar's links to pages of this app (app.py navbar).
+var NAV_LINKS = "header .navbar a.nav-link[href^='/']";
+
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   dashboard: {
     // ?period=YYYY-MM chooses the month when it is one of the months loaded.
@@ -19,18 +22,14 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       // the same month again would re-run every chart's callback for nothing
       return known && wanted !== current ? wanted : window.dash_clientside.no_update;
     },
-    // A page drawn by its layout (dashboard/prefill.py) for `drawn` redraws only when the
-    // picker holds another month: after a navbar link, or when the board member picks one.
-    followPeriod: function (period, drawn) {
+    // A page drawn by its layout (dashboard/prefill.py) for `drawn` asks for a redrawing when
+    // it opens while the picker holds another month (a bare address opened in the app).
+    followPeriod: function (drawn, period) {
       return period && period !== drawn ? period : window.dash_clientside.no_update;
     },
-    // The navbar's links carry the chosen period, so the next page is drawn for it at once.
-    navHrefs: function (period, paths) {
-      return paths.map(function (path) {
-        return period ? path + "?period=" + encodeURIComponent(period) : path;
-      });
-    },
-    // Keep the address in step with the picker without navigating (no re-render).
+    // Keep the address and the navbar's links in step with the picker, without navigating
+    // and without a Dash update (each one costs every component on the page a check): the
+    // links carry ?period= so a page opened from them, here or in a new tab, is drawn for it.
     periodToUrl: function (period, pathname) {
       if (!period) { return window.dash_clientside.no_update; }
       var url = new URL(window.location.href);
@@ -38,7 +37,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         url.searchParams.set("period", period);
         window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
       }
-      return period;
+      document.querySelectorAll(NAV_LINKS).forEach(function (link) {
+        var target = new URL(link.href, window.location.href);
+        target.searchParams.set("period", period);
+        link.setAttribute("href", target.pathname + target.search);
+      });
+      return window.dash_clientside.no_update;
     },
   },
 });
@@ -93,6 +97,20 @@ window.dash_clientside.dashboard.navigateTo = function (path) {
       if (arrow) { arrow.textContent = mine ? (descending ? "▼" : "▲") : ""; }
     });
   }
+
+  // A navbar link opens its address as the browser shows it, ?period= included (periodToUrl
+  // keeps it up to date); the link component itself would open the bare path.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(NAV_LINKS);
+    if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+    window.history.pushState({}, "", link.getAttribute("href"));
+    window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+    window.scrollTo(0, 0);
+  }, true);
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("table[data-sortable] th button[data-sort]");

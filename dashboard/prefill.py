@@ -3,10 +3,11 @@
 A page whose charts came from a callback after the layout took two round trips and drew every
 chart twice (empty, then filled). Instead the layout function runs the page's own update
 function for the period in the address and puts its values in place (``prefill``); the update
-callback then runs only when something changes. The shell's period picker can differ from the
-address (after a navbar link, say): a browser-side callback copies the picker's month into the
-page's ``<page>-period`` Store only when it differs from the month drawn, and the page's update
-callback listens to that Store.
+callback then runs only when something changes: it listens to the shell's period picker
+directly (``PICKED``, with ``prevent_initial_call=True``), so a change costs one round of Dash
+callbacks. The picker can hold another month than the page was drawn for (a bare address opened
+within the app): a browser-side follower then puts the picker's month in the page's
+``<page>-follow`` Store once, as the page opens, and the update callback listens to that too.
 """
 
 from __future__ import annotations
@@ -14,36 +15,43 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import dash
-from dash import ClientsideFunction, Input, Output, State, dcc
+from dash import ClientsideFunction, Input, Output, State, dcc, html
 from dash.development.base_component import Component
 
 from dashboard import components, service
+
+PICKED = Input("period-select", "value")  # the shell's period picker (app.py)
 
 
 def period_id(page: str) -> str:
     return f"{page}-period"
 
 
-def period_store(page: str, period: str | None) -> dcc.Store:
-    """The Store holding the month the page is drawn for, as the picker's value ('YYYY-MM'):
-    ``period`` if it is loaded, else the latest (the month every update function picks)."""
+def follow_id(page: str) -> str:
+    return f"{page}-follow"
+
+
+def period_store(page: str, period: str | None) -> html.Div:
+    """The Stores a prefilled page needs: ``<page>-period`` holds the month the page is drawn for
+    as the picker's value ('YYYY-MM': ``period`` if it is loaded, else the latest, the month
+    every update function picks); ``<page>-follow`` receives the picker's month if it differs."""
     month = components.chosen_month(period, service.period_months())
-    return dcc.Store(id=period_id(page), data=None if month is None else f"{month:%Y-%m}")
+    drawn = None if month is None else f"{month:%Y-%m}"
+    return html.Div([dcc.Store(id=period_id(page), data=drawn), dcc.Store(id=follow_id(page))])
 
 
 def register_period_follower(page: str) -> Input:
-    """Copy the picker's month into ``<page>-period`` when it differs from the month drawn.
-
-    Returns the Input the page's update callback should listen to (with
-    ``prevent_initial_call=True``: the layout already holds the first drawing).
+    """As the page opens, copy the picker's month into ``<page>-follow`` if it is not the month
+    drawn. Returns that Store's Input: the page's update callback lists it after ``PICKED``
+    (both with ``prevent_initial_call=True``) and takes the month from ``PICKED``.
     """
     dash.clientside_callback(
         ClientsideFunction(namespace="dashboard", function_name="followPeriod"),
-        Output(period_id(page), "data"),
-        Input("period-select", "value"),
-        State(period_id(page), "data"),
+        Output(follow_id(page), "data"),
+        Input(period_id(page), "data"),
+        State("period-select", "value"),
     )
-    return Input(period_id(page), "data")
+    return Input(follow_id(page), "data")
 
 
 def prefill(tree: Component, outputs: Sequence[tuple[str, str]], values: Sequence) -> Component:

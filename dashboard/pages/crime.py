@@ -26,7 +26,7 @@ OUTPUTS = [
       for p, prop in [("graph", "figure"), ("caption", "children"), ("table-html", "data")]],
     ("crime-source", "children"),
 ]  # fmt: skip
-PERIOD = prefill.register_period_follower("crime")
+FOLLOW = prefill.register_period_follower("crime")
 components.register_navigation("crime-goto")
 for _chart in CHARTS:
     components.register_chart_table(_chart)
@@ -200,12 +200,13 @@ def drawn_key(slug: str | None, values) -> str | None:
 @callback(
     *[Output(c, p) for c, p in OUTPUTS],
     Output("crime-drawn", "data"),
-    PERIOD,
+    prefill.PICKED,
     State("crime-slug", "data"),
     State("crime-drawn", "data"),
+    FOLLOW,
     prevent_initial_call=True,
 )
-def change_period(period: str | None, slug: str | None, drawn: str | None):
+def change_period(period: str | None, slug: str | None, drawn: str | None, _follow=None):
     """A new period moves the trend's shaded windows but not its 180 monthly bars, nor the
     month-by-month tables: when those were drawn from the same data, send only the windows,
     so the browser redraws a fraction of the chart."""

@@ -25,7 +25,7 @@ OUTPUTS = [
     ("overview-cards-html", "data"),
     ("overview-source", "children"),
 ]
-PERIOD = prefill.register_period_follower("overview")
+FOLLOW = prefill.register_period_follower("overview")
 components.register_html_slot("overview-cards")  # the cards arrive as HTML: see static_html
 
 
@@ -76,8 +76,8 @@ def cards(records: list[dict], month, before: dict) -> dbc.Row:
     return dbc.Row(columns)
 
 
-@callback(*[Output(c, p) for c, p in OUTPUTS], PERIOD, prevent_initial_call=True)
-def update(period: str | None):
+@callback(*[Output(c, p) for c, p in OUTPUTS], prefill.PICKED, FOLLOW, prevent_initial_call=True)
+def update(period: str | None, _follow=None):
     """Summary sentence, the cards (as HTML) and source line for the chosen period."""
     summary, row, source = content(period)
     return summary, static_html.render(row), source

@@ -22,7 +22,7 @@ OUTPUTS = [
       for p, prop in [("graph", "figure"), ("caption", "children"), ("table-html", "data")]],
     ("ward-source", "children"),
 ]  # fmt: skip
-PERIOD = prefill.register_period_follower("ward")
+FOLLOW = prefill.register_period_follower("ward")
 FIRST_CRIME = "mopac7-total"  # what the charts open on (picker and drawing)
 for _chart in CHARTS:
     components.register_chart_table(_chart)
@@ -155,12 +155,13 @@ def compare_parts(indicator: str, ward: dict, table: pd.DataFrame):
 
 @callback(
     *[Output(c, p) for c, p in OUTPUTS],
-    PERIOD,
+    prefill.PICKED,
     State("ward-code", "data"),
     Input("ward-crime-select", "value"),
+    FOLLOW,
     prevent_initial_call=True,
 )
-def update(period, code, slug):
+def update(period, code, slug, _follow=None):
     """Sentence, figures table, trend and comparison charts for the ward and period."""
     ward = ward_area(code)
     month = components.chosen_month(period, service.period_months())

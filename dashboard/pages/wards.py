@@ -27,7 +27,7 @@ OUTPUTS = [
 components.register_chart_table("wards-map")
 components.register_html_slot("wards-table")
 components.register_navigation("wards-goto")
-PERIOD = prefill.register_period_follower("wards")
+FOLLOW = prefill.register_period_follower("wards")
 FIRST_CRIME, FIRST_MEASURE = "mopac7-total", "r12"  # what the page opens on (pickers and drawing)
 
 
@@ -149,12 +149,13 @@ def _empty() -> tuple:
 
 @callback(
     *[Output(component, prop) for component, prop in OUTPUTS],
-    PERIOD,
+    prefill.PICKED,
     Input("wards-crime", "value"),
     Input("wards-measure", "value"),
+    FOLLOW,
     prevent_initial_call=True,
 )
-def update(period, slug, measure):
+def update(period, slug, measure, _follow=None):
     """Sentence, map (figure, words, table), the sortable ward table and the source line."""
     home = service.home_area()
     month = components.chosen_month(period, service.period_months())

@@ -62,6 +62,8 @@ def test_chosen_period_follows_to_the_next_page(visit, page):
     harness.watch_busy(page)
     harness.choose_period(page, chosen)
     harness.wait_redrawn(page)
+    hrefs = page.eval_on_selector_all("header a.nav-link", "a => a.map((l) => l.href)")
+    assert all(href.endswith(f"?period={chosen}") for href in hrefs), hrefs  # new tabs too
     page.locator("#overview-card-burglary a").first.click()
     page.wait_for_url(re.compile(rf"/crime/burglary\?period={chosen}$"))
     harness.wait_drawn(page)
@@ -70,6 +72,29 @@ def test_chosen_period_follows_to_the_next_page(visit, page):
     page.wait_for_url(re.compile(rf"/wards\?period={chosen}$"))
     harness.wait_drawn(page)
     assert _month_words(chosen) in page.locator("#wards-summary").inner_text()
+    assert page.locator("#period-select").inner_text().strip() == _month_words(chosen)
+
+
+def test_a_bare_address_opened_in_the_app_follows_the_picker(visit, page):
+    """A page opened without ?period= is drawn for the latest month, then for the picked one."""
+    visit("/")
+    values, selected = harness.period_options(page)
+    chosen = harness.other_period(values, selected, 2)
+    harness.watch_busy(page)
+    harness.choose_period(page, chosen)
+    harness.wait_redrawn(page)
+    harness.watch_busy(page)
+    page.evaluate(
+        """() => {
+          window.history.pushState({}, '', '/crime/theft-of-motor-vehicle');
+          window.dispatchEvent(new CustomEvent('_dashprivate_pushstate'));
+        }"""
+    )
+    page.wait_for_function(
+        "(words) => (document.querySelector('#crime-summary') || {}).textContent?.includes(words)",
+        arg=_month_words(chosen),
+    )
+    harness.wait_drawn(page)
     assert page.locator("#period-select").inner_text().strip() == _month_words(chosen)
 
 
