@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ClientsideFunction, Input, Output, State, dcc, html
 
-from dashboard import metrics, summaries
+from dashboard import figures, metrics, summaries
 
 RAG_COLOURS = {"Green": "success", "Amber": "warning", "Red": "danger"}
 RAG_TEXT = {
@@ -112,11 +112,14 @@ def chosen_month(period: str | None, months) -> pd.Timestamp | None:
 # --- charts with their words and tables -----------------------------------------------------
 
 
-def chart_block(base: str, heading: str, height: int = 360, level: int = 2) -> html.Section:
+def chart_block(
+    base: str, heading: str, height: int = 360, level: int = 2, key: bool = False
+) -> html.Section:
     """Heading, summary sentence (figcaption, above the chart), the chart and a "Show as
     table" alternative. Ids: <base>-graph, <base>-caption, <base>-table-toggle, and
     <base>-table-html: the Store a callback fills with ``table_html`` (whose <table> has the id
-    <base>-table); call ``register_chart_table(base)`` once per chart.
+    <base>-table); call ``register_chart_table(base)`` once per chart. With ``key``, an empty
+    <base>-key below the chart for a callback to fill (the ward map's colour key).
     """
     heading_tag = html.H2 if level == 2 else html.H3
     return html.Section(
@@ -135,6 +138,7 @@ def chart_block(base: str, heading: str, height: int = 360, level: int = 2) -> h
                             "aria-describedby": f"{base}-caption",
                         },  # fmt: skip
                     ),
+                    *([html.Div(id=f"{base}-key")] if key else []),
                     html.Details(
                         [
                             html.Summary("Show as table", id=f"{base}-table-toggle"),
@@ -228,6 +232,45 @@ def fmt_number(value, digits: int = 0) -> str:
     if summaries.missing(value):
         return "not available"
     return f"{float(value):,.{digits}f}"
+
+
+def colour_key(label: str, low: float, high: float, diverging: bool, hatched: bool) -> html.Div:
+    """The ward map's colour key in HTML: the measure, the scale from low to high (the bar is
+    decoration: the numbers and words say the same), and the hatching for wards not judged."""
+    digits = 0 if not diverging and float(high).is_integer() and float(low).is_integer() else 1
+
+    def shown(value: float) -> str:
+        text = f"{abs(value):,.{digits}f}"
+        if not diverging:
+            return text
+        return f"{'+' if value > 0 else ('−' if value < 0 else '')}{text}%"
+
+    ends = [html.Span(shown(low)), html.Span(shown(high))]
+    if diverging:
+        ends = [
+            html.Span(f"{shown(low)} (fewer)"),
+            html.Span("no change"),
+            html.Span(f"{shown(high)} (more)"),
+        ]
+    parts = [
+        html.Div(f"Colour key: {label.lower()}", className="fw-semibold"),
+        html.Div(
+            className="colour-key-bar",
+            style={"background": figures.css_gradient(diverging)},
+            **{"aria-hidden": "true"},
+        ),
+        html.Div(ends, className="d-flex justify-content-between"),
+    ]
+    if hatched:
+        parts.append(
+            html.Div(
+                [
+                    html.Span(className="colour-key-hatch", **{"aria-hidden": "true"}),
+                    " grey hatched: too few crimes to judge, or no figure",
+                ]
+            )
+        )
+    return html.Div(parts, className="colour-key small")
 
 
 # --- overview cards -------------------------------------------------------------------------

@@ -370,8 +370,11 @@ def wards_map_figure(
     """Ward choropleth drawn as filled outlines (plain SVG: no map tiles or network needed).
 
     ``frame`` has code, name, value, judged (False: too small to judge or no figure, drawn
-    grey and hatched) and text (the hover label). One trace per ward, in ``frame`` order,
-    then the colour bar: a click's curveNumber is the ward's position in ``frame``.
+    grey and hatched) and text (the hover label). One trace per ward, in ``frame`` order: a
+    click's curveNumber is the ward's position in ``frame``. The colour key is HTML beside the
+    map (components.colour_key): a colour bar in the chart would change its scale with each
+    period, and plotly.js redraws a whole chart for that; without it, a new period or measure
+    changes only fill colours and hover texts, which it restyles in place.
     """
     shapes = {f["properties"]["WD22CD"]: f["geometry"] for f in features}
     frame = frame[frame["code"].isin(shapes)]
@@ -383,22 +386,22 @@ def wards_map_figure(
         xs, ys = _outline(shapes[row.code])
         trace = {"type": "scatter", "x": xs, "y": ys, "fill": "toself", "fillcolor": colour,
                  "mode": "lines", "line": {"color": "#4D4D4D", "width": 1},
-                 "hoveron": "fills", "hoverinfo": "text", "text": row.text, "name": row.name,
-                 "showlegend": False}  # fmt: skip
+                 "hoveron": "fills", "hoverinfo": "text", "hovertext": row.text,
+                 "name": row.name, "showlegend": False}  # fmt: skip
         if not row.judged:
             trace["fillpattern"] = {"shape": "/", "fgcolor": GREY, "bgcolor": NO_DATA_GREY,
                                     "size": 8}  # fmt: skip
         traces.append(trace)
-    low, high = colour_range(frame.loc[frame["judged"].astype(bool), "value"], diverging)
-    traces.append({"type": "scatter", "x": [None], "y": [None], "mode": "markers",
-                   "hoverinfo": "skip", "showlegend": False,
-                   "marker": {"colorscale": DIVERGING if diverging else SEQUENTIAL,
-                              "cmin": low, "cmax": high, "color": [low], "showscale": True,
-                              "colorbar": {"title": {"text": measure_label, "side": "right"},
-                                           "thickness": 12}}})  # fmt: skip
     ratio = 1 / math.cos(math.radians(_mid_latitude(shapes.values())))
     hidden = {"visible": False, "fixedrange": True, "showgrid": False, "zeroline": False}
     return _figure(traces, {
-        "margin": {"l": 0, "r": 0, "t": 8, "b": 0}, "dragmode": False,
+        "margin": {"l": 0, "r": 0, "t": 8, "b": 0}, "dragmode": False, "showlegend": False,
         "xaxis": hidden, "yaxis": {**hidden, "scaleanchor": "x", "scaleratio": ratio},
     })  # fmt: skip
+
+
+def css_gradient(diverging: bool) -> str:
+    """The map's colour scale as a CSS gradient, for the HTML colour key."""
+    scale = DIVERGING if diverging else SEQUENTIAL
+    stops = ", ".join(f"{colour} {position * 100:.0f}%" for position, colour in scale)
+    return f"linear-gradient(to right, {stops})"

@@ -410,6 +410,8 @@ def test_wards_table_rows_link_to_ward_pages_sorted_by_the_measure(seeded):
         "(Whetstone) to 360 (Hendon); compared with the previous 12 months, 0 wards fell and 1 "
         "rose by more than chance would explain; 1 too small to judge."
     )
+    key = _text(out["wards-map-key"])  # counts: from 0 to the highest ward, nothing hatched
+    assert key == "Colour key: crimes in the 12 months 0 360"
 
 
 def test_wards_map_colours_and_hatches_small_counts(seeded):
@@ -423,6 +425,12 @@ def test_wards_map_colours_and_hatches_small_counts(seeded):
     assert [t.name for t in figure.data[:3]] == [WARDS[c] for c in out["wards-map-codes"]]
     assert "Highest: Hendon (+50.0%)." in out["wards-map-caption"]
     assert "1 grey hatched: too few crimes to judge or no figure" in out["wards-map-caption"]
+    # the colour key beside the map says the scale in words: symmetric around no change, set
+    # by the judged wards (Hendon +50%), and what the hatching means
+    key = _text(out["wards-map-key"])
+    assert "Colour key: % change on the previous 12 months" in key
+    assert "−50.0% (fewer)" in key and "+50.0% (more)" in key and "no change" in key
+    assert "grey hatched: too few crimes to judge, or no figure" in key
     # the table follows the measure: biggest change first, no change-figure last
     assert _ward_names(out["wards-table-html"]) == ["Hendon", "Barnet Vale", "Whetstone"]
     assert (

@@ -107,14 +107,15 @@ def test_wards_map_one_trace_per_ward_small_counts_hatched():
          "text": ["a", "b", "c", "d"]}
     )  # fmt: skip
     fig = figures.wards_map_figure(features, frame, "% change", diverging=True)
-    wards = fig.data[:-1]
-    assert [t.name for t in wards] == ["One", "Two", "Three"]
+    wards = fig.data
+    assert [t.name for t in wards] == ["One", "Two", "Three"]  # a click's curveNumber: the ward
     assert list(wards[0].x) == [0, 1, 1, 0, 0, None]
+    assert [t.hovertext for t in wards] == ["a", "b", "c"]
     assert wards[2].fillpattern.shape == "/" and wards[2].fillcolor == figures.NO_DATA_GREY
     assert "fillpattern" not in wards[0].to_plotly_json()
-    colour_bar = fig.data[-1].marker
-    assert (colour_bar.cmin, colour_bar.cmax) == (-20.0, 20.0)  # judged wards only, symmetric
-    assert wards[0].fillcolor == "rgb(0, 114, 178)"  # -20: the blue end (fewer crimes)
+    # the scale is symmetric around 0 and set by the judged wards only: -20 is the blue end
+    assert figures.colour_range(frame["value"][frame["judged"]], True) == (-20.0, 20.0)
+    assert wards[0].fillcolor == "rgb(0, 114, 178)"
     assert fig.layout.yaxis.scaleratio == pytest.approx(1 / math.cos(math.radians(52.0)))
 
 

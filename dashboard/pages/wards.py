@@ -20,6 +20,7 @@ OUTPUTS = [
     ("wards-map-graph", "figure"),
     ("wards-map-caption", "children"),
     ("wards-map-table-html", "data"),
+    ("wards-map-key", "children"),
     ("wards-table-html", "data"),
     ("wards-map-codes", "data"),
     ("wards-source", "children"),
@@ -83,7 +84,7 @@ def layout(period: str | None = None, **_query) -> html.Div:
     if home is None:
         return html.Div([html.H1("Wards"), components.empty_state("MPS ward crime figures")])
     map_column = [
-        components.chart_block("wards-map", "Map", height=460),
+        components.chart_block("wards-map", "Map", height=460, key=True),
         html.P(components.ATTRIBUTION_OS, className="small text-body-secondary"),
     ]
     table_column = [
@@ -123,6 +124,13 @@ def open_ward(click: dict | None, codes: list[str] | None):
     return f"/ward/{codes[number]}"
 
 
+def map_key(shown: pd.DataFrame, label: str, diverging: bool) -> html.Div:
+    """The colour key for the wards drawn (``shown``: map_frame rows with a boundary)."""
+    judged = shown["judged"].astype(bool)
+    low, high = figures.colour_range(shown.loc[judged, "value"], diverging)
+    return components.colour_key(label, low, high, diverging, hatched=not judged.all())
+
+
 def map_frame(table: pd.DataFrame, measure: str) -> pd.DataFrame:
     """code, name, value, judged, text for the map: change and rate measures hatch small counts."""
     label, column, _ = components.WARD_MEASURES[measure]
@@ -144,7 +152,7 @@ def map_frame(table: pd.DataFrame, measure: str) -> pd.DataFrame:
 
 def _empty() -> tuple:
     return (components.empty_state("MPS ward crime figures (the ward level CSV)"),
-            figures.empty_figure("No ward figures loaded"), "", "", "", [], "")  # fmt: skip
+            figures.empty_figure("No ward figures loaded"), "", "", None, "", [], "")  # fmt: skip
 
 
 @callback(
@@ -174,6 +182,7 @@ def update(period, slug, measure, _follow=None):
     map_table = pd.DataFrame({"Ward": frame["name"],
                               label: [t.split(": ", 1)[1] for t in frame["text"]]})  # fmt: skip
     note = "Ward totals do not add up exactly to the borough's: a few crimes cannot be placed."
+    key = map_key(shown, label, diverging) if len(shown) else None
     return (
         summaries.wards_sentence(home["name"], indicator, month, rows),
         figures.wards_map_figure(features, shown, label, diverging),
@@ -181,6 +190,7 @@ def update(period, slug, measure, _follow=None):
         if features
         else f"No ward boundaries for {home['name']} in data/boundaries: the table lists every ward.",
         components.table_html(map_table, "wards-map-table"),
+        key,
         components.ward_table_html(rows, has_ward_rates(home["code"]), measure),
         list(shown["code"]),
         components.source_text(service.dataset_latest_month("ward_crime"), SOURCE, note),

@@ -253,7 +253,7 @@ def figure_data(page, graph_id: str) -> list[dict] | None:
           const gd = document.querySelector('#' + CSS.escape(id) + ' .js-plotly-plot');
           if (!gd || !gd._fullData) return null;
           const keys = ['type', 'name', 'visible', 'orientation', 'fill', 'mode', 'x', 'y', 'z',
-                        'locations', 'text', 'customdata'];
+                        'locations', 'text', 'hovertext', 'customdata'];
           const plain = (v) => (ArrayBuffer.isView(v) ? Array.from(v) : v);
           return gd._fullData.map((t) => Object.fromEntries(
             keys.filter((k) => t[k] !== undefined).map((k) => [k, plain(t[k])])));

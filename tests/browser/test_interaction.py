@@ -160,7 +160,7 @@ def chart_points(traces: list[dict]) -> list[tuple[str, list[float]]]:
         if trace.get("visible") in (False, "legendonly"):
             continue
         if trace.get("fill") == "toself":
-            text = str(trace.get("text") or "")
+            text = str(trace.get("hovertext") or trace.get("text") or "")
             values = [v for v, _ in numbers_in(text.split(": ", 1)[-1])][:1]
             points.append((label_text(trace.get("name")), values))
             continue
