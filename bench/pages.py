@@ -10,8 +10,9 @@ file unless --database-url names one already seeded) and the app served from a t
   pending callback and every chart is drawn (held for 100 ms, so a pause between two rounds of
   callbacks does not count). A full page load with the browser's HTTP cache warm; one
   unmeasured visit first warms it and the server's per-data-version caches.
-* change: the pointer press on a new period in the picker to the first frame at which Dash has
-  run its callbacks and every chart is drawn again. Each run picks another period.
+* change: the choice of a new period in the picker (a native <select>: its input event, the
+  moment the browser registers the month picked) to the first frame at which Dash has run its
+  callbacks and every chart is drawn again. Each run picks another period.
 
 "server ms" is the median time during which a Dash callback request was in flight (Python and
 loopback network); the rest of the total is the browser's (JavaScript, React, Plotly, layout).
@@ -45,13 +46,15 @@ DEFAULT_PAGES = [
     f"/ward/{harness.SAMPLE_WARD}",
 ]
 
-# The time of the next pointer press or key press, on the page's clock.
+# The time of the next choice (the picker's input event), pointer press or key press, on the
+# page's clock.
 ARM_CLOCK_JS = """
 () => {
   window.__inputAt = null;
   const mark = () => { if (window.__inputAt === null) window.__inputAt = performance.now(); };
-  document.addEventListener('pointerdown', mark, {capture: true, once: true});
-  document.addEventListener('keydown', mark, {capture: true, once: true});
+  for (const type of ['input', 'pointerdown', 'keydown']) {
+    document.addEventListener(type, mark, {capture: true, once: true});
+  }
 }
 """
 

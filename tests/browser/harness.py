@@ -268,30 +268,24 @@ OPTION = '[role=option]:not([data-option-index="-1"])'
 
 
 def period_options(page) -> tuple[list[str], str | None]:
-    """Open the period picker; the values of the options shown, in order, and the selected one.
-
-    Only the options in view are in the page (about ten around the selected one).
-    """
-    page.locator("#period-select").click()
-    page.locator(OPTION).first.wait_for()
-    return page.evaluate(
-        """(selector) => {
-          const options = [...document.querySelectorAll(selector)];
-          const value = (o) => o.querySelector('input').value;
-          const selected = options.find((o) => o.getAttribute('aria-selected') === 'true');
-          return [options.map(value), selected ? value(selected) : null];
-        }""",
-        OPTION,
+    """The period picker's (a native <select>) option values, newest first, and the selected one."""
+    return page.eval_on_selector(
+        "#period-select", "(s) => [[...s.options].map((o) => o.value), s.value || null]"
     )
 
 
+def period_shown(page) -> str:
+    """The month the period picker shows, in words."""
+    return page.eval_on_selector("#period-select", "(s) => s.selectedOptions[0].textContent")
+
+
 def choose_period(page, value: str) -> None:
-    """With the picker open (period_options), choose the option whose value is `value`."""
-    page.locator(f"{OPTION}:has(input[value='{value}'])").click()
+    """Choose the period `value` in the picker, as a board member picking it from the list."""
+    page.select_option("#period-select", value)
 
 
 def other_period(values: list[str], selected: str | None, offset: int = 1) -> str:
-    """The `offset`-th shown period after the selected one (wrapping), never the selected one."""
+    """The `offset`-th period after the selected one (wrapping), never the selected one."""
     others = [v for v in values if v != selected]
     start = values.index(selected) if selected in values else 0
     ordered = others[start:] + others[:start]  # those after the selected one first
