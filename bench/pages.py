@@ -14,6 +14,9 @@ file unless --database-url names one already seeded) and the app served from a t
   moment the browser registers the month picked) to the first frame at which Dash has run its
   callbacks and every chart is drawn again. Each run picks another period.
 
+"runs" counts the runs measured: a change after which no callback ran (the choice did not
+register) is left out, and shows here as fewer than --runs.
+
 "server ms" is the median time during which a Dash callback request was in flight (Python and
 loopback network); the rest of the total is the browser's (JavaScript, React, Plotly, layout).
 
@@ -131,7 +134,7 @@ def row(label: str, runs: list[tuple[float, float]], target: float) -> str:
     verdict = "met" if p95 <= target else "NOT MET"
     return (
         f"{label:<34} {med * 1000:>9.0f} {p95 * 1000:>9.0f} {target * 1000:>9.0f}"
-        f"   {verdict:<8} {server * 1000:>9.0f}"
+        f"   {verdict:<8} {server * 1000:>9.0f} {len(runs):>5}"
     )
 
 
@@ -160,7 +163,10 @@ def main() -> None:
         f"\nPages: {args.runs} runs each, headless Chromium {version}, "
         f"{os.cpu_count()} cores (load average {load}), Python {platform.python_version()}"
     )
-    print(f"{'':<34} {'median ms':>9} {'p95 ms':>9} {'target':>9}   {'':<8} {'server ms':>9}")
+    print(
+        f"{'':<34} {'median ms':>9} {'p95 ms':>9} {'target':>9}   {'':<8} {'server ms':>9}"
+        f" {'runs':>5}"
+    )
     print("page load (navigation -> every chart drawn)")
     for r in results:
         print(row("  " + r["path"], r["loads"], TARGET_LOAD_S))
