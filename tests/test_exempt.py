@@ -71,3 +71,18 @@ def test_the_exempt_cli(site, capsys):
     assert "Robbery" in capsys.readouterr().out
     assert exempt.main(["remove", "indicator", "Robbery"]) == 0
     assert exempt.items(site[0]).empty
+
+
+def test_a_viewer_opening_an_exempt_crime_type_sees_no_figures_and_no_error(site):
+    from dashboard.pages import crime  # registered with the app the fixture made
+
+    engine, server = site
+    exempt.mark(engine, "indicator", "Burglary", "max")
+    for name, shown in [("vera", False), ("max", True)]:
+        context = as_user(server, engine, name)
+        try:
+            summary = crime.update(None, "burglary")[0]
+        finally:
+            context.pop()
+        words = summary if isinstance(summary, str) else str(summary.children)
+        assert ("No burglary figures to show" in words) is not shown, (name, words)

@@ -178,9 +178,9 @@ def rank_parts(indicator: str, home: dict, month):
     return figure, caption, _rank_table(version, indicator, home["code"])
 
 
-def _empty(message: str, what: str) -> tuple:
+def _empty(message: str, summary) -> tuple:
     charts = [figures.empty_figure(message), message, ""] * len(CHARTS)
-    return (components.empty_state(what), *charts, "")
+    return (summary, *charts, "")
 
 
 TREND = OUTPUTS.index(("crime-trend-graph", "figure"))
@@ -230,8 +230,13 @@ def update(period: str | None, slug: str | None):
     month = components.chosen_month(period, service.period_months())
     table = service.borough_table(month) if month is not None else pd.DataFrame()
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
-        return _empty("No borough crime figures loaded", "MPS borough crime figures")
+        return _empty(
+            "No borough crime figures loaded", components.empty_state("MPS borough crime figures")
+        )  # fmt: skip
     record = table[(table["area_code"] == home["code"]) & (table["indicator"] == indicator)]
+    if record.empty:  # an indicator exempt from this user's view (dashboard/exempt.py)
+        message = f"No {indicator.lower()} figures to show for {home['name']}"
+        return _empty(message, html.P(f"{message}.", className="lead"))
     record = record.iloc[0].to_dict()
     ranks = service.rank_series(home["code"], indicator)
     before = ranks.loc[ranks["month"] == month - pd.DateOffset(months=12), "london_rank"]
