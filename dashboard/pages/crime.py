@@ -37,8 +37,8 @@ def layout(slug: str | None = None, period: str | None = None, **_query) -> html
     if slug not in components.SLUGS:
         return components.not_found(f"There is no crime type called “{slug}”.")
     indicator = components.SLUGS[slug]
-    picker = dcc.Dropdown(
-        id="crime-type-select", value=slug, clearable=False, searchable=False,
+    picker = dbc.Select(
+        id="crime-type-select", value=slug,
         options=[{"label": name, "value": s} for s, name in components.SLUGS.items()],
     )  # fmt: skip
     tree = html.Div(

@@ -46,9 +46,8 @@ def layout(ward_code: str | None = None, period: str | None = None, **_query) ->
     ward = ward_area(ward_code)
     if ward is None:
         return components.not_found(f"There is no ward with the code “{ward_code}”.")
-    picker = dcc.Dropdown(id="ward-crime-select", value=FIRST_CRIME, clearable=False,
-                          searchable=False,
-                          options=[{"label": n, "value": s} for s, n in components.SLUGS.items()])  # fmt: skip
+    picker = dbc.Select(id="ward-crime-select", value=FIRST_CRIME,
+                        options=[{"label": n, "value": s} for s, n in components.SLUGS.items()])  # fmt: skip
     tree = html.Div(
         [
             prefill.period_store("ward", period),

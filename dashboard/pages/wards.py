@@ -50,26 +50,14 @@ def controls(has_rates: bool) -> dbc.Row:
             dbc.Col(
                 [
                     html.Label("Crime type", htmlFor="wards-crime"),
-                    dcc.Dropdown(
-                        id="wards-crime",
-                        options=crimes,
-                        value=FIRST_CRIME,
-                        clearable=False,
-                        searchable=False,
-                    ),
+                    dbc.Select(id="wards-crime", options=crimes, value=FIRST_CRIME),
                 ],
                 md=6,
             ),
             dbc.Col(
                 [
                     html.Label("Colour the map by", htmlFor="wards-measure"),
-                    dcc.Dropdown(
-                        id="wards-measure",
-                        options=measures,
-                        value=FIRST_MEASURE,
-                        clearable=False,
-                        searchable=False,
-                    ),
+                    dbc.Select(id="wards-measure", options=measures, value=FIRST_MEASURE),
                 ],
                 md=6,
             ),

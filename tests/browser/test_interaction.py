@@ -111,12 +111,20 @@ def test_a_page_opened_with_a_period_arrives_drawn_for_it(visit, page):
     assert calls == 1, f"{calls} callback requests: the page should come in the first one"
 
 
+def test_crime_type_picker_opens_that_types_page(visit, page):
+    visit("/crime/burglary")
+    page.select_option("#crime-type-select", "robbery")
+    page.wait_for_url(re.compile(r"/crime/robbery(\?|$)"))
+    harness.wait_drawn(page)
+    assert page.locator("h1").inner_text() == "Robbery in Barnet"
+    assert "robbery" in page.locator("#crime-summary").inner_text().lower()
+
+
 def test_wards_measure_recolours_the_map(visit, page):
     visit("/wards")
     before = harness.page_snapshot(page)["graphs"]["wards-map-graph"]
-    page.locator("#wards-measure").click()
     harness.watch_busy(page)
-    page.locator(harness.OPTION).nth(2).click()  # a change measure: a diverging scale
+    page.select_option("#wards-measure", "change_p12")  # a change measure: a diverging scale
     harness.wait_redrawn(page)
     after = harness.page_snapshot(page)["graphs"]["wards-map-graph"]
     assert after != before, "the map did not change with the measure"
