@@ -54,6 +54,13 @@ def data_version(engine: Engine) -> int:
     return versions[key]
 
 
+def data_key(eng: Engine | None = None) -> tuple[str, int]:
+    """(database URL, data version): what every cache of figures is keyed by, so a cache outside
+    this module stays right across databases and uploads alike."""
+    eng = eng or engine()
+    return _url(eng), data_version(eng)
+
+
 def _read_data_version(engine: Engine) -> int:
     with engine.connect() as conn:
         latest = conn.execute(select(func.coalesce(func.max(db.uploads.c.id), 0))).scalar()

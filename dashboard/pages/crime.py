@@ -94,9 +94,11 @@ def choose_type(slug: str | None, current: str | None):
 
 
 @lru_cache(maxsize=32)
-def _trend_history(version: int, indicator: str, area_code: str) -> tuple[pd.DataFrame, str]:
-    """The monthly frame and its table, which no period change alters (cached per data
-    version: a period change reuses them)."""
+def _trend_history(
+    data: tuple[str, int], indicator: str, area_code: str
+) -> tuple[pd.DataFrame, str]:
+    """The monthly frame and its table, which no period change alters (cached per database and
+    data version, ``service.data_key``: a period change reuses them)."""
     frame = figures.trend_frame(service.area_series("borough_crime", area_code, indicator))
     shown = frame[frame["month"] >= figures.TREND_START].iloc[::-1]
     table = pd.DataFrame(
@@ -110,8 +112,7 @@ def _trend_history(version: int, indicator: str, area_code: str) -> tuple[pd.Dat
 
 
 def trend_parts(indicator: str, home: dict, month, record: dict):
-    version = service.data_version(service.engine())
-    frame, table = _trend_history(version, indicator, home["code"])
+    frame, table = _trend_history(service.data_key(), indicator, home["code"])
     base = summaries.whole(record.get("baseline"))
     target = metrics.target_for(base)
     figure = figures.trend_figure(frame, month, base, target)
@@ -155,8 +156,9 @@ def london_parts(indicator: str, home: dict, record: dict, table: pd.DataFrame):
 
 
 @lru_cache(maxsize=32)
-def _rank_table(version: int, indicator: str, area_code: str) -> str:
-    """The month-by-month rank table, which no period change alters (cached per data version)."""
+def _rank_table(data: tuple[str, int], indicator: str, area_code: str) -> str:
+    """The month-by-month rank table, which no period change alters (cached per database and
+    data version, ``service.data_key``)."""
     rows = service.rank_series(area_code, indicator)
     shown = rows.dropna(subset=["london_rank"])
     shown = shown[shown["month"] >= figures.TREND_START].iloc[::-1]
@@ -174,8 +176,7 @@ def rank_parts(indicator: str, home: dict, month):
     rows = service.rank_series(home["code"], indicator)
     figure = figures.rank_figure(rows, month, home["name"])
     caption = summaries.rank_caption(home["name"], rows, month)
-    version = service.data_version(service.engine())
-    return figure, caption, _rank_table(version, indicator, home["code"])
+    return figure, caption, _rank_table(service.data_key(), indicator, home["code"])
 
 
 def _empty(message: str, summary) -> tuple:
