@@ -55,13 +55,17 @@ window.dash_clientside.dashboard.fillTable = function (tableHtml, wrapId) {
   return wrap ? wrap.className : window.dash_clientside.no_update;
 };
 
-// Navigate within the app as a dcc.Link does, keeping ?period= (see components.register_navigation).
+// Open an address within the app as a dcc.Link does (Dash Pages reads the new location). An
+// address without ?period= keeps the current one, so the next page is drawn for the chosen month.
+window.dashboard.openInApp = function (href) {
+  window.history.pushState({}, "", href.indexOf("?") < 0 ? href + window.location.search : href);
+  window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+  window.scrollTo(0, 0);
+};
+
+// Navigate within the app from a callback (see components.register_navigation).
 window.dash_clientside.dashboard.navigateTo = function (path) {
-  if (path) {
-    window.history.pushState({}, "", path + window.location.search);
-    window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
-    window.scrollTo(0, 0);
-  }
+  if (path) { window.dashboard.openInApp(path); }
   return window.dash_clientside.no_update;
 };
 
@@ -98,33 +102,31 @@ window.dash_clientside.dashboard.navigateTo = function (path) {
     });
   }
 
+  // The link matching `selector` that a plain left click (no modifier: those open new tabs)
+  // landed on, or null.
+  function plainClickOn(event, selector) {
+    var link = event.target.closest && event.target.closest(selector);
+    var plain = event.button === 0 && !(event.metaKey || event.ctrlKey || event.shiftKey || event.altKey);
+    return link && plain ? link : null;
+  }
+
   // A navbar link opens its address as the browser shows it, ?period= included (periodToUrl
-  // keeps it up to date); the link component itself would open the bare path.
+  // keeps it up to date); the link component itself would open the bare path, so it is stopped.
   document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest(NAV_LINKS);
-    if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
-      return;
-    }
+    var link = plainClickOn(event, NAV_LINKS);
+    if (!link) { return; }
     event.preventDefault();
     event.stopPropagation();
-    window.history.pushState({}, "", link.getAttribute("href"));
-    window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
-    window.scrollTo(0, 0);
+    window.dashboard.openInApp(link.getAttribute("href"));
   }, true);
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("table[data-sortable] th button[data-sort]");
     if (button) { sortTable(button); return; }
-    var link = event.target.closest && event.target.closest("a[data-app-link]");
-    if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
-      return;
-    }
+    var link = plainClickOn(event, "a[data-app-link]");
+    if (!link) { return; }
     event.preventDefault();
-    // keep the chosen period, as the navbar's links do (the next page is drawn for it at once)
-    var href = link.getAttribute("href");
-    window.history.pushState({}, "", href.indexOf("?") < 0 ? href + window.location.search : href);
-    window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
-    window.scrollTo(0, 0);
+    window.dashboard.openInApp(link.getAttribute("href"));
   });
 })();
 
