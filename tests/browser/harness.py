@@ -284,6 +284,17 @@ def choose_period(page, value: str) -> None:
     page.select_option("#period-select", value)
 
 
+def pick_another_period(page, offset: int = 1) -> str:
+    """Choose the `offset`-th period after the selected one and wait until the page is redrawn
+    for it; the period chosen."""
+    values, selected = period_options(page)
+    chosen = other_period(values, selected, offset)
+    watch_busy(page)
+    choose_period(page, chosen)
+    wait_redrawn(page)
+    return chosen
+
+
 def other_period(values: list[str], selected: str | None, offset: int = 1) -> str:
     """The `offset`-th period after the selected one (wrapping), never the selected one."""
     others = [v for v in values if v != selected]

@@ -56,11 +56,7 @@ def test_chosen_period_follows_to_the_next_page(visit, page):
     """A period picked on the overview holds on the page a card opens and on the page a
     navbar link opens: each is drawn for that period, and the address says so."""
     visit("/")
-    values, selected = harness.period_options(page)
-    chosen = harness.other_period(values, selected, 3)
-    harness.watch_busy(page)
-    harness.choose_period(page, chosen)
-    harness.wait_redrawn(page)
+    chosen = harness.pick_another_period(page, 3)
     hrefs = page.eval_on_selector_all("header a.nav-link", "a => a.map((l) => l.href)")
     assert all(href.endswith(f"?period={chosen}") for href in hrefs), hrefs  # new tabs too
     page.locator("#overview-card-burglary a").first.click()
@@ -77,11 +73,7 @@ def test_chosen_period_follows_to_the_next_page(visit, page):
 def test_a_bare_address_opened_in_the_app_follows_the_picker(visit, page):
     """A page opened without ?period= is drawn for the latest month, then for the picked one."""
     visit("/")
-    values, selected = harness.period_options(page)
-    chosen = harness.other_period(values, selected, 2)
-    harness.watch_busy(page)
-    harness.choose_period(page, chosen)
-    harness.wait_redrawn(page)
+    chosen = harness.pick_another_period(page, 2)
     harness.watch_busy(page)
     page.evaluate(
         """() => {

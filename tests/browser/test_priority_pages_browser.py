@@ -92,11 +92,7 @@ def test_hate_crime_strand_and_period_change_the_page(visit, page):
     harness.wait_redrawn(page)
     after = page.locator("#hate-summary").inner_text()
     assert after != before and "Racist Crime offences" in after
-    values, selected = harness.period_options(page)
-    chosen = harness.other_period(values, selected, offset=12)
-    harness.watch_busy(page)
-    harness.choose_period(page, chosen)
-    harness.wait_redrawn(page)
+    harness.pick_another_period(page, offset=12)
     assert page.locator("#hate-summary").inner_text() != after
 
 
