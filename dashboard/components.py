@@ -237,13 +237,10 @@ def fmt_number(value, digits: int = 0) -> str:
 def colour_key(label: str, low: float, high: float, diverging: bool, hatched: bool) -> html.Div:
     """The ward map's colour key in HTML: the measure, the scale from low to high (the bar is
     decoration: the numbers and words say the same), and the hatching for wards not judged."""
-    digits = 0 if not diverging and float(high).is_integer() and float(low).is_integer() else 1
+    digits = 0 if float(high).is_integer() and float(low).is_integer() else 1
 
     def shown(value: float) -> str:
-        text = f"{abs(value):,.{digits}f}"
-        if not diverging:
-            return text
-        return f"{'+' if value > 0 else ('−' if value < 0 else '')}{text}%"
+        return fmt_pct(value) if diverging else f"{value:,.{digits}f}"
 
     ends = [html.Span(shown(low)), html.Span(shown(high))]
     if diverging:
