@@ -118,9 +118,7 @@ def layout() -> html.Div:
             html.Header([navbar(), period_bar()]),
             html.Main(dbc.Container(dash.page_container, fluid=True), id="main", tabIndex="-1"),
             html.Footer(
-                dbc.Container(
-                    html.Small(ATTRIBUTION, className="text-body-secondary"), fluid=True
-                ),  # fmt: skip
+                dbc.Container(html.Small(ATTRIBUTION, className="text-body-secondary"), fluid=True),
                 className="mt-4 mb-3",
             ),
             dcc.Store(id="period-url"),

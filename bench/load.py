@@ -109,8 +109,18 @@ def _check_loaded(result) -> None:
 def measure(kind: str, args: argparse.Namespace) -> dict:
     """One measurement in a fresh subprocess on a fresh temporary SQLite file."""
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
-        command = [sys.executable, __file__, "--child", kind, "--db", f"{tmp}/bench.db",
-                   "--file", str(args.file), "--refresh", str(args.refresh)]  # fmt: skip
+        command = [
+            sys.executable,
+            __file__,
+            "--child",
+            kind,
+            "--db",
+            f"{tmp}/bench.db",
+            "--file",
+            str(args.file),
+            "--refresh",
+            str(args.refresh),
+        ]
         out = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     if out.returncode != 0:
         raise SystemExit(f"{kind} run failed:\n{out.stderr}")
@@ -142,8 +152,9 @@ def report(results: dict[str, list[dict]], args: argparse.Namespace) -> None:
     print(f"{'':10}{'median s':>10}{'min s':>10}{'peak MB':>10}{'rows':>12}")
     for kind in KINDS:
         rows = results[kind][0]["rows"]
-        print(f"{kind:10}{median[kind]:>10.2f}{min(secs[kind]):>10.2f}{peak[kind]:>10.0f}"
-              f"{rows:>12,}")  # fmt: skip
+        print(
+            f"{kind:10}{median[kind]:>10.2f}{min(secs[kind]):>10.2f}{peak[kind]:>10.0f}{rows:>12,}"
+        )
     print(f"ratio ours/naive (median): {ratio:.2f}")
     last = results["refresh"][-1]
     print(
@@ -194,8 +205,10 @@ def main() -> None:
         for kind in KINDS:
             figures = measure(kind, args)
             results[kind].append(figures)
-            print(f"run {run} {kind:8}{figures['seconds']:8.2f} s {figures['peak_mb']:8.0f} MB",
-                  flush=True)  # fmt: skip
+            print(
+                f"run {run} {kind:8}{figures['seconds']:8.2f} s {figures['peak_mb']:8.0f} MB",
+                flush=True,
+            )
     report(results, args)
 
 

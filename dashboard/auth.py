@@ -361,8 +361,9 @@ def _after(response):
     # other sites cannot read it, and SameSite keeps it off their requests.
     token = session.get("csrf") if request.path not in {"/healthz"} else None
     if token and request.cookies.get(CSRF_COOKIE) != token:
-        response.set_cookie(CSRF_COOKIE, token, samesite="Lax", secure=_cookie_secure(),
-                            httponly=False, path="/")  # fmt: skip
+        response.set_cookie(
+            CSRF_COOKIE, token, samesite="Lax", secure=_cookie_secure(), httponly=False, path="/"
+        )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -131,12 +131,12 @@ def chart_block(
                     html.Div(
                         dcc.Graph(
                             id=f"{base}-graph", config=GRAPH_CONFIG, style={"height": f"{height}px"}
-                        ),  # fmt: skip
+                        ),
                         role="img",
                         **{
                             "aria-labelledby": f"{base}-heading",
                             "aria-describedby": f"{base}-caption",
-                        },  # fmt: skip
+                        },
                     ),
                     *([html.Div(id=f"{base}-key")] if key else []),
                     html.Details(
@@ -179,8 +179,9 @@ def html_slot(base: str, class_name: str = "") -> html.Div:
     render, the browser's own HTML parser takes milliseconds. Links in it marked
     data-app-link navigate within the app as dcc.Link does.
     """
-    return html.Div([html.Div(id=f"{base}-wrap", className=class_name),
-                     dcc.Store(id=f"{base}-html")])  # fmt: skip
+    return html.Div(
+        [html.Div(id=f"{base}-wrap", className=class_name), dcc.Store(id=f"{base}-html")]
+    )
 
 
 def register_html_slot(base: str) -> None:
@@ -324,7 +325,7 @@ def indicator_card(indicator: str, record: dict, month, rank_before=None) -> dbc
                             f" crimes in the 12 months to {summaries.month_label(month)}",
                             className="small",
                         ),
-                    ],  # fmt: skip
+                    ],
                     className="mb-1",
                 ),
                 html.Div(rag_label(record), className="mb-2"),
@@ -336,7 +337,7 @@ def indicator_card(indicator: str, record: dict, month, rank_before=None) -> dbc
                             html.Dt(term, className="small mb-0"),
                             html.Dd(text, className="small"),
                         )
-                    ],  # fmt: skip
+                    ],
                     className="mb-0",
                 ),
             ]
@@ -363,7 +364,7 @@ def not_found(message: str = "There is no page at this address.") -> html.Div:
                     dcc.Link("wards", href="/wards"),
                     ".",
                 ]
-            ),  # fmt: skip
+            ),
         ],
         id="not-found",
     )
@@ -441,15 +442,19 @@ def ward_row_html(record: dict, has_rates: bool) -> str:
     change = record.get("change_vs_previous_pct")
     cells += [
         _cell(f"{fmt_pct(change)}<br>{note}", "change_p12", change),
-        _cell(fmt_pct(record.get("change_vs_baseline_pct")), "change_baseline",
-              record.get("change_vs_baseline_pct")),
+        _cell(
+            fmt_pct(record.get("change_vs_baseline_pct")),
+            "change_baseline",
+            record.get("change_vs_baseline_pct"),
+        ),
         _cell(summaries.count_text(record.get("ward_rank")), "rank", record.get("ward_rank")),
-    ]  # fmt: skip
+    ]
     return "<tr>" + "".join(cells) + "</tr>"
 
 
-def ward_table_html(table: pd.DataFrame, has_rates: bool, column: str = "r12",
-                    descending: bool = True) -> str:  # fmt: skip
+def ward_table_html(
+    table: pd.DataFrame, has_rates: bool, column: str = "r12", descending: bool = True
+) -> str:
     """The sortable ward table (id wards-table), sorted by ``column``: each heading is a button
     that sorts the rows in the browser (assets/dashboard.js) and aria-sort says the order."""
     heads = []
@@ -483,10 +488,14 @@ LOAD_HOW = [  # alert-link and text-reset: the alert's own dark text colour (4.5
 def priority_empty_state(what: str, where: str, heading: str = "No figures loaded yet"):
     """What to load (``what``), where it comes from (``where``) and how to load it."""
     return dbc.Alert(
-        [html.H2(heading, className="h5"), html.P(f"This needs {what}."), html.P(where),
-         html.P(LOAD_HOW)],
+        [
+            html.H2(heading, className="h5"),
+            html.P(f"This needs {what}."),
+            html.P(where),
+            html.P(LOAD_HOW),
+        ],
         color="info",
-    )  # fmt: skip
+    )
 
 
 def dataset_month(period: str | None, months) -> pd.Timestamp | None:
@@ -506,8 +515,11 @@ def dataset_month(period: str | None, months) -> pd.Timestamp | None:
 
 def chart_outputs(charts: list[str]) -> list[Output]:
     """Outputs of chart_block charts: figure, caption and table HTML of each, in order."""
-    return [Output(f"{c}-{p}", prop) for c in charts
-            for p, prop in [("graph", "figure"), ("caption", "children"), ("table-html", "data")]]  # fmt: skip
+    return [
+        Output(f"{c}-{p}", prop)
+        for c in charts
+        for p, prop in [("graph", "figure"), ("caption", "children"), ("table-html", "data")]
+    ]
 
 
 def provenance_link(dataset: str, area_code: str | None, what: str) -> html.P:
@@ -526,7 +538,7 @@ def provenance_link(dataset: str, area_code: str | None, what: str) -> html.P:
         dcc.Link(
             f"Where do {what} come from? The file, row and upload behind each figure",
             href=provenance_href(dataset, area_code, month),
-        ),  # fmt: skip
+        ),
         className="small",
     )
 

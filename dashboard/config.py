@@ -44,9 +44,11 @@ MAX_UNCOMPRESSED_MB = Setting(
     "Largest uncompressed size of an .xlsx accepted (guards against zip bombs), in megabytes.",
 )
 WARM_MONTHS = Setting(
-    "WARM_MONTHS", "24", "Months (newest first) whose figures are computed in the background at "
+    "WARM_MONTHS",
+    "24",
+    "Months (newest first) whose figures are computed in the background at "
     "start, so choosing a recent period does not wait for the sums.",
-)  # fmt: skip
+)
 MAX_PROBLEMS = Setting("MAX_PROBLEMS", "500", "Problems listed per file before the list is cut.")
 SEED_DIR = Setting(
     "SEED_DIR",

@@ -37,8 +37,9 @@ def mark(engine: Engine, kind: str, name: str, user: str | None = None) -> None:
     e = db.exempt_items
     with engine.begin() as conn:
         conn.execute(delete(e).where(e.c.kind == kind, e.c.name == name))
-        conn.execute(insert(e).values(kind=kind, name=name, marked_by=user,
-                                      marked_at=datetime.now()))  # fmt: skip
+        conn.execute(
+            insert(e).values(kind=kind, name=name, marked_by=user, marked_at=datetime.now())
+        )
 
 
 def unmark(engine: Engine, kind: str, name: str) -> bool:
@@ -71,8 +72,11 @@ def visible(frame: pd.DataFrame, dataset: str | None = None, column: str = "indi
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dashboard.exempt", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard.exempt",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     for command in ("add", "remove"):
         one = sub.add_parser(command, help=f"{command} an exempt dataset or indicator")

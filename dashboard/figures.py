@@ -45,8 +45,13 @@ FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-ser
 
 # Margins are fixed (see _figure's margin) except beside a category axis, whose labels (borough
 # and ward names) vary: automargin costs Plotly a second layout pass, so only those pay it.
-AXIS = {"gridcolor": "#E5E5E5", "linecolor": "#BDBDBD", "zerolinecolor": "#BDBDBD",
-        "automargin": False, "ticks": ""}  # fmt: skip
+AXIS = {
+    "gridcolor": "#E5E5E5",
+    "linecolor": "#BDBDBD",
+    "zerolinecolor": "#BDBDBD",
+    "automargin": False,
+    "ticks": "",
+}
 
 
 def _figure(data: list[dict], layout: dict) -> go.Figure:
@@ -61,11 +66,17 @@ def _figure(data: list[dict], layout: dict) -> go.Figure:
         "margin": {"l": 56, "r": 16, "t": 36, "b": 40},
         "hoverlabel": {"font": {"size": 13}},
         "hovermode": "closest",
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0,
-                   "itemclick": False, "itemdoubleclick": False},
+        "legend": {
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.02,
+            "x": 0,
+            "itemclick": False,
+            "itemdoubleclick": False,
+        },
         "xaxis": dict(AXIS),
         "yaxis": dict(AXIS),
-    }  # fmt: skip
+    }
     for key, value in layout.items():
         if isinstance(value, dict) and isinstance(base.get(key), dict):
             base[key] = {**base[key], **value}
@@ -127,10 +138,18 @@ def _missing(value) -> bool:
 
 def empty_figure(message: str = "No figures loaded") -> go.Figure:
     """A blank chart that says why it is blank (Plotly still draws it, so pages settle)."""
-    note = {"text": message, "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper",
-            "yref": "paper", "font": {"size": 15}}  # fmt: skip
-    return _figure([], {"xaxis": {"visible": False}, "yaxis": {"visible": False},
-                        "annotations": [note]})  # fmt: skip
+    note = {
+        "text": message,
+        "showarrow": False,
+        "x": 0.5,
+        "y": 0.5,
+        "xref": "paper",
+        "yref": "paper",
+        "font": {"size": 15},
+    }
+    return _figure(
+        [], {"xaxis": {"visible": False}, "yaxis": {"visible": False}, "annotations": [note]}
+    )
 
 
 # --- borough and ward trends ----------------------------------------------------------------
@@ -154,27 +173,59 @@ def trend_frame(counts: pd.Series) -> pd.DataFrame:
 
 def _window(end: pd.Timestamp, colour: str) -> dict:
     start = end - pd.DateOffset(months=11)
-    return {"type": "rect", "xref": "x", "yref": "paper", "y0": 0, "y1": 1, "layer": "below",
-            "x0": start - pd.Timedelta(days=15), "x1": end + pd.Timedelta(days=15),
-            "fillcolor": colour, "opacity": 0.22, "line": {"width": 0}}  # fmt: skip
+    return {
+        "type": "rect",
+        "xref": "x",
+        "yref": "paper",
+        "y0": 0,
+        "y1": 1,
+        "layer": "below",
+        "x0": start - pd.Timedelta(days=15),
+        "x1": end + pd.Timedelta(days=15),
+        "fillcolor": colour,
+        "opacity": 0.22,
+        "line": {"width": 0},
+    }
 
 
 def _window_key(name: str, colour: str) -> dict:
     """A legend entry for a shaded window (a square of its colour)."""
-    return {"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": name,
-            "marker": {"symbol": "square", "size": 14, "color": colour, "opacity": 0.35},
-            "hoverinfo": "skip"}  # fmt: skip
+    return {
+        "type": "scatter",
+        "x": [None],
+        "y": [None],
+        "mode": "markers",
+        "name": name,
+        "marker": {"symbol": "square", "size": 14, "color": colour, "opacity": 0.35},
+        "hoverinfo": "skip",
+    }
 
 
 def _hline(total: float, label: str, dash: str, colour: str, anchor: str) -> tuple[dict, dict]:
     """A reference line at total/12 a month and its label, right-aligned above or below it."""
     y = total / 12
-    line = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": y, "y1": y,
-            "line": {"color": colour, "width": 2, "dash": dash}}  # fmt: skip
-    note = {"xref": "paper", "x": 1, "xanchor": "right", "yref": "y", "y": y,
-            "yanchor": anchor, "showarrow": False, "font": {"size": 11, "color": "#212529"},
-            "bgcolor": "rgba(255,255,255,0.85)",
-            "text": f"{label}: {total:,.0f} a year ({y:,.0f} a month)"}  # fmt: skip
+    line = {
+        "type": "line",
+        "xref": "paper",
+        "x0": 0,
+        "x1": 1,
+        "yref": "y",
+        "y0": y,
+        "y1": y,
+        "line": {"color": colour, "width": 2, "dash": dash},
+    }
+    note = {
+        "xref": "paper",
+        "x": 1,
+        "xanchor": "right",
+        "yref": "y",
+        "y": y,
+        "yanchor": anchor,
+        "showarrow": False,
+        "font": {"size": 11, "color": "#212529"},
+        "bgcolor": "rgba(255,255,255,0.85)",
+        "text": f"{label}: {total:,.0f} a year ({y:,.0f} a month)",
+    }
     return line, note
 
 
@@ -192,17 +243,29 @@ def trend_figure(
         return empty_figure("No monthly figures loaded for this area")
     end = metrics.month_start(end_month)
     traces = [
-        {"type": "bar", "x": data["month"], "y": data["count"], "name": "Each month",
-         "marker": {"color": GREY},
-         "hovertemplate": "%{x|%B %Y}: %{y:,.0f} " + noun + "<extra></extra>"},
-        {"type": "scatter", "x": data["month"], "y": data["r12"] / 12, "customdata": data["r12"],
-         "name": "Rolling 12 months (monthly average)", "mode": "lines",
-         "line": {"color": BLUE, "width": 3},
-         "hovertemplate": "12 months to %{x|%B %Y}: %{customdata:,.0f} " + noun
-         + " (%{y:,.0f} a month)<extra></extra>"},
+        {
+            "type": "bar",
+            "x": data["month"],
+            "y": data["count"],
+            "name": "Each month",
+            "marker": {"color": GREY},
+            "hovertemplate": "%{x|%B %Y}: %{y:,.0f} " + noun + "<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "x": data["month"],
+            "y": data["r12"] / 12,
+            "customdata": data["r12"],
+            "name": "Rolling 12 months (monthly average)",
+            "mode": "lines",
+            "line": {"color": BLUE, "width": 3},
+            "hovertemplate": "12 months to %{x|%B %Y}: %{customdata:,.0f} "
+            + noun
+            + " (%{y:,.0f} a month)<extra></extra>",
+        },
         _window_key("Previous 12 months", GREY),
         _window_key("Last 12 months", ORANGE),
-    ]  # fmt: skip
+    ]
     shapes = [_window(end - pd.DateOffset(months=12), GREY), _window(end, ORANGE)]
     notes = []
     for total, label, dash, colour, anchor in [
@@ -214,12 +277,19 @@ def trend_figure(
             shapes.append(line)
             notes.append(note)
     first, last = data["month"].min(), data["month"].max()
-    return _figure(traces, {
-        "shapes": shapes, "annotations": notes, "bargap": 0.1,
-        "yaxis": {"title": {"text": f"{noun.capitalize()} per month"}, "rangemode": "tozero"},
-        "xaxis": {"type": "date", "range": [first - pd.Timedelta(days=20),
-                                            last + pd.Timedelta(days=20)]},
-    })  # fmt: skip
+    return _figure(
+        traces,
+        {
+            "shapes": shapes,
+            "annotations": notes,
+            "bargap": 0.1,
+            "yaxis": {"title": {"text": f"{noun.capitalize()} per month"}, "rangemode": "tozero"},
+            "xaxis": {
+                "type": "date",
+                "range": [first - pd.Timedelta(days=20), last + pd.Timedelta(days=20)],
+            },
+        },
+    )
 
 
 # --- rankings -------------------------------------------------------------------------------
@@ -243,10 +313,15 @@ def ranked_bar_figure(
         return empty_figure("No figures for this period")
     is_home = (data["name"] == highlight).tolist()
     names = data["name"].tolist()
-    bar = {"type": "bar", "orientation": "h", "x": data["value"].tolist(),
-           "y": [f"<b>{n}</b>" if h else n for n, h in zip(names, is_home, strict=True)],
-           "marker": {"color": [BLUE if h else GREY for h in is_home]}, "customdata": names,
-           "hovertemplate": "%{customdata}: %{x:" + value_format + "}<extra></extra>"}  # fmt: skip
+    bar = {
+        "type": "bar",
+        "orientation": "h",
+        "x": data["value"].tolist(),
+        "y": [f"<b>{n}</b>" if h else n for n, h in zip(names, is_home, strict=True)],
+        "marker": {"color": [BLUE if h else GREY for h in is_home]},
+        "customdata": names,
+        "hovertemplate": "%{customdata}: %{x:" + value_format + "}<extra></extra>",
+    }
     shapes, notes = [], []
     if not _missing(reference):
         shapes.append(
@@ -261,15 +336,30 @@ def ranked_bar_figure(
                 "line": {"color": OKABE_ITO["black"], "width": 2, "dash": "dash"},
             }
         )
-        notes.append({"xref": "x", "x": reference, "yref": "paper", "y": 1, "yanchor": "bottom",
-                      "showarrow": False, "font": {"size": 11},
-                      "text": f"{reference_label}: {reference:{value_format}}"})  # fmt: skip
-    return _figure([bar], {
-        "showlegend": False, "bargap": 0.2, "shapes": shapes, "annotations": notes,
-        "margin": {"l": label_margin(names, 11), "r": 16, "t": 28, "b": 40},
-        "xaxis": {"title": {"text": value_label}, "rangemode": "tozero"},
-        "yaxis": {"tickfont": {"size": 11}, "type": "category", "automargin": False},
-    })  # fmt: skip
+        notes.append(
+            {
+                "xref": "x",
+                "x": reference,
+                "yref": "paper",
+                "y": 1,
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 11},
+                "text": f"{reference_label}: {reference:{value_format}}",
+            }
+        )
+    return _figure(
+        [bar],
+        {
+            "showlegend": False,
+            "bargap": 0.2,
+            "shapes": shapes,
+            "annotations": notes,
+            "margin": {"l": label_margin(names, 11), "r": 16, "t": 28, "b": 40},
+            "xaxis": {"title": {"text": value_label}, "rangemode": "tozero"},
+            "yaxis": {"tickfont": {"size": 11}, "type": "category", "automargin": False},
+        },
+    )
 
 
 def label_margin(labels: list[str], font_size: int) -> int:
@@ -287,10 +377,17 @@ def rank_figure(frame: pd.DataFrame, end_month, area_name: str, of: int = 32) ->
     data = data[data["month"] >= TREND_START]
     if data.empty:
         return empty_figure("No London rank: it needs all 32 boroughs' figures")
-    traces = [{"type": "scatter", "x": data["month"], "y": data["london_rank"].astype(float),
-               "mode": "lines", "name": area_name, "line": {"color": BLUE, "width": 2, "shape": "hv"},
-               "hovertemplate": "12 months to %{x|%B %Y}: %{y:.0f} of " + str(of)
-               + "<extra></extra>"}]  # fmt: skip
+    traces = [
+        {
+            "type": "scatter",
+            "x": data["month"],
+            "y": data["london_rank"].astype(float),
+            "mode": "lines",
+            "name": area_name,
+            "line": {"color": BLUE, "width": 2, "shape": "hv"},
+            "hovertemplate": "12 months to %{x|%B %Y}: %{y:.0f} of " + str(of) + "<extra></extra>",
+        }
+    ]
     end = metrics.month_start(end_month)
     chosen = data[data["month"] == end]
     shapes, notes = [], []
@@ -299,19 +396,53 @@ def rank_figure(frame: pd.DataFrame, end_month, area_name: str, of: int = 32) ->
         # period change then moves two layout items and leaves the line's data untouched, which
         # plotly.js redraws without recalculating the chart.
         rank = int(chosen["london_rank"].iloc[0])
-        shapes.append({"type": "circle", "xref": "x", "yref": "y", "xsizemode": "pixel",
-                       "ysizemode": "pixel", "xanchor": end, "yanchor": rank, "x0": -5, "x1": 5,
-                       "y0": -5, "y1": 5, "fillcolor": OKABE_ITO["black"],
-                       "line": {"width": 0}})  # fmt: skip
-        notes.append({"xref": "x", "x": end, "yref": "y", "y": rank, "text": f"{rank} of {of}",
-                      "showarrow": False, "xanchor": "right", "yanchor": "bottom",
-                      "xshift": -4, "yshift": 4, "font": {"size": 12}})  # fmt: skip
-    return _figure(traces, {
-        "showlegend": False, "shapes": shapes, "annotations": notes,
-        "xaxis": {"type": "date"},
-        "yaxis": {"autorange": False, "range": [of + 0.5, 0.5], "tickvals": [1, 8, 16, 24, of],
-                  "title": {"text": "London rank (1 = lowest rate)"}},
-    })  # fmt: skip
+        shapes.append(
+            {
+                "type": "circle",
+                "xref": "x",
+                "yref": "y",
+                "xsizemode": "pixel",
+                "ysizemode": "pixel",
+                "xanchor": end,
+                "yanchor": rank,
+                "x0": -5,
+                "x1": 5,
+                "y0": -5,
+                "y1": 5,
+                "fillcolor": OKABE_ITO["black"],
+                "line": {"width": 0},
+            }
+        )
+        notes.append(
+            {
+                "xref": "x",
+                "x": end,
+                "yref": "y",
+                "y": rank,
+                "text": f"{rank} of {of}",
+                "showarrow": False,
+                "xanchor": "right",
+                "yanchor": "bottom",
+                "xshift": -4,
+                "yshift": 4,
+                "font": {"size": 12},
+            }
+        )
+    return _figure(
+        traces,
+        {
+            "showlegend": False,
+            "shapes": shapes,
+            "annotations": notes,
+            "xaxis": {"type": "date"},
+            "yaxis": {
+                "autorange": False,
+                "range": [of + 0.5, 0.5],
+                "tickvals": [1, 8, 16, 24, of],
+                "title": {"text": "London rank (1 = lowest rate)"},
+            },
+        },
+    )
 
 
 # --- ward map -------------------------------------------------------------------------------
@@ -384,20 +515,40 @@ def wards_map_figure(
     traces = []
     for row, colour in zip(frame.itertuples(), colours, strict=True):
         xs, ys = _outline(shapes[row.code])
-        trace = {"type": "scatter", "x": xs, "y": ys, "fill": "toself", "fillcolor": colour,
-                 "mode": "lines", "line": {"color": "#4D4D4D", "width": 1},
-                 "hoveron": "fills", "hoverinfo": "text", "hovertext": row.text,
-                 "name": row.name, "showlegend": False}  # fmt: skip
+        trace = {
+            "type": "scatter",
+            "x": xs,
+            "y": ys,
+            "fill": "toself",
+            "fillcolor": colour,
+            "mode": "lines",
+            "line": {"color": "#4D4D4D", "width": 1},
+            "hoveron": "fills",
+            "hoverinfo": "text",
+            "hovertext": row.text,
+            "name": row.name,
+            "showlegend": False,
+        }
         if not row.judged:
-            trace["fillpattern"] = {"shape": "/", "fgcolor": GREY, "bgcolor": NO_DATA_GREY,
-                                    "size": 8}  # fmt: skip
+            trace["fillpattern"] = {
+                "shape": "/",
+                "fgcolor": GREY,
+                "bgcolor": NO_DATA_GREY,
+                "size": 8,
+            }
         traces.append(trace)
     ratio = 1 / math.cos(math.radians(_mid_latitude(shapes.values())))
     hidden = {"visible": False, "fixedrange": True, "showgrid": False, "zeroline": False}
-    return _figure(traces, {
-        "margin": {"l": 0, "r": 0, "t": 8, "b": 0}, "dragmode": False, "showlegend": False,
-        "xaxis": hidden, "yaxis": {**hidden, "scaleanchor": "x", "scaleratio": ratio},
-    })  # fmt: skip
+    return _figure(
+        traces,
+        {
+            "margin": {"l": 0, "r": 0, "t": 8, "b": 0},
+            "dragmode": False,
+            "showlegend": False,
+            "xaxis": hidden,
+            "yaxis": {**hidden, "scaleanchor": "x", "scaleratio": ratio},
+        },
+    )
 
 
 def css_gradient(diverging: bool) -> str:

@@ -13,12 +13,28 @@ from scipy.stats import binom
 from dashboard import metrics
 
 EXPORT_COLUMNS = [
-    "area_code", "area_name", "area_type", "indicator", "month", "r12", "p12", "baseline",
-    "change_vs_baseline_pct", "change_vs_previous_pct", "population", "population_year",
-    "rate_per_1000", "london_rank", "ward_rank", "p_value", "significant", "rag",
+    "area_code",
+    "area_name",
+    "area_type",
+    "indicator",
+    "month",
+    "r12",
+    "p12",
+    "baseline",
+    "change_vs_baseline_pct",
+    "change_vs_previous_pct",
+    "population",
+    "population_year",
+    "rate_per_1000",
+    "london_rank",
+    "ward_rank",
+    "p_value",
+    "significant",
+    "rag",
     "rate_per_10000",  # MPS dashboard indicators (knife crime, hate crime) and SYV
-    "value", "period",  # figures as at a quarter, cohort or date (IOM, reoffending, WRAP)
-]  # fmt: skip
+    "value",
+    "period",  # figures as at a quarter, cohort or date (IOM, reoffending, WRAP)
+]
 
 
 def wide_counts(monthly: pd.DataFrame) -> pd.DataFrame:
@@ -40,20 +56,29 @@ def _nullable_int(series: pd.Series) -> pd.Series:
 
 
 def _populations_for(areas: pd.Index, populations: pd.DataFrame, end_month):
-    by_area = {code: grp.set_index("year")["population"] for code, grp in
-               populations.groupby("area_code")}  # fmt: skip
+    by_area = {
+        code: grp.set_index("year")["population"] for code, grp in populations.groupby("area_code")
+    }
     years, values = [], []
     for code in areas:
-        year, value = metrics.population_for_window(by_area.get(code, pd.Series(dtype=float)),
-                                                    end_month)  # fmt: skip
+        year, value = metrics.population_for_window(
+            by_area.get(code, pd.Series(dtype=float)), end_month
+        )
         years.append(year)
         values.append(value)
-    return (pd.Series(values, index=areas, dtype="Float64"),
-            pd.Series(years, index=areas, dtype="Int64"))  # fmt: skip
+    return (
+        pd.Series(values, index=areas, dtype="Float64"),
+        pd.Series(years, index=areas, dtype="Int64"),
+    )
 
 
-def indicator_table(monthly: pd.DataFrame, areas: pd.DataFrame, populations: pd.DataFrame,
-                    end_month, per: int = 1000) -> pd.DataFrame:  # fmt: skip
+def indicator_table(
+    monthly: pd.DataFrame,
+    areas: pd.DataFrame,
+    populations: pd.DataFrame,
+    end_month,
+    per: int = 1000,
+) -> pd.DataFrame:
     """One row per area x indicator with R12, P12, baseline, changes, rate, ranks, p, RAG.
 
     ``areas`` gives code, name, area_type, parent_code and is_london_borough for every area in
@@ -138,7 +163,11 @@ def export_frame(table: pd.DataFrame) -> pd.DataFrame:
         out[column] = out[column].astype("Float64").round(4)
     out["significant"] = out["significant"].astype("boolean")
     out["value"] = pd.Series(
-        [None if pd.isna(v) else (int(v) if float(v).is_integer() else float(v))
-         for v in out["value"]], index=out.index, dtype=object,
-    )  # fmt: skip
+        [
+            None if pd.isna(v) else (int(v) if float(v).is_integer() else float(v))
+            for v in out["value"]
+        ],
+        index=out.index,
+        dtype=object,
+    )
     return out.sort_values(["area_type", "area_code", "indicator"], kind="stable")

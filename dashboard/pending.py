@@ -82,9 +82,15 @@ def save(user: str, filename: str, data: bytes | None, problems: list[Problem] =
     cleanup()
     token = secrets.token_hex(16)
     binary, meta_path = _paths(token)
-    meta = {"token": token, "user": user, "filename": Path(filename).name[:300],
-            "size_bytes": len(data) if data is not None else None, "created": time.time(),
-            "state": "checking", "progress": "waiting to be checked"}  # fmt: skip
+    meta = {
+        "token": token,
+        "user": user,
+        "filename": Path(filename).name[:300],
+        "size_bytes": len(data) if data is not None else None,
+        "created": time.time(),
+        "state": "checking",
+        "progress": "waiting to be checked",
+    }
     if data is None:
         meta.update(state="refused", progress="", problems=[p.as_dict() for p in problems])
     else:
@@ -151,11 +157,16 @@ def too_large(filename: str, size: int) -> list[Problem]:
 
 def _preview_record(preview) -> dict:
     changes = preview.changes.astype(object).where(preview.changes.notna(), None)
-    return {"status": preview.status, "layout": preview.layout,
-            "layout_label": preview.layout_label, "message": preview.message,
-            "rows_read": preview.rows_read, "sha256": preview.sha256,
-            "problems": [p.as_dict() for p in preview.problems],
-            "changes": changes.to_dict("records")}  # fmt: skip
+    return {
+        "status": preview.status,
+        "layout": preview.layout,
+        "layout_label": preview.layout_label,
+        "message": preview.message,
+        "rows_read": preview.rows_read,
+        "sha256": preview.sha256,
+        "problems": [p.as_dict() for p in preview.problems],
+        "changes": changes.to_dict("records"),
+    }
 
 
 def check(token: str, url: str) -> None:
@@ -198,18 +209,35 @@ def load(tokens: list[str], url: str) -> None:
 
         try:
             result = load_bytes(record["filename"], data(token), engine, record["user"], progress)
-            update(token, state=result.status, progress="", upload_id=result.upload_id,
-                   result={"status": result.status, "message": result.message,
-                           "dataset": result.dataset, "upload_id": result.upload_id,
-                           "problems": [p.as_dict() for p in result.problems]})  # fmt: skip
+            update(
+                token,
+                state=result.status,
+                progress="",
+                upload_id=result.upload_id,
+                result={
+                    "status": result.status,
+                    "message": result.message,
+                    "dataset": result.dataset,
+                    "upload_id": result.upload_id,
+                    "problems": [p.as_dict() for p in result.problems],
+                },
+            )
             discard_data(token)
         except OperationalError as exc:
             busy = "locked" in str(exc).lower() or "lock timeout" in str(exc).lower()
-            update(token, state="failed", progress="",
-                   error=BUSY_MESSAGE if busy else f"The load failed and nothing changed: {exc.orig}")  # fmt: skip
+            update(
+                token,
+                state="failed",
+                progress="",
+                error=BUSY_MESSAGE if busy else f"The load failed and nothing changed: {exc.orig}",
+            )
         except Exception as exc:
-            update(token, state="failed", progress="",
-                   error=f"The load failed and nothing changed: {exc}")  # fmt: skip
+            update(
+                token,
+                state="failed",
+                progress="",
+                error=f"The load failed and nothing changed: {exc}",
+            )
 
 
 def start(target, *args) -> threading.Thread:

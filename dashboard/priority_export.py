@@ -22,10 +22,14 @@ def syv_rows(engine: Engine, month, areas: pd.DataFrame, pops: pd.DataFrame) -> 
     syv = queries.syv_monthly(engine)
     if syv.empty:
         return pd.DataFrame()
-    monthly = pd.DataFrame({
-        "area_code": syv["area_code"], "indicator": "Serious youth violence",
-        "month": pd.to_datetime(syv["month"]), "count": syv["victims"].astype("int64"),
-    })  # fmt: skip
+    monthly = pd.DataFrame(
+        {
+            "area_code": syv["area_code"],
+            "indicator": "Serious youth violence",
+            "month": pd.to_datetime(syv["month"]),
+            "count": syv["victims"].astype("int64"),
+        }
+    )
     return indicator_table(monthly, areas, pops, month, per=10_000)
 
 
@@ -36,9 +40,16 @@ def _home(areas: pd.DataFrame) -> tuple[str, str]:
 
 
 def _row(code, name, area_type, indicator, month, value, period, rag=None) -> dict:
-    return {"area_code": code, "area_name": name, "area_type": area_type,
-            "indicator": indicator, "month": month.strftime("%Y-%m"), "value": value,
-            "period": period, "rag": rag}  # fmt: skip
+    return {
+        "area_code": code,
+        "area_name": name,
+        "area_type": area_type,
+        "indicator": indicator,
+        "month": month.strftime("%Y-%m"),
+        "value": value,
+        "period": period,
+        "rag": rag,
+    }
 
 
 def iom_rows(engine: Engine, month, home: tuple[str, str]) -> list[dict]:
@@ -50,10 +61,12 @@ def iom_rows(engine: Engine, month, home: tuple[str, str]) -> list[dict]:
     q = iom_table(quarters).iloc[-1]
     return [
         _row(*home, "borough", label, month, q[column], q["quarter"])
-        for label, column in (("IOM cohort size", "cohort_size"),
-                              ("IOM cohort proven reoffending rate %", "reoffending_rate"),
-                              ("IOM reduction in offending %", "reduction_percent"))
-    ]  # fmt: skip
+        for label, column in (
+            ("IOM cohort size", "cohort_size"),
+            ("IOM cohort proven reoffending rate %", "reoffending_rate"),
+            ("IOM reduction in offending %", "reduction_percent"),
+        )
+    ]
 
 
 def reoffending_rows(engine: Engine, month, areas: pd.DataFrame) -> list[dict]:
@@ -67,8 +80,17 @@ def reoffending_rows(engine: Engine, month, areas: pd.DataFrame) -> list[dict]:
     for (geography, group), part in table.groupby(["geography", "adult_juvenile"]):
         latest = part.iloc[-1]
         code = by_name.get(geography.lower()) or GEOGRAPHY_CODES.get(geography.lower(), geography)
-        rows.append(_row(code, geography, "geography", f"Proven reoffending rate % ({group})",
-                         month, latest["reoffending_rate"], latest["cohort"]))  # fmt: skip
+        rows.append(
+            _row(
+                code,
+                geography,
+                "geography",
+                f"Proven reoffending rate % ({group})",
+                month,
+                latest["reoffending_rate"],
+                latest["cohort"],
+            )
+        )
     return rows
 
 
@@ -81,8 +103,18 @@ def wrap_rows(engine: Engine, month, home: tuple[str, str]) -> list[dict]:
     as_at = training["as_at"].max()
     table = wrap_coverage_table(training[training["as_at"] == as_at])
     period = pd.Timestamp(as_at).strftime("%Y-%m-%d")
-    return [_row(*home, "borough", f"WRAP coverage %: {r['department']}", month, r["coverage"],
-                 period, r["rag"]) for r in table.to_dict("records")]  # fmt: skip
+    return [
+        _row(
+            *home,
+            "borough",
+            f"WRAP coverage %: {r['department']}",
+            month,
+            r["coverage"],
+            period,
+            r["rag"],
+        )
+        for r in table.to_dict("records")
+    ]
 
 
 def _plain(value):

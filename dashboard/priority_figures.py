@@ -45,13 +45,28 @@ def spans_break(end_month, length: int = 12) -> bool:
 
 def break_marker() -> tuple[dict, dict]:
     """The break's vertical line (between February and March 2024) and its label."""
-    line = {"type": "line", "xref": "x", "x0": BREAK_X, "x1": BREAK_X, "yref": "paper",
-            "y0": 0, "y1": 1, "line": {"color": figures.OKABE_ITO["black"], "width": 2,
-                                       "dash": "dashdot"}}  # fmt: skip
-    label = {"xref": "x", "x": BREAK_X, "xanchor": "left", "yref": "paper", "y": 1,
-             "yanchor": "top", "showarrow": False, "text": BREAK_LABEL,
-             "font": {"size": 11, "color": "#212529"},
-             "bgcolor": "rgba(255,255,255,0.85)"}  # fmt: skip
+    line = {
+        "type": "line",
+        "xref": "x",
+        "x0": BREAK_X,
+        "x1": BREAK_X,
+        "yref": "paper",
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": figures.OKABE_ITO["black"], "width": 2, "dash": "dashdot"},
+    }
+    label = {
+        "xref": "x",
+        "x": BREAK_X,
+        "xanchor": "left",
+        "yref": "paper",
+        "y": 1,
+        "yanchor": "top",
+        "showarrow": False,
+        "text": BREAK_LABEL,
+        "font": {"size": 11, "color": "#212529"},
+        "bgcolor": "rgba(255,255,255,0.85)",
+    }
     return line, label
 
 
@@ -69,9 +84,20 @@ def with_window_note(figure: go.Figure, note: str) -> go.Figure:
     """``figure`` with a one-line note above its plot (a window that spans the break)."""
     if not figure.data:
         return figure
-    figure.add_annotation({"xref": "paper", "x": 0, "xanchor": "left", "yref": "paper", "y": 1,
-                           "yanchor": "bottom", "yshift": 14, "showarrow": False, "text": note,
-                           "font": {"size": 11, "color": "#212529"}})  # fmt: skip
+    figure.add_annotation(
+        {
+            "xref": "paper",
+            "x": 0,
+            "xanchor": "left",
+            "yref": "paper",
+            "y": 1,
+            "yanchor": "bottom",
+            "yshift": 14,
+            "showarrow": False,
+            "text": note,
+            "font": {"size": 11, "color": "#212529"},
+        }
+    )
     figure.update_layout(margin={"t": 52})
     return figure
 
@@ -83,14 +109,24 @@ def break_trend_figure(frame: pd.DataFrame, end_month, noun: str = "offences") -
 
 def _line(x, y, name: str, style: int, hover: str, width: int = 2) -> dict:
     colour, dash, symbol = LINE_STYLES[style % len(LINE_STYLES)]
-    return {"type": "scatter", "x": list(x), "y": list(y), "name": name, "mode": "lines+markers",
-            "line": {"color": colour, "width": width, "dash": dash},
-            "marker": {"color": colour, "symbol": symbol, "size": 6},
-            "hovertemplate": hover + "<extra></extra>"}  # fmt: skip
+    return {
+        "type": "scatter",
+        "x": list(x),
+        "y": list(y),
+        "name": name,
+        "mode": "lines+markers",
+        "line": {"color": colour, "width": width, "dash": dash},
+        "marker": {"color": colour, "symbol": symbol, "size": 6},
+        "hovertemplate": hover + "<extra></extra>",
+    }
 
 
-def month_lines_figure(frame: pd.DataFrame, value_label: str, value_format: str = ",.0f",
-                       empty: str = "No figures for this period") -> go.Figure:  # fmt: skip
+def month_lines_figure(
+    frame: pd.DataFrame,
+    value_label: str,
+    value_format: str = ",.0f",
+    empty: str = "No figures for this period",
+) -> go.Figure:
     """One line per series (hate crime strands, the borough and London) over months, each
     labelled at its end, with the recording-system break marked.
 
@@ -105,21 +141,40 @@ def month_lines_figure(frame: pd.DataFrame, value_label: str, value_format: str 
         colour = LINE_STYLES[i % len(LINE_STYLES)][0]
         hover = f"{name}, " + "%{x|%B %Y}: %{y:" + value_format + "}"
         traces.append(_line(part["month"], part["value"], name, i, hover))
-        notes.append({"xref": "x", "x": part["month"].iloc[-1], "yref": "y",
-                      "y": float(part["value"].iloc[-1]), "xanchor": "left", "showarrow": False,
-                      "text": f" {name}", "font": {"size": 10, "color": colour}})  # fmt: skip
-    figure = figures._figure(traces, {
-        "annotations": notes, "showlegend": True, "margin": {"r": 170},
-        "legend": {"orientation": "h", "y": -0.18, "yanchor": "top"},
-        "yaxis": {"title": {"text": value_label}, "rangemode": "tozero"},
-        "xaxis": {"type": "date"},
-    })  # fmt: skip
+        notes.append(
+            {
+                "xref": "x",
+                "x": part["month"].iloc[-1],
+                "yref": "y",
+                "y": float(part["value"].iloc[-1]),
+                "xanchor": "left",
+                "showarrow": False,
+                "text": f" {name}",
+                "font": {"size": 10, "color": colour},
+            }
+        )
+    figure = figures._figure(
+        traces,
+        {
+            "annotations": notes,
+            "showlegend": True,
+            "margin": {"r": 170},
+            "legend": {"orientation": "h", "y": -0.18, "yanchor": "top"},
+            "yaxis": {"title": {"text": value_label}, "rangemode": "tozero"},
+            "xaxis": {"type": "date"},
+        },
+    )
     return with_break(figure)
 
 
-def comparison_lines_figure(frame: pd.DataFrame, value_label: str, highlight: str | None = None,
-                            percent: bool = True, x_title: str = "",
-                            empty: str = "No figures to compare") -> go.Figure:  # fmt: skip
+def comparison_lines_figure(
+    frame: pd.DataFrame,
+    value_label: str,
+    highlight: str | None = None,
+    percent: bool = True,
+    x_title: str = "",
+    empty: str = "No figures to compare",
+) -> go.Figure:
     """A line per series over an ordered x (quarters, cohorts or months), ``highlight`` drawn
     thicker. ``frame``: x, series, value (NaN: not available, left out)."""
     data = frame.dropna(subset=["value"])
@@ -131,20 +186,36 @@ def comparison_lines_figure(frame: pd.DataFrame, value_label: str, highlight: st
         part = part.set_index("x").reindex([x for x in order if x in set(part["x"])])
         suffix = "%" if percent else ""
         hover = name + ", %{x}: %{y:,.1f}" + suffix
-        traces.append(_line(part.index, part["value"], name, i, hover,
-                            width=4 if name == highlight else 2))  # fmt: skip
-    axis = {**(PERCENT_AXIS if percent else {"rangemode": "tozero"}),
-            "title": {"text": value_label}}  # fmt: skip
-    return figures._figure(traces, {
-        "showlegend": True, "yaxis": axis,
-        "xaxis": {"type": "category", "categoryorder": "array", "categoryarray": order,
-                  "title": {"text": x_title}},
-    })  # fmt: skip
+        traces.append(
+            _line(part.index, part["value"], name, i, hover, width=4 if name == highlight else 2)
+        )
+    axis = {
+        **(PERCENT_AXIS if percent else {"rangemode": "tozero"}),
+        "title": {"text": value_label},
+    }
+    return figures._figure(
+        traces,
+        {
+            "showlegend": True,
+            "yaxis": axis,
+            "xaxis": {
+                "type": "category",
+                "categoryorder": "array",
+                "categoryarray": order,
+                "title": {"text": x_title},
+            },
+        },
+    )
 
 
-def bars_figure(frame: pd.DataFrame, value_label: str, value_format: str = ",.0f",
-                reference: float | None = None, reference_label: str = "",
-                x_max: float | None = None) -> go.Figure:  # fmt: skip
+def bars_figure(
+    frame: pd.DataFrame,
+    value_label: str,
+    value_format: str = ",.0f",
+    reference: float | None = None,
+    reference_label: str = "",
+    x_max: float | None = None,
+) -> go.Figure:
     """Horizontal bars in the frame's order (first at the top), with an optional reference line
     (a target). ``frame``: name, value, and optionally judged (False: hatched grey, "too small
     to judge") and text (shown at the bar's end)."""
@@ -153,32 +224,62 @@ def bars_figure(frame: pd.DataFrame, value_label: str, value_format: str = ",.0f
         return figures.empty_figure("No figures for this period")
     data = data.iloc[::-1]
     judged = data["judged"].astype(bool).tolist() if "judged" in data else [True] * len(data)
-    bar = {"type": "bar", "orientation": "h", "x": data["value"].tolist(),
-           "y": data["name"].tolist(), "customdata": data["name"].tolist(),
-           "marker": {"color": [figures.BLUE if j else figures.NO_DATA_GREY for j in judged],
-                      "line": {"color": [figures.BLUE if j else figures.GREY for j in judged],
-                               "width": 1},
-                      "pattern": {"shape": ["" if j else "/" for j in judged],
-                                  "fgcolor": figures.GREY}},
-           "hovertemplate": "%{customdata}: %{x:" + value_format + "}<extra></extra>"}  # fmt: skip
+    bar = {
+        "type": "bar",
+        "orientation": "h",
+        "x": data["value"].tolist(),
+        "y": data["name"].tolist(),
+        "customdata": data["name"].tolist(),
+        "marker": {
+            "color": [figures.BLUE if j else figures.NO_DATA_GREY for j in judged],
+            "line": {"color": [figures.BLUE if j else figures.GREY for j in judged], "width": 1},
+            "pattern": {"shape": ["" if j else "/" for j in judged], "fgcolor": figures.GREY},
+        },
+        "hovertemplate": "%{customdata}: %{x:" + value_format + "}<extra></extra>",
+    }
     if "text" in data:
         bar.update({"text": data["text"].tolist(), "textposition": "outside", "cliponaxis": False})
     shapes, notes = [], []
     if reference is not None:
-        shapes.append({"type": "line", "xref": "x", "x0": reference, "x1": reference,
-                       "yref": "paper", "y0": 0, "y1": 1,
-                       "line": {"color": figures.GREEN, "width": 2, "dash": "dot"}})  # fmt: skip
-        notes.append({"xref": "x", "x": reference, "yref": "paper", "y": 1, "yanchor": "bottom",
-                      "showarrow": False, "font": {"size": 11},
-                      "text": f"{reference_label}: {reference:{value_format}}"})  # fmt: skip
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "x0": reference,
+                "x1": reference,
+                "yref": "paper",
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": figures.GREEN, "width": 2, "dash": "dot"},
+            }
+        )
+        notes.append(
+            {
+                "xref": "x",
+                "x": reference,
+                "yref": "paper",
+                "y": 1,
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 11},
+                "text": f"{reference_label}: {reference:{value_format}}",
+            }
+        )
     xaxis = {"title": {"text": value_label}, "rangemode": "tozero"}
     if x_max is not None:
         xaxis.update({"range": [0, x_max], "autorange": False})
-    return figures._figure([bar], {
-        "showlegend": False, "bargap": 0.25, "shapes": shapes, "annotations": notes,
-        "margin": {"l": 8, "r": 48, "t": 28, "b": 40}, "xaxis": xaxis,
-        "yaxis": {"type": "category", "tickfont": {"size": 11}},
-    })  # fmt: skip
+    return figures._figure(
+        [bar],
+        {
+            "showlegend": False,
+            "bargap": 0.25,
+            "shapes": shapes,
+            "annotations": notes,
+            "margin": {"l": 8, "r": 48, "t": 28, "b": 40},
+            "xaxis": xaxis,
+            "yaxis": {"type": "category", "tickfont": {"size": 11}},
+        },
+    )
 
 
 def stacked_bars_figure(frame: pd.DataFrame, value_label: str) -> go.Figure:
@@ -194,18 +295,28 @@ def stacked_bars_figure(frame: pd.DataFrame, value_label: str) -> go.Figure:
     for i, (part, rows) in enumerate(frame.groupby("part", sort=True)):
         values = rows.groupby("name")["value"].sum().reindex(totals.index).fillna(0)
         colour, pattern = styles[i % len(styles)]
-        traces.append({"type": "bar", "orientation": "h", "name": str(part),
-                       "x": values.tolist(), "y": list(values.index),
-                       "marker": {"color": colour, "pattern": {"shape": pattern,
-                                                                "fgcolor": "#FFFFFF"}},
-                       "hovertemplate": "%{y}: %{x:,.0f} " + str(part).lower()
-                       + "<extra></extra>"})  # fmt: skip
-    return figures._figure(traces, {
-        "barmode": "stack", "showlegend": True, "bargap": 0.25,
-        "margin": {"l": 8, "r": 16, "t": 36, "b": 40},
-        "xaxis": {"title": {"text": value_label}, "rangemode": "tozero"},
-        "yaxis": {"type": "category", "tickfont": {"size": 11}},
-    })  # fmt: skip
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": str(part),
+                "x": values.tolist(),
+                "y": list(values.index),
+                "marker": {"color": colour, "pattern": {"shape": pattern, "fgcolor": "#FFFFFF"}},
+                "hovertemplate": "%{y}: %{x:,.0f} " + str(part).lower() + "<extra></extra>",
+            }
+        )
+    return figures._figure(
+        traces,
+        {
+            "barmode": "stack",
+            "showlegend": True,
+            "bargap": 0.25,
+            "margin": {"l": 8, "r": 16, "t": 36, "b": 40},
+            "xaxis": {"title": {"text": value_label}, "rangemode": "tozero"},
+            "yaxis": {"type": "category", "tickfont": {"size": 11}},
+        },
+    )
 
 
 def rank_dots_figure(frame: pd.DataFrame, of: int = metrics.LONDON_BOROUGH_COUNT) -> go.Figure:
@@ -219,14 +330,23 @@ def rank_dots_figure(frame: pd.DataFrame, of: int = metrics.LONDON_BOROUGH_COUNT
     data = data.iloc[::-1]
     judged = data["judged"].astype(bool).tolist()
     ranks = [int(r) for r in data["rank"]]
-    dots = {"type": "scatter", "mode": "markers+text", "x": ranks, "y": data["name"].tolist(),
-            "text": [f"{r}" if j else f"{r} (too small to judge)"
-                     for r, j in zip(ranks, judged, strict=True)],
-            "textposition": "middle right",
-            "marker": {"size": 12, "color": figures.BLUE,
-                       "symbol": ["circle" if j else "circle-open" for j in judged],
-                       "line": {"color": figures.BLUE, "width": 2}},
-            "hovertemplate": "%{y}: rank %{x} of " + str(of) + "<extra></extra>"}  # fmt: skip
+    dots = {
+        "type": "scatter",
+        "mode": "markers+text",
+        "x": ranks,
+        "y": data["name"].tolist(),
+        "text": [
+            f"{r}" if j else f"{r} (too small to judge)" for r, j in zip(ranks, judged, strict=True)
+        ],
+        "textposition": "middle right",
+        "marker": {
+            "size": 12,
+            "color": figures.BLUE,
+            "symbol": ["circle" if j else "circle-open" for j in judged],
+            "line": {"color": figures.BLUE, "width": 2},
+        },
+        "hovertemplate": "%{y}: rank %{x} of " + str(of) + "<extra></extra>",
+    }
     middle = (of + 1) / 2
     shapes = [
         {
@@ -240,12 +360,21 @@ def rank_dots_figure(frame: pd.DataFrame, of: int = metrics.LONDON_BOROUGH_COUNT
             "line": {"color": figures.GREY, "width": 1, "dash": "dash"},
         }
     ]
-    return figures._figure([dots], {
-        "showlegend": False, "shapes": shapes, "margin": {"l": 8, "r": 16, "t": 16, "b": 48},
-        "xaxis": {"range": [0.5, of + 4], "autorange": False, "tickvals": [1, 8, 16, 24, of],
-                  "title": {"text": f"London rank (1 = lowest rate per 10,000, {of} = highest)"}},
-        "yaxis": {"type": "category", "tickfont": {"size": 11}},
-    })  # fmt: skip
+    return figures._figure(
+        [dots],
+        {
+            "showlegend": False,
+            "shapes": shapes,
+            "margin": {"l": 8, "r": 16, "t": 16, "b": 48},
+            "xaxis": {
+                "range": [0.5, of + 4],
+                "autorange": False,
+                "tickvals": [1, 8, 16, 24, of],
+                "title": {"text": f"London rank (1 = lowest rate per 10,000, {of} = highest)"},
+            },
+            "yaxis": {"type": "category", "tickfont": {"size": 11}},
+        },
+    )
 
 
 def rate_windows_figure(frame: pd.DataFrame, home: str) -> go.Figure:
@@ -257,11 +386,19 @@ def rate_windows_figure(frame: pd.DataFrame, home: str) -> go.Figure:
     if data["rate"].notna().sum() == 0:
         return figures.empty_figure("No published rates loaded")
     x = [f"12 months to {m:%b %Y}" for m in data["window_end"]]
-    long = pd.concat([
-        pd.DataFrame({"x": x, "series": home, "value": data["rate"].astype(float).to_numpy()}),
-        pd.DataFrame({"x": x, "series": "London average",
-                      "value": data["london"].astype(float).to_numpy()}),
-    ], ignore_index=True)  # fmt: skip
+    long = pd.concat(
+        [
+            pd.DataFrame({"x": x, "series": home, "value": data["rate"].astype(float).to_numpy()}),
+            pd.DataFrame(
+                {
+                    "x": x,
+                    "series": "London average",
+                    "value": data["london"].astype(float).to_numpy(),
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     return comparison_lines_figure(long, "Victims per 10,000 residents", home, percent=False)
 
 
@@ -270,13 +407,26 @@ def bar_series_figure(frame: pd.DataFrame, value_label: str) -> go.Figure:
     data = frame.dropna(subset=["value"])
     if data.empty:
         return figures.empty_figure("No figures loaded")
-    bar = {"type": "bar", "x": data["x"].tolist(), "y": data["value"].astype(float).tolist(),
-           "marker": {"color": figures.BLUE}, "text": [f"{v:,.0f}" for v in data["value"]],
-           "textposition": "outside", "cliponaxis": False,
-           "hovertemplate": "%{x}: %{y:,.0f}<extra></extra>"}  # fmt: skip
-    return figures._figure([bar], {
-        "showlegend": False, "bargap": 0.3,
-        "xaxis": {"type": "category", "categoryorder": "array",
-                  "categoryarray": data["x"].tolist()},
-        "yaxis": {"title": {"text": value_label}, "rangemode": "tozero"},
-    })  # fmt: skip
+    bar = {
+        "type": "bar",
+        "x": data["x"].tolist(),
+        "y": data["value"].astype(float).tolist(),
+        "marker": {"color": figures.BLUE},
+        "text": [f"{v:,.0f}" for v in data["value"]],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertemplate": "%{x}: %{y:,.0f}<extra></extra>",
+    }
+    return figures._figure(
+        [bar],
+        {
+            "showlegend": False,
+            "bargap": 0.3,
+            "xaxis": {
+                "type": "category",
+                "categoryorder": "array",
+                "categoryarray": data["x"].tolist(),
+            },
+            "yaxis": {"title": {"text": value_label}, "rangemode": "tozero"},
+        },
+    )

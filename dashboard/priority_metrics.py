@@ -59,17 +59,24 @@ def wrap_coverage_table(
     A last row 'All with a target' totals the departments that have a target.
     """
     out = training.copy()
-    out["coverage"] = [wrap_coverage(t, r) for t, r in zip(out["staff_trained"],
-                                                          out["staff_requiring"], strict=True)]  # fmt: skip
+    out["coverage"] = [
+        wrap_coverage(t, r)
+        for t, r in zip(out["staff_trained"], out["staff_requiring"], strict=True)
+    ]
     out["rag"] = [wrap_rag(c, target) for c in out["coverage"]]
     with_target = out[pd.to_numeric(out["staff_requiring"], errors="coerce").fillna(0) > 0]
     if len(with_target):
         requiring = int(with_target["staff_requiring"].sum())
         trained = int(with_target["staff_trained"].sum())
         coverage = wrap_coverage(trained, requiring)
-        total = {"department": "All with a target", "staff_requiring": requiring,
-                 "staff_trained": trained, "sessions": int(with_target["sessions"].sum()),
-                 "coverage": coverage, "rag": wrap_rag(coverage, target)}  # fmt: skip
+        total = {
+            "department": "All with a target",
+            "staff_requiring": requiring,
+            "staff_trained": trained,
+            "sessions": int(with_target["sessions"].sum()),
+            "coverage": coverage,
+            "rag": wrap_rag(coverage, target),
+        }
         out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
     return out
 
@@ -93,18 +100,24 @@ def proven_reoffending_rate(reoffenders: Number | None, offenders: Number | None
 def iom_table(quarters: pd.DataFrame) -> pd.DataFrame:
     """IOM quarters with reoffending_rate (of the cohort) and reduction_percent."""
     out = quarters.copy()
-    out["reoffending_rate"] = [proven_reoffending_rate(r, c) for r, c in zip(
-        out["reoffenders"], out["cohort_size"], strict=True)]  # fmt: skip
-    out["reduction_percent"] = [iom_reduction_percent(b, a) for b, a in zip(
-        out["offences_before"], out["offences_after"], strict=True)]  # fmt: skip
+    out["reoffending_rate"] = [
+        proven_reoffending_rate(r, c)
+        for r, c in zip(out["reoffenders"], out["cohort_size"], strict=True)
+    ]
+    out["reduction_percent"] = [
+        iom_reduction_percent(b, a)
+        for b, a in zip(out["offences_before"], out["offences_after"], strict=True)
+    ]
     return out
 
 
 def reoffending_table(rates: pd.DataFrame) -> pd.DataFrame:
     """MoJ rows with the proven reoffending rate and reoffences per reoffender (2 dp)."""
     out = rates.copy()
-    out["reoffending_rate"] = [proven_reoffending_rate(r, o) for r, o in zip(
-        out["reoffenders"], out["offenders"], strict=True)]  # fmt: skip
+    out["reoffending_rate"] = [
+        proven_reoffending_rate(r, o)
+        for r, o in zip(out["reoffenders"], out["offenders"], strict=True)
+    ]
     out["reoffences_per_reoffender"] = [
         None if _missing(r) or not r else round(n / r, 2)
         for n, r in zip(out["reoffences"], out["reoffenders"], strict=True)
@@ -128,11 +141,18 @@ def syv_london_table(monthly: pd.DataFrame, populations: pd.DataFrame, end_month
         pops = populations[populations["area_code"] == code].set_index("year")["population"]
         year, population = population_for_window(pops, end_month)
         victims = rolling_12_months(counts, end_month)
-        rows.append({"area_code": code, "victims": victims, "population_year": year,
-                     "population": population,
-                     "rate_per_10000": rate_per(victims, population, 10_000)})  # fmt: skip
-    table = pd.DataFrame(rows, columns=["area_code", "victims", "population_year", "population",
-                                        "rate_per_10000"])  # fmt: skip
+        rows.append(
+            {
+                "area_code": code,
+                "victims": victims,
+                "population_year": year,
+                "population": population,
+                "rate_per_10000": rate_per(victims, population, 10_000),
+            }
+        )
+    table = pd.DataFrame(
+        rows, columns=["area_code", "victims", "population_year", "population", "rate_per_10000"]
+    )
     table["victims"] = table["victims"].astype("Int64")
     table["london_rank"] = london_rank(table["rate_per_10000"].astype(float))
     complete = table["rate_per_10000"].notna().sum() >= LONDON_BOROUGH_COUNT

@@ -174,7 +174,7 @@ def dataset_status(engine: Engine) -> pd.DataFrame:
             func.count(func.distinct(db.populations.c.area_code)),
             func.min(db.populations.c.year),
             func.max(db.populations.c.year),
-        ),  # fmt: skip
+        ),
         ["areas", "first_year", "last_year"],
     )
     if len(pops) and pops["areas"].iloc[0]:
@@ -192,7 +192,7 @@ def dataset_status(engine: Engine) -> pd.DataFrame:
                         }
                     ]
                 ),
-            ],  # fmt: skip
+            ],
             ignore_index=True,
         )
     return status.merge(last, on="dataset", how="left")
@@ -218,7 +218,7 @@ def upload_history(engine: Engine, limit: int = 200) -> pd.DataFrame:
             up.c.month_from,
             up.c.month_to,
             up.c.message,
-        )  # fmt: skip
+        )
         .order_by(up.c.id.desc())
         .limit(limit)
     )
@@ -227,8 +227,13 @@ def upload_history(engine: Engine, limit: int = 200) -> pd.DataFrame:
 
 def figure_provenance(engine: Engine, dataset: str, area_code: str, month: date) -> pd.DataFrame:
     """Where each category's count for an area and month came from: upload, file and row."""
-    cov, s, cat, rows, up = (db.crime_coverage, db.crime_series, db.categories, db.crime_rows,
-                             db.uploads)  # fmt: skip
+    cov, s, cat, rows, up = (
+        db.crime_coverage,
+        db.crime_series,
+        db.categories,
+        db.crime_rows,
+        db.uploads,
+    )
     c = db.crime_counts
     query = (
         select(
@@ -241,7 +246,7 @@ def figure_provenance(engine: Engine, dataset: str, area_code: str, month: date)
             rows.c.source_sheet,
             rows.c.source_row,
             up.c.uploaded_at,
-        )  # fmt: skip
+        )
         .select_from(cov)
         .join(up, up.c.id == cov.c.upload_id)
         .join(rows, rows.c.upload_id == cov.c.upload_id)
@@ -251,8 +256,17 @@ def figure_provenance(engine: Engine, dataset: str, area_code: str, month: date)
         .where(cov.c.dataset == dataset, cov.c.area_code == area_code, cov.c.month == month)
         .order_by(rows.c.source_row)
     )
-    columns = ["major", "minor", "mopac7", "count", "upload_id", "filename", "sheet", "row",
-               "uploaded_at"]  # fmt: skip
+    columns = [
+        "major",
+        "minor",
+        "mopac7",
+        "count",
+        "upload_id",
+        "filename",
+        "sheet",
+        "row",
+        "uploaded_at",
+    ]
     return _frame(engine, query, columns)
 
 
@@ -326,8 +340,9 @@ def iom_quarters(engine: Engine) -> pd.DataFrame:
     offences_before, offences_after, provenance."""
     t = db.iom_quarters
     counts = ["cohort_size", "reoffenders", "offences_before", "offences_after"]
-    return _template_frame(engine, select(t).order_by(t.c.quarter_start),
-                           dates=["quarter_start"], counts=counts)  # fmt: skip
+    return _template_frame(
+        engine, select(t).order_by(t.c.quarter_start), dates=["quarter_start"], counts=counts
+    )
 
 
 def reoffending_rates(engine: Engine, geographies: list[str] | None = None) -> pd.DataFrame:
@@ -347,8 +362,9 @@ def wrap_training(engine: Engine, as_at: date | None = None) -> pd.DataFrame:
     query = select(t).order_by(t.c.as_at, t.c.department)
     if as_at is not None:
         query = query.where(t.c.as_at == as_at)
-    return _template_frame(engine, query, dates=["as_at"],
-                           counts=["staff_requiring", "staff_trained", "sessions"])  # fmt: skip
+    return _template_frame(
+        engine, query, dates=["as_at"], counts=["staff_requiring", "staff_trained", "sessions"]
+    )
 
 
 def wrap_audiences(engine: Engine, as_at: date | None = None) -> pd.DataFrame:
@@ -360,8 +376,9 @@ def wrap_audiences(engine: Engine, as_at: date | None = None) -> pd.DataFrame:
     return _template_frame(engine, query, dates=["as_at"], counts=["count"])
 
 
-def hate_reporting_centres(engine: Engine, month_from: date | None = None,
-                           month_to: date | None = None) -> pd.DataFrame:  # fmt: skip
+def hate_reporting_centres(
+    engine: Engine, month_from: date | None = None, month_to: date | None = None
+) -> pd.DataFrame:
     """Reporting-centre reports: month, centre, strand, crime_or_incident, reports,
     referred_to_police, provenance."""
     t = db.hate_reporting_centres
@@ -370,8 +387,7 @@ def hate_reporting_centres(engine: Engine, month_from: date | None = None,
         query = query.where(t.c.month >= month_from)
     if month_to is not None:
         query = query.where(t.c.month <= month_to)
-    return _template_frame(engine, query, dates=["month"],
-                           counts=["reports", "referred_to_police"])  # fmt: skip
+    return _template_frame(engine, query, dates=["month"], counts=["reports", "referred_to_police"])
 
 
 def template_history(engine: Engine, table_name: str) -> pd.DataFrame:
@@ -397,9 +413,7 @@ def _held_per_upload(engine: Engine) -> pd.DataFrame:
     tables = [db.crime_coverage, db.populations]
     tables += [db.metadata.tables[s.table] for t in templates.TEMPLATES for s in t.sheets]
     parts = [
-        _frame(
-            engine, select(t.c.upload_id, func.count()).group_by(t.c.upload_id), ["id", "held"]
-        )  # fmt: skip
+        _frame(engine, select(t.c.upload_id, func.count()).group_by(t.c.upload_id), ["id", "held"])
         for t in dict.fromkeys(tables)
     ]
     held = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["id", "held"])
@@ -416,8 +430,11 @@ def upload_log(engine: Engine, limit: int = 200) -> pd.DataFrame:
     log = log.merge(held, on="id", how="left")
     log["held"] = log["held"].fillna(0).astype(int)
     r = db.upload_reverts
-    reverts = _frame(engine, select(r.c.upload_id, r.c.reverted_by, r.c.reverted_at),
-                     ["id", "reverted_by", "reverted_at"])  # fmt: skip
+    reverts = _frame(
+        engine,
+        select(r.c.upload_id, r.c.reverted_by, r.c.reverted_at),
+        ["id", "reverted_by", "reverted_at"],
+    )
     log = log.merge(reverts.drop_duplicates("id", keep="last"), on="id", how="left")
     superseded = (log["status"] == "loaded") & (log["held"] == 0)
     log["shown_status"] = log["status"].where(~superseded, "superseded")
@@ -454,8 +471,11 @@ def upload_replacements(engine: Engine, upload_id: int) -> pd.DataFrame:
             query = select(*keys, func.count()).where(mine == upload_id, other != upload_id)
             if skip is not None:
                 query = query.where(~skip)
-            names = ["other_upload", "places"] if dataset is None else [
-                "other_upload", "dataset", "places"]  # fmt: skip
+            names = (
+                ["other_upload", "places"]
+                if dataset is None
+                else ["other_upload", "dataset", "places"]
+            )
             found = _frame(engine, query.group_by(*keys), names)
             if dataset is None:
                 found["dataset"] = "population"

@@ -59,8 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     month = pd.Timestamp(int(match.group(1)), int(match.group(2)), 1)
     table = crime_indicators(db.get_engine(), month)
     if table.empty:
-        print("No crime figures are loaded yet: run python -m etl load PATH first.",
-              file=sys.stderr)  # fmt: skip
+        print(
+            "No crime figures are loaded yet: run python -m etl load PATH first.", file=sys.stderr
+        )
         return 1
     table = exports.safe_frame(table)  # text cells that a spreadsheet would run as formulas
     if args.out == "-":

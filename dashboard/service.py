@@ -388,8 +388,9 @@ def _dashboard_ranks(url: str, version: int, dataset: str, indicator: str) -> pd
     return london_rank_history(data[data["indicator"] == indicator], areas, pops, per=10_000)
 
 
-def dashboard_rank_history(indicator: str, dataset: str = DASHBOARD_OFFENCES,
-                           eng: Engine | None = None) -> pd.DataFrame:  # fmt: skip
+def dashboard_rank_history(
+    indicator: str, dataset: str = DASHBOARD_OFFENCES, eng: Engine | None = None
+) -> pd.DataFrame:
     """london_rank_history (rates per 10,000) of one MPS dashboard subgroup (cached)."""
     eng = eng or engine()
     history = _dashboard_ranks(_url(eng), data_version(eng), dataset, indicator)
@@ -442,8 +443,10 @@ def london_rate(rows: pd.DataFrame, per: int = 10_000) -> float | None:
 @_cache(maxsize=8)
 def _rank_groups(url: str, version: int) -> dict[tuple[str, str], pd.DataFrame]:
     history = _rank_history(url, version)
-    return {key: rows.reset_index(drop=True)
-            for key, rows in history.groupby(["area_code", "indicator"])}  # fmt: skip
+    return {
+        key: rows.reset_index(drop=True)
+        for key, rows in history.groupby(["area_code", "indicator"])
+    }
 
 
 def rank_series(area_code: str, indicator: str, eng: Engine | None = None) -> pd.DataFrame:
@@ -456,8 +459,10 @@ def rank_series(area_code: str, indicator: str, eng: Engine | None = None) -> pd
 @_cache(maxsize=16)
 def _series_groups(url: str, version: int, dataset: str, area_codes: tuple[str, ...] | None):
     data = _monthly(url, version, dataset, area_codes)
-    return {key: rows.set_index("month")["count"]
-            for key, rows in data.groupby(["area_code", "indicator"])}  # fmt: skip
+    return {
+        key: rows.set_index("month")["count"]
+        for key, rows in data.groupby(["area_code", "indicator"])
+    }
 
 
 def area_series(dataset: str, area_code: str, indicator: str, eng: Engine | None = None):

@@ -70,9 +70,18 @@ NO_USERS_HINT = (
 
 
 def _render(status: int = 200, **values) -> flask.Response:
-    values = {"message": "", "tone": "info", "form": "login", "next": "/", "username": "",
-              "hint": "", "title": "Sign in", "borough": config.home_borough(),
-              "csrf": auth.csrf_token(), **values}  # fmt: skip
+    values = {
+        "message": "",
+        "tone": "info",
+        "form": "login",
+        "next": "/",
+        "username": "",
+        "hint": "",
+        "title": "Sign in",
+        "borough": config.home_borough(),
+        "csrf": auth.csrf_token(),
+        **values,
+    }
     response = flask.make_response(flask.render_template_string(PAGE, **values), status)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -114,22 +123,38 @@ def login_post():
     name = request.form.get("username", "").strip()[:200]
     password = request.form.get("password", "")
     if not auth.csrf_valid(request.form.get(auth.CSRF_FIELD)):
-        return _render(400, next=target, username=name, tone="danger",
-                       message="The sign-in form had expired. Please try again.")  # fmt: skip
+        return _render(
+            400,
+            next=target,
+            username=name,
+            tone="danger",
+            message="The sign-in form had expired. Please try again.",
+        )
     keys = ((_client(), name.lower()), (_client(), "*"))
     wait = auth.THROTTLE.wait(*keys)
     if wait > 0:
-        return _render(429, next=target, username=name, tone="danger",
-                       message=f"Too many failed sign-ins. Try again in {int(wait) + 1} seconds.")  # fmt: skip
+        return _render(
+            429,
+            next=target,
+            username=name,
+            tone="danger",
+            message=f"Too many failed sign-ins. Try again in {int(wait) + 1} seconds.",
+        )
     row = auth.user_row(name) if name else None
     ok = check_password_hash(row.password_hash if row else _DUMMY_HASH, password)
     if not (row and ok):
         auth.THROTTLE.failed(*keys)
-        return _render(401, next=target, username=name, tone="danger",
-                       message="Wrong user name or password.")  # fmt: skip
+        return _render(
+            401, next=target, username=name, tone="danger", message="Wrong user name or password."
+        )
     if row.disabled:
-        return _render(403, next=target, username=name, tone="danger",
-                       message="This account is disabled. Ask a manager to enable it.")  # fmt: skip
+        return _render(
+            403,
+            next=target,
+            username=name,
+            tone="danger",
+            message="This account is disabled. Ask a manager to enable it.",
+        )
     auth.THROTTLE.succeeded(keys[0])
     auth.sign_in(row.name, row.password_hash)
     return flask.redirect(target)
@@ -163,14 +188,14 @@ def user_menu() -> html.Div:
                     f"{user.name} ({user.role})",
                     className="text-light small me-2",
                     id="user-menu-name",
-                ),  # fmt: skip
+                ),
                 dcc.Input(type="hidden", name=auth.CSRF_FIELD, value=auth.csrf_token()),
                 html.Button(
                     "Sign out",
                     type="submit",
                     id="user-menu-signout",
                     className="btn btn-outline-light btn-sm",
-                ),  # fmt: skip
+                ),
             ],
             method="post",
             action="/logout",

@@ -16,8 +16,13 @@ from html import escape
 from dash.development.base_component import Component
 
 VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
-RENAMED = {"className": "class", "htmlFor": "for", "tabIndex": "tabindex", "colSpan": "colspan",
-           "rowSpan": "rowspan"}  # fmt: skip
+RENAMED = {
+    "className": "class",
+    "htmlFor": "for",
+    "tabIndex": "tabindex",
+    "colSpan": "colspan",
+    "rowSpan": "rowspan",
+}
 PLAIN = {"id", "title", "role", "href", "scope", "lang", "hidden", "target", "rel", "alt", "src"}
 BOOTSTRAP_BLOCKS = {"Card": "card", "CardBody": "card-body", "Row": "row"}
 COLUMN_SIZES = ["xs", "sm", "md", "lg", "xl", "xxl"]

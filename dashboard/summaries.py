@@ -46,8 +46,9 @@ def rate_text(value, digits: int = 1) -> str:
 
 def is_small(record: dict) -> bool:
     """True when R12 or P12 is below 10: such counts move a lot by chance."""
-    return metrics.too_small_to_judge(whole(record.get("r12")), whole(record.get("p12")),
-                                      SMALL_COUNT)  # fmt: skip
+    return metrics.too_small_to_judge(
+        whole(record.get("r12")), whole(record.get("p12")), SMALL_COUNT
+    )
 
 
 def crimes_noun(indicator: str) -> str:
@@ -125,10 +126,14 @@ def rank_words(
 def overview_sentence(borough: str, month, total: dict, records: list[dict]) -> str:
     """The home page's one sentence: the MOPAC7 total against 2011/12 and last year, and RAG."""
     if missing(total.get("r12")):
-        return (f"Figures for the 12 months to {month_label(month)} are not available: "
-                "a month in the window has not been loaded.")  # fmt: skip
-    counts = {rag: sum(1 for r in records if r.get("rag") == rag and not is_small(r))
-              for rag in ("Green", "Amber", "Red")}  # fmt: skip
+        return (
+            f"Figures for the 12 months to {month_label(month)} are not available: "
+            "a month in the window has not been loaded."
+        )
+    counts = {
+        rag: sum(1 for r in records if r.get("rag") == rag and not is_small(r))
+        for rag in ("Green", "Amber", "Red")
+    }
     rags = f"{counts['Green']} Green, {counts['Amber']} Amber and {counts['Red']} Red"
     return (
         f"In the 12 months to {month_label(month)} {borough} had {count_text(total['r12'])} "
@@ -141,8 +146,10 @@ def overview_sentence(borough: str, month, total: dict, records: list[dict]) -> 
 def crime_sentence(indicator: str, borough: str, month, record: dict, rank_before=None) -> str:
     """The trend page's sentence for one crime type."""
     if missing(record.get("r12")):
-        return (f"{indicator} in {borough}: the 12 months to {month_label(month)} are not "
-                "available (a month in the window has not been loaded).")  # fmt: skip
+        return (
+            f"{indicator} in {borough}: the 12 months to {month_label(month)} are not "
+            "available (a month in the window has not been loaded)."
+        )
     return (
         f"{indicator} in {borough}: {count_text(record['r12'])} crimes in the 12 months to "
         f"{month_label(month)}, {baseline_words(record)} ({rag_words(record)}); "
@@ -164,8 +171,10 @@ def trend_caption(indicator: str, month, record: dict, target: float | None) -> 
     """What the trend chart shows, with the figures it is drawn from."""
     r12, base = whole(record.get("r12")), whole(record.get("baseline"))
     if r12 is None:
-        return (f"Monthly {crimes_noun(indicator)} since 2010; the rolling 12-month figure to "
-                f"{month_label(month)} is not available.")  # fmt: skip
+        return (
+            f"Monthly {crimes_noun(indicator)} since 2010; the rolling 12-month figure to "
+            f"{month_label(month)} is not available."
+        )
     target_text = "" if target is None else f" and a target of {target:,.0f}"
     base_text = "" if base is None else f" against a 2011/12 baseline of {base:,}{target_text}"
     return (
@@ -242,8 +251,9 @@ def ward_sentence(ward: str, borough: str, month, record: dict, wards: int, basi
     if missing(record.get("r12")):
         return f"{ward}: no figures for the 12 months to {month_label(month)}."
     rank = record.get("ward_rank")
-    rank_text = "" if missing(rank) else (
-        f"; it ranks {int(rank)} of {borough}'s {wards} wards ({basis})")  # fmt: skip
+    rank_text = (
+        "" if missing(rank) else (f"; it ranks {int(rank)} of {borough}'s {wards} wards ({basis})")
+    )
     return (
         f"{ward} had {count_text(record['r12'])} MOPAC7 crimes in the 12 months to "
         f"{month_label(month)}: {baseline_words(record)}, and {previous_year_words(record)}"
@@ -272,8 +282,7 @@ def wards_map_caption(borough: str, month, measure: str, frame: pd.DataFrame, di
     ``frame`` has name, value and judged (False: drawn grey and hatched).
     """
     judged = frame[frame["judged"] & frame["value"].notna()]
-    colours = ("blue = fewer crimes, orange = more" if diverging
-               else "darker blue = more")  # fmt: skip
+    colours = "blue = fewer crimes, orange = more" if diverging else "darker blue = more"
     unjudged = len(frame) - len(judged)
     hatch = f"; {unjudged} grey hatched: too few crimes to judge or no figure" if unjudged else ""
     if judged.empty:
@@ -325,15 +334,19 @@ def rate_per_10000_words(record: dict, london_rate=None) -> str:
     year = record.get("population_year")
     year_text = "" if missing(year) else f" (mid-{int(year)} population)"
     london = "" if missing(london_rate) else f", against London's {rate_text(london_rate)}"
-    return (f"{rate_text(rate)} per 10,000 residents{year_text}, "
-            f"{rank_words(record.get('london_rank'))}{london}")  # fmt: skip
+    return (
+        f"{rate_text(rate)} per 10,000 residents{year_text}, "
+        f"{rank_words(record.get('london_rank'))}{london}"
+    )
 
 
 def syv_sentence(borough: str, month, record: dict, london_rate=None) -> str:
     """Serious youth violence victims in the 12 months, rate, rank and change."""
     if missing(record.get("r12")):
-        return (f"Serious youth violence in {borough}: the 12 months to {month_label(month)} "
-                "are not available (a month in the window has not been loaded).")  # fmt: skip
+        return (
+            f"Serious youth violence in {borough}: the 12 months to {month_label(month)} "
+            "are not available (a month in the window has not been loaded)."
+        )
     return (
         f"In the 12 months to {month_label(month)} {borough} had {count_text(record['r12'])} "
         f"victims of serious youth violence: {rate_per_10000_words(record, london_rate)}; "
@@ -358,8 +371,10 @@ def syv_published_sentence(borough: str, row: dict) -> str:
 def knife_sentence(borough: str, month, record: dict, london_rate=None) -> str:
     """Knife crime with injury: victims aged 1 to 24, not domestic abuse (the MPS subgroup)."""
     if missing(record.get("r12")):
-        return (f"Knife crime with injury in {borough}: the 12 months to {month_label(month)} "
-                "are not available (a month in the window has not been loaded).")  # fmt: skip
+        return (
+            f"Knife crime with injury in {borough}: the 12 months to {month_label(month)} "
+            "are not available (a month in the window has not been loaded)."
+        )
     return (
         f"Knife crime with injury: {count_text(record['r12'])} victims aged 1 to 24 (not "
         f"domestic abuse) in {borough} in the 12 months to {month_label(month)}, "
@@ -392,8 +407,9 @@ def iom_sentence(quarters: pd.DataFrame) -> str:
     )
     parts = []
     if not missing(last.get("reoffenders")):
-        parts.append("cohort reoffending "
-                     + small_share_words(last["reoffenders"], last["cohort_size"]))  # fmt: skip
+        parts.append(
+            "cohort reoffending " + small_share_words(last["reoffenders"], last["cohort_size"])
+        )
     if not missing(last.get("reduction_percent")):
         change = float(last["reduction_percent"])
         words = f"fell {change:.1f}%" if change >= 0 else f"rose {abs(change):.1f}%"
@@ -413,8 +429,10 @@ def reoffending_sentence(borough: str, latest: pd.DataFrame) -> str:
     """
     parts = []
     for group, rows in latest.groupby("adult_juvenile", sort=True):
-        by_place = {str(g).lower(): r for g, r in zip(rows["geography"], rows.to_dict("records"),
-                                                      strict=True)}  # fmt: skip
+        by_place = {
+            str(g).lower(): r
+            for g, r in zip(rows["geography"], rows.to_dict("records"), strict=True)
+        }
         home = by_place.get(borough.lower())
         if home is None:
             continue
@@ -422,8 +440,11 @@ def reoffending_sentence(borough: str, latest: pd.DataFrame) -> str:
         text = f"{str(group).lower()}s in {borough} {_pct(rate)}"
         if (whole(home.get("offenders")) or 0) < SMALL_COUNT:
             text += " (too few offenders to judge)"
-        others = [f"{name} {_pct(by_place[name.lower()]['reoffending_rate'])}"
-                  for name in ("London", "England and Wales") if name.lower() in by_place]  # fmt: skip
+        others = [
+            f"{name} {_pct(by_place[name.lower()]['reoffending_rate'])}"
+            for name in ("London", "England and Wales")
+            if name.lower() in by_place
+        ]
         if others:
             text += " against " + " and ".join(others)
         parts.append(f"{text} (cohort {home['cohort']})")
@@ -450,8 +471,10 @@ def prevent_sentence(as_at, table: pd.DataFrame, target: float, earlier: dict | 
     no_target = len(departments) - int((departments["staff_requiring"].fillna(0) > 0).sum())
     sessions = int(pd.to_numeric(departments["sessions"], errors="coerce").fillna(0).sum())
     if total.empty:
-        return (f"As at {day_label(as_at)} no department has a number of staff requiring WRAP "
-                f"training, so coverage cannot be measured; {sessions:,} sessions delivered.")  # fmt: skip
+        return (
+            f"As at {day_label(as_at)} no department has a number of staff requiring WRAP "
+            f"training, so coverage cannot be measured; {sessions:,} sessions delivered."
+        )
     row = total.iloc[0]
     text = (
         f"As at {day_label(as_at)}, {int(row['staff_trained']):,} of the "
@@ -468,14 +491,23 @@ def prevent_sentence(as_at, table: pd.DataFrame, target: float, earlier: dict | 
     return text + "."
 
 
-def hate_sentence(strand: str, borough: str, month, record: dict, london_rate=None,
-                  outcomes=None, across_break: bool = False) -> str:  # fmt: skip
+def hate_sentence(
+    strand: str,
+    borough: str,
+    month,
+    record: dict,
+    london_rate=None,
+    outcomes=None,
+    across_break: bool = False,
+) -> str:
     """Hate crime (or one strand) in the 12 months: offences, rate, rank, change (flagged
     across the recording-system break) and the positive outcome rate."""
     what = "hate crimes (the MPS total)" if strand == "Hate crime" else f"{strand} offences"
     if missing(record.get("r12")):
-        return (f"{what.capitalize()} in {borough}: the 12 months to {month_label(month)} are "
-                "not available (a month in the window has not been loaded).")  # fmt: skip
+        return (
+            f"{what.capitalize()} in {borough}: the 12 months to {month_label(month)} are "
+            "not available (a month in the window has not been loaded)."
+        )
     text = (
         f"In the 12 months to {month_label(month)} the MPS recorded {count_text(record['r12'])} "
         f"{what} in {borough}: {rate_per_10000_words(record, london_rate)}; "

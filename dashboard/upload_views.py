@@ -50,24 +50,41 @@ def size_text(size: int | None) -> str:
 
 def problem_frame(problems: list[dict]) -> pd.DataFrame:
     """Problems as the report table: Sheet, Row, Column, Kind, Problem, Value."""
-    rows = [[p.get("sheet") or "", "" if p.get("row") is None else p["row"],
-             p.get("column") or "", p.get("severity") or "error", p.get("message") or "",
-             "" if p.get("value") is None else p["value"]] for p in problems]  # fmt: skip
+    rows = [
+        [
+            p.get("sheet") or "",
+            "" if p.get("row") is None else p["row"],
+            p.get("column") or "",
+            p.get("severity") or "error",
+            p.get("message") or "",
+            "" if p.get("value") is None else p["value"],
+        ]
+        for p in problems
+    ]
     return pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
 
 
-def simple_table(frame: pd.DataFrame, table_id: str | None = None, caption: str | None = None,
-                 label: str = "Table"):  # fmt: skip
+def simple_table(
+    frame: pd.DataFrame,
+    table_id: str | None = None,
+    caption: str | None = None,
+    label: str = "Table",
+):
     """An HTML table of display strings (header cells scoped to their columns), in a box that
     scrolls and can be scrolled from the keyboard."""
     head = html.Thead(html.Tr([html.Th(str(c), scope="col") for c in frame.columns]))
-    body = html.Tbody([html.Tr([html.Td(str(v)) for v in row])
-                       for row in frame.itertuples(index=False)])  # fmt: skip
+    body = html.Tbody(
+        [html.Tr([html.Td(str(v)) for v in row]) for row in frame.itertuples(index=False)]
+    )
     parts = [html.Caption(caption)] if caption else []
     props = {"id": table_id} if table_id else {}
-    return html.Div(html.Table([*parts, head, body], className="table table-sm table-striped",
-                               **props), className="table-responsive upload-table",
-                    tabIndex="0", role="region", **{"aria-label": label})  # fmt: skip
+    return html.Div(
+        html.Table([*parts, head, body], className="table table-sm table-striped", **props),
+        className="table-responsive upload-table",
+        tabIndex="0",
+        role="region",
+        **{"aria-label": label},
+    )
 
 
 def problem_table(problems: list[dict], table_id: str) -> html.Div:
@@ -109,22 +126,30 @@ def changes_frame(changes: list[dict]) -> pd.DataFrame:
         totals = ""
         if c.get("old_total") is not None and c.get("new_total") is not None:
             totals = f"{int(c['old_total']):,} → {int(c['new_total']):,}"
-        rows.append({
-            "Dataset": dataset_name(c.get("dataset")),
-            "Area": c.get("area_name") or c.get("area_code") or "",
-            "Added": f"{c.get('added') or 0}" + (
-                f" ({_span(c.get('added_from'), c.get('added_to'))})" if c.get("added") else ""),
-            "Replaced": replaced or "0",
-            "With a different total": c.get("changed") or 0,
-            "Old total → new total": totals,
-            "Kept (newer already held)": c.get("kept") or 0,
-        })  # fmt: skip
+        rows.append(
+            {
+                "Dataset": dataset_name(c.get("dataset")),
+                "Area": c.get("area_name") or c.get("area_code") or "",
+                "Added": f"{c.get('added') or 0}"
+                + (f" ({_span(c.get('added_from'), c.get('added_to'))})" if c.get("added") else ""),
+                "Replaced": replaced or "0",
+                "With a different total": c.get("changed") or 0,
+                "Old total → new total": totals,
+                "Kept (newer already held)": c.get("kept") or 0,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def changes_table(changes: list[dict], table_id: str) -> html.Div:
-    order = sorted(changes, key=lambda c: (-(c.get("changed") or 0), -(c.get("replaced") or 0),
-                                           str(c.get("area_name"))))  # fmt: skip
+    order = sorted(
+        changes,
+        key=lambda c: (
+            -(c.get("changed") or 0),
+            -(c.get("replaced") or 0),
+            str(c.get("area_name")),
+        ),
+    )
     frame = changes_frame(order[:SHOWN_AREAS])
     more = len(order) - len(frame)
     caption = f"The {len(frame)} areas with most changes of {len(order)}." if more else None
@@ -169,8 +194,11 @@ def _state_line(record: dict) -> html.Div:
     if message:
         parts += [html.Br(), html.Span(message)]
     if record.get("state") == "loaded":
-        parts += [html.Br(), html.Span("See the figures: "), *page_links(
-            [(record.get("result") or {}).get("dataset")])]  # fmt: skip
+        parts += [
+            html.Br(),
+            html.Span("See the figures: "),
+            *page_links([(record.get("result") or {}).get("dataset")]),
+        ]
     role = "alert" if tone == "danger" else "status"
     return html.Div(parts, className=f"alert alert-{tone} py-2 mb-2 upload-state", role=role)
 
@@ -190,18 +218,22 @@ def file_card(record: dict, index: int) -> dbc.Card:
                 f"Layout detected: {layout}." if layout else "Layout: not recognised yet.",
             ],
             className="small text-body-secondary mb-2",
-        ),  # fmt: skip
+        ),
         _state_line(record),
     ]
     changes = preview.get("changes") or []
     if changes and record.get("state") in {"ready", "loading", "loaded", "failed"}:
-        body += [html.H4("What loading it changes", className="h6 mt-2"),
-                 changes_table(changes, f"upload-changes-{index}")]  # fmt: skip
+        body += [
+            html.H4("What loading it changes", className="h6 mt-2"),
+            changes_table(changes, f"upload-changes-{index}"),
+        ]
     if problems:
         errors = sum(p.get("severity") == "error" for p in problems)
         title = f"Problems: {errors} error(s), {len(problems) - errors} warning(s)"
-        body += [html.H4(title, className="h6 mt-2"),
-                 problem_table(problems, f"upload-problems-{index}")]  # fmt: skip
+        body += [
+            html.H4(title, className="h6 mt-2"),
+            problem_table(problems, f"upload-problems-{index}"),
+        ]
     return dbc.Card(dbc.CardBody(body), className="mb-3", id=f"upload-file-{index}")
 
 
@@ -211,10 +243,16 @@ def who_may(role: str) -> dbc.Alert | None:
     if user is not None and user.can(role):
         return None
     if user is None or not user.signed_in:
-        text = (f"This page needs a signed-in user with the {role} role. Ask whoever runs the "
-                f"dashboard to add one (python -m dashboard.users add NAME --role {role}), then "
-                "sign in.")  # fmt: skip
-        return dbc.Alert([text, " ", html.A("Sign in", href="/login", className="alert-link")],
-                         color="warning")  # fmt: skip
-    return dbc.Alert(f"This needs the {role} role; you are signed in as {user.name} "
-                     f"({user.role}). Ask a manager if you need it.", color="warning")  # fmt: skip
+        text = (
+            f"This page needs a signed-in user with the {role} role. Ask whoever runs the "
+            f"dashboard to add one (python -m dashboard.users add NAME --role {role}), then "
+            "sign in."
+        )
+        return dbc.Alert(
+            [text, " ", html.A("Sign in", href="/login", className="alert-link")], color="warning"
+        )
+    return dbc.Alert(
+        f"This needs the {role} role; you are signed in as {user.name} "
+        f"({user.role}). Ask a manager if you need it.",
+        color="warning",
+    )

@@ -52,9 +52,15 @@ def add_user(engine: Engine, name: str, password: str, role: str) -> None:
     if auth.user_row(name, engine) is not None:
         raise UserError(f"A user called {name!r} already exists.")
     with engine.begin() as conn:
-        conn.execute(insert(db.users).values(
-            name=name, password_hash=generate_password_hash(password), role=role,
-            disabled=False, created_at=datetime.now()))  # fmt: skip
+        conn.execute(
+            insert(db.users).values(
+                name=name,
+                password_hash=generate_password_hash(password),
+                role=role,
+                disabled=False,
+                created_at=datetime.now(),
+            )
+        )
 
 
 def _set(engine: Engine, name: str, **values) -> None:
@@ -104,8 +110,11 @@ def read_password(stream=None, prompt: bool | None = None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dashboard.users", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard.users",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     add = sub.add_parser("add", help="add a user (password from standard input)")
     add.add_argument("name")

@@ -38,7 +38,7 @@ def problem_table(problems: list[Problem]) -> str:
                 "value": p.value if p.value is not None else "",
             }
             for p in problems
-        ]  # fmt: skip
+        ]
     )
     return frame.to_string(index=False, max_colwidth=90)
 
@@ -50,10 +50,14 @@ def describe(result: LoadResult) -> str:
         lines.append(f"  layout detected: {result.layout}")
     if result.status == "loaded":
         if result.month_from:
-            lines.append(f"  areas: {result.areas}; months: {result.month_from:%b %Y} to "
-                         f"{result.month_to:%b %Y}")  # fmt: skip
-        lines.append(f"  rows read: {result.rows_read:,}; figures added: {result.figures_added:,}; "
-                     f"figures replaced: {result.figures_replaced:,}")  # fmt: skip
+            lines.append(
+                f"  areas: {result.areas}; months: {result.month_from:%b %Y} to "
+                f"{result.month_to:%b %Y}"
+            )
+        lines.append(
+            f"  rows read: {result.rows_read:,}; figures added: {result.figures_added:,}; "
+            f"figures replaced: {result.figures_replaced:,}"
+        )
     lines.append(f"  {result.message}")
     if result.errors:
         lines.append(f"  {len(result.errors)} problem(s) stop this file loading:")
@@ -93,8 +97,18 @@ def cmd_history(args) -> int:
     if history.empty:
         print("No uploads yet.")
         return 0
-    cols = ["id", "uploaded_at", "filename", "layout", "status", "rows_read", "cells_added",
-            "cells_replaced", "month_from", "month_to"]  # fmt: skip
+    cols = [
+        "id",
+        "uploaded_at",
+        "filename",
+        "layout",
+        "status",
+        "rows_read",
+        "cells_added",
+        "cells_replaced",
+        "month_from",
+        "month_to",
+    ]
     counts = ["rows_read", "cells_added", "cells_replaced"]
     history[counts] = history[counts].astype("Int64")  # a rejected upload has none: not 2.0
     print(history[cols].to_string(index=False))
@@ -125,8 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     history.set_defaults(func=cmd_history)
     tpl = sub.add_parser("templates", help="write the blank council templates (.xlsx)")
     tpl.add_argument("--out", default="data/templates", help="folder for the blank templates")
-    tpl.add_argument("--samples", default="data/samples",
-                     help="folder for the filled examples ('' to skip them)")  # fmt: skip
+    tpl.add_argument(
+        "--samples", default="data/samples", help="folder for the filled examples ('' to skip them)"
+    )
     tpl.set_defaults(func=cmd_templates)
     args = parser.parse_args(argv)
     return args.func(args)

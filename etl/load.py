@@ -60,30 +60,45 @@ def _quiet(_: str) -> None:
     pass
 
 
-def load_path(path, engine: Engine | None = None, user: str | None = None,
-              progress: Progress = _quiet) -> LoadResult:  # fmt: skip
+def load_path(
+    path, engine: Engine | None = None, user: str | None = None, progress: Progress = _quiet
+) -> LoadResult:
     """Load one file from disk."""
     from pathlib import Path
 
     path = Path(path)
     size = path.stat().st_size
     if size > config.max_upload_bytes():
-        item = problem("file-too-large", size_mb=round(size / 2**20, 1),
-                       limit_mb=round(config.max_upload_bytes() / 2**20))  # fmt: skip
+        item = problem(
+            "file-too-large",
+            size_mb=round(size / 2**20, 1),
+            limit_mb=round(config.max_upload_bytes() / 2**20),
+        )
         return _reject(engine or db.get_engine(), path.name, size, "", None, [item], user)
     return load_bytes(path.name, path.read_bytes(), engine, user, progress)
 
 
-def load_bytes(filename: str, data: bytes, engine: Engine | None = None,
-               user: str | None = None, progress: Progress = _quiet) -> LoadResult:  # fmt: skip
+def load_bytes(
+    filename: str,
+    data: bytes,
+    engine: Engine | None = None,
+    user: str | None = None,
+    progress: Progress = _quiet,
+) -> LoadResult:
     """Validate and load one extract; nothing is written unless it has no errors."""
     engine = engine or db.get_engine()
     digest = file_digest(data)
     previous = _loaded_upload_with_hash(engine, digest)
     if previous is not None:
-        return LoadResult(filename, "unchanged", previous.layout, previous.dataset, previous.id,
-                          message=f"Already loaded as upload {previous.id} on "
-                                  f"{previous.uploaded_at:%d %b %Y %H:%M}; nothing changed.")  # fmt: skip
+        return LoadResult(
+            filename,
+            "unchanged",
+            previous.layout,
+            previous.dataset,
+            previous.id,
+            message=f"Already loaded as upload {previous.id} on "
+            f"{previous.uploaded_at:%d %b %Y %H:%M}; nothing changed.",
+        )
     progress("reading")
     problems = ProblemList(config.max_problems())
     try:
@@ -121,9 +136,7 @@ def load_bytes(filename: str, data: bytes, engine: Engine | None = None,
 def _loaded_upload_with_hash(engine: Engine, digest: str):
     with engine.connect() as conn:
         return conn.execute(
-            select(db.uploads).where(
-                db.uploads.c.sha256 == digest, db.uploads.c.status == "loaded"
-            )  # fmt: skip
+            select(db.uploads).where(db.uploads.c.sha256 == digest, db.uploads.c.status == "loaded")
         ).first()
 
 
@@ -145,10 +158,16 @@ def _reject(engine, filename, size, digest, layout, items: list[Problem], user) 
                 uploaded_by=user,
                 problems=_json_problems(items),
                 message=f"Rejected: {sum(p.severity == 'error' for p in items)} problem(s).",
-            )  # fmt: skip
+            )
         ).inserted_primary_key[0]
-    return LoadResult(filename, "rejected", layout, upload_id=upload_id, problems=items,
-                      message="The file was not loaded; nothing in the database changed.")  # fmt: skip
+    return LoadResult(
+        filename,
+        "rejected",
+        layout,
+        upload_id=upload_id,
+        problems=items,
+        message="The file was not loaded; nothing in the database changed.",
+    )
 
 
 WRITE_LOCK_KEY = 7_316_402  # any fixed number: the advisory lock every writer of figures takes
@@ -180,7 +199,7 @@ def _new_upload(conn, extract: Extract, layout: str, dataset: str, vintage, user
             vintage=vintage,
             uploaded_at=datetime.now(),
             uploaded_by=user,
-        )  # fmt: skip
+        )
     ).inserted_primary_key[0]
 
 
@@ -196,8 +215,10 @@ def _ensure_areas(conn, frame: pd.DataFrame) -> None:
         records = new.assign(
             is_london_borough=new["code"].map(reference.is_london_borough)
         ).to_dict("records")
-        records = [{k: (None if v is pd.NA or v is None or v != v else v)
-                    for k, v in r.items()} for r in records]  # fmt: skip
+        records = [
+            {k: (None if v is pd.NA or v is None or v != v else v) for k, v in r.items()}
+            for r in records
+        ]
         conn.execute(insert(db.areas), records)
 
 
@@ -209,7 +230,7 @@ def _category_ids(conn, major: np.ndarray, minor: np.ndarray) -> np.ndarray:
         (r.major_key, r.minor_key): r.id
         for r in conn.execute(
             select(db.categories.c.id, db.categories.c.major_key, db.categories.c.minor_key)
-        )  # fmt: skip
+        )
     }
     unique = pairs.drop_duplicates(["major_key", "minor_key"])
     for row in unique.itertuples():
@@ -223,7 +244,7 @@ def _category_ids(conn, major: np.ndarray, minor: np.ndarray) -> np.ndarray:
                     minor_text=row.minor,
                     mopac7=mopac7_type(row.major, row.minor),
                     known=row.minor_key in reference.KNOWN_MINOR_CATEGORIES,
-                )  # fmt: skip
+                )
             ).inserted_primary_key[0]
     keys = list(zip(pairs["major_key"], pairs["minor_key"], strict=True))
     return np.array([existing[k] for k in keys], dtype=np.int64)
@@ -247,8 +268,15 @@ def _parse_tables(extract: Extract, problems: ProblemList, today: date):
 def _load_crime(engine, extract, tables, problems: ProblemList, user, progress) -> LoadResult:
     if problems.has_errors or not tables:
         layout = tables[0].layout.name if tables else None
-        return _reject(engine, extract.filename, extract.size_bytes, extract.sha256, layout,
-                       problems.final(), user)  # fmt: skip
+        return _reject(
+            engine,
+            extract.filename,
+            extract.size_bytes,
+            extract.sha256,
+            layout,
+            problems.final(),
+            user,
+        )
     layout = tables[0].layout
     datasets = sorted({t.layout.dataset for t in tables})
     dataset = datasets[0] if len(datasets) == 1 else "mps_dashboard"
@@ -280,7 +308,7 @@ def _load_crime(engine, extract, tables, problems: ProblemList, user, progress) 
                 area_count=result.areas,
                 warnings=_json_problems(problems.final()),
                 message=result.message,
-            )  # fmt: skip
+            )
         )
     result.filename, result.upload_id = extract.filename, upload_id
     result.problems = problems.final()
@@ -289,10 +317,15 @@ def _load_crime(engine, extract, tables, problems: ProblemList, user, progress) 
 
 def _area_frame(table: mps_crime.CrimeTable) -> pd.DataFrame:
     vintage = 2022 if table.layout.dataset == "ward_crime" else None
-    areas = pd.DataFrame({
-        "code": table.area_code, "name": table.area_name, "area_type": table.area_type,
-        "parent_code": table.parent_code, "boundary_vintage": vintage,
-    })  # fmt: skip
+    areas = pd.DataFrame(
+        {
+            "code": table.area_code,
+            "name": table.area_name,
+            "area_type": table.area_type,
+            "parent_code": table.parent_code,
+            "boundary_vintage": vintage,
+        }
+    )
     parents = pd.DataFrame({"code": table.parent_code, "name": table.parent_name})
     parents = parents.dropna(subset=["code"]).drop_duplicates("code")
     parents["area_type"] = [
@@ -310,8 +343,9 @@ def _held_coverage(conn, dataset: str, months: list[date]) -> pd.DataFrame:
         .join(up, up.c.id == cov.c.upload_id)
         .where(cov.c.dataset == dataset, cov.c.month.between(min(months), max(months)))
     )
-    return pd.DataFrame(conn.execute(query).all(),
-                        columns=["area_code", "month", "upload_id", "vintage"])  # fmt: skip
+    return pd.DataFrame(
+        conn.execute(query).all(), columns=["area_code", "month", "upload_id", "vintage"]
+    )
 
 
 def _groups_by_months(pairs: pd.DataFrame) -> Iterator[tuple[list[str], list[date]]]:
@@ -340,8 +374,12 @@ def _series_ids(conn, dataset: str, area_code: np.ndarray, category: np.ndarray)
         next_id = (conn.execute(select(func.max(series.c.id))).scalar() or 0) + 1
         for offset, key in enumerate(new):
             existing[key] = next_id + offset
-        db.bulk_insert(conn, series, ["id", "dataset", "area_code", "category_id"],
-                       ((existing[k], dataset, k[0], k[1]) for k in new))  # fmt: skip
+        db.bulk_insert(
+            conn,
+            series,
+            ["id", "dataset", "area_code", "category_id"],
+            ((existing[k], dataset, k[0], k[1]) for k in new),
+        )
     return np.array([existing[k] for k in keys], dtype=np.int64)
 
 
@@ -349,32 +387,51 @@ def _move_to_history(conn, dataset: str, pairs: pd.DataFrame, upload_id: int) ->
     counts, hist, series = db.crime_counts, db.crime_count_history, db.crime_series
     moved = 0
     for codes, months in _groups_by_months(pairs):
-        in_areas = select(series.c.id).where(series.c.dataset == dataset,
-                                             series.c.area_code.in_(codes))  # fmt: skip
+        in_areas = select(series.c.id).where(
+            series.c.dataset == dataset, series.c.area_code.in_(codes)
+        )
         held = conn.execute(
-            select(db.crime_coverage.c.month, db.crime_coverage.c.upload_id).distinct()
-            .where(db.crime_coverage.c.dataset == dataset,
-                   db.crime_coverage.c.area_code.in_(codes),
-                   db.crime_coverage.c.month.in_(months))
-        ).all()  # fmt: skip
+            select(db.crime_coverage.c.month, db.crime_coverage.c.upload_id)
+            .distinct()
+            .where(
+                db.crime_coverage.c.dataset == dataset,
+                db.crime_coverage.c.area_code.in_(codes),
+                db.crime_coverage.c.month.in_(months),
+            )
+        ).all()
         # history needs the upload each replaced count came from: one statement per holder
         for holder, holder_months in pd.DataFrame(held, columns=["m", "u"]).groupby("u")["m"]:
             where = and_(counts.c.series_id.in_(in_areas), counts.c.month.in_(list(holder_months)))
-            source = select(counts.c.series_id, counts.c.month, counts.c.count,
-                            literal(int(holder)), literal(upload_id),
-                            literal("replaced")).where(where)  # fmt: skip
+            source = select(
+                counts.c.series_id,
+                counts.c.month,
+                counts.c.count,
+                literal(int(holder)),
+                literal(upload_id),
+                literal("replaced"),
+            ).where(where)
             cols = ["series_id", "month", "count", "upload_id", "replaced_by_upload_id", "reason"]
             conn.execute(insert(hist).from_select(cols, source))
             # the DELETE's rowcount: psycopg reports -1 for INSERT ... SELECT with parameters
             moved += conn.execute(counts.delete().where(where)).rowcount
         cov = db.crime_coverage
-        held_here = and_(cov.c.dataset == dataset, cov.c.area_code.in_(codes),
-                         cov.c.month.in_(months))  # fmt: skip
+        held_here = and_(
+            cov.c.dataset == dataset, cov.c.area_code.in_(codes), cov.c.month.in_(months)
+        )
         # which upload held each area-month (zero months too), for etl/revert.py
-        conn.execute(insert(db.crime_coverage_history).from_select(
-            ["dataset", "area_code", "month", "upload_id", "replaced_by_upload_id", "reason"],
-            select(cov.c.dataset, cov.c.area_code, cov.c.month, cov.c.upload_id,
-                   literal(upload_id), literal("replaced")).where(held_here)))  # fmt: skip
+        conn.execute(
+            insert(db.crime_coverage_history).from_select(
+                ["dataset", "area_code", "month", "upload_id", "replaced_by_upload_id", "reason"],
+                select(
+                    cov.c.dataset,
+                    cov.c.area_code,
+                    cov.c.month,
+                    cov.c.upload_id,
+                    literal(upload_id),
+                    literal("replaced"),
+                ).where(held_here),
+            )
+        )
         conn.execute(cov.delete().where(held_here))
     return moved
 
@@ -384,21 +441,40 @@ def _write_crime(conn, table: mps_crime.CrimeTable, upload_id: int, vintage: dat
     _ensure_areas(conn, _area_frame(table))
     category = _category_ids(conn, table.major, table.minor)
     series = _series_ids(conn, dataset, table.area_code, category)
-    db.bulk_insert(conn, db.crime_rows, ["upload_id", "series_id", "source_sheet", "source_row"],
-                   zip([upload_id] * len(series), series.tolist(),
-                       [table.sheet_name] * len(series), table.rows.tolist(),
-                       strict=True))  # fmt: skip
+    db.bulk_insert(
+        conn,
+        db.crime_rows,
+        ["upload_id", "series_id", "source_sheet", "source_row"],
+        zip(
+            [upload_id] * len(series),
+            series.tolist(),
+            [table.sheet_name] * len(series),
+            table.rows.tolist(),
+            strict=True,
+        ),
+    )
     month_text = np.array([m.isoformat() for m in table.months], dtype=object)
     if table.cell_rows is not None:  # long formats: one source row per figure
         r, c = np.nonzero(table.cell_rows)
-        db.bulk_insert(conn, db.crime_cell_rows, ["upload_id", "series_id", "month", "source_row"],
-                       zip([upload_id] * len(r), series[r].tolist(), month_text[c].tolist(),
-                           table.cell_rows[r, c].tolist(), strict=True))  # fmt: skip
+        db.bulk_insert(
+            conn,
+            db.crime_cell_rows,
+            ["upload_id", "series_id", "month", "source_row"],
+            zip(
+                [upload_id] * len(r),
+                series[r].tolist(),
+                month_text[c].tolist(),
+                table.cell_rows[r, c].tolist(),
+                strict=True,
+            ),
+        )
     area_codes = pd.unique(table.area_code)
     pairs = pd.DataFrame(
-        {"area_code": np.repeat(area_codes, len(table.months)),
-         "month": np.tile(np.array(table.months, dtype=object), len(area_codes))}
-    )  # fmt: skip
+        {
+            "area_code": np.repeat(area_codes, len(table.months)),
+            "month": np.tile(np.array(table.months, dtype=object), len(area_codes)),
+        }
+    )
     held = _held_coverage(conn, dataset, table.months)
     pairs = pairs.merge(held, on=["area_code", "month"], how="left")
     held_mask = pairs["upload_id"].notna()
@@ -410,25 +486,35 @@ def _write_crime(conn, table: mps_crime.CrimeTable, upload_id: int, vintage: dat
     rows, cols = np.nonzero(table.counts)
     values = table.counts[rows, cols]
     if len(kept):
-        db.bulk_insert(conn, db.crime_coverage_history,
-                       ["dataset", "area_code", "month", "upload_id", "replaced_by_upload_id",
-                        "reason"],
-                       ((dataset, a, m.isoformat(), upload_id, int(h), "not-applied")
-                        for a, m, h in zip(kept["area_code"], kept["month"], kept["upload_id"],
-                                           strict=True)))  # fmt: skip
+        db.bulk_insert(
+            conn,
+            db.crime_coverage_history,
+            ["dataset", "area_code", "month", "upload_id", "replaced_by_upload_id", "reason"],
+            (
+                (dataset, a, m.isoformat(), upload_id, int(h), "not-applied")
+                for a, m, h in zip(kept["area_code"], kept["month"], kept["upload_id"], strict=True)
+            ),
+        )
         kept_index = pd.MultiIndex.from_arrays([kept["area_code"], kept["month"]])
         month_objs = np.array(table.months, dtype=object)
         cells = pd.MultiIndex.from_arrays([table.area_code[rows], month_objs[cols]])
         lose = cells.isin(kept_index)
         holder = kept.set_index(["area_code", "month"])["upload_id"].astype(int)
         holders = holder.reindex(cells[lose]).to_numpy()
-        db.bulk_insert(conn, db.crime_count_history,
-                       ["series_id", "month", "count", "upload_id", "replaced_by_upload_id",
-                        "reason"],
-                       zip(series[rows[lose]].tolist(), month_text[cols[lose]].tolist(),
-                           values[lose].tolist(), [upload_id] * int(lose.sum()),
-                           holders.tolist(), ["not-applied"] * int(lose.sum()),
-                           strict=True))  # fmt: skip
+        db.bulk_insert(
+            conn,
+            db.crime_count_history,
+            ["series_id", "month", "count", "upload_id", "replaced_by_upload_id", "reason"],
+            zip(
+                series[rows[lose]].tolist(),
+                month_text[cols[lose]].tolist(),
+                values[lose].tolist(),
+                [upload_id] * int(lose.sum()),
+                holders.tolist(),
+                ["not-applied"] * int(lose.sum()),
+                strict=True,
+            ),
+        )
         rows, cols, values = rows[~lose], cols[~lose], values[~lose]
     order = np.lexsort((cols, series[rows]))
     db.bulk_insert(
@@ -438,17 +524,31 @@ def _write_crime(conn, table: mps_crime.CrimeTable, upload_id: int, vintage: dat
         _count_rows(series[rows[order]], month_text[cols[order]], values[order]),
     )
     won = pairs[~newer_held]
-    db.bulk_insert(conn, db.crime_coverage, ["dataset", "area_code", "month", "upload_id"],
-                   ((dataset, a, m.isoformat(), upload_id)
-                    for a, m in zip(won["area_code"], won["month"], strict=True)))  # fmt: skip
+    db.bulk_insert(
+        conn,
+        db.crime_coverage,
+        ["dataset", "area_code", "month", "upload_id"],
+        (
+            (dataset, a, m.isoformat(), upload_id)
+            for a, m in zip(won["area_code"], won["month"], strict=True)
+        ),
+    )
     added = int((~held_mask).sum())
     result = LoadResult(
-        table.layout.name, "loaded", table.layout.name, dataset,
-        areas=len(area_codes), month_from=min(table.months), month_to=vintage,
-        rows_read=len(table.rows), area_months_added=added,
-        area_months_replaced=len(replace), area_months_kept=len(kept),
-        figures_added=len(values), figures_replaced=figures_replaced,
-    )  # fmt: skip
+        table.layout.name,
+        "loaded",
+        table.layout.name,
+        dataset,
+        areas=len(area_codes),
+        month_from=min(table.months),
+        month_to=vintage,
+        rows_read=len(table.rows),
+        area_months_added=added,
+        area_months_replaced=len(replace),
+        area_months_kept=len(kept),
+        figures_added=len(values),
+        figures_replaced=figures_replaced,
+    )
     result.message = (
         f"Loaded {len(values):,} figures for {len(area_codes)} areas, "
         f"{min(table.months):%b %Y} to {vintage:%b %Y}: {added:,} area-months new, "
@@ -461,60 +561,116 @@ def _write_crime(conn, table: mps_crime.CrimeTable, upload_id: int, vintage: dat
 def _count_rows(series, months, values, chunk=200_000):
     for start in range(0, len(values), chunk):
         end = start + chunk
-        yield from zip(series[start:end].tolist(), months[start:end].tolist(),
-                       values[start:end].tolist(), strict=False)  # fmt: skip
+        yield from zip(
+            series[start:end].tolist(),
+            months[start:end].tolist(),
+            values[start:end].tolist(),
+            strict=False,
+        )
 
 
 # ---------------------------------------------------------------- populations
 
 
-def _load_population(engine, extract, layout, sheets, problems: ProblemList, user,
-                     progress) -> LoadResult:  # fmt: skip
+def _load_population(
+    engine, extract, layout, sheets, problems: ProblemList, user, progress
+) -> LoadResult:
     frame = population.parse(layout, sheets, problems)
     if problems.has_errors or frame.empty:
         if frame.empty and not problems.has_errors:
             problems.add(problem("file-empty"))
-        return _reject(engine, extract.filename, extract.size_bytes, extract.sha256,
-                       layout.name, problems.final(), user)  # fmt: skip
+        return _reject(
+            engine,
+            extract.filename,
+            extract.size_bytes,
+            extract.sha256,
+            layout.name,
+            problems.final(),
+            user,
+        )
     progress(f"writing {len(frame):,} population figures")
     pops, hist = db.populations, db.population_history
     with engine.begin() as conn:
         upload_id = _new_upload(conn, extract, layout.name, "population", None, user)
-        names = frame["area_name"].where(frame["area_type"] != "borough",
-                                         frame["area_code"].map(reference.LONDON_AUTHORITIES))  # fmt: skip
-        _ensure_areas(conn, pd.DataFrame({
-            "code": frame["area_code"], "name": names.fillna(frame["area_code"]),
-            "area_type": frame["area_type"], "parent_code": frame["parent_code"],
-            "boundary_vintage": np.where(frame["area_type"] == "ward", 2022, None),
-        }))  # fmt: skip
+        names = frame["area_name"].where(
+            frame["area_type"] != "borough", frame["area_code"].map(reference.LONDON_AUTHORITIES)
+        )
+        _ensure_areas(
+            conn,
+            pd.DataFrame(
+                {
+                    "code": frame["area_code"],
+                    "name": names.fillna(frame["area_code"]),
+                    "area_type": frame["area_type"],
+                    "parent_code": frame["parent_code"],
+                    "boundary_vintage": np.where(frame["area_type"] == "ward", 2022, None),
+                }
+            ),
+        )
         replaced = 0
         for code_chunk in _chunks(list(pd.unique(frame["area_code"])), 500):
             where = pops.c.area_code.in_(code_chunk) & pops.c.year.in_(
                 [int(y) for y in pd.unique(frame["year"])]
             )
-            source = select(pops.c.area_code, pops.c.year, pops.c.population, pops.c.upload_id,
-                            literal(upload_id)).where(where)  # fmt: skip
-            conn.execute(insert(hist).from_select(
-                ["area_code", "year", "population", "upload_id", "replaced_by_upload_id"], source
-            ))  # fmt: skip
+            source = select(
+                pops.c.area_code,
+                pops.c.year,
+                pops.c.population,
+                pops.c.upload_id,
+                literal(upload_id),
+            ).where(where)
+            conn.execute(
+                insert(hist).from_select(
+                    ["area_code", "year", "population", "upload_id", "replaced_by_upload_id"],
+                    source,
+                )
+            )
             # the DELETE's rowcount: psycopg reports -1 for INSERT ... SELECT with parameters
             replaced += conn.execute(pops.delete().where(where)).rowcount
-        db.bulk_insert(conn, pops, ["area_code", "year", "population", "upload_id",
-                                    "source_sheet", "source_row"],
-                       zip(frame["area_code"], frame["year"].astype(int).tolist(),
-                           frame["population"].astype(int).tolist(), [upload_id] * len(frame),
-                           frame["sheet"], frame["row"].astype(int).tolist(), strict=True))  # fmt: skip
-        message = (f"Loaded {len(frame):,} population figures for "
-                   f"{frame['area_code'].nunique()} areas, {frame['year'].min()}-"
-                   f"{frame['year'].max()}; {replaced:,} replaced (old figures kept in history).")  # fmt: skip
-        conn.execute(update(db.uploads).where(db.uploads.c.id == upload_id).values(
-            rows_read=len(frame), cells_added=len(frame), cells_replaced=replaced,
-            area_count=int(frame["area_code"].nunique()),
-            warnings=_json_problems(problems.final()), message=message))  # fmt: skip
-    return LoadResult(extract.filename, "loaded", layout.name, "population", upload_id,
-                      problems.final(), areas=int(frame["area_code"].nunique()),
-                      rows_read=len(frame), figures_added=len(frame), figures_replaced=replaced,
-                      message=message)  # fmt: skip
+        db.bulk_insert(
+            conn,
+            pops,
+            ["area_code", "year", "population", "upload_id", "source_sheet", "source_row"],
+            zip(
+                frame["area_code"],
+                frame["year"].astype(int).tolist(),
+                frame["population"].astype(int).tolist(),
+                [upload_id] * len(frame),
+                frame["sheet"],
+                frame["row"].astype(int).tolist(),
+                strict=True,
+            ),
+        )
+        message = (
+            f"Loaded {len(frame):,} population figures for "
+            f"{frame['area_code'].nunique()} areas, {frame['year'].min()}-"
+            f"{frame['year'].max()}; {replaced:,} replaced (old figures kept in history)."
+        )
+        conn.execute(
+            update(db.uploads)
+            .where(db.uploads.c.id == upload_id)
+            .values(
+                rows_read=len(frame),
+                cells_added=len(frame),
+                cells_replaced=replaced,
+                area_count=int(frame["area_code"].nunique()),
+                warnings=_json_problems(problems.final()),
+                message=message,
+            )
+        )
+    return LoadResult(
+        extract.filename,
+        "loaded",
+        layout.name,
+        "population",
+        upload_id,
+        problems.final(),
+        areas=int(frame["area_code"].nunique()),
+        rows_read=len(frame),
+        figures_added=len(frame),
+        figures_replaced=replaced,
+        message=message,
+    )
 
 
 def _chunks(items: list, size: int):

@@ -84,13 +84,20 @@ def _write_sheet(
             new = new_by_key[tuple(key.values())]
             changed += any(_python(row[c]) != new.get(c) for c in figures)
             values = {c: _json(row[c]) for c in table.columns.keys() if c not in spec.key}
-            history.append({"table_name": spec.table, "key_json": key_json(key),
-                            "values_json": values, "upload_id": row["upload_id"],
-                            "replaced_by_upload_id": upload_id})  # fmt: skip
+            history.append(
+                {
+                    "table_name": spec.table,
+                    "key_json": key_json(key),
+                    "values_json": values,
+                    "upload_id": row["upload_id"],
+                    "replaced_by_upload_id": upload_id,
+                }
+            )
         conn.execute(insert(db.template_history), history)
         match = and_(*[table.c[k] == bindparam(f"key_{k}") for k in spec.key])
-        conn.execute(table.delete().where(match),
-                     [{f"key_{k}": row[k] for k in spec.key} for row in held])  # fmt: skip
+        conn.execute(
+            table.delete().where(match), [{f"key_{k}": row[k] for k in spec.key} for row in held]
+        )
     conn.execute(insert(table), records)
     return len(records) - len(held), len(held), changed
 
@@ -107,45 +114,91 @@ def _periods(template, frames: dict[str, pd.DataFrame]) -> list[date]:
     return periods
 
 
-def _load_template(engine, extract: Extract, detected: templates.Detected, problems: ProblemList,
-                   user: str | None, progress: Progress) -> LoadResult:  # fmt: skip
+def _load_template(
+    engine,
+    extract: Extract,
+    detected: templates.Detected,
+    problems: ProblemList,
+    user: str | None,
+    progress: Progress,
+) -> LoadResult:
     """Validate a council template and, if it has no errors, write it in one transaction."""
     template = detected[0]
     frames = templates.parse(detected, problems)
     if problems.has_errors or not frames:
-        return _reject(engine, extract.filename, extract.size_bytes, extract.sha256,
-                       template.name, problems.final(), user)  # fmt: skip
+        return _reject(
+            engine,
+            extract.filename,
+            extract.size_bytes,
+            extract.sha256,
+            template.name,
+            problems.final(),
+            user,
+        )
     periods = _periods(template, frames)
     rows = sum(len(f) for f in frames.values())
     progress(f"writing {rows:,} rows")
     added = replaced = changed = 0
     parts, areas = [], set()
     with engine.begin() as conn:
-        upload_id = _new_upload(conn, extract, template.name, template.dataset,
-                                max(periods) if periods else None, user)  # fmt: skip
+        upload_id = _new_upload(
+            conn, extract, template.name, template.dataset, max(periods) if periods else None, user
+        )
         for name, frame in frames.items():
             spec = templates.sheet_spec(template, name)
             codes = _area_codes(spec, frame)
             if codes:
-                _ensure_areas(conn, pd.DataFrame({
-                    "code": sorted(codes), "name": [reference.LONDON_AUTHORITIES[c] for c in sorted(codes)],
-                    "area_type": "borough", "parent_code": None, "boundary_vintage": None,
-                }))  # fmt: skip
+                _ensure_areas(
+                    conn,
+                    pd.DataFrame(
+                        {
+                            "code": sorted(codes),
+                            "name": [reference.LONDON_AUTHORITIES[c] for c in sorted(codes)],
+                            "area_type": "borough",
+                            "parent_code": None,
+                            "boundary_vintage": None,
+                        }
+                    ),
+                )
                 areas |= codes
             a, r, c = _write_sheet(conn, spec, frame, upload_id)
             added, replaced, changed = added + a, replaced + r, changed + c
-            parts.append(f"'{name}': {len(frame):,} rows ({a:,} new, {r:,} replaced"
-                         + (f", {c:,} of them with different figures)" if r else ")"))  # fmt: skip
-        message = (f"Loaded {template.title.split(':')[0]}: " + "; ".join(parts) + "."
-                   + (" The replaced figures are kept in the history." if replaced else ""))  # fmt: skip
-        conn.execute(update(db.uploads).where(db.uploads.c.id == upload_id).values(
-            rows_read=rows, cells_added=added, cells_replaced=replaced,
-            month_from=min(periods) if periods else None,
-            month_to=max(periods) if periods else None,
-            area_count=len(areas) or None, warnings=_json_problems(problems.final()),
-            message=message))  # fmt: skip
-    return LoadResult(extract.filename, "loaded", template.name, template.dataset, upload_id,
-                      problems.final(), areas=len(areas),
-                      month_from=min(periods) if periods else None,
-                      month_to=max(periods) if periods else None, rows_read=rows,
-                      figures_added=added, figures_replaced=replaced, message=message)  # fmt: skip
+            parts.append(
+                f"'{name}': {len(frame):,} rows ({a:,} new, {r:,} replaced"
+                + (f", {c:,} of them with different figures)" if r else ")")
+            )
+        message = (
+            f"Loaded {template.title.split(':')[0]}: "
+            + "; ".join(parts)
+            + "."
+            + (" The replaced figures are kept in the history." if replaced else "")
+        )
+        conn.execute(
+            update(db.uploads)
+            .where(db.uploads.c.id == upload_id)
+            .values(
+                rows_read=rows,
+                cells_added=added,
+                cells_replaced=replaced,
+                month_from=min(periods) if periods else None,
+                month_to=max(periods) if periods else None,
+                area_count=len(areas) or None,
+                warnings=_json_problems(problems.final()),
+                message=message,
+            )
+        )
+    return LoadResult(
+        extract.filename,
+        "loaded",
+        template.name,
+        template.dataset,
+        upload_id,
+        problems.final(),
+        areas=len(areas),
+        month_from=min(periods) if periods else None,
+        month_to=max(periods) if periods else None,
+        rows_read=rows,
+        figures_added=added,
+        figures_replaced=replaced,
+        message=message,
+    )

@@ -80,15 +80,22 @@ def preview_bytes(filename: str, data: bytes, engine: Engine | None = None) -> P
     digest = file_digest(data)
     base = {"filename": filename, "size_bytes": len(data), "sha256": digest}
     if len(data) > config.max_upload_bytes():
-        item = problem("file-too-large", size_mb=round(len(data) / 2**20, 1),
-                       limit_mb=round(config.max_upload_bytes() / 2**20))  # fmt: skip
+        item = problem(
+            "file-too-large",
+            size_mb=round(len(data) / 2**20, 1),
+            limit_mb=round(config.max_upload_bytes() / 2**20),
+        )
         return Preview(**base, status="rejected", problems=[item], message=item.message)
     previous = _loaded_upload_with_hash(engine, digest)
     if previous is not None:
-        return Preview(**base, status="unchanged", layout=previous.layout,
-                       message=f"This file was already loaded as upload {previous.id} on "
-                               f"{previous.uploaded_at:%d %b %Y %H:%M}: loading it again "
-                               "changes nothing.")  # fmt: skip
+        return Preview(
+            **base,
+            status="unchanged",
+            layout=previous.layout,
+            message=f"This file was already loaded as upload {previous.id} on "
+            f"{previous.uploaded_at:%d %b %Y %H:%M}: loading it again "
+            "changes nothing.",
+        )
     problems = ProblemList(config.max_problems())
     try:
         extract = read_bytes(filename, data, problems.limit)
@@ -106,42 +113,73 @@ def preview_bytes(filename: str, data: bytes, engine: Engine | None = None) -> P
     found = population.detect(extract)
     if found:
         return _population(engine, base, *found, problems)
-    accepted = "; ".join([mps_crime.accepted_layouts(),
-                          *[layout.label for layout in population.LAYOUTS],
-                          templates.accepted_layouts()])  # fmt: skip
+    accepted = "; ".join(
+        [
+            mps_crime.accepted_layouts(),
+            *[layout.label for layout in population.LAYOUTS],
+            templates.accepted_layouts(),
+        ]
+    )
     items = [*problems.final(), problem("unknown-layout", row=1, accepted=accepted)]
-    return Preview(**base, status="rejected", problems=items,
-                   message="The columns do not match any layout we accept.")  # fmt: skip
+    return Preview(
+        **base,
+        status="rejected",
+        problems=items,
+        message="The columns do not match any layout we accept.",
+    )
 
 
 def record_rejection(preview: Preview, engine: Engine | None = None, user: str | None = None):
     """Note a rejected file in the upload log (as ``load_bytes`` would); no data is touched."""
     engine = engine or db.get_engine()
-    return _reject(engine, preview.filename, preview.size_bytes, preview.sha256, preview.layout,
-                   preview.problems, user)  # fmt: skip
+    return _reject(
+        engine,
+        preview.filename,
+        preview.size_bytes,
+        preview.sha256,
+        preview.layout,
+        preview.problems,
+        user,
+    )
 
 
-def _finish(base: dict, layout: str, label: str, problems: ProblemList, changes: pd.DataFrame,
-            rows: int) -> Preview:  # fmt: skip
+def _finish(
+    base: dict, layout: str, label: str, problems: ProblemList, changes: pd.DataFrame, rows: int
+) -> Preview:
     if problems.has_errors or rows == 0:
         if rows == 0 and not problems.has_errors:
             problems.add(problem("file-empty"))
         items = problems.final()
         errors = sum(p.severity == "error" for p in items)
-        return Preview(**base, status="rejected", layout=layout, layout_label=label,
-                       problems=items, rows_read=rows,
-                       message=f"{errors} problem(s) stop this file loading; "
-                               "nothing would change.")  # fmt: skip
+        return Preview(
+            **base,
+            status="rejected",
+            layout=layout,
+            layout_label=label,
+            problems=items,
+            rows_read=rows,
+            message=f"{errors} problem(s) stop this file loading; nothing would change.",
+        )
     changes = changes.reindex(columns=CHANGE_COLUMNS)
     added, replaced = int(changes["added"].sum()), int(changes["replaced"].sum())
     kept, changed = int(changes["kept"].fillna(0).sum()), int(changes["changed"].fillna(0).sum())
     places, unit = UNITS.get(str(changes["dataset"].iloc[0]) if len(changes) else "", UNITS[""])
-    message = (f"{len(changes):,} {places}: {added:,} {unit} new, {replaced:,} replaced"
-               + (f" ({changed:,} with different figures)" if replaced else "")
-               + (f", {kept:,} left as they are because newer figures are held" if kept else "")
-               + ".")  # fmt: skip
-    return Preview(**base, status="ready", layout=layout, layout_label=label,
-                   problems=problems.final(), changes=changes, rows_read=rows, message=message)  # fmt: skip
+    message = (
+        f"{len(changes):,} {places}: {added:,} {unit} new, {replaced:,} replaced"
+        + (f" ({changed:,} with different figures)" if replaced else "")
+        + (f", {kept:,} left as they are because newer figures are held" if kept else "")
+        + "."
+    )
+    return Preview(
+        **base,
+        status="ready",
+        layout=layout,
+        layout_label=label,
+        problems=problems.final(),
+        changes=changes,
+        rows_read=rows,
+        message=message,
+    )
 
 
 # ---------------------------------------------------------------- crime
@@ -177,12 +215,14 @@ def _crime_changes(engine: Engine, table: mps_crime.CrimeTable, vintage: date) -
     with engine.connect() as conn:
         held = _held_coverage(conn, dataset, table.months)
     pairs = pairs.merge(held, on=["area_code", "month"], how="left")
-    pairs = pairs.merge(_held_totals(engine, dataset, table.months), on=["area_code", "month"],
-                        how="left")  # fmt: skip
+    pairs = pairs.merge(
+        _held_totals(engine, dataset, table.months), on=["area_code", "month"], how="left"
+    )
     is_held = pairs["upload_id"].notna()
     pairs["old"] = pairs["old"].fillna(0).where(is_held)
-    pairs["state"] = np.where(~is_held, "added",
-                              np.where(pairs["vintage"] > vintage, "kept", "replaced"))  # fmt: skip
+    pairs["state"] = np.where(
+        ~is_held, "added", np.where(pairs["vintage"] > vintage, "kept", "replaced")
+    )
     names = pd.Series(table.area_name, index=table.area_code)
     return _summarise(pairs, dataset, names[~names.index.duplicated()])
 
@@ -193,25 +233,37 @@ def _summarise(pairs: pd.DataFrame, dataset: str, names: pd.Series) -> pd.DataFr
     for code, group in pairs.groupby("area_code", sort=True):
         added = group[group["state"] == "added"]["month"]
         rep = group[group["state"] == "replaced"]
-        rows.append({
-            "dataset": dataset, "area_code": code, "area_name": str(names.get(code, code)),
-            "added": len(added), "added_from": added.min() if len(added) else None,
-            "added_to": added.max() if len(added) else None,
-            "replaced": len(rep), "replaced_from": rep["month"].min() if len(rep) else None,
-            "replaced_to": rep["month"].max() if len(rep) else None,
-            "changed": int((rep["old"] != rep["new"]).sum()),
-            "old_total": int(rep["old"].sum()) if len(rep) else None,
-            "new_total": int(rep["new"].sum()) if len(rep) else None,
-            "kept": int((group["state"] == "kept").sum()),
-        })  # fmt: skip
+        rows.append(
+            {
+                "dataset": dataset,
+                "area_code": code,
+                "area_name": str(names.get(code, code)),
+                "added": len(added),
+                "added_from": added.min() if len(added) else None,
+                "added_to": added.max() if len(added) else None,
+                "replaced": len(rep),
+                "replaced_from": rep["month"].min() if len(rep) else None,
+                "replaced_to": rep["month"].max() if len(rep) else None,
+                "changed": int((rep["old"] != rep["new"]).sum()),
+                "old_total": int(rep["old"].sum()) if len(rep) else None,
+                "new_total": int(rep["new"].sum()) if len(rep) else None,
+                "kept": int((group["state"] == "kept").sum()),
+            }
+        )
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
 
 def _crime(engine: Engine, base: dict, tables, problems: ProblemList) -> Preview:
     if problems.has_errors or not tables:
         layout = tables[0].layout if tables else None
-        return _finish(base, layout.name if layout else None, layout.label if layout else None,
-                       problems, pd.DataFrame(), 0)  # fmt: skip
+        return _finish(
+            base,
+            layout.name if layout else None,
+            layout.label if layout else None,
+            problems,
+            pd.DataFrame(),
+            0,
+        )
     vintage = max(max(t.months) for t in tables)
     changes = pd.concat([_crime_changes(engine, t, vintage) for t in tables], ignore_index=True)
     rows = int(sum(len(t.sheet_rows) for t in tables))
@@ -234,11 +286,17 @@ def _population(engine: Engine, base: dict, layout, sheets, problems: ProblemLis
         for start in range(0, len(codes), 500):
             held += conn.execute(
                 select(p.c.area_code, p.c.year, p.c.population).where(
-                    p.c.area_code.in_(codes[start : start + 500]), p.c.year.in_(years))
-            ).all()  # fmt: skip
+                    p.c.area_code.in_(codes[start : start + 500]), p.c.year.in_(years)
+                )
+            ).all()
     old = pd.DataFrame(held, columns=["area_code", "month", "old"])
-    pairs = pd.DataFrame({"area_code": frame["area_code"], "month": frame["year"].astype(int),
-                          "new": frame["population"].astype(int)})  # fmt: skip
+    pairs = pd.DataFrame(
+        {
+            "area_code": frame["area_code"],
+            "month": frame["year"].astype(int),
+            "new": frame["population"].astype(int),
+        }
+    )
     pairs = pairs.merge(old, on=["area_code", "month"], how="left")
     pairs["state"] = np.where(pairs["old"].notna(), "replaced", "added")
     names = frame.set_index("area_code")["area_name"]
@@ -263,20 +321,32 @@ def _template(engine: Engine, base: dict, detected, problems: ProblemList) -> Pr
             records = _records(table, frame, 0)
             new_by_key = {tuple(r[k] for k in spec.key): r for r in records}
             held = _held(conn, table, spec.key, set(new_by_key))
-            figures = [c.name for c in table.columns
-                       if c.name not in spec.key and c.name not in ("upload_id", "source_sheet",
-                                                                     "source_row")]  # fmt: skip
+            figures = [
+                c.name
+                for c in table.columns
+                if c.name not in spec.key
+                and c.name not in ("upload_id", "source_sheet", "source_row")
+            ]
             changed = sum(
-                any(_python(h[c]) != new_by_key[tuple(h[k] for k in spec.key)].get(c)
-                    for c in figures)
+                any(
+                    _python(h[c]) != new_by_key[tuple(h[k] for k in spec.key)].get(c)
+                    for c in figures
+                )
                 for h in held
-            )  # fmt: skip
+            )
             periods = [_python(v) for v in frame[spec.period].dropna()] if spec.period else []
-            rows.append({
-                "dataset": template.dataset, "area_code": "", "area_name": name,
-                "added": len(records) - len(held), "replaced": len(held), "changed": changed,
-                "added_from": min(periods) if periods else None,
-                "added_to": max(periods) if periods else None, "kept": 0,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "dataset": template.dataset,
+                    "area_code": "",
+                    "area_name": name,
+                    "added": len(records) - len(held),
+                    "replaced": len(held),
+                    "changed": changed,
+                    "added_from": min(periods) if periods else None,
+                    "added_to": max(periods) if periods else None,
+                    "kept": 0,
+                }
+            )
     count = sum(len(f) for f in frames.values())
     return _finish(base, template.name, template.title, problems, pd.DataFrame(rows), count)

@@ -57,12 +57,21 @@ def revert_upload(upload_id: int, engine: Engine | None = None, user: str | None
         r2, s2 = _revert_population(conn, upload_id)
         r3, s3 = _revert_templates(conn, upload_id)
         removed, restored = removed + r2 + r3, restored + s2 + s3
-        message = (f"Reverted upload {upload_id}: {removed:,} figures withdrawn (kept in the "
-                   f"history), {restored:,} earlier figures restored"
-                   + (f" across {cells:,} area-months." if cells else "."))  # fmt: skip
-        conn.execute(insert(db.upload_reverts).values(
-            upload_id=upload_id, reverted_by=user, reverted_at=datetime.now(),
-            figures_removed=removed, figures_restored=restored, message=message))  # fmt: skip
+        message = (
+            f"Reverted upload {upload_id}: {removed:,} figures withdrawn (kept in the "
+            f"history), {restored:,} earlier figures restored"
+            + (f" across {cells:,} area-months." if cells else ".")
+        )
+        conn.execute(
+            insert(db.upload_reverts).values(
+                upload_id=upload_id,
+                reverted_by=user,
+                reverted_at=datetime.now(),
+                figures_removed=removed,
+                figures_restored=restored,
+                message=message,
+            )
+        )
     return RevertResult(upload_id, removed, restored, cells, message)
 
 
@@ -99,10 +108,15 @@ def _winners(conn, dataset: str, codes: list[str], months: list[date], upload_id
     rows = conn.execute(
         select(ch.c.area_code, ch.c.month, ch.c.upload_id, up.c.vintage)
         .join(up, up.c.id == ch.c.upload_id)
-        .where(ch.c.dataset == dataset, ch.c.area_code.in_(codes), ch.c.month.in_(months),
-               ch.c.upload_id != upload_id, up.c.status == "loaded")
+        .where(
+            ch.c.dataset == dataset,
+            ch.c.area_code.in_(codes),
+            ch.c.month.in_(months),
+            ch.c.upload_id != upload_id,
+            up.c.status == "loaded",
+        )
         .distinct()
-    ).all()  # fmt: skip
+    ).all()
     frame = pd.DataFrame(rows, columns=["area_code", "month", "upload_id", "vintage"])
     frame = frame.sort_values(["vintage", "upload_id"]).drop_duplicates(
         ["area_code", "month"], keep="last"
@@ -118,16 +132,34 @@ def _revert_crime(conn, upload_id: int) -> tuple[int, int, int]:
     for dataset, codes, months in _blocks(held):
         series = _series_in(dataset, codes)
         mine = and_(counts.c.series_id.in_(series), counts.c.month.in_(months))
-        conn.execute(insert(hist).from_select(
-            ["series_id", "month", "count", "upload_id", "replaced_by_upload_id", "reason"],
-            select(counts.c.series_id, counts.c.month, counts.c.count, literal(upload_id),
-                   literal(upload_id), literal("reverted")).where(mine)))  # fmt: skip
+        conn.execute(
+            insert(hist).from_select(
+                ["series_id", "month", "count", "upload_id", "replaced_by_upload_id", "reason"],
+                select(
+                    counts.c.series_id,
+                    counts.c.month,
+                    counts.c.count,
+                    literal(upload_id),
+                    literal(upload_id),
+                    literal("reverted"),
+                ).where(mine),
+            )
+        )
         removed += conn.execute(delete(counts).where(mine)).rowcount
         here = and_(cov.c.dataset == dataset, cov.c.area_code.in_(codes), cov.c.month.in_(months))
-        conn.execute(insert(ch).from_select(
-            ["dataset", "area_code", "month", "upload_id", "replaced_by_upload_id", "reason"],
-            select(cov.c.dataset, cov.c.area_code, cov.c.month, cov.c.upload_id,
-                   literal(upload_id), literal("reverted")).where(here)))  # fmt: skip
+        conn.execute(
+            insert(ch).from_select(
+                ["dataset", "area_code", "month", "upload_id", "replaced_by_upload_id", "reason"],
+                select(
+                    cov.c.dataset,
+                    cov.c.area_code,
+                    cov.c.month,
+                    cov.c.upload_id,
+                    literal(upload_id),
+                    literal("reverted"),
+                ).where(here),
+            )
+        )
         conn.execute(delete(cov).where(here))
         winners = _winners(conn, dataset, codes, months, upload_id)
         for winner, part in winners.groupby("upload_id"):
@@ -140,17 +172,36 @@ def _restore_crime(conn, dataset: str, winner: int, cells: pd.DataFrame) -> int:
     counts, hist, ch = db.crime_counts, db.crime_count_history, db.crime_coverage_history
     restored = 0
     for _, codes, months in _blocks(cells.assign(dataset=dataset)):
-        theirs = and_(hist.c.upload_id == winner, hist.c.series_id.in_(_series_in(dataset, codes)),
-                      hist.c.month.in_(months), hist.c.reason.in_(["replaced", "not-applied"]))  # fmt: skip
-        conn.execute(insert(counts).from_select(
-            ["series_id", "month", "count"],
-            select(hist.c.series_id, hist.c.month, hist.c.count).where(theirs)))  # fmt: skip
+        theirs = and_(
+            hist.c.upload_id == winner,
+            hist.c.series_id.in_(_series_in(dataset, codes)),
+            hist.c.month.in_(months),
+            hist.c.reason.in_(["replaced", "not-applied"]),
+        )
+        conn.execute(
+            insert(counts).from_select(
+                ["series_id", "month", "count"],
+                select(hist.c.series_id, hist.c.month, hist.c.count).where(theirs),
+            )
+        )
         restored += conn.execute(delete(hist).where(theirs)).rowcount
-        conn.execute(delete(ch).where(ch.c.upload_id == winner, ch.c.dataset == dataset,
-                                      ch.c.area_code.in_(codes), ch.c.month.in_(months)))  # fmt: skip
-    db.bulk_insert(conn, db.crime_coverage, ["dataset", "area_code", "month", "upload_id"],
-                   ((dataset, a, _iso(m), winner)
-                    for a, m in zip(cells["area_code"], cells["month"], strict=True)))  # fmt: skip
+        conn.execute(
+            delete(ch).where(
+                ch.c.upload_id == winner,
+                ch.c.dataset == dataset,
+                ch.c.area_code.in_(codes),
+                ch.c.month.in_(months),
+            )
+        )
+    db.bulk_insert(
+        conn,
+        db.crime_coverage,
+        ["dataset", "area_code", "month", "upload_id"],
+        (
+            (dataset, a, _iso(m), winner)
+            for a, m in zip(cells["area_code"], cells["month"], strict=True)
+        ),
+    )
     return restored
 
 
@@ -167,26 +218,43 @@ def _revert_population(conn, upload_id: int) -> tuple[int, int]:
     if not mine:
         return 0, 0
     keys = {(r["area_code"], r["year"]) for r in mine}
-    conn.execute(insert(hist), [
-        {"area_code": r["area_code"], "year": r["year"], "population": r["population"],
-         "upload_id": upload_id, "replaced_by_upload_id": upload_id} for r in mine
-    ])  # fmt: skip
+    conn.execute(
+        insert(hist),
+        [
+            {
+                "area_code": r["area_code"],
+                "year": r["year"],
+                "population": r["population"],
+                "upload_id": upload_id,
+                "replaced_by_upload_id": upload_id,
+            }
+            for r in mine
+        ],
+    )
     conn.execute(delete(pops).where(pops.c.upload_id == upload_id))
     candidates = conn.execute(
         select(hist.c.id, hist.c.area_code, hist.c.year, hist.c.population, hist.c.upload_id)
         .join(up, up.c.id == hist.c.upload_id)
         .where(up.c.status == "loaded", hist.c.area_code.in_(sorted({k[0] for k in keys})))
-    ).all()  # fmt: skip
+    ).all()
     best: dict[tuple, tuple] = {}
     for row in candidates:
         key = (row.area_code, row.year)
         if key in keys and (key not in best or row.upload_id > best[key].upload_id):
             best[key] = row
     if best:
-        conn.execute(insert(pops), [
-            {"area_code": r.area_code, "year": r.year, "population": r.population,
-             "upload_id": r.upload_id} for r in best.values()
-        ])  # fmt: skip
+        conn.execute(
+            insert(pops),
+            [
+                {
+                    "area_code": r.area_code,
+                    "year": r.year,
+                    "population": r.population,
+                    "upload_id": r.upload_id,
+                }
+                for r in best.values()
+            ],
+        )
         conn.execute(delete(hist).where(hist.c.id.in_([r.id for r in best.values()])))
     return len(mine), len(best)
 
@@ -213,17 +281,27 @@ def _revert_templates(conn, upload_id: int) -> tuple[int, int]:
         for row in mine:
             key = {k: row[k] for k in spec.key}
             text = key_json(key)
-            values = {c: (v.isoformat() if isinstance(v, date) else v)
-                      for c, v in row.items() if c not in spec.key}  # fmt: skip
-            history.append({"table_name": name, "key_json": text, "values_json": values,
-                            "upload_id": upload_id, "replaced_by_upload_id": upload_id})  # fmt: skip
+            values = {
+                c: (v.isoformat() if isinstance(v, date) else v)
+                for c, v in row.items()
+                if c not in spec.key
+            }
+            history.append(
+                {
+                    "table_name": name,
+                    "key_json": text,
+                    "values_json": values,
+                    "upload_id": upload_id,
+                    "replaced_by_upload_id": upload_id,
+                }
+            )
             prior = conn.execute(
                 select(th.c.id, th.c.values_json)
                 .join(up, up.c.id == th.c.upload_id)
                 .where(th.c.table_name == name, th.c.key_json == text, up.c.status == "loaded")
                 .order_by(th.c.upload_id.desc(), th.c.id.desc())
                 .limit(1)
-            ).first()  # fmt: skip
+            ).first()
             if prior is not None:
                 stored = prior.values_json
                 stored = json.loads(stored) if isinstance(stored, str) else stored

@@ -44,8 +44,13 @@ def syv() -> Sample:
     for code, rate in zip(boroughs, yearly_rate, strict=True):
         for month in SYV_MONTHS:
             victims = int(rng.poisson(rate * pop[code] / 10_000 / 12))
-            rows.append({"month": month.date(), "area_code": reference.LONDON_AUTHORITIES[code],
-                         "victims": victims})  # fmt: skip
+            rows.append(
+                {
+                    "month": month.date(),
+                    "area_code": reference.LONDON_AUTHORITIES[code],
+                    "victims": victims,
+                }
+            )
             monthly.append({"area_code": code, "month": month, "victims": victims})
     table = syv_london_table(pd.DataFrame(monthly), populations, SYV_MONTHS[-1])
     barnet = table.set_index("area_code").loc["E09000003"]
@@ -89,26 +94,51 @@ def reoffending() -> Sample:
         },
     }
     rows = [
-        {"category": category, "adult_juvenile": group, "geography": geography,
-         "cohort": "Jan 2022 to Mar 2022", "offenders": o, "reoffenders": r, "reoffences": n}
+        {
+            "category": category,
+            "adult_juvenile": group,
+            "geography": geography,
+            "cohort": "Jan 2022 to Mar 2022",
+            "offenders": o,
+            "reoffenders": r,
+            "reoffences": n,
+        }
         for (geography, category), groups in figures.items()
         for group, (o, r, n) in groups.items()
-    ]  # fmt: skip
-    about = (ILLUSTRATIVE, "Copy the real figures from the Ministry of Justice proven "
-             "reoffending geographical data tool into the same columns.")  # fmt: skip
+    ]
+    about = (
+        ILLUSTRATIVE,
+        "Copy the real figures from the Ministry of Justice proven "
+        "reoffending geographical data tool into the same columns.",
+    )
     return {"Proven reoffending": rows}, about
 
 
 def wrap() -> Sample:
     as_at = date(2018, 4, 30)
     training = [
-        {"as_at": as_at, "department": "Children and Family Services", "staff_requiring": 219,
-         "staff_trained": 112, "sessions": 8},
-        {"as_at": as_at, "department": "Adults and Communities", "staff_requiring": 290,
-         "staff_trained": 190, "sessions": 21},
-        {"as_at": as_at, "department": "Illustrative partner with no target yet",
-         "staff_requiring": None, "staff_trained": 12, "sessions": 1},
-    ]  # fmt: skip
+        {
+            "as_at": as_at,
+            "department": "Children and Family Services",
+            "staff_requiring": 219,
+            "staff_trained": 112,
+            "sessions": 8,
+        },
+        {
+            "as_at": as_at,
+            "department": "Adults and Communities",
+            "staff_requiring": 290,
+            "staff_trained": 190,
+            "sessions": 21,
+        },
+        {
+            "as_at": as_at,
+            "department": "Illustrative partner with no target yet",
+            "staff_requiring": None,
+            "staff_trained": 12,
+            "sessions": 1,
+        },
+    ]
     audiences = [
         {"as_at": as_at, "audience": audience, "count": count}
         for audience, count in zip(WRAP_AUDIENCES, (150, 85, 40, 300, 25), strict=True)
@@ -134,9 +164,16 @@ def reporting_centres() -> Sample:
             strand = HATE_STRANDS[int(rng.integers(1, len(HATE_STRANDS)))]
             kind = "Crime" if rng.random() < 0.6 else "Incident"
             reports = int(rng.integers(1, 4))
-            rows.append({"month": month.date(), "centre": centre, "strand": strand,
-                         "crime_or_incident": kind, "reports": reports,
-                         "referred_to_police": int(rng.integers(0, reports + 1))})  # fmt: skip
+            rows.append(
+                {
+                    "month": month.date(),
+                    "centre": centre,
+                    "strand": strand,
+                    "crime_or_incident": kind,
+                    "reports": reports,
+                    "referred_to_police": int(rng.integers(0, reports + 1)),
+                }
+            )
     about = (
         ILLUSTRATIVE,
         "The centre names are illustrative too: the real list is the 12 centres named in the "

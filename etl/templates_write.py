@@ -77,8 +77,11 @@ def _list_range(name: str, lists: list[str]) -> str:
 def _validation(fld: Field, lists: list[str]) -> DataValidation:
     """The Excel data validation for a field (an input message at least)."""
     if fld.kind in (CHOICE, BOROUGH, QUARTER):
-        dv = DataValidation(type="list", formula1=_list_range(fld.choices, lists),
-                            errorStyle="stop" if fld.strict else "warning")  # fmt: skip
+        dv = DataValidation(
+            type="list",
+            formula1=_list_range(fld.choices, lists),
+            errorStyle="stop" if fld.strict else "warning",
+        )
     elif fld.kind == COUNT:
         dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
     elif fld.kind == RANK:
@@ -86,8 +89,9 @@ def _validation(fld: Field, lists: list[str]) -> DataValidation:
     elif fld.kind == NUMBER:
         dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
     elif fld.kind in (MONTH, DATE):
-        dv = DataValidation(type="date", operator="between", formula1=FIRST_DATE,
-                            formula2=LAST_DATE)  # fmt: skip
+        dv = DataValidation(
+            type="date", operator="between", formula1=FIRST_DATE, formula2=LAST_DATE
+        )
     else:
         dv = DataValidation()
     dv.allow_blank = not fld.required
@@ -183,8 +187,9 @@ def _example(spec: SheetSpec) -> list[object]:
     return values
 
 
-def _instructions(ws: Worksheet, template: TemplateSpec, lists: list[str],
-                  about: tuple[str, ...]) -> None:  # fmt: skip
+def _instructions(
+    ws: Worksheet, template: TemplateSpec, lists: list[str], about: tuple[str, ...]
+) -> None:
     w = _Writer(ws)
     w.paragraph(template.title, Font(bold=True, size=14), gap=1)
     if about:
@@ -200,8 +205,14 @@ def _instructions(ws: Worksheet, template: TemplateSpec, lists: list[str],
         w.paragraph(f"Sheet '{spec.name}': {spec.description}", BOLD)
         w.cells(["Column", "Must be filled in?", "What to write", "Allowed values"], BOLD)
         for fld in spec.fields:
-            w.cells([fld.heading, "Yes" if fld.required else "No (may be blank)", fld.help,
-                     _allowed(fld, lists)])  # fmt: skip
+            w.cells(
+                [
+                    fld.heading,
+                    "Yes" if fld.required else "No (may be blank)",
+                    fld.help,
+                    _allowed(fld, lists),
+                ]
+            )
         w.paragraph("Example row (invented figures, to show the format only):")
         w.cells([f.heading for f in spec.fields], BOLD)
         w.cells(_example(spec))
@@ -216,8 +227,9 @@ def _lists_used(template: TemplateSpec) -> list[str]:
     return [name for name in LISTS if name in names]
 
 
-def workbook(template: TemplateSpec, rows: dict[str, list[dict]] | None = None,
-             about: tuple[str, ...] = ()) -> Workbook:  # fmt: skip
+def workbook(
+    template: TemplateSpec, rows: dict[str, list[dict]] | None = None, about: tuple[str, ...] = ()
+) -> Workbook:
     """The template as a Workbook; ``rows`` fill its data sheets (a filled example)."""
     wb = Workbook()
     lists = _lists_used(template)

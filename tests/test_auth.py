@@ -94,10 +94,15 @@ def test_require_login_without_users_says_how_to_add_one(site, client, monkeypat
     assert "dashboard.users add" in client.get("/login").get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("header", "value"), [
-    (None, None), ("X-CSRFToken", "wrong"), ("Origin", "http://evil.example"),
-    ("Sec-Fetch-Site", "cross-site"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        (None, None),
+        ("X-CSRFToken", "wrong"),
+        ("Origin", "http://evil.example"),
+        ("Sec-Fetch-Site", "cross-site"),
+    ],
+)
 def test_callbacks_need_the_csrf_token_and_same_origin(client, header, value):
     client.get("/")
     body = webclient.callback_body(webclient.output_key("overview-summary"))
@@ -143,8 +148,11 @@ def test_every_callback_is_refused_without_a_session(people, client):
 
 def test_role_limits_hold_for_every_callback(people):
     signed_in(people, "max").get("/")  # Dash moves callbacks into its map on a first request
-    needs = {key: getattr(cb["callback"], "min_role", "viewer")
-             for key, cb in webclient.callback_map().items() if "callback" in cb}  # fmt: skip
+    needs = {
+        key: getattr(cb["callback"], "min_role", "viewer")
+        for key, cb in webclient.callback_map().items()
+        if "callback" in cb
+    }
     assert needs[webclient.output_key("upload-batch")] == "analyst"
     assert needs[webclient.output_key("history-refresh")] == "manager"
     for name in ("vera", "anna"):
@@ -171,8 +179,9 @@ def test_the_role_is_checked_inside_the_callback_too(people):
     from dashboard.pages import upload
 
     with people.server.test_request_context("/"):
-        flask.session.update(user="vera", key=auth.fingerprint(
-            auth.user_row("vera", people.engine).password_hash))  # fmt: skip
+        flask.session.update(
+            user="vera", key=auth.fingerprint(auth.user_row("vera", people.engine).password_hash)
+        )
         with pytest.raises(Forbidden):
             upload.receive(["data:text/csv;base64,"], ["x.csv"])
 
@@ -222,8 +231,10 @@ def test_session_cookies_are_httponly_and_lax(people, client):
     assert "HttpOnly" in session and "SameSite=Lax" in session and "Secure" not in session
     secure = people.server.test_client()
     token = webclient.form_token(secure, "https://localhost/login")
-    response = secure.post("https://localhost/login", data={
-        "username": "anna", "password": webclient.PASSWORD, "csrf_token": token})  # fmt: skip
+    response = secure.post(
+        "https://localhost/login",
+        data={"username": "anna", "password": webclient.PASSWORD, "csrf_token": token},
+    )
     assert all("Secure" in c for c in response.headers.getlist("Set-Cookie"))
 
 
@@ -306,6 +317,7 @@ def test_request_size_is_limited(site, client, monkeypatch):
     monkeypatch.setitem(site.server.config, "MAX_CONTENT_LENGTH", 1000)
     body = webclient.callback_body(webclient.output_key("overview-summary"))
     body["padding"] = "x" * 2000
-    response = client.post("/_dash-update-component", json=body,
-                           headers={"X-CSRFToken": webclient.csrf(client)})  # fmt: skip
+    response = client.post(
+        "/_dash-update-component", json=body, headers={"X-CSRFToken": webclient.csrf(client)}
+    )
     assert response.status_code == 413

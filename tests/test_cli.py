@@ -33,8 +33,10 @@ def files(tmp_path):
     return good, bad
 
 
-PROBLEM_ROW = re.compile(r"^\s*(?P<sheet>\S*)\s+(?P<row>\d+)\s+(?P<column>\S+)\s+"
-                         r"(?P<kind>error|warning)\s+.*\s(?P<value>\S+)$")  # fmt: skip
+PROBLEM_ROW = re.compile(
+    r"^\s*(?P<sheet>\S*)\s+(?P<row>\d+)\s+(?P<column>\S+)\s+"
+    r"(?P<kind>error|warning)\s+.*\s(?P<value>\S+)$"
+)
 
 
 def _problem_table(output: str) -> tuple[list[str], list[tuple]]:
@@ -72,8 +74,9 @@ def test_load_as_a_separate_process_then_status_and_history(tmp_path, files, mon
     lines = capsys.readouterr().out.splitlines()
     assert re.search(r"mps-bad\.csv\s+\S*\s*rejected", lines[1])  # newest first
     # rows read 2, figures added 4, replaced 0 (pandas prints 2.0 when the column has blanks)
-    assert re.search(r"mps-good\.csv\s+mps-borough-current\s+loaded\s+2(\.0)?\s+4(\.0)?\s+0",
-                     lines[2])  # fmt: skip
+    assert re.search(
+        r"mps-good\.csv\s+mps-borough-current\s+loaded\s+2(\.0)?\s+4(\.0)?\s+0", lines[2]
+    )
     db.dispose_engines()
 
 
@@ -118,6 +121,7 @@ def test_history_lists_every_attempt_newest_first(use_database, files, capsys):
 
     body = capsys.readouterr().out.splitlines()[1:]
     assert [re.search(r"(mps-\w+\.csv)", line).group(1) for line in body] == [
-        "mps-bad.csv", "mps-good.csv",
-    ]  # fmt: skip
+        "mps-bad.csv",
+        "mps-good.csv",
+    ]
     assert ["rejected" in body[0], "loaded" in body[1]] == [True, True]

@@ -125,8 +125,11 @@ def seeded_url(tmp_path_factory) -> str:
 
     url = f"sqlite:///{tmp_path_factory.mktemp('pages')}/pages.db"
     engine = db.get_engine(url)
-    for filename, data in [("boroughs.csv", borough_csv()), ("population.csv", population_csv()),
-                           ("wards.csv", ward_csv())]:  # fmt: skip
+    for filename, data in [
+        ("boroughs.csv", borough_csv()),
+        ("population.csv", population_csv()),
+        ("wards.csv", ward_csv()),
+    ]:
         result = load_bytes(filename, data, engine, user="test")
         assert result.status == "loaded", (filename, result.message)
     return url
@@ -268,15 +271,22 @@ def test_a_period_change_sends_only_the_moved_windows_when_the_bars_are_drawn(se
     drawn = _find(page, "crime-drawn").data
     full = crime.change_period("2012-03", "burglary", None)
     light = crime.change_period("2012-03", "burglary", drawn)
-    trend, trend_table, rank_table = (crime.OUTPUTS.index(o) for o in [
-        ("crime-trend-graph", "figure"), ("crime-trend-table-html", "data"),
-        ("crime-rank-table-html", "data")])  # fmt: skip
+    trend, trend_table, rank_table = (
+        crime.OUTPUTS.index(o)
+        for o in [
+            ("crime-trend-graph", "figure"),
+            ("crime-trend-table-html", "data"),
+            ("crime-rank-table-html", "data"),
+        ]
+    )
     assert full[-1] == light[-1] == drawn  # same data, same type: the key holds
     assert isinstance(light[trend], dash.Patch) and light[trend_table] is dash.no_update
     assert light[rank_table] is dash.no_update
     windows = full[trend].layout.shapes[:2]
-    patched = {op["location"][-1]: op["params"]["value"] for op in
-               light[trend].to_plotly_json()["operations"]}  # fmt: skip
+    patched = {
+        op["location"][-1]: op["params"]["value"]
+        for op in light[trend].to_plotly_json()["operations"]
+    }
     assert patched["shapes"][:2] == [w.to_plotly_json() for w in windows]
     assert [n.to_plotly_json() for n in full[trend].layout.annotations] == patched["annotations"]
     # everything else is the same as the full answer
@@ -440,10 +450,18 @@ def test_wards_map_colours_and_hatches_small_counts(seeded):
 
 
 def test_ward_table_html_sorted_by_name():
-    rows = pd.DataFrame({"area_code": ["W2", "W1"], "area_name": ["B & C", "A"],
-                         "r12": [20, 10], "p12": [15, 12], "significant": [False, False],
-                         "change_vs_previous_pct": [33.3, -16.7],
-                         "change_vs_baseline_pct": [None, 1.0], "ward_rank": [2, 1]})  # fmt: skip
+    rows = pd.DataFrame(
+        {
+            "area_code": ["W2", "W1"],
+            "area_name": ["B & C", "A"],
+            "r12": [20, 10],
+            "p12": [15, 12],
+            "significant": [False, False],
+            "change_vs_previous_pct": [33.3, -16.7],
+            "change_vs_baseline_pct": [None, 1.0],
+            "ward_rank": [2, 1],
+        }
+    )
     table = components.ward_table_html(rows, False, "name", descending=False)
     assert _ward_names(table) == ["A", "B &amp; C"]
     assert (
@@ -479,8 +497,9 @@ def test_wards_empty_database(use_database):
 
 
 def _ward(period=LATEST, code="E05013643", slug="burglary") -> dict:
-    names = ["summary", "figures"] + [f"{c}-{p}" for c in ward.CHARTS
-                                      for p in ("graph", "caption", "table")]  # fmt: skip
+    names = ["summary", "figures"] + [
+        f"{c}-{p}" for c in ward.CHARTS for p in ("graph", "caption", "table")
+    ]
     return dict(zip([*names, "source"], ward.update(period, code, slug), strict=True))
 
 
@@ -520,7 +539,8 @@ def test_rank_history_matches_indicator_table(seeded):
         table = service.borough_table(month)
         expected = table[table["london_rank"].notna()].set_index(["area_code", "indicator"])
         got = history[history["month"] == metrics.month_start(month)].set_index(
-            ["area_code", "indicator"])  # fmt: skip
+            ["area_code", "indicator"]
+        )
         got = got.loc[expected.index]
         assert (got["london_rank"].astype(int) == expected["london_rank"].astype(int)).all()
         assert len(expected) == 32 * 8

@@ -44,8 +44,9 @@ load.load_path(sys.argv[2], db.get_engine(sys.argv[1]), user="doomed")
 
 
 def _kill_mid_load(url: str, path: Path) -> None:
-    child = subprocess.Popen([sys.executable, "-c", CHILD, url, str(path)], cwd=ROOT,
-                             stdout=subprocess.PIPE, text=True)  # fmt: skip
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, url, str(path)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
     try:
         line = child.stdout.readline()
         assert line.strip() == "half-written", f"the load never reached its writes: {line!r}"
@@ -63,9 +64,12 @@ def _integrity(engine) -> None:
             assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
         else:  # the killed session's backend has gone (its transaction rolled back)
             deadline = time.monotonic() + 20
-            while conn.execute(text(
-                "SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' "
-                "AND datname = current_database()")).scalar():  # fmt: skip
+            while conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' "
+                    "AND datname = current_database()"
+                )
+            ).scalar():
                 assert time.monotonic() < deadline, "the killed load's transaction is still open"
                 time.sleep(0.1)
                 conn.rollback()
@@ -114,13 +118,22 @@ def _same_moment(engine, files: list[tuple[str, bytes]]) -> list:
 def _consistent(engine) -> None:
     cov = db.crime_coverage
     with engine.connect() as conn:
-        loaded = set(conn.execute(select(db.uploads.c.id).where(db.uploads.c.status == "loaded"))
-                     .scalars())  # fmt: skip
+        loaded = set(
+            conn.execute(select(db.uploads.c.id).where(db.uploads.c.status == "loaded")).scalars()
+        )
         holders = set(conn.execute(select(cov.c.upload_id).distinct()).scalars())
         series = conn.execute(select(func.count()).select_from(db.crime_series)).scalar()
-        keys = conn.execute(select(func.count()).select_from(
-            select(db.crime_series.c.dataset, db.crime_series.c.area_code,
-                   db.crime_series.c.category_id).distinct().subquery())).scalar()  # fmt: skip
+        keys = conn.execute(
+            select(func.count()).select_from(
+                select(
+                    db.crime_series.c.dataset,
+                    db.crime_series.c.area_code,
+                    db.crime_series.c.category_id,
+                )
+                .distinct()
+                .subquery()
+            )
+        ).scalar()
     assert holders <= loaded
     assert series == keys
 
@@ -131,8 +144,7 @@ def test_two_uploads_at_the_same_moment_end_as_if_one_after_the_other(engine, tm
     statuses = [getattr(r, "status", "try again") for r in results]
     assert set(statuses) <= {"loaded", "try again"} and "loaded" in statuses
     expected = db.get_engine(f"sqlite:///{tmp_path}/expected.db")
-    for (name, data), status in zip([("a.csv", FILE_A), ("b.csv", FILE_B)], statuses,
-                                    strict=True):  # fmt: skip
+    for (name, data), status in zip([("a.csv", FILE_A), ("b.csv", FILE_B)], statuses, strict=True):
         if status == "loaded":
             load_bytes(name, data, expected)
     assert state(engine) == state(expected)

@@ -55,8 +55,7 @@ def test_trend_figure_without_baseline_or_data():
     frame = figures.trend_frame(_counts([5] * 24))
     fig = figures.trend_figure(frame, "2011-12")
     assert [s.type for s in fig.layout.shapes] == ["rect", "rect"]
-    empty = figures.trend_figure(figures.trend_frame(pd.Series(dtype=float)),
-                                 "2011-12")  # fmt: skip
+    empty = figures.trend_figure(figures.trend_frame(pd.Series(dtype=float)), "2011-12")
     assert empty.data == () and "No monthly figures" in empty.layout.annotations[0].text
 
 
@@ -102,10 +101,14 @@ def _square(code: str, x: float) -> dict:
 def test_wards_map_one_trace_per_ward_small_counts_hatched():
     features = [_square("W1", 0), _square("W2", 2), _square("W3", 4)]
     frame = pd.DataFrame(
-        {"code": ["W1", "W2", "W3", "W4"], "name": ["One", "Two", "Three", "No shape"],
-         "value": [-20.0, 10.0, 50.0, 5.0], "judged": [True, True, False, True],
-         "text": ["a", "b", "c", "d"]}
-    )  # fmt: skip
+        {
+            "code": ["W1", "W2", "W3", "W4"],
+            "name": ["One", "Two", "Three", "No shape"],
+            "value": [-20.0, 10.0, 50.0, 5.0],
+            "judged": [True, True, False, True],
+            "text": ["a", "b", "c", "d"],
+        }
+    )
     fig = figures.wards_map_figure(features, frame, "% change", diverging=True)
     wards = fig.data
     assert [t.name for t in wards] == ["One", "Two", "Three"]  # a click's curveNumber: the ward
@@ -127,8 +130,9 @@ def test_ward_colours_sequential_from_zero():
 
 
 def test_wards_map_without_boundaries():
-    frame = pd.DataFrame({"code": ["W1"], "name": ["One"], "value": [1.0], "judged": [True],
-                          "text": ["a"]})  # fmt: skip
+    frame = pd.DataFrame(
+        {"code": ["W1"], "name": ["One"], "value": [1.0], "judged": [True], "text": ["a"]}
+    )
     fig = figures.wards_map_figure([], frame, "Crimes")
     assert "No ward boundaries" in fig.layout.annotations[0].text
 
@@ -137,9 +141,17 @@ def test_wards_map_without_boundaries():
 
 
 def _record(**values) -> dict:
-    base = {"r12": 840, "p12": 960, "baseline": 1200, "p_value": 0.004, "rag": "Green",
-            "london_rank": 13, "rate_per_1000": 8.4, "population_year": 2024,
-            "month": "2025-02"}  # fmt: skip
+    base = {
+        "r12": 840,
+        "p12": 960,
+        "baseline": 1200,
+        "p_value": 0.004,
+        "rag": "Green",
+        "london_rank": 13,
+        "rate_per_1000": 8.4,
+        "population_year": 2024,
+        "month": "2025-02",
+    }
     return {**base, **values}
 
 
@@ -147,13 +159,15 @@ def _record(**values) -> dict:
     ("record", "words"),
     [
         (_record(), "down 12.5% on the previous 12 months, statistically significant"),
-        (_record(r12=900, p12=960, p_value=0.16),
-         "down 6.3% on the previous 12 months, not statistically significant"),
+        (
+            _record(r12=900, p12=960, p_value=0.16),
+            "down 6.3% on the previous 12 months, not statistically significant",
+        ),
         (_record(r12=960), "no change on the previous 12 months"),
         (_record(p12=None), "no comparison with the previous 12 months (a month is missing)"),
         (_record(r12=6, p12=12), "down 50% on the previous 12 months, too few crimes to judge"),
     ],
-)  # fmt: skip
+)
 def test_previous_year_words(record, words):
     assert summaries.previous_year_words(record) == words
 
@@ -173,15 +187,23 @@ def test_baseline_words():
 @pytest.mark.parametrize(
     ("rank", "before", "words"),
     [
-        (13, 15, "rank 13 of 32 London boroughs (1 = lowest rate), 2 places better than a year "
-                 "earlier (15)"),
-        (13, 12, "rank 13 of 32 London boroughs (1 = lowest rate), 1 place worse than a year "
-                 "earlier (12)"),
+        (
+            13,
+            15,
+            "rank 13 of 32 London boroughs (1 = lowest rate), 2 places better than a year "
+            "earlier (15)",
+        ),
+        (
+            13,
+            12,
+            "rank 13 of 32 London boroughs (1 = lowest rate), 1 place worse than a year "
+            "earlier (12)",
+        ),
         (13, 13, "rank 13 of 32 London boroughs (1 = lowest rate), the same as a year earlier"),
         (13, None, "rank 13 of 32 London boroughs (1 = lowest rate)"),
         (pd.NA, 4, "no rank among the London boroughs (not all 32 have figures)"),
     ],
-)  # fmt: skip
+)
 def test_rank_words(rank, before, words):
     assert summaries.rank_words(rank, before) == words
 
@@ -243,9 +265,15 @@ def test_london_caption():
 
 def test_slugs_are_the_contract_addresses():
     assert list(components.SLUGS) == [
-        "burglary", "criminal-damage", "robbery", "theft-from-motor-vehicle",
-        "theft-from-the-person", "theft-of-motor-vehicle", "violence-with-injury", "mopac7-total",
-    ]  # fmt: skip
+        "burglary",
+        "criminal-damage",
+        "robbery",
+        "theft-from-motor-vehicle",
+        "theft-from-the-person",
+        "theft-of-motor-vehicle",
+        "violence-with-injury",
+        "mopac7-total",
+    ]
 
 
 def test_period_options_and_chosen_month():
@@ -273,8 +301,9 @@ def test_table_html_escapes_and_marks_row_headers():
 
 
 def test_sort_wards_missing_values_last():
-    table = pd.DataFrame({"area_name": ["B", "A", "C"],
-                          "change_vs_previous_pct": [5.0, None, -3.0]})  # fmt: skip
+    table = pd.DataFrame(
+        {"area_name": ["B", "A", "C"], "change_vs_previous_pct": [5.0, None, -3.0]}
+    )
     assert list(components.sort_wards(table, "change_p12", True)["area_name"]) == ["B", "C", "A"]
     assert list(components.sort_wards(table, "change_p12", False)["area_name"]) == ["C", "B", "A"]
     assert list(components.sort_wards(table, "name", False)["area_name"]) == ["A", "B", "C"]
@@ -309,10 +338,11 @@ def test_london_rank_history_ranks_need_all_32_and_use_window_population():
         columns=["area_code", "indicator", "month", "count"],
     )
     areas = pd.DataFrame({"code": codes, "is_london_borough": True})
-    pops = pd.DataFrame([(c, 2010, 1000) for c in codes] + [(c, 2011, 2000) for c in codes],
-                        columns=["area_code", "year", "population"])  # fmt: skip
-    history = service.london_rank_history(monthly, areas, pops).set_index(
-        ["area_code", "month"])  # fmt: skip
+    pops = pd.DataFrame(
+        [(c, 2010, 1000) for c in codes] + [(c, 2011, 2000) for c in codes],
+        columns=["area_code", "year", "population"],
+    )
+    history = service.london_rank_history(monthly, areas, pops).set_index(["area_code", "month"])
     first = history.loc[(codes[0], pd.Timestamp("2010-12-01"))]
     assert (first["r12"], first["rate"], first["london_rank"]) == (12, 12.0, 1)
     # the window's 7th month picks the estimate: Dec 2010 (mid-2010), then Jan 2011 (mid-2011)

@@ -32,11 +32,28 @@ from fixtures.extracts import (
 )
 
 EXPORT_COLUMNS = [
-    "area_code", "area_name", "area_type", "indicator", "month", "r12", "p12", "baseline",
-    "change_vs_baseline_pct", "change_vs_previous_pct", "population", "population_year",
-    "rate_per_1000", "london_rank", "ward_rank", "p_value", "significant", "rag",
-    "rate_per_10000", "value", "period",
-]  # fmt: skip
+    "area_code",
+    "area_name",
+    "area_type",
+    "indicator",
+    "month",
+    "r12",
+    "p12",
+    "baseline",
+    "change_vs_baseline_pct",
+    "change_vs_previous_pct",
+    "population",
+    "population_year",
+    "rate_per_1000",
+    "london_rank",
+    "ward_rank",
+    "p_value",
+    "significant",
+    "rag",
+    "rate_per_10000",
+    "value",
+    "period",
+]
 INDICATORS = [*MOPAC7, TOTAL]
 R12 = [f"{m:%Y%m}" for m in pd.date_range("2024-03-01", "2025-02-01", freq="MS")]
 P12 = [f"{m:%Y%m}" for m in pd.date_range("2023-03-01", "2024-02-01", freq="MS")]
@@ -152,8 +169,9 @@ def test_london_rank_is_the_rate_order_among_the_32_boroughs(export, independent
     }
     assert set(rates) == BOROUGH_CODES
     # 1 = lowest rate; ties share the better rank
-    expected = {code: 1 + sum(other < rate for other in rates.values())
-                for code, rate in rates.items()}  # fmt: skip
+    expected = {
+        code: 1 + sum(other < rate for other in rates.values()) for code, rate in rates.items()
+    }
 
     rows = export[(export["indicator"] == indicator) & (export["area_type"] == "borough")]
 
@@ -173,8 +191,10 @@ def test_non_borough_rows_never_get_a_london_rank(export):
 def test_barnet_wards_have_rows_and_ward_ranks(export):
     raw = raw_seed(WARD_RECENT)
     raw = raw[raw["LookUp_BoroughName"] == "Barnet"]
-    r12 = {code: expected_mopac7(rows, "current")[pd.to_datetime(R12, format="%Y%m")].sum(axis=1)
-           for code, rows in raw.groupby("WardCode")}  # fmt: skip
+    r12 = {
+        code: expected_mopac7(rows, "current")[pd.to_datetime(R12, format="%Y%m")].sum(axis=1)
+        for code, rows in raw.groupby("WardCode")
+    }
     assert len(r12) == 24
 
     wards = export[export["area_code"].isin(r12) & (export["indicator"] == "Burglary")]
@@ -217,12 +237,15 @@ def test_window_with_a_missing_month_has_no_value(sqlite_engine, monkeypatch, tm
         assert boroughs["london_rank"].isna().all()  # no population loaded: no rates to rank
 
 
-GAP_MONTHS = [m for m in pd.date_range("2023-01-01", "2024-12-01", freq="MS")
-              if m != pd.Timestamp(2024, 6, 1)]  # fmt: skip
-GAP_FILE = "\r\n".join([
-    "MajorText,MinorText,BoroughName," + ",".join(f"{m:%Y%m}" for m in GAP_MONTHS),
-    "BURGLARY,BURGLARY IN A DWELLING,Barnet," + ",".join("2" for _ in GAP_MONTHS),
-]).encode()  # fmt: skip
+GAP_MONTHS = [
+    m for m in pd.date_range("2023-01-01", "2024-12-01", freq="MS") if m != pd.Timestamp(2024, 6, 1)
+]
+GAP_FILE = "\r\n".join(
+    [
+        "MajorText,MinorText,BoroughName," + ",".join(f"{m:%Y%m}" for m in GAP_MONTHS),
+        "BURGLARY,BURGLARY IN A DWELLING,Barnet," + ",".join("2" for _ in GAP_MONTHS),
+    ]
+).encode()
 GAP_WINDOWS = [
     # (month, Barnet burglary R12): 2 a month, June 2024 missing from the file
     ("2023-12", 24),
@@ -261,9 +284,22 @@ def test_report_rejects_a_month_not_written_yyyy_mm(sqlite_engine, monkeypatch, 
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [(0, 0), (5, 0), (0, 5), (1, 0), (10, 10), (11, 10), (30, 10), (166, 165), (1019, 758),
-     (2446, 2402), (12135, 11569), (None, 5), (5, None)],
-)  # fmt: skip
+    [
+        (0, 0),
+        (5, 0),
+        (0, 5),
+        (1, 0),
+        (10, 10),
+        (11, 10),
+        (30, 10),
+        (166, 165),
+        (1019, 758),
+        (2446, 2402),
+        (12135, 11569),
+        (None, 5),
+        (5, None),
+    ],
+)
 def test_vectorised_p_values_equal_the_scalar_test(a, b):
     vector = poisson_p_values(pd.Series([a], dtype="Int64"), pd.Series([b], dtype="Int64"))
     scalar = metrics.poisson_p_value(a, b)
@@ -276,8 +312,9 @@ def test_vectorised_p_values_equal_the_scalar_test(a, b):
 def test_vectorised_p_values_on_a_whole_column():
     a = pd.Series([0, 5, 10, 30, 166, 1019, pd.NA], dtype="Int64")
     b = pd.Series([0, 0, 10, 10, 165, 758, 3], dtype="Int64")
-    expected = [metrics.poisson_p_value(x, y) if x is not pd.NA else None
-                for x, y in zip(a, b, strict=True)]  # fmt: skip
+    expected = [
+        metrics.poisson_p_value(x, y) if x is not pd.NA else None for x, y in zip(a, b, strict=True)
+    ]
     got = poisson_p_values(a, b)
     assert got[-1] is None
     np.testing.assert_allclose(got[:-1], expected[:-1], rtol=1e-9)

@@ -67,18 +67,23 @@ CURRENT = {
     (BRENT, "BURGLARY", RESIDENTIAL, "2024-04-01"): 25,
 }
 # A's figures for the months B also covers
-A_OVERLAP = sorted([
-    (BARNET, DWELLING, "2024-02-01", 11), (BARNET, DWELLING, "2024-03-01", 12),
-    (BARNET, PERSONAL, "2024-02-01", 6), (BARNET, PERSONAL, "2024-03-01", 7),
-    (BARNET, OTHER_THEFT, "2024-02-01", 4), (BARNET, OTHER_THEFT, "2024-03-01", 5),
-    (BRENT, DWELLING, "2024-02-01", 21), (BRENT, DWELLING, "2024-03-01", 22),
-])  # fmt: skip
+A_OVERLAP = sorted(
+    [
+        (BARNET, DWELLING, "2024-02-01", 11),
+        (BARNET, DWELLING, "2024-03-01", 12),
+        (BARNET, PERSONAL, "2024-02-01", 6),
+        (BARNET, PERSONAL, "2024-03-01", 7),
+        (BARNET, OTHER_THEFT, "2024-02-01", 4),
+        (BARNET, OTHER_THEFT, "2024-03-01", 5),
+        (BRENT, DWELLING, "2024-02-01", 21),
+        (BRENT, DWELLING, "2024-03-01", 22),
+    ]
+)
 
 
 def _history_rows(engine) -> list[tuple]:
     kept = history(engine)
-    return sorted(zip(kept["area_code"], kept["minor"], kept["month"], kept["count"],
-                      strict=True))  # fmt: skip
+    return sorted(zip(kept["area_code"], kept["minor"], kept["month"], kept["count"], strict=True))
 
 
 def test_newer_file_replaces_the_overlap_and_keeps_the_old_figures(engine):
@@ -198,8 +203,10 @@ def test_provenance_names_the_file_and_excel_row(engine, month, filename, rows):
     where = queries.figure_provenance(engine, "borough_crime", BARNET, month)
 
     assert set(where["filename"]) == {filename}
-    got = [(r, m.upper(), c) for r, m, c in zip(where["row"], where["minor"], where["count"],
-                                                strict=True)]  # fmt: skip
+    got = [
+        (r, m.upper(), c)
+        for r, m, c in zip(where["row"], where["minor"], where["count"], strict=True)
+    ]
     assert got == rows
 
 
@@ -233,9 +240,15 @@ def test_unknown_category_is_loaded_under_its_own_name_with_a_warning(engine):
         ("unknown-category", 3, "PARCEL THEFT FROM DOORSTEP")
     ]
     with engine.connect() as conn:
-        cat = conn.execute(
-            select(db.categories).where(db.categories.c.minor_key == "PARCEL THEFT FROM DOORSTEP")
-        ).mappings().one()  # fmt: skip
+        cat = (
+            conn.execute(
+                select(db.categories).where(
+                    db.categories.c.minor_key == "PARCEL THEFT FROM DOORSTEP"
+                )
+            )
+            .mappings()
+            .one()
+        )
     assert (cat["mopac7"], cat["known"]) == (None, False)
     counts = current_counts(engine, "borough_crime")
     assert counts[(BARNET, "THEFT", "PARCEL THEFT FROM DOORSTEP", "2024-02-01")] == 8
@@ -258,9 +271,11 @@ AREA_NAMES = [
 def test_area_names_in_borough_files(engine):
     data = text_file(
         "MajorText,MinorText,BoroughName,202401",
-        *[f"ROBBERY,ROBBERY OF PERSONAL PROPERTY,{name},{i + 1}"
-          for i, (name, _, _) in enumerate(AREA_NAMES)],
-    )  # fmt: skip
+        *[
+            f"ROBBERY,ROBBERY OF PERSONAL PROPERTY,{name},{i + 1}"
+            for i, (name, _, _) in enumerate(AREA_NAMES)
+        ],
+    )
     assert load_bytes("areas.csv", data, engine).status == "loaded"
     monthly = queries.mopac7_monthly(engine, "borough_crime")
     robbery = monthly[monthly["indicator"] == "Robbery"].set_index("area_code")["count"]
@@ -275,8 +290,11 @@ def test_upload_log_records_a_load(engine):
     log = upload_log(engine)
     row = log.iloc[-1]
     assert (row["id"], row["status"], row["layout"], row["dataset"]) == (
-        result.upload_id, "loaded", "mps-borough-current", "borough_crime",
-    )  # fmt: skip
+        result.upload_id,
+        "loaded",
+        "mps-borough-current",
+        "borough_crime",
+    )
     assert (row["rows_read"], row["area_count"], row["uploaded_by"]) == (4, 2, "analyst@barnet")
     assert pd.Timestamp(row["month_from"]) == pd.Timestamp(2024, 1, 1)
     assert pd.Timestamp(row["vintage"]) == pd.Timestamp(2024, 3, 1)

@@ -51,15 +51,26 @@ def _month_range(raw: pd.DataFrame) -> tuple[date, date]:
 @pytest.mark.parametrize(
     ("seed", "layout", "vintage", "major", "minor", "borough"),
     [
-        (BOROUGH_HISTORICAL, "mps-borough-current", "current", "MajorText", "MinorText",
-         "BoroughName"),
-        (BOROUGH_RECENT, "mps-borough-current", "current", "MajorText", "MinorText",
-         "BoroughName"),
-        (BOROUGH_PRE2019, "mps-borough-pre2019", "pre2019", "Major Category", "Minor Category",
-         "Borough"),
+        (
+            BOROUGH_HISTORICAL,
+            "mps-borough-current",
+            "current",
+            "MajorText",
+            "MinorText",
+            "BoroughName",
+        ),
+        (BOROUGH_RECENT, "mps-borough-current", "current", "MajorText", "MinorText", "BoroughName"),
+        (
+            BOROUGH_PRE2019,
+            "mps-borough-pre2019",
+            "pre2019",
+            "Major Category",
+            "Minor Category",
+            "Borough",
+        ),
     ],
     ids=["historical", "recent-24-months", "pre-2019"],
-)  # fmt: skip
+)
 def test_real_borough_file_loads_with_barnet_mopac7_as_the_domain_table_gives(
     engine, seed, layout, vintage, major, minor, borough
 ):
@@ -85,8 +96,10 @@ def borough_dbs(tmp_path_factory):
     """Two SQLite databases loaded once: the current-layout files, and the pre-2019 file."""
     folder = tmp_path_factory.mktemp("boroughs")
     engines = {}
-    for name, seeds in (("current", [BOROUGH_HISTORICAL, BOROUGH_RECENT]),
-                        ("pre2019", [BOROUGH_PRE2019])):  # fmt: skip
+    for name, seeds in (
+        ("current", [BOROUGH_HISTORICAL, BOROUGH_RECENT]),
+        ("pre2019", [BOROUGH_PRE2019]),
+    ):
         engines[name] = db.make_engine(f"sqlite:///{folder}/{name}.db")
         db.metadata.create_all(engines[name])
         for seed in seeds:
@@ -244,8 +257,9 @@ def test_replaced_ward_figures_are_kept_in_history(ward_db):
     assert set(kept["reason"]) == {"replaced"}
     assert set(kept["upload_id"]) == {historical.upload_id}
     assert set(kept["replaced_by"]) == {recent.upload_id}
-    got = sorted(zip(kept["minor"], kept["month"].str[:7].str.replace("-", ""), kept["count"],
-                     strict=True))  # fmt: skip
+    got = sorted(
+        zip(kept["minor"], kept["month"].str[:7].str.replace("-", ""), kept["count"], strict=True)
+    )
     want = sorted(zip(long["MinorText"], long["month"], long["value"], strict=True))
     assert got == want
 
@@ -324,31 +338,59 @@ SLICES = {
     # name: (build, layout, dataset, area code, vintage, major, minor)
     "borough-historical": (
         lambda: _borough_slice(BOROUGH_HISTORICAL, "BoroughName", "MajorText", "THEFT"),
-        "mps-borough-current", "borough_crime", BARNET, "current", "MajorText", "MinorText",
+        "mps-borough-current",
+        "borough_crime",
+        BARNET,
+        "current",
+        "MajorText",
+        "MinorText",
     ),
     "borough-recent": (
         lambda: _borough_slice(BOROUGH_RECENT, "BoroughName", "MajorText", "THEFT"),
-        "mps-borough-current", "borough_crime", BARNET, "current", "MajorText", "MinorText",
+        "mps-borough-current",
+        "borough_crime",
+        BARNET,
+        "current",
+        "MajorText",
+        "MinorText",
     ),
     "borough-pre2019": (
-        lambda: _borough_slice(BOROUGH_PRE2019, "Borough", "Major Category",
-                               "Theft and Handling"),
-        "mps-borough-pre2019", "borough_crime", BARNET, "pre2019", "Major Category",
+        lambda: _borough_slice(BOROUGH_PRE2019, "Borough", "Major Category", "Theft and Handling"),
+        "mps-borough-pre2019",
+        "borough_crime",
+        BARNET,
+        "pre2019",
+        "Major Category",
         "Minor Category",
     ),
     "borough-2019-title-case": (
         _title_case_2019,
-        "mps-borough-2019", "borough_crime", BARNET, "current", "MajorText", "MinorText",
+        "mps-borough-2019",
+        "borough_crime",
+        BARNET,
+        "current",
+        "MajorText",
+        "MinorText",
     ),
     "ward-historical": (
         lambda: _ward_slice(WARD_HISTORICAL),
-        "mps-ward-historical", "ward_crime", BARNET_WARD, "current", "MajorText", "MinorText",
+        "mps-ward-historical",
+        "ward_crime",
+        BARNET_WARD,
+        "current",
+        "MajorText",
+        "MinorText",
     ),
     "ward-recent": (
         lambda: _ward_slice(WARD_RECENT),
-        "mps-ward-recent", "ward_crime", BARNET_WARD, "current", "MajorText", "MinorText",
+        "mps-ward-recent",
+        "ward_crime",
+        BARNET_WARD,
+        "current",
+        "MajorText",
+        "MinorText",
     ),
-}  # fmt: skip
+}
 
 
 def _check_layout_slice(engine, slice_name: str, form: str) -> None:
@@ -416,14 +458,24 @@ def test_2019_title_case_labels_by_hand(sqlite_engine):
 @pytest.mark.parametrize(
     ("lines", "layout", "code"),
     [
-        (["WardName,WardCode,MajorText,MinorText,LookUp_BoroughName,202401,Refreshed Date",
-          "Barnet Vale,E05013628,BURGLARY,BURGLARY IN A DWELLING,Barnet,7,05/02/2025"],
-         "mps-ward-historical", BARNET_WARD),
-        (["MajorText,MinorText,BoroughName,202401,Refreshed Date",
-          "BURGLARY,BURGLARY IN A DWELLING,Barnet,7,05/02/2025"],
-         "mps-borough-current", BARNET),
+        (
+            [
+                "WardName,WardCode,MajorText,MinorText,LookUp_BoroughName,202401,Refreshed Date",
+                "Barnet Vale,E05013628,BURGLARY,BURGLARY IN A DWELLING,Barnet,7,05/02/2025",
+            ],
+            "mps-ward-historical",
+            BARNET_WARD,
+        ),
+        (
+            [
+                "MajorText,MinorText,BoroughName,202401,Refreshed Date",
+                "BURGLARY,BURGLARY IN A DWELLING,Barnet,7,05/02/2025",
+            ],
+            "mps-borough-current",
+            BARNET,
+        ),
     ],
-)  # fmt: skip
+)
 def test_publishers_refreshed_date_column_is_accepted(sqlite_engine, lines, layout, code):
     result = load_bytes("mps.csv", "\r\n".join(lines).encode(), sqlite_engine)
     assert (result.status, result.layout, result.problems) == ("loaded", layout, [])
@@ -441,13 +493,16 @@ def test_publishers_refreshed_date_column_is_accepted(sqlite_engine, lines, layo
         ("majortext,minortext,boroughname,202401", "mps-borough-current", 0),
         ("MajorText,MinorText,LookUp_BoroughName,201901", "mps-borough-2019", 0),
         ("Borough,Major Category,Minor Category,200801", "mps-borough-pre2019", 0),
-        ("WardName,WardCode,MajorText,MinorText,LookUp_BoroughName,201004",
-         "mps-ward-historical", 0),
+        (
+            "WardName,WardCode,MajorText,MinorText,LookUp_BoroughName,201004",
+            "mps-ward-historical",
+            0,
+        ),
         ("MajorText,MinorText,WardName,WardCode,LookUp_BoroughName,202304", "mps-ward-recent", 0),
         ("MajorText,BoroughName,202401", "mps-borough-current", 1),
         ("Name,Value,202401", None, 0),
     ],
-)  # fmt: skip
+)
 def test_detect_layout(header, layout, missing):
     found, count = mps_crime.detect_layout(header.split(","))
     assert (found.name if found else None, count) == (layout, missing)

@@ -21,8 +21,9 @@ from fixtures.extracts import (
 
 def _populations(engine) -> dict[tuple[str, int], int]:
     frame = queries.populations(engine)
-    return dict(zip(zip(frame["area_code"], frame["year"], strict=True), frame["population"],
-                    strict=True))  # fmt: skip
+    return dict(
+        zip(zip(frame["area_code"], frame["year"], strict=True), frame["population"], strict=True)
+    )
 
 
 def _sources(engine) -> dict[tuple[str, int], tuple]:
@@ -38,16 +39,21 @@ def _sources(engine) -> dict[tuple[str, int], tuple]:
 def test_ons_workbook_gives_barnet_as_published(engine):
     result = load_path(ONS_POPULATION, engine)
     assert (result.status, result.layout, result.dataset) == (
-        "loaded", "ons-mid-year-long", "population",
-    )  # fmt: skip
+        "loaded",
+        "ons-mid-year-long",
+        "population",
+    )
     # SOURCES.md: Barnet mid-2011 = 357,538; mid-2024 = 405,050
     assert _populations(engine)[(BARNET, 2011)] == 357_538
     assert _populations(engine)[(BARNET, 2024)] == 405_050
 
 
 def test_ons_workbook_loads_every_london_estimate_and_nothing_else(engine):
-    expected = {(code, int(year)): int(pop) for (code, year), pop in ons_population().items()
-                if code.startswith("E09")}  # fmt: skip
+    expected = {
+        (code, int(year)): int(pop)
+        for (code, year), pop in ons_population().items()
+        if code.startswith("E09")
+    }
     assert len(expected) == 33 * 14  # 32 boroughs and the City, mid-2011 to mid-2024
 
     result = load_path(ONS_POPULATION, engine)
@@ -56,8 +62,9 @@ def test_ons_workbook_loads_every_london_estimate_and_nothing_else(engine):
     assert _populations(engine) == expected
     assert area(engine, "E09000001")["is_london_borough"] is False  # City of London
     assert (area(engine, BARNET)["name"], area(engine, BARNET)["area_type"]) == (
-        "Barnet", "borough",
-    )  # fmt: skip
+        "Barnet",
+        "borough",
+    )
 
 
 # ---------------------------------------------------------------- ONS ward estimates
@@ -81,9 +88,11 @@ def test_ons_ward_estimates_workbook(engine):
 
     assert (result.status, result.layout) == ("loaded", "ons-ward-estimates")
     assert _populations(engine) == {
-        ("E05013628", 2021): 16_010, ("E05013630", 2021): 19_750,
-        ("E05013628", 2022): 16_123, ("E05013630", 2022): 19_876,
-    }  # fmt: skip
+        ("E05013628", 2021): 16_010,
+        ("E05013630", 2021): 19_750,
+        ("E05013628", 2022): 16_123,
+        ("E05013630", 2022): 19_876,
+    }
     # three title rows and the header: the first ward is on Excel row 5
     assert _sources(engine)[("E05013630", 2022)] == ("Mid-2022 Ward 2022", 6)
     assert [(p.code, p.severity, p.row) for p in result.problems] == [
@@ -91,8 +100,10 @@ def test_ons_ward_estimates_workbook(engine):
     ]
     ward = area(engine, "E05013628")
     assert (ward["area_type"], ward["parent_code"], ward["name"]) == (
-        "ward", BARNET, "Barnet Vale",
-    )  # fmt: skip
+        "ward",
+        BARNET,
+        "Barnet Vale",
+    )
 
 
 def test_ons_ward_estimates_without_a_total_column_is_rejected(engine):
@@ -145,8 +156,9 @@ def test_bad_template_values_are_rejected_at_their_row(sqlite_engine, year, popu
     engine = sqlite_engine
     load_bytes("held.csv", text_file(TEMPLATE_HEADER, "E09000003,Barnet,2024,405050"), engine)
     before = table_counts(engine)
-    data = text_file(TEMPLATE_HEADER, "E09000005,Brent,2024,340000",
-                     f"E09000003,Barnet,{year},{population}")  # fmt: skip
+    data = text_file(
+        TEMPLATE_HEADER, "E09000005,Brent,2024,340000", f"E09000003,Barnet,{year},{population}"
+    )
 
     result = load_bytes("population.csv", data, engine)
 
@@ -182,8 +194,11 @@ def test_newer_population_replaces_and_keeps_the_old_figure(engine):
     assert _populations(engine)[(BARNET, 2023)] == ons_population()[(BARNET, 2023)]
     h = db.population_history
     with engine.connect() as conn:
-        kept = conn.execute(select(h.c.area_code, h.c.year, h.c.population, h.c.upload_id,
-                                   h.c.replaced_by_upload_id)).all()  # fmt: skip
+        kept = conn.execute(
+            select(
+                h.c.area_code, h.c.year, h.c.population, h.c.upload_id, h.c.replaced_by_upload_id
+            )
+        ).all()
     assert [tuple(r) for r in kept] == [(BARNET, 2024, 405_050, ons.upload_id, update.upload_id)]
 
 

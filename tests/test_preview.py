@@ -75,13 +75,25 @@ def test_the_same_file_again_changes_nothing(engine):
     assert f"upload {first.upload_id}" in preview.message
 
 
-@pytest.mark.parametrize(("data", "codes"), [
-    (text_file("foo,bar", "1,2"), ["unknown-layout"]),
-    (text_file("MajorText,MinorText,BoroughName,202401", "BURGLARY,BURGLARY IN A DWELLING,Barnet,-3"),
-     ["negative-count"]),
-    (text_file("MajorText,MinorText,BoroughName,202401", "BURGLARY,BURGLARY IN A DWELLING,Narnia,3"),
-     ["unknown-borough"]),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("data", "codes"),
+    [
+        (text_file("foo,bar", "1,2"), ["unknown-layout"]),
+        (
+            text_file(
+                "MajorText,MinorText,BoroughName,202401",
+                "BURGLARY,BURGLARY IN A DWELLING,Barnet,-3",
+            ),
+            ["negative-count"],
+        ),
+        (
+            text_file(
+                "MajorText,MinorText,BoroughName,202401", "BURGLARY,BURGLARY IN A DWELLING,Narnia,3"
+            ),
+            ["unknown-borough"],
+        ),
+    ],
+)
 def test_a_file_with_errors_is_rejected_with_its_report_and_writes_nothing(engine, data, codes):
     preview = preview_bytes("bad.csv", data, engine)
     assert preview.status == "rejected"
@@ -119,4 +131,8 @@ def test_council_template_preview_counts_rows_new_and_replaced(engine):
     assert preview.status == "ready"
     (row,) = preview.changes.to_dict("records")
     assert (row["area_name"], row["added"], row["replaced"], row["changed"]) == (
-        "IOM quarters", 1, 2, 1)  # fmt: skip
+        "IOM quarters",
+        1,
+        2,
+        1,
+    )

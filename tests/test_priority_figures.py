@@ -24,8 +24,7 @@ def _contrast(colour: str) -> float:
 
 
 def _breaks(figure) -> list:
-    return [s for s in figure.layout.shapes
-            if s.type == "line" and pd.Timestamp(s.x0) == BREAK_X]  # fmt: skip
+    return [s for s in figure.layout.shapes if s.type == "line" and pd.Timestamp(s.x0) == BREAK_X]
 
 
 @pytest.mark.parametrize(
@@ -71,10 +70,14 @@ def test_blank_charts_stay_blank():
 
 def _strands(names: list[str]) -> pd.DataFrame:
     return pd.concat(
-        [pd.DataFrame({"month": MONTHS, "series": n, "value": [float(i + k) for k in range(len(MONTHS))]})
-         for i, n in enumerate(names)],
+        [
+            pd.DataFrame(
+                {"month": MONTHS, "series": n, "value": [float(i + k) for k in range(len(MONTHS))]}
+            )
+            for i, n in enumerate(names)
+        ],
         ignore_index=True,
-    )  # fmt: skip
+    )
 
 
 def test_month_lines_tell_series_apart_without_colour_and_mark_the_break():
@@ -99,9 +102,13 @@ def test_month_lines_leave_out_windows_without_a_value():
 
 
 def test_comparison_lines_keep_the_x_order_and_highlight_one_series():
-    frame = pd.DataFrame({"x": ["2022/23 Q4", "2023/24 Q1"] * 2,
-                          "series": ["Barnet", "Barnet", "London", "London"],
-                          "value": [20.0, 22.5, 25.0, None]})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "x": ["2022/23 Q4", "2023/24 Q1"] * 2,
+            "series": ["Barnet", "Barnet", "London", "London"],
+            "value": [20.0, 22.5, 25.0, None],
+        }
+    )
     figure = priority_figures.comparison_lines_figure(frame, "Rate", "Barnet")
     barnet, london = figure.data
     assert list(barnet.x) == ["2022/23 Q4", "2023/24 Q1"] and list(london.x) == ["2022/23 Q4"]
@@ -111,8 +118,9 @@ def test_comparison_lines_keep_the_x_order_and_highlight_one_series():
 
 
 def test_bars_keep_order_hatch_small_counts_and_draw_the_target():
-    frame = pd.DataFrame({"name": ["All", "A", "B"], "value": [60.0, 80.0, 0.0],
-                          "judged": [True, True, False]})  # fmt: skip
+    frame = pd.DataFrame(
+        {"name": ["All", "A", "B"], "value": [60.0, 80.0, 0.0], "judged": [True, True, False]}
+    )
     figure = priority_figures.bars_figure(
         frame, "Coverage", reference=100, reference_label="Target"
     )
@@ -125,8 +133,13 @@ def test_bars_keep_order_hatch_small_counts_and_draw_the_target():
 
 
 def test_stacked_bars_parts_differ_in_colour_and_pattern_largest_on_top():
-    frame = pd.DataFrame({"name": ["X", "X", "Y", "Z"], "part": ["Crime", "Incident", "Crime", "Incident"],
-                          "value": [3.0, 4.0, 5.0, 1.0]})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "name": ["X", "X", "Y", "Z"],
+            "part": ["Crime", "Incident", "Crime", "Incident"],
+            "value": [3.0, 4.0, 5.0, 1.0],
+        }
+    )
     figure = priority_figures.stacked_bars_figure(frame, "Reports")
     crime, incident = figure.data
     assert (crime.name, incident.name) == ("Crime", "Incident")
@@ -140,8 +153,13 @@ def test_stacked_bars_parts_differ_in_colour_and_pattern_largest_on_top():
 
 
 def test_rank_dots_hollow_for_small_counts_and_blank_without_ranks():
-    frame = pd.DataFrame({"name": ["Hate crime", "Transphobic Crime", "Faith Crime"],
-                          "rank": [15, 13, None], "judged": [True, False, True]})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "name": ["Hate crime", "Transphobic Crime", "Faith Crime"],
+            "rank": [15, 13, None],
+            "judged": [True, False, True],
+        }
+    )
     figure = priority_figures.rank_dots_figure(frame)
     dots = figure.data[0]
     assert list(dots.y) == ["Transphobic Crime", "Hate crime"]
@@ -153,8 +171,13 @@ def test_rank_dots_hollow_for_small_counts_and_blank_without_ranks():
 
 
 def test_rate_windows_against_the_london_average():
-    frame = pd.DataFrame({"window_end": pd.to_datetime(["2024-03-01", "2023-03-01"]),
-                          "rate": [11.1, 10.0], "london": [8.2, None]})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "window_end": pd.to_datetime(["2024-03-01", "2023-03-01"]),
+            "rate": [11.1, 10.0],
+            "london": [8.2, None],
+        }
+    )
     figure = priority_figures.rate_windows_figure(frame, "Barnet")
     barnet, london = figure.data
     assert list(barnet.x) == ["12 months to Mar 2023", "12 months to Mar 2024"]

@@ -52,12 +52,14 @@ def test_wrap_rag_higher_is_better(coverage, target, expected):
 
 
 def test_wrap_coverage_table_totals_departments_with_a_target():
-    training = pd.DataFrame({
-        "department": ["Children and Family Services", "Adults and Communities", "No target"],
-        "staff_requiring": pd.array([219, 290, None], dtype="Int64"),
-        "staff_trained": [112, 190, 12],
-        "sessions": [8, 21, 1],
-    })  # fmt: skip
+    training = pd.DataFrame(
+        {
+            "department": ["Children and Family Services", "Adults and Communities", "No target"],
+            "staff_requiring": pd.array([219, 290, None], dtype="Int64"),
+            "staff_trained": [112, 190, 12],
+            "sessions": [8, 21, 1],
+        }
+    )
     table = pm.wrap_coverage_table(training).set_index("department")
     assert _values(table["coverage"]) == [51.1, 65.5, None, 59.3]  # 302 / 509
     assert pd.isna(table.loc["No target", "rag"])
@@ -95,21 +97,22 @@ def test_proven_reoffending_rate(reoffenders, offenders, expected):
 
 
 def test_iom_table_adds_both_figures_and_leaves_gaps_blank():
-    quarters = pd.DataFrame({
-        "quarter": ["2022/23 Q3", "2022/23 Q4"],
-        "cohort_size": pd.array([101, 105], dtype="Int64"),
-        "reoffenders": pd.array([30, None], dtype="Int64"),
-        "offences_before": pd.array([520, None], dtype="Int64"),
-        "offences_after": pd.array([310, None], dtype="Int64"),
-    })  # fmt: skip
+    quarters = pd.DataFrame(
+        {
+            "quarter": ["2022/23 Q3", "2022/23 Q4"],
+            "cohort_size": pd.array([101, 105], dtype="Int64"),
+            "reoffenders": pd.array([30, None], dtype="Int64"),
+            "offences_before": pd.array([520, None], dtype="Int64"),
+            "offences_after": pd.array([310, None], dtype="Int64"),
+        }
+    )
     table = pm.iom_table(quarters)
     assert _values(table["reoffending_rate"]) == [29.7, None]
     assert _values(table["reduction_percent"]) == [40.4, None]
 
 
 def test_reoffending_table():
-    rates = pd.DataFrame({"offenders": [560, 10], "reoffenders": [118, 0],
-                          "reoffences": [401, 0]})  # fmt: skip
+    rates = pd.DataFrame({"offenders": [560, 10], "reoffenders": [118, 0], "reoffences": [401, 0]})
     table = pm.reoffending_table(rates)
     assert table["reoffending_rate"].tolist() == [21.1, 0.0]
     assert _values(table["reoffences_per_reoffender"]) == [3.4, None]
@@ -121,7 +124,7 @@ def _syv(victims_per_month: dict[str, int], months) -> pd.DataFrame:
             {"area_code": c, "month": m, "victims": v}
             for c, v in victims_per_month.items()
             for m in months
-        ]  # fmt: skip
+        ]
     )
 
 

@@ -69,8 +69,11 @@ def raw_window(frame, subgroup, end, measure="Offences", months=12) -> pd.Series
     """Per area code: the sum of ``months`` months ending ``end`` (absent rows count 0)."""
     end = pd.Timestamp(end)
     start = end - pd.DateOffset(months=months - 1)
-    rows = frame[(frame["crime_subtype"] == subgroup) & (frame["measure"] == measure)
-                 & frame["month"].between(start, end)]  # fmt: skip
+    rows = frame[
+        (frame["crime_subtype"] == subgroup)
+        & (frame["measure"] == measure)
+        & frame["month"].between(start, end)
+    ]
     return rows.groupby("area_code")["count"].sum()
 
 
@@ -101,8 +104,12 @@ def _update(module, *args) -> dict:
 
 def _output_ids(module) -> list[str]:
     charts = [f"{c}-{p}" for c in module.CHARTS for p in ("graph", "caption", "table-html")]
-    prefix = {"youth_violence": "syv", "reoffending": "reoffending", "prevent": "prevent",
-              "hate_crime": "hate"}[module.__name__.rsplit(".", 1)[1]]  # fmt: skip
+    prefix = {
+        "youth_violence": "syv",
+        "reoffending": "reoffending",
+        "prevent": "prevent",
+        "hate_crime": "hate",
+    }[module.__name__.rsplit(".", 1)[1]]
     head = {
         "syv": ["syv-summary", "syv-figures-table", "syv-notice", "syv-knife-notice"],
         "reoffending": ["reoffending-summary", "reoffending-iom-notice", "reoffending-moj-notice"],
@@ -114,8 +121,7 @@ def _output_ids(module) -> list[str]:
 
 
 def _shapes_at_break(figure) -> list:
-    return [s for s in figure.layout.shapes
-            if s.type == "line" and pd.Timestamp(s.x0) == BREAK_X]  # fmt: skip
+    return [s for s in figure.layout.shapes if s.type == "line" and pd.Timestamp(s.x0) == BREAK_X]
 
 
 # --- registration and layouts -------------------------------------------------------------------
@@ -125,8 +131,12 @@ def test_pages_registered_in_order_10_to_13():
     import dash
 
     pages = {p["module"]: p for p in dash.page_registry.values()}
-    expected = [("youth_violence", "/youth-violence", 10), ("reoffending", "/reoffending", 11),
-                ("prevent", "/prevent", 12), ("hate_crime", "/hate-crime", 13)]  # fmt: skip
+    expected = [
+        ("youth_violence", "/youth-violence", 10),
+        ("reoffending", "/reoffending", 11),
+        ("prevent", "/prevent", 12),
+        ("hate_crime", "/hate-crime", 13),
+    ]
     for module, path, order in expected:
         page = pages[f"dashboard.pages.{module}"]
         assert (page["path"], page["order"]) == (path, order)
@@ -221,14 +231,18 @@ def test_knife_period_after_the_data_shows_the_latest_month(loaded):
 
 def test_reoffending_rates_for_borough_london_and_england_and_wales(loaded):
     rows = _sheet("moj-proven-reoffending-sample.xlsx", "Proven reoffending")
-    rate = {(r["Geography"], r["Adult / Juvenile"]): r["Reoffenders"] / r["Offenders"] * 100
-            for r in rows.to_dict("records")}  # fmt: skip
+    rate = {
+        (r["Geography"], r["Adult / Juvenile"]): r["Reoffenders"] / r["Offenders"] * 100
+        for r in rows.to_dict("records")
+    }
     out = _update(reoffending, "2025-02")
     words = out["reoffending-summary"]
     assert "In 2022/23 Q4 the IOM cohort was 105 people (101 in 2022/23 Q3)" in words
-    assert (f"adults in Barnet {rate[('Barnet', 'Adult')]:.1f}% against London "
-            f"{rate[('London', 'Adult')]:.1f}% and England and Wales "
-            f"{rate[('England and Wales', 'Adult')]:.1f}%") in words  # fmt: skip
+    assert (
+        f"adults in Barnet {rate[('Barnet', 'Adult')]:.1f}% against London "
+        f"{rate[('London', 'Adult')]:.1f}% and England and Wales "
+        f"{rate[('England and Wales', 'Adult')]:.1f}%"
+    ) in words
     assert "juveniles in Barnet 31.3%" in words  # 15 / 48 = 31.25: halves go up, as in Excel
     adult = out["reoffending-adult-graph"]
     assert [t.name for t in adult.data] == ["Barnet", "London", "England and Wales"]
@@ -259,10 +273,17 @@ def test_cohort_end(label, end):
 
 
 def test_iom_sentence_with_reoffending_and_reduction():
-    quarters = pd.DataFrame({"quarter": ["2024/25 Q1", "2024/25 Q2"], "cohort_size": [100, 8],
-                             "reoffenders": [30, 3], "offences_before": [520, 40],
-                             "offences_after": [310, 30], "reoffending_rate": [30.0, 37.5],
-                             "reduction_percent": [40.4, 25.0]})  # fmt: skip
+    quarters = pd.DataFrame(
+        {
+            "quarter": ["2024/25 Q1", "2024/25 Q2"],
+            "cohort_size": [100, 8],
+            "reoffenders": [30, 3],
+            "offences_before": [520, 40],
+            "offences_after": [310, 30],
+            "reoffending_rate": [30.0, 37.5],
+            "reduction_percent": [40.4, 25.0],
+        }
+    )
     assert summaries.iom_sentence(quarters.iloc[:1]) == (
         "In 2024/25 Q1 the IOM cohort was 100 people; cohort reoffending 30.0% (30 of 100) and "
         "their offending fell 40.4% after entering IOM."
@@ -296,8 +317,13 @@ def test_prevent_coverage_against_the_target(loaded):
 
 
 def test_prevent_small_departments_are_not_judged():
-    row = {"department": "Youth club", "staff_requiring": 4, "staff_trained": 0, "coverage": 0.0,
-           "rag": "Red"}  # fmt: skip
+    row = {
+        "department": "Youth club",
+        "staff_requiring": 4,
+        "staff_trained": 0,
+        "coverage": 0.0,
+        "rag": "Red",
+    }
     assert prevent.rag_text(row, 100) == "too small to judge"
     table = pd.DataFrame([row])
     figure = prevent.coverage_parts(table, pd.Timestamp("2024-03-31"), 100)[0]
@@ -305,11 +331,15 @@ def test_prevent_small_departments_are_not_judged():
 
 
 def test_prevent_progress_over_time():
-    training = pd.DataFrame({
-        "as_at": pd.to_datetime(["2024-03-31", "2024-03-31", "2024-09-30", "2024-09-30"]),
-        "department": ["A", "B", "A", "B"], "staff_requiring": [100, 50, 100, 50],
-        "staff_trained": [20, 10, 60, 45], "sessions": [1, 1, 2, 2],
-    })  # fmt: skip
+    training = pd.DataFrame(
+        {
+            "as_at": pd.to_datetime(["2024-03-31", "2024-03-31", "2024-09-30", "2024-09-30"]),
+            "department": ["A", "B", "A", "B"],
+            "staff_requiring": [100, 50, 100, 50],
+            "staff_trained": [20, 10, 60, 45],
+            "sessions": [1, 1, 2, 2],
+        }
+    )
     figure, caption, table = prevent.progress_parts(training, 100)
     total = next(t for t in figure.data if t.name == "All with a target")
     assert list(total.y) == [20.0, 70.0]  # 30/150, 105/150
@@ -417,8 +447,10 @@ def test_reporting_centres_by_centre_and_strand(loaded):
     out = _update(hate_crime, "2023-03", "Hate crime")
     total = int(reports["Reports made"].sum())
     crimes = int(reports.loc[reports["Crime or incident"] == "Crime", "Reports made"].sum())
-    assert (f"Hate Crime Reporting Centres received {total:,} reports in the same 12 months "
-            f"({crimes:,} crimes, {total - crimes:,} incidents).") in out["hate-summary"]  # fmt: skip
+    assert (
+        f"Hate Crime Reporting Centres received {total:,} reports in the same 12 months "
+        f"({crimes:,} crimes, {total - crimes:,} incidents)."
+    ) in out["hate-summary"]
     by_centre = out["hate-centres-graph"]
     assert {t.name for t in by_centre.data} == {"Crime", "Incident"}
     assert sum(sum(t.x) for t in by_centre.data) == total
@@ -438,8 +470,10 @@ def test_reporting_centres_outside_their_months(loaded):
 
 
 def test_hate_unknown_strand_falls_back_to_all_hate_crime(loaded):
-    assert _update(hate_crime, "2025-02", "Arson")["hate-summary"] == _update(
-        hate_crime, "2025-02", "Hate crime")["hate-summary"]  # fmt: skip
+    assert (
+        _update(hate_crime, "2025-02", "Arson")["hate-summary"]
+        == _update(hate_crime, "2025-02", "Hate crime")["hate-summary"]
+    )
 
 
 # --- periods and empty states ---------------------------------------------------------------------
@@ -447,9 +481,14 @@ def test_hate_unknown_strand_falls_back_to_all_hate_crime(loaded):
 
 @pytest.mark.parametrize(
     ("period", "expected"),
-    [("2024-05", "2024-05-01"), ("2031-01", "2025-07-01"), (None, "2025-07-01"),
-     ("not a month", "2025-07-01"), ("2019-01", "2019-01-01")],
-)  # fmt: skip
+    [
+        ("2024-05", "2024-05-01"),
+        ("2031-01", "2025-07-01"),
+        (None, "2025-07-01"),
+        ("not a month", "2025-07-01"),
+        ("2019-01", "2019-01-01"),
+    ],
+)
 def test_dataset_month(period, expected):
     months = pd.date_range("2021-08-01", "2025-07-01", freq="MS")
     assert components.dataset_month(period, months) == pd.Timestamp(expected)
@@ -458,9 +497,13 @@ def test_dataset_month(period, expected):
 
 @pytest.mark.parametrize(
     ("prefix", "what"),
-    [("syv", "serious-youth-violence.xlsx"), ("reoffending", "iom-cohort.xlsx"),
-     ("prevent", "prevent-wrap-training.xlsx"), ("hate", "MPS Monthly Crime Dashboard")],
-)  # fmt: skip
+    [
+        ("syv", "serious-youth-violence.xlsx"),
+        ("reoffending", "iom-cohort.xlsx"),
+        ("prevent", "prevent-wrap-training.xlsx"),
+        ("hate", "MPS Monthly Crime Dashboard"),
+    ],
+)
 def test_empty_database_says_what_to_load_and_how(use_database, prefix, what):
     module = PAGES[prefix]
     args = ("2025-02", "Hate crime") if prefix == "hate" else ("2025-02",)
@@ -493,8 +536,11 @@ def test_syv_published_summary_only(loaded, monkeypatch):
 
     summary = service.council_table("syv_summary")
     real = service.council_table
-    monkeypatch.setattr(service, "council_table",
-                        lambda name: summary.iloc[0:0] if name == "syv_monthly" else real(name))  # fmt: skip
+    monkeypatch.setattr(
+        service,
+        "council_table",
+        lambda name: summary.iloc[0:0] if name == "syv_monthly" else real(name),
+    )
     out = _update(youth_violence, "2025-02")
     assert out["syv-summary"].startswith(
         "The latest published serious youth violence figures, for the 12 months to March 2024, "

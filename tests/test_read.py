@@ -55,22 +55,35 @@ def test_header_text(cell, text):
 
 
 def test_csv_rows_are_numbered_as_excel_shows_them():
-    text = "\r\n".join([HEADER, "BURGLARY,BURGLARY IN A DWELLING,Barnet,1,2", "", ",,,,",
-                        "ROBBERY,ROBBERY OF PERSONAL PROPERTY,Barnet,3,4"])  # fmt: skip
+    text = "\r\n".join(
+        [
+            HEADER,
+            "BURGLARY,BURGLARY IN A DWELLING,Barnet,1,2",
+            "",
+            ",,,,",
+            "ROBBERY,ROBBERY OF PERSONAL PROPERTY,Barnet,3,4",
+        ]
+    )
     sheet, problems = read_csv_text(text)
     assert problems == []
     assert sheet.rows.tolist() == [2, 5]
-    assert sheet.frame["MinorText"].tolist() == ["BURGLARY IN A DWELLING",
-                                                 "ROBBERY OF PERSONAL PROPERTY"]  # fmt: skip
+    assert sheet.frame["MinorText"].tolist() == [
+        "BURGLARY IN A DWELLING",
+        "ROBBERY OF PERSONAL PROPERTY",
+    ]
 
 
 def test_xlsx_rows_are_numbered_as_excel_shows_them():
-    book = xlsx_bytes({"Data": [
-        HEADER.split(","),
-        ["BURGLARY", "BURGLARY IN A DWELLING", "Barnet", 1, 2],
-        [],
-        ["ROBBERY", "ROBBERY OF PERSONAL PROPERTY", "Barnet", 3, 4],
-    ]})  # fmt: skip
+    book = xlsx_bytes(
+        {
+            "Data": [
+                HEADER.split(","),
+                ["BURGLARY", "BURGLARY IN A DWELLING", "Barnet", 1, 2],
+                [],
+                ["ROBBERY", "ROBBERY OF PERSONAL PROPERTY", "Barnet", 3, 4],
+            ]
+        }
+    )
     extract = read_bytes("crime.xlsx", book)
     sheet = sheet_from_grid("Data", extract.grids["Data"])
     assert extract.kind == "xlsx"
@@ -80,10 +93,12 @@ def test_xlsx_rows_are_numbered_as_excel_shows_them():
 
 
 def test_workbook_with_a_cover_sheet_uses_the_data_sheet():
-    book = xlsx_bytes({
-        "Notes": [["Downloaded from the London Datastore"], ["Figures are provisional"]],
-        "Data": [HEADER.split(","), ["BURGLARY", "BURGLARY IN A DWELLING", "Barnet", 1, 2]],
-    })  # fmt: skip
+    book = xlsx_bytes(
+        {
+            "Notes": [["Downloaded from the London Datastore"], ["Figures are provisional"]],
+            "Data": [HEADER.split(","), ["BURGLARY", "BURGLARY IN A DWELLING", "Barnet", 1, 2]],
+        }
+    )
     sheets = mps_crime.candidate_sheets(read_bytes("crime.xlsx", book))
     assert [s.name for s in sheets] == ["Data"]
 
@@ -107,11 +122,18 @@ def test_trailing_empty_columns_from_excel_csv_export_are_ignored():
 
 
 def test_wrong_field_counts_are_problems_not_a_crash():
-    text = "\r\n".join([HEADER, "BURGLARY,BURGLARY IN A DWELLING,Barnet,1,2,3",
-                        "ROBBERY,ROBBERY OF PERSONAL PROPERTY,Barnet,3"])  # fmt: skip
+    text = "\r\n".join(
+        [
+            HEADER,
+            "BURGLARY,BURGLARY IN A DWELLING,Barnet,1,2,3",
+            "ROBBERY,ROBBERY OF PERSONAL PROPERTY,Barnet,3",
+        ]
+    )
     sheet, problems = read_csv_text(text)
-    assert [(p.code, p.row) for p in problems] == [("wrong-field-count", 2),
-                                                   ("wrong-field-count", 3)]  # fmt: skip
+    assert [(p.code, p.row) for p in problems] == [
+        ("wrong-field-count", 2),
+        ("wrong-field-count", 3),
+    ]
     assert sheet.rows.tolist() == [2, 3]
     assert sheet.frame.shape == (2, 5)
 

@@ -33,8 +33,11 @@ def state(engine) -> tuple[dict, set]:
     """Current counts, and coverage as (dataset, area, month, file that holds it)."""
     cov, up = db.crime_coverage, db.uploads
     with engine.connect() as conn:
-        rows = conn.execute(select(cov.c.dataset, cov.c.area_code, cov.c.month, up.c.filename)
-                            .join(up, up.c.id == cov.c.upload_id)).all()  # fmt: skip
+        rows = conn.execute(
+            select(cov.c.dataset, cov.c.area_code, cov.c.month, up.c.filename).join(
+                up, up.c.id == cov.c.upload_id
+            )
+        ).all()
     return current_counts(engine, "borough_crime"), {(d, a, str(m)[:10], f) for d, a, m, f in rows}
 
 
@@ -90,8 +93,11 @@ def test_revert_is_refused_twice_and_for_uploads_not_loaded(engine):
     ids = load(engine, "A")
     rejected = load_bytes("bad.csv", text_file("foo,bar", "1,2"), engine).upload_id
     revert_upload(ids["A"], engine)
-    for upload_id, says in [(ids["A"], "is reverted"), (rejected, "is rejected"),
-                            (999, "does not exist")]:  # fmt: skip
+    for upload_id, says in [
+        (ids["A"], "is reverted"),
+        (rejected, "is rejected"),
+        (999, "does not exist"),
+    ]:
         with pytest.raises(RevertRefused, match=says):
             revert_upload(upload_id, engine)
 
@@ -130,8 +136,11 @@ def test_the_log_shows_superseded_and_reverted(engine):
 def test_population_revert_restores_the_earlier_estimates(engine):
     header = "area_code,area_name,year,population"
     load_bytes("p1.csv", text_file(header, "E09000003,Barnet,2023,400000"), engine)
-    p2 = load_bytes("p2.csv", text_file(header, "E09000003,Barnet,2023,401000",
-                                        "E09000003,Barnet,2024,405000"), engine)  # fmt: skip
+    p2 = load_bytes(
+        "p2.csv",
+        text_file(header, "E09000003,Barnet,2023,401000", "E09000003,Barnet,2024,405000"),
+        engine,
+    )
     revert_upload(p2.upload_id, engine)
     pops = queries.populations(engine)
     assert sorted(zip(pops["year"], pops["population"], strict=True)) == [(2023, 400000)]
@@ -141,14 +150,21 @@ def test_template_revert_restores_the_earlier_rows(engine):
     template = templates.by_name("council-iom")
     rows, about = SAMPLES["council-iom"]()
     load_bytes("iom.xlsx", workbook_bytes(workbook(template, rows, about)), engine)
-    changed = {"IOM quarters": [{**rows["IOM quarters"][0], "cohort_size": 150},
-                                {"quarter": "2023/24 Q1", "cohort_size": 99}]}  # fmt: skip
+    changed = {
+        "IOM quarters": [
+            {**rows["IOM quarters"][0], "cohort_size": 150},
+            {"quarter": "2023/24 Q1", "cohort_size": 99},
+        ]
+    }
     second = load_bytes("iom2.xlsx", workbook_bytes(workbook(template, changed, about)), engine)
     assert second.status == "loaded"
 
     revert_upload(second.upload_id, engine)
 
     with engine.connect() as conn:
-        held = conn.execute(select(db.iom_quarters.c.quarter, db.iom_quarters.c.cohort_size)
-                            .order_by(db.iom_quarters.c.quarter)).all()  # fmt: skip
+        held = conn.execute(
+            select(db.iom_quarters.c.quarter, db.iom_quarters.c.cohort_size).order_by(
+                db.iom_quarters.c.quarter
+            )
+        ).all()
     assert [tuple(r) for r in held] == [("2022/23 Q3", 101), ("2022/23 Q4", 105)]

@@ -36,9 +36,14 @@ def test_links_navigate_within_the_app():
 
 def test_bootstrap_cards_rows_and_columns_get_bootstrap_classes():
     block = dbc.Row(
-        dbc.Col(dbc.Card(dbc.CardBody("x"), className="h-100", id="c"), xs=12, md=6, xl=3,
-                className="mb-3"),
-    )  # fmt: skip
+        dbc.Col(
+            dbc.Card(dbc.CardBody("x"), className="h-100", id="c"),
+            xs=12,
+            md=6,
+            xl=3,
+            className="mb-3",
+        ),
+    )
     assert render(block) == (
         '<div class="row"><div class="col-12 col-md-6 col-xl-3 mb-3">'
         '<div class="card h-100" id="c"><div class="card-body">x</div></div></div></div>'

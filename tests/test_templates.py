@@ -112,10 +112,12 @@ def test_sample_known_figures(sqlite_engine):
     assert iom["cohort_size"].tolist() == [101, 105]
     assert iom["quarter_start"].dt.date.tolist() == [date(2022, 10, 1), date(2023, 1, 1)]
     wrap = queries.wrap_training(sqlite_engine).set_index("department")
-    assert wrap.loc["Children and Family Services", ["staff_requiring", "staff_trained",
-                                                     "sessions"]].tolist() == [219, 112, 8]  # fmt: skip
-    assert wrap.loc["Adults and Communities", ["staff_requiring", "staff_trained",
-                                               "sessions"]].tolist() == [290, 190, 21]  # fmt: skip
+    assert wrap.loc[
+        "Children and Family Services", ["staff_requiring", "staff_trained", "sessions"]
+    ].tolist() == [219, 112, 8]
+    assert wrap.loc[
+        "Adults and Communities", ["staff_requiring", "staff_trained", "sessions"]
+    ].tolist() == [290, 190, 21]
     assert pd.isna(wrap["staff_requiring"]).sum() == 1  # the department with no target yet
 
 
@@ -145,60 +147,187 @@ WRAP = "council-wrap"
 MOJ = "moj-proven-reoffending"
 CENTRES = "council-hate-reporting-centres"
 Q = {"quarter": "2022/23 Q3", "cohort_size": 101}
-WRAP_ROW = {"as_at": date(2018, 4, 30), "department": "Adults and Communities",
-            "staff_requiring": 290, "staff_trained": 190, "sessions": 21}  # fmt: skip
-MOJ_ROW = {"category": "Local authority", "adult_juvenile": "Adult", "geography": "Barnet",
-           "cohort": "Jan 2022 to Mar 2022", "offenders": 50, "reoffenders": 10,
-           "reoffences": 30}  # fmt: skip
-CENTRE_ROW = {"month": date(2023, 4, 1), "centre": REPORTING_CENTRES[0], "strand": "Racist Crime",
-              "crime_or_incident": "Crime", "reports": 2, "referred_to_police": 1}  # fmt: skip
+WRAP_ROW = {
+    "as_at": date(2018, 4, 30),
+    "department": "Adults and Communities",
+    "staff_requiring": 290,
+    "staff_trained": 190,
+    "sessions": 21,
+}
+MOJ_ROW = {
+    "category": "Local authority",
+    "adult_juvenile": "Adult",
+    "geography": "Barnet",
+    "cohort": "Jan 2022 to Mar 2022",
+    "offenders": 50,
+    "reoffenders": 10,
+    "reoffences": 30,
+}
+CENTRE_ROW = {
+    "month": date(2023, 4, 1),
+    "centre": REPORTING_CENTRES[0],
+    "strand": "Racist Crime",
+    "crime_or_incident": "Crime",
+    "reports": 2,
+    "referred_to_police": 1,
+}
 SUMMARY_ROW = {"area_code": "Barnet", "window_end": date(2024, 3, 1), "rate_per_10000": 5.9}
 
 # (template, sheet, rows, code, Excel row, column heading, value)
 BAD_CELLS = [
     (IOM, "IOM quarters", [{**Q, "cohort_size": None}], "blank-value", 2, "Cohort size", None),
-    (IOM, "IOM quarters", [{**Q, "cohort_size": "ten"}], "not-whole-number", 2, "Cohort size",
-     "ten"),
-    (IOM, "IOM quarters", [{**Q, "cohort_size": 10.5}], "not-whole-number", 2, "Cohort size",
-     "10.5"),
+    (
+        IOM,
+        "IOM quarters",
+        [{**Q, "cohort_size": "ten"}],
+        "not-whole-number",
+        2,
+        "Cohort size",
+        "ten",
+    ),
+    (
+        IOM,
+        "IOM quarters",
+        [{**Q, "cohort_size": 10.5}],
+        "not-whole-number",
+        2,
+        "Cohort size",
+        "10.5",
+    ),
     (IOM, "IOM quarters", [{**Q, "cohort_size": -3}], "negative-count", 2, "Cohort size", "-3"),
-    (IOM, "IOM quarters", [Q, {**Q, "quarter": "2022/24 Q4"}], "bad-quarter", 3, "Quarter",
-     "2022/24 Q4"),
-    (IOM, "IOM quarters", [Q, {**Q, "quarter": "Q3 2022"}], "bad-quarter", 3, "Quarter",
-     "Q3 2022"),
+    (
+        IOM,
+        "IOM quarters",
+        [Q, {**Q, "quarter": "2022/24 Q4"}],
+        "bad-quarter",
+        3,
+        "Quarter",
+        "2022/24 Q4",
+    ),
+    (IOM, "IOM quarters", [Q, {**Q, "quarter": "Q3 2022"}], "bad-quarter", 3, "Quarter", "Q3 2022"),
     (IOM, "IOM quarters", [Q, {**Q, "cohort_size": 99}], "duplicate-row", 3, None, None),
-    (IOM, "IOM quarters", [{**Q, "reoffenders": 102}], "reoffenders-exceed-cohort", 2,
-     "Reoffenders", "102"),
-    (MOJ, "Proven reoffending", [{**MOJ_ROW, "reoffenders": 51}], "reoffenders-exceed-cohort", 2,
-     "Reoffenders", "51"),
-    (MOJ, "Proven reoffending", [{**MOJ_ROW, "adult_juvenile": "Youth"}], "unexpected-value", 2,
-     "Adult / Juvenile", "Youth"),
-    (WRAP, "WRAP training", [{**WRAP_ROW, "staff_trained": 300}], "trained-exceeds-requiring", 2,
-     "Staff trained", "300"),
-    (WRAP, "WRAP training", [{**WRAP_ROW, "as_at": "last spring"}], "bad-date", 2, "As at",
-     "last spring"),
-    (WRAP, "WRAP audiences", [{"as_at": date(2018, 4, 30), "audience": "Governors", "count": 3}],
-     "unexpected-value", 2, "Audience", "Governors"),
-    (CENTRES, "Reporting centres", [{**CENTRE_ROW, "strand": "Racism"}], "unexpected-value", 2,
-     "Strand", "Racism"),
-    (CENTRES, "Reporting centres", [{**CENTRE_ROW, "month": "sometime"}], "bad-month-value", 2,
-     "Month", "sometime"),
-    (CENTRES, "Reporting centres", [{**CENTRE_ROW, "referred_to_police": 3}],
-     "referred-exceeds-reports", 2, "Referred to police", "3"),
-    (SYV, "SYV counts", [{"month": date(2024, 3, 1), "area_code": "Barnett", "victims": 3}],
-     "unknown-borough", 2, "Borough", "Barnett"),
-    (SYV, "SYV counts", [{"month": date(2024, 3, 1), "area_code": "City of London",
-                          "victims": 3}], "unknown-borough", 2, "Borough", "City of London"),
-    (SYV, "SYV summary", [{**SUMMARY_ROW, "rate_per_10000": "high"}], "not-a-number", 2,
-     "Rate per 10,000", "high"),
-    (SYV, "SYV summary", [{**SUMMARY_ROW, "london_rank": 33}], "out-of-range", 2, "London rank",
-     "33"),
-]  # fmt: skip
+    (
+        IOM,
+        "IOM quarters",
+        [{**Q, "reoffenders": 102}],
+        "reoffenders-exceed-cohort",
+        2,
+        "Reoffenders",
+        "102",
+    ),
+    (
+        MOJ,
+        "Proven reoffending",
+        [{**MOJ_ROW, "reoffenders": 51}],
+        "reoffenders-exceed-cohort",
+        2,
+        "Reoffenders",
+        "51",
+    ),
+    (
+        MOJ,
+        "Proven reoffending",
+        [{**MOJ_ROW, "adult_juvenile": "Youth"}],
+        "unexpected-value",
+        2,
+        "Adult / Juvenile",
+        "Youth",
+    ),
+    (
+        WRAP,
+        "WRAP training",
+        [{**WRAP_ROW, "staff_trained": 300}],
+        "trained-exceeds-requiring",
+        2,
+        "Staff trained",
+        "300",
+    ),
+    (
+        WRAP,
+        "WRAP training",
+        [{**WRAP_ROW, "as_at": "last spring"}],
+        "bad-date",
+        2,
+        "As at",
+        "last spring",
+    ),
+    (
+        WRAP,
+        "WRAP audiences",
+        [{"as_at": date(2018, 4, 30), "audience": "Governors", "count": 3}],
+        "unexpected-value",
+        2,
+        "Audience",
+        "Governors",
+    ),
+    (
+        CENTRES,
+        "Reporting centres",
+        [{**CENTRE_ROW, "strand": "Racism"}],
+        "unexpected-value",
+        2,
+        "Strand",
+        "Racism",
+    ),
+    (
+        CENTRES,
+        "Reporting centres",
+        [{**CENTRE_ROW, "month": "sometime"}],
+        "bad-month-value",
+        2,
+        "Month",
+        "sometime",
+    ),
+    (
+        CENTRES,
+        "Reporting centres",
+        [{**CENTRE_ROW, "referred_to_police": 3}],
+        "referred-exceeds-reports",
+        2,
+        "Referred to police",
+        "3",
+    ),
+    (
+        SYV,
+        "SYV counts",
+        [{"month": date(2024, 3, 1), "area_code": "Barnett", "victims": 3}],
+        "unknown-borough",
+        2,
+        "Borough",
+        "Barnett",
+    ),
+    (
+        SYV,
+        "SYV counts",
+        [{"month": date(2024, 3, 1), "area_code": "City of London", "victims": 3}],
+        "unknown-borough",
+        2,
+        "Borough",
+        "City of London",
+    ),
+    (
+        SYV,
+        "SYV summary",
+        [{**SUMMARY_ROW, "rate_per_10000": "high"}],
+        "not-a-number",
+        2,
+        "Rate per 10,000",
+        "high",
+    ),
+    (
+        SYV,
+        "SYV summary",
+        [{**SUMMARY_ROW, "london_rank": 33}],
+        "out-of-range",
+        2,
+        "London rank",
+        "33",
+    ),
+]
 
 
 @pytest.mark.parametrize(("name", "sheet", "rows", "code", "row", "column", "value"), BAD_CELLS)
-def test_each_check_rejects_and_writes_nothing(engine, name, sheet, rows, code, row, column,
-                                               value):  # fmt: skip
+def test_each_check_rejects_and_writes_nothing(engine, name, sheet, rows, code, row, column, value):
     before = _row_counts(engine)
     result = load_bytes("bad.xlsx", _filled(name, {sheet: rows}), engine)
     assert result.status == "rejected"
@@ -254,9 +383,10 @@ def test_every_problem_at_once_in_row_order(sqlite_engine):
 
 
 def test_one_bad_sheet_rejects_the_whole_workbook(sqlite_engine):
-    rows = {"WRAP training": [WRAP_ROW], "WRAP audiences": [{"as_at": date(2018, 4, 30),
-                                                             "audience": "Parents",
-                                                             "count": -1}]}  # fmt: skip
+    rows = {
+        "WRAP training": [WRAP_ROW],
+        "WRAP audiences": [{"as_at": date(2018, 4, 30), "audience": "Parents", "count": -1}],
+    }
     result = load_bytes("wrap.xlsx", _filled(WRAP, rows), sqlite_engine)
     assert result.status == "rejected"
     assert _row_counts(sqlite_engine)["wrap_training"] == 0
@@ -272,14 +402,24 @@ def test_centre_off_the_list_loads_with_a_warning(sqlite_engine):
 
 def test_values_are_read_leniently(sqlite_engine):
     rows = [
-        {**CENTRE_ROW, "month": "2023-05-17", "strand": "racist crime",
-         "crime_or_incident": " incident ", "reports": "3", "referred_to_police": 0},
-    ]  # fmt: skip
+        {
+            **CENTRE_ROW,
+            "month": "2023-05-17",
+            "strand": "racist crime",
+            "crime_or_incident": " incident ",
+            "reports": "3",
+            "referred_to_police": 0,
+        },
+    ]
     result = load_bytes("c.xlsx", _filled(CENTRES, {"Reporting centres": rows}), sqlite_engine)
     assert result.status == "loaded", result.problems
     held = queries.hate_reporting_centres(sqlite_engine).iloc[0]
     assert (held["month"].date(), held["strand"], held["crime_or_incident"], held["reports"]) == (
-        date(2023, 5, 1), "Racist Crime", "Incident", 3)  # fmt: skip
+        date(2023, 5, 1),
+        "Racist Crime",
+        "Incident",
+        3,
+    )
 
 
 @pytest.mark.parametrize(
@@ -328,11 +468,24 @@ def test_unknown_layout_lists_the_templates(sqlite_engine):
 
 
 def test_newer_upload_replaces_and_keeps_history(engine):
-    first = load_bytes("iom1.xlsx", _filled(IOM, {"IOM quarters": [
-        {"quarter": "2022/23 Q2", "cohort_size": 97}, Q]}), engine)  # fmt: skip
-    second = load_bytes("iom2.xlsx", _filled(IOM, {"IOM quarters": [
-        {**Q, "cohort_size": 99, "reoffenders": 20},
-        {"quarter": "2022/23 Q4", "cohort_size": 105}]}), engine)  # fmt: skip
+    first = load_bytes(
+        "iom1.xlsx",
+        _filled(IOM, {"IOM quarters": [{"quarter": "2022/23 Q2", "cohort_size": 97}, Q]}),
+        engine,
+    )
+    second = load_bytes(
+        "iom2.xlsx",
+        _filled(
+            IOM,
+            {
+                "IOM quarters": [
+                    {**Q, "cohort_size": 99, "reoffenders": 20},
+                    {"quarter": "2022/23 Q4", "cohort_size": 105},
+                ]
+            },
+        ),
+        engine,
+    )
     assert (second.figures_added, second.figures_replaced) == (1, 1)
     held = queries.iom_quarters(engine).set_index("quarter")
     assert held["cohort_size"].to_dict() == {"2022/23 Q2": 97, "2022/23 Q3": 99, "2022/23 Q4": 105}
@@ -349,8 +502,10 @@ def test_newer_upload_replaces_and_keeps_history(engine):
 
 
 def test_revision_with_composite_date_key(engine):
-    rows = [{"month": date(2024, 3, 1), "area_code": "Barnet", "victims": 20},
-            {"month": date(2024, 3, 1), "area_code": "Brent", "victims": 30}]  # fmt: skip
+    rows = [
+        {"month": date(2024, 3, 1), "area_code": "Barnet", "victims": 20},
+        {"month": date(2024, 3, 1), "area_code": "Brent", "victims": 30},
+    ]
     load_bytes("a.xlsx", _filled(SYV, {"SYV counts": rows}), engine)
     rows[0] = {**rows[0], "victims": 22}
     second = load_bytes("b.xlsx", _filled(SYV, {"SYV counts": rows[:1]}), engine)
@@ -359,7 +514,9 @@ def test_revision_with_composite_date_key(engine):
     assert held == {"E09000003": 22, "E09000005": 30}
     history = queries.template_history(engine, "syv_counts")
     assert json.loads(history.iloc[0]["key_json"]) == {
-        "area_code": "E09000003", "month": "2024-03-01"}  # fmt: skip
+        "area_code": "E09000003",
+        "month": "2024-03-01",
+    }
     assert history.iloc[0]["values_json"]["victims"] == 20
 
 
@@ -428,10 +585,12 @@ def test_instructions_explain_each_column_and_give_an_example():
 def test_illustrative_samples_say_so():
     for name in (SYV, MOJ, CENTRES, WRAP):
         book = openpyxl.load_workbook(_sample_path(_spec(name)))
-        text = " ".join(str(c) for row in book["Instructions"].iter_rows(values_only=True)
-                        for c in row if c)  # fmt: skip
+        text = " ".join(
+            str(c) for row in book["Instructions"].iter_rows(values_only=True) for c in row if c
+        )
         assert "ILLUSTRATIVE" in text
     book = openpyxl.load_workbook(_sample_path(_spec(IOM)))
-    text = " ".join(str(c) for row in book["Instructions"].iter_rows(values_only=True)
-                    for c in row if c)  # fmt: skip
+    text = " ".join(
+        str(c) for row in book["Instructions"].iter_rows(values_only=True) for c in row if c
+    )
     assert "ILLUSTRATIVE" not in text and "101" in text

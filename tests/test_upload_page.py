@@ -50,9 +50,11 @@ def settle(tokens: list[str], user: str = "anna", timeout: float = 30) -> list[d
 
 
 def show(client, tokens, confirmed=()) -> dict:
-    inputs = [{"id": "upload-poll", "property": "n_intervals", "value": 1},
-              {"id": "upload-batch", "property": "data", "value": tokens},
-              {"id": "upload-confirmed", "property": "data", "value": list(confirmed)}]  # fmt: skip
+    inputs = [
+        {"id": "upload-poll", "property": "n_intervals", "value": 1},
+        {"id": "upload-batch", "property": "data", "value": tokens},
+        {"id": "upload-confirmed", "property": "data", "value": list(confirmed)},
+    ]
     response = webclient.fire(client, webclient.output_key(SHOW), inputs)
     assert response.status_code == 200
     return response.json["response"]
@@ -78,7 +80,9 @@ def test_drop_preview_confirm_load(analyst):
     assert loaded["result"]["upload_id"] and current_counts(engine, "borough_crime")
     log = webclient_log(engine)
     assert [(r.filename, r.status, r.uploaded_by) for r in log] == [
-        ("bad.csv", "rejected", "anna"), ("a.csv", "loaded", "anna")]  # fmt: skip
+        ("bad.csv", "rejected", "anna"),
+        ("a.csv", "loaded", "anna"),
+    ]
 
 
 def webclient_log(engine):
@@ -122,10 +126,19 @@ def test_another_analysts_tokens_show_nothing(analyst, sqlite_engine):
     assert show(other, tokens)["upload-status"]["children"] == []
 
 
-@pytest.mark.parametrize(("value", "safe"), [
-    ("=1+2", "'=1+2"), ("+44", "'+44"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\t=x", "'\t=x"), ("Barnet", "Barnet"), (-2, -2), (None, None),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("value", "safe"),
+    [
+        ("=1+2", "'=1+2"),
+        ("+44", "'+44"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=x", "'\t=x"),
+        ("Barnet", "Barnet"),
+        (-2, -2),
+        (None, None),
+    ],
+)
 def test_exported_cells_are_neutralised(value, safe):
     assert exports.neutralise(value) == safe
 

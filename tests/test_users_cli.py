@@ -30,9 +30,15 @@ def run(store, monkeypatch, capsys, *argv: str, stdin: str = "") -> tuple[int, s
 
 def test_add_reads_the_password_from_standard_input_and_hashes_it(store):
     env = {**os.environ, "DATABASE_URL": store.url.render_as_string(hide_password=False)}
-    done = subprocess.run([sys.executable, "-m", "dashboard.users", "add", "anna", "--role",
-                           "analyst"], input="a long enough secret\n", text=True, cwd=ROOT,
-                          env=env, capture_output=True, timeout=60)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "dashboard.users", "add", "anna", "--role", "analyst"],
+        input="a long enough secret\n",
+        text=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     row = auth.user_row("anna", store)
     assert row.role == "analyst" and not row.disabled
@@ -47,13 +53,16 @@ def test_a_password_on_the_command_line_is_refused(store, monkeypatch, capsys):
     assert auth.user_row("anna", store) is None
 
 
-@pytest.mark.parametrize(("argv", "stdin", "says"), [
-    (["add", "anna", "--role", "analyst"], "short\n", "at least 10"),
-    (["add", "anna", "--role", "analyst"], "", "No password"),
-    (["add", "an na", "--role", "analyst"], "a long enough secret\n", "no spaces"),
-    (["passwd", "nobody"], "a long enough secret\n", "no user called"),
-    (["disable", "nobody"], "", "no user called"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("argv", "stdin", "says"),
+    [
+        (["add", "anna", "--role", "analyst"], "short\n", "at least 10"),
+        (["add", "anna", "--role", "analyst"], "", "No password"),
+        (["add", "an na", "--role", "analyst"], "a long enough secret\n", "no spaces"),
+        (["passwd", "nobody"], "a long enough secret\n", "no user called"),
+        (["disable", "nobody"], "", "no user called"),
+    ],
+)
 def test_refusals_change_nothing(store, monkeypatch, capsys, argv, stdin, says):
     code, _, err = run(store, monkeypatch, capsys, *argv, stdin=stdin)
     assert code == 1 and says in err
@@ -68,10 +77,32 @@ def test_unknown_roles_are_refused(store, monkeypatch, capsys):
 
 
 def test_passwd_disable_enable_role_and_list(store, monkeypatch, capsys):
-    assert run(store, monkeypatch, capsys, "add", "max", "--role", "manager",
-               stdin="first long secret\n")[0] == 0  # fmt: skip
-    assert run(store, monkeypatch, capsys, "add", "max", "--role", "viewer",
-               stdin="first long secret\n")[0] == 1  # fmt: skip
+    assert (
+        run(
+            store,
+            monkeypatch,
+            capsys,
+            "add",
+            "max",
+            "--role",
+            "manager",
+            stdin="first long secret\n",
+        )[0]
+        == 0
+    )
+    assert (
+        run(
+            store,
+            monkeypatch,
+            capsys,
+            "add",
+            "max",
+            "--role",
+            "viewer",
+            stdin="first long secret\n",
+        )[0]
+        == 1
+    )
     before = auth.user_row("max", store).password_hash
     assert run(store, monkeypatch, capsys, "passwd", "max", stdin="second long secret\n")[0] == 0
     after = auth.user_row("max", store).password_hash

@@ -72,27 +72,44 @@ def _zip(members: dict[str, bytes]) -> bytes:
 ROW_CASES = [
     # (id, lines after the header, expected (code, Excel row, column) in order)
     ("blank-count", [f"{DWELLING},,2"], [("blank-count", 2, "202401")]),
-    ("not-whole-number 1.5", [f"{DWELLING},1,2", f"{PERSONAL},1.5,2"],
-     [("not-whole-number", 3, "202401")]),
+    (
+        "not-whole-number 1.5",
+        [f"{DWELLING},1,2", f"{PERSONAL},1.5,2"],
+        [("not-whole-number", 3, "202401")],
+    ),
     ("not-whole-number abc", [f"{DWELLING},abc,2"], [("not-whole-number", 2, "202401")]),
-    ("negative-count", [f"{DWELLING},1,2", f"{PERSONAL},3,-4"],
-     [("negative-count", 3, "202402")]),
-    ("blank-value major", [f"{DWELLING},1,2", ",ROBBERY OF PERSONAL PROPERTY,Barnet,1,1"],
-     [("blank-value", 3, "MajorText")]),
-    ("blank-value borough", ["BURGLARY,BURGLARY IN A DWELLING,,1,2"],
-     [("blank-value", 2, "BoroughName")]),
-    ("duplicate-row", [f"{DWELLING},1,2", f"{PERSONAL},1,1",
-                       "burglary,Burglary in a Dwelling,BARNET,3,4"],
-     [("duplicate-row", 4, None)]),
-    ("unknown-borough", ["BURGLARY,BURGLARY IN A DWELLING,Barnett,1,2"],
-     [("unknown-borough", 2, "BoroughName")]),
-    ("rows after a blank row keep Excel numbers", [f"{DWELLING},1,2", ",,,,", f"{PERSONAL},x,1"],
-     [("not-whole-number", 4, "202401")]),
-]  # fmt: skip
+    ("negative-count", [f"{DWELLING},1,2", f"{PERSONAL},3,-4"], [("negative-count", 3, "202402")]),
+    (
+        "blank-value major",
+        [f"{DWELLING},1,2", ",ROBBERY OF PERSONAL PROPERTY,Barnet,1,1"],
+        [("blank-value", 3, "MajorText")],
+    ),
+    (
+        "blank-value borough",
+        ["BURGLARY,BURGLARY IN A DWELLING,,1,2"],
+        [("blank-value", 2, "BoroughName")],
+    ),
+    (
+        "duplicate-row",
+        [f"{DWELLING},1,2", f"{PERSONAL},1,1", "burglary,Burglary in a Dwelling,BARNET,3,4"],
+        [("duplicate-row", 4, None)],
+    ),
+    (
+        "unknown-borough",
+        ["BURGLARY,BURGLARY IN A DWELLING,Barnett,1,2"],
+        [("unknown-borough", 2, "BoroughName")],
+    ),
+    (
+        "rows after a blank row keep Excel numbers",
+        [f"{DWELLING},1,2", ",,,,", f"{PERSONAL},x,1"],
+        [("not-whole-number", 4, "202401")],
+    ),
+]
 
 
-@pytest.mark.parametrize(("lines", "expected"), [c[1:] for c in ROW_CASES],
-                         ids=[c[0] for c in ROW_CASES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("lines", "expected"), [c[1:] for c in ROW_CASES], ids=[c[0] for c in ROW_CASES]
+)
 def test_row_problem_is_reported_at_its_excel_row(loaded, lines, expected):
     result = reject(loaded, "bad.csv", text_file(HEADER, *lines))
     assert where(result) == expected
@@ -108,8 +125,9 @@ def _as_xlsx(lines: list[str]) -> bytes:
     return xlsx_bytes({"Crime": rows})
 
 
-@pytest.mark.parametrize(("lines", "expected"), [c[1:] for c in ROW_CASES],
-                         ids=[c[0] for c in ROW_CASES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("lines", "expected"), [c[1:] for c in ROW_CASES], ids=[c[0] for c in ROW_CASES]
+)
 def test_same_problem_in_an_xlsx_is_at_the_same_row(sqlite_engine, lines, expected):
     load_bytes("good.csv", GOOD, sqlite_engine)
     result = reject(sqlite_engine, "bad.xlsx", _as_xlsx(lines))
@@ -123,47 +141,100 @@ FILE_CASES = [
     ("file-empty blank lines", "crime.csv", b"\r\n  \r\n", [("file-empty", None, None)]),
     ("file-empty header only", "crime.csv", text_file(HEADER), [("file-empty", None, None)]),
     ("file-empty xlsx", "crime.xlsx", xlsx_bytes({"Sheet1": []}), [("file-empty", None, None)]),
-    ("file-unreadable binary junk", "crime.csv", bytes(range(256)) * 8,
-     [("file-unreadable", None, None)]),
-    ("file-unreadable corrupt xlsx", "crime.xlsx", random.Random(7).randbytes(4000),
-     [("file-unreadable", None, None)]),
-    ("file-unreadable zip not a workbook", "crime.xlsx", _zip({"readme.txt": b"hello"}),
-     [("file-unreadable", None, None)]),
-    ("file-unreadable bad gzip", "crime.csv.gz", b"\x1f\x8b\x08\x00" + b"junk" * 50,
-     [("file-unreadable", None, None)]),
-    ("unknown-layout", "crime.csv", text_file("Name,Value", "foo,1"),
-     [("unknown-layout", 1, None)]),
-    ("missing-column", "crime.csv", text_file("MajorText,BoroughName,202401", "BURGLARY,Barnet,1"),
-     [("missing-column", 1, "MinorText")]),
-    ("missing-column ward code", "crime.csv",
-     text_file("WardName,MajorText,MinorText,LookUp_BoroughName,202401",
-               f"Burnt Oak,{DWELLING},1"),
-     [("missing-column", 1, "WardCode")]),
-    ("unexpected-column", "crime.csv", text_file(HEADER + ",Notes", f"{DWELLING},1,2,checked"),
-     [("unexpected-column", 1, "Notes")]),
-    ("bad-month", "crime.csv", text_file("MajorText,MinorText,BoroughName,202312,202313",
-                                         f"{DWELLING},1,2"),
-     [("bad-month", 1, "202313")]),
-    ("future-month", "crime.csv",
-     text_file(f"MajorText,MinorText,BoroughName,202401,{NEXT_MONTH}", f"{DWELLING},1,2"),
-     [("future-month", 1, NEXT_MONTH)]),
-    ("no-months", "crime.csv", text_file("MajorText,MinorText,BoroughName", DWELLING),
-     [("no-months", 1, None)]),
-    ("bad-ward-code", "wards.csv",
-     text_file(WARD_HEADER, f"Barnet Vale,E05013628,{DWELLING},1",
-               f"Burnt Oak,X0501363,{DWELLING},2"),
-     [("bad-ward-code", 3, "WardCode")]),
-    ("wrong-field-count too many", "crime.csv",
-     text_file(HEADER, f"{DWELLING},1,2", f"{PERSONAL},1,2,3"),
-     [("wrong-field-count", 3, None)]),
-    ("wrong-field-count too few", "crime.csv",
-     text_file(HEADER, f"{DWELLING},1", f"{PERSONAL},1,2"),
-     [("wrong-field-count", 2, None), ("blank-count", 2, "202402")]),
-]  # fmt: skip
+    (
+        "file-unreadable binary junk",
+        "crime.csv",
+        bytes(range(256)) * 8,
+        [("file-unreadable", None, None)],
+    ),
+    (
+        "file-unreadable corrupt xlsx",
+        "crime.xlsx",
+        random.Random(7).randbytes(4000),
+        [("file-unreadable", None, None)],
+    ),
+    (
+        "file-unreadable zip not a workbook",
+        "crime.xlsx",
+        _zip({"readme.txt": b"hello"}),
+        [("file-unreadable", None, None)],
+    ),
+    (
+        "file-unreadable bad gzip",
+        "crime.csv.gz",
+        b"\x1f\x8b\x08\x00" + b"junk" * 50,
+        [("file-unreadable", None, None)],
+    ),
+    (
+        "unknown-layout",
+        "crime.csv",
+        text_file("Name,Value", "foo,1"),
+        [("unknown-layout", 1, None)],
+    ),
+    (
+        "missing-column",
+        "crime.csv",
+        text_file("MajorText,BoroughName,202401", "BURGLARY,Barnet,1"),
+        [("missing-column", 1, "MinorText")],
+    ),
+    (
+        "missing-column ward code",
+        "crime.csv",
+        text_file(
+            "WardName,MajorText,MinorText,LookUp_BoroughName,202401", f"Burnt Oak,{DWELLING},1"
+        ),
+        [("missing-column", 1, "WardCode")],
+    ),
+    (
+        "unexpected-column",
+        "crime.csv",
+        text_file(HEADER + ",Notes", f"{DWELLING},1,2,checked"),
+        [("unexpected-column", 1, "Notes")],
+    ),
+    (
+        "bad-month",
+        "crime.csv",
+        text_file("MajorText,MinorText,BoroughName,202312,202313", f"{DWELLING},1,2"),
+        [("bad-month", 1, "202313")],
+    ),
+    (
+        "future-month",
+        "crime.csv",
+        text_file(f"MajorText,MinorText,BoroughName,202401,{NEXT_MONTH}", f"{DWELLING},1,2"),
+        [("future-month", 1, NEXT_MONTH)],
+    ),
+    (
+        "no-months",
+        "crime.csv",
+        text_file("MajorText,MinorText,BoroughName", DWELLING),
+        [("no-months", 1, None)],
+    ),
+    (
+        "bad-ward-code",
+        "wards.csv",
+        text_file(
+            WARD_HEADER, f"Barnet Vale,E05013628,{DWELLING},1", f"Burnt Oak,X0501363,{DWELLING},2"
+        ),
+        [("bad-ward-code", 3, "WardCode")],
+    ),
+    (
+        "wrong-field-count too many",
+        "crime.csv",
+        text_file(HEADER, f"{DWELLING},1,2", f"{PERSONAL},1,2,3"),
+        [("wrong-field-count", 3, None)],
+    ),
+    (
+        "wrong-field-count too few",
+        "crime.csv",
+        text_file(HEADER, f"{DWELLING},1", f"{PERSONAL},1,2"),
+        [("wrong-field-count", 2, None), ("blank-count", 2, "202402")],
+    ),
+]
 
 
-@pytest.mark.parametrize(("filename", "data", "expected"), [c[1:] for c in FILE_CASES],
-                         ids=[c[0] for c in FILE_CASES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("filename", "data", "expected"), [c[1:] for c in FILE_CASES], ids=[c[0] for c in FILE_CASES]
+)
 def test_bad_file_is_rejected_and_nothing_changes(loaded, filename, data, expected):
     result = reject(loaded, filename, data)
     assert where(result) == expected
@@ -195,8 +266,9 @@ def test_unknown_layout_lists_the_accepted_layouts(loaded):
 
 
 def test_duplicate_row_names_the_first_row(loaded):
-    data = text_file(HEADER, f"{DWELLING},1,2", f"{PERSONAL},1,1", f"{PERSONAL},5,5",
-                     f"{DWELLING},3,4")  # fmt: skip
+    data = text_file(
+        HEADER, f"{DWELLING},1,2", f"{PERSONAL},1,1", f"{PERSONAL},5,5", f"{DWELLING},3,4"
+    )
     result = reject(loaded, "dup.csv", data)
     rows = [(p.row, int(re.search(r"row (\d+)", p.message).group(1))) for p in result.problems]
     assert rows == [(4, 3), (5, 2)]
@@ -284,8 +356,18 @@ def test_gzip_bomb_is_rejected(loaded, monkeypatch):
 
 # ---------------------------------------------------------------- the problem cap
 
-BOROUGHS = ["Barnet", "Brent", "Camden", "Croydon", "Ealing", "Enfield", "Hackney", "Harrow",
-            "Lambeth", "Merton"]  # fmt: skip
+BOROUGHS = [
+    "Barnet",
+    "Brent",
+    "Camden",
+    "Croydon",
+    "Ealing",
+    "Enfield",
+    "Hackney",
+    "Harrow",
+    "Lambeth",
+    "Merton",
+]
 
 
 @pytest.mark.parametrize(
@@ -319,18 +401,21 @@ def test_one_error_after_a_cap_full_of_warnings_still_rejects(loaded, monkeypatc
     # the first sheet's ward outside London fills a cap of 1 with a warning; the second
     # sheet's bad population is the only error, and it comes after the cap
     monkeypatch.setenv("MAX_PROBLEMS", "1")
-    book = ons_ward_workbook({
-        "Mid-2021 Ward 2022": [
-            ["E09000003", "Barnet", "E05013628", "Barnet Vale", 16000, 90, 95],
-            ["E06000001", "Hartlepool", "E05008942", "Burn Valley", 8000, 40, 45],
-        ],
-        "Mid-2022 Ward 2022": [
-            ["E09000003", "Barnet", "E05013628", "Barnet Vale", -16100, 91, 96],
-        ],
-    })  # fmt: skip
+    book = ons_ward_workbook(
+        {
+            "Mid-2021 Ward 2022": [
+                ["E09000003", "Barnet", "E05013628", "Barnet Vale", 16000, 90, 95],
+                ["E06000001", "Hartlepool", "E05008942", "Burn Valley", 8000, 40, 45],
+            ],
+            "Mid-2022 Ward 2022": [
+                ["E09000003", "Barnet", "E05013628", "Barnet Vale", -16100, 91, 96],
+            ],
+        }
+    )
 
     result = reject(loaded, "sapewards.xlsx", book)
 
     assert [(p.code, p.severity) for p in result.problems] == [
-        ("unknown-area", "warning"), ("too-many-problems", "error"),
-    ]  # fmt: skip
+        ("unknown-area", "warning"),
+        ("too-many-problems", "error"),
+    ]

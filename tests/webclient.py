@@ -26,9 +26,15 @@ def add_user(engine, name: str, role: str, password: str = PASSWORD) -> None:
     from dashboard import db
 
     with engine.begin() as conn:
-        conn.execute(insert(db.users).values(
-            name=name, role=role, disabled=False, created_at=datetime.now(),
-            password_hash=generate_password_hash(password, method="pbkdf2:sha256:1000")))  # fmt: skip
+        conn.execute(
+            insert(db.users).values(
+                name=name,
+                role=role,
+                disabled=False,
+                created_at=datetime.now(),
+                password_hash=generate_password_hash(password, method="pbkdf2:sha256:1000"),
+            )
+        )
 
 
 def form_token(client, path: str = "/login") -> str:
@@ -38,8 +44,10 @@ def form_token(client, path: str = "/login") -> str:
 
 def sign_in(client, name: str, password: str = PASSWORD, next_path: str = "/"):
     token = form_token(client)
-    return client.post("/login", data={"username": name, "password": password,
-                                       "csrf_token": token, "next": next_path})  # fmt: skip
+    return client.post(
+        "/login",
+        data={"username": name, "password": password, "csrf_token": token, "next": next_path},
+    )
 
 
 def csrf(client) -> str | None:
@@ -62,8 +70,13 @@ def callback_body(output: str, inputs: list[dict] | None = None, state=None) -> 
         inputs = [{**i, "value": None} for i in entry.get("inputs", [])]
     if state is None:
         state = [{**s, "value": None} for s in entry.get("state", [])]
-    return {"output": output, "outputs": outputs, "inputs": inputs, "state": state,
-            "changedPropIds": []}  # fmt: skip
+    return {
+        "output": output,
+        "outputs": outputs,
+        "inputs": inputs,
+        "state": state,
+        "changedPropIds": [],
+    }
 
 
 def fire(client, output: str, inputs=None, state=None, token: str | None = "cookie"):
@@ -73,8 +86,9 @@ def fire(client, output: str, inputs=None, state=None, token: str | None = "cook
         token = csrf(client)
     if token:
         headers["X-CSRFToken"] = token
-    return client.post("/_dash-update-component", json=callback_body(output, inputs, state),
-                       headers=headers)  # fmt: skip
+    return client.post(
+        "/_dash-update-component", json=callback_body(output, inputs, state), headers=headers
+    )
 
 
 def output_key(prefix: str) -> str:

@@ -14,18 +14,26 @@ from dash import Input, Output, Patch, State, callback, dcc, html, no_update
 from dashboard import components, figures, metrics, prefill, service, summaries
 
 dash.register_page(
-    __name__, path_template="/crime/<slug>", path="/crime/mopac7-total", name="Crime trends",
-    order=1, title="Crime trends", nav_match=["/crime/"],
-)  # fmt: skip
+    __name__,
+    path_template="/crime/<slug>",
+    path="/crime/mopac7-total",
+    name="Crime trends",
+    order=1,
+    title="Crime trends",
+    nav_match=["/crime/"],
+)
 
 SOURCE = "MPS borough level crime (London Datastore); ONS mid-year population estimates"
 CHARTS = ["crime-trend", "crime-london", "crime-rank"]
 OUTPUTS = [
     ("crime-summary", "children"),
-    *[(f"{c}-{p}", prop) for c in CHARTS
-      for p, prop in [("graph", "figure"), ("caption", "children"), ("table-html", "data")]],
+    *[
+        (f"{c}-{p}", prop)
+        for c in CHARTS
+        for p, prop in [("graph", "figure"), ("caption", "children"), ("table-html", "data")]
+    ],
     ("crime-source", "children"),
-]  # fmt: skip
+]
 FOLLOW = prefill.register_period_follower("crime")
 components.register_navigation("crime-goto")
 for _chart in CHARTS:
@@ -38,9 +46,10 @@ def layout(slug: str | None = None, period: str | None = None, **_query) -> html
         return components.not_found(f"There is no crime type called “{slug}”.")
     indicator = components.SLUGS[slug]
     picker = dbc.Select(
-        id="crime-type-select", value=slug,
+        id="crime-type-select",
+        value=slug,
         options=[{"label": name, "value": s} for s, name in components.SLUGS.items()],
-    )  # fmt: skip
+    )
     tree = html.Div(
         [
             prefill.period_store("crime", period),
@@ -50,9 +59,7 @@ def layout(slug: str | None = None, period: str | None = None, **_query) -> html
             dbc.Row(
                 [
                     dbc.Col(html.H1(f"{indicator} in {service.home_name()}", className="h2"), lg=8),
-                    dbc.Col(
-                        [html.Label("Crime type", htmlFor="crime-type-select"), picker], lg=4
-                    ),  # fmt: skip
+                    dbc.Col([html.Label("Crime type", htmlFor="crime-type-select"), picker], lg=4),
                 ],
                 className="align-items-end",
             ),
@@ -65,19 +72,20 @@ def layout(slug: str | None = None, period: str | None = None, **_query) -> html
                             "crime-london", "London boroughs compared", height=540
                         ),
                         lg=7,
-                    ),  # fmt: skip
+                    ),
                     dbc.Col(
                         components.chart_block("crime-rank", "London rank over time", height=340),
                         lg=5,
-                    ),  # fmt: skip
+                    ),
                 ]
             ),
             html.P(id="crime-source", className="text-body-secondary small mt-3"),
         ]
     )
     values = update(period, slug)
-    return prefill.prefill(tree, [*OUTPUTS, ("crime-drawn", "data")],
-                           [*values, drawn_key(slug, values)])  # fmt: skip
+    return prefill.prefill(
+        tree, [*OUTPUTS, ("crime-drawn", "data")], [*values, drawn_key(slug, values)]
+    )
 
 
 @callback(
@@ -233,7 +241,7 @@ def update(period: str | None, slug: str | None):
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
         return _empty(
             "No borough crime figures loaded", components.empty_state("MPS borough crime figures")
-        )  # fmt: skip
+        )
     record = table[(table["area_code"] == home["code"]) & (table["indicator"] == indicator)]
     if record.empty:  # an indicator exempt from this user's view (dashboard/exempt.py)
         message = f"No {indicator.lower()} figures to show for {home['name']}"

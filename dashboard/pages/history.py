@@ -29,29 +29,41 @@ def layout(upload: str | None = None, **_query) -> html.Div:
     if refusal is not None:
         return html.Div([html.H1("Data history"), refusal])
     user = auth.current_user()
-    note = ("As a manager you can revert a loaded upload: its figures are withdrawn (kept in the "
-            "history) and the figures it replaced come back." if user.can("manager") else "")  # fmt: skip
+    note = (
+        "As a manager you can revert a loaded upload: its figures are withdrawn (kept in the "
+        "history) and the figures it replaced come back."
+        if user.can("manager")
+        else ""
+    )
     chosen = int(upload) if upload and upload.isdigit() else None
-    return html.Div([
-        html.H1("Data history"),
-        html.P("Every file uploaded, who uploaded it, and what it changed.", className="lead"),
-        html.P(note, className="small"),
-        html.Div(id="history-message", **{"aria-live": "polite"}),
-        html.Div(id="history-log"),
-        html.Section(id="history-detail", className="mt-3"),
-        exempt_section() if user.can("manager") else html.Div(),
-        dash.dcc.Store(id="history-refresh", data=0),
-        dash.dcc.Store(id="history-chosen", data=chosen),
-        dash.dcc.Store(id="history-revert-target"),
-        dbc.Modal([
-            dbc.ModalHeader(dbc.ModalTitle("Revert this upload?")),
-            dbc.ModalBody(id="history-revert-body"),
-            dbc.ModalFooter([
-                dbc.Button("Cancel", id="history-revert-cancel", color="secondary"),
-                dbc.Button("Revert", id="history-revert-confirm", color="danger"),
-            ]),
-        ], id="history-revert-modal", is_open=False),
-    ])  # fmt: skip
+    return html.Div(
+        [
+            html.H1("Data history"),
+            html.P("Every file uploaded, who uploaded it, and what it changed.", className="lead"),
+            html.P(note, className="small"),
+            html.Div(id="history-message", **{"aria-live": "polite"}),
+            html.Div(id="history-log"),
+            html.Section(id="history-detail", className="mt-3"),
+            exempt_section() if user.can("manager") else html.Div(),
+            dash.dcc.Store(id="history-refresh", data=0),
+            dash.dcc.Store(id="history-chosen", data=chosen),
+            dash.dcc.Store(id="history-revert-target"),
+            dbc.Modal(
+                [
+                    dbc.ModalHeader(dbc.ModalTitle("Revert this upload?")),
+                    dbc.ModalBody(id="history-revert-body"),
+                    dbc.ModalFooter(
+                        [
+                            dbc.Button("Cancel", id="history-revert-cancel", color="secondary"),
+                            dbc.Button("Revert", id="history-revert-confirm", color="danger"),
+                        ]
+                    ),
+                ],
+                id="history-revert-modal",
+                is_open=False,
+            ),
+        ]
+    )
 
 
 def exempt_section() -> html.Section:
@@ -60,16 +72,30 @@ def exempt_section() -> html.Section:
     if table.empty:
         body = html.P("Nothing is exempt: viewers and analysts see every dataset and indicator.")
     else:
-        frame = pd.DataFrame({"Kind": table["kind"], "Name": table["name"],
-                              "Marked by": table["marked_by"].fillna(""),
-                              "Marked": pd.to_datetime(table["marked_at"]).dt.strftime("%d %b %Y")})  # fmt: skip
+        frame = pd.DataFrame(
+            {
+                "Kind": table["kind"],
+                "Name": table["name"],
+                "Marked by": table["marked_by"].fillna(""),
+                "Marked": pd.to_datetime(table["marked_at"]).dt.strftime("%d %b %Y"),
+            }
+        )
         body = views.simple_table(frame, "history-exempt", label="Exempt items")
-    return html.Section([
-        html.H2("Exempt items (managers only)", className="h5 mt-4"),
-        body,
-        html.P(["Change with ", html.Code("python -m dashboard.exempt add|remove dataset|indicator NAME"),
-                "."], className="small"),
-    ], id="history-exempt-section")  # fmt: skip
+    return html.Section(
+        [
+            html.H2("Exempt items (managers only)", className="h5 mt-4"),
+            body,
+            html.P(
+                [
+                    "Change with ",
+                    html.Code("python -m dashboard.exempt add|remove dataset|indicator NAME"),
+                    ".",
+                ],
+                className="small",
+            ),
+        ],
+        id="history-exempt-section",
+    )
 
 
 def _months(row) -> str:
@@ -79,25 +105,66 @@ def _months(row) -> str:
 
 
 def log_table(log: pd.DataFrame, can_revert: bool) -> html.Div:
-    head = ["Upload", "When", "Who", "File", "Size", "Content hash (SHA-256)", "Layout", "Rows",
-            "Months", "Status", "What it changed", ""]  # fmt: skip
+    head = [
+        "Upload",
+        "When",
+        "Who",
+        "File",
+        "Size",
+        "Content hash (SHA-256)",
+        "Layout",
+        "Rows",
+        "Months",
+        "Status",
+        "What it changed",
+        "",
+    ]
     rows = []
     for r in log.itertuples(index=False):
-        actions = [dbc.Button("Details", id={"type": "history-details", "id": int(r.id)},
-                              size="sm", color="link", className="p-0 me-2")]  # fmt: skip
+        actions = [
+            dbc.Button(
+                "Details",
+                id={"type": "history-details", "id": int(r.id)},
+                size="sm",
+                color="link",
+                className="p-0 me-2",
+            )
+        ]
         if can_revert and r.status == "loaded":
-            actions.append(dbc.Button("Revert", id={"type": "history-revert", "id": int(r.id)},
-                                      size="sm", color="danger", outline=True))  # fmt: skip
-        cells = [str(r.id), f"{r.uploaded_at:%d %b %Y %H:%M}", r.uploaded_by or "",
-                 html.Span(r.filename, className="text-break"), views.size_text(r.size_bytes),
-                 html.Code(str(r.sha256)[:12], title=str(r.sha256)), r.layout or "",
-                 "" if pd.isna(r.rows_read) else f"{int(r.rows_read):,}", _months(r),
-                 STATUS_WORDS.get(r.shown_status, r.shown_status), r.message or "", actions]  # fmt: skip
-        rows.append(html.Tr([html.Th(cells[0], scope="row"), *[html.Td(c) for c in cells[1:]]],
-                            id=f"history-row-{int(r.id)}"))  # fmt: skip
-    table = html.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
-                        html.Tbody(rows)], className="table table-sm history-table",
-                       id="history-table")  # fmt: skip
+            actions.append(
+                dbc.Button(
+                    "Revert",
+                    id={"type": "history-revert", "id": int(r.id)},
+                    size="sm",
+                    color="danger",
+                    outline=True,
+                )
+            )
+        cells = [
+            str(r.id),
+            f"{r.uploaded_at:%d %b %Y %H:%M}",
+            r.uploaded_by or "",
+            html.Span(r.filename, className="text-break"),
+            views.size_text(r.size_bytes),
+            html.Code(str(r.sha256)[:12], title=str(r.sha256)),
+            r.layout or "",
+            "" if pd.isna(r.rows_read) else f"{int(r.rows_read):,}",
+            _months(r),
+            STATUS_WORDS.get(r.shown_status, r.shown_status),
+            r.message or "",
+            actions,
+        ]
+        rows.append(
+            html.Tr(
+                [html.Th(cells[0], scope="row"), *[html.Td(c) for c in cells[1:]]],
+                id=f"history-row-{int(r.id)}",
+            )
+        )
+    table = html.Table(
+        [html.Thead(html.Tr([html.Th(h, scope="col") for h in head])), html.Tbody(rows)],
+        className="table table-sm history-table",
+        id="history-table",
+    )
     return html.Div(table, className="table-responsive")
 
 
@@ -116,22 +183,34 @@ def detail(upload_id: int) -> list:
     record = queries.upload_record(engine, upload_id)
     if record is None or record.get("dataset") in exempt.hidden("dataset"):
         return [html.P(f"There is no upload {upload_id}.")]
-    parts = [html.H2(f"Upload {upload_id}: {record['filename']}", className="h5"),
-             html.P(record.get("message") or "")]  # fmt: skip
+    parts = [
+        html.H2(f"Upload {upload_id}: {record['filename']}", className="h5"),
+        html.P(record.get("message") or ""),
+    ]
     changes = queries.upload_replacements(engine, upload_id)
     if len(changes):
-        frame = pd.DataFrame({
-            "": changes["direction"].map({"replaced": "It replaced", "replaced by": "Replaced by"}),
-            "Upload": changes["other_upload"].astype(str) + " " + changes["filename"].fillna(""),
-            "Dataset": changes["dataset"].map(views.dataset_name),
-            "Area-months, years or rows": changes["places"],
-        })  # fmt: skip
-        parts += [html.H3("What it changed", className="h6"),
-                  views.simple_table(frame, "history-changes", label="What it changed")]  # fmt: skip
+        frame = pd.DataFrame(
+            {
+                "": changes["direction"].map(
+                    {"replaced": "It replaced", "replaced by": "Replaced by"}
+                ),
+                "Upload": changes["other_upload"].astype(str)
+                + " "
+                + changes["filename"].fillna(""),
+                "Dataset": changes["dataset"].map(views.dataset_name),
+                "Area-months, years or rows": changes["places"],
+            }
+        )
+        parts += [
+            html.H3("What it changed", className="h6"),
+            views.simple_table(frame, "history-changes", label="What it changed"),
+        ]
     problems = (record.get("problems") or []) + (record.get("warnings") or [])
     if problems:
-        parts += [html.H3("Problems and warnings", className="h6"),
-                  views.problem_table(problems, "history-problems")]  # fmt: skip
+        parts += [
+            html.H3("Problems and warnings", className="h6"),
+            views.problem_table(problems, "history-problems"),
+        ]
     return parts
 
 
@@ -162,9 +241,13 @@ def ask_revert(clicks, _cancel):
         return False, None, no_update
     upload_id = int(ctx.triggered_id["id"])
     record = queries.upload_record(db.get_engine(), upload_id) or {}
-    body = [html.P(f"Upload {upload_id} ({record.get('filename', '')}) will be withdrawn: its "
-                   "figures leave the dashboard and the figures it replaced come back."),
-            html.P("Its figures stay in the history, and the file can be loaded again later.")]  # fmt: skip
+    body = [
+        html.P(
+            f"Upload {upload_id} ({record.get('filename', '')}) will be withdrawn: its "
+            "figures leave the dashboard and the figures it replaced come back."
+        ),
+        html.P("Its figures stay in the history, and the file can be loaded again later."),
+    ]
     return True, upload_id, body
 
 

@@ -15,9 +15,13 @@ from dash import Output, callback, html
 from dashboard import components, metrics, prefill, service, static_html, summaries
 
 dash.register_page(
-    __name__, path="/", name="Overview", order=0, title="Overview: neighbourhood crime",
+    __name__,
+    path="/",
+    name="Overview",
+    order=0,
+    title="Overview: neighbourhood crime",
     nav_match=["/"],
-)  # fmt: skip
+)
 
 SOURCE = "MPS borough level crime (London Datastore); ONS mid-year population estimates"
 OUTPUTS = [
@@ -70,7 +74,7 @@ def cards(records: list[dict], month, before: dict) -> dbc.Row:
             md=6,
             xl=3,
             className="mb-3",
-        )  # fmt: skip
+        )
         for r in records
     ]
     return dbc.Row(columns)
@@ -99,7 +103,9 @@ def content(period: str | None):
     types = [r for r in records if r["indicator"] != metrics.MOPAC7_TOTAL]
     before = rank_a_year_earlier(service.rank_history(), home["code"], month)
     sentence = summaries.overview_sentence(home["name"], month, total, types)
-    source = components.source_text(service.dataset_latest_month("borough_crime"), SOURCE,
-                                    "London ranks: 1 = lowest rate per 1,000 residents of the "
-                                    "32 boroughs.")  # fmt: skip
+    source = components.source_text(
+        service.dataset_latest_month("borough_crime"),
+        SOURCE,
+        "London ranks: 1 = lowest rate per 1,000 residents of the 32 boroughs.",
+    )
     return sentence, cards([total, *types], month, before), source

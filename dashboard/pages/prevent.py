@@ -11,30 +11,39 @@ from dash import Input, Output, callback, html
 from dashboard import components, config, figures, priority_figures, service, summaries
 from dashboard.priority_metrics import WRAP_TARGET_PERCENT, wrap_coverage_table
 
-dash.register_page(__name__, path="/prevent", name="Prevent", order=12,
-                   title="Prevent: WRAP training")  # fmt: skip
+dash.register_page(
+    __name__, path="/prevent", name="Prevent", order=12, title="Prevent: WRAP training"
+)
 
 TOTAL = "All with a target"
 CHARTS = ["prevent-coverage", "prevent-progress", "prevent-sessions", "prevent-audiences"]
 SOURCE = "Prevent WRAP training returns from departments and partners (council template)"
 WHAT = "Prevent WRAP training figures (the council template prevent-wrap-training.xlsx)"
-WHERE = ("Fill in data/templates/prevent-wrap-training.xlsx as at a date: for each department "
-         "or partner the staff requiring WRAP training, the staff trained and the sessions "
-         "delivered, and the people trained by audience.")  # fmt: skip
+WHERE = (
+    "Fill in data/templates/prevent-wrap-training.xlsx as at a date: for each department "
+    "or partner the staff requiring WRAP training, the staff trained and the sessions "
+    "delivered, and the people trained by audience."
+)
 for _chart in CHARTS:
     components.register_chart_table(_chart)
 
 
 def layout(**_query) -> html.Div:
-    return html.Div([
-        html.H1(f"Prevent: WRAP training in {config.home_borough()}"),
-        html.Div(id="prevent-summary", className="lead mb-2"),
-        components.two_columns(components.chart_block("prevent-coverage", "Coverage by department"),
-             components.chart_block("prevent-progress", "Coverage over time")),
-        components.two_columns(components.chart_block("prevent-sessions", "Sessions delivered"),
-             components.chart_block("prevent-audiences", "People trained by audience")),
-        html.P(id="prevent-source", className="text-body-secondary small mt-3"),
-    ])  # fmt: skip
+    return html.Div(
+        [
+            html.H1(f"Prevent: WRAP training in {config.home_borough()}"),
+            html.Div(id="prevent-summary", className="lead mb-2"),
+            components.two_columns(
+                components.chart_block("prevent-coverage", "Coverage by department"),
+                components.chart_block("prevent-progress", "Coverage over time"),
+            ),
+            components.two_columns(
+                components.chart_block("prevent-sessions", "Sessions delivered"),
+                components.chart_block("prevent-audiences", "People trained by audience"),
+            ),
+            html.P(id="prevent-source", className="text-body-secondary small mt-3"),
+        ]
+    )
 
 
 def is_small(row: dict) -> bool:
@@ -55,29 +64,47 @@ def coverage_parts(table: pd.DataFrame, as_at, target: float) -> list:
     rows = table[table["coverage"].notna()]
     rows = pd.concat([rows[rows["department"] == TOTAL], rows[rows["department"] != TOTAL]])
     records = rows.to_dict("records")
-    frame = pd.DataFrame({
-        "name": rows["department"], "value": rows["coverage"].astype(float),
-        "judged": [not is_small(r) for r in records],
-        "text": [f"{r['coverage']:.1f}%" + (" (too small to judge)" if is_small(r) else "")
-                 for r in records],
-    })  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "name": rows["department"],
+            "value": rows["coverage"].astype(float),
+            "judged": [not is_small(r) for r in records],
+            "text": [
+                f"{r['coverage']:.1f}%" + (" (too small to judge)" if is_small(r) else "")
+                for r in records
+            ],
+        }
+    )
     top = max([target, *frame["value"].tolist()]) * 1.25
-    figure = priority_figures.bars_figure(frame, "Staff trained, % of those requiring it",
-                                          ",.1f", target, "Target", x_max=top)  # fmt: skip
-    shown = pd.DataFrame({
-        "Department or partner": table["department"],
-        "Staff requiring training": ["no target yet" if summaries.missing(v) else
-                                     summaries.count_text(v) for v in table["staff_requiring"]],
-        "Staff trained": [summaries.count_text(v) for v in table["staff_trained"]],
-        "Coverage": [components.fmt_number(v, 1) + ("%" if pd.notna(v) else "")
-                     for v in table["coverage"]],
-        "Against the target": [rag_text(r, target) for r in table.to_dict("records")],
-    })  # fmt: skip
+    figure = priority_figures.bars_figure(
+        frame, "Staff trained, % of those requiring it", ",.1f", target, "Target", x_max=top
+    )
+    shown = pd.DataFrame(
+        {
+            "Department or partner": table["department"],
+            "Staff requiring training": [
+                "no target yet" if summaries.missing(v) else summaries.count_text(v)
+                for v in table["staff_requiring"]
+            ],
+            "Staff trained": [summaries.count_text(v) for v in table["staff_trained"]],
+            "Coverage": [
+                components.fmt_number(v, 1) + ("%" if pd.notna(v) else "")
+                for v in table["coverage"]
+            ],
+            "Against the target": [rag_text(r, target) for r in table.to_dict("records")],
+        }
+    )
     no_target = int(table["coverage"].isna().sum())
-    caption = (f"Staff trained as a share of the staff requiring WRAP training, by department, "
-               f"as at {summaries.day_label(as_at)}; the dotted line is the {target:g}% target"
-               + (f"; {no_target} with no target yet {'is' if no_target == 1 else 'are'} in "
-                  "the table only." if no_target else "."))  # fmt: skip
+    caption = (
+        f"Staff trained as a share of the staff requiring WRAP training, by department, "
+        f"as at {summaries.day_label(as_at)}; the dotted line is the {target:g}% target"
+        + (
+            f"; {no_target} with no target yet {'is' if no_target == 1 else 'are'} in "
+            "the table only."
+            if no_target
+            else "."
+        )
+    )
     return [figure, caption, components.table_html(shown, "prevent-coverage-table")]
 
 
@@ -85,16 +112,29 @@ def progress_parts(training: pd.DataFrame, target: float) -> list:
     frames = []
     for as_at, rows in training.groupby("as_at", sort=True):
         table = wrap_coverage_table(rows, target)
-        frames.append(pd.DataFrame({"x": summaries.day_label(as_at), "series": table["department"],
-                                    "value": table["coverage"].astype(float)}))  # fmt: skip
+        frames.append(
+            pd.DataFrame(
+                {
+                    "x": summaries.day_label(as_at),
+                    "series": table["department"],
+                    "value": table["coverage"].astype(float),
+                }
+            )
+        )
     long = pd.concat(frames, ignore_index=True)
     figure = priority_figures.comparison_lines_figure(long, "Coverage", TOTAL, x_title="As at")
-    figure.add_hline(y=target, line={"color": figures.GREEN, "dash": "dot", "width": 2},
-                     annotation_text=f"Target {target:g}%")  # fmt: skip
+    figure.add_hline(
+        y=target,
+        line={"color": figures.GREEN, "dash": "dot", "width": 2},
+        annotation_text=f"Target {target:g}%",
+    )
     dates = long["x"].unique()
-    caption = (f"Coverage at each of the {len(dates)} dates loaded, by department and in total."
-               if len(dates) > 1 else f"Only one date is loaded ({dates[0]}): progress over "
-               "time shows once a later return is loaded.")  # fmt: skip
+    caption = (
+        f"Coverage at each of the {len(dates)} dates loaded, by department and in total."
+        if len(dates) > 1
+        else f"Only one date is loaded ({dates[0]}): progress over "
+        "time shows once a later return is loaded."
+    )
     shown = long.pivot_table(index="series", columns="x", values="value", sort=False)
     shown = (
         shown.reindex(columns=list(dates)).reset_index().rename(columns={"series": "Department"})
@@ -107,10 +147,12 @@ def progress_parts(training: pd.DataFrame, target: float) -> list:
 
 
 def bar_parts(frame: pd.DataFrame, label: str, caption: str, base: str, heading: str) -> list:
-    figure = priority_figures.bars_figure(frame.assign(text=[f"{v:,.0f}" for v in frame["value"]]),
-                                          label)  # fmt: skip
-    shown = pd.DataFrame({heading: frame["name"],
-                          label: [summaries.count_text(v) for v in frame["value"]]})  # fmt: skip
+    figure = priority_figures.bars_figure(
+        frame.assign(text=[f"{v:,.0f}" for v in frame["value"]]), label
+    )
+    shown = pd.DataFrame(
+        {heading: frame["name"], label: [summaries.count_text(v) for v in frame["value"]]}
+    )
     return [figure, caption, components.table_html(shown, f"{base}-table")]
 
 
@@ -146,25 +188,41 @@ def update(period: str | None, target: float = WRAP_TARGET_PERCENT):
             {**total.iloc[0].to_dict(), "as_at": earlier["as_at"].max()} if len(total) else None
         )
     departments = table[table["department"] != TOTAL]
-    sessions = pd.DataFrame({"name": departments["department"],
-                             "value": departments["sessions"].astype(float)})  # fmt: skip
+    sessions = pd.DataFrame(
+        {"name": departments["department"], "value": departments["sessions"].astype(float)}
+    )
     audiences = service.council_table("wrap_audiences")
     audiences = audiences[audiences["as_at"] <= end] if len(audiences) else audiences
     audiences = (
         audiences[audiences["as_at"] == audiences["as_at"].max()] if len(audiences) else audiences
     )
-    people = pd.DataFrame({"name": audiences.get("audience", []),
-                           "value": pd.Series(audiences.get("count", []), dtype=float)})  # fmt: skip
+    people = pd.DataFrame(
+        {
+            "name": audiences.get("audience", []),
+            "value": pd.Series(audiences.get("count", []), dtype=float),
+        }
+    )
     total_people = int(people["value"].sum()) if len(people) else 0
     charts = [
         *coverage_parts(table, as_at, target),
         *progress_parts(training, target),
-        *bar_parts(sessions, "Sessions delivered", f"WRAP sessions delivered by each department "
-                   f"as at {summaries.day_label(as_at)}: {int(sessions['value'].sum()):,} in all.",
-                   "prevent-sessions", "Department or partner"),
-        *bar_parts(people, "People trained", f"People trained in WRAP by audience: "
-                   f"{total_people:,} in all." if len(people) else "No audience figures loaded.",
-                   "prevent-audiences", "Audience"),
-    ]  # fmt: skip
+        *bar_parts(
+            sessions,
+            "Sessions delivered",
+            f"WRAP sessions delivered by each department "
+            f"as at {summaries.day_label(as_at)}: {int(sessions['value'].sum()):,} in all.",
+            "prevent-sessions",
+            "Department or partner",
+        ),
+        *bar_parts(
+            people,
+            "People trained",
+            f"People trained in WRAP by audience: {total_people:,} in all."
+            if len(people)
+            else "No audience figures loaded.",
+            "prevent-audiences",
+            "Audience",
+        ),
+    ]
     source = f"Latest return loaded: as at {summaries.day_label(as_at)}. Source: {SOURCE}."
     return (summaries.prevent_sentence(as_at, table, target, before), *charts, source)

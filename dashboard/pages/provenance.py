@@ -15,8 +15,9 @@ from dash import Input, Output, callback, dcc, html
 from dashboard import db, exempt, queries
 from dashboard import upload_views as views
 
-dash.register_page(__name__, path="/provenance", name="Sources", order=52,
-                   title="Where a figure came from")  # fmt: skip
+dash.register_page(
+    __name__, path="/provenance", name="Sources", order=52, title="Where a figure came from"
+)
 
 
 def provenance_href(dataset: str, area_code: str, month) -> str:
@@ -27,12 +28,16 @@ def provenance_href(dataset: str, area_code: str, month) -> str:
 
 def _datasets() -> list[dict]:
     hidden = exempt.hidden("dataset")
-    return [{"label": label, "value": key} for key, label in queries.CRIME_DATASETS.items()
-            if key not in hidden]  # fmt: skip
+    return [
+        {"label": label, "value": key}
+        for key, label in queries.CRIME_DATASETS.items()
+        if key not in hidden
+    ]
 
 
-def layout(dataset: str | None = None, area: str | None = None, month: str | None = None,
-           **_query) -> html.Div:  # fmt: skip
+def layout(
+    dataset: str | None = None, area: str | None = None, month: str | None = None, **_query
+) -> html.Div:
     refusal = views.who_may("viewer")
     if refusal is not None:
         return html.Div([html.H1("Where a figure came from"), refusal])
@@ -40,24 +45,49 @@ def layout(dataset: str | None = None, area: str | None = None, month: str | Non
     values = [o["value"] for o in options]
     dataset = dataset if dataset in values else (values[0] if values else None)
     area_options, month_options = _choices(dataset)  # in the layout: a value needs its options
-    return html.Div([
-        html.H1("Where a figure came from"),
-        html.P("Every count on the dashboard comes from a row of an uploaded file. Choose an "
-               "area and month to see, for each crime category, the file, sheet, row and "
-               "upload it came from.", className="lead"),
-        html.Div([
-            html.Div([html.Label("Dataset", htmlFor="provenance-dataset"),
-                      dcc.Dropdown(id="provenance-dataset", options=options, value=dataset,
-                                   clearable=False)], className="col-md-3"),
-            html.Div([html.Label("Area", htmlFor="provenance-area"),
-                      dcc.Dropdown(id="provenance-area", value=area, options=area_options)],
-                     className="col-md-5"),
-            html.Div([html.Label("Month", htmlFor="provenance-month"),
-                      dcc.Dropdown(id="provenance-month", value=month, options=month_options)],
-                     className="col-md-4"),
-        ], className="row g-2 mb-3"),
-        html.Div(id="provenance-result", **{"aria-live": "polite"}),
-    ])  # fmt: skip
+    return html.Div(
+        [
+            html.H1("Where a figure came from"),
+            html.P(
+                "Every count on the dashboard comes from a row of an uploaded file. Choose an "
+                "area and month to see, for each crime category, the file, sheet, row and "
+                "upload it came from.",
+                className="lead",
+            ),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.Label("Dataset", htmlFor="provenance-dataset"),
+                            dcc.Dropdown(
+                                id="provenance-dataset",
+                                options=options,
+                                value=dataset,
+                                clearable=False,
+                            ),
+                        ],
+                        className="col-md-3",
+                    ),
+                    html.Div(
+                        [
+                            html.Label("Area", htmlFor="provenance-area"),
+                            dcc.Dropdown(id="provenance-area", value=area, options=area_options),
+                        ],
+                        className="col-md-5",
+                    ),
+                    html.Div(
+                        [
+                            html.Label("Month", htmlFor="provenance-month"),
+                            dcc.Dropdown(id="provenance-month", value=month, options=month_options),
+                        ],
+                        className="col-md-4",
+                    ),
+                ],
+                className="row g-2 mb-3",
+            ),
+            html.Div(id="provenance-result", **{"aria-live": "polite"}),
+        ]
+    )
 
 
 @callback(
@@ -76,8 +106,10 @@ def _choices(dataset: str | None) -> tuple[list, list]:
         return [], []
     engine = db.get_engine()
     areas = queries.dataset_areas(engine, dataset)
-    area_options = [{"label": f"{r.name} ({r.code})", "value": r.code}
-                    for r in areas.sort_values("name").itertuples()]  # fmt: skip
+    area_options = [
+        {"label": f"{r.name} ({r.code})", "value": r.code}
+        for r in areas.sort_values("name").itertuples()
+    ]
     months = reversed(queries.loaded_months(engine, dataset))
     return area_options, [{"label": f"{m:%B %Y}", "value": f"{m:%Y-%m}"} for m in months]
 
@@ -100,21 +132,26 @@ def show(dataset: str | None, area: str | None, month: str | None):
     rows = rows[~rows["mopac7"].isin(exempt.hidden("indicator"))]
     if rows.empty:
         return html.P("Nothing is loaded for that area and month.")
-    frame = pd.DataFrame({
-        "Category": rows["major"].astype(str) + ": " + rows["minor"].astype(str),
-        "MOPAC7 type": rows["mopac7"].fillna("").astype(str),
-        "Count": rows["count"].astype(int).map("{:,}".format),
-        "Upload": rows["upload_id"].astype(str),
-        "File": rows["filename"].astype(str),
-        "Sheet": rows["sheet"].fillna("").astype(str),
-        "Row": rows["row"].astype(str),
-        "Loaded": pd.to_datetime(rows["uploaded_at"]).dt.strftime("%d %b %Y %H:%M"),
-    })  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "Category": rows["major"].astype(str) + ": " + rows["minor"].astype(str),
+            "MOPAC7 type": rows["mopac7"].fillna("").astype(str),
+            "Count": rows["count"].astype(int).map("{:,}".format),
+            "Upload": rows["upload_id"].astype(str),
+            "File": rows["filename"].astype(str),
+            "Sheet": rows["sheet"].fillna("").astype(str),
+            "Row": rows["row"].astype(str),
+            "Loaded": pd.to_datetime(rows["uploaded_at"]).dt.strftime("%d %b %Y %H:%M"),
+        }
+    )
     upload_ids = sorted(set(rows["upload_id"]))
-    links = [dcc.Link(f"upload {u}", href=f"/history?upload={u}", className="me-2")
-             for u in upload_ids]  # fmt: skip
+    links = [
+        dcc.Link(f"upload {u}", href=f"/history?upload={u}", className="me-2") for u in upload_ids
+    ]
     total = int(rows["count"].sum())
-    return html.Div([
-        html.P([f"{len(rows)} categories, {total:,} crimes in all. From ", *links]),
-        views.simple_table(frame, "provenance-table", label="Where each count came from"),
-    ])  # fmt: skip
+    return html.Div(
+        [
+            html.P([f"{len(rows)} categories, {total:,} crimes in all. From ", *links]),
+            views.simple_table(frame, "provenance-table", label="Where each count came from"),
+        ]
+    )

@@ -13,41 +13,65 @@ from dash import Input, Output, callback, html
 from dashboard import components, config, figures, priority_figures, service, summaries
 from dashboard.priority_metrics import iom_table, reoffending_table
 
-dash.register_page(__name__, path="/reoffending", name="Reoffending", order=11,
-                   title="Reoffending")  # fmt: skip
+dash.register_page(__name__, path="/reoffending", name="Reoffending", order=11, title="Reoffending")
 
-CHARTS = ["reoffending-iom-cohort", "reoffending-iom-rates", "reoffending-adult",
-          "reoffending-juvenile"]  # fmt: skip
-SOURCE = ("IOM cohort: council template (police and probation IOM figures); proven "
-          "reoffending: Ministry of Justice proven reoffending statistics (council template)")  # fmt: skip
+CHARTS = [
+    "reoffending-iom-cohort",
+    "reoffending-iom-rates",
+    "reoffending-adult",
+    "reoffending-juvenile",
+]
+SOURCE = (
+    "IOM cohort: council template (police and probation IOM figures); proven "
+    "reoffending: Ministry of Justice proven reoffending statistics (council template)"
+)
 IOM_WHAT = "IOM cohort figures (the council template iom-cohort.xlsx)"
-IOM_WHERE = ("Fill in data/templates/iom-cohort.xlsx each quarter with the cohort size, the "
-             "reoffenders and the offences in the 12 months before and after entering IOM.")  # fmt: skip
+IOM_WHERE = (
+    "Fill in data/templates/iom-cohort.xlsx each quarter with the cohort size, the "
+    "reoffenders and the offences in the 12 months before and after entering IOM."
+)
 MOJ_WHAT = "Ministry of Justice proven reoffending rates (the template moj-proven-reoffending.xlsx)"
-MOJ_WHERE = ("Copy the borough's, London's and England and Wales's rows from the MoJ proven "
-             "reoffending geographical data tool into data/templates/moj-proven-reoffending.xlsx.")  # fmt: skip
-MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
-                                      "sep", "oct", "nov", "dec"], start=1)}  # fmt: skip
+MOJ_WHERE = (
+    "Copy the borough's, London's and England and Wales's rows from the MoJ proven "
+    "reoffending geographical data tool into data/templates/moj-proven-reoffending.xlsx."
+)
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
+        start=1,
+    )
+}
 for _chart in CHARTS:
     components.register_chart_table(_chart)
 
 
 def layout(**_query) -> html.Div:
-    return html.Div([
-        html.H1(f"Reoffending in {config.home_borough()}"),
-        html.Div(id="reoffending-summary", className="lead mb-2"),
-        html.H2("Integrated Offender Management (IOM)", className="h4 mt-3"),
-        html.Div(id="reoffending-iom-notice"),
-        components.two_columns(components.chart_block("reoffending-iom-cohort", "Cohort size each quarter",
-                                    level=3),
-             components.chart_block("reoffending-iom-rates",
-                                    "Cohort reoffending and reduction in offending", level=3)),
-        html.H2("Proven reoffending (Ministry of Justice)", className="h4 mt-3"),
-        html.Div(id="reoffending-moj-notice"),
-        components.two_columns(components.chart_block("reoffending-adult", "Adults", level=3),
-             components.chart_block("reoffending-juvenile", "Juveniles", level=3)),
-        html.P(id="reoffending-source", className="text-body-secondary small mt-3"),
-    ])  # fmt: skip
+    return html.Div(
+        [
+            html.H1(f"Reoffending in {config.home_borough()}"),
+            html.Div(id="reoffending-summary", className="lead mb-2"),
+            html.H2("Integrated Offender Management (IOM)", className="h4 mt-3"),
+            html.Div(id="reoffending-iom-notice"),
+            components.two_columns(
+                components.chart_block(
+                    "reoffending-iom-cohort", "Cohort size each quarter", level=3
+                ),
+                components.chart_block(
+                    "reoffending-iom-rates",
+                    "Cohort reoffending and reduction in offending",
+                    level=3,
+                ),
+            ),
+            html.H2("Proven reoffending (Ministry of Justice)", className="h4 mt-3"),
+            html.Div(id="reoffending-moj-notice"),
+            components.two_columns(
+                components.chart_block("reoffending-adult", "Adults", level=3),
+                components.chart_block("reoffending-juvenile", "Juveniles", level=3),
+            ),
+            html.P(id="reoffending-source", className="text-body-secondary small mt-3"),
+        ]
+    )
 
 
 def cohort_end(text: str) -> pd.Timestamp | None:
@@ -77,35 +101,60 @@ def iom_parts(month) -> tuple:
         return message, None, [figures.empty_figure(message), message, ""] * 2
     table = iom_table(quarters)
     sizes = pd.DataFrame({"x": table["quarter"], "value": table["cohort_size"].astype("Float64")})
-    long = pd.concat([
-        pd.DataFrame({"x": table["quarter"], "series": "Cohort proven reoffending rate",
-                      "value": table["reoffending_rate"].astype(float)}),
-        pd.DataFrame({"x": table["quarter"], "series": "Reduction in offending after IOM",
-                      "value": table["reduction_percent"].astype(float)}),
-    ], ignore_index=True)  # fmt: skip
-    shown = pd.DataFrame({
-        "Quarter": table["quarter"],
-        "Cohort size": [summaries.count_text(v) for v in table["cohort_size"]],
-        "Reoffenders": [summaries.count_text(v) for v in table["reoffenders"]],
-        "Reoffending rate": [summaries.small_share_words(r, c) for r, c in
-                             zip(table["reoffenders"], table["cohort_size"], strict=True)],
-        "Offences before": [summaries.count_text(v) for v in table["offences_before"]],
-        "Offences after": [summaries.count_text(v) for v in table["offences_after"]],
-        "Reduction in offending": [components.fmt_number(v, 1) + ("%" if pd.notna(v) else "")
-                                   for v in table["reduction_percent"]],
-    })  # fmt: skip
+    long = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "x": table["quarter"],
+                    "series": "Cohort proven reoffending rate",
+                    "value": table["reoffending_rate"].astype(float),
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "x": table["quarter"],
+                    "series": "Reduction in offending after IOM",
+                    "value": table["reduction_percent"].astype(float),
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    shown = pd.DataFrame(
+        {
+            "Quarter": table["quarter"],
+            "Cohort size": [summaries.count_text(v) for v in table["cohort_size"]],
+            "Reoffenders": [summaries.count_text(v) for v in table["reoffenders"]],
+            "Reoffending rate": [
+                summaries.small_share_words(r, c)
+                for r, c in zip(table["reoffenders"], table["cohort_size"], strict=True)
+            ],
+            "Offences before": [summaries.count_text(v) for v in table["offences_before"]],
+            "Offences after": [summaries.count_text(v) for v in table["offences_after"]],
+            "Reduction in offending": [
+                components.fmt_number(v, 1) + ("%" if pd.notna(v) else "")
+                for v in table["reduction_percent"]
+            ],
+        }
+    )
     html_table = components.table_html(shown, "reoffending-iom-cohort-table")
     rates_given = long["value"].notna().any()
     rates_caption = (
         "The cohort's proven reoffending rate and the reduction in its offending after entering "
-        "IOM, quarter by quarter." if rates_given else
-        "Cohort reoffending and the reduction in offending were not given for these quarters.")  # fmt: skip
+        "IOM, quarter by quarter."
+        if rates_given
+        else "Cohort reoffending and the reduction in offending were not given for these quarters."
+    )
     last = table.iloc[-1]
-    charts = [priority_figures.bar_series_figure(sizes, "People in the IOM cohort"),
-              f"IOM cohort size each quarter: {summaries.count_text(last['cohort_size'])} in "
-              f"{last['quarter']}, the latest quarter loaded.", html_table,
-              priority_figures.comparison_lines_figure(long, "Per cent", empty="Not given"),
-              rates_caption, components.table_html(shown, "reoffending-iom-rates-table")]  # fmt: skip
+    charts = [
+        priority_figures.bar_series_figure(sizes, "People in the IOM cohort"),
+        f"IOM cohort size each quarter: {summaries.count_text(last['cohort_size'])} in "
+        f"{last['quarter']}, the latest quarter loaded.",
+        html_table,
+        priority_figures.comparison_lines_figure(long, "Per cent", empty="Not given"),
+        rates_caption,
+        components.table_html(shown, "reoffending-iom-rates-table"),
+    ]
     return summaries.iom_sentence(table), None, charts
 
 
@@ -113,16 +162,20 @@ def moj_parts(month, borough: str) -> tuple:
     """(sentence, notice, the adult and juvenile charts' outputs) for cohorts ending by ``month``."""
     rates = service.council_table("reoffending_rates")
     if rates.empty:
-        blank = [figures.empty_figure("No proven reoffending rates loaded"),
-                 "No proven reoffending rates loaded.", ""] * 2  # fmt: skip
+        blank = [
+            figures.empty_figure("No proven reoffending rates loaded"),
+            "No proven reoffending rates loaded.",
+            "",
+        ] * 2
         return "", components.priority_empty_state(MOJ_WHAT, MOJ_WHERE), blank
     table = reoffending_table(rates)
     table["cohort_end"] = [cohort_end(c) for c in table["cohort"]]
     if month is not None:
         table = table[table["cohort_end"].isna() | (table["cohort_end"] <= month)]
     table = table.sort_values(["cohort_end", "cohort"], kind="stable", na_position="first")
-    charts = [part for group in ("Adult", "Juvenile")
-              for part in group_parts(table, group, borough)]  # fmt: skip
+    charts = [
+        part for group in ("Adult", "Juvenile") for part in group_parts(table, group, borough)
+    ]
     return summaries.reoffending_sentence(borough, latest_cohorts(table, borough)), None, charts
 
 
@@ -138,25 +191,41 @@ def group_parts(table: pd.DataFrame, group: str, borough: str) -> list:
     rows = table[table["adult_juvenile"].str.lower() == group.lower()]
     base = f"reoffending-{group.lower()}"
     order = {borough.lower(): 0, "london": 1, "england and wales": 2}
-    rows = rows.sort_values("geography", key=lambda g: g.str.lower().map(order).fillna(3),
-                            kind="stable")  # fmt: skip
-    long = pd.DataFrame({"x": rows["cohort"], "series": rows["geography"],
-                         "value": rows["reoffending_rate"].astype(float)})  # fmt: skip
-    figure = priority_figures.comparison_lines_figure(long, "Proven reoffending rate", borough,
-                                                      x_title="Cohort")  # fmt: skip
-    shown = pd.DataFrame({
-        "Area": rows["geography"], "Cohort": rows["cohort"],
-        "Offenders": [summaries.count_text(v) for v in rows["offenders"]],
-        "Reoffenders": [summaries.count_text(v) for v in rows["reoffenders"]],
-        "Proven reoffending rate": [summaries.small_share_words(r, o, "offenders") for r, o in
-                                    zip(rows["reoffenders"], rows["offenders"], strict=True)],
-        "Reoffences per reoffender": [components.fmt_number(v, 2) for v in
-                                      rows["reoffences_per_reoffender"]],
-    })  # fmt: skip
+    rows = rows.sort_values(
+        "geography", key=lambda g: g.str.lower().map(order).fillna(3), kind="stable"
+    )
+    long = pd.DataFrame(
+        {
+            "x": rows["cohort"],
+            "series": rows["geography"],
+            "value": rows["reoffending_rate"].astype(float),
+        }
+    )
+    figure = priority_figures.comparison_lines_figure(
+        long, "Proven reoffending rate", borough, x_title="Cohort"
+    )
+    shown = pd.DataFrame(
+        {
+            "Area": rows["geography"],
+            "Cohort": rows["cohort"],
+            "Offenders": [summaries.count_text(v) for v in rows["offenders"]],
+            "Reoffenders": [summaries.count_text(v) for v in rows["reoffenders"]],
+            "Proven reoffending rate": [
+                summaries.small_share_words(r, o, "offenders")
+                for r, o in zip(rows["reoffenders"], rows["offenders"], strict=True)
+            ],
+            "Reoffences per reoffender": [
+                components.fmt_number(v, 2) for v in rows["reoffences_per_reoffender"]
+            ],
+        }
+    )
     noun = f"{group.lower()}s"
-    caption = (f"Proven reoffending rate of {noun} (the share of each cohort who reoffended "
-               f"within a year) in {borough}, London and England and Wales, cohort by cohort."
-               if len(rows) else f"No proven reoffending rates for {noun} are loaded.")  # fmt: skip
+    caption = (
+        f"Proven reoffending rate of {noun} (the share of each cohort who reoffended "
+        f"within a year) in {borough}, London and England and Wales, cohort by cohort."
+        if len(rows)
+        else f"No proven reoffending rates for {noun} are loaded."
+    )
     return [figure, caption, components.table_html(shown, f"{base}-table")]
 
 
@@ -191,5 +260,7 @@ def source_line() -> str:
     ends = [(cohort_end(c), c) for c in rates["cohort"]] if len(rates) else []
     ends = [e for e in ends if e[0] is not None]
     latest_cohort = max(ends)[1] if ends else "none"
-    return (f"Latest IOM quarter loaded: {latest_quarter}; latest proven reoffending cohort: "
-            f"{latest_cohort}. Source: {SOURCE}.")  # fmt: skip
+    return (
+        f"Latest IOM quarter loaded: {latest_quarter}; latest proven reoffending cohort: "
+        f"{latest_cohort}. Source: {SOURCE}."
+    )

@@ -26,16 +26,25 @@ def template_files() -> list[str]:
 
 def templates_section() -> html.Section:
     names = template_files()
-    items = [html.Li(dbc.Button(name, id={"type": "upload-template", "name": name},
-                                color="link", className="p-0"))  # fmt: skip
-             for name in names]  # fmt: skip
-    return html.Section([
-        html.H2("Templates", className="h5 mt-4"),
-        html.P("Council figures (serious youth violence, IOM, reoffending, WRAP training, hate "
-               "crime reporting centres) are loaded from these Excel templates."),
-        html.Ul(items) if items else html.P("No templates are available yet."),
-        dcc.Download(id="upload-template-download"),
-    ])  # fmt: skip
+    items = [
+        html.Li(
+            dbc.Button(
+                name, id={"type": "upload-template", "name": name}, color="link", className="p-0"
+            )
+        )
+        for name in names
+    ]
+    return html.Section(
+        [
+            html.H2("Templates", className="h5 mt-4"),
+            html.P(
+                "Council figures (serious youth violence, IOM, reoffending, WRAP training, hate "
+                "crime reporting centres) are loaded from these Excel templates."
+            ),
+            html.Ul(items) if items else html.P("No templates are available yet."),
+            dcc.Download(id="upload-template-download"),
+        ]
+    )
 
 
 def layout(**_query) -> html.Div:
@@ -44,31 +53,55 @@ def layout(**_query) -> html.Div:
     if refusal is not None:
         return html.Div([heading, refusal])
     limit = config.MAX_UPLOAD_MB.get()
-    return html.Div([
-        heading,
-        html.P(f"Drop MPS crime extracts, ONS population files or council templates (CSV or "
-               f"Excel, up to {limit} MB each, several at once). Each is checked and you see what "
-               "it would change before anything is written.", className="lead"),
-        dcc.Upload(
-            id="upload-files", multiple=True, accept=ACCEPT,
-            children=html.Div(["Drag and drop files here, or ",
-                               html.Span("choose files", className="text-decoration-underline")]),
-            className="upload-drop border border-2 rounded p-4 text-center mb-3",
-        ),  # fmt: skip
-        html.Div(id="upload-too-large", role="alert", className="text-danger"),
-        dcc.Store(id="upload-batch", data=[]),
-        dcc.Store(id="upload-confirmed", data=[]),
-        dcc.Interval(id="upload-poll", interval=400, disabled=True),
-        html.Div(id="upload-status", **{"aria-live": "polite"}),
-        html.Div([
-            dbc.Button("Confirm and load", id="upload-confirm", color="primary", disabled=True,
-                       className="me-2"),
-            dbc.Button("Download the validation report (CSV)", id="upload-report",
-                       color="secondary", outline=True, disabled=True),
-            dcc.Download(id="upload-report-download"),
-        ], className="mb-3"),
-        templates_section(),
-    ])  # fmt: skip
+    return html.Div(
+        [
+            heading,
+            html.P(
+                f"Drop MPS crime extracts, ONS population files or council templates (CSV or "
+                f"Excel, up to {limit} MB each, several at once). Each is checked and you see what "
+                "it would change before anything is written.",
+                className="lead",
+            ),
+            dcc.Upload(
+                id="upload-files",
+                multiple=True,
+                accept=ACCEPT,
+                children=html.Div(
+                    [
+                        "Drag and drop files here, or ",
+                        html.Span("choose files", className="text-decoration-underline"),
+                    ]
+                ),
+                className="upload-drop border border-2 rounded p-4 text-center mb-3",
+            ),
+            html.Div(id="upload-too-large", role="alert", className="text-danger"),
+            dcc.Store(id="upload-batch", data=[]),
+            dcc.Store(id="upload-confirmed", data=[]),
+            dcc.Interval(id="upload-poll", interval=400, disabled=True),
+            html.Div(id="upload-status", **{"aria-live": "polite"}),
+            html.Div(
+                [
+                    dbc.Button(
+                        "Confirm and load",
+                        id="upload-confirm",
+                        color="primary",
+                        disabled=True,
+                        className="me-2",
+                    ),
+                    dbc.Button(
+                        "Download the validation report (CSV)",
+                        id="upload-report",
+                        color="secondary",
+                        outline=True,
+                        disabled=True,
+                    ),
+                    dcc.Download(id="upload-report-download"),
+                ],
+                className="mb-3",
+            ),
+            templates_section(),
+        ]
+    )
 
 
 def _records(tokens: list[str]) -> list[dict]:
@@ -175,8 +208,11 @@ def report(n_clicks, tokens):
         frames.append(views.problem_frame(problems).assign(File=r.get("filename")))
     frame = pd.concat(frames, ignore_index=True) if frames else views.problem_frame([])
     frame = frame[["File", *views.PROBLEM_COLUMNS]] if "File" in frame else frame
-    return {"content": exports.csv_text(frame), "filename": "validation-report.csv",
-            "type": "text/csv"}  # fmt: skip
+    return {
+        "content": exports.csv_text(frame),
+        "filename": "validation-report.csv",
+        "type": "text/csv",
+    }
 
 
 @callback(

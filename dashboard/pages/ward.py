@@ -10,18 +10,22 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import components, figures, metrics, prefill, service, summaries
 
-dash.register_page(__name__, path_template="/ward/<ward_code>", name="Ward", title="Ward",
-                   nav=False)  # fmt: skip
+dash.register_page(
+    __name__, path_template="/ward/<ward_code>", name="Ward", title="Ward", nav=False
+)
 
 SOURCE = "MPS ward level crime on May-2022 wards; MPS borough level crime (London Datastore)"
 CHARTS = ["ward-trend", "ward-compare"]
 OUTPUTS = [
     ("ward-summary", "children"),
     ("ward-figures-table-html", "data"),
-    *[(f"{c}-{p}", prop) for c in CHARTS
-      for p, prop in [("graph", "figure"), ("caption", "children"), ("table-html", "data")]],
+    *[
+        (f"{c}-{p}", prop)
+        for c in CHARTS
+        for p, prop in [("graph", "figure"), ("caption", "children"), ("table-html", "data")]
+    ],
     ("ward-source", "children"),
-]  # fmt: skip
+]
 FOLLOW = prefill.register_period_follower("ward")
 FIRST_CRIME = "mopac7-total"  # what the charts open on (picker and drawing)
 for _chart in CHARTS:
@@ -46,8 +50,11 @@ def layout(ward_code: str | None = None, period: str | None = None, **_query) ->
     ward = ward_area(ward_code)
     if ward is None:
         return components.not_found(f"There is no ward with the code “{ward_code}”.")
-    picker = dbc.Select(id="ward-crime-select", value=FIRST_CRIME,
-                        options=[{"label": n, "value": s} for s, n in components.SLUGS.items()])  # fmt: skip
+    picker = dbc.Select(
+        id="ward-crime-select",
+        value=FIRST_CRIME,
+        options=[{"label": n, "value": s} for s, n in components.SLUGS.items()],
+    )
     tree = html.Div(
         [
             prefill.period_store("ward", period),
@@ -55,11 +62,11 @@ def layout(ward_code: str | None = None, period: str | None = None, **_query) ->
             html.P(
                 dcc.Link(f"← All wards in {ward['borough_name']}", href="/wards"),
                 className="mb-1 small",
-            ),  # fmt: skip
+            ),
             html.H1(f"{ward['name']} ward, {ward['borough_name']}", className="h2"),
             html.Div(id="ward-summary", className="lead mb-2"),
             html.H2("Each crime type, 12 months", className="h5"),
-            components.html_slot("ward-figures-table", "table-responsive"),  # fmt: skip
+            components.html_slot("ward-figures-table", "table-responsive"),
             dbc.Row(
                 [
                     dbc.Col(
@@ -72,7 +79,7 @@ def layout(ward_code: str | None = None, period: str | None = None, **_query) ->
                     )
                 ],
                 className="mt-2",
-            ),  # fmt: skip
+            ),
             dbc.Row(
                 [
                     dbc.Col(
@@ -80,7 +87,7 @@ def layout(ward_code: str | None = None, period: str | None = None, **_query) ->
                             "ward-trend", "Month by month since 2010", height=340
                         ),
                         lg=7,
-                    ),  # fmt: skip
+                    ),
                     dbc.Col(
                         components.chart_block(
                             "ward-compare",
@@ -88,7 +95,7 @@ def layout(ward_code: str | None = None, period: str | None = None, **_query) ->
                             height=480,
                         ),
                         lg=5,
-                    ),  # fmt: skip
+                    ),
                 ]
             ),
             html.P(id="ward-source", className="text-body-secondary small mt-3"),
@@ -107,18 +114,22 @@ def figures_table(ward_rows: pd.DataFrame, borough_rows: pd.DataFrame, wards: in
             "Crime type": ward_rows["indicator"],
             "Crimes (12 months)": [summaries.count_text(v) for v in ward_rows["r12"]],
             "2011/12": [summaries.count_text(v) for v in ward_rows["baseline"]],
-            "Change on 2011/12": [components.fmt_pct(v) for v in ward_rows["change_vs_baseline_pct"]],
+            "Change on 2011/12": [
+                components.fmt_pct(v) for v in ward_rows["change_vs_baseline_pct"]
+            ],
             "Change on previous 12 months": [
                 f"{components.fmt_pct(r['change_vs_previous_pct'])} ({components.significance_text(r)})"
                 for r in ward_rows.to_dict("records")
             ],
             f"Ward rank (of {wards})": [summaries.count_text(v) for v in ward_rows["ward_rank"]],
             "Borough: change on previous 12 months": [
-                components.fmt_pct(borough["change_vs_previous_pct"].get(i)) if i in borough.index
-                else "not available" for i in ward_rows["indicator"]
+                components.fmt_pct(borough["change_vs_previous_pct"].get(i))
+                if i in borough.index
+                else "not available"
+                for i in ward_rows["indicator"]
             ],
         }
-    )  # fmt: skip
+    )
     return components.table_html(shown, "ward-figures-table")
 
 
@@ -128,9 +139,13 @@ def trend_parts(indicator: str, ward: dict, month, record: dict):
     target = metrics.target_for(base)
     figure = figures.trend_figure(frame, month, base, target)
     shown = frame[frame["month"] >= figures.TREND_START].iloc[::-1]
-    table = pd.DataFrame({"Month": [f"{m:%B %Y}" for m in shown["month"]],
-                          "Crimes in the month": [components.fmt_number(v) for v in shown["count"]],
-                          "12 months to the month (R12)": [components.fmt_number(v) for v in shown["r12"]]})  # fmt: skip
+    table = pd.DataFrame(
+        {
+            "Month": [f"{m:%B %Y}" for m in shown["month"]],
+            "Crimes in the month": [components.fmt_number(v) for v in shown["count"]],
+            "12 months to the month (R12)": [components.fmt_number(v) for v in shown["r12"]],
+        }
+    )
     return (
         figure,
         summaries.trend_caption(indicator, month, record, target),
@@ -142,13 +157,18 @@ def compare_parts(indicator: str, ward: dict, table: pd.DataFrame):
     rows = table[table["indicator"] == indicator]
     frame = pd.DataFrame({"name": rows["area_name"], "value": rows["r12"].astype(float)})
     median = frame["value"].median()
-    figure = figures.ranked_bar_figure(frame, ward["name"], "Crimes in the 12 months",
-                                       median, "Middle ward", ",.0f")  # fmt: skip
+    figure = figures.ranked_bar_figure(
+        frame, ward["name"], "Crimes in the 12 months", median, "Middle ward", ",.0f"
+    )
     caption = summaries.ward_compare_caption(ward["name"], ward["borough_name"], indicator, rows)
     shown = rows.sort_values(["ward_rank", "area_name"])
-    listing = pd.DataFrame({"Ward": shown["area_name"],
-                            "Crimes (12 months)": [summaries.count_text(v) for v in shown["r12"]],
-                            "Ward rank": [summaries.count_text(v) for v in shown["ward_rank"]]})  # fmt: skip
+    listing = pd.DataFrame(
+        {
+            "Ward": shown["area_name"],
+            "Crimes (12 months)": [summaries.count_text(v) for v in shown["r12"]],
+            "Ward rank": [summaries.count_text(v) for v in shown["ward_rank"]],
+        }
+    )
     return figure, caption, components.table_html(listing, "ward-compare-table")
 
 
@@ -186,6 +206,10 @@ def update(period, code, slug, _follow=None):
         ward["name"], ward["borough_name"], month, total, wards, basis
     )
     latest = service.dataset_latest_month("ward_crime")
-    return (sentence, figures_table(mine, borough, wards), *trend_parts(indicator, ward, month, record),
-            *compare_parts(indicator, ward, table),
-            components.source_text(latest, SOURCE, "Ward rank: " + basis + "."))  # fmt: skip
+    return (
+        sentence,
+        figures_table(mine, borough, wards),
+        *trend_parts(indicator, ward, month, record),
+        *compare_parts(indicator, ward, table),
+        components.source_text(latest, SOURCE, "Ward rank: " + basis + "."),
+    )

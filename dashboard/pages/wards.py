@@ -40,8 +40,10 @@ def has_ward_rates(borough_code: str) -> bool:
 
 
 def controls(has_rates: bool) -> dbc.Row:
-    measures = [{"label": label, "value": key, "disabled": key == "rate" and not has_rates}
-                for key, (label, _, _) in components.WARD_MEASURES.items()]  # fmt: skip
+    measures = [
+        {"label": label, "value": key, "disabled": key == "rate" and not has_rates}
+        for key, (label, _, _) in components.WARD_MEASURES.items()
+    ]
     if not has_rates:
         measures[1]["label"] += " (needs ward populations)"
     crimes = [{"label": n, "value": s} for s, n in components.SLUGS.items()]
@@ -61,7 +63,7 @@ def controls(has_rates: bool) -> dbc.Row:
                 ],
                 md=6,
             ),
-        ],  # fmt: skip
+        ],
         className="mb-2",
     )
 
@@ -79,7 +81,7 @@ def layout(period: str | None = None, **_query) -> html.Div:
         html.H2("All wards", className="h5 mt-3"),
         html.P(
             "Select a ward for its trends. Select a column heading to sort.", className="small mb-1"
-        ),  # fmt: skip
+        ),
         components.html_slot("wards-table", "table-responsive ward-table"),
     ]
     tree = html.Div(
@@ -125,22 +127,37 @@ def map_frame(table: pd.DataFrame, measure: str) -> pd.DataFrame:
     records = table.to_dict("records")
     values = pd.to_numeric(table[column].astype("Float64"), errors="coerce").astype(float)
     small = [summaries.is_small(r) for r in records]
-    judged = [pd.notna(v) and (measure == "r12" or not s)
-              for v, s in zip(values, small, strict=True)]  # fmt: skip
+    judged = [
+        pd.notna(v) and (measure == "r12" or not s) for v, s in zip(values, small, strict=True)
+    ]
     digits = 0 if measure == "r12" else 1
     text = [
         f"{r['area_name']}: {components.fmt_number(v, digits)} ({label.lower()})"
         + (" — too small to judge" if s else "")
         for r, v, s in zip(records, values, small, strict=True)
     ]
-    return pd.DataFrame({"code": table["area_code"].to_numpy(),
-                         "name": table["area_name"].to_numpy(), "value": values.to_numpy(),
-                         "judged": judged, "text": text})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "code": table["area_code"].to_numpy(),
+            "name": table["area_name"].to_numpy(),
+            "value": values.to_numpy(),
+            "judged": judged,
+            "text": text,
+        }
+    )
 
 
 def _empty() -> tuple:
-    return (components.empty_state("MPS ward crime figures (the ward level CSV)"),
-            figures.empty_figure("No ward figures loaded"), "", "", None, "", [], "")  # fmt: skip
+    return (
+        components.empty_state("MPS ward crime figures (the ward level CSV)"),
+        figures.empty_figure("No ward figures loaded"),
+        "",
+        "",
+        None,
+        "",
+        [],
+        "",
+    )
 
 
 @callback(
@@ -167,8 +184,9 @@ def update(period, slug, measure, _follow=None):
     frame = map_frame(rows, measure)
     features = service.ward_boundaries(frame["code"])
     shown = frame[frame["code"].isin({f["properties"]["WD22CD"] for f in features})]
-    map_table = pd.DataFrame({"Ward": frame["name"],
-                              label: [t.split(": ", 1)[1] for t in frame["text"]]})  # fmt: skip
+    map_table = pd.DataFrame(
+        {"Ward": frame["name"], label: [t.split(": ", 1)[1] for t in frame["text"]]}
+    )
     note = "Ward totals do not add up exactly to the borough's: a few crimes cannot be placed."
     key = map_key(shown, label, diverging) if len(shown) else None
     return (

@@ -11,8 +11,13 @@ from dash import Input, Output, callback, html
 from dashboard import components, config, figures, priority_figures, service, summaries
 from dashboard.indicators import indicator_table
 
-dash.register_page(__name__, path="/youth-violence", name="Youth violence", order=10,
-                   title="Youth violence and knife crime")  # fmt: skip
+dash.register_page(
+    __name__,
+    path="/youth-violence",
+    name="Youth violence",
+    order=10,
+    title="Youth violence and knife crime",
+)
 
 SYV = "Serious youth violence"
 KNIFE = "Knife Injury Victims (non DA 1-24)"
@@ -23,46 +28,68 @@ FIGURE_ROWS = [  # (indicator, what the row is called, its noun)
     ("Knife Crime", "Knife crime: offences", "offences"),
 ]
 CHARTS = ["syv-trend", "syv-london", "syv-knife-trend", "syv-knife-london", "syv-knife-rank"]
-SOURCE = ("MPS Monthly Crime Dashboard (knife crime); serious youth violence from the council "
-          "template (MOPAC's dashboard figures); ONS mid-year population estimates")  # fmt: skip
+SOURCE = (
+    "MPS Monthly Crime Dashboard (knife crime); serious youth violence from the council "
+    "template (MOPAC's dashboard figures); ONS mid-year population estimates"
+)
 SYV_WHAT = "serious youth violence figures (the council template serious-youth-violence.xlsx)"
-SYV_WHERE = ("Fill in data/templates/serious-youth-violence.xlsx from MOPAC's dashboard: monthly "
-             "victims for all 32 boroughs, or only the published summary.")  # fmt: skip
+SYV_WHERE = (
+    "Fill in data/templates/serious-youth-violence.xlsx from MOPAC's dashboard: monthly "
+    "victims for all 32 boroughs, or only the published summary."
+)
 KNIFE_WHAT = "the MPS Monthly Crime Dashboard data (knife crime)"
-KNIFE_WHERE = ("Download it from the London Datastore (MPS Monthly Crime Dashboard Data); the "
-               "first run loads the copy in data/seed.")  # fmt: skip
+KNIFE_WHERE = (
+    "Download it from the London Datastore (MPS Monthly Crime Dashboard Data); the "
+    "first run loads the copy in data/seed."
+)
 for _chart in CHARTS:
     components.register_chart_table(_chart)
 
 
 def layout(**_query) -> html.Div:
-    return html.Div([
-        html.H1(f"Youth violence and knife crime in {config.home_borough()}"),
-        html.Div(id="syv-summary", className="lead mb-2"),
-        html.H2("The figures for 12 months", className="h5"),
-        html.Div(html.Table(id="syv-figures-table", className="table table-sm align-middle"),
-                 className="table-responsive"),
-        html.H2("Serious youth violence (victims aged 1 to 19)", className="h4 mt-3"),
-        html.Div(id="syv-notice"),
-        components.two_columns(components.chart_block("syv-trend", "Month by month", level=3),
-             components.chart_block("syv-london", "London boroughs compared", 540, level=3)),
-        html.H2("Knife crime with injury (victims aged 1 to 24, not domestic abuse)",
-                className="h4 mt-3"),
-        html.Div(id="syv-knife-notice"),
-        components.two_columns(components.chart_block("syv-knife-trend", "Month by month", level=3),
-             components.chart_block("syv-knife-london", "London boroughs compared", 540,
-                                    level=3)),
-        components.chart_block("syv-knife-rank", "London rank over time", 300, level=3),
-        html.P(id="syv-source", className="text-body-secondary small mt-3"),
-    ])  # fmt: skip
+    return html.Div(
+        [
+            html.H1(f"Youth violence and knife crime in {config.home_borough()}"),
+            html.Div(id="syv-summary", className="lead mb-2"),
+            html.H2("The figures for 12 months", className="h5"),
+            html.Div(
+                html.Table(id="syv-figures-table", className="table table-sm align-middle"),
+                className="table-responsive",
+            ),
+            html.H2("Serious youth violence (victims aged 1 to 19)", className="h4 mt-3"),
+            html.Div(id="syv-notice"),
+            components.two_columns(
+                components.chart_block("syv-trend", "Month by month", level=3),
+                components.chart_block("syv-london", "London boroughs compared", 540, level=3),
+            ),
+            html.H2(
+                "Knife crime with injury (victims aged 1 to 24, not domestic abuse)",
+                className="h4 mt-3",
+            ),
+            html.Div(id="syv-knife-notice"),
+            components.two_columns(
+                components.chart_block("syv-knife-trend", "Month by month", level=3),
+                components.chart_block(
+                    "syv-knife-london", "London boroughs compared", 540, level=3
+                ),
+            ),
+            components.chart_block("syv-knife-rank", "London rank over time", 300, level=3),
+            html.P(id="syv-source", className="text-body-secondary small mt-3"),
+        ]
+    )
 
 
 def syv_table(month) -> pd.DataFrame:
     """SYV victims windowed like crime (R12, P12, rate per 10,000, London rank) for ``month``."""
     syv = service.council_table("syv_monthly")
-    monthly = pd.DataFrame({"area_code": syv["area_code"], "indicator": SYV,
-                            "month": pd.to_datetime(syv["month"]),
-                            "count": syv["victims"].astype("int64")})  # fmt: skip
+    monthly = pd.DataFrame(
+        {
+            "area_code": syv["area_code"],
+            "indicator": SYV,
+            "month": pd.to_datetime(syv["month"]),
+            "count": syv["victims"].astype("int64"),
+        }
+    )
     areas, pops = service.reference()
     return indicator_table(monthly, areas, pops, month, per=10_000)
 
@@ -78,13 +105,19 @@ def trend_parts(counts: pd.Series, month, noun: str, base: str):
     frame = figures.trend_frame(counts)
     figure = figures.trend_figure(frame, month, noun=noun)
     shown = frame.iloc[::-1]
-    table = pd.DataFrame({"Month": [f"{m:%B %Y}" for m in shown["month"]],
-                          f"{noun.capitalize()} in the month": [components.fmt_number(v) for v in shown["count"]],
-                          "12 months to the month (R12)": [components.fmt_number(v) for v in shown["r12"]]})  # fmt: skip
+    table = pd.DataFrame(
+        {
+            "Month": [f"{m:%B %Y}" for m in shown["month"]],
+            f"{noun.capitalize()} in the month": [components.fmt_number(v) for v in shown["count"]],
+            "12 months to the month (R12)": [components.fmt_number(v) for v in shown["r12"]],
+        }
+    )
     r12 = frame.loc[frame["month"] == month, "r12"]
     total = "not available" if r12.empty or pd.isna(r12.iloc[0]) else f"{r12.iloc[0]:,.0f}"
-    caption = (f"Monthly {noun} (bars) and the rolling 12-month total as a monthly average "
-               f"(line): {total} in the 12 months to {summaries.month_label(month)}.")  # fmt: skip
+    caption = (
+        f"Monthly {noun} (bars) and the rolling 12-month total as a monthly average "
+        f"(line): {total} in the 12 months to {summaries.month_label(month)}."
+    )
     return figure, caption, components.table_html(table, f"{base}-table")
 
 
@@ -92,18 +125,28 @@ def london_parts(table: pd.DataFrame, indicator: str, home: dict, noun: str, bas
     rows = service.london_boroughs(table, indicator)
     overall = service.london_rate(rows)
     frame = pd.DataFrame({"name": rows["area_name"], "value": rows["rate_per_10000"].astype(float)})
-    figure = figures.ranked_bar_figure(frame, home["name"], f"{noun.capitalize()} per 10,000 "
-                                       "residents (12 months)", overall, "London", ",.2f")  # fmt: skip
+    figure = figures.ranked_bar_figure(
+        frame,
+        home["name"],
+        f"{noun.capitalize()} per 10,000 residents (12 months)",
+        overall,
+        "London",
+        ",.2f",
+    )
     record = _record(table, home["code"], indicator)
-    caption = (f"The 32 London boroughs' {noun} per 10,000 residents in the 12 months, lowest "
-               f"first: {home['name']}'s is "
-               f"{summaries.rate_per_10000_words(record, overall)}.")  # fmt: skip
-    shown = pd.DataFrame({
-        "Borough": rows["area_name"],
-        "London rank": [summaries.count_text(v) for v in rows["london_rank"]],
-        f"{noun.capitalize()} (12 months)": [summaries.count_text(v) for v in rows["r12"]],
-        "Rate per 10,000": [summaries.rate_text(v, 2) for v in rows["rate_per_10000"]],
-    })  # fmt: skip
+    caption = (
+        f"The 32 London boroughs' {noun} per 10,000 residents in the 12 months, lowest "
+        f"first: {home['name']}'s is "
+        f"{summaries.rate_per_10000_words(record, overall)}."
+    )
+    shown = pd.DataFrame(
+        {
+            "Borough": rows["area_name"],
+            "London rank": [summaries.count_text(v) for v in rows["london_rank"]],
+            f"{noun.capitalize()} (12 months)": [summaries.count_text(v) for v in rows["r12"]],
+            "Rate per 10,000": [summaries.rate_text(v, 2) for v in rows["rate_per_10000"]],
+        }
+    )
     note = None if overall is None else f"London: {overall:.2f} per 10,000 residents."
     return figure, caption, components.table_html(shown, f"{base}-table", note)
 
@@ -113,9 +156,13 @@ def rank_parts(home: dict, month):
     rows = history[history["area_code"] == home["code"]]
     figure = figures.rank_figure(rows, month, home["name"])
     shown = rows.dropna(subset=["london_rank"]).iloc[::-1]
-    table = pd.DataFrame({"12 months to": [f"{m:%B %Y}" for m in shown["month"]],
-                          "London rank (1 = lowest rate)": [int(v) for v in shown["london_rank"]],
-                          "Rate per 10,000": [summaries.rate_text(v, 2) for v in shown["rate"]]})  # fmt: skip
+    table = pd.DataFrame(
+        {
+            "12 months to": [f"{m:%B %Y}" for m in shown["month"]],
+            "London rank (1 = lowest rate)": [int(v) for v in shown["london_rank"]],
+            "Rate per 10,000": [summaries.rate_text(v, 2) for v in shown["rate"]],
+        }
+    )
     caption = summaries.rank_caption(home["name"], rows, month)
     return figure, caption, components.table_html(table, "syv-knife-rank-table")
 
@@ -130,16 +177,25 @@ def change_cell(record: dict) -> str:
 
 def figures_rows(records: list[tuple[str, str, dict, float | None]]) -> list:
     """The headline table: one row per measure with its window, change and London position."""
-    shown = pd.DataFrame({
-        "Measure": [label for label, _, _, _ in records],
-        "12 months to": [summaries.month_label(r["month"]) if r.get("month") else "" for _, _, r, _ in records],
-        "Count": [summaries.count_text(r.get("r12")) for _, _, r, _ in records],
-        "Previous 12 months": [summaries.count_text(r.get("p12")) for _, _, r, _ in records],
-        "Change on previous 12 months": [change_cell(r) for _, _, r, _ in records],
-        "Rate per 10,000": [summaries.rate_text(r.get("rate_per_10000"), 2) for _, _, r, _ in records],
-        "London rank (1 = lowest rate)": [summaries.count_text(r.get("london_rank")) for _, _, r, _ in records],
-        "London rate": [summaries.rate_text(london, 2) for _, _, _, london in records],
-    })  # fmt: skip
+    shown = pd.DataFrame(
+        {
+            "Measure": [label for label, _, _, _ in records],
+            "12 months to": [
+                summaries.month_label(r["month"]) if r.get("month") else ""
+                for _, _, r, _ in records
+            ],
+            "Count": [summaries.count_text(r.get("r12")) for _, _, r, _ in records],
+            "Previous 12 months": [summaries.count_text(r.get("p12")) for _, _, r, _ in records],
+            "Change on previous 12 months": [change_cell(r) for _, _, r, _ in records],
+            "Rate per 10,000": [
+                summaries.rate_text(r.get("rate_per_10000"), 2) for _, _, r, _ in records
+            ],
+            "London rank (1 = lowest rate)": [
+                summaries.count_text(r.get("london_rank")) for _, _, r, _ in records
+            ],
+            "London rate": [summaries.rate_text(london, 2) for _, _, _, london in records],
+        }
+    )
     return components.table_children(shown)
 
 
@@ -160,34 +216,65 @@ def syv_parts(period, home: dict):
             mine["victims"].astype(float).to_numpy(),
             index=pd.DatetimeIndex(mine["month"].to_numpy()),
         )
-        charts = [*trend_parts(series, month, "victims", "syv-trend"),
-                  *london_parts(table, SYV, home, "victims", "syv-london")]  # fmt: skip
-        return (summaries.syv_sentence(home["name"], month, record, overall),
-                (record, overall), None, charts)  # fmt: skip
+        charts = [
+            *trend_parts(series, month, "victims", "syv-trend"),
+            *london_parts(table, SYV, home, "victims", "syv-london"),
+        ]
+        return (
+            summaries.syv_sentence(home["name"], month, record, overall),
+            (record, overall),
+            None,
+            charts,
+        )
     summary = service.council_table("syv_summary")
     summary = summary[summary["area_code"] == home["code"]] if not summary.empty else summary
     if summary.empty:
         notice = components.priority_empty_state(SYV_WHAT, SYV_WHERE)
-        return "No serious youth violence figures are loaded.", ({}, None), notice, _blank(
-            "No serious youth violence figures loaded", 2)  # fmt: skip
+        return (
+            "No serious youth violence figures are loaded.",
+            ({}, None),
+            notice,
+            _blank("No serious youth violence figures loaded", 2),
+        )
     month = components.dataset_month(period, summary["window_end"])
     shown = summary[summary["window_end"] <= month].sort_values("window_end")
     row = (shown if len(shown) else summary).iloc[-1].to_dict()
-    frame = pd.DataFrame({"window_end": summary["window_end"], "rate": summary["rate_per_10000"],
-                          "london": summary["london_average_rate"]})  # fmt: skip
-    table = pd.DataFrame({"12 months to": [f"{m:%B %Y}" for m in summary["window_end"]],
-                          "Rate per 10,000": [summaries.rate_text(v) for v in summary["rate_per_10000"]],
-                          "London rank": [summaries.count_text(v) for v in summary["london_rank"]],
-                          "London average": [summaries.rate_text(v) for v in summary["london_average_rate"]]})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "window_end": summary["window_end"],
+            "rate": summary["rate_per_10000"],
+            "london": summary["london_average_rate"],
+        }
+    )
+    table = pd.DataFrame(
+        {
+            "12 months to": [f"{m:%B %Y}" for m in summary["window_end"]],
+            "Rate per 10,000": [summaries.rate_text(v) for v in summary["rate_per_10000"]],
+            "London rank": [summaries.count_text(v) for v in summary["london_rank"]],
+            "London average": [summaries.rate_text(v) for v in summary["london_average_rate"]],
+        }
+    )
     note = "Only the published summary is loaded: load the monthly counts to compare boroughs."
-    charts = [priority_figures.rate_windows_figure(frame, home["name"]),
-              summaries.syv_published_sentence(home["name"], row),
-              components.table_html(table, "syv-trend-table"),
-              figures.empty_figure(note), note, ""]  # fmt: skip
-    record = {"month": row["window_end"], "r12": row["victims"],
-              "rate_per_10000": row["rate_per_10000"], "london_rank": row["london_rank"]}  # fmt: skip
-    return (summaries.syv_published_sentence(home["name"], row),
-            (record, row["london_average_rate"]), None, charts)  # fmt: skip
+    charts = [
+        priority_figures.rate_windows_figure(frame, home["name"]),
+        summaries.syv_published_sentence(home["name"], row),
+        components.table_html(table, "syv-trend-table"),
+        figures.empty_figure(note),
+        note,
+        "",
+    ]
+    record = {
+        "month": row["window_end"],
+        "r12": row["victims"],
+        "rate_per_10000": row["rate_per_10000"],
+        "london_rank": row["london_rank"],
+    }
+    return (
+        summaries.syv_published_sentence(home["name"], row),
+        (record, row["london_average_rate"]),
+        None,
+        charts,
+    )
 
 
 def knife_parts(period, home: dict):
@@ -196,8 +283,12 @@ def knife_parts(period, home: dict):
     table = service.dashboard_table(month) if month is not None else pd.DataFrame()
     if table.empty or home["code"] not in set(table["area_code"]):
         notice = components.priority_empty_state(KNIFE_WHAT, KNIFE_WHERE)
-        return "No knife crime figures are loaded.", [], notice, _blank(
-            "No knife crime figures loaded", 3)  # fmt: skip
+        return (
+            "No knife crime figures are loaded.",
+            [],
+            notice,
+            _blank("No knife crime figures loaded", 3),
+        )
     rows = []
     for indicator, label, _ in FIGURE_ROWS[1:]:
         overall = service.london_rate(service.london_boroughs(table, indicator))
@@ -205,9 +296,11 @@ def knife_parts(period, home: dict):
     record, overall = rows[0][2], rows[0][3]
     monthly = service.dashboard_monthly()
     mine = monthly[(monthly["area_code"] == home["code"]) & (monthly["indicator"] == KNIFE)]
-    charts = [*trend_parts(mine.set_index("month")["count"], month, "victims", "syv-knife-trend"),
-              *london_parts(table, KNIFE, home, "victims", "syv-knife-london"),
-              *rank_parts(home, month)]  # fmt: skip
+    charts = [
+        *trend_parts(mine.set_index("month")["count"], month, "victims", "syv-knife-trend"),
+        *london_parts(table, KNIFE, home, "victims", "syv-knife-london"),
+        *rank_parts(home, month),
+    ]
     return summaries.knife_sentence(home["name"], month, record, overall), rows, None, charts
 
 
@@ -223,8 +316,12 @@ def knife_parts(period, home: dict):
 def update(period: str | None):
     """Summary sentence, headline table, notices, the five charts and the source line."""
     home = service.home_area()
-    empty = html.Div([components.priority_empty_state(SYV_WHAT, SYV_WHERE),
-                      components.priority_empty_state(KNIFE_WHAT, KNIFE_WHERE)])  # fmt: skip
+    empty = html.Div(
+        [
+            components.priority_empty_state(SYV_WHAT, SYV_WHERE),
+            components.priority_empty_state(KNIFE_WHAT, KNIFE_WHERE),
+        ]
+    )
     if home is None:
         return (empty, [], None, None, *_blank("No figures loaded", len(CHARTS)), "")
     syv_words, (syv_record, syv_london), syv_notice, syv_charts = syv_parts(period, home)
@@ -234,9 +331,20 @@ def update(period: str | None):
     rows = ([(FIGURE_ROWS[0][1], SYV, syv_record, syv_london)] if syv_record else []) + knife_rows
     months = service.dashboard_months()
     syv_month = syv_record.get("month") if syv_record else None
-    note = "" if syv_month is None else (
-        f"Serious youth violence is shown for the 12 months to "
-        f"{summaries.month_label(syv_month)}.")  # fmt: skip
-    return (f"{syv_words} {knife_words}", figures_rows(rows), syv_notice, knife_notice,
-            *syv_charts, *knife_charts,
-            components.source_text(months[-1] if months else None, SOURCE, note))  # fmt: skip
+    note = (
+        ""
+        if syv_month is None
+        else (
+            f"Serious youth violence is shown for the 12 months to "
+            f"{summaries.month_label(syv_month)}."
+        )
+    )
+    return (
+        f"{syv_words} {knife_words}",
+        figures_rows(rows),
+        syv_notice,
+        knife_notice,
+        *syv_charts,
+        *knife_charts,
+        components.source_text(months[-1] if months else None, SOURCE, note),
+    )

@@ -47,34 +47,58 @@ LAYOUTS = [
         "mps-ward-historical",
         "MPS ward level crime, Historical (WardName, WardCode, MajorText, MinorText, "
         "LookUp_BoroughName, YYYYMM...)",
-        "ward_crime", "LookUp_BoroughName", "MajorText", "MinorText", "WardName",
-        "WardName", "WardCode", ("Refreshed Date",),
+        "ward_crime",
+        "LookUp_BoroughName",
+        "MajorText",
+        "MinorText",
+        "WardName",
+        "WardName",
+        "WardCode",
+        ("Refreshed Date",),
     ),
     CrimeLayout(
         "mps-ward-recent",
         "MPS ward level crime, most recent 24 months (MajorText, MinorText, WardName, WardCode, "
         "LookUp_BoroughName, YYYYMM...)",
-        "ward_crime", "LookUp_BoroughName", "MajorText", "MinorText", "MajorText",
-        "WardName", "WardCode", ("Refreshed Date",),
+        "ward_crime",
+        "LookUp_BoroughName",
+        "MajorText",
+        "MinorText",
+        "MajorText",
+        "WardName",
+        "WardCode",
+        ("Refreshed Date",),
     ),
     CrimeLayout(
         "mps-borough-current",
         "MPS borough level crime (MajorText, MinorText, BoroughName, YYYYMM...)",
-        "borough_crime", "BoroughName", "MajorText", "MinorText", "MajorText",
+        "borough_crime",
+        "BoroughName",
+        "MajorText",
+        "MinorText",
+        "MajorText",
         optional=("Refreshed Date",),
     ),
     CrimeLayout(
         "mps-borough-2019",
         "MPS borough level crime, 2019-2022 (MajorText, MinorText, LookUp_BoroughName, YYYYMM...)",
-        "borough_crime", "LookUp_BoroughName", "MajorText", "MinorText", "MajorText",
+        "borough_crime",
+        "LookUp_BoroughName",
+        "MajorText",
+        "MinorText",
+        "MajorText",
         optional=("Refreshed Date",),
     ),
     CrimeLayout(
         "mps-borough-pre2019",
         "MPS borough level crime, before 2019 (Borough, Major Category, Minor Category, YYYYMM...)",
-        "borough_crime", "Borough", "Major Category", "Minor Category", "Borough",
+        "borough_crime",
+        "Borough",
+        "Major Category",
+        "Minor Category",
+        "Borough",
     ),
-]  # fmt: skip
+]
 
 MONTH_HEADER = re.compile(r"^\d{6}$")
 
@@ -142,8 +166,11 @@ def _month_columns(sheet: Sheet, layout: CrimeLayout, problems: ProblemList, tod
         row = sheet.header_row
         if re.fullmatch(r"\d{6}\.\d+", column):  # pandas renames a repeated heading 202401.1
             original = column.split(".")[0]
-            problems.add(problem("duplicate-column", sheet=sheet.name, row=row, column=original,
-                                 value=original))  # fmt: skip
+            problems.add(
+                problem(
+                    "duplicate-column", sheet=sheet.name, row=row, column=original, value=original
+                )
+            )
             continue
         if not MONTH_HEADER.match(column):
             problems.add(problem("unexpected-column", sheet=sheet.name, row=row, column=column))
@@ -184,19 +211,34 @@ def _count_matrix(sheet: Sheet, columns: list[str], problems: ProblemList) -> np
         for mask, code in ((bad_text, "not-whole-number"), (bad_fraction, "not-whole-number")):
             for r, c in zip(*np.nonzero(mask), strict=True):
                 problems.add(
-                    problem(code, sheet=sheet.name, row=int(sheet.rows[r]), column=columns[c],
-                            value=raw[r, c])
-                )  # fmt: skip
+                    problem(
+                        code,
+                        sheet=sheet.name,
+                        row=int(sheet.rows[r]),
+                        column=columns[c],
+                        value=raw[r, c],
+                    )
+                )
                 if problems.truncated:
                     break
     for r, c in zip(*np.nonzero(bad_blank), strict=True):
-        problems.add(problem("blank-count", sheet=sheet.name, row=int(sheet.rows[r]),
-                             column=columns[c], value=""))  # fmt: skip
+        problems.add(
+            problem(
+                "blank-count", sheet=sheet.name, row=int(sheet.rows[r]), column=columns[c], value=""
+            )
+        )
         if problems.truncated:
             break
     for r, c in zip(*np.nonzero(bad_negative), strict=True):
-        problems.add(problem("negative-count", sheet=sheet.name, row=int(sheet.rows[r]),
-                             column=columns[c], value=int(values[r, c])))  # fmt: skip
+        problems.add(
+            problem(
+                "negative-count",
+                sheet=sheet.name,
+                row=int(sheet.rows[r]),
+                column=columns[c],
+                value=int(values[r, c]),
+            )
+        )
         if problems.truncated:
             break
     return values
@@ -206,8 +248,16 @@ def _text_column(sheet: Sheet, column: str, problems: ProblemList) -> np.ndarray
     series = sheet.frame[column]
     text = series.astype("string").str.strip().fillna("")
     for i in np.nonzero((text == "").to_numpy())[0]:
-        problems.add(problem("blank-value", sheet=sheet.name, row=int(sheet.rows[i]),
-                             column=column, value="", severity="error"))  # fmt: skip
+        problems.add(
+            problem(
+                "blank-value",
+                sheet=sheet.name,
+                row=int(sheet.rows[i]),
+                column=column,
+                value="",
+                severity="error",
+            )
+        )
     return text.to_numpy(dtype=object)
 
 
@@ -222,8 +272,16 @@ def _borough_codes(sheet: Sheet, column: str, names: np.ndarray, problems: Probl
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             for i in np.nonzero(where)[0]:
-                problems.add(problem("unknown-borough", sheet=sheet.name, row=int(sheet.rows[i]),
-                                     column=column, value=name, hint=hint))  # fmt: skip
+                problems.add(
+                    problem(
+                        "unknown-borough",
+                        sheet=sheet.name,
+                        row=int(sheet.rows[i]),
+                        column=column,
+                        value=name,
+                        hint=hint,
+                    )
+                )
     return codes
 
 
@@ -239,20 +297,37 @@ def _duplicates(sheet: Sheet, keys: pd.DataFrame, problems: ProblemList) -> None
             first_rows[key] = int(sheet.rows[i])
             continue
         what = " / ".join(str(v) for v in keys.iloc[i])
-        problems.add(problem("duplicate-row", sheet=sheet.name, row=int(sheet.rows[i]),
-                             what=what, first_row=first_rows[key]))  # fmt: skip
+        problems.add(
+            problem(
+                "duplicate-row",
+                sheet=sheet.name,
+                row=int(sheet.rows[i]),
+                what=what,
+                first_row=first_rows[key],
+            )
+        )
 
 
-def _category_warnings(sheet: Sheet, layout: CrimeLayout, major: np.ndarray, minor: np.ndarray,
-                       problems) -> None:  # fmt: skip
+def _category_warnings(
+    sheet: Sheet, layout: CrimeLayout, major: np.ndarray, minor: np.ndarray, problems
+) -> None:
     upper = pd.Series(minor).str.upper()
     unknown = ~upper.isin(reference.KNOWN_MINOR_CATEGORIES) & (upper != "")
     for label in pd.unique(minor[unknown.to_numpy()]):
         first = int(sheet.rows[np.nonzero(minor == label)[0][0]])
         kind = mopac7_type(str(major[np.nonzero(minor == label)[0][0]]), label)
         counted = f"counts towards {kind}" if kind else "does not count towards any MOPAC7 type"
-        problems.add(problem("unknown-category", sheet=sheet.name, row=first, counted=counted,
-                             column=layout.minor, value=label, severity=WARNING))  # fmt: skip
+        problems.add(
+            problem(
+                "unknown-category",
+                sheet=sheet.name,
+                row=first,
+                counted=counted,
+                column=layout.minor,
+                value=label,
+                severity=WARNING,
+            )
+        )
 
 
 def _columns_by_key(sheet: Sheet) -> dict[str, str]:
@@ -269,8 +344,15 @@ def parse_sheet(sheet: Sheet, problems: ProblemList, today: date) -> CrimeTable 
     if missing:
         for column in layout.columns:
             if _key(column) not in by_key:
-                problems.add(problem("missing-column", sheet=sheet.name, row=sheet.header_row,
-                                     column=column, layout=layout.label))  # fmt: skip
+                problems.add(
+                    problem(
+                        "missing-column",
+                        sheet=sheet.name,
+                        row=sheet.header_row,
+                        column=column,
+                        layout=layout.label,
+                    )
+                )
         return None
     col = {c: by_key[_key(c)] for c in layout.columns}
     months = _month_columns(sheet, layout, problems, today)
@@ -284,8 +366,15 @@ def parse_sheet(sheet: Sheet, problems: ProblemList, today: date) -> CrimeTable 
         ward_name = _text_column(sheet, col[layout.ward_name], problems)
         bad = ~pd.Series(ward_code).str.match(reference.WARD_CODE.pattern).to_numpy()
         for i in np.nonzero(bad & (ward_code != ""))[0]:
-            problems.add(problem("bad-ward-code", sheet=sheet.name, row=int(sheet.rows[i]),
-                                 column=col[layout.ward_code], value=ward_code[i]))  # fmt: skip
+            problems.add(
+                problem(
+                    "bad-ward-code",
+                    sheet=sheet.name,
+                    row=int(sheet.rows[i]),
+                    column=col[layout.ward_code],
+                    value=ward_code[i],
+                )
+            )
         # A ward policed by a non-borough unit (Heathrow Villages under Aviation Security) is
         # listed twice; the non-borough copy is kept apart as its own unranked area.
         in_borough = np.array([reference.is_london_borough(c) for c in borough], dtype=bool)
@@ -306,9 +395,19 @@ def parse_sheet(sheet: Sheet, problems: ProblemList, today: date) -> CrimeTable 
     _duplicates(sheet, sheet.frame[key_cols], problems)
     _category_warnings(sheet, layout, major, minor, problems)
     return CrimeTable(
-        layout, sheet.name, sheet.rows, area_code, area_name, area_type, parent_code,
-        parent_name, major, minor, [m[1] for m in months], counts,
-    )  # fmt: skip
+        layout,
+        sheet.name,
+        sheet.rows,
+        area_code,
+        area_name,
+        area_type,
+        parent_code,
+        parent_name,
+        major,
+        minor,
+        [m[1] for m in months],
+        counts,
+    )
 
 
 def candidate_sheets(extract: Extract) -> list[Sheet]:

@@ -117,8 +117,15 @@ def parse_sheet(sheet: Sheet, problems: ProblemList, today: date) -> list[CrimeT
     cols = column_map(list(frame.columns))
     missing = [c for c in REQUIRED if c not in cols]
     for name in missing:
-        problems.add(problem("missing-column", sheet=sheet.name, row=sheet.header_row,
-                             column=COLUMNS[name][0], layout=LABEL))  # fmt: skip
+        problems.add(
+            problem(
+                "missing-column",
+                sheet=sheet.name,
+                row=sheet.header_row,
+                column=COLUMNS[name][0],
+                layout=LABEL,
+            )
+        )
     if missing:
         return []
     rows = sheet.rows
@@ -127,30 +134,48 @@ def parse_sheet(sheet: Sheet, problems: ProblemList, today: date) -> list[CrimeT
     measure = frame[cols["measure"]].astype("string").str.strip()
     bad_measure = ~measure.str.lower().isin(MEASURES).fillna(False)
     for i in np.nonzero(bad_measure.to_numpy())[0][:50]:
-        problems.add(problem("unexpected-value", sheet=sheet.name, row=int(rows[i]),
-                             column=cols["measure"], value=measure.iloc[i],
-                             allowed="Offences, Positive Outcomes"))  # fmt: skip
+        problems.add(
+            problem(
+                "unexpected-value",
+                sheet=sheet.name,
+                row=int(rows[i]),
+                column=cols["measure"],
+                value=measure.iloc[i],
+                allowed="Offences, Positive Outcomes",
+            )
+        )
     group = frame[cols["group"]].astype("string").str.strip().fillna("")
     subgroup = frame[cols["subgroup"]].astype("string").str.strip().fillna("")
     for column, values in ((cols["group"], group), (cols["subgroup"], subgroup)):
         for i in np.nonzero((values == "").to_numpy())[0][:50]:
-            problems.add(problem("blank-value", sheet=sheet.name, row=int(rows[i]),
-                                 column=column, value=""))  # fmt: skip
+            problems.add(
+                problem("blank-value", sheet=sheet.name, row=int(rows[i]), column=column, value="")
+            )
     if problems.has_errors:
         return []
     code, name, area_type, parent = _area_codes(frame, cols)
-    long = pd.DataFrame({
-        "area_code": code, "area_name": name, "area_type": area_type, "parent_code": parent,
-        "group": group.to_numpy(dtype=object), "subgroup": subgroup.to_numpy(dtype=object),
-        "measure": measure.str.lower().to_numpy(dtype=object), "month": months,
-        "count": counts, "row": rows,
-    })  # fmt: skip
+    long = pd.DataFrame(
+        {
+            "area_code": code,
+            "area_name": name,
+            "area_type": area_type,
+            "parent_code": parent,
+            "group": group.to_numpy(dtype=object),
+            "subgroup": subgroup.to_numpy(dtype=object),
+            "measure": measure.str.lower().to_numpy(dtype=object),
+            "month": months,
+            "count": counts,
+            "row": rows,
+        }
+    )
     long = _merge_duplicates(long, sheet, problems)
     if problems.has_errors:
         return []
     all_months = pd.date_range(min(months), max(months), freq="MS").date.tolist()
-    return [_wide(part, measure_key, all_months, sheet) for measure_key, part in
-            long.groupby("measure", sort=True)]  # fmt: skip
+    return [
+        _wide(part, measure_key, all_months, sheet)
+        for measure_key, part in long.groupby("measure", sort=True)
+    ]
 
 
 def _months(values: pd.Series, sheet, column, problems, today) -> np.ndarray:
@@ -158,12 +183,26 @@ def _months(values: pd.Series, sheet, column, problems, today) -> np.ndarray:
     out = values.map(parsed).to_numpy(dtype=object)
     this_month = date(today.year, today.month, 1)
     for i in np.nonzero(pd.isna(out))[0][:50]:
-        problems.add(problem("bad-month-value", sheet=sheet.name, row=int(sheet.rows[i]),
-                             column=column, value=values.iloc[i]))  # fmt: skip
+        problems.add(
+            problem(
+                "bad-month-value",
+                sheet=sheet.name,
+                row=int(sheet.rows[i]),
+                column=column,
+                value=values.iloc[i],
+            )
+        )
     future = np.array([m is not None and m == m and m > this_month for m in out], dtype=bool)
     for i in np.nonzero(future)[0][:50]:
-        problems.add(problem("future-month", sheet=sheet.name, row=int(sheet.rows[i]),
-                             column=column, value=values.iloc[i]))  # fmt: skip
+        problems.add(
+            problem(
+                "future-month",
+                sheet=sheet.name,
+                row=int(sheet.rows[i]),
+                column=column,
+                value=values.iloc[i],
+            )
+        )
     return out
 
 
@@ -171,16 +210,33 @@ def _counts(values: pd.Series, sheet, column, problems) -> np.ndarray:
     numeric = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
     blank = values.isna().to_numpy()
     for i in np.nonzero(blank)[0][:50]:
-        problems.add(problem("blank-count", sheet=sheet.name, row=int(sheet.rows[i]),
-                             column=column, value=""))  # fmt: skip
+        problems.add(
+            problem(
+                "blank-count", sheet=sheet.name, row=int(sheet.rows[i]), column=column, value=""
+            )
+        )
     bad = ~blank & (np.isnan(numeric) | (np.nan_to_num(numeric) % 1 != 0))
     for i in np.nonzero(bad)[0][:50]:
-        problems.add(problem("not-whole-number", sheet=sheet.name, row=int(sheet.rows[i]),
-                             column=column, value=values.iloc[i]))  # fmt: skip
+        problems.add(
+            problem(
+                "not-whole-number",
+                sheet=sheet.name,
+                row=int(sheet.rows[i]),
+                column=column,
+                value=values.iloc[i],
+            )
+        )
     negative = np.nan_to_num(numeric) < 0
     for i in np.nonzero(negative)[0][:50]:
-        problems.add(problem("negative-count", sheet=sheet.name, row=int(sheet.rows[i]),
-                             column=column, value=values.iloc[i]))  # fmt: skip
+        problems.add(
+            problem(
+                "negative-count",
+                sheet=sheet.name,
+                row=int(sheet.rows[i]),
+                column=column,
+                value=values.iloc[i],
+            )
+        )
     return np.nan_to_num(numeric).astype(np.int64)
 
 
@@ -199,29 +255,46 @@ def _merge_duplicates(long: pd.DataFrame, sheet, problems: ProblemList) -> pd.Da
     first_row = long[dup].groupby(key)["row"].transform("min")
     for i in np.nonzero(exact.to_numpy())[0][:50]:
         r = long.iloc[i]
-        problems.add(problem("duplicate-row", sheet=sheet.name, row=int(r["row"]),
-                             what=f"{r['area_name']} / {r['subgroup']} / {r['measure']} / "
-                                  f"{r['month']:%b %Y}",
-                             first_row=int(first_row.loc[long.index[i]])))  # fmt: skip
+        problems.add(
+            problem(
+                "duplicate-row",
+                sheet=sheet.name,
+                row=int(r["row"]),
+                what=f"{r['area_name']} / {r['subgroup']} / {r['measure']} / {r['month']:%b %Y}",
+                first_row=int(first_row.loc[long.index[i]]),
+            )
+        )
     merged_names = long[dup & ~exact].groupby("area_code")["area_name"].unique()
     for code, names in merged_names.items():
         if len(names) > 1:
-            problems.add(problem("merged-rows", sheet=sheet.name, column="Area name",
-                                 value=" + ".join(map(str, names)), code_value=code,
-                                 severity=WARNING))  # fmt: skip
+            problems.add(
+                problem(
+                    "merged-rows",
+                    sheet=sheet.name,
+                    column="Area name",
+                    value=" + ".join(map(str, names)),
+                    code_value=code,
+                    severity=WARNING,
+                )
+            )
     agg = long.groupby(key, as_index=False, sort=False).agg(
-        area_name=("area_name", "first"), area_type=("area_type", "first"),
-        parent_code=("parent_code", "first"), group=("group", "first"),
-        subgroup=("subgroup", "first"), count=("count", "sum"), row=("row", "min"),
-    )  # fmt: skip
+        area_name=("area_name", "first"),
+        area_type=("area_type", "first"),
+        parent_code=("parent_code", "first"),
+        group=("group", "first"),
+        subgroup=("subgroup", "first"),
+        count=("count", "sum"),
+        row=("row", "min"),
+    )
     return agg
 
 
 def _wide(long: pd.DataFrame, measure_key: str, months: list[date], sheet: Sheet) -> CrimeTable:
     series_key = ["area_code", "group_key", "subgroup_key"]
     if "group_key" not in long:
-        long = long.assign(group_key=long["group"].str.upper(),
-                           subgroup_key=long["subgroup"].str.upper())  # fmt: skip
+        long = long.assign(
+            group_key=long["group"].str.upper(), subgroup_key=long["subgroup"].str.upper()
+        )
     series = long.drop_duplicates(series_key).reset_index(drop=True)
     series_index = pd.MultiIndex.from_frame(series[series_key])
     r = series_index.get_indexer(pd.MultiIndex.from_frame(long[series_key]))
@@ -232,17 +305,31 @@ def _wide(long: pd.DataFrame, measure_key: str, months: list[date], sheet: Sheet
     counts[r, c] = long["count"].to_numpy(dtype=np.int64)
     cell_rows[r, c] = long["row"].to_numpy(dtype=np.int64)
     dataset = MEASURES[measure_key]
-    layout = CrimeLayout("mps-monthly-dashboard", LABEL, dataset, "Area name", "Offence Group",
-                         "Offence Subgroup", "Month_Year")  # fmt: skip
+    layout = CrimeLayout(
+        "mps-monthly-dashboard",
+        LABEL,
+        dataset,
+        "Area name",
+        "Offence Group",
+        "Offence Subgroup",
+        "Month_Year",
+    )
     first_rows = long.groupby(series_key, sort=False)["row"].min()
     return CrimeTable(
-        layout, sheet.name, first_rows.reindex(series_index).to_numpy(dtype=np.int64),
-        series["area_code"].to_numpy(dtype=object), series["area_name"].to_numpy(dtype=object),
-        series["area_type"].to_numpy(dtype=object), series["parent_code"].to_numpy(dtype=object),
+        layout,
+        sheet.name,
+        first_rows.reindex(series_index).to_numpy(dtype=np.int64),
+        series["area_code"].to_numpy(dtype=object),
+        series["area_name"].to_numpy(dtype=object),
+        series["area_type"].to_numpy(dtype=object),
+        series["parent_code"].to_numpy(dtype=object),
         np.array([_parent_name(p) for p in series["parent_code"]], dtype=object),
-        series["group"].to_numpy(dtype=object), series["subgroup"].to_numpy(dtype=object),
-        months, counts, cell_rows,
-    )  # fmt: skip
+        series["group"].to_numpy(dtype=object),
+        series["subgroup"].to_numpy(dtype=object),
+        months,
+        counts,
+        cell_rows,
+    )
 
 
 def _parent_name(code) -> str | None:

@@ -85,11 +85,25 @@ def _rows(sheet: Sheet, codes, names, years, pops, parents, problems: ProblemLis
     pop_values, pop_ok = _whole(pops)
     pop_ok &= pop_values > 0
     for i in np.nonzero(~year_ok)[0]:
-        problems.add(problem("bad-year", sheet=sheet.name, row=int(sheet.rows[i]),
-                             column="year", value=years.iloc[i]))  # fmt: skip
+        problems.add(
+            problem(
+                "bad-year",
+                sheet=sheet.name,
+                row=int(sheet.rows[i]),
+                column="year",
+                value=years.iloc[i],
+            )
+        )
     for i in np.nonzero(~pop_ok)[0]:
-        problems.add(problem("bad-population", sheet=sheet.name, row=int(sheet.rows[i]),
-                             column="population", value=pops.iloc[i]))  # fmt: skip
+        problems.add(
+            problem(
+                "bad-population",
+                sheet=sheet.name,
+                row=int(sheet.rows[i]),
+                column="population",
+                value=pops.iloc[i],
+            )
+        )
     codes = codes.astype("string").str.strip().fillna("")
     area_type = np.where(codes.str.match(reference.WARD_CODE.pattern), "ward", "borough")
     return pd.DataFrame(
@@ -113,10 +127,17 @@ def _keep_london(frame: pd.DataFrame, sheet: Sheet, problems: ProblemList) -> pd
     skipped = int((~london).sum())
     if skipped:
         first = int(frame.loc[~london, "row"].iloc[0])
-        problems.add(problem("unknown-area", sheet=sheet.name, row=first, column="area code",
-                             value=f"{frame.loc[~london, 'area_code'].iloc[0]} and "
-                                   f"{skipped - 1} more outside London, skipped",
-                             severity=WARNING))  # fmt: skip
+        problems.add(
+            problem(
+                "unknown-area",
+                sheet=sheet.name,
+                row=first,
+                column="area code",
+                value=f"{frame.loc[~london, 'area_code'].iloc[0]} and "
+                f"{skipped - 1} more outside London, skipped",
+                severity=WARNING,
+            )
+        )
     return frame[london]
 
 
@@ -135,8 +156,15 @@ def parse(layout: PopulationLayout, sheets: list[Sheet], problems: ProblemList) 
             )
             code, name = _find(by_key, r"ladcode\d*"), _find(by_key, r"laname\d*")
             g = sub.frame
-            frame = _rows(sub, g[code], g[name] if name else g[code], g[by_key["year"]],
-                          g[by_key["sum"]], None, problems)  # fmt: skip
+            frame = _rows(
+                sub,
+                g[code],
+                g[name] if name else g[code],
+                g[by_key["year"]],
+                g[by_key["sum"]],
+                None,
+                problems,
+            )
             frame = _keep_london(frame, sub, problems)
         elif layout is ONS_WARD:
             year = int(WARD_SHEET.match(sheet.name.strip()).group(1))
@@ -144,35 +172,77 @@ def parse(layout: PopulationLayout, sheets: list[Sheet], problems: ProblemList) 
             name = _find(by_key, r"ward \d{4} name")
             lad = _find(by_key, r"lad \d{4} code")
             total = by_key.get("total")
-            missing = [c for c, v in (("Ward Code", code), ("LAD Code", lad), ("Total", total))
-                       if v is None]  # fmt: skip
+            missing = [
+                c
+                for c, v in (("Ward Code", code), ("LAD Code", lad), ("Total", total))
+                if v is None
+            ]
             for column in missing:
-                problems.add(problem("missing-column", sheet=sheet.name, row=sheet.header_row,
-                                     column=column, layout=ONS_WARD.label))  # fmt: skip
+                problems.add(
+                    problem(
+                        "missing-column",
+                        sheet=sheet.name,
+                        row=sheet.header_row,
+                        column=column,
+                        layout=ONS_WARD.label,
+                    )
+                )
             if missing:
                 continue
             parents = f[lad].astype("string").str.strip().to_numpy(dtype=object)
             years = pd.Series(np.full(len(f), year))
-            frame = _rows(sheet, f[code], f[name] if name else f[code], years, f[total],
-                          parents, problems)  # fmt: skip
+            frame = _rows(
+                sheet, f[code], f[name] if name else f[code], years, f[total], parents, problems
+            )
             frame = _keep_london(frame, sheet, problems)
         else:
-            frame = _rows(sheet, f[by_key["area_code"]],
-                          f[by_key["area_name"]] if "area_name" in by_key else f[by_key["area_code"]],
-                          f[by_key["year"]], f[by_key["population"]], None, problems)  # fmt: skip
-            bad = ~(frame["area_code"].isin(reference.LONDON_AUTHORITIES)
-                    | (frame["area_type"] == "ward"))  # fmt: skip
+            frame = _rows(
+                sheet,
+                f[by_key["area_code"]],
+                f[by_key["area_name"]] if "area_name" in by_key else f[by_key["area_code"]],
+                f[by_key["year"]],
+                f[by_key["population"]],
+                None,
+                problems,
+            )
+            bad = ~(
+                frame["area_code"].isin(reference.LONDON_AUTHORITIES)
+                | (frame["area_type"] == "ward")
+            )
             for i in np.nonzero(bad.to_numpy())[0]:
-                problems.add(problem("unknown-area", sheet=sheet.name, row=int(frame["row"].iloc[i]),
-                                     column="area_code", value=frame["area_code"].iloc[i]))  # fmt: skip
+                problems.add(
+                    problem(
+                        "unknown-area",
+                        sheet=sheet.name,
+                        row=int(frame["row"].iloc[i]),
+                        column="area_code",
+                        value=frame["area_code"].iloc[i],
+                    )
+                )
         frames.append(frame)
     if not frames:
-        return pd.DataFrame(columns=["area_code", "area_name", "area_type", "parent_code",
-                                     "year", "population", "sheet", "row"])  # fmt: skip
+        return pd.DataFrame(
+            columns=[
+                "area_code",
+                "area_name",
+                "area_type",
+                "parent_code",
+                "year",
+                "population",
+                "sheet",
+                "row",
+            ]
+        )
     out = pd.concat(frames, ignore_index=True)
     dup = out.duplicated(["area_code", "year"], keep="first")
     for i in np.nonzero(dup.to_numpy())[0]:
-        problems.add(problem("duplicate-row", sheet=out["sheet"].iloc[i], row=int(out["row"].iloc[i]),
-                             what=f"{out['area_code'].iloc[i]} {out['year'].iloc[i]}",
-                             first_row="an earlier row"))  # fmt: skip
+        problems.add(
+            problem(
+                "duplicate-row",
+                sheet=out["sheet"].iloc[i],
+                row=int(out["row"].iloc[i]),
+                what=f"{out['area_code'].iloc[i]} {out['year'].iloc[i]}",
+                first_row="an earlier row",
+            )
+        )
     return out

@@ -198,8 +198,12 @@ def test_chart_table_check_catches_differences():
         {"type": "scatter", "fill": "toself", "name": "Burnt Oak", "text": "Burnt Oak: 1,001"},
     ]
     points = chart_points(traces)
-    good = [["January 2024", "1,234"], ["February 2024", "56", "126"], ["Barnet", "3", "2.9"],
-            ["Burnt Oak", "1,001 (crimes)"]]  # fmt: skip
+    good = [
+        ["January 2024", "1,234"],
+        ["February 2024", "56", "126"],
+        ["Barnet", "3", "2.9"],
+        ["Burnt Oak", "1,001 (crimes)"],
+    ]
     assert mismatches(points, good) == []
     bad = [["January 2024", "1,235"], ["Barnet", "3.0"], ["Burnt Oak", "1,000"]]
     # wrong, no row (two points), 2.94 shown as 3.0, wrong

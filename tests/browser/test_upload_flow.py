@@ -31,8 +31,9 @@ def revised_barnet_file() -> tuple[bytes, int]:
     with gzip.open(harness.SEED_DIR / "mps-borough-recent.csv.gz", "rt", encoding="utf-8") as f:
         frame = pd.read_csv(f)
     latest = frame.columns[-1]
-    rows = frame.loc[frame["BoroughName"] == "Barnet", ["MajorText", "MinorText", "BoroughName",
-                                                       latest]].copy()  # fmt: skip
+    rows = frame.loc[
+        frame["BoroughName"] == "Barnet", ["MajorText", "MinorText", "BoroughName", latest]
+    ].copy()
     burglary = rows.index[rows["MajorText"].str.upper() == "BURGLARY"][0]
     rows.loc[burglary, latest] += 100
     return rows.to_csv(index=False).encode(), int(rows[latest].sum())

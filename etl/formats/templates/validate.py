@@ -151,9 +151,17 @@ def _read_field(fld: Field, column: str, raw: pd.Series, sheet: Sheet, out: list
     values = np.full(len(raw), None, dtype=object)
 
     def bad(i: int, code: str, severity: str = "error", **details) -> None:
-        out.append(problem(code, sheet=sheet.name, row=int(sheet.rows[i]), column=column,
-                           value=None if blank[i] else _text(raw.iloc[i]), severity=severity,
-                           **details))  # fmt: skip
+        out.append(
+            problem(
+                code,
+                sheet=sheet.name,
+                row=int(sheet.rows[i]),
+                column=column,
+                value=None if blank[i] else _text(raw.iloc[i]),
+                severity=severity,
+                **details,
+            )
+        )
 
     for i in np.nonzero(blank)[0]:
         if fld.required:
@@ -225,8 +233,15 @@ def _columns(spec: SheetSpec, sheet: Sheet, label: str, out: list[Problem]) -> d
         if heading is not None:
             found[fld.name] = heading
         elif fld.required:
-            out.append(problem("missing-column", sheet=sheet.name, row=sheet.header_row,
-                               column=fld.heading, layout=label))  # fmt: skip
+            out.append(
+                problem(
+                    "missing-column",
+                    sheet=sheet.name,
+                    row=sheet.header_row,
+                    column=fld.heading,
+                    layout=label,
+                )
+            )
     missing = [f for f in spec.fields if f.required and f.name not in found]
     return None if missing else found
 
@@ -242,22 +257,36 @@ def _duplicates(spec: SheetSpec, frame: pd.DataFrame, sheet: Sheet, out: list[Pr
     for index in np.nonzero((keyed["source_row"] != first_rows).to_numpy())[0]:
         row = keyed.iloc[index]
         shown = ", ".join(_display(row[k]) for k in spec.key)
-        out.append(problem("duplicate-row", sheet=sheet.name, row=int(row["source_row"]),
-                           what=f"the same {headings} ({shown})",
-                           first_row=int(first_rows.iloc[index])))  # fmt: skip
+        out.append(
+            problem(
+                "duplicate-row",
+                sheet=sheet.name,
+                row=int(row["source_row"]),
+                what=f"the same {headings} ({shown})",
+                first_row=int(first_rows.iloc[index]),
+            )
+        )
 
 
-def _rules(spec: SheetSpec, frame: pd.DataFrame, sheet: Sheet, columns: dict,
-           out: list[Problem]) -> None:  # fmt: skip
+def _rules(
+    spec: SheetSpec, frame: pd.DataFrame, sheet: Sheet, columns: dict, out: list[Problem]
+) -> None:
     for rule in spec.rules:
         if rule.small not in columns or rule.big not in columns:
             continue
         small = pd.to_numeric(frame[rule.small], errors="coerce")
         big = pd.to_numeric(frame[rule.big], errors="coerce")
         for i in np.nonzero((small > big).fillna(False).to_numpy())[0]:
-            out.append(problem(rule.code, sheet=sheet.name, row=int(frame["source_row"].iloc[i]),
-                               column=columns[rule.small], value=int(small.iloc[i]),
-                               limit=int(big.iloc[i])))  # fmt: skip
+            out.append(
+                problem(
+                    rule.code,
+                    sheet=sheet.name,
+                    row=int(frame["source_row"].iloc[i]),
+                    column=columns[rule.small],
+                    value=int(small.iloc[i]),
+                    limit=int(big.iloc[i]),
+                )
+            )
 
 
 def parse_sheet(spec: SheetSpec, sheet: Sheet, label: str, problems: ProblemList) -> pd.DataFrame:
@@ -287,8 +316,9 @@ def parse_sheet(spec: SheetSpec, sheet: Sheet, label: str, problems: ProblemList
     return frame
 
 
-def parse(template: TemplateSpec, sheets: dict[str, Sheet],
-          problems: ProblemList) -> dict[str, pd.DataFrame]:  # fmt: skip
+def parse(
+    template: TemplateSpec, sheets: dict[str, Sheet], problems: ProblemList
+) -> dict[str, pd.DataFrame]:
     """Validated rows per data sheet name (sheets with no rows are left out)."""
     frames = {}
     for spec in template.sheets:
