@@ -15,7 +15,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 
-from dashboard import auth, components, config, service, signin
+from core import config
+from dashboard import auth, cache, components, signin
 
 ATTRIBUTION = (
     "Contains Metropolitan Police Service data, Office for National Statistics data licensed "
@@ -85,7 +86,7 @@ def navbar() -> dbc.Navbar:
 
 def period_bar() -> dbc.Container:
     """The one period picker: months loaded, newest first, the latest chosen."""
-    options = components.period_options(service.period_months())
+    options = components.period_options(cache.period_months())
     return dbc.Container(
         html.Div(
             [
@@ -166,11 +167,11 @@ def warm_pages() -> None:
     from dashboard.pages import crime, overview, wards
 
     try:
-        service.warm(recent=0)
+        cache.warm(recent=0)
         overview.update(None)
         crime.update(None, "mopac7-total")
         wards.update(None, wards.FIRST_CRIME, wards.FIRST_MEASURE)
-        service.warm()  # then the recent months, for period changes
+        cache.warm()  # then the recent months, for period changes
     except Exception:  # warming is best effort; the page itself shows any real error
         server.logger.exception("warming the page caches failed")
 
@@ -192,7 +193,7 @@ def _start_warming() -> None:
 
 
 def main() -> None:
-    from dashboard.seed import seed_if_empty
+    from etl.seed import seed_if_empty
 
     auth.check_startup(config.HOST.get())
     seed_if_empty()

@@ -49,7 +49,7 @@ def _sqlite_url(db_path: str) -> str:
 def run_ours(path: str, db_path: str) -> dict:
     """Our full load (reading, validation, provenance, revisions) into an empty database."""
     sys.path.insert(0, str(ROOT))
-    from dashboard import db
+    from core import db
     from etl.load import load_path
 
     engine = db.get_engine(_sqlite_url(db_path))  # schema created before the clock starts
@@ -79,7 +79,7 @@ def run_naive(path: str, db_path: str) -> dict:
 def run_refresh(path: str, db_path: str, refresh: str) -> dict:
     """A monthly refresh: the 24-month file loaded into a database already holding ``path``."""
     sys.path.insert(0, str(ROOT))
-    from dashboard import db
+    from core import db
     from etl.load import load_path
 
     engine = db.get_engine(_sqlite_url(db_path))

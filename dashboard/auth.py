@@ -44,7 +44,7 @@ from flask import Flask, g, jsonify, request, session
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import Engine, select
 
-from dashboard import config, db
+from core import config, db
 
 ROLES = ("viewer", "analyst", "manager")
 ROLE_WORDS = {

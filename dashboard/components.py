@@ -9,7 +9,9 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ClientsideFunction, Input, Output, State, dcc, html
 
-from dashboard import figures, metrics, summaries
+from core import reference
+from dashboard import figures, summaries
+from domain import metrics
 
 RAG_COLOURS = {"Green": "success", "Amber": "warning", "Red": "danger"}
 RAG_TEXT = {
@@ -68,7 +70,7 @@ def fmt_pct(value) -> str:
 
 # --- crime types and their addresses --------------------------------------------------------
 
-INDICATORS = [*metrics.MOPAC7_TYPES, metrics.MOPAC7_TOTAL]
+INDICATORS = [*reference.MOPAC7_TYPES, reference.MOPAC7_TOTAL]
 
 
 def slug_for(indicator: str) -> str:
@@ -344,7 +346,7 @@ def indicator_card(indicator: str, record: dict, month, rank_before=None) -> dbc
         ),
         id=f"overview-card-{slug}",
         className="h-100 indicator-card"
-        + (" border-primary" if indicator == metrics.MOPAC7_TOTAL else ""),
+        + (" border-primary" if indicator == reference.MOPAC7_TOTAL else ""),
     )
 
 
@@ -527,11 +529,11 @@ def provenance_link(dataset: str, area_code: str | None, what: str) -> html.P:
     month (the Sources page has a month picker for any other)."""
     if not area_code:
         return html.P()
-    from dashboard import service
+    from core.queries import latest_month
+    from dashboard import cache
     from dashboard.pages.provenance import provenance_href
-    from dashboard.queries import latest_month
 
-    month = latest_month(service.engine(), dataset, area_code)
+    month = latest_month(cache.engine(), dataset, area_code)
     if month is None:
         return html.P()
     return html.P(

@@ -2,7 +2,7 @@
 
 ``python -m dashboard.exempt add|remove|list``. A dataset (``ward_crime``, ``iom``, ...) or an
 indicator (``Burglary``, ``Violence with injury``, ...) marked exempt is left out, for viewers
-and analysts, of what ``dashboard.service`` hands to pages and exports, and of the history,
+and analysts, of what ``dashboard.cache`` hands to pages and exports, and of the history,
 upload and provenance pages. Managers see everything. Outside a web request (the CLI, reports
 run on the server) nothing is hidden: those are run by whoever runs the server.
 """
@@ -17,7 +17,8 @@ import flask
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 
-from dashboard import auth, db
+from core import db
+from dashboard import auth
 
 KINDS = ("dataset", "indicator")
 

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from dashboard import metrics
+from domain import metrics
 
 OKABE_ITO = {
     "black": "#000000",

@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.exc import OperationalError
 
-from dashboard import config, db
+from core import config, db
 from etl.errors import Problem, problem
 
 TOKEN = re.compile(r"^[0-9a-f]{32}$")

@@ -18,7 +18,7 @@ import dash
 from dash import ClientsideFunction, Input, Output, State, dcc, html
 from dash.development.base_component import Component
 
-from dashboard import components, service
+from dashboard import cache, components
 
 PICKED = Input("period-select", "value")  # the shell's period picker (app.py)
 
@@ -35,7 +35,7 @@ def period_store(page: str, period: str | None) -> html.Div:
     """The Stores a prefilled page needs: ``<page>-period`` holds the month the page is drawn for
     as the picker's value ('YYYY-MM': ``period`` if it is loaded, else the latest, the month
     every update function picks); ``<page>-follow`` receives the picker's month if it differs."""
-    month = components.chosen_month(period, service.period_months())
+    month = components.chosen_month(period, cache.period_months())
     drawn = None if month is None else f"{month:%Y-%m}"
     return html.Div([dcc.Store(id=period_id(page), data=drawn), dcc.Store(id=follow_id(page))])
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine
 
-from dashboard import config, queries
-from dashboard.indicators import indicator_table
-from dashboard.priority_metrics import iom_table, reoffending_table, wrap_coverage_table
+from core import config, queries
+from domain.indicators import indicator_table
+from domain.priorities import iom_table, reoffending_table, wrap_coverage_table
 
 GEOGRAPHY_CODES = {"london": "E12000007", "england and wales": "K04000001"}
 

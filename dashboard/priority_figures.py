@@ -11,7 +11,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import figures, metrics
+from core import reference
+from dashboard import figures
+from domain import metrics
 
 # The MPS recording system changed at the end of February 2024: the last old month and the first
 # new one, and the line drawn between them.
@@ -319,7 +321,7 @@ def stacked_bars_figure(frame: pd.DataFrame, value_label: str) -> go.Figure:
     )
 
 
-def rank_dots_figure(frame: pd.DataFrame, of: int = metrics.LONDON_BOROUGH_COUNT) -> go.Figure:
+def rank_dots_figure(frame: pd.DataFrame, of: int = reference.LONDON_BOROUGH_COUNT) -> go.Figure:
     """The home borough's London rank for each strand on a 1 to 32 scale (1 = lowest rate).
 
     ``frame``: name, rank (NaN: no rank), judged (False: hollow marker, too small to judge).

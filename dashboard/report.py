@@ -8,9 +8,10 @@ import sys
 
 import pandas as pd
 
-from dashboard import db, exports, queries
-from dashboard.indicators import export_frame, indicator_table
+from core import db, queries
+from dashboard import exports
 from dashboard.priority_export import priority_rows
+from domain.indicators import export_frame, indicator_table
 
 AREA_DATASETS = [
     "borough_crime",

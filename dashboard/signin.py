@@ -11,7 +11,8 @@ from dash import dcc, html
 from flask import Blueprint, request
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from dashboard import auth, config
+from core import config
+from dashboard import auth
 
 blueprint = Blueprint("signin", __name__)
 

@@ -11,8 +11,9 @@ import math
 
 import pandas as pd
 
-from dashboard import metrics
-from dashboard.priority_metrics import proven_reoffending_rate
+from core import reference
+from domain import metrics
+from domain.priorities import proven_reoffending_rate
 
 SMALL_COUNT = 10  # fewer than this in a 12-month window: too small to judge
 RAG_WORDS = {
@@ -52,7 +53,7 @@ def is_small(record: dict) -> bool:
 
 
 def crimes_noun(indicator: str) -> str:
-    return "MOPAC7 crimes" if indicator == metrics.MOPAC7_TOTAL else f"{indicator.lower()} crimes"
+    return "MOPAC7 crimes" if indicator == reference.MOPAC7_TOTAL else f"{indicator.lower()} crimes"
 
 
 def baseline_words(record: dict) -> str:
@@ -395,7 +396,7 @@ def small_share_words(part, whole_count, noun: str = "people") -> str:
 def iom_sentence(quarters: pd.DataFrame) -> str:
     """The latest IOM quarter: cohort size (and the one before), reoffending, reduction.
 
-    ``quarters`` is priority_metrics.iom_table's frame, oldest first.
+    ``quarters`` is priorities.iom_table's frame, oldest first.
     """
     last = quarters.iloc[-1]
     before = ""

@@ -16,7 +16,8 @@ from datetime import datetime
 from sqlalchemy import Engine, insert, select, update
 from werkzeug.security import generate_password_hash
 
-from dashboard import auth, db
+from core import db
+from dashboard import auth
 
 MIN_PASSWORD = 10
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import db, queries
+from core import db, queries
 from etl.errors import Problem
 from etl.load import LoadResult, load_path
 

@@ -16,9 +16,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, and_, func, insert, literal, select, text, update
 
-from dashboard import config, db
-from dashboard.metrics import mopac7_type
-from etl import reference
+from core import config, db, reference
+from core.reference import mopac7_type
 from etl.errors import Problem, ProblemList, problem
 from etl.formats import mps_crime, mps_dashboard, population, templates
 from etl.read import Extract, ExtractUnreadable, file_digest, read_bytes

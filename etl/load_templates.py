@@ -15,8 +15,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Table, and_, bindparam, insert, select, update
 
-from dashboard import db
-from etl import reference
+from core import db, reference
 from etl.errors import ProblemList
 from etl.formats import templates
 from etl.formats.templates.spec import BOROUGH, SheetSpec

@@ -16,8 +16,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from dashboard import config, db
-from etl import reference
+from core import config, db, reference
 from etl.errors import Problem, ProblemList, problem
 from etl.formats import mps_crime, population, templates
 from etl.load import _held_coverage, _loaded_upload_with_hash, _parse_tables, _reject

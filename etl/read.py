@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dashboard import config
+from core import config
 from etl.errors import Problem, problem
 
 

@@ -17,7 +17,7 @@ from datetime import date, datetime
 import pandas as pd
 from sqlalchemy import Date, Engine, and_, delete, insert, literal, select, update
 
-from dashboard import db
+from core import db
 from etl.formats import templates
 from etl.load import lock_for_writing
 from etl.load_templates import key_json

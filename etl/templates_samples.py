@@ -12,9 +12,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from dashboard import config
-from dashboard.priority_metrics import syv_london_table
-from etl import reference
+from core import config, reference
+from domain.priorities import syv_london_table
 from etl.formats.templates.spec import HATE_STRANDS, REPORTING_CENTRES, WRAP_AUDIENCES
 
 ILLUSTRATIVE = (

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
 import pgserver
-from dashboard import db
+from core import db
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import Forbidden
 
 import webclient
-from dashboard import auth, db, signin, users
+from core import db
+from dashboard import auth, signin, users
 
 PUBLIC = auth.PUBLIC_PATHS
 

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from dashboard import db
+from core import db
 from etl import cli
 from fixtures.extracts import REPO, text_file
 

@@ -30,10 +30,11 @@ import plotly
 import pytest
 
 import app as dashboard_app
-from dashboard import components, indicators, metrics, service
+from core.reference import borough_names
+from dashboard import cache, components
 from dashboard.pages import crime, not_found_404, overview, ward, wards
+from domain import indicators, metrics
 from etl.load import load_bytes
-from etl.reference import borough_names
 from layout_tree import find as _find
 from layout_tree import text as _text
 
@@ -94,7 +95,7 @@ def population_csv() -> bytes:
 
 
 def _code(name: str) -> str:
-    from etl.reference import borough_code
+    from core.reference import borough_code
 
     return borough_code(name)
 
@@ -121,7 +122,7 @@ def ward_csv() -> bytes:
 
 @pytest.fixture(scope="module")
 def seeded_url(tmp_path_factory) -> str:
-    from dashboard import db
+    from core import db
 
     url = f"sqlite:///{tmp_path_factory.mktemp('pages')}/pages.db"
     engine = db.get_engine(url)
@@ -534,9 +535,9 @@ def test_not_found_page():
 
 
 def test_rank_history_matches_indicator_table(seeded):
-    history = service.rank_history()
+    history = cache.rank_history()
     for month in ["2012-03", "2016-07", LATEST]:
-        table = service.borough_table(month)
+        table = cache.borough_table(month)
         expected = table[table["london_rank"].notna()].set_index(["area_code", "indicator"])
         got = history[history["month"] == metrics.month_start(month)].set_index(
             ["area_code", "indicator"]
@@ -547,10 +548,10 @@ def test_rank_history_matches_indicator_table(seeded):
 
 
 def test_borough_table_cache_gives_the_full_computation(seeded):
-    monthly = service.monthly("borough_crime")
-    areas, pops = service.reference()
+    monthly = cache.monthly("borough_crime")
+    areas, pops = cache.reference()
     full = indicators.indicator_table(monthly, areas, pops, LATEST)
-    cached = service.borough_table(LATEST)
+    cached = cache.borough_table(LATEST)
     columns = ["area_code", "indicator", "r12", "p12", "baseline", "london_rank", "rag"]
     pd.testing.assert_frame_equal(
         full[columns].reset_index(drop=True), cached[columns].reset_index(drop=True)
@@ -558,7 +559,7 @@ def test_borough_table_cache_gives_the_full_computation(seeded):
 
 
 def test_ward_boundaries_for_home_wards():
-    features = service.ward_boundaries(list(WARDS))
+    features = cache.ward_boundaries(list(WARDS))
     assert {f["properties"]["WD22CD"] for f in features} == set(WARDS)
     assert json.dumps(features[0]["geometry"])[:9] == '{"type": '
 

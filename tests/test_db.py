@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from dashboard import db
+from core import db
 
 BARNET = {"code": "E09000003", "name": "Barnet", "area_type": "borough", "is_london_borough": True}
 

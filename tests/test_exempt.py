@@ -6,7 +6,7 @@ import flask
 import pytest
 
 import webclient
-from dashboard import auth, exempt, service
+from dashboard import auth, cache, exempt
 from etl.load import load_bytes
 from test_load import FILE_A
 
@@ -35,7 +35,7 @@ def test_an_exempt_indicator_is_only_for_managers(site, name, sees):
     exempt.mark(engine, "indicator", "Burglary", "max")
     context = as_user(server, engine, name)
     try:
-        indicators = set(service.monthly("borough_crime", eng=engine)["indicator"])
+        indicators = set(cache.monthly("borough_crime", eng=engine)["indicator"])
     finally:
         context.pop()
     assert ("Burglary" in indicators) is sees
@@ -47,10 +47,10 @@ def test_an_exempt_dataset_is_empty_for_viewers(site):
     exempt.mark(engine, "dataset", "borough_crime")
     context = as_user(server, engine, "vera")
     try:
-        assert service.monthly("borough_crime", eng=engine).empty
+        assert cache.monthly("borough_crime", eng=engine).empty
     finally:
         context.pop()
-    assert not service.monthly("borough_crime", eng=engine).empty  # off the web: the operator
+    assert not cache.monthly("borough_crime", eng=engine).empty  # off the web: the operator
 
 
 def test_the_history_hides_uploads_of_exempt_datasets(site):

@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
 
-from dashboard import db, pending
+from core import db
+from dashboard import pending
 from etl.load import load_bytes, load_path
 from fixtures.extracts import WARD_RECENT, table_counts, upload_log
 from test_load import FILE_A, FILE_B
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # transaction is open, half the figures are in it, and the test kills the process there.
 CHILD = """
 import sys, time
-from dashboard import db
+from core import db
 from etl import load
 
 original = db.bulk_insert

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard import components, figures, service, summaries
+from dashboard import cache, components, figures, summaries
 
 MONTHS = pd.date_range("2010-01-01", "2012-12-01", freq="MS")
 
@@ -342,7 +342,7 @@ def test_london_rank_history_ranks_need_all_32_and_use_window_population():
         [(c, 2010, 1000) for c in codes] + [(c, 2011, 2000) for c in codes],
         columns=["area_code", "year", "population"],
     )
-    history = service.london_rank_history(monthly, areas, pops).set_index(["area_code", "month"])
+    history = cache.london_rank_history(monthly, areas, pops).set_index(["area_code", "month"])
     first = history.loc[(codes[0], pd.Timestamp("2010-12-01"))]
     assert (first["r12"], first["rate"], first["london_rank"]) == (12, 12.0, 1)
     # the window's 7th month picks the estimate: Dec 2010 (mid-2010), then Jan 2011 (mid-2011)
@@ -351,7 +351,7 @@ def test_london_rank_history_ranks_need_all_32_and_use_window_population():
     assert pd.isna(history.loc[(codes[0], pd.Timestamp("2010-11-01")), "london_rank"])
     assert history.loc[(codes[-1], pd.Timestamp("2011-12-01")), "london_rank"] == 32
     one_short = monthly[monthly["area_code"] != codes[5]]
-    ranks = service.london_rank_history(one_short, areas, pops)["london_rank"]
+    ranks = cache.london_rank_history(one_short, areas, pops)["london_rank"]
     assert ranks.isna().all()  # 31 boroughs: no rank
 
 

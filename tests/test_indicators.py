@@ -14,8 +14,10 @@ import pandas as pd
 import pytest
 from scipy.stats import binomtest
 
-from dashboard import db, metrics, report
-from dashboard.indicators import poisson_p_values
+from core import db
+from dashboard import report
+from domain import metrics
+from domain.indicators import poisson_p_values
 from etl.load import load_bytes, load_path
 from fixtures.extracts import (
     BARNET,
@@ -109,7 +111,7 @@ def independent() -> dict[str, pd.DataFrame]:
 
 
 def _borough_code(name: str) -> str:
-    from etl.reference import LONDON_AUTHORITIES
+    from core.reference import LONDON_AUTHORITIES
 
     return {n: c for c, n in LONDON_AUTHORITIES.items()}[name]
 

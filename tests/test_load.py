@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from dashboard import db, queries
+from core import db, queries
 from etl.load import load_bytes, load_path
 from fixtures.extracts import (
     BARNET,

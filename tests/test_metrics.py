@@ -1,4 +1,4 @@
-"""Known answers for dashboard.metrics, each worked out by hand in the comment beside it."""
+"""Known answers for domain.metrics, each worked out by hand in the comment beside it."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from dashboard import metrics
-from dashboard.metrics import (
-    MOPAC7_TYPES,
+from core.reference import MOPAC7_TYPES, mopac7_type
+from domain import metrics
+from domain.metrics import (
     baseline,
     change_in_words,
     direction_of_travel,
@@ -21,7 +21,6 @@ from dashboard.metrics import (
     is_significant,
     london_rank,
     month_start,
-    mopac7_type,
     percent_change,
     poisson_p_value,
     population_for_window,

@@ -13,7 +13,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 from sqlalchemy import select
 
-from dashboard import db
+from core import db
 from etl.formats import mps_crime
 from etl.load import load_bytes, load_path
 from fixtures.extracts import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from dashboard import db, queries
+from core import db, queries
 from etl.load import load_bytes, load_path
 from fixtures.extracts import (
     BARNET,

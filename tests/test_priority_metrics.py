@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard import priority_metrics as pm
-from etl import reference
+from core import reference
+from domain import priorities as pm
 
 
 def _values(series: pd.Series) -> list:

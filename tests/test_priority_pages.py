@@ -34,7 +34,7 @@ BREAK_X = pd.Timestamp(2024, 2, 15)
 
 @pytest.fixture(scope="module")
 def loaded_url(tmp_path_factory) -> str:
-    from dashboard import db
+    from core import db
 
     url = f"sqlite:///{tmp_path_factory.mktemp('priorities')}/priorities.db"
     engine = db.get_engine(url)
@@ -532,12 +532,12 @@ def test_change_words_for_victims_and_across_the_break():
 
 
 def test_syv_published_summary_only(loaded, monkeypatch):
-    from dashboard import service
+    from dashboard import cache
 
-    summary = service.council_table("syv_summary")
-    real = service.council_table
+    summary = cache.council_table("syv_summary")
+    real = cache.council_table
     monkeypatch.setattr(
-        service,
+        cache,
         "council_table",
         lambda name: summary.iloc[0:0] if name == "syv_monthly" else real(name),
     )

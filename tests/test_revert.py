@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from dashboard import db, queries, service
+from core import db, queries
+from dashboard import cache
 from etl.formats import templates
 from etl.load import load_bytes
 from etl.revert import RevertRefused, revert_upload
@@ -114,9 +115,9 @@ def test_a_reverted_file_can_be_loaded_again(engine):
 
 def test_reverting_changes_the_data_version(engine):
     ids = load(engine, "AB")
-    version = service.data_version(engine)
+    version = cache.data_version(engine)
     revert_upload(ids["B"], engine)
-    assert service.data_version(engine) != version
+    assert cache.data_version(engine) != version
 
 
 def test_the_log_shows_superseded_and_reverted(engine):

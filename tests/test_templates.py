@@ -12,8 +12,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from dashboard import config, db, queries
-from etl import reference
+from core import config, db, queries, reference
 from etl.formats import templates
 from etl.formats.templates.spec import (
     BOROUGH,

@@ -88,7 +88,7 @@ def test_drop_preview_confirm_load(analyst):
 def webclient_log(engine):
     from sqlalchemy import select
 
-    from dashboard import db
+    from core import db
 
     with engine.connect() as conn:
         return conn.execute(select(db.uploads).order_by(db.uploads.c.id)).all()

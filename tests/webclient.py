@@ -23,7 +23,7 @@ def add_user(engine, name: str, role: str, password: str = PASSWORD) -> None:
     from sqlalchemy import insert
     from werkzeug.security import generate_password_hash
 
-    from dashboard import db
+    from core import db
 
     with engine.begin() as conn:
         conn.execute(

@@ -11,7 +11,9 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, Patch, State, callback, dcc, html, no_update
 
-from dashboard import components, figures, metrics, prefill, service, summaries
+from core import reference
+from dashboard import cache, components, figures, prefill, summaries
+from domain import metrics
 
 dash.register_page(
     __name__,
@@ -58,7 +60,7 @@ def layout(slug: str | None = None, period: str | None = None, **_query) -> html
             dcc.Store(id="crime-slug", data=slug),
             dbc.Row(
                 [
-                    dbc.Col(html.H1(f"{indicator} in {service.home_name()}", className="h2"), lg=8),
+                    dbc.Col(html.H1(f"{indicator} in {cache.home_name()}", className="h2"), lg=8),
                     dbc.Col([html.Label("Crime type", htmlFor="crime-type-select"), picker], lg=4),
                 ],
                 className="align-items-end",
@@ -106,8 +108,8 @@ def _trend_history(
     data: tuple[str, int], indicator: str, area_code: str
 ) -> tuple[pd.DataFrame, str]:
     """The monthly frame and its table, which no period change alters (cached per database and
-    data version, ``service.data_key``: a period change reuses them)."""
-    frame = figures.trend_frame(service.area_series("borough_crime", area_code, indicator))
+    data version, ``cache.data_key``: a period change reuses them)."""
+    frame = figures.trend_frame(cache.area_series("borough_crime", area_code, indicator))
     shown = frame[frame["month"] >= figures.TREND_START].iloc[::-1]
     table = pd.DataFrame(
         {
@@ -120,7 +122,7 @@ def _trend_history(
 
 
 def trend_parts(indicator: str, home: dict, month, record: dict):
-    frame, table = _trend_history(service.data_key(), indicator, home["code"])
+    frame, table = _trend_history(cache.data_key(), indicator, home["code"])
     base = summaries.whole(record.get("baseline"))
     target = metrics.target_for(base)
     figure = figures.trend_figure(frame, month, base, target)
@@ -130,7 +132,7 @@ def trend_parts(indicator: str, home: dict, month, record: dict):
 
 def london_frame(table: pd.DataFrame, indicator: str) -> pd.DataFrame:
     """The 32 London boroughs' rows for one crime type, lowest rate first."""
-    areas, _ = service.reference()
+    areas, _ = cache.reference()
     london = set(areas.loc[areas["is_london_borough"].astype(bool), "code"])
     rows = table[(table["indicator"] == indicator) & table["area_code"].isin(london)]
     return rows.sort_values(["rate_per_1000", "area_name"])
@@ -138,7 +140,7 @@ def london_frame(table: pd.DataFrame, indicator: str) -> pd.DataFrame:
 
 def london_rate(rows: pd.DataFrame) -> float | None:
     """London's rate: all 32 boroughs' crimes per 1,000 of their residents (None if any lacks)."""
-    if len(rows) < metrics.LONDON_BOROUGH_COUNT or rows["rate_per_1000"].isna().any():
+    if len(rows) < reference.LONDON_BOROUGH_COUNT or rows["rate_per_1000"].isna().any():
         return None
     return float(rows["r12"].astype(float).sum() / rows["population"].astype(float).sum() * 1000)
 
@@ -166,8 +168,8 @@ def london_parts(indicator: str, home: dict, record: dict, table: pd.DataFrame):
 @lru_cache(maxsize=32)
 def _rank_table(data: tuple[str, int], indicator: str, area_code: str) -> str:
     """The month-by-month rank table, which no period change alters (cached per database and
-    data version, ``service.data_key``)."""
-    rows = service.rank_series(area_code, indicator)
+    data version, ``cache.data_key``)."""
+    rows = cache.rank_series(area_code, indicator)
     shown = rows.dropna(subset=["london_rank"])
     shown = shown[shown["month"] >= figures.TREND_START].iloc[::-1]
     table = pd.DataFrame(
@@ -181,10 +183,10 @@ def _rank_table(data: tuple[str, int], indicator: str, area_code: str) -> str:
 
 
 def rank_parts(indicator: str, home: dict, month):
-    rows = service.rank_series(home["code"], indicator)
+    rows = cache.rank_series(home["code"], indicator)
     figure = figures.rank_figure(rows, month, home["name"])
     caption = summaries.rank_caption(home["name"], rows, month)
-    return figure, caption, _rank_table(service.data_key(), indicator, home["code"])
+    return figure, caption, _rank_table(cache.data_key(), indicator, home["code"])
 
 
 def _empty(message: str, summary) -> tuple:
@@ -203,7 +205,7 @@ def drawn_key(slug: str | None, values) -> str | None:
     None when the trend chart is empty."""
     if not values[TREND].data:
         return None
-    return f"{service.data_version(service.engine())}|{slug}"
+    return f"{cache.data_version(cache.engine())}|{slug}"
 
 
 @callback(
@@ -234,10 +236,10 @@ def change_period(period: str | None, slug: str | None, drawn: str | None, _foll
 
 def update(period: str | None, slug: str | None):
     """Summary sentence, the three charts (figure, sentence, table) and the source line."""
-    indicator = components.SLUGS.get(slug or "", metrics.MOPAC7_TOTAL)
-    home = service.home_area()
-    month = components.chosen_month(period, service.period_months())
-    table = service.borough_table(month) if month is not None else pd.DataFrame()
+    indicator = components.SLUGS.get(slug or "", reference.MOPAC7_TOTAL)
+    home = cache.home_area()
+    month = components.chosen_month(period, cache.period_months())
+    table = cache.borough_table(month) if month is not None else pd.DataFrame()
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
         return _empty(
             "No borough crime figures loaded", components.empty_state("MPS borough crime figures")
@@ -247,11 +249,11 @@ def update(period: str | None, slug: str | None):
         message = f"No {indicator.lower()} figures to show for {home['name']}"
         return _empty(message, html.P(f"{message}.", className="lead"))
     record = record.iloc[0].to_dict()
-    ranks = service.rank_series(home["code"], indicator)
+    ranks = cache.rank_series(home["code"], indicator)
     before = ranks.loc[ranks["month"] == month - pd.DateOffset(months=12), "london_rank"]
     rank_before = before.iloc[0] if len(before) else None
     sentence = summaries.crime_sentence(indicator, home["name"], month, record, rank_before)
-    latest = service.dataset_latest_month("borough_crime")
+    latest = cache.dataset_latest_month("borough_crime")
     return (
         sentence,
         *trend_parts(indicator, home, month, record),

@@ -12,7 +12,9 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import components, config, figures, metrics, priority_figures, service, summaries
+from core import config
+from dashboard import cache, components, figures, priority_figures, summaries
+from domain import metrics
 
 dash.register_page(__name__, path="/hate-crime", name="Hate crime", order=13, title="Hate crime")
 
@@ -299,7 +301,7 @@ def london_parts(table: pd.DataFrame, home: dict, month, across: bool):
     rows = []
     for strand in [TOTAL, *STRANDS]:
         record = _record(table, home["code"], strand)
-        overall = service.london_rate(service.london_boroughs(table, strand))
+        overall = cache.london_rate(cache.london_boroughs(table, strand))
         rows.append((strand, record, overall))
     frame = pd.DataFrame(
         {
@@ -337,7 +339,7 @@ def london_parts(table: pd.DataFrame, home: dict, month, across: bool):
 def centres_parts(period: str | None, month=None):
     """(sentence, notice, the two reporting-centre charts' outputs) for the 12 months to
     ``month`` (the MPS figures' month; without them, the picked month)."""
-    reports = service.council_table("hate_reporting_centres")
+    reports = cache.council_table("hate_reporting_centres")
     if not reports.empty and month is None:
         month = components.dataset_month(period, reports["month"])
     if reports.empty:
@@ -398,10 +400,10 @@ def centres_parts(period: str | None, month=None):
 def update(period: str | None, strand: str | None):
     """Summary sentence, the seven charts, the reporting-centre notice and the source line."""
     strand = strand if strand in [TOTAL, *STRANDS] else TOTAL
-    home = service.home_area()
-    months = service.dashboard_months()
+    home = cache.home_area()
+    months = cache.dashboard_months()
     month = components.dataset_month(period, months)
-    table = service.dashboard_table(month) if month is not None else pd.DataFrame()
+    table = cache.dashboard_table(month) if month is not None else pd.DataFrame()
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
         message = "No MPS hate crime figures loaded"
         centres = centres_parts(period, month)
@@ -413,9 +415,9 @@ def update(period: str | None, strand: str | None):
             centres[1],
             "",
         )
-    monthly = service.dashboard_monthly()
-    outcomes = service.dashboard_monthly(service.DASHBOARD_OUTCOMES)
-    areas, _ = service.reference()
+    monthly = cache.dashboard_monthly()
+    outcomes = cache.dashboard_monthly(cache.DASHBOARD_OUTCOMES)
+    areas, _ = cache.reference()
     london = areas.loc[areas["is_london_borough"].fillna(False).astype(bool), "code"]
     home_offences = _series(monthly, [home["code"]], strand)
     home_outcomes = _series(outcomes, [home["code"]], strand)
@@ -425,7 +427,7 @@ def update(period: str | None, strand: str | None):
     )
     across = priority_figures.spans_break(month, 24)
     record = _record(table, home["code"], strand)
-    overall = service.london_rate(service.london_boroughs(table, strand))
+    overall = cache.london_rate(cache.london_boroughs(table, strand))
     window = home_rates[home_rates["month"] == month]
     outcome_r12 = window["outcomes"].iloc[0] if len(window) else None
     centres_words, centres_notice, centres_charts = centres_parts(period, month)

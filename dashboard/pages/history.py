@@ -9,7 +9,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 
-from dashboard import auth, db, exempt, queries
+from core import db, queries
+from dashboard import auth, exempt
 from dashboard import upload_views as views
 from etl.revert import RevertRefused, revert_upload
 

@@ -12,7 +12,9 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Output, callback, html
 
-from dashboard import components, metrics, prefill, service, static_html, summaries
+from core import reference
+from dashboard import cache, components, prefill, static_html, summaries
+from domain import metrics
 
 dash.register_page(
     __name__,
@@ -38,7 +40,7 @@ def layout(period: str | None = None, **_query) -> html.Div:
     tree = html.Div(
         [
             prefill.period_store("overview", period),
-            html.H1(f"{service.home_name()}: neighbourhood crime (MOPAC7)", className="h2"),
+            html.H1(f"{cache.home_name()}: neighbourhood crime (MOPAC7)", className="h2"),
             html.Div(id="overview-summary", className="lead mb-3"),
             components.html_slot("overview-cards"),
             html.P(id="overview-source", className="text-body-secondary small mt-3"),
@@ -49,7 +51,7 @@ def layout(period: str | None = None, **_query) -> html.Div:
 
 
 def _home_code() -> str | None:
-    home = service.home_area()
+    home = cache.home_area()
     return home["code"] if home else None
 
 
@@ -89,22 +91,22 @@ def update(period: str | None, _follow=None):
 
 def content(period: str | None):
     """Summary sentence, the cards (a dbc.Row, or None) and the source line."""
-    home = service.home_area()
-    month = components.chosen_month(period, service.period_months())
+    home = cache.home_area()
+    month = components.chosen_month(period, cache.period_months())
     if home is None or month is None:
         empty = components.empty_state("MPS borough crime figures (the borough level CSV)")
         return empty, None, ""
-    table = service.borough_table(month)
+    table = cache.borough_table(month)
     records = home_records(table, home["code"]) if not table.empty else []
     if not records:
         empty = components.empty_state(f"MPS borough crime figures that include {home['name']}")
         return empty, None, ""
-    total = next(r for r in records if r["indicator"] == metrics.MOPAC7_TOTAL)
-    types = [r for r in records if r["indicator"] != metrics.MOPAC7_TOTAL]
-    before = rank_a_year_earlier(service.rank_history(), home["code"], month)
+    total = next(r for r in records if r["indicator"] == reference.MOPAC7_TOTAL)
+    types = [r for r in records if r["indicator"] != reference.MOPAC7_TOTAL]
+    before = rank_a_year_earlier(cache.rank_history(), home["code"], month)
     sentence = summaries.overview_sentence(home["name"], month, total, types)
     source = components.source_text(
-        service.dataset_latest_month("borough_crime"),
+        cache.dataset_latest_month("borough_crime"),
         SOURCE,
         "London ranks: 1 = lowest rate per 1,000 residents of the 32 boroughs.",
     )

@@ -8,8 +8,9 @@ import dash
 import pandas as pd
 from dash import Input, Output, callback, html
 
-from dashboard import components, config, figures, priority_figures, service, summaries
-from dashboard.priority_metrics import WRAP_TARGET_PERCENT, wrap_coverage_table
+from core import config
+from dashboard import cache, components, figures, priority_figures, summaries
+from domain.priorities import WRAP_TARGET_PERCENT, wrap_coverage_table
 
 dash.register_page(
     __name__, path="/prevent", name="Prevent", order=12, title="Prevent: WRAP training"
@@ -169,7 +170,7 @@ def _blank(message: str) -> list:
 def update(period: str | None, target: float = WRAP_TARGET_PERCENT):
     """Summary sentence, the four charts and the source line, as at the latest date loaded on or
     before the end of the chosen month."""
-    training = service.council_table("wrap_training")
+    training = cache.council_table("wrap_training")
     if training.empty:
         return (components.priority_empty_state(WHAT, WHERE), *_blank("No WRAP figures loaded"), "")
     end = components.dataset_month(period, [training["as_at"].max()]) + pd.offsets.MonthEnd(0)
@@ -191,7 +192,7 @@ def update(period: str | None, target: float = WRAP_TARGET_PERCENT):
     sessions = pd.DataFrame(
         {"name": departments["department"], "value": departments["sessions"].astype(float)}
     )
-    audiences = service.council_table("wrap_audiences")
+    audiences = cache.council_table("wrap_audiences")
     audiences = audiences[audiences["as_at"] <= end] if len(audiences) else audiences
     audiences = (
         audiences[audiences["as_at"] == audiences["as_at"].max()] if len(audiences) else audiences

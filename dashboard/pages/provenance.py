@@ -12,7 +12,8 @@ import dash
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import db, exempt, queries
+from core import db, queries
+from dashboard import exempt
 from dashboard import upload_views as views
 
 dash.register_page(

@@ -10,8 +10,9 @@ import dash
 import pandas as pd
 from dash import Input, Output, callback, html
 
-from dashboard import components, config, figures, priority_figures, service, summaries
-from dashboard.priority_metrics import iom_table, reoffending_table
+from core import config
+from dashboard import cache, components, figures, priority_figures, summaries
+from domain.priorities import iom_table, reoffending_table
 
 dash.register_page(__name__, path="/reoffending", name="Reoffending", order=11, title="Reoffending")
 
@@ -90,7 +91,7 @@ def cohort_end(text: str) -> pd.Timestamp | None:
 
 def iom_parts(month) -> tuple:
     """(sentence, notice, the two IOM charts' outputs) for quarters starting by ``month``."""
-    quarters = service.council_table("iom_quarters")
+    quarters = cache.council_table("iom_quarters")
     if quarters.empty:
         blank = [figures.empty_figure("No IOM figures loaded"), "No IOM figures loaded.", ""] * 2
         return "", components.priority_empty_state(IOM_WHAT, IOM_WHERE), blank
@@ -160,7 +161,7 @@ def iom_parts(month) -> tuple:
 
 def moj_parts(month, borough: str) -> tuple:
     """(sentence, notice, the adult and juvenile charts' outputs) for cohorts ending by ``month``."""
-    rates = service.council_table("reoffending_rates")
+    rates = cache.council_table("reoffending_rates")
     if rates.empty:
         blank = [
             figures.empty_figure("No proven reoffending rates loaded"),
@@ -254,8 +255,8 @@ def update(period: str | None):
 
 def source_line() -> str:
     """The latest IOM quarter and MoJ cohort loaded, and where the figures come from."""
-    quarters = service.council_table("iom_quarters")
-    rates = service.council_table("reoffending_rates")
+    quarters = cache.council_table("iom_quarters")
+    rates = cache.council_table("reoffending_rates")
     latest_quarter = quarters["quarter"].iloc[-1] if len(quarters) else "none"
     ends = [(cohort_end(c), c) for c in rates["cohort"]] if len(rates) else []
     ends = [e for e in ends if e[0] is not None]

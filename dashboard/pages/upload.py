@@ -10,7 +10,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard import auth, config, db, exports, pending
+from core import config, db
+from dashboard import auth, exports, pending
 from dashboard import upload_views as views
 
 dash.register_page(__name__, path="/upload", name="Upload", order=50, title="Upload data")

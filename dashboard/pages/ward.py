@@ -8,7 +8,9 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import components, figures, metrics, prefill, service, summaries
+from core import reference
+from dashboard import cache, components, figures, prefill, summaries
+from domain import metrics
 
 dash.register_page(
     __name__, path_template="/ward/<ward_code>", name="Ward", title="Ward", nav=False
@@ -35,7 +37,7 @@ components.register_html_slot("ward-figures-table")
 
 def ward_area(code: str | None) -> dict | None:
     """The ward's area row (with its borough's name), or None for an unknown code."""
-    areas, _ = service.reference()
+    areas, _ = cache.reference()
     rows = areas[(areas["code"] == code) & (areas["area_type"] == "ward")]
     if rows.empty:
         return None
@@ -134,7 +136,7 @@ def figures_table(ward_rows: pd.DataFrame, borough_rows: pd.DataFrame, wards: in
 
 
 def trend_parts(indicator: str, ward: dict, month, record: dict):
-    frame = figures.trend_frame(service.area_series("ward_crime", ward["code"], indicator))
+    frame = figures.trend_frame(cache.area_series("ward_crime", ward["code"], indicator))
     base = summaries.whole(record.get("baseline"))
     target = metrics.target_for(base)
     figure = figures.trend_figure(frame, month, base, target)
@@ -183,9 +185,9 @@ def compare_parts(indicator: str, ward: dict, table: pd.DataFrame):
 def update(period, code, slug, _follow=None):
     """Sentence, figures table, trend and comparison charts for the ward and period."""
     ward = ward_area(code)
-    month = components.chosen_month(period, service.period_months())
+    month = components.chosen_month(period, cache.period_months())
     table = (
-        service.ward_table(ward["parent_code"], month)
+        cache.ward_table(ward["parent_code"], month)
         if ward and month is not None
         else pd.DataFrame()
     )
@@ -194,18 +196,18 @@ def update(period, code, slug, _follow=None):
         message = "No ward crime figures loaded for this ward"
         charts = [figures.empty_figure(message), message, ""] * len(CHARTS)
         return (components.empty_state("MPS ward crime figures"), "", *charts, "")
-    indicator = components.SLUGS.get(slug or "", metrics.MOPAC7_TOTAL)
+    indicator = components.SLUGS.get(slug or "", reference.MOPAC7_TOTAL)
     mine = mine.sort_values("indicator", key=components.indicator_order)
-    borough = service.borough_table(month)
+    borough = cache.borough_table(month)
     borough = borough[borough["area_code"] == ward["parent_code"]] if not borough.empty else borough
     wards = table["area_code"].nunique()
-    total = mine[mine["indicator"] == metrics.MOPAC7_TOTAL].iloc[0].to_dict()
+    total = mine[mine["indicator"] == reference.MOPAC7_TOTAL].iloc[0].to_dict()
     record = mine[mine["indicator"] == indicator].iloc[0].to_dict()
     basis = summaries.ward_rank_basis(table["rate_per_1000"].notna().any())
     sentence = summaries.ward_sentence(
         ward["name"], ward["borough_name"], month, total, wards, basis
     )
-    latest = service.dataset_latest_month("ward_crime")
+    latest = cache.dataset_latest_month("ward_crime")
     return (
         sentence,
         figures_table(mine, borough, wards),

@@ -8,7 +8,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from dashboard import components, figures, metrics, prefill, service, summaries
+from core import reference
+from dashboard import cache, components, figures, prefill, summaries
 
 dash.register_page(
     __name__, path="/wards", name="Wards", order=2, title="Wards", nav_match=["/wards", "/ward/"]
@@ -34,7 +35,7 @@ FIRST_CRIME, FIRST_MEASURE = "mopac7-total", "r12"  # what the page opens on (pi
 
 def has_ward_rates(borough_code: str) -> bool:
     """True when populations are loaded for the borough's wards (rates can be shown)."""
-    areas, pops = service.reference()
+    areas, pops = cache.reference()
     wards = areas[(areas["parent_code"] == borough_code) & (areas["area_type"] == "ward")]
     return bool(len(wards)) and pops["area_code"].isin(wards["code"]).any()
 
@@ -70,7 +71,7 @@ def controls(has_rates: bool) -> dbc.Row:
 
 def layout(period: str | None = None, **_query) -> html.Div:
     """Map and table drawn for ``?period=`` (the latest month without one)."""
-    home = service.home_area()
+    home = cache.home_area()
     if home is None:
         return html.Div([html.H1("Wards"), components.empty_state("MPS ward crime figures")])
     map_column = [
@@ -170,19 +171,19 @@ def _empty() -> tuple:
 )
 def update(period, slug, measure, _follow=None):
     """Sentence, map (figure, words, table), the sortable ward table and the source line."""
-    home = service.home_area()
-    month = components.chosen_month(period, service.period_months())
+    home = cache.home_area()
+    month = components.chosen_month(period, cache.period_months())
     if home is None or month is None:
         return _empty()
-    table = service.ward_table(home["code"], month)
+    table = cache.ward_table(home["code"], month)
     if table.empty:
         return _empty()
-    indicator = components.SLUGS.get(slug or "", metrics.MOPAC7_TOTAL)
+    indicator = components.SLUGS.get(slug or "", reference.MOPAC7_TOTAL)
     measure = measure if measure in components.WARD_MEASURES else "r12"
     label, _, diverging = components.WARD_MEASURES[measure]
     rows = table[table["indicator"] == indicator].sort_values("area_name")
     frame = map_frame(rows, measure)
-    features = service.ward_boundaries(frame["code"])
+    features = cache.ward_boundaries(frame["code"])
     shown = frame[frame["code"].isin({f["properties"]["WD22CD"] for f in features})]
     map_table = pd.DataFrame(
         {"Ward": frame["name"], label: [t.split(": ", 1)[1] for t in frame["text"]]}
@@ -199,5 +200,5 @@ def update(period, slug, measure, _follow=None):
         key,
         components.ward_table_html(rows, has_ward_rates(home["code"]), measure),
         list(shown["code"]),
-        components.source_text(service.dataset_latest_month("ward_crime"), SOURCE, note),
+        components.source_text(cache.dataset_latest_month("ward_crime"), SOURCE, note),
     )

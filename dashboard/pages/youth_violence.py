@@ -8,8 +8,9 @@ import dash
 import pandas as pd
 from dash import Input, Output, callback, html
 
-from dashboard import components, config, figures, priority_figures, service, summaries
-from dashboard.indicators import indicator_table
+from core import config
+from dashboard import cache, components, figures, priority_figures, summaries
+from domain.indicators import indicator_table
 
 dash.register_page(
     __name__,
@@ -81,7 +82,7 @@ def layout(**_query) -> html.Div:
 
 def syv_table(month) -> pd.DataFrame:
     """SYV victims windowed like crime (R12, P12, rate per 10,000, London rank) for ``month``."""
-    syv = service.council_table("syv_monthly")
+    syv = cache.council_table("syv_monthly")
     monthly = pd.DataFrame(
         {
             "area_code": syv["area_code"],
@@ -90,7 +91,7 @@ def syv_table(month) -> pd.DataFrame:
             "count": syv["victims"].astype("int64"),
         }
     )
-    areas, pops = service.reference()
+    areas, pops = cache.reference()
     return indicator_table(monthly, areas, pops, month, per=10_000)
 
 
@@ -122,8 +123,8 @@ def trend_parts(counts: pd.Series, month, noun: str, base: str):
 
 
 def london_parts(table: pd.DataFrame, indicator: str, home: dict, noun: str, base: str):
-    rows = service.london_boroughs(table, indicator)
-    overall = service.london_rate(rows)
+    rows = cache.london_boroughs(table, indicator)
+    overall = cache.london_rate(rows)
     frame = pd.DataFrame({"name": rows["area_name"], "value": rows["rate_per_10000"].astype(float)})
     figure = figures.ranked_bar_figure(
         frame,
@@ -152,7 +153,7 @@ def london_parts(table: pd.DataFrame, indicator: str, home: dict, noun: str, bas
 
 
 def rank_parts(home: dict, month):
-    history = service.dashboard_rank_history(KNIFE)
+    history = cache.dashboard_rank_history(KNIFE)
     rows = history[history["area_code"] == home["code"]]
     figure = figures.rank_figure(rows, month, home["name"])
     shown = rows.dropna(subset=["london_rank"]).iloc[::-1]
@@ -205,12 +206,12 @@ def _blank(message: str, count: int) -> list:
 
 def syv_parts(period, home: dict):
     """(sentence, headline record, notice, the two SYV charts' outputs) for the period."""
-    counts = service.council_table("syv_monthly")
+    counts = cache.council_table("syv_monthly")
     if not counts.empty and home["code"] in set(counts["area_code"]):
         month = components.dataset_month(period, pd.to_datetime(counts["month"]).unique())
         table = syv_table(month)
         record = _record(table, home["code"], SYV)
-        overall = service.london_rate(service.london_boroughs(table, SYV))
+        overall = cache.london_rate(cache.london_boroughs(table, SYV))
         mine = counts[counts["area_code"] == home["code"]]
         series = pd.Series(
             mine["victims"].astype(float).to_numpy(),
@@ -226,7 +227,7 @@ def syv_parts(period, home: dict):
             None,
             charts,
         )
-    summary = service.council_table("syv_summary")
+    summary = cache.council_table("syv_summary")
     summary = summary[summary["area_code"] == home["code"]] if not summary.empty else summary
     if summary.empty:
         notice = components.priority_empty_state(SYV_WHAT, SYV_WHERE)
@@ -279,8 +280,8 @@ def syv_parts(period, home: dict):
 
 def knife_parts(period, home: dict):
     """(sentence, headline rows, notice, the three knife charts' outputs) for the period."""
-    month = components.dataset_month(period, service.dashboard_months())
-    table = service.dashboard_table(month) if month is not None else pd.DataFrame()
+    month = components.dataset_month(period, cache.dashboard_months())
+    table = cache.dashboard_table(month) if month is not None else pd.DataFrame()
     if table.empty or home["code"] not in set(table["area_code"]):
         notice = components.priority_empty_state(KNIFE_WHAT, KNIFE_WHERE)
         return (
@@ -291,10 +292,10 @@ def knife_parts(period, home: dict):
         )
     rows = []
     for indicator, label, _ in FIGURE_ROWS[1:]:
-        overall = service.london_rate(service.london_boroughs(table, indicator))
+        overall = cache.london_rate(cache.london_boroughs(table, indicator))
         rows.append((label, indicator, _record(table, home["code"], indicator), overall))
     record, overall = rows[0][2], rows[0][3]
-    monthly = service.dashboard_monthly()
+    monthly = cache.dashboard_monthly()
     mine = monthly[(monthly["area_code"] == home["code"]) & (monthly["indicator"] == KNIFE)]
     charts = [
         *trend_parts(mine.set_index("month")["count"], month, "victims", "syv-knife-trend"),
@@ -315,7 +316,7 @@ def knife_parts(period, home: dict):
 )
 def update(period: str | None):
     """Summary sentence, headline table, notices, the five charts and the source line."""
-    home = service.home_area()
+    home = cache.home_area()
     empty = html.Div(
         [
             components.priority_empty_state(SYV_WHAT, SYV_WHERE),
@@ -329,7 +330,7 @@ def update(period: str | None):
     if syv_notice is not None and knife_notice is not None:
         return (empty, [], None, None, *syv_charts, *knife_charts, "")
     rows = ([(FIGURE_ROWS[0][1], SYV, syv_record, syv_london)] if syv_record else []) + knife_rows
-    months = service.dashboard_months()
+    months = cache.dashboard_months()
     syv_month = syv_record.get("month") if syv_record else None
     note = (
         ""

@@ -15,8 +15,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from dashboard.metrics import mopac7_type
-from etl import reference
+from core import reference
+from core.reference import mopac7_type
 from etl.errors import WARNING, ProblemList, problem
 from etl.read import Extract, Sheet, sheet_from_grid
 

@@ -13,7 +13,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from etl import reference
+from core import reference
 from etl.errors import WARNING, ProblemList, problem
 from etl.formats.mps_crime import CrimeLayout, CrimeTable
 from etl.read import Sheet

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from etl import reference
+from core import reference
 from etl.errors import WARNING, ProblemList, problem
 from etl.read import Extract, Sheet, sheet_from_grid
 

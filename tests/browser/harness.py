@@ -125,8 +125,8 @@ def launch_args() -> dict:
 
 def seed_database(directory: Path) -> str:
     """A new SQLite database in `directory` with every file in data/seed loaded; its URL."""
-    from dashboard import db
-    from dashboard.seed import seed_if_empty
+    from core import db
+    from etl.seed import seed_if_empty
 
     url = f"sqlite:///{Path(directory) / 'browser.db'}"
     seed_if_empty(db.get_engine(url), SEED_DIR)
@@ -137,7 +137,7 @@ def seed_database(directory: Path) -> str:
 def serving(database_url: str) -> Iterator[str]:
     """The dashboard on 127.0.0.1 (a free port) in a thread, reading `database_url`; its URL.
 
-    DATABASE_URL is set before the app is imported and restored afterwards; dashboard.config
+    DATABASE_URL is set before the app is imported and restored afterwards; core.config
     reads it on every request, so the app follows it even if it was imported earlier. The
     variable is process-wide: while a nested serving() is open, every server in the process
     reads its database, so drive only the innermost one.

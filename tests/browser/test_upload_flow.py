@@ -42,7 +42,7 @@ def revised_barnet_file() -> tuple[bytes, int]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[dict]:
     """A database with the real recent borough file and three users, served on its own."""
-    from dashboard import db
+    from core import db
     from dashboard.users import add_user
     from etl.load import load_path
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from etl import reference
+from core import reference
 
 # Field kinds: how a cell is read and checked (validate.py), and its Excel validation.
 TEXT = "text"

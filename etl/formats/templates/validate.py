@@ -14,7 +14,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from etl import reference
+from core import reference
 from etl.errors import WARNING, Problem, ProblemList, problem
 from etl.formats.mps_dashboard import parse_month
 from etl.formats.templates.spec import (

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom
 
-from dashboard import metrics
+from domain import metrics
 
 EXPORT_COLUMNS = [
     "area_code",

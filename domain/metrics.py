@@ -12,59 +12,18 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 from scipy.stats import binomtest
 
-MOPAC7_TYPES: list[str] = [
-    "Burglary",
-    "Criminal damage",
-    "Robbery",
-    "Theft from motor vehicle",
-    "Theft from the person",
-    "Theft of motor vehicle",
-    "Violence with injury",
-]
-MOPAC7_TOTAL = "MOPAC7 total"
+from core.reference import LONDON_BOROUGH_COUNT
+from core.values import is_missing
+
 DEFAULT_TARGET_REDUCTION = 0.20
-LONDON_BOROUGH_COUNT = 32
 
 MonthLike = str | int | date | pd.Timestamp | pd.Period
 Number = int | float
 
 _MINUS = "\u2212"  # the real minus sign, as printed in the board pack
-_MINOR_TYPES: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            "THEFT FROM A VEHICLE",
-            "THEFT FROM A MOTOR VEHICLE",
-            "THEFT FROM MOTOR VEHICLE",
-            "THEFT FROM M/V",
-        ],
-        "Theft from motor vehicle",
-    ),
-    **dict.fromkeys(
-        [
-            "THEFT OR UNAUTH TAKING OF A MOTOR VEH",
-            "THEFT OR TAKING OF A MOTOR VEHICLE",
-            "THEFT/TAKING OF MOTOR VEHICLE",
-            "THEFT/TAKING OF M/V",
-        ],
-        "Theft of motor vehicle",
-    ),
-    **dict.fromkeys(
-        ["THEFT FROM THE PERSON", "THEFT FROM PERSON", "OTHER THEFT PERSON", "THEFT PERSON"],
-        "Theft from the person",
-    ),
-    **dict.fromkeys(
-        ["VIOLENCE WITH INJURY", "ASSAULT WITH INJURY", "WOUNDING/GBH"], "Violence with injury"
-    ),
-    "CRIMINAL DAMAGE": "Criminal damage",
-}
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def _is_missing(value: object) -> bool:
-    """None, NaN, NA and NaT all mean 'no figure', whatever layer produced them."""
-    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
 
 
 def _decimal(value: Number) -> Decimal:
@@ -172,7 +131,7 @@ def baseline(counts: pd.Series) -> int | None:
 
 def percent_change(current: Number | None, reference: Number | None) -> float | None:
     """(current - reference) / reference x 100 to 1 dp; None when it cannot be computed."""
-    if _is_missing(current) or _is_missing(reference) or reference == 0:
+    if is_missing(current) or is_missing(reference) or reference == 0:
         return None
     ref = _decimal(reference)
     return _round_1dp((_decimal(current) - ref) / ref * 100)
@@ -193,7 +152,7 @@ def population_for_window(
     if populations is None:
         return None, None
     wanted = population_year_for_window(end_month)
-    loaded = {int(year): pop for year, pop in populations.items() if not _is_missing(pop)}
+    loaded = {int(year): pop for year, pop in populations.items() if not is_missing(pop)}
     usable = [year for year in loaded if year <= wanted]
     if not usable:
         return None, None
@@ -203,7 +162,7 @@ def population_for_window(
 
 def rate_per(count: Number | None, population: Number | None, per: int = 1000) -> float | None:
     """Count per `per` residents, so areas of different size compare fairly."""
-    if _is_missing(count) or _is_missing(population) or not population:
+    if is_missing(count) or is_missing(population) or not population:
         return None
     return float(count) / float(population) * per
 
@@ -230,7 +189,7 @@ def ward_rank(values: pd.Series) -> pd.Series:
 
 def poisson_p_value(current: Number | None, reference: Number | None) -> float | None:
     """Two-sided exact test that two counts over equal periods share one Poisson rate."""
-    if _is_missing(current) or _is_missing(reference):
+    if is_missing(current) or is_missing(reference):
         return None
     k, n = _as_count(current), _as_count(current) + _as_count(reference)
     if n == 0:
@@ -240,7 +199,7 @@ def poisson_p_value(current: Number | None, reference: Number | None) -> float |
 
 def is_significant(p_value: float | None, alpha: float = 0.05) -> bool | None:
     """Whether a change is more than chance (p < alpha); None when there is no test."""
-    if _is_missing(p_value):
+    if is_missing(p_value):
         return None
     return bool(p_value < alpha)
 
@@ -251,7 +210,7 @@ def target_for(
     lower_is_better: bool = True,
 ) -> float | None:
     """Target a set share better than baseline (MOPAC's challenge: 20% below)."""
-    if _is_missing(baseline_value):
+    if is_missing(baseline_value):
         return None
     factor = 1 - _decimal(reduction) if lower_is_better else 1 + _decimal(reduction)
     # Decimal gives the figure a person computes (3 x 0.8 = 2.4, not 2.4000000000000004).
@@ -265,9 +224,9 @@ def rag(
     lower_is_better: bool = True,
 ) -> str | None:
     """Green at or better than target, Amber better than baseline, else Red."""
-    if _is_missing(current) or _is_missing(baseline_value):
+    if is_missing(current) or is_missing(baseline_value):
         return None
-    if _is_missing(target):
+    if is_missing(target):
         target = target_for(baseline_value, lower_is_better=lower_is_better)
     sign = 1 if lower_is_better else -1  # flip so that smaller is always better below
     if sign * current <= sign * target:  # target met wins, even for a target above baseline
@@ -304,7 +263,7 @@ def change_in_words(
     since: str = "2011/12",
 ) -> str:
     """Change as a count and a signed percentage ('865 fewer crimes than 2011/12, −18.2%')."""
-    if _is_missing(current) or _is_missing(reference):
+    if is_missing(current) or is_missing(reference):
         return "not available"
     difference = current - reference
     if difference == 0:
@@ -321,7 +280,7 @@ def too_small_to_judge(
     current: Number | None, previous: Number | None = None, threshold: int = 10
 ) -> bool:
     """True when any given count is below threshold: small counts move a lot by chance."""
-    given = [value for value in (current, previous) if not _is_missing(value)]
+    given = [value for value in (current, previous) if not is_missing(value)]
     return any(value < threshold for value in given)
 
 
@@ -354,25 +313,3 @@ def indicator_summary(
         "rag": rag(r12, base),
         "direction": direction_of_travel(r12, p12, p_value),
     }
-
-
-# --- categories ----------------------------------------------------------------------------
-
-
-def _label(value: str | None) -> str:
-    """Upper-case label with spaces tidied, since MPS letter case changes between files."""
-    if _is_missing(value):
-        return ""
-    return " ".join(str(value).split()).upper()
-
-
-def mopac7_type(major: str | None, minor: str | None) -> str | None:
-    """MOPAC7 type of an MPS (major, minor) category pair, or None if it is not one of the 7."""
-    major_label, minor_label = _label(major), _label(minor)
-    if major_label == "BURGLARY":
-        return "Burglary"
-    if major_label == "ROBBERY":
-        return "Robbery"
-    if major_label == "CRIMINAL DAMAGE" and minor_label != "ARSON":  # pre-2019 files
-        return "Criminal damage"
-    return _MINOR_TYPES.get(minor_label)

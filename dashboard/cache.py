@@ -15,8 +15,11 @@ import flask
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from dashboard import config, db, exempt, metrics, queries
-from dashboard.indicators import indicator_table
+from core import config, db, queries
+from core.reference import LONDON_BOROUGH_COUNT
+from dashboard import exempt
+from domain import metrics
+from domain.indicators import indicator_table
 
 
 def _cache(maxsize: int):
@@ -254,7 +257,7 @@ def london_rank_history(
     for indicator in rate.index.unique("indicator"):
         by_area = rate.xs(indicator, level="indicator")
         rank = by_area.rank(axis=0, method="min")
-        rank.loc[:, by_area.notna().sum(axis=0) < metrics.LONDON_BOROUGH_COUNT] = float("nan")
+        rank.loc[:, by_area.notna().sum(axis=0) < LONDON_BOROUGH_COUNT] = float("nan")
         rank.index = pd.MultiIndex.from_product([rank.index, [indicator]], names=rate.index.names)
         ranks.append(rank)
     out = pd.DataFrame(
@@ -435,7 +438,7 @@ def london_rate(rows: pd.DataFrame, per: int = 10_000) -> float | None:
     """London's rate: the 32 boroughs' count per ``per`` of their residents (None unless all 32
     have a rate)."""
     column = f"rate_per_{per}"
-    if len(rows) < metrics.LONDON_BOROUGH_COUNT or rows[column].isna().any():
+    if len(rows) < LONDON_BOROUGH_COUNT or rows[column].isna().any():
         return None
     return float(rows["r12"].astype(float).sum() / rows["population"].astype(float).sum() * per)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from core.values import is_missing
+
 # ONS GSS codes of the 33 London local authorities. The City of London is policed separately
 # (not in MPS data) so it is never among the 32 boroughs that a London rank needs.
 LONDON_AUTHORITIES: dict[str, str] = {
@@ -196,3 +198,67 @@ KNOWN_MINOR_CATEGORIES = frozenset(
         "Wounding/GBH",
     ]
 )
+
+
+# --- MOPAC7: the seven neighbourhood crime types (DOMAIN.md) -----------------------------
+
+MOPAC7_TYPES: list[str] = [
+    "Burglary",
+    "Criminal damage",
+    "Robbery",
+    "Theft from motor vehicle",
+    "Theft from the person",
+    "Theft of motor vehicle",
+    "Violence with injury",
+]
+MOPAC7_TOTAL = "MOPAC7 total"
+LONDON_BOROUGH_COUNT = 32
+
+
+_MINOR_TYPES: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "THEFT FROM A VEHICLE",
+            "THEFT FROM A MOTOR VEHICLE",
+            "THEFT FROM MOTOR VEHICLE",
+            "THEFT FROM M/V",
+        ],
+        "Theft from motor vehicle",
+    ),
+    **dict.fromkeys(
+        [
+            "THEFT OR UNAUTH TAKING OF A MOTOR VEH",
+            "THEFT OR TAKING OF A MOTOR VEHICLE",
+            "THEFT/TAKING OF MOTOR VEHICLE",
+            "THEFT/TAKING OF M/V",
+        ],
+        "Theft of motor vehicle",
+    ),
+    **dict.fromkeys(
+        ["THEFT FROM THE PERSON", "THEFT FROM PERSON", "OTHER THEFT PERSON", "THEFT PERSON"],
+        "Theft from the person",
+    ),
+    **dict.fromkeys(
+        ["VIOLENCE WITH INJURY", "ASSAULT WITH INJURY", "WOUNDING/GBH"], "Violence with injury"
+    ),
+    "CRIMINAL DAMAGE": "Criminal damage",
+}
+
+
+def _label(value: str | None) -> str:
+    """Upper-case label with spaces tidied, since MPS letter case changes between files."""
+    if is_missing(value):
+        return ""
+    return " ".join(str(value).split()).upper()
+
+
+def mopac7_type(major: str | None, minor: str | None) -> str | None:
+    """MOPAC7 type of an MPS (major, minor) category pair, or None if it is not one of the 7."""
+    major_label, minor_label = _label(major), _label(minor)
+    if major_label == "BURGLARY":
+        return "Burglary"
+    if major_label == "ROBBERY":
+        return "Robbery"
+    if major_label == "CRIMINAL DAMAGE" and minor_label != "ARSON":  # pre-2019 files
+        return "Criminal damage"
+    return _MINOR_TYPES.get(minor_label)

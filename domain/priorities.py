@@ -10,8 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from dashboard.metrics import (
-    LONDON_BOROUGH_COUNT,
+from core.reference import LONDON_BOROUGH_COUNT
+from domain.metrics import (
     london_rank,
     percent_change,
     population_for_window,

@@ -32,7 +32,7 @@ from sqlalchemy import (
     event,
 )
 
-from dashboard import config
+from core import config
 
 metadata = MetaData()
 
@@ -276,6 +276,17 @@ hate_reporting_centres = Table(
     Column("reports", Integer, nullable=False),
     Column("referred_to_police", Integer, nullable=False),
     *_provenance(),
+)
+
+# The council templates' tables (etl/formats/templates), each row carrying its provenance.
+TEMPLATE_TABLES = (
+    syv_counts,
+    syv_summary,
+    iom_quarters,
+    reoffending_rates,
+    wrap_training,
+    wrap_audiences,
+    hate_reporting_centres,
 )
 
 # Replaced template rows: key and values as JSON, with the upload each came from.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
-from dashboard import config, db
+from core import config, db
 from etl.load import load_path
 
 

@@ -10,8 +10,8 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine, String, cast, func, select
 
-from dashboard import db
-from dashboard.metrics import MOPAC7_TOTAL, MOPAC7_TYPES
+from core import db
+from core.reference import MOPAC7_TOTAL, MOPAC7_TYPES
 
 CRIME_DATASETS = {"borough_crime": "Borough crime (MPS)", "ward_crime": "Ward crime (MPS)"}
 
@@ -408,10 +408,7 @@ def template_history(engine: Engine, table_name: str) -> pd.DataFrame:
 def _held_per_upload(engine: Engine) -> pd.DataFrame:
     """How many current figures' places each upload holds: crime area-months, population
     years and council-template rows."""
-    from etl.formats import templates
-
-    tables = [db.crime_coverage, db.populations]
-    tables += [db.metadata.tables[s.table] for t in templates.TEMPLATES for s in t.sheets]
+    tables = [db.crime_coverage, db.populations, *db.TEMPLATE_TABLES]
     parts = [
         _frame(engine, select(t.c.upload_id, func.count()).group_by(t.c.upload_id), ["id", "held"])
         for t in dict.fromkeys(tables)
