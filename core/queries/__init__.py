@@ -1,0 +1,65 @@
+"""Every SELECT of the product: (engine, filters) -> DataFrame, bound parameters only.
+
+Pages, reports and the CLI call these (as ``queries.<name>``); nothing else opens a connection
+to read figures. One module per subject; this package names them all in one place.
+"""
+
+from core.queries.council import (
+    hate_reporting_centres,
+    iom_quarters,
+    reoffending_rates,
+    syv_monthly,
+    syv_summary,
+    template_history,
+    wrap_audiences,
+    wrap_training,
+)
+from core.queries.crime import (
+    CRIME_DATASETS,
+    area_by_name,
+    areas,
+    coverage,
+    dataset_areas,
+    dataset_status,
+    latest_month,
+    loaded_months,
+    mopac7_monthly,
+    mopac7_series,
+    populations,
+    subgroup_monthly,
+)
+from core.queries.uploads import (
+    figure_provenance,
+    upload_history,
+    upload_log,
+    upload_record,
+    upload_replacements,
+)
+
+__all__ = [
+    "CRIME_DATASETS",
+    "area_by_name",
+    "areas",
+    "coverage",
+    "dataset_areas",
+    "dataset_status",
+    "figure_provenance",
+    "hate_reporting_centres",
+    "iom_quarters",
+    "latest_month",
+    "loaded_months",
+    "mopac7_monthly",
+    "mopac7_series",
+    "populations",
+    "reoffending_rates",
+    "subgroup_monthly",
+    "syv_monthly",
+    "syv_summary",
+    "template_history",
+    "upload_history",
+    "upload_log",
+    "upload_record",
+    "upload_replacements",
+    "wrap_audiences",
+    "wrap_training",
+]

@@ -1,0 +1,164 @@
+"""The upload log, what each upload replaced, and where a figure came from (file, sheet, row)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from core import db
+from core.queries.base import read_frame
+
+
+def upload_history(engine: Engine, limit: int = 200) -> pd.DataFrame:
+    """The upload log, newest first."""
+    up = db.uploads
+    query = (
+        select(
+            up.c.id,
+            up.c.uploaded_at,
+            up.c.uploaded_by,
+            up.c.filename,
+            up.c.size_bytes,
+            up.c.sha256,
+            up.c.layout,
+            up.c.dataset,
+            up.c.status,
+            up.c.rows_read,
+            up.c.cells_added,
+            up.c.cells_replaced,
+            up.c.month_from,
+            up.c.month_to,
+            up.c.message,
+        )
+        .order_by(up.c.id.desc())
+        .limit(limit)
+    )
+    return read_frame(engine, query)
+
+
+def figure_provenance(engine: Engine, dataset: str, area_code: str, month: date) -> pd.DataFrame:
+    """Where each category's count for an area and month came from: upload, file and row."""
+    cov, s, cat, rows, up = (
+        db.crime_coverage,
+        db.crime_series,
+        db.categories,
+        db.crime_rows,
+        db.uploads,
+    )
+    c = db.crime_counts
+    query = (
+        select(
+            cat.c.major_text,
+            cat.c.minor_text,
+            cat.c.mopac7,
+            func.coalesce(c.c.count, 0),
+            up.c.id,
+            up.c.filename,
+            rows.c.source_sheet,
+            rows.c.source_row,
+            up.c.uploaded_at,
+        )
+        .select_from(cov)
+        .join(up, up.c.id == cov.c.upload_id)
+        .join(rows, rows.c.upload_id == cov.c.upload_id)
+        .join(s, (s.c.id == rows.c.series_id) & (s.c.area_code == cov.c.area_code))
+        .join(cat, cat.c.id == s.c.category_id)
+        .outerjoin(c, (c.c.series_id == s.c.id) & (c.c.month == cov.c.month))
+        .where(cov.c.dataset == dataset, cov.c.area_code == area_code, cov.c.month == month)
+        .order_by(rows.c.source_row)
+    )
+    columns = [
+        "major",
+        "minor",
+        "mopac7",
+        "count",
+        "upload_id",
+        "filename",
+        "sheet",
+        "row",
+        "uploaded_at",
+    ]
+    return read_frame(engine, query, columns)
+
+
+def _held_per_upload(engine: Engine) -> pd.DataFrame:
+    """How many current figures' places each upload holds: crime area-months, population
+    years and council-template rows."""
+    tables = [db.crime_coverage, db.populations, *db.TEMPLATE_TABLES]
+    parts = [
+        read_frame(
+            engine, select(t.c.upload_id, func.count()).group_by(t.c.upload_id), ["id", "held"]
+        )
+        for t in dict.fromkeys(tables)
+    ]
+    held = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["id", "held"])
+    return held.groupby("id", as_index=False)["held"].sum()
+
+
+def upload_log(engine: Engine, limit: int = 200) -> pd.DataFrame:
+    """The upload log, newest first, with the figures each still holds and the shown status:
+    loaded, superseded (every figure since replaced by newer ones), rejected or reverted."""
+    log = upload_history(engine, limit)
+    if log.empty:
+        return log.assign(held=[], shown_status=[], reverted_by=[], reverted_at=[])
+    held = _held_per_upload(engine)
+    log = log.merge(held, on="id", how="left")
+    log["held"] = log["held"].fillna(0).astype(int)
+    r = db.upload_reverts
+    reverts = read_frame(
+        engine,
+        select(r.c.upload_id, r.c.reverted_by, r.c.reverted_at),
+        ["id", "reverted_by", "reverted_at"],
+    )
+    log = log.merge(reverts.drop_duplicates("id", keep="last"), on="id", how="left")
+    superseded = (log["status"] == "loaded") & (log["held"] == 0)
+    log["shown_status"] = log["status"].where(~superseded, "superseded")
+    return log
+
+
+def upload_record(engine: Engine, upload_id: int) -> dict | None:
+    """Every column of one upload's log row (problems and warnings included)."""
+    with engine.connect() as conn:
+        row = conn.execute(select(db.uploads).where(db.uploads.c.id == upload_id)).mappings()
+        row = row.first()
+    return dict(row) if row else None
+
+
+def upload_replacements(engine: Engine, upload_id: int) -> pd.DataFrame:
+    """What an upload took the place of, and what later took its place: one row per other
+    upload and dataset with the number of area-months (population years, template rows).
+
+    Columns: direction ('replaced' | 'replaced by'), other_upload, filename, dataset, places.
+    """
+    ch, ph, th = db.crime_coverage_history, db.population_history, db.template_history
+    sources = [  # (history table, its dataset column, rows to leave out)
+        (ch, ch.c.dataset, ch.c.reason == "reverted"),
+        (ph, None, None),
+        (th, th.c.table_name, None),
+    ]
+    frames = []
+    for table, dataset, skip in sources:
+        for direction, mine, other in (
+            ("replaced", table.c.replaced_by_upload_id, table.c.upload_id),
+            ("replaced by", table.c.upload_id, table.c.replaced_by_upload_id),
+        ):
+            keys = [other] if dataset is None else [other, dataset]
+            query = select(*keys, func.count()).where(mine == upload_id, other != upload_id)
+            if skip is not None:
+                query = query.where(~skip)
+            names = (
+                ["other_upload", "places"]
+                if dataset is None
+                else ["other_upload", "dataset", "places"]
+            )
+            found = read_frame(engine, query.group_by(*keys), names)
+            if dataset is None:
+                found["dataset"] = "population"
+            frames.append(found.assign(direction=direction))
+    out = pd.concat(frames, ignore_index=True)
+    up = db.uploads
+    names = read_frame(engine, select(up.c.id, up.c.filename), ["other_upload", "filename"])
+    out = out.merge(names, on="other_upload", how="left")
+    return out[["direction", "other_upload", "filename", "dataset", "places"]]
