@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from core import config, db, queries
+from core.months import as_month
 from core.reference import LONDON_BOROUGH_COUNT
 from dashboard import exempt
 from domain import metrics
@@ -141,13 +142,13 @@ PERIOD_DATASETS = ("borough_crime", "ward_crime")  # the period picker offers th
 
 
 def _month_key(month) -> str:
-    return metrics.month_start(month).strftime("%Y-%m")
+    return as_month(month).strftime("%Y-%m")
 
 
 def window_inputs(data: pd.DataFrame, month) -> pd.DataFrame:
     """Only the months the indicator table reads (R12, P12, the 2011/12 baseline): same result,
     a fraction of the pivot work."""
-    end = metrics.month_start(month)
+    end = as_month(month)
     recent = (data["month"] > end - pd.DateOffset(months=24)) & (data["month"] <= end)
     base = (data["month"] >= pd.Timestamp(2011, 4, 1)) & (data["month"] <= pd.Timestamp(2012, 3, 1))
     return data[recent | base]

@@ -10,8 +10,8 @@ import pandas as pd
 from dash import ClientsideFunction, Input, Output, State, dcc, html
 
 from core import reference
+from core.months import as_month
 from dashboard import figures, summaries
-from domain import metrics
 
 RAG_COLOURS = {"Green": "success", "Amber": "warning", "Red": "danger"}
 RAG_TEXT = {
@@ -103,7 +103,7 @@ def chosen_month(period: str | None, months) -> pd.Timestamp | None:
         return None
     if period:
         try:
-            wanted = metrics.month_start(period)
+            wanted = as_month(period)
         except ValueError:
             wanted = None
         if wanted in months:
@@ -509,7 +509,7 @@ def dataset_month(period: str | None, months) -> pd.Timestamp | None:
         return None
     latest = max(months)
     try:
-        wanted = metrics.month_start(period) if period else latest
+        wanted = as_month(period) if period else latest
     except ValueError:
         wanted = latest
     return min(wanted, latest)

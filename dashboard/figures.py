@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from domain import metrics
+from core.months import as_month
 
 OKABE_ITO = {
     "black": "#000000",
@@ -241,7 +241,7 @@ def trend_figure(
     data = frame[pd.to_datetime(frame["month"]) >= TREND_START] if len(frame) else frame
     if data["count"].notna().sum() == 0:
         return empty_figure("No monthly figures loaded for this area")
-    end = metrics.month_start(end_month)
+    end = as_month(end_month)
     traces = [
         {
             "type": "bar",
@@ -388,7 +388,7 @@ def rank_figure(frame: pd.DataFrame, end_month, area_name: str, of: int = 32) ->
             "hovertemplate": "12 months to %{x|%B %Y}: %{y:.0f} of " + str(of) + "<extra></extra>",
         }
     ]
-    end = metrics.month_start(end_month)
+    end = as_month(end_month)
     chosen = data[data["month"] == end]
     shapes, notes = [], []
     if not chosen.empty:

@@ -12,6 +12,7 @@ import math
 import pandas as pd
 
 from core import reference
+from core.months import as_month
 from domain import metrics
 from domain.priorities import proven_reoffending_rate
 
@@ -34,7 +35,7 @@ def whole(value) -> int | None:
 
 def month_label(month) -> str:
     """'February 2025'."""
-    return f"{metrics.month_start(month):%B %Y}"
+    return f"{as_month(month):%B %Y}"
 
 
 def count_text(value) -> str:
@@ -206,12 +207,12 @@ def rank_caption(borough: str, history: pd.DataFrame, month) -> str:
     ``history`` has month and london_rank for one borough and crime type.
     """
     ranks = history.dropna(subset=["london_rank"])
-    ranks = ranks[ranks["month"] <= metrics.month_start(month)]
+    ranks = ranks[ranks["month"] <= as_month(month)]
     if ranks.empty:
         return f"No London rank for {borough} yet: it needs all 32 boroughs' figures."
     by_month = ranks.set_index("month")["london_rank"]
-    now = by_month.get(metrics.month_start(month))
-    before = by_month.get(metrics.month_start(month) - pd.DateOffset(months=12))
+    now = by_month.get(as_month(month))
+    before = by_month.get(as_month(month) - pd.DateOffset(months=12))
     best, worst = by_month.idxmin(), by_month.idxmax()
     return (
         f"{borough}'s London rank month by month: "

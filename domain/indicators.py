@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom
 
+from core.months import as_month
 from domain import metrics
 
 EXPORT_COLUMNS = [
@@ -84,7 +85,7 @@ def indicator_table(
     ``areas`` gives code, name, area_type, parent_code and is_london_borough for every area in
     ``monthly``; London ranks use London boroughs only, ward ranks wards of one borough.
     """
-    end = metrics.month_start(end_month)
+    end = as_month(end_month)
     wide = wide_counts(monthly)
     table = pd.DataFrame(index=wide.index)
     table["r12"] = _nullable_int(window_total(wide, end))

@@ -6,18 +6,17 @@ number on a page and in the board pack comes from one definition that tests can 
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from scipy.stats import binomtest
 
+from core.months import MonthLike, as_month
 from core.reference import LONDON_BOROUGH_COUNT
 from core.values import is_missing
 
 DEFAULT_TARGET_REDUCTION = 0.20
 
-MonthLike = str | int | date | pd.Timestamp | pd.Period
 Number = int | float
 
 _MINUS = "\u2212"  # the real minus sign, as printed in the board pack
@@ -48,7 +47,7 @@ def _by_month(counts: pd.Series) -> pd.Series:
     if isinstance(counts.index, pd.DatetimeIndex):
         index = counts.index.to_period("M").to_timestamp()
     else:
-        index = pd.DatetimeIndex([month_start(label) for label in counts.index])
+        index = pd.DatetimeIndex([as_month(label) for label in counts.index])
     if index.has_duplicates:
         raise ValueError("counts has more than one value for a month")
     return pd.Series(counts.to_numpy(), index=index)
@@ -77,32 +76,21 @@ def _count_text(value: Number) -> str:
 # --- periods -------------------------------------------------------------------------------
 
 
-def month_start(value: MonthLike) -> pd.Timestamp:
-    """First day of the month: the one key every monthly dataset is stored under."""
-    if hasattr(value, "year") and hasattr(value, "month"):
-        return pd.Timestamp(year=value.year, month=value.month, day=1)
-    text = str(value).strip()
-    if len(text) == 6 and text.isdigit():  # the MPS files label months YYYYMM
-        return pd.Timestamp(year=int(text[:4]), month=int(text[4:]), day=1)
-    stamp = pd.Timestamp(text)
-    return pd.Timestamp(year=stamp.year, month=stamp.month, day=1)
-
-
 def window_months(end_month: MonthLike, length: int = 12) -> pd.DatetimeIndex:
     """The `length` month starts ending at end_month inclusive, for windows like R12."""
-    return pd.date_range(end=month_start(end_month), periods=length, freq="MS")
+    return pd.date_range(end=as_month(end_month), periods=length, freq="MS")
 
 
 def financial_year(month: MonthLike) -> str:
     """April-to-March year label ('2011/12'), the period the board reports against."""
-    start = month_start(month)
+    start = as_month(month)
     first = start.year if start.month >= 4 else start.year - 1
     return f"{first}/{(first + 1) % 100:02d}"
 
 
 def financial_quarter(month: MonthLike) -> str:
     """Quarter of the financial year ('2024/25 Q3' = Oct-Dec 2024), the board's cycle."""
-    quarter = (month_start(month).month - 4) % 12 // 3 + 1
+    quarter = (as_month(month).month - 4) % 12 // 3 + 1
     return f"{financial_year(month)} Q{quarter}"
 
 
@@ -116,7 +104,7 @@ def rolling_12_months(counts: pd.Series, end_month: MonthLike) -> int | None:
 
 def previous_12_months(counts: pd.Series, end_month: MonthLike) -> int | None:
     """P12: the 12 months before R12's window, for the change vs previous year."""
-    return _window_total(counts, month_start(end_month) - pd.DateOffset(months=12))
+    return _window_total(counts, as_month(end_month) - pd.DateOffset(months=12))
 
 
 def financial_year_total(counts: pd.Series, start_year: int = 2011) -> int | None:
@@ -142,7 +130,7 @@ def percent_change(current: Number | None, reference: Number | None) -> float | 
 
 def population_year_for_window(end_month: MonthLike) -> int:
     """Calendar year of the window's 7th month: the mid-year estimate nearest its middle."""
-    return (month_start(end_month) - pd.DateOffset(months=5)).year
+    return (as_month(end_month) - pd.DateOffset(months=5)).year
 
 
 def population_for_window(

@@ -30,10 +30,11 @@ import plotly
 import pytest
 
 import app as dashboard_app
+from core.months import as_month
 from core.reference import borough_names
 from dashboard import cache, components
 from dashboard.pages import crime, not_found_404, overview, ward, wards
-from domain import indicators, metrics
+from domain import indicators
 from etl.load import load_bytes
 from layout_tree import find as _find
 from layout_tree import text as _text
@@ -539,9 +540,7 @@ def test_rank_history_matches_indicator_table(seeded):
     for month in ["2012-03", "2016-07", LATEST]:
         table = cache.borough_table(month)
         expected = table[table["london_rank"].notna()].set_index(["area_code", "indicator"])
-        got = history[history["month"] == metrics.month_start(month)].set_index(
-            ["area_code", "indicator"]
-        )
+        got = history[history["month"] == as_month(month)].set_index(["area_code", "indicator"])
         got = got.loc[expected.index]
         assert (got["london_rank"].astype(int) == expected["london_rank"].astype(int)).all()
         assert len(expected) == 32 * 8

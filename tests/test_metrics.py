@@ -8,6 +8,7 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
+from core.months import as_month
 from core.reference import MOPAC7_TYPES, mopac7_type
 from domain import metrics
 from domain.metrics import (
@@ -20,7 +21,6 @@ from domain.metrics import (
     indicator_summary,
     is_significant,
     london_rank,
-    month_start,
     percent_change,
     poisson_p_value,
     population_for_window,
@@ -65,12 +65,12 @@ def london(rates: list) -> pd.Series:
     ],
 )
 def test_month_start_accepts_every_month_form(value):
-    assert month_start(value) == pd.Timestamp("2024-03-01")
+    assert as_month(value) == pd.Timestamp("2024-03-01")
 
 
 def test_month_start_rejects_month_13():
     with pytest.raises(ValueError):
-        month_start("202413")
+        as_month("202413")
 
 
 def test_window_months_ends_at_end_month_inclusive():

@@ -13,8 +13,8 @@ import pandas as pd
 from dash import Output, callback, html
 
 from core import reference
+from core.months import as_month
 from dashboard import cache, components, prefill, static_html, summaries
-from domain import metrics
 
 dash.register_page(
     __name__,
@@ -57,7 +57,7 @@ def _home_code() -> str | None:
 
 def rank_a_year_earlier(history: pd.DataFrame, area_code: str, month) -> dict[str, object]:
     """{indicator: London rank for the 12 months to ``month`` minus a year} for one area."""
-    earlier = metrics.month_start(month) - pd.DateOffset(months=12)
+    earlier = as_month(month) - pd.DateOffset(months=12)
     rows = history[(history["area_code"] == area_code) & (history["month"] == earlier)]
     return dict(zip(rows["indicator"], rows["london_rank"], strict=True))
 
