@@ -80,6 +80,11 @@ ROW_CASES = [
     ("not-whole-number abc", [f"{DWELLING},abc,2"], [("not-whole-number", 2, "202401")]),
     ("negative-count", [f"{DWELLING},1,2", f"{PERSONAL},3,-4"], [("negative-count", 3, "202402")]),
     (
+        "negative-count -1 in a column that also holds 1.0",  # read as decimals, not integers
+        [f"{DWELLING},1.0,2", f"{PERSONAL},-1,3"],
+        [("negative-count", 3, "202401")],
+    ),
+    (
         "blank-value major",
         [f"{DWELLING},1,2", ",ROBBERY OF PERSONAL PROPERTY,Barnet,1,1"],
         [("blank-value", 3, "MajorText")],
@@ -419,3 +424,18 @@ def test_one_error_after_a_cap_full_of_warnings_still_rejects(loaded, monkeypatc
         ("unknown-area", "warning"),
         ("too-many-problems", "error"),
     ]
+
+
+# ---------------------------------------------------------------- MPS Monthly Crime Dashboard
+
+DASHBOARD_HEADER = (
+    "month_year,area_type,borough_snt,area_name,area_code,crime_type,crime_subtype,measure,count"
+)
+KNIFE = "Borough,Barnet,Barnet,E09000003,Knife Crime,Knife Crime,Offences"
+
+
+def test_dashboard_negative_count_beside_a_decimal_is_rejected(loaded):
+    # the count column holds 1.0 (a whole number) and -1: read as decimals, -1 is still negative
+    data = text_file(DASHBOARD_HEADER, f"2024-01-01,{KNIFE},1.0", f"2024-02-01,{KNIFE},-1")
+    result = reject(loaded, "dashboard.csv", data)
+    assert where(result) == [("negative-count", 3, "count")]
