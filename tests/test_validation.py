@@ -22,6 +22,7 @@ PERSONAL = "ROBBERY,ROBBERY OF PERSONAL PROPERTY,Barnet"
 WARD_HEADER = "WardName,WardCode,MajorText,MinorText,LookUp_BoroughName,202401"
 _next = date.today().replace(day=1) + timedelta(days=32)
 NEXT_MONTH = f"{_next:%Y%m}"
+THIS_MONTH = date.today().replace(day=1)  # the clock the loader reads (etl.load: date.today())
 
 GOOD = text_file(
     "MajorText,MinorText,BoroughName,202312,202401",
@@ -426,6 +427,19 @@ def test_one_error_after_a_cap_full_of_warnings_still_rejects(loaded, monkeypatc
     ]
 
 
+# ---------------------------------------------------------------- the latest month
+
+
+def test_a_file_whose_latest_month_is_this_month_loads(loaded):
+    # a month in progress is not in the future: the MPS publishes it part-way through
+    previous = (THIS_MONTH - timedelta(days=1)).replace(day=1)
+    data = text_file(
+        f"MajorText,MinorText,BoroughName,{previous:%Y%m},{THIS_MONTH:%Y%m}", f"{DWELLING},3,4"
+    )
+    result = load_bytes("this-month.csv", data, loaded)
+    assert (result.status, [p.code for p in result.problems]) == ("loaded", [])
+
+
 # ---------------------------------------------------------------- MPS Monthly Crime Dashboard
 
 DASHBOARD_HEADER = (
@@ -439,3 +453,20 @@ def test_dashboard_negative_count_beside_a_decimal_is_rejected(loaded):
     data = text_file(DASHBOARD_HEADER, f"2024-01-01,{KNIFE},1.0", f"2024-02-01,{KNIFE},-1")
     result = reject(loaded, "dashboard.csv", data)
     assert where(result) == [("negative-count", 3, "count")]
+
+
+def test_dashboard_file_whose_latest_month_is_this_month_loads(loaded):
+    previous = (THIS_MONTH - timedelta(days=1)).replace(day=1)
+    data = text_file(
+        DASHBOARD_HEADER, f"{previous:%Y-%m-%d},{KNIFE},2", f"{THIS_MONTH:%Y-%m-%d},{KNIFE},3"
+    )
+    result = load_bytes("dashboard.csv", data, loaded)
+    assert (result.status, [p.code for p in result.problems]) == ("loaded", [])
+
+
+def test_dashboard_month_after_this_one_is_rejected(loaded):
+    data = text_file(
+        DASHBOARD_HEADER, f"{THIS_MONTH:%Y-%m-%d},{KNIFE},2", f"{_next:%Y-%m-01},{KNIFE},3"
+    )
+    result = reject(loaded, "dashboard.csv", data)
+    assert where(result) == [("future-month", 3, "month_year")]
