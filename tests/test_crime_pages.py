@@ -146,7 +146,7 @@ def seeded(seeded_url, monkeypatch) -> str:
 
 @pytest.fixture
 def engine(sqlite_engine):
-    """Only SQLite here: the pages read through queries/service, tested on both elsewhere."""
+    """Only SQLite here: the pages read through queries/cache, tested on both elsewhere."""
     return sqlite_engine
 
 
@@ -208,7 +208,12 @@ def test_overview_cards_reach_the_browser_as_the_same_html(seeded):
     """The callback sends the cards as HTML (static_html): the same words, ids and links,
     the links marked to navigate within the app."""
     summary, cards_html, source = overview.update(LATEST)
-    assert (summary, source) == (overview.content(LATEST)[0], overview.content(LATEST)[2])
+    assert summary.startswith("In the 12 months to February 2025 Barnet had 1,638 neighbourhood")
+    assert source == (
+        "Latest month loaded: February 2025. Source: MPS borough level crime (London Datastore); "
+        "ONS mid-year population estimates. London ranks: 1 = lowest rate per 1,000 residents "
+        "of the 32 boroughs."
+    )
     for slug in components.SLUGS:
         assert f'id="overview-card-{slug}"' in cards_html
         assert f'<a class="stretched-link" data-app-link href="/crime/{slug}">' in cards_html
@@ -240,9 +245,10 @@ def test_overview_period_is_any_month_loaded(seeded):
     assert "no comparison with the previous 12 months (a month is missing)" in summary
 
 
-def test_overview_unknown_period_falls_back_to_latest(seeded):
-    assert overview.update("1999-01")[0] == overview.update(None)[0]
-    assert "February 2025" in overview.update("not a month")[0]
+@pytest.mark.parametrize("period", ["1999-01", "2030-01", None, "not a month"])
+def test_overview_unknown_period_falls_back_to_latest(seeded, period):
+    summary = overview.update(period)[0]
+    assert summary.startswith("In the 12 months to February 2025 Barnet had 1,638 neighbourhood")
 
 
 def test_overview_empty_database_says_what_to_load(use_database):
@@ -282,6 +288,9 @@ def test_a_period_change_sends_only_the_moved_windows_when_the_bars_are_drawn(se
         ]
     )
     assert full[-1] == light[-1] == drawn  # same data, same type: the key holds
+    assert full[0].startswith("Burglary in Barnet: 1,200 crimes in the 12 months to March 2012")
+    rects = [s for s in full[trend].layout.shapes if s.type == "rect"]
+    assert [pd.Timestamp(r.x1).strftime("%Y-%m") for r in rects] == ["2011-03", "2012-03"]
     assert isinstance(light[trend], dash.Patch) and light[trend_table] is dash.no_update
     assert light[rank_table] is dash.no_update
     windows = full[trend].layout.shapes[:2]

@@ -355,6 +355,26 @@ def test_london_rank_history_ranks_need_all_32_and_use_window_population():
     assert ranks.isna().all()  # 31 boroughs: no rank
 
 
+def test_london_rank_history_tied_rates_share_the_better_rank():
+    # a month's crimes: 1 for the first borough, 2 for the next three, then 5, 6, ... 31, and
+    # 31 again for the last: rates tie as 2, 2, 2 and 31, 31 (1,000 residents each)
+    codes = [f"E09{i:06d}" for i in range(2, 34)]
+    per_month = [1, 2, 2, 2, *range(5, 32), 31]
+    months = pd.date_range("2024-01-01", "2024-12-01", freq="MS")
+    monthly = pd.DataFrame(
+        [(c, "Burglary", m, n) for c, n in zip(codes, per_month, strict=True) for m in months],
+        columns=["area_code", "indicator", "month", "count"],
+    )
+    areas = pd.DataFrame({"code": codes, "is_london_borough": True})
+    pops = pd.DataFrame({"area_code": codes, "year": 2024, "population": 1000})
+    history = cache.london_rank_history(monthly, areas, pops)
+    december = history[history["month"] == pd.Timestamp("2024-12-01")].set_index("area_code")
+    ranks = december.loc[codes, "london_rank"].tolist()
+    assert ranks[:6] == [1, 2, 2, 2, 5, 6]  # three boroughs share 2nd; the next is 5th
+    assert ranks[-3:] == [30, 31, 31]  # the two highest rates share 31st: no borough is 32nd
+    assert december.loc[codes[1], "rate"] == 24.0  # 2 x 12 crimes per 1,000 residents
+
+
 def test_ranked_bars_leave_room_for_the_longest_name_without_a_second_layout_pass():
     short = pd.DataFrame({"name": ["Brent", "Ealing"], "value": [1.0, 2.0]})
     long = pd.DataFrame({"name": ["Brent", "Kensington and Chelsea"], "value": [1.0, 2.0]})

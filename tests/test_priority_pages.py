@@ -3,18 +3,23 @@ callbacks called as plain functions against a small SQLite database.
 
 The database holds the real MPS Monthly Crime Dashboard extracts (data/seed), the ONS
 populations and the council template samples (data/samples), loaded through the real loader.
-Expected figures come from pandas reading those files directly, never from the loader.
+Expected figures come from pandas reading those files directly, never from the loader. Serious
+youth violence is checked against small inline figures worked by hand instead (the sample's
+summary sheet was computed by the code under test).
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 import pandas as pd
 import pytest
 
 import app  # registers the pages, as in production
+from core.reference import borough_code, borough_names
 from dashboard import components, priority_figures, summaries
 from dashboard.pages import hate_crime, prevent, reoffending, youth_violence
-from etl.load import load_path
+from etl.load import load_bytes, load_path
 from fixtures.extracts import BARNET, ONS_POPULATION, SEED, ons_population
 from layout_tree import find as _find
 from layout_tree import text as _text
@@ -175,25 +180,6 @@ def test_home_borough_is_a_setting(loaded, monkeypatch):
 
 
 # --- youth violence and knife crime -------------------------------------------------------------
-
-
-def test_syv_figures_match_the_sample_and_its_published_summary(loaded):
-    counts = _sheet("serious-youth-violence-sample.xlsx", "SYV counts")
-    published = _sheet("serious-youth-violence-sample.xlsx", "SYV summary").iloc[0]
-    victims = int(counts.loc[counts["Borough"] == "Barnet", "Victims"].sum())
-    out = _update(youth_violence, "2025-02")
-    summary = out["syv-summary"]
-    # the sample's summary line was computed from the same counts with the mid-2023 populations
-    assert summary.startswith(
-        f"In the 12 months to March 2024 Barnet had {victims:,} victims of serious youth "
-        f"violence: {published['Rate per 10,000']} per 10,000 residents (mid-2023 population), "
-        f"rank {published['London rank']} of 32 London boroughs (1 = lowest rate), against "
-        f"London's {published['London average rate per 10,000']}; no comparison with the "
-        "previous 12 months (a month is missing)."
-    )
-    bars = out["syv-london-graph"].data[0]
-    assert len(bars.y) == 32 and "<b>Barnet</b>" in bars.y
-    assert 'id="syv-trend-table"' in out["syv-trend-table-html"]
 
 
 def test_knife_crime_victims_rate_rank_and_change(loaded):
@@ -531,16 +517,116 @@ def test_change_words_for_victims_and_across_the_break():
     )
 
 
-def test_syv_published_summary_only(loaded, monkeypatch):
-    from dashboard import cache
+# --- serious youth violence, worked by hand ---------------------------------------------------
+#
+# A council template filled with April 2023 to March 2024 for the 32 boroughs. The window's 7th
+# month is October 2023, so the mid-2023 populations count: 200,000 residents in each borough
+# but Barnet, which has 400,000 (mid-2022 and mid-2024: 100,000 everywhere, which must not be
+# used). The borough at alphabetical position p has p victims a month; Barnet (p = 2) has 10.
+#
+#   other boroughs: 12 p victims / 200,000 x 10,000 = 0.6 p per 10,000
+#   Barnet:         12 x 10 = 120 victims / 400,000 x 10,000 = 3.0 per 10,000
+#   rank: Barking and Dagenham 0.6, Bexley 1.8 and Brent 2.4 are lower; Bromley (p = 5) is 3.0
+#         too, and ties share the better rank: 4
+#   London: (12 x (1 + 3 + 4 + ... + 32) + 120) victims / (31 x 200,000 + 400,000) residents
+#         = (12 x 526 + 120) / 6,600,000 x 10,000 = 6,432 / 660 = 9.745... per 10,000
+#         (the mean of the 32 rates would be (0.6 x 526 + 3.0) / 32 = 9.96: not London's rate)
 
-    summary = cache.council_table("syv_summary")
-    real = cache.council_table
-    monkeypatch.setattr(
-        cache,
-        "council_table",
-        lambda name: summary.iloc[0:0] if name == "syv_monthly" else real(name),
+SYV_MONTHS = pd.date_range("2023-04-01", "2024-03-01", freq="MS")
+
+
+def _syv_workbook(sheets: dict[str, list[dict]]) -> bytes:
+    from etl.formats import templates
+    from etl.templates_write import workbook, workbook_bytes
+
+    return workbook_bytes(workbook(templates.by_name("council-syv"), sheets))
+
+
+def _syv_populations() -> bytes:
+    lines = ["area_code,area_name,year,population"]
+    for name in borough_names():
+        mid_2023 = 400_000 if name == "Barnet" else 200_000
+        for year, population in [(2022, 100_000), (2023, mid_2023), (2024, 100_000)]:
+            lines.append(f"{borough_code(name)},{name},{year},{population}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _syv_counts() -> list[dict]:
+    return [
+        {"month": m.date(), "area_code": name, "victims": 10 if name == "Barnet" else p}
+        for p, name in enumerate(borough_names(), start=1)
+        for m in SYV_MONTHS
+    ]
+
+
+def _database(tmp_path_factory, files: dict[str, bytes]) -> str:
+    from core import db
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('syv')}/syv.db"
+    engine = db.get_engine(url)
+    for filename, data in files.items():
+        result = load_bytes(filename, data, engine, user="test")
+        assert result.status == "loaded", (filename, result.message)
+    return url
+
+
+@pytest.fixture(scope="module")
+def syv_counts_url(tmp_path_factory) -> str:
+    return _database(
+        tmp_path_factory,
+        {
+            "population.csv": _syv_populations(),
+            "serious-youth-violence.xlsx": _syv_workbook({"SYV counts": _syv_counts()}),
+        },
     )
+
+
+@pytest.fixture(scope="module")
+def syv_summary_url(tmp_path_factory) -> str:
+    summary = {  # a published line, as MOPAC gives it: the page repeats it, computing nothing
+        "area_code": "Barnet",
+        "window_end": date(2024, 3, 1),
+        "victims": 443,
+        "rate_per_10000": 11.1,
+        "london_rank": 29,
+        "london_average_rate": 8.2,
+    }
+    return _database(
+        tmp_path_factory,
+        {"serious-youth-violence.xlsx": _syv_workbook({"SYV summary": [summary]})},
+    )
+
+
+def _home(monkeypatch, url: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("HOME_BOROUGH", "Barnet")
+
+
+def test_syv_rate_rank_and_london_rate_worked_by_hand(syv_counts_url, monkeypatch):
+    _home(monkeypatch, syv_counts_url)
+    out = _update(youth_violence, "2024-03")
+    assert out["syv-summary"].startswith(
+        "In the 12 months to March 2024 Barnet had 120 victims of serious youth violence: "
+        "3.0 per 10,000 residents (mid-2023 population), rank 4 of 32 London boroughs "
+        "(1 = lowest rate), against London's 9.7; no comparison with the previous 12 months "
+        "(a month is missing)."
+    )
+    bars = out["syv-london-graph"]
+    shown = dict(zip(bars.data[0].y, bars.data[0].x, strict=True))
+    assert len(shown) == 32
+    assert shown["<b>Barnet</b>"] == pytest.approx(3.0)  # 120 / 400,000 x 10,000
+    assert shown["Bromley"] == pytest.approx(3.0)  # 60 / 200,000 x 10,000
+    assert shown["Westminster"] == pytest.approx(19.2)  # 12 x 32 / 200,000 x 10,000
+    assert bars.layout.shapes[0].x0 == pytest.approx(6432 / 660)
+    table = out["syv-london-table-html"]
+    assert "London: 9.75 per 10,000 residents." in table
+    assert '<th scope="row">Barnet</th><td>4</td><td>120</td><td>3.00</td>' in table
+    assert '<th scope="row">Bromley</th><td>4</td><td>60</td><td>3.00</td>' in table
+    assert 'id="syv-trend-table"' in out["syv-trend-table-html"]
+
+
+def test_syv_published_summary_only(syv_summary_url, monkeypatch):
+    _home(monkeypatch, syv_summary_url)
     out = _update(youth_violence, "2025-02")
     assert out["syv-summary"].startswith(
         "The latest published serious youth violence figures, for the 12 months to March 2024, "

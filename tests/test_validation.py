@@ -22,6 +22,7 @@ PERSONAL = "ROBBERY,ROBBERY OF PERSONAL PROPERTY,Barnet"
 WARD_HEADER = "WardName,WardCode,MajorText,MinorText,LookUp_BoroughName,202401"
 _next = date.today().replace(day=1) + timedelta(days=32)
 NEXT_MONTH = f"{_next:%Y%m}"
+THIS_MONTH = date.today().replace(day=1)  # the clock the loader reads (etl.load: date.today())
 
 GOOD = text_file(
     "MajorText,MinorText,BoroughName,202312,202401",
@@ -79,6 +80,11 @@ ROW_CASES = [
     ),
     ("not-whole-number abc", [f"{DWELLING},abc,2"], [("not-whole-number", 2, "202401")]),
     ("negative-count", [f"{DWELLING},1,2", f"{PERSONAL},3,-4"], [("negative-count", 3, "202402")]),
+    (
+        "negative-count -1 in a column that also holds 1.0",  # read as decimals, not integers
+        [f"{DWELLING},1.0,2", f"{PERSONAL},-1,3"],
+        [("negative-count", 3, "202401")],
+    ),
     (
         "blank-value major",
         [f"{DWELLING},1,2", ",ROBBERY OF PERSONAL PROPERTY,Barnet,1,1"],
@@ -419,3 +425,48 @@ def test_one_error_after_a_cap_full_of_warnings_still_rejects(loaded, monkeypatc
         ("unknown-area", "warning"),
         ("too-many-problems", "error"),
     ]
+
+
+# ---------------------------------------------------------------- the latest month
+
+
+def test_a_file_whose_latest_month_is_this_month_loads(loaded):
+    # a month in progress is not in the future: the MPS publishes it part-way through
+    previous = (THIS_MONTH - timedelta(days=1)).replace(day=1)
+    data = text_file(
+        f"MajorText,MinorText,BoroughName,{previous:%Y%m},{THIS_MONTH:%Y%m}", f"{DWELLING},3,4"
+    )
+    result = load_bytes("this-month.csv", data, loaded)
+    assert (result.status, [p.code for p in result.problems]) == ("loaded", [])
+
+
+# ---------------------------------------------------------------- MPS Monthly Crime Dashboard
+
+DASHBOARD_HEADER = (
+    "month_year,area_type,borough_snt,area_name,area_code,crime_type,crime_subtype,measure,count"
+)
+KNIFE = "Borough,Barnet,Barnet,E09000003,Knife Crime,Knife Crime,Offences"
+
+
+def test_dashboard_negative_count_beside_a_decimal_is_rejected(loaded):
+    # the count column holds 1.0 (a whole number) and -1: read as decimals, -1 is still negative
+    data = text_file(DASHBOARD_HEADER, f"2024-01-01,{KNIFE},1.0", f"2024-02-01,{KNIFE},-1")
+    result = reject(loaded, "dashboard.csv", data)
+    assert where(result) == [("negative-count", 3, "count")]
+
+
+def test_dashboard_file_whose_latest_month_is_this_month_loads(loaded):
+    previous = (THIS_MONTH - timedelta(days=1)).replace(day=1)
+    data = text_file(
+        DASHBOARD_HEADER, f"{previous:%Y-%m-%d},{KNIFE},2", f"{THIS_MONTH:%Y-%m-%d},{KNIFE},3"
+    )
+    result = load_bytes("dashboard.csv", data, loaded)
+    assert (result.status, [p.code for p in result.problems]) == ("loaded", [])
+
+
+def test_dashboard_month_after_this_one_is_rejected(loaded):
+    data = text_file(
+        DASHBOARD_HEADER, f"{THIS_MONTH:%Y-%m-%d},{KNIFE},2", f"{_next:%Y-%m-01},{KNIFE},3"
+    )
+    result = reject(loaded, "dashboard.csv", data)
+    assert where(result) == [("future-month", 3, "month_year")]

@@ -44,11 +44,46 @@ def test_table_ward_opens_its_page(visit, page):
     assert page.locator("#ward-summary").inner_text().strip()
 
 
-def test_map_ward_opens_its_page(visit, page):
+# A point inside the i-th ward's outline and inside no other ward's, in page coordinates:
+# found by the browser's own hit test of each filled outline (SVG isPointInFill), so the click
+# lands on that ward whatever its shape.
+POINT_IN_WARD_JS = """
+(i) => {
+  const wards = [...document.querySelectorAll('#wards-map-graph .scatterlayer path.js-fill')];
+  const inside = (path, x, y) =>
+      path.isPointInFill(new DOMPoint(x, y).matrixTransform(path.getScreenCTM().inverse()));
+  const box = wards[i].getBoundingClientRect();
+  const steps = 40;
+  let best = null;
+  for (let a = 1; a < steps; a++) {
+    for (let b = 1; b < steps; b++) {
+      const x = box.left + (box.width * a) / steps, y = box.top + (box.height * b) / steps;
+      if (!inside(wards[i], x, y) || wards.some((w, j) => j !== i && inside(w, x, y))) continue;
+      const off = Math.abs(a - steps / 2) + Math.abs(b - steps / 2);  // nearest the middle
+      if (best === null || off < best[2]) best = [x, y, off];
+    }
+  }
+  return best && [best[0], best[1]];
+}
+"""
+
+
+def test_map_ward_opens_the_ward_clicked(visit, page):
+    """Clicking a ward on the map opens that ward's page: not the first ward, not a neighbour."""
     visit("/wards")
-    box = page.locator("#wards-map-graph").locator(DRAWN_WARD).nth(0).bounding_box()
+    shapes = ward_shapes(harness.figure_data(page, "wards-map-graph") or [])
+    links = page.locator("#wards-table a[href^='/ward/']")
+    code_of = {
+        links.nth(i).inner_text().strip(): links.nth(i).get_attribute("href").split("/")[-1]
+        for i in range(links.count())
+    }
+    clicked = 5  # a ward in the middle of the map's traces
+    name = shapes[clicked]["name"]
+    point = page.evaluate(POINT_IN_WARD_JS, clicked)
+    assert point, f"no point found inside {name}'s outline"
     # Plotly's drag layer sits over the shapes and works out the ward from the point.
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.click(*point)
     page.wait_for_url(WARD_PAGE, timeout=10_000)
     harness.wait_drawn(page)
-    assert page.locator("#ward-summary").inner_text().strip()
+    assert WARD_PAGE.search(page.url).group(1) == code_of[name], (name, page.url)
+    assert page.locator("h1").inner_text() == f"{name} ward, Barnet"
