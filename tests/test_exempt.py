@@ -6,7 +6,8 @@ import flask
 import pytest
 
 import webclient
-from dashboard import auth, cache, exempt
+from dashboard import cache
+from dashboard.auth import exempt, guard, sessions
 from etl.load import load_bytes
 from test_load import FILE_A
 
@@ -24,8 +25,8 @@ def site(sqlite_engine, monkeypatch):
 def as_user(server, engine, name: str):
     context = server.test_request_context("/")
     context.push()
-    row = auth.user_row(name, engine)
-    flask.session.update(user=name, key=auth.fingerprint(row.password_hash))
+    row = guard.user_row(name, engine)
+    flask.session.update(user=name, key=sessions.fingerprint(row.password_hash))
     return context
 
 

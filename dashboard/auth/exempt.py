@@ -1,0 +1,103 @@
+"""Exempt items: datasets or indicators only managers may see.
+
+``python -m dashboard.exempt add|remove|list``. A dataset (``ward_crime``, ``iom``, ...) or an
+indicator (``Burglary``, ``Violence with injury``, ...) marked exempt is left out, for viewers
+and analysts, of what ``dashboard.cache`` hands to pages and exports, and of the history,
+upload and provenance pages. Managers see everything. Outside a web request (the CLI, reports
+run on the server) nothing is hidden: those are run by whoever runs the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+
+import flask
+import pandas as pd
+from sqlalchemy import Engine, delete, insert, select
+
+from core import db
+from dashboard.auth import guard
+
+KINDS = ("dataset", "indicator")
+
+
+def items(engine: Engine | None = None) -> pd.DataFrame:
+    """Every exempt item: kind, name, marked_by, marked_at."""
+    engine = engine or db.get_engine()
+    e = db.exempt_items
+    with engine.connect() as conn:
+        rows = conn.execute(select(e).order_by(e.c.kind, e.c.name)).all()
+    return pd.DataFrame(rows, columns=["kind", "name", "marked_by", "marked_at"])
+
+
+def mark(engine: Engine, kind: str, name: str, user: str | None = None) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}")
+    e = db.exempt_items
+    with engine.begin() as conn:
+        conn.execute(delete(e).where(e.c.kind == kind, e.c.name == name))
+        conn.execute(
+            insert(e).values(kind=kind, name=name, marked_by=user, marked_at=datetime.now())
+        )
+
+
+def unmark(engine: Engine, kind: str, name: str) -> bool:
+    e = db.exempt_items
+    with engine.begin() as conn:
+        return conn.execute(delete(e).where(e.c.kind == kind, e.c.name == name)).rowcount > 0
+
+
+def hidden(kind: str) -> set[str]:
+    """Names of this kind hidden from the current user (empty for managers and off the web)."""
+    if not flask.has_request_context():
+        return set()
+    user = guard.current_user()
+    if user is not None and user.can("manager"):
+        return set()
+    cache = flask.g.setdefault("exempt_items", None)
+    if cache is None:
+        cache = flask.g.exempt_items = items()
+    return set(cache.loc[cache["kind"] == kind, "name"])
+
+
+def visible(frame: pd.DataFrame, dataset: str | None = None, column: str = "indicator"):
+    """``frame`` without exempt indicators (in ``column``); empty when ``dataset`` is exempt."""
+    if dataset is not None and dataset in hidden("dataset"):
+        return frame.iloc[0:0]
+    names = hidden("indicator")
+    if names and column in frame.columns:
+        return frame[~frame[column].isin(names)]
+    return frame
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard.exempt",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for command in ("add", "remove"):
+        one = sub.add_parser(command, help=f"{command} an exempt dataset or indicator")
+        one.add_argument("kind", choices=KINDS)
+        one.add_argument("name")
+        one.add_argument("--user", default=None, help="who is marking it (add)")
+    sub.add_parser("list", help="every exempt item")
+    args = parser.parse_args(argv)
+    engine = db.get_engine()
+    if args.command == "add":
+        mark(engine, args.kind, args.name, args.user)
+        print(f"{args.kind} {args.name!r} is now exempt: only managers see it.")
+    elif args.command == "remove":
+        found = unmark(engine, args.kind, args.name)
+        print(f"{args.kind} {args.name!r} " + ("is visible again." if found else "was not exempt."))
+    else:
+        table = items(engine)
+        print("No exempt items." if table.empty else table.to_string(index=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

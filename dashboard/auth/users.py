@@ -1,0 +1,160 @@
+"""``python -m dashboard.users add|passwd|role|disable|enable|list``: who may sign in.
+
+Passwords are read from standard input (a prompt asked twice at a terminal, else the first
+line), never from the command line, where other users of the machine could read them.
+Stored as werkzeug hashes (scrypt). Roles: viewer browses; analyst also uploads; manager also
+reverts uploads and manages exempt items.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import datetime
+
+from sqlalchemy import Engine, insert, select, update
+from werkzeug.security import generate_password_hash
+
+from core import db
+from dashboard.auth import guard
+from dashboard.auth.roles import ROLE_WORDS, ROLES
+
+MIN_PASSWORD = 10
+
+
+class UserError(Exception):
+    """A request the user store refuses, in words for the person at the terminal."""
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"The password must be at least {MIN_PASSWORD} characters long.")
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise UserError(f"Unknown role {role!r}: use one of {', '.join(ROLES)}.")
+
+
+def _existing(engine: Engine, name: str):
+    row = guard.user_row(name, engine)
+    if row is None:
+        raise UserError(f"There is no user called {name!r}.")
+    return row
+
+
+def add_user(engine: Engine, name: str, password: str, role: str) -> None:
+    """Add a user with a hashed password."""
+    name = name.strip()
+    if not name or len(name) > 200 or any(c.isspace() for c in name):
+        raise UserError("A user name is 1 to 200 characters with no spaces.")
+    _check_role(role)
+    _check_password(password)
+    if guard.user_row(name, engine) is not None:
+        raise UserError(f"A user called {name!r} already exists.")
+    with engine.begin() as conn:
+        conn.execute(
+            insert(db.users).values(
+                name=name,
+                password_hash=generate_password_hash(password),
+                role=role,
+                disabled=False,
+                created_at=datetime.now(),
+            )
+        )
+
+
+def _set(engine: Engine, name: str, **values) -> None:
+    _existing(engine, name)
+    with engine.begin() as conn:
+        conn.execute(update(db.users).where(db.users.c.name == name).values(**values))
+
+
+def set_password(engine: Engine, name: str, password: str) -> None:
+    """Change a password (this also ends the user's open sessions)."""
+    _check_password(password)
+    _set(engine, name, password_hash=generate_password_hash(password))
+
+
+def set_role(engine: Engine, name: str, role: str) -> None:
+    _check_role(role)
+    _set(engine, name, role=role)
+
+
+def set_disabled(engine: Engine, name: str, disabled: bool) -> None:
+    """Disable (sessions end at their next request) or enable a user."""
+    _set(engine, name, disabled=disabled)
+
+
+def list_users(engine: Engine) -> list[dict]:
+    """Every user: name, role, disabled, created_at (never the hash)."""
+    u = db.users
+    query = select(u.c.name, u.c.role, u.c.disabled, u.c.created_at).order_by(u.c.name)
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def read_password(stream=None, prompt: bool | None = None) -> str:
+    """The new password from standard input: asked twice at a terminal, else the first line."""
+    stream = stream or sys.stdin
+    if prompt is None:
+        prompt = stream.isatty()
+    if prompt:
+        first = getpass.getpass("New password: ")
+        if getpass.getpass("Same password again: ") != first:
+            raise UserError("The two passwords differ; nothing was changed.")
+        return first
+    line = stream.readline()
+    if not line:
+        raise UserError("No password on standard input (pipe it in, e.g. from a file).")
+    return line.rstrip("\r\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard.users",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    add = sub.add_parser("add", help="add a user (password from standard input)")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=ROLES)
+    sub.add_parser("passwd", help="change a password (from standard input)").add_argument("name")
+    role = sub.add_parser("role", help="change a user's role")
+    role.add_argument("name")
+    role.add_argument("role", choices=ROLES)
+    sub.add_parser("disable", help="stop a user signing in").add_argument("name")
+    sub.add_parser("enable", help="let a disabled user sign in again").add_argument("name")
+    sub.add_parser("list", help="every user, role and state")
+    args = parser.parse_args(argv)
+    engine = db.get_engine()
+    try:
+        if args.command == "add":
+            add_user(engine, args.name, read_password(), args.role)
+            print(f"Added {args.name} ({args.role}: can {ROLE_WORDS[args.role]}).")
+        elif args.command == "passwd":
+            set_password(engine, args.name, read_password())
+            print(f"Changed the password of {args.name}; their open sessions have ended.")
+        elif args.command == "role":
+            set_role(engine, args.name, args.role)
+            print(f"{args.name} is now {args.role}.")
+        elif args.command in ("disable", "enable"):
+            set_disabled(engine, args.name, args.command == "disable")
+            print(f"{args.name} is {args.command}d.")
+        else:
+            rows = list_users(engine)
+            if not rows:
+                print("No users yet: the dashboard is open on this computer only.")
+            for r in rows:
+                state = "disabled" if r["disabled"] else "active"
+                print(f"{r['name']:<24} {r['role']:<8} {state:<8} added {r['created_at']:%Y-%m-%d}")
+    except UserError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
