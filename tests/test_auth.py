@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import Forbidden
 
 import webclient
-from core import db
+from core import db, queries
 from dashboard.auth import guard, roles, sessions, signin, throttle, users
 
 PUBLIC = guard.PUBLIC_PATHS
@@ -158,7 +158,7 @@ def test_role_limits_hold_for_every_callback(people):
     assert needs[webclient.output_key("history-refresh")] == "manager"
     for name in ("vera", "anna"):
         client = signed_in(people, name)
-        user = roles.User(name, guard.user_row(name, people.engine).role)
+        user = roles.User(name, queries.user_row(people.engine, name).role)
         for key, role in needs.items():
             if not user.can(role):
                 assert webclient.fire(client, key).status_code == 403, (name, key)
@@ -182,7 +182,7 @@ def test_the_role_is_checked_inside_the_callback_too(people):
     with people.server.test_request_context("/"):
         flask.session.update(
             user="vera",
-            key=sessions.fingerprint(guard.user_row("vera", people.engine).password_hash),
+            key=sessions.fingerprint(queries.user_row(people.engine, "vera").password_hash),
         )
         with pytest.raises(Forbidden):
             upload.receive(["data:text/csv;base64,"], ["x.csv"])

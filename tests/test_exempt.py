@@ -6,8 +6,9 @@ import flask
 import pytest
 
 import webclient
+from core import queries
 from dashboard import cache
-from dashboard.auth import exempt, guard, sessions
+from dashboard.auth import exempt, sessions
 from etl.load import load_bytes
 from test_load import FILE_A
 
@@ -25,7 +26,7 @@ def site(sqlite_engine, monkeypatch):
 def as_user(server, engine, name: str):
     context = server.test_request_context("/")
     context.push()
-    row = guard.user_row(name, engine)
+    row = queries.user_row(engine, name)
     flask.session.update(user=name, key=sessions.fingerprint(row.password_hash))
     return context
 

@@ -10,7 +10,8 @@ import sys
 import pytest
 from werkzeug.security import check_password_hash
 
-from dashboard.auth import guard, users
+from core import queries
+from dashboard.auth import users
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -40,7 +41,7 @@ def test_add_reads_the_password_from_standard_input_and_hashes_it(store):
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    row = guard.user_row("anna", store)
+    row = queries.user_row(store, "anna")
     assert row.role == "analyst" and not row.disabled
     assert row.password_hash.startswith("scrypt:")
     assert "a long enough secret" not in row.password_hash
@@ -50,7 +51,7 @@ def test_add_reads_the_password_from_standard_input_and_hashes_it(store):
 def test_a_password_on_the_command_line_is_refused(store, monkeypatch, capsys):
     with pytest.raises(SystemExit):
         users.main(["add", "anna", "--role", "analyst", "--password", "a long enough secret"])
-    assert guard.user_row("anna", store) is None
+    assert queries.user_row(store, "anna") is None
 
 
 @pytest.mark.parametrize(
@@ -66,7 +67,7 @@ def test_a_password_on_the_command_line_is_refused(store, monkeypatch, capsys):
 def test_refusals_change_nothing(store, monkeypatch, capsys, argv, stdin, says):
     code, _, err = run(store, monkeypatch, capsys, *argv, stdin=stdin)
     assert code == 1 and says in err
-    assert users.list_users(store) == []
+    assert queries.user_list(store) == []
 
 
 def test_unknown_roles_are_refused(store, monkeypatch, capsys):
@@ -103,17 +104,17 @@ def test_passwd_disable_enable_role_and_list(store, monkeypatch, capsys):
         )[0]
         == 1
     )
-    before = guard.user_row("max", store).password_hash
+    before = queries.user_row(store, "max").password_hash
     assert run(store, monkeypatch, capsys, "passwd", "max", stdin="second long secret\n")[0] == 0
-    after = guard.user_row("max", store).password_hash
+    after = queries.user_row(store, "max").password_hash
     assert before != after and check_password_hash(after, "second long secret")
     assert run(store, monkeypatch, capsys, "disable", "max")[0] == 0
-    assert guard.user_row("max", store).disabled
+    assert queries.user_row(store, "max").disabled
     code, out, _ = run(store, monkeypatch, capsys, "list")
     assert code == 0 and "max" in out and "disabled" in out and "secret" not in out
     assert run(store, monkeypatch, capsys, "enable", "max")[0] == 0
     assert run(store, monkeypatch, capsys, "role", "max", "analyst")[0] == 0
-    row = guard.user_row("max", store)
+    row = queries.user_row(store, "max")
     assert (row.role, row.disabled) == ("analyst", False)
 
 

@@ -11,42 +11,30 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
 
 import flask
 import pandas as pd
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine
 
-from core import db
-from dashboard.auth import guard
+from core import db, queries
+from dashboard.auth import guard, store
 
 KINDS = ("dataset", "indicator")
 
 
 def items(engine: Engine | None = None) -> pd.DataFrame:
     """Every exempt item: kind, name, marked_by, marked_at."""
-    engine = engine or db.get_engine()
-    e = db.exempt_items
-    with engine.connect() as conn:
-        rows = conn.execute(select(e).order_by(e.c.kind, e.c.name)).all()
-    return pd.DataFrame(rows, columns=["kind", "name", "marked_by", "marked_at"])
+    return queries.exempt_items(engine or db.get_engine())
 
 
 def mark(engine: Engine, kind: str, name: str, user: str | None = None) -> None:
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
-    e = db.exempt_items
-    with engine.begin() as conn:
-        conn.execute(delete(e).where(e.c.kind == kind, e.c.name == name))
-        conn.execute(
-            insert(e).values(kind=kind, name=name, marked_by=user, marked_at=datetime.now())
-        )
+    store.mark_exempt(engine, kind, name, user)
 
 
 def unmark(engine: Engine, kind: str, name: str) -> bool:
-    e = db.exempt_items
-    with engine.begin() as conn:
-        return conn.execute(delete(e).where(e.c.kind == kind, e.c.name == name)).rowcount > 0
+    return store.unmark_exempt(engine, kind, name)
 
 
 def hidden(kind: str) -> set[str]:

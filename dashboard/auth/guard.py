@@ -30,9 +30,8 @@ from datetime import timedelta
 
 import flask
 from flask import Flask, g, jsonify, request, session
-from sqlalchemy import Engine, select
 
-from core import config, db
+from core import config, db, queries
 from dashboard.auth import sessions
 from dashboard.auth.roles import OPEN_USER, ROLES, User
 
@@ -58,25 +57,18 @@ def is_loopback(host: str | None) -> bool:
         return False
 
 
-def users_exist(engine: Engine | None = None) -> bool:
-    """True once any user has been added (enabled or not)."""
-    engine = engine or db.get_engine()
-    with engine.connect() as conn:
-        return conn.execute(select(db.users.c.id).limit(1)).first() is not None
-
-
 def login_required() -> bool:
     """Whether this request needs a signed-in user (see the module docstring)."""
     if config.flag(config.REQUIRE_LOGIN) or not is_loopback(config.HOST.get()):
         return True
     if flask.has_request_context() and not is_loopback(request.remote_addr):
         return True
-    return users_exist()
+    return queries.users_exist(db.get_engine())
 
 
 def check_startup(host: str) -> None:
     """Refuse to serve an open dashboard on an address other computers can reach."""
-    if is_loopback(host) or users_exist():
+    if is_loopback(host) or queries.users_exist(db.get_engine()):
         return
     raise SystemExit(
         f"Refusing to start: HOST={host} is reachable from other computers and no users exist, "
@@ -89,17 +81,10 @@ def check_startup(host: str) -> None:
 # ---------------------------------------------------------------- the user of a request
 
 
-def user_row(name: str, engine: Engine | None = None):
-    """The users row for ``name`` (exact match), or None."""
-    engine = engine or db.get_engine()
-    with engine.connect() as conn:
-        return conn.execute(select(db.users).where(db.users.c.name == name)).first()
-
-
 def _resolve_user() -> User | None:
     name = session.get("user")
     if name:
-        row = user_row(name)
+        row = queries.user_row(db.get_engine(), name)
         key = session.get("key", "")
         if row and not row.disabled:
             if hmac.compare_digest(key, sessions.fingerprint(row.password_hash)):

@@ -11,7 +11,7 @@ from dash import dcc, html
 from flask import Blueprint, request
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from core import config
+from core import config, db, queries
 from dashboard.auth import guard, sessions
 from dashboard.auth.throttle import THROTTLE
 
@@ -110,7 +110,7 @@ def login():
     target = safe_next(request.args.get("next"))
     if user is not None and user.signed_in:
         return flask.redirect(target)
-    hint = "" if guard.users_exist() else NO_USERS_HINT
+    hint = "" if queries.users_exist(db.get_engine()) else NO_USERS_HINT
     message = "You have signed out." if request.args.get("signed_out") else ""
     return _render(next=target, hint=hint, message=message)
 
@@ -142,7 +142,7 @@ def login_post():
             tone="danger",
             message=f"Too many failed sign-ins. Try again in {int(wait) + 1} seconds.",
         )
-    row = guard.user_row(name) if name else None
+    row = queries.user_row(db.get_engine(), name) if name else None
     ok = check_password_hash(row.password_hash if row else _DUMMY_HASH, password)
     if not (row and ok):
         THROTTLE.failed(*keys)

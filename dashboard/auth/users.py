@@ -11,13 +11,12 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from datetime import datetime
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine
 from werkzeug.security import generate_password_hash
 
-from core import db
-from dashboard.auth import guard
+from core import db, queries
+from dashboard.auth import store
 from dashboard.auth.roles import ROLE_WORDS, ROLES
 
 MIN_PASSWORD = 10
@@ -38,7 +37,7 @@ def _check_role(role: str) -> None:
 
 
 def _existing(engine: Engine, name: str):
-    row = guard.user_row(name, engine)
+    row = queries.user_row(engine, name)
     if row is None:
         raise UserError(f"There is no user called {name!r}.")
     return row
@@ -51,24 +50,14 @@ def add_user(engine: Engine, name: str, password: str, role: str) -> None:
         raise UserError("A user name is 1 to 200 characters with no spaces.")
     _check_role(role)
     _check_password(password)
-    if guard.user_row(name, engine) is not None:
+    if queries.user_row(engine, name) is not None:
         raise UserError(f"A user called {name!r} already exists.")
-    with engine.begin() as conn:
-        conn.execute(
-            insert(db.users).values(
-                name=name,
-                password_hash=generate_password_hash(password),
-                role=role,
-                disabled=False,
-                created_at=datetime.now(),
-            )
-        )
+    store.insert_user(engine, name, generate_password_hash(password), role)
 
 
 def _set(engine: Engine, name: str, **values) -> None:
     _existing(engine, name)
-    with engine.begin() as conn:
-        conn.execute(update(db.users).where(db.users.c.name == name).values(**values))
+    store.update_user(engine, name, **values)
 
 
 def set_password(engine: Engine, name: str, password: str) -> None:
@@ -85,14 +74,6 @@ def set_role(engine: Engine, name: str, role: str) -> None:
 def set_disabled(engine: Engine, name: str, disabled: bool) -> None:
     """Disable (sessions end at their next request) or enable a user."""
     _set(engine, name, disabled=disabled)
-
-
-def list_users(engine: Engine) -> list[dict]:
-    """Every user: name, role, disabled, created_at (never the hash)."""
-    u = db.users
-    query = select(u.c.name, u.c.role, u.c.disabled, u.c.created_at).order_by(u.c.name)
-    with engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(query)]
 
 
 def read_password(stream=None, prompt: bool | None = None) -> str:
@@ -144,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
             set_disabled(engine, args.name, args.command == "disable")
             print(f"{args.name} is {args.command}d.")
         else:
-            rows = list_users(engine)
+            rows = queries.user_list(engine)
             if not rows:
                 print("No users yet: the dashboard is open on this computer only.")
             for r in rows:
