@@ -15,7 +15,7 @@ import pytest
 from scipy.stats import binomtest
 
 from core import db
-from dashboard import report
+from dashboard.reports import indicators as report
 from domain import metrics
 from domain.indicators import poisson_p_values
 from etl.load import load_bytes, load_path

@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 import webclient
-from dashboard import exports, pending
+from dashboard import pending
 from dashboard.auth import throttle
+from dashboard.reports import exports
 from fixtures.extracts import current_counts
 from test_load import FILE_A
 

@@ -11,9 +11,10 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from core import config, db
-from dashboard import exports, pending
+from dashboard import pending
 from dashboard import upload_views as views
 from dashboard.auth import guard
+from dashboard.reports import exports
 
 dash.register_page(__name__, path="/upload", name="Upload", order=50, title="Upload data")
 
