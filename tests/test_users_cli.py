@@ -1,4 +1,4 @@
-"""``python -m dashboard.users``: passwords from standard input only, hashed; roles; disabling."""
+"""``python -m dashboard users``: passwords from standard input only, hashed; roles; disabling."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from werkzeug.security import check_password_hash
 
 from core import queries
+from dashboard import cli
 from dashboard.auth import users
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -24,7 +25,7 @@ def store(sqlite_engine, monkeypatch):
 
 def run(store, monkeypatch, capsys, *argv: str, stdin: str = "") -> tuple[int, str, str]:
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code = users.main(list(argv))
+    code = cli.users_main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -32,7 +33,7 @@ def run(store, monkeypatch, capsys, *argv: str, stdin: str = "") -> tuple[int, s
 def test_add_reads_the_password_from_standard_input_and_hashes_it(store):
     env = {**os.environ, "DATABASE_URL": store.url.render_as_string(hide_password=False)}
     done = subprocess.run(
-        [sys.executable, "-m", "dashboard.users", "add", "anna", "--role", "analyst"],
+        [sys.executable, "-m", "dashboard", "users", "add", "anna", "--role", "analyst"],
         input="a long enough secret\n",
         text=True,
         cwd=ROOT,
@@ -50,7 +51,7 @@ def test_add_reads_the_password_from_standard_input_and_hashes_it(store):
 
 def test_a_password_on_the_command_line_is_refused(store, monkeypatch, capsys):
     with pytest.raises(SystemExit):
-        users.main(["add", "anna", "--role", "analyst", "--password", "a long enough secret"])
+        cli.users_main(["add", "anna", "--role", "analyst", "--password", "a long enough secret"])
     assert queries.user_row(store, "anna") is None
 
 

@@ -1,6 +1,6 @@
 """Exempt items: datasets or indicators only managers may see.
 
-``python -m dashboard.exempt add|remove|list``. A dataset (``ward_crime``, ``iom``, ...) or an
+``python -m dashboard exempt add|remove|list``. A dataset (``ward_crime``, ``iom``, ...) or an
 indicator (``Burglary``, ``Violence with injury``, ...) marked exempt is left out, for viewers
 and analysts, of what ``dashboard.cache`` hands to pages and exports, and of the history,
 upload and provenance pages. Managers see everything. Outside a web request (the CLI, reports
@@ -8,9 +8,6 @@ run on the server) nothing is hidden: those are run by whoever runs the server.
 """
 
 from __future__ import annotations
-
-import argparse
-import sys
 
 import flask
 import pandas as pd
@@ -58,34 +55,3 @@ def visible(frame: pd.DataFrame, dataset: str | None = None, column: str = "indi
     if names and column in frame.columns:
         return frame[~frame[column].isin(names)]
     return frame
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m dashboard.exempt",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    for command in ("add", "remove"):
-        one = sub.add_parser(command, help=f"{command} an exempt dataset or indicator")
-        one.add_argument("kind", choices=KINDS)
-        one.add_argument("name")
-        one.add_argument("--user", default=None, help="who is marking it (add)")
-    sub.add_parser("list", help="every exempt item")
-    args = parser.parse_args(argv)
-    engine = db.get_engine()
-    if args.command == "add":
-        mark(engine, args.kind, args.name, args.user)
-        print(f"{args.kind} {args.name!r} is now exempt: only managers see it.")
-    elif args.command == "remove":
-        found = unmark(engine, args.kind, args.name)
-        print(f"{args.kind} {args.name!r} " + ("is visible again." if found else "was not exempt."))
-    else:
-        table = items(engine)
-        print("No exempt items." if table.empty else table.to_string(index=False))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

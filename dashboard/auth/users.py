@@ -1,4 +1,4 @@
-"""``python -m dashboard.users add|passwd|role|disable|enable|list``: who may sign in.
+"""Who may sign in: ``python -m dashboard users add|passwd|role|disable|enable|list``.
 
 Passwords are read from standard input (a prompt asked twice at a terminal, else the first
 line), never from the command line, where other users of the machine could read them.
@@ -8,16 +8,15 @@ reverts uploads and manages exempt items.
 
 from __future__ import annotations
 
-import argparse
 import getpass
 import sys
 
 from sqlalchemy import Engine
 from werkzeug.security import generate_password_hash
 
-from core import db, queries
+from core import queries
 from dashboard.auth import store
-from dashboard.auth.roles import ROLE_WORDS, ROLES
+from dashboard.auth.roles import ROLES
 
 MIN_PASSWORD = 10
 
@@ -90,52 +89,3 @@ def read_password(stream=None, prompt: bool | None = None) -> str:
     if not line:
         raise UserError("No password on standard input (pipe it in, e.g. from a file).")
     return line.rstrip("\r\n")
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m dashboard.users",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    add = sub.add_parser("add", help="add a user (password from standard input)")
-    add.add_argument("name")
-    add.add_argument("--role", required=True, choices=ROLES)
-    sub.add_parser("passwd", help="change a password (from standard input)").add_argument("name")
-    role = sub.add_parser("role", help="change a user's role")
-    role.add_argument("name")
-    role.add_argument("role", choices=ROLES)
-    sub.add_parser("disable", help="stop a user signing in").add_argument("name")
-    sub.add_parser("enable", help="let a disabled user sign in again").add_argument("name")
-    sub.add_parser("list", help="every user, role and state")
-    args = parser.parse_args(argv)
-    engine = db.get_engine()
-    try:
-        if args.command == "add":
-            add_user(engine, args.name, read_password(), args.role)
-            print(f"Added {args.name} ({args.role}: can {ROLE_WORDS[args.role]}).")
-        elif args.command == "passwd":
-            set_password(engine, args.name, read_password())
-            print(f"Changed the password of {args.name}; their open sessions have ended.")
-        elif args.command == "role":
-            set_role(engine, args.name, args.role)
-            print(f"{args.name} is now {args.role}.")
-        elif args.command in ("disable", "enable"):
-            set_disabled(engine, args.name, args.command == "disable")
-            print(f"{args.name} is {args.command}d.")
-        else:
-            rows = queries.user_list(engine)
-            if not rows:
-                print("No users yet: the dashboard is open on this computer only.")
-            for r in rows:
-                state = "disabled" if r["disabled"] else "active"
-                print(f"{r['name']:<24} {r['role']:<8} {state:<8} added {r['created_at']:%Y-%m-%d}")
-    except UserError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
