@@ -16,7 +16,8 @@ import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 
 from core import config
-from dashboard import auth, cache, components, signin
+from dashboard import cache, components
+from dashboard.auth import guard, signin
 
 ATTRIBUTION = (
     "Contains Metropolitan Police Service data, Office for National Statistics data licensed "
@@ -55,7 +56,7 @@ app = Dash(
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
 )
 server = app.server
-auth.init_auth(server)  # sign-in, roles and CSRF in front of every route
+guard.init_auth(server)  # sign-in, roles and CSRF in front of every route
 
 
 def _nav_pages() -> list[dict]:
@@ -195,7 +196,7 @@ def _start_warming() -> None:
 def main() -> None:
     from etl.seed import seed_if_empty
 
-    auth.check_startup(config.HOST.get())
+    guard.check_startup(config.HOST.get())
     seed_if_empty()
     app.run(host=config.HOST.get(), port=int(config.PORT.get()), debug=False)
 

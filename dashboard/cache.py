@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, select
 from core import config, db, queries
 from core.months import as_month
 from core.reference import LONDON_BOROUGH_COUNT
-from dashboard import exempt
+from dashboard.auth import exempt
 from domain import metrics
 from domain.indicators import indicator_table
 

@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import auth
+from dashboard.auth import guard
 
 PROBLEM_COLUMNS = ["Sheet", "Row", "Column", "Kind", "Problem", "Value"]
 SHOWN_PROBLEMS = 200
@@ -239,7 +239,7 @@ def file_card(record: dict, index: int) -> dbc.Card:
 
 def who_may(role: str) -> dbc.Alert | None:
     """None when the current user has ``role``; otherwise a message saying what to do."""
-    user = auth.current_user()
+    user = guard.current_user()
     if user is not None and user.can(role):
         return None
     if user is None or not user.signed_in:

@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import Forbidden
 
 import webclient
-from core import db
-from dashboard import auth, signin, users
+from core import db, queries
+from dashboard.auth import guard, roles, sessions, signin, throttle, users
 
-PUBLIC = auth.PUBLIC_PATHS
+PUBLIC = guard.PUBLIC_PATHS
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def site(sqlite_engine, monkeypatch, tmp_path):
     monkeypatch.setenv("HOST", "127.0.0.1")
     monkeypatch.delenv("REQUIRE_LOGIN", raising=False)
     monkeypatch.delenv("SECURE_COOKIES", raising=False)
-    auth.THROTTLE.reset()
+    throttle.THROTTLE.reset()
     app = webclient.the_app()
     return SimpleNamespace(engine=sqlite_engine, server=app.server, pending=tmp_path / "pending")
 
@@ -158,7 +158,7 @@ def test_role_limits_hold_for_every_callback(people):
     assert needs[webclient.output_key("history-refresh")] == "manager"
     for name in ("vera", "anna"):
         client = signed_in(people, name)
-        user = auth.User(name, auth.user_row(name, people.engine).role)
+        user = roles.User(name, queries.user_row(people.engine, name).role)
         for key, role in needs.items():
             if not user.can(role):
                 assert webclient.fire(client, key).status_code == 403, (name, key)
@@ -181,7 +181,8 @@ def test_the_role_is_checked_inside_the_callback_too(people):
 
     with people.server.test_request_context("/"):
         flask.session.update(
-            user="vera", key=auth.fingerprint(auth.user_row("vera", people.engine).password_hash)
+            user="vera",
+            key=sessions.fingerprint(queries.user_row(people.engine, "vera").password_hash),
         )
         with pytest.raises(Forbidden):
             upload.receive(["data:text/csv;base64,"], ["x.csv"])
@@ -208,7 +209,7 @@ def test_sign_in_needs_the_form_token(people, client):
 def test_sign_in_is_throttled_after_repeated_failures(people, client, monkeypatch):
     monkeypatch.setenv("LOGIN_RATE_LIMIT", "3")
     now = [1000.0]
-    monkeypatch.setattr(auth.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(throttle.time, "monotonic", lambda: now[0])
     for _ in range(3):
         assert webclient.sign_in(client, "anna", "nope").status_code == 401
     locked = webclient.sign_in(client, "anna")  # even the right password waits
@@ -228,7 +229,7 @@ def test_sign_in_goes_back_only_to_this_site(people, client):
 def test_session_cookies_are_httponly_and_lax(people, client):
     response = webclient.sign_in(client, "anna")
     cookies = response.headers.getlist("Set-Cookie")
-    session = next(c for c in cookies if c.startswith(auth.SESSION_COOKIE + "="))
+    session = next(c for c in cookies if c.startswith(sessions.SESSION_COOKIE + "="))
     assert "HttpOnly" in session and "SameSite=Lax" in session and "Secure" not in session
     secure = people.server.test_client()
     token = webclient.form_token(secure, "https://localhost/login")
@@ -291,11 +292,11 @@ def test_security_headers(client):
 
 def test_refuses_to_start_open_on_a_public_address(site):
     with pytest.raises(SystemExit, match="Refusing to start"):
-        auth.check_startup("0.0.0.0")
-    auth.check_startup("127.0.0.1")
-    auth.check_startup("localhost")
+        guard.check_startup("0.0.0.0")
+    guard.check_startup("127.0.0.1")
+    guard.check_startup("localhost")
     webclient.add_user(site.engine, "max", "manager")
-    auth.check_startup("0.0.0.0")
+    guard.check_startup("0.0.0.0")
 
 
 def test_a_public_host_setting_requires_sign_in(site, client, monkeypatch):
@@ -306,11 +307,11 @@ def test_a_public_host_setting_requires_sign_in(site, client, monkeypatch):
 def test_secret_key_is_generated_once_with_private_permissions(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setenv("SECRET_KEY_FILE", str(tmp_path / "key"))
-    first = auth.secret_key()
-    assert len(first) == 64 and auth.secret_key() == first
+    first = sessions.secret_key()
+    assert len(first) == 64 and sessions.secret_key() == first
     assert stat.S_IMODE(os.stat(tmp_path / "key").st_mode) == 0o600
     monkeypatch.setenv("SECRET_KEY", "from-the-environment")
-    assert auth.secret_key() == "from-the-environment"
+    assert sessions.secret_key() == "from-the-environment"
 
 
 def test_request_size_is_limited(site, client, monkeypatch):

@@ -15,7 +15,7 @@ import pytest
 from scipy.stats import binomtest
 
 from core import db
-from dashboard import report
+from dashboard import cli
 from domain import metrics
 from domain.indicators import poisson_p_values
 from etl.load import load_bytes, load_path
@@ -66,7 +66,7 @@ BOROUGH_CODES = {f"E09{n:06d}" for n in range(2, 34)}  # the 32 boroughs, not th
 def _run_report(url: str, month: str, out) -> int:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DATABASE_URL", url)
-        return report.main(["indicators", "--month", month, "--out", str(out)])
+        return cli.report_main(["indicators", "--month", month, "--out", str(out)])
 
 
 def _read_export(path) -> pd.DataFrame:
@@ -229,7 +229,7 @@ def test_window_with_a_missing_month_has_no_value(sqlite_engine, monkeypatch, tm
     load_path(BOROUGH_HISTORICAL, sqlite_engine)
     for month, r12_available, p12_available in REAL_WINDOWS:
         out = tmp_path / f"indicators-{month}.csv"
-        assert report.main(["indicators", "--month", month, "--out", str(out)]) == 0
+        assert cli.report_main(["indicators", "--month", month, "--out", str(out)]) == 0
         boroughs = _read_export(out).query("area_type == 'borough'")
         assert len(boroughs) == 32 * 8
         assert boroughs["r12"].notna().all() == r12_available, month
@@ -263,7 +263,7 @@ def test_window_over_a_gap_in_a_file_has_no_value(use_database, tmp_path):
     got = []
     for month, _ in GAP_WINDOWS:
         out = tmp_path / f"indicators-{month}.csv"
-        assert report.main(["indicators", "--month", month, "--out", str(out)]) == 0
+        assert cli.report_main(["indicators", "--month", month, "--out", str(out)]) == 0
         table = _read_export(out)
         r12 = table.query("area_code == @BARNET and indicator == 'Burglary'")["r12"].iloc[0]
         got.append((month, None if pd.isna(r12) else int(r12)))
@@ -271,7 +271,9 @@ def test_window_over_a_gap_in_a_file_has_no_value(use_database, tmp_path):
 
 
 def test_report_on_an_empty_database_exits_1(use_database, tmp_path, capsys):
-    assert report.main(["indicators", "--month", "2025-02", "--out", str(tmp_path / "x.csv")]) == 1
+    assert (
+        cli.report_main(["indicators", "--month", "2025-02", "--out", str(tmp_path / "x.csv")]) == 1
+    )
     assert "python -m etl load" in capsys.readouterr().err
 
 
@@ -280,7 +282,7 @@ def test_report_rejects_a_month_not_written_yyyy_mm(sqlite_engine, monkeypatch, 
     # '2025' would otherwise be read as January 2025 and '25-02' as February 2001
     monkeypatch.setenv("DATABASE_URL", sqlite_engine.url.render_as_string())
     with pytest.raises(SystemExit) as exit_info:
-        report.main(["indicators", "--month", month])
+        cli.report_main(["indicators", "--month", month])
     assert exit_info.value.code == 2
 
 

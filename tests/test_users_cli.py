@@ -1,4 +1,4 @@
-"""``python -m dashboard.users``: passwords from standard input only, hashed; roles; disabling."""
+"""``python -m dashboard users``: passwords from standard input only, hashed; roles; disabling."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import sys
 import pytest
 from werkzeug.security import check_password_hash
 
-from dashboard import auth, users
+from core import queries
+from dashboard import cli
+from dashboard.auth import users
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -23,7 +25,7 @@ def store(sqlite_engine, monkeypatch):
 
 def run(store, monkeypatch, capsys, *argv: str, stdin: str = "") -> tuple[int, str, str]:
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code = users.main(list(argv))
+    code = cli.users_main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -31,7 +33,7 @@ def run(store, monkeypatch, capsys, *argv: str, stdin: str = "") -> tuple[int, s
 def test_add_reads_the_password_from_standard_input_and_hashes_it(store):
     env = {**os.environ, "DATABASE_URL": store.url.render_as_string(hide_password=False)}
     done = subprocess.run(
-        [sys.executable, "-m", "dashboard.users", "add", "anna", "--role", "analyst"],
+        [sys.executable, "-m", "dashboard", "users", "add", "anna", "--role", "analyst"],
         input="a long enough secret\n",
         text=True,
         cwd=ROOT,
@@ -40,7 +42,7 @@ def test_add_reads_the_password_from_standard_input_and_hashes_it(store):
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    row = auth.user_row("anna", store)
+    row = queries.user_row(store, "anna")
     assert row.role == "analyst" and not row.disabled
     assert row.password_hash.startswith("scrypt:")
     assert "a long enough secret" not in row.password_hash
@@ -49,8 +51,8 @@ def test_add_reads_the_password_from_standard_input_and_hashes_it(store):
 
 def test_a_password_on_the_command_line_is_refused(store, monkeypatch, capsys):
     with pytest.raises(SystemExit):
-        users.main(["add", "anna", "--role", "analyst", "--password", "a long enough secret"])
-    assert auth.user_row("anna", store) is None
+        cli.users_main(["add", "anna", "--role", "analyst", "--password", "a long enough secret"])
+    assert queries.user_row(store, "anna") is None
 
 
 @pytest.mark.parametrize(
@@ -66,7 +68,7 @@ def test_a_password_on_the_command_line_is_refused(store, monkeypatch, capsys):
 def test_refusals_change_nothing(store, monkeypatch, capsys, argv, stdin, says):
     code, _, err = run(store, monkeypatch, capsys, *argv, stdin=stdin)
     assert code == 1 and says in err
-    assert users.list_users(store) == []
+    assert queries.user_list(store) == []
 
 
 def test_unknown_roles_are_refused(store, monkeypatch, capsys):
@@ -103,17 +105,17 @@ def test_passwd_disable_enable_role_and_list(store, monkeypatch, capsys):
         )[0]
         == 1
     )
-    before = auth.user_row("max", store).password_hash
+    before = queries.user_row(store, "max").password_hash
     assert run(store, monkeypatch, capsys, "passwd", "max", stdin="second long secret\n")[0] == 0
-    after = auth.user_row("max", store).password_hash
+    after = queries.user_row(store, "max").password_hash
     assert before != after and check_password_hash(after, "second long secret")
     assert run(store, monkeypatch, capsys, "disable", "max")[0] == 0
-    assert auth.user_row("max", store).disabled
+    assert queries.user_row(store, "max").disabled
     code, out, _ = run(store, monkeypatch, capsys, "list")
     assert code == 0 and "max" in out and "disabled" in out and "secret" not in out
     assert run(store, monkeypatch, capsys, "enable", "max")[0] == 0
     assert run(store, monkeypatch, capsys, "role", "max", "analyst")[0] == 0
-    row = auth.user_row("max", store)
+    row = queries.user_row(store, "max")
     assert (row.role, row.disabled) == ("analyst", False)
 
 

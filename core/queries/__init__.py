@@ -4,6 +4,7 @@ Pages, reports and the CLI call these (as ``queries.<name>``); nothing else open
 to read figures. One module per subject; this package names them all in one place.
 """
 
+from core.queries.accounts import exempt_items, user_list, user_row, users_exist
 from core.queries.council import (
     hate_reporting_centres,
     iom_quarters,
@@ -43,6 +44,7 @@ __all__ = [
     "coverage",
     "dataset_areas",
     "dataset_status",
+    "exempt_items",
     "figure_provenance",
     "hate_reporting_centres",
     "iom_quarters",
@@ -60,6 +62,9 @@ __all__ = [
     "upload_log",
     "upload_record",
     "upload_replacements",
+    "user_list",
+    "user_row",
+    "users_exist",
     "wrap_audiences",
     "wrap_training",
 ]

@@ -10,8 +10,8 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 
 from core import db, queries
-from dashboard import auth, exempt
 from dashboard import upload_views as views
+from dashboard.auth import exempt, guard
 from etl.revert import RevertRefused, revert_upload
 
 dash.register_page(__name__, path="/history", name="Data history", order=51, title="Data history")
@@ -29,7 +29,7 @@ def layout(upload: str | None = None, **_query) -> html.Div:
     refusal = views.who_may("viewer")
     if refusal is not None:
         return html.Div([html.H1("Data history"), refusal])
-    user = auth.current_user()
+    user = guard.current_user()
     note = (
         "As a manager you can revert a loaded upload: its figures are withdrawn (kept in the "
         "history) and the figures it replaced come back."
@@ -176,7 +176,7 @@ def show_log(_refresh):
     if log.empty:
         return html.P("No uploads yet.")
     log = log[~log["dataset"].isin(exempt.hidden("dataset"))]
-    return log_table(log, auth.current_user().can("manager"))
+    return log_table(log, guard.current_user().can("manager"))
 
 
 def detail(upload_id: int) -> list:
@@ -235,7 +235,7 @@ def show_detail(clicks, chosen):
     Input("history-revert-cancel", "n_clicks"),
     prevent_initial_call=True,
 )
-@auth.requires("manager")
+@guard.requires("manager")
 def ask_revert(clicks, _cancel):
     """Ask before reverting: say what will happen."""
     if ctx.triggered_id == "history-revert-cancel" or not any(clicks or []):
@@ -261,13 +261,13 @@ def ask_revert(clicks, _cancel):
     State("history-refresh", "data"),
     prevent_initial_call=True,
 )
-@auth.requires("manager")
+@guard.requires("manager")
 def do_revert(n_clicks, upload_id, refresh):
     """Revert the upload in one transaction; the log and every page then show the result."""
     if not n_clicks or upload_id is None:
         return no_update, no_update, False
     try:
-        result = revert_upload(int(upload_id), db.get_engine(), auth.current_user().name)
+        result = revert_upload(int(upload_id), db.get_engine(), guard.current_user().name)
     except RevertRefused as exc:
         return no_update, dbc.Alert(str(exc), color="warning"), False
     return (refresh or 0) + 1, dbc.Alert(result.message, color="success"), False

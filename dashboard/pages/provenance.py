@@ -13,8 +13,8 @@ import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
 from core import db, queries
-from dashboard import exempt
 from dashboard import upload_views as views
+from dashboard.auth import exempt
 
 dash.register_page(
     __name__, path="/provenance", name="Sources", order=52, title="Where a figure came from"

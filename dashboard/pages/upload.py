@@ -11,8 +11,10 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from core import config, db
-from dashboard import auth, exports, pending
+from dashboard import pending
 from dashboard import upload_views as views
+from dashboard.auth import guard
+from dashboard.reports import exports
 
 dash.register_page(__name__, path="/upload", name="Upload", order=50, title="Upload data")
 
@@ -106,7 +108,7 @@ def layout(**_query) -> html.Div:
 
 
 def _records(tokens: list[str]) -> list[dict]:
-    user = auth.current_user()
+    user = guard.current_user()
     out = []
     for token in tokens or []:
         try:
@@ -127,14 +129,14 @@ def _url() -> str:
     State("upload-files", "filename"),
     prevent_initial_call=True,
 )
-@auth.requires("analyst")
+@guard.requires("analyst")
 def receive(contents, filenames):
     """Keep each dropped file on the server and start checking it."""
     if not contents:
         return no_update, no_update
     if isinstance(contents, str):
         contents, filenames = [contents], [filenames]
-    user = auth.current_user()
+    user = guard.current_user()
     tokens = []
     for content, name in list(zip(contents, filenames or [], strict=False))[
         : int(config.MAX_UPLOAD_FILES.get())
@@ -160,7 +162,7 @@ def receive(contents, filenames):
     Input("upload-batch", "data"),
     Input("upload-confirmed", "data"),
 )
-@auth.requires("analyst")
+@guard.requires("analyst")
 def show(_n, tokens, _confirmed):
     """Each file's state, problems and preview; poll while any is being checked or loaded."""
     records = _records(tokens)
@@ -179,7 +181,7 @@ def show(_n, tokens, _confirmed):
     State("upload-batch", "data"),
     prevent_initial_call=True,
 )
-@auth.requires("analyst")
+@guard.requires("analyst")
 def confirm(n_clicks, tokens):
     """Load every file that is ready, one after the other, in the background."""
     if not n_clicks:
@@ -198,7 +200,7 @@ def confirm(n_clicks, tokens):
     State("upload-batch", "data"),
     prevent_initial_call=True,
 )
-@auth.requires("analyst")
+@guard.requires("analyst")
 def report(n_clicks, tokens):
     """Every problem of every file in this upload, as CSV (safe to open in Excel)."""
     if not n_clicks:
@@ -221,7 +223,7 @@ def report(n_clicks, tokens):
     Input({"type": "upload-template", "name": ALL}, "n_clicks"),
     prevent_initial_call=True,
 )
-@auth.requires("analyst")
+@guard.requires("analyst")
 def template(clicks):
     """Send the chosen template workbook (only files in data/templates)."""
     if not any(clicks or []) or not isinstance(ctx.triggered_id, dict):

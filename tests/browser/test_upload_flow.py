@@ -43,7 +43,7 @@ def revised_barnet_file() -> tuple[bytes, int]:
 def site(tmp_path_factory) -> Iterator[dict]:
     """A database with the real recent borough file and three users, served on its own."""
     from core import db
-    from dashboard.users import add_user
+    from dashboard.auth.users import add_user
     from etl.load import load_path
 
     folder = tmp_path_factory.mktemp("upload-flow")

@@ -1,4 +1,5 @@
-"""Who may do what: sessions, roles and the guard in front of every route of the server.
+"""The guard in front of every route of the server: who the request is from, and whether they
+may do what it asks.
 
 ``init_auth(server)`` puts one ``before_request`` guard in front of everything Flask serves:
 Dash's pages, /_dash-layout, /_dash-dependencies, /_dash-update-component, component scripts,
@@ -10,14 +11,11 @@ the request itself comes from another machine. Otherwise (a fresh install used o
 the dashboard is open, read-only: the visitor is a viewer.
 
 Decisions, for a reviewer:
-- Sessions are Flask's signed cookies (HttpOnly, SameSite=Lax, Secure over HTTPS). The user's
-  role and whether they are disabled are read from the database on every request, and the
-  session holds a fingerprint of the password hash, so disabling a user or changing their
-  password ends their sessions at once.
-- CSRF: a random token per session. The sign-in and sign-out forms carry it; for callbacks,
-  Dash's renderer already copies the cookie ``_csrf_token`` into an ``X-CSRFToken`` header, and
-  every POST must carry the session's token there. A cross-site Origin or Sec-Fetch-Site is
-  refused as well.
+- Sessions are Flask's signed cookies (``sessions``). The user's role and whether they are
+  disabled are read from the database on every request, and the session holds a fingerprint of
+  the password hash, so disabling a user or changing their password ends their sessions at once.
+- CSRF: every POST must carry the session's token in an ``X-CSRFToken`` header (Dash's renderer
+  copies it there from the cookie). A cross-site Origin or Sec-Fetch-Site is refused as well.
 - Roles on callbacks: ``@requires("analyst")`` marks a callback; the guard looks up the callback
   Dash would run for the request's ``output`` and refuses (403) before any of it runs. The
   decorator checks again inside the callback.
@@ -26,56 +24,21 @@ Decisions, for a reviewer:
 from __future__ import annotations
 
 import functools
-import hashlib
 import hmac
 import ipaddress
-import os
-import secrets
-import threading
-import time
-from collections import deque
-from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import flask
 from flask import Flask, g, jsonify, request, session
-from flask.sessions import SecureCookieSessionInterface
-from sqlalchemy import Engine, select
 
-from core import config, db
+from core import config, db, queries
+from dashboard.auth import sessions
+from dashboard.auth.roles import OPEN_USER, ROLES, User
 
-ROLES = ("viewer", "analyst", "manager")
-ROLE_WORDS = {
-    "viewer": "browse the dashboard",
-    "analyst": "upload data",
-    "manager": "revert uploads, manage exempt items and targets",
-}
-CSRF_COOKIE = "_csrf_token"  # the cookie Dash's renderer sends back as X-CSRFToken
-CSRF_HEADER = "X-CSRFToken"
-CSRF_FIELD = "csrf_token"
-SESSION_COOKIE = "dashboard_session"
 PUBLIC_PATHS = frozenset(
     {"/login", "/logout", "/healthz", "/assets/bootstrap.min.css", "/_favicon.ico"}
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-@dataclass(frozen=True)
-class User:
-    """The person behind a request (``signed_in`` False: the open, read-only local mode)."""
-
-    name: str
-    role: str
-    signed_in: bool = True
-
-    def can(self, role: str) -> bool:
-        """True when this user's role is ``role`` or above it."""
-        return ROLES.index(self.role) >= ROLES.index(role)
-
-
-OPEN_USER = User("local", "viewer", signed_in=False)
 
 
 # ---------------------------------------------------------------- addresses and settings
@@ -94,25 +57,18 @@ def is_loopback(host: str | None) -> bool:
         return False
 
 
-def users_exist(engine: Engine | None = None) -> bool:
-    """True once any user has been added (enabled or not)."""
-    engine = engine or db.get_engine()
-    with engine.connect() as conn:
-        return conn.execute(select(db.users.c.id).limit(1)).first() is not None
-
-
 def login_required() -> bool:
     """Whether this request needs a signed-in user (see the module docstring)."""
     if config.flag(config.REQUIRE_LOGIN) or not is_loopback(config.HOST.get()):
         return True
     if flask.has_request_context() and not is_loopback(request.remote_addr):
         return True
-    return users_exist()
+    return queries.users_exist(db.get_engine())
 
 
 def check_startup(host: str) -> None:
     """Refuse to serve an open dashboard on an address other computers can reach."""
-    if is_loopback(host) or users_exist():
+    if is_loopback(host) or queries.users_exist(db.get_engine()):
         return
     raise SystemExit(
         f"Refusing to start: HOST={host} is reachable from other computers and no users exist, "
@@ -122,47 +78,17 @@ def check_startup(host: str) -> None:
     )
 
 
-def secret_key() -> str:
-    """SECRET_KEY, or a key generated once and kept in SECRET_KEY_FILE (mode 0600)."""
-    if config.SECRET_KEY.get():
-        return config.SECRET_KEY.get()
-    path = Path(config.SECRET_KEY_FILE.get())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        key = path.read_text(encoding="ascii").strip()
-        if key:
-            return key
-        path.unlink()  # an empty file left by a crash: make a new key
-        return secret_key()
-    with os.fdopen(fd, "w", encoding="ascii") as out:
-        out.write(secrets.token_hex(32))
-    return path.read_text(encoding="ascii").strip()
-
-
-# ---------------------------------------------------------------- users and sessions
-
-
-def user_row(name: str, engine: Engine | None = None):
-    """The users row for ``name`` (exact match), or None."""
-    engine = engine or db.get_engine()
-    with engine.connect() as conn:
-        return conn.execute(select(db.users).where(db.users.c.name == name)).first()
-
-
-def fingerprint(password_hash: str) -> str:
-    """A short digest of the password hash: a session ends when the password changes."""
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:32]
+# ---------------------------------------------------------------- the user of a request
 
 
 def _resolve_user() -> User | None:
     name = session.get("user")
     if name:
-        row = user_row(name)
+        row = queries.user_row(db.get_engine(), name)
         key = session.get("key", "")
-        if row and not row.disabled and hmac.compare_digest(key, fingerprint(row.password_hash)):
-            return User(row.name, row.role)
+        if row and not row.disabled:
+            if hmac.compare_digest(key, sessions.fingerprint(row.password_hash)):
+                return User(row.name, row.role)
         session.pop("user", None)
         session.pop("key", None)
     return None if login_required() else OPEN_USER
@@ -175,41 +101,6 @@ def current_user() -> User | None:
     if "auth_user" not in g:
         g.auth_user = _resolve_user()
     return g.auth_user
-
-
-def sign_in(name: str, password_hash: str) -> None:
-    """Start a new session for ``name`` (a fresh session: nothing carried over from before)."""
-    session.clear()
-    session.permanent = True
-    session["user"] = name
-    session["key"] = fingerprint(password_hash)
-    session["csrf"] = secrets.token_urlsafe(32)
-    g.pop("auth_user", None)
-
-
-def sign_out() -> None:
-    session.clear()
-    g.pop("auth_user", None)
-
-
-def csrf_token() -> str:
-    """This session's CSRF token (made on first use)."""
-    token = session.get("csrf")
-    if not token:
-        token = session["csrf"] = secrets.token_urlsafe(32)
-    return token
-
-
-def csrf_valid(sent: str | None) -> bool:
-    token = session.get("csrf")
-    return bool(token and sent) and hmac.compare_digest(token, sent)
-
-
-def _same_origin() -> bool:
-    if request.headers.get("Sec-Fetch-Site", "same-origin") == "cross-site":
-        return False
-    origin = request.headers.get("Origin")
-    return origin is None or urlsplit(origin).netloc == request.host
 
 
 # ---------------------------------------------------------------- roles on callbacks
@@ -259,55 +150,6 @@ def callback_role(body: dict | None) -> str:
     return getattr((entry or {}).get("callback"), "min_role", "viewer")
 
 
-# ---------------------------------------------------------------- sign-in throttle
-
-
-class LoginThrottle:
-    """Failed sign-ins per key (address and user name); too many in a row lock the key out."""
-
-    def __init__(self) -> None:
-        self._failures: dict[tuple, deque] = {}
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def _limits() -> tuple[int, float]:
-        return int(config.LOGIN_RATE_LIMIT.get()), float(config.LOGIN_LOCKOUT_SECONDS.get())
-
-    def wait(self, *keys: tuple) -> float:
-        """Seconds until any of ``keys`` may try again (0: now)."""
-        limit, window = self._limits()
-        now = time.monotonic()
-        longest = 0.0
-        with self._lock:
-            for key in keys:
-                times = self._failures.get(key)
-                if not times:
-                    continue
-                while times and now - times[0] > window:
-                    times.popleft()
-                cap = limit * 4 if key[-1] == "*" else limit  # per address: any user name
-                if len(times) >= cap:
-                    longest = max(longest, window - (now - times[-1]))
-        return max(longest, 0.0)
-
-    def failed(self, *keys: tuple) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in keys:
-                self._failures.setdefault(key, deque(maxlen=1000)).append(now)
-
-    def succeeded(self, key: tuple) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
-
-    def reset(self) -> None:
-        with self._lock:
-            self._failures.clear()
-
-
-THROTTLE = LoginThrottle()
-
-
 # ---------------------------------------------------------------- the guard
 
 
@@ -336,7 +178,8 @@ def guard():
     if user is None:
         return _refuse(401, "Sign in to use the dashboard.")
     if request.method not in SAFE_METHODS:
-        if not _same_origin() or not csrf_valid(request.headers.get(CSRF_HEADER)):
+        sent = request.headers.get(sessions.CSRF_HEADER)
+        if not sessions.same_origin() or not sessions.csrf_valid(sent):
             return _refuse(403, "The request was refused (missing or wrong CSRF token).")
     if request.path.endswith("/_dash-update-component"):
         needed = callback_role(request.get_json(silent=True))
@@ -345,24 +188,18 @@ def guard():
     return None
 
 
-def _cookie_secure() -> bool:
-    return config.flag(config.SECURE_COOKIES) or (flask.has_request_context() and request.is_secure)
-
-
-class _SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions, marked Secure whenever the request came over HTTPS."""
-
-    def get_cookie_secure(self, app: Flask) -> bool:
-        return bool(app.config.get("SESSION_COOKIE_SECURE")) or _cookie_secure()
-
-
 def _after(response):
     # The CSRF cookie is readable by the page's own script (Dash sends it back as a header);
     # other sites cannot read it, and SameSite keeps it off their requests.
     token = session.get("csrf") if request.path not in {"/healthz"} else None
-    if token and request.cookies.get(CSRF_COOKIE) != token:
+    if token and request.cookies.get(sessions.CSRF_COOKIE) != token:
         response.set_cookie(
-            CSRF_COOKIE, token, samesite="Lax", secure=_cookie_secure(), httponly=False, path="/"
+            sessions.CSRF_COOKIE,
+            token,
+            samesite="Lax",
+            secure=sessions.cookie_secure(),
+            httponly=False,
+            path="/",
         )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
@@ -374,7 +211,7 @@ def _after(response):
 def _ensure_csrf():
     # Every visitor gets a token on their first page, so Dash's first callback carries one.
     if request.method in SAFE_METHODS and request.path not in PUBLIC_PATHS:
-        csrf_token()
+        sessions.csrf_token()
 
 
 def max_request_bytes() -> int:
@@ -385,12 +222,12 @@ def max_request_bytes() -> int:
 
 def init_auth(server: Flask) -> None:
     """Put the guard, the sign-in pages and the cookie settings on the Flask server."""
-    from dashboard import signin
+    from dashboard.auth import signin
 
-    server.secret_key = secret_key()
-    server.session_interface = _SessionInterface()
+    server.secret_key = sessions.secret_key()
+    server.session_interface = sessions.SessionInterface()
     server.config.update(
-        SESSION_COOKIE_NAME=SESSION_COOKIE,
+        SESSION_COOKIE_NAME=sessions.SESSION_COOKIE,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=config.flag(config.SECURE_COOKIES),

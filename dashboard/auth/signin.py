@@ -11,8 +11,9 @@ from dash import dcc, html
 from flask import Blueprint, request
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from core import config
-from dashboard import auth
+from core import config, db, queries
+from dashboard.auth import guard, sessions
+from dashboard.auth.throttle import THROTTLE
 
 blueprint = Blueprint("signin", __name__)
 
@@ -80,7 +81,7 @@ def _render(status: int = 200, **values) -> flask.Response:
         "hint": "",
         "title": "Sign in",
         "borough": config.home_borough(),
-        "csrf": auth.csrf_token(),
+        "csrf": sessions.csrf_token(),
         **values,
     }
     response = flask.make_response(flask.render_template_string(PAGE, **values), status)
@@ -105,11 +106,11 @@ def healthz():
 
 @blueprint.route("/login", methods=["GET"])
 def login():
-    user = auth.current_user()
+    user = guard.current_user()
     target = safe_next(request.args.get("next"))
     if user is not None and user.signed_in:
         return flask.redirect(target)
-    hint = "" if auth.users_exist() else NO_USERS_HINT
+    hint = "" if queries.users_exist(db.get_engine()) else NO_USERS_HINT
     message = "You have signed out." if request.args.get("signed_out") else ""
     return _render(next=target, hint=hint, message=message)
 
@@ -123,7 +124,7 @@ def login_post():
     target = safe_next(request.form.get("next"))
     name = request.form.get("username", "").strip()[:200]
     password = request.form.get("password", "")
-    if not auth.csrf_valid(request.form.get(auth.CSRF_FIELD)):
+    if not sessions.csrf_valid(request.form.get(sessions.CSRF_FIELD)):
         return _render(
             400,
             next=target,
@@ -132,7 +133,7 @@ def login_post():
             message="The sign-in form had expired. Please try again.",
         )
     keys = ((_client(), name.lower()), (_client(), "*"))
-    wait = auth.THROTTLE.wait(*keys)
+    wait = THROTTLE.wait(*keys)
     if wait > 0:
         return _render(
             429,
@@ -141,10 +142,10 @@ def login_post():
             tone="danger",
             message=f"Too many failed sign-ins. Try again in {int(wait) + 1} seconds.",
         )
-    row = auth.user_row(name) if name else None
+    row = queries.user_row(db.get_engine(), name) if name else None
     ok = check_password_hash(row.password_hash if row else _DUMMY_HASH, password)
     if not (row and ok):
-        auth.THROTTLE.failed(*keys)
+        THROTTLE.failed(*keys)
         return _render(
             401, next=target, username=name, tone="danger", message="Wrong user name or password."
         )
@@ -156,14 +157,14 @@ def login_post():
             tone="danger",
             message="This account is disabled. Ask a manager to enable it.",
         )
-    auth.THROTTLE.succeeded(keys[0])
-    auth.sign_in(row.name, row.password_hash)
+    THROTTLE.succeeded(keys[0])
+    sessions.sign_in(row.name, row.password_hash)
     return flask.redirect(target)
 
 
 @blueprint.route("/logout", methods=["GET"])
 def logout():
-    user = auth.current_user()
+    user = guard.current_user()
     if user is None or not user.signed_in:
         return flask.redirect("/login")
     return _render(form="logout", username=user.name, title="Sign out")
@@ -171,15 +172,15 @@ def logout():
 
 @blueprint.route("/logout", methods=["POST"])
 def logout_post():
-    if auth.csrf_valid(request.form.get(auth.CSRF_FIELD)):
-        auth.sign_out()
+    if sessions.csrf_valid(request.form.get(sessions.CSRF_FIELD)):
+        sessions.sign_out()
         return flask.redirect("/login?signed_out=1")
     return flask.redirect("/logout")
 
 
 def user_menu() -> html.Div:
     """'Signed in as NAME (role)' and a sign-out button, for the navbar (empty when open)."""
-    user = auth.current_user()
+    user = guard.current_user()
     if user is None or not user.signed_in:
         return html.Div(id="user-menu")
     return html.Div(
@@ -190,7 +191,7 @@ def user_menu() -> html.Div:
                     className="text-light small me-2",
                     id="user-menu-name",
                 ),
-                dcc.Input(type="hidden", name=auth.CSRF_FIELD, value=auth.csrf_token()),
+                dcc.Input(type="hidden", name=sessions.CSRF_FIELD, value=sessions.csrf_token()),
                 html.Button(
                     "Sign out",
                     type="submit",

@@ -1,0 +1,36 @@
+"""Who may sign in (the users) and what only managers see (the exempt items)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine, Row, select
+
+from core import db
+
+
+def users_exist(engine: Engine) -> bool:
+    """True once any user has been added (enabled or not)."""
+    with engine.connect() as conn:
+        return conn.execute(select(db.users.c.id).limit(1)).first() is not None
+
+
+def user_row(engine: Engine, name: str) -> Row | None:
+    """The users row for ``name`` (exact match), or None."""
+    with engine.connect() as conn:
+        return conn.execute(select(db.users).where(db.users.c.name == name)).first()
+
+
+def user_list(engine: Engine) -> list[dict]:
+    """Every user: name, role, disabled, created_at (never the hash)."""
+    u = db.users
+    query = select(u.c.name, u.c.role, u.c.disabled, u.c.created_at).order_by(u.c.name)
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def exempt_items(engine: Engine) -> pd.DataFrame:
+    """Every exempt item: kind, name, marked_by, marked_at."""
+    e = db.exempt_items
+    with engine.connect() as conn:
+        rows = conn.execute(select(e).order_by(e.c.kind, e.c.name)).all()
+    return pd.DataFrame(rows, columns=["kind", "name", "marked_by", "marked_at"])

@@ -1,0 +1,188 @@
+"""``python -m dashboard report|users|exempt``: the dashboard's jobs without the web app.
+
+  report   the indicators export (every area x indicator for one month, as CSV)
+  users    who may sign in: add, passwd, role, disable, enable, list
+  exempt   datasets or indicators only managers see: add, remove, list
+
+The older paths ``python -m dashboard.report``, ``dashboard.users`` and ``dashboard.exempt``
+run the same commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable
+
+import pandas as pd
+
+from core import db, queries
+from dashboard.auth import exempt, users
+from dashboard.auth.roles import ROLE_WORDS, ROLES
+
+# ---------------------------------------------------------------- report
+
+
+def cmd_report(args) -> int:
+    # imported here: the indicators need scipy, a second's start-up users and exempt can skip
+    from dashboard.reports import exports
+    from dashboard.reports.indicators import crime_indicators
+
+    match = re.fullmatch(r"(\d{4})-(\d{2})", args.month)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        args.parser.error(
+            f"--month must be a month written YYYY-MM (e.g. 2025-02), not {args.month!r}"
+        )
+    month = pd.Timestamp(int(match.group(1)), int(match.group(2)), 1)
+    table = crime_indicators(db.get_engine(), month)
+    if table.empty:
+        print(
+            "No crime figures are loaded yet: run python -m etl load PATH first.", file=sys.stderr
+        )
+        return 1
+    table = exports.safe_frame(table)  # text cells that a spreadsheet would run as formulas
+    if args.out == "-":
+        table.to_csv(sys.stdout, index=False)
+    else:
+        table.to_csv(args.out, index=False)
+        print(f"Wrote {len(table):,} rows to {args.out}", file=sys.stderr)
+    return 0
+
+
+def add_report_commands(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="command", required=True)
+    ind = sub.add_parser("indicators", help="CSV of every area x indicator for one month")
+    ind.add_argument("--month", required=True, help="the R12 window's last month, YYYY-MM")
+    ind.add_argument("--out", default="-", help="file to write, or - for standard output")
+    parser.set_defaults(func=cmd_report, parser=parser)
+
+
+# ---------------------------------------------------------------- users
+
+
+def cmd_users(args) -> int:
+    engine = db.get_engine()
+    try:
+        if args.command == "add":
+            users.add_user(engine, args.name, users.read_password(), args.role)
+            print(f"Added {args.name} ({args.role}: can {ROLE_WORDS[args.role]}).")
+        elif args.command == "passwd":
+            users.set_password(engine, args.name, users.read_password())
+            print(f"Changed the password of {args.name}; their open sessions have ended.")
+        elif args.command == "role":
+            users.set_role(engine, args.name, args.role)
+            print(f"{args.name} is now {args.role}.")
+        elif args.command in ("disable", "enable"):
+            users.set_disabled(engine, args.name, args.command == "disable")
+            print(f"{args.name} is {args.command}d.")
+        else:
+            rows = queries.user_list(engine)
+            if not rows:
+                print("No users yet: the dashboard is open on this computer only.")
+            for r in rows:
+                state = "disabled" if r["disabled"] else "active"
+                print(f"{r['name']:<24} {r['role']:<8} {state:<8} added {r['created_at']:%Y-%m-%d}")
+    except users.UserError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+def add_users_commands(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="command", required=True)
+    add = sub.add_parser("add", help="add a user (password from standard input)")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=ROLES)
+    sub.add_parser("passwd", help="change a password (from standard input)").add_argument("name")
+    role = sub.add_parser("role", help="change a user's role")
+    role.add_argument("name")
+    role.add_argument("role", choices=ROLES)
+    sub.add_parser("disable", help="stop a user signing in").add_argument("name")
+    sub.add_parser("enable", help="let a disabled user sign in again").add_argument("name")
+    sub.add_parser("list", help="every user, role and state")
+    parser.set_defaults(func=cmd_users)
+
+
+# ---------------------------------------------------------------- exempt
+
+
+def cmd_exempt(args) -> int:
+    engine = db.get_engine()
+    if args.command == "add":
+        exempt.mark(engine, args.kind, args.name, args.user)
+        print(f"{args.kind} {args.name!r} is now exempt: only managers see it.")
+    elif args.command == "remove":
+        found = exempt.unmark(engine, args.kind, args.name)
+        print(f"{args.kind} {args.name!r} " + ("is visible again." if found else "was not exempt."))
+    else:
+        table = exempt.items(engine)
+        print("No exempt items." if table.empty else table.to_string(index=False))
+    return 0
+
+
+def add_exempt_commands(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="command", required=True)
+    for command in ("add", "remove"):
+        one = sub.add_parser(command, help=f"{command} an exempt dataset or indicator")
+        one.add_argument("kind", choices=exempt.KINDS)
+        one.add_argument("name")
+        one.add_argument("--user", default=None, help="who is marking it (add)")
+    sub.add_parser("list", help="every exempt item")
+    parser.set_defaults(func=cmd_exempt)
+
+
+# ---------------------------------------------------------------- entry points
+
+GROUPS: dict[str, tuple[str, str | None, Callable[[argparse.ArgumentParser], None]]] = {
+    "report": ("files built from the loaded figures", None, add_report_commands),
+    "users": ("who may sign in", users.__doc__, add_users_commands),
+    "exempt": ("datasets or indicators only managers see", exempt.__doc__, add_exempt_commands),
+}
+
+
+def _parser(prog: str, description: str | None) -> argparse.ArgumentParser:
+    return argparse.ArgumentParser(
+        prog=prog, description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m dashboard GROUP COMMAND ...``: run one command, return its exit status."""
+    parser = _parser("python -m dashboard", __doc__)
+    sub = parser.add_subparsers(dest="group", required=True)
+    for group, (help_text, description, add_commands) in GROUPS.items():
+        add_commands(
+            sub.add_parser(
+                group,
+                help=help_text,
+                description=description,
+                formatter_class=argparse.RawDescriptionHelpFormatter,
+            )
+        )
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+def _group_main(group: str, argv: list[str] | None) -> int:
+    """One group under its old path (``python -m dashboard.users ...``)."""
+    _, description, add_commands = GROUPS[group]
+    parser = _parser(f"python -m dashboard.{group}", description)
+    add_commands(parser)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+def report_main(argv: list[str] | None = None) -> int:
+    """``python -m dashboard.report ...``, the old path of ``python -m dashboard report``."""
+    return _group_main("report", argv)
+
+
+def users_main(argv: list[str] | None = None) -> int:
+    """``python -m dashboard.users ...``, the old path of ``python -m dashboard users``."""
+    return _group_main("users", argv)
+
+
+def exempt_main(argv: list[str] | None = None) -> int:
+    """``python -m dashboard.exempt ...``, the old path of ``python -m dashboard exempt``."""
+    return _group_main("exempt", argv)

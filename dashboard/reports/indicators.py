@@ -1,0 +1,43 @@
+"""The indicators export: every area x indicator for one month, the table a board report is
+built from (``python -m dashboard report indicators --month YYYY-MM``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from core import queries
+from dashboard.reports.priorities import priority_rows
+from domain.indicators import export_frame, indicator_table
+
+AREA_DATASETS = [
+    "borough_crime",
+    "ward_crime",
+]  # boroughs from borough files, wards from ward files
+
+
+def crime_indicators(engine, month) -> pd.DataFrame:
+    """The MOPAC7 indicator table for every area loaded, boroughs then wards."""
+    areas = queries.areas(engine)
+    pops = queries.populations(engine)
+    frames = []
+    for dataset in AREA_DATASETS:
+        monthly = queries.mopac7_monthly(engine, dataset)
+        if monthly.empty:
+            continue
+        frames.append(indicator_table(monthly, areas, pops, month))
+    frames.append(dashboard_indicators_table(engine, month, areas, pops))
+    frames.append(priority_rows(engine, month, areas, pops))
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame()
+    return export_frame(pd.concat(frames, ignore_index=True))
+
+
+def dashboard_indicators_table(engine, month, areas=None, pops=None) -> pd.DataFrame:
+    """MPS Monthly Crime Dashboard offences: one row per area x subgroup, rates per 10,000."""
+    monthly = queries.subgroup_monthly(engine, "mps_dashboard_offences")
+    if monthly.empty:
+        return pd.DataFrame()
+    if areas is None:
+        areas, pops = queries.areas(engine), queries.populations(engine)
+    return indicator_table(monthly, areas, pops, month, per=10_000)
