@@ -1,6 +1,6 @@
 """The indicators export a board report is built from, checked against the raw MPS and ONS files.
 
-``python -m dashboard.report indicators --month 2025-02`` over the real borough files, the ONS
+``python -m dashboard report indicators --month 2025-02`` over the real borough files, the ONS
 populations and the recent ward file; every expected figure is recomputed here from the raw
 CSVs with pandas and the DOMAIN.md definitions.
 """

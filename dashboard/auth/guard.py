@@ -73,7 +73,7 @@ def check_startup(host: str) -> None:
     raise SystemExit(
         f"Refusing to start: HOST={host} is reachable from other computers and no users exist, "
         "so anyone could use the dashboard. Add a user first:\n"
-        "  .venv/bin/python -m dashboard.users add NAME --role manager\n"
+        "  .venv/bin/python -m dashboard users add NAME --role manager\n"
         "or listen on this computer only (HOST=127.0.0.1)."
     )
 

@@ -67,7 +67,7 @@ PAGE = """<!DOCTYPE html>
 
 NO_USERS_HINT = (
     "No users exist yet. Whoever runs the server adds one with: "
-    "python -m dashboard.users add NAME --role manager"
+    "python -m dashboard users add NAME --role manager"
 )
 
 
