@@ -28,6 +28,7 @@ class CrimeFile:
 
     @property
     def layout(self) -> str | None:
+        """The layout name (None when no table passed its checks)."""
         return self.tables[0].layout.name if self.tables else None
 
 
