@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -12,9 +13,10 @@ import pandas as pd
 from core import db, queries
 from etl.errors import Problem
 from etl.load import LoadResult, load_path
+from etl.templates_write import write_samples, write_templates
 
 
-def _progress_printer(name: str):
+def _progress_printer(name: str) -> Callable[[str], None]:
     start = time.perf_counter()
 
     def report(stage: str) -> None:
@@ -66,7 +68,8 @@ def describe(result: LoadResult) -> str:
     return "\n".join(lines)
 
 
-def cmd_load(args) -> int:
+def cmd_load(args: argparse.Namespace) -> int:
+    """Load each file named; exit status 1 when any was rejected or missing."""
     engine = db.get_engine()
     worst = 0
     for path in args.paths:
@@ -83,7 +86,8 @@ def cmd_load(args) -> int:
     return worst
 
 
-def cmd_status(_args) -> int:
+def cmd_status(_args: argparse.Namespace) -> int:
+    """Print each dataset's months covered and last load."""
     status = queries.dataset_status(db.get_engine())
     if status.empty:
         print("Nothing loaded yet. Load a file with: python -m etl load PATH")
@@ -92,7 +96,8 @@ def cmd_status(_args) -> int:
     return 0
 
 
-def cmd_history(args) -> int:
+def cmd_history(args: argparse.Namespace) -> int:
+    """Print the upload log, newest first."""
     history = queries.upload_history(db.get_engine(), args.limit)
     if history.empty:
         print("No uploads yet.")
@@ -115,9 +120,8 @@ def cmd_history(args) -> int:
     return 0
 
 
-def cmd_templates(args) -> int:
-    from etl.templates_write import write_samples, write_templates
-
+def cmd_templates(args: argparse.Namespace) -> int:
+    """Write the blank council templates (and the filled examples) and print their paths."""
     paths = write_templates(args.out) + (write_samples(args.samples) if args.samples else [])
     for path in paths:
         print(path)
@@ -125,6 +129,7 @@ def cmd_templates(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one subcommand; its exit status."""
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     load = sub.add_parser("load", help="validate and load extracts (CSV or XLSX)")

@@ -14,14 +14,16 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 from core import config, db, reference
+from etl import formats, store
 from etl.errors import Problem, ProblemList, problem
-from etl.formats import mps_crime, population, templates
-from etl.load import _held_coverage, _loaded_upload_with_hash, _parse_tables, _reject
-from etl.load_templates import _held, _python, _records
+from etl.formats import CrimeFile, PopulationFile, TemplateFile, templates
+from etl.formats.mps_crime import CrimeTable
 from etl.read import ExtractUnreadable, file_digest, read_bytes
+from etl.result import LoadResult, rejected
+from etl.template_rows import by_key, changed_count, python_value, records
 
 CHANGE_COLUMNS = [
     "dataset",  # borough_crime, ward_crime, population, or a council template's dataset
@@ -41,8 +43,11 @@ CHANGE_COLUMNS = [
 
 
 # How a preview counts: (what a row of the changes is, what it adds or replaces)
-UNITS = {"": ("areas", "area-months"), "population": ("areas", "years")}
-UNITS.update({t.dataset: ("sheets", "rows") for t in templates.TEMPLATES})
+UNITS = {
+    "": ("areas", "area-months"),
+    "population": ("areas", "years"),
+    **{t.dataset: ("sheets", "rows") for t in templates.TEMPLATES},
+}
 
 
 @dataclass
@@ -85,7 +90,7 @@ def preview_bytes(filename: str, data: bytes, engine: Engine | None = None) -> P
             limit_mb=round(config.max_upload_bytes() / 2**20),
         )
         return Preview(**base, status="rejected", problems=[item], message=item.message)
-    previous = _loaded_upload_with_hash(engine, digest)
+    previous = store.uploads.loaded_upload_with_hash(engine, digest)
     if previous is not None:
         return Preview(
             **base,
@@ -103,35 +108,27 @@ def preview_bytes(filename: str, data: bytes, engine: Engine | None = None) -> P
             **base, status="rejected", problems=[exc.problem], message=exc.problem.message
         )
     problems.extend(extract.problems)
-    tables = _parse_tables(extract, problems, date.today())
-    if tables is not None:
-        return _crime(engine, base, tables, problems)
-    detected = templates.detect(extract)
-    if detected:
-        return _template(engine, base, detected, problems)
-    found = population.detect(extract)
-    if found:
-        return _population(engine, base, *found, problems)
-    accepted = "; ".join(
-        [
-            mps_crime.accepted_layouts(),
-            *[layout.label for layout in population.LAYOUTS],
-            templates.accepted_layouts(),
-        ]
-    )
-    items = [*problems.final(), problem("unknown-layout", row=1, accepted=accepted)]
+    match formats.detect(extract, problems, date.today()):
+        case CrimeFile() as parsed:
+            return _crime(engine, base, parsed, problems)
+        case TemplateFile() as parsed:
+            return _template(engine, base, parsed, problems)
+        case PopulationFile() as parsed:
+            return _population(engine, base, parsed, problems)
     return Preview(
         **base,
         status="rejected",
-        problems=items,
+        problems=[*problems.final(), formats.unknown_layout()],
         message="The columns do not match any layout we accept.",
     )
 
 
-def record_rejection(preview: Preview, engine: Engine | None = None, user: str | None = None):
+def record_rejection(
+    preview: Preview, engine: Engine | None = None, user: str | None = None
+) -> LoadResult:
     """Note a rejected file in the upload log (as ``load_bytes`` would); no data is touched."""
     engine = engine or db.get_engine()
-    return _reject(
+    return rejected(
         engine,
         preview.filename,
         preview.size_bytes,
@@ -184,21 +181,7 @@ def _finish(
 # ---------------------------------------------------------------- crime
 
 
-def _held_totals(engine: Engine, dataset: str, months: list[date]) -> pd.DataFrame:
-    """Sum of every held count per area and month of ``dataset`` in the months' range."""
-    s, c = db.crime_series, db.crime_counts
-    query = (
-        select(s.c.area_code, c.c.month, func.sum(c.c.count))
-        .join(s, s.c.id == c.c.series_id)
-        .where(s.c.dataset == dataset, c.c.month.between(min(months), max(months)))
-        .group_by(s.c.area_code, c.c.month)
-    )
-    with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    return pd.DataFrame(rows, columns=["area_code", "month", "old"])
-
-
-def _table_totals(table: mps_crime.CrimeTable) -> pd.DataFrame:
+def _table_totals(table: CrimeTable) -> pd.DataFrame:
     """The file's total per area and month (every category added up)."""
     wide = pd.DataFrame(table.counts, columns=table.months)
     wide["area_code"] = table.area_code
@@ -208,15 +191,14 @@ def _table_totals(table: mps_crime.CrimeTable) -> pd.DataFrame:
     return long
 
 
-def _crime_changes(engine: Engine, table: mps_crime.CrimeTable, vintage: date) -> pd.DataFrame:
+def _crime_changes(engine: Engine, table: CrimeTable, vintage: date) -> pd.DataFrame:
     dataset = table.layout.dataset
     pairs = _table_totals(table)
     with engine.connect() as conn:
-        held = _held_coverage(conn, dataset, table.months)
+        held = store.crime.held_coverage(conn, dataset, table.months)
+        totals = store.crime.held_totals(conn, dataset, table.months)
     pairs = pairs.merge(held, on=["area_code", "month"], how="left")
-    pairs = pairs.merge(
-        _held_totals(engine, dataset, table.months), on=["area_code", "month"], how="left"
-    )
+    pairs = pairs.merge(totals, on=["area_code", "month"], how="left")
     is_held = pairs["upload_id"].notna()
     pairs["old"] = pairs["old"].fillna(0).where(is_held)
     pairs["state"] = np.where(
@@ -252,7 +234,8 @@ def _summarise(pairs: pd.DataFrame, dataset: str, names: pd.Series) -> pd.DataFr
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
 
-def _crime(engine: Engine, base: dict, tables, problems: ProblemList) -> Preview:
+def _crime(engine: Engine, base: dict, parsed: CrimeFile, problems: ProblemList) -> Preview:
+    tables = parsed.tables
     if problems.has_errors or not tables:
         layout = tables[0].layout if tables else None
         return _finish(
@@ -273,21 +256,16 @@ def _crime(engine: Engine, base: dict, tables, problems: ProblemList) -> Preview
 # ---------------------------------------------------------------- populations
 
 
-def _population(engine: Engine, base: dict, layout, sheets, problems: ProblemList) -> Preview:
-    frame = population.parse(layout, sheets, problems)
+def _population(
+    engine: Engine, base: dict, parsed: PopulationFile, problems: ProblemList
+) -> Preview:
+    layout, frame = parsed.layout, parsed.frame
     if problems.has_errors or frame.empty:
         return _finish(base, layout.name, layout.label, problems, pd.DataFrame(), 0)
-    p = db.populations
     codes = [str(c) for c in pd.unique(frame["area_code"])]
     years = [int(y) for y in pd.unique(frame["year"])]
-    held = []
     with engine.connect() as conn:
-        for start in range(0, len(codes), 500):
-            held += conn.execute(
-                select(p.c.area_code, p.c.year, p.c.population).where(
-                    p.c.area_code.in_(codes[start : start + 500]), p.c.year.in_(years)
-                )
-            ).all()
+        held = store.population.held(conn, codes, years)
     old = pd.DataFrame(held, columns=["area_code", "month", "old"])
     pairs = pd.DataFrame(
         {
@@ -307,9 +285,8 @@ def _population(engine: Engine, base: dict, layout, sheets, problems: ProblemLis
 # ---------------------------------------------------------------- council templates
 
 
-def _template(engine: Engine, base: dict, detected, problems: ProblemList) -> Preview:
-    template = detected[0]
-    frames = templates.parse(detected, problems)
+def _template(engine: Engine, base: dict, parsed: TemplateFile, problems: ProblemList) -> Preview:
+    template, frames = parsed.template, parsed.frames
     if problems.has_errors or not frames:
         return _finish(base, template.name, template.title, problems, pd.DataFrame(), 0)
     rows = []
@@ -317,31 +294,18 @@ def _template(engine: Engine, base: dict, detected, problems: ProblemList) -> Pr
         for name, frame in frames.items():
             spec = templates.sheet_spec(template, name)
             table = db.metadata.tables[spec.table]
-            records = _records(table, frame, 0)
-            new_by_key = {tuple(r[k] for k in spec.key): r for r in records}
-            held = _held(conn, table, spec.key, set(new_by_key))
-            figures = [
-                c.name
-                for c in table.columns
-                if c.name not in spec.key
-                and c.name not in ("upload_id", "source_sheet", "source_row")
-            ]
-            changed = sum(
-                any(
-                    _python(h[c]) != new_by_key[tuple(h[k] for k in spec.key)].get(c)
-                    for c in figures
-                )
-                for h in held
-            )
-            periods = [_python(v) for v in frame[spec.period].dropna()] if spec.period else []
+            new = records(table, frame, 0)
+            new_by_key = by_key(new, spec.key)
+            held = store.templates.held_rows(conn, table, spec.key, set(new_by_key))
+            periods = [python_value(v) for v in frame[spec.period].dropna()] if spec.period else []
             rows.append(
                 {
                     "dataset": template.dataset,
                     "area_code": "",
                     "area_name": name,
-                    "added": len(records) - len(held),
+                    "added": len(new) - len(held),
                     "replaced": len(held),
-                    "changed": changed,
+                    "changed": changed_count(table, spec.key, held, new_by_key),
                     "added_from": min(periods) if periods else None,
                     "added_to": max(periods) if periods else None,
                     "kept": 0,

@@ -59,6 +59,7 @@ class ExtractUnreadable(Exception):
 
 
 def file_digest(data: bytes) -> str:
+    """The SHA-256 of a file's bytes as uploaded (the same bytes twice load once)."""
     return hashlib.sha256(data).hexdigest()
 
 

@@ -6,21 +6,20 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 from core import config, db
+from etl import store
 from etl.load import load_path
 
 
 def is_empty(engine: Engine) -> bool:
-    with engine.connect() as conn:
-        loaded = conn.execute(
-            select(func.count()).select_from(db.uploads).where(db.uploads.c.status == "loaded")
-        ).scalar()
-    return loaded == 0
+    """True when no upload is loaded yet (the first run)."""
+    return not store.uploads.any_loaded(engine)
 
 
 def seed_files(seed_dir: Path) -> list[Path]:
+    """The seed extracts in ``seed_dir``, in load order (by name)."""
     return sorted(p for p in seed_dir.glob("*") if p.suffix in {".gz", ".csv", ".xlsx"})
 
 

@@ -34,6 +34,7 @@ def _populations(year: int) -> pd.DataFrame:
 
 
 def syv() -> Sample:
+    """Serious youth violence: made-up monthly victims for every borough, and Barnet's summary."""
     populations = _populations(2023)
     boroughs = sorted(reference.LONDON_BOROUGH_CODES)
     rng = np.random.default_rng(20240301)
@@ -71,6 +72,7 @@ def syv() -> Sample:
 
 
 def iom() -> Sample:
+    """IOM: the Board's two cohort sizes."""
     rows = [
         {"quarter": "2022/23 Q3", "cohort_size": 101},
         {"quarter": "2022/23 Q4", "cohort_size": 105},
@@ -84,6 +86,7 @@ def iom() -> Sample:
 
 
 def reoffending() -> Sample:
+    """Proven reoffending: made-up figures for Barnet, London and England and Wales."""
     figures = {  # (geography, category): {adult/juvenile: (offenders, reoffenders, reoffences)}
         ("Barnet", "Local authority"): {"Adult": (560, 118, 401), "Juvenile": (48, 15, 52)},
         ("London", "Region"): {"Adult": (21_500, 5_200, 19_800), "Juvenile": (1_650, 520, 1_900)},
@@ -114,6 +117,7 @@ def reoffending() -> Sample:
 
 
 def wrap() -> Sample:
+    """Prevent WRAP: the Board's April 2018 training table and made-up audiences."""
     as_at = date(2018, 4, 30)
     training = [
         {
@@ -154,6 +158,7 @@ def wrap() -> Sample:
 
 
 def reporting_centres() -> Sample:
+    """Hate Crime Reporting Centres: a made-up year of reports."""
     rng = np.random.default_rng(20230401)
     rows = []
     for month in pd.date_range("2022-04-01", "2023-03-01", freq="MS"):

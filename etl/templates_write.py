@@ -37,6 +37,7 @@ from etl.formats.templates.spec import (
     SheetSpec,
     TemplateSpec,
 )
+from etl.templates_samples import SAMPLES
 
 MAX_ROWS = 5000  # rows of each data sheet that carry the validation
 LISTS_SHEET = "Lists"
@@ -285,8 +286,6 @@ def write_templates(out_dir: str | Path) -> list[Path]:
 
 def write_samples(out_dir: str | Path) -> list[Path]:
     """Write a filled example of every template into ``out_dir``; returns the paths."""
-    from etl.templates_samples import SAMPLES
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []

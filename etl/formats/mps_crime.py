@@ -153,6 +153,7 @@ def detect_layout(header: list[str]) -> tuple[CrimeLayout | None, int]:
 
 
 def accepted_layouts() -> str:
+    """The MPS crime layouts, as the 'unknown layout' message lists them."""
     return "; ".join(layout.label for layout in LAYOUTS)
 
 

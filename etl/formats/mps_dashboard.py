@@ -43,6 +43,7 @@ def _norm(header: str) -> str:
 
 
 def column_map(header: list[str]) -> dict[str, str]:
+    """Our column names -> the file's headings, for the columns the header has (any spelling)."""
     by_norm = {_norm(h): h for h in header}
     found = {}
     for name, spellings in COLUMNS.items():
@@ -54,11 +55,12 @@ def column_map(header: list[str]) -> dict[str, str]:
 
 
 def is_dashboard(header: list[str]) -> bool:
+    """Whether a header is the MPS monthly crime dashboard's (long: one row per figure)."""
     found = column_map(header)
     return {"month", "measure", "count", "subgroup"} <= set(found)
 
 
-def parse_month(value) -> date | None:
+def parse_month(value: object) -> date | None:
     """Month_Year as published: 2021-08-01, 01/08/2021, 01.08.21, or an Excel date/serial."""
     if isinstance(value, datetime | pd.Timestamp):
         return date(value.year, value.month, 1)

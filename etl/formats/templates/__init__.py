@@ -2,8 +2,8 @@
 training and Hate Crime Reporting Centres.
 
 Each template is declared once (``spec.py`` and one module per template); the writer
-(``etl/templates_write.py``), the validator (``validate.py``) and the loader
-(``etl/load_templates.py``) all read that declaration.
+(``etl/templates_write.py``), the validator (``validate.py``), the loader
+(``etl/load_templates.py``) and the revert (``etl/revert.py``) all read that declaration.
 """
 
 from __future__ import annotations
@@ -48,4 +48,5 @@ def by_name(name: str) -> TemplateSpec:
 
 
 def sheet_spec(template: TemplateSpec, sheet_name: str) -> SheetSpec:
+    """A template's data sheet by its name."""
     return next(s for s in template.sheets if s.name == sheet_name)

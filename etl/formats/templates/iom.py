@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
 from etl.formats.templates.spec import COUNT, QUARTER, Field, Rule, SheetSpec, TemplateSpec
 
 
-def quarter_start(label: str):
+def quarter_start(label: str) -> date:
     """First day of a financial-year quarter: '2022/23 Q3' -> 2022-10-01, 'Q4' -> January."""
     first_year, quarter = int(label[:4]), int(label[-1])
     month = 4 + 3 * (quarter - 1)

@@ -57,7 +57,9 @@ def _header_matches(spec: SheetSpec, sheet: Sheet) -> bool:
     return all(any(f.accepts(h) for h in sheet.frame.columns) for f in spec.fields if f.required)
 
 
-def detect(extract: Extract, templates) -> tuple[TemplateSpec, dict[str, Sheet]] | None:
+def detect(
+    extract: Extract, templates: tuple[TemplateSpec, ...]
+) -> tuple[TemplateSpec, dict[str, Sheet]] | None:
     """The template a file is, with its data sheets by name; None when it is not a template."""
     for template in templates:
         found = {s.name: _sheet_for(s, extract) for s in template.sheets}

@@ -1,0 +1,69 @@
+"""What loading one file did (``LoadResult``), and rejecting a file: shared by every loader."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Engine
+
+from etl import store
+from etl.errors import Problem
+
+Progress = Callable[[str], None]
+
+
+def quiet(_: str) -> None:
+    """The progress reporter that reports nothing."""
+
+
+@dataclass
+class LoadResult:
+    """What happened to one file, in the terms the CLI and the upload page report."""
+
+    filename: str
+    status: str  # loaded | rejected | unchanged
+    layout: str | None = None
+    dataset: str | None = None
+    upload_id: int | None = None
+    problems: list[Problem] = field(default_factory=list)
+    areas: int = 0
+    month_from: date | None = None
+    month_to: date | None = None
+    rows_read: int = 0
+    area_months_added: int = 0
+    area_months_replaced: int = 0
+    area_months_kept: int = 0  # held figures were newer than this file's
+    figures_added: int = 0
+    figures_replaced: int = 0
+    message: str = ""
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def rejected(
+    engine: Engine,
+    filename: str,
+    size: int,
+    digest: str,
+    layout: str | None,
+    items: list[Problem],
+    user: str | None,
+) -> LoadResult:
+    """Record the rejection in the upload log only; no data table is touched."""
+    upload_id = store.uploads.record_rejection(engine, filename, size, digest, layout, items, user)
+    return LoadResult(
+        filename,
+        "rejected",
+        layout,
+        upload_id=upload_id,
+        problems=items,
+        message="The file was not loaded; nothing in the database changed.",
+    )

@@ -1,0 +1,359 @@
+"""Crime figures: series, counts, their source rows, which upload holds each area-month, and the
+history tables that keep every figure a later upload (or a revert) displaced."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, and_, delete, func, insert, literal, select
+
+from core import db
+
+HISTORY_COLUMNS = ["series_id", "month", "count", "upload_id", "replaced_by_upload_id", "reason"]
+COVERAGE_HISTORY_COLUMNS = [
+    "dataset",
+    "area_code",
+    "month",
+    "upload_id",
+    "replaced_by_upload_id",
+    "reason",
+]
+
+
+def area_month_blocks(pairs: pd.DataFrame) -> Iterator[tuple[list[str], list[date]]]:
+    """(areas, months) blocks covering ``pairs``, small enough for IN lists (usually one)."""
+    by_area = pairs.groupby("area_code")["month"].apply(lambda s: tuple(sorted(s)))
+    for months, areas in by_area.groupby(by_area):
+        codes = list(areas.index)
+        for start in range(0, len(codes), 500):
+            yield codes[start : start + 500], list(months)
+
+
+def _series_in(dataset: str, codes: list[str]):
+    s = db.crime_series
+    return select(s.c.id).where(s.c.dataset == dataset, s.c.area_code.in_(codes))
+
+
+def _iso(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)[:10]
+
+
+# ---------------------------------------------------------------- loading
+
+
+def held_coverage(conn: Connection, dataset: str, months: list[date]) -> pd.DataFrame:
+    """Which upload (and its vintage) holds each area-month of ``dataset`` in the months' range."""
+    cov, up = db.crime_coverage, db.uploads
+    query = (
+        select(cov.c.area_code, cov.c.month, cov.c.upload_id, up.c.vintage)
+        .join(up, up.c.id == cov.c.upload_id)
+        .where(cov.c.dataset == dataset, cov.c.month.between(min(months), max(months)))
+    )
+    return pd.DataFrame(
+        conn.execute(query).all(), columns=["area_code", "month", "upload_id", "vintage"]
+    )
+
+
+def held_totals(conn: Connection, dataset: str, months: list[date]) -> pd.DataFrame:
+    """Sum of every held count per area and month of ``dataset`` in the months' range."""
+    s, c = db.crime_series, db.crime_counts
+    query = (
+        select(s.c.area_code, c.c.month, func.sum(c.c.count))
+        .join(s, s.c.id == c.c.series_id)
+        .where(s.c.dataset == dataset, c.c.month.between(min(months), max(months)))
+        .group_by(s.c.area_code, c.c.month)
+    )
+    return pd.DataFrame(conn.execute(query).all(), columns=["area_code", "month", "old"])
+
+
+def series_ids(
+    conn: Connection, dataset: str, area_code: np.ndarray, category: np.ndarray
+) -> np.ndarray:
+    """The series id of each (area, category) row, creating series not seen before."""
+    series = db.crime_series
+    existing = {
+        (r.area_code, r.category_id): r.id
+        for r in conn.execute(
+            select(series.c.id, series.c.area_code, series.c.category_id).where(
+                series.c.dataset == dataset
+            )
+        )
+    }
+    keys = list(zip(area_code.tolist(), category.tolist(), strict=True))
+    new = sorted({k for k in keys if k not in existing})
+    if new:
+        next_id = (conn.execute(select(func.max(series.c.id))).scalar() or 0) + 1
+        for offset, key in enumerate(new):
+            existing[key] = next_id + offset
+        db.bulk_insert(
+            conn,
+            series,
+            ["id", "dataset", "area_code", "category_id"],
+            ((existing[k], dataset, k[0], k[1]) for k in new),
+        )
+    return np.array([existing[k] for k in keys], dtype=np.int64)
+
+
+def write_source_rows(
+    conn: Connection, upload_id: int, series: np.ndarray, sheet: str | None, rows: np.ndarray
+) -> None:
+    """Where each series' row came from in the file (sheet and Excel row)."""
+    db.bulk_insert(
+        conn,
+        db.crime_rows,
+        ["upload_id", "series_id", "source_sheet", "source_row"],
+        zip(
+            [upload_id] * len(series),
+            series.tolist(),
+            [sheet] * len(series),
+            rows.tolist(),
+            strict=True,
+        ),
+    )
+
+
+def write_cell_rows(
+    conn: Connection, upload_id: int, series: np.ndarray, months: np.ndarray, rows: np.ndarray
+) -> None:
+    """Where each figure came from, for long layouts (one source row per figure)."""
+    db.bulk_insert(
+        conn,
+        db.crime_cell_rows,
+        ["upload_id", "series_id", "month", "source_row"],
+        zip([upload_id] * len(rows), series.tolist(), months.tolist(), rows.tolist(), strict=True),
+    )
+
+
+def move_to_history(conn: Connection, dataset: str, pairs: pd.DataFrame, upload_id: int) -> int:
+    """Move the held figures and coverage of the area-months in ``pairs`` to the history tables
+    (reason 'replaced', by ``upload_id``); returns the figures moved."""
+    counts, hist, cov = db.crime_counts, db.crime_count_history, db.crime_coverage
+    moved = 0
+    for codes, months in area_month_blocks(pairs):
+        in_areas = _series_in(dataset, codes)
+        held = conn.execute(
+            select(cov.c.month, cov.c.upload_id)
+            .distinct()
+            .where(cov.c.dataset == dataset, cov.c.area_code.in_(codes), cov.c.month.in_(months))
+        ).all()
+        # history needs the upload each replaced count came from: one statement per holder
+        for holder, holder_months in pd.DataFrame(held, columns=["m", "u"]).groupby("u")["m"]:
+            where = and_(counts.c.series_id.in_(in_areas), counts.c.month.in_(list(holder_months)))
+            source = select(
+                counts.c.series_id,
+                counts.c.month,
+                counts.c.count,
+                literal(int(holder)),
+                literal(upload_id),
+                literal("replaced"),
+            ).where(where)
+            conn.execute(insert(hist).from_select(HISTORY_COLUMNS, source))
+            # the DELETE's rowcount: psycopg reports -1 for INSERT ... SELECT with parameters
+            moved += conn.execute(counts.delete().where(where)).rowcount
+        held_here = and_(
+            cov.c.dataset == dataset, cov.c.area_code.in_(codes), cov.c.month.in_(months)
+        )
+        # which upload held each area-month (zero months too), for etl/revert.py
+        conn.execute(
+            insert(db.crime_coverage_history).from_select(
+                COVERAGE_HISTORY_COLUMNS,
+                select(
+                    cov.c.dataset,
+                    cov.c.area_code,
+                    cov.c.month,
+                    cov.c.upload_id,
+                    literal(upload_id),
+                    literal("replaced"),
+                ).where(held_here),
+            )
+        )
+        conn.execute(cov.delete().where(held_here))
+    return moved
+
+
+def record_coverage_not_applied(
+    conn: Connection, dataset: str, kept: pd.DataFrame, upload_id: int
+) -> None:
+    """Note the area-months (area_code, month, upload_id of the newer holder) this upload did not
+    apply, because newer figures were held."""
+    db.bulk_insert(
+        conn,
+        db.crime_coverage_history,
+        COVERAGE_HISTORY_COLUMNS,
+        (
+            (dataset, a, m.isoformat(), upload_id, int(h), "not-applied")
+            for a, m, h in zip(kept["area_code"], kept["month"], kept["upload_id"], strict=True)
+        ),
+    )
+
+
+def record_counts_not_applied(
+    conn: Connection,
+    series: np.ndarray,
+    months: np.ndarray,
+    values: np.ndarray,
+    upload_id: int,
+    holders: np.ndarray,
+) -> None:
+    """Keep this upload's figures that were not applied in the history, with the holder."""
+    size = len(values)
+    db.bulk_insert(
+        conn,
+        db.crime_count_history,
+        HISTORY_COLUMNS,
+        zip(
+            series.tolist(),
+            months.tolist(),
+            values.tolist(),
+            [upload_id] * size,
+            holders.tolist(),
+            ["not-applied"] * size,
+            strict=True,
+        ),
+    )
+
+
+def write_counts(
+    conn: Connection, series: np.ndarray, months: np.ndarray, values: np.ndarray
+) -> None:
+    """Insert the current figures (one per series and month), in chunks to keep memory flat."""
+    db.bulk_insert(
+        conn, db.crime_counts, ["series_id", "month", "count"], _count_rows(series, months, values)
+    )
+
+
+def _count_rows(series, months, values, chunk=200_000):
+    for start in range(0, len(values), chunk):
+        end = start + chunk
+        yield from zip(
+            series[start:end].tolist(),
+            months[start:end].tolist(),
+            values[start:end].tolist(),
+            strict=False,
+        )
+
+
+def write_coverage(conn: Connection, dataset: str, won: pd.DataFrame, upload_id: int) -> None:
+    """Record ``upload_id`` as the holder of the area-months in ``won`` (area_code, month)."""
+    db.bulk_insert(
+        conn,
+        db.crime_coverage,
+        ["dataset", "area_code", "month", "upload_id"],
+        (
+            (dataset, a, m.isoformat(), upload_id)
+            for a, m in zip(won["area_code"], won["month"], strict=True)
+        ),
+    )
+
+
+# ---------------------------------------------------------------- reverting
+
+
+def coverage_held_by(conn: Connection, upload_id: int) -> pd.DataFrame:
+    """The area-months an upload holds: dataset, area_code, month."""
+    cov = db.crime_coverage
+    rows = conn.execute(
+        select(cov.c.dataset, cov.c.area_code, cov.c.month).where(cov.c.upload_id == upload_id)
+    ).all()
+    return pd.DataFrame(rows, columns=["dataset", "area_code", "month"])
+
+
+def withdraw(
+    conn: Connection, dataset: str, codes: list[str], months: list[date], upload_id: int
+) -> int:
+    """Move an upload's figures and coverage for these areas and months to the history tables
+    (reason 'reverted'); returns the figures withdrawn."""
+    counts, hist, cov = db.crime_counts, db.crime_count_history, db.crime_coverage
+    mine = and_(counts.c.series_id.in_(_series_in(dataset, codes)), counts.c.month.in_(months))
+    conn.execute(
+        insert(hist).from_select(
+            HISTORY_COLUMNS,
+            select(
+                counts.c.series_id,
+                counts.c.month,
+                counts.c.count,
+                literal(upload_id),
+                literal(upload_id),
+                literal("reverted"),
+            ).where(mine),
+        )
+    )
+    removed = conn.execute(delete(counts).where(mine)).rowcount
+    here = and_(cov.c.dataset == dataset, cov.c.area_code.in_(codes), cov.c.month.in_(months))
+    conn.execute(
+        insert(db.crime_coverage_history).from_select(
+            COVERAGE_HISTORY_COLUMNS,
+            select(
+                cov.c.dataset,
+                cov.c.area_code,
+                cov.c.month,
+                cov.c.upload_id,
+                literal(upload_id),
+                literal("reverted"),
+            ).where(here),
+        )
+    )
+    conn.execute(delete(cov).where(here))
+    return removed
+
+
+def earlier_holders(
+    conn: Connection, dataset: str, codes: list[str], months: list[date], upload_id: int
+) -> pd.DataFrame:
+    """Other uploads, still loaded, that once held these area-months (area_code, month,
+    upload_id, vintage), from the coverage history."""
+    ch, up = db.crime_coverage_history, db.uploads
+    rows = conn.execute(
+        select(ch.c.area_code, ch.c.month, ch.c.upload_id, up.c.vintage)
+        .join(up, up.c.id == ch.c.upload_id)
+        .where(
+            ch.c.dataset == dataset,
+            ch.c.area_code.in_(codes),
+            ch.c.month.in_(months),
+            ch.c.upload_id != upload_id,
+            up.c.status == "loaded",
+        )
+        .distinct()
+    ).all()
+    return pd.DataFrame(rows, columns=["area_code", "month", "upload_id", "vintage"])
+
+
+def restore(conn: Connection, dataset: str, winner: int, cells: pd.DataFrame) -> int:
+    """Bring back ``winner``'s figures for the area-months in ``cells``; returns figures."""
+    counts, hist, ch = db.crime_counts, db.crime_count_history, db.crime_coverage_history
+    restored = 0
+    for codes, months in area_month_blocks(cells):
+        theirs = and_(
+            hist.c.upload_id == winner,
+            hist.c.series_id.in_(_series_in(dataset, codes)),
+            hist.c.month.in_(months),
+            hist.c.reason.in_(["replaced", "not-applied"]),
+        )
+        conn.execute(
+            insert(counts).from_select(
+                ["series_id", "month", "count"],
+                select(hist.c.series_id, hist.c.month, hist.c.count).where(theirs),
+            )
+        )
+        restored += conn.execute(delete(hist).where(theirs)).rowcount
+        conn.execute(
+            delete(ch).where(
+                ch.c.upload_id == winner,
+                ch.c.dataset == dataset,
+                ch.c.area_code.in_(codes),
+                ch.c.month.in_(months),
+            )
+        )
+    db.bulk_insert(
+        conn,
+        db.crime_coverage,
+        ["dataset", "area_code", "month", "upload_id"],
+        (
+            (dataset, a, _iso(m), winner)
+            for a, m in zip(cells["area_code"], cells["month"], strict=True)
+        ),
+    )
+    return restored
