@@ -155,22 +155,6 @@ def empty_figure(message: str = "No figures loaded") -> go.Figure:
 # --- borough and ward trends ----------------------------------------------------------------
 
 
-def trend_frame(counts: pd.Series) -> pd.DataFrame:
-    """Monthly counts on a full month index (missing months NaN) with the R12 to each month.
-
-    R12 has no value where any of its 12 months is missing, as DOMAIN.md requires.
-    """
-    columns = ["month", "count", "r12"]
-    if counts.empty:
-        return pd.DataFrame(columns=columns)
-    series = pd.Series(counts.to_numpy(dtype=float), index=pd.DatetimeIndex(counts.index))
-    series = series.groupby(level=0).sum()
-    months = pd.date_range(series.index.min(), series.index.max(), freq="MS")
-    series = series.reindex(months)
-    r12 = series.rolling(12, min_periods=12).sum()
-    return pd.DataFrame({"month": months, "count": series.to_numpy(), "r12": r12.to_numpy()})
-
-
 def _window(end: pd.Timestamp, colour: str) -> dict:
     start = end - pd.DateOffset(months=11)
     return {

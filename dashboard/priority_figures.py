@@ -13,12 +13,8 @@ import plotly.graph_objects as go
 
 from core import reference
 from dashboard import figures
-from domain import metrics
 
-# The MPS recording system changed at the end of February 2024: the last old month and the first
-# new one, and the line drawn between them.
-BREAK_LAST_OLD = pd.Timestamp(2024, 2, 1)
-BREAK_FIRST_NEW = pd.Timestamp(2024, 3, 1)
+# The line drawn between the last month of the old MPS recording system and the first new one.
 BREAK_X = pd.Timestamp(2024, 2, 15)
 BREAK_LABEL = "MPS recording system changed"
 BREAK_NOTE = "Spans the MPS recording system change (end of February 2024): not like-for-like"
@@ -36,13 +32,6 @@ LINE_STYLES = [
     ("#8C8C8C", "dash", "cross"),
 ]
 PERCENT_AXIS = {"ticksuffix": "%", "rangemode": "tozero"}
-
-
-def spans_break(end_month, length: int = 12) -> bool:
-    """True when the ``length`` months ending ``end_month`` hold months on both sides of the
-    break (with length 24: R12 against P12 is not like-for-like)."""
-    months = metrics.window_months(end_month, length)
-    return months[0] <= BREAK_LAST_OLD and months[-1] >= BREAK_FIRST_NEW
 
 
 def break_marker() -> tuple[dict, dict]:

@@ -13,7 +13,8 @@ import pandas as pd
 
 from core import reference
 from core.months import as_month
-from domain import metrics
+from dashboard.prose.words import change_in_words, direction_of_travel
+from domain.crime import too_small_to_judge
 from domain.priorities import proven_reoffending_rate
 
 SMALL_COUNT = 10  # fewer than this in a 12-month window: too small to judge
@@ -48,9 +49,7 @@ def rate_text(value, digits: int = 1) -> str:
 
 def is_small(record: dict) -> bool:
     """True when R12 or P12 is below 10: such counts move a lot by chance."""
-    return metrics.too_small_to_judge(
-        whole(record.get("r12")), whole(record.get("p12")), SMALL_COUNT
-    )
+    return too_small_to_judge(whole(record.get("r12")), whole(record.get("p12")), SMALL_COUNT)
 
 
 def crimes_noun(indicator: str) -> str:
@@ -63,7 +62,7 @@ def baseline_words(record: dict) -> str:
         return "no 2011/12 baseline loaded"
     if missing(record.get("r12")):
         return "not available"
-    return metrics.change_in_words(whole(record["r12"]), whole(record["baseline"]))
+    return change_in_words(whole(record["r12"]), whole(record["baseline"]))
 
 
 def previous_year_words(record: dict, say_previous: bool = True) -> str:
@@ -73,10 +72,10 @@ def previous_year_words(record: dict, say_previous: bool = True) -> str:
     if r12 is None or p12 is None:
         return "no comparison with the previous 12 months (a month is missing)"
     if is_small(record):
-        text = metrics.direction_of_travel(r12, p12).lstrip("▲▼ ")
+        text = direction_of_travel(r12, p12).lstrip("▲▼ ")
         return f"{_on_previous(text, say_previous)}, too few crimes to judge"
     p_value = None if missing(record.get("p_value")) else float(record["p_value"])
-    text = metrics.direction_of_travel(r12, p12, p_value).lstrip("▲▼ ")
+    text = direction_of_travel(r12, p12, p_value).lstrip("▲▼ ")
     if text in ("no change", "not available"):
         return f"{text} on the previous 12 months" if say_previous else text
     change, _, significance = text.partition(", ")
@@ -317,7 +316,7 @@ def change_words(record: dict, noun: str = "offences", across_break: bool = Fals
     if r12 is None or p12 is None:
         return "no comparison with the previous 12 months (a month is missing)"
     p_value = None if is_small(record) or missing(record.get("p_value")) else record["p_value"]
-    text = metrics.direction_of_travel(r12, p12, p_value).lstrip("▲▼ ")
+    text = direction_of_travel(r12, p12, p_value).lstrip("▲▼ ")
     change, _, significance = text.partition(", ")
     text = _on_previous(change) + (f", {significance}" if significance else "")
     if is_small(record):

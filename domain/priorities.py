@@ -6,32 +6,18 @@ serious youth violence London table. No I/O: pages pass in what `queries` return
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 import pandas as pd
 
+from core.months import Month
 from core.reference import LONDON_BOROUGH_COUNT
-from domain.metrics import (
-    london_rank,
-    percent_change,
-    population_for_window,
-    rag,
-    rate_per,
-    rolling_12_months,
-)
+from core.values import is_missing
+from domain.crime import london_rank, percent_change, rag, rate_per, rolling_12_months
+from domain.periods import population_for_window
+from domain.rounding import percent_1dp
 
 Number = int | float
 WRAP_TARGET_PERCENT = 100.0  # of the staff requiring training; the manager can change it
-
-
-def _missing(value: object) -> bool:
-    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
-
-
-def _percent_1dp(part: Number, whole: Number) -> float:
-    """part / whole x 100 to one decimal place, halves away from zero (as Excel's ROUND)."""
-    value = Decimal(str(part)) / Decimal(str(whole)) * 100
-    return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)) + 0.0
+SYV = "Serious youth violence"  # the indicator name of the council template's victims
 
 
 # --- Prevent WRAP training ----------------------------------------------------------------
@@ -39,14 +25,14 @@ def _percent_1dp(part: Number, whole: Number) -> float:
 
 def wrap_coverage(trained: Number | None, requiring: Number | None) -> float | None:
     """Coverage % = trained / requiring x 100 (1 dp); None when no target (blank or 0)."""
-    if _missing(trained) or _missing(requiring) or requiring == 0:
+    if is_missing(trained) or is_missing(requiring) or requiring == 0:
         return None
-    return _percent_1dp(trained, requiring)
+    return percent_1dp(trained, requiring)
 
 
 def wrap_rag(coverage: float | None, target: float = WRAP_TARGET_PERCENT) -> str | None:
     """Green at or above target, Amber above 0% (the baseline), Red at 0%; None without a target."""
-    if _missing(coverage):
+    if is_missing(coverage):
         return None
     return rag(coverage, 0.0, target, lower_is_better=False)
 
@@ -92,9 +78,9 @@ def iom_reduction_percent(before: Number | None, after: Number | None) -> float 
 
 def proven_reoffending_rate(reoffenders: Number | None, offenders: Number | None) -> float | None:
     """Proven reoffending rate % = reoffenders / offenders x 100 (1 dp); None without a cohort."""
-    if _missing(reoffenders) or _missing(offenders) or offenders == 0:
+    if is_missing(reoffenders) or is_missing(offenders) or offenders == 0:
         return None
-    return _percent_1dp(reoffenders, offenders)
+    return percent_1dp(reoffenders, offenders)
 
 
 def iom_table(quarters: pd.DataFrame) -> pd.DataFrame:
@@ -119,7 +105,7 @@ def reoffending_table(rates: pd.DataFrame) -> pd.DataFrame:
         for r, o in zip(out["reoffenders"], out["offenders"], strict=True)
     ]
     out["reoffences_per_reoffender"] = [
-        None if _missing(r) or not r else round(n / r, 2)
+        None if is_missing(r) or not r else round(n / r, 2)
         for n, r in zip(out["reoffences"], out["reoffenders"], strict=True)
     ]
     return out
@@ -128,7 +114,22 @@ def reoffending_table(rates: pd.DataFrame) -> pd.DataFrame:
 # --- serious youth violence ----------------------------------------------------------------
 
 
-def syv_london_table(monthly: pd.DataFrame, populations: pd.DataFrame, end_month) -> pd.DataFrame:
+def syv_counts(syv: pd.DataFrame) -> pd.DataFrame:
+    """The template's victims (area_code, month, victims) as monthly counts of one indicator,
+    for ``indicators.indicator_table`` (windowed like crime, rates per 10,000)."""
+    return pd.DataFrame(
+        {
+            "area_code": syv["area_code"],
+            "indicator": SYV,
+            "month": pd.to_datetime(syv["month"]),
+            "count": syv["victims"].astype("int64"),
+        }
+    )
+
+
+def syv_london_table(
+    monthly: pd.DataFrame, populations: pd.DataFrame, end_month: Month
+) -> pd.DataFrame:
     """Per borough: R12 victims, population year used, rate per 10,000 and London rank.
 
     ``monthly``: area_code, month, victims (London boroughs only); ``populations``: area_code,

@@ -538,7 +538,7 @@ def test_not_found_page():
 def test_rank_history_matches_indicator_table(seeded):
     history = cache.rank_history()
     for month in ["2012-03", "2016-07", LATEST]:
-        table = cache.borough_table(month)
+        table = cache.borough_table(as_month(month))
         expected = table[table["london_rank"].notna()].set_index(["area_code", "indicator"])
         got = history[history["month"] == as_month(month)].set_index(["area_code", "indicator"])
         got = got.loc[expected.index]
@@ -549,8 +549,8 @@ def test_rank_history_matches_indicator_table(seeded):
 def test_borough_table_cache_gives_the_full_computation(seeded):
     monthly = cache.monthly("borough_crime")
     areas, pops = cache.reference()
-    full = indicators.indicator_table(monthly, areas, pops, LATEST)
-    cached = cache.borough_table(LATEST)
+    full = indicators.indicator_table(monthly, areas, pops, as_month(LATEST))
+    cached = cache.borough_table(as_month(LATEST))
     columns = ["area_code", "indicator", "r12", "p12", "baseline", "london_rank", "rag"]
     pd.testing.assert_frame_equal(
         full[columns].reset_index(drop=True), cached[columns].reset_index(drop=True)

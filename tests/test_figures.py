@@ -7,7 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard import cache, components, figures, summaries
+from dashboard import components, figures, summaries
+from domain.crime import trend_frame
 
 MONTHS = pd.date_range("2010-01-01", "2012-12-01", freq="MS")
 
@@ -19,24 +20,8 @@ def _counts(values, months=MONTHS) -> pd.Series:
 # --- trend ---------------------------------------------------------------------------------------
 
 
-def test_trend_frame_r12_and_missing_months():
-    counts = _counts(list(range(1, 25)))  # Jan 2010 .. Dec 2011
-    frame = figures.trend_frame(counts.drop(pd.Timestamp("2011-03-01")))
-    r12 = frame.set_index("month")["r12"]
-    assert math.isnan(r12[pd.Timestamp("2010-11-01")])  # only 11 months yet
-    assert r12[pd.Timestamp("2010-12-01")] == sum(range(1, 13))
-    assert r12[pd.Timestamp("2011-02-01")] == sum(range(3, 15))
-    for month in ["2011-03-01", "2011-09-01", "2012-02-01"]:  # any window over March 2011
-        assert math.isnan(r12.get(pd.Timestamp(month), float("nan")))
-    assert math.isnan(frame.set_index("month")["count"][pd.Timestamp("2011-03-01")])
-
-
-def test_trend_frame_empty():
-    assert figures.trend_frame(pd.Series(dtype=float)).empty
-
-
 def test_trend_figure_reference_lines_and_windows():
-    frame = figures.trend_frame(_counts([12] * 36))
+    frame = trend_frame(_counts([12] * 36))
     fig = figures.trend_figure(frame, "2012-12", baseline=240, target=192.0)
     bars, line, previous, last = fig.data
     assert bars.type == "bar" and list(bars.y) == [12] * 36
@@ -52,10 +37,10 @@ def test_trend_figure_reference_lines_and_windows():
 
 
 def test_trend_figure_without_baseline_or_data():
-    frame = figures.trend_frame(_counts([5] * 24))
+    frame = trend_frame(_counts([5] * 24))
     fig = figures.trend_figure(frame, "2011-12")
     assert [s.type for s in fig.layout.shapes] == ["rect", "rect"]
-    empty = figures.trend_figure(figures.trend_frame(pd.Series(dtype=float)), "2011-12")
+    empty = figures.trend_figure(trend_frame(pd.Series(dtype=float)), "2011-12")
     assert empty.data == () and "No monthly figures" in empty.layout.annotations[0].text
 
 
@@ -330,31 +315,6 @@ def test_rag_label_never_colours_small_counts():
     assert red.children[1].children == " at or worse than 2011/12"
 
 
-def test_london_rank_history_ranks_need_all_32_and_use_window_population():
-    months = pd.date_range("2010-01-01", "2011-12-01", freq="MS")
-    codes = [f"E09{i:06d}" for i in range(2, 34)]
-    monthly = pd.DataFrame(
-        [(c, "Burglary", m, n) for n, c in enumerate(codes, start=1) for m in months],
-        columns=["area_code", "indicator", "month", "count"],
-    )
-    areas = pd.DataFrame({"code": codes, "is_london_borough": True})
-    pops = pd.DataFrame(
-        [(c, 2010, 1000) for c in codes] + [(c, 2011, 2000) for c in codes],
-        columns=["area_code", "year", "population"],
-    )
-    history = cache.london_rank_history(monthly, areas, pops).set_index(["area_code", "month"])
-    first = history.loc[(codes[0], pd.Timestamp("2010-12-01"))]
-    assert (first["r12"], first["rate"], first["london_rank"]) == (12, 12.0, 1)
-    # the window's 7th month picks the estimate: Dec 2010 (mid-2010), then Jan 2011 (mid-2011)
-    assert history.loc[(codes[0], pd.Timestamp("2011-05-01")), "rate"] == 12.0
-    assert history.loc[(codes[0], pd.Timestamp("2011-06-01")), "rate"] == 6.0
-    assert pd.isna(history.loc[(codes[0], pd.Timestamp("2010-11-01")), "london_rank"])
-    assert history.loc[(codes[-1], pd.Timestamp("2011-12-01")), "london_rank"] == 32
-    one_short = monthly[monthly["area_code"] != codes[5]]
-    ranks = cache.london_rank_history(one_short, areas, pops)["london_rank"]
-    assert ranks.isna().all()  # 31 boroughs: no rank
-
-
 def test_ranked_bars_leave_room_for_the_longest_name_without_a_second_layout_pass():
     short = pd.DataFrame({"name": ["Brent", "Ealing"], "value": [1.0, 2.0]})
     long = pd.DataFrame({"name": ["Brent", "Kensington and Chelsea"], "value": [1.0, 2.0]})
@@ -367,7 +327,7 @@ def test_ranked_bars_leave_room_for_the_longest_name_without_a_second_layout_pas
 
 def test_charts_use_no_plotly_template_and_fixed_margins_except_category_axes():
     counts = pd.Series(range(24), index=pd.date_range("2020-01-01", periods=24, freq="MS"))
-    trend = figures.trend_figure(figures.trend_frame(counts), "2021-12-01").layout
+    trend = figures.trend_figure(trend_frame(counts), "2021-12-01").layout
     assert trend.template.to_plotly_json() == {}
     assert trend.xaxis.automargin is False and trend.yaxis.automargin is False
     category = figures._figure([], {"yaxis": {"type": "category"}}).layout

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 from dashboard import figures, priority_figures
 from dashboard.priority_figures import BREAK_LABEL, BREAK_NOTE, BREAK_X
+from domain.crime import trend_frame
 
 MONTHS = pd.date_range("2023-01-01", "2025-06-01", freq="MS")
 
@@ -27,22 +27,6 @@ def _breaks(figure) -> list:
     return [s for s in figure.layout.shapes if s.type == "line" and pd.Timestamp(s.x0) == BREAK_X]
 
 
-@pytest.mark.parametrize(
-    ("end", "length", "spans"),
-    [
-        ("2024-02", 12, False),  # the last window wholly on the old system
-        ("2024-03", 12, True),
-        ("2025-01", 12, True),
-        ("2025-02", 12, False),  # the first window wholly on the new system
-        ("2025-02", 24, True),  # R12 against P12: the two windows sit either side
-        ("2026-02", 24, False),
-        ("2023-12", 24, False),
-    ],
-)
-def test_spans_break(end, length, spans):
-    assert priority_figures.spans_break(end, length) is spans
-
-
 def test_break_marker_sits_between_february_and_march_2024():
     line, label = priority_figures.break_marker()
     assert pd.Timestamp("2024-02-01") < line["x0"] == line["x1"] < pd.Timestamp("2024-03-01")
@@ -52,7 +36,7 @@ def test_break_marker_sits_between_february_and_march_2024():
 
 def test_break_trend_figure_has_bars_line_windows_and_the_break():
     counts = pd.Series(range(len(MONTHS)), index=MONTHS, dtype=float)
-    figure = priority_figures.break_trend_figure(figures.trend_frame(counts), "2025-02")
+    figure = priority_figures.break_trend_figure(trend_frame(counts), "2025-02")
     assert [t.type for t in figure.data[:2]] == ["bar", "scatter"]
     assert len(_breaks(figure)) == 1
     assert BREAK_LABEL in [a.text for a in figure.layout.annotations]

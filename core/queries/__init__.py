@@ -29,6 +29,7 @@ from core.queries.crime import (
     subgroup_monthly,
 )
 from core.queries.uploads import (
+    data_version,
     figure_provenance,
     upload_history,
     upload_log,
@@ -41,6 +42,7 @@ __all__ = [
     "area_by_name",
     "areas",
     "coverage",
+    "data_version",
     "dataset_areas",
     "dataset_status",
     "figure_provenance",

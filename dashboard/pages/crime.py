@@ -13,7 +13,8 @@ from dash import Input, Output, Patch, State, callback, dcc, html, no_update
 
 from core import reference
 from dashboard import cache, components, figures, prefill, summaries
-from domain import metrics
+from domain import crime as figures_of
+from domain.london import london_rate, london_rows
 
 dash.register_page(
     __name__,
@@ -109,7 +110,7 @@ def _trend_history(
 ) -> tuple[pd.DataFrame, str]:
     """The monthly frame and its table, which no period change alters (cached per database and
     data version, ``cache.data_key``: a period change reuses them)."""
-    frame = figures.trend_frame(cache.area_series("borough_crime", area_code, indicator))
+    frame = figures_of.trend_frame(cache.area_series("borough_crime", area_code, indicator))
     shown = frame[frame["month"] >= figures.TREND_START].iloc[::-1]
     table = pd.DataFrame(
         {
@@ -124,30 +125,15 @@ def _trend_history(
 def trend_parts(indicator: str, home: dict, month, record: dict):
     frame, table = _trend_history(cache.data_key(), indicator, home["code"])
     base = summaries.whole(record.get("baseline"))
-    target = metrics.target_for(base)
+    target = figures_of.target_for(base)
     figure = figures.trend_figure(frame, month, base, target)
     caption = summaries.trend_caption(indicator, month, record, target)
     return figure, caption, table
 
 
-def london_frame(table: pd.DataFrame, indicator: str) -> pd.DataFrame:
-    """The 32 London boroughs' rows for one crime type, lowest rate first."""
-    areas, _ = cache.reference()
-    london = set(areas.loc[areas["is_london_borough"].astype(bool), "code"])
-    rows = table[(table["indicator"] == indicator) & table["area_code"].isin(london)]
-    return rows.sort_values(["rate_per_1000", "area_name"])
-
-
-def london_rate(rows: pd.DataFrame) -> float | None:
-    """London's rate: all 32 boroughs' crimes per 1,000 of their residents (None if any lacks)."""
-    if len(rows) < reference.LONDON_BOROUGH_COUNT or rows["rate_per_1000"].isna().any():
-        return None
-    return float(rows["r12"].astype(float).sum() / rows["population"].astype(float).sum() * 1000)
-
-
 def london_parts(indicator: str, home: dict, record: dict, table: pd.DataFrame):
-    rows = london_frame(table, indicator)
-    overall = london_rate(rows)
+    rows = london_rows(table, cache.reference()[0], indicator)
+    overall = london_rate(rows, 1000)
     frame = pd.DataFrame({"name": rows["area_name"], "value": rows["rate_per_1000"].astype(float)})
     figure = figures.ranked_bar_figure(
         frame, home["name"], "Crimes per 1,000 residents (12 months)", overall, "London"
@@ -253,7 +239,7 @@ def update(period: str | None, slug: str | None):
     before = ranks.loc[ranks["month"] == month - pd.DateOffset(months=12), "london_rank"]
     rank_before = before.iloc[0] if len(before) else None
     sentence = summaries.crime_sentence(indicator, home["name"], month, record, rank_before)
-    latest = cache.dataset_latest_month("borough_crime")
+    latest = cache.latest_month("borough_crime")
     return (
         sentence,
         *trend_parts(indicator, home, month, record),

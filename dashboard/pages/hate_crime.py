@@ -14,21 +14,20 @@ from dash import Input, Output, callback, dcc, html
 
 from core import config
 from dashboard import cache, components, figures, priority_figures, summaries
-from domain import metrics
+from domain.crime import trend_frame
+from domain.hate_crime import (
+    STRANDS,
+    TOTAL,
+    area_series,
+    outcome_rates,
+    spans_break,
+    strand_r12,
+    ward_rows,
+)
+from domain.london import london_codes, london_rate, london_rows
 
 dash.register_page(__name__, path="/hate-crime", name="Hate crime", order=13, title="Hate crime")
 
-TOTAL = "Hate crime"
-STRANDS = [
-    "Racist and Religious Crime",
-    "Racist Crime",
-    "Faith Crime",
-    "AntiSemitic",
-    "Islamophobic Crime",
-    "Homophobic Crime",
-    "Transphobic Crime",
-    "Disability Crime",
-]
 CHARTS = [
     "hate-trend",
     "hate-strands",
@@ -112,12 +111,6 @@ def _record(table: pd.DataFrame, code: str, indicator: str) -> dict:
     return rows.iloc[0].to_dict() if len(rows) else {}
 
 
-def _series(monthly: pd.DataFrame, codes, indicator: str) -> pd.Series:
-    rows = monthly[monthly["area_code"].isin(codes) & (monthly["indicator"] == indicator)]
-    sums = rows.groupby("month")["count"].sum()
-    return pd.Series(sums.to_numpy(dtype=float), index=pd.DatetimeIndex(sums.index.to_numpy()))
-
-
 def change_text(record: dict, across: bool) -> str:
     change = record.get("change_vs_previous_pct")
     if summaries.missing(change):
@@ -127,7 +120,7 @@ def change_text(record: dict, across: bool) -> str:
 
 
 def trend_parts(offences: pd.Series, outcomes: pd.Series, strand: str, home: dict, month):
-    frame = figures.trend_frame(offences)
+    frame = trend_frame(offences)
     figure = priority_figures.break_trend_figure(frame, month, "offences")
     r12 = frame.loc[frame["month"] == month, "r12"]
     total = "not available" if r12.empty or pd.isna(r12.iloc[0]) else f"{r12.iloc[0]:,.0f}"
@@ -150,13 +143,7 @@ def trend_parts(offences: pd.Series, outcomes: pd.Series, strand: str, home: dic
 
 
 def strands_parts(monthly: pd.DataFrame, home: dict, month):
-    frames = []
-    for strand in STRANDS:
-        frame = figures.trend_frame(_series(monthly, [home["code"]], strand))
-        frames.append(
-            pd.DataFrame({"month": frame["month"], "series": strand, "value": frame["r12"]})
-        )
-    long = pd.concat(frames, ignore_index=True)
+    long = strand_r12(monthly, home["code"])
     figure = priority_figures.month_lines_figure(long, "Offences in the 12 months to the month")
     wide = long.pivot_table(index="month", columns="series", values="value", sort=False)
     wide = wide.reindex(columns=STRANDS).dropna(how="all").iloc[::-1]
@@ -177,17 +164,6 @@ def strands_parts(monthly: pd.DataFrame, home: dict, month):
         }
     )
     return figure, caption, components.table_html(shown, "hate-strands-table")
-
-
-def outcome_rates(offences: pd.Series, outcomes: pd.Series) -> pd.DataFrame:
-    """month, r12 offences, r12 outcomes and the positive outcome rate (% of offences; none
-    where the window has fewer than 10 offences: too small to judge)."""
-    frame = figures.trend_frame(offences)
-    out = outcomes.reindex(pd.DatetimeIndex(frame["month"])).fillna(0)
-    frame["outcomes"] = out.rolling(12, min_periods=12).sum().to_numpy()
-    judged = frame["r12"] >= summaries.SMALL_COUNT
-    frame["rate"] = (frame["outcomes"] / frame["r12"] * 100).where(judged)
-    return frame
 
 
 def outcomes_parts(home_rates: pd.DataFrame, london_rates: pd.DataFrame, strand, home, month):
@@ -235,31 +211,8 @@ def outcomes_parts(home_rates: pd.DataFrame, london_rates: pd.DataFrame, strand,
     return figure, caption, components.table_html(shown, "hate-outcomes-table")
 
 
-def ward_rows(table: pd.DataFrame, strand: str, home: dict) -> pd.DataFrame:
-    """The home borough's wards for one strand, most offences first. The publisher leaves out
-    rows with no offences, so a ward with figures for hate crime but none ever for this strand
-    had 0 in each window that its hate crime total has (ward ranks recomputed, 1 = fewest)."""
-    wards = table[(table["area_type"] == "ward") & (table["parent_code"] == home["code"])]
-    rows = wards[wards["indicator"] == strand]
-    base = wards[(wards["indicator"] == TOTAL) & ~wards["area_code"].isin(rows["area_code"])]
-    if len(base):
-        zero = base.assign(
-            indicator=strand,
-            change_vs_previous_pct=None,
-            p_value=None,
-            significant=None,
-            rate_per_10000=None,
-        )
-        for column in ("r12", "p12"):
-            zero[column] = base[column].where(base[column].isna(), 0).astype("Int64")
-        rows = pd.concat([rows, zero], ignore_index=True)
-    rows = rows.copy()
-    rows["ward_rank"] = metrics.ward_rank(rows["r12"].astype(float)).to_numpy()
-    return rows.sort_values(["r12", "area_name"], ascending=[False, True])
-
-
 def wards_parts(table: pd.DataFrame, strand: str, home: dict, month, across: bool):
-    rows = ward_rows(table, strand, home)
+    rows = ward_rows(table, strand, home["code"])
     frame = pd.DataFrame(
         {
             "name": rows["area_name"],
@@ -268,7 +221,7 @@ def wards_parts(table: pd.DataFrame, strand: str, home: dict, month, across: boo
         }
     )
     figure = priority_figures.bars_figure(frame, "Offences in the 12 months")
-    if priority_figures.spans_break(month):
+    if spans_break(month):
         figure = priority_figures.with_window_note(figure, priority_figures.BREAK_NOTE)
     records = rows.dropna(subset=["r12"]).to_dict("records")
     small = sum(1 for r in records if summaries.is_small(r))
@@ -301,7 +254,7 @@ def london_parts(table: pd.DataFrame, home: dict, month, across: bool):
     rows = []
     for strand in [TOTAL, *STRANDS]:
         record = _record(table, home["code"], strand)
-        overall = cache.london_rate(cache.london_boroughs(table, strand))
+        overall = london_rate(london_rows(table, cache.reference()[0], strand), 10_000)
         rows.append((strand, record, overall))
     frame = pd.DataFrame(
         {
@@ -418,16 +371,16 @@ def update(period: str | None, strand: str | None):
     monthly = cache.dashboard_monthly()
     outcomes = cache.dashboard_monthly(cache.DASHBOARD_OUTCOMES)
     areas, _ = cache.reference()
-    london = areas.loc[areas["is_london_borough"].fillna(False).astype(bool), "code"]
-    home_offences = _series(monthly, [home["code"]], strand)
-    home_outcomes = _series(outcomes, [home["code"]], strand)
+    london = london_codes(areas)
+    home_offences = area_series(monthly, [home["code"]], strand)
+    home_outcomes = area_series(outcomes, [home["code"]], strand)
     home_rates = outcome_rates(home_offences, home_outcomes)
     london_rates = outcome_rates(
-        _series(monthly, london, strand), _series(outcomes, london, strand)
+        area_series(monthly, london, strand), area_series(outcomes, london, strand)
     )
-    across = priority_figures.spans_break(month, 24)
+    across = spans_break(month, 24)
     record = _record(table, home["code"], strand)
-    overall = cache.london_rate(cache.london_boroughs(table, strand))
+    overall = london_rate(london_rows(table, areas, strand), 10_000)
     window = home_rates[home_rates["month"] == month]
     outcome_r12 = window["outcomes"].iloc[0] if len(window) else None
     centres_words, centres_notice, centres_charts = centres_parts(period, month)

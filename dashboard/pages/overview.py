@@ -106,7 +106,7 @@ def content(period: str | None):
     before = rank_a_year_earlier(cache.rank_history(), home["code"], month)
     sentence = summaries.overview_sentence(home["name"], month, total, types)
     source = components.source_text(
-        cache.dataset_latest_month("borough_crime"),
+        cache.latest_month("borough_crime"),
         SOURCE,
         "London ranks: 1 = lowest rate per 1,000 residents of the 32 boroughs.",
     )

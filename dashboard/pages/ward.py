@@ -10,7 +10,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from core import reference
 from dashboard import cache, components, figures, prefill, summaries
-from domain import metrics
+from domain import crime as figures_of
 
 dash.register_page(
     __name__, path_template="/ward/<ward_code>", name="Ward", title="Ward", nav=False
@@ -136,9 +136,9 @@ def figures_table(ward_rows: pd.DataFrame, borough_rows: pd.DataFrame, wards: in
 
 
 def trend_parts(indicator: str, ward: dict, month, record: dict):
-    frame = figures.trend_frame(cache.area_series("ward_crime", ward["code"], indicator))
+    frame = figures_of.trend_frame(cache.area_series("ward_crime", ward["code"], indicator))
     base = summaries.whole(record.get("baseline"))
-    target = metrics.target_for(base)
+    target = figures_of.target_for(base)
     figure = figures.trend_figure(frame, month, base, target)
     shown = frame[frame["month"] >= figures.TREND_START].iloc[::-1]
     table = pd.DataFrame(
@@ -207,7 +207,7 @@ def update(period, code, slug, _follow=None):
     sentence = summaries.ward_sentence(
         ward["name"], ward["borough_name"], month, total, wards, basis
     )
-    latest = cache.dataset_latest_month("ward_crime")
+    latest = cache.latest_month("ward_crime")
     return (
         sentence,
         figures_table(mine, borough, wards),

@@ -200,5 +200,5 @@ def update(period, slug, measure, _follow=None):
         key,
         components.ward_table_html(rows, has_ward_rates(home["code"]), measure),
         list(shown["code"]),
-        components.source_text(cache.dataset_latest_month("ward_crime"), SOURCE, note),
+        components.source_text(cache.latest_month("ward_crime"), SOURCE, note),
     )

@@ -10,7 +10,8 @@ from dash import Input, Output, callback, html
 
 from core import config
 from dashboard import cache, components, figures, priority_figures, summaries
-from domain.indicators import indicator_table
+from domain.crime import trend_frame
+from domain.london import london_rate, london_rows
 
 dash.register_page(
     __name__,
@@ -80,21 +81,6 @@ def layout(**_query) -> html.Div:
     )
 
 
-def syv_table(month) -> pd.DataFrame:
-    """SYV victims windowed like crime (R12, P12, rate per 10,000, London rank) for ``month``."""
-    syv = cache.council_table("syv_monthly")
-    monthly = pd.DataFrame(
-        {
-            "area_code": syv["area_code"],
-            "indicator": SYV,
-            "month": pd.to_datetime(syv["month"]),
-            "count": syv["victims"].astype("int64"),
-        }
-    )
-    areas, pops = cache.reference()
-    return indicator_table(monthly, areas, pops, month, per=10_000)
-
-
 def _record(table: pd.DataFrame, code: str, indicator: str) -> dict:
     if table.empty:
         return {}
@@ -103,7 +89,7 @@ def _record(table: pd.DataFrame, code: str, indicator: str) -> dict:
 
 
 def trend_parts(counts: pd.Series, month, noun: str, base: str):
-    frame = figures.trend_frame(counts)
+    frame = trend_frame(counts)
     figure = figures.trend_figure(frame, month, noun=noun)
     shown = frame.iloc[::-1]
     table = pd.DataFrame(
@@ -123,8 +109,8 @@ def trend_parts(counts: pd.Series, month, noun: str, base: str):
 
 
 def london_parts(table: pd.DataFrame, indicator: str, home: dict, noun: str, base: str):
-    rows = cache.london_boroughs(table, indicator)
-    overall = cache.london_rate(rows)
+    rows = london_rows(table, cache.reference()[0], indicator)
+    overall = london_rate(rows, 10_000)
     frame = pd.DataFrame({"name": rows["area_name"], "value": rows["rate_per_10000"].astype(float)})
     figure = figures.ranked_bar_figure(
         frame,
@@ -209,9 +195,9 @@ def syv_parts(period, home: dict):
     counts = cache.council_table("syv_monthly")
     if not counts.empty and home["code"] in set(counts["area_code"]):
         month = components.dataset_month(period, pd.to_datetime(counts["month"]).unique())
-        table = syv_table(month)
+        table = cache.syv_table(month)
         record = _record(table, home["code"], SYV)
-        overall = cache.london_rate(cache.london_boroughs(table, SYV))
+        overall = london_rate(london_rows(table, cache.reference()[0], SYV), 10_000)
         mine = counts[counts["area_code"] == home["code"]]
         series = pd.Series(
             mine["victims"].astype(float).to_numpy(),
@@ -292,7 +278,7 @@ def knife_parts(period, home: dict):
         )
     rows = []
     for indicator, label, _ in FIGURE_ROWS[1:]:
-        overall = cache.london_rate(cache.london_boroughs(table, indicator))
+        overall = london_rate(london_rows(table, cache.reference()[0], indicator), 10_000)
         rows.append((label, indicator, _record(table, home["code"], indicator), overall))
     record, overall = rows[0][2], rows[0][3]
     monthly = cache.dashboard_monthly()
