@@ -11,7 +11,8 @@ from dash import ClientsideFunction, Input, Output, State, dcc, html
 
 from core import reference
 from core.months import as_month
-from dashboard import figures, summaries
+from dashboard import summaries
+from dashboard.charts.wards_map import css_gradient
 
 RAG_COLOURS = {"Green": "success", "Amber": "warning", "Red": "danger"}
 RAG_TEXT = {
@@ -256,7 +257,7 @@ def colour_key(label: str, low: float, high: float, diverging: bool, hatched: bo
         html.Div(f"Colour key: {label.lower()}", className="fw-semibold"),
         html.Div(
             className="colour-key-bar",
-            style={"background": figures.css_gradient(diverging)},
+            style={"background": css_gradient(diverging)},
             **{"aria-hidden": "true"},
         ),
         html.Div(ends, className="d-flex justify-content-between"),

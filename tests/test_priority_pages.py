@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 import app  # registers the pages, as in production
-from dashboard import components, priority_figures, summaries
+from dashboard import components, summaries
+from dashboard.charts import hate_crime as hate_charts
 from dashboard.pages import hate_crime, prevent, reoffending, youth_violence
 from etl.load import load_path
 from fixtures.extracts import BARNET, ONS_POPULATION, SEED, ons_population
@@ -397,14 +398,14 @@ def test_every_hate_chart_over_time_marks_the_break(loaded, chart):
     figure = _update(hate_crime, "2025-02", "Racist Crime")[f"{chart}-graph"]
     assert len(_shapes_at_break(figure)) == 1
     labels = [a.text for a in figure.layout.annotations]
-    assert priority_figures.BREAK_LABEL in labels
+    assert hate_charts.BREAK_LABEL in labels
 
 
 def test_hate_window_charts_say_when_the_window_spans_the_break(loaded):
     spans = _update(hate_crime, "2024-06", "Hate crime")["hate-wards-graph"]
-    assert priority_figures.BREAK_NOTE in [a.text for a in spans.layout.annotations]
+    assert hate_charts.BREAK_NOTE in [a.text for a in spans.layout.annotations]
     after = _update(hate_crime, "2025-02", "Hate crime")["hate-wards-graph"]
-    assert priority_figures.BREAK_NOTE not in [a.text for a in after.layout.annotations]
+    assert hate_charts.BREAK_NOTE not in [a.text for a in after.layout.annotations]
 
 
 def test_hate_wards_match_the_raw_ward_file(loaded):

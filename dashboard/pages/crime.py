@@ -12,7 +12,9 @@ import pandas as pd
 from dash import Input, Output, Patch, State, callback, dcc, html, no_update
 
 from core import reference
-from dashboard import cache, components, figures, prefill, summaries
+from dashboard import cache, components, prefill, summaries
+from dashboard.charts.base import TREND_START, empty_figure
+from dashboard.charts.crime import rank_figure, ranked_bar_figure, trend_figure
 from domain import crime as figures_of
 from domain.london import london_rate, london_rows
 
@@ -111,7 +113,7 @@ def _trend_history(
     """The monthly frame and its table, which no period change alters (cached per database and
     data version, ``cache.data_key``: a period change reuses them)."""
     frame = figures_of.trend_frame(cache.area_series("borough_crime", area_code, indicator))
-    shown = frame[frame["month"] >= figures.TREND_START].iloc[::-1]
+    shown = frame[frame["month"] >= TREND_START].iloc[::-1]
     table = pd.DataFrame(
         {
             "Month": [f"{m:%B %Y}" for m in shown["month"]],
@@ -126,7 +128,7 @@ def trend_parts(indicator: str, home: dict, month, record: dict):
     frame, table = _trend_history(cache.data_key(), indicator, home["code"])
     base = summaries.whole(record.get("baseline"))
     target = figures_of.target_for(base)
-    figure = figures.trend_figure(frame, month, base, target)
+    figure = trend_figure(frame, month, base, target)
     caption = summaries.trend_caption(indicator, month, record, target)
     return figure, caption, table
 
@@ -135,7 +137,7 @@ def london_parts(indicator: str, home: dict, record: dict, table: pd.DataFrame):
     rows = london_rows(table, cache.reference()[0], indicator)
     overall = london_rate(rows, 1000)
     frame = pd.DataFrame({"name": rows["area_name"], "value": rows["rate_per_1000"].astype(float)})
-    figure = figures.ranked_bar_figure(
+    figure = ranked_bar_figure(
         frame, home["name"], "Crimes per 1,000 residents (12 months)", overall, "London"
     )
     caption = summaries.london_caption(indicator, home["name"], record, overall)
@@ -157,7 +159,7 @@ def _rank_table(data: tuple[str, int], indicator: str, area_code: str) -> str:
     data version, ``cache.data_key``)."""
     rows = cache.rank_series(area_code, indicator)
     shown = rows.dropna(subset=["london_rank"])
-    shown = shown[shown["month"] >= figures.TREND_START].iloc[::-1]
+    shown = shown[shown["month"] >= TREND_START].iloc[::-1]
     table = pd.DataFrame(
         {
             "12 months to": [f"{m:%B %Y}" for m in shown["month"]],
@@ -170,13 +172,13 @@ def _rank_table(data: tuple[str, int], indicator: str, area_code: str) -> str:
 
 def rank_parts(indicator: str, home: dict, month):
     rows = cache.rank_series(home["code"], indicator)
-    figure = figures.rank_figure(rows, month, home["name"])
+    figure = rank_figure(rows, month, home["name"])
     caption = summaries.rank_caption(home["name"], rows, month)
     return figure, caption, _rank_table(cache.data_key(), indicator, home["code"])
 
 
 def _empty(message: str, summary) -> tuple:
-    charts = [figures.empty_figure(message), message, ""] * len(CHARTS)
+    charts = [empty_figure(message), message, ""] * len(CHARTS)
     return (summary, *charts, "")
 
 

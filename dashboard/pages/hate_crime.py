@@ -13,7 +13,16 @@ import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
 from core import config
-from dashboard import cache, components, figures, priority_figures, summaries
+from dashboard import cache, components, summaries
+from dashboard.charts.base import empty_figure
+from dashboard.charts.hate_crime import (
+    BREAK_LABEL,
+    BREAK_NOTE,
+    break_trend_figure,
+    month_lines_figure,
+    with_window_note,
+)
+from dashboard.charts.priorities import bars_figure, rank_dots_figure, stacked_bars_figure
 from domain.crime import trend_frame
 from domain.hate_crime import (
     STRANDS,
@@ -79,7 +88,7 @@ def layout(**_query) -> html.Div:
                     "The MPS changed its crime recording system at the end of February 2024: hate "
                     "crime recorded before March 2024 and after is not like-for-like. The charts mark "
                     "the change with a dash-dotted line labelled ",
-                    html.Em(priority_figures.BREAK_LABEL),
+                    html.Em(BREAK_LABEL),
                     ", and comparisons across it are flagged.",
                 ],
                 id="hate-break-note",
@@ -121,7 +130,7 @@ def change_text(record: dict, across: bool) -> str:
 
 def trend_parts(offences: pd.Series, outcomes: pd.Series, strand: str, home: dict, month):
     frame = trend_frame(offences)
-    figure = priority_figures.break_trend_figure(frame, month, "offences")
+    figure = break_trend_figure(frame, month, "offences")
     r12 = frame.loc[frame["month"] == month, "r12"]
     total = "not available" if r12.empty or pd.isna(r12.iloc[0]) else f"{r12.iloc[0]:,.0f}"
     caption = (
@@ -144,7 +153,7 @@ def trend_parts(offences: pd.Series, outcomes: pd.Series, strand: str, home: dic
 
 def strands_parts(monthly: pd.DataFrame, home: dict, month):
     long = strand_r12(monthly, home["code"])
-    figure = priority_figures.month_lines_figure(long, "Offences in the 12 months to the month")
+    figure = month_lines_figure(long, "Offences in the 12 months to the month")
     wide = long.pivot_table(index="month", columns="series", values="value", sort=False)
     wide = wide.reindex(columns=STRANDS).dropna(how="all").iloc[::-1]
     at = wide.loc[month] if month in wide.index else pd.Series(dtype=float)
@@ -178,9 +187,7 @@ def outcomes_parts(home_rates: pd.DataFrame, london_rates: pd.DataFrame, strand,
         ],
         ignore_index=True,
     )
-    figure = priority_figures.month_lines_figure(
-        long, "Positive outcomes, % of offences (12 months)", ",.1f"
-    )
+    figure = month_lines_figure(long, "Positive outcomes, % of offences (12 months)", ",.1f")
     row = home_rates[home_rates["month"] == month]
     words = summaries.outcome_words(
         *(row[["outcomes", "r12"]].iloc[0]) if len(row) else (None, None)
@@ -220,9 +227,9 @@ def wards_parts(table: pd.DataFrame, strand: str, home: dict, month, across: boo
             "text": [summaries.count_text(v) for v in rows["r12"]],
         }
     )
-    figure = priority_figures.bars_figure(frame, "Offences in the 12 months")
+    figure = bars_figure(frame, "Offences in the 12 months")
     if spans_break(month):
-        figure = priority_figures.with_window_note(figure, priority_figures.BREAK_NOTE)
+        figure = with_window_note(figure, BREAK_NOTE)
     records = rows.dropna(subset=["r12"]).to_dict("records")
     small = sum(1 for r in records if summaries.is_small(r))
     caption = (
@@ -264,7 +271,7 @@ def london_parts(table: pd.DataFrame, home: dict, month, across: bool):
         }
     )
     frame["rank"] = pd.to_numeric(frame["rank"], errors="coerce")
-    figure = priority_figures.rank_dots_figure(frame)
+    figure = rank_dots_figure(frame)
     ranked = frame.dropna(subset=["rank"])
     words = "; ".join(f"{n} {int(k)}" for n, k in zip(ranked["name"], ranked["rank"], strict=True))
     caption = (
@@ -297,7 +304,7 @@ def centres_parts(period: str | None, month=None):
         month = components.dataset_month(period, reports["month"])
     if reports.empty:
         blank = [
-            figures.empty_figure("No reporting-centre reports loaded"),
+            empty_figure("No reporting-centre reports loaded"),
             "No reporting-centre reports loaded.",
             "",
         ] * 2
@@ -313,7 +320,7 @@ def centres_parts(period: str | None, month=None):
         frame = pd.DataFrame(
             {"name": window[column], "part": part, "value": window["reports"].astype(float)}
         )
-        figure = priority_figures.stacked_bars_figure(frame, "Reports in the 12 months")
+        figure = stacked_bars_figure(frame, "Reports in the 12 months")
         wide = frame.pivot_table(
             index="name", columns="part", values="value", aggfunc="sum", fill_value=0
         )
@@ -360,7 +367,7 @@ def update(period: str | None, strand: str | None):
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
         message = "No MPS hate crime figures loaded"
         centres = centres_parts(period, month)
-        mps = [figures.empty_figure(message), message, ""] * 5
+        mps = [empty_figure(message), message, ""] * 5
         return (
             components.priority_empty_state(MPS_WHAT, MPS_WHERE),
             *mps,

@@ -9,7 +9,9 @@ import pandas as pd
 from dash import Input, Output, callback, html
 
 from core import config
-from dashboard import cache, components, figures, priority_figures, summaries
+from dashboard import cache, components, summaries
+from dashboard.charts.base import GREEN, empty_figure
+from dashboard.charts.priorities import bars_figure, comparison_lines_figure
 from domain.priorities import WRAP_TARGET_PERCENT, wrap_coverage_table
 
 dash.register_page(
@@ -77,7 +79,7 @@ def coverage_parts(table: pd.DataFrame, as_at, target: float) -> list:
         }
     )
     top = max([target, *frame["value"].tolist()]) * 1.25
-    figure = priority_figures.bars_figure(
+    figure = bars_figure(
         frame, "Staff trained, % of those requiring it", ",.1f", target, "Target", x_max=top
     )
     shown = pd.DataFrame(
@@ -123,10 +125,10 @@ def progress_parts(training: pd.DataFrame, target: float) -> list:
             )
         )
     long = pd.concat(frames, ignore_index=True)
-    figure = priority_figures.comparison_lines_figure(long, "Coverage", TOTAL, x_title="As at")
+    figure = comparison_lines_figure(long, "Coverage", TOTAL, x_title="As at")
     figure.add_hline(
         y=target,
-        line={"color": figures.GREEN, "dash": "dot", "width": 2},
+        line={"color": GREEN, "dash": "dot", "width": 2},
         annotation_text=f"Target {target:g}%",
     )
     dates = long["x"].unique()
@@ -148,9 +150,7 @@ def progress_parts(training: pd.DataFrame, target: float) -> list:
 
 
 def bar_parts(frame: pd.DataFrame, label: str, caption: str, base: str, heading: str) -> list:
-    figure = priority_figures.bars_figure(
-        frame.assign(text=[f"{v:,.0f}" for v in frame["value"]]), label
-    )
+    figure = bars_figure(frame.assign(text=[f"{v:,.0f}" for v in frame["value"]]), label)
     shown = pd.DataFrame(
         {heading: frame["name"], label: [summaries.count_text(v) for v in frame["value"]]}
     )
@@ -158,7 +158,7 @@ def bar_parts(frame: pd.DataFrame, label: str, caption: str, base: str, heading:
 
 
 def _blank(message: str) -> list:
-    return [figures.empty_figure(message), message, ""] * len(CHARTS)
+    return [empty_figure(message), message, ""] * len(CHARTS)
 
 
 @callback(

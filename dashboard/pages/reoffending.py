@@ -11,7 +11,9 @@ import pandas as pd
 from dash import Input, Output, callback, html
 
 from core import config
-from dashboard import cache, components, figures, priority_figures, summaries
+from dashboard import cache, components, summaries
+from dashboard.charts.base import empty_figure
+from dashboard.charts.priorities import bar_series_figure, comparison_lines_figure
 from domain.priorities import iom_table, reoffending_table
 
 dash.register_page(__name__, path="/reoffending", name="Reoffending", order=11, title="Reoffending")
@@ -93,13 +95,13 @@ def iom_parts(month) -> tuple:
     """(sentence, notice, the two IOM charts' outputs) for quarters starting by ``month``."""
     quarters = cache.council_table("iom_quarters")
     if quarters.empty:
-        blank = [figures.empty_figure("No IOM figures loaded"), "No IOM figures loaded.", ""] * 2
+        blank = [empty_figure("No IOM figures loaded"), "No IOM figures loaded.", ""] * 2
         return "", components.priority_empty_state(IOM_WHAT, IOM_WHERE), blank
     if month is not None:
         quarters = quarters[quarters["quarter_start"] <= month]
     if quarters.empty:
         message = f"No IOM quarter starts by {summaries.month_label(month)}."
-        return message, None, [figures.empty_figure(message), message, ""] * 2
+        return message, None, [empty_figure(message), message, ""] * 2
     table = iom_table(quarters)
     sizes = pd.DataFrame({"x": table["quarter"], "value": table["cohort_size"].astype("Float64")})
     long = pd.concat(
@@ -148,11 +150,11 @@ def iom_parts(month) -> tuple:
     )
     last = table.iloc[-1]
     charts = [
-        priority_figures.bar_series_figure(sizes, "People in the IOM cohort"),
+        bar_series_figure(sizes, "People in the IOM cohort"),
         f"IOM cohort size each quarter: {summaries.count_text(last['cohort_size'])} in "
         f"{last['quarter']}, the latest quarter loaded.",
         html_table,
-        priority_figures.comparison_lines_figure(long, "Per cent", empty="Not given"),
+        comparison_lines_figure(long, "Per cent", empty="Not given"),
         rates_caption,
         components.table_html(shown, "reoffending-iom-rates-table"),
     ]
@@ -164,7 +166,7 @@ def moj_parts(month, borough: str) -> tuple:
     rates = cache.council_table("reoffending_rates")
     if rates.empty:
         blank = [
-            figures.empty_figure("No proven reoffending rates loaded"),
+            empty_figure("No proven reoffending rates loaded"),
             "No proven reoffending rates loaded.",
             "",
         ] * 2
@@ -202,9 +204,7 @@ def group_parts(table: pd.DataFrame, group: str, borough: str) -> list:
             "value": rows["reoffending_rate"].astype(float),
         }
     )
-    figure = priority_figures.comparison_lines_figure(
-        long, "Proven reoffending rate", borough, x_title="Cohort"
-    )
+    figure = comparison_lines_figure(long, "Proven reoffending rate", borough, x_title="Cohort")
     shown = pd.DataFrame(
         {
             "Area": rows["geography"],

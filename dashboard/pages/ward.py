@@ -9,7 +9,9 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from core import reference
-from dashboard import cache, components, figures, prefill, summaries
+from dashboard import cache, components, prefill, summaries
+from dashboard.charts.base import TREND_START, empty_figure
+from dashboard.charts.crime import ranked_bar_figure, trend_figure
 from domain import crime as figures_of
 
 dash.register_page(
@@ -139,8 +141,8 @@ def trend_parts(indicator: str, ward: dict, month, record: dict):
     frame = figures_of.trend_frame(cache.area_series("ward_crime", ward["code"], indicator))
     base = summaries.whole(record.get("baseline"))
     target = figures_of.target_for(base)
-    figure = figures.trend_figure(frame, month, base, target)
-    shown = frame[frame["month"] >= figures.TREND_START].iloc[::-1]
+    figure = trend_figure(frame, month, base, target)
+    shown = frame[frame["month"] >= TREND_START].iloc[::-1]
     table = pd.DataFrame(
         {
             "Month": [f"{m:%B %Y}" for m in shown["month"]],
@@ -159,7 +161,7 @@ def compare_parts(indicator: str, ward: dict, table: pd.DataFrame):
     rows = table[table["indicator"] == indicator]
     frame = pd.DataFrame({"name": rows["area_name"], "value": rows["r12"].astype(float)})
     median = frame["value"].median()
-    figure = figures.ranked_bar_figure(
+    figure = ranked_bar_figure(
         frame, ward["name"], "Crimes in the 12 months", median, "Middle ward", ",.0f"
     )
     caption = summaries.ward_compare_caption(ward["name"], ward["borough_name"], indicator, rows)
@@ -194,7 +196,7 @@ def update(period, code, slug, _follow=None):
     mine = table[table["area_code"] == ward["code"]] if not table.empty else table
     if mine.empty:
         message = "No ward crime figures loaded for this ward"
-        charts = [figures.empty_figure(message), message, ""] * len(CHARTS)
+        charts = [empty_figure(message), message, ""] * len(CHARTS)
         return (components.empty_state("MPS ward crime figures"), "", *charts, "")
     indicator = components.SLUGS.get(slug or "", reference.MOPAC7_TOTAL)
     mine = mine.sort_values("indicator", key=components.indicator_order)

@@ -9,7 +9,9 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from core import reference
-from dashboard import cache, components, figures, prefill, summaries
+from dashboard import cache, components, prefill, summaries
+from dashboard.charts.base import empty_figure
+from dashboard.charts.wards_map import colour_range, wards_map_figure
 
 dash.register_page(
     __name__, path="/wards", name="Wards", order=2, title="Wards", nav_match=["/wards", "/ward/"]
@@ -118,7 +120,7 @@ def open_ward(click: dict | None, codes: list[str] | None):
 def map_key(shown: pd.DataFrame, label: str, diverging: bool) -> html.Div:
     """The colour key for the wards drawn (``shown``: map_frame rows with a boundary)."""
     judged = shown["judged"].astype(bool)
-    low, high = figures.colour_range(shown.loc[judged, "value"], diverging)
+    low, high = colour_range(shown.loc[judged, "value"], diverging)
     return components.colour_key(label, low, high, diverging, hatched=not judged.all())
 
 
@@ -151,7 +153,7 @@ def map_frame(table: pd.DataFrame, measure: str) -> pd.DataFrame:
 def _empty() -> tuple:
     return (
         components.empty_state("MPS ward crime figures (the ward level CSV)"),
-        figures.empty_figure("No ward figures loaded"),
+        empty_figure("No ward figures loaded"),
         "",
         "",
         None,
@@ -192,7 +194,7 @@ def update(period, slug, measure, _follow=None):
     key = map_key(shown, label, diverging) if len(shown) else None
     return (
         summaries.wards_sentence(home["name"], indicator, month, rows),
-        figures.wards_map_figure(features, shown, label, diverging),
+        wards_map_figure(features, shown, label, diverging),
         summaries.wards_map_caption(home["name"], month, label, frame, diverging)
         if features
         else f"No ward boundaries for {home['name']} in data/boundaries: the table lists every ward.",

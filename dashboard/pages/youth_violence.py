@@ -9,7 +9,10 @@ import pandas as pd
 from dash import Input, Output, callback, html
 
 from core import config
-from dashboard import cache, components, figures, priority_figures, summaries
+from dashboard import cache, components, summaries
+from dashboard.charts.base import empty_figure
+from dashboard.charts.crime import rank_figure, ranked_bar_figure, trend_figure
+from dashboard.charts.priorities import rate_windows_figure
 from domain.crime import trend_frame
 from domain.london import london_rate, london_rows
 
@@ -90,7 +93,7 @@ def _record(table: pd.DataFrame, code: str, indicator: str) -> dict:
 
 def trend_parts(counts: pd.Series, month, noun: str, base: str):
     frame = trend_frame(counts)
-    figure = figures.trend_figure(frame, month, noun=noun)
+    figure = trend_figure(frame, month, noun=noun)
     shown = frame.iloc[::-1]
     table = pd.DataFrame(
         {
@@ -112,7 +115,7 @@ def london_parts(table: pd.DataFrame, indicator: str, home: dict, noun: str, bas
     rows = london_rows(table, cache.reference()[0], indicator)
     overall = london_rate(rows, 10_000)
     frame = pd.DataFrame({"name": rows["area_name"], "value": rows["rate_per_10000"].astype(float)})
-    figure = figures.ranked_bar_figure(
+    figure = ranked_bar_figure(
         frame,
         home["name"],
         f"{noun.capitalize()} per 10,000 residents (12 months)",
@@ -141,7 +144,7 @@ def london_parts(table: pd.DataFrame, indicator: str, home: dict, noun: str, bas
 def rank_parts(home: dict, month):
     history = cache.dashboard_rank_history(KNIFE)
     rows = history[history["area_code"] == home["code"]]
-    figure = figures.rank_figure(rows, month, home["name"])
+    figure = rank_figure(rows, month, home["name"])
     shown = rows.dropna(subset=["london_rank"]).iloc[::-1]
     table = pd.DataFrame(
         {
@@ -187,7 +190,7 @@ def figures_rows(records: list[tuple[str, str, dict, float | None]]) -> list:
 
 
 def _blank(message: str, count: int) -> list:
-    return [figures.empty_figure(message), message, ""] * count
+    return [empty_figure(message), message, ""] * count
 
 
 def syv_parts(period, home: dict):
@@ -243,10 +246,10 @@ def syv_parts(period, home: dict):
     )
     note = "Only the published summary is loaded: load the monthly counts to compare boroughs."
     charts = [
-        priority_figures.rate_windows_figure(frame, home["name"]),
+        rate_windows_figure(frame, home["name"]),
         summaries.syv_published_sentence(home["name"], row),
         components.table_html(table, "syv-trend-table"),
-        figures.empty_figure(note),
+        empty_figure(note),
         note,
         "",
     ]
