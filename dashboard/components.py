@@ -11,8 +11,18 @@ from dash import ClientsideFunction, Input, Output, State, dcc, html
 
 from core import reference
 from core.months import as_month
-from dashboard import summaries
+from core.values import is_missing
 from dashboard.charts.wards_map import css_gradient
+from dashboard.prose.words import (
+    RAG_WORDS,
+    arrow,
+    baseline_words,
+    previous_year_words,
+    rank_words,
+    significance_text,
+)
+from dashboard.text import fmt_int, fmt_number, fmt_pct, month_label
+from domain.crime import is_small
 
 RAG_COLOURS = {"Green": "success", "Amber": "warning", "Red": "danger"}
 RAG_TEXT = {
@@ -49,24 +59,6 @@ def empty_state(what: str) -> dbc.Alert:
         ],
         color="info",
     )
-
-
-def source_line(latest_month, source: str) -> html.P:
-    month = f"{latest_month:%B %Y}" if latest_month else "none"
-    return html.P(f"Latest month loaded: {month}. Source: {source}.", className="text-muted small")
-
-
-def fmt_int(value) -> str:
-    if value is None or value != value:
-        return "not available"
-    return f"{int(value):,}"
-
-
-def fmt_pct(value) -> str:
-    if value is None or value != value:
-        return "not available"
-    sign = "+" if value > 0 else ("\u2212" if value < 0 else "")
-    return f"{sign}{abs(value):.1f}%"
 
 
 # --- crime types and their addresses --------------------------------------------------------
@@ -232,12 +224,6 @@ def table_html(frame: pd.DataFrame, table_id: str, caption: str | None = None) -
     )
 
 
-def fmt_number(value, digits: int = 0) -> str:
-    if summaries.missing(value):
-        return "not available"
-    return f"{float(value):,.{digits}f}"
-
-
 def colour_key(label: str, low: float, high: float, diverging: bool, hatched: bool) -> html.Div:
     """The ward map's colour key in HTML: the measure, the scale from low to high (the bar is
     decoration: the numbers and words say the same), and the hatching for wards not judged."""
@@ -281,7 +267,7 @@ RAG_ICONS = {"Green": "✓", "Amber": "●", "Red": "✕"}
 
 def rag_label(record: dict) -> html.Span:
     """RAG badge with its meaning in words; small counts get a neutral badge, never red."""
-    if summaries.is_small(record):
+    if is_small(record):
         return html.Span("Too small to judge", className="badge text-bg-secondary rag-badge")
     rag = record.get("rag")
     if not rag:
@@ -289,7 +275,7 @@ def rag_label(record: dict) -> html.Span:
     return html.Span(
         [
             html.Span(f"{RAG_ICONS[rag]} {rag}", className=f"badge rag-badge rag-{rag.lower()}"),
-            html.Span(" " + summaries.RAG_WORDS[rag].split(": ", 1)[1], className="small"),
+            html.Span(" " + RAG_WORDS[rag].split(": ", 1)[1], className="small"),
         ]
     )
 
@@ -300,16 +286,16 @@ def indicator_card(indicator: str, record: dict, month, rank_before=None) -> dbc
     The whole card links to the type's trend page (Bootstrap stretched-link).
     """
     slug = slug_for(indicator)
-    arrow = summaries.arrow(record)
+    moved = arrow(record)
     facts = [
-        ("Against 2011/12", summaries.baseline_words(record)),
+        ("Against 2011/12", baseline_words(record)),
         (
             "Against the previous 12 months",
-            f"{arrow + ' ' if arrow else ''}{summaries.previous_year_words(record, False)}",
+            f"{moved + ' ' if moved else ''}{previous_year_words(record, False)}",
         ),
         (
             "London rank (1 = lowest rate)",
-            summaries.rank_words(record.get("london_rank"), rank_before, what="", explain=False),
+            rank_words(record.get("london_rank"), rank_before, what="", explain=False),
         ),
     ]
     return dbc.Card(
@@ -321,11 +307,9 @@ def indicator_card(indicator: str, record: dict, month, rank_before=None) -> dbc
                 ),
                 html.P(
                     [
+                        html.Span(fmt_int(record.get("r12")), className="fs-3 fw-bold"),
                         html.Span(
-                            summaries.count_text(record.get("r12")), className="fs-3 fw-bold"
-                        ),
-                        html.Span(
-                            f" crimes in the 12 months to {summaries.month_label(month)}",
+                            f" crimes in the 12 months to {month_label(month)}",
                             className="small",
                         ),
                     ],
@@ -373,12 +357,6 @@ def not_found(message: str = "There is no page at this address.") -> html.Div:
     )
 
 
-def source_text(month, source: str, note: str = "") -> str:
-    """'Latest month loaded: February 2025. Source: ...' as the pages show it."""
-    shown = f"{month:%B %Y}" if month is not None else "none"
-    return f"Latest month loaded: {shown}. Source: {source}.{(' ' + note) if note else ''}"
-
-
 # --- ward table -----------------------------------------------------------------------------
 
 # measure value -> (label, indicator-table column, diverging colour scale)
@@ -403,16 +381,6 @@ def ward_columns(has_rates: bool) -> list[tuple[str, str, str]]:
     return [c for c in WARD_COLUMNS if has_rates or c[0] != "rate"]
 
 
-def significance_text(record: dict) -> str:
-    """'statistically significant' / 'not significant' / 'too small to judge'."""
-    if summaries.is_small(record):
-        return "too small to judge"
-    significant = record.get("significant")
-    if significant is None or summaries.missing(significant):
-        return "not available"
-    return "statistically significant" if bool(significant) else "not significant"
-
-
 def sort_wards(table: pd.DataFrame, column: str, descending: bool) -> pd.DataFrame:
     """Ward rows sorted by a WARD_COLUMNS key; rows without a value go last."""
     field = dict((key, col) for key, _, col in WARD_COLUMNS).get(column, "area_name")
@@ -424,24 +392,24 @@ def sort_wards(table: pd.DataFrame, column: str, descending: bool) -> pd.DataFra
 
 
 def _cell(text: str, key: str, value) -> str:
-    sort_value = "" if summaries.missing(value) else escape(str(value))
+    sort_value = "" if is_missing(value) else escape(str(value))
     return f'<td data-{key}="{sort_value}">{text}</td>'
 
 
 def ward_row_html(record: dict, has_rates: bool) -> str:
     """One ward: its name linking to its page, R12, rate, changes with significance, rank.
     Each cell carries its sortable value (data-<column>) for the browser-side sort."""
-    small = summaries.is_small(record)
+    small = is_small(record)
     note = f'<span class="small{" too-small" if small else ""}">{significance_text(record)}</span>'
     name = escape(str(record["area_name"]))
     cells = [
         f'<th scope="row" data-name="{name}"><a href="/ward/{escape(record["area_code"])}" '
         f"data-app-link>{name}</a></th>",
-        _cell(summaries.count_text(record.get("r12")), "r12", record.get("r12")),
+        _cell(fmt_int(record.get("r12")), "r12", record.get("r12")),
     ]
     if has_rates:
         rate = record.get("rate_per_1000")
-        cells.append(_cell(summaries.rate_text(rate), "rate", rate))
+        cells.append(_cell(fmt_number(rate, 1), "rate", rate))
     change = record.get("change_vs_previous_pct")
     cells += [
         _cell(f"{fmt_pct(change)}<br>{note}", "change_p12", change),
@@ -450,7 +418,7 @@ def ward_row_html(record: dict, has_rates: bool) -> str:
             "change_baseline",
             record.get("change_vs_baseline_pct"),
         ),
-        _cell(summaries.count_text(record.get("ward_rank")), "rank", record.get("ward_rank")),
+        _cell(fmt_int(record.get("ward_rank")), "rank", record.get("ward_rank")),
     ]
     return "<tr>" + "".join(cells) + "</tr>"
 

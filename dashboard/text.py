@@ -31,6 +31,16 @@ def fmt_percent(value, digits: int = 1, grouped: bool = True) -> str:
     return f"{float(value):{',' if grouped else ''}.{digits}f}%"
 
 
+def fmt_share(value) -> str:
+    """A share or rate as the board pack prints it, one decimal place ('28.6%', '100.0%')."""
+    return fmt_percent(value, 1, grouped=False)
+
+
+def fmt_plain(value: float) -> str:
+    """A setting's number as written, without needless decimals ('100', '62.5')."""
+    return f"{value:g}"
+
+
 def fmt_pct(value, grouped: bool = False) -> str:
     """A change with its sign, one decimal place ('+50.0%', '−12.5%', '0.0%')."""
     if is_missing(value):

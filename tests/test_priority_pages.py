@@ -12,9 +12,11 @@ import pandas as pd
 import pytest
 
 import app  # registers the pages, as in production
-from dashboard import components, summaries
+from dashboard import components
 from dashboard.charts import hate_crime as hate_charts
 from dashboard.pages import hate_crime, prevent, reoffending, youth_violence
+from dashboard.prose import priorities as priority_prose
+from dashboard.prose import words as prose_words
 from etl.load import load_path
 from fixtures.extracts import BARNET, ONS_POPULATION, SEED, ons_population
 from layout_tree import find as _find
@@ -285,11 +287,11 @@ def test_iom_sentence_with_reoffending_and_reduction():
             "reduction_percent": [40.4, 25.0],
         }
     )
-    assert summaries.iom_sentence(quarters.iloc[:1]) == (
+    assert priority_prose.iom_sentence(quarters.iloc[:1]) == (
         "In 2024/25 Q1 the IOM cohort was 100 people; cohort reoffending 30.0% (30 of 100) and "
         "their offending fell 40.4% after entering IOM."
     )
-    assert "3 of 8 people: too few to judge" in summaries.iom_sentence(quarters)
+    assert "3 of 8 people: too few to judge" in priority_prose.iom_sentence(quarters)
 
 
 # --- Prevent ------------------------------------------------------------------------------------
@@ -519,14 +521,14 @@ def test_empty_database_says_what_to_load_and_how(use_database, prefix, what):
 
 def test_change_words_for_victims_and_across_the_break():
     record = {"r12": 40, "p12": 50, "p_value": 0.36}
-    assert summaries.change_words(record, "victims") == (
+    assert prose_words.change_words(record, "victims") == (
         "down 20% on the previous 12 months, not statistically significant"
     )
     small = {"r12": 4, "p12": 9, "p_value": 0.27}
-    assert summaries.change_words(small, "victims") == (
+    assert prose_words.change_words(small, "victims") == (
         "down 55.6% on the previous 12 months, too few victims to judge"
     )
-    assert summaries.change_words(record, across_break=True).endswith(
+    assert prose_words.change_words(record, across_break=True).endswith(
         "(not like-for-like: the MPS changed its crime recording system at the end of "
         "February 2024)"
     )

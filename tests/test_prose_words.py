@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from core.months import as_month
-from dashboard.prose.words import change_in_words, direction_of_travel
+from dashboard.prose.words import change_in_words, direction_of_travel, significance_text
 from domain.crime import indicator_summary
 from test_domain_crime import _thirteen_years, monthly
 
@@ -59,3 +59,16 @@ def test_the_direction_of_travel_of_an_indicator_summary():
     assert direction_of_travel(missing["r12"], missing["p12"], missing["p_value"]) == (
         "not available"
     )
+
+
+@pytest.mark.parametrize(
+    ("record", "words"),
+    [
+        ({"r12": 40, "p12": 20, "significant": True}, "statistically significant"),
+        ({"r12": 40, "p12": 35, "significant": False}, "not significant"),
+        ({"r12": 4, "p12": 20, "significant": True}, "too small to judge"),
+        ({"r12": 40, "p12": None, "significant": None}, "not available"),
+    ],
+)
+def test_significance_text(record, words):
+    assert significance_text(record) == words

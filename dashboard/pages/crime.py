@@ -12,10 +12,14 @@ import pandas as pd
 from dash import Input, Output, Patch, State, callback, dcc, html, no_update
 
 from core import reference
-from dashboard import cache, components, prefill, summaries
+from dashboard import cache, components, prefill
 from dashboard.charts.base import TREND_START, empty_figure
 from dashboard.charts.crime import rank_figure, ranked_bar_figure, trend_figure
+from dashboard.prose.crime import crime_sentence, london_caption, rank_caption, trend_caption
+from dashboard.prose.words import source_text
+from dashboard.text import fmt_int, fmt_number
 from domain import crime as figures_of
+from domain.crime import whole
 from domain.london import london_rate, london_rows
 
 dash.register_page(
@@ -117,8 +121,8 @@ def _trend_history(
     table = pd.DataFrame(
         {
             "Month": [f"{m:%B %Y}" for m in shown["month"]],
-            "Crimes in the month": [components.fmt_number(v) for v in shown["count"]],
-            "12 months to the month (R12)": [components.fmt_number(v) for v in shown["r12"]],
+            "Crimes in the month": [fmt_number(v) for v in shown["count"]],
+            "12 months to the month (R12)": [fmt_number(v) for v in shown["r12"]],
         }
     )
     return frame, components.table_html(table, "crime-trend-table")
@@ -126,27 +130,27 @@ def _trend_history(
 
 def trend_parts(indicator: str, home: dict, month, record: dict):
     frame, table = _trend_history(cache.data_key(), indicator, home["code"])
-    base = summaries.whole(record.get("baseline"))
+    base = whole(record.get("baseline"))
     target = figures_of.target_for(base)
     figure = trend_figure(frame, month, base, target)
-    caption = summaries.trend_caption(indicator, month, record, target)
+    caption = trend_caption(indicator, month, record, target)
     return figure, caption, table
 
 
-def london_parts(indicator: str, home: dict, record: dict, table: pd.DataFrame):
+def london_parts(indicator: str, home: dict, month, record: dict, table: pd.DataFrame):
     rows = london_rows(table, cache.reference()[0], indicator)
     overall = london_rate(rows, 1000)
     frame = pd.DataFrame({"name": rows["area_name"], "value": rows["rate_per_1000"].astype(float)})
     figure = ranked_bar_figure(
         frame, home["name"], "Crimes per 1,000 residents (12 months)", overall, "London"
     )
-    caption = summaries.london_caption(indicator, home["name"], record, overall)
+    caption = london_caption(indicator, home["name"], month, record, overall)
     shown = pd.DataFrame(
         {
             "Borough": rows["area_name"],
-            "London rank": [summaries.count_text(v) for v in rows["london_rank"]],
-            "Crimes (12 months)": [summaries.count_text(v) for v in rows["r12"]],
-            "Rate per 1,000": [summaries.rate_text(v) for v in rows["rate_per_1000"]],
+            "London rank": [fmt_int(v) for v in rows["london_rank"]],
+            "Crimes (12 months)": [fmt_int(v) for v in rows["r12"]],
+            "Rate per 1,000": [fmt_number(v, 1) for v in rows["rate_per_1000"]],
         }
     )
     note = "" if overall is None else f"London: {overall:.1f} per 1,000 residents."
@@ -164,7 +168,7 @@ def _rank_table(data: tuple[str, int], indicator: str, area_code: str) -> str:
         {
             "12 months to": [f"{m:%B %Y}" for m in shown["month"]],
             "London rank (1 = lowest rate)": [int(v) for v in shown["london_rank"]],
-            "Rate per 1,000": [summaries.rate_text(v) for v in shown["rate"]],
+            "Rate per 1,000": [fmt_number(v, 1) for v in shown["rate"]],
         }
     )
     return components.table_html(table, "crime-rank-table")
@@ -173,7 +177,7 @@ def _rank_table(data: tuple[str, int], indicator: str, area_code: str) -> str:
 def rank_parts(indicator: str, home: dict, month):
     rows = cache.rank_series(home["code"], indicator)
     figure = rank_figure(rows, month, home["name"])
-    caption = summaries.rank_caption(home["name"], rows, month)
+    caption = rank_caption(home["name"], rows, month)
     return figure, caption, _rank_table(cache.data_key(), indicator, home["code"])
 
 
@@ -240,12 +244,12 @@ def update(period: str | None, slug: str | None):
     ranks = cache.rank_series(home["code"], indicator)
     before = ranks.loc[ranks["month"] == month - pd.DateOffset(months=12), "london_rank"]
     rank_before = before.iloc[0] if len(before) else None
-    sentence = summaries.crime_sentence(indicator, home["name"], month, record, rank_before)
+    sentence = crime_sentence(indicator, home["name"], month, record, rank_before)
     latest = cache.latest_month("borough_crime")
     return (
         sentence,
         *trend_parts(indicator, home, month, record),
-        *london_parts(indicator, home, record, table),
+        *london_parts(indicator, home, month, record, table),
         *rank_parts(indicator, home, month),
-        components.source_text(latest, SOURCE),
+        source_text(latest, SOURCE),
     )

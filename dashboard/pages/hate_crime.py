@@ -13,7 +13,8 @@ import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
 from core import config
-from dashboard import cache, components, summaries
+from core.values import is_missing
+from dashboard import cache, components
 from dashboard.charts.base import empty_figure
 from dashboard.charts.hate_crime import (
     BREAK_LABEL,
@@ -23,7 +24,10 @@ from dashboard.charts.hate_crime import (
     with_window_note,
 )
 from dashboard.charts.priorities import bars_figure, rank_dots_figure, stacked_bars_figure
-from domain.crime import trend_frame
+from dashboard.prose.hate_crime import hate_sentence, outcome_words
+from dashboard.prose.words import significance_text, source_text
+from dashboard.text import fmt_int, fmt_number, fmt_pct, month_label
+from domain.crime import is_small, trend_frame
 from domain.hate_crime import (
     STRANDS,
     TOTAL,
@@ -122,10 +126,10 @@ def _record(table: pd.DataFrame, code: str, indicator: str) -> dict:
 
 def change_text(record: dict, across: bool) -> str:
     change = record.get("change_vs_previous_pct")
-    if summaries.missing(change):
+    if is_missing(change):
         return "not available"
     flag = "; not like-for-like" if across else ""
-    return f"{components.fmt_pct(change)} ({components.significance_text(record)}{flag})"
+    return f"{fmt_pct(change)} ({significance_text(record)}{flag})"
 
 
 def trend_parts(offences: pd.Series, outcomes: pd.Series, strand: str, home: dict, month):
@@ -136,16 +140,16 @@ def trend_parts(offences: pd.Series, outcomes: pd.Series, strand: str, home: dic
     caption = (
         f"Monthly {strand.lower()} offences in {home['name']} (bars) and the rolling "
         f"12-month total as a monthly average (line): {total} in the 12 months to "
-        f"{summaries.month_label(month)}. The dash-dotted line marks the MPS recording "
+        f"{month_label(month)}. The dash-dotted line marks the MPS recording "
         "system change (end of February 2024)."
     )
     shown = frame.iloc[::-1]
     table = pd.DataFrame(
         {
             "Month": [f"{m:%B %Y}" for m in shown["month"]],
-            "Offences": [components.fmt_number(v) for v in shown["count"]],
-            "12 months to the month (R12)": [components.fmt_number(v) for v in shown["r12"]],
-            "Positive outcomes": [components.fmt_number(outcomes.get(m)) for m in shown["month"]],
+            "Offences": [fmt_number(v) for v in shown["count"]],
+            "12 months to the month (R12)": [fmt_number(v) for v in shown["r12"]],
+            "Positive outcomes": [fmt_number(outcomes.get(m)) for m in shown["month"]],
         }
     )
     return figure, caption, components.table_html(table, "hate-trend-table")
@@ -157,19 +161,17 @@ def strands_parts(monthly: pd.DataFrame, home: dict, month):
     wide = long.pivot_table(index="month", columns="series", values="value", sort=False)
     wide = wide.reindex(columns=STRANDS).dropna(how="all").iloc[::-1]
     at = wide.loc[month] if month in wide.index else pd.Series(dtype=float)
-    values = (
-        "; ".join(f"{s} {components.fmt_number(at.get(s))}" for s in STRANDS) if len(at) else ""
-    )
+    values = "; ".join(f"{s} {fmt_number(at.get(s))}" for s in STRANDS) if len(at) else ""
     caption = (
         f"Rolling 12-month offences by strand in {home['name']}"
-        + (f"; in the 12 months to {summaries.month_label(month)}: {values}" if values else "")
+        + (f"; in the 12 months to {month_label(month)}: {values}" if values else "")
         + ". Totals for windows that include months on both sides of the dash-dotted "
         "line mix the old and new MPS recording systems."
     )
     shown = pd.DataFrame(
         {
             "12 months to": [f"{m:%B %Y}" for m in wide.index],
-            **{s: [components.fmt_number(v) for v in wide[s]] for s in STRANDS},
+            **{s: [fmt_number(v) for v in wide[s]] for s in STRANDS},
         }
     )
     return figure, caption, components.table_html(shown, "hate-strands-table")
@@ -189,13 +191,11 @@ def outcomes_parts(home_rates: pd.DataFrame, london_rates: pd.DataFrame, strand,
     )
     figure = month_lines_figure(long, "Positive outcomes, % of offences (12 months)", ",.1f")
     row = home_rates[home_rates["month"] == month]
-    words = summaries.outcome_words(
-        *(row[["outcomes", "r12"]].iloc[0]) if len(row) else (None, None)
-    )
+    words = outcome_words(*(row[["outcomes", "r12"]].iloc[0]) if len(row) else (None, None))
     caption = (
         f"Positive outcomes (as the MPS counts them) as a share of {strand.lower()} "
         f"offences over 12 months, {home['name']} against London; to "
-        f"{summaries.month_label(month)}: {words}. Windows with fewer than 10 offences are "
+        f"{month_label(month)}: {words}. Windows with fewer than 10 offences are "
         "left out (too small to judge)."
     )
     merged = home_rates.merge(london_rates[["month", "rate"]], on="month", suffixes=("", "_london"))
@@ -203,15 +203,13 @@ def outcomes_parts(home_rates: pd.DataFrame, london_rates: pd.DataFrame, strand,
     shown = pd.DataFrame(
         {
             "12 months to": [f"{m:%B %Y}" for m in merged["month"]],
-            "Offences": [components.fmt_number(v) for v in merged["r12"]],
-            "Positive outcomes": [components.fmt_number(v) for v in merged["outcomes"]],
+            "Offences": [fmt_number(v) for v in merged["r12"]],
+            "Positive outcomes": [fmt_number(v) for v in merged["outcomes"]],
             f"{home['name']} rate": [
-                summaries.outcome_words(o, r)
-                for o, r in zip(merged["outcomes"], merged["r12"], strict=True)
+                outcome_words(o, r) for o, r in zip(merged["outcomes"], merged["r12"], strict=True)
             ],
             "London rate": [
-                components.fmt_number(v, 1) + ("%" if pd.notna(v) else "")
-                for v in merged["rate_london"]
+                fmt_number(v, 1) + ("%" if pd.notna(v) else "") for v in merged["rate_london"]
             ],
         }
     )
@@ -224,17 +222,17 @@ def wards_parts(table: pd.DataFrame, strand: str, home: dict, month, across: boo
         {
             "name": rows["area_name"],
             "value": rows["r12"].astype(float),
-            "text": [summaries.count_text(v) for v in rows["r12"]],
+            "text": [fmt_int(v) for v in rows["r12"]],
         }
     )
     figure = bars_figure(frame, "Offences in the 12 months")
     if spans_break(month):
         figure = with_window_note(figure, BREAK_NOTE)
     records = rows.dropna(subset=["r12"]).to_dict("records")
-    small = sum(1 for r in records if summaries.is_small(r))
+    small = sum(1 for r in records if is_small(r))
     caption = (
         f"{strand} offences in each of {home['name']}'s {len(rows)} wards in the 12 "
-        f"months to {summaries.month_label(month)}, most first"
+        f"months to {month_label(month)}, most first"
         + (
             f": {records[0]['area_name']} had the most ({int(records[0]['r12']):,})"
             if records
@@ -246,12 +244,12 @@ def wards_parts(table: pd.DataFrame, strand: str, home: dict, month, across: boo
     shown = pd.DataFrame(
         {
             "Ward": rows["area_name"],
-            "Offences (12 months)": [summaries.count_text(v) for v in rows["r12"]],
-            "Previous 12 months": [summaries.count_text(v) for v in rows["p12"]],
+            "Offences (12 months)": [fmt_int(v) for v in rows["r12"]],
+            "Previous 12 months": [fmt_int(v) for v in rows["p12"]],
             "Change on previous 12 months": [
                 change_text(r, across) for r in rows.to_dict("records")
             ],
-            "Ward rank (1 = fewest)": [summaries.count_text(v) for v in rows["ward_rank"]],
+            "Ward rank (1 = fewest)": [fmt_int(v) for v in rows["ward_rank"]],
         }
     )
     return figure, caption, components.table_html(shown, "hate-wards-table")
@@ -267,7 +265,7 @@ def london_parts(table: pd.DataFrame, home: dict, month, across: bool):
         {
             "name": [s for s, _, _ in rows],
             "rank": [r.get("london_rank") for _, r, _ in rows],
-            "judged": [not summaries.is_small(r) for _, r, _ in rows],
+            "judged": [not is_small(r) for _, r, _ in rows],
         }
     )
     frame["rank"] = pd.to_numeric(frame["rank"], errors="coerce")
@@ -276,20 +274,16 @@ def london_parts(table: pd.DataFrame, home: dict, month, across: bool):
     words = "; ".join(f"{n} {int(k)}" for n, k in zip(ranked["name"], ranked["rank"], strict=True))
     caption = (
         f"{home['name']}'s rank among the 32 London boroughs by offences per 10,000 "
-        f"residents in the 12 months to {summaries.month_label(month)}, for each strand "
+        f"residents in the 12 months to {month_label(month)}, for each strand "
         f"(1 = lowest rate; hollow = too few offences to judge): {words or 'no ranks'}."
     )
     shown = pd.DataFrame(
         {
             "Strand": [s for s, _, _ in rows],
-            "Offences (12 months)": [summaries.count_text(r.get("r12")) for _, r, _ in rows],
-            "Rate per 10,000": [
-                summaries.rate_text(r.get("rate_per_10000"), 2) for _, r, _ in rows
-            ],
-            "London rate": [summaries.rate_text(o, 2) for _, _, o in rows],
-            "London rank (1 = lowest rate)": [
-                summaries.count_text(r.get("london_rank")) for _, r, _ in rows
-            ],
+            "Offences (12 months)": [fmt_int(r.get("r12")) for _, r, _ in rows],
+            "Rate per 10,000": [fmt_number(r.get("rate_per_10000"), 2) for _, r, _ in rows],
+            "London rate": [fmt_number(o, 2) for _, _, o in rows],
+            "London rank (1 = lowest rate)": [fmt_int(r.get("london_rank")) for _, r, _ in rows],
             "Change on previous 12 months": [change_text(r, across) for _, r, _ in rows],
         }
     )
@@ -332,14 +326,14 @@ def centres_parts(period: str | None, month=None):
         top = f"; most: {wide.iloc[0][heading]} ({wide.iloc[0]['Total']})" if len(wide) else ""
         caption = (
             f"Reports to the Hate Crime Reporting Centres in the 12 months to "
-            f"{summaries.month_label(month)} by {column}, crimes and incidents{top}."
+            f"{month_label(month)} by {column}, crimes and incidents{top}."
             if len(wide)
-            else f"No reporting-centre reports in the 12 months to {summaries.month_label(month)}."
+            else f"No reporting-centre reports in the 12 months to {month_label(month)}."
         )
         parts += [figure, caption, components.table_html(wide, f"{base}-table")]
     crimes = int(window.loc[part == "Crime", "reports"].sum())
     total = int(window["reports"].sum())
-    loaded = f"{summaries.month_label(reports['month'].min())} to {summaries.month_label(reports['month'].max())}"
+    loaded = f"{month_label(reports['month'].min())} to {month_label(reports['month'].max())}"
     sentence = (
         f"Hate Crime Reporting Centres received {total:,} reports in the same 12 months "
         f"({crimes:,} crimes, {total - crimes:,} incidents)."
@@ -391,9 +385,7 @@ def update(period: str | None, strand: str | None):
     window = home_rates[home_rates["month"] == month]
     outcome_r12 = window["outcomes"].iloc[0] if len(window) else None
     centres_words, centres_notice, centres_charts = centres_parts(period, month)
-    sentence = summaries.hate_sentence(
-        strand, home["name"], month, record, overall, outcome_r12, across
-    )
+    sentence = hate_sentence(strand, home["name"], month, record, overall, outcome_r12, across)
     return (
         f"{sentence} {centres_words}".strip(),
         *trend_parts(home_offences, home_outcomes, strand, home, month),
@@ -403,5 +395,5 @@ def update(period: str | None, strand: str | None):
         *london_parts(table, home, month, across),
         *centres_charts,
         centres_notice,
-        components.source_text(months[-1], SOURCE),
+        source_text(months[-1], SOURCE),
     )

@@ -14,7 +14,9 @@ from dash import Output, callback, html
 
 from core import reference
 from core.months import as_month
-from dashboard import cache, components, prefill, static_html, summaries
+from dashboard import cache, components, prefill, static_html
+from dashboard.prose.crime import overview_sentence
+from dashboard.prose.words import source_text
 
 dash.register_page(
     __name__,
@@ -104,8 +106,8 @@ def content(period: str | None):
     total = next(r for r in records if r["indicator"] == reference.MOPAC7_TOTAL)
     types = [r for r in records if r["indicator"] != reference.MOPAC7_TOTAL]
     before = rank_a_year_earlier(cache.rank_history(), home["code"], month)
-    sentence = summaries.overview_sentence(home["name"], month, total, types)
-    source = components.source_text(
+    sentence = overview_sentence(home["name"], month, total, types)
+    source = source_text(
         cache.latest_month("borough_crime"),
         SOURCE,
         "London ranks: 1 = lowest rate per 1,000 residents of the 32 boroughs.",

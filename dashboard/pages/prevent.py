@@ -9,9 +9,13 @@ import pandas as pd
 from dash import Input, Output, callback, html
 
 from core import config
-from dashboard import cache, components, summaries
+from core.values import is_missing
+from dashboard import cache, components
 from dashboard.charts.base import GREEN, empty_figure
 from dashboard.charts.priorities import bars_figure, comparison_lines_figure
+from dashboard.prose.priorities import prevent_sentence
+from dashboard.text import day_label, fmt_int, fmt_number, month_label
+from domain.crime import SMALL_COUNT
 from domain.priorities import WRAP_TARGET_PERCENT, wrap_coverage_table
 
 dash.register_page(
@@ -52,11 +56,11 @@ def layout(**_query) -> html.Div:
 def is_small(row: dict) -> bool:
     """Fewer than 10 staff requiring training: coverage moves a lot with one person."""
     requiring = row.get("staff_requiring")
-    return not summaries.missing(requiring) and 0 < int(requiring) < summaries.SMALL_COUNT
+    return not is_missing(requiring) and 0 < int(requiring) < SMALL_COUNT
 
 
 def rag_text(row: dict, target: float) -> str:
-    if summaries.missing(row.get("coverage")):
+    if is_missing(row.get("coverage")):
         return "no target yet"
     if is_small(row):
         return "too small to judge"
@@ -86,13 +90,11 @@ def coverage_parts(table: pd.DataFrame, as_at, target: float) -> list:
         {
             "Department or partner": table["department"],
             "Staff requiring training": [
-                "no target yet" if summaries.missing(v) else summaries.count_text(v)
-                for v in table["staff_requiring"]
+                "no target yet" if is_missing(v) else fmt_int(v) for v in table["staff_requiring"]
             ],
-            "Staff trained": [summaries.count_text(v) for v in table["staff_trained"]],
+            "Staff trained": [fmt_int(v) for v in table["staff_trained"]],
             "Coverage": [
-                components.fmt_number(v, 1) + ("%" if pd.notna(v) else "")
-                for v in table["coverage"]
+                fmt_number(v, 1) + ("%" if pd.notna(v) else "") for v in table["coverage"]
             ],
             "Against the target": [rag_text(r, target) for r in table.to_dict("records")],
         }
@@ -100,7 +102,7 @@ def coverage_parts(table: pd.DataFrame, as_at, target: float) -> list:
     no_target = int(table["coverage"].isna().sum())
     caption = (
         f"Staff trained as a share of the staff requiring WRAP training, by department, "
-        f"as at {summaries.day_label(as_at)}; the dotted line is the {target:g}% target"
+        f"as at {day_label(as_at)}; the dotted line is the {target:g}% target"
         + (
             f"; {no_target} with no target yet {'is' if no_target == 1 else 'are'} in "
             "the table only."
@@ -118,7 +120,7 @@ def progress_parts(training: pd.DataFrame, target: float) -> list:
         frames.append(
             pd.DataFrame(
                 {
-                    "x": summaries.day_label(as_at),
+                    "x": day_label(as_at),
                     "series": table["department"],
                     "value": table["coverage"].astype(float),
                 }
@@ -143,17 +145,13 @@ def progress_parts(training: pd.DataFrame, target: float) -> list:
         shown.reindex(columns=list(dates)).reset_index().rename(columns={"series": "Department"})
     )
     for column in dates:
-        shown[column] = [
-            components.fmt_number(v, 1) + ("%" if pd.notna(v) else "") for v in shown[column]
-        ]
+        shown[column] = [fmt_number(v, 1) + ("%" if pd.notna(v) else "") for v in shown[column]]
     return [figure, caption, components.table_html(shown, "prevent-progress-table")]
 
 
 def bar_parts(frame: pd.DataFrame, label: str, caption: str, base: str, heading: str) -> list:
     figure = bars_figure(frame.assign(text=[f"{v:,.0f}" for v in frame["value"]]), label)
-    shown = pd.DataFrame(
-        {heading: frame["name"], label: [summaries.count_text(v) for v in frame["value"]]}
-    )
+    shown = pd.DataFrame({heading: frame["name"], label: [fmt_int(v) for v in frame["value"]]})
     return [figure, caption, components.table_html(shown, f"{base}-table")]
 
 
@@ -176,7 +174,7 @@ def update(period: str | None, target: float = WRAP_TARGET_PERCENT):
     end = components.dataset_month(period, [training["as_at"].max()]) + pd.offsets.MonthEnd(0)
     training = training[training["as_at"] <= end]
     if training.empty:
-        message = f"No WRAP figures as at or before {summaries.month_label(end)}."
+        message = f"No WRAP figures as at or before {month_label(end)}."
         return (message, *_blank(message), "")
     as_at = training["as_at"].max()
     table = wrap_coverage_table(training[training["as_at"] == as_at], target)
@@ -211,7 +209,7 @@ def update(period: str | None, target: float = WRAP_TARGET_PERCENT):
             sessions,
             "Sessions delivered",
             f"WRAP sessions delivered by each department "
-            f"as at {summaries.day_label(as_at)}: {int(sessions['value'].sum()):,} in all.",
+            f"as at {day_label(as_at)}: {int(sessions['value'].sum()):,} in all.",
             "prevent-sessions",
             "Department or partner",
         ),
@@ -225,5 +223,5 @@ def update(period: str | None, target: float = WRAP_TARGET_PERCENT):
             "Audience",
         ),
     ]
-    source = f"Latest return loaded: as at {summaries.day_label(as_at)}. Source: {SOURCE}."
-    return (summaries.prevent_sentence(as_at, table, target, before), *charts, source)
+    source = f"Latest return loaded: as at {day_label(as_at)}. Source: {SOURCE}."
+    return (prevent_sentence(as_at, table, target, before), *charts, source)

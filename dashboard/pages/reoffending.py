@@ -11,9 +11,11 @@ import pandas as pd
 from dash import Input, Output, callback, html
 
 from core import config
-from dashboard import cache, components, summaries
+from dashboard import cache, components
 from dashboard.charts.base import empty_figure
 from dashboard.charts.priorities import bar_series_figure, comparison_lines_figure
+from dashboard.prose.priorities import iom_sentence, reoffending_sentence, small_share_words
+from dashboard.text import fmt_int, fmt_number, month_label
 from domain.priorities import iom_table, reoffending_table
 
 dash.register_page(__name__, path="/reoffending", name="Reoffending", order=11, title="Reoffending")
@@ -100,7 +102,7 @@ def iom_parts(month) -> tuple:
     if month is not None:
         quarters = quarters[quarters["quarter_start"] <= month]
     if quarters.empty:
-        message = f"No IOM quarter starts by {summaries.month_label(month)}."
+        message = f"No IOM quarter starts by {month_label(month)}."
         return message, None, [empty_figure(message), message, ""] * 2
     table = iom_table(quarters)
     sizes = pd.DataFrame({"x": table["quarter"], "value": table["cohort_size"].astype("Float64")})
@@ -126,17 +128,16 @@ def iom_parts(month) -> tuple:
     shown = pd.DataFrame(
         {
             "Quarter": table["quarter"],
-            "Cohort size": [summaries.count_text(v) for v in table["cohort_size"]],
-            "Reoffenders": [summaries.count_text(v) for v in table["reoffenders"]],
+            "Cohort size": [fmt_int(v) for v in table["cohort_size"]],
+            "Reoffenders": [fmt_int(v) for v in table["reoffenders"]],
             "Reoffending rate": [
-                summaries.small_share_words(r, c)
+                small_share_words(r, c)
                 for r, c in zip(table["reoffenders"], table["cohort_size"], strict=True)
             ],
-            "Offences before": [summaries.count_text(v) for v in table["offences_before"]],
-            "Offences after": [summaries.count_text(v) for v in table["offences_after"]],
+            "Offences before": [fmt_int(v) for v in table["offences_before"]],
+            "Offences after": [fmt_int(v) for v in table["offences_after"]],
             "Reduction in offending": [
-                components.fmt_number(v, 1) + ("%" if pd.notna(v) else "")
-                for v in table["reduction_percent"]
+                fmt_number(v, 1) + ("%" if pd.notna(v) else "") for v in table["reduction_percent"]
             ],
         }
     )
@@ -151,14 +152,14 @@ def iom_parts(month) -> tuple:
     last = table.iloc[-1]
     charts = [
         bar_series_figure(sizes, "People in the IOM cohort"),
-        f"IOM cohort size each quarter: {summaries.count_text(last['cohort_size'])} in "
+        f"IOM cohort size each quarter: {fmt_int(last['cohort_size'])} in "
         f"{last['quarter']}, the latest quarter loaded.",
         html_table,
         comparison_lines_figure(long, "Per cent", empty="Not given"),
         rates_caption,
         components.table_html(shown, "reoffending-iom-rates-table"),
     ]
-    return summaries.iom_sentence(table), None, charts
+    return iom_sentence(table), None, charts
 
 
 def moj_parts(month, borough: str) -> tuple:
@@ -179,7 +180,7 @@ def moj_parts(month, borough: str) -> tuple:
     charts = [
         part for group in ("Adult", "Juvenile") for part in group_parts(table, group, borough)
     ]
-    return summaries.reoffending_sentence(borough, latest_cohorts(table, borough)), None, charts
+    return reoffending_sentence(borough, latest_cohorts(table, borough)), None, charts
 
 
 def latest_cohorts(table: pd.DataFrame, borough: str) -> pd.DataFrame:
@@ -209,14 +210,14 @@ def group_parts(table: pd.DataFrame, group: str, borough: str) -> list:
         {
             "Area": rows["geography"],
             "Cohort": rows["cohort"],
-            "Offenders": [summaries.count_text(v) for v in rows["offenders"]],
-            "Reoffenders": [summaries.count_text(v) for v in rows["reoffenders"]],
+            "Offenders": [fmt_int(v) for v in rows["offenders"]],
+            "Reoffenders": [fmt_int(v) for v in rows["reoffenders"]],
             "Proven reoffending rate": [
-                summaries.small_share_words(r, o, "offenders")
+                small_share_words(r, o, "offenders")
                 for r, o in zip(rows["reoffenders"], rows["offenders"], strict=True)
             ],
             "Reoffences per reoffender": [
-                components.fmt_number(v, 2) for v in rows["reoffences_per_reoffender"]
+                fmt_number(v, 2) for v in rows["reoffences_per_reoffender"]
             ],
         }
     )

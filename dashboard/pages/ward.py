@@ -9,10 +9,19 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from core import reference
-from dashboard import cache, components, prefill, summaries
+from dashboard import cache, components, prefill
 from dashboard.charts.base import TREND_START, empty_figure
 from dashboard.charts.crime import ranked_bar_figure, trend_figure
+from dashboard.prose.crime import (
+    trend_caption,
+    ward_compare_caption,
+    ward_rank_basis,
+    ward_sentence,
+)
+from dashboard.prose.words import significance_text, source_text
+from dashboard.text import fmt_int, fmt_number, fmt_pct
 from domain import crime as figures_of
+from domain.crime import whole
 
 dash.register_page(
     __name__, path_template="/ward/<ward_code>", name="Ward", title="Ward", nav=False
@@ -116,18 +125,16 @@ def figures_table(ward_rows: pd.DataFrame, borough_rows: pd.DataFrame, wards: in
     shown = pd.DataFrame(
         {
             "Crime type": ward_rows["indicator"],
-            "Crimes (12 months)": [summaries.count_text(v) for v in ward_rows["r12"]],
-            "2011/12": [summaries.count_text(v) for v in ward_rows["baseline"]],
-            "Change on 2011/12": [
-                components.fmt_pct(v) for v in ward_rows["change_vs_baseline_pct"]
-            ],
+            "Crimes (12 months)": [fmt_int(v) for v in ward_rows["r12"]],
+            "2011/12": [fmt_int(v) for v in ward_rows["baseline"]],
+            "Change on 2011/12": [fmt_pct(v) for v in ward_rows["change_vs_baseline_pct"]],
             "Change on previous 12 months": [
-                f"{components.fmt_pct(r['change_vs_previous_pct'])} ({components.significance_text(r)})"
+                f"{fmt_pct(r['change_vs_previous_pct'])} ({significance_text(r)})"
                 for r in ward_rows.to_dict("records")
             ],
-            f"Ward rank (of {wards})": [summaries.count_text(v) for v in ward_rows["ward_rank"]],
+            f"Ward rank (of {wards})": [fmt_int(v) for v in ward_rows["ward_rank"]],
             "Borough: change on previous 12 months": [
-                components.fmt_pct(borough["change_vs_previous_pct"].get(i))
+                fmt_pct(borough["change_vs_previous_pct"].get(i))
                 if i in borough.index
                 else "not available"
                 for i in ward_rows["indicator"]
@@ -139,20 +146,20 @@ def figures_table(ward_rows: pd.DataFrame, borough_rows: pd.DataFrame, wards: in
 
 def trend_parts(indicator: str, ward: dict, month, record: dict):
     frame = figures_of.trend_frame(cache.area_series("ward_crime", ward["code"], indicator))
-    base = summaries.whole(record.get("baseline"))
+    base = whole(record.get("baseline"))
     target = figures_of.target_for(base)
     figure = trend_figure(frame, month, base, target)
     shown = frame[frame["month"] >= TREND_START].iloc[::-1]
     table = pd.DataFrame(
         {
             "Month": [f"{m:%B %Y}" for m in shown["month"]],
-            "Crimes in the month": [components.fmt_number(v) for v in shown["count"]],
-            "12 months to the month (R12)": [components.fmt_number(v) for v in shown["r12"]],
+            "Crimes in the month": [fmt_number(v) for v in shown["count"]],
+            "12 months to the month (R12)": [fmt_number(v) for v in shown["r12"]],
         }
     )
     return (
         figure,
-        summaries.trend_caption(indicator, month, record, target),
+        trend_caption(indicator, month, record, target),
         components.table_html(table, "ward-trend-table"),
     )
 
@@ -164,13 +171,13 @@ def compare_parts(indicator: str, ward: dict, table: pd.DataFrame):
     figure = ranked_bar_figure(
         frame, ward["name"], "Crimes in the 12 months", median, "Middle ward", ",.0f"
     )
-    caption = summaries.ward_compare_caption(ward["name"], ward["borough_name"], indicator, rows)
+    caption = ward_compare_caption(ward["name"], ward["borough_name"], indicator, rows)
     shown = rows.sort_values(["ward_rank", "area_name"])
     listing = pd.DataFrame(
         {
             "Ward": shown["area_name"],
-            "Crimes (12 months)": [summaries.count_text(v) for v in shown["r12"]],
-            "Ward rank": [summaries.count_text(v) for v in shown["ward_rank"]],
+            "Crimes (12 months)": [fmt_int(v) for v in shown["r12"]],
+            "Ward rank": [fmt_int(v) for v in shown["ward_rank"]],
         }
     )
     return figure, caption, components.table_html(listing, "ward-compare-table")
@@ -205,15 +212,13 @@ def update(period, code, slug, _follow=None):
     wards = table["area_code"].nunique()
     total = mine[mine["indicator"] == reference.MOPAC7_TOTAL].iloc[0].to_dict()
     record = mine[mine["indicator"] == indicator].iloc[0].to_dict()
-    basis = summaries.ward_rank_basis(table["rate_per_1000"].notna().any())
-    sentence = summaries.ward_sentence(
-        ward["name"], ward["borough_name"], month, total, wards, basis
-    )
+    basis = ward_rank_basis(table["rate_per_1000"].notna().any())
+    sentence = ward_sentence(ward["name"], ward["borough_name"], month, total, wards, basis)
     latest = cache.latest_month("ward_crime")
     return (
         sentence,
         figures_table(mine, borough, wards),
         *trend_parts(indicator, ward, month, record),
         *compare_parts(indicator, ward, table),
-        components.source_text(latest, SOURCE, "Ward rank: " + basis + "."),
+        source_text(latest, SOURCE, "Ward rank: " + basis + "."),
     )

@@ -9,9 +9,13 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from core import reference
-from dashboard import cache, components, prefill, summaries
+from dashboard import cache, components, prefill
 from dashboard.charts.base import empty_figure
 from dashboard.charts.wards_map import colour_range, wards_map_figure
+from dashboard.prose.crime import wards_map_caption, wards_sentence
+from dashboard.prose.words import source_text
+from dashboard.text import fmt_number
+from domain.crime import is_small
 
 dash.register_page(
     __name__, path="/wards", name="Wards", order=2, title="Wards", nav_match=["/wards", "/ward/"]
@@ -129,13 +133,13 @@ def map_frame(table: pd.DataFrame, measure: str) -> pd.DataFrame:
     label, column, _ = components.WARD_MEASURES[measure]
     records = table.to_dict("records")
     values = pd.to_numeric(table[column].astype("Float64"), errors="coerce").astype(float)
-    small = [summaries.is_small(r) for r in records]
+    small = [is_small(r) for r in records]
     judged = [
         pd.notna(v) and (measure == "r12" or not s) for v, s in zip(values, small, strict=True)
     ]
     digits = 0 if measure == "r12" else 1
     text = [
-        f"{r['area_name']}: {components.fmt_number(v, digits)} ({label.lower()})"
+        f"{r['area_name']}: {fmt_number(v, digits)} ({label.lower()})"
         + (" — too small to judge" if s else "")
         for r, v, s in zip(records, values, small, strict=True)
     ]
@@ -193,14 +197,14 @@ def update(period, slug, measure, _follow=None):
     note = "Ward totals do not add up exactly to the borough's: a few crimes cannot be placed."
     key = map_key(shown, label, diverging) if len(shown) else None
     return (
-        summaries.wards_sentence(home["name"], indicator, month, rows),
+        wards_sentence(home["name"], indicator, month, rows),
         wards_map_figure(features, shown, label, diverging),
-        summaries.wards_map_caption(home["name"], month, label, frame, diverging)
+        wards_map_caption(home["name"], month, label, frame, diverging)
         if features
         else f"No ward boundaries for {home['name']} in data/boundaries: the table lists every ward.",
         components.table_html(map_table, "wards-map-table"),
         key,
         components.ward_table_html(rows, has_ward_rates(home["code"]), measure),
         list(shown["code"]),
-        components.source_text(cache.latest_month("ward_crime"), SOURCE, note),
+        source_text(cache.latest_month("ward_crime"), SOURCE, note),
     )

@@ -9,10 +9,15 @@ import pandas as pd
 from dash import Input, Output, callback, html
 
 from core import config
-from dashboard import cache, components, summaries
+from core.values import is_missing
+from dashboard import cache, components
 from dashboard.charts.base import empty_figure
 from dashboard.charts.crime import rank_figure, ranked_bar_figure, trend_figure
 from dashboard.charts.priorities import rate_windows_figure
+from dashboard.prose.crime import rank_caption
+from dashboard.prose.priorities import knife_sentence, syv_published_sentence, syv_sentence
+from dashboard.prose.words import rate_per_10000_words, significance_text, source_text
+from dashboard.text import fmt_int, fmt_number, fmt_pct, month_label
 from domain.crime import trend_frame
 from domain.london import london_rate, london_rows
 
@@ -84,11 +89,14 @@ def layout(**_query) -> html.Div:
     )
 
 
-def _record(table: pd.DataFrame, code: str, indicator: str) -> dict:
+def _record(table: pd.DataFrame, code: str, indicator: str, month=None) -> dict:
+    """The area's row (its month as a Month when ``month`` is given), or {}."""
     if table.empty:
         return {}
     rows = table[(table["area_code"] == code) & (table["indicator"] == indicator)]
-    return rows.iloc[0].to_dict() if len(rows) else {}
+    if not len(rows):
+        return {}
+    return {**rows.iloc[0].to_dict(), **({"month": month} if month is not None else {})}
 
 
 def trend_parts(counts: pd.Series, month, noun: str, base: str):
@@ -98,15 +106,15 @@ def trend_parts(counts: pd.Series, month, noun: str, base: str):
     table = pd.DataFrame(
         {
             "Month": [f"{m:%B %Y}" for m in shown["month"]],
-            f"{noun.capitalize()} in the month": [components.fmt_number(v) for v in shown["count"]],
-            "12 months to the month (R12)": [components.fmt_number(v) for v in shown["r12"]],
+            f"{noun.capitalize()} in the month": [fmt_number(v) for v in shown["count"]],
+            "12 months to the month (R12)": [fmt_number(v) for v in shown["r12"]],
         }
     )
     r12 = frame.loc[frame["month"] == month, "r12"]
     total = "not available" if r12.empty or pd.isna(r12.iloc[0]) else f"{r12.iloc[0]:,.0f}"
     caption = (
         f"Monthly {noun} (bars) and the rolling 12-month total as a monthly average "
-        f"(line): {total} in the 12 months to {summaries.month_label(month)}."
+        f"(line): {total} in the 12 months to {month_label(month)}."
     )
     return figure, caption, components.table_html(table, f"{base}-table")
 
@@ -127,14 +135,14 @@ def london_parts(table: pd.DataFrame, indicator: str, home: dict, noun: str, bas
     caption = (
         f"The 32 London boroughs' {noun} per 10,000 residents in the 12 months, lowest "
         f"first: {home['name']}'s is "
-        f"{summaries.rate_per_10000_words(record, overall)}."
+        f"{rate_per_10000_words(record, overall)}."
     )
     shown = pd.DataFrame(
         {
             "Borough": rows["area_name"],
-            "London rank": [summaries.count_text(v) for v in rows["london_rank"]],
-            f"{noun.capitalize()} (12 months)": [summaries.count_text(v) for v in rows["r12"]],
-            "Rate per 10,000": [summaries.rate_text(v, 2) for v in rows["rate_per_10000"]],
+            "London rank": [fmt_int(v) for v in rows["london_rank"]],
+            f"{noun.capitalize()} (12 months)": [fmt_int(v) for v in rows["r12"]],
+            "Rate per 10,000": [fmt_number(v, 2) for v in rows["rate_per_10000"]],
         }
     )
     note = None if overall is None else f"London: {overall:.2f} per 10,000 residents."
@@ -150,19 +158,19 @@ def rank_parts(home: dict, month):
         {
             "12 months to": [f"{m:%B %Y}" for m in shown["month"]],
             "London rank (1 = lowest rate)": [int(v) for v in shown["london_rank"]],
-            "Rate per 10,000": [summaries.rate_text(v, 2) for v in shown["rate"]],
+            "Rate per 10,000": [fmt_number(v, 2) for v in shown["rate"]],
         }
     )
-    caption = summaries.rank_caption(home["name"], rows, month)
+    caption = rank_caption(home["name"], rows, month)
     return figure, caption, components.table_html(table, "syv-knife-rank-table")
 
 
 def change_cell(record: dict) -> str:
     """'−6.0% (not significant)', '+50.0% (too small to judge)' or 'not available'."""
     change = record.get("change_vs_previous_pct")
-    if summaries.missing(change):
+    if is_missing(change):
         return "not available"
-    return f"{components.fmt_pct(change)} ({components.significance_text(record)})"
+    return f"{fmt_pct(change)} ({significance_text(record)})"
 
 
 def figures_rows(records: list[tuple[str, str, dict, float | None]]) -> list:
@@ -171,19 +179,16 @@ def figures_rows(records: list[tuple[str, str, dict, float | None]]) -> list:
         {
             "Measure": [label for label, _, _, _ in records],
             "12 months to": [
-                summaries.month_label(r["month"]) if r.get("month") else ""
-                for _, _, r, _ in records
+                month_label(r["month"]) if r.get("month") else "" for _, _, r, _ in records
             ],
-            "Count": [summaries.count_text(r.get("r12")) for _, _, r, _ in records],
-            "Previous 12 months": [summaries.count_text(r.get("p12")) for _, _, r, _ in records],
+            "Count": [fmt_int(r.get("r12")) for _, _, r, _ in records],
+            "Previous 12 months": [fmt_int(r.get("p12")) for _, _, r, _ in records],
             "Change on previous 12 months": [change_cell(r) for _, _, r, _ in records],
-            "Rate per 10,000": [
-                summaries.rate_text(r.get("rate_per_10000"), 2) for _, _, r, _ in records
-            ],
+            "Rate per 10,000": [fmt_number(r.get("rate_per_10000"), 2) for _, _, r, _ in records],
             "London rank (1 = lowest rate)": [
-                summaries.count_text(r.get("london_rank")) for _, _, r, _ in records
+                fmt_int(r.get("london_rank")) for _, _, r, _ in records
             ],
-            "London rate": [summaries.rate_text(london, 2) for _, _, _, london in records],
+            "London rate": [fmt_number(london, 2) for _, _, _, london in records],
         }
     )
     return components.table_children(shown)
@@ -199,7 +204,7 @@ def syv_parts(period, home: dict):
     if not counts.empty and home["code"] in set(counts["area_code"]):
         month = components.dataset_month(period, pd.to_datetime(counts["month"]).unique())
         table = cache.syv_table(month)
-        record = _record(table, home["code"], SYV)
+        record = _record(table, home["code"], SYV, month)
         overall = london_rate(london_rows(table, cache.reference()[0], SYV), 10_000)
         mine = counts[counts["area_code"] == home["code"]]
         series = pd.Series(
@@ -211,7 +216,7 @@ def syv_parts(period, home: dict):
             *london_parts(table, SYV, home, "victims", "syv-london"),
         ]
         return (
-            summaries.syv_sentence(home["name"], month, record, overall),
+            syv_sentence(home["name"], month, record, overall),
             (record, overall),
             None,
             charts,
@@ -239,15 +244,15 @@ def syv_parts(period, home: dict):
     table = pd.DataFrame(
         {
             "12 months to": [f"{m:%B %Y}" for m in summary["window_end"]],
-            "Rate per 10,000": [summaries.rate_text(v) for v in summary["rate_per_10000"]],
-            "London rank": [summaries.count_text(v) for v in summary["london_rank"]],
-            "London average": [summaries.rate_text(v) for v in summary["london_average_rate"]],
+            "Rate per 10,000": [fmt_number(v, 1) for v in summary["rate_per_10000"]],
+            "London rank": [fmt_int(v) for v in summary["london_rank"]],
+            "London average": [fmt_number(v, 1) for v in summary["london_average_rate"]],
         }
     )
     note = "Only the published summary is loaded: load the monthly counts to compare boroughs."
     charts = [
         rate_windows_figure(frame, home["name"]),
-        summaries.syv_published_sentence(home["name"], row),
+        syv_published_sentence(home["name"], row),
         components.table_html(table, "syv-trend-table"),
         empty_figure(note),
         note,
@@ -260,7 +265,7 @@ def syv_parts(period, home: dict):
         "london_rank": row["london_rank"],
     }
     return (
-        summaries.syv_published_sentence(home["name"], row),
+        syv_published_sentence(home["name"], row),
         (record, row["london_average_rate"]),
         None,
         charts,
@@ -282,7 +287,7 @@ def knife_parts(period, home: dict):
     rows = []
     for indicator, label, _ in FIGURE_ROWS[1:]:
         overall = london_rate(london_rows(table, cache.reference()[0], indicator), 10_000)
-        rows.append((label, indicator, _record(table, home["code"], indicator), overall))
+        rows.append((label, indicator, _record(table, home["code"], indicator, month), overall))
     record, overall = rows[0][2], rows[0][3]
     monthly = cache.dashboard_monthly()
     mine = monthly[(monthly["area_code"] == home["code"]) & (monthly["indicator"] == KNIFE)]
@@ -291,7 +296,7 @@ def knife_parts(period, home: dict):
         *london_parts(table, KNIFE, home, "victims", "syv-knife-london"),
         *rank_parts(home, month),
     ]
-    return summaries.knife_sentence(home["name"], month, record, overall), rows, None, charts
+    return knife_sentence(home["name"], month, record, overall), rows, None, charts
 
 
 @callback(
@@ -324,10 +329,7 @@ def update(period: str | None):
     note = (
         ""
         if syv_month is None
-        else (
-            f"Serious youth violence is shown for the 12 months to "
-            f"{summaries.month_label(syv_month)}."
-        )
+        else (f"Serious youth violence is shown for the 12 months to {month_label(syv_month)}.")
     )
     return (
         f"{syv_words} {knife_words}",
@@ -336,5 +338,5 @@ def update(period: str | None):
         knife_notice,
         *syv_charts,
         *knife_charts,
-        components.source_text(months[-1] if months else None, SOURCE, note),
+        source_text(months[-1] if months else None, SOURCE, note),
     )
