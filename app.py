@@ -16,7 +16,8 @@ import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 
 from core import config
-from dashboard import auth, cache, components, signin
+from dashboard import auth, cache, signin
+from dashboard.ui.prefill import period_options
 
 ATTRIBUTION = (
     "Contains Metropolitan Police Service data, Office for National Statistics data licensed "
@@ -86,7 +87,7 @@ def navbar() -> dbc.Navbar:
 
 def period_bar() -> dbc.Container:
     """The one period picker: months loaded, newest first, the latest chosen."""
-    options = components.period_options(cache.period_months())
+    options = period_options(cache.period_months())
     return dbc.Container(
         html.Div(
             [

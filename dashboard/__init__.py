@@ -1,1 +1,1 @@
-"""Community safety performance dashboard: pages, queries and metrics."""
+"""Community safety performance dashboard: the web app (cache, text, prose, charts, ui, pages)."""

@@ -32,8 +32,10 @@ import pytest
 import app as dashboard_app
 from core.months import as_month
 from core.reference import borough_names
-from dashboard import cache, components
+from dashboard import cache
 from dashboard.pages import crime, not_found_404, overview, ward, wards
+from dashboard.ui.addresses import SLUGS
+from dashboard.ui.wards import ward_table_html
 from domain import indicators
 from etl.load import load_bytes
 from layout_tree import find as _find
@@ -187,7 +189,7 @@ def test_overview_cards_say_r12_baseline_change_significance_rank_and_rag(seeded
     )
     ids = [col.children.id for col in cards.children]
     assert ids[0] == "overview-card-mopac7-total"
-    assert set(ids) == {f"overview-card-{s}" for s in components.SLUGS}
+    assert set(ids) == {f"overview-card-{s}" for s in SLUGS}
     burglary = _text(_find(cards, "overview-card-burglary"))
     assert "840 crimes in the 12 months to February 2025" in burglary
     assert "360 fewer crimes than 2011/12, −30%" in burglary
@@ -209,7 +211,7 @@ def test_overview_cards_reach_the_browser_as_the_same_html(seeded):
     the links marked to navigate within the app."""
     summary, cards_html, source = overview.update(LATEST)
     assert (summary, source) == (overview.content(LATEST)[0], overview.content(LATEST)[2])
-    for slug in components.SLUGS:
+    for slug in SLUGS:
         assert f'id="overview-card-{slug}"' in cards_html
         assert f'<a class="stretched-link" data-app-link href="/crime/{slug}">' in cards_html
     assert "360 fewer crimes than 2011/12, −30%" in cards_html
@@ -309,7 +311,7 @@ def _crime(period=LATEST, slug="burglary") -> dict:
 
 
 def test_crime_layout_for_each_slug_and_not_found_otherwise(seeded):
-    for slug, name in components.SLUGS.items():
+    for slug, name in SLUGS.items():
         page = crime.layout(slug=slug)
         assert _text(page).startswith(f"{name} in Barnet")
         for chart in crime.CHARTS:
@@ -464,7 +466,7 @@ def test_ward_table_html_sorted_by_name():
             "ward_rank": [2, 1],
         }
     )
-    table = components.ward_table_html(rows, False, "name", descending=False)
+    table = ward_table_html(rows, False, "name", descending=False)
     assert _ward_names(table) == ["A", "B &amp; C"]
     assert (
         'aria-sort="ascending"><button type="button" class="sort-button" data-sort="name">Ward <span aria-hidden="true">▲</span>'
@@ -472,7 +474,7 @@ def test_ward_table_html_sorted_by_name():
     )
     assert '<td data-change_baseline="">not available</td>' in table
     assert "Rate per 1,000" not in table
-    assert "Rate per 1,000" in components.ward_table_html(rows.assign(rate_per_1000=1.5), True)
+    assert "Rate per 1,000" in ward_table_html(rows.assign(rate_per_1000=1.5), True)
 
 
 def test_ward_map_click_opens_the_ward_page():

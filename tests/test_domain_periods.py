@@ -5,8 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from core.months import as_month
+from core.months import as_month, as_month_or_none
 from domain.periods import (
+    chosen_month,
+    dataset_month,
     financial_quarter,
     financial_year,
     population_for_window,
@@ -95,3 +97,29 @@ def test_population_for_window_skips_missing_years_and_no_data():
     assert population_for_window(with_gap, as_month("2013-03")) == (2011, 356_386)
     assert population_for_window(pd.Series(dtype=float), as_month("2013-03")) == (None, None)
     assert population_for_window(None, as_month("2013-03")) == (None, None)
+
+
+def test_chosen_month():
+    """The picked month if loaded, else the latest (the picker's value parsed at the page)."""
+    months = list(pd.date_range("2024-12-01", "2025-02-01", freq="MS"))
+    assert chosen_month(as_month_or_none("2025-01"), months) == pd.Timestamp("2025-01-01")
+    assert chosen_month(as_month_or_none("2020-01"), months) == pd.Timestamp("2025-02-01")
+    assert chosen_month(as_month_or_none(None), months) == pd.Timestamp("2025-02-01")
+    assert chosen_month(as_month_or_none("rubbish"), months) == pd.Timestamp("2025-02-01")
+    assert chosen_month(as_month_or_none("2025-01"), []) is None
+
+
+@pytest.mark.parametrize(
+    ("period", "expected"),
+    [
+        ("2024-05", "2024-05-01"),
+        ("2031-01", "2025-07-01"),
+        (None, "2025-07-01"),
+        ("not a month", "2025-07-01"),
+        ("2019-01", "2019-01-01"),
+    ],
+)
+def test_dataset_month(period, expected):
+    months = pd.date_range("2021-08-01", "2025-07-01", freq="MS")
+    assert dataset_month(as_month_or_none(period), months) == pd.Timestamp(expected)
+    assert dataset_month(as_month_or_none(period), []) is None

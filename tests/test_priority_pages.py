@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 
 import app  # registers the pages, as in production
-from dashboard import components
 from dashboard.charts import hate_crime as hate_charts
 from dashboard.pages import hate_crime, prevent, reoffending, youth_violence
 from dashboard.prose import priorities as priority_prose
@@ -479,23 +478,7 @@ def test_hate_unknown_strand_falls_back_to_all_hate_crime(loaded):
     )
 
 
-# --- periods and empty states ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("period", "expected"),
-    [
-        ("2024-05", "2024-05-01"),
-        ("2031-01", "2025-07-01"),
-        (None, "2025-07-01"),
-        ("not a month", "2025-07-01"),
-        ("2019-01", "2019-01-01"),
-    ],
-)
-def test_dataset_month(period, expected):
-    months = pd.date_range("2021-08-01", "2025-07-01", freq="MS")
-    assert components.dataset_month(period, months) == pd.Timestamp(expected)
-    assert components.dataset_month(period, []) is None
+# --- empty states ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

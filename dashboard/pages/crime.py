@@ -12,15 +12,22 @@ import pandas as pd
 from dash import Input, Output, Patch, State, callback, dcc, html, no_update
 
 from core import reference
-from dashboard import cache, components, prefill
+from core.months import as_month_or_none
+from dashboard import cache
 from dashboard.charts.base import TREND_START, empty_figure
 from dashboard.charts.crime import rank_figure, ranked_bar_figure, trend_figure
 from dashboard.prose.crime import crime_sentence, london_caption, rank_caption, trend_caption
 from dashboard.prose.words import source_text
 from dashboard.text import fmt_int, fmt_number
+from dashboard.ui import prefill
+from dashboard.ui.addresses import SLUGS
+from dashboard.ui.blocks import chart_block, register_chart_table, register_navigation
+from dashboard.ui.notices import empty_state, not_found
+from dashboard.ui.tables import table_html
 from domain import crime as figures_of
 from domain.crime import whole
 from domain.london import london_rate, london_rows
+from domain.periods import chosen_month
 
 dash.register_page(
     __name__,
@@ -44,24 +51,26 @@ OUTPUTS = [
     ("crime-source", "children"),
 ]
 FOLLOW = prefill.register_period_follower("crime")
-components.register_navigation("crime-goto")
+register_navigation("crime-goto")
 for _chart in CHARTS:
-    components.register_chart_table(_chart)
+    register_chart_table(_chart)
 
 
 def layout(slug: str | None = None, period: str | None = None, **_query) -> html.Div:
     """The page for one crime type, drawn for ``?period=`` (the latest month without one)."""
-    if slug not in components.SLUGS:
-        return components.not_found(f"There is no crime type called “{slug}”.")
-    indicator = components.SLUGS[slug]
+    if slug not in SLUGS:
+        return not_found(f"There is no crime type called “{slug}”.")
+    indicator = SLUGS[slug]
     picker = dbc.Select(
         id="crime-type-select",
         value=slug,
-        options=[{"label": name, "value": s} for s, name in components.SLUGS.items()],
+        options=[{"label": name, "value": s} for s, name in SLUGS.items()],
     )
     tree = html.Div(
         [
-            prefill.period_store("crime", period),
+            prefill.period_store(
+                "crime", chosen_month(as_month_or_none(period), cache.period_months())
+            ),
             dcc.Store(id="crime-drawn"),
             dcc.Store(id="crime-goto"),
             dcc.Store(id="crime-slug", data=slug),
@@ -73,17 +82,15 @@ def layout(slug: str | None = None, period: str | None = None, **_query) -> html
                 className="align-items-end",
             ),
             html.Div(id="crime-summary", className="lead mb-2"),
-            components.chart_block("crime-trend", "Month by month since 2010", height=340),
+            chart_block("crime-trend", "Month by month since 2010", height=340),
             dbc.Row(
                 [
                     dbc.Col(
-                        components.chart_block(
-                            "crime-london", "London boroughs compared", height=540
-                        ),
+                        chart_block("crime-london", "London boroughs compared", height=540),
                         lg=7,
                     ),
                     dbc.Col(
-                        components.chart_block("crime-rank", "London rank over time", height=340),
+                        chart_block("crime-rank", "London rank over time", height=340),
                         lg=5,
                     ),
                 ]
@@ -105,7 +112,7 @@ def layout(slug: str | None = None, period: str | None = None, **_query) -> html
 )
 def choose_type(slug: str | None, current: str | None):
     """Choosing another crime type opens its address (/crime/<slug>)."""
-    if slug == current or slug not in components.SLUGS:
+    if slug == current or slug not in SLUGS:
         return no_update
     return f"/crime/{slug}"
 
@@ -125,7 +132,7 @@ def _trend_history(
             "12 months to the month (R12)": [fmt_number(v) for v in shown["r12"]],
         }
     )
-    return frame, components.table_html(table, "crime-trend-table")
+    return frame, table_html(table, "crime-trend-table")
 
 
 def trend_parts(indicator: str, home: dict, month, record: dict):
@@ -154,7 +161,7 @@ def london_parts(indicator: str, home: dict, month, record: dict, table: pd.Data
         }
     )
     note = "" if overall is None else f"London: {overall:.1f} per 1,000 residents."
-    return figure, caption, components.table_html(shown, "crime-london-table", note or None)
+    return figure, caption, table_html(shown, "crime-london-table", note or None)
 
 
 @lru_cache(maxsize=32)
@@ -171,7 +178,7 @@ def _rank_table(data: tuple[str, int], indicator: str, area_code: str) -> str:
             "Rate per 1,000": [fmt_number(v, 1) for v in shown["rate"]],
         }
     )
-    return components.table_html(table, "crime-rank-table")
+    return table_html(table, "crime-rank-table")
 
 
 def rank_parts(indicator: str, home: dict, month):
@@ -228,14 +235,12 @@ def change_period(period: str | None, slug: str | None, drawn: str | None, _foll
 
 def update(period: str | None, slug: str | None):
     """Summary sentence, the three charts (figure, sentence, table) and the source line."""
-    indicator = components.SLUGS.get(slug or "", reference.MOPAC7_TOTAL)
+    indicator = SLUGS.get(slug or "", reference.MOPAC7_TOTAL)
     home = cache.home_area()
-    month = components.chosen_month(period, cache.period_months())
+    month = chosen_month(as_month_or_none(period), cache.period_months())
     table = cache.borough_table(month) if month is not None else pd.DataFrame()
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
-        return _empty(
-            "No borough crime figures loaded", components.empty_state("MPS borough crime figures")
-        )
+        return _empty("No borough crime figures loaded", empty_state("MPS borough crime figures"))
     record = table[(table["area_code"] == home["code"]) & (table["indicator"] == indicator)]
     if record.empty:  # an indicator exempt from this user's view (dashboard/exempt.py)
         message = f"No {indicator.lower()} figures to show for {home['name']}"

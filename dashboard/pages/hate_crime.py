@@ -13,8 +13,9 @@ import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
 from core import config
+from core.months import as_month_or_none
 from core.values import is_missing
-from dashboard import cache, components
+from dashboard import cache
 from dashboard.charts.base import empty_figure
 from dashboard.charts.hate_crime import (
     BREAK_LABEL,
@@ -27,6 +28,9 @@ from dashboard.charts.priorities import bars_figure, rank_dots_figure, stacked_b
 from dashboard.prose.hate_crime import hate_sentence, outcome_words
 from dashboard.prose.words import significance_text, source_text
 from dashboard.text import fmt_int, fmt_number, fmt_pct, month_label
+from dashboard.ui.blocks import chart_block, chart_outputs, register_chart_table, two_columns
+from dashboard.ui.notices import priority_empty_state
+from dashboard.ui.tables import table_html
 from domain.crime import is_small, trend_frame
 from domain.hate_crime import (
     STRANDS,
@@ -38,6 +42,7 @@ from domain.hate_crime import (
     ward_rows,
 )
 from domain.london import london_codes, london_rate, london_rows
+from domain.periods import dataset_month
 
 dash.register_page(__name__, path="/hate-crime", name="Hate crime", order=13, title="Hate crime")
 
@@ -65,7 +70,7 @@ CENTRES_WHERE = (
     "by centre, strand and whether a crime or an incident."
 )
 for _chart in CHARTS:
-    components.register_chart_table(_chart)
+    register_chart_table(_chart)
 
 
 def layout(**_query) -> html.Div:
@@ -99,20 +104,20 @@ def layout(**_query) -> html.Div:
                 className="alert alert-secondary small py-2",
             ),
             html.Div(id="hate-summary", className="lead mb-2"),
-            components.chart_block("hate-trend", "Month by month", 340),
-            components.two_columns(
-                components.chart_block("hate-strands", "Each strand, rolling 12 months", 420),
-                components.chart_block("hate-outcomes", "Positive outcome rate", 420),
+            chart_block("hate-trend", "Month by month", 340),
+            two_columns(
+                chart_block("hate-strands", "Each strand, rolling 12 months", 420),
+                chart_block("hate-outcomes", "Positive outcome rate", 420),
             ),
-            components.two_columns(
-                components.chart_block("hate-wards", "Wards", 620),
-                components.chart_block("hate-london", "London rank by strand", 420),
+            two_columns(
+                chart_block("hate-wards", "Wards", 620),
+                chart_block("hate-london", "London rank by strand", 420),
             ),
             html.H2("Hate Crime Reporting Centres", className="h4 mt-3"),
             html.Div(id="hate-centres-notice"),
-            components.two_columns(
-                components.chart_block("hate-centres", "Reports by centre", 420, level=3),
-                components.chart_block("hate-centre-strands", "Reports by strand", 420, level=3),
+            two_columns(
+                chart_block("hate-centres", "Reports by centre", 420, level=3),
+                chart_block("hate-centre-strands", "Reports by strand", 420, level=3),
             ),
             html.P(id="hate-source", className="text-body-secondary small mt-3"),
         ]
@@ -152,7 +157,7 @@ def trend_parts(offences: pd.Series, outcomes: pd.Series, strand: str, home: dic
             "Positive outcomes": [fmt_number(outcomes.get(m)) for m in shown["month"]],
         }
     )
-    return figure, caption, components.table_html(table, "hate-trend-table")
+    return figure, caption, table_html(table, "hate-trend-table")
 
 
 def strands_parts(monthly: pd.DataFrame, home: dict, month):
@@ -174,7 +179,7 @@ def strands_parts(monthly: pd.DataFrame, home: dict, month):
             **{s: [fmt_number(v) for v in wide[s]] for s in STRANDS},
         }
     )
-    return figure, caption, components.table_html(shown, "hate-strands-table")
+    return figure, caption, table_html(shown, "hate-strands-table")
 
 
 def outcomes_parts(home_rates: pd.DataFrame, london_rates: pd.DataFrame, strand, home, month):
@@ -213,7 +218,7 @@ def outcomes_parts(home_rates: pd.DataFrame, london_rates: pd.DataFrame, strand,
             ],
         }
     )
-    return figure, caption, components.table_html(shown, "hate-outcomes-table")
+    return figure, caption, table_html(shown, "hate-outcomes-table")
 
 
 def wards_parts(table: pd.DataFrame, strand: str, home: dict, month, across: bool):
@@ -252,7 +257,7 @@ def wards_parts(table: pd.DataFrame, strand: str, home: dict, month, across: boo
             "Ward rank (1 = fewest)": [fmt_int(v) for v in rows["ward_rank"]],
         }
     )
-    return figure, caption, components.table_html(shown, "hate-wards-table")
+    return figure, caption, table_html(shown, "hate-wards-table")
 
 
 def london_parts(table: pd.DataFrame, home: dict, month, across: bool):
@@ -287,7 +292,7 @@ def london_parts(table: pd.DataFrame, home: dict, month, across: bool):
             "Change on previous 12 months": [change_text(r, across) for _, r, _ in rows],
         }
     )
-    return figure, caption, components.table_html(shown, "hate-london-table")
+    return figure, caption, table_html(shown, "hate-london-table")
 
 
 def centres_parts(period: str | None, month=None):
@@ -295,14 +300,14 @@ def centres_parts(period: str | None, month=None):
     ``month`` (the MPS figures' month; without them, the picked month)."""
     reports = cache.council_table("hate_reporting_centres")
     if not reports.empty and month is None:
-        month = components.dataset_month(period, reports["month"])
+        month = dataset_month(as_month_or_none(period), reports["month"])
     if reports.empty:
         blank = [
             empty_figure("No reporting-centre reports loaded"),
             "No reporting-centre reports loaded.",
             "",
         ] * 2
-        return "", components.priority_empty_state(CENTRES_WHAT, CENTRES_WHERE), blank
+        return "", priority_empty_state(CENTRES_WHAT, CENTRES_WHERE), blank
     first = month - pd.DateOffset(months=11)
     window = reports[(reports["month"] >= first) & (reports["month"] <= month)]
     part = window["crime_or_incident"].astype(str).str.capitalize()
@@ -330,7 +335,7 @@ def centres_parts(period: str | None, month=None):
             if len(wide)
             else f"No reporting-centre reports in the 12 months to {month_label(month)}."
         )
-        parts += [figure, caption, components.table_html(wide, f"{base}-table")]
+        parts += [figure, caption, table_html(wide, f"{base}-table")]
     crimes = int(window.loc[part == "Crime", "reports"].sum())
     total = int(window["reports"].sum())
     loaded = f"{month_label(reports['month'].min())} to {month_label(reports['month'].max())}"
@@ -345,7 +350,7 @@ def centres_parts(period: str | None, month=None):
 
 @callback(
     Output("hate-summary", "children"),
-    *components.chart_outputs(CHARTS),
+    *chart_outputs(CHARTS),
     Output("hate-centres-notice", "children"),
     Output("hate-source", "children"),
     Input("period-select", "value"),
@@ -356,14 +361,14 @@ def update(period: str | None, strand: str | None):
     strand = strand if strand in [TOTAL, *STRANDS] else TOTAL
     home = cache.home_area()
     months = cache.dashboard_months()
-    month = components.dataset_month(period, months)
+    month = dataset_month(as_month_or_none(period), months)
     table = cache.dashboard_table(month) if month is not None else pd.DataFrame()
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
         message = "No MPS hate crime figures loaded"
         centres = centres_parts(period, month)
         mps = [empty_figure(message), message, ""] * 5
         return (
-            components.priority_empty_state(MPS_WHAT, MPS_WHERE),
+            priority_empty_state(MPS_WHAT, MPS_WHERE),
             *mps,
             *centres[2],
             centres[1],

@@ -11,7 +11,8 @@ from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 
 from core import db, queries
 from dashboard import auth, exempt
-from dashboard import upload_views as views
+from dashboard.text import size_text
+from dashboard.ui import uploads as views
 from etl.revert import RevertRefused, revert_upload
 
 dash.register_page(__name__, path="/history", name="Data history", order=51, title="Data history")
@@ -26,7 +27,7 @@ STATUS_WORDS = {
 
 
 def layout(upload: str | None = None, **_query) -> html.Div:
-    refusal = views.who_may("viewer")
+    refusal = views.who_may("viewer", auth.current_user())
     if refusal is not None:
         return html.Div([html.H1("Data history"), refusal])
     user = auth.current_user()
@@ -102,7 +103,7 @@ def exempt_section() -> html.Section:
 def _months(row) -> str:
     if pd.isna(row.month_from) or row.month_from is None:
         return ""
-    return views._span(row.month_from, row.month_to)
+    return views.month_span(row.month_from, row.month_to)
 
 
 def log_table(log: pd.DataFrame, can_revert: bool) -> html.Div:
@@ -146,7 +147,7 @@ def log_table(log: pd.DataFrame, can_revert: bool) -> html.Div:
             f"{r.uploaded_at:%d %b %Y %H:%M}",
             r.uploaded_by or "",
             html.Span(r.filename, className="text-break"),
-            views.size_text(r.size_bytes),
+            size_text(r.size_bytes),
             html.Code(str(r.sha256)[:12], title=str(r.sha256)),
             r.layout or "",
             "" if pd.isna(r.rows_read) else f"{int(r.rows_read):,}",

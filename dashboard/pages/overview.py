@@ -13,10 +13,16 @@ import pandas as pd
 from dash import Output, callback, html
 
 from core import reference
-from core.months import as_month
-from dashboard import cache, components, prefill, static_html
+from core.months import as_month, as_month_or_none
+from dashboard import cache
 from dashboard.prose.crime import overview_sentence
 from dashboard.prose.words import source_text
+from dashboard.ui import prefill, static_html
+from dashboard.ui.addresses import indicator_order
+from dashboard.ui.blocks import html_slot, register_html_slot
+from dashboard.ui.cards import indicator_card
+from dashboard.ui.notices import empty_state, provenance_link
+from domain.periods import chosen_month
 
 dash.register_page(
     __name__,
@@ -34,19 +40,26 @@ OUTPUTS = [
     ("overview-source", "children"),
 ]
 FOLLOW = prefill.register_period_follower("overview")
-components.register_html_slot("overview-cards")  # the cards arrive as HTML: see static_html
+register_html_slot("overview-cards")  # the cards arrive as HTML: see static_html
 
 
 def layout(period: str | None = None, **_query) -> html.Div:
     """The page drawn for ``?period=`` (the latest month without one)."""
     tree = html.Div(
         [
-            prefill.period_store("overview", period),
+            prefill.period_store(
+                "overview", chosen_month(as_month_or_none(period), cache.period_months())
+            ),
             html.H1(f"{cache.home_name()}: neighbourhood crime (MOPAC7)", className="h2"),
             html.Div(id="overview-summary", className="lead mb-3"),
-            components.html_slot("overview-cards"),
+            html_slot("overview-cards"),
             html.P(id="overview-source", className="text-body-secondary small mt-3"),
-            components.provenance_link("borough_crime", _home_code(), "these figures"),
+            provenance_link(
+                "borough_crime",
+                _home_code(),
+                cache.latest_month("borough_crime", _home_code()),
+                "these figures",
+            ),
         ]
     )
     return prefill.prefill(tree, OUTPUTS, update(period))
@@ -67,13 +80,13 @@ def rank_a_year_earlier(history: pd.DataFrame, area_code: str, month) -> dict[st
 def home_records(table: pd.DataFrame, area_code: str) -> list[dict]:
     """The home borough's rows of the indicator table, the seven types then the total."""
     rows = table[table["area_code"] == area_code]
-    return rows.sort_values("indicator", key=components.indicator_order).to_dict("records")
+    return rows.sort_values("indicator", key=indicator_order).to_dict("records")
 
 
 def cards(records: list[dict], month, before: dict) -> dbc.Row:
     columns = [
         dbc.Col(
-            components.indicator_card(r["indicator"], r, month, before.get(r["indicator"])),
+            indicator_card(r["indicator"], r, month, before.get(r["indicator"])),
             xs=12,
             md=6,
             xl=3,
@@ -94,14 +107,14 @@ def update(period: str | None, _follow=None):
 def content(period: str | None):
     """Summary sentence, the cards (a dbc.Row, or None) and the source line."""
     home = cache.home_area()
-    month = components.chosen_month(period, cache.period_months())
+    month = chosen_month(as_month_or_none(period), cache.period_months())
     if home is None or month is None:
-        empty = components.empty_state("MPS borough crime figures (the borough level CSV)")
+        empty = empty_state("MPS borough crime figures (the borough level CSV)")
         return empty, None, ""
     table = cache.borough_table(month)
     records = home_records(table, home["code"]) if not table.empty else []
     if not records:
-        empty = components.empty_state(f"MPS borough crime figures that include {home['name']}")
+        empty = empty_state(f"MPS borough crime figures that include {home['name']}")
         return empty, None, ""
     total = next(r for r in records if r["indicator"] == reference.MOPAC7_TOTAL)
     types = [r for r in records if r["indicator"] != reference.MOPAC7_TOTAL]

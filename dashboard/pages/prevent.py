@@ -9,13 +9,18 @@ import pandas as pd
 from dash import Input, Output, callback, html
 
 from core import config
+from core.months import as_month_or_none
 from core.values import is_missing
-from dashboard import cache, components
+from dashboard import cache
 from dashboard.charts.base import GREEN, empty_figure
 from dashboard.charts.priorities import bars_figure, comparison_lines_figure
 from dashboard.prose.priorities import prevent_sentence
 from dashboard.text import day_label, fmt_int, fmt_number, month_label
+from dashboard.ui.blocks import chart_block, chart_outputs, register_chart_table, two_columns
+from dashboard.ui.notices import priority_empty_state
+from dashboard.ui.tables import table_html
 from domain.crime import SMALL_COUNT
+from domain.periods import dataset_month
 from domain.priorities import WRAP_TARGET_PERCENT, wrap_coverage_table
 
 dash.register_page(
@@ -32,7 +37,7 @@ WHERE = (
     "delivered, and the people trained by audience."
 )
 for _chart in CHARTS:
-    components.register_chart_table(_chart)
+    register_chart_table(_chart)
 
 
 def layout(**_query) -> html.Div:
@@ -40,13 +45,13 @@ def layout(**_query) -> html.Div:
         [
             html.H1(f"Prevent: WRAP training in {config.home_borough()}"),
             html.Div(id="prevent-summary", className="lead mb-2"),
-            components.two_columns(
-                components.chart_block("prevent-coverage", "Coverage by department"),
-                components.chart_block("prevent-progress", "Coverage over time"),
+            two_columns(
+                chart_block("prevent-coverage", "Coverage by department"),
+                chart_block("prevent-progress", "Coverage over time"),
             ),
-            components.two_columns(
-                components.chart_block("prevent-sessions", "Sessions delivered"),
-                components.chart_block("prevent-audiences", "People trained by audience"),
+            two_columns(
+                chart_block("prevent-sessions", "Sessions delivered"),
+                chart_block("prevent-audiences", "People trained by audience"),
             ),
             html.P(id="prevent-source", className="text-body-secondary small mt-3"),
         ]
@@ -110,7 +115,7 @@ def coverage_parts(table: pd.DataFrame, as_at, target: float) -> list:
             else "."
         )
     )
-    return [figure, caption, components.table_html(shown, "prevent-coverage-table")]
+    return [figure, caption, table_html(shown, "prevent-coverage-table")]
 
 
 def progress_parts(training: pd.DataFrame, target: float) -> list:
@@ -146,13 +151,13 @@ def progress_parts(training: pd.DataFrame, target: float) -> list:
     )
     for column in dates:
         shown[column] = [fmt_number(v, 1) + ("%" if pd.notna(v) else "") for v in shown[column]]
-    return [figure, caption, components.table_html(shown, "prevent-progress-table")]
+    return [figure, caption, table_html(shown, "prevent-progress-table")]
 
 
 def bar_parts(frame: pd.DataFrame, label: str, caption: str, base: str, heading: str) -> list:
     figure = bars_figure(frame.assign(text=[f"{v:,.0f}" for v in frame["value"]]), label)
     shown = pd.DataFrame({heading: frame["name"], label: [fmt_int(v) for v in frame["value"]]})
-    return [figure, caption, components.table_html(shown, f"{base}-table")]
+    return [figure, caption, table_html(shown, f"{base}-table")]
 
 
 def _blank(message: str) -> list:
@@ -161,7 +166,7 @@ def _blank(message: str) -> list:
 
 @callback(
     Output("prevent-summary", "children"),
-    *components.chart_outputs(CHARTS),
+    *chart_outputs(CHARTS),
     Output("prevent-source", "children"),
     Input("period-select", "value"),
 )
@@ -170,8 +175,10 @@ def update(period: str | None, target: float = WRAP_TARGET_PERCENT):
     before the end of the chosen month."""
     training = cache.council_table("wrap_training")
     if training.empty:
-        return (components.priority_empty_state(WHAT, WHERE), *_blank("No WRAP figures loaded"), "")
-    end = components.dataset_month(period, [training["as_at"].max()]) + pd.offsets.MonthEnd(0)
+        return (priority_empty_state(WHAT, WHERE), *_blank("No WRAP figures loaded"), "")
+    end = dataset_month(as_month_or_none(period), [training["as_at"].max()]) + pd.offsets.MonthEnd(
+        0
+    )
     training = training[training["as_at"] <= end]
     if training.empty:
         message = f"No WRAP figures as at or before {month_label(end)}."

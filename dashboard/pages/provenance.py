@@ -1,30 +1,22 @@
 """Where a figure came from (/provenance?dataset=&area=&month=YYYY-MM): for an area and month,
 each crime category's count with the upload, file, sheet and Excel row it was read from.
 
-Any page can link a figure here with ``provenance_href(dataset, area_code, month)``.
+Any page can link a figure here with ``ui.addresses.provenance_href(dataset, area_code, month)``.
 """
 
 from __future__ import annotations
-
-from urllib.parse import urlencode
 
 import dash
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
 from core import db, queries
-from dashboard import exempt
-from dashboard import upload_views as views
+from dashboard import auth, exempt
+from dashboard.ui import uploads as views
 
 dash.register_page(
     __name__, path="/provenance", name="Sources", order=52, title="Where a figure came from"
 )
-
-
-def provenance_href(dataset: str, area_code: str, month) -> str:
-    """The address of this page for one area and month (month as a date or 'YYYY-MM')."""
-    text = month if isinstance(month, str) else f"{pd.Timestamp(month):%Y-%m}"
-    return "/provenance?" + urlencode({"dataset": dataset, "area": area_code, "month": text[:7]})
 
 
 def _datasets() -> list[dict]:
@@ -39,7 +31,7 @@ def _datasets() -> list[dict]:
 def layout(
     dataset: str | None = None, area: str | None = None, month: str | None = None, **_query
 ) -> html.Div:
-    refusal = views.who_may("viewer")
+    refusal = views.who_may("viewer", auth.current_user())
     if refusal is not None:
         return html.Div([html.H1("Where a figure came from"), refusal])
     options = _datasets()

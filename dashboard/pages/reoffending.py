@@ -11,11 +11,14 @@ import pandas as pd
 from dash import Input, Output, callback, html
 
 from core import config
-from dashboard import cache, components
+from dashboard import cache
 from dashboard.charts.base import empty_figure
 from dashboard.charts.priorities import bar_series_figure, comparison_lines_figure
 from dashboard.prose.priorities import iom_sentence, reoffending_sentence, small_share_words
 from dashboard.text import fmt_int, fmt_number, month_label
+from dashboard.ui.blocks import chart_block, chart_outputs, register_chart_table, two_columns
+from dashboard.ui.notices import priority_empty_state
+from dashboard.ui.tables import table_html
 from domain.priorities import iom_table, reoffending_table
 
 dash.register_page(__name__, path="/reoffending", name="Reoffending", order=11, title="Reoffending")
@@ -48,7 +51,7 @@ MONTHS = {
     )
 }
 for _chart in CHARTS:
-    components.register_chart_table(_chart)
+    register_chart_table(_chart)
 
 
 def layout(**_query) -> html.Div:
@@ -58,11 +61,9 @@ def layout(**_query) -> html.Div:
             html.Div(id="reoffending-summary", className="lead mb-2"),
             html.H2("Integrated Offender Management (IOM)", className="h4 mt-3"),
             html.Div(id="reoffending-iom-notice"),
-            components.two_columns(
-                components.chart_block(
-                    "reoffending-iom-cohort", "Cohort size each quarter", level=3
-                ),
-                components.chart_block(
+            two_columns(
+                chart_block("reoffending-iom-cohort", "Cohort size each quarter", level=3),
+                chart_block(
                     "reoffending-iom-rates",
                     "Cohort reoffending and reduction in offending",
                     level=3,
@@ -70,9 +71,9 @@ def layout(**_query) -> html.Div:
             ),
             html.H2("Proven reoffending (Ministry of Justice)", className="h4 mt-3"),
             html.Div(id="reoffending-moj-notice"),
-            components.two_columns(
-                components.chart_block("reoffending-adult", "Adults", level=3),
-                components.chart_block("reoffending-juvenile", "Juveniles", level=3),
+            two_columns(
+                chart_block("reoffending-adult", "Adults", level=3),
+                chart_block("reoffending-juvenile", "Juveniles", level=3),
             ),
             html.P(id="reoffending-source", className="text-body-secondary small mt-3"),
         ]
@@ -98,7 +99,7 @@ def iom_parts(month) -> tuple:
     quarters = cache.council_table("iom_quarters")
     if quarters.empty:
         blank = [empty_figure("No IOM figures loaded"), "No IOM figures loaded.", ""] * 2
-        return "", components.priority_empty_state(IOM_WHAT, IOM_WHERE), blank
+        return "", priority_empty_state(IOM_WHAT, IOM_WHERE), blank
     if month is not None:
         quarters = quarters[quarters["quarter_start"] <= month]
     if quarters.empty:
@@ -141,7 +142,7 @@ def iom_parts(month) -> tuple:
             ],
         }
     )
-    html_table = components.table_html(shown, "reoffending-iom-cohort-table")
+    html_table = table_html(shown, "reoffending-iom-cohort-table")
     rates_given = long["value"].notna().any()
     rates_caption = (
         "The cohort's proven reoffending rate and the reduction in its offending after entering "
@@ -157,7 +158,7 @@ def iom_parts(month) -> tuple:
         html_table,
         comparison_lines_figure(long, "Per cent", empty="Not given"),
         rates_caption,
-        components.table_html(shown, "reoffending-iom-rates-table"),
+        table_html(shown, "reoffending-iom-rates-table"),
     ]
     return iom_sentence(table), None, charts
 
@@ -171,7 +172,7 @@ def moj_parts(month, borough: str) -> tuple:
             "No proven reoffending rates loaded.",
             "",
         ] * 2
-        return "", components.priority_empty_state(MOJ_WHAT, MOJ_WHERE), blank
+        return "", priority_empty_state(MOJ_WHAT, MOJ_WHERE), blank
     table = reoffending_table(rates)
     table["cohort_end"] = [cohort_end(c) for c in table["cohort"]]
     if month is not None:
@@ -228,14 +229,14 @@ def group_parts(table: pd.DataFrame, group: str, borough: str) -> list:
         if len(rows)
         else f"No proven reoffending rates for {noun} are loaded."
     )
-    return [figure, caption, components.table_html(shown, f"{base}-table")]
+    return [figure, caption, table_html(shown, f"{base}-table")]
 
 
 @callback(
     Output("reoffending-summary", "children"),
     Output("reoffending-iom-notice", "children"),
     Output("reoffending-moj-notice", "children"),
-    *components.chart_outputs(CHARTS),
+    *chart_outputs(CHARTS),
     Output("reoffending-source", "children"),
     Input("period-select", "value"),
 )

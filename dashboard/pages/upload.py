@@ -12,7 +12,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from core import config, db
 from dashboard import auth, exports, pending
-from dashboard import upload_views as views
+from dashboard.ui import uploads as views
 
 dash.register_page(__name__, path="/upload", name="Upload", order=50, title="Upload data")
 
@@ -49,7 +49,7 @@ def templates_section() -> html.Section:
 
 
 def layout(**_query) -> html.Div:
-    refusal = views.who_may("analyst")
+    refusal = views.who_may("analyst", auth.current_user())
     heading = html.H1("Upload data")
     if refusal is not None:
         return html.Div([heading, refusal])

@@ -9,7 +9,8 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from core import reference
-from dashboard import cache, components, prefill
+from core.months import as_month_or_none
+from dashboard import cache
 from dashboard.charts.base import TREND_START, empty_figure
 from dashboard.charts.crime import ranked_bar_figure, trend_figure
 from dashboard.prose.crime import (
@@ -20,8 +21,14 @@ from dashboard.prose.crime import (
 )
 from dashboard.prose.words import significance_text, source_text
 from dashboard.text import fmt_int, fmt_number, fmt_pct
+from dashboard.ui import prefill
+from dashboard.ui.addresses import SLUGS, indicator_order
+from dashboard.ui.blocks import chart_block, html_slot, register_chart_table, register_html_slot
+from dashboard.ui.notices import empty_state, not_found, provenance_link
+from dashboard.ui.tables import table_html
 from domain import crime as figures_of
 from domain.crime import whole
+from domain.periods import chosen_month
 
 dash.register_page(
     __name__, path_template="/ward/<ward_code>", name="Ward", title="Ward", nav=False
@@ -42,8 +49,8 @@ OUTPUTS = [
 FOLLOW = prefill.register_period_follower("ward")
 FIRST_CRIME = "mopac7-total"  # what the charts open on (picker and drawing)
 for _chart in CHARTS:
-    components.register_chart_table(_chart)
-components.register_html_slot("ward-figures-table")
+    register_chart_table(_chart)
+register_html_slot("ward-figures-table")
 
 
 def ward_area(code: str | None) -> dict | None:
@@ -62,15 +69,17 @@ def layout(ward_code: str | None = None, period: str | None = None, **_query) ->
     """The ward's page drawn for ``?period=`` (the latest month without one)."""
     ward = ward_area(ward_code)
     if ward is None:
-        return components.not_found(f"There is no ward with the code “{ward_code}”.")
+        return not_found(f"There is no ward with the code “{ward_code}”.")
     picker = dbc.Select(
         id="ward-crime-select",
         value=FIRST_CRIME,
-        options=[{"label": n, "value": s} for s, n in components.SLUGS.items()],
+        options=[{"label": n, "value": s} for s, n in SLUGS.items()],
     )
     tree = html.Div(
         [
-            prefill.period_store("ward", period),
+            prefill.period_store(
+                "ward", chosen_month(as_month_or_none(period), cache.period_months())
+            ),
             dcc.Store(id="ward-code", data=ward["code"]),
             html.P(
                 dcc.Link(f"← All wards in {ward['borough_name']}", href="/wards"),
@@ -79,7 +88,7 @@ def layout(ward_code: str | None = None, period: str | None = None, **_query) ->
             html.H1(f"{ward['name']} ward, {ward['borough_name']}", className="h2"),
             html.Div(id="ward-summary", className="lead mb-2"),
             html.H2("Each crime type, 12 months", className="h5"),
-            components.html_slot("ward-figures-table", "table-responsive"),
+            html_slot("ward-figures-table", "table-responsive"),
             dbc.Row(
                 [
                     dbc.Col(
@@ -96,13 +105,11 @@ def layout(ward_code: str | None = None, period: str | None = None, **_query) ->
             dbc.Row(
                 [
                     dbc.Col(
-                        components.chart_block(
-                            "ward-trend", "Month by month since 2010", height=340
-                        ),
+                        chart_block("ward-trend", "Month by month since 2010", height=340),
                         lg=7,
                     ),
                     dbc.Col(
-                        components.chart_block(
+                        chart_block(
                             "ward-compare",
                             f"Against {ward['borough_name']}'s other wards",
                             height=480,
@@ -112,7 +119,12 @@ def layout(ward_code: str | None = None, period: str | None = None, **_query) ->
                 ]
             ),
             html.P(id="ward-source", className="text-body-secondary small mt-3"),
-            components.provenance_link("ward_crime", ward["code"], "this ward's figures"),
+            provenance_link(
+                "ward_crime",
+                ward["code"],
+                cache.latest_month("ward_crime", ward["code"]),
+                "this ward's figures",
+            ),
         ]
     )
     return prefill.prefill(tree, OUTPUTS, update(period, ward["code"], FIRST_CRIME))
@@ -141,7 +153,7 @@ def figures_table(ward_rows: pd.DataFrame, borough_rows: pd.DataFrame, wards: in
             ],
         }
     )
-    return components.table_html(shown, "ward-figures-table")
+    return table_html(shown, "ward-figures-table")
 
 
 def trend_parts(indicator: str, ward: dict, month, record: dict):
@@ -160,7 +172,7 @@ def trend_parts(indicator: str, ward: dict, month, record: dict):
     return (
         figure,
         trend_caption(indicator, month, record, target),
-        components.table_html(table, "ward-trend-table"),
+        table_html(table, "ward-trend-table"),
     )
 
 
@@ -180,7 +192,7 @@ def compare_parts(indicator: str, ward: dict, table: pd.DataFrame):
             "Ward rank": [fmt_int(v) for v in shown["ward_rank"]],
         }
     )
-    return figure, caption, components.table_html(listing, "ward-compare-table")
+    return figure, caption, table_html(listing, "ward-compare-table")
 
 
 @callback(
@@ -194,7 +206,7 @@ def compare_parts(indicator: str, ward: dict, table: pd.DataFrame):
 def update(period, code, slug, _follow=None):
     """Sentence, figures table, trend and comparison charts for the ward and period."""
     ward = ward_area(code)
-    month = components.chosen_month(period, cache.period_months())
+    month = chosen_month(as_month_or_none(period), cache.period_months())
     table = (
         cache.ward_table(ward["parent_code"], month)
         if ward and month is not None
@@ -204,9 +216,9 @@ def update(period, code, slug, _follow=None):
     if mine.empty:
         message = "No ward crime figures loaded for this ward"
         charts = [empty_figure(message), message, ""] * len(CHARTS)
-        return (components.empty_state("MPS ward crime figures"), "", *charts, "")
-    indicator = components.SLUGS.get(slug or "", reference.MOPAC7_TOTAL)
-    mine = mine.sort_values("indicator", key=components.indicator_order)
+        return (empty_state("MPS ward crime figures"), "", *charts, "")
+    indicator = SLUGS.get(slug or "", reference.MOPAC7_TOTAL)
+    mine = mine.sort_values("indicator", key=indicator_order)
     borough = cache.borough_table(month)
     borough = borough[borough["area_code"] == ward["parent_code"]] if not borough.empty else borough
     wards = table["area_code"].nunique()

@@ -9,13 +9,27 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from core import reference
-from dashboard import cache, components, prefill
+from core.months import as_month_or_none
+from dashboard import cache
 from dashboard.charts.base import empty_figure
 from dashboard.charts.wards_map import colour_range, wards_map_figure
 from dashboard.prose.crime import wards_map_caption, wards_sentence
 from dashboard.prose.words import source_text
 from dashboard.text import fmt_number
+from dashboard.ui import prefill
+from dashboard.ui.addresses import SLUGS
+from dashboard.ui.blocks import (
+    chart_block,
+    html_slot,
+    register_chart_table,
+    register_html_slot,
+    register_navigation,
+)
+from dashboard.ui.notices import empty_state
+from dashboard.ui.tables import table_html
+from dashboard.ui.wards import ATTRIBUTION_OS, WARD_MEASURES, colour_key, ward_table_html
 from domain.crime import is_small
+from domain.periods import chosen_month
 
 dash.register_page(
     __name__, path="/wards", name="Wards", order=2, title="Wards", nav_match=["/wards", "/ward/"]
@@ -32,9 +46,9 @@ OUTPUTS = [
     ("wards-map-codes", "data"),
     ("wards-source", "children"),
 ]
-components.register_chart_table("wards-map")
-components.register_html_slot("wards-table")
-components.register_navigation("wards-goto")
+register_chart_table("wards-map")
+register_html_slot("wards-table")
+register_navigation("wards-goto")
 FOLLOW = prefill.register_period_follower("wards")
 FIRST_CRIME, FIRST_MEASURE = "mopac7-total", "r12"  # what the page opens on (pickers and drawing)
 
@@ -49,11 +63,11 @@ def has_ward_rates(borough_code: str) -> bool:
 def controls(has_rates: bool) -> dbc.Row:
     measures = [
         {"label": label, "value": key, "disabled": key == "rate" and not has_rates}
-        for key, (label, _, _) in components.WARD_MEASURES.items()
+        for key, (label, _, _) in WARD_MEASURES.items()
     ]
     if not has_rates:
         measures[1]["label"] += " (needs ward populations)"
-    crimes = [{"label": n, "value": s} for s, n in components.SLUGS.items()]
+    crimes = [{"label": n, "value": s} for s, n in SLUGS.items()]
     return dbc.Row(
         [
             dbc.Col(
@@ -79,21 +93,23 @@ def layout(period: str | None = None, **_query) -> html.Div:
     """Map and table drawn for ``?period=`` (the latest month without one)."""
     home = cache.home_area()
     if home is None:
-        return html.Div([html.H1("Wards"), components.empty_state("MPS ward crime figures")])
+        return html.Div([html.H1("Wards"), empty_state("MPS ward crime figures")])
     map_column = [
-        components.chart_block("wards-map", "Map", height=460, key=True),
-        html.P(components.ATTRIBUTION_OS, className="small text-body-secondary"),
+        chart_block("wards-map", "Map", height=460, key=True),
+        html.P(ATTRIBUTION_OS, className="small text-body-secondary"),
     ]
     table_column = [
         html.H2("All wards", className="h5 mt-3"),
         html.P(
             "Select a ward for its trends. Select a column heading to sort.", className="small mb-1"
         ),
-        components.html_slot("wards-table", "table-responsive ward-table"),
+        html_slot("wards-table", "table-responsive ward-table"),
     ]
     tree = html.Div(
         [
-            prefill.period_store("wards", period),
+            prefill.period_store(
+                "wards", chosen_month(as_month_or_none(period), cache.period_months())
+            ),
             dcc.Store(id="wards-goto"),
             dcc.Store(id="wards-map-codes"),
             html.H1(f"Wards in {home['name']}", className="h2"),
@@ -125,12 +141,12 @@ def map_key(shown: pd.DataFrame, label: str, diverging: bool) -> html.Div:
     """The colour key for the wards drawn (``shown``: map_frame rows with a boundary)."""
     judged = shown["judged"].astype(bool)
     low, high = colour_range(shown.loc[judged, "value"], diverging)
-    return components.colour_key(label, low, high, diverging, hatched=not judged.all())
+    return colour_key(label, low, high, diverging, hatched=not judged.all())
 
 
 def map_frame(table: pd.DataFrame, measure: str) -> pd.DataFrame:
     """code, name, value, judged, text for the map: change and rate measures hatch small counts."""
-    label, column, _ = components.WARD_MEASURES[measure]
+    label, column, _ = WARD_MEASURES[measure]
     records = table.to_dict("records")
     values = pd.to_numeric(table[column].astype("Float64"), errors="coerce").astype(float)
     small = [is_small(r) for r in records]
@@ -156,7 +172,7 @@ def map_frame(table: pd.DataFrame, measure: str) -> pd.DataFrame:
 
 def _empty() -> tuple:
     return (
-        components.empty_state("MPS ward crime figures (the ward level CSV)"),
+        empty_state("MPS ward crime figures (the ward level CSV)"),
         empty_figure("No ward figures loaded"),
         "",
         "",
@@ -178,15 +194,15 @@ def _empty() -> tuple:
 def update(period, slug, measure, _follow=None):
     """Sentence, map (figure, words, table), the sortable ward table and the source line."""
     home = cache.home_area()
-    month = components.chosen_month(period, cache.period_months())
+    month = chosen_month(as_month_or_none(period), cache.period_months())
     if home is None or month is None:
         return _empty()
     table = cache.ward_table(home["code"], month)
     if table.empty:
         return _empty()
-    indicator = components.SLUGS.get(slug or "", reference.MOPAC7_TOTAL)
-    measure = measure if measure in components.WARD_MEASURES else "r12"
-    label, _, diverging = components.WARD_MEASURES[measure]
+    indicator = SLUGS.get(slug or "", reference.MOPAC7_TOTAL)
+    measure = measure if measure in WARD_MEASURES else "r12"
+    label, _, diverging = WARD_MEASURES[measure]
     rows = table[table["indicator"] == indicator].sort_values("area_name")
     frame = map_frame(rows, measure)
     features = cache.ward_boundaries(frame["code"])
@@ -202,9 +218,9 @@ def update(period, slug, measure, _follow=None):
         wards_map_caption(home["name"], month, label, frame, diverging)
         if features
         else f"No ward boundaries for {home['name']} in data/boundaries: the table lists every ward.",
-        components.table_html(map_table, "wards-map-table"),
+        table_html(map_table, "wards-map-table"),
         key,
-        components.ward_table_html(rows, has_ward_rates(home["code"]), measure),
+        ward_table_html(rows, has_ward_rates(home["code"]), measure),
         list(shown["code"]),
         source_text(cache.latest_month("ward_crime"), SOURCE, note),
     )

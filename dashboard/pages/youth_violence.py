@@ -9,8 +9,9 @@ import pandas as pd
 from dash import Input, Output, callback, html
 
 from core import config
+from core.months import as_month_or_none
 from core.values import is_missing
-from dashboard import cache, components
+from dashboard import cache
 from dashboard.charts.base import empty_figure
 from dashboard.charts.crime import rank_figure, ranked_bar_figure, trend_figure
 from dashboard.charts.priorities import rate_windows_figure
@@ -18,8 +19,12 @@ from dashboard.prose.crime import rank_caption
 from dashboard.prose.priorities import knife_sentence, syv_published_sentence, syv_sentence
 from dashboard.prose.words import rate_per_10000_words, significance_text, source_text
 from dashboard.text import fmt_int, fmt_number, fmt_pct, month_label
+from dashboard.ui.blocks import chart_block, chart_outputs, register_chart_table, two_columns
+from dashboard.ui.notices import priority_empty_state
+from dashboard.ui.tables import table_children, table_html
 from domain.crime import trend_frame
 from domain.london import london_rate, london_rows
+from domain.periods import dataset_month
 
 dash.register_page(
     __name__,
@@ -53,7 +58,7 @@ KNIFE_WHERE = (
     "first run loads the copy in data/seed."
 )
 for _chart in CHARTS:
-    components.register_chart_table(_chart)
+    register_chart_table(_chart)
 
 
 def layout(**_query) -> html.Div:
@@ -68,22 +73,20 @@ def layout(**_query) -> html.Div:
             ),
             html.H2("Serious youth violence (victims aged 1 to 19)", className="h4 mt-3"),
             html.Div(id="syv-notice"),
-            components.two_columns(
-                components.chart_block("syv-trend", "Month by month", level=3),
-                components.chart_block("syv-london", "London boroughs compared", 540, level=3),
+            two_columns(
+                chart_block("syv-trend", "Month by month", level=3),
+                chart_block("syv-london", "London boroughs compared", 540, level=3),
             ),
             html.H2(
                 "Knife crime with injury (victims aged 1 to 24, not domestic abuse)",
                 className="h4 mt-3",
             ),
             html.Div(id="syv-knife-notice"),
-            components.two_columns(
-                components.chart_block("syv-knife-trend", "Month by month", level=3),
-                components.chart_block(
-                    "syv-knife-london", "London boroughs compared", 540, level=3
-                ),
+            two_columns(
+                chart_block("syv-knife-trend", "Month by month", level=3),
+                chart_block("syv-knife-london", "London boroughs compared", 540, level=3),
             ),
-            components.chart_block("syv-knife-rank", "London rank over time", 300, level=3),
+            chart_block("syv-knife-rank", "London rank over time", 300, level=3),
             html.P(id="syv-source", className="text-body-secondary small mt-3"),
         ]
     )
@@ -116,7 +119,7 @@ def trend_parts(counts: pd.Series, month, noun: str, base: str):
         f"Monthly {noun} (bars) and the rolling 12-month total as a monthly average "
         f"(line): {total} in the 12 months to {month_label(month)}."
     )
-    return figure, caption, components.table_html(table, f"{base}-table")
+    return figure, caption, table_html(table, f"{base}-table")
 
 
 def london_parts(table: pd.DataFrame, indicator: str, home: dict, noun: str, base: str):
@@ -146,7 +149,7 @@ def london_parts(table: pd.DataFrame, indicator: str, home: dict, noun: str, bas
         }
     )
     note = None if overall is None else f"London: {overall:.2f} per 10,000 residents."
-    return figure, caption, components.table_html(shown, f"{base}-table", note)
+    return figure, caption, table_html(shown, f"{base}-table", note)
 
 
 def rank_parts(home: dict, month):
@@ -162,7 +165,7 @@ def rank_parts(home: dict, month):
         }
     )
     caption = rank_caption(home["name"], rows, month)
-    return figure, caption, components.table_html(table, "syv-knife-rank-table")
+    return figure, caption, table_html(table, "syv-knife-rank-table")
 
 
 def change_cell(record: dict) -> str:
@@ -191,7 +194,7 @@ def figures_rows(records: list[tuple[str, str, dict, float | None]]) -> list:
             "London rate": [fmt_number(london, 2) for _, _, _, london in records],
         }
     )
-    return components.table_children(shown)
+    return table_children(shown)
 
 
 def _blank(message: str, count: int) -> list:
@@ -202,7 +205,7 @@ def syv_parts(period, home: dict):
     """(sentence, headline record, notice, the two SYV charts' outputs) for the period."""
     counts = cache.council_table("syv_monthly")
     if not counts.empty and home["code"] in set(counts["area_code"]):
-        month = components.dataset_month(period, pd.to_datetime(counts["month"]).unique())
+        month = dataset_month(as_month_or_none(period), pd.to_datetime(counts["month"]).unique())
         table = cache.syv_table(month)
         record = _record(table, home["code"], SYV, month)
         overall = london_rate(london_rows(table, cache.reference()[0], SYV), 10_000)
@@ -224,14 +227,14 @@ def syv_parts(period, home: dict):
     summary = cache.council_table("syv_summary")
     summary = summary[summary["area_code"] == home["code"]] if not summary.empty else summary
     if summary.empty:
-        notice = components.priority_empty_state(SYV_WHAT, SYV_WHERE)
+        notice = priority_empty_state(SYV_WHAT, SYV_WHERE)
         return (
             "No serious youth violence figures are loaded.",
             ({}, None),
             notice,
             _blank("No serious youth violence figures loaded", 2),
         )
-    month = components.dataset_month(period, summary["window_end"])
+    month = dataset_month(as_month_or_none(period), summary["window_end"])
     shown = summary[summary["window_end"] <= month].sort_values("window_end")
     row = (shown if len(shown) else summary).iloc[-1].to_dict()
     frame = pd.DataFrame(
@@ -253,7 +256,7 @@ def syv_parts(period, home: dict):
     charts = [
         rate_windows_figure(frame, home["name"]),
         syv_published_sentence(home["name"], row),
-        components.table_html(table, "syv-trend-table"),
+        table_html(table, "syv-trend-table"),
         empty_figure(note),
         note,
         "",
@@ -274,10 +277,10 @@ def syv_parts(period, home: dict):
 
 def knife_parts(period, home: dict):
     """(sentence, headline rows, notice, the three knife charts' outputs) for the period."""
-    month = components.dataset_month(period, cache.dashboard_months())
+    month = dataset_month(as_month_or_none(period), cache.dashboard_months())
     table = cache.dashboard_table(month) if month is not None else pd.DataFrame()
     if table.empty or home["code"] not in set(table["area_code"]):
-        notice = components.priority_empty_state(KNIFE_WHAT, KNIFE_WHERE)
+        notice = priority_empty_state(KNIFE_WHAT, KNIFE_WHERE)
         return (
             "No knife crime figures are loaded.",
             [],
@@ -304,7 +307,7 @@ def knife_parts(period, home: dict):
     Output("syv-figures-table", "children"),
     Output("syv-notice", "children"),
     Output("syv-knife-notice", "children"),
-    *components.chart_outputs(CHARTS),
+    *chart_outputs(CHARTS),
     Output("syv-source", "children"),
     Input("period-select", "value"),
 )
@@ -313,8 +316,8 @@ def update(period: str | None):
     home = cache.home_area()
     empty = html.Div(
         [
-            components.priority_empty_state(SYV_WHAT, SYV_WHERE),
-            components.priority_empty_state(KNIFE_WHAT, KNIFE_WHERE),
+            priority_empty_state(SYV_WHAT, SYV_WHERE),
+            priority_empty_state(KNIFE_WHAT, KNIFE_WHERE),
         ]
     )
     if home is None:

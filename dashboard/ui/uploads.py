@@ -1,4 +1,4 @@
-"""How the upload and history pages show files: the problem report, the preview of changes,
+"""How the upload, history and sources pages show files: the problem report, the preview of changes,
 progress and results. Pure functions from records (pending.py's JSON, the upload log) to Dash
 components; every text from a file goes in as a component's text, so it is shown, never run.
 """
@@ -12,7 +12,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import auth
+from core.values import is_missing
+from dashboard.text import short_month_label, size_text
 
 PROBLEM_COLUMNS = ["Sheet", "Row", "Column", "Kind", "Problem", "Value"]
 SHOWN_PROBLEMS = 200
@@ -38,14 +39,6 @@ DATASET_PAGES = {
 
 def dataset_name(dataset: str | None) -> str:
     return DATASET_NAMES.get(dataset or "", dataset or "unknown")
-
-
-def size_text(size: int | None) -> str:
-    if size is None:
-        return "size unknown"
-    if size < 1024 * 1024:
-        return f"{max(size / 1024, 0.1):,.1f} KB"
-    return f"{size / 2**20:,.1f} MB"
 
 
 def problem_frame(problems: list[dict]) -> pd.DataFrame:
@@ -100,18 +93,19 @@ def problem_table(problems: list[dict], table_id: str) -> html.Div:
 
 
 def _month(value) -> str:
-    if value is None or value != value:
+    if is_missing(value):
         return ""
     if isinstance(value, int | float):
         return str(int(value))  # a population year
     text = str(value)[:10]
     try:
-        return f"{date.fromisoformat(text):%b %Y}"
+        return short_month_label(date.fromisoformat(text))
     except ValueError:
         return text
 
 
-def _span(start, end) -> str:
+def month_span(start, end) -> str:
+    """'Apr 2011 to Feb 2025' (one month once) from the months an upload record gives."""
     a, b = _month(start), _month(end)
     return a if a == b else f"{a} to {b}"
 
@@ -122,7 +116,9 @@ def changes_frame(changes: list[dict]) -> pd.DataFrame:
     for c in changes:
         replaced = ""
         if c.get("replaced"):
-            replaced = f"{c['replaced']} ({_span(c.get('replaced_from'), c.get('replaced_to'))})"
+            replaced = (
+                f"{c['replaced']} ({month_span(c.get('replaced_from'), c.get('replaced_to'))})"
+            )
         totals = ""
         if c.get("old_total") is not None and c.get("new_total") is not None:
             totals = f"{int(c['old_total']):,} → {int(c['new_total']):,}"
@@ -131,7 +127,11 @@ def changes_frame(changes: list[dict]) -> pd.DataFrame:
                 "Dataset": dataset_name(c.get("dataset")),
                 "Area": c.get("area_name") or c.get("area_code") or "",
                 "Added": f"{c.get('added') or 0}"
-                + (f" ({_span(c.get('added_from'), c.get('added_to'))})" if c.get("added") else ""),
+                + (
+                    f" ({month_span(c.get('added_from'), c.get('added_to'))})"
+                    if c.get("added")
+                    else ""
+                ),
                 "Replaced": replaced or "0",
                 "With a different total": c.get("changed") or 0,
                 "Old total → new total": totals,
@@ -237,9 +237,9 @@ def file_card(record: dict, index: int) -> dbc.Card:
     return dbc.Card(dbc.CardBody(body), className="mb-3", id=f"upload-file-{index}")
 
 
-def who_may(role: str) -> dbc.Alert | None:
-    """None when the current user has ``role``; otherwise a message saying what to do."""
-    user = auth.current_user()
+def who_may(role: str, user) -> dbc.Alert | None:
+    """None when ``user`` (the signed-in user, or None) has ``role``; otherwise a message
+    saying what to do."""
     if user is not None and user.can(role):
         return None
     if user is None or not user.signed_in:

@@ -1,16 +1,16 @@
-"""Widgets as pure functions: known inputs, known outputs (no database)."""
+"""dashboard.ui: widgets as pure functions: known inputs, known outputs (no database)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import components
+from dashboard.ui import addresses, cards, prefill, tables, wards
 
 # --- widgets --------------------------------------------------------------------------------------
 
 
 def test_slugs_are_the_contract_addresses():
-    assert list(components.SLUGS) == [
+    assert list(addresses.SLUGS) == [
         "burglary",
         "criminal-damage",
         "robbery",
@@ -22,23 +22,18 @@ def test_slugs_are_the_contract_addresses():
     ]
 
 
-def test_period_options_and_chosen_month():
+def test_period_options():
     months = list(pd.date_range("2024-12-01", "2025-02-01", freq="MS"))
-    assert components.period_options(months) == [
+    assert prefill.period_options(months) == [
         {"label": "February 2025", "value": "2025-02"},
         {"label": "January 2025", "value": "2025-01"},
         {"label": "December 2024", "value": "2024-12"},
     ]
-    assert components.chosen_month("2025-01", months) == pd.Timestamp("2025-01-01")
-    assert components.chosen_month("2020-01", months) == pd.Timestamp("2025-02-01")
-    assert components.chosen_month(None, months) == pd.Timestamp("2025-02-01")
-    assert components.chosen_month("rubbish", months) == pd.Timestamp("2025-02-01")
-    assert components.chosen_month("2025-01", []) is None
 
 
 def test_table_html_escapes_and_marks_row_headers():
     frame = pd.DataFrame({"Ward": ["Totteridge & Woodside"], "Crimes": ["<5"]})
-    assert components.table_html(frame, "t-table", "Note") == (
+    assert tables.table_html(frame, "t-table", "Note") == (
         '<table id="t-table" class="table table-sm table-striped"><caption>Note</caption>'
         '<thead><tr><th scope="col">Ward</th><th scope="col">Crimes</th></tr></thead>'
         '<tbody><tr><th scope="row">Totteridge &amp; Woodside</th><td>&lt;5</td></tr></tbody>'
@@ -50,14 +45,14 @@ def test_sort_wards_missing_values_last():
     table = pd.DataFrame(
         {"area_name": ["B", "A", "C"], "change_vs_previous_pct": [5.0, None, -3.0]}
     )
-    assert list(components.sort_wards(table, "change_p12", True)["area_name"]) == ["B", "C", "A"]
-    assert list(components.sort_wards(table, "change_p12", False)["area_name"]) == ["C", "B", "A"]
-    assert list(components.sort_wards(table, "name", False)["area_name"]) == ["A", "B", "C"]
+    assert list(wards.sort_wards(table, "change_p12", True)["area_name"]) == ["B", "C", "A"]
+    assert list(wards.sort_wards(table, "change_p12", False)["area_name"]) == ["C", "B", "A"]
+    assert list(wards.sort_wards(table, "name", False)["area_name"]) == ["A", "B", "C"]
 
 
 def test_rag_label_never_colours_small_counts():
-    small = components.rag_label({"r12": 3, "p12": 8, "rag": "Red"})
+    small = cards.rag_label({"r12": 3, "p12": 8, "rag": "Red"})
     assert small.children == "Too small to judge" and "secondary" in small.className
-    red = components.rag_label({"r12": 300, "p12": 200, "rag": "Red"})
+    red = cards.rag_label({"r12": 300, "p12": 200, "rag": "Red"})
     assert red.children[0].children == "✕ Red"
     assert red.children[1].children == " at or worse than 2011/12"
