@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from core import config, db, queries
 from core.months import Month
 from dashboard import exempt
+from domain.crime import trend_frame
 from domain.indicators import indicator_table, window_inputs
 from domain.london import london_rank_history
 from domain.priorities import syv_counts
@@ -382,13 +383,7 @@ def _series_groups(url: str, version: int, dataset: str, area_codes: tuple[str, 
     }
 
 
-def area_series(dataset: str, area_code: str, indicator: str, eng: Engine | None = None):
-    """Monthly counts of one area and crime type (indexed by month), cached per data version.
-
-    Ward series come from the cache of their borough's wards (the one the ward pages use).
-    """
-    eng = eng or engine()
-    url, version = _url(eng), data_version(eng)
+def _area_series(url: str, version: int, dataset: str, area_code: str, indicator: str):
     codes = None
     if dataset == "ward_crime":
         areas, _ = _reference(url, version)
@@ -396,6 +391,26 @@ def area_series(dataset: str, area_code: str, indicator: str, eng: Engine | None
         codes = _ward_codes(areas, parent.iloc[0]) if len(parent) else (area_code,)
     found = _series_groups(url, version, dataset, codes).get((area_code, indicator))
     return found if found is not None else pd.Series(dtype="int64")
+
+
+def area_series(dataset: str, area_code: str, indicator: str, eng: Engine | None = None):
+    """Monthly counts of one area and crime type (indexed by month), cached per data version.
+
+    Ward series come from the cache of their borough's wards (the one the ward pages use).
+    """
+    eng = eng or engine()
+    return _area_series(_url(eng), data_version(eng), dataset, area_code, indicator)
+
+
+@_cache(maxsize=64)
+def _trend(url: str, version: int, dataset: str, area_code: str, indicator: str) -> pd.DataFrame:
+    return trend_frame(_area_series(url, version, dataset, area_code, indicator))
+
+
+def trend(dataset: str, area_code: str, indicator: str, eng: Engine | None = None):
+    """``domain.crime.trend_frame`` of one area and crime type (cached per data version)."""
+    eng = eng or engine()
+    return _trend(_url(eng), data_version(eng), dataset, area_code, indicator)
 
 
 def home_name(eng: Engine | None = None) -> str:

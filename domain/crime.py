@@ -131,12 +131,6 @@ def ward_rank(values: pd.Series) -> pd.Series:
     return _rank_lowest_first(values)
 
 
-def rank_a_year_earlier(ranks: pd.DataFrame, month: Month) -> object:
-    """The London rank 12 months before ``month`` in one area's rank history (None if none)."""
-    before = ranks.loc[ranks["month"] == months_before(month, 12), "london_rank"]
-    return before.iloc[0] if len(before) else None
-
-
 # --- significance and targets --------------------------------------------------------------
 
 

@@ -164,6 +164,20 @@ def _add_ranks(table: pd.DataFrame, info: pd.DataFrame, rate: pd.Series) -> None
         table.loc[idx, "ward_rank"] = crime.ward_rank(values.astype(float)).to_numpy()
 
 
+def has_ward_populations(areas: pd.DataFrame, populations: pd.DataFrame, borough: str) -> bool:
+    """True when populations are loaded for the borough's wards (their rates can be shown)."""
+    wards = areas[(areas["parent_code"] == borough) & (areas["area_type"] == "ward")]
+    return bool(len(wards)) and bool(populations["area_code"].isin(wards["code"]).any())
+
+
+def record(table: pd.DataFrame, area_code: str, indicator: str) -> dict:
+    """One area's row of an indicator table for one indicator, as a dict ({} when it has none)."""
+    if table.empty:
+        return {}
+    rows = table[(table["area_code"] == area_code) & (table["indicator"] == indicator)]
+    return rows.iloc[0].to_dict() if len(rows) else {}
+
+
 def export_frame(table: pd.DataFrame) -> pd.DataFrame:
     """The indicators export's exact columns, rounded for reading; empty where not available."""
     out = table.reindex(columns=EXPORT_COLUMNS).copy()

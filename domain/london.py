@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.months import Month, months_before
 from core.reference import LONDON_BOROUGH_COUNT
 from domain.periods import population_year_for_window
 
@@ -28,6 +29,14 @@ def london_rate(rows: pd.DataFrame, per: int) -> float | None:
     if len(rows) < LONDON_BOROUGH_COUNT or rows[column].isna().any():
         return None
     return float(rows["r12"].astype(float).sum() / rows["population"].astype(float).sum() * per)
+
+
+def rank_a_year_earlier(history: pd.DataFrame, area_code: str, month: Month) -> dict:
+    """{indicator: London rank for the 12 months to ``month`` minus a year} for one area, from
+    ``london_rank_history`` rows (an indicator without a rank then is left out)."""
+    earlier = months_before(month, 12)
+    rows = history[(history["area_code"] == area_code) & (history["month"] == earlier)]
+    return dict(zip(rows["indicator"], rows["london_rank"], strict=True))
 
 
 def london_rank_history(

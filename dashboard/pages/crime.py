@@ -4,8 +4,6 @@ and target, the 32 boroughs' rates for the window, and the home borough's London
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -14,19 +12,17 @@ from dash import Input, Output, Patch, State, callback, dcc, html, no_update
 from core import reference
 from core.months import as_month_or_none
 from dashboard import cache
-from dashboard.charts.base import TREND_START, empty_figure
+from dashboard.charts.base import TREND_START
 from dashboard.charts.crime import rank_figure, ranked_bar_figure, trend_figure
 from dashboard.prose.crime import crime_sentence, london_caption, rank_caption, trend_caption
 from dashboard.prose.words import source_text
-from dashboard.text import fmt_int, fmt_number
-from dashboard.ui import prefill
+from dashboard.ui import blocks, prefill
 from dashboard.ui.addresses import SLUGS
-from dashboard.ui.blocks import chart_block, register_chart_table, register_navigation
 from dashboard.ui.notices import empty_state, not_found
-from dashboard.ui.tables import table_html
-from domain import crime as figures_of
-from domain.crime import whole
-from domain.london import london_rate, london_rows
+from dashboard.ui.trends import london_table, rank_table, trend_table
+from domain.crime import target_for, whole
+from domain.indicators import record as record_of
+from domain.london import london_rate, london_rows, rank_a_year_earlier
 from domain.periods import chosen_month
 
 dash.register_page(
@@ -41,67 +37,42 @@ dash.register_page(
 
 SOURCE = "MPS borough level crime (London Datastore); ONS mid-year population estimates"
 CHARTS = ["crime-trend", "crime-london", "crime-rank"]
-OUTPUTS = [
-    ("crime-summary", "children"),
-    *[
-        (f"{c}-{p}", prop)
-        for c in CHARTS
-        for p, prop in [("graph", "figure"), ("caption", "children"), ("table-html", "data")]
-    ],
-    ("crime-source", "children"),
-]
+OUTPUTS = [("crime-summary", "children"), *blocks.chart_ids(CHARTS), ("crime-source", "children")]
 FOLLOW = prefill.register_period_follower("crime")
-register_navigation("crime-goto")
-for _chart in CHARTS:
-    register_chart_table(_chart)
+blocks.register_navigation("crime-goto")
+blocks.register_chart_tables(CHARTS)
 
 
 def layout(slug: str | None = None, period: str | None = None, **_query) -> html.Div:
     """The page for one crime type, drawn for ``?period=`` (the latest month without one)."""
     if slug not in SLUGS:
         return not_found(f"There is no crime type called “{slug}”.")
-    indicator = SLUGS[slug]
-    picker = dbc.Select(
-        id="crime-type-select",
-        value=slug,
-        options=[{"label": name, "value": s} for s, name in SLUGS.items()],
-    )
+    picker = dbc.Select(id="crime-type-select", value=slug, options=blocks.picker_options(SLUGS))
+    title = html.H1(f"{SLUGS[slug]} in {cache.home_name()}", className="h2")
+    month = chosen_month(as_month_or_none(period), cache.period_months())
     tree = html.Div(
         [
-            prefill.period_store(
-                "crime", chosen_month(as_month_or_none(period), cache.period_months())
-            ),
+            prefill.period_store("crime", month),
             dcc.Store(id="crime-drawn"),
             dcc.Store(id="crime-goto"),
             dcc.Store(id="crime-slug", data=slug),
-            dbc.Row(
-                [
-                    dbc.Col(html.H1(f"{indicator} in {cache.home_name()}", className="h2"), lg=8),
-                    dbc.Col([html.Label("Crime type", htmlFor="crime-type-select"), picker], lg=4),
-                ],
-                className="align-items-end",
-            ),
+            blocks.heading_with_picker(title, "Crime type", picker),
             html.Div(id="crime-summary", className="lead mb-2"),
-            chart_block("crime-trend", "Month by month since 2010", height=340),
+            blocks.chart_block("crime-trend", "Month by month since 2010", height=340),
             dbc.Row(
                 [
                     dbc.Col(
-                        chart_block("crime-london", "London boroughs compared", height=540),
-                        lg=7,
+                        blocks.chart_block("crime-london", "London boroughs compared", 540), lg=7
                     ),
-                    dbc.Col(
-                        chart_block("crime-rank", "London rank over time", height=340),
-                        lg=5,
-                    ),
+                    dbc.Col(blocks.chart_block("crime-rank", "London rank over time", 340), lg=5),
                 ]
             ),
             html.P(id="crime-source", className="text-body-secondary small mt-3"),
         ]
     )
     values = update(period, slug)
-    return prefill.prefill(
-        tree, [*OUTPUTS, ("crime-drawn", "data")], [*values, drawn_key(slug, values)]
-    )
+    outputs = [*OUTPUTS, ("crime-drawn", "data")]
+    return prefill.prefill(tree, outputs, [*values, drawn_key(slug, values)])
 
 
 @callback(
@@ -117,80 +88,35 @@ def choose_type(slug: str | None, current: str | None):
     return f"/crime/{slug}"
 
 
-@lru_cache(maxsize=32)
-def _trend_history(
-    data: tuple[str, int], indicator: str, area_code: str
-) -> tuple[pd.DataFrame, str]:
-    """The monthly frame and its table, which no period change alters (cached per database and
-    data version, ``cache.data_key``: a period change reuses them)."""
-    frame = figures_of.trend_frame(cache.area_series("borough_crime", area_code, indicator))
-    shown = frame[frame["month"] >= TREND_START].iloc[::-1]
-    table = pd.DataFrame(
-        {
-            "Month": [f"{m:%B %Y}" for m in shown["month"]],
-            "Crimes in the month": [fmt_number(v) for v in shown["count"]],
-            "12 months to the month (R12)": [fmt_number(v) for v in shown["r12"]],
-        }
-    )
-    return frame, table_html(table, "crime-trend-table")
-
-
 def trend_parts(indicator: str, home: dict, month, record: dict):
-    frame, table = _trend_history(cache.data_key(), indicator, home["code"])
+    frame = cache.trend("borough_crime", home["code"], indicator)
     base = whole(record.get("baseline"))
-    target = figures_of.target_for(base)
-    figure = trend_figure(frame, month, base, target)
-    caption = trend_caption(indicator, month, record, target)
-    return figure, caption, table
+    target = target_for(base)
+    return (
+        trend_figure(frame, month, base, target),
+        trend_caption(indicator, month, record, target),
+        trend_table(frame, "crime-trend-table", start=TREND_START),
+    )
 
 
 def london_parts(indicator: str, home: dict, month, record: dict, table: pd.DataFrame):
     rows = london_rows(table, cache.reference()[0], indicator)
     overall = london_rate(rows, 1000)
     frame = pd.DataFrame({"name": rows["area_name"], "value": rows["rate_per_1000"].astype(float)})
-    figure = ranked_bar_figure(
-        frame, home["name"], "Crimes per 1,000 residents (12 months)", overall, "London"
+    label = "Crimes per 1,000 residents (12 months)"
+    return (
+        ranked_bar_figure(frame, home["name"], label, overall, "London"),
+        london_caption(indicator, home["name"], month, record, overall),
+        london_table(rows, "crime-london-table", 1000, "crimes", overall),
     )
-    caption = london_caption(indicator, home["name"], month, record, overall)
-    shown = pd.DataFrame(
-        {
-            "Borough": rows["area_name"],
-            "London rank": [fmt_int(v) for v in rows["london_rank"]],
-            "Crimes (12 months)": [fmt_int(v) for v in rows["r12"]],
-            "Rate per 1,000": [fmt_number(v, 1) for v in rows["rate_per_1000"]],
-        }
+
+
+def rank_parts(ranks: pd.DataFrame, home: dict, month):
+    return (
+        rank_figure(ranks, month, home["name"]),
+        rank_caption(home["name"], ranks, month),
+        rank_table(ranks, "crime-rank-table", 1000, start=TREND_START),
     )
-    note = "" if overall is None else f"London: {overall:.1f} per 1,000 residents."
-    return figure, caption, table_html(shown, "crime-london-table", note or None)
-
-
-@lru_cache(maxsize=32)
-def _rank_table(data: tuple[str, int], indicator: str, area_code: str) -> str:
-    """The month-by-month rank table, which no period change alters (cached per database and
-    data version, ``cache.data_key``)."""
-    rows = cache.rank_series(area_code, indicator)
-    shown = rows.dropna(subset=["london_rank"])
-    shown = shown[shown["month"] >= TREND_START].iloc[::-1]
-    table = pd.DataFrame(
-        {
-            "12 months to": [f"{m:%B %Y}" for m in shown["month"]],
-            "London rank (1 = lowest rate)": [int(v) for v in shown["london_rank"]],
-            "Rate per 1,000": [fmt_number(v, 1) for v in shown["rate"]],
-        }
-    )
-    return table_html(table, "crime-rank-table")
-
-
-def rank_parts(indicator: str, home: dict, month):
-    rows = cache.rank_series(home["code"], indicator)
-    figure = rank_figure(rows, month, home["name"])
-    caption = rank_caption(home["name"], rows, month)
-    return figure, caption, _rank_table(cache.data_key(), indicator, home["code"])
-
-
-def _empty(message: str, summary) -> tuple:
-    charts = [empty_figure(message), message, ""] * len(CHARTS)
-    return (summary, *charts, "")
 
 
 TREND = OUTPUTS.index(("crime-trend-graph", "figure"))
@@ -200,8 +126,8 @@ UNCHANGED_BY_PERIOD = [
 
 
 def drawn_key(slug: str | None, values) -> str | None:
-    """What the trend's bars and the two tables were drawn from (data version and type);
-    None when the trend chart is empty."""
+    """What the trend's bars and the two month-by-month tables were drawn from (data version and
+    type); None when the trend chart is empty."""
     if not values[TREND].data:
         return None
     return f"{cache.data_version(cache.engine())}|{slug}"
@@ -233,6 +159,10 @@ def change_period(period: str | None, slug: str | None, drawn: str | None, _foll
     return (*values, key)
 
 
+def _empty(message: str, summary) -> tuple:
+    return (summary, *blocks.blank_charts(message, len(CHARTS)), "")
+
+
 def update(period: str | None, slug: str | None):
     """Summary sentence, the three charts (figure, sentence, table) and the source line."""
     indicator = SLUGS.get(slug or "", reference.MOPAC7_TOTAL)
@@ -241,20 +171,16 @@ def update(period: str | None, slug: str | None):
     table = cache.borough_table(month) if month is not None else pd.DataFrame()
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
         return _empty("No borough crime figures loaded", empty_state("MPS borough crime figures"))
-    record = table[(table["area_code"] == home["code"]) & (table["indicator"] == indicator)]
-    if record.empty:  # an indicator exempt from this user's view (dashboard/exempt.py)
+    record = record_of(table, home["code"], indicator)
+    if not record:  # an indicator exempt from this user's view (dashboard/exempt.py)
         message = f"No {indicator.lower()} figures to show for {home['name']}"
         return _empty(message, html.P(f"{message}.", className="lead"))
-    record = record.iloc[0].to_dict()
     ranks = cache.rank_series(home["code"], indicator)
-    before = ranks.loc[ranks["month"] == month - pd.DateOffset(months=12), "london_rank"]
-    rank_before = before.iloc[0] if len(before) else None
-    sentence = crime_sentence(indicator, home["name"], month, record, rank_before)
-    latest = cache.latest_month("borough_crime")
+    before = rank_a_year_earlier(ranks, home["code"], month).get(indicator)
     return (
-        sentence,
+        crime_sentence(indicator, home["name"], month, record, before),
         *trend_parts(indicator, home, month, record),
         *london_parts(indicator, home, month, record, table),
-        *rank_parts(indicator, home, month),
-        source_text(latest, SOURCE),
+        *rank_parts(ranks, home, month),
+        source_text(cache.latest_month("borough_crime"), SOURCE),
     )

@@ -206,3 +206,8 @@ def wards_map_caption(
         f"Map of {borough}'s {len(frame)} wards shaded by {measure.lower()} to "
         f"{month_label(month)} ({colours}){hatch}. Highest: {top['name']} ({shown})."
     )
+
+
+def no_boundaries_caption(borough: str) -> str:
+    """The map's words when no ward boundary file is loaded for the borough."""
+    return f"No ward boundaries for {borough} in data/boundaries: the table lists every ward."

@@ -7,6 +7,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, dcc, html
 
+from dashboard.charts.base import empty_figure
+
 GRAPH_CONFIG = {"displayModeBar": False, "responsive": True, "scrollZoom": False}
 TABLE_WRAP_CLASS = "table-responsive chart-table"
 
@@ -95,13 +97,40 @@ def register_chart_table(base: str) -> None:
     register_html_slot(f"{base}-table")
 
 
-def chart_outputs(charts: list[str]) -> list[Output]:
-    """Outputs of chart_block charts: figure, caption and table HTML of each, in order."""
+def register_chart_tables(charts: list[str]) -> None:
+    """``register_chart_table`` for each chart of a page."""
+    for chart in charts:
+        register_chart_table(chart)
+
+
+def chart_ids(charts: list[str]) -> list[tuple[str, str]]:
+    """(id, property) of chart_block charts: figure, caption and table HTML of each, in order."""
     return [
-        Output(f"{c}-{p}", prop)
+        (f"{c}-{p}", prop)
         for c in charts
         for p, prop in [("graph", "figure"), ("caption", "children"), ("table-html", "data")]
     ]
+
+
+def chart_outputs(charts: list[str]) -> list[Output]:
+    """The Outputs of ``chart_ids``."""
+    return [Output(component, prop) for component, prop in chart_ids(charts)]
+
+
+def blank_charts(message: str, count: int = 1) -> list:
+    """``count`` charts' outputs that say why they are blank (figure, caption, no table)."""
+    return [empty_figure(message), message, ""] * count
+
+
+def heading_with_picker(heading, label: str, picker) -> dbc.Row:
+    """A page's heading with its picker (and the picker's label) beside it on a laptop."""
+    control = dbc.Col([html.Label(label, htmlFor=picker.id), picker], lg=4)
+    return dbc.Row([dbc.Col(heading, lg=8), control], className="align-items-end")
+
+
+def picker_options(names: dict[str, str]) -> list[dict]:
+    """Options of a picker from {value: label}."""
+    return [{"label": label, "value": value} for value, label in names.items()]
 
 
 def two_columns(left, right) -> dbc.Row:

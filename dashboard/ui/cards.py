@@ -6,6 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from core import reference
+from core.months import Month
 from dashboard.prose.words import (
     RAG_WORDS,
     arrow,
@@ -35,7 +36,7 @@ def rag_label(record: dict) -> html.Span:
     )
 
 
-def indicator_card(indicator: str, record: dict, month, rank_before=None) -> dbc.Card:
+def indicator_card(indicator: str, record: dict, month: Month, rank_before=None) -> dbc.Card:
     """One MOPAC7 type: R12, change vs baseline, vs previous 12 months, London rank, RAG.
 
     The whole card links to the type's trend page (Bootstrap stretched-link).
@@ -88,3 +89,18 @@ def indicator_card(indicator: str, record: dict, month, rank_before=None) -> dbc
         className="h-100 indicator-card"
         + (" border-primary" if indicator == reference.MOPAC7_TOTAL else ""),
     )
+
+
+def indicator_cards(records: list[dict], month: Month, before: dict) -> dbc.Row:
+    """A card per record (``before``: each indicator's London rank a year earlier)."""
+    columns = [
+        dbc.Col(
+            indicator_card(r["indicator"], r, month, before.get(r["indicator"])),
+            xs=12,
+            md=6,
+            xl=3,
+            className="mb-3",
+        )
+        for r in records
+    ]
+    return dbc.Row(columns)

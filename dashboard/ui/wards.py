@@ -1,17 +1,22 @@
-"""The wards page's widgets: the measures the map can show, the sortable ward table (sorted in
-the browser, assets/dashboard.js) and the map's colour key."""
+"""The ward pages' widgets: the measures the map can show and their pickers, what the map draws
+for each ward, the map's colour key, the sortable ward table (sorted in the browser,
+assets/dashboard.js) and one ward's tables."""
 
 from __future__ import annotations
 
 from html import escape
 
+import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
 from core.values import is_missing
-from dashboard.charts.wards_map import css_gradient
+from dashboard.charts.wards_map import colour_range, css_gradient
 from dashboard.prose.words import significance_text
-from dashboard.text import fmt_int, fmt_number, fmt_pct
+from dashboard.text import NOT_AVAILABLE, fmt_int, fmt_number, fmt_pct
+from dashboard.ui.addresses import SLUGS
+from dashboard.ui.blocks import chart_block, html_slot, picker_options
+from dashboard.ui.tables import table_html
 from domain.crime import is_small
 
 ATTRIBUTION_OS = (
@@ -140,3 +145,126 @@ def colour_key(label: str, low: float, high: float, diverging: bool, hatched: bo
             )
         )
     return html.Div(parts, className="colour-key small")
+
+
+# --- the wards page -----------------------------------------------------------------------------
+
+
+def ward_controls(has_rates: bool, crime: str, measure: str) -> dbc.Row:
+    """The crime type and measure pickers (rates only offered with ward populations)."""
+    measures = [
+        {"label": label, "value": key, "disabled": key == "rate" and not has_rates}
+        for key, (label, _, _) in WARD_MEASURES.items()
+    ]
+    if not has_rates:
+        measures[1]["label"] += " (needs ward populations)"
+    crimes = dbc.Select(id="wards-crime", options=picker_options(SLUGS), value=crime)
+    shading = dbc.Select(id="wards-measure", options=measures, value=measure)
+    return dbc.Row(
+        [
+            dbc.Col([html.Label("Crime type", htmlFor="wards-crime"), crimes], md=6),
+            dbc.Col([html.Label("Colour the map by", htmlFor="wards-measure"), shading], md=6),
+        ],
+        className="mb-2",
+    )
+
+
+def ward_columns_layout() -> dbc.Row:
+    """The map (with its colour key and attribution) beside the sortable table of all wards."""
+    map_column = [
+        chart_block("wards-map", "Map", height=460, key=True),
+        html.P(ATTRIBUTION_OS, className="small text-body-secondary"),
+    ]
+    table_column = [
+        html.H2("All wards", className="h5 mt-3"),
+        html.P(
+            "Select a ward for its trends. Select a column heading to sort.", className="small mb-1"
+        ),
+        html_slot("wards-table", "table-responsive ward-table"),
+    ]
+    return dbc.Row([dbc.Col(map_column, lg=6), dbc.Col(table_column, lg=6)])
+
+
+def map_frame(table: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """code, name, value, judged, text for the map: change and rate measures hatch small counts."""
+    label, column, _ = WARD_MEASURES[measure]
+    records = table.to_dict("records")
+    values = pd.to_numeric(table[column].astype("Float64"), errors="coerce").astype(float)
+    small = [is_small(r) for r in records]
+    judged = [
+        pd.notna(v) and (measure == "r12" or not s) for v, s in zip(values, small, strict=True)
+    ]
+    digits = 0 if measure == "r12" else 1
+    text = [
+        f"{r['area_name']}: {fmt_number(v, digits)} ({label.lower()})"
+        + (" — too small to judge" if s else "")
+        for r, v, s in zip(records, values, small, strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "code": table["area_code"].to_numpy(),
+            "name": table["area_name"].to_numpy(),
+            "value": values.to_numpy(),
+            "judged": judged,
+            "text": text,
+        }
+    )
+
+
+def map_table(frame: pd.DataFrame, label: str) -> str:
+    """The map's "Show as table": each ward and its value as the hover label says it."""
+    shown = pd.DataFrame(
+        {"Ward": frame["name"], label: [t.split(": ", 1)[1] for t in frame["text"]]}
+    )
+    return table_html(shown, "wards-map-table")
+
+
+def map_key(shown: pd.DataFrame, label: str, diverging: bool) -> html.Div | None:
+    """The colour key for the wards drawn (``shown``: map_frame rows with a boundary)."""
+    if not len(shown):
+        return None
+    judged = shown["judged"].astype(bool)
+    low, high = colour_range(shown.loc[judged, "value"], diverging)
+    return colour_key(label, low, high, diverging, hatched=not judged.all())
+
+
+# --- one ward -----------------------------------------------------------------------------------
+
+
+def ward_figures_table(ward_rows: pd.DataFrame, borough_rows: pd.DataFrame, wards: int) -> str:
+    """Per crime type: R12, baseline, both changes (with significance), ward rank and the
+    borough's change on the previous 12 months for comparison."""
+    borough = borough_rows.set_index("indicator")
+    shown = pd.DataFrame(
+        {
+            "Crime type": ward_rows["indicator"],
+            "Crimes (12 months)": [fmt_int(v) for v in ward_rows["r12"]],
+            "2011/12": [fmt_int(v) for v in ward_rows["baseline"]],
+            "Change on 2011/12": [fmt_pct(v) for v in ward_rows["change_vs_baseline_pct"]],
+            "Change on previous 12 months": [
+                f"{fmt_pct(r['change_vs_previous_pct'])} ({significance_text(r)})"
+                for r in ward_rows.to_dict("records")
+            ],
+            f"Ward rank (of {wards})": [fmt_int(v) for v in ward_rows["ward_rank"]],
+            "Borough: change on previous 12 months": [
+                fmt_pct(borough["change_vs_previous_pct"].get(i))
+                if i in borough.index
+                else NOT_AVAILABLE
+                for i in ward_rows["indicator"]
+            ],
+        }
+    )
+    return table_html(shown, "ward-figures-table")
+
+
+def ward_compare_table(rows: pd.DataFrame) -> str:
+    """The borough's wards for one crime type by ward rank: crimes in the 12 months."""
+    shown = rows.sort_values(["ward_rank", "area_name"])
+    listing = pd.DataFrame(
+        {
+            "Ward": shown["area_name"],
+            "Crimes (12 months)": [fmt_int(v) for v in shown["r12"]],
+            "Ward rank": [fmt_int(v) for v in shown["ward_rank"]],
+        }
+    )
+    return table_html(listing, "ward-compare-table")
