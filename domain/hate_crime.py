@@ -3,12 +3,11 @@ the end of February 2024, positive outcome rates and the wards' figures for one 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import pandas as pd
 
 from core.months import Month
 from domain.crime import SMALL_COUNT, trend_frame, ward_rank
+from domain.indicators import area_series
 from domain.periods import window_months
 
 TOTAL = "Hate crime"  # the MPS total of every strand
@@ -32,13 +31,6 @@ def spans_break(end_month: Month, length: int = 12) -> bool:
     break (with length 24: R12 against P12 is not like-for-like)."""
     months = window_months(end_month, length)
     return months[0] <= BREAK_LAST_OLD and months[-1] >= BREAK_FIRST_NEW
-
-
-def area_series(monthly: pd.DataFrame, codes: Iterable[str], indicator: str) -> pd.Series:
-    """Monthly counts of one strand summed over the areas ``codes`` (indexed by month)."""
-    rows = monthly[monthly["area_code"].isin(codes) & (monthly["indicator"] == indicator)]
-    sums = rows.groupby("month")["count"].sum()
-    return pd.Series(sums.to_numpy(dtype=float), index=pd.DatetimeIndex(sums.index.to_numpy()))
 
 
 def outcome_rates(offences: pd.Series, outcomes: pd.Series) -> pd.DataFrame:

@@ -6,6 +6,8 @@ wide month matrix, then the scalar rules (p-value, RAG, ranks) come from ``domai
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 from scipy.stats import binom
@@ -162,6 +164,13 @@ def _add_ranks(table: pd.DataFrame, info: pd.DataFrame, rate: pd.Series) -> None
         ward_rates = rate.loc[idx]
         values = ward_rates if ward_rates.notna().all() else table.loc[idx, "r12"]
         table.loc[idx, "ward_rank"] = crime.ward_rank(values.astype(float)).to_numpy()
+
+
+def area_series(monthly: pd.DataFrame, codes: Iterable[str], indicator: str) -> pd.Series:
+    """Monthly counts of one indicator summed over the areas ``codes`` (indexed by month)."""
+    rows = monthly[monthly["area_code"].isin(codes) & (monthly["indicator"] == indicator)]
+    sums = rows.groupby("month")["count"].sum()
+    return pd.Series(sums.to_numpy(dtype=float), index=pd.DatetimeIndex(sums.index.to_numpy()))
 
 
 def has_ward_populations(areas: pd.DataFrame, populations: pd.DataFrame, borough: str) -> bool:

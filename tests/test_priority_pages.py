@@ -16,6 +16,7 @@ from dashboard.charts import hate_crime as hate_charts
 from dashboard.pages import hate_crime, prevent, reoffending, youth_violence
 from dashboard.prose import priorities as priority_prose
 from dashboard.prose import words as prose_words
+from dashboard.prose.priorities import wrap_rag_text
 from etl.load import load_path
 from fixtures.extracts import BARNET, ONS_POPULATION, SEED, ons_population
 from layout_tree import find as _find
@@ -260,20 +261,6 @@ def test_reoffending_period_before_the_quarters(loaded):
     assert out["reoffending-summary"].startswith("No IOM quarter starts by September 2022.")
 
 
-@pytest.mark.parametrize(
-    ("label", "end"),
-    [
-        ("Jan 2022 to Mar 2022", "2022-03-01"),
-        ("October 2020 to December 2020", "2020-12-01"),
-        ("2021/22", "2022-03-01"),
-        ("2019", "2019-12-01"),
-        ("latest", None),
-    ],
-)
-def test_cohort_end(label, end):
-    assert reoffending.cohort_end(label) == (pd.Timestamp(end) if end else None)
-
-
 def test_iom_sentence_with_reoffending_and_reduction():
     quarters = pd.DataFrame(
         {
@@ -326,7 +313,7 @@ def test_prevent_small_departments_are_not_judged():
         "coverage": 0.0,
         "rag": "Red",
     }
-    assert prevent.rag_text(row, 100) == "too small to judge"
+    assert wrap_rag_text(row, 100) == "too small to judge"
     table = pd.DataFrame([row])
     figure = prevent.coverage_parts(table, pd.Timestamp("2024-03-31"), 100)[0]
     assert figure.data[0].marker.pattern.shape == ("/",)

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from core import reference
 from dashboard.charts import base
-from dashboard.text import fmt_number, short_month_label
+from dashboard.text import fmt_number, fmt_plain, short_month_label
 
 # Lines that must be told apart: Okabe-Ito and darker neighbours, each at least 3:1 on white,
 # with a dash pattern and a marker of their own (never colour alone).
@@ -277,6 +277,19 @@ def rate_windows_figure(frame: pd.DataFrame, home: str) -> go.Figure:
     return comparison_lines_figure(long, "Victims per 10,000 residents", home, percent=False)
 
 
+def published_rates_figure(summary: pd.DataFrame, home: str) -> go.Figure:
+    """``rate_windows_figure`` of the published SYV summaries (window_end, rate_per_10000,
+    london_average_rate)."""
+    frame = pd.DataFrame(
+        {
+            "window_end": summary["window_end"],
+            "rate": summary["rate_per_10000"],
+            "london": summary["london_average_rate"],
+        }
+    )
+    return rate_windows_figure(frame, home)
+
+
 def bar_series_figure(frame: pd.DataFrame, value_label: str) -> go.Figure:
     """Vertical bars over an ordered x (quarters): ``frame`` has x and value."""
     data = frame.dropna(subset=["value"])
@@ -305,3 +318,50 @@ def bar_series_figure(frame: pd.DataFrame, value_label: str) -> go.Figure:
             "yaxis": {"title": {"text": value_label}, "rangemode": "tozero"},
         },
     )
+
+
+def iom_cohort_figure(table) -> go.Figure:
+    """The IOM cohort's size each quarter (``domain.priorities.iom_table``)."""
+    sizes = pd.DataFrame({"x": table["quarter"], "value": table["cohort_size"].astype("Float64")})
+    return bar_series_figure(sizes, "People in the IOM cohort")
+
+
+def iom_rates_figure(table) -> go.Figure:
+    """The cohort's proven reoffending rate and the reduction in its offending, each quarter."""
+    long = pd.concat(
+        [
+            pd.DataFrame(
+                {"x": table["quarter"], "series": name, "value": table[column].astype(float)}
+            )
+            for name, column in [
+                ("Cohort proven reoffending rate", "reoffending_rate"),
+                ("Reduction in offending after IOM", "reduction_percent"),
+            ]
+        ],
+        ignore_index=True,
+    )
+    return comparison_lines_figure(long, "Per cent", empty="Not given")
+
+
+def cohort_lines_figure(rows, borough: str) -> go.Figure:
+    """Proven reoffending rate cohort by cohort, one line per area, the borough's thicker."""
+    long = pd.DataFrame(
+        {
+            "x": rows["cohort"],
+            "series": rows["geography"],
+            "value": rows["reoffending_rate"].astype(float),
+        }
+    )
+    return comparison_lines_figure(long, "Proven reoffending rate", borough, x_title="Cohort")
+
+
+def coverage_lines_figure(long, total: str, target: float) -> go.Figure:
+    """WRAP coverage at each date (``long``: x, series, value), ``total`` thicker, and the
+    target as a dotted line."""
+    figure = comparison_lines_figure(long, "Coverage", total, x_title="As at")
+    figure.add_hline(
+        y=target,
+        line={"color": base.GREEN, "dash": "dot", "width": 2},
+        annotation_text=f"Target {fmt_plain(target)}%",
+    )
+    return figure

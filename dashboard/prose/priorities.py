@@ -1,5 +1,6 @@
-"""The other priorities' sentences: serious youth violence and knife crime, IOM and proven
-reoffending, Prevent WRAP training (pure functions: figures in, plain English out)."""
+"""The other priorities' sentences and captions: serious youth violence and knife crime, IOM and
+proven reoffending, Prevent WRAP training (pure functions: figures in, plain English out), and
+what each page says to load when its figures are missing."""
 
 from __future__ import annotations
 
@@ -10,7 +11,46 @@ from core.values import is_missing
 from dashboard.prose.words import change_words, rank_words, rate_per_10000_words
 from dashboard.text import day_label, fmt_int, fmt_number, fmt_plain, fmt_share, month_label
 from domain.crime import SMALL_COUNT, whole
-from domain.priorities import proven_reoffending_rate
+from domain.priorities import KNIFE_VICTIMS, SYV, proven_reoffending_rate, wrap_too_small
+
+# What each page needs when its figures are missing: (what to load, where it comes from).
+LOAD_HELP = {
+    "syv": (
+        "serious youth violence figures (the council template serious-youth-violence.xlsx)",
+        "Fill in data/templates/serious-youth-violence.xlsx from MOPAC's dashboard: monthly "
+        "victims for all 32 boroughs, or only the published summary.",
+    ),
+    "knife": (
+        "the MPS Monthly Crime Dashboard data (knife crime)",
+        "Download it from the London Datastore (MPS Monthly Crime Dashboard Data); the "
+        "first run loads the copy in data/seed.",
+    ),
+    "iom": (
+        "IOM cohort figures (the council template iom-cohort.xlsx)",
+        "Fill in data/templates/iom-cohort.xlsx each quarter with the cohort size, the "
+        "reoffenders and the offences in the 12 months before and after entering IOM.",
+    ),
+    "moj": (
+        "Ministry of Justice proven reoffending rates (the template moj-proven-reoffending.xlsx)",
+        "Copy the borough's, London's and England and Wales's rows from the MoJ proven "
+        "reoffending geographical data tool into data/templates/moj-proven-reoffending.xlsx.",
+    ),
+    "wrap": (
+        "Prevent WRAP training figures (the council template prevent-wrap-training.xlsx)",
+        "Fill in data/templates/prevent-wrap-training.xlsx as at a date: for each department "
+        "or partner the staff requiring WRAP training, the staff trained and the sessions "
+        "delivered, and the people trained by audience.",
+    ),
+}
+HEADLINE_LABELS = {  # what each row of the youth violence headline table is called
+    SYV: "Serious youth violence: victims aged 1 to 19",
+    KNIFE_VICTIMS: "Knife crime with injury: victims aged 1 to 24, not domestic abuse",
+    "Knife Crime with Injury": "Knife crime with injury: offences",
+    "Knife Crime": "Knife crime: offences",
+}
+PUBLISHED_ONLY = (
+    "Only the published summary is loaded: load the monthly counts to compare boroughs."
+)
 
 
 def syv_sentence(borough: str, month: Month, record: dict, london_rate=None) -> str:
@@ -152,3 +192,126 @@ def prevent_sentence(as_at, table: pd.DataFrame, target: float, earlier: dict | 
         who = "department or partner has" if no_target == 1 else "departments or partners have"
         text += f"; {no_target} {who} no target yet"
     return text + "."
+
+
+# --- captions -----------------------------------------------------------------------------------
+
+
+def count_trend_caption(noun: str, month: Month, r12) -> str:
+    """What a month-by-month chart of a count shows, with the R12 to ``month``."""
+    total = fmt_number(r12)
+    return (
+        f"Monthly {noun} (bars) and the rolling 12-month total as a monthly average "
+        f"(line): {total} in the 12 months to {month_label(month)}."
+    )
+
+
+def london_rate_caption(noun: str, borough: str, record: dict, london_rate) -> str:
+    """What a chart of the 32 boroughs' rates per 10,000 shows, and where the borough is."""
+    return (
+        f"The 32 London boroughs' {noun} per 10,000 residents in the 12 months, lowest "
+        f"first: {borough}'s is {rate_per_10000_words(record, london_rate)}."
+    )
+
+
+def syv_window_note(month) -> str:
+    """The source line's note when serious youth violence is shown for its own window."""
+    if month is None:
+        return ""
+    return f"Serious youth violence is shown for the 12 months to {month_label(month)}."
+
+
+def iom_cohort_caption(last: dict) -> str:
+    return (
+        f"IOM cohort size each quarter: {fmt_int(last['cohort_size'])} in "
+        f"{last['quarter']}, the latest quarter loaded."
+    )
+
+
+def iom_rates_caption(given: bool) -> str:
+    if given:
+        return (
+            "The cohort's proven reoffending rate and the reduction in its offending after "
+            "entering IOM, quarter by quarter."
+        )
+    return "Cohort reoffending and the reduction in offending were not given for these quarters."
+
+
+def no_quarter_words(month: Month) -> str:
+    return f"No IOM quarter starts by {month_label(month)}."
+
+
+def cohort_caption(group: str, borough: str, shown: bool) -> str:
+    """What a group's (adults' or juveniles') proven reoffending chart shows."""
+    noun = f"{group.lower()}s"
+    if not shown:
+        return f"No proven reoffending rates for {noun} are loaded."
+    return (
+        f"Proven reoffending rate of {noun} (the share of each cohort who reoffended "
+        f"within a year) in {borough}, London and England and Wales, cohort by cohort."
+    )
+
+
+def reoffending_source(quarter: str | None, cohort: str | None, source: str) -> str:
+    """The latest IOM quarter and MoJ cohort loaded, and where the figures come from."""
+    return (
+        f"Latest IOM quarter loaded: {quarter or 'none'}; latest proven reoffending cohort: "
+        f"{cohort or 'none'}. Source: {source}."
+    )
+
+
+def wrap_rag_text(row: dict, target: float) -> str:
+    """A department's coverage against the target in words (small departments not judged)."""
+    if is_missing(row.get("coverage")):
+        return "no target yet"
+    if wrap_too_small(row):
+        return "too small to judge"
+    return f"{row['rag']} (target {fmt_plain(target)}%)"
+
+
+def wrap_bar_text(row: dict) -> str:
+    """The label at the end of a department's coverage bar."""
+    small = " (too small to judge)" if wrap_too_small(row) else ""
+    return f"{fmt_share(row['coverage'])}{small}"
+
+
+def wrap_coverage_caption(as_at, target: float, no_target: int) -> str:
+    rest = (
+        f"; {no_target} with no target yet {'is' if no_target == 1 else 'are'} in the table only."
+        if no_target
+        else "."
+    )
+    return (
+        f"Staff trained as a share of the staff requiring WRAP training, by department, "
+        f"as at {day_label(as_at)}; the dotted line is the {fmt_plain(target)}% target{rest}"
+    )
+
+
+def wrap_progress_caption(dates: list[str]) -> str:
+    if len(dates) > 1:
+        return f"Coverage at each of the {len(dates)} dates loaded, by department and in total."
+    return (
+        f"Only one date is loaded ({dates[0]}): progress over time shows once a later return "
+        "is loaded."
+    )
+
+
+def wrap_sessions_caption(as_at, sessions: int) -> str:
+    return (
+        f"WRAP sessions delivered by each department as at {day_label(as_at)}: "
+        f"{fmt_int(sessions)} in all."
+    )
+
+
+def wrap_audiences_caption(people: int | None) -> str:
+    if people is None:
+        return "No audience figures loaded."
+    return f"People trained in WRAP by audience: {fmt_int(people)} in all."
+
+
+def no_return_words(end) -> str:
+    return f"No WRAP figures as at or before {month_label(end)}."
+
+
+def wrap_source(as_at, source: str) -> str:
+    return f"Latest return loaded: as at {day_label(as_at)}. Source: {source}."

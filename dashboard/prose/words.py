@@ -7,7 +7,14 @@ A ``record`` is one row of ``domain.indicators.indicator_table`` as a dict.
 from __future__ import annotations
 
 from core.values import is_missing
-from dashboard.text import MINUS, abs_count_text, abs_percent_text, fmt_number, month_label
+from dashboard.text import (
+    MINUS,
+    abs_count_text,
+    abs_percent_text,
+    fmt_number,
+    fmt_pct,
+    month_label,
+)
 from domain.crime import Number, is_significant, is_small, percent_change, whole
 
 RAG_WORDS = {
@@ -107,6 +114,16 @@ def change_words(record: dict, noun: str = "offences", across_break: bool = Fals
     if across_break:
         text += " (not like-for-like: " + BREAK_WORDS.split(", so")[0] + ")"
     return text
+
+
+def change_cell(record: dict, across_break: bool = False) -> str:
+    """A table cell: '−6.0% (not significant)', '+50.0% (too small to judge; not
+    like-for-like)' or 'not available'."""
+    change = record.get("change_vs_previous_pct")
+    if is_missing(change):
+        return "not available"
+    flag = "; not like-for-like" if across_break else ""
+    return f"{fmt_pct(change)} ({significance_text(record)}{flag})"
 
 
 def arrow(record: dict) -> str:

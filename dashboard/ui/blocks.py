@@ -117,9 +117,9 @@ def chart_outputs(charts: list[str]) -> list[Output]:
     return [Output(component, prop) for component, prop in chart_ids(charts)]
 
 
-def blank_charts(message: str, count: int = 1) -> list:
+def blank_charts(message: str, count: int = 1, caption: str | None = None) -> list:
     """``count`` charts' outputs that say why they are blank (figure, caption, no table)."""
-    return [empty_figure(message), message, ""] * count
+    return [empty_figure(message), message if caption is None else caption, ""] * count
 
 
 def heading_with_picker(heading, label: str, picker) -> dbc.Row:
@@ -131,6 +131,11 @@ def heading_with_picker(heading, label: str, picker) -> dbc.Row:
 def picker_options(names: dict[str, str]) -> list[dict]:
     """Options of a picker from {value: label}."""
     return [{"label": label, "value": value} for value, label in names.items()]
+
+
+def chart_section(heading: str, notice_id: str, left, right) -> list:
+    """A section's heading, a place for its notice (what to load) and two charts side by side."""
+    return [html.H2(heading, className="h4 mt-3"), html.Div(id=notice_id), two_columns(left, right)]
 
 
 def two_columns(left, right) -> dbc.Row:

@@ -159,3 +159,17 @@ def test_syv_london_table_needs_every_borough_and_month():
     assert table.loc[boroughs[1], "victims"] == 24
     assert table["london_rank"].isna().all()
     assert table.attrs["london_average_rate"] is None
+
+
+@pytest.mark.parametrize(
+    ("label", "end"),
+    [
+        ("Jan 2022 to Mar 2022", "2022-03-01"),
+        ("October 2020 to December 2020", "2020-12-01"),
+        ("2021/22", "2022-03-01"),
+        ("2019", "2019-12-01"),
+        ("latest", None),
+    ],
+)
+def test_cohort_end(label, end):
+    assert pm.cohort_end(label) == (pd.Timestamp(end) if end else None)
