@@ -1,13 +1,15 @@
 """Hate crime (DOMAIN.md "The other priorities"): the MPS strands, the recording-system break at
-the end of February 2024, positive outcome rates and the wards' figures for one strand."""
+the end of February 2024, positive outcome rates, the wards' figures and London ranks for one
+strand, and the reporting centres' reports over 12 months."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from core.months import Month
+from core.months import Month, months_before
 from domain.crime import SMALL_COUNT, trend_frame, ward_rank
-from domain.indicators import area_series
+from domain.indicators import area_series, record
+from domain.london import london_rate, london_rows
 from domain.periods import window_months
 
 TOTAL = "Hate crime"  # the MPS total of every strand
@@ -76,3 +78,40 @@ def ward_rows(table: pd.DataFrame, strand: str, borough_code: str) -> pd.DataFra
     rows = rows.copy()
     rows["ward_rank"] = ward_rank(rows["r12"].astype(float)).to_numpy()
     return rows.sort_values(["r12", "area_name"], ascending=[False, True])
+
+
+def strand_r12_by_month(long: pd.DataFrame) -> pd.DataFrame:
+    """``strand_r12`` as a month x strand table, months without any R12 left out."""
+    wide = long.pivot_table(index="month", columns="series", values="value", sort=False)
+    return wide.reindex(columns=STRANDS).dropna(how="all")
+
+
+def strand_ranks(table: pd.DataFrame, areas: pd.DataFrame, area_code: str) -> list[tuple]:
+    """(strand, the area's row, London's rate per 10,000) for hate crime and each strand."""
+    return [
+        (
+            strand,
+            record(table, area_code, strand),
+            london_rate(london_rows(table, areas, strand), 10_000),
+        )
+        for strand in [TOTAL, *STRANDS]
+    ]
+
+
+def reports_window(reports: pd.DataFrame, month: Month) -> pd.DataFrame:
+    """Reporting-centre reports in the 12 months to ``month``, with part: Crime or Incident."""
+    window = reports[(reports["month"] >= months_before(month, 11)) & (reports["month"] <= month)]
+    return window.assign(part=window["crime_or_incident"].astype(str).str.capitalize())
+
+
+def reports_by(window: pd.DataFrame, column: str) -> pd.DataFrame:
+    """name (the centre or strand), part, value (reports) of a ``reports_window``."""
+    return pd.DataFrame(
+        {"name": window[column], "part": window["part"], "value": window["reports"].astype(float)}
+    )
+
+
+def reports_totals(window: pd.DataFrame) -> tuple[int, int]:
+    """(reports, of which crimes) in a ``reports_window``."""
+    crimes = int(window.loc[window["part"] == "Crime", "reports"].sum())
+    return int(window["reports"].sum()), crimes

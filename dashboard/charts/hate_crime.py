@@ -10,7 +10,9 @@ import plotly.graph_objects as go
 from core.months import Month
 from dashboard.charts import base
 from dashboard.charts.crime import trend_figure
-from dashboard.charts.priorities import LINE_STYLES, line_trace
+from dashboard.charts.priorities import LINE_STYLES, bars_figure, line_trace, rank_dots_figure
+from dashboard.text import fmt_int
+from domain.crime import is_small
 
 # The line drawn between the last month of the old system and the first of the new.
 BREAK_X = pd.Timestamp(2024, 2, 15)
@@ -126,3 +128,44 @@ def month_lines_figure(
         },
     )
     return with_break(figure)
+
+
+def outcome_lines_figure(home_rates: pd.DataFrame, london_rates: pd.DataFrame, home: str):
+    """The positive outcome rate over 12 months (``domain.hate_crime.outcome_rates``), the
+    borough against London."""
+    long = pd.concat(
+        [
+            pd.DataFrame({"month": rates["month"], "series": name, "value": rates["rate"]})
+            for name, rates in [(home, home_rates), ("London", london_rates)]
+        ],
+        ignore_index=True,
+    )
+    return month_lines_figure(long, "Positive outcomes, % of offences (12 months)", ",.1f")
+
+
+def ward_bars_figure(rows: pd.DataFrame, spans_break: bool) -> go.Figure:
+    """Offences in each ward (``domain.hate_crime.ward_rows``), most at the top, with a note
+    when the window spans the break."""
+    frame = pd.DataFrame(
+        {
+            "name": rows["area_name"],
+            "value": rows["r12"].astype(float),
+            "text": [fmt_int(v) for v in rows["r12"]],
+        }
+    )
+    figure = bars_figure(frame, "Offences in the 12 months")
+    return with_window_note(figure, BREAK_NOTE) if spans_break else figure
+
+
+def strand_ranks_figure(rows: list[tuple]) -> go.Figure:
+    """The borough's London rank per strand (``domain.hate_crime.strand_ranks``), hollow where
+    the count is too small to judge."""
+    frame = pd.DataFrame(
+        {
+            "name": [s for s, _, _ in rows],
+            "rank": [r.get("london_rank") for _, r, _ in rows],
+            "judged": [not is_small(r) for _, r, _ in rows],
+        }
+    )
+    frame["rank"] = pd.to_numeric(frame["rank"], errors="coerce")
+    return rank_dots_figure(frame)
