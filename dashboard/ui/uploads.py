@@ -1,6 +1,7 @@
-"""How the upload, history and sources pages show files: the problem report, the preview of changes,
-progress and results. Pure functions from records (pending.py's JSON, the upload log) to Dash
-components; every text from a file goes in as a component's text, so it is shown, never run.
+"""How the upload, history and sources pages show files: the upload form, the problem report,
+the preview of changes, progress and results, the templates to download. Pure functions from
+records (pending.py's JSON, the upload log) to Dash components; every text from a file goes in
+as a component's text, so it is shown, never run.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dash import dcc, html
 from core.values import is_missing
 from dashboard.text import short_month_label, size_text
 
+ACCEPT = ".csv,.xlsx,.gz,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROBLEM_COLUMNS = ["Sheet", "Row", "Column", "Kind", "Problem", "Value"]
 SHOWN_PROBLEMS = 200
 SHOWN_AREAS = 60
@@ -235,6 +237,78 @@ def file_card(record: dict, index: int) -> dbc.Card:
             problem_table(problems, f"upload-problems-{index}"),
         ]
     return dbc.Card(dbc.CardBody(body), className="mb-3", id=f"upload-file-{index}")
+
+
+def templates_section(names: list[str]) -> html.Section:
+    """The council templates (file names) offered for download."""
+    items = [
+        html.Li(
+            dbc.Button(
+                name, id={"type": "upload-template", "name": name}, color="link", className="p-0"
+            )
+        )
+        for name in names
+    ]
+    return html.Section(
+        [
+            html.H2("Templates", className="h5 mt-4"),
+            html.P(
+                "Council figures (serious youth violence, IOM, reoffending, WRAP training, hate "
+                "crime reporting centres) are loaded from these Excel templates."
+            ),
+            html.Ul(items) if items else html.P("No templates are available yet."),
+            dcc.Download(id="upload-template-download"),
+        ]
+    )
+
+
+def upload_form(limit: int) -> list:
+    """The drop zone, the per-file status, Confirm and the report download (``limit``: MB)."""
+    return [
+        html.P(
+            f"Drop MPS crime extracts, ONS population files or council templates (CSV or "
+            f"Excel, up to {limit} MB each, several at once). Each is checked and you see what "
+            "it would change before anything is written.",
+            className="lead",
+        ),
+        dcc.Upload(
+            id="upload-files",
+            multiple=True,
+            accept=ACCEPT,
+            children=html.Div(
+                [
+                    "Drag and drop files here, or ",
+                    html.Span("choose files", className="text-decoration-underline"),
+                ]
+            ),
+            className="upload-drop border border-2 rounded p-4 text-center mb-3",
+        ),
+        html.Div(id="upload-too-large", role="alert", className="text-danger"),
+        dcc.Store(id="upload-batch", data=[]),
+        dcc.Store(id="upload-confirmed", data=[]),
+        dcc.Interval(id="upload-poll", interval=400, disabled=True),
+        html.Div(id="upload-status", **{"aria-live": "polite"}),
+        html.Div(
+            [
+                dbc.Button(
+                    "Confirm and load",
+                    id="upload-confirm",
+                    color="primary",
+                    disabled=True,
+                    className="me-2",
+                ),
+                dbc.Button(
+                    "Download the validation report (CSV)",
+                    id="upload-report",
+                    color="secondary",
+                    outline=True,
+                    disabled=True,
+                ),
+                dcc.Download(id="upload-report-download"),
+            ],
+            className="mb-3",
+        ),
+    ]
 
 
 def who_may(role: str, user) -> dbc.Alert | None:
