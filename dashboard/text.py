@@ -81,6 +81,16 @@ def day_label(value) -> str:
     return f"{stamp.day} {stamp:%B %Y}"
 
 
+def date_label(value) -> str:
+    """'30 Apr 2018'."""
+    return f"{pd.Timestamp(value):%d %b %Y}"
+
+
+def time_label(value) -> str:
+    """'30 Apr 2018 14:05': when something was done."""
+    return f"{pd.Timestamp(value):%d %b %Y %H:%M}"
+
+
 def size_text(size: int | None) -> str:
     """A file's size: '12.5 KB', '3.4 MB'."""
     if size is None:

@@ -13,6 +13,7 @@ import pandas as pd
 from scipy.stats import binom
 
 from core.months import Month, months_before
+from core.values import is_missing
 from domain import crime
 from domain.crime import BASELINE_END
 from domain.periods import population_for_window, window_months
@@ -195,7 +196,7 @@ def export_frame(table: pd.DataFrame) -> pd.DataFrame:
     out["significant"] = out["significant"].astype("boolean")
     out["value"] = pd.Series(
         [
-            None if pd.isna(v) else (int(v) if float(v).is_integer() else float(v))
+            None if is_missing(v) else (int(v) if float(v).is_integer() else float(v))
             for v in out["value"]
         ],
         index=out.index,

@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from core.values import is_missing
 from dashboard.charts.base import (
     DIVERGING,
     GREY,
@@ -51,7 +52,7 @@ def ward_colours(values: pd.Series, judged: pd.Series, diverging: bool) -> list[
     scale = DIVERGING if diverging else SEQUENTIAL
     out = []
     for value, ok in zip(values, judged, strict=True):
-        if not ok or pd.isna(value):
+        if not ok or is_missing(value):
             out.append(NO_DATA_GREY)
             continue
         position = min(1.0, max(0.0, (float(value) - low) / (high - low)))

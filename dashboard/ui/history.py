@@ -7,7 +7,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from dashboard.text import size_text
+from core.values import is_missing
+from dashboard.text import date_label, fmt_int, size_text, time_label
 from dashboard.ui.uploads import dataset_name, month_span, problem_table, simple_table
 
 STATUS_WORDS = {
@@ -57,13 +58,13 @@ def log_table(log: pd.DataFrame, can_revert: bool) -> html.Div:
             )
         cells = [
             str(r.id),
-            f"{r.uploaded_at:%d %b %Y %H:%M}",
+            time_label(r.uploaded_at),
             r.uploaded_by or "",
             html.Span(r.filename, className="text-break"),
             size_text(r.size_bytes),
             html.Code(str(r.sha256)[:12], title=str(r.sha256)),
             r.layout or "",
-            "" if pd.isna(r.rows_read) else f"{int(r.rows_read):,}",
+            "" if is_missing(r.rows_read) else fmt_int(r.rows_read),
             _months(r),
             STATUS_WORDS.get(r.shown_status, r.shown_status),
             r.message or "",
@@ -84,7 +85,7 @@ def log_table(log: pd.DataFrame, can_revert: bool) -> html.Div:
 
 
 def _months(row) -> str:
-    if pd.isna(row.month_from) or row.month_from is None:
+    if is_missing(row.month_from):
         return ""
     return month_span(row.month_from, row.month_to)
 
@@ -164,7 +165,7 @@ def exempt_section(table: pd.DataFrame) -> html.Section:
                 "Kind": table["kind"],
                 "Name": table["name"],
                 "Marked by": table["marked_by"].fillna(""),
-                "Marked": pd.to_datetime(table["marked_at"]).dt.strftime("%d %b %Y"),
+                "Marked": [date_label(v) for v in pd.to_datetime(table["marked_at"])],
             }
         )
         body = simple_table(frame, "history-exempt", label="Exempt items")

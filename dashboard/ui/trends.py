@@ -45,7 +45,7 @@ def london_table(
     """The London boroughs' rows of an indicator table (``domain.london.london_rows``): rank,
     count and rate, with London's rate under it."""
     digits = 1 if per == 1000 else 2
-    per_text = f"{per:,}"
+    per_text = fmt_int(per)
     shown = pd.DataFrame(
         {
             "Borough": rows["area_name"],
@@ -70,7 +70,9 @@ def rank_table(rows: pd.DataFrame, table_id: str, per: int, start: Month | None 
         {
             "12 months to": [month_label(m) for m in shown["month"]],
             "London rank (1 = lowest rate)": [int(v) for v in shown["london_rank"]],
-            f"Rate per {per:,}": [fmt_number(v, 1 if per == 1000 else 2) for v in shown["rate"]],
+            f"Rate per {fmt_int(per)}": [
+                fmt_number(v, 1 if per == 1000 else 2) for v in shown["rate"]
+            ],
         }
     )
     return table_html(table, table_id)

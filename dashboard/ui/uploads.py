@@ -14,7 +14,7 @@ import pandas as pd
 from dash import dcc, html
 
 from core.values import is_missing
-from dashboard.text import short_month_label, size_text
+from dashboard.text import fmt_int, short_month_label, size_text
 
 ACCEPT = ".csv,.xlsx,.gz,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROBLEM_COLUMNS = ["Sheet", "Row", "Column", "Kind", "Problem", "Value"]
@@ -123,7 +123,7 @@ def changes_frame(changes: list[dict]) -> pd.DataFrame:
             )
         totals = ""
         if c.get("old_total") is not None and c.get("new_total") is not None:
-            totals = f"{int(c['old_total']):,} → {int(c['new_total']):,}"
+            totals = f"{fmt_int(c['old_total'])} → {fmt_int(c['new_total'])}"
         rows.append(
             {
                 "Dataset": dataset_name(c.get("dataset")),

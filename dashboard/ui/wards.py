@@ -117,7 +117,7 @@ def colour_key(label: str, low: float, high: float, diverging: bool, hatched: bo
     digits = 0 if float(high).is_integer() and float(low).is_integer() else 1
 
     def shown(value: float) -> str:
-        return fmt_pct(value) if diverging else f"{value:,.{digits}f}"
+        return fmt_pct(value) if diverging else fmt_number(value, digits)
 
     ends = [html.Span(shown(low)), html.Span(shown(high))]
     if diverging:
@@ -192,7 +192,8 @@ def map_frame(table: pd.DataFrame, measure: str) -> pd.DataFrame:
     values = pd.to_numeric(table[column].astype("Float64"), errors="coerce").astype(float)
     small = [is_small(r) for r in records]
     judged = [
-        pd.notna(v) and (measure == "r12" or not s) for v, s in zip(values, small, strict=True)
+        not is_missing(v) and (measure == "r12" or not s)
+        for v, s in zip(values, small, strict=True)
     ]
     digits = 0 if measure == "r12" else 1
     text = [
