@@ -1,7 +1,12 @@
-"""Figures the pages and reports share, computed once per data version.
+"""Figures the pages share, read and computed once per data version: the tables a page is drawn
+from (indicator tables, London ranks over time, trends, council templates), the months loaded and
+the latest month of a dataset.
 
-The key of every cache is the latest upload id, so a new upload shows at once without a restart
-while repeated page views (and period changes) reuse the work.
+The key of every cache is the data version (``core.queries.data_version``: the latest upload id
+and the reverts), so a new upload shows at once without a restart while repeated page views (and
+period changes) reuse the work. Months loaded come out typed (``core.months.Month``); exempt
+datasets and indicators (``dashboard.exempt``) are left out of the indicator tables, monthly
+counts and council tables handed to pages.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from core import config, db, queries
-from core.months import Month
+from core.months import Month, as_month
 from dashboard import exempt
 from domain.crime import trend_frame
 from domain.indicators import indicator_table, window_inputs
@@ -56,13 +61,6 @@ def data_version(engine: Engine) -> int:
     if key not in versions:
         versions[key] = queries.data_version(engine)
     return versions[key]
-
-
-def data_key(eng: Engine | None = None) -> tuple[str, int]:
-    """(database URL, data version): what every cache of figures is keyed by, so a cache outside
-    this module stays right across databases and uploads alike."""
-    eng = eng or engine()
-    return _url(eng), data_version(eng)
 
 
 def engine() -> Engine:
@@ -152,25 +150,17 @@ def _ward_table(url: str, version: int, borough_code: str, month: Month) -> pd.D
     return indicator_table(window_inputs(data, month), *_areas_of(url, version, data), month)
 
 
-def ward_monthly(borough_code: str, eng: Engine | None = None) -> pd.DataFrame:
-    """MOPAC7 monthly counts for every ward of a borough (cached per data version)."""
-    eng = eng or engine()
-    areas, _ = reference(eng)
-    data = _monthly(_url(eng), data_version(eng), "ward_crime", _ward_codes(areas, borough_code))
-    return exempt.visible(data, "ward_crime")
-
-
 @_cache(maxsize=8)
-def _period_months(url: str, version: int) -> tuple[pd.Timestamp, ...]:
+def _period_months(url: str, version: int) -> tuple[Month, ...]:
     eng = db.get_engine(url)
     for dataset in PERIOD_DATASETS:
         months = queries.loaded_months(eng, dataset)
         if months:
-            return tuple(pd.Timestamp(m) for m in months)
+            return tuple(as_month(m) for m in months)
     return ()
 
 
-def period_months(eng: Engine | None = None) -> list[pd.Timestamp]:
+def period_months(eng: Engine | None = None) -> list[Month]:
     """Months the period picker offers, oldest first: borough crime's (ward crime's if none)."""
     eng = eng or engine()
     return list(_period_months(_url(eng), data_version(eng)))
@@ -179,7 +169,7 @@ def period_months(eng: Engine | None = None) -> list[pd.Timestamp]:
 @_cache(maxsize=64)
 def _latest_month(url: str, version: int, dataset: str, area_code: str | None) -> Month | None:
     month = queries.latest_month(db.get_engine(url), dataset, area_code)
-    return None if month is None else Month(pd.Timestamp(month))
+    return None if month is None else as_month(month)
 
 
 def latest_month(
@@ -196,7 +186,8 @@ def _home(url: str, version: int, name: str) -> dict | None:
 
 
 def home_area(eng: Engine | None = None) -> dict | None:
-    """home_borough(), cached per data version (pages ask on every callback)."""
+    """The configured home borough's area row (None until it has data), cached per data version
+    (pages ask on every callback)."""
     eng = eng or engine()
     return _home(_url(eng), data_version(eng), config.home_borough())
 
@@ -287,8 +278,8 @@ def dashboard_table(month: Month, dataset: str = DASHBOARD_OFFENCES, eng: Engine
 
 
 @_cache(maxsize=8)
-def _dashboard_months(url: str, version: int, dataset: str) -> tuple[pd.Timestamp, ...]:
-    return tuple(pd.Timestamp(m) for m in queries.loaded_months(db.get_engine(url), dataset))
+def _dashboard_months(url: str, version: int, dataset: str) -> tuple[Month, ...]:
+    return tuple(as_month(m) for m in queries.loaded_months(db.get_engine(url), dataset))
 
 
 def dashboard_months(dataset: str = DASHBOARD_OFFENCES, eng: Engine | None = None):
