@@ -16,6 +16,7 @@ from core.months import Month, months_before
 from core.values import is_missing
 from domain import crime
 from domain.crime import BASELINE_END
+from domain.london import london_codes
 from domain.periods import population_for_window, window_months
 
 EXPORT_COLUMNS = [
@@ -116,7 +117,7 @@ def indicator_table(
     rate = table["r12"].astype("Float64") / table["population"].astype("Float64") * per
     table[f"rate_per_{per}"] = rate
     _add_changes(table)
-    _add_ranks(table, info, rate)
+    _add_ranks(table, london_codes(areas), rate)
     return table
 
 
@@ -153,10 +154,10 @@ def poisson_p_values(current: pd.Series, reference: pd.Series) -> list[float | N
     return [None if m else float(v) for m, v in zip(missing, p, strict=True)]
 
 
-def _add_ranks(table: pd.DataFrame, info: pd.DataFrame, rate: pd.Series) -> None:
+def _add_ranks(table: pd.DataFrame, london: set[str], rate: pd.Series) -> None:
     table["london_rank"] = pd.array([pd.NA] * len(table), dtype="Int64")
     table["ward_rank"] = pd.array([pd.NA] * len(table), dtype="Int64")
-    is_borough = table["area_code"].map(info["is_london_borough"]).fillna(False).astype(bool)
+    is_borough = table["area_code"].isin(london)
     for _, idx in table[is_borough].groupby("indicator").groups.items():
         ranks = crime.london_rank(rate.loc[idx].astype(float))
         table.loc[idx, "london_rank"] = ranks.to_numpy()
