@@ -16,8 +16,9 @@ import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 
 from core import config
-from dashboard import cache, components
+from dashboard import cache
 from dashboard.auth import guard, signin
+from dashboard.ui.prefill import period_bar, period_options
 
 ATTRIBUTION = (
     "Contains Metropolitan Police Service data, Office for National Statistics data licensed "
@@ -85,39 +86,11 @@ def navbar() -> dbc.Navbar:
     )
 
 
-def period_bar() -> dbc.Container:
-    """The one period picker: months loaded, newest first, the latest chosen."""
-    options = components.period_options(cache.period_months())
-    return dbc.Container(
-        html.Div(
-            [
-                html.Label("Period: the 12 months to", htmlFor="period-select", className="mb-0"),
-                # A native <select>: the browser draws its list, keyboard and screen-reader
-                # handling are the platform's own, and a choice costs the page no re-rendering
-                # (a dcc.Dropdown of 180 months took 20-30 ms to close on every choice).
-                dbc.Select(
-                    id="period-select",
-                    options=options,
-                    value=options[0]["value"] if options else None,
-                    disabled=not options,
-                    placeholder="No figures loaded",
-                    className="period-select",
-                ),
-            ],
-            className="d-flex align-items-center flex-wrap gap-2",
-            role="group",
-            **{"aria-label": "Reporting period"},
-        ),
-        fluid=True,
-        className="mb-2",
-    )
-
-
 def layout() -> html.Div:
     return html.Div(
         [
             html.A("Skip to main content", href="#main", className="visually-hidden-focusable"),
-            html.Header([navbar(), period_bar()]),
+            html.Header([navbar(), period_bar(period_options(cache.period_months()))]),
             html.Main(dbc.Container(dash.page_container, fluid=True), id="main", tabIndex="-1"),
             html.Footer(
                 dbc.Container(html.Small(ATTRIBUTION, className="text-body-secondary"), fluid=True),

@@ -22,7 +22,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       // the same month again would re-run every chart's callback for nothing
       return known && wanted !== current ? wanted : window.dash_clientside.no_update;
     },
-    // A page drawn by its layout (dashboard/prefill.py) for `drawn` asks for a redrawing when
+    // A page drawn by its layout (dashboard/ui/prefill.py) for `drawn` asks for a redrawing when
     // it opens while the picker holds another month (a bare address opened in the app).
     followPeriod: function (drawn, period) {
       return period && period !== drawn ? period : window.dash_clientside.no_update;
@@ -47,7 +47,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
   },
 });
 
-// A chart's "Show as table": the server sends the table as escaped HTML (dashboard/components.py
+// A chart's "Show as table": the server sends the table as escaped HTML (dashboard/ui/tables.py
 // table_html); the browser parses it far faster than React renders hundreds of components.
 window.dash_clientside.dashboard.fillTable = function (tableHtml, wrapId) {
   var wrap = document.getElementById(wrapId);
@@ -63,13 +63,13 @@ window.dashboard.openInApp = function (href) {
   window.scrollTo(0, 0);
 };
 
-// Navigate within the app from a callback (see components.register_navigation).
+// Navigate within the app from a callback (see ui.blocks.register_navigation).
 window.dash_clientside.dashboard.navigateTo = function (path) {
   if (path) { window.dashboard.openInApp(path); }
   return window.dash_clientside.no_update;
 };
 
-// Server-made HTML (components.html_slot): links marked data-app-link navigate within the app
+// Server-made HTML (ui.blocks.html_slot): links marked data-app-link navigate within the app
 // as dcc.Link does, and a table marked data-sortable sorts by the heading button pressed.
 (function () {
   function sortValue(row, key) {

@@ -40,3 +40,11 @@ def as_month_or_none(value: MonthLike | None) -> Month | None:
 def months_before(month: Month, count: int) -> Month:
     """The month ``count`` months earlier (12: the same month a year before)."""
     return Month(month - pd.DateOffset(months=count))
+
+
+def months_of(labels: pd.Index) -> pd.DatetimeIndex:
+    """The Month of each label of a stored series: dates anywhere in their month, or month
+    labels as the files write them ('202403', '2024-03')."""
+    if isinstance(labels, pd.DatetimeIndex):
+        return labels.to_period("M").to_timestamp()
+    return pd.DatetimeIndex([as_month(label) for label in labels])

@@ -1,7 +1,12 @@
-"""Figures the pages and reports share, computed once per data version.
+"""Figures the pages share, read and computed once per data version: the tables a page is drawn
+from (indicator tables, London ranks over time, trends, council templates), the months loaded and
+the latest month of a dataset.
 
-The key of every cache is the latest upload id, so a new upload shows at once without a restart
-while repeated page views (and period changes) reuse the work.
+The key of every cache is the data version (``core.queries.data_version``: the latest upload id
+and the reverts), so a new upload shows at once without a restart while repeated page views (and
+period changes) reuse the work. Months loaded come out typed (``core.months.Month``); exempt
+datasets and indicators (``dashboard.exempt``) are left out of the indicator tables, monthly
+counts and council tables handed to pages.
 """
 
 from __future__ import annotations
@@ -13,14 +18,15 @@ from pathlib import Path
 
 import flask
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 from core import config, db, queries
-from core.months import as_month
-from core.reference import LONDON_BOROUGH_COUNT
+from core.months import Month, as_month
 from dashboard.auth import exempt
-from domain import metrics
-from domain.indicators import indicator_table
+from domain.crime import trend_frame
+from domain.indicators import indicator_table, window_inputs
+from domain.london import london_rank_history
+from domain.priorities import syv_counts
 
 
 def _cache(maxsize: int):
@@ -43,33 +49,18 @@ def _cache(maxsize: int):
 
 
 def data_version(engine: Engine) -> int:
-    """The id of the newest upload, plus the number of reverts (etl/revert.py) scaled past any
-    upload id: changes whenever figures may have changed.
+    """``queries.data_version``: changes whenever figures may have changed.
 
     Read once per web request (a page asks for it a dozen times, two queries each); an upload
     finishing mid-request shows from the next one.
     """
     if not flask.has_request_context():
-        return _read_data_version(engine)
+        return queries.data_version(engine)
     versions = flask.g.setdefault("data_versions", {})
     key = _url(engine)
     if key not in versions:
-        versions[key] = _read_data_version(engine)
+        versions[key] = queries.data_version(engine)
     return versions[key]
-
-
-def data_key(eng: Engine | None = None) -> tuple[str, int]:
-    """(database URL, data version): what every cache of figures is keyed by, so a cache outside
-    this module stays right across databases and uploads alike."""
-    eng = eng or engine()
-    return _url(eng), data_version(eng)
-
-
-def _read_data_version(engine: Engine) -> int:
-    with engine.connect() as conn:
-        latest = conn.execute(select(func.coalesce(func.max(db.uploads.c.id), 0))).scalar()
-        reverts = conn.execute(select(func.count()).select_from(db.upload_reverts)).scalar()
-    return latest + reverts * 1_000_000_000
 
 
 def engine() -> Engine:
@@ -105,34 +96,23 @@ def reference(eng: Engine | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _reference(_url(eng), data_version(eng))
 
 
-def home_borough(eng: Engine | None = None) -> dict | None:
-    """The configured home borough's area row, or None when it has no data yet."""
-    return queries.area_by_name(eng or engine(), config.home_borough())
-
-
-def borough_table(month, eng: Engine | None = None) -> pd.DataFrame:
+def borough_table(month: Month, eng: Engine | None = None) -> pd.DataFrame:
     """Indicator table for every area in the borough files (London ranks need all 32).
 
     Cached per data version and month: treat the frame as read-only.
     """
     eng = eng or engine()
-    return exempt.visible(
-        _borough_table(_url(eng), data_version(eng), _month_key(month)), "borough_crime"
-    )
+    return exempt.visible(_borough_table(_url(eng), data_version(eng), month), "borough_crime")
 
 
-def ward_table(borough_code: str, month, eng: Engine | None = None) -> pd.DataFrame:
+def ward_table(borough_code: str, month: Month, eng: Engine | None = None) -> pd.DataFrame:
     """Indicator table for one borough's wards (ward ranks are within the borough).
 
     Cached per data version, borough and month: treat the frame as read-only.
     """
     eng = eng or engine()
-    table = _ward_table(_url(eng), data_version(eng), borough_code, _month_key(month))
+    table = _ward_table(_url(eng), data_version(eng), borough_code, month)
     return exempt.visible(table, "ward_crime")
-
-
-def latest_month(dataset: str = "borough_crime", eng: Engine | None = None):
-    return queries.latest_month(eng or engine(), dataset)
 
 
 # --- caches for the pages (keyed by data version) ---------------------------------------------
@@ -141,21 +121,8 @@ BOUNDARIES_DIR = config.DATA_DIR / "boundaries"
 PERIOD_DATASETS = ("borough_crime", "ward_crime")  # the period picker offers the first loaded
 
 
-def _month_key(month) -> str:
-    return as_month(month).strftime("%Y-%m")
-
-
-def window_inputs(data: pd.DataFrame, month) -> pd.DataFrame:
-    """Only the months the indicator table reads (R12, P12, the 2011/12 baseline): same result,
-    a fraction of the pivot work."""
-    end = as_month(month)
-    recent = (data["month"] > end - pd.DateOffset(months=24)) & (data["month"] <= end)
-    base = (data["month"] >= pd.Timestamp(2011, 4, 1)) & (data["month"] <= pd.Timestamp(2012, 3, 1))
-    return data[recent | base]
-
-
 @_cache(maxsize=128)
-def _borough_table(url: str, version: int, month: str) -> pd.DataFrame:
+def _borough_table(url: str, version: int, month: Month) -> pd.DataFrame:
     data = _monthly(url, version, "borough_crime", None)
     if data.empty:
         return pd.DataFrame()
@@ -175,7 +142,7 @@ def _ward_codes(areas: pd.DataFrame, borough_code: str) -> tuple[str, ...]:
 
 
 @_cache(maxsize=128)
-def _ward_table(url: str, version: int, borough_code: str, month: str) -> pd.DataFrame:
+def _ward_table(url: str, version: int, borough_code: str, month: Month) -> pd.DataFrame:
     areas, pops = _reference(url, version)
     data = _monthly(url, version, "ward_crime", _ward_codes(areas, borough_code))
     if data.empty:
@@ -183,44 +150,34 @@ def _ward_table(url: str, version: int, borough_code: str, month: str) -> pd.Dat
     return indicator_table(window_inputs(data, month), *_areas_of(url, version, data), month)
 
 
-def ward_monthly(borough_code: str, eng: Engine | None = None) -> pd.DataFrame:
-    """MOPAC7 monthly counts for every ward of a borough (cached per data version)."""
-    eng = eng or engine()
-    areas, _ = reference(eng)
-    data = _monthly(_url(eng), data_version(eng), "ward_crime", _ward_codes(areas, borough_code))
-    return exempt.visible(data, "ward_crime")
-
-
 @_cache(maxsize=8)
-def _period_months(url: str, version: int) -> tuple[pd.Timestamp, ...]:
+def _period_months(url: str, version: int) -> tuple[Month, ...]:
     eng = db.get_engine(url)
     for dataset in PERIOD_DATASETS:
         months = queries.loaded_months(eng, dataset)
         if months:
-            return tuple(pd.Timestamp(m) for m in months)
+            return tuple(as_month(m) for m in months)
     return ()
 
 
-def period_months(eng: Engine | None = None) -> list[pd.Timestamp]:
+def period_months(eng: Engine | None = None) -> list[Month]:
     """Months the period picker offers, oldest first: borough crime's (ward crime's if none)."""
     eng = eng or engine()
     return list(_period_months(_url(eng), data_version(eng)))
 
 
-@_cache(maxsize=16)
-def _latest_months(url: str, version: int) -> dict[str, pd.Timestamp | None]:
-    eng = db.get_engine(url)
-    out = {}
-    for dataset in PERIOD_DATASETS:
-        month = queries.latest_month(eng, dataset)
-        out[dataset] = pd.Timestamp(month) if month else None
-    return out
+@_cache(maxsize=64)
+def _latest_month(url: str, version: int, dataset: str, area_code: str | None) -> Month | None:
+    month = queries.latest_month(db.get_engine(url), dataset, area_code)
+    return None if month is None else as_month(month)
 
 
-def dataset_latest_month(dataset: str, eng: Engine | None = None) -> pd.Timestamp | None:
-    """The latest month loaded for a dataset (cached per data version)."""
+def latest_month(
+    dataset: str, area_code: str | None = None, eng: Engine | None = None
+) -> Month | None:
+    """The latest month loaded for a dataset (and area), cached per data version."""
     eng = eng or engine()
-    return _latest_months(_url(eng), data_version(eng)).get(dataset)
+    return _latest_month(_url(eng), data_version(eng), dataset, area_code)
 
 
 @_cache(maxsize=8)
@@ -229,62 +186,10 @@ def _home(url: str, version: int, name: str) -> dict | None:
 
 
 def home_area(eng: Engine | None = None) -> dict | None:
-    """home_borough(), cached per data version (pages ask on every callback)."""
+    """The configured home borough's area row (None until it has data), cached per data version
+    (pages ask on every callback)."""
     eng = eng or engine()
     return _home(_url(eng), data_version(eng), config.home_borough())
-
-
-def london_rank_history(
-    monthly_counts: pd.DataFrame, areas: pd.DataFrame, populations: pd.DataFrame, per: int = 1000
-) -> pd.DataFrame:
-    """R12, rate and London rank of every London borough, indicator and month, all at once.
-
-    The same figures as ``indicator_table`` gives month by month (a window with a missing month
-    has no R12; a rank needs all 32 rates), vectorised over months for the rank-over-time chart.
-    Columns: area_code, indicator, month, r12, rate, london_rank.
-    """
-    columns = ["area_code", "indicator", "month", "r12", "rate", "london_rank"]
-    london = set(areas.loc[areas["is_london_borough"].fillna(False).astype(bool), "code"])
-    data = monthly_counts[monthly_counts["area_code"].isin(london)]
-    if data.empty:
-        return pd.DataFrame(columns=columns)
-    wide = data.pivot_table(
-        index=["area_code", "indicator"], columns="month", values="count", aggfunc="sum"
-    )
-    months = pd.date_range(wide.columns.min(), wide.columns.max(), freq="MS")
-    r12 = wide.reindex(columns=months).T.rolling(12, min_periods=12).sum().T
-    rate = r12 / _window_populations(populations, r12.index, months).to_numpy() * per
-    ranks = []
-    for indicator in rate.index.unique("indicator"):
-        by_area = rate.xs(indicator, level="indicator")
-        rank = by_area.rank(axis=0, method="min")
-        rank.loc[:, by_area.notna().sum(axis=0) < LONDON_BOROUGH_COUNT] = float("nan")
-        rank.index = pd.MultiIndex.from_product([rank.index, [indicator]], names=rate.index.names)
-        ranks.append(rank)
-    out = pd.DataFrame(
-        {
-            "r12": r12.stack(future_stack=True),
-            "rate": rate.stack(future_stack=True),
-            "london_rank": pd.concat(ranks).stack(future_stack=True),
-        }
-    )
-    out.index.names = ["area_code", "indicator", "month"]
-    out = out.reset_index()
-    out["london_rank"] = out["london_rank"].round().astype("Int64")
-    return out[columns]
-
-
-def _window_populations(populations: pd.DataFrame, index: pd.MultiIndex, months) -> pd.DataFrame:
-    """Population for each row's area and each window end: the year of the window's 7th month,
-    else the latest earlier year loaded (NaN when none is)."""
-    wanted = [metrics.population_year_for_window(m) for m in months]
-    pops = populations.pivot_table(index="area_code", columns="year", values="population")
-    if pops.empty:
-        return pd.DataFrame(float("nan"), index=index, columns=months)
-    years = range(int(pops.columns.min()), max(int(pops.columns.max()), max(wanted)) + 1)
-    pops = pops.reindex(columns=list(years)).ffill(axis=1).reindex(columns=wanted)
-    pops.columns = months
-    return pops.reindex(index.get_level_values("area_code")).set_axis(index, axis=0)
 
 
 @_cache(maxsize=8)
@@ -356,7 +261,7 @@ def dashboard_monthly(dataset: str = DASHBOARD_OFFENCES, eng: Engine | None = No
 
 
 @_cache(maxsize=32)
-def _dashboard_table(url: str, version: int, dataset: str, month: str) -> pd.DataFrame:
+def _dashboard_table(url: str, version: int, dataset: str, month: Month) -> pd.DataFrame:
     data = _subgroups(url, version, dataset)
     if data.empty:
         return pd.DataFrame()
@@ -364,17 +269,17 @@ def _dashboard_table(url: str, version: int, dataset: str, month: str) -> pd.Dat
     return indicator_table(window_inputs(data, month), areas, pops, month, per=10_000)
 
 
-def dashboard_table(month, dataset: str = DASHBOARD_OFFENCES, eng: Engine | None = None):
+def dashboard_table(month: Month, dataset: str = DASHBOARD_OFFENCES, eng: Engine | None = None):
     """Indicator table (R12, P12, rate per 10,000, London and ward ranks, significance) of the
     MPS dashboard subgroups for every area, one month (cached: treat as read-only)."""
     eng = eng or engine()
-    table = _dashboard_table(_url(eng), data_version(eng), dataset, _month_key(month))
+    table = _dashboard_table(_url(eng), data_version(eng), dataset, month)
     return exempt.visible(table, dataset)
 
 
 @_cache(maxsize=8)
-def _dashboard_months(url: str, version: int, dataset: str) -> tuple[pd.Timestamp, ...]:
-    return tuple(pd.Timestamp(m) for m in queries.loaded_months(db.get_engine(url), dataset))
+def _dashboard_months(url: str, version: int, dataset: str) -> tuple[Month, ...]:
+    return tuple(as_month(m) for m in queries.loaded_months(db.get_engine(url), dataset))
 
 
 def dashboard_months(dataset: str = DASHBOARD_OFFENCES, eng: Engine | None = None):
@@ -426,22 +331,22 @@ def council_table(name: str, eng: Engine | None = None) -> pd.DataFrame:
     return exempt.visible(frame, COUNCIL_TABLES[name][1])
 
 
-def london_boroughs(table: pd.DataFrame, indicator: str) -> pd.DataFrame:
-    """The London boroughs' rows of an indicator table for one indicator, lowest rate first."""
-    areas, _ = reference()
-    london = set(areas.loc[areas["is_london_borough"].fillna(False).astype(bool), "code"])
-    rows = table[(table["indicator"] == indicator) & table["area_code"].isin(london)]
-    rate = [c for c in rows.columns if c.startswith("rate_per_")][:1]
-    return rows.sort_values([*rate, "area_name"])
+@_cache(maxsize=32)
+def _syv_table(url: str, version: int, month: Month) -> pd.DataFrame:
+    victims = _council(url, version, "syv_monthly")
+    if victims.empty:
+        return pd.DataFrame()
+    counts = syv_counts(victims)
+    areas, pops = _reference(url, version)
+    return indicator_table(counts, areas, pops, month, per=10_000)
 
 
-def london_rate(rows: pd.DataFrame, per: int = 10_000) -> float | None:
-    """London's rate: the 32 boroughs' count per ``per`` of their residents (None unless all 32
-    have a rate)."""
-    column = f"rate_per_{per}"
-    if len(rows) < LONDON_BOROUGH_COUNT or rows[column].isna().any():
-        return None
-    return float(rows["r12"].astype(float).sum() / rows["population"].astype(float).sum() * per)
+def syv_table(month: Month, eng: Engine | None = None) -> pd.DataFrame:
+    """Serious youth violence victims windowed like crime (R12, P12, rate per 10,000, London
+    rank) for every borough, one month (cached: treat as read-only)."""
+    eng = eng or engine()
+    table = _syv_table(_url(eng), data_version(eng), month)
+    return table.iloc[0:0] if "serious_youth_violence" in exempt.hidden("dataset") else table
 
 
 @_cache(maxsize=8)
@@ -469,13 +374,7 @@ def _series_groups(url: str, version: int, dataset: str, area_codes: tuple[str, 
     }
 
 
-def area_series(dataset: str, area_code: str, indicator: str, eng: Engine | None = None):
-    """Monthly counts of one area and crime type (indexed by month), cached per data version.
-
-    Ward series come from the cache of their borough's wards (the one the ward pages use).
-    """
-    eng = eng or engine()
-    url, version = _url(eng), data_version(eng)
+def _area_series(url: str, version: int, dataset: str, area_code: str, indicator: str):
     codes = None
     if dataset == "ward_crime":
         areas, _ = _reference(url, version)
@@ -483,6 +382,26 @@ def area_series(dataset: str, area_code: str, indicator: str, eng: Engine | None
         codes = _ward_codes(areas, parent.iloc[0]) if len(parent) else (area_code,)
     found = _series_groups(url, version, dataset, codes).get((area_code, indicator))
     return found if found is not None else pd.Series(dtype="int64")
+
+
+def area_series(dataset: str, area_code: str, indicator: str, eng: Engine | None = None):
+    """Monthly counts of one area and crime type (indexed by month), cached per data version.
+
+    Ward series come from the cache of their borough's wards (the one the ward pages use).
+    """
+    eng = eng or engine()
+    return _area_series(_url(eng), data_version(eng), dataset, area_code, indicator)
+
+
+@_cache(maxsize=64)
+def _trend(url: str, version: int, dataset: str, area_code: str, indicator: str) -> pd.DataFrame:
+    return trend_frame(_area_series(url, version, dataset, area_code, indicator))
+
+
+def trend(dataset: str, area_code: str, indicator: str, eng: Engine | None = None):
+    """``domain.crime.trend_frame`` of one area and crime type (cached per data version)."""
+    eng = eng or engine()
+    return _trend(_url(eng), data_version(eng), dataset, area_code, indicator)
 
 
 def home_name(eng: Engine | None = None) -> str:

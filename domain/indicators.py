@@ -1,17 +1,23 @@
 """The indicator table: every area x indicator's figures for one month, as DOMAIN.md defines them.
 
 Pure functions over DataFrames (no database): the windows are summed for all areas at once on a
-wide month matrix, then the scalar rules (p-value, RAG, ranks) come from ``metrics``.
+wide month matrix, then the scalar rules (p-value, RAG, ranks) come from ``domain.crime``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 from scipy.stats import binom
 
-from core.months import as_month
-from domain import metrics
+from core.months import Month, months_before
+from core.values import is_missing
+from domain import crime
+from domain.crime import BASELINE_END
+from domain.london import london_codes
+from domain.periods import population_for_window, window_months
 
 EXPORT_COLUMNS = [
     "area_code",
@@ -45,9 +51,9 @@ def wide_counts(monthly: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def window_total(wide: pd.DataFrame, end_month, length: int = 12) -> pd.Series:
+def window_total(wide: pd.DataFrame, end_month: Month, length: int = 12) -> pd.Series:
     """Sum of the ``length`` months ending ``end_month``; NaN where any month is missing."""
-    months = metrics.window_months(end_month, length)
+    months = window_months(end_month, length)
     window = wide.reindex(columns=months)
     return window.sum(axis=1, skipna=False)
 
@@ -56,15 +62,22 @@ def _nullable_int(series: pd.Series) -> pd.Series:
     return series.round().astype("Int64")
 
 
-def _populations_for(areas: pd.Index, populations: pd.DataFrame, end_month):
+def window_inputs(monthly: pd.DataFrame, end_month: Month) -> pd.DataFrame:
+    """Only the months ``indicator_table`` reads (R12, P12, the 2011/12 baseline): the same
+    result from a fraction of the pivot work."""
+    month = monthly["month"]
+    recent = (month > months_before(end_month, 24)) & (month <= end_month)
+    base = (month >= months_before(BASELINE_END, 11)) & (month <= BASELINE_END)
+    return monthly[recent | base]
+
+
+def _populations_for(areas: pd.Index, populations: pd.DataFrame, end_month: Month):
     by_area = {
         code: grp.set_index("year")["population"] for code, grp in populations.groupby("area_code")
     }
     years, values = [], []
     for code in areas:
-        year, value = metrics.population_for_window(
-            by_area.get(code, pd.Series(dtype=float)), end_month
-        )
+        year, value = population_for_window(by_area.get(code, pd.Series(dtype=float)), end_month)
         years.append(year)
         values.append(value)
     return (
@@ -77,7 +90,7 @@ def indicator_table(
     monthly: pd.DataFrame,
     areas: pd.DataFrame,
     populations: pd.DataFrame,
-    end_month,
+    end_month: Month,
     per: int = 1000,
 ) -> pd.DataFrame:
     """One row per area x indicator with R12, P12, baseline, changes, rate, ranks, p, RAG.
@@ -85,12 +98,12 @@ def indicator_table(
     ``areas`` gives code, name, area_type, parent_code and is_london_borough for every area in
     ``monthly``; London ranks use London boroughs only, ward ranks wards of one borough.
     """
-    end = as_month(end_month)
+    end = end_month
     wide = wide_counts(monthly)
     table = pd.DataFrame(index=wide.index)
     table["r12"] = _nullable_int(window_total(wide, end))
-    table["p12"] = _nullable_int(window_total(wide, end - pd.DateOffset(months=12)))
-    table["baseline"] = _nullable_int(window_total(wide, pd.Timestamp(2012, 3, 1)))
+    table["p12"] = _nullable_int(window_total(wide, months_before(end, 12)))
+    table["baseline"] = _nullable_int(window_total(wide, BASELINE_END))
     table = table.reset_index()
     info = areas.set_index("code")
     table = table[table["area_code"].isin(info.index)]
@@ -104,7 +117,7 @@ def indicator_table(
     rate = table["r12"].astype("Float64") / table["population"].astype("Float64") * per
     table[f"rate_per_{per}"] = rate
     _add_changes(table)
-    _add_ranks(table, info, rate)
+    _add_ranks(table, london_codes(areas), rate)
     return table
 
 
@@ -112,26 +125,24 @@ def _add_changes(table: pd.DataFrame) -> None:
     def pairs(a, b):
         return zip(table[a].astype(object), table[b].astype(object), strict=True)
 
-    def clean(v):
-        return None if v is pd.NA or v is None else int(v)
-
+    clean = crime.whole
     table["change_vs_baseline_pct"] = [
-        metrics.percent_change(clean(r), clean(b)) for r, b in pairs("r12", "baseline")
+        crime.percent_change(clean(r), clean(b)) for r, b in pairs("r12", "baseline")
     ]
     table["change_vs_previous_pct"] = [
-        metrics.percent_change(clean(r), clean(p)) for r, p in pairs("r12", "p12")
+        crime.percent_change(clean(r), clean(p)) for r, p in pairs("r12", "p12")
     ]
     table["p_value"] = poisson_p_values(table["r12"], table["p12"])
-    table["significant"] = [metrics.is_significant(p) for p in table["p_value"]]
-    table["rag"] = [metrics.rag(clean(r), clean(b)) for r, b in pairs("r12", "baseline")]
+    table["significant"] = [crime.is_significant(p) for p in table["p_value"]]
+    table["rag"] = [crime.rag(clean(r), clean(b)) for r, b in pairs("r12", "baseline")]
 
 
 def poisson_p_values(current: pd.Series, reference: pd.Series) -> list[float | None]:
-    """metrics.poisson_p_value for whole columns at once.
+    """crime.poisson_p_value for whole columns at once.
 
     With p = 0.5 the binomial is symmetric, so the two-sided exact p-value is
     min(1, 2 * P(X <= min(a, b))) for X ~ Binomial(a + b, 0.5); tests check it against scipy's
-    binomtest through ``metrics.poisson_p_value``.
+    binomtest through ``crime.poisson_p_value``.
     """
     a = current.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     b = reference.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
@@ -143,18 +154,39 @@ def poisson_p_values(current: pd.Series, reference: pd.Series) -> list[float | N
     return [None if m else float(v) for m, v in zip(missing, p, strict=True)]
 
 
-def _add_ranks(table: pd.DataFrame, info: pd.DataFrame, rate: pd.Series) -> None:
+def _add_ranks(table: pd.DataFrame, london: set[str], rate: pd.Series) -> None:
     table["london_rank"] = pd.array([pd.NA] * len(table), dtype="Int64")
     table["ward_rank"] = pd.array([pd.NA] * len(table), dtype="Int64")
-    is_borough = table["area_code"].map(info["is_london_borough"]).fillna(False).astype(bool)
+    is_borough = table["area_code"].isin(london)
     for _, idx in table[is_borough].groupby("indicator").groups.items():
-        ranks = metrics.london_rank(rate.loc[idx].astype(float))
+        ranks = crime.london_rank(rate.loc[idx].astype(float))
         table.loc[idx, "london_rank"] = ranks.to_numpy()
     wards = table[(table["area_type"] == "ward") & table["parent_code"].notna()]
     for _, idx in wards.groupby(["parent_code", "indicator"]).groups.items():
         ward_rates = rate.loc[idx]
         values = ward_rates if ward_rates.notna().all() else table.loc[idx, "r12"]
-        table.loc[idx, "ward_rank"] = metrics.ward_rank(values.astype(float)).to_numpy()
+        table.loc[idx, "ward_rank"] = crime.ward_rank(values.astype(float)).to_numpy()
+
+
+def area_series(monthly: pd.DataFrame, codes: Iterable[str], indicator: str) -> pd.Series:
+    """Monthly counts of one indicator summed over the areas ``codes`` (indexed by month)."""
+    rows = monthly[monthly["area_code"].isin(codes) & (monthly["indicator"] == indicator)]
+    sums = rows.groupby("month")["count"].sum()
+    return pd.Series(sums.to_numpy(dtype=float), index=pd.DatetimeIndex(sums.index.to_numpy()))
+
+
+def has_ward_populations(areas: pd.DataFrame, populations: pd.DataFrame, borough: str) -> bool:
+    """True when populations are loaded for the borough's wards (their rates can be shown)."""
+    wards = areas[(areas["parent_code"] == borough) & (areas["area_type"] == "ward")]
+    return bool(len(wards)) and bool(populations["area_code"].isin(wards["code"]).any())
+
+
+def record(table: pd.DataFrame, area_code: str, indicator: str) -> dict:
+    """One area's row of an indicator table for one indicator, as a dict ({} when it has none)."""
+    if table.empty:
+        return {}
+    rows = table[(table["area_code"] == area_code) & (table["indicator"] == indicator)]
+    return rows.iloc[0].to_dict() if len(rows) else {}
 
 
 def export_frame(table: pd.DataFrame) -> pd.DataFrame:
@@ -165,7 +197,7 @@ def export_frame(table: pd.DataFrame) -> pd.DataFrame:
     out["significant"] = out["significant"].astype("boolean")
     out["value"] = pd.Series(
         [
-            None if pd.isna(v) else (int(v) if float(v).is_integer() else float(v))
+            None if is_missing(v) else (int(v) if float(v).is_integer() else float(v))
             for v in out["value"]
         ],
         index=out.index,

@@ -1,37 +1,36 @@
 """The other priorities' figures (DOMAIN "The other priorities"), as pure functions.
 
 WRAP training coverage and its RAG, IOM reduction in offending, proven reoffending rates and the
-serious youth violence London table. No I/O: pages pass in what `queries` returned.
+serious youth violence London table; which return, quarter or cohort a month shows. No I/O:
+pages pass in what the cache returned.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+import re
 
 import pandas as pd
 
+from core.months import Month
 from core.reference import LONDON_BOROUGH_COUNT
-from domain.metrics import (
+from core.values import is_missing
+from domain.crime import (
+    SMALL_COUNT,
     london_rank,
     percent_change,
-    population_for_window,
     rag,
     rate_per,
     rolling_12_months,
 )
+from domain.periods import dataset_month, month_end, population_for_window
+from domain.rounding import percent_1dp
 
 Number = int | float
 WRAP_TARGET_PERCENT = 100.0  # of the staff requiring training; the manager can change it
-
-
-def _missing(value: object) -> bool:
-    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
-
-
-def _percent_1dp(part: Number, whole: Number) -> float:
-    """part / whole x 100 to one decimal place, halves away from zero (as Excel's ROUND)."""
-    value = Decimal(str(part)) / Decimal(str(whole)) * 100
-    return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)) + 0.0
+WRAP_TOTAL = "All with a target"  # the departments with a target, together
+SYV = "Serious youth violence"  # the indicator name of the council template's victims
+KNIFE_VICTIMS = "Knife Injury Victims (non DA 1-24)"  # the MPS subtype DOMAIN.md names
+KNIFE_INDICATORS = [KNIFE_VICTIMS, "Knife Crime with Injury", "Knife Crime"]
 
 
 # --- Prevent WRAP training ----------------------------------------------------------------
@@ -39,14 +38,14 @@ def _percent_1dp(part: Number, whole: Number) -> float:
 
 def wrap_coverage(trained: Number | None, requiring: Number | None) -> float | None:
     """Coverage % = trained / requiring x 100 (1 dp); None when no target (blank or 0)."""
-    if _missing(trained) or _missing(requiring) or requiring == 0:
+    if is_missing(trained) or is_missing(requiring) or requiring == 0:
         return None
-    return _percent_1dp(trained, requiring)
+    return percent_1dp(trained, requiring)
 
 
 def wrap_rag(coverage: float | None, target: float = WRAP_TARGET_PERCENT) -> str | None:
     """Green at or above target, Amber above 0% (the baseline), Red at 0%; None without a target."""
-    if _missing(coverage):
+    if is_missing(coverage):
         return None
     return rag(coverage, 0.0, target, lower_is_better=False)
 
@@ -70,7 +69,7 @@ def wrap_coverage_table(
         trained = int(with_target["staff_trained"].sum())
         coverage = wrap_coverage(trained, requiring)
         total = {
-            "department": "All with a target",
+            "department": WRAP_TOTAL,
             "staff_requiring": requiring,
             "staff_trained": trained,
             "sessions": int(with_target["sessions"].sum()),
@@ -79,6 +78,51 @@ def wrap_coverage_table(
         }
         out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
     return out
+
+
+def wrap_too_small(row: dict) -> bool:
+    """Fewer than 10 staff requiring training: coverage moves a lot with one person."""
+    requiring = row.get("staff_requiring")
+    return not is_missing(requiring) and 0 < int(requiring) < SMALL_COUNT
+
+
+def wrap_end(training: pd.DataFrame, month: Month | None) -> pd.Timestamp:
+    """The last day whose returns a month shows: the month's end, or the latest return's date
+    when the month is later or not given."""
+    return month_end(dataset_month(month, [training["as_at"].max()]))
+
+
+def latest_return(frame: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
+    """The rows of the latest return (as_at) on or before ``end``."""
+    frame = frame[frame["as_at"] <= end] if len(frame) else frame
+    return frame[frame["as_at"] == frame["as_at"].max()] if len(frame) else frame
+
+
+def wrap_total_before(training: pd.DataFrame, as_at, target: float) -> dict | None:
+    """The 'All with a target' row of the return before ``as_at`` (with its as_at), or None."""
+    earlier = training[training["as_at"] < as_at]
+    if not len(earlier):
+        return None
+    previous = wrap_coverage_table(earlier[earlier["as_at"] == earlier["as_at"].max()], target)
+    total = previous[previous["department"] == WRAP_TOTAL]
+    return {**total.iloc[0].to_dict(), "as_at": earlier["as_at"].max()} if len(total) else None
+
+
+def wrap_progress(training: pd.DataFrame, target: float) -> pd.DataFrame:
+    """as_at, series (department, and the total), value (coverage %) for every return."""
+    frames = []
+    for as_at, rows in training.groupby("as_at", sort=True):
+        table = wrap_coverage_table(rows, target)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "as_at": as_at,
+                    "series": table["department"],
+                    "value": table["coverage"].astype(float),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
 
 
 # --- IOM and proven reoffending ------------------------------------------------------------
@@ -92,9 +136,9 @@ def iom_reduction_percent(before: Number | None, after: Number | None) -> float 
 
 def proven_reoffending_rate(reoffenders: Number | None, offenders: Number | None) -> float | None:
     """Proven reoffending rate % = reoffenders / offenders x 100 (1 dp); None without a cohort."""
-    if _missing(reoffenders) or _missing(offenders) or offenders == 0:
+    if is_missing(reoffenders) or is_missing(offenders) or offenders == 0:
         return None
-    return _percent_1dp(reoffenders, offenders)
+    return percent_1dp(reoffenders, offenders)
 
 
 def iom_table(quarters: pd.DataFrame) -> pd.DataFrame:
@@ -119,16 +163,113 @@ def reoffending_table(rates: pd.DataFrame) -> pd.DataFrame:
         for r, o in zip(out["reoffenders"], out["offenders"], strict=True)
     ]
     out["reoffences_per_reoffender"] = [
-        None if _missing(r) or not r else round(n / r, 2)
+        None if is_missing(r) or not r else round(n / r, 2)
         for n, r in zip(out["reoffences"], out["reoffenders"], strict=True)
     ]
     return out
 
 
+def iom_quarters_by(quarters: pd.DataFrame, month: Month | None) -> pd.DataFrame:
+    """The IOM quarters that start by the end of ``month`` (all of them without one)."""
+    return quarters if month is None else quarters[quarters["quarter_start"] <= month_end(month)]
+
+
+_MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, start=1)}
+
+
+def cohort_end(text: str) -> Month | None:
+    """The last month of a MoJ cohort label: 'Jan 2022 to Mar 2022' -> March 2022,
+    '2021/22' -> March 2022, '2021' -> December 2021; None when it names no period."""
+    words = re.findall(r"([A-Za-z]{3,9})\.?\s+(\d{4})", str(text))
+    months = [(int(y), _MONTHS[m[:3].lower()]) for m, y in words if m[:3].lower() in _MONTHS]
+    if months:
+        return Month(pd.Timestamp(*months[-1], 1))
+    financial = re.search(r"(\d{4})\s*/\s*(\d{2,4})", str(text))
+    if financial:
+        return Month(pd.Timestamp(int(financial.group(1)) + 1, 3, 1))
+    year = re.search(r"\b(\d{4})\b", str(text))
+    return Month(pd.Timestamp(int(year.group(1)), 12, 1)) if year else None
+
+
+def cohorts_by(rates: pd.DataFrame, month: Month | None) -> pd.DataFrame:
+    """``reoffending_table`` of the cohorts ending by the end of ``month`` (and those whose label
+    names no period), oldest first, with cohort_end."""
+    table = reoffending_table(rates)
+    table["cohort_end"] = [cohort_end(c) for c in table["cohort"]]
+    if month is not None:
+        table = table[table["cohort_end"].isna() | (table["cohort_end"] <= month_end(month))]
+    return table.sort_values(["cohort_end", "cohort"], kind="stable", na_position="first")
+
+
+def latest_cohort(rates: pd.DataFrame) -> str | None:
+    """The label of the latest cohort loaded (by its last month), None when none names one."""
+    ends = [(cohort_end(c), c) for c in rates["cohort"]] if len(rates) else []
+    ends = [e for e in ends if e[0] is not None]
+    return max(ends)[1] if ends else None
+
+
+def latest_cohorts(table: pd.DataFrame, borough: str) -> pd.DataFrame:
+    """Per adult/juvenile, every area's row for the home borough's latest cohort."""
+    home = table[table["geography"].str.lower() == borough.lower()]
+    latest = home.groupby("adult_juvenile")["cohort"].last()
+    keys = set(latest.items())
+    return table[[k in keys for k in zip(table["adult_juvenile"], table["cohort"], strict=True)]]
+
+
+def cohort_group(table: pd.DataFrame, group: str, borough: str) -> pd.DataFrame:
+    """One group's rows (adults or juveniles): the borough, London, England and Wales, others."""
+    rows = table[table["adult_juvenile"].str.lower() == group.lower()]
+    order = {borough.lower(): 0, "london": 1, "england and wales": 2}
+    return rows.sort_values(
+        "geography", key=lambda g: g.str.lower().map(order).fillna(3), kind="stable"
+    )
+
+
 # --- serious youth violence ----------------------------------------------------------------
 
 
-def syv_london_table(monthly: pd.DataFrame, populations: pd.DataFrame, end_month) -> pd.DataFrame:
+def syv_series(victims: pd.DataFrame, area_code: str) -> pd.Series:
+    """One area's monthly victims from the council template (indexed by month)."""
+    mine = victims[victims["area_code"] == area_code]
+    return pd.Series(
+        mine["victims"].astype(float).to_numpy(), index=pd.DatetimeIndex(mine["month"].to_numpy())
+    )
+
+
+def published_as_at(summary: pd.DataFrame, month: Month) -> dict:
+    """The latest published summary row for a window ending by ``month`` (else the latest
+    loaded)."""
+    shown = summary[summary["window_end"] <= month].sort_values("window_end")
+    return (shown if len(shown) else summary).iloc[-1].to_dict()
+
+
+def published_record(row: dict) -> dict:
+    """A published SYV summary row in the shape of an indicator table row."""
+    return {
+        "month": row["window_end"],
+        "r12": row["victims"],
+        "rate_per_10000": row["rate_per_10000"],
+        "london_rank": row["london_rank"],
+    }
+
+
+def syv_counts(syv: pd.DataFrame) -> pd.DataFrame:
+    """The template's victims (area_code, month, victims) as monthly counts of one indicator,
+    for ``indicators.indicator_table`` (windowed like crime, rates per 10,000)."""
+    return pd.DataFrame(
+        {
+            "area_code": syv["area_code"],
+            "indicator": SYV,
+            "month": pd.to_datetime(syv["month"]),
+            "count": syv["victims"].astype("int64"),
+        }
+    )
+
+
+def syv_london_table(
+    monthly: pd.DataFrame, populations: pd.DataFrame, end_month: Month
+) -> pd.DataFrame:
     """Per borough: R12 victims, population year used, rate per 10,000 and London rank.
 
     ``monthly``: area_code, month, victims (London boroughs only); ``populations``: area_code,

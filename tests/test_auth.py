@@ -92,7 +92,9 @@ def test_require_login_without_users_says_how_to_add_one(site, client, monkeypat
     response = client.get("/wards", headers={"Accept": "text/html"})
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
-    assert "python -m dashboard users add NAME --role manager" in client.get("/login").get_data(as_text=True)
+    assert "python -m dashboard users add NAME --role manager" in client.get("/login").get_data(
+        as_text=True
+    )
 
 
 @pytest.mark.parametrize(

@@ -32,8 +32,10 @@ import pytest
 import app as dashboard_app
 from core.months import as_month
 from core.reference import borough_names
-from dashboard import cache, components
+from dashboard import cache
 from dashboard.pages import crime, not_found_404, overview, ward, wards
+from dashboard.ui.addresses import SLUGS
+from dashboard.ui.wards import ward_table_html
 from domain import indicators
 from etl.load import load_bytes
 from layout_tree import find as _find
@@ -187,7 +189,7 @@ def test_overview_cards_say_r12_baseline_change_significance_rank_and_rag(seeded
     )
     ids = [col.children.id for col in cards.children]
     assert ids[0] == "overview-card-mopac7-total"
-    assert set(ids) == {f"overview-card-{s}" for s in components.SLUGS}
+    assert set(ids) == {f"overview-card-{s}" for s in SLUGS}
     burglary = _text(_find(cards, "overview-card-burglary"))
     assert "840 crimes in the 12 months to February 2025" in burglary
     assert "360 fewer crimes than 2011/12, −30%" in burglary
@@ -214,7 +216,7 @@ def test_overview_cards_reach_the_browser_as_the_same_html(seeded):
         "ONS mid-year population estimates. London ranks: 1 = lowest rate per 1,000 residents "
         "of the 32 boroughs."
     )
-    for slug in components.SLUGS:
+    for slug in SLUGS:
         assert f'id="overview-card-{slug}"' in cards_html
         assert f'<a class="stretched-link" data-app-link href="/crime/{slug}">' in cards_html
     assert "360 fewer crimes than 2011/12, −30%" in cards_html
@@ -318,7 +320,7 @@ def _crime(period=LATEST, slug="burglary") -> dict:
 
 
 def test_crime_layout_for_each_slug_and_not_found_otherwise(seeded):
-    for slug, name in components.SLUGS.items():
+    for slug, name in SLUGS.items():
         page = crime.layout(slug=slug)
         assert _text(page).startswith(f"{name} in Barnet")
         for chart in crime.CHARTS:
@@ -473,7 +475,7 @@ def test_ward_table_html_sorted_by_name():
             "ward_rank": [2, 1],
         }
     )
-    table = components.ward_table_html(rows, False, "name", descending=False)
+    table = ward_table_html(rows, False, "name", descending=False)
     assert _ward_names(table) == ["A", "B &amp; C"]
     assert (
         'aria-sort="ascending"><button type="button" class="sort-button" data-sort="name">Ward <span aria-hidden="true">▲</span>'
@@ -481,7 +483,7 @@ def test_ward_table_html_sorted_by_name():
     )
     assert '<td data-change_baseline="">not available</td>' in table
     assert "Rate per 1,000" not in table
-    assert "Rate per 1,000" in components.ward_table_html(rows.assign(rate_per_1000=1.5), True)
+    assert "Rate per 1,000" in ward_table_html(rows.assign(rate_per_1000=1.5), True)
 
 
 def test_ward_map_click_opens_the_ward_page():
@@ -547,7 +549,7 @@ def test_not_found_page():
 def test_rank_history_matches_indicator_table(seeded):
     history = cache.rank_history()
     for month in ["2012-03", "2016-07", LATEST]:
-        table = cache.borough_table(month)
+        table = cache.borough_table(as_month(month))
         expected = table[table["london_rank"].notna()].set_index(["area_code", "indicator"])
         got = history[history["month"] == as_month(month)].set_index(["area_code", "indicator"])
         got = got.loc[expected.index]
@@ -558,8 +560,8 @@ def test_rank_history_matches_indicator_table(seeded):
 def test_borough_table_cache_gives_the_full_computation(seeded):
     monthly = cache.monthly("borough_crime")
     areas, pops = cache.reference()
-    full = indicators.indicator_table(monthly, areas, pops, LATEST)
-    cached = cache.borough_table(LATEST)
+    full = indicators.indicator_table(monthly, areas, pops, as_month(LATEST))
+    cached = cache.borough_table(as_month(LATEST))
     columns = ["area_code", "indicator", "r12", "p12", "baseline", "london_rank", "rag"]
     pd.testing.assert_frame_equal(
         full[columns].reset_index(drop=True), cached[columns].reset_index(drop=True)

@@ -16,7 +16,7 @@ from scipy.stats import binomtest
 
 from core import db
 from dashboard import cli
-from domain import metrics
+from domain import crime
 from domain.indicators import poisson_p_values
 from etl.load import load_bytes, load_path
 from fixtures.extracts import (
@@ -306,7 +306,7 @@ def test_report_rejects_a_month_not_written_yyyy_mm(sqlite_engine, monkeypatch, 
 )
 def test_vectorised_p_values_equal_the_scalar_test(a, b):
     vector = poisson_p_values(pd.Series([a], dtype="Int64"), pd.Series([b], dtype="Int64"))
-    scalar = metrics.poisson_p_value(a, b)
+    scalar = crime.poisson_p_value(a, b)
     if scalar is None:
         assert vector == [None]
     else:
@@ -317,7 +317,7 @@ def test_vectorised_p_values_on_a_whole_column():
     a = pd.Series([0, 5, 10, 30, 166, 1019, pd.NA], dtype="Int64")
     b = pd.Series([0, 0, 10, 10, 165, 758, 3], dtype="Int64")
     expected = [
-        metrics.poisson_p_value(x, y) if x is not pd.NA else None for x, y in zip(a, b, strict=True)
+        crime.poisson_p_value(x, y) if x is not pd.NA else None for x, y in zip(a, b, strict=True)
     ]
     got = poisson_p_values(a, b)
     assert got[-1] is None

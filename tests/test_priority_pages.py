@@ -17,8 +17,11 @@ import pytest
 
 import app  # registers the pages, as in production
 from core.reference import borough_code, borough_names
-from dashboard import components, priority_figures, summaries
+from dashboard.charts import hate_crime as hate_charts
 from dashboard.pages import hate_crime, prevent, reoffending, youth_violence
+from dashboard.prose import priorities as priority_prose
+from dashboard.prose import words as prose_words
+from dashboard.prose.priorities import wrap_rag_text
 from etl.load import load_bytes, load_path
 from fixtures.extracts import BARNET, ONS_POPULATION, SEED, ons_population
 from layout_tree import find as _find
@@ -244,20 +247,6 @@ def test_reoffending_period_before_the_quarters(loaded):
     assert out["reoffending-summary"].startswith("No IOM quarter starts by September 2022.")
 
 
-@pytest.mark.parametrize(
-    ("label", "end"),
-    [
-        ("Jan 2022 to Mar 2022", "2022-03-01"),
-        ("October 2020 to December 2020", "2020-12-01"),
-        ("2021/22", "2022-03-01"),
-        ("2019", "2019-12-01"),
-        ("latest", None),
-    ],
-)
-def test_cohort_end(label, end):
-    assert reoffending.cohort_end(label) == (pd.Timestamp(end) if end else None)
-
-
 def test_iom_sentence_with_reoffending_and_reduction():
     quarters = pd.DataFrame(
         {
@@ -270,11 +259,11 @@ def test_iom_sentence_with_reoffending_and_reduction():
             "reduction_percent": [40.4, 25.0],
         }
     )
-    assert summaries.iom_sentence(quarters.iloc[:1]) == (
+    assert priority_prose.iom_sentence(quarters.iloc[:1]) == (
         "In 2024/25 Q1 the IOM cohort was 100 people; cohort reoffending 30.0% (30 of 100) and "
         "their offending fell 40.4% after entering IOM."
     )
-    assert "3 of 8 people: too few to judge" in summaries.iom_sentence(quarters)
+    assert "3 of 8 people: too few to judge" in priority_prose.iom_sentence(quarters)
 
 
 # --- Prevent ------------------------------------------------------------------------------------
@@ -310,7 +299,7 @@ def test_prevent_small_departments_are_not_judged():
         "coverage": 0.0,
         "rag": "Red",
     }
-    assert prevent.rag_text(row, 100) == "too small to judge"
+    assert wrap_rag_text(row, 100) == "too small to judge"
     table = pd.DataFrame([row])
     figure = prevent.coverage_parts(table, pd.Timestamp("2024-03-31"), 100)[0]
     assert figure.data[0].marker.pattern.shape == ("/",)
@@ -383,14 +372,14 @@ def test_every_hate_chart_over_time_marks_the_break(loaded, chart):
     figure = _update(hate_crime, "2025-02", "Racist Crime")[f"{chart}-graph"]
     assert len(_shapes_at_break(figure)) == 1
     labels = [a.text for a in figure.layout.annotations]
-    assert priority_figures.BREAK_LABEL in labels
+    assert hate_charts.BREAK_LABEL in labels
 
 
 def test_hate_window_charts_say_when_the_window_spans_the_break(loaded):
     spans = _update(hate_crime, "2024-06", "Hate crime")["hate-wards-graph"]
-    assert priority_figures.BREAK_NOTE in [a.text for a in spans.layout.annotations]
+    assert hate_charts.BREAK_NOTE in [a.text for a in spans.layout.annotations]
     after = _update(hate_crime, "2025-02", "Hate crime")["hate-wards-graph"]
-    assert priority_figures.BREAK_NOTE not in [a.text for a in after.layout.annotations]
+    assert hate_charts.BREAK_NOTE not in [a.text for a in after.layout.annotations]
 
 
 def test_hate_wards_match_the_raw_ward_file(loaded):
@@ -462,23 +451,7 @@ def test_hate_unknown_strand_falls_back_to_all_hate_crime(loaded):
     )
 
 
-# --- periods and empty states ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("period", "expected"),
-    [
-        ("2024-05", "2024-05-01"),
-        ("2031-01", "2025-07-01"),
-        (None, "2025-07-01"),
-        ("not a month", "2025-07-01"),
-        ("2019-01", "2019-01-01"),
-    ],
-)
-def test_dataset_month(period, expected):
-    months = pd.date_range("2021-08-01", "2025-07-01", freq="MS")
-    assert components.dataset_month(period, months) == pd.Timestamp(expected)
-    assert components.dataset_month(period, []) is None
+# --- empty states ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -504,14 +477,14 @@ def test_empty_database_says_what_to_load_and_how(use_database, prefix, what):
 
 def test_change_words_for_victims_and_across_the_break():
     record = {"r12": 40, "p12": 50, "p_value": 0.36}
-    assert summaries.change_words(record, "victims") == (
+    assert prose_words.change_words(record, "victims") == (
         "down 20% on the previous 12 months, not statistically significant"
     )
     small = {"r12": 4, "p12": 9, "p_value": 0.27}
-    assert summaries.change_words(small, "victims") == (
+    assert prose_words.change_words(small, "victims") == (
         "down 55.6% on the previous 12 months, too few victims to judge"
     )
-    assert summaries.change_words(record, across_break=True).endswith(
+    assert prose_words.change_words(record, across_break=True).endswith(
         "(not like-for-like: the MPS changed its crime recording system at the end of "
         "February 2024)"
     )

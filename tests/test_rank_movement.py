@@ -22,8 +22,10 @@ import pandas as pd
 import pytest
 
 import app  # noqa: F401  (registers the pages, as in production)
+from core.months import as_month
 from core.reference import borough_code, borough_names
 from dashboard.pages import crime, overview
+from domain.london import rank_a_year_earlier
 from etl.load import load_bytes
 from layout_tree import find as _find
 from layout_tree import text as _text
@@ -116,4 +118,4 @@ def test_rank_a_year_earlier_reads_the_month_12_before():
             "london_rank": [19, 18, 4, 4],
         }
     )
-    assert overview.rank_a_year_earlier(history, "E09000003", "2025-02") == {"Burglary": 19}
+    assert rank_a_year_earlier(history, "E09000003", as_month("2025-02")) == {"Burglary": 19}

@@ -30,6 +30,7 @@ from core.queries.crime import (
     subgroup_monthly,
 )
 from core.queries.uploads import (
+    data_version,
     figure_provenance,
     upload_history,
     upload_log,
@@ -42,6 +43,7 @@ __all__ = [
     "area_by_name",
     "areas",
     "coverage",
+    "data_version",
     "dataset_areas",
     "dataset_status",
     "exempt_items",

@@ -11,6 +11,15 @@ from core import db
 from core.queries.base import read_frame
 
 
+def data_version(engine: Engine) -> int:
+    """The id of the newest upload plus the number of reverts scaled past any upload id: it
+    changes whenever figures may have changed (what the dashboard's caches are keyed by)."""
+    with engine.connect() as conn:
+        latest = conn.execute(select(func.coalesce(func.max(db.uploads.c.id), 0))).scalar()
+        reverts = conn.execute(select(func.count()).select_from(db.upload_reverts)).scalar()
+    return latest + reverts * 1_000_000_000
+
+
 def upload_history(engine: Engine, limit: int = 200) -> pd.DataFrame:
     """The upload log, newest first."""
     up = db.uploads

@@ -4,16 +4,26 @@ and target, the 32 boroughs' rates for the window, and the home borough's London
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, Patch, State, callback, dcc, html, no_update
 
 from core import reference
-from dashboard import cache, components, figures, prefill, summaries
-from domain import metrics
+from core.months import as_month_or_none
+from dashboard import cache
+from dashboard.charts.base import TREND_START
+from dashboard.charts.crime import rank_figure, ranked_bar_figure, trend_figure
+from dashboard.prose.crime import crime_sentence, london_caption, rank_caption, trend_caption
+from dashboard.prose.words import source_text
+from dashboard.ui import blocks, prefill
+from dashboard.ui.addresses import SLUGS
+from dashboard.ui.notices import empty_state, not_found
+from dashboard.ui.trends import london_table, rank_table, trend_table
+from domain.crime import target_for, whole
+from domain.indicators import record as record_of
+from domain.london import london_rate, london_rows, rank_a_year_earlier
+from domain.periods import chosen_month
 
 dash.register_page(
     __name__,
@@ -27,67 +37,42 @@ dash.register_page(
 
 SOURCE = "MPS borough level crime (London Datastore); ONS mid-year population estimates"
 CHARTS = ["crime-trend", "crime-london", "crime-rank"]
-OUTPUTS = [
-    ("crime-summary", "children"),
-    *[
-        (f"{c}-{p}", prop)
-        for c in CHARTS
-        for p, prop in [("graph", "figure"), ("caption", "children"), ("table-html", "data")]
-    ],
-    ("crime-source", "children"),
-]
+OUTPUTS = [("crime-summary", "children"), *blocks.chart_ids(CHARTS), ("crime-source", "children")]
 FOLLOW = prefill.register_period_follower("crime")
-components.register_navigation("crime-goto")
-for _chart in CHARTS:
-    components.register_chart_table(_chart)
+blocks.register_navigation("crime-goto")
+blocks.register_chart_tables(CHARTS)
 
 
 def layout(slug: str | None = None, period: str | None = None, **_query) -> html.Div:
     """The page for one crime type, drawn for ``?period=`` (the latest month without one)."""
-    if slug not in components.SLUGS:
-        return components.not_found(f"There is no crime type called “{slug}”.")
-    indicator = components.SLUGS[slug]
-    picker = dbc.Select(
-        id="crime-type-select",
-        value=slug,
-        options=[{"label": name, "value": s} for s, name in components.SLUGS.items()],
-    )
+    if slug not in SLUGS:
+        return not_found(f"There is no crime type called “{slug}”.")
+    picker = dbc.Select(id="crime-type-select", value=slug, options=blocks.picker_options(SLUGS))
+    title = html.H1(f"{SLUGS[slug]} in {cache.home_name()}", className="h2")
+    month = chosen_month(as_month_or_none(period), cache.period_months())
     tree = html.Div(
         [
-            prefill.period_store("crime", period),
+            prefill.period_store("crime", month),
             dcc.Store(id="crime-drawn"),
             dcc.Store(id="crime-goto"),
             dcc.Store(id="crime-slug", data=slug),
-            dbc.Row(
-                [
-                    dbc.Col(html.H1(f"{indicator} in {cache.home_name()}", className="h2"), lg=8),
-                    dbc.Col([html.Label("Crime type", htmlFor="crime-type-select"), picker], lg=4),
-                ],
-                className="align-items-end",
-            ),
+            blocks.heading_with_picker(title, "Crime type", picker),
             html.Div(id="crime-summary", className="lead mb-2"),
-            components.chart_block("crime-trend", "Month by month since 2010", height=340),
+            blocks.chart_block("crime-trend", "Month by month since 2010", height=340),
             dbc.Row(
                 [
                     dbc.Col(
-                        components.chart_block(
-                            "crime-london", "London boroughs compared", height=540
-                        ),
-                        lg=7,
+                        blocks.chart_block("crime-london", "London boroughs compared", 540), lg=7
                     ),
-                    dbc.Col(
-                        components.chart_block("crime-rank", "London rank over time", height=340),
-                        lg=5,
-                    ),
+                    dbc.Col(blocks.chart_block("crime-rank", "London rank over time", 340), lg=5),
                 ]
             ),
             html.P(id="crime-source", className="text-body-secondary small mt-3"),
         ]
     )
     values = update(period, slug)
-    return prefill.prefill(
-        tree, [*OUTPUTS, ("crime-drawn", "data")], [*values, drawn_key(slug, values)]
-    )
+    outputs = [*OUTPUTS, ("crime-drawn", "data")]
+    return prefill.prefill(tree, outputs, [*values, drawn_key(slug, values)])
 
 
 @callback(
@@ -98,100 +83,40 @@ def layout(slug: str | None = None, period: str | None = None, **_query) -> html
 )
 def choose_type(slug: str | None, current: str | None):
     """Choosing another crime type opens its address (/crime/<slug>)."""
-    if slug == current or slug not in components.SLUGS:
+    if slug == current or slug not in SLUGS:
         return no_update
     return f"/crime/{slug}"
 
 
-@lru_cache(maxsize=32)
-def _trend_history(
-    data: tuple[str, int], indicator: str, area_code: str
-) -> tuple[pd.DataFrame, str]:
-    """The monthly frame and its table, which no period change alters (cached per database and
-    data version, ``cache.data_key``: a period change reuses them)."""
-    frame = figures.trend_frame(cache.area_series("borough_crime", area_code, indicator))
-    shown = frame[frame["month"] >= figures.TREND_START].iloc[::-1]
-    table = pd.DataFrame(
-        {
-            "Month": [f"{m:%B %Y}" for m in shown["month"]],
-            "Crimes in the month": [components.fmt_number(v) for v in shown["count"]],
-            "12 months to the month (R12)": [components.fmt_number(v) for v in shown["r12"]],
-        }
-    )
-    return frame, components.table_html(table, "crime-trend-table")
-
-
 def trend_parts(indicator: str, home: dict, month, record: dict):
-    frame, table = _trend_history(cache.data_key(), indicator, home["code"])
-    base = summaries.whole(record.get("baseline"))
-    target = metrics.target_for(base)
-    figure = figures.trend_figure(frame, month, base, target)
-    caption = summaries.trend_caption(indicator, month, record, target)
-    return figure, caption, table
+    frame = cache.trend("borough_crime", home["code"], indicator)
+    base = whole(record.get("baseline"))
+    target = target_for(base)
+    return (
+        trend_figure(frame, month, base, target),
+        trend_caption(indicator, month, record, target),
+        trend_table(frame, "crime-trend-table", start=TREND_START),
+    )
 
 
-def london_frame(table: pd.DataFrame, indicator: str) -> pd.DataFrame:
-    """The 32 London boroughs' rows for one crime type, lowest rate first."""
-    areas, _ = cache.reference()
-    london = set(areas.loc[areas["is_london_borough"].astype(bool), "code"])
-    rows = table[(table["indicator"] == indicator) & table["area_code"].isin(london)]
-    return rows.sort_values(["rate_per_1000", "area_name"])
-
-
-def london_rate(rows: pd.DataFrame) -> float | None:
-    """London's rate: all 32 boroughs' crimes per 1,000 of their residents (None if any lacks)."""
-    if len(rows) < reference.LONDON_BOROUGH_COUNT or rows["rate_per_1000"].isna().any():
-        return None
-    return float(rows["r12"].astype(float).sum() / rows["population"].astype(float).sum() * 1000)
-
-
-def london_parts(indicator: str, home: dict, record: dict, table: pd.DataFrame):
-    rows = london_frame(table, indicator)
-    overall = london_rate(rows)
+def london_parts(indicator: str, home: dict, month, record: dict, table: pd.DataFrame):
+    rows = london_rows(table, cache.reference()[0], indicator)
+    overall = london_rate(rows, 1000)
     frame = pd.DataFrame({"name": rows["area_name"], "value": rows["rate_per_1000"].astype(float)})
-    figure = figures.ranked_bar_figure(
-        frame, home["name"], "Crimes per 1,000 residents (12 months)", overall, "London"
+    label = "Crimes per 1,000 residents (12 months)"
+    return (
+        ranked_bar_figure(frame, home["name"], label, overall, "London"),
+        london_caption(indicator, home["name"], month, record, overall),
+        london_table(rows, "crime-london-table", 1000, "crimes", overall),
     )
-    caption = summaries.london_caption(indicator, home["name"], record, overall)
-    shown = pd.DataFrame(
-        {
-            "Borough": rows["area_name"],
-            "London rank": [summaries.count_text(v) for v in rows["london_rank"]],
-            "Crimes (12 months)": [summaries.count_text(v) for v in rows["r12"]],
-            "Rate per 1,000": [summaries.rate_text(v) for v in rows["rate_per_1000"]],
-        }
+
+
+def rank_parts(ranks: pd.DataFrame, home: dict, month):
+    return (
+        rank_figure(ranks, month, home["name"]),
+        rank_caption(home["name"], ranks, month),
+        rank_table(ranks, "crime-rank-table", 1000, start=TREND_START),
     )
-    note = "" if overall is None else f"London: {overall:.1f} per 1,000 residents."
-    return figure, caption, components.table_html(shown, "crime-london-table", note or None)
-
-
-@lru_cache(maxsize=32)
-def _rank_table(data: tuple[str, int], indicator: str, area_code: str) -> str:
-    """The month-by-month rank table, which no period change alters (cached per database and
-    data version, ``cache.data_key``)."""
-    rows = cache.rank_series(area_code, indicator)
-    shown = rows.dropna(subset=["london_rank"])
-    shown = shown[shown["month"] >= figures.TREND_START].iloc[::-1]
-    table = pd.DataFrame(
-        {
-            "12 months to": [f"{m:%B %Y}" for m in shown["month"]],
-            "London rank (1 = lowest rate)": [int(v) for v in shown["london_rank"]],
-            "Rate per 1,000": [summaries.rate_text(v) for v in shown["rate"]],
-        }
-    )
-    return components.table_html(table, "crime-rank-table")
-
-
-def rank_parts(indicator: str, home: dict, month):
-    rows = cache.rank_series(home["code"], indicator)
-    figure = figures.rank_figure(rows, month, home["name"])
-    caption = summaries.rank_caption(home["name"], rows, month)
-    return figure, caption, _rank_table(cache.data_key(), indicator, home["code"])
-
-
-def _empty(message: str, summary) -> tuple:
-    charts = [figures.empty_figure(message), message, ""] * len(CHARTS)
-    return (summary, *charts, "")
 
 
 TREND = OUTPUTS.index(("crime-trend-graph", "figure"))
@@ -201,8 +126,8 @@ UNCHANGED_BY_PERIOD = [
 
 
 def drawn_key(slug: str | None, values) -> str | None:
-    """What the trend's bars and the two tables were drawn from (data version and type);
-    None when the trend chart is empty."""
+    """What the trend's bars and the two month-by-month tables were drawn from (data version and
+    type); None when the trend chart is empty."""
     if not values[TREND].data:
         return None
     return f"{cache.data_version(cache.engine())}|{slug}"
@@ -234,30 +159,28 @@ def change_period(period: str | None, slug: str | None, drawn: str | None, _foll
     return (*values, key)
 
 
+def _empty(message: str, summary) -> tuple:
+    return (summary, *blocks.blank_charts(message, len(CHARTS)), "")
+
+
 def update(period: str | None, slug: str | None):
     """Summary sentence, the three charts (figure, sentence, table) and the source line."""
-    indicator = components.SLUGS.get(slug or "", reference.MOPAC7_TOTAL)
+    indicator = SLUGS.get(slug or "", reference.MOPAC7_TOTAL)
     home = cache.home_area()
-    month = components.chosen_month(period, cache.period_months())
+    month = chosen_month(as_month_or_none(period), cache.period_months())
     table = cache.borough_table(month) if month is not None else pd.DataFrame()
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
-        return _empty(
-            "No borough crime figures loaded", components.empty_state("MPS borough crime figures")
-        )
-    record = table[(table["area_code"] == home["code"]) & (table["indicator"] == indicator)]
-    if record.empty:  # an indicator exempt from this user's view (dashboard/exempt.py)
+        return _empty("No borough crime figures loaded", empty_state("MPS borough crime figures"))
+    record = record_of(table, home["code"], indicator)
+    if not record:  # an indicator exempt from this user's view (dashboard/exempt.py)
         message = f"No {indicator.lower()} figures to show for {home['name']}"
         return _empty(message, html.P(f"{message}.", className="lead"))
-    record = record.iloc[0].to_dict()
     ranks = cache.rank_series(home["code"], indicator)
-    before = ranks.loc[ranks["month"] == month - pd.DateOffset(months=12), "london_rank"]
-    rank_before = before.iloc[0] if len(before) else None
-    sentence = summaries.crime_sentence(indicator, home["name"], month, record, rank_before)
-    latest = cache.dataset_latest_month("borough_crime")
+    before = rank_a_year_earlier(ranks, home["code"], month).get(indicator)
     return (
-        sentence,
+        crime_sentence(indicator, home["name"], month, record, before),
         *trend_parts(indicator, home, month, record),
-        *london_parts(indicator, home, record, table),
-        *rank_parts(indicator, home, month),
-        components.source_text(latest, SOURCE),
+        *london_parts(indicator, home, month, record, table),
+        *rank_parts(ranks, home, month),
+        source_text(cache.latest_month("borough_crime"), SOURCE),
     )

@@ -8,390 +8,121 @@ the break, and comparisons across it are called not like-for-like.
 from __future__ import annotations
 
 import dash
-import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, callback, html
 
 from core import config
-from dashboard import cache, components, figures, priority_figures, summaries
-from domain import metrics
+from core.months import as_month_or_none
+from core.values import is_missing
+from dashboard import cache
+from dashboard.charts import hate_crime as charts
+from dashboard.charts.priorities import stacked_bars_figure
+from dashboard.prose import hate_crime as words
+from dashboard.prose.words import source_text
+from dashboard.text import fmt_number
+from dashboard.ui import blocks
+from dashboard.ui import hate_crime as ui
+from dashboard.ui.notices import priority_empty_state
+from dashboard.ui.trends import trend_table
+from domain import hate_crime as hate
+from domain.crime import r12_at, trend_frame
+from domain.indicators import area_series, record
+from domain.london import london_codes, london_rate, london_rows
+from domain.periods import dataset_month
 
 dash.register_page(__name__, path="/hate-crime", name="Hate crime", order=13, title="Hate crime")
 
-TOTAL = "Hate crime"
-STRANDS = [
-    "Racist and Religious Crime",
-    "Racist Crime",
-    "Faith Crime",
-    "AntiSemitic",
-    "Islamophobic Crime",
-    "Homophobic Crime",
-    "Transphobic Crime",
-    "Disability Crime",
-]
-CHARTS = [
-    "hate-trend",
-    "hate-strands",
-    "hate-outcomes",
-    "hate-wards",
-    "hate-london",
-    "hate-centres",
-    "hate-centre-strands",
-]
+MPS_CHARTS = ["hate-trend", "hate-strands", "hate-outcomes", "hate-wards", "hate-london"]
+CHARTS = [*MPS_CHARTS, "hate-centres", "hate-centre-strands"]
 SOURCE = (
     "MPS Monthly Crime Dashboard (hate crime offences and positive outcomes); ONS mid-year "
     "population estimates; Hate Crime Reporting Centre reports (council template)"
 )
-MPS_WHAT = "the MPS Monthly Crime Dashboard data (hate crime offences and outcomes)"
-MPS_WHERE = (
-    "Download it from the London Datastore (MPS Monthly Crime Dashboard Data); the "
-    "first run loads the copy in data/seed."
-)
-CENTRES_WHAT = "Hate Crime Reporting Centre reports (the council template)"
-CENTRES_WHERE = (
-    "Fill in data/templates/hate-crime-reporting-centres.xlsx each month: reports "
-    "by centre, strand and whether a crime or an incident."
-)
-for _chart in CHARTS:
-    components.register_chart_table(_chart)
+blocks.register_chart_tables(CHARTS)
 
 
 def layout(**_query) -> html.Div:
-    picker = dcc.Dropdown(
-        id="hate-strand-dropdown",
-        value=TOTAL,
-        clearable=False,
-        searchable=False,
-        options=[{"label": "All hate crime", "value": TOTAL}]
-        + [{"label": s, "value": s} for s in STRANDS],
-    )
-
+    block = blocks.chart_block
+    title = html.H1(f"Hate crime in {config.home_borough()}")
     return html.Div(
         [
-            dbc.Row(
-                [
-                    dbc.Col(html.H1(f"Hate crime in {config.home_borough()}"), lg=8),
-                    dbc.Col([html.Label("Strand", htmlFor="hate-strand-dropdown"), picker], lg=4),
-                ],
-                className="align-items-end",
-            ),
-            html.P(
-                [
-                    "The MPS changed its crime recording system at the end of February 2024: hate "
-                    "crime recorded before March 2024 and after is not like-for-like. The charts mark "
-                    "the change with a dash-dotted line labelled ",
-                    html.Em(priority_figures.BREAK_LABEL),
-                    ", and comparisons across it are flagged.",
-                ],
-                id="hate-break-note",
-                className="alert alert-secondary small py-2",
-            ),
+            blocks.heading_with_picker(title, "Strand", ui.strand_picker()),
+            ui.break_note(),
             html.Div(id="hate-summary", className="lead mb-2"),
-            components.chart_block("hate-trend", "Month by month", 340),
-            components.two_columns(
-                components.chart_block("hate-strands", "Each strand, rolling 12 months", 420),
-                components.chart_block("hate-outcomes", "Positive outcome rate", 420),
+            block("hate-trend", "Month by month", 340),
+            blocks.two_columns(
+                block("hate-strands", "Each strand, rolling 12 months", 420),
+                block("hate-outcomes", "Positive outcome rate", 420),
             ),
-            components.two_columns(
-                components.chart_block("hate-wards", "Wards", 620),
-                components.chart_block("hate-london", "London rank by strand", 420),
+            blocks.two_columns(
+                block("hate-wards", "Wards", 620),
+                block("hate-london", "London rank by strand", 420),
             ),
-            html.H2("Hate Crime Reporting Centres", className="h4 mt-3"),
-            html.Div(id="hate-centres-notice"),
-            components.two_columns(
-                components.chart_block("hate-centres", "Reports by centre", 420, level=3),
-                components.chart_block("hate-centre-strands", "Reports by strand", 420, level=3),
+            *blocks.chart_section(
+                "Hate Crime Reporting Centres",
+                "hate-centres-notice",
+                block("hate-centres", "Reports by centre", 420, level=3),
+                block("hate-centre-strands", "Reports by strand", 420, level=3),
             ),
             html.P(id="hate-source", className="text-body-secondary small mt-3"),
         ]
     )
 
 
-def _record(table: pd.DataFrame, code: str, indicator: str) -> dict:
-    rows = table[(table["area_code"] == code) & (table["indicator"] == indicator)]
-    return rows.iloc[0].to_dict() if len(rows) else {}
-
-
-def _series(monthly: pd.DataFrame, codes, indicator: str) -> pd.Series:
-    rows = monthly[monthly["area_code"].isin(codes) & (monthly["indicator"] == indicator)]
-    sums = rows.groupby("month")["count"].sum()
-    return pd.Series(sums.to_numpy(dtype=float), index=pd.DatetimeIndex(sums.index.to_numpy()))
-
-
-def change_text(record: dict, across: bool) -> str:
-    change = record.get("change_vs_previous_pct")
-    if summaries.missing(change):
-        return "not available"
-    flag = "; not like-for-like" if across else ""
-    return f"{components.fmt_pct(change)} ({components.significance_text(record)}{flag})"
-
-
 def trend_parts(offences: pd.Series, outcomes: pd.Series, strand: str, home: dict, month):
-    frame = figures.trend_frame(offences)
-    figure = priority_figures.break_trend_figure(frame, month, "offences")
-    r12 = frame.loc[frame["month"] == month, "r12"]
-    total = "not available" if r12.empty or pd.isna(r12.iloc[0]) else f"{r12.iloc[0]:,.0f}"
-    caption = (
-        f"Monthly {strand.lower()} offences in {home['name']} (bars) and the rolling "
-        f"12-month total as a monthly average (line): {total} in the 12 months to "
-        f"{summaries.month_label(month)}. The dash-dotted line marks the MPS recording "
-        "system change (end of February 2024)."
+    frame = trend_frame(offences)
+    extra = {"Positive outcomes": lambda m: fmt_number(outcomes.get(m))}
+    return (
+        charts.break_trend_figure(frame, month, "offences"),
+        words.trend_caption(strand, home["name"], month, r12_at(frame, month)),
+        trend_table(frame, "hate-trend-table", "Offences", extra=extra),
     )
-    shown = frame.iloc[::-1]
-    table = pd.DataFrame(
-        {
-            "Month": [f"{m:%B %Y}" for m in shown["month"]],
-            "Offences": [components.fmt_number(v) for v in shown["count"]],
-            "12 months to the month (R12)": [components.fmt_number(v) for v in shown["r12"]],
-            "Positive outcomes": [components.fmt_number(outcomes.get(m)) for m in shown["month"]],
-        }
-    )
-    return figure, caption, components.table_html(table, "hate-trend-table")
 
 
 def strands_parts(monthly: pd.DataFrame, home: dict, month):
-    frames = []
-    for strand in STRANDS:
-        frame = figures.trend_frame(_series(monthly, [home["code"]], strand))
-        frames.append(
-            pd.DataFrame({"month": frame["month"], "series": strand, "value": frame["r12"]})
-        )
-    long = pd.concat(frames, ignore_index=True)
-    figure = priority_figures.month_lines_figure(long, "Offences in the 12 months to the month")
-    wide = long.pivot_table(index="month", columns="series", values="value", sort=False)
-    wide = wide.reindex(columns=STRANDS).dropna(how="all").iloc[::-1]
-    at = wide.loc[month] if month in wide.index else pd.Series(dtype=float)
-    values = (
-        "; ".join(f"{s} {components.fmt_number(at.get(s))}" for s in STRANDS) if len(at) else ""
+    long = hate.strand_r12(monthly, home["code"])
+    wide = hate.strand_r12_by_month(long)
+    at = wide.loc[month].to_dict() if month in wide.index else None
+    return (
+        charts.month_lines_figure(long, "Offences in the 12 months to the month"),
+        words.strands_caption(home["name"], month, at),
+        ui.strands_table(wide),
     )
-    caption = (
-        f"Rolling 12-month offences by strand in {home['name']}"
-        + (f"; in the 12 months to {summaries.month_label(month)}: {values}" if values else "")
-        + ". Totals for windows that include months on both sides of the dash-dotted "
-        "line mix the old and new MPS recording systems."
-    )
-    shown = pd.DataFrame(
-        {
-            "12 months to": [f"{m:%B %Y}" for m in wide.index],
-            **{s: [components.fmt_number(v) for v in wide[s]] for s in STRANDS},
-        }
-    )
-    return figure, caption, components.table_html(shown, "hate-strands-table")
-
-
-def outcome_rates(offences: pd.Series, outcomes: pd.Series) -> pd.DataFrame:
-    """month, r12 offences, r12 outcomes and the positive outcome rate (% of offences; none
-    where the window has fewer than 10 offences: too small to judge)."""
-    frame = figures.trend_frame(offences)
-    out = outcomes.reindex(pd.DatetimeIndex(frame["month"])).fillna(0)
-    frame["outcomes"] = out.rolling(12, min_periods=12).sum().to_numpy()
-    judged = frame["r12"] >= summaries.SMALL_COUNT
-    frame["rate"] = (frame["outcomes"] / frame["r12"] * 100).where(judged)
-    return frame
 
 
 def outcomes_parts(home_rates: pd.DataFrame, london_rates: pd.DataFrame, strand, home, month):
-    long = pd.concat(
-        [
-            pd.DataFrame(
-                {"month": home_rates["month"], "series": home["name"], "value": home_rates["rate"]}
-            ),
-            pd.DataFrame(
-                {"month": london_rates["month"], "series": "London", "value": london_rates["rate"]}
-            ),
-        ],
-        ignore_index=True,
-    )
-    figure = priority_figures.month_lines_figure(
-        long, "Positive outcomes, % of offences (12 months)", ",.1f"
-    )
     row = home_rates[home_rates["month"] == month]
-    words = summaries.outcome_words(
-        *(row[["outcomes", "r12"]].iloc[0]) if len(row) else (None, None)
+    counts = row[["outcomes", "r12"]].iloc[0] if len(row) else (None, None)
+    return (
+        charts.outcome_lines_figure(home_rates, london_rates, home["name"]),
+        words.outcomes_caption(strand, home["name"], month, *counts),
+        ui.outcomes_table(home_rates, london_rates, home["name"]),
     )
-    caption = (
-        f"Positive outcomes (as the MPS counts them) as a share of {strand.lower()} "
-        f"offences over 12 months, {home['name']} against London; to "
-        f"{summaries.month_label(month)}: {words}. Windows with fewer than 10 offences are "
-        "left out (too small to judge)."
-    )
-    merged = home_rates.merge(london_rates[["month", "rate"]], on="month", suffixes=("", "_london"))
-    merged = merged.dropna(subset=["r12"]).iloc[::-1]
-    shown = pd.DataFrame(
-        {
-            "12 months to": [f"{m:%B %Y}" for m in merged["month"]],
-            "Offences": [components.fmt_number(v) for v in merged["r12"]],
-            "Positive outcomes": [components.fmt_number(v) for v in merged["outcomes"]],
-            f"{home['name']} rate": [
-                summaries.outcome_words(o, r)
-                for o, r in zip(merged["outcomes"], merged["r12"], strict=True)
-            ],
-            "London rate": [
-                components.fmt_number(v, 1) + ("%" if pd.notna(v) else "")
-                for v in merged["rate_london"]
-            ],
-        }
-    )
-    return figure, caption, components.table_html(shown, "hate-outcomes-table")
 
 
-def ward_rows(table: pd.DataFrame, strand: str, home: dict) -> pd.DataFrame:
-    """The home borough's wards for one strand, most offences first. The publisher leaves out
-    rows with no offences, so a ward with figures for hate crime but none ever for this strand
-    had 0 in each window that its hate crime total has (ward ranks recomputed, 1 = fewest)."""
-    wards = table[(table["area_type"] == "ward") & (table["parent_code"] == home["code"])]
-    rows = wards[wards["indicator"] == strand]
-    base = wards[(wards["indicator"] == TOTAL) & ~wards["area_code"].isin(rows["area_code"])]
-    if len(base):
-        zero = base.assign(
-            indicator=strand,
-            change_vs_previous_pct=None,
-            p_value=None,
-            significant=None,
-            rate_per_10000=None,
-        )
-        for column in ("r12", "p12"):
-            zero[column] = base[column].where(base[column].isna(), 0).astype("Int64")
-        rows = pd.concat([rows, zero], ignore_index=True)
-    rows = rows.copy()
-    rows["ward_rank"] = metrics.ward_rank(rows["r12"].astype(float)).to_numpy()
-    return rows.sort_values(["r12", "area_name"], ascending=[False, True])
-
-
-def wards_parts(table: pd.DataFrame, strand: str, home: dict, month, across: bool):
-    rows = ward_rows(table, strand, home)
-    frame = pd.DataFrame(
-        {
-            "name": rows["area_name"],
-            "value": rows["r12"].astype(float),
-            "text": [summaries.count_text(v) for v in rows["r12"]],
-        }
-    )
-    figure = priority_figures.bars_figure(frame, "Offences in the 12 months")
-    if priority_figures.spans_break(month):
-        figure = priority_figures.with_window_note(figure, priority_figures.BREAK_NOTE)
-    records = rows.dropna(subset=["r12"]).to_dict("records")
-    small = sum(1 for r in records if summaries.is_small(r))
-    caption = (
-        f"{strand} offences in each of {home['name']}'s {len(rows)} wards in the 12 "
-        f"months to {summaries.month_label(month)}, most first"
-        + (
-            f": {records[0]['area_name']} had the most ({int(records[0]['r12']):,})"
-            if records
-            else ""
-        )
-        + (f"; {small} had too few offences to judge a change" if small else "")
-        + "."
-    )
-    shown = pd.DataFrame(
-        {
-            "Ward": rows["area_name"],
-            "Offences (12 months)": [summaries.count_text(v) for v in rows["r12"]],
-            "Previous 12 months": [summaries.count_text(v) for v in rows["p12"]],
-            "Change on previous 12 months": [
-                change_text(r, across) for r in rows.to_dict("records")
-            ],
-            "Ward rank (1 = fewest)": [summaries.count_text(v) for v in rows["ward_rank"]],
-        }
-    )
-    return figure, caption, components.table_html(shown, "hate-wards-table")
-
-
-def london_parts(table: pd.DataFrame, home: dict, month, across: bool):
-    rows = []
-    for strand in [TOTAL, *STRANDS]:
-        record = _record(table, home["code"], strand)
-        overall = cache.london_rate(cache.london_boroughs(table, strand))
-        rows.append((strand, record, overall))
-    frame = pd.DataFrame(
-        {
-            "name": [s for s, _, _ in rows],
-            "rank": [r.get("london_rank") for _, r, _ in rows],
-            "judged": [not summaries.is_small(r) for _, r, _ in rows],
-        }
-    )
-    frame["rank"] = pd.to_numeric(frame["rank"], errors="coerce")
-    figure = priority_figures.rank_dots_figure(frame)
-    ranked = frame.dropna(subset=["rank"])
-    words = "; ".join(f"{n} {int(k)}" for n, k in zip(ranked["name"], ranked["rank"], strict=True))
-    caption = (
-        f"{home['name']}'s rank among the 32 London boroughs by offences per 10,000 "
-        f"residents in the 12 months to {summaries.month_label(month)}, for each strand "
-        f"(1 = lowest rate; hollow = too few offences to judge): {words or 'no ranks'}."
-    )
-    shown = pd.DataFrame(
-        {
-            "Strand": [s for s, _, _ in rows],
-            "Offences (12 months)": [summaries.count_text(r.get("r12")) for _, r, _ in rows],
-            "Rate per 10,000": [
-                summaries.rate_text(r.get("rate_per_10000"), 2) for _, r, _ in rows
-            ],
-            "London rate": [summaries.rate_text(o, 2) for _, _, o in rows],
-            "London rank (1 = lowest rate)": [
-                summaries.count_text(r.get("london_rank")) for _, r, _ in rows
-            ],
-            "Change on previous 12 months": [change_text(r, across) for _, r, _ in rows],
-        }
-    )
-    return figure, caption, components.table_html(shown, "hate-london-table")
-
-
-def centres_parts(period: str | None, month=None):
+def centres_parts(picked, month) -> tuple:
     """(sentence, notice, the two reporting-centre charts' outputs) for the 12 months to
-    ``month`` (the MPS figures' month; without them, the picked month)."""
+    ``month`` (the MPS figures' month; without them, the ``picked`` month)."""
     reports = cache.council_table("hate_reporting_centres")
-    if not reports.empty and month is None:
-        month = components.dataset_month(period, reports["month"])
     if reports.empty:
-        blank = [
-            figures.empty_figure("No reporting-centre reports loaded"),
-            "No reporting-centre reports loaded.",
-            "",
-        ] * 2
-        return "", components.priority_empty_state(CENTRES_WHAT, CENTRES_WHERE), blank
-    first = month - pd.DateOffset(months=11)
-    window = reports[(reports["month"] >= first) & (reports["month"] <= month)]
-    part = window["crime_or_incident"].astype(str).str.capitalize()
+        message = "No reporting-centre reports loaded"
+        notice = priority_empty_state(*words.LOAD_HELP["centres"])
+        return "", notice, blocks.blank_charts(message, 2, f"{message}.")
+    month = month if month is not None else dataset_month(picked, reports["month"])
+    window = hate.reports_window(reports, month)
     parts = []
-    for column, base, heading in (
-        ("centre", "hate-centres", "Centre"),
-        ("strand", "hate-centre-strands", "Strand"),
-    ):
-        frame = pd.DataFrame(
-            {"name": window[column], "part": part, "value": window["reports"].astype(float)}
-        )
-        figure = priority_figures.stacked_bars_figure(frame, "Reports in the 12 months")
-        wide = frame.pivot_table(
-            index="name", columns="part", values="value", aggfunc="sum", fill_value=0
-        )
-        wide["Total"] = wide.sum(axis=1)
-        wide = wide.sort_values("Total", ascending=False).reset_index()
-        wide = wide.rename(columns={"name": heading})
-        for c in wide.columns[1:]:
-            wide[c] = [f"{int(v):,}" for v in wide[c]]
-        top = f"; most: {wide.iloc[0][heading]} ({wide.iloc[0]['Total']})" if len(wide) else ""
-        caption = (
-            f"Reports to the Hate Crime Reporting Centres in the 12 months to "
-            f"{summaries.month_label(month)} by {column}, crimes and incidents{top}."
-            if len(wide)
-            else f"No reporting-centre reports in the 12 months to {summaries.month_label(month)}."
-        )
-        parts += [figure, caption, components.table_html(wide, f"{base}-table")]
-    crimes = int(window.loc[part == "Crime", "reports"].sum())
-    total = int(window["reports"].sum())
-    loaded = f"{summaries.month_label(reports['month'].min())} to {summaries.month_label(reports['month'].max())}"
-    sentence = (
-        f"Hate Crime Reporting Centres received {total:,} reports in the same 12 months "
-        f"({crimes:,} crimes, {total - crimes:,} incidents)."
-        if total
-        else f"No reporting-centre reports in the same 12 months (reports are loaded for {loaded})."
-    )
-    return sentence, None, parts
+    for column, base in (("centre", "hate-centres"), ("strand", "hate-centre-strands")):
+        frame = hate.reports_by(window, column)
+        table, top = ui.reports_table(frame, column.capitalize(), f"{base}-table")
+        figure = stacked_bars_figure(frame, "Reports in the 12 months")
+        parts += [figure, words.centres_caption(column, month, top), table]
+    first, last = reports["month"].min(), reports["month"].max()
+    return words.centres_sentence(*hate.reports_totals(window), first, last), None, parts
 
 
 @callback(
     Output("hate-summary", "children"),
-    *components.chart_outputs(CHARTS),
+    *blocks.chart_outputs(CHARTS),
     Output("hate-centres-notice", "children"),
     Output("hate-source", "children"),
     Input("period-select", "value"),
@@ -399,49 +130,51 @@ def centres_parts(period: str | None, month=None):
 )
 def update(period: str | None, strand: str | None):
     """Summary sentence, the seven charts, the reporting-centre notice and the source line."""
-    strand = strand if strand in [TOTAL, *STRANDS] else TOTAL
+    strand = strand if strand in [hate.TOTAL, *hate.STRANDS] else hate.TOTAL
     home = cache.home_area()
-    months = cache.dashboard_months()
-    month = components.dataset_month(period, months)
+    picked = as_month_or_none(period)
+    month = dataset_month(picked, cache.dashboard_months())
     table = cache.dashboard_table(month) if month is not None else pd.DataFrame()
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
-        message = "No MPS hate crime figures loaded"
-        centres = centres_parts(period, month)
-        mps = [figures.empty_figure(message), message, ""] * 5
-        return (
-            components.priority_empty_state(MPS_WHAT, MPS_WHERE),
-            *mps,
-            *centres[2],
-            centres[1],
-            "",
-        )
+        _, notice, centres = centres_parts(picked, month)
+        blank = blocks.blank_charts("No MPS hate crime figures loaded", len(MPS_CHARTS))
+        return (priority_empty_state(*words.LOAD_HELP["mps"]), *blank, *centres, notice, "")
     monthly = cache.dashboard_monthly()
     outcomes = cache.dashboard_monthly(cache.DASHBOARD_OUTCOMES)
     areas, _ = cache.reference()
-    london = areas.loc[areas["is_london_borough"].fillna(False).astype(bool), "code"]
-    home_offences = _series(monthly, [home["code"]], strand)
-    home_outcomes = _series(outcomes, [home["code"]], strand)
-    home_rates = outcome_rates(home_offences, home_outcomes)
-    london_rates = outcome_rates(
-        _series(monthly, london, strand), _series(outcomes, london, strand)
+    london, mine = london_codes(areas), [home["code"]]
+    home_offences = area_series(monthly, mine, strand)
+    home_outcomes = area_series(outcomes, mine, strand)
+    home_rates = hate.outcome_rates(home_offences, home_outcomes)
+    london_rates = hate.outcome_rates(
+        area_series(monthly, london, strand), area_series(outcomes, london, strand)
     )
-    across = priority_figures.spans_break(month, 24)
-    record = _record(table, home["code"], strand)
-    overall = cache.london_rate(cache.london_boroughs(table, strand))
+    across = hate.spans_break(month, 24)
+    overall = london_rate(london_rows(table, areas, strand), 10_000)
     window = home_rates[home_rates["month"] == month]
     outcome_r12 = window["outcomes"].iloc[0] if len(window) else None
-    centres_words, centres_notice, centres_charts = centres_parts(period, month)
-    sentence = summaries.hate_sentence(
-        strand, home["name"], month, record, overall, outcome_r12, across
+    record_ = record(table, home["code"], strand)
+    sentence = words.hate_sentence(
+        strand, home["name"], month, record_, overall, outcome_r12, across
     )
+    centres_words, centres_notice, centres_charts = centres_parts(picked, month)
+    wards = hate.ward_rows(table, strand, home["code"])
+    ranks = hate.strand_ranks(table, areas, home["code"])
+    ranked = [
+        (s, int(r["london_rank"])) for s, r, _ in ranks if not is_missing(r.get("london_rank"))
+    ]
     return (
         f"{sentence} {centres_words}".strip(),
         *trend_parts(home_offences, home_outcomes, strand, home, month),
         *strands_parts(monthly, home, month),
         *outcomes_parts(home_rates, london_rates, strand, home, month),
-        *wards_parts(table, strand, home, month, across),
-        *london_parts(table, home, month, across),
+        charts.ward_bars_figure(wards, hate.spans_break(month)),
+        words.wards_caption(strand, home["name"], month, wards),
+        ui.wards_table(wards, across),
+        charts.strand_ranks_figure(ranks),
+        words.ranks_caption(home["name"], month, ranked),
+        ui.ranks_table(ranks, across),
         *centres_charts,
         centres_notice,
-        components.source_text(months[-1], SOURCE),
+        source_text(cache.latest_month(cache.DASHBOARD_OFFENCES), SOURCE),
     )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dash
 
-from dashboard import components
+from dashboard.ui.notices import not_found
 
 dash.register_page(__name__, name="Page not found", title="Page not found", nav=False)
 
 
 def layout(**_query):
-    return components.not_found()
+    return not_found()

@@ -8,13 +8,20 @@ change against 2011/12 (and the RAG against the 20% target), the change against 
 from __future__ import annotations
 
 import dash
-import dash_bootstrap_components as dbc
-import pandas as pd
 from dash import Output, callback, html
 
 from core import reference
-from core.months import as_month
-from dashboard import cache, components, prefill, static_html, summaries
+from core.months import as_month_or_none
+from dashboard import cache
+from dashboard.prose.crime import overview_sentence
+from dashboard.prose.words import source_text
+from dashboard.ui import prefill, static_html
+from dashboard.ui.addresses import indicator_order
+from dashboard.ui.blocks import html_slot, register_html_slot
+from dashboard.ui.cards import indicator_cards
+from dashboard.ui.notices import empty_state, provenance_link
+from domain.london import rank_a_year_earlier
+from domain.periods import chosen_month
 
 dash.register_page(
     __name__,
@@ -26,60 +33,37 @@ dash.register_page(
 )
 
 SOURCE = "MPS borough level crime (London Datastore); ONS mid-year population estimates"
+RANK_NOTE = "London ranks: 1 = lowest rate per 1,000 residents of the 32 boroughs."
 OUTPUTS = [
     ("overview-summary", "children"),
     ("overview-cards-html", "data"),
     ("overview-source", "children"),
 ]
 FOLLOW = prefill.register_period_follower("overview")
-components.register_html_slot("overview-cards")  # the cards arrive as HTML: see static_html
+register_html_slot("overview-cards")  # the cards arrive as HTML: see static_html
 
 
 def layout(period: str | None = None, **_query) -> html.Div:
     """The page drawn for ``?period=`` (the latest month without one)."""
+    home = cache.home_area()
+    code = home["code"] if home else None
     tree = html.Div(
         [
-            prefill.period_store("overview", period),
+            prefill.period_store("overview", _month(period)),
             html.H1(f"{cache.home_name()}: neighbourhood crime (MOPAC7)", className="h2"),
             html.Div(id="overview-summary", className="lead mb-3"),
-            components.html_slot("overview-cards"),
+            html_slot("overview-cards"),
             html.P(id="overview-source", className="text-body-secondary small mt-3"),
-            components.provenance_link("borough_crime", _home_code(), "these figures"),
+            provenance_link(
+                "borough_crime", code, cache.latest_month("borough_crime", code), "these figures"
+            ),
         ]
     )
     return prefill.prefill(tree, OUTPUTS, update(period))
 
 
-def _home_code() -> str | None:
-    home = cache.home_area()
-    return home["code"] if home else None
-
-
-def rank_a_year_earlier(history: pd.DataFrame, area_code: str, month) -> dict[str, object]:
-    """{indicator: London rank for the 12 months to ``month`` minus a year} for one area."""
-    earlier = as_month(month) - pd.DateOffset(months=12)
-    rows = history[(history["area_code"] == area_code) & (history["month"] == earlier)]
-    return dict(zip(rows["indicator"], rows["london_rank"], strict=True))
-
-
-def home_records(table: pd.DataFrame, area_code: str) -> list[dict]:
-    """The home borough's rows of the indicator table, the seven types then the total."""
-    rows = table[table["area_code"] == area_code]
-    return rows.sort_values("indicator", key=components.indicator_order).to_dict("records")
-
-
-def cards(records: list[dict], month, before: dict) -> dbc.Row:
-    columns = [
-        dbc.Col(
-            components.indicator_card(r["indicator"], r, month, before.get(r["indicator"])),
-            xs=12,
-            md=6,
-            xl=3,
-            className="mb-3",
-        )
-        for r in records
-    ]
-    return dbc.Row(columns)
+def _month(period: str | None):
+    return chosen_month(as_month_or_none(period), cache.period_months())
 
 
 @callback(*[Output(c, p) for c, p in OUTPUTS], prefill.PICKED, FOLLOW, prevent_initial_call=True)
@@ -89,25 +73,28 @@ def update(period: str | None, _follow=None):
     return summary, static_html.render(row), source
 
 
+def home_records(table, area_code: str) -> list[dict]:
+    """The home borough's rows of the indicator table, the seven types then the total."""
+    if table.empty:
+        return []
+    rows = table[table["area_code"] == area_code]
+    return rows.sort_values("indicator", key=indicator_order).to_dict("records")
+
+
 def content(period: str | None):
     """Summary sentence, the cards (a dbc.Row, or None) and the source line."""
     home = cache.home_area()
-    month = components.chosen_month(period, cache.period_months())
+    month = _month(period)
     if home is None or month is None:
-        empty = components.empty_state("MPS borough crime figures (the borough level CSV)")
-        return empty, None, ""
-    table = cache.borough_table(month)
-    records = home_records(table, home["code"]) if not table.empty else []
+        return empty_state("MPS borough crime figures (the borough level CSV)"), None, ""
+    records = home_records(cache.borough_table(month), home["code"])
     if not records:
-        empty = components.empty_state(f"MPS borough crime figures that include {home['name']}")
-        return empty, None, ""
+        return empty_state(f"MPS borough crime figures that include {home['name']}"), None, ""
     total = next(r for r in records if r["indicator"] == reference.MOPAC7_TOTAL)
     types = [r for r in records if r["indicator"] != reference.MOPAC7_TOTAL]
     before = rank_a_year_earlier(cache.rank_history(), home["code"], month)
-    sentence = summaries.overview_sentence(home["name"], month, total, types)
-    source = components.source_text(
-        cache.dataset_latest_month("borough_crime"),
-        SOURCE,
-        "London ranks: 1 = lowest rate per 1,000 residents of the 32 boroughs.",
+    return (
+        overview_sentence(home["name"], month, total, types),
+        indicator_cards([total, *types], month, before),
+        source_text(cache.latest_month("borough_crime"), SOURCE, RANK_NOTE),
     )
-    return sentence, cards([total, *types], month, before), source

@@ -9,24 +9,32 @@ import pandas as pd
 from dash import Input, Output, callback, html
 
 from core import config
-from dashboard import cache, components, figures, priority_figures, summaries
-from domain.priorities import WRAP_TARGET_PERCENT, wrap_coverage_table
+from core.months import as_month_or_none
+from dashboard import cache
+from dashboard.charts.priorities import bars_figure, coverage_lines_figure
+from dashboard.prose import priorities as words
+from dashboard.text import day_label, fmt_number
+from dashboard.ui import blocks
+from dashboard.ui.notices import priority_empty_state
+from dashboard.ui.priorities import count_table, wrap_progress_table, wrap_table
+from domain.priorities import (
+    WRAP_TARGET_PERCENT,
+    WRAP_TOTAL,
+    latest_return,
+    wrap_coverage_table,
+    wrap_end,
+    wrap_progress,
+    wrap_too_small,
+    wrap_total_before,
+)
 
 dash.register_page(
     __name__, path="/prevent", name="Prevent", order=12, title="Prevent: WRAP training"
 )
 
-TOTAL = "All with a target"
 CHARTS = ["prevent-coverage", "prevent-progress", "prevent-sessions", "prevent-audiences"]
 SOURCE = "Prevent WRAP training returns from departments and partners (council template)"
-WHAT = "Prevent WRAP training figures (the council template prevent-wrap-training.xlsx)"
-WHERE = (
-    "Fill in data/templates/prevent-wrap-training.xlsx as at a date: for each department "
-    "or partner the staff requiring WRAP training, the staff trained and the sessions "
-    "delivered, and the people trained by audience."
-)
-for _chart in CHARTS:
-    components.register_chart_table(_chart)
+blocks.register_chart_tables(CHARTS)
 
 
 def layout(**_query) -> html.Div:
@@ -34,136 +42,62 @@ def layout(**_query) -> html.Div:
         [
             html.H1(f"Prevent: WRAP training in {config.home_borough()}"),
             html.Div(id="prevent-summary", className="lead mb-2"),
-            components.two_columns(
-                components.chart_block("prevent-coverage", "Coverage by department"),
-                components.chart_block("prevent-progress", "Coverage over time"),
+            blocks.two_columns(
+                blocks.chart_block("prevent-coverage", "Coverage by department"),
+                blocks.chart_block("prevent-progress", "Coverage over time"),
             ),
-            components.two_columns(
-                components.chart_block("prevent-sessions", "Sessions delivered"),
-                components.chart_block("prevent-audiences", "People trained by audience"),
+            blocks.two_columns(
+                blocks.chart_block("prevent-sessions", "Sessions delivered"),
+                blocks.chart_block("prevent-audiences", "People trained by audience"),
             ),
             html.P(id="prevent-source", className="text-body-secondary small mt-3"),
         ]
     )
 
 
-def is_small(row: dict) -> bool:
-    """Fewer than 10 staff requiring training: coverage moves a lot with one person."""
-    requiring = row.get("staff_requiring")
-    return not summaries.missing(requiring) and 0 < int(requiring) < summaries.SMALL_COUNT
-
-
-def rag_text(row: dict, target: float) -> str:
-    if summaries.missing(row.get("coverage")):
-        return "no target yet"
-    if is_small(row):
-        return "too small to judge"
-    return f"{row['rag']} (target {target:g}%)"
-
-
 def coverage_parts(table: pd.DataFrame, as_at, target: float) -> list:
     rows = table[table["coverage"].notna()]
-    rows = pd.concat([rows[rows["department"] == TOTAL], rows[rows["department"] != TOTAL]])
+    rows = pd.concat(
+        [rows[rows["department"] == WRAP_TOTAL], rows[rows["department"] != WRAP_TOTAL]]
+    )
     records = rows.to_dict("records")
     frame = pd.DataFrame(
         {
             "name": rows["department"],
             "value": rows["coverage"].astype(float),
-            "judged": [not is_small(r) for r in records],
-            "text": [
-                f"{r['coverage']:.1f}%" + (" (too small to judge)" if is_small(r) else "")
-                for r in records
-            ],
+            "judged": [not wrap_too_small(r) for r in records],
+            "text": [words.wrap_bar_text(r) for r in records],
         }
     )
     top = max([target, *frame["value"].tolist()]) * 1.25
-    figure = priority_figures.bars_figure(
-        frame, "Staff trained, % of those requiring it", ",.1f", target, "Target", x_max=top
-    )
-    shown = pd.DataFrame(
-        {
-            "Department or partner": table["department"],
-            "Staff requiring training": [
-                "no target yet" if summaries.missing(v) else summaries.count_text(v)
-                for v in table["staff_requiring"]
-            ],
-            "Staff trained": [summaries.count_text(v) for v in table["staff_trained"]],
-            "Coverage": [
-                components.fmt_number(v, 1) + ("%" if pd.notna(v) else "")
-                for v in table["coverage"]
-            ],
-            "Against the target": [rag_text(r, target) for r in table.to_dict("records")],
-        }
-    )
+    label = "Staff trained, % of those requiring it"
     no_target = int(table["coverage"].isna().sum())
-    caption = (
-        f"Staff trained as a share of the staff requiring WRAP training, by department, "
-        f"as at {summaries.day_label(as_at)}; the dotted line is the {target:g}% target"
-        + (
-            f"; {no_target} with no target yet {'is' if no_target == 1 else 'are'} in "
-            "the table only."
-            if no_target
-            else "."
-        )
-    )
-    return [figure, caption, components.table_html(shown, "prevent-coverage-table")]
+    return [
+        bars_figure(frame, label, ",.1f", target, "Target", x_max=top),
+        words.wrap_coverage_caption(as_at, target, no_target),
+        wrap_table(table, target),
+    ]
 
 
 def progress_parts(training: pd.DataFrame, target: float) -> list:
-    frames = []
-    for as_at, rows in training.groupby("as_at", sort=True):
-        table = wrap_coverage_table(rows, target)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "x": summaries.day_label(as_at),
-                    "series": table["department"],
-                    "value": table["coverage"].astype(float),
-                }
-            )
-        )
-    long = pd.concat(frames, ignore_index=True)
-    figure = priority_figures.comparison_lines_figure(long, "Coverage", TOTAL, x_title="As at")
-    figure.add_hline(
-        y=target,
-        line={"color": figures.GREEN, "dash": "dot", "width": 2},
-        annotation_text=f"Target {target:g}%",
-    )
-    dates = long["x"].unique()
-    caption = (
-        f"Coverage at each of the {len(dates)} dates loaded, by department and in total."
-        if len(dates) > 1
-        else f"Only one date is loaded ({dates[0]}): progress over "
-        "time shows once a later return is loaded."
-    )
-    shown = long.pivot_table(index="series", columns="x", values="value", sort=False)
-    shown = (
-        shown.reindex(columns=list(dates)).reset_index().rename(columns={"series": "Department"})
-    )
-    for column in dates:
-        shown[column] = [
-            components.fmt_number(v, 1) + ("%" if pd.notna(v) else "") for v in shown[column]
-        ]
-    return [figure, caption, components.table_html(shown, "prevent-progress-table")]
+    progress = wrap_progress(training, target)
+    long = progress.assign(x=[day_label(d) for d in progress["as_at"]])[["x", "series", "value"]]
+    dates = list(long["x"].unique())
+    return [
+        coverage_lines_figure(long, WRAP_TOTAL, target),
+        words.wrap_progress_caption(dates),
+        wrap_progress_table(long, dates),
+    ]
 
 
 def bar_parts(frame: pd.DataFrame, label: str, caption: str, base: str, heading: str) -> list:
-    figure = priority_figures.bars_figure(
-        frame.assign(text=[f"{v:,.0f}" for v in frame["value"]]), label
-    )
-    shown = pd.DataFrame(
-        {heading: frame["name"], label: [summaries.count_text(v) for v in frame["value"]]}
-    )
-    return [figure, caption, components.table_html(shown, f"{base}-table")]
-
-
-def _blank(message: str) -> list:
-    return [figures.empty_figure(message), message, ""] * len(CHARTS)
+    figure = bars_figure(frame.assign(text=[fmt_number(v) for v in frame["value"]]), label)
+    return [figure, caption, count_table(frame, heading, label, f"{base}-table")]
 
 
 @callback(
     Output("prevent-summary", "children"),
-    *components.chart_outputs(CHARTS),
+    *blocks.chart_outputs(CHARTS),
     Output("prevent-source", "children"),
     Input("period-select", "value"),
 )
@@ -172,58 +106,43 @@ def update(period: str | None, target: float = WRAP_TARGET_PERCENT):
     before the end of the chosen month."""
     training = cache.council_table("wrap_training")
     if training.empty:
-        return (components.priority_empty_state(WHAT, WHERE), *_blank("No WRAP figures loaded"), "")
-    end = components.dataset_month(period, [training["as_at"].max()]) + pd.offsets.MonthEnd(0)
+        empty = priority_empty_state(*words.LOAD_HELP["wrap"])
+        return (empty, *blocks.blank_charts("No WRAP figures loaded", len(CHARTS)), "")
+    end = wrap_end(training, as_month_or_none(period))
     training = training[training["as_at"] <= end]
     if training.empty:
-        message = f"No WRAP figures as at or before {summaries.month_label(end)}."
-        return (message, *_blank(message), "")
+        message = words.no_return_words(end)
+        return (message, *blocks.blank_charts(message, len(CHARTS)), "")
     as_at = training["as_at"].max()
     table = wrap_coverage_table(training[training["as_at"] == as_at], target)
-    earlier = training[training["as_at"] < as_at]
-    before = None
-    if len(earlier):
-        previous = wrap_coverage_table(earlier[earlier["as_at"] == earlier["as_at"].max()], target)
-        total = previous[previous["department"] == TOTAL]
-        before = (
-            {**total.iloc[0].to_dict(), "as_at": earlier["as_at"].max()} if len(total) else None
-        )
-    departments = table[table["department"] != TOTAL]
+    departments = table[table["department"] != WRAP_TOTAL]
     sessions = pd.DataFrame(
         {"name": departments["department"], "value": departments["sessions"].astype(float)}
     )
-    audiences = cache.council_table("wrap_audiences")
-    audiences = audiences[audiences["as_at"] <= end] if len(audiences) else audiences
-    audiences = (
-        audiences[audiences["as_at"] == audiences["as_at"].max()] if len(audiences) else audiences
-    )
+    audiences = latest_return(cache.council_table("wrap_audiences"), end)
     people = pd.DataFrame(
         {
             "name": audiences.get("audience", []),
             "value": pd.Series(audiences.get("count", []), dtype=float),
         }
     )
-    total_people = int(people["value"].sum()) if len(people) else 0
+    sessions_words = words.wrap_sessions_caption(as_at, int(sessions["value"].sum()))
+    people_words = words.wrap_audiences_caption(int(people["value"].sum()) if len(people) else None)
     charts = [
         *coverage_parts(table, as_at, target),
         *progress_parts(training, target),
         *bar_parts(
             sessions,
             "Sessions delivered",
-            f"WRAP sessions delivered by each department "
-            f"as at {summaries.day_label(as_at)}: {int(sessions['value'].sum()):,} in all.",
+            sessions_words,
             "prevent-sessions",
             "Department or partner",
         ),
-        *bar_parts(
-            people,
-            "People trained",
-            f"People trained in WRAP by audience: {total_people:,} in all."
-            if len(people)
-            else "No audience figures loaded.",
-            "prevent-audiences",
-            "Audience",
-        ),
+        *bar_parts(people, "People trained", people_words, "prevent-audiences", "Audience"),
     ]
-    source = f"Latest return loaded: as at {summaries.day_label(as_at)}. Source: {SOURCE}."
-    return (summaries.prevent_sentence(as_at, table, target, before), *charts, source)
+    before = wrap_total_before(training, as_at, target)
+    return (
+        words.prevent_sentence(as_at, table, target, before),
+        *charts,
+        words.wrap_source(as_at, SOURCE),
+    )

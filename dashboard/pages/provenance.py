@@ -1,30 +1,25 @@
 """Where a figure came from (/provenance?dataset=&area=&month=YYYY-MM): for an area and month,
 each crime category's count with the upload, file, sheet and Excel row it was read from.
 
-Any page can link a figure here with ``provenance_href(dataset, area_code, month)``.
+Any page can link a figure here with ``ui.addresses.provenance_href(dataset, area_code, month)``.
 """
 
 from __future__ import annotations
-
-from urllib.parse import urlencode
 
 import dash
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
 from core import db, queries
-from dashboard import upload_views as views
-from dashboard.auth import exempt
+from core.months import as_month_or_none
+from dashboard.auth import exempt, guard
+from dashboard.text import fmt_int, time_label
+from dashboard.ui import uploads as views
+from dashboard.ui.prefill import period_options
 
 dash.register_page(
     __name__, path="/provenance", name="Sources", order=52, title="Where a figure came from"
 )
-
-
-def provenance_href(dataset: str, area_code: str, month) -> str:
-    """The address of this page for one area and month (month as a date or 'YYYY-MM')."""
-    text = month if isinstance(month, str) else f"{pd.Timestamp(month):%Y-%m}"
-    return "/provenance?" + urlencode({"dataset": dataset, "area": area_code, "month": text[:7]})
 
 
 def _datasets() -> list[dict]:
@@ -39,7 +34,7 @@ def _datasets() -> list[dict]:
 def layout(
     dataset: str | None = None, area: str | None = None, month: str | None = None, **_query
 ) -> html.Div:
-    refusal = views.who_may("viewer")
+    refusal = views.who_may("viewer", guard.current_user())
     if refusal is not None:
         return html.Div([html.H1("Where a figure came from"), refusal])
     options = _datasets()
@@ -111,8 +106,8 @@ def _choices(dataset: str | None) -> tuple[list, list]:
         {"label": f"{r.name} ({r.code})", "value": r.code}
         for r in areas.sort_values("name").itertuples()
     ]
-    months = reversed(queries.loaded_months(engine, dataset))
-    return area_options, [{"label": f"{m:%B %Y}", "value": f"{m:%Y-%m}"} for m in months]
+    months = queries.loaded_months(engine, dataset)
+    return area_options, period_options(months)
 
 
 @callback(
@@ -125,11 +120,10 @@ def show(dataset: str | None, area: str | None, month: str | None):
     """Each category's count for the area and month, with where it was read from."""
     if not (dataset and area and month) or dataset in exempt.hidden("dataset"):
         return html.P("Choose a dataset, an area and a month.")
-    try:
-        when = pd.Timestamp(f"{month[:7]}-01").date()
-    except ValueError:
+    when = as_month_or_none(month)
+    if when is None:
         return html.P("That is not a month.")
-    rows = queries.figure_provenance(db.get_engine(), dataset, area, when)
+    rows = queries.figure_provenance(db.get_engine(), dataset, area, when.date())
     rows = rows[~rows["mopac7"].isin(exempt.hidden("indicator"))]
     if rows.empty:
         return html.P("Nothing is loaded for that area and month.")
@@ -137,12 +131,12 @@ def show(dataset: str | None, area: str | None, month: str | None):
         {
             "Category": rows["major"].astype(str) + ": " + rows["minor"].astype(str),
             "MOPAC7 type": rows["mopac7"].fillna("").astype(str),
-            "Count": rows["count"].astype(int).map("{:,}".format),
+            "Count": [fmt_int(v) for v in rows["count"]],
             "Upload": rows["upload_id"].astype(str),
             "File": rows["filename"].astype(str),
             "Sheet": rows["sheet"].fillna("").astype(str),
             "Row": rows["row"].astype(str),
-            "Loaded": pd.to_datetime(rows["uploaded_at"]).dt.strftime("%d %b %Y %H:%M"),
+            "Loaded": [time_label(v) for v in pd.to_datetime(rows["uploaded_at"])],
         }
     )
     upload_ids = sorted(set(rows["upload_id"]))
@@ -152,7 +146,7 @@ def show(dataset: str | None, area: str | None, month: str | None):
     total = int(rows["count"].sum())
     return html.Div(
         [
-            html.P([f"{len(rows)} categories, {total:,} crimes in all. From ", *links]),
+            html.P([f"{len(rows)} categories, {fmt_int(total)} crimes in all. From ", *links]),
             views.simple_table(frame, "provenance-table", label="Where each count came from"),
         ]
     )

@@ -4,15 +4,26 @@ borough against London and England and Wales."""
 
 from __future__ import annotations
 
-import re
-
 import dash
-import pandas as pd
 from dash import Input, Output, callback, html
 
 from core import config
-from dashboard import cache, components, figures, priority_figures, summaries
-from domain.priorities import iom_table, reoffending_table
+from core.months import as_month_or_none
+from dashboard import cache
+from dashboard.charts.priorities import cohort_lines_figure, iom_cohort_figure, iom_rates_figure
+from dashboard.prose import priorities as words
+from dashboard.ui import blocks
+from dashboard.ui.notices import priority_empty_state
+from dashboard.ui.priorities import cohort_table, iom_frame
+from dashboard.ui.tables import table_html
+from domain.priorities import (
+    cohort_group,
+    cohorts_by,
+    iom_quarters_by,
+    iom_table,
+    latest_cohort,
+    latest_cohorts,
+)
 
 dash.register_page(__name__, path="/reoffending", name="Reoffending", order=11, title="Reoffending")
 
@@ -26,242 +37,94 @@ SOURCE = (
     "IOM cohort: council template (police and probation IOM figures); proven "
     "reoffending: Ministry of Justice proven reoffending statistics (council template)"
 )
-IOM_WHAT = "IOM cohort figures (the council template iom-cohort.xlsx)"
-IOM_WHERE = (
-    "Fill in data/templates/iom-cohort.xlsx each quarter with the cohort size, the "
-    "reoffenders and the offences in the 12 months before and after entering IOM."
-)
-MOJ_WHAT = "Ministry of Justice proven reoffending rates (the template moj-proven-reoffending.xlsx)"
-MOJ_WHERE = (
-    "Copy the borough's, London's and England and Wales's rows from the MoJ proven "
-    "reoffending geographical data tool into data/templates/moj-proven-reoffending.xlsx."
-)
-MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
-        start=1,
-    )
-}
-for _chart in CHARTS:
-    components.register_chart_table(_chart)
+blocks.register_chart_tables(CHARTS)
 
 
 def layout(**_query) -> html.Div:
+    iom_rates = "Cohort reoffending and reduction in offending"
     return html.Div(
         [
             html.H1(f"Reoffending in {config.home_borough()}"),
             html.Div(id="reoffending-summary", className="lead mb-2"),
             html.H2("Integrated Offender Management (IOM)", className="h4 mt-3"),
             html.Div(id="reoffending-iom-notice"),
-            components.two_columns(
-                components.chart_block(
-                    "reoffending-iom-cohort", "Cohort size each quarter", level=3
-                ),
-                components.chart_block(
-                    "reoffending-iom-rates",
-                    "Cohort reoffending and reduction in offending",
-                    level=3,
-                ),
+            blocks.two_columns(
+                blocks.chart_block("reoffending-iom-cohort", "Cohort size each quarter", level=3),
+                blocks.chart_block("reoffending-iom-rates", iom_rates, level=3),
             ),
             html.H2("Proven reoffending (Ministry of Justice)", className="h4 mt-3"),
             html.Div(id="reoffending-moj-notice"),
-            components.two_columns(
-                components.chart_block("reoffending-adult", "Adults", level=3),
-                components.chart_block("reoffending-juvenile", "Juveniles", level=3),
+            blocks.two_columns(
+                blocks.chart_block("reoffending-adult", "Adults", level=3),
+                blocks.chart_block("reoffending-juvenile", "Juveniles", level=3),
             ),
             html.P(id="reoffending-source", className="text-body-secondary small mt-3"),
         ]
     )
 
 
-def cohort_end(text: str) -> pd.Timestamp | None:
-    """The last month of a MoJ cohort label: 'Jan 2022 to Mar 2022' -> March 2022,
-    '2021/22' -> March 2022, '2021' -> December 2021; None when it names no period."""
-    words = re.findall(r"([A-Za-z]{3,9})\.?\s+(\d{4})", str(text))
-    months = [(int(y), MONTHS[m[:3].lower()]) for m, y in words if m[:3].lower() in MONTHS]
-    if months:
-        return pd.Timestamp(*months[-1], 1)
-    financial = re.search(r"(\d{4})\s*/\s*(\d{2,4})", str(text))
-    if financial:
-        return pd.Timestamp(int(financial.group(1)) + 1, 3, 1)
-    year = re.search(r"\b(\d{4})\b", str(text))
-    return pd.Timestamp(int(year.group(1)), 12, 1) if year else None
-
-
 def iom_parts(month) -> tuple:
     """(sentence, notice, the two IOM charts' outputs) for quarters starting by ``month``."""
     quarters = cache.council_table("iom_quarters")
     if quarters.empty:
-        blank = [figures.empty_figure("No IOM figures loaded"), "No IOM figures loaded.", ""] * 2
-        return "", components.priority_empty_state(IOM_WHAT, IOM_WHERE), blank
-    if month is not None:
-        quarters = quarters[quarters["quarter_start"] <= month]
+        blank = blocks.blank_charts("No IOM figures loaded", 2, "No IOM figures loaded.")
+        return "", priority_empty_state(*words.LOAD_HELP["iom"]), blank
+    quarters = iom_quarters_by(quarters, month)
     if quarters.empty:
-        message = f"No IOM quarter starts by {summaries.month_label(month)}."
-        return message, None, [figures.empty_figure(message), message, ""] * 2
+        message = words.no_quarter_words(month)
+        return message, None, blocks.blank_charts(message, 2)
     table = iom_table(quarters)
-    sizes = pd.DataFrame({"x": table["quarter"], "value": table["cohort_size"].astype("Float64")})
-    long = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "x": table["quarter"],
-                    "series": "Cohort proven reoffending rate",
-                    "value": table["reoffending_rate"].astype(float),
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "x": table["quarter"],
-                    "series": "Reduction in offending after IOM",
-                    "value": table["reduction_percent"].astype(float),
-                }
-            ),
-        ],
-        ignore_index=True,
-    )
-    shown = pd.DataFrame(
-        {
-            "Quarter": table["quarter"],
-            "Cohort size": [summaries.count_text(v) for v in table["cohort_size"]],
-            "Reoffenders": [summaries.count_text(v) for v in table["reoffenders"]],
-            "Reoffending rate": [
-                summaries.small_share_words(r, c)
-                for r, c in zip(table["reoffenders"], table["cohort_size"], strict=True)
-            ],
-            "Offences before": [summaries.count_text(v) for v in table["offences_before"]],
-            "Offences after": [summaries.count_text(v) for v in table["offences_after"]],
-            "Reduction in offending": [
-                components.fmt_number(v, 1) + ("%" if pd.notna(v) else "")
-                for v in table["reduction_percent"]
-            ],
-        }
-    )
-    html_table = components.table_html(shown, "reoffending-iom-cohort-table")
-    rates_given = long["value"].notna().any()
-    rates_caption = (
-        "The cohort's proven reoffending rate and the reduction in its offending after entering "
-        "IOM, quarter by quarter."
-        if rates_given
-        else "Cohort reoffending and the reduction in offending were not given for these quarters."
-    )
-    last = table.iloc[-1]
+    shown = iom_frame(table)
+    given = table[["reoffending_rate", "reduction_percent"]].notna().to_numpy().any()
     charts = [
-        priority_figures.bar_series_figure(sizes, "People in the IOM cohort"),
-        f"IOM cohort size each quarter: {summaries.count_text(last['cohort_size'])} in "
-        f"{last['quarter']}, the latest quarter loaded.",
-        html_table,
-        priority_figures.comparison_lines_figure(long, "Per cent", empty="Not given"),
-        rates_caption,
-        components.table_html(shown, "reoffending-iom-rates-table"),
+        iom_cohort_figure(table),
+        words.iom_cohort_caption(table.iloc[-1]),
+        table_html(shown, "reoffending-iom-cohort-table"),
+        iom_rates_figure(table),
+        words.iom_rates_caption(given),
+        table_html(shown, "reoffending-iom-rates-table"),
     ]
-    return summaries.iom_sentence(table), None, charts
+    return words.iom_sentence(table), None, charts
 
 
 def moj_parts(month, borough: str) -> tuple:
     """(sentence, notice, the adult and juvenile charts' outputs) for cohorts ending by ``month``."""
     rates = cache.council_table("reoffending_rates")
     if rates.empty:
-        blank = [
-            figures.empty_figure("No proven reoffending rates loaded"),
-            "No proven reoffending rates loaded.",
-            "",
-        ] * 2
-        return "", components.priority_empty_state(MOJ_WHAT, MOJ_WHERE), blank
-    table = reoffending_table(rates)
-    table["cohort_end"] = [cohort_end(c) for c in table["cohort"]]
-    if month is not None:
-        table = table[table["cohort_end"].isna() | (table["cohort_end"] <= month)]
-    table = table.sort_values(["cohort_end", "cohort"], kind="stable", na_position="first")
-    charts = [
-        part for group in ("Adult", "Juvenile") for part in group_parts(table, group, borough)
-    ]
-    return summaries.reoffending_sentence(borough, latest_cohorts(table, borough)), None, charts
-
-
-def latest_cohorts(table: pd.DataFrame, borough: str) -> pd.DataFrame:
-    """Per adult/juvenile, every area's row for the home borough's latest cohort."""
-    home = table[table["geography"].str.lower() == borough.lower()]
-    latest = home.groupby("adult_juvenile")["cohort"].last()
-    keys = set(latest.items())
-    return table[[k in keys for k in zip(table["adult_juvenile"], table["cohort"], strict=True)]]
-
-
-def group_parts(table: pd.DataFrame, group: str, borough: str) -> list:
-    rows = table[table["adult_juvenile"].str.lower() == group.lower()]
-    base = f"reoffending-{group.lower()}"
-    order = {borough.lower(): 0, "london": 1, "england and wales": 2}
-    rows = rows.sort_values(
-        "geography", key=lambda g: g.str.lower().map(order).fillna(3), kind="stable"
-    )
-    long = pd.DataFrame(
-        {
-            "x": rows["cohort"],
-            "series": rows["geography"],
-            "value": rows["reoffending_rate"].astype(float),
-        }
-    )
-    figure = priority_figures.comparison_lines_figure(
-        long, "Proven reoffending rate", borough, x_title="Cohort"
-    )
-    shown = pd.DataFrame(
-        {
-            "Area": rows["geography"],
-            "Cohort": rows["cohort"],
-            "Offenders": [summaries.count_text(v) for v in rows["offenders"]],
-            "Reoffenders": [summaries.count_text(v) for v in rows["reoffenders"]],
-            "Proven reoffending rate": [
-                summaries.small_share_words(r, o, "offenders")
-                for r, o in zip(rows["reoffenders"], rows["offenders"], strict=True)
-            ],
-            "Reoffences per reoffender": [
-                components.fmt_number(v, 2) for v in rows["reoffences_per_reoffender"]
-            ],
-        }
-    )
-    noun = f"{group.lower()}s"
-    caption = (
-        f"Proven reoffending rate of {noun} (the share of each cohort who reoffended "
-        f"within a year) in {borough}, London and England and Wales, cohort by cohort."
-        if len(rows)
-        else f"No proven reoffending rates for {noun} are loaded."
-    )
-    return [figure, caption, components.table_html(shown, f"{base}-table")]
+        message = "No proven reoffending rates loaded"
+        blank = blocks.blank_charts(message, 2, f"{message}.")
+        return "", priority_empty_state(*words.LOAD_HELP["moj"]), blank
+    table = cohorts_by(rates, month)
+    charts = []
+    for group in ("Adult", "Juvenile"):
+        rows = cohort_group(table, group, borough)
+        charts += [
+            cohort_lines_figure(rows, borough),
+            words.cohort_caption(group, borough, bool(len(rows))),
+            cohort_table(rows, f"reoffending-{group.lower()}-table"),
+        ]
+    return words.reoffending_sentence(borough, latest_cohorts(table, borough)), None, charts
 
 
 @callback(
     Output("reoffending-summary", "children"),
     Output("reoffending-iom-notice", "children"),
     Output("reoffending-moj-notice", "children"),
-    *components.chart_outputs(CHARTS),
+    *blocks.chart_outputs(CHARTS),
     Output("reoffending-source", "children"),
     Input("period-select", "value"),
 )
 def update(period: str | None):
     """Summary sentence, notices for what is missing, the four charts and the source line."""
     borough = config.home_borough()
-    try:
-        month = pd.Timestamp(period + "-01") + pd.offsets.MonthEnd(0) if period else None
-    except ValueError:
-        month = None
+    month = as_month_or_none(period)
     iom_words, iom_notice, iom_charts = iom_parts(month)
     moj_words, moj_notice, moj_charts = moj_parts(month, borough)
     if iom_notice is not None and moj_notice is not None:
         return (html.Div([iom_notice, moj_notice]), None, None, *iom_charts, *moj_charts, "")
-    words = " ".join(w for w in (iom_words, moj_words) if w)
-    return (words, iom_notice, moj_notice, *iom_charts, *moj_charts, source_line())
-
-
-def source_line() -> str:
-    """The latest IOM quarter and MoJ cohort loaded, and where the figures come from."""
+    text = " ".join(w for w in (iom_words, moj_words) if w)
     quarters = cache.council_table("iom_quarters")
-    rates = cache.council_table("reoffending_rates")
-    latest_quarter = quarters["quarter"].iloc[-1] if len(quarters) else "none"
-    ends = [(cohort_end(c), c) for c in rates["cohort"]] if len(rates) else []
-    ends = [e for e in ends if e[0] is not None]
-    latest_cohort = max(ends)[1] if ends else "none"
-    return (
-        f"Latest IOM quarter loaded: {latest_quarter}; latest proven reoffending cohort: "
-        f"{latest_cohort}. Source: {SOURCE}."
-    )
+    quarter = quarters["quarter"].iloc[-1] if len(quarters) else None
+    cohort = latest_cohort(cache.council_table("reoffending_rates"))
+    source = words.reoffending_source(quarter, cohort, SOURCE)
+    return (text, iom_notice, moj_notice, *iom_charts, *moj_charts, source)

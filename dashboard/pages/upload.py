@@ -6,20 +6,18 @@ transaction. The files wait on the server (dashboard/pending.py); the browser ho
 from __future__ import annotations
 
 import dash
-import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from core import config, db
 from dashboard import pending
-from dashboard import upload_views as views
 from dashboard.auth import guard
 from dashboard.reports import exports
+from dashboard.ui import uploads as views
 
 dash.register_page(__name__, path="/upload", name="Upload", order=50, title="Upload data")
 
 TEMPLATES_DIR = config.DATA_DIR / "templates"
-ACCEPT = ".csv,.xlsx,.gz,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WORKING = {"checking", "loading"}
 
 
@@ -27,82 +25,16 @@ def template_files() -> list[str]:
     return sorted(p.name for p in TEMPLATES_DIR.glob("*.xlsx")) if TEMPLATES_DIR.exists() else []
 
 
-def templates_section() -> html.Section:
-    names = template_files()
-    items = [
-        html.Li(
-            dbc.Button(
-                name, id={"type": "upload-template", "name": name}, color="link", className="p-0"
-            )
-        )
-        for name in names
-    ]
-    return html.Section(
-        [
-            html.H2("Templates", className="h5 mt-4"),
-            html.P(
-                "Council figures (serious youth violence, IOM, reoffending, WRAP training, hate "
-                "crime reporting centres) are loaded from these Excel templates."
-            ),
-            html.Ul(items) if items else html.P("No templates are available yet."),
-            dcc.Download(id="upload-template-download"),
-        ]
-    )
-
-
 def layout(**_query) -> html.Div:
-    refusal = views.who_may("analyst")
+    refusal = views.who_may("analyst", guard.current_user())
     heading = html.H1("Upload data")
     if refusal is not None:
         return html.Div([heading, refusal])
-    limit = config.MAX_UPLOAD_MB.get()
     return html.Div(
         [
             heading,
-            html.P(
-                f"Drop MPS crime extracts, ONS population files or council templates (CSV or "
-                f"Excel, up to {limit} MB each, several at once). Each is checked and you see what "
-                "it would change before anything is written.",
-                className="lead",
-            ),
-            dcc.Upload(
-                id="upload-files",
-                multiple=True,
-                accept=ACCEPT,
-                children=html.Div(
-                    [
-                        "Drag and drop files here, or ",
-                        html.Span("choose files", className="text-decoration-underline"),
-                    ]
-                ),
-                className="upload-drop border border-2 rounded p-4 text-center mb-3",
-            ),
-            html.Div(id="upload-too-large", role="alert", className="text-danger"),
-            dcc.Store(id="upload-batch", data=[]),
-            dcc.Store(id="upload-confirmed", data=[]),
-            dcc.Interval(id="upload-poll", interval=400, disabled=True),
-            html.Div(id="upload-status", **{"aria-live": "polite"}),
-            html.Div(
-                [
-                    dbc.Button(
-                        "Confirm and load",
-                        id="upload-confirm",
-                        color="primary",
-                        disabled=True,
-                        className="me-2",
-                    ),
-                    dbc.Button(
-                        "Download the validation report (CSV)",
-                        id="upload-report",
-                        color="secondary",
-                        outline=True,
-                        disabled=True,
-                    ),
-                    dcc.Download(id="upload-report-download"),
-                ],
-                className="mb-3",
-            ),
-            templates_section(),
+            *views.upload_form(config.MAX_UPLOAD_MB.get()),
+            views.templates_section(template_files()),
         ]
     )
 

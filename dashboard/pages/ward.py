@@ -9,8 +9,24 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from core import reference
-from dashboard import cache, components, figures, prefill, summaries
-from domain import metrics
+from core.months import as_month_or_none
+from dashboard import cache
+from dashboard.charts.base import TREND_START
+from dashboard.charts.crime import ranked_bar_figure, trend_figure
+from dashboard.prose.crime import (
+    trend_caption,
+    ward_compare_caption,
+    ward_rank_basis,
+    ward_sentence,
+)
+from dashboard.prose.words import source_text
+from dashboard.ui import blocks, prefill
+from dashboard.ui.addresses import SLUGS, indicator_order
+from dashboard.ui.notices import empty_state, not_found, provenance_link
+from dashboard.ui.trends import trend_table
+from dashboard.ui.wards import ward_compare_table, ward_figures_table
+from domain.crime import target_for, whole
+from domain.periods import chosen_month
 
 dash.register_page(
     __name__, path_template="/ward/<ward_code>", name="Ward", title="Ward", nav=False
@@ -21,18 +37,13 @@ CHARTS = ["ward-trend", "ward-compare"]
 OUTPUTS = [
     ("ward-summary", "children"),
     ("ward-figures-table-html", "data"),
-    *[
-        (f"{c}-{p}", prop)
-        for c in CHARTS
-        for p, prop in [("graph", "figure"), ("caption", "children"), ("table-html", "data")]
-    ],
+    *blocks.chart_ids(CHARTS),
     ("ward-source", "children"),
 ]
 FOLLOW = prefill.register_period_follower("ward")
 FIRST_CRIME = "mopac7-total"  # what the charts open on (picker and drawing)
-for _chart in CHARTS:
-    components.register_chart_table(_chart)
-components.register_html_slot("ward-figures-table")
+blocks.register_chart_tables(CHARTS)
+blocks.register_html_slot("ward-figures-table")
 
 
 def ward_area(code: str | None) -> dict | None:
@@ -51,107 +62,43 @@ def layout(ward_code: str | None = None, period: str | None = None, **_query) ->
     """The ward's page drawn for ``?period=`` (the latest month without one)."""
     ward = ward_area(ward_code)
     if ward is None:
-        return components.not_found(f"There is no ward with the code “{ward_code}”.")
+        return not_found(f"There is no ward with the code “{ward_code}”.")
+    borough = ward["borough_name"]
     picker = dbc.Select(
-        id="ward-crime-select",
-        value=FIRST_CRIME,
-        options=[{"label": n, "value": s} for s, n in components.SLUGS.items()],
+        id="ward-crime-select", value=FIRST_CRIME, options=blocks.picker_options(SLUGS)
     )
+    label = html.Label("Crime type for the charts", htmlFor="ward-crime-select")
+    trend = blocks.chart_block("ward-trend", "Month by month since 2010", height=340)
+    compare = blocks.chart_block("ward-compare", f"Against {borough}'s other wards", height=480)
+    latest = cache.latest_month("ward_crime", ward["code"])
     tree = html.Div(
         [
-            prefill.period_store("ward", period),
-            dcc.Store(id="ward-code", data=ward["code"]),
-            html.P(
-                dcc.Link(f"← All wards in {ward['borough_name']}", href="/wards"),
-                className="mb-1 small",
+            prefill.period_store(
+                "ward", chosen_month(as_month_or_none(period), cache.period_months())
             ),
-            html.H1(f"{ward['name']} ward, {ward['borough_name']}", className="h2"),
+            dcc.Store(id="ward-code", data=ward["code"]),
+            html.P(dcc.Link(f"← All wards in {borough}", href="/wards"), className="mb-1 small"),
+            html.H1(f"{ward['name']} ward, {borough}", className="h2"),
             html.Div(id="ward-summary", className="lead mb-2"),
             html.H2("Each crime type, 12 months", className="h5"),
-            components.html_slot("ward-figures-table", "table-responsive"),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        [
-                            html.Label("Crime type for the charts", htmlFor="ward-crime-select"),
-                            picker,
-                        ],
-                        md=6,
-                        lg=4,
-                    )
-                ],
-                className="mt-2",
-            ),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        components.chart_block(
-                            "ward-trend", "Month by month since 2010", height=340
-                        ),
-                        lg=7,
-                    ),
-                    dbc.Col(
-                        components.chart_block(
-                            "ward-compare",
-                            f"Against {ward['borough_name']}'s other wards",
-                            height=480,
-                        ),
-                        lg=5,
-                    ),
-                ]
-            ),
+            blocks.html_slot("ward-figures-table", "table-responsive"),
+            dbc.Row([dbc.Col([label, picker], md=6, lg=4)], className="mt-2"),
+            dbc.Row([dbc.Col(trend, lg=7), dbc.Col(compare, lg=5)]),
             html.P(id="ward-source", className="text-body-secondary small mt-3"),
-            components.provenance_link("ward_crime", ward["code"], "this ward's figures"),
+            provenance_link("ward_crime", ward["code"], latest, "this ward's figures"),
         ]
     )
     return prefill.prefill(tree, OUTPUTS, update(period, ward["code"], FIRST_CRIME))
 
 
-def figures_table(ward_rows: pd.DataFrame, borough_rows: pd.DataFrame, wards: int) -> str:
-    """Per crime type: R12, baseline, both changes (with significance), ward rank and the
-    borough's change on the previous 12 months for comparison."""
-    borough = borough_rows.set_index("indicator")
-    shown = pd.DataFrame(
-        {
-            "Crime type": ward_rows["indicator"],
-            "Crimes (12 months)": [summaries.count_text(v) for v in ward_rows["r12"]],
-            "2011/12": [summaries.count_text(v) for v in ward_rows["baseline"]],
-            "Change on 2011/12": [
-                components.fmt_pct(v) for v in ward_rows["change_vs_baseline_pct"]
-            ],
-            "Change on previous 12 months": [
-                f"{components.fmt_pct(r['change_vs_previous_pct'])} ({components.significance_text(r)})"
-                for r in ward_rows.to_dict("records")
-            ],
-            f"Ward rank (of {wards})": [summaries.count_text(v) for v in ward_rows["ward_rank"]],
-            "Borough: change on previous 12 months": [
-                components.fmt_pct(borough["change_vs_previous_pct"].get(i))
-                if i in borough.index
-                else "not available"
-                for i in ward_rows["indicator"]
-            ],
-        }
-    )
-    return components.table_html(shown, "ward-figures-table")
-
-
 def trend_parts(indicator: str, ward: dict, month, record: dict):
-    frame = figures.trend_frame(cache.area_series("ward_crime", ward["code"], indicator))
-    base = summaries.whole(record.get("baseline"))
-    target = metrics.target_for(base)
-    figure = figures.trend_figure(frame, month, base, target)
-    shown = frame[frame["month"] >= figures.TREND_START].iloc[::-1]
-    table = pd.DataFrame(
-        {
-            "Month": [f"{m:%B %Y}" for m in shown["month"]],
-            "Crimes in the month": [components.fmt_number(v) for v in shown["count"]],
-            "12 months to the month (R12)": [components.fmt_number(v) for v in shown["r12"]],
-        }
-    )
+    frame = cache.trend("ward_crime", ward["code"], indicator)
+    base = whole(record.get("baseline"))
+    target = target_for(base)
     return (
-        figure,
-        summaries.trend_caption(indicator, month, record, target),
-        components.table_html(table, "ward-trend-table"),
+        trend_figure(frame, month, base, target),
+        trend_caption(indicator, month, record, target),
+        trend_table(frame, "ward-trend-table", start=TREND_START),
     )
 
 
@@ -159,19 +106,13 @@ def compare_parts(indicator: str, ward: dict, table: pd.DataFrame):
     rows = table[table["indicator"] == indicator]
     frame = pd.DataFrame({"name": rows["area_name"], "value": rows["r12"].astype(float)})
     median = frame["value"].median()
-    figure = figures.ranked_bar_figure(
-        frame, ward["name"], "Crimes in the 12 months", median, "Middle ward", ",.0f"
+    return (
+        ranked_bar_figure(
+            frame, ward["name"], "Crimes in the 12 months", median, "Middle ward", ",.0f"
+        ),
+        ward_compare_caption(ward["name"], ward["borough_name"], indicator, rows),
+        ward_compare_table(rows),
     )
-    caption = summaries.ward_compare_caption(ward["name"], ward["borough_name"], indicator, rows)
-    shown = rows.sort_values(["ward_rank", "area_name"])
-    listing = pd.DataFrame(
-        {
-            "Ward": shown["area_name"],
-            "Crimes (12 months)": [summaries.count_text(v) for v in shown["r12"]],
-            "Ward rank": [summaries.count_text(v) for v in shown["ward_rank"]],
-        }
-    )
-    return figure, caption, components.table_html(listing, "ward-compare-table")
 
 
 @callback(
@@ -185,33 +126,24 @@ def compare_parts(indicator: str, ward: dict, table: pd.DataFrame):
 def update(period, code, slug, _follow=None):
     """Sentence, figures table, trend and comparison charts for the ward and period."""
     ward = ward_area(code)
-    month = components.chosen_month(period, cache.period_months())
-    table = (
-        cache.ward_table(ward["parent_code"], month)
-        if ward and month is not None
-        else pd.DataFrame()
-    )
-    mine = table[table["area_code"] == ward["code"]] if not table.empty else table
-    if mine.empty:
-        message = "No ward crime figures loaded for this ward"
-        charts = [figures.empty_figure(message), message, ""] * len(CHARTS)
-        return (components.empty_state("MPS ward crime figures"), "", *charts, "")
-    indicator = components.SLUGS.get(slug or "", reference.MOPAC7_TOTAL)
-    mine = mine.sort_values("indicator", key=components.indicator_order)
+    month = chosen_month(as_month_or_none(period), cache.period_months())
+    table = cache.ward_table(ward["parent_code"], month) if ward and month is not None else None
+    mine = table[table["area_code"] == ward["code"]] if table is not None and len(table) else None
+    if mine is None or mine.empty:
+        charts = blocks.blank_charts("No ward crime figures loaded for this ward", len(CHARTS))
+        return (empty_state("MPS ward crime figures"), "", *charts, "")
+    indicator = SLUGS.get(slug or "", reference.MOPAC7_TOTAL)
+    mine = mine.sort_values("indicator", key=indicator_order)
     borough = cache.borough_table(month)
     borough = borough[borough["area_code"] == ward["parent_code"]] if not borough.empty else borough
     wards = table["area_code"].nunique()
     total = mine[mine["indicator"] == reference.MOPAC7_TOTAL].iloc[0].to_dict()
     record = mine[mine["indicator"] == indicator].iloc[0].to_dict()
-    basis = summaries.ward_rank_basis(table["rate_per_1000"].notna().any())
-    sentence = summaries.ward_sentence(
-        ward["name"], ward["borough_name"], month, total, wards, basis
-    )
-    latest = cache.dataset_latest_month("ward_crime")
+    basis = ward_rank_basis(table["rate_per_1000"].notna().any())
     return (
-        sentence,
-        figures_table(mine, borough, wards),
+        ward_sentence(ward["name"], ward["borough_name"], month, total, wards, basis),
+        ward_figures_table(mine, borough, wards),
         *trend_parts(indicator, ward, month, record),
         *compare_parts(indicator, ward, table),
-        components.source_text(latest, SOURCE, "Ward rank: " + basis + "."),
+        source_text(cache.latest_month("ward_crime"), SOURCE, "Ward rank: " + basis + "."),
     )

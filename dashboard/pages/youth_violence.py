@@ -9,8 +9,22 @@ import pandas as pd
 from dash import Input, Output, callback, html
 
 from core import config
-from dashboard import cache, components, figures, priority_figures, summaries
-from domain.indicators import indicator_table
+from core.months import as_month_or_none
+from dashboard import cache
+from dashboard.charts.crime import rank_figure, ranked_bar_figure, trend_figure
+from dashboard.charts.priorities import published_rates_figure
+from dashboard.prose import priorities as words
+from dashboard.prose.crime import rank_caption
+from dashboard.prose.words import source_text
+from dashboard.ui import blocks
+from dashboard.ui.notices import priority_empty_state
+from dashboard.ui.priorities import headline_table, published_syv_table
+from dashboard.ui.trends import london_table, rank_table, trend_table
+from domain import priorities
+from domain.crime import r12_at, trend_frame
+from domain.indicators import area_series, record
+from domain.london import london_rate, london_rows
+from domain.periods import dataset_month
 
 dash.register_page(
     __name__,
@@ -20,31 +34,12 @@ dash.register_page(
     title="Youth violence and knife crime",
 )
 
-SYV = "Serious youth violence"
-KNIFE = "Knife Injury Victims (non DA 1-24)"
-FIGURE_ROWS = [  # (indicator, what the row is called, its noun)
-    (SYV, "Serious youth violence: victims aged 1 to 19", "victims"),
-    (KNIFE, "Knife crime with injury: victims aged 1 to 24, not domestic abuse", "victims"),
-    ("Knife Crime with Injury", "Knife crime with injury: offences", "offences"),
-    ("Knife Crime", "Knife crime: offences", "offences"),
-]
 CHARTS = ["syv-trend", "syv-london", "syv-knife-trend", "syv-knife-london", "syv-knife-rank"]
 SOURCE = (
     "MPS Monthly Crime Dashboard (knife crime); serious youth violence from the council "
     "template (MOPAC's dashboard figures); ONS mid-year population estimates"
 )
-SYV_WHAT = "serious youth violence figures (the council template serious-youth-violence.xlsx)"
-SYV_WHERE = (
-    "Fill in data/templates/serious-youth-violence.xlsx from MOPAC's dashboard: monthly "
-    "victims for all 32 boroughs, or only the published summary."
-)
-KNIFE_WHAT = "the MPS Monthly Crime Dashboard data (knife crime)"
-KNIFE_WHERE = (
-    "Download it from the London Datastore (MPS Monthly Crime Dashboard Data); the "
-    "first run loads the copy in data/seed."
-)
-for _chart in CHARTS:
-    components.register_chart_table(_chart)
+blocks.register_chart_tables(CHARTS)
 
 
 def layout(**_query) -> html.Div:
@@ -57,252 +52,115 @@ def layout(**_query) -> html.Div:
                 html.Table(id="syv-figures-table", className="table table-sm align-middle"),
                 className="table-responsive",
             ),
-            html.H2("Serious youth violence (victims aged 1 to 19)", className="h4 mt-3"),
-            html.Div(id="syv-notice"),
-            components.two_columns(
-                components.chart_block("syv-trend", "Month by month", level=3),
-                components.chart_block("syv-london", "London boroughs compared", 540, level=3),
+            *blocks.chart_section(
+                "Serious youth violence (victims aged 1 to 19)",
+                "syv-notice",
+                blocks.chart_block("syv-trend", "Month by month", level=3),
+                blocks.chart_block("syv-london", "London boroughs compared", 540, level=3),
             ),
-            html.H2(
+            *blocks.chart_section(
                 "Knife crime with injury (victims aged 1 to 24, not domestic abuse)",
-                className="h4 mt-3",
+                "syv-knife-notice",
+                blocks.chart_block("syv-knife-trend", "Month by month", level=3),
+                blocks.chart_block("syv-knife-london", "London boroughs compared", 540, level=3),
             ),
-            html.Div(id="syv-knife-notice"),
-            components.two_columns(
-                components.chart_block("syv-knife-trend", "Month by month", level=3),
-                components.chart_block(
-                    "syv-knife-london", "London boroughs compared", 540, level=3
-                ),
-            ),
-            components.chart_block("syv-knife-rank", "London rank over time", 300, level=3),
+            blocks.chart_block("syv-knife-rank", "London rank over time", 300, level=3),
             html.P(id="syv-source", className="text-body-secondary small mt-3"),
         ]
     )
 
 
-def syv_table(month) -> pd.DataFrame:
-    """SYV victims windowed like crime (R12, P12, rate per 10,000, London rank) for ``month``."""
-    syv = cache.council_table("syv_monthly")
-    monthly = pd.DataFrame(
-        {
-            "area_code": syv["area_code"],
-            "indicator": SYV,
-            "month": pd.to_datetime(syv["month"]),
-            "count": syv["victims"].astype("int64"),
-        }
+def with_month(row: dict, month) -> dict:
+    """An area's row with the month it is shown for (an area without one stays {})."""
+    return {**row, "month": month} if row else row
+
+
+def trend_parts(counts: pd.Series, month, base: str):
+    frame = trend_frame(counts)
+    return (
+        trend_figure(frame, month, noun="victims"),
+        words.count_trend_caption("victims", month, r12_at(frame, month)),
+        trend_table(frame, f"{base}-table", "Victims in the month"),
     )
-    areas, pops = cache.reference()
-    return indicator_table(monthly, areas, pops, month, per=10_000)
 
 
-def _record(table: pd.DataFrame, code: str, indicator: str) -> dict:
-    if table.empty:
-        return {}
-    rows = table[(table["area_code"] == code) & (table["indicator"] == indicator)]
-    return rows.iloc[0].to_dict() if len(rows) else {}
-
-
-def trend_parts(counts: pd.Series, month, noun: str, base: str):
-    frame = figures.trend_frame(counts)
-    figure = figures.trend_figure(frame, month, noun=noun)
-    shown = frame.iloc[::-1]
-    table = pd.DataFrame(
-        {
-            "Month": [f"{m:%B %Y}" for m in shown["month"]],
-            f"{noun.capitalize()} in the month": [components.fmt_number(v) for v in shown["count"]],
-            "12 months to the month (R12)": [components.fmt_number(v) for v in shown["r12"]],
-        }
-    )
-    r12 = frame.loc[frame["month"] == month, "r12"]
-    total = "not available" if r12.empty or pd.isna(r12.iloc[0]) else f"{r12.iloc[0]:,.0f}"
-    caption = (
-        f"Monthly {noun} (bars) and the rolling 12-month total as a monthly average "
-        f"(line): {total} in the 12 months to {summaries.month_label(month)}."
-    )
-    return figure, caption, components.table_html(table, f"{base}-table")
-
-
-def london_parts(table: pd.DataFrame, indicator: str, home: dict, noun: str, base: str):
-    rows = cache.london_boroughs(table, indicator)
-    overall = cache.london_rate(rows)
+def london_parts(table: pd.DataFrame, indicator: str, home: dict, base: str):
+    rows = london_rows(table, cache.reference()[0], indicator)
+    overall = london_rate(rows, 10_000)
     frame = pd.DataFrame({"name": rows["area_name"], "value": rows["rate_per_10000"].astype(float)})
-    figure = figures.ranked_bar_figure(
-        frame,
-        home["name"],
-        f"{noun.capitalize()} per 10,000 residents (12 months)",
-        overall,
-        "London",
-        ",.2f",
+    label = "Victims per 10,000 residents (12 months)"
+    mine = record(table, home["code"], indicator)
+    return (
+        ranked_bar_figure(frame, home["name"], label, overall, "London", ",.2f"),
+        words.london_rate_caption("victims", home["name"], mine, overall),
+        london_table(rows, f"{base}-table", 10_000, "victims", overall),
     )
-    record = _record(table, home["code"], indicator)
-    caption = (
-        f"The 32 London boroughs' {noun} per 10,000 residents in the 12 months, lowest "
-        f"first: {home['name']}'s is "
-        f"{summaries.rate_per_10000_words(record, overall)}."
-    )
-    shown = pd.DataFrame(
-        {
-            "Borough": rows["area_name"],
-            "London rank": [summaries.count_text(v) for v in rows["london_rank"]],
-            f"{noun.capitalize()} (12 months)": [summaries.count_text(v) for v in rows["r12"]],
-            "Rate per 10,000": [summaries.rate_text(v, 2) for v in rows["rate_per_10000"]],
-        }
-    )
-    note = None if overall is None else f"London: {overall:.2f} per 10,000 residents."
-    return figure, caption, components.table_html(shown, f"{base}-table", note)
 
 
-def rank_parts(home: dict, month):
-    history = cache.dashboard_rank_history(KNIFE)
-    rows = history[history["area_code"] == home["code"]]
-    figure = figures.rank_figure(rows, month, home["name"])
-    shown = rows.dropna(subset=["london_rank"]).iloc[::-1]
-    table = pd.DataFrame(
-        {
-            "12 months to": [f"{m:%B %Y}" for m in shown["month"]],
-            "London rank (1 = lowest rate)": [int(v) for v in shown["london_rank"]],
-            "Rate per 10,000": [summaries.rate_text(v, 2) for v in shown["rate"]],
-        }
-    )
-    caption = summaries.rank_caption(home["name"], rows, month)
-    return figure, caption, components.table_html(table, "syv-knife-rank-table")
-
-
-def change_cell(record: dict) -> str:
-    """'−6.0% (not significant)', '+50.0% (too small to judge)' or 'not available'."""
-    change = record.get("change_vs_previous_pct")
-    if summaries.missing(change):
-        return "not available"
-    return f"{components.fmt_pct(change)} ({components.significance_text(record)})"
-
-
-def figures_rows(records: list[tuple[str, str, dict, float | None]]) -> list:
-    """The headline table: one row per measure with its window, change and London position."""
-    shown = pd.DataFrame(
-        {
-            "Measure": [label for label, _, _, _ in records],
-            "12 months to": [
-                summaries.month_label(r["month"]) if r.get("month") else ""
-                for _, _, r, _ in records
-            ],
-            "Count": [summaries.count_text(r.get("r12")) for _, _, r, _ in records],
-            "Previous 12 months": [summaries.count_text(r.get("p12")) for _, _, r, _ in records],
-            "Change on previous 12 months": [change_cell(r) for _, _, r, _ in records],
-            "Rate per 10,000": [
-                summaries.rate_text(r.get("rate_per_10000"), 2) for _, _, r, _ in records
-            ],
-            "London rank (1 = lowest rate)": [
-                summaries.count_text(r.get("london_rank")) for _, _, r, _ in records
-            ],
-            "London rate": [summaries.rate_text(london, 2) for _, _, _, london in records],
-        }
-    )
-    return components.table_children(shown)
-
-
-def _blank(message: str, count: int) -> list:
-    return [figures.empty_figure(message), message, ""] * count
-
-
-def syv_parts(period, home: dict):
-    """(sentence, headline record, notice, the two SYV charts' outputs) for the period."""
+def syv_parts(month, home: dict):
+    """(sentence, headline row, notice, the two SYV charts' outputs) for the period."""
     counts = cache.council_table("syv_monthly")
     if not counts.empty and home["code"] in set(counts["area_code"]):
-        month = components.dataset_month(period, pd.to_datetime(counts["month"]).unique())
-        table = syv_table(month)
-        record = _record(table, home["code"], SYV)
-        overall = cache.london_rate(cache.london_boroughs(table, SYV))
-        mine = counts[counts["area_code"] == home["code"]]
-        series = pd.Series(
-            mine["victims"].astype(float).to_numpy(),
-            index=pd.DatetimeIndex(mine["month"].to_numpy()),
-        )
+        month = dataset_month(month, pd.to_datetime(counts["month"]).unique())
+        table = cache.syv_table(month)
+        row = with_month(record(table, home["code"], priorities.SYV), month)
+        overall = london_rate(london_rows(table, cache.reference()[0], priorities.SYV), 10_000)
         charts = [
-            *trend_parts(series, month, "victims", "syv-trend"),
-            *london_parts(table, SYV, home, "victims", "syv-london"),
+            *trend_parts(priorities.syv_series(counts, home["code"]), month, "syv-trend"),
+            *london_parts(table, priorities.SYV, home, "syv-london"),
         ]
-        return (
-            summaries.syv_sentence(home["name"], month, record, overall),
-            (record, overall),
-            None,
-            charts,
-        )
+        return words.syv_sentence(home["name"], month, row, overall), (row, overall), None, charts
     summary = cache.council_table("syv_summary")
     summary = summary[summary["area_code"] == home["code"]] if not summary.empty else summary
     if summary.empty:
-        notice = components.priority_empty_state(SYV_WHAT, SYV_WHERE)
-        return (
-            "No serious youth violence figures are loaded.",
-            ({}, None),
-            notice,
-            _blank("No serious youth violence figures loaded", 2),
-        )
-    month = components.dataset_month(period, summary["window_end"])
-    shown = summary[summary["window_end"] <= month].sort_values("window_end")
-    row = (shown if len(shown) else summary).iloc[-1].to_dict()
-    frame = pd.DataFrame(
-        {
-            "window_end": summary["window_end"],
-            "rate": summary["rate_per_10000"],
-            "london": summary["london_average_rate"],
-        }
-    )
-    table = pd.DataFrame(
-        {
-            "12 months to": [f"{m:%B %Y}" for m in summary["window_end"]],
-            "Rate per 10,000": [summaries.rate_text(v) for v in summary["rate_per_10000"]],
-            "London rank": [summaries.count_text(v) for v in summary["london_rank"]],
-            "London average": [summaries.rate_text(v) for v in summary["london_average_rate"]],
-        }
-    )
-    note = "Only the published summary is loaded: load the monthly counts to compare boroughs."
+        notice = priority_empty_state(*words.LOAD_HELP["syv"])
+        blank = blocks.blank_charts("No serious youth violence figures loaded", 2)
+        return "No serious youth violence figures are loaded.", ({}, None), notice, blank
+    row = priorities.published_as_at(summary, dataset_month(month, summary["window_end"]))
+    sentence = words.syv_published_sentence(home["name"], row)
+    note = words.PUBLISHED_ONLY
     charts = [
-        priority_figures.rate_windows_figure(frame, home["name"]),
-        summaries.syv_published_sentence(home["name"], row),
-        components.table_html(table, "syv-trend-table"),
-        figures.empty_figure(note),
-        note,
-        "",
+        published_rates_figure(summary, home["name"]),
+        sentence,
+        published_syv_table(summary),
+        *blocks.blank_charts(note),
     ]
-    record = {
-        "month": row["window_end"],
-        "r12": row["victims"],
-        "rate_per_10000": row["rate_per_10000"],
-        "london_rank": row["london_rank"],
-    }
-    return (
-        summaries.syv_published_sentence(home["name"], row),
-        (record, row["london_average_rate"]),
-        None,
-        charts,
-    )
+    return sentence, (priorities.published_record(row), row["london_average_rate"]), None, charts
 
 
-def knife_parts(period, home: dict):
+def knife_parts(month, home: dict):
     """(sentence, headline rows, notice, the three knife charts' outputs) for the period."""
-    month = components.dataset_month(period, cache.dashboard_months())
+    month = dataset_month(month, cache.dashboard_months())
     table = cache.dashboard_table(month) if month is not None else pd.DataFrame()
     if table.empty or home["code"] not in set(table["area_code"]):
-        notice = components.priority_empty_state(KNIFE_WHAT, KNIFE_WHERE)
+        notice = priority_empty_state(*words.LOAD_HELP["knife"])
         return (
             "No knife crime figures are loaded.",
             [],
             notice,
-            _blank("No knife crime figures loaded", 3),
+            blocks.blank_charts("No knife crime figures loaded", 3),
         )
-    rows = []
-    for indicator, label, _ in FIGURE_ROWS[1:]:
-        overall = cache.london_rate(cache.london_boroughs(table, indicator))
-        rows.append((label, indicator, _record(table, home["code"], indicator), overall))
-    record, overall = rows[0][2], rows[0][3]
-    monthly = cache.dashboard_monthly()
-    mine = monthly[(monthly["area_code"] == home["code"]) & (monthly["indicator"] == KNIFE)]
-    charts = [
-        *trend_parts(mine.set_index("month")["count"], month, "victims", "syv-knife-trend"),
-        *london_parts(table, KNIFE, home, "victims", "syv-knife-london"),
-        *rank_parts(home, month),
+    areas, _ = cache.reference()
+    rows = [
+        (
+            words.HEADLINE_LABELS[indicator],
+            with_month(record(table, home["code"], indicator), month),
+            london_rate(london_rows(table, areas, indicator), 10_000),
+        )
+        for indicator in priorities.KNIFE_INDICATORS
     ]
-    return summaries.knife_sentence(home["name"], month, record, overall), rows, None, charts
+    ranks = cache.dashboard_rank_history(priorities.KNIFE_VICTIMS)
+    ranks = ranks[ranks["area_code"] == home["code"]]
+    series = area_series(cache.dashboard_monthly(), [home["code"]], priorities.KNIFE_VICTIMS)
+    charts = [
+        *trend_parts(series, month, "syv-knife-trend"),
+        *london_parts(table, priorities.KNIFE_VICTIMS, home, "syv-knife-london"),
+        rank_figure(ranks, month, home["name"]),
+        rank_caption(home["name"], ranks, month),
+        rank_table(ranks, "syv-knife-rank-table", 10_000),
+    ]
+    _, knife, overall = rows[0]
+    return words.knife_sentence(home["name"], month, knife, overall), rows, None, charts
 
 
 @callback(
@@ -310,42 +168,32 @@ def knife_parts(period, home: dict):
     Output("syv-figures-table", "children"),
     Output("syv-notice", "children"),
     Output("syv-knife-notice", "children"),
-    *components.chart_outputs(CHARTS),
+    *blocks.chart_outputs(CHARTS),
     Output("syv-source", "children"),
     Input("period-select", "value"),
 )
 def update(period: str | None):
     """Summary sentence, headline table, notices, the five charts and the source line."""
     home = cache.home_area()
-    empty = html.Div(
-        [
-            components.priority_empty_state(SYV_WHAT, SYV_WHERE),
-            components.priority_empty_state(KNIFE_WHAT, KNIFE_WHERE),
-        ]
-    )
+    month = as_month_or_none(period)
+    empty = (html.Div([priority_empty_state(*words.LOAD_HELP[w]) for w in ("syv", "knife")]), [])
     if home is None:
-        return (empty, [], None, None, *_blank("No figures loaded", len(CHARTS)), "")
-    syv_words, (syv_record, syv_london), syv_notice, syv_charts = syv_parts(period, home)
-    knife_words, knife_rows, knife_notice, knife_charts = knife_parts(period, home)
+        return (*empty, None, None, *blocks.blank_charts("No figures loaded", len(CHARTS)), "")
+    syv_words, (syv_row, syv_london), syv_notice, syv_charts = syv_parts(month, home)
+    knife_words, knife_rows, knife_notice, knife_charts = knife_parts(month, home)
     if syv_notice is not None and knife_notice is not None:
-        return (empty, [], None, None, *syv_charts, *knife_charts, "")
-    rows = ([(FIGURE_ROWS[0][1], SYV, syv_record, syv_london)] if syv_record else []) + knife_rows
-    months = cache.dashboard_months()
-    syv_month = syv_record.get("month") if syv_record else None
-    note = (
-        ""
-        if syv_month is None
-        else (
-            f"Serious youth violence is shown for the 12 months to "
-            f"{summaries.month_label(syv_month)}."
-        )
-    )
+        return (*empty, None, None, *syv_charts, *knife_charts, "")
+    rows = (
+        [(words.HEADLINE_LABELS[priorities.SYV], syv_row, syv_london)] if syv_row else []
+    ) + knife_rows
+    latest = cache.latest_month(cache.DASHBOARD_OFFENCES) if cache.dashboard_months() else None
+    note = words.syv_window_note(syv_row.get("month") if syv_row else None)
     return (
         f"{syv_words} {knife_words}",
-        figures_rows(rows),
+        headline_table(rows),
         syv_notice,
         knife_notice,
         *syv_charts,
         *knife_charts,
-        components.source_text(months[-1] if months else None, SOURCE, note),
+        source_text(latest, SOURCE, note),
     )

@@ -1,38 +1,26 @@
-"""The figures defined in DOMAIN.md, as pure functions over pandas objects.
+"""DOMAIN.md's crime figures as pure functions over pandas objects: R12, P12, the 2011/12
+baseline, changes, rates, ranks, significance, targets and RAG.
 
-No I/O here: callbacks fetch DataFrames through `queries` and pass them in, so every
+No I/O and no words here: pages fetch DataFrames through the cache and pass them in, so every
 number on a page and in the board pack comes from one definition that tests can pin down.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 import pandas as pd
 from scipy.stats import binomtest
 
-from core.months import MonthLike, as_month
+from core.months import Month, months_before, months_of
 from core.reference import LONDON_BOROUGH_COUNT
 from core.values import is_missing
+from domain.periods import population_for_window, window_months
+from domain.rounding import as_decimal, round_1dp
 
 DEFAULT_TARGET_REDUCTION = 0.20
+SMALL_COUNT = 10  # fewer than this in a 12-month window: too small to judge
+BASELINE_END = Month(pd.Timestamp(2012, 3, 1))  # FY2011/12, the MOPAC baseline year
 
 Number = int | float
-
-_MINUS = "\u2212"  # the real minus sign, as printed in the board pack
-
-
-# --- helpers -------------------------------------------------------------------------------
-
-
-def _decimal(value: Number) -> Decimal:
-    """Decimal of the value as printed, so 0.15 is 0.15 and not its binary neighbour."""
-    return Decimal(str(value))
-
-
-def _round_1dp(value: Decimal) -> float:
-    """One decimal place, halves away from zero as Excel's ROUND does in the board pack."""
-    return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)) + 0.0  # no -0.0
 
 
 def _as_count(value: Number) -> int:
@@ -42,18 +30,20 @@ def _as_count(value: Number) -> int:
     return int(value)
 
 
+def whole(value) -> int | None:
+    """A count from a table cell (Int64, float or None) as an int, or None."""
+    return None if is_missing(value) else int(value)
+
+
 def _by_month(counts: pd.Series) -> pd.Series:
     """Counts re-indexed by month start, so any date within a month finds its month."""
-    if isinstance(counts.index, pd.DatetimeIndex):
-        index = counts.index.to_period("M").to_timestamp()
-    else:
-        index = pd.DatetimeIndex([as_month(label) for label in counts.index])
+    index = months_of(counts.index)
     if index.has_duplicates:
         raise ValueError("counts has more than one value for a month")
     return pd.Series(counts.to_numpy(), index=index)
 
 
-def _window_total(counts: pd.Series, end_month: MonthLike, length: int = 12) -> int | None:
+def _window_total(counts: pd.Series, end_month: Month, length: int = 12) -> int | None:
     """Sum of a window, or None when a month is absent: never a smaller total."""
     values = _by_month(counts).reindex(window_months(end_month, length))
     if values.isna().any():
@@ -61,55 +51,22 @@ def _window_total(counts: pd.Series, end_month: MonthLike, length: int = 12) -> 
     return int(values.sum())
 
 
-def _percent_text(pct: float) -> str:
-    """Absolute percentage without a trailing '.0' (6.0 -> '6', 12.5 -> '12.5')."""
-    text = f"{abs(pct):,.1f}"
-    return text.removesuffix(".0")
-
-
-def _count_text(value: Number) -> str:
-    """A count with thousands separators, whole numbers without decimals."""
-    value = abs(value)
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
-
-
-# --- periods -------------------------------------------------------------------------------
-
-
-def window_months(end_month: MonthLike, length: int = 12) -> pd.DatetimeIndex:
-    """The `length` month starts ending at end_month inclusive, for windows like R12."""
-    return pd.date_range(end=as_month(end_month), periods=length, freq="MS")
-
-
-def financial_year(month: MonthLike) -> str:
-    """April-to-March year label ('2011/12'), the period the board reports against."""
-    start = as_month(month)
-    first = start.year if start.month >= 4 else start.year - 1
-    return f"{first}/{(first + 1) % 100:02d}"
-
-
-def financial_quarter(month: MonthLike) -> str:
-    """Quarter of the financial year ('2024/25 Q3' = Oct-Dec 2024), the board's cycle."""
-    quarter = (as_month(month).month - 4) % 12 // 3 + 1
-    return f"{financial_year(month)} Q{quarter}"
-
-
 # --- totals and comparisons ----------------------------------------------------------------
 
 
-def rolling_12_months(counts: pd.Series, end_month: MonthLike) -> int | None:
+def rolling_12_months(counts: pd.Series, end_month: Month) -> int | None:
     """R12: the 12 months ending end_month, None if any month is missing or NaN."""
     return _window_total(counts, end_month)
 
 
-def previous_12_months(counts: pd.Series, end_month: MonthLike) -> int | None:
+def previous_12_months(counts: pd.Series, end_month: Month) -> int | None:
     """P12: the 12 months before R12's window, for the change vs previous year."""
-    return _window_total(counts, as_month(end_month) - pd.DateOffset(months=12))
+    return _window_total(counts, months_before(end_month, 12))
 
 
 def financial_year_total(counts: pd.Series, start_year: int = 2011) -> int | None:
     """Total for April start_year to March start_year+1, None if any month is missing."""
-    return _window_total(counts, pd.Timestamp(year=start_year + 1, month=3, day=1))
+    return _window_total(counts, Month(pd.Timestamp(year=start_year + 1, month=3, day=1)))
 
 
 def baseline(counts: pd.Series) -> int | None:
@@ -121,31 +78,33 @@ def percent_change(current: Number | None, reference: Number | None) -> float | 
     """(current - reference) / reference x 100 to 1 dp; None when it cannot be computed."""
     if is_missing(current) or is_missing(reference) or reference == 0:
         return None
-    ref = _decimal(reference)
-    return _round_1dp((_decimal(current) - ref) / ref * 100)
+    ref = as_decimal(reference)
+    return round_1dp((as_decimal(current) - ref) / ref * 100)
+
+
+def trend_frame(counts: pd.Series) -> pd.DataFrame:
+    """Monthly counts on a full month index (missing months NaN) with the R12 to each month.
+
+    R12 has no value where any of its 12 months is missing, as DOMAIN.md requires.
+    """
+    columns = ["month", "count", "r12"]
+    if counts.empty:
+        return pd.DataFrame(columns=columns)
+    series = pd.Series(counts.to_numpy(dtype=float), index=pd.DatetimeIndex(counts.index))
+    series = series.groupby(level=0).sum()
+    months = pd.date_range(series.index.min(), series.index.max(), freq="MS")
+    series = series.reindex(months)
+    r12 = series.rolling(12, min_periods=12).sum()
+    return pd.DataFrame({"month": months, "count": series.to_numpy(), "r12": r12.to_numpy()})
+
+
+def r12_at(frame: pd.DataFrame, month: Month) -> float | None:
+    """The R12 of a ``trend_frame`` to ``month`` (None where it has none)."""
+    r12 = frame.loc[frame["month"] == month, "r12"]
+    return None if r12.empty or is_missing(r12.iloc[0]) else float(r12.iloc[0])
 
 
 # --- rates and ranks -----------------------------------------------------------------------
-
-
-def population_year_for_window(end_month: MonthLike) -> int:
-    """Calendar year of the window's 7th month: the mid-year estimate nearest its middle."""
-    return (as_month(end_month) - pd.DateOffset(months=5)).year
-
-
-def population_for_window(
-    populations: pd.Series | None, end_month: MonthLike
-) -> tuple[int | None, int | None]:
-    """(year used, population): the window's year, else the latest earlier year loaded."""
-    if populations is None:
-        return None, None
-    wanted = population_year_for_window(end_month)
-    loaded = {int(year): pop for year, pop in populations.items() if not is_missing(pop)}
-    usable = [year for year in loaded if year <= wanted]
-    if not usable:
-        return None, None
-    year = max(usable)
-    return year, int(loaded[year])
 
 
 def rate_per(count: Number | None, population: Number | None, per: int = 1000) -> float | None:
@@ -200,9 +159,9 @@ def target_for(
     """Target a set share better than baseline (MOPAC's challenge: 20% below)."""
     if is_missing(baseline_value):
         return None
-    factor = 1 - _decimal(reduction) if lower_is_better else 1 + _decimal(reduction)
+    factor = 1 - as_decimal(reduction) if lower_is_better else 1 + as_decimal(reduction)
     # Decimal gives the figure a person computes (3 x 0.8 = 2.4, not 2.4000000000000004).
-    return float(_decimal(baseline_value) * factor)
+    return float(as_decimal(baseline_value) * factor)
 
 
 def rag(
@@ -224,52 +183,17 @@ def rag(
     return "Red"
 
 
-# --- words ---------------------------------------------------------------------------------
-
-
-def direction_of_travel(
-    current: Number | None, previous: Number | None, p_value: float | None = None
-) -> str:
-    """R12 vs P12 in words with an arrow ('▼ down 6%, not statistically significant')."""
-    pct = percent_change(current, previous)
-    if pct is None:
-        return "not available"
-    if current == previous:
-        return "no change"
-    arrow, word = ("▲", "up") if current > previous else ("▼", "down")
-    text = f"{arrow} {word} {_percent_text(pct)}%"
-    significant = is_significant(p_value)
-    if significant is None:
-        return text
-    return f"{text}, {'' if significant else 'not '}statistically significant"
-
-
-def change_in_words(
-    current: Number | None,
-    reference: Number | None,
-    noun: str = "crimes",
-    since: str = "2011/12",
-) -> str:
-    """Change as a count and a signed percentage ('865 fewer crimes than 2011/12, −18.2%')."""
-    if is_missing(current) or is_missing(reference):
-        return "not available"
-    difference = current - reference
-    if difference == 0:
-        return f"same as {since}"
-    more_or_fewer = "more" if difference > 0 else "fewer"
-    text = f"{_count_text(difference)} {more_or_fewer} {noun} than {since}"
-    pct = percent_change(current, reference)
-    if pct is None:  # reference 0: a count but no percentage
-        return text
-    return f"{text}, {'+' if difference > 0 else _MINUS}{_percent_text(pct)}%"
-
-
 def too_small_to_judge(
-    current: Number | None, previous: Number | None = None, threshold: int = 10
+    current: Number | None, previous: Number | None = None, threshold: int = SMALL_COUNT
 ) -> bool:
     """True when any given count is below threshold: small counts move a lot by chance."""
     given = [value for value in (current, previous) if not is_missing(value)]
     return any(value < threshold for value in given)
+
+
+def is_small(record: dict) -> bool:
+    """True when an indicator row's R12 or P12 is below 10: such counts move a lot by chance."""
+    return too_small_to_judge(whole(record.get("r12")), whole(record.get("p12")))
 
 
 # --- one indicator -------------------------------------------------------------------------
@@ -277,7 +201,7 @@ def too_small_to_judge(
 
 def indicator_summary(
     counts: pd.Series,
-    end_month: MonthLike,
+    end_month: Month,
     populations: pd.Series | None = None,
     per: int = 1000,
 ) -> dict:
@@ -299,5 +223,4 @@ def indicator_summary(
         "p_value": p_value,
         "significant": is_significant(p_value),
         "rag": rag(r12, base),
-        "direction": direction_of_travel(r12, p12, p_value),
     }

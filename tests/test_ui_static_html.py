@@ -1,11 +1,11 @@
-"""Read-only blocks written as HTML (dashboard/static_html.py) say exactly what the components
+"""Read-only blocks written as HTML (dashboard/ui/static_html.py) say exactly what the components
 would have shown, and nothing is silently lost."""
 
 import dash_bootstrap_components as dbc
 import pytest
 from dash import dcc, html
 
-from dashboard.static_html import render
+from dashboard.ui.static_html import render
 
 
 def test_html_components_keep_their_text_classes_and_accessible_attributes():

@@ -5,7 +5,7 @@ hundred components (the overview's cards) costs a board member a visible pause e
 period changes; the browser parses the same markup as HTML in well under a millisecond.
 ``render`` covers the components such blocks use (dash.html, dcc.Link, and the Bootstrap
 card, row and column) and refuses anything else rather than drop it silently. The HTML goes
-through ``components.html_slot``, whose links marked data-app-link navigate within the app.
+through ``ui.blocks.html_slot``, whose links marked data-app-link navigate within the app.
 """
 
 from __future__ import annotations

@@ -1,12 +1,15 @@
-"""dashboard.priority_figures: the other priorities' charts as pure functions (tiny inline data)."""
+"""dashboard.charts.priorities and .hate_crime: the other priorities' charts (tiny inline data)."""
 
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
-from dashboard import figures, priority_figures
-from dashboard.priority_figures import BREAK_LABEL, BREAK_NOTE, BREAK_X
+from core.months import as_month
+from dashboard.charts import base
+from dashboard.charts import hate_crime as hate_charts
+from dashboard.charts import priorities as priority_charts
+from dashboard.charts.hate_crime import BREAK_LABEL, BREAK_NOTE, BREAK_X
+from domain.crime import trend_frame
 
 MONTHS = pd.date_range("2023-01-01", "2025-06-01", freq="MS")
 
@@ -27,24 +30,8 @@ def _breaks(figure) -> list:
     return [s for s in figure.layout.shapes if s.type == "line" and pd.Timestamp(s.x0) == BREAK_X]
 
 
-@pytest.mark.parametrize(
-    ("end", "length", "spans"),
-    [
-        ("2024-02", 12, False),  # the last window wholly on the old system
-        ("2024-03", 12, True),
-        ("2025-01", 12, True),
-        ("2025-02", 12, False),  # the first window wholly on the new system
-        ("2025-02", 24, True),  # R12 against P12: the two windows sit either side
-        ("2026-02", 24, False),
-        ("2023-12", 24, False),
-    ],
-)
-def test_spans_break(end, length, spans):
-    assert priority_figures.spans_break(end, length) is spans
-
-
 def test_break_marker_sits_between_february_and_march_2024():
-    line, label = priority_figures.break_marker()
+    line, label = hate_charts.break_marker()
     assert pd.Timestamp("2024-02-01") < line["x0"] == line["x1"] < pd.Timestamp("2024-03-01")
     assert (line["yref"], line["y0"], line["y1"]) == ("paper", 0, 1)
     assert label["text"] == BREAK_LABEL == "MPS recording system changed"
@@ -52,7 +39,7 @@ def test_break_marker_sits_between_february_and_march_2024():
 
 def test_break_trend_figure_has_bars_line_windows_and_the_break():
     counts = pd.Series(range(len(MONTHS)), index=MONTHS, dtype=float)
-    figure = priority_figures.break_trend_figure(figures.trend_frame(counts), "2025-02")
+    figure = hate_charts.break_trend_figure(trend_frame(counts), as_month("2025-02"))
     assert [t.type for t in figure.data[:2]] == ["bar", "scatter"]
     assert len(_breaks(figure)) == 1
     assert BREAK_LABEL in [a.text for a in figure.layout.annotations]
@@ -60,12 +47,9 @@ def test_break_trend_figure_has_bars_line_windows_and_the_break():
 
 
 def test_blank_charts_stay_blank():
-    empty = figures.empty_figure("nothing")
-    assert not priority_figures.with_break(empty).layout.shapes
-    assert (
-        priority_figures.with_window_note(empty, BREAK_NOTE).layout.annotations[-1].text
-        == "nothing"
-    )
+    empty = base.empty_figure("nothing")
+    assert not hate_charts.with_break(empty).layout.shapes
+    assert hate_charts.with_window_note(empty, BREAK_NOTE).layout.annotations[-1].text == "nothing"
 
 
 def _strands(names: list[str]) -> pd.DataFrame:
@@ -82,7 +66,7 @@ def _strands(names: list[str]) -> pd.DataFrame:
 
 def test_month_lines_tell_series_apart_without_colour_and_mark_the_break():
     names = [f"Strand {i}" for i in range(8)]
-    figure = priority_figures.month_lines_figure(_strands(names), "Offences")
+    figure = hate_charts.month_lines_figure(_strands(names), "Offences")
     assert [t.name for t in figure.data] == names
     styles = {(t.line.dash, t.marker.symbol) for t in figure.data}
     assert len(styles) == 8  # each line has its own dash and marker
@@ -95,9 +79,9 @@ def test_month_lines_tell_series_apart_without_colour_and_mark_the_break():
 def test_month_lines_leave_out_windows_without_a_value():
     frame = _strands(["A"])
     frame.loc[:10, "value"] = None
-    figure = priority_figures.month_lines_figure(frame, "Offences")
+    figure = hate_charts.month_lines_figure(frame, "Offences")
     assert len(figure.data[0].x) == len(MONTHS) - 11
-    blank = priority_figures.month_lines_figure(frame.assign(value=None), "x", empty="Nothing")
+    blank = hate_charts.month_lines_figure(frame.assign(value=None), "x", empty="Nothing")
     assert blank.layout.annotations[0].text == "Nothing"
 
 
@@ -109,7 +93,7 @@ def test_comparison_lines_keep_the_x_order_and_highlight_one_series():
             "value": [20.0, 22.5, 25.0, None],
         }
     )
-    figure = priority_figures.comparison_lines_figure(frame, "Rate", "Barnet")
+    figure = priority_charts.comparison_lines_figure(frame, "Rate", "Barnet")
     barnet, london = figure.data
     assert list(barnet.x) == ["2022/23 Q4", "2023/24 Q1"] and list(london.x) == ["2022/23 Q4"]
     assert barnet.line.width > london.line.width
@@ -121,13 +105,11 @@ def test_bars_keep_order_hatch_small_counts_and_draw_the_target():
     frame = pd.DataFrame(
         {"name": ["All", "A", "B"], "value": [60.0, 80.0, 0.0], "judged": [True, True, False]}
     )
-    figure = priority_figures.bars_figure(
-        frame, "Coverage", reference=100, reference_label="Target"
-    )
+    figure = priority_charts.bars_figure(frame, "Coverage", reference=100, reference_label="Target")
     bar = figure.data[0]
     assert list(bar.y) == ["B", "A", "All"]  # drawn bottom-up: the first row at the top
     assert list(bar.marker.pattern.shape) == ["/", "", ""]
-    assert bar.marker.color[0] == figures.NO_DATA_GREY  # never red: grey and hatched
+    assert bar.marker.color[0] == base.NO_DATA_GREY  # never red: grey and hatched
     assert figure.layout.shapes[0].x0 == 100
     assert figure.layout.annotations[0].text == "Target: 100"
 
@@ -140,7 +122,7 @@ def test_stacked_bars_parts_differ_in_colour_and_pattern_largest_on_top():
             "value": [3.0, 4.0, 5.0, 1.0],
         }
     )
-    figure = priority_figures.stacked_bars_figure(frame, "Reports")
+    figure = priority_charts.stacked_bars_figure(frame, "Reports")
     crime, incident = figure.data
     assert (crime.name, incident.name) == ("Crime", "Incident")
     assert list(crime.y) == ["Z", "Y", "X"]  # totals 1, 5, 7: the largest at the top
@@ -148,7 +130,7 @@ def test_stacked_bars_parts_differ_in_colour_and_pattern_largest_on_top():
     assert crime.marker.color != incident.marker.color
     assert crime.marker.pattern.shape != incident.marker.pattern.shape
     assert figure.layout.barmode == "stack"
-    empty = priority_figures.stacked_bars_figure(frame.iloc[0:0], "Reports")
+    empty = priority_charts.stacked_bars_figure(frame.iloc[0:0], "Reports")
     assert empty.layout.annotations[0].text == "No reports in this period"
 
 
@@ -160,13 +142,13 @@ def test_rank_dots_hollow_for_small_counts_and_blank_without_ranks():
             "judged": [True, False, True],
         }
     )
-    figure = priority_figures.rank_dots_figure(frame)
+    figure = priority_charts.rank_dots_figure(frame)
     dots = figure.data[0]
     assert list(dots.y) == ["Transphobic Crime", "Hate crime"]
     assert list(dots.marker.symbol) == ["circle-open", "circle"]
     assert list(dots.text) == ["13 (too small to judge)", "15"]
     assert figure.layout.xaxis.range[0] == 0.5
-    blank = priority_figures.rank_dots_figure(frame.assign(rank=None))
+    blank = priority_charts.rank_dots_figure(frame.assign(rank=None))
     assert "32 boroughs" in blank.layout.annotations[0].text
 
 
@@ -178,7 +160,7 @@ def test_rate_windows_against_the_london_average():
             "london": [8.2, None],
         }
     )
-    figure = priority_figures.rate_windows_figure(frame, "Barnet")
+    figure = priority_charts.rate_windows_figure(frame, "Barnet")
     barnet, london = figure.data
     assert list(barnet.x) == ["12 months to Mar 2023", "12 months to Mar 2024"]
     assert list(barnet.y) == [10.0, 11.1] and list(london.y) == [8.2]
@@ -187,13 +169,13 @@ def test_rate_windows_against_the_london_average():
 
 def test_bar_series_in_quarter_order():
     frame = pd.DataFrame({"x": ["2022/23 Q3", "2022/23 Q4"], "value": [101, 105]})
-    bar = priority_figures.bar_series_figure(frame, "People").data[0]
+    bar = priority_charts.bar_series_figure(frame, "People").data[0]
     assert list(bar.x) == ["2022/23 Q3", "2022/23 Q4"] and list(bar.y) == [101.0, 105.0]
     assert list(bar.text) == ["101", "105"]
 
 
 def test_window_note_adds_a_line_above_the_plot():
     frame = pd.DataFrame({"name": ["A"], "value": [3.0]})
-    figure = priority_figures.with_window_note(priority_figures.bars_figure(frame, "x"), BREAK_NOTE)
+    figure = hate_charts.with_window_note(priority_charts.bars_figure(frame, "x"), BREAK_NOTE)
     assert figure.layout.annotations[-1].text == BREAK_NOTE
     assert figure.layout.margin.t >= 40

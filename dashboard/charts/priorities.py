@@ -1,10 +1,6 @@
-"""Charts for the other priorities (youth violence, reoffending, Prevent, hate crime), as pure
-functions: DataFrames and numbers in, a ``go.Figure`` out (no I/O).
-
-The house style, colours and reference lines come from ``dashboard.figures``. Hate crime charts
-with a time axis carry the MPS recording-system break (end of February 2024) as a labelled
-vertical line; charts of one window that spans the break say so in a note.
-"""
+"""Charts for the other priorities (youth violence, reoffending, Prevent, hate crime) as pure
+functions: lines that must be told apart without colour, bars with a target, stacked bars, London
+ranks as dots. The house style comes from ``charts.base``."""
 
 from __future__ import annotations
 
@@ -12,16 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core import reference
-from dashboard import figures
-from domain import metrics
-
-# The MPS recording system changed at the end of February 2024: the last old month and the first
-# new one, and the line drawn between them.
-BREAK_LAST_OLD = pd.Timestamp(2024, 2, 1)
-BREAK_FIRST_NEW = pd.Timestamp(2024, 3, 1)
-BREAK_X = pd.Timestamp(2024, 2, 15)
-BREAK_LABEL = "MPS recording system changed"
-BREAK_NOTE = "Spans the MPS recording system change (end of February 2024): not like-for-like"
+from dashboard.charts import base
+from dashboard.text import fmt_number, fmt_plain, short_month_label
 
 # Lines that must be told apart: Okabe-Ito and darker neighbours, each at least 3:1 on white,
 # with a dash pattern and a marker of their own (never colour alone).
@@ -38,78 +26,7 @@ LINE_STYLES = [
 PERCENT_AXIS = {"ticksuffix": "%", "rangemode": "tozero"}
 
 
-def spans_break(end_month, length: int = 12) -> bool:
-    """True when the ``length`` months ending ``end_month`` hold months on both sides of the
-    break (with length 24: R12 against P12 is not like-for-like)."""
-    months = metrics.window_months(end_month, length)
-    return months[0] <= BREAK_LAST_OLD and months[-1] >= BREAK_FIRST_NEW
-
-
-def break_marker() -> tuple[dict, dict]:
-    """The break's vertical line (between February and March 2024) and its label."""
-    line = {
-        "type": "line",
-        "xref": "x",
-        "x0": BREAK_X,
-        "x1": BREAK_X,
-        "yref": "paper",
-        "y0": 0,
-        "y1": 1,
-        "line": {"color": figures.OKABE_ITO["black"], "width": 2, "dash": "dashdot"},
-    }
-    label = {
-        "xref": "x",
-        "x": BREAK_X,
-        "xanchor": "left",
-        "yref": "paper",
-        "y": 1,
-        "yanchor": "top",
-        "showarrow": False,
-        "text": BREAK_LABEL,
-        "font": {"size": 11, "color": "#212529"},
-        "bgcolor": "rgba(255,255,255,0.85)",
-    }
-    return line, label
-
-
-def with_break(figure: go.Figure) -> go.Figure:
-    """``figure`` with the recording-system break marked (blank charts stay blank)."""
-    if not figure.data:
-        return figure
-    line, label = break_marker()
-    figure.add_shape(line)
-    figure.add_annotation(label)
-    return figure
-
-
-def with_window_note(figure: go.Figure, note: str) -> go.Figure:
-    """``figure`` with a one-line note above its plot (a window that spans the break)."""
-    if not figure.data:
-        return figure
-    figure.add_annotation(
-        {
-            "xref": "paper",
-            "x": 0,
-            "xanchor": "left",
-            "yref": "paper",
-            "y": 1,
-            "yanchor": "bottom",
-            "yshift": 14,
-            "showarrow": False,
-            "text": note,
-            "font": {"size": 11, "color": "#212529"},
-        }
-    )
-    figure.update_layout(margin={"t": 52})
-    return figure
-
-
-def break_trend_figure(frame: pd.DataFrame, end_month, noun: str = "offences") -> go.Figure:
-    """figures.trend_figure (monthly bars, R12 line, R12 and P12 windows) with the break."""
-    return with_break(figures.trend_figure(frame, end_month, noun=noun))
-
-
-def _line(x, y, name: str, style: int, hover: str, width: int = 2) -> dict:
+def line_trace(x, y, name: str, style: int, hover: str, width: int = 2) -> dict:
     colour, dash, symbol = LINE_STYLES[style % len(LINE_STYLES)]
     return {
         "type": "scatter",
@@ -121,52 +38,6 @@ def _line(x, y, name: str, style: int, hover: str, width: int = 2) -> dict:
         "marker": {"color": colour, "symbol": symbol, "size": 6},
         "hovertemplate": hover + "<extra></extra>",
     }
-
-
-def month_lines_figure(
-    frame: pd.DataFrame,
-    value_label: str,
-    value_format: str = ",.0f",
-    empty: str = "No figures for this period",
-) -> go.Figure:
-    """One line per series (hate crime strands, the borough and London) over months, each
-    labelled at its end, with the recording-system break marked.
-
-    ``frame``: month, series, value (NaN where the window is not available: left out).
-    """
-    data = frame.dropna(subset=["value"])
-    if data.empty:
-        return figures.empty_figure(empty)
-    traces, notes = [], []
-    for i, (name, part) in enumerate(data.groupby("series", sort=False)):
-        part = part.sort_values("month")
-        colour = LINE_STYLES[i % len(LINE_STYLES)][0]
-        hover = f"{name}, " + "%{x|%B %Y}: %{y:" + value_format + "}"
-        traces.append(_line(part["month"], part["value"], name, i, hover))
-        notes.append(
-            {
-                "xref": "x",
-                "x": part["month"].iloc[-1],
-                "yref": "y",
-                "y": float(part["value"].iloc[-1]),
-                "xanchor": "left",
-                "showarrow": False,
-                "text": f" {name}",
-                "font": {"size": 10, "color": colour},
-            }
-        )
-    figure = figures._figure(
-        traces,
-        {
-            "annotations": notes,
-            "showlegend": True,
-            "margin": {"r": 170},
-            "legend": {"orientation": "h", "y": -0.18, "yanchor": "top"},
-            "yaxis": {"title": {"text": value_label}, "rangemode": "tozero"},
-            "xaxis": {"type": "date"},
-        },
-    )
-    return with_break(figure)
 
 
 def comparison_lines_figure(
@@ -181,7 +52,7 @@ def comparison_lines_figure(
     thicker. ``frame``: x, series, value (NaN: not available, left out)."""
     data = frame.dropna(subset=["value"])
     if data.empty:
-        return figures.empty_figure(empty)
+        return base.empty_figure(empty)
     order = list(dict.fromkeys(frame["x"]))
     traces = []
     for i, (name, part) in enumerate(data.groupby("series", sort=False)):
@@ -189,13 +60,15 @@ def comparison_lines_figure(
         suffix = "%" if percent else ""
         hover = name + ", %{x}: %{y:,.1f}" + suffix
         traces.append(
-            _line(part.index, part["value"], name, i, hover, width=4 if name == highlight else 2)
+            line_trace(
+                part.index, part["value"], name, i, hover, width=4 if name == highlight else 2
+            )
         )
     axis = {
         **(PERCENT_AXIS if percent else {"rangemode": "tozero"}),
         "title": {"text": value_label},
     }
-    return figures._figure(
+    return base.make_figure(
         traces,
         {
             "showlegend": True,
@@ -223,7 +96,7 @@ def bars_figure(
     to judge") and text (shown at the bar's end)."""
     data = frame.dropna(subset=["value"])
     if data.empty:
-        return figures.empty_figure("No figures for this period")
+        return base.empty_figure("No figures for this period")
     data = data.iloc[::-1]
     judged = data["judged"].astype(bool).tolist() if "judged" in data else [True] * len(data)
     bar = {
@@ -233,9 +106,9 @@ def bars_figure(
         "y": data["name"].tolist(),
         "customdata": data["name"].tolist(),
         "marker": {
-            "color": [figures.BLUE if j else figures.NO_DATA_GREY for j in judged],
-            "line": {"color": [figures.BLUE if j else figures.GREY for j in judged], "width": 1},
-            "pattern": {"shape": ["" if j else "/" for j in judged], "fgcolor": figures.GREY},
+            "color": [base.BLUE if j else base.NO_DATA_GREY for j in judged],
+            "line": {"color": [base.BLUE if j else base.GREY for j in judged], "width": 1},
+            "pattern": {"shape": ["" if j else "/" for j in judged], "fgcolor": base.GREY},
         },
         "hovertemplate": "%{customdata}: %{x:" + value_format + "}<extra></extra>",
     }
@@ -252,7 +125,7 @@ def bars_figure(
                 "yref": "paper",
                 "y0": 0,
                 "y1": 1,
-                "line": {"color": figures.GREEN, "width": 2, "dash": "dot"},
+                "line": {"color": base.GREEN, "width": 2, "dash": "dot"},
             }
         )
         notes.append(
@@ -270,7 +143,7 @@ def bars_figure(
     xaxis = {"title": {"text": value_label}, "rangemode": "tozero"}
     if x_max is not None:
         xaxis.update({"range": [0, x_max], "autorange": False})
-    return figures._figure(
+    return base.make_figure(
         [bar],
         {
             "showlegend": False,
@@ -290,9 +163,9 @@ def stacked_bars_figure(frame: pd.DataFrame, value_label: str) -> go.Figure:
     ``frame``: name, part, value. Parts differ in colour and in pattern.
     """
     if frame.empty or frame["value"].sum() == 0:
-        return figures.empty_figure("No reports in this period")
+        return base.empty_figure("No reports in this period")
     totals = frame.groupby("name")["value"].sum().sort_values(kind="stable")
-    styles = [(figures.BLUE, ""), (figures.UP_ORANGE, "/"), (figures.GREY, "x")]
+    styles = [(base.BLUE, ""), (base.UP_ORANGE, "/"), (base.GREY, "x")]
     traces = []
     for i, (part, rows) in enumerate(frame.groupby("part", sort=True)):
         values = rows.groupby("name")["value"].sum().reindex(totals.index).fillna(0)
@@ -308,7 +181,7 @@ def stacked_bars_figure(frame: pd.DataFrame, value_label: str) -> go.Figure:
                 "hovertemplate": "%{y}: %{x:,.0f} " + str(part).lower() + "<extra></extra>",
             }
         )
-    return figures._figure(
+    return base.make_figure(
         traces,
         {
             "barmode": "stack",
@@ -328,7 +201,7 @@ def rank_dots_figure(frame: pd.DataFrame, of: int = reference.LONDON_BOROUGH_COU
     """
     data = frame.dropna(subset=["rank"])
     if data.empty:
-        return figures.empty_figure("No London rank: it needs all 32 boroughs' figures")
+        return base.empty_figure("No London rank: it needs all 32 boroughs' figures")
     data = data.iloc[::-1]
     judged = data["judged"].astype(bool).tolist()
     ranks = [int(r) for r in data["rank"]]
@@ -343,9 +216,9 @@ def rank_dots_figure(frame: pd.DataFrame, of: int = reference.LONDON_BOROUGH_COU
         "textposition": "middle right",
         "marker": {
             "size": 12,
-            "color": figures.BLUE,
+            "color": base.BLUE,
             "symbol": ["circle" if j else "circle-open" for j in judged],
-            "line": {"color": figures.BLUE, "width": 2},
+            "line": {"color": base.BLUE, "width": 2},
         },
         "hovertemplate": "%{y}: rank %{x} of " + str(of) + "<extra></extra>",
     }
@@ -359,10 +232,10 @@ def rank_dots_figure(frame: pd.DataFrame, of: int = reference.LONDON_BOROUGH_COU
             "yref": "paper",
             "y0": 0,
             "y1": 1,
-            "line": {"color": figures.GREY, "width": 1, "dash": "dash"},
+            "line": {"color": base.GREY, "width": 1, "dash": "dash"},
         }
     ]
-    return figures._figure(
+    return base.make_figure(
         [dots],
         {
             "showlegend": False,
@@ -386,8 +259,8 @@ def rate_windows_figure(frame: pd.DataFrame, home: str) -> go.Figure:
     """
     data = frame.sort_values("window_end")
     if data["rate"].notna().sum() == 0:
-        return figures.empty_figure("No published rates loaded")
-    x = [f"12 months to {m:%b %Y}" for m in data["window_end"]]
+        return base.empty_figure("No published rates loaded")
+    x = [f"12 months to {short_month_label(m)}" for m in data["window_end"]]
     long = pd.concat(
         [
             pd.DataFrame({"x": x, "series": home, "value": data["rate"].astype(float).to_numpy()}),
@@ -404,22 +277,35 @@ def rate_windows_figure(frame: pd.DataFrame, home: str) -> go.Figure:
     return comparison_lines_figure(long, "Victims per 10,000 residents", home, percent=False)
 
 
+def published_rates_figure(summary: pd.DataFrame, home: str) -> go.Figure:
+    """``rate_windows_figure`` of the published SYV summaries (window_end, rate_per_10000,
+    london_average_rate)."""
+    frame = pd.DataFrame(
+        {
+            "window_end": summary["window_end"],
+            "rate": summary["rate_per_10000"],
+            "london": summary["london_average_rate"],
+        }
+    )
+    return rate_windows_figure(frame, home)
+
+
 def bar_series_figure(frame: pd.DataFrame, value_label: str) -> go.Figure:
     """Vertical bars over an ordered x (quarters): ``frame`` has x and value."""
     data = frame.dropna(subset=["value"])
     if data.empty:
-        return figures.empty_figure("No figures loaded")
+        return base.empty_figure("No figures loaded")
     bar = {
         "type": "bar",
         "x": data["x"].tolist(),
         "y": data["value"].astype(float).tolist(),
-        "marker": {"color": figures.BLUE},
-        "text": [f"{v:,.0f}" for v in data["value"]],
+        "marker": {"color": base.BLUE},
+        "text": [fmt_number(v) for v in data["value"]],
         "textposition": "outside",
         "cliponaxis": False,
         "hovertemplate": "%{x}: %{y:,.0f}<extra></extra>",
     }
-    return figures._figure(
+    return base.make_figure(
         [bar],
         {
             "showlegend": False,
@@ -432,3 +318,50 @@ def bar_series_figure(frame: pd.DataFrame, value_label: str) -> go.Figure:
             "yaxis": {"title": {"text": value_label}, "rangemode": "tozero"},
         },
     )
+
+
+def iom_cohort_figure(table) -> go.Figure:
+    """The IOM cohort's size each quarter (``domain.priorities.iom_table``)."""
+    sizes = pd.DataFrame({"x": table["quarter"], "value": table["cohort_size"].astype("Float64")})
+    return bar_series_figure(sizes, "People in the IOM cohort")
+
+
+def iom_rates_figure(table) -> go.Figure:
+    """The cohort's proven reoffending rate and the reduction in its offending, each quarter."""
+    long = pd.concat(
+        [
+            pd.DataFrame(
+                {"x": table["quarter"], "series": name, "value": table[column].astype(float)}
+            )
+            for name, column in [
+                ("Cohort proven reoffending rate", "reoffending_rate"),
+                ("Reduction in offending after IOM", "reduction_percent"),
+            ]
+        ],
+        ignore_index=True,
+    )
+    return comparison_lines_figure(long, "Per cent", empty="Not given")
+
+
+def cohort_lines_figure(rows, borough: str) -> go.Figure:
+    """Proven reoffending rate cohort by cohort, one line per area, the borough's thicker."""
+    long = pd.DataFrame(
+        {
+            "x": rows["cohort"],
+            "series": rows["geography"],
+            "value": rows["reoffending_rate"].astype(float),
+        }
+    )
+    return comparison_lines_figure(long, "Proven reoffending rate", borough, x_title="Cohort")
+
+
+def coverage_lines_figure(long, total: str, target: float) -> go.Figure:
+    """WRAP coverage at each date (``long``: x, series, value), ``total`` thicker, and the
+    target as a dotted line."""
+    figure = comparison_lines_figure(long, "Coverage", total, x_title="As at")
+    figure.add_hline(
+        y=target,
+        line={"color": base.GREEN, "dash": "dot", "width": 2},
+        annotation_text=f"Target {fmt_plain(target)}%",
+    )
+    return figure

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from core import reference
+from core.months import as_month
 from domain import priorities as pm
 
 
@@ -134,7 +135,9 @@ def test_syv_london_table_rates_ranks_and_average():
     per_month = {code: i % 5 + 1 for i, code in enumerate(boroughs)}  # 1..5 a month
     pops = pd.DataFrame({"area_code": boroughs, "year": 2023, "population": 120_000})
     old = pd.DataFrame({"area_code": boroughs, "year": 2022, "population": 1})
-    table = pm.syv_london_table(_syv(per_month, months), pd.concat([pops, old]), "2024-03")
+    table = pm.syv_london_table(
+        _syv(per_month, months), pd.concat([pops, old]), as_month("2024-03")
+    )
     table = table.set_index("area_code")
     first = table.loc[boroughs[0]]  # 1 a month: 12 victims per 120,000 = 1 per 10,000
     assert (first["victims"], first["population_year"], first["rate_per_10000"]) == (12, 2023, 1.0)
@@ -151,8 +154,22 @@ def test_syv_london_table_needs_every_borough_and_month():
     monthly = _syv(dict.fromkeys(boroughs, 2), months)
     monthly = monthly[~((monthly["area_code"] == boroughs[0]) & (monthly["month"] == months[3]))]
     pops = pd.DataFrame({"area_code": boroughs, "year": 2023, "population": 100_000})
-    table = pm.syv_london_table(monthly, pops, "2024-03").set_index("area_code")
+    table = pm.syv_london_table(monthly, pops, as_month("2024-03")).set_index("area_code")
     assert pd.isna(table.loc[boroughs[0], "victims"])  # a month missing: no R12, not a smaller one
     assert table.loc[boroughs[1], "victims"] == 24
     assert table["london_rank"].isna().all()
     assert table.attrs["london_average_rate"] is None
+
+
+@pytest.mark.parametrize(
+    ("label", "end"),
+    [
+        ("Jan 2022 to Mar 2022", "2022-03-01"),
+        ("October 2020 to December 2020", "2020-12-01"),
+        ("2021/22", "2022-03-01"),
+        ("2019", "2019-12-01"),
+        ("latest", None),
+    ],
+)
+def test_cohort_end(label, end):
+    assert pm.cohort_end(label) == (pd.Timestamp(end) if end else None)

@@ -1,6 +1,7 @@
-"""How the upload and history pages show files: the problem report, the preview of changes,
-progress and results. Pure functions from records (pending.py's JSON, the upload log) to Dash
-components; every text from a file goes in as a component's text, so it is shown, never run.
+"""How the upload, history and sources pages show files: the upload form, the problem report,
+the preview of changes, progress and results, the templates to download. Pure functions from
+records (pending.py's JSON, the upload log) to Dash components; every text from a file goes in
+as a component's text, so it is shown, never run.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard.auth import guard
+from core.values import is_missing
+from dashboard.text import fmt_int, short_month_label, size_text
 
+ACCEPT = ".csv,.xlsx,.gz,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROBLEM_COLUMNS = ["Sheet", "Row", "Column", "Kind", "Problem", "Value"]
 SHOWN_PROBLEMS = 200
 SHOWN_AREAS = 60
@@ -38,14 +41,6 @@ DATASET_PAGES = {
 
 def dataset_name(dataset: str | None) -> str:
     return DATASET_NAMES.get(dataset or "", dataset or "unknown")
-
-
-def size_text(size: int | None) -> str:
-    if size is None:
-        return "size unknown"
-    if size < 1024 * 1024:
-        return f"{max(size / 1024, 0.1):,.1f} KB"
-    return f"{size / 2**20:,.1f} MB"
 
 
 def problem_frame(problems: list[dict]) -> pd.DataFrame:
@@ -100,18 +95,19 @@ def problem_table(problems: list[dict], table_id: str) -> html.Div:
 
 
 def _month(value) -> str:
-    if value is None or value != value:
+    if is_missing(value):
         return ""
     if isinstance(value, int | float):
         return str(int(value))  # a population year
     text = str(value)[:10]
     try:
-        return f"{date.fromisoformat(text):%b %Y}"
+        return short_month_label(date.fromisoformat(text))
     except ValueError:
         return text
 
 
-def _span(start, end) -> str:
+def month_span(start, end) -> str:
+    """'Apr 2011 to Feb 2025' (one month once) from the months an upload record gives."""
     a, b = _month(start), _month(end)
     return a if a == b else f"{a} to {b}"
 
@@ -122,16 +118,22 @@ def changes_frame(changes: list[dict]) -> pd.DataFrame:
     for c in changes:
         replaced = ""
         if c.get("replaced"):
-            replaced = f"{c['replaced']} ({_span(c.get('replaced_from'), c.get('replaced_to'))})"
+            replaced = (
+                f"{c['replaced']} ({month_span(c.get('replaced_from'), c.get('replaced_to'))})"
+            )
         totals = ""
         if c.get("old_total") is not None and c.get("new_total") is not None:
-            totals = f"{int(c['old_total']):,} → {int(c['new_total']):,}"
+            totals = f"{fmt_int(c['old_total'])} → {fmt_int(c['new_total'])}"
         rows.append(
             {
                 "Dataset": dataset_name(c.get("dataset")),
                 "Area": c.get("area_name") or c.get("area_code") or "",
                 "Added": f"{c.get('added') or 0}"
-                + (f" ({_span(c.get('added_from'), c.get('added_to'))})" if c.get("added") else ""),
+                + (
+                    f" ({month_span(c.get('added_from'), c.get('added_to'))})"
+                    if c.get("added")
+                    else ""
+                ),
                 "Replaced": replaced or "0",
                 "With a different total": c.get("changed") or 0,
                 "Old total → new total": totals,
@@ -237,9 +239,81 @@ def file_card(record: dict, index: int) -> dbc.Card:
     return dbc.Card(dbc.CardBody(body), className="mb-3", id=f"upload-file-{index}")
 
 
-def who_may(role: str) -> dbc.Alert | None:
-    """None when the current user has ``role``; otherwise a message saying what to do."""
-    user = guard.current_user()
+def templates_section(names: list[str]) -> html.Section:
+    """The council templates (file names) offered for download."""
+    items = [
+        html.Li(
+            dbc.Button(
+                name, id={"type": "upload-template", "name": name}, color="link", className="p-0"
+            )
+        )
+        for name in names
+    ]
+    return html.Section(
+        [
+            html.H2("Templates", className="h5 mt-4"),
+            html.P(
+                "Council figures (serious youth violence, IOM, reoffending, WRAP training, hate "
+                "crime reporting centres) are loaded from these Excel templates."
+            ),
+            html.Ul(items) if items else html.P("No templates are available yet."),
+            dcc.Download(id="upload-template-download"),
+        ]
+    )
+
+
+def upload_form(limit: int) -> list:
+    """The drop zone, the per-file status, Confirm and the report download (``limit``: MB)."""
+    return [
+        html.P(
+            f"Drop MPS crime extracts, ONS population files or council templates (CSV or "
+            f"Excel, up to {limit} MB each, several at once). Each is checked and you see what "
+            "it would change before anything is written.",
+            className="lead",
+        ),
+        dcc.Upload(
+            id="upload-files",
+            multiple=True,
+            accept=ACCEPT,
+            children=html.Div(
+                [
+                    "Drag and drop files here, or ",
+                    html.Span("choose files", className="text-decoration-underline"),
+                ]
+            ),
+            className="upload-drop border border-2 rounded p-4 text-center mb-3",
+        ),
+        html.Div(id="upload-too-large", role="alert", className="text-danger"),
+        dcc.Store(id="upload-batch", data=[]),
+        dcc.Store(id="upload-confirmed", data=[]),
+        dcc.Interval(id="upload-poll", interval=400, disabled=True),
+        html.Div(id="upload-status", **{"aria-live": "polite"}),
+        html.Div(
+            [
+                dbc.Button(
+                    "Confirm and load",
+                    id="upload-confirm",
+                    color="primary",
+                    disabled=True,
+                    className="me-2",
+                ),
+                dbc.Button(
+                    "Download the validation report (CSV)",
+                    id="upload-report",
+                    color="secondary",
+                    outline=True,
+                    disabled=True,
+                ),
+                dcc.Download(id="upload-report-download"),
+            ],
+            className="mb-3",
+        ),
+    ]
+
+
+def who_may(role: str, user) -> dbc.Alert | None:
+    """None when ``user`` (the signed-in user, or None) has ``role``; otherwise a message
+    saying what to do."""
     if user is not None and user.can(role):
         return None
     if user is None or not user.signed_in:

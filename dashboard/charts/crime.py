@@ -1,0 +1,292 @@
+"""Crime charts as pure functions: the monthly trend against the baseline and target, the
+boroughs (or wards) ranked, and a borough's London rank month by month."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from core.months import Month, months_before
+from core.values import is_missing
+from dashboard.charts.base import (
+    BLUE,
+    GREEN,
+    GREY,
+    OKABE_ITO,
+    ORANGE,
+    TREND_START,
+    empty_figure,
+    make_figure,
+)
+from dashboard.text import fmt_number
+
+
+def _window(end: Month, colour: str) -> dict:
+    start = months_before(end, 11)
+    return {
+        "type": "rect",
+        "xref": "x",
+        "yref": "paper",
+        "y0": 0,
+        "y1": 1,
+        "layer": "below",
+        "x0": start - pd.Timedelta(days=15),
+        "x1": end + pd.Timedelta(days=15),
+        "fillcolor": colour,
+        "opacity": 0.22,
+        "line": {"width": 0},
+    }
+
+
+def _window_key(name: str, colour: str) -> dict:
+    """A legend entry for a shaded window (a square of its colour)."""
+    return {
+        "type": "scatter",
+        "x": [None],
+        "y": [None],
+        "mode": "markers",
+        "name": name,
+        "marker": {"symbol": "square", "size": 14, "color": colour, "opacity": 0.35},
+        "hoverinfo": "skip",
+    }
+
+
+def _hline(total: float, label: str, dash: str, colour: str, anchor: str) -> tuple[dict, dict]:
+    """A reference line at total/12 a month and its label, right-aligned above or below it."""
+    y = total / 12
+    line = {
+        "type": "line",
+        "xref": "paper",
+        "x0": 0,
+        "x1": 1,
+        "yref": "y",
+        "y0": y,
+        "y1": y,
+        "line": {"color": colour, "width": 2, "dash": dash},
+    }
+    note = {
+        "xref": "paper",
+        "x": 1,
+        "xanchor": "right",
+        "yref": "y",
+        "y": y,
+        "yanchor": anchor,
+        "showarrow": False,
+        "font": {"size": 11, "color": "#212529"},
+        "bgcolor": "rgba(255,255,255,0.85)",
+        "text": f"{label}: {fmt_number(total)} a year ({fmt_number(y)} a month)",
+    }
+    return line, note
+
+
+def trend_figure(
+    frame: pd.DataFrame,
+    end_month: Month,
+    baseline: float | None = None,
+    target: float | None = None,
+    noun: str = "crimes",
+) -> go.Figure:
+    """Monthly counts since 2010 (bars), the R12 as a monthly average (line), the 2011/12
+    baseline and the target as monthly averages (reference lines), the R12 and P12 windows."""
+    data = frame[pd.to_datetime(frame["month"]) >= TREND_START] if len(frame) else frame
+    if data["count"].notna().sum() == 0:
+        return empty_figure("No monthly figures loaded for this area")
+    end = end_month
+    traces = [
+        {
+            "type": "bar",
+            "x": data["month"],
+            "y": data["count"],
+            "name": "Each month",
+            "marker": {"color": GREY},
+            "hovertemplate": "%{x|%B %Y}: %{y:,.0f} " + noun + "<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "x": data["month"],
+            "y": data["r12"] / 12,
+            "customdata": data["r12"],
+            "name": "Rolling 12 months (monthly average)",
+            "mode": "lines",
+            "line": {"color": BLUE, "width": 3},
+            "hovertemplate": "12 months to %{x|%B %Y}: %{customdata:,.0f} "
+            + noun
+            + " (%{y:,.0f} a month)<extra></extra>",
+        },
+        _window_key("Previous 12 months", GREY),
+        _window_key("Last 12 months", ORANGE),
+    ]
+    shapes = [_window(months_before(end, 12), GREY), _window(end, ORANGE)]
+    notes = []
+    for total, label, dash, colour, anchor in [
+        (baseline, "2011/12 baseline", "dash", OKABE_ITO["black"], "bottom"),
+        (target, "Target", "dot", GREEN, "top"),
+    ]:
+        if not is_missing(total):
+            line, note = _hline(total, label, dash, colour, anchor)
+            shapes.append(line)
+            notes.append(note)
+    first, last = data["month"].min(), data["month"].max()
+    return make_figure(
+        traces,
+        {
+            "shapes": shapes,
+            "annotations": notes,
+            "bargap": 0.1,
+            "yaxis": {"title": {"text": f"{noun.capitalize()} per month"}, "rangemode": "tozero"},
+            "xaxis": {
+                "type": "date",
+                "range": [first - pd.Timedelta(days=20), last + pd.Timedelta(days=20)],
+            },
+        },
+    )
+
+
+def ranked_bar_figure(
+    frame: pd.DataFrame,
+    highlight: str | None,
+    value_label: str,
+    reference: float | None = None,
+    reference_label: str = "",
+    value_format: str = ",.1f",
+) -> go.Figure:
+    """Horizontal bars, lowest value at the top (rank 1 = best), one bar highlighted in blue
+    and named in bold, an optional reference line (the London figure, the borough median).
+
+    ``frame`` has columns name and value (NaN values are left out).
+    """
+    data = frame.dropna(subset=["value"]).sort_values(["value", "name"], ascending=[False, False])
+    if data.empty:
+        return empty_figure("No figures for this period")
+    is_home = (data["name"] == highlight).tolist()
+    names = data["name"].tolist()
+    bar = {
+        "type": "bar",
+        "orientation": "h",
+        "x": data["value"].tolist(),
+        "y": [f"<b>{n}</b>" if h else n for n, h in zip(names, is_home, strict=True)],
+        "marker": {"color": [BLUE if h else GREY for h in is_home]},
+        "customdata": names,
+        "hovertemplate": "%{customdata}: %{x:" + value_format + "}<extra></extra>",
+    }
+    shapes, notes = [], []
+    if not is_missing(reference):
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "x0": reference,
+                "x1": reference,
+                "yref": "paper",
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": OKABE_ITO["black"], "width": 2, "dash": "dash"},
+            }
+        )
+        notes.append(
+            {
+                "xref": "x",
+                "x": reference,
+                "yref": "paper",
+                "y": 1,
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 11},
+                "text": f"{reference_label}: {reference:{value_format}}",
+            }
+        )
+    return make_figure(
+        [bar],
+        {
+            "showlegend": False,
+            "bargap": 0.2,
+            "shapes": shapes,
+            "annotations": notes,
+            "margin": {"l": label_margin(names, 11), "r": 16, "t": 28, "b": 40},
+            "xaxis": {"title": {"text": value_label}, "rangemode": "tozero"},
+            "yaxis": {"tickfont": {"size": 11}, "type": "category", "automargin": False},
+        },
+    )
+
+
+def label_margin(labels: list[str], font_size: int) -> int:
+    """A left margin wide enough for the longest label (set here, not measured by Plotly's
+    automargin, which would lay the chart out twice on every redraw). Bold, wide glyphs
+    average under 0.62 em in the system sans-serif fonts; 12 px for the tick gap."""
+    longest = max((len(label) for label in labels), default=0)
+    return int(longest * font_size * 0.62) + 12
+
+
+def rank_figure(frame: pd.DataFrame, end_month: Month, area_name: str, of: int = 32) -> go.Figure:
+    """An area's London rank month by month (1 at the top = lowest rate), the chosen month
+    marked. ``frame`` has columns month and london_rank."""
+    data = frame.dropna(subset=["london_rank"])
+    data = data[data["month"] >= TREND_START]
+    if data.empty:
+        return empty_figure("No London rank: it needs all 32 boroughs' figures")
+    traces = [
+        {
+            "type": "scatter",
+            "x": data["month"],
+            "y": data["london_rank"].astype(float),
+            "mode": "lines",
+            "name": area_name,
+            "line": {"color": BLUE, "width": 2, "shape": "hv"},
+            "hovertemplate": "12 months to %{x|%B %Y}: %{y:.0f} of " + str(of) + "<extra></extra>",
+        }
+    ]
+    end = end_month
+    chosen = data[data["month"] == end]
+    shapes, notes = [], []
+    if not chosen.empty:
+        # The chosen month is marked in the layout (a dot and its label), not as a trace: a
+        # period change then moves two layout items and leaves the line's data untouched, which
+        # plotly.js redraws without recalculating the chart.
+        rank = int(chosen["london_rank"].iloc[0])
+        shapes.append(
+            {
+                "type": "circle",
+                "xref": "x",
+                "yref": "y",
+                "xsizemode": "pixel",
+                "ysizemode": "pixel",
+                "xanchor": end,
+                "yanchor": rank,
+                "x0": -5,
+                "x1": 5,
+                "y0": -5,
+                "y1": 5,
+                "fillcolor": OKABE_ITO["black"],
+                "line": {"width": 0},
+            }
+        )
+        notes.append(
+            {
+                "xref": "x",
+                "x": end,
+                "yref": "y",
+                "y": rank,
+                "text": f"{rank} of {of}",
+                "showarrow": False,
+                "xanchor": "right",
+                "yanchor": "bottom",
+                "xshift": -4,
+                "yshift": 4,
+                "font": {"size": 12},
+            }
+        )
+    return make_figure(
+        traces,
+        {
+            "showlegend": False,
+            "shapes": shapes,
+            "annotations": notes,
+            "xaxis": {"type": "date"},
+            "yaxis": {
+                "autorange": False,
+                "range": [of + 0.5, 0.5],
+                "tickvals": [1, 8, 16, 24, of],
+                "title": {"text": "London rank (1 = lowest rate)"},
+            },
+        },
+    )

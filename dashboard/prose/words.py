@@ -1,0 +1,189 @@
+"""Phrases every page's sentences are made of: a change in words (against the previous 12 months
+or 2011/12, with its significance), RAG, ranks, rates and where the figures come from.
+
+A ``record`` is one row of ``domain.indicators.indicator_table`` as a dict.
+"""
+
+from __future__ import annotations
+
+from core.values import is_missing
+from dashboard.text import (
+    MINUS,
+    abs_count_text,
+    abs_percent_text,
+    fmt_number,
+    fmt_pct,
+    month_label,
+)
+from domain.crime import Number, is_significant, is_small, percent_change, whole
+
+RAG_WORDS = {
+    "Green": "Green: at or better than the target",
+    "Amber": "Amber: better than 2011/12 but not yet at the target",
+    "Red": "Red: at or worse than 2011/12",
+}
+BREAK_WORDS = (
+    "the MPS changed its crime recording system at the end of February 2024, so figures before "
+    "and after are not like-for-like"
+)
+
+
+def direction_of_travel(
+    current: Number | None, previous: Number | None, p_value: float | None = None
+) -> str:
+    """R12 vs P12 in words with an arrow ('▼ down 6%, not statistically significant')."""
+    pct = percent_change(current, previous)
+    if pct is None:
+        return "not available"
+    if current == previous:
+        return "no change"
+    arrow, word = ("▲", "up") if current > previous else ("▼", "down")
+    text = f"{arrow} {word} {abs_percent_text(pct)}%"
+    significant = is_significant(p_value)
+    if significant is None:
+        return text
+    return f"{text}, {'' if significant else 'not '}statistically significant"
+
+
+def change_in_words(
+    current: Number | None,
+    reference: Number | None,
+    noun: str = "crimes",
+    since: str = "2011/12",
+) -> str:
+    """Change as a count and a signed percentage ('865 fewer crimes than 2011/12, −18.2%')."""
+    if is_missing(current) or is_missing(reference):
+        return "not available"
+    difference = current - reference
+    if difference == 0:
+        return f"same as {since}"
+    more_or_fewer = "more" if difference > 0 else "fewer"
+    text = f"{abs_count_text(difference)} {more_or_fewer} {noun} than {since}"
+    pct = percent_change(current, reference)
+    if pct is None:  # reference 0: a count but no percentage
+        return text
+    return f"{text}, {'+' if difference > 0 else MINUS}{abs_percent_text(pct)}%"
+
+
+def baseline_words(record: dict) -> str:
+    """'865 fewer crimes than 2011/12, −18.2%' (or 'no 2011/12 baseline loaded')."""
+    if is_missing(record.get("baseline")):
+        return "no 2011/12 baseline loaded"
+    if is_missing(record.get("r12")):
+        return "not available"
+    return change_in_words(whole(record["r12"]), whole(record["baseline"]))
+
+
+def previous_year_words(record: dict, say_previous: bool = True) -> str:
+    """'down 6% on the previous 12 months, not statistically significant', in words only
+    (without 'on the previous 12 months' where a heading already says it)."""
+    r12, p12 = whole(record.get("r12")), whole(record.get("p12"))
+    if r12 is None or p12 is None:
+        return "no comparison with the previous 12 months (a month is missing)"
+    if is_small(record):
+        text = direction_of_travel(r12, p12).lstrip("▲▼ ")
+        return f"{_on_previous(text, say_previous)}, too few crimes to judge"
+    p_value = None if is_missing(record.get("p_value")) else float(record["p_value"])
+    text = direction_of_travel(r12, p12, p_value).lstrip("▲▼ ")
+    if text in ("no change", "not available"):
+        return f"{text} on the previous 12 months" if say_previous else text
+    change, _, significance = text.partition(", ")
+    change = _on_previous(change, say_previous)
+    return f"{change}, {significance}" if significance else change
+
+
+def _on_previous(change: str, say_previous: bool = True) -> str:
+    if not say_previous or change.startswith("no change"):
+        return change
+    return f"{change} on the previous 12 months"
+
+
+def change_words(record: dict, noun: str = "offences", across_break: bool = False) -> str:
+    """R12 against P12 for any count ('down 6% on the previous 12 months, not statistically
+    significant'; 'too few victims to judge'), flagged when the two windows straddle the MPS
+    recording-system break."""
+    r12, p12 = whole(record.get("r12")), whole(record.get("p12"))
+    if r12 is None or p12 is None:
+        return "no comparison with the previous 12 months (a month is missing)"
+    p_value = None if is_small(record) or is_missing(record.get("p_value")) else record["p_value"]
+    text = direction_of_travel(r12, p12, p_value).lstrip("▲▼ ")
+    change, _, significance = text.partition(", ")
+    text = _on_previous(change) + (f", {significance}" if significance else "")
+    if is_small(record):
+        text += f", too few {noun} to judge"
+    if across_break:
+        text += " (not like-for-like: " + BREAK_WORDS.split(", so")[0] + ")"
+    return text
+
+
+def change_cell(record: dict, across_break: bool = False) -> str:
+    """A table cell: '−6.0% (not significant)', '+50.0% (too small to judge; not
+    like-for-like)' or 'not available'."""
+    change = record.get("change_vs_previous_pct")
+    if is_missing(change):
+        return "not available"
+    flag = "; not like-for-like" if across_break else ""
+    return f"{fmt_pct(change)} ({significance_text(record)}{flag})"
+
+
+def arrow(record: dict) -> str:
+    """▲, ▼ or an empty string for R12 against P12."""
+    r12, p12 = whole(record.get("r12")), whole(record.get("p12"))
+    if r12 is None or p12 is None or r12 == p12:
+        return ""
+    return "▲" if r12 > p12 else "▼"
+
+
+def significance_text(record: dict) -> str:
+    """'statistically significant' / 'not significant' / 'too small to judge'."""
+    if is_small(record):
+        return "too small to judge"
+    significant = record.get("significant")
+    if is_missing(significant):
+        return "not available"
+    return "statistically significant" if bool(significant) else "not significant"
+
+
+def rag_words(record: dict) -> str:
+    if is_small(record):
+        return "too small to judge against the target"
+    return RAG_WORDS.get(record.get("rag") or "", "no target")
+
+
+def rank_words(
+    rank, before=None, of: int = 32, what: str = "London boroughs", explain: bool = True
+) -> str:
+    """'rank 21 of 32 London boroughs (1 = lowest rate), 2 places worse than a year earlier'."""
+    if is_missing(rank):
+        return f"no rank among the {what} (not all {of} have figures)"
+    text = f"rank {int(rank)} of {of}" + (f" {what}" if what else "")
+    text += " (1 = lowest rate)" if explain else ""
+    if is_missing(before):
+        return text
+    moved = int(rank) - int(before)
+    if moved == 0:
+        return f"{text}, the same as a year earlier"
+    places = "place" if abs(moved) == 1 else "places"
+    better = "worse" if moved > 0 else "better"
+    return f"{text}, {abs(moved)} {places} {better} than a year earlier ({int(before)})"
+
+
+def rate_per_10000_words(record: dict, london_rate=None) -> str:
+    """'11.1 per 10,000 residents (mid-2023 population), rank 29 of 32 London boroughs
+    (1 = lowest rate), against London's 8.2'."""
+    rate = record.get("rate_per_10000")
+    if is_missing(rate):
+        return "no rate per 10,000 residents (a population or a month is missing)"
+    year = record.get("population_year")
+    year_text = "" if is_missing(year) else f" (mid-{int(year)} population)"
+    london = "" if is_missing(london_rate) else f", against London's {fmt_number(london_rate, 1)}"
+    return (
+        f"{fmt_number(rate, 1)} per 10,000 residents{year_text}, "
+        f"{rank_words(record.get('london_rank'))}{london}"
+    )
+
+
+def source_text(month, source: str, note: str = "") -> str:
+    """'Latest month loaded: February 2025. Source: ...' as the pages show it."""
+    shown = month_label(month) if month is not None else "none"
+    return f"Latest month loaded: {shown}. Source: {source}.{(' ' + note) if note else ''}"

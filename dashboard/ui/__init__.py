@@ -1,0 +1,1 @@
+"""Widgets: Dash components and HTML from data already fetched (no I/O)."""

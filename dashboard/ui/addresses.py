@@ -1,0 +1,33 @@
+"""The dashboard's addresses: crime types as /crime/<slug>, in DOMAIN.md's order, and the
+Sources page's address for one area and month."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pandas as pd
+
+from core import reference
+from core.months import Month
+from dashboard.text import month_value
+
+INDICATORS = [*reference.MOPAC7_TYPES, reference.MOPAC7_TOTAL]
+
+
+def slug_for(indicator: str) -> str:
+    """'Theft from the person' -> 'theft-from-the-person' (the /crime/<slug> address)."""
+    return indicator.lower().replace(" ", "-")
+
+
+SLUGS = {slug_for(name): name for name in INDICATORS}
+
+
+def indicator_order(series: pd.Series) -> pd.Series:
+    """Sort key putting the seven types in DOMAIN.md's order, then the total."""
+    return series.map({name: i for i, name in enumerate(INDICATORS)})
+
+
+def provenance_href(dataset: str, area_code: str, month: Month) -> str:
+    """The Sources page's address for one area and month (/provenance?dataset=&area=&month=)."""
+    query = {"dataset": dataset, "area": area_code, "month": month_value(month)}
+    return "/provenance?" + urlencode(query)

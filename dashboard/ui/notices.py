@@ -1,0 +1,89 @@
+"""What a page says when it has nothing to show: what to load and how, the 404, and where the
+figures come from."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from core.months import Month
+from dashboard.ui.addresses import provenance_href
+
+
+def empty_state(what: str) -> dbc.Alert:
+    """What to load, and how, when a page has no data."""
+    return dbc.Alert(
+        [
+            html.H2("No figures loaded yet", className="h5"),
+            html.P(f"This page needs {what}."),
+            html.P(
+                [
+                    "Download it from the London Datastore (MPS borough or ward level crime, "
+                    "CSV or XLSX) and load it on the ",
+                    dcc.Link("Upload", href="/upload"),
+                    " page or with ",
+                    html.Code("python -m etl load PATH"),
+                    ", then reload this page.",
+                ]
+            ),
+        ],
+        color="info",
+    )
+
+
+def not_found(message: str = "There is no page at this address.") -> html.Div:
+    """The 404 content, also used for an unknown crime type or ward code."""
+    return html.Div(
+        [
+            html.H1("Page not found"),
+            html.P(message),
+            html.P(
+                [
+                    "Try the ",
+                    dcc.Link("overview", href="/"),
+                    ", the ",
+                    dcc.Link("crime trends", href="/crime/mopac7-total"),
+                    " or the ",
+                    dcc.Link("wards", href="/wards"),
+                    ".",
+                ]
+            ),
+        ],
+        id="not-found",
+    )
+
+
+LOAD_HOW = [  # alert-link and text-reset: the alert's own dark text colour (4.5:1 on its fill)
+    "Load it on the ",
+    dcc.Link("Upload", href="/upload", className="alert-link"),
+    " page or with ",
+    html.Code("python -m etl load PATH", className="text-reset"),
+    ", then reload this page.",
+]
+
+
+def priority_empty_state(what: str, where: str, heading: str = "No figures loaded yet"):
+    """What to load (``what``), where it comes from (``where``) and how to load it."""
+    return dbc.Alert(
+        [
+            html.H2(heading, className="h5"),
+            html.P(f"This needs {what}."),
+            html.P(where),
+            html.P(LOAD_HOW),
+        ],
+        color="info",
+    )
+
+
+def provenance_link(dataset: str, area_code: str | None, month: Month | None, what: str) -> html.P:
+    """'Where do these figures come from?': the file, row and upload behind an area's latest
+    month (``month``; the Sources page has a month picker for any other)."""
+    if not area_code or month is None:
+        return html.P()
+    return html.P(
+        dcc.Link(
+            f"Where do {what} come from? The file, row and upload behind each figure",
+            href=provenance_href(dataset, area_code, month),
+        ),
+        className="small",
+    )

@@ -1,0 +1,72 @@
+"""DOMAIN.md's periods: windows of months, financial years and quarters, the population year of a
+window, and which loaded month a page shows. Months come in as ``core.months.Month``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from core.months import Month, months_before
+from core.values import is_missing
+
+
+def window_months(end_month: Month, length: int = 12) -> pd.DatetimeIndex:
+    """The `length` month starts ending at end_month inclusive, for windows like R12."""
+    return pd.date_range(end=end_month, periods=length, freq="MS")
+
+
+def financial_year(month: Month) -> str:
+    """April-to-March year label ('2011/12'), the period the board reports against."""
+    first = month.year if month.month >= 4 else month.year - 1
+    return f"{first}/{(first + 1) % 100:02d}"
+
+
+def financial_quarter(month: Month) -> str:
+    """Quarter of the financial year ('2024/25 Q3' = Oct-Dec 2024), the board's cycle."""
+    quarter = (month.month - 4) % 12 // 3 + 1
+    return f"{financial_year(month)} Q{quarter}"
+
+
+def month_end(month: Month) -> pd.Timestamp:
+    """The last day of the month: figures 'as at' a date count for the month it falls in."""
+    return month + pd.offsets.MonthEnd(0)
+
+
+def population_year_for_window(end_month: Month) -> int:
+    """Calendar year of the window's 7th month: the mid-year estimate nearest its middle."""
+    return months_before(end_month, 5).year
+
+
+def population_for_window(
+    populations: pd.Series | None, end_month: Month
+) -> tuple[int | None, int | None]:
+    """(year used, population): the window's year, else the latest earlier year loaded."""
+    if populations is None:
+        return None, None
+    wanted = population_year_for_window(end_month)
+    loaded = {int(year): pop for year, pop in populations.items() if not is_missing(pop)}
+    usable = [year for year in loaded if year <= wanted]
+    if not usable:
+        return None, None
+    year = max(usable)
+    return year, int(loaded[year])
+
+
+def chosen_month(wanted: Month | None, months: Iterable[Month]) -> Month | None:
+    """The wanted month if it is loaded, else the latest loaded (None when nothing is)."""
+    months = list(months)
+    if not months:
+        return None
+    return wanted if wanted is not None and wanted in months else months[-1]
+
+
+def dataset_month(wanted: Month | None, months: Iterable[Month]) -> Month | None:
+    """The month a dataset's figures are shown for: the wanted month, or the dataset's latest
+    when the wanted one is later or not given (None when nothing is loaded). A month before the
+    dataset's first stays: its windows are then "not available"."""
+    months = list(months)
+    if not months:
+        return None
+    latest = max(months)
+    return latest if wanted is None else min(wanted, latest)

@@ -1,0 +1,148 @@
+"""Crime charts and the ward map as pure functions: known inputs, known structures (no database)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from core.months import as_month
+from dashboard.charts import base, wards_map
+from dashboard.charts import crime as crime_charts
+from domain.crime import trend_frame
+
+MONTHS = pd.date_range("2010-01-01", "2012-12-01", freq="MS")
+
+
+def _counts(values, months=MONTHS) -> pd.Series:
+    return pd.Series(values, index=months[: len(values)])
+
+
+# --- trend ---------------------------------------------------------------------------------------
+
+
+def test_trend_figure_reference_lines_and_windows():
+    frame = trend_frame(_counts([12] * 36))
+    fig = crime_charts.trend_figure(frame, as_month("2012-12"), baseline=240, target=192.0)
+    bars, line, previous, last = fig.data
+    assert bars.type == "bar" and list(bars.y) == [12] * 36
+    assert list(line.y)[-1] == 12 and list(line.customdata)[-1] == 144
+    assert (previous.name, last.name) == ("Previous 12 months", "Last 12 months")
+    rects = [s for s in fig.layout.shapes if s.type == "rect"]
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    assert [pd.Timestamp(r.x0).strftime("%Y-%m") for r in rects] == ["2010-12", "2011-12"]
+    assert [pd.Timestamp(r.x1).strftime("%Y-%m") for r in rects] == ["2011-12", "2012-12"]
+    assert [(s.y0, s.line.dash) for s in lines] == [(20, "dash"), (16, "dot")]
+    notes = [a.text for a in fig.layout.annotations]
+    assert notes == ["2011/12 baseline: 240 a year (20 a month)", "Target: 192 a year (16 a month)"]
+
+
+def test_trend_figure_without_baseline_or_data():
+    frame = trend_frame(_counts([5] * 24))
+    fig = crime_charts.trend_figure(frame, as_month("2011-12"))
+    assert [s.type for s in fig.layout.shapes] == ["rect", "rect"]
+    empty = crime_charts.trend_figure(trend_frame(pd.Series(dtype=float)), as_month("2011-12"))
+    assert empty.data == () and "No monthly figures" in empty.layout.annotations[0].text
+
+
+# --- ranked bars and rank over time ----------------------------------------------------------------
+
+
+def test_ranked_bar_figure_lowest_at_top_home_highlighted():
+    frame = pd.DataFrame({"name": ["A", "Home", "C", "D"], "value": [3.0, 1.5, 9.0, float("nan")]})
+    fig = crime_charts.ranked_bar_figure(
+        frame, "Home", "Rate", reference=4.0, reference_label="London"
+    )
+    bar = fig.data[0]
+    assert list(bar.y) == ["C", "A", "<b>Home</b>"]  # Plotly draws the first at the bottom
+    assert list(bar.x) == [9.0, 3.0, 1.5]
+    assert list(bar.marker.color) == [base.GREY, base.GREY, base.BLUE]
+    assert fig.layout.shapes[0].x0 == 4.0 and fig.layout.annotations[0].text == "London: 4.0"
+
+
+def test_ranked_bar_figure_empty():
+    frame = pd.DataFrame({"name": ["A"], "value": [float("nan")]})
+    assert crime_charts.ranked_bar_figure(frame, "A", "Rate").data == ()
+
+
+def test_rank_figure_reversed_axis_and_marker():
+    frame = pd.DataFrame({"month": MONTHS[:3], "london_rank": [5, pd.NA, 7]})
+    fig = crime_charts.rank_figure(frame, as_month("2010-03"), "Barnet")
+    assert list(fig.data[0].y) == [5.0, 7.0]  # months without a rank are left out
+    assert len(fig.data) == 1  # the chosen month is marked in the layout, not as a trace
+    assert fig.layout.annotations[-1].text == "7 of 32"
+    dot = fig.layout.shapes[-1]
+    assert (dot.type, dot.xanchor, dot.yanchor) == ("circle", pd.Timestamp("2010-03-01"), 7)
+    assert list(fig.layout.yaxis.range) == [32.5, 0.5]
+    no_rank = pd.DataFrame({"month": MONTHS[:2], "london_rank": [pd.NA, pd.NA]})
+    assert (
+        "needs all 32"
+        in crime_charts.rank_figure(no_rank, as_month("2010-02"), "X").layout.annotations[0].text
+    )
+
+
+# --- ward map -------------------------------------------------------------------------------------
+
+
+def _square(code: str, x: float) -> dict:
+    ring = [[x, 51.5], [x + 1, 51.5], [x + 1, 52.5], [x, 52.5], [x, 51.5]]
+    return {"properties": {"WD22CD": code}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+
+
+def test_wards_map_one_trace_per_ward_small_counts_hatched():
+    features = [_square("W1", 0), _square("W2", 2), _square("W3", 4)]
+    frame = pd.DataFrame(
+        {
+            "code": ["W1", "W2", "W3", "W4"],
+            "name": ["One", "Two", "Three", "No shape"],
+            "value": [-20.0, 10.0, 50.0, 5.0],
+            "judged": [True, True, False, True],
+            "text": ["a", "b", "c", "d"],
+        }
+    )
+    fig = wards_map.wards_map_figure(features, frame, "% change", diverging=True)
+    wards = fig.data
+    assert [t.name for t in wards] == ["One", "Two", "Three"]  # a click's curveNumber: the ward
+    assert list(wards[0].x) == [0, 1, 1, 0, 0, None]
+    assert [t.hovertext for t in wards] == ["a", "b", "c"]
+    assert wards[2].fillpattern.shape == "/" and wards[2].fillcolor == base.NO_DATA_GREY
+    assert "fillpattern" not in wards[0].to_plotly_json()
+    # the scale is symmetric around 0 and set by the judged wards only: -20 is the blue end
+    assert wards_map.colour_range(frame["value"][frame["judged"]], True) == (-20.0, 20.0)
+    assert wards[0].fillcolor == "rgb(0, 114, 178)"
+    assert fig.layout.yaxis.scaleratio == pytest.approx(1 / math.cos(math.radians(52.0)))
+
+
+def test_ward_colours_sequential_from_zero():
+    values = pd.Series([0.0, 50.0, 100.0])
+    colours = wards_map.ward_colours(values, pd.Series([True, True, True]), diverging=False)
+    assert colours[0] == "rgb(198, 219, 239)" and colours[-1] == "rgb(8, 48, 107)"
+    assert wards_map.colour_range(pd.Series([], dtype=float), True) == (-1.0, 1.0)
+
+
+def test_wards_map_without_boundaries():
+    frame = pd.DataFrame(
+        {"code": ["W1"], "name": ["One"], "value": [1.0], "judged": [True], "text": ["a"]}
+    )
+    fig = wards_map.wards_map_figure([], frame, "Crimes")
+    assert "No ward boundaries" in fig.layout.annotations[0].text
+
+
+def test_ranked_bars_leave_room_for_the_longest_name_without_a_second_layout_pass():
+    short = pd.DataFrame({"name": ["Brent", "Ealing"], "value": [1.0, 2.0]})
+    long = pd.DataFrame({"name": ["Brent", "Kensington and Chelsea"], "value": [1.0, 2.0]})
+    narrow = crime_charts.ranked_bar_figure(short, "Brent", "Rate").layout
+    wide = crime_charts.ranked_bar_figure(long, "Brent", "Rate").layout
+    assert narrow.margin.l < wide.margin.l
+    assert wide.margin.l >= len("Kensington and Chelsea") * 11 * 0.55  # at least 0.55 em a glyph
+    assert wide.yaxis.automargin is False
+
+
+def test_charts_use_no_plotly_template_and_fixed_margins_except_category_axes():
+    counts = pd.Series(range(24), index=pd.date_range("2020-01-01", periods=24, freq="MS"))
+    trend = crime_charts.trend_figure(trend_frame(counts), as_month("2021-12-01")).layout
+    assert trend.template.to_plotly_json() == {}
+    assert trend.xaxis.automargin is False and trend.yaxis.automargin is False
+    category = base.make_figure([], {"yaxis": {"type": "category"}}).layout
+    assert category.yaxis.automargin is True
