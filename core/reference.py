@@ -1,4 +1,4 @@
-"""Reference data the loaders check against: London boroughs, MPS non-borough areas, categories."""
+"""Fixed vocabularies: the London boroughs, MPS non-borough areas and categories, MOPAC7 types."""
 
 from __future__ import annotations
 

@@ -43,7 +43,9 @@ def entries(folder: Path, depth: int) -> list[str]:
 
 def line(label: str, text: str) -> str:
     text = f"{label:<26} {text}".rstrip()
-    return text if len(text) <= WIDTH else text[: WIDTH - 1] + "…"
+    if len(text) <= WIDTH:
+        return text
+    return text[: WIDTH - 1].rsplit(" ", 1)[0].rstrip(",:;(") + " …"
 
 
 def layout() -> str:

@@ -41,6 +41,8 @@ bash scripts/setup.sh
 
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check .
+# The floors (docs/ARCHITECTURE.md): import contracts in pyproject.toml.
+"$VENV/bin/lint-imports" --no-cache
 
 status=0
 "$VENV/bin/python" -m pytest -q "$@" || status=$?

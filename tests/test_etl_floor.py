@@ -1,5 +1,6 @@
-"""The etl floor's rules, checked on its source: it imports only core, domain and itself (never
-dashboard), imports at the top of modules, runs SQL only in etl/store, and keeps modules small."""
+"""The etl floor's own rules, checked on its source: imports at the top of modules and no import
+cycles between its modules. (Which floors it may import is `lint-imports`' job; where SQL runs
+and how big a module grows, tests/test_architecture.py's.)"""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import pytest
 
 ETL = Path(__file__).resolve().parents[1] / "etl"
 MODULES = sorted(ETL.rglob("*.py"))
-SQL_BUILDERS = {"select", "insert", "update", "delete", "text", "func", "literal", "bindparam"}
 
 
 def _tree(path: Path) -> ast.Module:
@@ -22,35 +22,11 @@ def _name(path: Path) -> str:
 
 
 @pytest.mark.parametrize("path", MODULES, ids=_name)
-def test_etl_never_imports_dashboard(path):
-    for node in ast.walk(_tree(path)):
-        if isinstance(node, ast.Import):
-            assert not any(a.name.split(".")[0] == "dashboard" for a in node.names)
-        if isinstance(node, ast.ImportFrom):
-            assert (node.module or "").split(".")[0] != "dashboard"
-
-
-@pytest.mark.parametrize("path", MODULES, ids=_name)
 def test_imports_are_at_the_top_of_the_module(path):
     for node in ast.walk(_tree(path)):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             inner = [n for n in ast.walk(node) if isinstance(n, ast.Import | ast.ImportFrom)]
             assert not inner, f"{node.name} imports inside the function"
-
-
-@pytest.mark.parametrize("path", [p for p in MODULES if "store" not in p.parts], ids=_name)
-def test_sql_runs_only_in_the_store(path):
-    tree = _tree(path)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module == "sqlalchemy":
-            assert not {a.name for a in node.names} & SQL_BUILDERS
-        if isinstance(node, ast.Attribute):
-            assert node.attr not in {"execute", "bulk_insert"}, f"line {node.lineno}"
-
-
-@pytest.mark.parametrize("path", MODULES, ids=_name)
-def test_modules_stay_under_500_lines(path):
-    assert len(path.read_text().splitlines()) <= 500
 
 
 def _module_name(path: Path) -> str:
