@@ -8,7 +8,6 @@ import os
 import stat
 from types import SimpleNamespace
 
-import flask
 import pytest
 from sqlalchemy import func, select
 from werkzeug.exceptions import Forbidden
@@ -92,7 +91,9 @@ def test_require_login_without_users_says_how_to_add_one(site, client, monkeypat
     response = client.get("/wards", headers={"Accept": "text/html"})
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
-    assert "python -m dashboard users add NAME --role manager" in client.get("/login").get_data(as_text=True)
+    assert "python -m dashboard users add NAME --role manager" in client.get("/login").get_data(
+        as_text=True
+    )
 
 
 @pytest.mark.parametrize(
@@ -180,10 +181,7 @@ def test_the_role_is_checked_inside_the_callback_too(people):
     from dashboard.pages import upload
 
     with people.server.test_request_context("/"):
-        flask.session.update(
-            user="vera",
-            key=sessions.fingerprint(queries.user_row(people.engine, "vera").password_hash),
-        )
+        sessions.sign_in("vera", queries.user_row(people.engine, "vera").password_hash)
         with pytest.raises(Forbidden):
             upload.receive(["data:text/csv;base64,"], ["x.csv"])
 

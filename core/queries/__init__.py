@@ -4,7 +4,13 @@ Pages, reports and the CLI call these (as ``queries.<name>``); nothing else open
 to read figures. One module per subject; this package names them all in one place.
 """
 
-from core.queries.accounts import exempt_items, user_list, user_row, users_exist
+from core.queries.accounts import (
+    exempt_items,
+    session_user,
+    user_list,
+    user_row,
+    users_exist,
+)
 from core.queries.council import (
     hate_reporting_centres,
     iom_quarters,
@@ -54,6 +60,7 @@ __all__ = [
     "mopac7_series",
     "populations",
     "reoffending_rates",
+    "session_user",
     "subgroup_monthly",
     "syv_monthly",
     "syv_summary",

@@ -1,4 +1,5 @@
-"""Who may sign in (the users) and what only managers see (the exempt items)."""
+"""Who may sign in (the users and their sessions) and what only managers see (the
+exempt items)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,29 @@ def user_list(engine: Engine) -> list[dict]:
     query = select(u.c.name, u.c.role, u.c.disabled, u.c.created_at).order_by(u.c.name)
     with engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def session_user(engine: Engine, id_hash: str) -> Row | None:
+    """The session with this id hash joined to its user, or None (no such session or user).
+
+    Columns: name, role, disabled, password_hash, expires_at, revoked_at, last_seen.
+    """
+    s, u = db.sessions, db.users
+    query = (
+        select(
+            u.c.name,
+            u.c.role,
+            u.c.disabled,
+            u.c.password_hash,
+            s.c.expires_at,
+            s.c.revoked_at,
+            s.c.last_seen,
+        )
+        .join_from(s, u, u.c.name == s.c.user_name)
+        .where(s.c.id_hash == id_hash)
+    )
+    with engine.connect() as conn:
+        return conn.execute(query).first()
 
 
 def exempt_items(engine: Engine) -> pd.DataFrame:
