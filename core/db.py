@@ -330,6 +330,19 @@ sessions = Table(
     Column("revoked_at", DateTime),
 )
 
+# Failed sign-ins (dashboard/auth/throttle.py), shared by every process and server of a
+# deployment. ``name`` is the lower-cased user name tried, or '*' for the address's count over
+# any name. Rows older than the lock-out are deleted as new ones arrive.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("address", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("failed_at", DateTime, nullable=False, index=True),
+    Index("ix_login_failures_key", "address", "name", "failed_at"),
+)
+
 # Datasets ('borough_crime', ...) or indicators ('Burglary', ...) only managers may see.
 exempt_items = Table(
     "exempt_items",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import os
 import stat
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -14,7 +15,7 @@ from werkzeug.exceptions import Forbidden
 
 import webclient
 from core import db, queries
-from dashboard.auth import guard, roles, sessions, signin, throttle, users
+from dashboard.auth import guard, roles, sessions, signin, users
 
 PUBLIC = guard.PUBLIC_PATHS
 
@@ -26,7 +27,6 @@ def site(sqlite_engine, monkeypatch, tmp_path):
     monkeypatch.setenv("HOST", "127.0.0.1")
     monkeypatch.delenv("REQUIRE_LOGIN", raising=False)
     monkeypatch.delenv("SECURE_COOKIES", raising=False)
-    throttle.THROTTLE.reset()
     app = webclient.the_app()
     return SimpleNamespace(engine=sqlite_engine, server=app.server, pending=tmp_path / "pending")
 
@@ -206,14 +206,14 @@ def test_sign_in_needs_the_form_token(people, client):
 
 def test_sign_in_is_throttled_after_repeated_failures(people, client, monkeypatch):
     monkeypatch.setenv("LOGIN_RATE_LIMIT", "3")
-    now = [1000.0]
-    monkeypatch.setattr(throttle.time, "monotonic", lambda: now[0])
+    now = [datetime(2025, 3, 1, 9, 0)]
+    monkeypatch.setattr(db, "utc_now", lambda: now[0])
     for _ in range(3):
         assert webclient.sign_in(client, "anna", "nope").status_code == 401
     locked = webclient.sign_in(client, "anna")  # even the right password waits
     assert locked.status_code == 429
     assert "Try again in" in locked.get_data(as_text=True)
-    now[0] += 61
+    now[0] += timedelta(seconds=61)
     assert webclient.sign_in(client, "anna").status_code == 302
 
 

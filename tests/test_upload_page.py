@@ -12,7 +12,6 @@ import pytest
 
 import webclient
 from dashboard import pending
-from dashboard.auth import throttle
 from dashboard.reports import exports
 from fixtures.extracts import current_counts
 from test_load import FILE_A
@@ -25,7 +24,6 @@ def analyst(sqlite_engine, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
     monkeypatch.setenv("PENDING_DIR", str(tmp_path / "pending"))
     monkeypatch.setenv("HOST", "127.0.0.1")
-    throttle.THROTTLE.reset()
     webclient.add_user(sqlite_engine, "anna", "analyst")
     client = webclient.the_app().server.test_client()
     assert webclient.sign_in(client, "anna").status_code == 302

@@ -6,6 +6,7 @@ to read figures. One module per subject; this package names them all in one plac
 
 from core.queries.accounts import (
     exempt_items,
+    login_failures,
     session_user,
     user_list,
     user_row,
@@ -56,6 +57,7 @@ __all__ = [
     "iom_quarters",
     "latest_month",
     "loaded_months",
+    "login_failures",
     "mopac7_monthly",
     "mopac7_series",
     "populations",

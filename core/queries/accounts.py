@@ -1,10 +1,12 @@
-"""Who may sign in (the users and their sessions) and what only managers see (the
+"""Who may sign in (the users, their sessions, failed sign-ins) and what only managers see (the
 exempt items)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
-from sqlalchemy import Engine, Row, select
+from sqlalchemy import Engine, Row, func, select
 
 from core import db
 
@@ -50,6 +52,20 @@ def session_user(engine: Engine, id_hash: str) -> Row | None:
     )
     with engine.connect() as conn:
         return conn.execute(query).first()
+
+
+def login_failures(
+    engine: Engine, address: str, names: list[str], since: datetime
+) -> dict[str, tuple[int, datetime]]:
+    """Failed sign-ins from ``address`` since ``since``, per name tried: (count, latest)."""
+    f = db.login_failures
+    query = (
+        select(f.c.name, func.count(), func.max(f.c.failed_at))
+        .where(f.c.address == address, f.c.name.in_(names), f.c.failed_at > since)
+        .group_by(f.c.name)
+    )
+    with engine.connect() as conn:
+        return {name: (count, latest) for name, count, latest in conn.execute(query)}
 
 
 def exempt_items(engine: Engine) -> pd.DataFrame:

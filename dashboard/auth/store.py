@@ -1,7 +1,8 @@
-"""Every write of dashboard/auth: users added and changed, sessions started and ended, items
-marked exempt and unmarked.
+"""Every write of dashboard/auth: users added and changed, sessions started and ended, failed
+sign-ins noted, items marked exempt and unmarked.
 
-Reads are in ``core.queries`` (``user_row``, ``user_list``, ``session_user``, ``exempt_items``).
+Reads are in ``core.queries`` (``user_row``, ``user_list``, ``session_user``, ``login_failures``,
+``exempt_items``).
 """
 
 from __future__ import annotations
@@ -88,6 +89,23 @@ def touch_session(engine: Engine, id_hash: str) -> None:
         finally:
             if sqlite:
                 conn.exec_driver_sql(f"PRAGMA busy_timeout={db.SQLITE_BUSY_MS}")
+
+
+def add_login_failure(engine: Engine, address: str, names: list[str], since: datetime) -> None:
+    """Note a failed sign-in from ``address`` under each of ``names``; failures from before
+    ``since`` (anyone's: they no longer count) are deleted on the way."""
+    f = db.login_failures
+    now = db.utc_now()
+    with engine.begin() as conn:
+        conn.execute(delete(f).where(f.c.failed_at < since))
+        conn.execute(insert(f), [{"address": address, "name": n, "failed_at": now} for n in names])
+
+
+def clear_login_failures(engine: Engine, address: str, name: str) -> None:
+    """Forget the failed sign-ins from ``address`` under ``name`` (it has just signed in)."""
+    f = db.login_failures
+    with engine.begin() as conn:
+        conn.execute(delete(f).where(f.c.address == address, f.c.name == name))
 
 
 def mark_exempt(engine: Engine, kind: str, name: str, user: str | None) -> None:
