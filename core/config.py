@@ -76,8 +76,9 @@ SESSION_HOURS = Setting("SESSION_HOURS", "12", "A sign-in lasts this many hours.
 SECURE_COOKIES = Setting(
     "SECURE_COOKIES",
     "0",
-    "1: session cookies are always marked Secure (behind an HTTPS proxy). They are anyway "
-    "whenever the request itself came over HTTPS.",
+    "1: session cookies are always marked Secure, and the site's own Origin is taken to be "
+    "https (behind an HTTPS proxy). Cookies are Secure anyway whenever the request itself came "
+    "over HTTPS.",
 )
 LOGIN_RATE_LIMIT = Setting(
     "LOGIN_RATE_LIMIT",

@@ -102,6 +102,9 @@ def test_require_login_without_users_says_how_to_add_one(site, client, monkeypat
         (None, None),
         ("X-CSRFToken", "wrong"),
         ("Origin", "http://evil.example"),
+        ("Origin", "https://localhost"),  # this site, but over another scheme
+        ("Origin", "http://localhost:8050"),  # another port
+        ("Origin", "null"),
         ("Sec-Fetch-Site", "cross-site"),
     ],
 )
@@ -117,6 +120,31 @@ def test_callbacks_need_the_csrf_token_and_same_origin(client, header, value):
         headers = {}
     response = client.post("/_dash-update-component", json=body, headers=headers)
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("base", "origin", "secure_cookies"),
+    [
+        ("http://localhost", "http://localhost", "0"),
+        ("http://localhost", "HTTP://LocalHost:80", "0"),
+        ("https://localhost", "https://localhost", "0"),
+        ("http://127.0.0.1:8050", "http://127.0.0.1:8050", "0"),
+        ("http://localhost", "https://localhost", "1"),  # behind an HTTPS proxy
+    ],
+)
+def test_callbacks_from_this_sites_own_origin_are_accepted(
+    site, monkeypatch, base, origin, secure_cookies
+):
+    monkeypatch.setenv("SECURE_COOKIES", secure_cookies)
+    client = site.server.test_client()
+    client.get(f"{base}/")
+    token = client.get_cookie("_csrf_token", domain=base.split("//")[1].split(":")[0]).value
+    response = client.post(
+        f"{base}/_dash-update-component",
+        json=webclient.callback_body(webclient.output_key("overview-summary")),
+        headers={"X-CSRFToken": token, "Origin": origin},
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
 
 
 # ---------------------------------------------------------------- nothing without a session

@@ -16,7 +16,8 @@ Decisions, for a reviewer:
   signing out, disabling a user or changing their password ends their sessions at once, on
   every server, and replaying a saved cookie afterwards gets nothing.
 - CSRF: every POST must carry the session's token in an ``X-CSRFToken`` header (Dash's renderer
-  copies it there from the cookie). A cross-site Origin or Sec-Fetch-Site is refused as well.
+  copies it there from the cookie). An Origin of another scheme, host or port, or a cross-site
+  Sec-Fetch-Site, is refused as well.
 - Roles on callbacks: ``@requires("analyst")`` marks a callback; the guard looks up the callback
   Dash would run for the request's ``output`` and refuses (403) before any of it runs. The
   decorator checks again inside the callback.

@@ -129,12 +129,30 @@ def csrf_valid(sent: str | None) -> bool:
     return bool(token and sent) and hmac.compare_digest(token, sent)
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: str) -> tuple[str, str, int | None] | None:
+    """(scheme, host, port) of a URL, the port filled in from the scheme; None if malformed."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme.lower())
+    except ValueError:  # a port that is not a number
+        return None
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port
+
+
 def same_origin() -> bool:
-    """False for a request another site made (cross-site Sec-Fetch-Site or a foreign Origin)."""
+    """False for a request another site made (cross-site Sec-Fetch-Site, or an Origin whose
+    scheme, host or port differ from this site's). Behind an HTTPS proxy (SECURE_COOKIES=1) this
+    site's scheme is https even though the proxy's request to us is plain HTTP."""
     if request.headers.get("Sec-Fetch-Site", "same-origin") == "cross-site":
         return False
     origin = request.headers.get("Origin")
-    return origin is None or urlsplit(origin).netloc == request.host
+    if origin is None:
+        return True
+    ours = _origin(f"{'https' if cookie_secure() else request.scheme}://{request.host}")
+    return ours is not None and _origin(origin) == ours
 
 
 def cookie_secure() -> bool:
