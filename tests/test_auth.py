@@ -4,14 +4,17 @@ role limits on callbacks, cookies, the sign-in throttle, and the open local mode
 from __future__ import annotations
 
 import base64
+import http.client
 import os
 import stat
+import threading
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
 from werkzeug.exceptions import Forbidden
+from werkzeug.serving import make_server
 
 import webclient
 from core import db, queries
@@ -145,6 +148,32 @@ def test_callbacks_from_this_sites_own_origin_are_accepted(
         headers={"X-CSRFToken": token, "Origin": origin},
     )
     assert response.status_code == 200, response.get_data(as_text=True)
+
+
+def test_the_server_header_names_no_versions(site, monkeypatch):
+    import app as app_module
+
+    runs = []
+    monkeypatch.setattr(app_module.app, "run", lambda **options: runs.append(options))
+    monkeypatch.setattr("etl.seed.seed_if_empty", lambda: None)
+    app_module.main()  # what `python app.py` serves with
+    (options,) = runs
+    server = make_server("127.0.0.1", 0, site.server, request_handler=options["request_handler"])
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
+        connection.request("GET", "/healthz")
+        response = connection.getresponse()
+        assert response.status == 200
+        header = response.getheader("Server")
+        connection.close()
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+    assert header and not any(c.isdigit() for c in header), header
+    assert "werkzeug" not in header.lower() and "python" not in header.lower()
 
 
 # ---------------------------------------------------------------- nothing without a session

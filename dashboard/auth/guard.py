@@ -31,6 +31,7 @@ from datetime import timedelta
 
 import flask
 from flask import Flask, g, jsonify, request, session
+from werkzeug.serving import WSGIRequestHandler
 
 from core import config, db, queries
 from dashboard.auth import sessions
@@ -201,6 +202,14 @@ def _after(response):
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
     return response
+
+
+class RequestHandler(WSGIRequestHandler):
+    """The built-in server's request handler (``python app.py``), its Server header naming no
+    software or versions (Werkzeug's says ``Werkzeug/3.1.9 Python/3.11.7``)."""
+
+    def version_string(self) -> str:
+        return "dashboard"
 
 
 def _ensure_csrf():
