@@ -41,7 +41,8 @@ MAX_UPLOAD_MB = Setting("MAX_UPLOAD_MB", "100", "Largest extract accepted, in me
 MAX_UNCOMPRESSED_MB = Setting(
     "MAX_UNCOMPRESSED_MB",
     "1000",
-    "Largest uncompressed size of an .xlsx accepted (guards against zip bombs), in megabytes.",
+    "Largest uncompressed size of an .xlsx or .gz file accepted (guards against zip and gzip "
+    "bombs), in megabytes.",
 )
 WARM_MONTHS = Setting(
     "WARM_MONTHS",
