@@ -95,6 +95,13 @@ PENDING_DIR = Setting(
     "Folder for uploads waiting for confirmation (default: a folder in the system temp dir).",
 )
 MAX_UPLOAD_FILES = Setting("MAX_UPLOAD_FILES", "10", "Files accepted in one upload.")
+MAX_DROP_UNCOMPRESSED_MB = Setting(
+    "MAX_DROP_UNCOMPRESSED_MB",
+    "1000",
+    "Largest total uncompressed size of the files dropped together on the Upload page, in "
+    "megabytes (a .gz counted unpacked, an .xlsx by its zip directory). Files past it are "
+    "refused unopened; the files of a drop are checked one after another.",
+)
 
 ALL_SETTINGS = [
     DATABASE_URL,
@@ -114,6 +121,7 @@ ALL_SETTINGS = [
     LOGIN_LOCKOUT_SECONDS,
     PENDING_DIR,
     MAX_UPLOAD_FILES,
+    MAX_DROP_UNCOMPRESSED_MB,
 ]
 
 
@@ -131,6 +139,10 @@ def max_upload_bytes() -> int:
 
 def max_uncompressed_bytes() -> int:
     return int(float(MAX_UNCOMPRESSED_MB.get()) * 1024 * 1024)
+
+
+def max_drop_uncompressed_bytes() -> int:
+    return int(float(MAX_DROP_UNCOMPRESSED_MB.get()) * 1024 * 1024)
 
 
 def max_problems() -> int:

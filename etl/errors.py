@@ -19,6 +19,10 @@ MESSAGES: dict[str, str] = {
         "The {what} would unpack to {size_mb} MB (limit {limit_mb} MB); it may be damaged "
         "or built to exhaust memory, so it was not opened."
     ),
+    "drop-too-large": (
+        "The files dropped together would unpack to more than {limit_mb} MB, the most one upload "
+        "may hold, so this file was not opened. Upload it again on its own or with fewer files."
+    ),
     "unknown-layout": (
         "The column headings do not match any layout we accept. Accepted layouts: {accepted}."
     ),

@@ -136,14 +136,18 @@ def read_csv_text(text: str, limit: int = 500) -> tuple[Sheet, list[Problem]]:
     return Sheet(None, frame, numbers), problems
 
 
+def _zip_size(data: bytes) -> int:
+    """What a zip's directory says its members unpack to (read, never unpacked)."""
+    return sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+
+
 def _check_zip(data: bytes) -> None:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        unpacked = _zip_size(data)
     except zipfile.BadZipFile as exc:
         raise ExtractUnreadable(
             problem("file-unreadable", detail=f"it is not a valid Excel .xlsx workbook ({exc})")
         ) from exc
-    unpacked = sum(info.file_size for info in archive.infolist())
     limit = config.max_uncompressed_bytes()
     if unpacked > limit:
         raise ExtractUnreadable(
@@ -183,6 +187,8 @@ def sheet_from_grid(name: str, grid: pd.DataFrame, header_index: int = 0) -> She
 
 
 GZIP_CHUNK = 2**20  # bytes unpacked at a time from a .gz file
+GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip
 
 
 def gunzipped_size(data: bytes, limit: int) -> int:
@@ -234,6 +240,25 @@ def _gunzip(data: bytes) -> bytearray:
     )
 
 
+def is_packed(data: bytes) -> bool:
+    """True for gzip or zip (.xlsx) data: what MAX_UNCOMPRESSED_MB limits."""
+    return data[:2] == GZIP_MAGIC or data[:4] == ZIP_MAGIC
+
+
+def unpacked_size(data: bytes, limit: int) -> int:
+    """The bytes reading ``data`` would unpack: a .gz counted (no further than just past
+    ``limit``, a chunk at a time), an .xlsx from its zip directory, anything else its own size.
+    A file that cannot be measured counts as its own size (reading it will say what is wrong)."""
+    try:
+        if data[:2] == GZIP_MAGIC:
+            return gunzipped_size(data, limit)
+        if data[:4] == ZIP_MAGIC:
+            return _zip_size(data)
+    except (OSError, EOFError, zlib.error, zipfile.BadZipFile):
+        pass
+    return len(data)
+
+
 def read_bytes(filename: str, data: bytes | bytearray, limit: int = 500) -> Extract:
     """Read an extract's bytes; raises ExtractUnreadable when nothing can be read."""
     size = len(data)
@@ -247,13 +272,13 @@ def read_bytes(filename: str, data: bytes | bytearray, limit: int = 500) -> Extr
                 limit_mb=round(max_bytes / 2**20),
             )
         )
-    if data[:2] == b"\x1f\x8b":  # gzip: the seed files ship compressed
+    if data[:2] == GZIP_MAGIC:  # the seed files ship compressed
         data = _gunzip(data)
         filename = filename.removesuffix(".gz")
     if not data or data.isspace():  # (not data.strip(): that copies the whole file)
         raise ExtractUnreadable(problem("file-empty"))
     extract = Extract(Path(filename).name, size, digest, "csv")
-    if data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm")):
+    if data[:4] == ZIP_MAGIC or filename.lower().endswith((".xlsx", ".xlsm")):
         extract.kind = "xlsx"
         extract.grids = read_xlsx_grids(data)
         if not any(len(g) for g in extract.grids.values()):

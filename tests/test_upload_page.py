@@ -116,6 +116,14 @@ def test_a_file_over_the_limit_is_refused_without_being_kept(analyst, monkeypatc
     assert not list(pending.pending_dir().glob("*.bin"))
 
 
+def test_files_past_the_drops_total_are_refused(analyst, monkeypatch):
+    client, _ = analyst
+    monkeypatch.setenv("MAX_DROP_UNCOMPRESSED_MB", str(1.5 * len(FILE_A) / 2**20))
+    records = settle(drop(client, {"a.csv": FILE_A, "b.csv": FILE_A}))
+    assert [r["state"] for r in records] == ["ready", "refused"]
+    assert [p["code"] for p in records[1]["problems"]] == ["drop-too-large"]
+
+
 def test_another_analysts_tokens_show_nothing(analyst, sqlite_engine):
     client, engine = analyst
     tokens = drop(client, {"a.csv": FILE_A})
