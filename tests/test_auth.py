@@ -108,6 +108,7 @@ def test_require_login_without_users_says_how_to_add_one(site, client, monkeypat
         ("Origin", "https://localhost"),  # this site, but over another scheme
         ("Origin", "http://localhost:8050"),  # another port
         ("Origin", "null"),
+        ("Origin", "http://[::1"),
         ("Sec-Fetch-Site", "cross-site"),
     ],
 )

@@ -134,10 +134,10 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 
 def _origin(url: str) -> tuple[str, str, int | None] | None:
     """(scheme, host, port) of a URL, the port filled in from the scheme; None if malformed."""
-    parts = urlsplit(url)
     try:
+        parts = urlsplit(url)
         port = parts.port or DEFAULT_PORTS.get(parts.scheme.lower())
-    except ValueError:  # a port that is not a number
+    except ValueError:  # a port that is not a number, a broken [IPv6] address
         return None
     return parts.scheme.lower(), (parts.hostname or "").lower(), port
 
