@@ -171,7 +171,12 @@ def main() -> None:
 
     guard.check_startup(config.HOST.get())
     seed_if_empty()
-    app.run(host=config.HOST.get(), port=int(config.PORT.get()), debug=False)
+    app.run(
+        host=config.HOST.get(),
+        port=int(config.PORT.get()),
+        debug=False,
+        request_handler=guard.RequestHandler,
+    )
 
 
 if __name__ == "__main__":

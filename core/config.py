@@ -41,7 +41,8 @@ MAX_UPLOAD_MB = Setting("MAX_UPLOAD_MB", "100", "Largest extract accepted, in me
 MAX_UNCOMPRESSED_MB = Setting(
     "MAX_UNCOMPRESSED_MB",
     "1000",
-    "Largest uncompressed size of an .xlsx accepted (guards against zip bombs), in megabytes.",
+    "Largest uncompressed size of an .xlsx or .gz file accepted (guards against zip and gzip "
+    "bombs), in megabytes.",
 )
 WARM_MONTHS = Setting(
     "WARM_MONTHS",
@@ -76,8 +77,9 @@ SESSION_HOURS = Setting("SESSION_HOURS", "12", "A sign-in lasts this many hours.
 SECURE_COOKIES = Setting(
     "SECURE_COOKIES",
     "0",
-    "1: session cookies are always marked Secure (behind an HTTPS proxy). They are anyway "
-    "whenever the request itself came over HTTPS.",
+    "1: session cookies are always marked Secure, and the site's own Origin is taken to be "
+    "https (behind an HTTPS proxy). Cookies are Secure anyway whenever the request itself came "
+    "over HTTPS.",
 )
 LOGIN_RATE_LIMIT = Setting(
     "LOGIN_RATE_LIMIT",
@@ -93,6 +95,13 @@ PENDING_DIR = Setting(
     "Folder for uploads waiting for confirmation (default: a folder in the system temp dir).",
 )
 MAX_UPLOAD_FILES = Setting("MAX_UPLOAD_FILES", "10", "Files accepted in one upload.")
+MAX_DROP_UNCOMPRESSED_MB = Setting(
+    "MAX_DROP_UNCOMPRESSED_MB",
+    "1000",
+    "Largest total uncompressed size of the files dropped together on the Upload page, in "
+    "megabytes (a .gz counted unpacked, an .xlsx by its zip directory). Files past it are "
+    "refused unopened; the files of a drop are checked one after another.",
+)
 
 ALL_SETTINGS = [
     DATABASE_URL,
@@ -112,6 +121,7 @@ ALL_SETTINGS = [
     LOGIN_LOCKOUT_SECONDS,
     PENDING_DIR,
     MAX_UPLOAD_FILES,
+    MAX_DROP_UNCOMPRESSED_MB,
 ]
 
 
@@ -129,6 +139,10 @@ def max_upload_bytes() -> int:
 
 def max_uncompressed_bytes() -> int:
     return int(float(MAX_UNCOMPRESSED_MB.get()) * 1024 * 1024)
+
+
+def max_drop_uncompressed_bytes() -> int:
+    return int(float(MAX_DROP_UNCOMPRESSED_MB.get()) * 1024 * 1024)
 
 
 def max_problems() -> int:

@@ -11,6 +11,7 @@ and ``crime_rows`` maps (upload, series) back to the spreadsheet row.
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
@@ -302,7 +303,7 @@ template_history = Table(
     Index("ix_template_history_key", "table_name", "key_json"),
 )
 
-# ---- people and permissions (dashboard/auth.py, dashboard/users.py)
+# ---- people and permissions (dashboard/auth)
 
 users = Table(
     "users",
@@ -313,6 +314,33 @@ users = Table(
     Column("role", String(16), nullable=False),  # viewer | analyst | manager
     Column("disabled", Boolean, nullable=False, default=False),
     Column("created_at", DateTime, nullable=False),
+)
+
+# A signed-in session (dashboard/auth/sessions.py): the cookie carries a random id, kept here only
+# as its SHA-256, so a copy of the database lets nobody in. Times are UTC (``utc_now``). A row
+# revoked (signed out, user disabled, password changed) or past expires_at lets nobody in either.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("user_name", String(200), nullable=False, index=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False, index=True),
+    Column("revoked_at", DateTime),
+)
+
+# Failed sign-ins (dashboard/auth/throttle.py), shared by every process and server of a
+# deployment. ``name`` is the lower-cased user name tried, or '*' for the address's count over
+# any name. Rows older than the lock-out are deleted as new ones arrive.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("address", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("failed_at", DateTime, nullable=False, index=True),
+    Index("ix_login_failures_key", "address", "name", "failed_at"),
 )
 
 # Datasets ('borough_crime', ...) or indicators ('Burglary', ...) only managers may see.
@@ -338,8 +366,15 @@ upload_reverts = Table(
     Column("message", Text),
 )
 
+
+def utc_now() -> datetime:
+    """Now in UTC without a time zone: how sessions and login_failures store their times."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
+SQLITE_BUSY_MS = 30000  # how long a SQLite write waits for another one to finish
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -347,7 +382,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
 

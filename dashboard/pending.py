@@ -5,6 +5,8 @@ Each file dropped on the upload page is saved as ``<token>.bin`` in PENDING_DIR 
 The browser only holds the random tokens. Checking (``etl.preview``) and loading
 (``etl.load.load_bytes``) run in a background thread and write their progress into the JSON,
 which the page polls, so a large file shows its progress and no request waits for minutes.
+A drop's files are checked one after another in one thread, within MAX_DROP_UNCOMPRESSED_MB in
+all (``check_drop``), so no drop holds more than one file in memory at a time.
 The files are kept only until loaded, discarded or a day old.
 """
 
@@ -27,6 +29,7 @@ from sqlalchemy.exc import OperationalError
 
 from core import config, db
 from etl.errors import Problem, problem
+from etl.read import is_packed, unpacked_size
 
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 MAX_AGE_SECONDS = 24 * 3600
@@ -190,6 +193,35 @@ def check(token: str, url: str) -> None:
         update(token, **fields)
     except Exception as exc:  # the page must say something rather than spin for ever
         update(token, state="failed", progress="", error=f"The file could not be checked: {exc}")
+
+
+def check_drop(tokens: list[str], url: str) -> None:
+    """Check the files of one drop one after another, so the drop holds one file in memory at a
+    time; a file that would take the drop's unpacked total past MAX_DROP_UNCOMPRESSED_MB is
+    refused unopened (as is any file after it that would)."""
+    left = config.max_drop_uncompressed_bytes()
+    for token in tokens:
+        try:
+            left = _check_within(token, url, left)
+        except (OSError, ValueError):  # discarded meanwhile: the others are still checked
+            continue
+
+
+def _check_within(token: str, url: str, left: int) -> int:
+    blob = data(token)
+    packed, size = is_packed(blob), unpacked_size(blob, max(left, config.max_uncompressed_bytes()))
+    del blob  # checking reads the file again: never two copies at once
+    if packed and size > config.max_uncompressed_bytes():
+        check(token, url)  # too large on its own: checking refuses it, holding nothing, and says so
+        return left
+    if size <= left:
+        check(token, url)
+        return left - size
+    limit_mb = round(config.max_drop_uncompressed_bytes() / 2**20)
+    refusal = problem("drop-too-large", limit_mb=limit_mb)
+    update(token, state="refused", progress="", problems=[refusal.as_dict()])
+    discard_data(token)
+    return left
 
 
 def discard_data(token: str) -> None:

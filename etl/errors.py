@@ -16,8 +16,12 @@ MESSAGES: dict[str, str] = {
     "file-empty": "The file is empty: there is no header row or no data below it.",
     "file-too-large": "The file is {size_mb} MB, over the {limit_mb} MB limit.",
     "file-too-large-unzipped": (
-        "The workbook would unpack to {size_mb} MB (limit {limit_mb} MB); it may be damaged "
+        "The {what} would unpack to {size_mb} MB (limit {limit_mb} MB); it may be damaged "
         "or built to exhaust memory, so it was not opened."
+    ),
+    "drop-too-large": (
+        "The files dropped together would unpack to more than {limit_mb} MB, the most one upload "
+        "may hold, so this file was not opened. Upload it again on its own or with fewer files."
     ),
     "unknown-layout": (
         "The column headings do not match any layout we accept. Accepted layouts: {accepted}."

@@ -1,8 +1,10 @@
 """One entry point for reading an extract: ``read_extract(path)`` -> sheets of cells.
 
 Handles what analysts actually send: CSV in UTF-8 (with or without BOM) or Windows-1252, and the
-same layouts re-saved as .xlsx. Checks size limits before parsing and guards against .xlsx files
-that would unpack to an absurd size (zip bombs) by reading the zip directory, not the data.
+same layouts re-saved as .xlsx, and either gzip-compressed. Checks size limits before parsing and
+guards against files that would unpack to an absurd size (zip and gzip bombs): an .xlsx by
+reading the zip directory, not the data; a .gz by counting what it unpacks to, a chunk at a time,
+before keeping any of it.
 """
 
 from __future__ import annotations
@@ -134,19 +136,24 @@ def read_csv_text(text: str, limit: int = 500) -> tuple[Sheet, list[Problem]]:
     return Sheet(None, frame, numbers), problems
 
 
+def _zip_size(data: bytes) -> int:
+    """What a zip's directory says its members unpack to (read, never unpacked)."""
+    return sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+
+
 def _check_zip(data: bytes) -> None:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        unpacked = _zip_size(data)
     except zipfile.BadZipFile as exc:
         raise ExtractUnreadable(
             problem("file-unreadable", detail=f"it is not a valid Excel .xlsx workbook ({exc})")
         ) from exc
-    unpacked = sum(info.file_size for info in archive.infolist())
     limit = config.max_uncompressed_bytes()
     if unpacked > limit:
         raise ExtractUnreadable(
             problem(
                 "file-too-large-unzipped",
+                what="workbook",
                 size_mb=round(unpacked / 2**20, 1),
                 limit_mb=round(limit / 2**20),
             )
@@ -179,25 +186,80 @@ def sheet_from_grid(name: str, grid: pd.DataFrame, header_index: int = 0) -> She
     return Sheet(name, frame, numbers[~blank], header_row=header_index + 1)
 
 
-def _gunzip(data: bytes) -> bytes:
+GZIP_CHUNK = 2**20  # bytes unpacked at a time from a .gz file
+GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip
+
+
+def gunzipped_size(data: bytes, limit: int) -> int:
+    """How many bytes gzip ``data`` unpacks to, counted no further than one chunk past ``limit``
+    and holding one chunk at a time (so a gzip bomb costs a moment, never memory)."""
+    total = 0
+    with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+        while total <= limit:
+            chunk = stream.read(GZIP_CHUNK)
+            if not chunk:
+                break
+            total += len(chunk)
+    return total
+
+
+def _unpack_gzip(data: bytes, size: int) -> bytearray:
+    out = bytearray(size)  # unpacked straight into place: never twice the file in memory
+    view = memoryview(out)
+    position = 0
+    with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+        while position < size:
+            got = stream.readinto(view[position : position + GZIP_CHUNK])
+            if not got:
+                raise EOFError("the data ended early")
+            position += got
+    return out
+
+
+def _gunzip(data: bytes) -> bytearray:
+    """The file inside a .gz. It is measured first (one chunk held at a time) and refused as soon
+    as it passes MAX_UNCOMPRESSED_MB, so nothing is kept of a file too large; one that fits is
+    then unpacked into exactly its own size."""
     limit = config.max_uncompressed_bytes()
     try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
-            out = stream.read(limit + 1)
+        size = gunzipped_size(data, limit)
+        if size <= limit:
+            return _unpack_gzip(data, size)
     except (OSError, EOFError, zlib.error) as exc:
         raise ExtractUnreadable(
             problem("file-unreadable", detail=f"bad gzip data ({exc})")
         ) from exc
-    if len(out) > limit:
-        raise ExtractUnreadable(
-            problem(
-                "file-too-large-unzipped", size_mb=f"over {limit // 2**20}", limit_mb=limit // 2**20
-            )
+    raise ExtractUnreadable(
+        problem(
+            "file-too-large-unzipped",
+            what="compressed file",
+            size_mb=f"over {round(limit / 2**20)}",
+            limit_mb=round(limit / 2**20),
         )
-    return out
+    )
 
 
-def read_bytes(filename: str, data: bytes, limit: int = 500) -> Extract:
+def is_packed(data: bytes) -> bool:
+    """True for gzip or zip (.xlsx) data: what MAX_UNCOMPRESSED_MB limits."""
+    return data[:2] == GZIP_MAGIC or data[:4] == ZIP_MAGIC
+
+
+def unpacked_size(data: bytes, limit: int) -> int:
+    """The bytes reading ``data`` would unpack: a .gz counted (no further than just past
+    ``limit``, a chunk at a time), an .xlsx from its zip directory, anything else its own size.
+    A file that cannot be measured counts as its own size (reading it will say what is wrong)."""
+    try:
+        if data[:2] == GZIP_MAGIC:
+            return gunzipped_size(data, limit)
+        if data[:4] == ZIP_MAGIC:
+            return _zip_size(data)
+    except (OSError, EOFError, zlib.error, zipfile.BadZipFile):
+        pass
+    return len(data)
+
+
+def read_bytes(filename: str, data: bytes | bytearray, limit: int = 500) -> Extract:
     """Read an extract's bytes; raises ExtractUnreadable when nothing can be read."""
     size = len(data)
     digest = file_digest(data)  # of the bytes as uploaded, as load_bytes checks it
@@ -210,13 +272,13 @@ def read_bytes(filename: str, data: bytes, limit: int = 500) -> Extract:
                 limit_mb=round(max_bytes / 2**20),
             )
         )
-    if data[:2] == b"\x1f\x8b":  # gzip: the seed files ship compressed
+    if data[:2] == GZIP_MAGIC:  # the seed files ship compressed
         data = _gunzip(data)
         filename = filename.removesuffix(".gz")
-    if not data.strip():
+    if not data or data.isspace():  # (not data.strip(): that copies the whole file)
         raise ExtractUnreadable(problem("file-empty"))
     extract = Extract(Path(filename).name, size, digest, "csv")
-    if data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm")):
+    if data[:4] == ZIP_MAGIC or filename.lower().endswith((".xlsx", ".xlsm")):
         extract.kind = "xlsx"
         extract.grids = read_xlsx_grids(data)
         if not any(len(g) for g in extract.grids.values()):

@@ -4,18 +4,21 @@ role limits on callbacks, cookies, the sign-in throttle, and the open local mode
 from __future__ import annotations
 
 import base64
+import http.client
 import os
 import stat
+import threading
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
-import flask
 import pytest
 from sqlalchemy import func, select
 from werkzeug.exceptions import Forbidden
+from werkzeug.serving import make_server
 
 import webclient
 from core import db, queries
-from dashboard.auth import guard, roles, sessions, signin, throttle, users
+from dashboard.auth import guard, roles, sessions, signin, users
 
 PUBLIC = guard.PUBLIC_PATHS
 
@@ -27,7 +30,6 @@ def site(sqlite_engine, monkeypatch, tmp_path):
     monkeypatch.setenv("HOST", "127.0.0.1")
     monkeypatch.delenv("REQUIRE_LOGIN", raising=False)
     monkeypatch.delenv("SECURE_COOKIES", raising=False)
-    throttle.THROTTLE.reset()
     app = webclient.the_app()
     return SimpleNamespace(engine=sqlite_engine, server=app.server, pending=tmp_path / "pending")
 
@@ -103,6 +105,10 @@ def test_require_login_without_users_says_how_to_add_one(site, client, monkeypat
         (None, None),
         ("X-CSRFToken", "wrong"),
         ("Origin", "http://evil.example"),
+        ("Origin", "https://localhost"),  # this site, but over another scheme
+        ("Origin", "http://localhost:8050"),  # another port
+        ("Origin", "null"),
+        ("Origin", "http://[::1"),
         ("Sec-Fetch-Site", "cross-site"),
     ],
 )
@@ -118,6 +124,57 @@ def test_callbacks_need_the_csrf_token_and_same_origin(client, header, value):
         headers = {}
     response = client.post("/_dash-update-component", json=body, headers=headers)
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("base", "origin", "secure_cookies"),
+    [
+        ("http://localhost", "http://localhost", "0"),
+        ("http://localhost", "HTTP://LocalHost:80", "0"),
+        ("https://localhost", "https://localhost", "0"),
+        ("http://127.0.0.1:8050", "http://127.0.0.1:8050", "0"),
+        ("http://localhost", "https://localhost", "1"),  # behind an HTTPS proxy
+    ],
+)
+def test_callbacks_from_this_sites_own_origin_are_accepted(
+    site, monkeypatch, base, origin, secure_cookies
+):
+    monkeypatch.setenv("SECURE_COOKIES", secure_cookies)
+    client = site.server.test_client()
+    client.get(f"{base}/")
+    token = client.get_cookie("_csrf_token", domain=base.split("//")[1].split(":")[0]).value
+    response = client.post(
+        f"{base}/_dash-update-component",
+        json=webclient.callback_body(webclient.output_key("overview-summary")),
+        headers={"X-CSRFToken": token, "Origin": origin},
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+
+
+def test_the_server_header_names_no_versions(site, monkeypatch):
+    import app as app_module
+
+    runs = []
+    monkeypatch.setattr(app_module.app, "run", lambda **options: runs.append(options))
+    monkeypatch.setattr("etl.seed.seed_if_empty", lambda: None)
+    app_module.main()  # what `python app.py` serves with
+    (options,) = runs
+    server = make_server("127.0.0.1", 0, site.server, request_handler=options["request_handler"])
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
+        connection.request("GET", "/healthz")
+        response = connection.getresponse()
+        assert response.status == 200
+        header = response.getheader("Server")
+        connection.close()
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+    assert header and not any(c.isdigit() for c in header), header
+    assert "werkzeug" not in header.lower() and "python" not in header.lower()
 
 
 # ---------------------------------------------------------------- nothing without a session
@@ -182,10 +239,7 @@ def test_the_role_is_checked_inside_the_callback_too(people):
     from dashboard.pages import upload
 
     with people.server.test_request_context("/"):
-        flask.session.update(
-            user="vera",
-            key=sessions.fingerprint(queries.user_row(people.engine, "vera").password_hash),
-        )
+        sessions.sign_in("vera", queries.user_row(people.engine, "vera").password_hash)
         with pytest.raises(Forbidden):
             upload.receive(["data:text/csv;base64,"], ["x.csv"])
 
@@ -210,14 +264,14 @@ def test_sign_in_needs_the_form_token(people, client):
 
 def test_sign_in_is_throttled_after_repeated_failures(people, client, monkeypatch):
     monkeypatch.setenv("LOGIN_RATE_LIMIT", "3")
-    now = [1000.0]
-    monkeypatch.setattr(throttle.time, "monotonic", lambda: now[0])
+    now = [datetime(2025, 3, 1, 9, 0)]
+    monkeypatch.setattr(db, "utc_now", lambda: now[0])
     for _ in range(3):
         assert webclient.sign_in(client, "anna", "nope").status_code == 401
     locked = webclient.sign_in(client, "anna")  # even the right password waits
     assert locked.status_code == 429
     assert "Try again in" in locked.get_data(as_text=True)
-    now[0] += 61
+    now[0] += timedelta(seconds=61)
     assert webclient.sign_in(client, "anna").status_code == 302
 
 

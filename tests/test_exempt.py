@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import flask
 import pytest
 
 import webclient
@@ -27,7 +26,7 @@ def as_user(server, engine, name: str):
     context = server.test_request_context("/")
     context.push()
     row = queries.user_row(engine, name)
-    flask.session.update(user=name, key=sessions.fingerprint(row.password_hash))
+    sessions.sign_in(name, row.password_hash)
     return context
 
 

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import gzip
 import io
+import tracemalloc
 import zipfile
+import zlib
 
 import numpy as np
 import pytest
 
+from etl import read as etl_read
 from etl.formats import mps_crime
 from etl.read import (
     ExtractUnreadable,
     decode_text,
+    gunzipped_size,
     header_text,
     read_bytes,
     read_csv_text,
@@ -183,3 +187,65 @@ def test_zip_bomb_is_refused_from_its_directory_without_unpacking():
     with pytest.raises(ExtractUnreadable) as info:
         read_bytes("crime.xlsx", bytes(data))
     assert info.value.problem.code == "file-too-large-unzipped"
+
+
+def gzip_bomb(megabytes: int) -> bytes:
+    """A CSV header and ``megabytes`` MB of zeros, gzip-compressed (about 1 KB per MB)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: a gzip header and trailer
+    block = bytes(2**20)
+    parts = [packer.compress(text_file(HEADER))]
+    parts += [packer.compress(block) for _ in range(megabytes)]
+    return b"".join([*parts, packer.flush()])
+
+
+def test_a_gzip_bomb_is_refused_holding_far_less_than_the_limit(monkeypatch):
+    monkeypatch.setenv("MAX_UNCOMPRESSED_MB", "64")
+    bomb = gzip_bomb(256)
+    assert len(bomb) < 2**20
+    tracemalloc.start()
+    try:
+        with pytest.raises(ExtractUnreadable) as info:
+            read_bytes("crime.csv.gz", bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert info.value.problem.code == "file-too-large-unzipped"
+    assert peak < 8 * 2**20  # a few chunks, not the 64 MB limit
+    message = info.value.problem.message
+    assert message.startswith("The compressed file would unpack to over 64 MB (limit 64 MB)")
+    assert "workbook" not in message
+
+
+def test_a_gzip_file_within_the_limit_is_unpacked_holding_it_once(monkeypatch):
+    monkeypatch.setenv("MAX_UNCOMPRESSED_MB", "64")
+    inside = text_file(HEADER) + text_file("BURGLARY,BURGLARY IN A DWELLING,Barnet,1,2") * 2**19
+    packed = gzip.compress(inside, compresslevel=1)
+    tracemalloc.start()
+    try:
+        unpacked = etl_read._gunzip(packed)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert unpacked == inside
+    assert peak < len(inside) + 8 * 2**20  # the file once and a few chunks, never twice
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        gzip.compress(b"a,b\r\n1,2\r\n"),
+        gzip.compress(b"a,b\r\n") + gzip.compress(b"1,2\r\n"),  # two members, as `cat` makes
+        gzip.compress(b"a,b\r\n1,2\r\n") + bytes(8),  # zero padding after the member
+    ],
+)
+def test_gzip_files_read_whole(data):
+    assert gunzipped_size(data, 100) == 10
+    (sheet,) = read_bytes("x.csv.gz", data).sheets
+    assert sheet.frame.to_dict("records") == [{"a": 1, "b": 2}]
+
+
+def test_a_gzip_file_cut_short_is_unreadable():
+    data = gzip.compress(b"a,b\r\n1,2\r\n" * 1000)
+    with pytest.raises(ExtractUnreadable) as info:
+        read_bytes("x.csv.gz", data[: len(data) // 2])
+    assert info.value.problem.code == "file-unreadable"

@@ -12,7 +12,6 @@ import pytest
 
 import webclient
 from dashboard import pending
-from dashboard.auth import throttle
 from dashboard.reports import exports
 from fixtures.extracts import current_counts
 from test_load import FILE_A
@@ -25,7 +24,6 @@ def analyst(sqlite_engine, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
     monkeypatch.setenv("PENDING_DIR", str(tmp_path / "pending"))
     monkeypatch.setenv("HOST", "127.0.0.1")
-    throttle.THROTTLE.reset()
     webclient.add_user(sqlite_engine, "anna", "analyst")
     client = webclient.the_app().server.test_client()
     assert webclient.sign_in(client, "anna").status_code == 302
@@ -116,6 +114,14 @@ def test_a_file_over_the_limit_is_refused_without_being_kept(analyst, monkeypatc
     assert record["state"] == "refused"
     assert [p["code"] for p in record["problems"]] == ["file-too-large"]
     assert not list(pending.pending_dir().glob("*.bin"))
+
+
+def test_files_past_the_drops_total_are_refused(analyst, monkeypatch):
+    client, _ = analyst
+    monkeypatch.setenv("MAX_DROP_UNCOMPRESSED_MB", str(1.5 * len(FILE_A) / 2**20))
+    records = settle(drop(client, {"a.csv": FILE_A, "b.csv": FILE_A}))
+    assert [r["state"] for r in records] == ["ready", "refused"]
+    assert [p["code"] for p in records[1]["problems"]] == ["drop-too-large"]
 
 
 def test_another_analysts_tokens_show_nothing(analyst, sqlite_engine):

@@ -4,7 +4,14 @@ Pages, reports and the CLI call these (as ``queries.<name>``); nothing else open
 to read figures. One module per subject; this package names them all in one place.
 """
 
-from core.queries.accounts import exempt_items, user_list, user_row, users_exist
+from core.queries.accounts import (
+    exempt_items,
+    login_failures,
+    session_user,
+    user_list,
+    user_row,
+    users_exist,
+)
 from core.queries.council import (
     hate_reporting_centres,
     iom_quarters,
@@ -52,10 +59,12 @@ __all__ = [
     "iom_quarters",
     "latest_month",
     "loaded_months",
+    "login_failures",
     "mopac7_monthly",
     "mopac7_series",
     "populations",
     "reoffending_rates",
+    "session_user",
     "subgroup_monthly",
     "syv_monthly",
     "syv_summary",

@@ -1,9 +1,12 @@
-"""Who may sign in (the users) and what only managers see (the exempt items)."""
+"""Who may sign in (the users, their sessions, failed sign-ins) and what only managers see (the
+exempt items)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
-from sqlalchemy import Engine, Row, select
+from sqlalchemy import Engine, Row, func, select
 
 from core import db
 
@@ -26,6 +29,43 @@ def user_list(engine: Engine) -> list[dict]:
     query = select(u.c.name, u.c.role, u.c.disabled, u.c.created_at).order_by(u.c.name)
     with engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def session_user(engine: Engine, id_hash: str) -> Row | None:
+    """The session with this id hash joined to its user, or None (no such session or user).
+
+    Columns: name, role, disabled, password_hash, expires_at, revoked_at, last_seen.
+    """
+    s, u = db.sessions, db.users
+    query = (
+        select(
+            u.c.name,
+            u.c.role,
+            u.c.disabled,
+            u.c.password_hash,
+            s.c.expires_at,
+            s.c.revoked_at,
+            s.c.last_seen,
+        )
+        .join_from(s, u, u.c.name == s.c.user_name)
+        .where(s.c.id_hash == id_hash)
+    )
+    with engine.connect() as conn:
+        return conn.execute(query).first()
+
+
+def login_failures(
+    engine: Engine, address: str, names: list[str], since: datetime
+) -> dict[str, tuple[int, datetime]]:
+    """Failed sign-ins from ``address`` since ``since``, per name tried: (count, latest)."""
+    f = db.login_failures
+    query = (
+        select(f.c.name, func.count(), func.max(f.c.failed_at))
+        .where(f.c.address == address, f.c.name.in_(names), f.c.failed_at > since)
+        .group_by(f.c.name)
+    )
+    with engine.connect() as conn:
+        return {name: (count, latest) for name, count, latest in conn.execute(query)}
 
 
 def exempt_items(engine: Engine) -> pd.DataFrame:

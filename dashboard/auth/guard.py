@@ -11,11 +11,13 @@ the request itself comes from another machine. Otherwise (a fresh install used o
 the dashboard is open, read-only: the visitor is a viewer.
 
 Decisions, for a reviewer:
-- Sessions are Flask's signed cookies (``sessions``). The user's role and whether they are
-  disabled are read from the database on every request, and the session holds a fingerprint of
-  the password hash, so disabling a user or changing their password ends their sessions at once.
+- Sessions are rows in the database, named by Flask's signed cookie (``sessions``). The row,
+  the user's role and whether they are disabled are read on every request (one SELECT), so
+  signing out, disabling a user or changing their password ends their sessions at once, on
+  every server, and replaying a saved cookie afterwards gets nothing.
 - CSRF: every POST must carry the session's token in an ``X-CSRFToken`` header (Dash's renderer
-  copies it there from the cookie). A cross-site Origin or Sec-Fetch-Site is refused as well.
+  copies it there from the cookie). An Origin of another scheme, host or port, or a cross-site
+  Sec-Fetch-Site, is refused as well.
 - Roles on callbacks: ``@requires("analyst")`` marks a callback; the guard looks up the callback
   Dash would run for the request's ``output`` and refuses (403) before any of it runs. The
   decorator checks again inside the callback.
@@ -24,12 +26,12 @@ Decisions, for a reviewer:
 from __future__ import annotations
 
 import functools
-import hmac
 import ipaddress
 from datetime import timedelta
 
 import flask
 from flask import Flask, g, jsonify, request, session
+from werkzeug.serving import WSGIRequestHandler
 
 from core import config, db, queries
 from dashboard.auth import sessions
@@ -82,15 +84,9 @@ def check_startup(host: str) -> None:
 
 
 def _resolve_user() -> User | None:
-    name = session.get("user")
-    if name:
-        row = queries.user_row(db.get_engine(), name)
-        key = session.get("key", "")
-        if row and not row.disabled:
-            if hmac.compare_digest(key, sessions.fingerprint(row.password_hash)):
-                return User(row.name, row.role)
-        session.pop("user", None)
-        session.pop("key", None)
+    user = sessions.signed_in_user()
+    if user is not None:
+        return user
     return None if login_required() else OPEN_USER
 
 
@@ -206,6 +202,14 @@ def _after(response):
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
     return response
+
+
+class RequestHandler(WSGIRequestHandler):
+    """The built-in server's request handler (``python app.py``), its Server header naming no
+    software or versions (Werkzeug's says ``Werkzeug/3.1.9 Python/3.11.7``)."""
+
+    def version_string(self) -> str:
+        return "dashboard"
 
 
 def _ensure_csrf():

@@ -12,8 +12,7 @@ from flask import Blueprint, request
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core import config, db, queries
-from dashboard.auth import guard, sessions
-from dashboard.auth.throttle import THROTTLE
+from dashboard.auth import guard, sessions, throttle
 
 blueprint = Blueprint("signin", __name__)
 
@@ -132,8 +131,8 @@ def login_post():
             tone="danger",
             message="The sign-in form had expired. Please try again.",
         )
-    keys = ((_client(), name.lower()), (_client(), "*"))
-    wait = THROTTLE.wait(*keys)
+    engine = db.get_engine()
+    wait = throttle.wait(engine, _client(), name)
     if wait > 0:
         return _render(
             429,
@@ -142,10 +141,10 @@ def login_post():
             tone="danger",
             message=f"Too many failed sign-ins. Try again in {int(wait) + 1} seconds.",
         )
-    row = queries.user_row(db.get_engine(), name) if name else None
+    row = queries.user_row(engine, name) if name else None
     ok = check_password_hash(row.password_hash if row else _DUMMY_HASH, password)
     if not (row and ok):
-        THROTTLE.failed(*keys)
+        throttle.failed(engine, _client(), name)
         return _render(
             401, next=target, username=name, tone="danger", message="Wrong user name or password."
         )
@@ -157,7 +156,7 @@ def login_post():
             tone="danger",
             message="This account is disabled. Ask a manager to enable it.",
         )
-    THROTTLE.succeeded(keys[0])
+    throttle.succeeded(engine, _client(), name)
     sessions.sign_in(row.name, row.password_hash)
     return flask.redirect(target)
 

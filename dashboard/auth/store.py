@@ -1,13 +1,16 @@
-"""Every write of dashboard/auth: users added and changed, items marked exempt and unmarked.
+"""Every write of dashboard/auth: users added and changed, sessions started and ended, failed
+sign-ins noted, items marked exempt and unmarked.
 
-Reads are in ``core.queries`` (``user_row``, ``user_list``, ``exempt_items``).
+Reads are in ``core.queries`` (``user_row``, ``user_list``, ``session_user``, ``login_failures``,
+``exempt_items``).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, delete, insert, update
+from sqlalchemy.exc import OperationalError
 
 from core import db
 
@@ -26,10 +29,83 @@ def insert_user(engine: Engine, name: str, password_hash: str, role: str) -> Non
         )
 
 
-def update_user(engine: Engine, name: str, **values: object) -> None:
-    """Change columns of one user's row (password_hash, role, disabled)."""
+def update_user(engine: Engine, name: str, *, end_sessions: bool = False, **values: object) -> None:
+    """Change columns of one user's row (password_hash, role, disabled); ``end_sessions``: and
+    revoke every session of theirs, in the same transaction."""
     with engine.begin() as conn:
         conn.execute(update(db.users).where(db.users.c.name == name).values(**values))
+        if end_sessions:
+            s = db.sessions
+            conn.execute(
+                update(s)
+                .where(s.c.user_name == name, s.c.revoked_at.is_(None))
+                .values(revoked_at=db.utc_now())
+            )
+
+
+def start_session(engine: Engine, id_hash: str, name: str, lifetime: timedelta) -> None:
+    """Note a new session lasting ``lifetime``; sessions past their expiry (anyone's) are
+    deleted on the way."""
+    s = db.sessions
+    now = db.utc_now()
+    expires_at = now + lifetime
+    with engine.begin() as conn:
+        conn.execute(delete(s).where(s.c.expires_at < now))
+        conn.execute(
+            insert(s).values(
+                id_hash=id_hash,
+                user_name=name,
+                created_at=now,
+                last_seen=now,
+                expires_at=expires_at,
+            )
+        )
+
+
+def end_session(engine: Engine, id_hash: str) -> None:
+    """Revoke one session (signing out): its cookie lets nobody in any more."""
+    s = db.sessions
+    with engine.begin() as conn:
+        conn.execute(
+            update(s)
+            .where(s.c.id_hash == id_hash, s.c.revoked_at.is_(None))
+            .values(revoked_at=db.utc_now())
+        )
+
+
+def touch_session(engine: Engine, id_hash: str) -> None:
+    """Note that a session was used now; skipped rather than waited for while another write
+    (an upload being loaded into SQLite) holds the database."""
+    s = db.sessions
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA busy_timeout=0")
+        try:
+            conn.execute(update(s).where(s.c.id_hash == id_hash).values(last_seen=db.utc_now()))
+            conn.commit()
+        except OperationalError:
+            conn.rollback()
+        finally:
+            if sqlite:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={db.SQLITE_BUSY_MS}")
+
+
+def add_login_failure(engine: Engine, address: str, names: list[str], since: datetime) -> None:
+    """Note a failed sign-in from ``address`` under each of ``names``; failures from before
+    ``since`` (anyone's: they no longer count) are deleted on the way."""
+    f = db.login_failures
+    now = db.utc_now()
+    with engine.begin() as conn:
+        conn.execute(delete(f).where(f.c.failed_at < since))
+        conn.execute(insert(f), [{"address": address, "name": n, "failed_at": now} for n in names])
+
+
+def clear_login_failures(engine: Engine, address: str, name: str) -> None:
+    """Forget the failed sign-ins from ``address`` under ``name`` (it has just signed in)."""
+    f = db.login_failures
+    with engine.begin() as conn:
+        conn.execute(delete(f).where(f.c.address == address, f.c.name == name))
 
 
 def mark_exempt(engine: Engine, kind: str, name: str, user: str | None) -> None:

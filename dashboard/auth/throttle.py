@@ -1,55 +1,54 @@
-"""The sign-in throttle: too many failed sign-ins in a row lock out an address or a user name."""
+"""The sign-in throttle: too many failed sign-ins in a row lock out an address or a user name.
+
+Failures are rows in the database (``core.db.login_failures``), so every process and server of a
+deployment counts the same ones: an attacker gains nothing by spreading guesses over workers.
+A key is (address, user name in lower case), or (address, ``ANY_NAME``) for the address's
+failures under any name, which may reach four times LOGIN_RATE_LIMIT. A key is locked out for
+LOGIN_LOCKOUT_SECONDS after its last failure once it has that many within that time.
+"""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
+from datetime import timedelta
 
-from core import config
+from sqlalchemy import Engine
 
+from core import config, db, queries
+from dashboard.auth import store
 
-class LoginThrottle:
-    """Failed sign-ins per key (address and user name); too many in a row lock the key out."""
-
-    def __init__(self) -> None:
-        self._failures: dict[tuple, deque] = {}
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def _limits() -> tuple[int, float]:
-        return int(config.LOGIN_RATE_LIMIT.get()), float(config.LOGIN_LOCKOUT_SECONDS.get())
-
-    def wait(self, *keys: tuple) -> float:
-        """Seconds until any of ``keys`` may try again (0: now)."""
-        limit, window = self._limits()
-        now = time.monotonic()
-        longest = 0.0
-        with self._lock:
-            for key in keys:
-                times = self._failures.get(key)
-                if not times:
-                    continue
-                while times and now - times[0] > window:
-                    times.popleft()
-                cap = limit * 4 if key[-1] == "*" else limit  # per address: any user name
-                if len(times) >= cap:
-                    longest = max(longest, window - (now - times[-1]))
-        return max(longest, 0.0)
-
-    def failed(self, *keys: tuple) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in keys:
-                self._failures.setdefault(key, deque(maxlen=1000)).append(now)
-
-    def succeeded(self, key: tuple) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
-
-    def reset(self) -> None:
-        with self._lock:
-            self._failures.clear()
+ANY_NAME = " *"  # no name tried can be this: names are stripped of spaces first
 
 
-THROTTLE = LoginThrottle()
+def _limits() -> tuple[int, timedelta]:
+    seconds = float(config.LOGIN_LOCKOUT_SECONDS.get())
+    return int(config.LOGIN_RATE_LIMIT.get()), timedelta(seconds=seconds)
+
+
+def _key(address: str, name: str) -> tuple[str, str]:
+    return address[:64], name.strip().lower()[:200]
+
+
+def wait(engine: Engine, address: str, name: str) -> float:
+    """Seconds until ``name`` may try again from ``address`` (0: now)."""
+    limit, window = _limits()
+    now = db.utc_now()
+    address, name = _key(address, name)
+    counts = queries.login_failures(engine, address, [name, ANY_NAME], now - window)
+    longest = timedelta(0)
+    for key, (count, latest) in counts.items():
+        cap = limit * 4 if key == ANY_NAME else limit
+        if count >= cap:
+            longest = max(longest, window - (now - latest))
+    return max(longest.total_seconds(), 0.0)
+
+
+def failed(engine: Engine, address: str, name: str) -> None:
+    """Count a failed sign-in against the name and against the address."""
+    _, window = _limits()
+    address, name = _key(address, name)
+    store.add_login_failure(engine, address, [name, ANY_NAME], db.utc_now() - window)
+
+
+def succeeded(engine: Engine, address: str, name: str) -> None:
+    """Forget the name's failures from this address (the address's own count stays)."""
+    store.clear_login_failures(engine, *_key(address, name))

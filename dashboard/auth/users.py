@@ -54,15 +54,15 @@ def add_user(engine: Engine, name: str, password: str, role: str) -> None:
     store.insert_user(engine, name, generate_password_hash(password), role)
 
 
-def _set(engine: Engine, name: str, **values) -> None:
+def _set(engine: Engine, name: str, end_sessions: bool = False, **values) -> None:
     _existing(engine, name)
-    store.update_user(engine, name, **values)
+    store.update_user(engine, name, end_sessions=end_sessions, **values)
 
 
 def set_password(engine: Engine, name: str, password: str) -> None:
     """Change a password (this also ends the user's open sessions)."""
     _check_password(password)
-    _set(engine, name, password_hash=generate_password_hash(password))
+    _set(engine, name, end_sessions=True, password_hash=generate_password_hash(password))
 
 
 def set_role(engine: Engine, name: str, role: str) -> None:
@@ -71,8 +71,8 @@ def set_role(engine: Engine, name: str, role: str) -> None:
 
 
 def set_disabled(engine: Engine, name: str, disabled: bool) -> None:
-    """Disable (sessions end at their next request) or enable a user."""
-    _set(engine, name, disabled=disabled)
+    """Disable (their sessions end at once, for good) or enable a user."""
+    _set(engine, name, end_sessions=disabled, disabled=disabled)
 
 
 def read_password(stream=None, prompt: bool | None = None) -> str:

@@ -69,7 +69,7 @@ def receive(contents, filenames):
     if isinstance(contents, str):
         contents, filenames = [contents], [filenames]
     user = guard.current_user()
-    tokens = []
+    tokens, to_check = [], []
     for content, name in list(zip(contents, filenames or [], strict=False))[
         : int(config.MAX_UPLOAD_FILES.get())
     ]:
@@ -80,8 +80,10 @@ def receive(contents, filenames):
         refused = pending.too_large(name, len(data))
         token = pending.save(user.name, name or "upload", None if refused else data, refused)
         if not refused:
-            pending.start(pending.check, token, _url())
+            to_check.append(token)
         tokens.append(token)
+    if to_check:
+        pending.start(pending.check_drop, to_check, _url())
     return tokens, None
 
 

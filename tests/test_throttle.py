@@ -1,0 +1,72 @@
+"""The sign-in throttle kept in the database: every process counts the same failures, on SQLite
+and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from core import db
+from dashboard.auth import throttle
+
+ADDRESS = "192.0.2.7"
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    now = [datetime(2025, 3, 1, 9, 0)]
+    monkeypatch.setattr(db, "utc_now", lambda: now[0])
+    monkeypatch.setenv("LOGIN_RATE_LIMIT", "3")
+    monkeypatch.setenv("LOGIN_LOCKOUT_SECONDS", "60")
+    return now
+
+
+@pytest.fixture
+def two_processes(engine):
+    """Two engines on one database, each with its own connections: like two workers."""
+    other = db.make_engine(engine.url.render_as_string(hide_password=False))
+    yield engine, other
+    other.dispose()
+
+
+def test_failures_in_one_process_lock_the_name_out_in_another(two_processes, clock):
+    first, second = two_processes
+    for _ in range(2):
+        throttle.failed(first, ADDRESS, "Anna")
+    throttle.failed(second, ADDRESS, "anna")
+    assert throttle.wait(second, ADDRESS, "anna") == pytest.approx(60)
+    assert throttle.wait(first, ADDRESS, "ANNA ") == pytest.approx(60)
+    assert throttle.wait(first, "192.0.2.8", "anna") == 0  # another address
+    assert throttle.wait(first, ADDRESS, "max") == 0  # another name (3 < 4 x 3)
+    clock[0] += timedelta(seconds=45)
+    assert throttle.wait(second, ADDRESS, "anna") == pytest.approx(15)
+    clock[0] += timedelta(seconds=16)
+    assert throttle.wait(second, ADDRESS, "anna") == 0
+
+
+def test_an_address_trying_many_names_is_locked_out(two_processes, clock):
+    first, second = two_processes
+    for number in range(12):  # four times the limit, each name under it
+        throttle.failed((first, second)[number % 2], ADDRESS, f"user{number}")
+    assert throttle.wait(first, ADDRESS, "someone-new") > 0
+    assert throttle.wait(first, "192.0.2.8", "someone-new") == 0
+
+
+def test_signing_in_clears_the_names_failures_but_not_the_addresses(engine, clock):
+    for number in range(11):
+        throttle.failed(engine, ADDRESS, "anna" if number < 2 else f"user{number}")
+    throttle.succeeded(engine, ADDRESS, "anna")
+    assert throttle.wait(engine, ADDRESS, "anna") == 0
+    throttle.failed(engine, ADDRESS, "anna")  # the twelfth failure from this address
+    assert throttle.wait(engine, ADDRESS, "anna") > 0
+
+
+def test_old_failures_are_deleted_as_new_ones_arrive(engine, clock):
+    throttle.failed(engine, ADDRESS, "anna")
+    clock[0] += timedelta(seconds=61)
+    throttle.failed(engine, "192.0.2.8", "max")
+    with engine.connect() as conn:
+        rows = conn.execute(select(db.login_failures.c.address, func.count()).group_by("address"))
+        assert dict(rows.all()) == {"192.0.2.8": 2}  # the name's row and the address's row

@@ -1,0 +1,96 @@
+"""One drop of files on the Upload page: checked one after another and bounded in total, so a
+drop of gzip bombs (or of many large files) cannot fill the server's memory."""
+
+from __future__ import annotations
+
+import gzip
+import tracemalloc
+
+import pytest
+
+from dashboard import pending
+from fixtures.extracts import upload_log
+from test_load import FILE_A
+from test_read import gzip_bomb
+
+
+@pytest.fixture
+def drop(use_database, monkeypatch, tmp_path):
+    monkeypatch.setenv("PENDING_DIR", str(tmp_path / "pending"))
+    url = use_database.url.render_as_string(hide_password=False)
+
+    def run(files: list[tuple[str, bytes]]) -> list[dict]:
+        tokens = [pending.save("anna", name, data) for name, data in files]
+        pending.check_drop(tokens, url)
+        return [pending.meta(t, "anna") for t in tokens]
+
+    return run
+
+
+def codes(record: dict) -> list[str]:
+    problems = record.get("problems") or (record.get("preview") or {}).get("problems") or []
+    return [p["code"] for p in problems]
+
+
+def padded(megabytes: float) -> bytes:
+    """FILE_A gzip-compressed, with blank lines making it unpack to about ``megabytes`` MB."""
+    return gzip.compress(FILE_A + b"\r\n" * int(megabytes * 2**19), compresslevel=1)
+
+
+def test_five_gzip_bombs_in_one_drop_are_refused_holding_far_less_than_one_limit(
+    drop, use_database, monkeypatch
+):
+    monkeypatch.setenv("MAX_UNCOMPRESSED_MB", "64")
+    bombs = [(f"bomb{i}.csv.gz", gzip_bomb(100)) for i in range(5)]
+    tracemalloc.start()
+    try:
+        records = drop(bombs)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [r["state"] for r in records] == ["rejected"] * 5
+    assert [codes(r) for r in records] == [["file-too-large-unzipped"]] * 5
+    assert peak < 16 * 2**20  # five refusals in turn, each holding a chunk: not 5 x 64 MB
+    assert list(upload_log(use_database)["status"]) == ["rejected"] * 5
+
+
+def test_files_past_the_drops_total_are_refused_unopened(drop, monkeypatch):
+    monkeypatch.setenv("MAX_DROP_UNCOMPRESSED_MB", "1")
+    records = drop(
+        [
+            ("a.csv.gz", padded(0.4)),
+            ("b.csv.gz", padded(0.4)),
+            ("c.csv.gz", padded(0.4)),  # would take the drop to 1.2 MB
+            ("d.csv", FILE_A),  # a few hundred bytes: still fits
+        ]
+    )
+    assert [r["state"] for r in records] == ["ready", "ready", "refused", "ready"]
+    refused = records[2]["problems"][0]
+    assert refused["code"] == "drop-too-large"
+    assert "more than 1 MB" in refused["message"]
+    kept = {p.stem for p in pending.pending_dir().glob("*.bin")}
+    assert kept == {records[i]["token"] for i in (0, 1, 3)}
+
+
+def test_a_file_too_large_on_its_own_says_so_and_costs_the_drop_nothing(drop, monkeypatch):
+    monkeypatch.setenv("MAX_UNCOMPRESSED_MB", "1")
+    monkeypatch.setenv("MAX_DROP_UNCOMPRESSED_MB", "3")
+    records = drop([("bomb.csv.gz", gzip_bomb(2)), ("a.gz", padded(0.9)), ("b.gz", padded(0.8))])
+    assert [codes(r) for r in records] == [["file-too-large-unzipped"], [], []]
+    assert [r["state"] for r in records] == ["rejected", "ready", "ready"]
+
+
+def test_a_file_discarded_while_waiting_leaves_the_others_checked(drop, use_database, monkeypatch):
+    real_check = pending.check
+
+    def check_then_discard(token, url):
+        real_check(token, url)
+        for path in pending.pending_dir().glob("*.json"):
+            if path.stem != token and "second" in path.read_text():
+                pending.discard(path.stem)
+
+    monkeypatch.setattr(pending, "check", check_then_discard)
+    tokens = [pending.save("anna", n, FILE_A) for n in ("first.csv", "second.csv", "third.csv")]
+    url = use_database.url.render_as_string(hide_password=False)
+    pending.check_drop(tokens, url)
+    assert pending.meta(tokens[2], "anna")["state"] == "ready"
