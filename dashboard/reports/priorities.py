@@ -11,8 +11,9 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from core import config, queries
+from core.values import is_missing
 from domain.indicators import indicator_table
-from domain.priorities import iom_table, reoffending_table, wrap_coverage_table
+from domain.priorities import iom_table, reoffending_table, syv_counts, wrap_coverage_table
 
 GEOGRAPHY_CODES = {"london": "E12000007", "england and wales": "K04000001"}
 
@@ -22,15 +23,7 @@ def syv_rows(engine: Engine, month, areas: pd.DataFrame, pops: pd.DataFrame) -> 
     syv = queries.syv_monthly(engine)
     if syv.empty:
         return pd.DataFrame()
-    monthly = pd.DataFrame(
-        {
-            "area_code": syv["area_code"],
-            "indicator": "Serious youth violence",
-            "month": pd.to_datetime(syv["month"]),
-            "count": syv["victims"].astype("int64"),
-        }
-    )
-    return indicator_table(monthly, areas, pops, month, per=10_000)
+    return indicator_table(syv_counts(syv), areas, pops, month, per=10_000)
 
 
 def _home(areas: pd.DataFrame) -> tuple[str, str]:
@@ -118,7 +111,7 @@ def wrap_rows(engine: Engine, month, home: tuple[str, str]) -> list[dict]:
 
 
 def _plain(value):
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return None
     number = float(value)
     return int(number) if number.is_integer() else number
