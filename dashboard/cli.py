@@ -15,9 +15,8 @@ import re
 import sys
 from collections.abc import Callable
 
-import pandas as pd
-
 from core import db, queries
+from core.months import as_month
 from dashboard.auth import exempt, users
 from dashboard.auth.roles import ROLE_WORDS, ROLES
 
@@ -34,7 +33,7 @@ def cmd_report(args) -> int:
         args.parser.error(
             f"--month must be a month written YYYY-MM (e.g. 2025-02), not {args.month!r}"
         )
-    month = pd.Timestamp(int(match.group(1)), int(match.group(2)), 1)
+    month = as_month(args.month)  # the edge: parsed once, passed down as a Month
     table = crime_indicators(db.get_engine(), month)
     if table.empty:
         print(
