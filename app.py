@@ -14,9 +14,11 @@ import threading
 import dash
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
+from dash._pages import _path_to_page
+from flask import request
 
 from core import config
-from dashboard import cache
+from dashboard import cache, serving
 from dashboard.auth import guard, signin
 from dashboard.ui.prefill import period_bar, period_options
 
@@ -58,6 +60,7 @@ app = Dash(
 )
 server = app.server
 guard.init_auth(server)  # sign-in, roles and CSRF in front of every route
+serving.configure(server)  # proxy headers (TRUST_PROXY) and the log format (LOG_FORMAT)
 
 
 def _nav_pages() -> list[dict]:
@@ -150,6 +153,18 @@ def warm_pages() -> None:
         server.logger.exception("warming the page caches failed")
 
 
+@server.after_request
+def _not_found_status(response):
+    """An address that is no page's answers 404 (Dash Pages draws its "not found" page in the
+    browser, but would answer 200), so links checkers, proxies and logs see the truth."""
+    rule = request.url_rule.rule if request.url_rule else ""
+    if rule.endswith("<path:path>") and response.status_code == 200:
+        page, _ = _path_to_page(request.path.strip("/"))
+        if not page or page["module"].endswith("not_found_404"):
+            response.status_code = 404
+    return response
+
+
 _warming = threading.Lock()
 _warmed = False
 
@@ -167,10 +182,7 @@ def _start_warming() -> None:
 
 
 def main() -> None:
-    from etl.seed import seed_if_empty
-
-    guard.check_startup(config.HOST.get())
-    seed_if_empty()
+    serving.prepare()
     app.run(
         host=config.HOST.get(),
         port=int(config.PORT.get()),

@@ -102,6 +102,32 @@ MAX_DROP_UNCOMPRESSED_MB = Setting(
     "megabytes (a .gz counted unpacked, an .xlsx by its zip directory). Files past it are "
     "refused unopened; the files of a drop are checked one after another.",
 )
+WORKERS = Setting(
+    "WORKERS",
+    "3",
+    "Worker processes of the production server (scripts/serve.sh, gunicorn): about one per CPU "
+    "core, plus one. Each keeps its own computed figures, read again when the data changes.",
+)
+THREADS = Setting(
+    "THREADS", "4", "Threads per worker process of the production server (requests at once)."
+)
+TRUST_PROXY = Setting(
+    "TRUST_PROXY",
+    "0",
+    "How many reverse proxies (load balancer, HTTPS terminator) stand in front of the "
+    "dashboard. 0: X-Forwarded-* headers are ignored. 1 or more: the visitor's address, "
+    "scheme and host are taken from that many X-Forwarded-For/-Proto/-Host entries (set it "
+    "only when every request comes through the proxy, or visitors could forge their address).",
+)
+LOG_FORMAT = Setting(
+    "LOG_FORMAT",
+    "text",
+    "text: one readable line per event; json: one JSON object per line (for a log collector), "
+    "the production server's access log included.",
+)
+LOG_LEVEL = Setting(
+    "LOG_LEVEL", "info", "Least serious log messages written: debug, info, warning or error."
+)
 
 ALL_SETTINGS = [
     DATABASE_URL,
@@ -122,6 +148,11 @@ ALL_SETTINGS = [
     PENDING_DIR,
     MAX_UPLOAD_FILES,
     MAX_DROP_UNCOMPRESSED_MB,
+    WORKERS,
+    THREADS,
+    TRUST_PROXY,
+    LOG_FORMAT,
+    LOG_LEVEL,
 ]
 
 

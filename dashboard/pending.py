@@ -125,13 +125,25 @@ def update(token: str, **fields) -> dict:
     return record
 
 
+def claim(token: str) -> bool:
+    """True for the one confirm, in any worker or server sharing PENDING_DIR, that may load
+    this upload (a double click reaching two workers at once loads it once)."""
+    binary, _ = _paths(token)
+    try:
+        os.close(os.open(binary.with_suffix(".claim"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        return False
+    return True
+
+
 def data(token: str) -> bytes:
     binary, _ = _paths(token)
     return binary.read_bytes()
 
 
 def discard(token: str) -> None:
-    for path in _paths(token):
+    binary, meta_path = _paths(token)
+    for path in (binary, meta_path, binary.with_suffix(".claim")):
         path.unlink(missing_ok=True)
 
 

@@ -157,3 +157,20 @@ def test_csv_and_xlsx_exports_keep_numbers_and_neutralise_text():
     assert "'=cmd" in text and "-3" in text and "'-3" not in text
     book = pd.read_excel(io.BytesIO(exports.xlsx_bytes(frame)), engine="openpyxl")
     assert book["Area"].tolist()[0].startswith("'=") and book["Count"].tolist() == [-3, 4]
+
+
+def test_a_confirm_reaching_two_workers_at_once_loads_the_file_once(analyst, monkeypatch):
+    """Two workers may both read "ready" before either writes "loading": one of them loads."""
+    client, engine = analyst
+    (token,) = drop(client, {"a.csv": FILE_A})
+    assert settle([token])[0]["state"] == "ready"
+    started = []
+    monkeypatch.setattr(pending, "start", lambda target, *args: started.append(args))
+    inputs = [{"id": "upload-confirm", "property": "n_clicks", "value": 1}]
+    state = [{"id": "upload-batch", "property": "data", "value": [token]}]
+    key = webclient.output_key("upload-confirmed")
+    first = webclient.fire(client, key, inputs, state).json["response"]
+    pending.update(token, state="ready")  # as the second worker read it, a moment earlier
+    second = webclient.fire(client, key, inputs, state).json["response"]
+    assert (first["upload-confirmed"]["data"], second["upload-confirmed"]["data"]) == ([token], [])
+    assert started == [([token], engine.url.render_as_string(hide_password=False))]

@@ -7,6 +7,7 @@ to read figures. One module per subject; this package names them all in one plac
 from core.queries.accounts import (
     exempt_items,
     login_failures,
+    ping,
     session_user,
     user_list,
     user_row,
@@ -62,6 +63,7 @@ __all__ = [
     "login_failures",
     "mopac7_monthly",
     "mopac7_series",
+    "ping",
     "populations",
     "reoffending_rates",
     "session_user",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Engine, Row, func, select
+from sqlalchemy import Engine, Row, func, literal, select
 
 from core import db
 
@@ -74,3 +74,9 @@ def exempt_items(engine: Engine) -> pd.DataFrame:
     with engine.connect() as conn:
         rows = conn.execute(select(e).order_by(e.c.kind, e.c.name)).all()
     return pd.DataFrame(rows, columns=["kind", "name", "marked_by", "marked_at"])
+
+
+def ping(engine: Engine) -> bool:
+    """True when the database answers a trivial query (the health check)."""
+    with engine.connect() as conn:
+        return conn.execute(select(literal(1))).scalar() == 1

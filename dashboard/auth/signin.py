@@ -100,6 +100,15 @@ def safe_next(target: str | None) -> str:
 
 @blueprint.route("/healthz")
 def healthz():
+    """200 "ok" when this worker can read the database; 503 otherwise (a load balancer then
+    sends visitors elsewhere). Says nothing about the data or the users."""
+    try:
+        answered = queries.ping(db.get_engine())
+    except Exception:  # any failure to reach the database is "not healthy", never a 500
+        flask.current_app.logger.warning("health check: the database did not answer", exc_info=True)
+        answered = False
+    if not answered:
+        return flask.Response("database unavailable\n", status=503, mimetype="text/plain")
     return flask.Response("ok\n", mimetype="text/plain")
 
 

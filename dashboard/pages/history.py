@@ -26,7 +26,7 @@ def layout(upload: str | None = None, **_query) -> html.Div:
     if refusal is not None:
         return html.Div([html.H1("Data history"), refusal])
     manager = guard.current_user().can("manager")
-    chosen = int(upload) if upload and upload.isdigit() else None
+    chosen = upload_number(upload)
     return html.Div(
         [
             html.H1("Data history"),
@@ -70,8 +70,15 @@ def detail(upload_id: int) -> list:
 def show_detail(clicks, chosen):
     """What one upload changed, and its problems."""
     if isinstance(ctx.triggered_id, dict) and any(clicks or []):
-        return detail(int(ctx.triggered_id["id"]))
-    return detail(int(chosen)) if chosen else []
+        chosen = ctx.triggered_id.get("id")
+    upload_id = upload_number(chosen)
+    return detail(upload_id) if upload_id else []
+
+
+def upload_number(value) -> int | None:
+    """An upload id sent by the browser (any JSON), or None when it is not a whole number."""
+    text = str(value).strip() if isinstance(value, int | str) else ""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
 
 
 @callback(
@@ -87,7 +94,9 @@ def ask_revert(clicks, _cancel):
     """Ask before reverting: say what will happen."""
     if ctx.triggered_id == "history-revert-cancel" or not any(clicks or []):
         return False, None, no_update
-    upload_id = int(ctx.triggered_id["id"])
+    upload_id = upload_number(ctx.triggered_id.get("id"))
+    if upload_id is None:
+        return False, None, no_update
     record = queries.upload_record(db.get_engine(), upload_id) or {}
     return True, upload_id, ui.revert_body(upload_id, record)
 
@@ -104,10 +113,11 @@ def ask_revert(clicks, _cancel):
 @guard.requires("manager")
 def do_revert(n_clicks, upload_id, refresh):
     """Revert the upload in one transaction; the log and every page then show the result."""
+    upload_id = upload_number(upload_id)
     if not n_clicks or upload_id is None:
         return no_update, no_update, False
     try:
-        result = revert_upload(int(upload_id), db.get_engine(), guard.current_user().name)
+        result = revert_upload(upload_id, db.get_engine(), guard.current_user().name)
     except RevertRefused as exc:
         return no_update, dbc.Alert(str(exc), color="warning"), False
     return (refresh or 0) + 1, dbc.Alert(result.message, color="success"), False

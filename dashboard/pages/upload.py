@@ -121,6 +121,7 @@ def confirm(n_clicks, tokens):
     if not n_clicks:
         return no_update
     ready = [r["token"] for r in _records(tokens) if r.get("state") == "ready"]
+    ready = [token for token in ready if pending.claim(token)]
     for token in ready:
         pending.update(token, state="loading", progress="waiting for its turn")
     if ready:

@@ -199,7 +199,9 @@ def wait_redrawn(page, quiet_ms: int = 100, timeout_ms: int = 30_000) -> float:
 def run_axe(page) -> list[dict]:
     """axe-core's violations for the page as it is now (inject once per document)."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_JS))
+        # evaluated by the browser's DevTools, not as an inline <script>, which the dashboard's
+        # Content-Security-Policy (rightly) blocks
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
     return page.evaluate(
         """async () => {
           const r = await axe.run(document, {resultTypes: ['violations']});

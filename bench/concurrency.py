@@ -1,0 +1,442 @@
+"""Twenty signed-in viewers at once against the production command, with an upload halfway.
+
+Run: .venv/bin/python bench/concurrency.py [--seconds 60] [--viewers 20] [--workers N]
+     [--databases sqlite postgresql] [--sqlite-url URL]
+
+For each database (a temporary SQLite file, and a throw-away PostgreSQL server as the tests
+start one), the production command (``python -m dashboard.serving``: seed if empty, then
+gunicorn with WORKERS processes, --no-control-socket) is started on 127.0.0.1 with every seed
+file (all London boroughs and wards). Each viewer is a thread with its own signed-in session
+that, until the time is up, opens a random page for a random month of the last five years and
+then changes the period a few times, through the real endpoints a browser uses:
+
+* page load: GET the page's address, GET /_dash-layout, GET /_dash-dependencies and the Dash
+  Pages routing callback (POST /_dash-update-component), which returns the page drawn;
+* period change: each callback of the page that listens to the period picker, with the other
+  inputs and states the page's components hold (POST /_dash-update-component).
+
+Halfway, an analyst drops a file with one new month for one borough on the Upload page, waits
+for the check, confirms and waits until it is loaded. From the moment the loaded state is seen,
+every /_dash-layout answer, from whichever worker, must offer the new month in the period
+picker: answers started after that moment that do not are counted as "stale".
+
+It prints, per database: requests/s, p50/p95/p99 in ms (all requests, and page loads and
+period changes as the viewer sees them: the sum of their requests), errors (HTTP status >= 400
+or no answer within 30 s) and stale answers. The viewers and the server share the machine.
+Target: p95 <= 500 ms, no errors, no stale answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import json
+import os
+import platform
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from dash._utils import split_callback_id  # noqa: E402
+from sqlalchemy import create_engine, insert  # noqa: E402
+from werkzeug.security import generate_password_hash  # noqa: E402
+
+import pgserver  # noqa: E402
+from core import db  # noqa: E402
+
+PASSWORD = "bench password"
+TIMEOUT = 30
+DATA_PAGES = re.compile(r"^/($|crime/|wards$|ward/|hate-crime|youth-violence|reoffending|prevent)")
+TARGET_P95_MS = 500
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def add_users(url: str) -> None:
+    engine = create_engine(url)
+    db.metadata.create_all(engine)
+    password = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+    with engine.begin() as conn:
+        for name, role in [("viewer", "viewer"), ("analyst", "analyst")]:
+            conn.execute(
+                insert(db.users).values(
+                    name=name,
+                    role=role,
+                    disabled=False,
+                    created_at=datetime.now(),
+                    password_hash=password,
+                )
+            )
+    engine.dispose()
+
+
+@contextlib.contextmanager
+def production_server(url: str, workers: int, folder: Path):
+    """The production command on a free port; yields its address once /healthz answers."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "WORKERS": str(workers),
+        "PENDING_DIR": str(folder / "pending"),
+        "SECRET_KEY": "b" * 64,
+        "LOG_LEVEL": "warning",
+    }
+    log = open(folder / "server.log", "wb")  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dashboard.serving"], cwd=ROOT, env=env, stdout=log, stderr=log
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 600  # seeding all London takes a while
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the server stopped; see {folder / 'server.log'}")
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(f"{base}/healthz", timeout=60).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError("the server did not answer /healthz in 10 minutes")
+            time.sleep(0.5)
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+# ---------------------------------------------------------------- a browser's requests
+
+
+class Viewer:
+    """One signed-in browser: its session, the app's callbacks, and the page it has open."""
+
+    def __init__(self, base: str, name: str, record):
+        self.base, self.record = base, record
+        self.http = requests.Session()
+        form = self.http.get(f"{base}/login", timeout=TIMEOUT).text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+        data = {"username": name, "password": PASSWORD, "csrf_token": token, "next": "/"}
+        self.http.post(f"{base}/login", data=data, timeout=TIMEOUT).raise_for_status()
+        self.http.get(f"{base}/healthz", timeout=TIMEOUT)
+        self.shell = self.http.get(f"{base}/_dash-layout", timeout=TIMEOUT).json()
+        self.deps = self.http.get(f"{base}/_dash-dependencies", timeout=TIMEOUT).json()
+        self.components: dict[str, dict] = {}
+
+    # one request, timed and recorded
+    def request(self, kind: str, method: str, path: str, **options):
+        start = time.perf_counter()
+        began = time.time()
+        try:
+            response = self.http.request(method, self.base + path, timeout=TIMEOUT, **options)
+            status = response.status_code
+        except requests.RequestException:
+            response, status = None, 0
+        self.record(kind, path, began, time.perf_counter() - start, status, response)
+        return response if status and status < 400 else None
+
+    def callback(self, kind: str, dep: dict, values: dict[str, object]):
+        def value(item):
+            return {**item, "value": values.get(f"{item['id']}.{item['property']}")}
+
+        body = {
+            "output": dep["output"],
+            "outputs": split_callback_id(dep["output"]),
+            "inputs": [value(i) for i in dep["inputs"]],
+            "state": [value(s) for s in dep["state"]],
+            "changedPropIds": [f"{dep['inputs'][0]['id']}.{dep['inputs'][0]['property']}"],
+        }
+        headers = {"X-CSRFToken": self.http.cookies.get("_csrf_token") or ""}
+        response = self.request(kind, "POST", "/_dash-update-component", json=body, headers=headers)
+        if response is None or response.status_code == 204:
+            return None
+        return response.json().get("response", {})
+
+    def open_page(self, path: str, month: str) -> float:
+        start = time.perf_counter()
+        search = f"?period={month}"
+        self.request("page", "GET", path + search, headers={"Accept": "text/html"})
+        self.request("page", "GET", "/_dash-layout")
+        self.request("page", "GET", "/_dash-dependencies")
+        routing = next(d for d in self.deps if "_pages_content.children" in d["output"])
+        values = {
+            "_pages_location.pathname": path,
+            "_pages_location.search": search,
+            "_pages_location.href": f"{self.base}{path}{search}",
+            "_pages_location.hash": "",
+        }
+        answer = self.callback("page", routing, values) or {}
+        self.components = {}
+        collect(answer.get("_pages_content", {}).get("children"), self.components)
+        return time.perf_counter() - start
+
+    def change_period(self, month: str) -> float:
+        start = time.perf_counter()
+        values = {"period-select.value": month}
+        for cid, props in self.components.items():
+            for prop, value in props.items():
+                values[f"{cid}.{prop}"] = value
+        for dep in self.deps:
+            ids = [i["id"] for i in dep["inputs"] + dep["state"]]
+            listens = any(
+                i["id"] == "period-select" and i["property"] == "value" for i in dep["inputs"]
+            )
+            if listens and all(i == "period-select" or i in self.components for i in ids):
+                self.callback("change", dep, values)
+        return time.perf_counter() - start
+
+
+def collect(tree, found: dict[str, dict]) -> None:
+    """Every component with a plain id in a layout tree: its props."""
+    if isinstance(tree, list):
+        for child in tree:
+            collect(child, found)
+    elif isinstance(tree, dict) and "props" in tree:
+        props = tree["props"]
+        if isinstance(props.get("id"), str):
+            found[props["id"]] = props
+        for value in props.values():
+            if isinstance(value, dict | list):
+                collect(value, found)
+
+
+def hrefs(tree) -> set[str]:
+    found: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict):
+            href = node.get("props", {}).get("href") if "props" in node else None
+            if isinstance(href, str) and href.startswith("/"):
+                found.add(href.split("?")[0])
+            for value in node.get("props", node).values():
+                if isinstance(value, dict | list):
+                    walk(value)
+
+    walk(tree)
+    return found
+
+
+def period_values(shell) -> list[str]:
+    found: dict[str, dict] = {}
+    collect(shell, found)
+    return [o["value"] for o in found["period-select"].get("options", [])]
+
+
+# ---------------------------------------------------------------- one run
+
+
+class Results:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.requests: list[tuple] = []  # kind, path, began, seconds, status, stale
+        self.pages: list[float] = []
+        self.changes: list[float] = []
+        self.committed_at: float | None = None
+        self.new_month: str | None = None
+
+    def record(self, kind, path, began, seconds, status, response) -> None:
+        stale = False
+        if path == "/_dash-layout" and self.committed_at and began > self.committed_at:
+            stale = response is None or self.new_month not in response.text
+        with self.lock:
+            self.requests.append((kind, path, began, seconds, status, stale))
+
+
+def upload_file(month: str) -> bytes:
+    column = month.replace("-", "")
+    return (
+        f"MajorText,MinorText,BoroughName,{column}\n"
+        "BURGLARY,BURGLARY IN A DWELLING,Barnet,10\n"
+        "ROBBERY,ROBBERY OF PERSONAL PROPERTY,Barnet,5\n"
+    ).encode()
+
+
+def next_month(value: str) -> str:
+    year, month = map(int, value.split("-"))
+    return f"{year + month // 12}-{month % 12 + 1:02d}"
+
+
+def upload(base: str, results: Results, log: list[str]) -> None:
+    analyst = Viewer(base, "analyst", lambda *a: None)
+    deps = {d["output"]: d for d in analyst.deps}
+
+    def dep(prefix: str) -> dict:
+        return next(d for key, d in deps.items() if f"{prefix}." in key)
+
+    data = upload_file(results.new_month)
+    content = "data:text/csv;base64," + base64.b64encode(data).decode()
+    answer = analyst.callback(
+        "upload",
+        dep("upload-batch"),
+        {"upload-files.contents": [content], "upload-files.filename": ["bench.csv"]},
+    )
+    tokens = answer["upload-batch"]["data"]
+    poll = {"upload-poll.n_intervals": 1, "upload-batch.data": tokens, "upload-confirmed.data": []}
+    started = time.time()
+    while True:
+        shown = analyst.callback("upload", dep("upload-status"), poll) or {}
+        if shown.get("upload-confirm", {}).get("disabled") is False:
+            break
+        if time.time() - started > 120:
+            log.append("upload: not ready to confirm after 120 s")
+            return
+        time.sleep(0.2)
+    clicked = {"upload-confirm.n_clicks": 1, "upload-batch.data": tokens}
+    analyst.callback("upload", dep("upload-confirmed"), clicked)
+    while True:
+        shown = analyst.callback("upload", dep("upload-status"), poll) or {}
+        text = json.dumps(shown.get("upload-status", {}))
+        if "Loaded." in text:
+            results.committed_at = time.time()
+            log.append(
+                f"upload: {results.new_month} loaded {time.time() - started:.1f} s after the drop"
+            )
+            return
+        if "Not loaded" in text or time.time() - started > 300:
+            log.append(f"upload: failed: {text[:300]}")
+            return
+        time.sleep(0.2)
+
+
+def drive(base: str, seconds: float, viewers: int, seed: int) -> tuple[Results, list[str]]:
+    results = Results()
+    log: list[str] = []
+    probe = Viewer(base, "viewer", lambda *a: None)
+    months = period_values(probe.shell)[:60]  # newest first: the last five years
+    results.new_month = next_month(months[0])
+    pages = sorted(h for h in hrefs(probe.shell) if DATA_PAGES.match(h))
+    pages += ["/ward/E05013628", "/crime/robbery", "/crime/violence-with-injury"]
+    log.append(f"pages: {len(set(pages))}, months: {len(months)} ({months[-1]} to {months[0]})")
+    deadline = time.monotonic() + seconds
+    start_gate = threading.Barrier(viewers + 1)
+
+    def viewer(number: int) -> None:
+        rng = random.Random(seed + number)
+        me = Viewer(base, "viewer", results.record)
+        start_gate.wait()
+        while time.monotonic() < deadline:
+            results.pages.append(me.open_page(rng.choice(pages), rng.choice(months)))
+            for _ in range(rng.randint(1, 4)):
+                if time.monotonic() >= deadline:
+                    break
+                results.changes.append(me.change_period(rng.choice(months)))
+
+    threads = [threading.Thread(target=viewer, args=(n,), daemon=True) for n in range(viewers)]
+    for thread in threads:
+        thread.start()
+    start_gate.wait()
+    began = time.time()
+    time.sleep(seconds / 2)
+    uploader = threading.Thread(target=upload, args=(base, results, log), daemon=True)
+    uploader.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 2 * TIMEOUT)
+    uploader.join(timeout=TIMEOUT)
+    results.elapsed = time.time() - began
+    return results, log
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))] * 1000
+
+
+def report(name: str, results: Results, log: list[str]) -> None:
+    rows = [r for r in results.requests if r[0] in ("page", "change")]
+    times = [r[3] for r in rows]
+    errors = sum(1 for r in rows if not r[4] or r[4] >= 400)
+    stale = sum(1 for r in results.requests if r[5])
+    after = sum(
+        1
+        for r in results.requests
+        if r[1] == "/_dash-layout" and results.committed_at and r[2] > results.committed_at
+    )
+    print(f"\n{name}")
+    for line in log:
+        print(f"  {line}")
+    print(f"  {'':24}{'count':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    groups = [
+        ("every request", times),
+        ("callback requests", [r[3] for r in rows if r[1] == "/_dash-update-component"]),
+        ("page loads (4 requests)", results.pages),
+        ("period changes", results.changes),
+    ]
+    for label, values in groups:
+        print(
+            f"  {label:24}{len(values):>8}{pct(values, 50):>9.0f}{pct(values, 95):>9.0f}"
+            f"{pct(values, 99):>9.0f}"
+        )
+    rate = len(rows) / results.elapsed
+    p95 = pct(times, 95)
+    print(f"  requests/s: {rate:.1f}  errors: {errors}  stale after the upload: {stale} of {after}")
+    met = p95 <= TARGET_P95_MS and errors == 0 and stale == 0 and results.committed_at
+    print(
+        f"  target p95 <= {TARGET_P95_MS} ms, no errors, upload seen by every worker at once: "
+        f"{'met' if met else 'NOT MET'} (p95 {p95:.0f} ms)"
+    )
+    statuses = statistics.multimode([r[4] for r in rows if r[4] >= 400 or not r[4]] or [0])
+    if errors:
+        print(f"  most common error status: {statuses}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--viewers", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", "3")))
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    print(
+        f"{args.viewers} viewers for {args.seconds:.0f} s, {args.workers} gunicorn workers; "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"load average {os.getloadavg()[0]:.1f} at the start"
+    )
+    for name in args.databases:
+        with tempfile.TemporaryDirectory(prefix="bench-concurrency-") as folder:
+            folder = Path(folder)
+            with contextlib.ExitStack() as stack:
+                if name == "sqlite":
+                    url = f"sqlite:///{folder / 'bench.db'}"
+                else:
+                    url = stack.enter_context(pgserver.running())
+                add_users(url)
+                seeded = time.monotonic()
+                base = stack.enter_context(production_server(url, args.workers, folder))
+                print(f"\n[{name}] seeded and serving after {time.monotonic() - seeded:.0f} s")
+                results, log = drive(base, args.seconds, args.viewers, args.seed)
+                report(f"{name} ({args.workers} workers)", results, log)
+
+
+if __name__ == "__main__":
+    main()
