@@ -167,6 +167,25 @@ def too_large(filename: str, size: int) -> list[Problem]:
     ]
 
 
+def shown_to(record: dict, datasets: set[str], indicators: set[str]) -> dict:
+    """The record as a user from whom ``datasets`` and ``indicators`` are hidden may see it:
+    the figures of changes that include a hidden one are left out (``etl.preview.withheld``,
+    marked ``withheld``) and the preview's line says so."""
+    from etl.preview import FIGURES, summary, withheld
+
+    preview = record.get("preview") or {}
+    changes = preview.get("changes") or []
+    hidden = [withheld(c, datasets, indicators) for c in changes]
+    if not any(hidden):
+        return record
+    changes = [
+        {**c, **dict.fromkeys(FIGURES), "withheld": True} if hide else c
+        for c, hide in zip(changes, hidden, strict=True)
+    ]
+    message = summary(pd.DataFrame(changes))
+    return {**record, "preview": {**preview, "changes": changes, "message": message}}
+
+
 # ---------------------------------------------------------------- background work
 
 

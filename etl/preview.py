@@ -5,10 +5,16 @@ reader, layout detection and checks) and compares it with what is held: per data
 the months it would add, the months it would replace (with the old and new totals) and the
 months it would leave alone because newer figures are already held. The upload page shows this
 before the analyst confirms; confirming then calls ``load_bytes`` on the same bytes.
+
+Each crime row also names the indicators its totals include (MOPAC7 types, or the MPS
+dashboard's subgroups; the file's and those held), so the upload page can leave out the figures
+of a row that includes something exempt for the user (``withheld``: the hidden names come down
+as plain data; etl never asks who is looking).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -39,7 +45,10 @@ CHANGE_COLUMNS = [
     "old_total",  # sum of the held figures in the replaced months
     "new_total",  # sum of this file's figures in those months
     "kept",  # months where newer figures are held, which this file would not change
+    "indicators",  # crime: the indicators (MOPAC7 types, dashboard subgroups) the totals include
 ]
+FIGURES = ["changed", "old_total", "new_total"]  # what a withheld row leaves out
+MOPAC7_DATASETS = ("borough_crime", "ward_crime")  # the others' indicators are their subgroups
 
 
 # How a preview counts: (what a row of the changes is, what it adds or replaces)
@@ -157,15 +166,7 @@ def _finish(
             message=f"{errors} problem(s) stop this file loading; nothing would change.",
         )
     changes = changes.reindex(columns=CHANGE_COLUMNS)
-    added, replaced = int(changes["added"].sum()), int(changes["replaced"].sum())
-    kept, changed = int(changes["kept"].fillna(0).sum()), int(changes["changed"].fillna(0).sum())
-    places, unit = UNITS.get(str(changes["dataset"].iloc[0]) if len(changes) else "", UNITS[""])
-    message = (
-        f"{len(changes):,} {places}: {added:,} {unit} new, {replaced:,} replaced"
-        + (f" ({changed:,} with different figures)" if replaced else "")
-        + (f", {kept:,} left as they are because newer figures are held" if kept else "")
-        + "."
-    )
+    message = summary(changes)
     return Preview(
         **base,
         status="ready",
@@ -176,6 +177,30 @@ def _finish(
         rows_read=rows,
         message=message,
     )
+
+
+def summary(changes: pd.DataFrame) -> str:
+    """The preview's line: places, units new and replaced (how many with different figures),
+    kept. Rows marked ``withheld`` give no figures, so then neither does the line."""
+    added, replaced = int(changes["added"].sum()), int(changes["replaced"].sum())
+    kept, changed = int(changes["kept"].fillna(0).sum()), int(changes["changed"].fillna(0).sum())
+    hidden = "withheld" in changes and bool(changes["withheld"].fillna(False).astype(bool).any())
+    places, unit = UNITS.get(str(changes["dataset"].iloc[0]) if len(changes) else "", UNITS[""])
+    return (
+        f"{len(changes):,} {places}: {added:,} {unit} new, {replaced:,} replaced"
+        + (f" ({changed:,} with different figures)" if replaced and not hidden else "")
+        + (f", {kept:,} left as they are because newer figures are held" if kept else "")
+        + "."
+        + (" Figures that include exempt items are not shown." if hidden else "")
+    )
+
+
+def withheld(change: Mapping, datasets: Set[str], indicators: Set[str]) -> bool:
+    """True when a row of the changes is of a hidden dataset or its totals include a hidden
+    indicator: its figures (old and new totals, how many differ) would show what is hidden."""
+    parts = change.get("indicators")
+    parts = set(parts) if isinstance(parts, list | tuple | set) else set()  # None: not crime
+    return change.get("dataset") in datasets or bool(parts & set(indicators))
 
 
 # ---------------------------------------------------------------- crime
@@ -197,6 +222,7 @@ def _crime_changes(engine: Engine, table: CrimeTable, vintage: date) -> pd.DataF
     with engine.connect() as conn:
         held = store.crime.held_coverage(conn, dataset, table.months)
         totals = store.crime.held_totals(conn, dataset, table.months)
+        held_categories = store.crime.held_categories(conn, dataset, table.months)
     pairs = pairs.merge(held, on=["area_code", "month"], how="left")
     pairs = pairs.merge(totals, on=["area_code", "month"], how="left")
     is_held = pairs["upload_id"].notna()
@@ -205,7 +231,30 @@ def _crime_changes(engine: Engine, table: CrimeTable, vintage: date) -> pd.DataF
         ~is_held, "added", np.where(pairs["vintage"] > vintage, "kept", "replaced")
     )
     names = pd.Series(table.area_name, index=table.area_code)
-    return _summarise(pairs, dataset, names[~names.index.duplicated()])
+    changes = _summarise(pairs, dataset, names[~names.index.duplicated()])
+    parts = _indicators(table, held_categories)
+    changes["indicators"] = [parts.get(code, []) for code in changes["area_code"]]
+    return changes
+
+
+def _indicators(table: CrimeTable, held: pd.DataFrame) -> pd.Series:
+    """Per area, the indicators its totals include: of the file's rows and of those held."""
+    if table.layout.dataset in MOPAC7_DATASETS:
+        types = {
+            pair: reference.mopac7_type(*pair)
+            for pair in set(zip(table.major, table.minor, strict=False))
+        }
+        mine = [types[pair] for pair in zip(table.major, table.minor, strict=False)]
+        theirs = held["mopac7"]
+    else:
+        mine, theirs = list(table.minor), held["minor_text"]
+    pairs = pd.concat(
+        [
+            pd.DataFrame({"area_code": table.area_code, "indicator": mine}),
+            pd.DataFrame({"area_code": held["area_code"], "indicator": theirs}),
+        ]
+    ).dropna()
+    return pairs.groupby("area_code")["indicator"].agg(lambda v: sorted(set(map(str, v))))
 
 
 def _summarise(pairs: pd.DataFrame, dataset: str, names: pd.Series) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import pytest
 
 from etl.formats import templates
 from etl.load import load_bytes
-from etl.preview import preview_bytes, record_rejection
+from etl.preview import preview_bytes, record_rejection, withheld
 from etl.templates_samples import SAMPLES
 from etl.templates_write import workbook, workbook_bytes
 from fixtures.extracts import BARNET, table_counts, text_file, upload_log
@@ -136,3 +136,41 @@ def test_council_template_preview_counts_rows_new_and_replaced(engine):
         2,
         1,
     )
+
+
+def test_each_area_names_the_indicators_its_totals_include(engine):
+    load_bytes("a.csv", FILE_A, engine)
+    # only other theft in this file: the held totals it would replace still include A's
+    # burglary and robbery, so an exempt burglary withholds Barnet's old -> new totals
+    other = text_file(
+        "MajorText,MinorText,BoroughName,202402,202403", "THEFT,OTHER THEFT,Barnet,1,1"
+    )
+    row = by_area(preview_bytes("c.csv", other, engine))[BARNET]
+    assert row["indicators"] == ["Burglary", "Robbery"]
+    assert (row["old_total"], row["new_total"]) == (45, 2)
+    assert withheld(row, set(), {"Burglary"})
+    assert withheld(row, {"borough_crime"}, set())
+    assert not withheld(row, {"ward_crime"}, {"Violence with injury", "MOPAC7 total"})
+
+
+DASHBOARD_HEADER = (
+    "month_year,area_type,borough_snt,area_name,area_code,crime_type,crime_subtype,measure,count"
+)
+HATE = "Borough,Barnet,Barnet,E09000003,Hate Crime"
+
+
+def test_an_mps_dashboard_area_names_the_subgroups_its_totals_include(engine):
+    held = text_file(
+        DASHBOARD_HEADER,
+        f"2024-01-01,{HATE},AntiSemitic,Offences,3",
+        f"2024-01-01,{HATE},Racist Crime,Offences,5",
+    )
+    assert load_bytes("held.csv", held, engine).status == "loaded"
+    again = text_file(DASHBOARD_HEADER, f"2024-01-01,{HATE},Racist Crime,Offences,0")
+    row = by_area(preview_bytes("again.csv", again, engine))[BARNET]
+    assert row["dataset"] == "mps_dashboard_offences"
+    assert row["indicators"] == ["AntiSemitic", "Racist Crime"]
+    assert (row["old_total"], row["new_total"]) == (8, 0)
+    assert withheld(row, set(), {"AntiSemitic"})
+    assert withheld(row, {"mps_dashboard_offences"}, set())
+    assert not withheld(row, {"mps_dashboard_outcomes"}, {"Burglary"})

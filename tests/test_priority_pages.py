@@ -610,3 +610,24 @@ def test_syv_published_summary_only(syv_summary_url, monkeypatch):
     assert [t.name for t in trend.data] == ["Barnet", "London average"]
     assert "Only the published summary is loaded" in out["syv-london-caption"]
     assert "11.10" in _text(out["syv-figures-table"])
+
+
+def test_the_strand_picker_offers_no_exempt_strand(loaded):
+    import webclient
+    from core import db
+    from dashboard.auth import exempt
+    from test_exempt import as_user
+
+    engine = db.get_engine(loaded)
+    webclient.add_user(engine, "vera", "viewer")
+    exempt.mark(engine, "indicator", "AntiSemitic", "max")
+    context = as_user(webclient.the_app().server, engine, "vera")
+    try:
+        picker = _find(hate_crime.layout(), "hate-strand-dropdown")
+        out = _update(hate_crime, "2025-02", "AntiSemitic")  # an old choice: the total instead
+    finally:
+        context.pop()
+        exempt.unmark(engine, "indicator", "AntiSemitic")
+    values = [o["value"] for o in picker.options]
+    assert "AntiSemitic" not in values and "Racist Crime" in values and picker.value == "Hate crime"
+    assert "AntiSemitic" not in out["hate-summary"] and "hate crimes" in out["hate-summary"]

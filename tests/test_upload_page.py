@@ -174,3 +174,34 @@ def test_a_confirm_reaching_two_workers_at_once_loads_the_file_once(analyst, mon
     second = webclient.fire(client, key, inputs, state).json["response"]
     assert (first["upload-confirmed"]["data"], second["upload-confirmed"]["data"]) == ([token], [])
     assert started == [([token], engine.url.render_as_string(hide_password=False))]
+
+
+# Barnet, Feb and Mar 2024 (test_preview): held 45 (file A), file B 50; Brent 43 -> 47.
+@pytest.mark.parametrize(
+    ("kind", "name", "shown"),
+    [
+        ("dataset", "borough_crime", False),
+        ("indicator", "Burglary", False),  # in both areas' totals
+        ("indicator", "Violence with injury", True),  # in neither file nor held: not in them
+    ],
+)
+def test_an_analysts_preview_shows_no_figures_that_include_an_exempt_item(
+    analyst, kind, name, shown
+):
+    from dashboard.auth import exempt
+    from etl.load import load_bytes
+    from test_load import FILE_B
+
+    client, engine = analyst
+    load_bytes("a.csv", FILE_A, engine)
+    exempt.mark(engine, kind, name, "max")
+    webclient.add_user(engine, "max", "manager")
+    manager = webclient.the_app().server.test_client()
+    webclient.sign_in(manager, "max")
+    for who, user, sees in [(client, "anna", shown), (manager, "max", True)]:
+        tokens = drop(who, {"b.csv": FILE_B})
+        assert [r["state"] for r in settle(tokens, user)] == ["ready"]
+        text = str(show(who, tokens)["upload-status"]["children"])
+        assert ("45 → 50" in text and "43 → 47" in text) is sees, (user, text)
+        assert ("with different figures" in text) is sees, user
+        assert ("not shown (exempt)" in text) is not sees, user

@@ -3,7 +3,8 @@
 ``python -m dashboard exempt add|remove|list``. A dataset (``ward_crime``, ``iom``, ...) or an
 indicator (``Burglary``, ``Violence with injury``, ...) marked exempt is left out, for viewers
 and analysts, of what ``dashboard.cache`` hands to pages and exports, and of the history,
-upload and provenance pages. Managers see everything. Outside a web request (the CLI, reports
+upload and provenance pages. A total that includes an exempt indicator (the MOPAC7 total) is
+exempt with it (``domain.exemptions``). Managers see everything. Outside a web request (the CLI, reports
 run on the server) nothing is hidden: those are run by whoever runs the server.
 """
 
@@ -15,6 +16,7 @@ from sqlalchemy import Engine
 
 from core import db, queries
 from dashboard.auth import guard, store
+from domain.exemptions import withheld
 
 KINDS = ("dataset", "indicator")
 
@@ -35,7 +37,8 @@ def unmark(engine: Engine, kind: str, name: str) -> bool:
 
 
 def hidden(kind: str) -> set[str]:
-    """Names of this kind hidden from the current user (empty for managers and off the web)."""
+    """Names of this kind hidden from the current user (empty for managers and off the web);
+    indicators include every total that includes a hidden one."""
     if not flask.has_request_context():
         return set()
     user = guard.current_user()
@@ -44,7 +47,8 @@ def hidden(kind: str) -> set[str]:
     cache = flask.g.setdefault("exempt_items", None)
     if cache is None:
         cache = flask.g.exempt_items = items()
-    return set(cache.loc[cache["kind"] == kind, "name"])
+    names = set(cache.loc[cache["kind"] == kind, "name"])
+    return withheld(names) if kind == "indicator" else names
 
 
 def visible(frame: pd.DataFrame, dataset: str | None = None, column: str = "indicator"):

@@ -12,12 +12,13 @@ from dash import Input, Output, Patch, State, callback, dcc, html, no_update
 from core import reference
 from core.months import as_month_or_none
 from dashboard import cache
+from dashboard.auth import exempt
 from dashboard.charts.base import TREND_START
 from dashboard.charts.crime import rank_figure, ranked_bar_figure, trend_figure
 from dashboard.prose.crime import crime_sentence, london_caption, rank_caption, trend_caption
 from dashboard.prose.words import source_text
 from dashboard.ui import blocks, prefill
-from dashboard.ui.addresses import SLUGS
+from dashboard.ui.addresses import SLUGS, visible_slugs
 from dashboard.ui.notices import empty_state, not_found
 from dashboard.ui.trends import london_table, rank_table, trend_table
 from domain.crime import target_for, whole
@@ -47,7 +48,8 @@ def layout(slug: str | None = None, period: str | None = None, **_query) -> html
     """The page for one crime type, drawn for ``?period=`` (the latest month without one)."""
     if slug not in SLUGS:
         return not_found(f"There is no crime type called “{slug}”.")
-    picker = dbc.Select(id="crime-type-select", value=slug, options=blocks.picker_options(SLUGS))
+    slugs = visible_slugs(exempt.hidden("indicator"))  # the picker offers only these
+    picker = dbc.Select(id="crime-type-select", value=slug, options=blocks.picker_options(slugs))
     title = html.H1(f"{SLUGS[slug]} in {cache.home_name()}", className="h2")
     month = chosen_month(as_month_or_none(period), cache.period_months())
     tree = html.Div(

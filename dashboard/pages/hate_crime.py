@@ -15,6 +15,7 @@ from core import config
 from core.months import as_month_or_none
 from core.values import is_missing
 from dashboard import cache
+from dashboard.auth import exempt
 from dashboard.charts import hate_crime as charts
 from dashboard.charts.priorities import stacked_bars_figure
 from dashboard.prose import hate_crime as words
@@ -46,7 +47,9 @@ def layout(**_query) -> html.Div:
     title = html.H1(f"Hate crime in {config.home_borough()}")
     return html.Div(
         [
-            blocks.heading_with_picker(title, "Strand", ui.strand_picker()),
+            blocks.heading_with_picker(
+                title, "Strand", ui.strand_picker(exempt.hidden("indicator"))
+            ),
             ui.break_note(),
             html.Div(id="hate-summary", className="lead mb-2"),
             block("hate-trend", "Month by month", 340),
@@ -130,7 +133,8 @@ def centres_parts(picked, month) -> tuple:
 )
 def update(period: str | None, strand: str | None):
     """Summary sentence, the seven charts, the reporting-centre notice and the source line."""
-    strand = strand if strand in [hate.TOTAL, *hate.STRANDS] else hate.TOTAL
+    shown = ui.shown_strands(exempt.hidden("indicator"))  # the picker offers only these
+    strand = strand if strand in shown else (shown[0] if shown else hate.TOTAL)
     home = cache.home_area()
     picked = as_month_or_none(period)
     month = dataset_month(picked, cache.dashboard_months())

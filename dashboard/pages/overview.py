@@ -90,11 +90,13 @@ def content(period: str | None):
     records = home_records(cache.borough_table(month), home["code"])
     if not records:
         return empty_state(f"MPS borough crime figures that include {home['name']}"), None, ""
-    total = next(r for r in records if r["indicator"] == reference.MOPAC7_TOTAL)
+    total = next(
+        (r for r in records if r["indicator"] == reference.MOPAC7_TOTAL), None
+    )  # None: exempt
     types = [r for r in records if r["indicator"] != reference.MOPAC7_TOTAL]
     before = rank_a_year_earlier(cache.rank_history(), home["code"], month)
     return (
         overview_sentence(home["name"], month, total, types),
-        indicator_cards([total, *types], month, before),
+        indicator_cards([r for r in [total, *types] if r is not None], month, before),
         source_text(cache.latest_month("borough_crime"), SOURCE, RANK_NOTE),
     )

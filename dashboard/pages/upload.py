@@ -11,7 +11,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from core import config, db
 from dashboard import pending
-from dashboard.auth import guard
+from dashboard.auth import exempt, guard
 from dashboard.reports import exports
 from dashboard.ui import uploads as views
 
@@ -40,11 +40,14 @@ def layout(**_query) -> html.Div:
 
 
 def _records(tokens: list[str]) -> list[dict]:
+    """This user's uploads, without the figures of exempt datasets and indicators (and of
+    totals including them) unless the user may see them."""
     user = guard.current_user()
+    datasets, indicators = exempt.hidden("dataset"), exempt.hidden("indicator")
     out = []
     for token in tokens or []:
         try:
-            out.append(pending.meta(token, user.name))
+            out.append(pending.shown_to(pending.meta(token, user.name), datasets, indicators))
         except pending.NotYours:
             continue
     return out

@@ -11,6 +11,7 @@ from dash import Input, Output, State, callback, dcc, html
 from core import reference
 from core.months import as_month_or_none
 from dashboard import cache
+from dashboard.auth import exempt
 from dashboard.charts.base import TREND_START
 from dashboard.charts.crime import ranked_bar_figure, trend_figure
 from dashboard.prose.crime import (
@@ -21,11 +22,12 @@ from dashboard.prose.crime import (
 )
 from dashboard.prose.words import source_text
 from dashboard.ui import blocks, prefill
-from dashboard.ui.addresses import SLUGS, indicator_order
+from dashboard.ui.addresses import FIRST_SLUG, chosen_slug, indicator_order, visible_slugs
 from dashboard.ui.notices import empty_state, not_found, provenance_link
 from dashboard.ui.trends import trend_table
 from dashboard.ui.wards import ward_compare_table, ward_figures_table
 from domain.crime import target_for, whole
+from domain.indicators import record as record_of
 from domain.periods import chosen_month
 
 dash.register_page(
@@ -41,7 +43,6 @@ OUTPUTS = [
     ("ward-source", "children"),
 ]
 FOLLOW = prefill.register_period_follower("ward")
-FIRST_CRIME = "mopac7-total"  # what the charts open on (picker and drawing)
 blocks.register_chart_tables(CHARTS)
 blocks.register_html_slot("ward-figures-table")
 
@@ -64,9 +65,9 @@ def layout(ward_code: str | None = None, period: str | None = None, **_query) ->
     if ward is None:
         return not_found(f"There is no ward with the code “{ward_code}”.")
     borough = ward["borough_name"]
-    picker = dbc.Select(
-        id="ward-crime-select", value=FIRST_CRIME, options=blocks.picker_options(SLUGS)
-    )
+    slugs = visible_slugs(exempt.hidden("indicator"))  # the picker offers only these
+    crime = chosen_slug(FIRST_SLUG, slugs)
+    picker = dbc.Select(id="ward-crime-select", value=crime, options=blocks.picker_options(slugs))
     label = html.Label("Crime type for the charts", htmlFor="ward-crime-select")
     trend = blocks.chart_block("ward-trend", "Month by month since 2010", height=340)
     compare = blocks.chart_block("ward-compare", f"Against {borough}'s other wards", height=480)
@@ -88,7 +89,7 @@ def layout(ward_code: str | None = None, period: str | None = None, **_query) ->
             provenance_link("ward_crime", ward["code"], latest, "this ward's figures"),
         ]
     )
-    return prefill.prefill(tree, OUTPUTS, update(period, ward["code"], FIRST_CRIME))
+    return prefill.prefill(tree, OUTPUTS, update(period, ward["code"], crime))
 
 
 def trend_parts(indicator: str, ward: dict, month, record: dict):
@@ -129,16 +130,18 @@ def update(period, code, slug, _follow=None):
     month = chosen_month(as_month_or_none(period), cache.period_months())
     table = cache.ward_table(ward["parent_code"], month) if ward and month is not None else None
     mine = table[table["area_code"] == ward["code"]] if table is not None and len(table) else None
-    if mine is None or mine.empty:
+    slugs = visible_slugs(exempt.hidden("indicator"))
+    slug = chosen_slug(slug, slugs)
+    if mine is None or slug is None or slugs[slug] not in set(mine["indicator"]):
         charts = blocks.blank_charts("No ward crime figures loaded for this ward", len(CHARTS))
         return (empty_state("MPS ward crime figures"), "", *charts, "")
-    indicator = SLUGS.get(slug or "", reference.MOPAC7_TOTAL)
+    indicator = slugs[slug]
     mine = mine.sort_values("indicator", key=indicator_order)
     borough = cache.borough_table(month)
     borough = borough[borough["area_code"] == ward["parent_code"]] if not borough.empty else borough
     wards = table["area_code"].nunique()
-    total = mine[mine["indicator"] == reference.MOPAC7_TOTAL].iloc[0].to_dict()
-    record = mine[mine["indicator"] == indicator].iloc[0].to_dict()
+    total = record_of(mine, ward["code"], reference.MOPAC7_TOTAL) or None  # None: exempt
+    record = record_of(mine, ward["code"], indicator)
     basis = ward_rank_basis(table["rate_per_1000"].notna().any())
     return (
         ward_sentence(ward["name"], ward["borough_name"], month, total, wards, basis),

@@ -6,15 +6,15 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from core import reference
 from core.months import as_month_or_none
 from dashboard import cache
+from dashboard.auth import exempt
 from dashboard.charts.base import empty_figure
 from dashboard.charts.wards_map import wards_map_figure
 from dashboard.prose.crime import no_boundaries_caption, wards_map_caption, wards_sentence
 from dashboard.prose.words import source_text
 from dashboard.ui import blocks, prefill
-from dashboard.ui.addresses import SLUGS
+from dashboard.ui.addresses import chosen_slug, visible_slugs
 from dashboard.ui.notices import empty_state
 from dashboard.ui.wards import (
     WARD_MEASURES,
@@ -62,19 +62,21 @@ def layout(period: str | None = None, **_query) -> html.Div:
     if home is None:
         return html.Div([html.H1("Wards"), empty_state("MPS ward crime figures")])
     month = chosen_month(as_month_or_none(period), cache.period_months())
+    slugs = visible_slugs(exempt.hidden("indicator"))
+    crime = chosen_slug(FIRST_CRIME, slugs)
     tree = html.Div(
         [
             prefill.period_store("wards", month),
             dcc.Store(id="wards-goto"),
             dcc.Store(id="wards-map-codes"),
             html.H1(f"Wards in {home['name']}", className="h2"),
-            ward_controls(has_ward_rates(home["code"]), FIRST_CRIME, FIRST_MEASURE),
+            ward_controls(has_ward_rates(home["code"]), crime, FIRST_MEASURE, slugs),
             html.Div(id="wards-summary", className="lead mb-2"),
             ward_columns_layout(),
             html.P(id="wards-source", className="text-body-secondary small mt-3"),
         ]
     )
-    return prefill.prefill(tree, OUTPUTS, update(period, FIRST_CRIME, FIRST_MEASURE))
+    return prefill.prefill(tree, OUTPUTS, update(period, crime, FIRST_MEASURE))
 
 
 @callback(
@@ -110,9 +112,11 @@ def update(period, slug, measure, _follow=None):
     home = cache.home_area()
     month = chosen_month(as_month_or_none(period), cache.period_months())
     table = cache.ward_table(home["code"], month) if home and month is not None else None
-    if table is None or table.empty:
+    slugs = visible_slugs(exempt.hidden("indicator"))
+    slug = chosen_slug(slug, slugs)
+    if table is None or table.empty or slug is None:
         return _empty()
-    indicator = SLUGS.get(slug or "", reference.MOPAC7_TOTAL)
+    indicator = slugs[slug]
     measure = measure if measure in WARD_MEASURES else "r12"
     label, _, diverging = WARD_MEASURES[measure]
     rows = table[table["indicator"] == indicator].sort_values("area_name")

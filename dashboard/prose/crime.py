@@ -22,24 +22,38 @@ def crimes_noun(indicator: str) -> str:
     return "MOPAC7 crimes" if indicator == reference.MOPAC7_TOTAL else f"{indicator.lower()} crimes"
 
 
-def overview_sentence(borough: str, month: Month, total: dict, records: list[dict]) -> str:
-    """The home page's one sentence: the MOPAC7 total against 2011/12 and last year, and RAG."""
+TOTAL_WITHHELD = (
+    "The MOPAC7 total is not shown: it includes a crime type that is not shown to your role."
+)
+
+
+def overview_sentence(borough: str, month: Month, total: dict | None, records: list[dict]) -> str:
+    """The home page's one sentence: the MOPAC7 total against 2011/12 and last year, and RAG
+    (``total`` None: exempt for this user, so only the types' RAG)."""
+    if total is None:
+        return f"In the 12 months to {month_label(month)}, {borough}: {rag_count(records)}. " + (
+            TOTAL_WITHHELD
+        )
     if is_missing(total.get("r12")):
         return (
             f"Figures for the 12 months to {month_label(month)} are not available: "
             "a month in the window has not been loaded."
         )
+    return (
+        f"In the 12 months to {month_label(month)} {borough} had {fmt_int(total['r12'])} "
+        f"neighbourhood (MOPAC7) crimes: {baseline_words(total)}, and "
+        f"{previous_year_words(total)}; {rag_count(records)}."
+    )
+
+
+def rag_count(records: list[dict]) -> str:
+    """'of the 7 crime types, 3 Green, 1 Amber and 2 Red against the target …'."""
     counts = {
         rag: sum(1 for r in records if r.get("rag") == rag and not is_small(r))
         for rag in ("Green", "Amber", "Red")
     }
     rags = f"{counts['Green']} Green, {counts['Amber']} Amber and {counts['Red']} Red"
-    return (
-        f"In the 12 months to {month_label(month)} {borough} had {fmt_int(total['r12'])} "
-        f"neighbourhood (MOPAC7) crimes: {baseline_words(total)}, and "
-        f"{previous_year_words(total)}; of the {len(records)} crime types, {rags} "
-        "against the target of 20% below 2011/12."
-    )
+    return f"of the {len(records)} crime types, {rags} against the target of 20% below 2011/12"
 
 
 def crime_sentence(
@@ -150,9 +164,11 @@ def wards_sentence(borough: str, indicator: str, month: Month, table: pd.DataFra
 
 
 def ward_sentence(
-    ward: str, borough: str, month: Month, record: dict, wards: int, basis: str
+    ward: str, borough: str, month: Month, record: dict | None, wards: int, basis: str
 ) -> str:
-    """The ward page's sentence for the ward's MOPAC7 total."""
+    """The ward page's sentence for the ward's MOPAC7 total (None: exempt for this user)."""
+    if record is None:
+        return f"{ward}, the 12 months to {month_label(month)}: {TOTAL_WITHHELD}"
     if is_missing(record.get("r12")):
         return f"{ward}: no figures for the 12 months to {month_label(month)}."
     rank = record.get("ward_rank")

@@ -1,11 +1,14 @@
 """The indicators export: every area x indicator for one month, the table a board report is
-built from (``python -m dashboard report indicators --month YYYY-MM``)."""
+built from (``python -m dashboard report indicators --month YYYY-MM``). Exempt datasets and
+indicators (and totals including them: ``dashboard.auth.exempt``) are left out when a web
+request asks for it; run on the server, it has everything."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from core import queries
+from dashboard.auth import exempt
 from dashboard.reports.priorities import priority_rows
 from domain.indicators import export_frame, indicator_table
 
@@ -24,9 +27,10 @@ def crime_indicators(engine, month) -> pd.DataFrame:
         monthly = queries.mopac7_monthly(engine, dataset)
         if monthly.empty:
             continue
-        frames.append(indicator_table(monthly, areas, pops, month))
-    frames.append(dashboard_indicators_table(engine, month, areas, pops))
-    frames.append(priority_rows(engine, month, areas, pops))
+        frames.append(exempt.visible(indicator_table(monthly, areas, pops, month), dataset))
+    offences = dashboard_indicators_table(engine, month, areas, pops)
+    frames.append(exempt.visible(offences, "mps_dashboard_offences"))
+    frames.append(exempt.visible(priority_rows(engine, month, areas, pops)))
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame()

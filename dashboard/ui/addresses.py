@@ -20,6 +20,19 @@ def slug_for(indicator: str) -> str:
 
 
 SLUGS = {slug_for(name): name for name in INDICATORS}
+FIRST_SLUG = slug_for(reference.MOPAC7_TOTAL)  # what the crime pickers open on
+
+
+def visible_slugs(hidden: set[str]) -> dict[str, str]:
+    """SLUGS without the indicators ``hidden`` from the user (``dashboard.auth.exempt``)."""
+    return {slug: name for slug, name in SLUGS.items() if name not in hidden}
+
+
+def chosen_slug(slug: str | None, slugs: dict[str, str]) -> str | None:
+    """``slug`` when the user may see it, else the total, else the first type they may see."""
+    if slug in slugs:
+        return slug
+    return FIRST_SLUG if FIRST_SLUG in slugs else next(iter(slugs), None)
 
 
 def indicator_order(series: pd.Series) -> pd.Series:

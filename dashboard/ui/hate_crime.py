@@ -14,14 +14,20 @@ from dashboard.ui.tables import table_html
 from domain.hate_crime import STRANDS, TOTAL
 
 
-def strand_picker() -> dcc.Dropdown:
+def shown_strands(hidden: set[str]) -> list[str]:
+    """The total and the strands, without those ``hidden`` from the user (exempt)."""
+    return [s for s in [TOTAL, *STRANDS] if s not in hidden]
+
+
+def strand_picker(hidden: set[str] = frozenset()) -> dcc.Dropdown:
+    """The strand picker, offering only what the user may see (``hidden``: exempt)."""
+    shown = shown_strands(hidden)
     return dcc.Dropdown(
         id="hate-strand-dropdown",
-        value=TOTAL,
+        value=shown[0] if shown else None,
         clearable=False,
         searchable=False,
-        options=[{"label": "All hate crime", "value": TOTAL}]
-        + [{"label": s, "value": s} for s in STRANDS],
+        options=[{"label": "All hate crime" if s == TOTAL else s, "value": s} for s in shown],
     )
 
 

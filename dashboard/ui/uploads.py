@@ -20,6 +20,7 @@ ACCEPT = ".csv,.xlsx,.gz,text/csv,application/vnd.openxmlformats-officedocument.
 PROBLEM_COLUMNS = ["Sheet", "Row", "Column", "Kind", "Problem", "Value"]
 SHOWN_PROBLEMS = 200
 SHOWN_AREAS = 60
+WITHHELD = "not shown (exempt)"
 DATASET_NAMES = {
     "borough_crime": "Borough crime (MPS)",
     "ward_crime": "Ward crime (MPS)",
@@ -121,8 +122,10 @@ def changes_frame(changes: list[dict]) -> pd.DataFrame:
             replaced = (
                 f"{c['replaced']} ({month_span(c.get('replaced_from'), c.get('replaced_to'))})"
             )
-        totals = ""
-        if c.get("old_total") is not None and c.get("new_total") is not None:
+        totals, changed = "", c.get("changed") or 0
+        if c.get("withheld"):  # includes an exempt dataset or indicator (etl.preview.withheld)
+            totals = changed = WITHHELD
+        elif c.get("old_total") is not None and c.get("new_total") is not None:
             totals = f"{fmt_int(c['old_total'])} → {fmt_int(c['new_total'])}"
         rows.append(
             {
@@ -135,7 +138,7 @@ def changes_frame(changes: list[dict]) -> pd.DataFrame:
                     else ""
                 ),
                 "Replaced": replaced or "0",
-                "With a different total": c.get("changed") or 0,
+                "With a different total": changed,
                 "Old total → new total": totals,
                 "Kept (newer already held)": c.get("kept") or 0,
             }

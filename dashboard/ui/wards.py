@@ -150,15 +150,18 @@ def colour_key(label: str, low: float, high: float, diverging: bool, hatched: bo
 # --- the wards page -----------------------------------------------------------------------------
 
 
-def ward_controls(has_rates: bool, crime: str, measure: str) -> dbc.Row:
-    """The crime type and measure pickers (rates only offered with ward populations)."""
+def ward_controls(has_rates: bool, crime: str, measure: str, slugs: dict | None = None) -> dbc.Row:
+    """The crime type (``slugs``: those the user may see) and measure pickers (rates only
+    offered with ward populations)."""
     measures = [
         {"label": label, "value": key, "disabled": key == "rate" and not has_rates}
         for key, (label, _, _) in WARD_MEASURES.items()
     ]
     if not has_rates:
         measures[1]["label"] += " (needs ward populations)"
-    crimes = dbc.Select(id="wards-crime", options=picker_options(SLUGS), value=crime)
+    crimes = dbc.Select(
+        id="wards-crime", options=picker_options(SLUGS if slugs is None else slugs), value=crime
+    )
     shading = dbc.Select(id="wards-measure", options=measures, value=measure)
     return dbc.Row(
         [

@@ -69,6 +69,22 @@ def held_totals(conn: Connection, dataset: str, months: list[date]) -> pd.DataFr
     return pd.DataFrame(conn.execute(query).all(), columns=["area_code", "month", "old"])
 
 
+def held_categories(conn: Connection, dataset: str, months: list[date]) -> pd.DataFrame:
+    """The categories held per area of ``dataset`` in the months' range: area_code, minor_text
+    (the MPS dashboard's subgroup) and mopac7 (its MOPAC7 type, or None)."""
+    s, c, cat = db.crime_series, db.crime_counts, db.categories
+    query = (
+        select(s.c.area_code, cat.c.minor_text, cat.c.mopac7)
+        .join(cat, cat.c.id == s.c.category_id)
+        .where(
+            s.c.dataset == dataset,
+            s.c.id.in_(select(c.c.series_id).where(c.c.month.between(min(months), max(months)))),
+        )
+        .distinct()
+    )
+    return pd.DataFrame(conn.execute(query).all(), columns=["area_code", "minor_text", "mopac7"])
+
+
 def series_ids(
     conn: Connection, dataset: str, area_code: np.ndarray, category: np.ndarray
 ) -> np.ndarray:

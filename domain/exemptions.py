@@ -1,0 +1,21 @@
+"""What an exemption withholds: an exempt indicator, and every total that includes it.
+
+A total that includes an exempt part is itself exempt for the roles the part is hidden from
+(README, *Exempt items*): otherwise the part is the total less the visible parts. Defined once
+here; ``dashboard.auth.exempt.hidden`` applies it, so pages, exports, ranks and sentences follow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from core.reference import MOPAC7_TOTAL, MOPAC7_TYPES
+
+# each total and the indicators it adds up
+TOTALS: dict[str, frozenset[str]] = {MOPAC7_TOTAL: frozenset(MOPAC7_TYPES)}
+
+
+def withheld(hidden: Iterable[str]) -> set[str]:
+    """The exempt indicators ``hidden`` and every total that includes one of them."""
+    names = set(hidden)
+    return names | {total for total, parts in TOTALS.items() if parts & names}
