@@ -22,6 +22,7 @@ from dashboard.pages import hate_crime, prevent, reoffending, youth_violence
 from dashboard.prose import priorities as priority_prose
 from dashboard.prose import words as prose_words
 from dashboard.prose.priorities import wrap_rag_text
+from domain.hate_crime import TOTAL
 from etl.load import load_bytes, load_path
 from fixtures.extracts import BARNET, ONS_POPULATION, SEED, ons_population
 from layout_tree import find as _find
@@ -212,7 +213,9 @@ def test_knife_crime_victims_rate_rank_and_change(loaded):
 def test_knife_period_after_the_data_shows_the_latest_month(loaded):
     out = _update(youth_violence, "2030-01")
     assert "in the 12 months to July 2025" in out["syv-summary"]
-    assert out["syv-source"].startswith("Latest month loaded: July 2025.")
+    assert "Knife crime figures run from " in out["syv-summary"]
+    assert "to July 2025; showing July 2025." in out["syv-summary"]
+    assert out["syv-source"].startswith("Figures shown: the 12 months to July 2025.")
 
 
 # --- reoffending --------------------------------------------------------------------------------
@@ -610,3 +613,28 @@ def test_syv_published_summary_only(syv_summary_url, monkeypatch):
     assert [t.name for t in trend.data] == ["Barnet", "London average"]
     assert "Only the published summary is loaded" in out["syv-london-caption"]
     assert "11.10" in _text(out["syv-figures-table"])
+
+
+# --- each dataset its own month -----------------------------------------------------------------
+
+
+def test_period_picker_offers_the_months_of_every_dataset(loaded):
+    """The MPS dashboard figures run to July 2025: the picker offers that month although no
+    borough crime file is loaded; chosen at first: each page's own latest."""
+    picker = _find(app.layout(), "period-select")
+    assert picker.value == "latest"
+    assert picker.options[1] == {"label": "July 2025", "value": "2025-07"}
+
+
+@pytest.mark.parametrize(
+    ("module", "summary", "what"),
+    [(hate_crime, "hate-summary", "Hate crime"), (youth_violence, "syv-summary", "Knife crime")],
+)
+def test_month_before_the_data_shows_its_first_month_in_words(loaded, module, summary, what):
+    """Hate crime and knife crime figures start in August 2021: March 2019 shows August 2021
+    and says so, instead of "No figures loaded"."""
+    args = ("2019-03", TOTAL) if module is hate_crime else ("2019-03",)
+    out = _update(module, *args)
+    text = _text(out[summary])
+    assert f"{what} figures run from August 2021 to July 2025; showing August 2021." in text
+    assert "No figures loaded" not in text

@@ -18,7 +18,7 @@ from dashboard import cache
 from dashboard.charts import hate_crime as charts
 from dashboard.charts.priorities import stacked_bars_figure
 from dashboard.prose import hate_crime as words
-from dashboard.prose.words import source_text
+from dashboard.prose.words import period_words, source_text
 from dashboard.text import fmt_number
 from dashboard.ui import blocks
 from dashboard.ui import hate_crime as ui
@@ -28,7 +28,7 @@ from domain import hate_crime as hate
 from domain.crime import r12_at, trend_frame
 from domain.indicators import area_series, record
 from domain.london import london_codes, london_rate, london_rows
-from domain.periods import dataset_month
+from domain.periods import chosen_month, dataset_month
 
 dash.register_page(__name__, path="/hate-crime", name="Hate crime", order=13, title="Hate crime")
 
@@ -132,8 +132,8 @@ def update(period: str | None, strand: str | None):
     """Summary sentence, the seven charts, the reporting-centre notice and the source line."""
     strand = strand if strand in [hate.TOTAL, *hate.STRANDS] else hate.TOTAL
     home = cache.home_area()
-    picked = as_month_or_none(period)
-    month = dataset_month(picked, cache.dashboard_months())
+    picked, months = as_month_or_none(period), cache.dashboard_months()
+    month = chosen_month(picked, months)
     table = cache.dashboard_table(month) if month is not None else pd.DataFrame()
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
         _, notice, centres = centres_parts(picked, month)
@@ -163,8 +163,9 @@ def update(period: str | None, strand: str | None):
     ranked = [
         (s, int(r["london_rank"])) for s, r, _ in ranks if not is_missing(r.get("london_rank"))
     ]
+    note = period_words("Hate crime", months, picked, month)
     return (
-        f"{sentence} {centres_words}".strip(),
+        " ".join(w for w in (note, sentence, centres_words) if w),
         *trend_parts(home_offences, home_outcomes, strand, home, month),
         *strands_parts(monthly, home, month),
         *outcomes_parts(home_rates, london_rates, strand, home, month),
@@ -176,5 +177,5 @@ def update(period: str | None, strand: str | None):
         ui.ranks_table(ranks, across),
         *centres_charts,
         centres_notice,
-        source_text(cache.latest_month(cache.DASHBOARD_OFFENCES), SOURCE),
+        source_text(month, SOURCE),
     )

@@ -15,7 +15,7 @@ from dashboard.charts.crime import rank_figure, ranked_bar_figure, trend_figure
 from dashboard.charts.priorities import published_rates_figure
 from dashboard.prose import priorities as words
 from dashboard.prose.crime import rank_caption
-from dashboard.prose.words import source_text
+from dashboard.prose.words import period_words, source_text, with_note
 from dashboard.ui import blocks
 from dashboard.ui.notices import priority_empty_state
 from dashboard.ui.priorities import headline_table, published_syv_table
@@ -24,7 +24,7 @@ from domain import priorities
 from domain.crime import r12_at, trend_frame
 from domain.indicators import area_series, record
 from domain.london import london_rate, london_rows
-from domain.periods import dataset_month
+from domain.periods import chosen_month, dataset_month
 
 dash.register_page(
     __name__,
@@ -97,11 +97,12 @@ def london_parts(table: pd.DataFrame, indicator: str, home: dict, base: str):
     )
 
 
-def syv_parts(month, home: dict):
+def syv_parts(wanted, home: dict):
     """(sentence, headline row, notice, the two SYV charts' outputs) for the period."""
     counts = cache.council_table("syv_monthly")
     if not counts.empty and home["code"] in set(counts["area_code"]):
-        month = dataset_month(month, pd.to_datetime(counts["month"]).unique())
+        months = pd.to_datetime(counts["month"]).unique()
+        month = chosen_month(wanted, months)
         table = cache.syv_table(month)
         row = with_month(record(table, home["code"], priorities.SYV), month)
         overall = london_rate(london_rows(table, cache.reference()[0], priorities.SYV), 10_000)
@@ -109,14 +110,16 @@ def syv_parts(month, home: dict):
             *trend_parts(priorities.syv_series(counts, home["code"]), month, "syv-trend"),
             *london_parts(table, priorities.SYV, home, "syv-london"),
         ]
-        return words.syv_sentence(home["name"], month, row, overall), (row, overall), None, charts
+        note = period_words("Serious youth violence", months, wanted, month)
+        sentence = with_note(note, words.syv_sentence(home["name"], month, row, overall))
+        return sentence, (row, overall), None, charts
     summary = cache.council_table("syv_summary")
     summary = summary[summary["area_code"] == home["code"]] if not summary.empty else summary
     if summary.empty:
         notice = priority_empty_state(*words.LOAD_HELP["syv"])
         blank = blocks.blank_charts("No serious youth violence figures loaded", 2)
         return "No serious youth violence figures are loaded.", ({}, None), notice, blank
-    row = priorities.published_as_at(summary, dataset_month(month, summary["window_end"]))
+    row = priorities.published_as_at(summary, dataset_month(wanted, summary["window_end"]))
     sentence = words.syv_published_sentence(home["name"], row)
     note = words.PUBLISHED_ONLY
     charts = [
@@ -128,18 +131,14 @@ def syv_parts(month, home: dict):
     return sentence, (priorities.published_record(row), row["london_average_rate"]), None, charts
 
 
-def knife_parts(month, home: dict):
+def knife_parts(wanted, home: dict):
     """(sentence, headline rows, notice, the three knife charts' outputs) for the period."""
-    month = dataset_month(month, cache.dashboard_months())
+    month = chosen_month(wanted, months := cache.dashboard_months())
     table = cache.dashboard_table(month) if month is not None else pd.DataFrame()
     if table.empty or home["code"] not in set(table["area_code"]):
         notice = priority_empty_state(*words.LOAD_HELP["knife"])
-        return (
-            "No knife crime figures are loaded.",
-            [],
-            notice,
-            blocks.blank_charts("No knife crime figures loaded", 3),
-        )
+        blank = blocks.blank_charts("No knife crime figures loaded", 3)
+        return "No knife crime figures are loaded.", [], notice, blank
     areas, _ = cache.reference()
     rows = [
         (
@@ -160,7 +159,9 @@ def knife_parts(month, home: dict):
         rank_table(ranks, "syv-knife-rank-table", 10_000),
     ]
     _, knife, overall = rows[0]
-    return words.knife_sentence(home["name"], month, knife, overall), rows, None, charts
+    note = period_words("Knife crime", months, wanted, month)
+    sentence = with_note(note, words.knife_sentence(home["name"], month, knife, overall))
+    return sentence, rows, None, charts
 
 
 @callback(
@@ -186,7 +187,7 @@ def update(period: str | None):
     rows = (
         [(words.HEADLINE_LABELS[priorities.SYV], syv_row, syv_london)] if syv_row else []
     ) + knife_rows
-    latest = cache.latest_month(cache.DASHBOARD_OFFENCES) if cache.dashboard_months() else None
+    latest = knife_rows[0][1].get("month") if knife_rows else None
     note = words.syv_window_note(syv_row.get("month") if syv_row else None)
     return (
         f"{syv_words} {knife_words}",
