@@ -20,6 +20,8 @@ from dashboard.charts.base import (
 )
 from dashboard.text import fmt_number
 
+DATE_PAD = pd.Timedelta(days=20)  # room beside the first and last month of a time axis
+
 
 def _window(end: Month, colour: str) -> dict:
     start = months_before(end, 11)
@@ -136,7 +138,7 @@ def trend_figure(
             "yaxis": {"title": {"text": f"{noun.capitalize()} per month"}, "rangemode": "tozero"},
             "xaxis": {
                 "type": "date",
-                "range": [first - pd.Timedelta(days=20), last + pd.Timedelta(days=20)],
+                "range": [first - DATE_PAD, last + DATE_PAD],
             },
         },
     )
@@ -281,7 +283,12 @@ def rank_figure(frame: pd.DataFrame, end_month: Month, area_name: str, of: int =
             "showlegend": False,
             "shapes": shapes,
             "annotations": notes,
-            "xaxis": {"type": "date"},
+            # an explicit range: a period change keeps the line (same datarevision), and
+            # plotly.js then lost the autorange (2000 to 2001) and with it the chosen month's label
+            "xaxis": {
+                "type": "date",
+                "range": [data["month"].min() - DATE_PAD, data["month"].max() + DATE_PAD],
+            },
             "yaxis": {
                 "autorange": False,
                 "range": [of + 0.5, 0.5],
