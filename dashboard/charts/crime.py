@@ -53,8 +53,11 @@ def _window_key(name: str, colour: str) -> dict:
     }
 
 
-def _hline(total: float, label: str, dash: str, colour: str, anchor: str) -> tuple[dict, dict]:
-    """A reference line at total/12 a month and its label, right-aligned above or below it."""
+def _hline(
+    total: float, label: str, dash: str, colour: str, anchor: str, at: tuple
+) -> tuple[dict, dict]:
+    """A reference line at total/12 a month and its label above or below it, placed at ``at``
+    (x, "left" or "right")."""
     y = total / 12
     line = {
         "type": "line",
@@ -67,9 +70,9 @@ def _hline(total: float, label: str, dash: str, colour: str, anchor: str) -> tup
         "line": {"color": colour, "width": 2, "dash": dash},
     }
     note = {
-        "xref": "paper",
-        "x": 1,
-        "xanchor": "right",
+        "xref": "x",
+        "x": at[0],
+        "xanchor": at[1],
         "yref": "y",
         "y": y,
         "yanchor": anchor,
@@ -79,6 +82,16 @@ def _hline(total: float, label: str, dash: str, colour: str, anchor: str) -> tup
         "text": f"{label}: {fmt_number(total)} a year ({fmt_number(y)} a month)",
     }
     return line, note
+
+
+def _labels_at(first: Month, end: Month) -> tuple:
+    """Where the reference lines' labels go: just before the previous 12 months (their boxes
+    then cover older bars, never the two windows compared), or from the first month when the
+    bars before them are too few for a label (about five years of them)."""
+    start = months_before(end, 23) - pd.Timedelta(days=15)
+    if start - first >= pd.Timedelta(days=5 * 365):
+        return start, "right"
+    return first - pd.Timedelta(days=15), "left"
 
 
 def trend_figure(
@@ -119,13 +132,13 @@ def trend_figure(
         _window_key("Last 12 months", ORANGE),
     ]
     shapes = [_window(months_before(end, 12), GREY), _window(end, ORANGE)]
-    notes = []
+    notes, at = [], _labels_at(data["month"].min(), end)
     for total, label, dash, colour, anchor in [
         (baseline, "2011/12 baseline", "dash", OKABE_ITO["black"], "bottom"),
         (target, "Target", "dot", GREEN, "top"),
     ]:
         if not is_missing(total):
-            line, note = _hline(total, label, dash, colour, anchor)
+            line, note = _hline(total, label, dash, colour, anchor, at)
             shapes.append(line)
             notes.append(note)
     first, last = data["month"].min(), data["month"].max()
