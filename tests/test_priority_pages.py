@@ -125,7 +125,15 @@ def _output_ids(module) -> list[str]:
         "prevent": ["prevent-summary"],
         "hate": ["hate-summary"],
     }[prefix]
-    tail = {"hate": ["hate-centres-notice", "hate-source"]}.get(prefix, [f"{prefix}-source"])
+    tail = {
+        "hate": ["hate-centres-notice", "hate-source"],
+        "reoffending": [
+            "reoffending-source",
+            "reoffending-iom-charts",
+            "reoffending-moj-charts",
+        ],
+        "prevent": ["prevent-source", "prevent-charts"],
+    }.get(prefix, [f"{prefix}-source"])
     return [*head, *charts, *tail]
 
 
@@ -457,6 +465,38 @@ def test_hate_unknown_strand_falls_back_to_all_hate_crime(loaded):
 # --- empty states ---------------------------------------------------------------------
 
 
+@pytest.fixture
+def analyst(monkeypatch):
+    """The page's reader is an analyst (who can load figures)."""
+    from dashboard.auth import guard
+    from dashboard.auth.roles import User
+
+    monkeypatch.setattr(guard, "current_user", lambda: User("ana", "analyst"))
+
+
+@pytest.mark.parametrize(
+    ("prefix", "hidden", "what"),
+    [
+        ("reoffending", ["reoffending-iom-charts", "reoffending-moj-charts"], "IOM"),
+        ("prevent", ["prevent-charts"], "Prevent WRAP training figures"),
+    ],
+)
+def test_board_member_sees_one_line_and_no_empty_chart_frames(use_database, prefix, hidden, what):
+    """A viewer (or nobody signed in) reads whom to ask, not file paths and commands; the
+    sections with nothing loaded hide their charts."""
+    out = _update(PAGES[prefix], "2025-02")
+    text = _text(out[f"{prefix}-summary"])
+    assert "Not yet loaded for this borough" in text and what in text
+    assert "community safety team" in text
+    assert "python -m etl" not in text and ".xlsx" not in text and "data/" not in text
+    assert all(out[h] is True for h in hidden)
+
+
+def test_prevent_spells_out_wrap_once(loaded):
+    text = _text(prevent.layout())
+    assert text.count("Workshop to Raise Awareness of Prevent") == 1
+
+
 @pytest.mark.parametrize(
     ("prefix", "what"),
     [
@@ -466,7 +506,7 @@ def test_hate_unknown_strand_falls_back_to_all_hate_crime(loaded):
         ("hate", "MPS Monthly Crime Dashboard"),
     ],
 )
-def test_empty_database_says_what_to_load_and_how(use_database, prefix, what):
+def test_empty_database_says_what_to_load_and_how(use_database, analyst, prefix, what):
     module = PAGES[prefix]
     args = ("2025-02", "Hate crime") if prefix == "hate" else ("2025-02",)
     out = _update(module, *args)
