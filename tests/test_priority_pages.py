@@ -479,12 +479,15 @@ def analyst(monkeypatch):
     [
         ("reoffending", ["reoffending-iom-charts", "reoffending-moj-charts"], "IOM"),
         ("prevent", ["prevent-charts"], "Prevent WRAP training figures"),
+        ("syv", [], "serious youth violence figures"),
+        ("hate", [], "the MPS Monthly Crime Dashboard data"),
     ],
 )
 def test_board_member_sees_one_line_and_no_empty_chart_frames(use_database, prefix, hidden, what):
     """A viewer (or nobody signed in) reads whom to ask, not file paths and commands; the
     sections with nothing loaded hide their charts."""
-    out = _update(PAGES[prefix], "2025-02")
+    args = ("2025-02", TOTAL) if prefix == "hate" else ("2025-02",)
+    out = _update(PAGES[prefix], *args)
     text = _text(out[f"{prefix}-summary"])
     assert "Not yet loaded for this borough" in text and what in text
     assert "community safety team" in text

@@ -11,13 +11,14 @@ from dash import Input, Output, callback, html
 from core import config
 from core.months import as_month_or_none
 from dashboard import cache
+from dashboard.auth import guard
 from dashboard.charts.crime import rank_figure, ranked_bar_figure, trend_figure
 from dashboard.charts.priorities import published_rates_figure
 from dashboard.prose import priorities as words
 from dashboard.prose.crime import rank_caption
 from dashboard.prose.words import period_words, source_text, with_note
 from dashboard.ui import blocks
-from dashboard.ui.notices import priority_empty_state
+from dashboard.ui.notices import can_load, priority_empty_state
 from dashboard.ui.priorities import headline_table, published_syv_table
 from dashboard.ui.trends import london_table, rank_table, trend_table
 from domain import priorities
@@ -70,11 +71,6 @@ def layout(**_query) -> html.Div:
     )
 
 
-def with_month(row: dict, month) -> dict:
-    """An area's row with the month it is shown for (an area without one stays {})."""
-    return {**row, "month": month} if row else row
-
-
 def trend_parts(counts: pd.Series, month, base: str):
     frame = trend_frame(counts)
     return (
@@ -97,14 +93,14 @@ def london_parts(table: pd.DataFrame, indicator: str, home: dict, base: str):
     )
 
 
-def syv_parts(wanted, home: dict):
+def syv_parts(wanted, home: dict, loader: bool = True):
     """(sentence, headline row, notice, the two SYV charts' outputs) for the period."""
     counts = cache.council_table("syv_monthly")
     if not counts.empty and home["code"] in set(counts["area_code"]):
         months = pd.to_datetime(counts["month"]).unique()
         month = chosen_month(wanted, months)
         table = cache.syv_table(month)
-        row = with_month(record(table, home["code"], priorities.SYV), month)
+        row = record(table, home["code"], priorities.SYV, month)
         overall = london_rate(london_rows(table, cache.reference()[0], priorities.SYV), 10_000)
         charts = [
             *trend_parts(priorities.syv_series(counts, home["code"]), month, "syv-trend"),
@@ -116,7 +112,7 @@ def syv_parts(wanted, home: dict):
     summary = cache.council_table("syv_summary")
     summary = summary[summary["area_code"] == home["code"]] if not summary.empty else summary
     if summary.empty:
-        notice = priority_empty_state(*words.LOAD_HELP["syv"])
+        notice = priority_empty_state(*words.LOAD_HELP["syv"], can_load=loader)
         blank = blocks.blank_charts("No serious youth violence figures loaded", 2)
         return "No serious youth violence figures are loaded.", ({}, None), notice, blank
     row = priorities.published_as_at(summary, dataset_month(wanted, summary["window_end"]))
@@ -131,19 +127,19 @@ def syv_parts(wanted, home: dict):
     return sentence, (priorities.published_record(row), row["london_average_rate"]), None, charts
 
 
-def knife_parts(wanted, home: dict):
+def knife_parts(wanted, home: dict, loader: bool = True):
     """(sentence, headline rows, notice, the three knife charts' outputs) for the period."""
     month = chosen_month(wanted, months := cache.dashboard_months())
     table = cache.dashboard_table(month) if month is not None else pd.DataFrame()
     if table.empty or home["code"] not in set(table["area_code"]):
-        notice = priority_empty_state(*words.LOAD_HELP["knife"])
+        notice = priority_empty_state(*words.LOAD_HELP["knife"], can_load=loader)
         blank = blocks.blank_charts("No knife crime figures loaded", 3)
         return "No knife crime figures are loaded.", [], notice, blank
     areas, _ = cache.reference()
     rows = [
         (
             words.HEADLINE_LABELS[indicator],
-            with_month(record(table, home["code"], indicator), month),
+            record(table, home["code"], indicator, month),
             london_rate(london_rows(table, areas, indicator), 10_000),
         )
         for indicator in priorities.KNIFE_INDICATORS
@@ -175,13 +171,14 @@ def knife_parts(wanted, home: dict):
 )
 def update(period: str | None):
     """Summary sentence, headline table, notices, the five charts and the source line."""
-    home = cache.home_area()
+    home, loader = cache.home_area(), can_load(guard.current_user())
     month = as_month_or_none(period)
-    empty = (html.Div([priority_empty_state(*words.LOAD_HELP[w]) for w in ("syv", "knife")]), [])
+    help_ = [priority_empty_state(*words.LOAD_HELP[w], can_load=loader) for w in ("syv", "knife")]
+    empty = (html.Div(help_), [])
     if home is None:
         return (*empty, None, None, *blocks.blank_charts("No figures loaded", len(CHARTS)), "")
-    syv_words, (syv_row, syv_london), syv_notice, syv_charts = syv_parts(month, home)
-    knife_words, knife_rows, knife_notice, knife_charts = knife_parts(month, home)
+    syv_words, (syv_row, syv_london), syv_notice, syv_charts = syv_parts(month, home, loader)
+    knife_words, knife_rows, knife_notice, knife_charts = knife_parts(month, home, loader)
     if syv_notice is not None and knife_notice is not None:
         return (*empty, None, None, *syv_charts, *knife_charts, "")
     rows = (
