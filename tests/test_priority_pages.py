@@ -126,7 +126,7 @@ def _output_ids(module) -> list[str]:
         "hate": ["hate-summary"],
     }[prefix]
     tail = {
-        "hate": ["hate-centres-notice", "hate-source"],
+        "hate": ["hate-centres-notice", "hate-source", "hate-centres-charts"],
         "reoffending": [
             "reoffending-source",
             "reoffending-iom-charts",
@@ -480,7 +480,7 @@ def analyst(monkeypatch):
         ("reoffending", ["reoffending-iom-charts", "reoffending-moj-charts"], "IOM"),
         ("prevent", ["prevent-charts"], "Prevent WRAP training figures"),
         ("syv", [], "serious youth violence figures"),
-        ("hate", [], "the MPS Monthly Crime Dashboard data"),
+        ("hate", ["hate-centres-charts"], "the MPS Monthly Crime Dashboard data"),
     ],
 )
 def test_board_member_sees_one_line_and_no_empty_chart_frames(use_database, prefix, hidden, what):

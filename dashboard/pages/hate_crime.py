@@ -127,6 +127,7 @@ def centres_parts(picked, month, loader: bool = True) -> tuple:
     *blocks.chart_outputs(CHARTS),
     Output("hate-centres-notice", "children"),
     Output("hate-source", "children"),
+    Output("hate-centres-charts", "hidden"),
     Input("period-select", "value"),
     Input("hate-strand-dropdown", "value"),
 )
@@ -141,7 +142,7 @@ def update(period: str | None, strand: str | None):
         _, notice, centres = centres_parts(picked, month, loader)
         blank = blocks.blank_charts("No MPS hate crime figures loaded", len(MPS_CHARTS))
         mps = priority_empty_state(*words.LOAD_HELP["mps"], can_load=loader)
-        return (mps, *blank, *centres, notice, "")
+        return (mps, *blank, *centres, notice, "", notice is not None)
     monthly = cache.dashboard_monthly()
     outcomes = cache.dashboard_monthly(cache.DASHBOARD_OUTCOMES)
     areas, _ = cache.reference()
@@ -181,4 +182,5 @@ def update(period: str | None, strand: str | None):
         *centres_charts,
         centres_notice,
         source_text(month, SOURCE),
+        centres_notice is not None,
     )
