@@ -133,6 +133,7 @@ def _output_ids(module) -> list[str]:
             "reoffending-moj-charts",
         ],
         "prevent": ["prevent-source", "prevent-charts"],
+        "syv": ["syv-source", "syv-charts", "syv-knife-charts"],
     }.get(prefix, [f"{prefix}-source"])
     return [*head, *charts, *tail]
 
@@ -479,7 +480,7 @@ def analyst(monkeypatch):
     [
         ("reoffending", ["reoffending-iom-charts", "reoffending-moj-charts"], "IOM"),
         ("prevent", ["prevent-charts"], "Prevent WRAP training figures"),
-        ("syv", [], "serious youth violence figures"),
+        ("syv", ["syv-charts", "syv-knife-charts"], "serious youth violence figures"),
         ("hate", ["hate-centres-charts"], "the MPS Monthly Crime Dashboard data"),
     ],
 )

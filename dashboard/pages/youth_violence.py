@@ -64,8 +64,8 @@ def layout(**_query) -> html.Div:
                 "syv-knife-notice",
                 blocks.chart_block("syv-knife-trend", "Month by month", level=3),
                 blocks.chart_block("syv-knife-london", "London boroughs compared", 540, level=3),
+                blocks.chart_block("syv-knife-rank", "London rank over time", 300, level=3),
             ),
-            blocks.chart_block("syv-knife-rank", "London rank over time", 300, level=3),
             html.P(id="syv-source", className="text-body-secondary small mt-3"),
         ]
     )
@@ -167,31 +167,34 @@ def knife_parts(wanted, home: dict, loader: bool = True):
     Output("syv-knife-notice", "children"),
     *blocks.chart_outputs(CHARTS),
     Output("syv-source", "children"),
+    Output("syv-charts", "hidden"),
+    Output("syv-knife-charts", "hidden"),
     Input("period-select", "value"),
 )
 def update(period: str | None):
-    """Summary sentence, headline table, notices, the five charts and the source line."""
+    """Summary, headline table, notices, five charts, source, sections hidden (none loaded)."""
     home, loader = cache.home_area(), can_load(guard.current_user())
     month = as_month_or_none(period)
     help_ = [priority_empty_state(*words.LOAD_HELP[w], can_load=loader) for w in ("syv", "knife")]
     empty = (html.Div(help_), [])
     if home is None:
-        return (*empty, None, None, *blocks.blank_charts("No figures loaded", len(CHARTS)), "")
+        blank = blocks.blank_charts("No figures loaded", len(CHARTS))
+        return (*empty, None, None, *blank, "", True, True)
     syv_words, (syv_row, syv_london), syv_notice, syv_charts = syv_parts(month, home, loader)
     knife_words, knife_rows, knife_notice, knife_charts = knife_parts(month, home, loader)
     if syv_notice is not None and knife_notice is not None:
-        return (*empty, None, None, *syv_charts, *knife_charts, "")
-    rows = (
-        [(words.HEADLINE_LABELS[priorities.SYV], syv_row, syv_london)] if syv_row else []
-    ) + knife_rows
+        return (*empty, None, None, *syv_charts, *knife_charts, "", True, True)
+    syv = [(words.HEADLINE_LABELS[priorities.SYV], syv_row, syv_london)] if syv_row else []
     latest = knife_rows[0][1].get("month") if knife_rows else None
     note = words.syv_window_note(syv_row.get("month") if syv_row else None)
     return (
         f"{syv_words} {knife_words}",
-        headline_table(rows),
+        headline_table(syv + knife_rows),
         syv_notice,
         knife_notice,
         *syv_charts,
         *knife_charts,
         source_text(latest, SOURCE, note),
+        syv_notice is not None,
+        knife_notice is not None,
     )
