@@ -93,7 +93,7 @@ def layout() -> html.Div:
     return html.Div(
         [
             html.A("Skip to main content", href="#main", className="visually-hidden-focusable"),
-            html.Header([navbar(), period_bar(period_options(cache.period_months()))]),
+            html.Header([navbar(), period_bar(period_options(cache.picker_months()))]),
             html.Main(dbc.Container(dash.page_container, fluid=True), id="main", tabIndex="-1"),
             html.Footer(
                 dbc.Container(html.Small(ATTRIBUTION, className="text-body-secondary"), fluid=True),

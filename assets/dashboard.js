@@ -24,22 +24,29 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     },
     // A page drawn by its layout (dashboard/ui/prefill.py) for `drawn` asks for a redrawing when
     // it opens while the picker holds another month (a bare address opened in the app).
+    // "latest" (each page its own latest month) is what a page without ?period= is drawn for.
     followPeriod: function (drawn, period) {
-      return period && period !== drawn ? period : window.dash_clientside.no_update;
+      var other = period && period !== "latest" && period !== drawn;
+      return other ? period : window.dash_clientside.no_update;
     },
     // Keep the address and the navbar's links in step with the picker, without navigating
     // and without a Dash update (each one costs every component on the page a check): the
     // links carry ?period= so a page opened from them, here or in a new tab, is drawn for it.
+    // "latest" is an address without ?period=.
     periodToUrl: function (period, pathname) {
       if (!period) { return window.dash_clientside.no_update; }
+      var setPeriod = function (params) {
+        if (period === "latest") { params.delete("period"); } else { params.set("period", period); }
+      };
       var url = new URL(window.location.href);
-      if (url.searchParams.get("period") !== period) {
-        url.searchParams.set("period", period);
+      var before = url.search;
+      setPeriod(url.searchParams);
+      if (url.search !== before) {
         window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
       }
       document.querySelectorAll(NAV_LINKS).forEach(function (link) {
         var target = new URL(link.href, window.location.href);
-        target.searchParams.set("period", period);
+        setPeriod(target.searchParams);
         link.setAttribute("href", target.pathname + target.search);
       });
       return window.dash_clientside.no_update;

@@ -118,7 +118,8 @@ def ward_table(borough_code: str, month: Month, eng: Engine | None = None) -> pd
 # --- caches for the pages (keyed by data version) ---------------------------------------------
 
 BOUNDARIES_DIR = config.DATA_DIR / "boundaries"
-PERIOD_DATASETS = ("borough_crime", "ward_crime")  # the period picker offers the first loaded
+PERIOD_DATASETS = ("borough_crime", "ward_crime")  # crime pages' months: the first loaded
+PICKER_DATASETS = ("borough_crime", "ward_crime", "mps_dashboard_offences")
 
 
 @_cache(maxsize=128)
@@ -161,9 +162,16 @@ def _period_months(url: str, version: int) -> tuple[Month, ...]:
 
 
 def period_months(eng: Engine | None = None) -> list[Month]:
-    """Months the period picker offers, oldest first: borough crime's (ward crime's if none)."""
+    """Months the crime pages show, oldest first: borough crime's (ward crime's if none)."""
     eng = eng or engine()
     return list(_period_months(_url(eng), data_version(eng)))
+
+
+def picker_months(eng: Engine | None = None) -> list[Month]:
+    """Months the period picker offers, oldest first: every month any monthly dataset has
+    (each page then shows its own data's month nearest the one chosen)."""
+    eng = eng or engine()
+    return sorted({m for dataset in PICKER_DATASETS for m in dashboard_months(dataset, eng)})
 
 
 @_cache(maxsize=64)
@@ -283,7 +291,8 @@ def _dashboard_months(url: str, version: int, dataset: str) -> tuple[Month, ...]
 
 
 def dashboard_months(dataset: str = DASHBOARD_OFFENCES, eng: Engine | None = None):
-    """Months loaded for an MPS dashboard dataset, oldest first (empty if exempt)."""
+    """Months loaded for a dataset (an MPS dashboard one, ``ward_crime``, ...), oldest first
+    (empty if exempt)."""
     eng = eng or engine()
     if dataset in exempt.hidden("dataset"):
         return []

@@ -181,12 +181,16 @@ def has_ward_populations(areas: pd.DataFrame, populations: pd.DataFrame, borough
     return bool(len(wards)) and bool(populations["area_code"].isin(wards["code"]).any())
 
 
-def record(table: pd.DataFrame, area_code: str, indicator: str) -> dict:
-    """One area's row of an indicator table for one indicator, as a dict ({} when it has none)."""
+def record(table: pd.DataFrame, area_code: str, indicator: str, month=None) -> dict:
+    """One area's row of an indicator table for one indicator, as a dict ({} when it has none),
+    with the month it is shown for under "month" when ``month`` is given."""
     if table.empty:
         return {}
     rows = table[(table["area_code"] == area_code) & (table["indicator"] == indicator)]
-    return rows.iloc[0].to_dict() if len(rows) else {}
+    if not len(rows):
+        return {}
+    row = rows.iloc[0].to_dict()
+    return row if month is None else {**row, "month": month}
 
 
 def export_frame(table: pd.DataFrame) -> pd.DataFrame:

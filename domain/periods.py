@@ -54,11 +54,15 @@ def population_for_window(
 
 
 def chosen_month(wanted: Month | None, months: Iterable[Month]) -> Month | None:
-    """The wanted month if it is loaded, else the latest loaded (None when nothing is)."""
-    months = list(months)
+    """The month a page shows: the wanted month if loaded, else the loaded month nearest it (the
+    earlier on a tie), so a dataset that ends earlier or starts later than the month chosen shows
+    its last or first month; the latest loaded when none is wanted (None when nothing is)."""
+    months = sorted(months)
     if not months:
         return None
-    return wanted if wanted is not None and wanted in months else months[-1]
+    if wanted is None:
+        return months[-1]
+    return min(months, key=lambda m: (abs((m - wanted).days), m))
 
 
 def dataset_month(wanted: Month | None, months: Iterable[Month]) -> Month | None:

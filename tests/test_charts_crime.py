@@ -38,6 +38,19 @@ def test_trend_figure_reference_lines_and_windows():
     assert notes == ["2011/12 baseline: 240 a year (20 a month)", "Target: 192 a year (16 a month)"]
 
 
+@pytest.mark.parametrize("end", ["2024-03", "2019-11"])
+def test_trend_figure_reference_labels_leave_the_two_windows_clear(end):
+    """The baseline and target labels' boxes sit before the previous 12 months, over older
+    bars: they had covered the last 12 months' bars at the chart's right edge."""
+    months = pd.date_range("2010-01-01", periods=200, freq="MS")
+    frame = trend_frame(_counts([12] * 200, months))
+    fig = crime_charts.trend_figure(frame, as_month(end), baseline=240, target=192.0)
+    previous_start = min(pd.Timestamp(s.x0) for s in fig.layout.shapes if s.type == "rect")
+    for note in fig.layout.annotations:
+        assert note.xref == "x" and note.xanchor == "right", note
+        assert pd.Timestamp(note.x) <= previous_start
+
+
 def test_trend_figure_without_baseline_or_data():
     frame = trend_frame(_counts([5] * 24))
     fig = crime_charts.trend_figure(frame, as_month("2011-12"))
@@ -75,6 +88,10 @@ def test_rank_figure_reversed_axis_and_marker():
     dot = fig.layout.shapes[-1]
     assert (dot.type, dot.xanchor, dot.yanchor) == ("circle", pd.Timestamp("2010-03-01"), 7)
     assert list(fig.layout.yaxis.range) == [32.5, 0.5]
+    # the time axis's range is set, not left to plotly.js: a period change keeps the line's
+    # data, and the axis then fell back to 2000-2001, taking the chosen month's label with it
+    first, last = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
+    assert first < pd.Timestamp("2010-01-01") and pd.Timestamp("2010-03-01") < last
     no_rank = pd.DataFrame({"month": MONTHS[:2], "london_rank": [pd.NA, pd.NA]})
     assert (
         "needs all 32"

@@ -179,3 +179,18 @@ def test_window_note_adds_a_line_above_the_plot():
     figure = hate_charts.with_window_note(priority_charts.bars_figure(frame, "x"), BREAK_NOTE)
     assert figure.layout.annotations[-1].text == BREAK_NOTE
     assert figure.layout.margin.t >= 40
+
+
+def test_month_lines_end_labels_do_not_overlap_nor_stretch_the_axes():
+    """Strands ending close together: their end labels are moved apart, and the time axis ends
+    at the last month (the labels' text had stretched it to 2027)."""
+    frame = _strands([f"Strand {i}" for i in range(8)])
+    frame["value"] = frame["value"] / 100 + 50  # every line ends between 50.1 and 50.2
+    figure = hate_charts.month_lines_figure(frame, "Offences")
+    ends = sorted(a.y for a in figure.layout.annotations if a.yref == "y")
+    top = figure.layout.yaxis.range[1]
+    assert len(ends) == 8
+    assert min(b - a for a, b in zip(ends, ends[1:], strict=False)) >= 0.04 * top
+    assert max(ends) <= top
+    assert pd.Timestamp(figure.layout.xaxis.range[1]) == MONTHS[-1]
+    assert figure.layout.yaxis.automargin  # the axis title is given its room, not cut off

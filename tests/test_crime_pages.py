@@ -156,11 +156,13 @@ def engine(sqlite_engine):
 
 
 def test_period_picker_offers_every_month_newest_first(seeded):
+    """Chosen at first: each page's own latest month (an address without ?period=)."""
     picker = _find(dashboard_app.layout(), "period-select")
-    assert picker.value == LATEST
-    assert picker.options[0] == {"label": "February 2025", "value": "2025-02"}
+    assert picker.value == "latest"
+    assert picker.options[0] == {"label": "Latest loaded for each page", "value": "latest"}
+    assert picker.options[1] == {"label": "February 2025", "value": LATEST}
     assert picker.options[-1] == {"label": "April 2011", "value": "2011-04"}
-    assert len(picker.options) == len(MONTHS)
+    assert len(picker.options) == len(MONTHS) + 1
 
 
 def test_navbar_is_built_from_the_page_registry(seeded):
@@ -196,7 +198,7 @@ def test_overview_cards_say_r12_baseline_change_significance_rank_and_rag(seeded
     assert "▼ down 12.5%, statistically significant" in burglary
     assert "rank 13 of 32, 2 places better than a year earlier (15)" in burglary
     assert "✓ Green" in burglary
-    assert "Latest month loaded: February 2025" in source
+    assert "Figures shown: the 12 months to February 2025" in source
 
 
 def test_overview_card_links_to_its_trend_page(seeded):
@@ -212,8 +214,8 @@ def test_overview_cards_reach_the_browser_as_the_same_html(seeded):
     summary, cards_html, source = overview.update(LATEST)
     assert summary.startswith("In the 12 months to February 2025 Barnet had 1,638 neighbourhood")
     assert source == (
-        "Latest month loaded: February 2025. Source: MPS borough level crime (London Datastore); "
-        "ONS mid-year population estimates. London ranks: 1 = lowest rate per 1,000 residents "
+        "Figures shown: the 12 months to February 2025. Source: MPS borough level crime "
+        "(London Datastore); ONS mid-year population estimates. London ranks: 1 = lowest rate per 1,000 residents "
         "of the 32 boroughs."
     )
     for slug in SLUGS:
@@ -247,10 +249,24 @@ def test_overview_period_is_any_month_loaded(seeded):
     assert "no comparison with the previous 12 months (a month is missing)" in summary
 
 
-@pytest.mark.parametrize("period", ["1999-01", "2030-01", None, "not a month"])
+@pytest.mark.parametrize("period", [None, "not a month"])
 def test_overview_unknown_period_falls_back_to_latest(seeded, period):
     summary = overview.update(period)[0]
     assert summary.startswith("In the 12 months to February 2025 Barnet had 1,638 neighbourhood")
+
+
+@pytest.mark.parametrize(
+    ("period", "shown"), [("2030-01", "February 2025"), ("1999-01", "April 2011")]
+)
+def test_overview_period_outside_the_data_shows_the_nearest_month_and_says_so(
+    seeded, period, shown
+):
+    """A month the borough crime file does not reach (another dataset's, in the picker) shows
+    the file's nearest month, in words."""
+    summary, _, source = overview.update(period)
+    note = f"Borough crime figures run from April 2011 to February 2025; showing {shown}."
+    assert summary.startswith(note)
+    assert f"Figures shown: the 12 months to {shown}." in source
 
 
 def test_overview_empty_database_says_what_to_load(use_database):

@@ -100,13 +100,22 @@ def test_population_for_window_skips_missing_years_and_no_data():
 
 
 def test_chosen_month():
-    """The picked month if loaded, else the latest (the picker's value parsed at the page)."""
+    """The picked month if loaded, else the nearest loaded (the picker's value parsed at the
+    page): a month before the data's first shows its first, after its last its last."""
     months = list(pd.date_range("2024-12-01", "2025-02-01", freq="MS"))
     assert chosen_month(as_month_or_none("2025-01"), months) == pd.Timestamp("2025-01-01")
-    assert chosen_month(as_month_or_none("2020-01"), months) == pd.Timestamp("2025-02-01")
+    assert chosen_month(as_month_or_none("2020-01"), months) == pd.Timestamp("2024-12-01")
+    assert chosen_month(as_month_or_none("2025-07"), months) == pd.Timestamp("2025-02-01")
     assert chosen_month(as_month_or_none(None), months) == pd.Timestamp("2025-02-01")
     assert chosen_month(as_month_or_none("rubbish"), months) == pd.Timestamp("2025-02-01")
     assert chosen_month(as_month_or_none("2025-01"), []) is None
+
+
+def test_chosen_month_in_a_gap_is_the_nearest_loaded_month():
+    months = [as_month("2024-01"), as_month("2024-02"), as_month("2024-06")]
+    assert chosen_month(as_month("2024-03"), months) == as_month("2024-02")
+    assert chosen_month(as_month("2024-05"), months) == as_month("2024-06")
+    assert chosen_month(as_month("2024-04"), reversed(months)) == as_month("2024-02")
 
 
 @pytest.mark.parametrize(

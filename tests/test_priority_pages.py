@@ -22,6 +22,7 @@ from dashboard.pages import hate_crime, prevent, reoffending, youth_violence
 from dashboard.prose import priorities as priority_prose
 from dashboard.prose import words as prose_words
 from dashboard.prose.priorities import wrap_rag_text
+from domain.hate_crime import TOTAL
 from etl.load import load_bytes, load_path
 from fixtures.extracts import BARNET, ONS_POPULATION, SEED, ons_population
 from layout_tree import find as _find
@@ -124,7 +125,16 @@ def _output_ids(module) -> list[str]:
         "prevent": ["prevent-summary"],
         "hate": ["hate-summary"],
     }[prefix]
-    tail = {"hate": ["hate-centres-notice", "hate-source"]}.get(prefix, [f"{prefix}-source"])
+    tail = {
+        "hate": ["hate-centres-notice", "hate-source", "hate-centres-charts"],
+        "reoffending": [
+            "reoffending-source",
+            "reoffending-iom-charts",
+            "reoffending-moj-charts",
+        ],
+        "prevent": ["prevent-source", "prevent-charts"],
+        "syv": ["syv-source", "syv-charts", "syv-knife-charts"],
+    }.get(prefix, [f"{prefix}-source"])
     return [*head, *charts, *tail]
 
 
@@ -212,7 +222,9 @@ def test_knife_crime_victims_rate_rank_and_change(loaded):
 def test_knife_period_after_the_data_shows_the_latest_month(loaded):
     out = _update(youth_violence, "2030-01")
     assert "in the 12 months to July 2025" in out["syv-summary"]
-    assert out["syv-source"].startswith("Latest month loaded: July 2025.")
+    assert "Knife crime figures run from " in out["syv-summary"]
+    assert "to July 2025; showing July 2025." in out["syv-summary"]
+    assert out["syv-source"].startswith("Figures shown: the 12 months to July 2025.")
 
 
 # --- reoffending --------------------------------------------------------------------------------
@@ -454,6 +466,41 @@ def test_hate_unknown_strand_falls_back_to_all_hate_crime(loaded):
 # --- empty states ---------------------------------------------------------------------
 
 
+@pytest.fixture
+def analyst(monkeypatch):
+    """The page's reader is an analyst (who can load figures)."""
+    from dashboard.auth import guard
+    from dashboard.auth.roles import User
+
+    monkeypatch.setattr(guard, "current_user", lambda: User("ana", "analyst"))
+
+
+@pytest.mark.parametrize(
+    ("prefix", "hidden", "what"),
+    [
+        ("reoffending", ["reoffending-iom-charts", "reoffending-moj-charts"], "IOM"),
+        ("prevent", ["prevent-charts"], "Prevent WRAP training figures"),
+        ("syv", ["syv-charts", "syv-knife-charts"], "serious youth violence figures"),
+        ("hate", ["hate-centres-charts"], "the MPS Monthly Crime Dashboard data"),
+    ],
+)
+def test_board_member_sees_one_line_and_no_empty_chart_frames(use_database, prefix, hidden, what):
+    """A viewer (or nobody signed in) reads whom to ask, not file paths and commands; the
+    sections with nothing loaded hide their charts."""
+    args = ("2025-02", TOTAL) if prefix == "hate" else ("2025-02",)
+    out = _update(PAGES[prefix], *args)
+    text = _text(out[f"{prefix}-summary"])
+    assert "Not yet loaded for this borough" in text and what in text
+    assert "community safety team" in text
+    assert "python -m etl" not in text and ".xlsx" not in text and "data/" not in text
+    assert all(out[h] is True for h in hidden)
+
+
+def test_prevent_spells_out_wrap_once(loaded):
+    text = _text(prevent.layout())
+    assert text.count("Workshop to Raise Awareness of Prevent") == 1
+
+
 @pytest.mark.parametrize(
     ("prefix", "what"),
     [
@@ -463,7 +510,7 @@ def test_hate_unknown_strand_falls_back_to_all_hate_crime(loaded):
         ("hate", "MPS Monthly Crime Dashboard"),
     ],
 )
-def test_empty_database_says_what_to_load_and_how(use_database, prefix, what):
+def test_empty_database_says_what_to_load_and_how(use_database, analyst, prefix, what):
     module = PAGES[prefix]
     args = ("2025-02", "Hate crime") if prefix == "hate" else ("2025-02",)
     out = _update(module, *args)
@@ -631,3 +678,28 @@ def test_the_strand_picker_offers_no_exempt_strand(loaded):
     values = [o["value"] for o in picker.options]
     assert "AntiSemitic" not in values and "Racist Crime" in values and picker.value == "Hate crime"
     assert "AntiSemitic" not in out["hate-summary"] and "hate crimes" in out["hate-summary"]
+
+
+# --- each dataset its own month -----------------------------------------------------------------
+
+
+def test_period_picker_offers_the_months_of_every_dataset(loaded):
+    """The MPS dashboard figures run to July 2025: the picker offers that month although no
+    borough crime file is loaded; chosen at first: each page's own latest."""
+    picker = _find(app.layout(), "period-select")
+    assert picker.value == "latest"
+    assert picker.options[1] == {"label": "July 2025", "value": "2025-07"}
+
+
+@pytest.mark.parametrize(
+    ("module", "summary", "what"),
+    [(hate_crime, "hate-summary", "Hate crime"), (youth_violence, "syv-summary", "Knife crime")],
+)
+def test_month_before_the_data_shows_its_first_month_in_words(loaded, module, summary, what):
+    """Hate crime and knife crime figures start in August 2021: March 2019 shows August 2021
+    and says so, instead of "No figures loaded"."""
+    args = ("2019-03", TOTAL) if module is hate_crime else ("2019-03",)
+    out = _update(module, *args)
+    text = _text(out[summary])
+    assert f"{what} figures run from August 2021 to July 2025; showing August 2021." in text
+    assert "No figures loaded" not in text

@@ -20,6 +20,8 @@ from dashboard.charts.base import (
 )
 from dashboard.text import fmt_number
 
+DATE_PAD = pd.Timedelta(days=20)  # room beside the first and last month of a time axis
+
 
 def _window(end: Month, colour: str) -> dict:
     start = months_before(end, 11)
@@ -51,8 +53,11 @@ def _window_key(name: str, colour: str) -> dict:
     }
 
 
-def _hline(total: float, label: str, dash: str, colour: str, anchor: str) -> tuple[dict, dict]:
-    """A reference line at total/12 a month and its label, right-aligned above or below it."""
+def _hline(
+    total: float, label: str, dash: str, colour: str, anchor: str, at: tuple
+) -> tuple[dict, dict]:
+    """A reference line at total/12 a month and its label above or below it, placed at ``at``
+    (x, "left" or "right")."""
     y = total / 12
     line = {
         "type": "line",
@@ -65,9 +70,9 @@ def _hline(total: float, label: str, dash: str, colour: str, anchor: str) -> tup
         "line": {"color": colour, "width": 2, "dash": dash},
     }
     note = {
-        "xref": "paper",
-        "x": 1,
-        "xanchor": "right",
+        "xref": "x",
+        "x": at[0],
+        "xanchor": at[1],
         "yref": "y",
         "y": y,
         "yanchor": anchor,
@@ -77,6 +82,16 @@ def _hline(total: float, label: str, dash: str, colour: str, anchor: str) -> tup
         "text": f"{label}: {fmt_number(total)} a year ({fmt_number(y)} a month)",
     }
     return line, note
+
+
+def _labels_at(first: Month, end: Month) -> tuple:
+    """Where the reference lines' labels go: just before the previous 12 months (their boxes
+    then cover older bars, never the two windows compared), or from the first month when the
+    bars before them are too few for a label (about five years of them)."""
+    start = months_before(end, 23) - pd.Timedelta(days=15)
+    if start - first >= pd.Timedelta(days=5 * 365):
+        return start, "right"
+    return first - pd.Timedelta(days=15), "left"
 
 
 def trend_figure(
@@ -117,13 +132,13 @@ def trend_figure(
         _window_key("Last 12 months", ORANGE),
     ]
     shapes = [_window(months_before(end, 12), GREY), _window(end, ORANGE)]
-    notes = []
+    notes, at = [], _labels_at(data["month"].min(), end)
     for total, label, dash, colour, anchor in [
         (baseline, "2011/12 baseline", "dash", OKABE_ITO["black"], "bottom"),
         (target, "Target", "dot", GREEN, "top"),
     ]:
         if not is_missing(total):
-            line, note = _hline(total, label, dash, colour, anchor)
+            line, note = _hline(total, label, dash, colour, anchor, at)
             shapes.append(line)
             notes.append(note)
     first, last = data["month"].min(), data["month"].max()
@@ -136,7 +151,7 @@ def trend_figure(
             "yaxis": {"title": {"text": f"{noun.capitalize()} per month"}, "rangemode": "tozero"},
             "xaxis": {
                 "type": "date",
-                "range": [first - pd.Timedelta(days=20), last + pd.Timedelta(days=20)],
+                "range": [first - DATE_PAD, last + DATE_PAD],
             },
         },
     )
@@ -281,7 +296,12 @@ def rank_figure(frame: pd.DataFrame, end_month: Month, area_name: str, of: int =
             "showlegend": False,
             "shapes": shapes,
             "annotations": notes,
-            "xaxis": {"type": "date"},
+            # an explicit range: a period change keeps the line (same datarevision), and
+            # plotly.js then lost the autorange (2000 to 2001) and with it the chosen month's label
+            "xaxis": {
+                "type": "date",
+                "range": [data["month"].min() - DATE_PAD, data["month"].max() + DATE_PAD],
+            },
             "yaxis": {
                 "autorange": False,
                 "range": [of + 0.5, 0.5],

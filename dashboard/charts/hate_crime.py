@@ -98,6 +98,9 @@ def month_lines_figure(
     data = frame.dropna(subset=["value"])
     if data.empty:
         return base.empty_figure(empty)
+    top = float(data["value"].max()) * 1.08 or 1.0
+    ends = data.sort_values("month").groupby("series", sort=False)["value"].last()
+    label_y = spread_labels(ends.to_dict(), gap=top * LABEL_GAP, top=top)
     traces, notes = [], []
     for i, (name, part) in enumerate(data.groupby("series", sort=False)):
         part = part.sort_values("month")
@@ -109,7 +112,7 @@ def month_lines_figure(
                 "xref": "x",
                 "x": part["month"].iloc[-1],
                 "yref": "y",
-                "y": float(part["value"].iloc[-1]),
+                "y": label_y[name],
                 "xanchor": "left",
                 "showarrow": False,
                 "text": f" {name}",
@@ -123,11 +126,31 @@ def month_lines_figure(
             "showlegend": True,
             "margin": {"r": 170},
             "legend": {"orientation": "h", "y": -0.18, "yanchor": "top"},
-            "yaxis": {"title": {"text": value_label}, "rangemode": "tozero"},
-            "xaxis": {"type": "date"},
+            # the title's room measured (a fixed margin cut it off); explicit ranges, as the
+            # end labels would otherwise stretch the axes to fit their text (to 2027)
+            "yaxis": {"title": {"text": value_label}, "range": [0, top], "automargin": True},
+            "xaxis": {"type": "date", "range": [data["month"].min(), data["month"].max()]},
         },
     )
     return with_break(figure)
+
+
+LABEL_GAP = 0.045  # of the y axis: a 10-pixel label's height on a 340-pixel plot, with a margin
+
+
+def spread_labels(ends: dict[str, float], gap: float, top: float) -> dict[str, float]:
+    """Heights for the lines' end labels: each at its line's end, moved apart to ``gap`` at
+    least (upwards, then down from ``top`` where they would pass it), so none overlap."""
+    order = sorted(ends, key=lambda name: ends[name])
+    heights = {}
+    for name in order:
+        below = heights[order[order.index(name) - 1]] if heights else None
+        heights[name] = float(ends[name]) if below is None else max(ends[name], below + gap)
+    ceiling = top
+    for name in reversed(order):
+        heights[name] = min(heights[name], ceiling)
+        ceiling = heights[name] - gap
+    return heights
 
 
 def outcome_lines_figure(home_rates: pd.DataFrame, london_rates: pd.DataFrame, home: str):

@@ -16,7 +16,7 @@ from dashboard.auth import exempt
 from dashboard.charts.base import TREND_START
 from dashboard.charts.crime import rank_figure, ranked_bar_figure, trend_figure
 from dashboard.prose.crime import crime_sentence, london_caption, rank_caption, trend_caption
-from dashboard.prose.words import source_text
+from dashboard.prose.words import period_words, source_text, with_note
 from dashboard.ui import blocks, prefill
 from dashboard.ui.addresses import SLUGS, visible_slugs
 from dashboard.ui.notices import empty_state, not_found
@@ -168,8 +168,8 @@ def _empty(message: str, summary) -> tuple:
 def update(period: str | None, slug: str | None):
     """Summary sentence, the three charts (figure, sentence, table) and the source line."""
     indicator = SLUGS.get(slug or "", reference.MOPAC7_TOTAL)
-    home = cache.home_area()
-    month = chosen_month(as_month_or_none(period), cache.period_months())
+    home, months, wanted = cache.home_area(), cache.period_months(), as_month_or_none(period)
+    month = chosen_month(wanted, months)
     table = cache.borough_table(month) if month is not None else pd.DataFrame()
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
         return _empty("No borough crime figures loaded", empty_state("MPS borough crime figures"))
@@ -180,9 +180,12 @@ def update(period: str | None, slug: str | None):
     ranks = cache.rank_series(home["code"], indicator)
     before = rank_a_year_earlier(ranks, home["code"], month).get(indicator)
     return (
-        crime_sentence(indicator, home["name"], month, record, before),
+        with_note(
+            period_words("Borough crime", months, wanted, month),
+            crime_sentence(indicator, home["name"], month, record, before),
+        ),
         *trend_parts(indicator, home, month, record),
         *london_parts(indicator, home, month, record, table),
         *rank_parts(ranks, home, month),
-        source_text(cache.latest_month("borough_crime"), SOURCE),
+        source_text(month, SOURCE),
     )

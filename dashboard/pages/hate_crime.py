@@ -15,21 +15,21 @@ from core import config
 from core.months import as_month_or_none
 from core.values import is_missing
 from dashboard import cache
-from dashboard.auth import exempt
+from dashboard.auth import exempt, guard
 from dashboard.charts import hate_crime as charts
 from dashboard.charts.priorities import stacked_bars_figure
 from dashboard.prose import hate_crime as words
-from dashboard.prose.words import source_text
+from dashboard.prose.words import period_words, source_text
 from dashboard.text import fmt_number
 from dashboard.ui import blocks
 from dashboard.ui import hate_crime as ui
-from dashboard.ui.notices import priority_empty_state
+from dashboard.ui.notices import can_load, priority_empty_state
 from dashboard.ui.trends import trend_table
 from domain import hate_crime as hate
 from domain.crime import r12_at, trend_frame
 from domain.indicators import area_series, record
 from domain.london import london_codes, london_rate, london_rows
-from domain.periods import dataset_month
+from domain.periods import chosen_month, dataset_month
 
 dash.register_page(__name__, path="/hate-crime", name="Hate crime", order=13, title="Hate crime")
 
@@ -103,13 +103,14 @@ def outcomes_parts(home_rates: pd.DataFrame, london_rates: pd.DataFrame, strand,
     )
 
 
-def centres_parts(picked, month) -> tuple:
+def centres_parts(picked, month, loader: bool = True) -> tuple:
     """(sentence, notice, the two reporting-centre charts' outputs) for the 12 months to
-    ``month`` (the MPS figures' month; without them, the ``picked`` month)."""
+    ``month`` (the MPS figures' month; without them, the ``picked`` month); ``loader``: whether
+    the reader can load figures (the notice says how, or whom to ask)."""
     reports = cache.council_table("hate_reporting_centres")
     if reports.empty:
         message = "No reporting-centre reports loaded"
-        notice = priority_empty_state(*words.LOAD_HELP["centres"])
+        notice = priority_empty_state(*words.LOAD_HELP["centres"], can_load=loader)
         return "", notice, blocks.blank_charts(message, 2, f"{message}.")
     month = month if month is not None else dataset_month(picked, reports["month"])
     window = hate.reports_window(reports, month)
@@ -128,6 +129,7 @@ def centres_parts(picked, month) -> tuple:
     *blocks.chart_outputs(CHARTS),
     Output("hate-centres-notice", "children"),
     Output("hate-source", "children"),
+    Output("hate-centres-charts", "hidden"),
     Input("period-select", "value"),
     Input("hate-strand-dropdown", "value"),
 )
@@ -135,14 +137,15 @@ def update(period: str | None, strand: str | None):
     """Summary sentence, the seven charts, the reporting-centre notice and the source line."""
     shown = ui.shown_strands(exempt.hidden("indicator"))  # the picker offers only these
     strand = strand if strand in shown else (shown[0] if shown else hate.TOTAL)
-    home = cache.home_area()
-    picked = as_month_or_none(period)
-    month = dataset_month(picked, cache.dashboard_months())
+    home, loader = cache.home_area(), can_load(guard.current_user())
+    picked, months = as_month_or_none(period), cache.dashboard_months()
+    month = chosen_month(picked, months)
     table = cache.dashboard_table(month) if month is not None else pd.DataFrame()
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
-        _, notice, centres = centres_parts(picked, month)
+        _, notice, centres = centres_parts(picked, month, loader)
         blank = blocks.blank_charts("No MPS hate crime figures loaded", len(MPS_CHARTS))
-        return (priority_empty_state(*words.LOAD_HELP["mps"]), *blank, *centres, notice, "")
+        mps = priority_empty_state(*words.LOAD_HELP["mps"], can_load=loader)
+        return (mps, *blank, *centres, notice, "", notice is not None)
     monthly = cache.dashboard_monthly()
     outcomes = cache.dashboard_monthly(cache.DASHBOARD_OUTCOMES)
     areas, _ = cache.reference()
@@ -161,14 +164,15 @@ def update(period: str | None, strand: str | None):
     sentence = words.hate_sentence(
         strand, home["name"], month, record_, overall, outcome_r12, across
     )
-    centres_words, centres_notice, centres_charts = centres_parts(picked, month)
+    centres_words, centres_notice, centres_charts = centres_parts(picked, month, loader)
     wards = hate.ward_rows(table, strand, home["code"])
     ranks = hate.strand_ranks(table, areas, home["code"])
     ranked = [
         (s, int(r["london_rank"])) for s, r, _ in ranks if not is_missing(r.get("london_rank"))
     ]
+    note = period_words("Hate crime", months, picked, month)
     return (
-        f"{sentence} {centres_words}".strip(),
+        " ".join(w for w in (note, sentence, centres_words) if w),
         *trend_parts(home_offences, home_outcomes, strand, home, month),
         *strands_parts(monthly, home, month),
         *outcomes_parts(home_rates, london_rates, strand, home, month),
@@ -180,5 +184,6 @@ def update(period: str | None, strand: str | None):
         ui.ranks_table(ranks, across),
         *centres_charts,
         centres_notice,
-        source_text(cache.latest_month(cache.DASHBOARD_OFFENCES), SOURCE),
+        source_text(month, SOURCE),
+        centres_notice is not None,
     )

@@ -14,7 +14,7 @@ from core import reference
 from core.months import as_month_or_none
 from dashboard import cache
 from dashboard.prose.crime import overview_sentence
-from dashboard.prose.words import source_text
+from dashboard.prose.words import period_words, source_text, with_note
 from dashboard.ui import prefill, static_html
 from dashboard.ui.addresses import indicator_order
 from dashboard.ui.blocks import html_slot, register_html_slot
@@ -95,8 +95,9 @@ def content(period: str | None):
     )  # None: exempt
     types = [r for r in records if r["indicator"] != reference.MOPAC7_TOTAL]
     before = rank_a_year_earlier(cache.rank_history(), home["code"], month)
+    note = period_words("Borough crime", cache.period_months(), as_month_or_none(period), month)
     return (
-        overview_sentence(home["name"], month, total, types),
+        with_note(note, overview_sentence(home["name"], month, total, types)),
         indicator_cards([r for r in [total, *types] if r is not None], month, before),
-        source_text(cache.latest_month("borough_crime"), SOURCE, RANK_NOTE),
+        source_text(month, SOURCE, RANK_NOTE),
     )

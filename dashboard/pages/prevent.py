@@ -11,11 +11,12 @@ from dash import Input, Output, callback, html
 from core import config
 from core.months import as_month_or_none
 from dashboard import cache
+from dashboard.auth import guard
 from dashboard.charts.priorities import bars_figure, coverage_lines_figure
 from dashboard.prose import priorities as words
 from dashboard.text import day_label, fmt_number
 from dashboard.ui import blocks
-from dashboard.ui.notices import priority_empty_state
+from dashboard.ui.notices import can_load, priority_empty_state
 from dashboard.ui.priorities import count_table, wrap_progress_table, wrap_table
 from domain.priorities import (
     WRAP_TARGET_PERCENT,
@@ -34,6 +35,10 @@ dash.register_page(
 
 CHARTS = ["prevent-coverage", "prevent-progress", "prevent-sessions", "prevent-audiences"]
 SOURCE = "Prevent WRAP training returns from departments and partners (council template)"
+WRAP_WORDS = (  # the acronym spelled out once on the page
+    "WRAP is the Workshop to Raise Awareness of Prevent, the Home Office's Prevent awareness "
+    "training."
+)
 blocks.register_chart_tables(CHARTS)
 
 
@@ -41,14 +46,20 @@ def layout(**_query) -> html.Div:
     return html.Div(
         [
             html.H1(f"Prevent: WRAP training in {config.home_borough()}"),
+            html.P(WRAP_WORDS, className="text-body-secondary"),
             html.Div(id="prevent-summary", className="lead mb-2"),
-            blocks.two_columns(
-                blocks.chart_block("prevent-coverage", "Coverage by department"),
-                blocks.chart_block("prevent-progress", "Coverage over time"),
-            ),
-            blocks.two_columns(
-                blocks.chart_block("prevent-sessions", "Sessions delivered"),
-                blocks.chart_block("prevent-audiences", "People trained by audience"),
+            html.Div(
+                [
+                    blocks.two_columns(
+                        blocks.chart_block("prevent-coverage", "Coverage by department"),
+                        blocks.chart_block("prevent-progress", "Coverage over time"),
+                    ),
+                    blocks.two_columns(
+                        blocks.chart_block("prevent-sessions", "Sessions delivered"),
+                        blocks.chart_block("prevent-audiences", "People trained by audience"),
+                    ),
+                ],
+                id="prevent-charts",
             ),
             html.P(id="prevent-source", className="text-body-secondary small mt-3"),
         ]
@@ -99,20 +110,23 @@ def bar_parts(frame: pd.DataFrame, label: str, caption: str, base: str, heading:
     Output("prevent-summary", "children"),
     *blocks.chart_outputs(CHARTS),
     Output("prevent-source", "children"),
+    Output("prevent-charts", "hidden"),
     Input("period-select", "value"),
 )
 def update(period: str | None, target: float = WRAP_TARGET_PERCENT):
-    """Summary sentence, the four charts and the source line, as at the latest date loaded on or
-    before the end of the chosen month."""
+    """Summary sentence, the four charts, the source line and whether the charts are hidden
+    (nothing loaded: no empty frames), as at the latest date loaded on or before the end of the
+    chosen month."""
     training = cache.council_table("wrap_training")
     if training.empty:
-        empty = priority_empty_state(*words.LOAD_HELP["wrap"])
-        return (empty, *blocks.blank_charts("No WRAP figures loaded", len(CHARTS)), "")
+        loader = can_load(guard.current_user())
+        empty = priority_empty_state(*words.LOAD_HELP["wrap"], can_load=loader)
+        return (empty, *blocks.blank_charts("No WRAP figures loaded", len(CHARTS)), "", True)
     end = wrap_end(training, as_month_or_none(period))
     training = training[training["as_at"] <= end]
     if training.empty:
         message = words.no_return_words(end)
-        return (message, *blocks.blank_charts(message, len(CHARTS)), "")
+        return (message, *blocks.blank_charts(message, len(CHARTS)), "", False)
     as_at = training["as_at"].max()
     table = wrap_coverage_table(training[training["as_at"] == as_at], target)
     departments = table[table["department"] != WRAP_TOTAL]
@@ -145,4 +159,5 @@ def update(period: str | None, target: float = WRAP_TARGET_PERCENT):
         words.prevent_sentence(as_at, table, target, before),
         *charts,
         words.wrap_source(as_at, SOURCE),
+        False,
     )

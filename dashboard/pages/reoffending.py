@@ -10,10 +10,11 @@ from dash import Input, Output, callback, html
 from core import config
 from core.months import as_month_or_none
 from dashboard import cache
+from dashboard.auth import guard
 from dashboard.charts.priorities import cohort_lines_figure, iom_cohort_figure, iom_rates_figure
 from dashboard.prose import priorities as words
 from dashboard.ui import blocks
-from dashboard.ui.notices import priority_empty_state
+from dashboard.ui.notices import can_load, priority_empty_state
 from dashboard.ui.priorities import cohort_table, iom_frame
 from dashboard.ui.tables import table_html
 from domain.priorities import (
@@ -48,27 +49,36 @@ def layout(**_query) -> html.Div:
             html.Div(id="reoffending-summary", className="lead mb-2"),
             html.H2("Integrated Offender Management (IOM)", className="h4 mt-3"),
             html.Div(id="reoffending-iom-notice"),
-            blocks.two_columns(
-                blocks.chart_block("reoffending-iom-cohort", "Cohort size each quarter", level=3),
-                blocks.chart_block("reoffending-iom-rates", iom_rates, level=3),
+            html.Div(
+                blocks.two_columns(
+                    blocks.chart_block(
+                        "reoffending-iom-cohort", "Cohort size each quarter", level=3
+                    ),
+                    blocks.chart_block("reoffending-iom-rates", iom_rates, level=3),
+                ),
+                id="reoffending-iom-charts",
             ),
             html.H2("Proven reoffending (Ministry of Justice)", className="h4 mt-3"),
             html.Div(id="reoffending-moj-notice"),
-            blocks.two_columns(
-                blocks.chart_block("reoffending-adult", "Adults", level=3),
-                blocks.chart_block("reoffending-juvenile", "Juveniles", level=3),
+            html.Div(
+                blocks.two_columns(
+                    blocks.chart_block("reoffending-adult", "Adults", level=3),
+                    blocks.chart_block("reoffending-juvenile", "Juveniles", level=3),
+                ),
+                id="reoffending-moj-charts",
             ),
             html.P(id="reoffending-source", className="text-body-secondary small mt-3"),
         ]
     )
 
 
-def iom_parts(month) -> tuple:
-    """(sentence, notice, the two IOM charts' outputs) for quarters starting by ``month``."""
+def iom_parts(month, loader: bool = True) -> tuple:
+    """(sentence, notice, the two IOM charts' outputs) for quarters starting by ``month``;
+    ``loader``: whether the reader can load figures (the notice says how, or whom to ask)."""
     quarters = cache.council_table("iom_quarters")
     if quarters.empty:
         blank = blocks.blank_charts("No IOM figures loaded", 2, "No IOM figures loaded.")
-        return "", priority_empty_state(*words.LOAD_HELP["iom"]), blank
+        return "", priority_empty_state(*words.LOAD_HELP["iom"], can_load=loader), blank
     quarters = iom_quarters_by(quarters, month)
     if quarters.empty:
         message = words.no_quarter_words(month)
@@ -87,13 +97,13 @@ def iom_parts(month) -> tuple:
     return words.iom_sentence(table), None, charts
 
 
-def moj_parts(month, borough: str) -> tuple:
+def moj_parts(month, borough: str, loader: bool = True) -> tuple:
     """(sentence, notice, the adult and juvenile charts' outputs) for cohorts ending by ``month``."""
     rates = cache.council_table("reoffending_rates")
     if rates.empty:
         message = "No proven reoffending rates loaded"
         blank = blocks.blank_charts(message, 2, f"{message}.")
-        return "", priority_empty_state(*words.LOAD_HELP["moj"]), blank
+        return "", priority_empty_state(*words.LOAD_HELP["moj"], can_load=loader), blank
     table = cohorts_by(rates, month)
     charts = []
     for group in ("Adult", "Juvenile"):
@@ -112,19 +122,24 @@ def moj_parts(month, borough: str) -> tuple:
     Output("reoffending-moj-notice", "children"),
     *blocks.chart_outputs(CHARTS),
     Output("reoffending-source", "children"),
+    Output("reoffending-iom-charts", "hidden"),
+    Output("reoffending-moj-charts", "hidden"),
     Input("period-select", "value"),
 )
 def update(period: str | None):
-    """Summary sentence, notices for what is missing, the four charts and the source line."""
-    borough = config.home_borough()
+    """Summary sentence, notices for what is missing, the four charts, the source line, and
+    whether each section's charts are hidden (nothing loaded: no empty frames)."""
+    borough, loader = config.home_borough(), can_load(guard.current_user())
     month = as_month_or_none(period)
-    iom_words, iom_notice, iom_charts = iom_parts(month)
-    moj_words, moj_notice, moj_charts = moj_parts(month, borough)
-    if iom_notice is not None and moj_notice is not None:
-        return (html.Div([iom_notice, moj_notice]), None, None, *iom_charts, *moj_charts, "")
+    iom_words, iom_notice, iom_charts = iom_parts(month, loader)
+    moj_words, moj_notice, moj_charts = moj_parts(month, borough, loader)
+    hidden = (iom_notice is not None, moj_notice is not None)
+    if all(hidden):
+        notices = html.Div([iom_notice, moj_notice])
+        return (notices, None, None, *iom_charts, *moj_charts, "", *hidden)
     text = " ".join(w for w in (iom_words, moj_words) if w)
     quarters = cache.council_table("iom_quarters")
     quarter = quarters["quarter"].iloc[-1] if len(quarters) else None
     cohort = latest_cohort(cache.council_table("reoffending_rates"))
     source = words.reoffending_source(quarter, cohort, SOURCE)
-    return (text, iom_notice, moj_notice, *iom_charts, *moj_charts, source)
+    return (text, iom_notice, moj_notice, *iom_charts, *moj_charts, source, *hidden)

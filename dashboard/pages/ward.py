@@ -20,7 +20,7 @@ from dashboard.prose.crime import (
     ward_rank_basis,
     ward_sentence,
 )
-from dashboard.prose.words import source_text
+from dashboard.prose.words import period_words, source_text, with_note
 from dashboard.ui import blocks, prefill
 from dashboard.ui.addresses import FIRST_SLUG, chosen_slug, indicator_order, visible_slugs
 from dashboard.ui.notices import empty_state, not_found, provenance_link
@@ -75,7 +75,7 @@ def layout(ward_code: str | None = None, period: str | None = None, **_query) ->
     tree = html.Div(
         [
             prefill.period_store(
-                "ward", chosen_month(as_month_or_none(period), cache.period_months())
+                "ward", chosen_month(as_month_or_none(period), cache.dashboard_months("ward_crime"))
             ),
             dcc.Store(id="ward-code", data=ward["code"]),
             html.P(dcc.Link(f"← All wards in {borough}", href="/wards"), className="mb-1 small"),
@@ -127,7 +127,8 @@ def compare_parts(indicator: str, ward: dict, table: pd.DataFrame):
 def update(period, code, slug, _follow=None):
     """Sentence, figures table, trend and comparison charts for the ward and period."""
     ward = ward_area(code)
-    month = chosen_month(as_month_or_none(period), cache.period_months())
+    months, wanted = cache.dashboard_months("ward_crime"), as_month_or_none(period)
+    month = chosen_month(wanted, months)
     table = cache.ward_table(ward["parent_code"], month) if ward and month is not None else None
     mine = table[table["area_code"] == ward["code"]] if table is not None and len(table) else None
     slugs = visible_slugs(exempt.hidden("indicator"))
@@ -144,9 +145,12 @@ def update(period, code, slug, _follow=None):
     record = record_of(mine, ward["code"], indicator)
     basis = ward_rank_basis(table["rate_per_1000"].notna().any())
     return (
-        ward_sentence(ward["name"], ward["borough_name"], month, total, wards, basis),
+        with_note(
+            period_words("Ward crime", months, wanted, month),
+            ward_sentence(ward["name"], ward["borough_name"], month, total, wards, basis),
+        ),
         ward_figures_table(mine, borough, wards),
         *trend_parts(indicator, ward, month, record),
         *compare_parts(indicator, ward, table),
-        source_text(cache.latest_month("ward_crime"), SOURCE, "Ward rank: " + basis + "."),
+        source_text(month, SOURCE, "Ward rank: " + basis + "."),
     )

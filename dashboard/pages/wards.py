@@ -12,7 +12,7 @@ from dashboard.auth import exempt
 from dashboard.charts.base import empty_figure
 from dashboard.charts.wards_map import wards_map_figure
 from dashboard.prose.crime import no_boundaries_caption, wards_map_caption, wards_sentence
-from dashboard.prose.words import source_text
+from dashboard.prose.words import period_words, source_text, with_note
 from dashboard.ui import blocks, prefill
 from dashboard.ui.addresses import chosen_slug, visible_slugs
 from dashboard.ui.notices import empty_state
@@ -61,7 +61,7 @@ def layout(period: str | None = None, **_query) -> html.Div:
     home = cache.home_area()
     if home is None:
         return html.Div([html.H1("Wards"), empty_state("MPS ward crime figures")])
-    month = chosen_month(as_month_or_none(period), cache.period_months())
+    month = chosen_month(as_month_or_none(period), cache.dashboard_months("ward_crime"))
     slugs = visible_slugs(exempt.hidden("indicator"))
     crime = chosen_slug(FIRST_CRIME, slugs)
     tree = html.Div(
@@ -110,7 +110,8 @@ def _empty() -> tuple:
 def update(period, slug, measure, _follow=None):
     """Sentence, map (figure, words, table), the sortable ward table and the source line."""
     home = cache.home_area()
-    month = chosen_month(as_month_or_none(period), cache.period_months())
+    months, wanted = cache.dashboard_months("ward_crime"), as_month_or_none(period)
+    month = chosen_month(wanted, months)
     table = cache.ward_table(home["code"], month) if home and month is not None else None
     slugs = visible_slugs(exempt.hidden("indicator"))
     slug = chosen_slug(slug, slugs)
@@ -129,12 +130,15 @@ def update(period, slug, measure, _follow=None):
         else no_boundaries_caption(home["name"])
     )
     return (
-        wards_sentence(home["name"], indicator, month, rows),
+        with_note(
+            period_words("Ward crime", months, wanted, month),
+            wards_sentence(home["name"], indicator, month, rows),
+        ),
         wards_map_figure(features, shown, label, diverging),
         caption,
         map_table(frame, label),
         map_key(shown, label, diverging),
         ward_table_html(rows, has_ward_rates(home["code"]), measure),
         list(shown["code"]),
-        source_text(cache.latest_month("ward_crime"), SOURCE, NOTE),
+        source_text(month, SOURCE, NOTE),
     )

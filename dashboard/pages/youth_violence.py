@@ -11,20 +11,21 @@ from dash import Input, Output, callback, html
 from core import config
 from core.months import as_month_or_none
 from dashboard import cache
+from dashboard.auth import guard
 from dashboard.charts.crime import rank_figure, ranked_bar_figure, trend_figure
 from dashboard.charts.priorities import published_rates_figure
 from dashboard.prose import priorities as words
 from dashboard.prose.crime import rank_caption
-from dashboard.prose.words import source_text
+from dashboard.prose.words import period_words, source_text, with_note
 from dashboard.ui import blocks
-from dashboard.ui.notices import priority_empty_state
+from dashboard.ui.notices import can_load, priority_empty_state
 from dashboard.ui.priorities import headline_table, published_syv_table
 from dashboard.ui.trends import london_table, rank_table, trend_table
 from domain import priorities
 from domain.crime import r12_at, trend_frame
 from domain.indicators import area_series, record
 from domain.london import london_rate, london_rows
-from domain.periods import dataset_month
+from domain.periods import chosen_month, dataset_month
 
 dash.register_page(
     __name__,
@@ -63,16 +64,11 @@ def layout(**_query) -> html.Div:
                 "syv-knife-notice",
                 blocks.chart_block("syv-knife-trend", "Month by month", level=3),
                 blocks.chart_block("syv-knife-london", "London boroughs compared", 540, level=3),
+                blocks.chart_block("syv-knife-rank", "London rank over time", 300, level=3),
             ),
-            blocks.chart_block("syv-knife-rank", "London rank over time", 300, level=3),
             html.P(id="syv-source", className="text-body-secondary small mt-3"),
         ]
     )
-
-
-def with_month(row: dict, month) -> dict:
-    """An area's row with the month it is shown for (an area without one stays {})."""
-    return {**row, "month": month} if row else row
 
 
 def trend_parts(counts: pd.Series, month, base: str):
@@ -97,26 +93,29 @@ def london_parts(table: pd.DataFrame, indicator: str, home: dict, base: str):
     )
 
 
-def syv_parts(month, home: dict):
+def syv_parts(wanted, home: dict, loader: bool = True):
     """(sentence, headline row, notice, the two SYV charts' outputs) for the period."""
     counts = cache.council_table("syv_monthly")
     if not counts.empty and home["code"] in set(counts["area_code"]):
-        month = dataset_month(month, pd.to_datetime(counts["month"]).unique())
+        months = pd.to_datetime(counts["month"]).unique()
+        month = chosen_month(wanted, months)
         table = cache.syv_table(month)
-        row = with_month(record(table, home["code"], priorities.SYV), month)
+        row = record(table, home["code"], priorities.SYV, month)
         overall = london_rate(london_rows(table, cache.reference()[0], priorities.SYV), 10_000)
         charts = [
             *trend_parts(priorities.syv_series(counts, home["code"]), month, "syv-trend"),
             *london_parts(table, priorities.SYV, home, "syv-london"),
         ]
-        return words.syv_sentence(home["name"], month, row, overall), (row, overall), None, charts
+        note = period_words("Serious youth violence", months, wanted, month)
+        sentence = with_note(note, words.syv_sentence(home["name"], month, row, overall))
+        return sentence, (row, overall), None, charts
     summary = cache.council_table("syv_summary")
     summary = summary[summary["area_code"] == home["code"]] if not summary.empty else summary
     if summary.empty:
-        notice = priority_empty_state(*words.LOAD_HELP["syv"])
+        notice = priority_empty_state(*words.LOAD_HELP["syv"], can_load=loader)
         blank = blocks.blank_charts("No serious youth violence figures loaded", 2)
         return "No serious youth violence figures are loaded.", ({}, None), notice, blank
-    row = priorities.published_as_at(summary, dataset_month(month, summary["window_end"]))
+    row = priorities.published_as_at(summary, dataset_month(wanted, summary["window_end"]))
     sentence = words.syv_published_sentence(home["name"], row)
     note = words.PUBLISHED_ONLY
     charts = [
@@ -128,23 +127,19 @@ def syv_parts(month, home: dict):
     return sentence, (priorities.published_record(row), row["london_average_rate"]), None, charts
 
 
-def knife_parts(month, home: dict):
+def knife_parts(wanted, home: dict, loader: bool = True):
     """(sentence, headline rows, notice, the three knife charts' outputs) for the period."""
-    month = dataset_month(month, cache.dashboard_months())
+    month = chosen_month(wanted, months := cache.dashboard_months())
     table = cache.dashboard_table(month) if month is not None else pd.DataFrame()
     if table.empty or home["code"] not in set(table["area_code"]):
-        notice = priority_empty_state(*words.LOAD_HELP["knife"])
-        return (
-            "No knife crime figures are loaded.",
-            [],
-            notice,
-            blocks.blank_charts("No knife crime figures loaded", 3),
-        )
+        notice = priority_empty_state(*words.LOAD_HELP["knife"], can_load=loader)
+        blank = blocks.blank_charts("No knife crime figures loaded", 3)
+        return "No knife crime figures are loaded.", [], notice, blank
     areas, _ = cache.reference()
     rows = [
         (
             words.HEADLINE_LABELS[indicator],
-            with_month(record(table, home["code"], indicator), month),
+            record(table, home["code"], indicator, month),
             london_rate(london_rows(table, areas, indicator), 10_000),
         )
         for indicator in priorities.KNIFE_INDICATORS
@@ -160,7 +155,9 @@ def knife_parts(month, home: dict):
         rank_table(ranks, "syv-knife-rank-table", 10_000),
     ]
     _, knife, overall = rows[0]
-    return words.knife_sentence(home["name"], month, knife, overall), rows, None, charts
+    note = period_words("Knife crime", months, wanted, month)
+    sentence = with_note(note, words.knife_sentence(home["name"], month, knife, overall))
+    return sentence, rows, None, charts
 
 
 @callback(
@@ -170,30 +167,34 @@ def knife_parts(month, home: dict):
     Output("syv-knife-notice", "children"),
     *blocks.chart_outputs(CHARTS),
     Output("syv-source", "children"),
+    Output("syv-charts", "hidden"),
+    Output("syv-knife-charts", "hidden"),
     Input("period-select", "value"),
 )
 def update(period: str | None):
-    """Summary sentence, headline table, notices, the five charts and the source line."""
-    home = cache.home_area()
+    """Summary, headline table, notices, five charts, source, sections hidden (none loaded)."""
+    home, loader = cache.home_area(), can_load(guard.current_user())
     month = as_month_or_none(period)
-    empty = (html.Div([priority_empty_state(*words.LOAD_HELP[w]) for w in ("syv", "knife")]), [])
+    help_ = [priority_empty_state(*words.LOAD_HELP[w], can_load=loader) for w in ("syv", "knife")]
+    empty = (html.Div(help_), [])
     if home is None:
-        return (*empty, None, None, *blocks.blank_charts("No figures loaded", len(CHARTS)), "")
-    syv_words, (syv_row, syv_london), syv_notice, syv_charts = syv_parts(month, home)
-    knife_words, knife_rows, knife_notice, knife_charts = knife_parts(month, home)
+        blank = blocks.blank_charts("No figures loaded", len(CHARTS))
+        return (*empty, None, None, *blank, "", True, True)
+    syv_words, (syv_row, syv_london), syv_notice, syv_charts = syv_parts(month, home, loader)
+    knife_words, knife_rows, knife_notice, knife_charts = knife_parts(month, home, loader)
     if syv_notice is not None and knife_notice is not None:
-        return (*empty, None, None, *syv_charts, *knife_charts, "")
-    rows = (
-        [(words.HEADLINE_LABELS[priorities.SYV], syv_row, syv_london)] if syv_row else []
-    ) + knife_rows
-    latest = cache.latest_month(cache.DASHBOARD_OFFENCES) if cache.dashboard_months() else None
+        return (*empty, None, None, *syv_charts, *knife_charts, "", True, True)
+    syv = [(words.HEADLINE_LABELS[priorities.SYV], syv_row, syv_london)] if syv_row else []
+    latest = knife_rows[0][1].get("month") if knife_rows else None
     note = words.syv_window_note(syv_row.get("month") if syv_row else None)
     return (
         f"{syv_words} {knife_words}",
-        headline_table(rows),
+        headline_table(syv + knife_rows),
         syv_notice,
         knife_notice,
         *syv_charts,
         *knife_charts,
         source_text(latest, SOURCE, note),
+        syv_notice is not None,
+        knife_notice is not None,
     )

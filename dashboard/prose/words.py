@@ -184,6 +184,21 @@ def rate_per_10000_words(record: dict, london_rate=None) -> str:
 
 
 def source_text(month, source: str, note: str = "") -> str:
-    """'Latest month loaded: February 2025. Source: ...' as the pages show it."""
-    shown = month_label(month) if month is not None else "none"
-    return f"Latest month loaded: {shown}. Source: {source}.{(' ' + note) if note else ''}"
+    """'Figures shown: the 12 months to February 2025. Source: ...' (``month``: the month the
+    page shows) as the pages show it."""
+    shown = f"the 12 months to {month_label(month)}" if month is not None else "none"
+    return f"Figures shown: {shown}. Source: {source}.{(' ' + note) if note else ''}"
+
+
+def with_note(note: str, sentence: str) -> str:
+    """A page's sentence after its period note (``period_words``), if any."""
+    return f"{note} {sentence}" if note else sentence
+
+
+def period_words(what: str, months, wanted, shown) -> str:
+    """'Hate crime figures run from August 2021 to July 2025; showing July 2025.' when the month
+    shown (``domain.periods.chosen_month``) is not the one chosen (``wanted``); '' otherwise."""
+    if wanted is None or shown is None or wanted == shown or not len(months):
+        return ""
+    first, last = month_label(min(months)), month_label(max(months))
+    return f"{what} figures run from {first} to {last}; showing {month_label(shown)}."

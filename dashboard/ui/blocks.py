@@ -133,9 +133,14 @@ def picker_options(names: dict[str, str]) -> list[dict]:
     return [{"label": label, "value": value} for value, label in names.items()]
 
 
-def chart_section(heading: str, notice_id: str, left, right) -> list:
-    """A section's heading, a place for its notice (what to load) and two charts side by side."""
-    return [html.H2(heading, className="h4 mt-3"), html.Div(id=notice_id), two_columns(left, right)]
+def chart_section(heading: str, notice_id: str, left, right, *below) -> list:
+    """A section's heading, a place for its notice (what to load) and two charts side by side
+    (and any ``below`` them), in a Div whose id is the notice's with "-charts" for "-notice" (a
+    callback hides it when nothing is loaded: no empty chart frames)."""
+    charts = html.Div(
+        [two_columns(left, right), *below], id=notice_id.replace("-notice", "-charts")
+    )
+    return [html.H2(heading, className="h4 mt-3"), html.Div(id=notice_id), charts]
 
 
 def two_columns(left, right) -> dbc.Row:

@@ -62,8 +62,28 @@ LOAD_HOW = [  # alert-link and text-reset: the alert's own dark text colour (4.5
 ]
 
 
-def priority_empty_state(what: str, where: str, heading: str = "No figures loaded yet"):
-    """What to load (``what``), where it comes from (``where``) and how to load it."""
+def can_load(user) -> bool:
+    """Whether ``user`` (the page's ``guard.current_user()``, None off the web) may load figures:
+    analysts and managers are shown how, board members whom to ask."""
+    return user is not None and user.can("analyst")
+
+
+def not_loaded_words(what: str) -> str:
+    """A board member's one line for figures not loaded (``what`` without its file name)."""
+    name = what.split(" (")[0]
+    return (
+        f"Not yet loaded for this borough: {name}. Ask the council's community safety team "
+        "(its analysts load the figures) if you need them."
+    )
+
+
+def priority_empty_state(
+    what: str, where: str, heading: str = "No figures loaded yet", can_load: bool = True
+):
+    """What to load (``what``), where it comes from (``where``) and how to load it, for those who
+    can load it (``can_load``); else one line saying whom to ask."""
+    if not can_load:
+        return dbc.Alert(html.P(not_loaded_words(what), className="mb-0"), color="info")
     return dbc.Alert(
         [
             html.H2(heading, className="h5"),

@@ -24,6 +24,7 @@ from core.months import Month
 from dashboard.text import month_label, month_value
 
 PICKED = Input("period-select", "value")  # the shell's period picker (app.py)
+LATEST = {"label": "Latest loaded for each page", "value": "latest"}  # no ?period= in addresses
 
 
 def period_options(months: Iterable[Month]) -> list[dict]:
@@ -32,8 +33,9 @@ def period_options(months: Iterable[Month]) -> list[dict]:
 
 
 def period_bar(options: list[dict]) -> dbc.Container:
-    """The one period picker (``options``: ``period_options`` of the months loaded, newest
-    first), the latest chosen."""
+    """The one period picker (``options``: ``period_options`` of the months any dataset has,
+    newest first), with "Latest loaded for each page" first and chosen: each page then shows
+    its own data's latest month."""
     return dbc.Container(
         html.Div(
             [
@@ -43,8 +45,8 @@ def period_bar(options: list[dict]) -> dbc.Container:
                 # (a dcc.Dropdown of 180 months took 20-30 ms to close on every choice).
                 dbc.Select(
                     id="period-select",
-                    options=options,
-                    value=options[0]["value"] if options else None,
+                    options=[LATEST, *options] if options else [],
+                    value=LATEST["value"] if options else None,
                     disabled=not options,
                     placeholder="No figures loaded",
                     className="period-select",

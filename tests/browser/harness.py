@@ -269,6 +269,9 @@ def figure_data(page, graph_id: str) -> list[dict] | None:
 OPTION = '[role=option]:not([data-option-index="-1"])'
 
 
+LATEST = "latest"  # the period picker's first option: each page its own latest month
+
+
 def period_options(page) -> tuple[list[str], str | None]:
     """The period picker's (a native <select>) option values, newest first, and the selected one."""
     return page.eval_on_selector(
@@ -298,9 +301,12 @@ def pick_another_period(page, offset: int = 1) -> str:
 
 
 def other_period(values: list[str], selected: str | None, offset: int = 1) -> str:
-    """The `offset`-th period after the selected one (wrapping), never the selected one."""
-    others = [v for v in values if v != selected]
-    start = values.index(selected) if selected in values else 0
+    """The `offset`-th period after the selected one (wrapping), never the selected one nor
+    "latest" (each page its own latest month). From "latest", counting starts a year back: the
+    newest months are only some datasets' (the borough file ends before the MPS dashboard's)."""
+    months = [v for v in values if v != LATEST]
+    others = [v for v in months if v != selected]
+    start = months.index(selected) if selected in months else 12
     ordered = others[start:] + others[:start]  # those after the selected one first
     return ordered[(offset - 1) % len(ordered)]
 

@@ -269,6 +269,7 @@ def test_period_picker_and_nav_links_reachable_with_tab(visit, page):
 def test_period_picker_works_from_keyboard(visit, page):
     """Arrow keys on the focused picker choose the next month, and the page follows."""
     visit("/")
+    harness.pick_another_period(page)  # a month: the first option is each page's latest
     values, selected = harness.period_options(page)
     before = page.locator("#overview-summary").inner_text()
     page.locator("#period-select").focus()
@@ -278,3 +279,35 @@ def test_period_picker_works_from_keyboard(visit, page):
     expected = values[values.index(selected) + 1]
     assert harness.period_options(page)[1] == expected
     assert _month_words(expected) in page.locator("#overview-summary").inner_text() != before
+
+
+def _rank_marker(page) -> dict | None:
+    """The crime page's "you are here" dot on the London rank chart, as Plotly drew it."""
+    return page.evaluate(
+        """() => {
+          const gd = document.querySelector('#crime-rank-graph .js-plotly-plot');
+          const dot = (gd && gd._fullLayout.shapes || []).find((s) => s.type === 'circle');
+          const paths = gd ? [...gd.querySelectorAll('.shapelayer path')] : [];
+          const drawn = paths.filter((p) => {
+            const box = p.getBBox();
+            return !(p.getAttribute('d') || 'NaN').includes('NaN') && box.width > 0;
+          }).length;
+          const label = [...(gd ? gd.querySelectorAll('.annotation-text') : [])]
+            .some((t) => / of 32$/.test(t.textContent));
+          return dot ? {x: String(dot.xanchor).slice(0, 7), drawn: drawn, label: label} : null;
+        }"""
+    )
+
+
+@pytest.mark.parametrize("query", ["", "?period=2024-06"])
+def test_rank_chart_keeps_its_marker_after_a_period_change(visit, page, query):
+    """The dot marking the chosen month on the London rank chart moves with the period (the
+    address opened with or without a period, then the period changed twice)."""
+    visit(f"/crime/burglary{query}")
+    harness.wait_drawn(page)
+    first = _rank_marker(page)
+    assert first and first["drawn"] >= 1, first
+    for offset in (3, 5):
+        chosen = harness.pick_another_period(page, offset)
+        after = _rank_marker(page)
+        assert after == {"x": chosen, "drawn": first["drawn"], "label": True}, (first, after)

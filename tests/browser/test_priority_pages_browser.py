@@ -105,17 +105,20 @@ def test_hate_crime_table_alternative(visit, page):
 
 
 @pytest.mark.parametrize(
-    ("path", "where", "what"),
+    ("path", "what", "charts"),
     [
-        ("/youth-violence", "#syv-notice", "serious-youth-violence.xlsx"),
-        ("/reoffending", "#reoffending-summary", "iom-cohort.xlsx"),
-        ("/reoffending", "#reoffending-summary", "moj-proven-reoffending.xlsx"),
-        ("/prevent", "#prevent-summary", "prevent-wrap-training.xlsx"),
-        ("/hate-crime", "#hate-centres-notice", "Hate Crime Reporting Centre"),
+        ("/youth-violence", "serious youth violence figures", None),
+        ("/hate-crime", "Hate Crime Reporting Centre reports", None),
+        ("/reoffending", "IOM cohort figures", "#reoffending-iom-charts"),
+        ("/reoffending", "Ministry of Justice proven reoffending", "#reoffending-moj-charts"),
+        ("/prevent", "Prevent WRAP training figures", "#prevent-charts"),
     ],
 )
-def test_council_template_empty_states(visit, path, where, what):
+def test_board_member_sees_whom_to_ask_and_no_empty_chart_frames(visit, path, what, charts):
+    """The open dashboard's reader is a viewer: one line per missing dataset, whom to ask, no
+    file paths or commands, and no empty chart boxes."""
     page = visit(path)
-    text = page.locator(where).inner_text()
-    assert "No figures loaded yet" in text and what in text
-    assert "python -m etl load PATH" in text
+    text = page.locator("main").inner_text()
+    assert f"Not yet loaded for this borough: {what}" in text
+    assert "python -m etl" not in text and ".xlsx" not in text
+    assert charts is None or not page.locator(charts).is_visible()

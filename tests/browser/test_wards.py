@@ -87,3 +87,16 @@ def test_map_ward_opens_the_ward_clicked(visit, page):
     harness.wait_drawn(page)
     assert WARD_PAGE.search(page.url).group(1) == code_of[name], (name, page.url)
     assert page.locator("h1").inner_text() == f"{name} ward, Barnet"
+
+
+def test_table_shows_every_ward_without_a_scrolling_box(visit, page):
+    """All 24 wards are on the page, none hidden in a scrolling box (a printout or screenshot
+    missed 16 of them)."""
+    visit("/wards")
+    harness.wait_drawn(page)
+    rows = harness.table_rows(page, "wards-table")
+    assert len(rows) == 25, f"{len(rows) - 1} wards in the table"
+    box = page.eval_on_selector(
+        "#wards-table-wrap", "(w) => ({scroll: w.scrollHeight, client: w.clientHeight})"
+    )
+    assert box["scroll"] <= box["client"] + 1, box
