@@ -126,7 +126,7 @@ def centres_parts(picked, month) -> tuple:
     Output("hate-centres-notice", "children"),
     Output("hate-source", "children"),
     Input("period-select", "value"),
-    Input("hate-strand-dropdown", "value"),
+    Input("hate-strand-select", "value"),
 )
 def update(period: str | None, strand: str | None):
     """Summary sentence, the seven charts, the reporting-centre notice and the source line."""

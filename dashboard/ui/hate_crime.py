@@ -3,8 +3,9 @@ the tables behind its charts."""
 
 from __future__ import annotations
 
+import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import dcc, html
+from dash import html
 
 from dashboard.charts.hate_crime import BREAK_LABEL
 from dashboard.prose.hate_crime import BREAK_NOTE_AFTER, BREAK_NOTE_BEFORE, outcome_words
@@ -14,12 +15,11 @@ from dashboard.ui.tables import table_html
 from domain.hate_crime import STRANDS, TOTAL
 
 
-def strand_picker() -> dcc.Dropdown:
-    return dcc.Dropdown(
-        id="hate-strand-dropdown",
+def strand_picker() -> dbc.Select:
+    """A native <select>: the platform's own keyboard and screen-reader handling."""
+    return dbc.Select(
+        id="hate-strand-select",
         value=TOTAL,
-        clearable=False,
-        searchable=False,
         options=[{"label": "All hate crime", "value": TOTAL}]
         + [{"label": s, "value": s} for s in STRANDS],
     )

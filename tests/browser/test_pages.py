@@ -13,22 +13,10 @@ PAGES = [
     ("/wards", "wards-summary"),
     (f"/ward/{harness.SAMPLE_WARD}", "ward-summary"),
 ]
-BLOCKING_IMPACTS = {"serious", "critical"}
-
-
-def blocking_violations(page) -> str:
-    """axe's serious and critical violations on the page as it is now, described ('' if none)."""
-    violations = harness.without_known_library_issues(harness.run_axe(page))
-    violations = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
-    if not violations:
-        return ""
-    return f"axe: serious or critical violations on {page.url}:\n" + harness.describe_violations(
-        violations
-    )
 
 
 def assert_accessible(page) -> None:
-    problems = blocking_violations(page)
+    problems = harness.blocking_violations(page)
     assert not problems, problems
 
 
@@ -66,5 +54,5 @@ def test_every_other_nav_page_loads_and_is_accessible(visit, page, axe_available
         visit(path)
         if "not found" in page.locator("main").inner_text().lower():
             problems.append(f"{path}: says not found")
-        problems.append(blocking_violations(page))
+        problems.append(harness.blocking_violations(page))
     assert not any(problems), f"checked {others}:\n" + "\n".join(p for p in problems if p)
