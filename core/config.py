@@ -102,6 +102,12 @@ MAX_DROP_UNCOMPRESSED_MB = Setting(
     "megabytes (a .gz counted unpacked, an .xlsx by its zip directory). Files past it are "
     "refused unopened; the files of a drop are checked one after another.",
 )
+A11Y_CONTACT = Setting(
+    "A11Y_CONTACT",
+    "",
+    "Email address the accessibility statement gives for reporting an accessibility problem "
+    "(without it, the statement says to contact the community safety team).",
+)
 
 ALL_SETTINGS = [
     DATABASE_URL,
@@ -122,6 +128,7 @@ ALL_SETTINGS = [
     PENDING_DIR,
     MAX_UPLOAD_FILES,
     MAX_DROP_UNCOMPRESSED_MB,
+    A11Y_CONTACT,
 ]
 
 

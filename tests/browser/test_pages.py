@@ -12,6 +12,7 @@ PAGES = [
     *[(f"/crime/{slug}", "crime-summary") for slug in harness.CRIME_SLUGS],
     ("/wards", "wards-summary"),
     (f"/ward/{harness.SAMPLE_WARD}", "ward-summary"),
+    ("/accessibility", "accessibility-statement"),
 ]
 
 
@@ -27,6 +28,8 @@ def test_page_loads_and_is_accessible(visit, axe_available, path, summary_id):
     assert summary.count() == 1, f"{path}: no #{summary_id}"
     assert summary.inner_text().strip(), f"{path}: #{summary_id} is empty"
     assert "not found" not in page.locator("main").inner_text().lower()
+    statement = page.locator("footer").get_by_role("link", name="Accessibility statement")
+    assert statement.get_attribute("href") == "/accessibility"
     assert_accessible(page)
 
 
