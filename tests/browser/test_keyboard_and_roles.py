@@ -13,11 +13,13 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlparse
 
 import harness
 import pytest
-from test_upload_flow import PASSWORD
+from playwright.sync_api import expect
+from test_upload_flow import PASSWORD, revised_barnet_file
 
 pytestmark = pytest.mark.browser
 
@@ -127,3 +129,67 @@ def test_every_page_signed_in_as_a_manager_passes_axe(person, axe_available):
     page.locator("#upload-file-0").get_by_text("Rejected").wait_for()
     problems.append(harness.blocking_violations(page))
     assert not any(problems), "\n".join(p for p in problems if p)
+
+
+def test_the_whole_journey_by_keyboard(person, tmp_path: Path):
+    data, new_total = revised_barnet_file()
+    upload = tmp_path / "barnet-revised.csv"
+    upload.write_bytes(data)
+
+    # overview -> Wards (navbar) -> a ward's page (the wards table's link)
+    page = person()
+    sign_in_by_keyboard(page, "anna", "/")
+    assert page.locator("#overview-summary").inner_text().startswith("In the 12 months to")
+    tab_to(page, "header a.nav-link[href*='/wards']")
+    press_and_wait(page, "Enter", "/wards")
+    tab_to(page, "#wards-table-wrap a[href^='/ward/']")
+    ward = page.evaluate("() => document.activeElement.textContent")
+    press_and_wait(page, "Enter", "/ward/.+")
+    assert ward in page.locator("h1").inner_text()
+
+    # another period: Shift+Tab back to the picker, the arrow key chooses the month before
+    summary = page.locator("#ward-summary").inner_text()
+    values, selected = harness.period_options(page)
+    tab_to(page, "#period-select", key="Shift+Tab")
+    harness.watch_busy(page)
+    page.keyboard.press("ArrowDown")
+    harness.wait_redrawn(page)
+    chosen = values[values.index(selected) + 1]
+    assert harness.period_options(page)[1] == chosen
+    assert page.locator("#ward-summary").inner_text() != summary
+
+    # a chart's table: its "Show as table" opens with Enter
+    tab_to(page, "#ward-trend-table-toggle")
+    page.keyboard.press("Enter")
+    page.locator("#ward-trend-table").wait_for(state="visible")
+    assert harness.table_rows(page, "ward-trend-table")[0][0]
+
+    # upload (analyst): choose the file, read the preview, confirm
+    tab_to(page, "header a.nav-link[href*='/upload']", key="Shift+Tab")
+    press_and_wait(page, "Enter", "/upload")
+    tab_to(page, "#upload-files, #upload-files *")
+    outline = page.eval_on_selector(".upload-drop", "(z) => getComputedStyle(z).outlineStyle")
+    assert outline == "solid", "the focused drop zone shows no focus outline"
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Enter")
+    chooser.value.set_files(str(upload))
+    card = page.locator("#upload-file-0")
+    card.get_by_text("Ready to load").wait_for(timeout=30_000)
+    barnet = next(r for r in harness.table_rows(page, "upload-changes-0") if r[1] == "Barnet")
+    old, new = (int(x.replace(",", "")) for x in barnet[5].split(" → "))
+    assert (new - old, new) == (100, new_total)
+    tab_to(page, "#upload-confirm")
+    page.keyboard.press("Enter")
+    card.get_by_text("Loaded.", exact=True).wait_for(timeout=30_000)
+
+    # revert (manager): the upload's Revert button, then the question's confirm button
+    manager = person()
+    sign_in_by_keyboard(manager, "max", "/history")
+    row = manager.locator("#history-table tr", has_text="barnet-revised.csv").first
+    tab_to(manager, row.get_by_role("button", name="Revert"))
+    manager.keyboard.press("Enter")
+    manager.locator("#history-revert-modal").wait_for(state="visible")
+    tab_to(manager, "#history-revert-confirm")
+    manager.keyboard.press("Enter")
+    manager.locator("#history-message").get_by_text("Reverted upload").wait_for()
+    expect(row).to_contain_text("reverted")
