@@ -21,7 +21,8 @@ from dashboard.ui.prefill import period_options
 dash.register_page(
     __name__, path="/provenance", name="Sources", order=52, title="Where a figure came from"
 )
-CHOOSE = {"label": "Choose…", "value": ""}
+# the first area and month option: nothing chosen (a value of its own, so it is the one shown)
+CHOOSE = {"label": "Choose…", "value": "choose"}
 
 
 def _datasets() -> list[dict]:
@@ -66,9 +67,9 @@ def layout(
 
 
 def _picker(label: str, picker_id: str, options: list, value, width: str) -> html.Div:
-    """A labelled native <select>; area and month start with an empty "Choose…" (no choice)."""
+    """A labelled native <select>; area and month start at "Choose…" (no choice)."""
     if picker_id != "provenance-dataset":
-        value = value if value in {o["value"] for o in options} else ""
+        value = value if value in {o["value"] for o in options} else CHOOSE["value"]
     select = dbc.Select(id=picker_id, options=options, value=value)
     return html.Div([html.Label(label, htmlFor=picker_id), select], className=width)
 
@@ -88,7 +89,7 @@ def choices(dataset: str | None, area: str | None, month: str | None):
     stays chosen if the dataset has it."""
     area_options, month_options = _choices(dataset)
     kept = [
-        v if v in {o["value"] for o in opts} else ""
+        v if v in {o["value"] for o in opts} else CHOOSE["value"]
         for v, opts in ((area, area_options), (month, month_options))
     ]
     return area_options, month_options, *kept
@@ -115,7 +116,8 @@ def _choices(dataset: str | None) -> tuple[list, list]:
 )
 def show(dataset: str | None, area: str | None, month: str | None):
     """Each category's count for the area and month, with where it was read from."""
-    if not (dataset and area and month) or dataset in exempt.hidden("dataset"):
+    chosen = dataset and area and month and CHOOSE["value"] not in (area, month)
+    if not chosen or dataset in exempt.hidden("dataset"):
         return html.P("Choose a dataset, an area and a month.")
     when = as_month_or_none(month)
     if when is None:

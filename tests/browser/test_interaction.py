@@ -273,3 +273,23 @@ def test_period_picker_works_from_keyboard(visit, page):
     expected = values[values.index(selected) + 1]
     assert harness.period_options(page)[1] == expected
     assert _month_words(expected) in page.locator("#overview-summary").inner_text() != before
+
+
+def test_sources_page_choices_work_from_keyboard(visit, page):
+    """The Sources page's area and month are native <select>s starting at "Choose…": the arrow
+    keys choose an area and a month and show where each count came from; back to "Choose…"
+    clears the choice."""
+    visit("/provenance")
+    for picker in ("#provenance-dataset", "#provenance-area", "#provenance-month"):
+        label = page.locator(f"label[for='{picker[1:]}']").inner_text()
+        assert label in ("Dataset", "Area", "Month"), picker
+    result = page.locator("#provenance-result")
+    assert result.inner_text() == "Choose a dataset, an area and a month."
+    page.locator("#provenance-area").focus()
+    page.keyboard.press("ArrowDown")
+    page.locator("#provenance-month").focus()
+    page.keyboard.press("ArrowDown")
+    page.locator("#provenance-table").wait_for()
+    assert "categories" in result.inner_text()
+    page.keyboard.press("ArrowUp")  # back to "Choose…"
+    page.get_by_text("Choose a dataset, an area and a month.").wait_for()
