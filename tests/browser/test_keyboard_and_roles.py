@@ -170,7 +170,10 @@ def test_the_whole_journey_by_keyboard(person, tmp_path: Path):
     tab_to(page, "#upload-files, #upload-files *")
     outline = page.eval_on_selector(".upload-drop", "(z) => getComputedStyle(z).outlineStyle")
     assert outline == "solid", "the focused drop zone shows no focus outline"
-    with page.expect_file_chooser() as chooser:
+    harness.wait_drawn(page, quiet_ms=500)
+    focused = page.evaluate("() => document.activeElement.outerHTML.slice(0, 60)")
+    assert focused.startswith('<input accept="'), f"focus moved to {focused}"
+    with page.expect_file_chooser(timeout=10_000) as chooser:
         page.keyboard.press("Enter")
     chooser.value.set_files(str(upload))
     card = page.locator("#upload-file-0")
