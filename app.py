@@ -96,7 +96,13 @@ def layout() -> html.Div:
             html.Header([navbar(), period_bar(period_options(cache.picker_months()))]),
             html.Main(dbc.Container(dash.page_container, fluid=True), id="main", tabIndex="-1"),
             html.Footer(
-                dbc.Container(html.Small(ATTRIBUTION, className="text-body-secondary"), fluid=True),
+                dbc.Container(
+                    [
+                        html.P(dcc.Link("Accessibility statement", href="/accessibility")),
+                        html.Small(ATTRIBUTION, className="text-body-secondary"),
+                    ],
+                    fluid=True,
+                ),
                 className="mt-4 mb-3",
             ),
             dcc.Store(id="period-url"),

@@ -128,6 +128,12 @@ LOG_FORMAT = Setting(
 LOG_LEVEL = Setting(
     "LOG_LEVEL", "info", "Least serious log messages written: debug, info, warning or error."
 )
+A11Y_CONTACT = Setting(
+    "A11Y_CONTACT",
+    "",
+    "Email address the accessibility statement gives for reporting an accessibility problem "
+    "(without it, the statement says to contact the community safety team).",
+)
 
 ALL_SETTINGS = [
     DATABASE_URL,
@@ -153,6 +159,7 @@ ALL_SETTINGS = [
     TRUST_PROXY,
     LOG_FORMAT,
     LOG_LEVEL,
+    A11Y_CONTACT,
 ]
 
 

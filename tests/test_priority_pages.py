@@ -670,7 +670,7 @@ def test_the_strand_picker_offers_no_exempt_strand(loaded):
     exempt.mark(engine, "indicator", "AntiSemitic", "max")
     context = as_user(webclient.the_app().server, engine, "vera")
     try:
-        picker = _find(hate_crime.layout(), "hate-strand-dropdown")
+        picker = _find(hate_crime.layout(), "hate-strand-select")
         out = _update(hate_crime, "2025-02", "AntiSemitic")  # an old choice: the total instead
     finally:
         context.pop()

@@ -131,7 +131,7 @@ def centres_parts(picked, month, loader: bool = True) -> tuple:
     Output("hate-source", "children"),
     Output("hate-centres-charts", "hidden"),
     Input("period-select", "value"),
-    Input("hate-strand-dropdown", "value"),
+    Input("hate-strand-select", "value"),
 )
 def update(period: str | None, strand: str | None):
     """Summary sentence, the seven charts, the reporting-centre notice and the source line."""

@@ -7,8 +7,9 @@ Any page can link a figure here with ``ui.addresses.provenance_href(dataset, are
 from __future__ import annotations
 
 import dash
+import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html
 
 from core import db, queries
 from core.months import as_month_or_none
@@ -20,6 +21,8 @@ from dashboard.ui.prefill import period_options
 dash.register_page(
     __name__, path="/provenance", name="Sources", order=52, title="Where a figure came from"
 )
+# the first area and month option: nothing chosen (a value of its own, so it is the one shown)
+CHOOSE = {"label": "Choose…", "value": "choose"}
 
 
 def _datasets() -> list[dict]:
@@ -52,32 +55,9 @@ def layout(
             ),
             html.Div(
                 [
-                    html.Div(
-                        [
-                            html.Label("Dataset", htmlFor="provenance-dataset"),
-                            dcc.Dropdown(
-                                id="provenance-dataset",
-                                options=options,
-                                value=dataset,
-                                clearable=False,
-                            ),
-                        ],
-                        className="col-md-3",
-                    ),
-                    html.Div(
-                        [
-                            html.Label("Area", htmlFor="provenance-area"),
-                            dcc.Dropdown(id="provenance-area", value=area, options=area_options),
-                        ],
-                        className="col-md-5",
-                    ),
-                    html.Div(
-                        [
-                            html.Label("Month", htmlFor="provenance-month"),
-                            dcc.Dropdown(id="provenance-month", value=month, options=month_options),
-                        ],
-                        className="col-md-4",
-                    ),
+                    _picker("Dataset", "provenance-dataset", options, dataset, "col-md-3"),
+                    _picker("Area", "provenance-area", area_options, area, "col-md-5"),
+                    _picker("Month", "provenance-month", month_options, month, "col-md-4"),
                 ],
                 className="row g-2 mb-3",
             ),
@@ -86,20 +66,38 @@ def layout(
     )
 
 
+def _picker(label: str, picker_id: str, options: list, value, width: str) -> html.Div:
+    """A labelled native <select>; area and month start at "Choose…" (no choice)."""
+    if picker_id != "provenance-dataset":
+        value = value if value in {o["value"] for o in options} else CHOOSE["value"]
+    select = dbc.Select(id=picker_id, options=options, value=value)
+    return html.Div([html.Label(label, htmlFor=picker_id), select], className=width)
+
+
 @callback(
     Output("provenance-area", "options"),
     Output("provenance-month", "options"),
+    Output("provenance-area", "value"),
+    Output("provenance-month", "value"),
     Input("provenance-dataset", "value"),
+    State("provenance-area", "value"),
+    State("provenance-month", "value"),
     prevent_initial_call=True,
 )
-def choices(dataset: str | None):
-    """Areas and months loaded for the dataset, newest month first."""
-    return _choices(dataset)
+def choices(dataset: str | None, area: str | None, month: str | None):
+    """Areas and months loaded for the dataset, newest month first; a chosen area or month
+    stays chosen if the dataset has it."""
+    area_options, month_options = _choices(dataset)
+    kept = [
+        v if v in {o["value"] for o in opts} else CHOOSE["value"]
+        for v, opts in ((area, area_options), (month, month_options))
+    ]
+    return area_options, month_options, *kept
 
 
 def _choices(dataset: str | None) -> tuple[list, list]:
     if not dataset or dataset in exempt.hidden("dataset"):
-        return [], []
+        return [CHOOSE], [CHOOSE]
     engine = db.get_engine()
     areas = queries.dataset_areas(engine, dataset)
     area_options = [
@@ -107,7 +105,7 @@ def _choices(dataset: str | None) -> tuple[list, list]:
         for r in areas.sort_values("name").itertuples()
     ]
     months = queries.loaded_months(engine, dataset)
-    return area_options, period_options(months)
+    return [CHOOSE, *area_options], [CHOOSE, *period_options(months)]
 
 
 @callback(
@@ -118,7 +116,8 @@ def _choices(dataset: str | None) -> tuple[list, list]:
 )
 def show(dataset: str | None, area: str | None, month: str | None):
     """Each category's count for the area and month, with where it was read from."""
-    if not (dataset and area and month) or dataset in exempt.hidden("dataset"):
+    chosen = dataset and area and month and CHOOSE["value"] not in (area, month)
+    if not chosen or dataset in exempt.hidden("dataset"):
         return html.P("Choose a dataset, an area and a month.")
     when = as_month_or_none(month)
     if when is None:

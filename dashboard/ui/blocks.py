@@ -46,7 +46,15 @@ def chart_block(
                             # the table arrives as HTML in a Store and is put in place by the
                             # browser (assets/dashboard.js): a 200-row table of Dash components
                             # takes seconds to render, the browser's own parser milliseconds
-                            html_slot(f"{base}-table", TABLE_WRAP_CLASS),
+                            # a tall table scrolls in its box: focusable, so the arrow
+                            # keys scroll it, and named for screen readers
+                            html_slot(
+                                f"{base}-table",
+                                TABLE_WRAP_CLASS,
+                                tabIndex="0",
+                                role="region",
+                                **{"aria-label": f"{heading}: table"},
+                            ),
                         ],
                         className="mt-1",
                     ),
@@ -69,16 +77,17 @@ def register_navigation(store_id: str) -> None:
     )
 
 
-def html_slot(base: str, class_name: str = "") -> html.Div:
+def html_slot(base: str, class_name: str = "", **wrap) -> html.Div:
     """A place for server-made HTML: the Store <base>-html holds it, the browser puts it in the
     Div <base>-wrap (assets/dashboard.js). Register it once with ``register_html_slot(base)``.
 
     Tables of hundreds of cells are sent this way: as Dash components they take seconds to
     render, the browser's own HTML parser takes milliseconds. Links in it marked
-    data-app-link navigate within the app as dcc.Link does.
+    data-app-link navigate within the app as dcc.Link does. ``wrap``: more attributes of the
+    Div (a scrolling box's tabIndex, role and name).
     """
     return html.Div(
-        [html.Div(id=f"{base}-wrap", className=class_name), dcc.Store(id=f"{base}-html")]
+        [html.Div(id=f"{base}-wrap", className=class_name, **wrap), dcc.Store(id=f"{base}-html")]
     )
 
 

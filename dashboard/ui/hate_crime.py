@@ -3,8 +3,9 @@ the tables behind its charts."""
 
 from __future__ import annotations
 
+import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import dcc, html
+from dash import html
 
 from dashboard.charts.hate_crime import BREAK_LABEL
 from dashboard.prose.hate_crime import BREAK_NOTE_AFTER, BREAK_NOTE_BEFORE, outcome_words
@@ -19,14 +20,13 @@ def shown_strands(hidden: set[str]) -> list[str]:
     return [s for s in [TOTAL, *STRANDS] if s not in hidden]
 
 
-def strand_picker(hidden: set[str] = frozenset()) -> dcc.Dropdown:
-    """The strand picker, offering only what the user may see (``hidden``: exempt)."""
+def strand_picker(hidden: set[str] = frozenset()) -> dbc.Select:
+    """A native <select> (the platform's own keyboard and screen-reader handling) offering only
+    what the user may see (``hidden``: exempt)."""
     shown = shown_strands(hidden)
-    return dcc.Dropdown(
-        id="hate-strand-dropdown",
+    return dbc.Select(
+        id="hate-strand-select",
         value=shown[0] if shown else None,
-        clearable=False,
-        searchable=False,
         options=[{"label": "All hate crime" if s == TOTAL else s, "value": s} for s in shown],
     )
 

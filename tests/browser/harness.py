@@ -38,10 +38,9 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
 ]
 
-# Dash 4.4.1's dcc.Dropdown renders a focus proxy <input class="dash-dropdown-focus-target"
-# tabindex="0" aria-hidden="true"> that hands focus to its button: axe's aria-hidden-focus
-# (serious) fires on every page with the period picker, and no page code can change it.
-KNOWN_LIBRARY_ISSUES = [("aria-hidden-focus", 'class="dash-dropdown-focus-target"')]
+# axe's impacts that fail a test. Every control is a native element (links, buttons, <select>,
+# <details>), so no library component needs an exemption.
+BLOCKING_IMPACTS = {"serious", "critical"}
 
 CRIME_SLUGS = [
     "burglary",
@@ -213,25 +212,12 @@ def run_axe(page) -> list[dict]:
     )
 
 
-def without_known_library_issues(violations: list[dict]) -> list[dict]:
-    """Drop the violations that Dash's own components cause, which no page can fix.
-
-    Each entry is (rule id, a fragment of the offending element's HTML). Keep this list short,
-    each entry tied to a named library version, and remove an entry once the library fixes it.
-    """
-    kept = []
-    for v in violations:
-        nodes = [
-            n
-            for n in v["nodes"]
-            if not any(
-                v["id"] == rule and fragment in (n.get("html") or "")
-                for rule, fragment in KNOWN_LIBRARY_ISSUES
-            )
-        ]
-        if nodes:
-            kept.append({**v, "nodes": nodes})
-    return kept
+def blocking_violations(page) -> str:
+    """axe's serious and critical violations on the page as it is now, described ('' if none)."""
+    violations = [v for v in run_axe(page) if v["impact"] in BLOCKING_IMPACTS]
+    if not violations:
+        return ""
+    return f"axe: serious or critical violations on {page.url}:\n" + describe_violations(violations)
 
 
 def describe_violations(violations: list[dict]) -> str:
@@ -262,11 +248,6 @@ def figure_data(page, graph_id: str) -> list[dict] | None:
         }""",
         graph_id,
     )
-
-
-# An option of an open dcc.Dropdown. Dash 4 renders only the options in view, plus a hidden copy
-# of the selected one (data-option-index="-1") that is not a choice.
-OPTION = '[role=option]:not([data-option-index="-1"])'
 
 
 LATEST = "latest"  # the period picker's first option: each page its own latest month

@@ -253,12 +253,7 @@ def test_period_picker_and_nav_links_reachable_with_tab(visit, page):
     for _ in range(len(nav) + 15):
         page.keyboard.press("Tab")
         href, in_picker = page.evaluate(
-            """() => {
-              const el = document.activeElement;
-              const wrapper = el.closest('.dash-dropdown-wrapper');
-              return [el.href || null,
-                      el.id === 'period-select' || !!(wrapper && wrapper.querySelector('#period-select'))];
-            }"""
+            "() => [document.activeElement.href || null, document.activeElement.id === 'period-select']"
         )
         reached_links.add(href)
         reached_picker |= in_picker
@@ -311,3 +306,23 @@ def test_rank_chart_keeps_its_marker_after_a_period_change(visit, page, query):
         chosen = harness.pick_another_period(page, offset)
         after = _rank_marker(page)
         assert after == {"x": chosen, "drawn": first["drawn"], "label": True}, (first, after)
+
+
+def test_sources_page_choices_work_from_keyboard(visit, page):
+    """The Sources page's area and month are native <select>s starting at "Choose…": the arrow
+    keys choose an area and a month and show where each count came from; back to "Choose…"
+    clears the choice."""
+    visit("/provenance")
+    for picker in ("#provenance-dataset", "#provenance-area", "#provenance-month"):
+        label = page.locator(f"label[for='{picker[1:]}']").inner_text()
+        assert label in ("Dataset", "Area", "Month"), picker
+    result = page.locator("#provenance-result")
+    assert result.inner_text() == "Choose a dataset, an area and a month."
+    page.locator("#provenance-area").focus()
+    page.keyboard.press("ArrowDown")
+    page.locator("#provenance-month").focus()
+    page.keyboard.press("ArrowDown")
+    page.locator("#provenance-table").wait_for()
+    assert "categories" in result.inner_text()
+    page.keyboard.press("ArrowUp")  # back to "Choose…"
+    page.get_by_text("Choose a dataset, an area and a month.").wait_for()

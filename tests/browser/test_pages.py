@@ -12,23 +12,12 @@ PAGES = [
     *[(f"/crime/{slug}", "crime-summary") for slug in harness.CRIME_SLUGS],
     ("/wards", "wards-summary"),
     (f"/ward/{harness.SAMPLE_WARD}", "ward-summary"),
+    ("/accessibility", "accessibility-statement"),
 ]
-BLOCKING_IMPACTS = {"serious", "critical"}
-
-
-def blocking_violations(page) -> str:
-    """axe's serious and critical violations on the page as it is now, described ('' if none)."""
-    violations = harness.without_known_library_issues(harness.run_axe(page))
-    violations = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
-    if not violations:
-        return ""
-    return f"axe: serious or critical violations on {page.url}:\n" + harness.describe_violations(
-        violations
-    )
 
 
 def assert_accessible(page) -> None:
-    problems = blocking_violations(page)
+    problems = harness.blocking_violations(page)
     assert not problems, problems
 
 
@@ -39,6 +28,8 @@ def test_page_loads_and_is_accessible(visit, axe_available, path, summary_id):
     assert summary.count() == 1, f"{path}: no #{summary_id}"
     assert summary.inner_text().strip(), f"{path}: #{summary_id} is empty"
     assert "not found" not in page.locator("main").inner_text().lower()
+    statement = page.locator("footer").get_by_role("link", name="Accessibility statement")
+    assert statement.get_attribute("href") == "/accessibility"
     assert_accessible(page)
 
 
@@ -73,5 +64,5 @@ def test_every_other_nav_page_loads_and_is_accessible(visit, page, axe_available
         visit(path)
         if "not found" in page.locator("main").inner_text().lower():
             problems.append(f"{path}: says not found")
-        problems.append(blocking_violations(page))
+        problems.append(harness.blocking_violations(page))
     assert not any(problems), f"checked {others}:\n" + "\n".join(p for p in problems if p)

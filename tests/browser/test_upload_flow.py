@@ -104,9 +104,8 @@ def drop(page, name: str, data: bytes) -> None:
 
 
 def assert_accessible(page) -> None:
-    found = harness.without_known_library_issues(harness.run_axe(page))
-    found = [v for v in found if v["impact"] in ("serious", "critical")]
-    assert not found, harness.describe_violations(found)
+    problems = harness.blocking_violations(page)
+    assert not problems, problems
 
 
 def burglary_r12(page) -> int:
