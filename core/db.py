@@ -115,6 +115,18 @@ crime_cell_rows = Table(
     sqlite_with_rowid=False,
 )
 
+# Long-format figures the publisher gave on several rows, added together (etl/formats/
+# dashboard_areas.py): each row after the first, which is in crime_cell_rows.
+crime_merged_rows = Table(
+    "crime_merged_rows",
+    metadata,
+    Column("upload_id", Integer, primary_key=True),
+    Column("series_id", Integer, primary_key=True),
+    Column("month", Date, primary_key=True),
+    Column("source_row", Integer, primary_key=True),
+    sqlite_with_rowid=False,
+)
+
 # One row per series and month with a non-zero count. The upload a count came from is the
 # coverage row's upload for its area and month (a whole area-month is replaced at once).
 crime_counts = Table(

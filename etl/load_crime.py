@@ -113,6 +113,9 @@ def _write_table(conn: Connection, table: CrimeTable, upload_id: int, vintage: d
         store.crime.write_cell_rows(
             conn, upload_id, series[r], month_text[c], table.cell_rows[r, c]
         )
+    if table.merged_rows is not None:
+        r, c, source = table.merged_rows.T
+        store.crime.write_merged_rows(conn, upload_id, series[r], month_text[c], source)
     area_codes = pd.unique(table.area_code)
     pairs = pd.DataFrame(
         {

@@ -121,13 +121,19 @@ class CrimeTable:
     counts: np.ndarray  # int64, shape (rows, months)
     # long formats: the Excel row of each (row, month) cell, 0 where the file had no row
     cell_rows: np.ndarray | None = None
+    # long formats: (row, month index, Excel row) of each further file row whose count was added
+    # into a cell (the publisher's repeats, see formats.dashboard_areas); shape (n, 3)
+    merged_rows: np.ndarray | None = None
 
     @property
     def sheet_rows(self) -> np.ndarray:
         """The file rows this table was read from."""
         if self.cell_rows is None:
             return self.rows
-        return self.cell_rows[self.cell_rows > 0]
+        first = self.cell_rows[self.cell_rows > 0]
+        if self.merged_rows is None:
+            return first
+        return np.concatenate([first, self.merged_rows[:, 2]])
 
 
 def _key(text: str) -> str:

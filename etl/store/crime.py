@@ -127,6 +127,18 @@ def write_cell_rows(
     )
 
 
+def write_merged_rows(
+    conn: Connection, upload_id: int, series: np.ndarray, months: np.ndarray, rows: np.ndarray
+) -> None:
+    """The further rows of figures made of several file rows added together."""
+    db.bulk_insert(
+        conn,
+        db.crime_merged_rows,
+        ["upload_id", "series_id", "month", "source_row"],
+        zip([upload_id] * len(rows), series.tolist(), months.tolist(), rows.tolist(), strict=True),
+    )
+
+
 def move_to_history(conn: Connection, dataset: str, pairs: pd.DataFrame, upload_id: int) -> int:
     """Move the held figures and coverage of the area-months in ``pairs`` to the history tables
     (reason 'replaced', by ``upload_id``); returns the figures moved."""
