@@ -63,8 +63,8 @@ MESSAGES: dict[str, str] = {
         "({source}){more}."
     ),
     "wards-not-checked": (
-        "The ward codes under '{value}' were not checked: no ward list covering them is loaded "
-        "yet. Load the MPS ward crime file first to have them checked."
+        "The ward codes {where} were not checked: no ward list covering them is loaded yet. "
+        "Load the MPS ward crime file first to have them checked."
     ),
     "too-many-problems": "Reached the limit of {limit} problems; there may be more.",
     # council templates

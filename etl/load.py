@@ -72,7 +72,8 @@ def load_bytes(
         return rejected(engine, filename, len(data), digest, None, [exc.problem], user)
     problems.extend(extract.problems)
     progress("checking")
-    match formats.detect(extract, problems, date.today()):
+    wards = store.areas.ward_reference(engine)
+    match formats.detect(extract, problems, date.today(), wards):
         case CrimeFile() as parsed:
             return load_crime(engine, extract, parsed, problems, user, progress)
         case TemplateFile() as parsed:

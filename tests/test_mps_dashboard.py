@@ -166,13 +166,13 @@ def test_a_ward_under_two_teams_is_one_ward(engine):
 def test_a_ward_under_two_teams_is_one_warning_naming_both(engine):
     result = load_bytes("dashboard.csv", TWO_TEAMS, engine)
 
-    warned = [(p.code, p.row, p.column, p.value) for p in result.warnings]
-    assert warned == [
-        ("ward-in-two-teams", 2, "Borough_SNT", "Heathrow Villages"),
-        ("ward-in-two-teams", 5, "Borough_SNT", "Whitechapel"),
+    warned = [p for p in result.warnings if p.code == "ward-in-two-teams"]
+    assert [(p.row, p.column, p.value) for p in warned] == [
+        (2, "Borough_SNT", "Heathrow Villages"),
+        (5, "Borough_SNT", "Whitechapel"),
     ]
-    assert "'Aviation Security' and 'Hillingdon Heathrow Villages'" in result.warnings[0].message
-    assert HEATHROW in result.warnings[0].message
+    assert "'Aviation Security' and 'Hillingdon Heathrow Villages'" in warned[0].message
+    assert HEATHROW in warned[0].message
 
 
 @pytest.mark.parametrize(

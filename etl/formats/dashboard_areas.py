@@ -103,6 +103,20 @@ def area_columns(frame: pd.DataFrame, cols: dict[str, str]) -> pd.DataFrame:
     )
 
 
+def ward_rows(long: pd.DataFrame) -> pd.DataFrame:
+    """The rows of active wards, as ``wards.check_ward_rows`` takes them."""
+    wards = long[long["area_type"].to_numpy() == "ward"]
+    borough = wards["parent_code"]
+    return pd.DataFrame(
+        {
+            "code": wards["area_code"],
+            "borough": borough,
+            "label": borough.map(reference.LONDON_AUTHORITIES).fillna(wards["team"]),
+            "row": wards["row"],
+        }
+    )
+
+
 def merge_repeats(
     long: pd.DataFrame, sheet: Sheet, problems: ProblemList, cols: dict[str, str]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -18,6 +18,7 @@ from etl.errors import ProblemList, problem
 from etl.formats import dashboard_areas
 from etl.formats.mps_crime import CrimeLayout, CrimeTable
 from etl.read import Sheet
+from etl.wards import WardReference, check_ward_rows
 
 MEASURES = {"offences": "mps_dashboard_offences", "positive outcomes": "mps_dashboard_outcomes"}
 LABEL = (
@@ -80,8 +81,11 @@ def parse_month(value: object) -> date | None:
     return None
 
 
-def parse_sheet(sheet: Sheet, problems: ProblemList, today: date) -> list[CrimeTable]:
-    """Validate a dashboard sheet; one CrimeTable per measure (empty list on errors)."""
+def parse_sheet(
+    sheet: Sheet, problems: ProblemList, today: date, wards: WardReference
+) -> list[CrimeTable]:
+    """Validate a dashboard sheet, its ward codes against ``wards``; one CrimeTable per measure
+    (empty list on errors)."""
     frame = sheet.frame
     cols = column_map(list(frame.columns))
     missing = [c for c in REQUIRED if c not in cols]
@@ -130,6 +134,8 @@ def parse_sheet(sheet: Sheet, problems: ProblemList, today: date) -> list[CrimeT
         count=counts,
         row=rows,
     )
+    ward_rows = dashboard_areas.ward_rows(long)
+    check_ward_rows(ward_rows, wards, problems, sheet.name, cols["area_code"])
     long, extra_rows = dashboard_areas.merge_repeats(long, sheet, problems, cols)
     if problems.has_errors:
         return []

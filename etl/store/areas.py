@@ -1,13 +1,15 @@
-"""Areas and crime categories: added the first time a file names them, never changed after."""
+"""Areas and crime categories: added the first time a file names them, never changed after; and
+the ward reference read from them."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, Engine, exists, insert, select
 
 from core import db, reference
 from core.reference import mopac7_type
+from etl.wards import REFERENCE_DATASET, WardReference, reference_from_pairs
 
 
 def ensure_areas(conn: Connection, frame: pd.DataFrame) -> None:
@@ -53,3 +55,16 @@ def category_ids(conn: Connection, major: np.ndarray, minor: np.ndarray) -> np.n
             ).inserted_primary_key[0]
     keys = list(zip(pairs["major_key"], pairs["minor_key"], strict=True))
     return np.array([existing[k] for k in keys], dtype=np.int64)
+
+
+def ward_reference(engine: Engine) -> WardReference:
+    """The known wards of each borough: the wards (with their boroughs) that the MPS ward crime
+    files loaded have figures for. Ward boundaries, when loaded, are one more source here."""
+    a, s = db.areas, db.crime_series
+    in_ward_files = exists().where(s.c.dataset == REFERENCE_DATASET, s.c.area_code == a.c.code)
+    query = select(a.c.code, a.c.parent_code).where(
+        a.c.area_type == "ward", a.c.parent_code.is_not(None), in_ward_files
+    )
+    with engine.connect() as conn:
+        pairs = pd.DataFrame(conn.execute(query).all(), columns=["code", "borough"])
+    return reference_from_pairs(pairs, "from the MPS ward crime files loaded")
