@@ -10,6 +10,7 @@ figures are the fixtures' own numbers added by hand, or pandas over the real see
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -73,7 +74,11 @@ def _sources(engine, upload_id: int, code: str, month: str) -> list[int]:
         query = (
             select(table.c.source_row)
             .join(s, s.c.id == table.c.series_id)
-            .where(table.c.upload_id == upload_id, s.c.area_code == code, table.c.month == month)
+            .where(
+                table.c.upload_id == upload_id,
+                s.c.area_code == code,
+                table.c.month == date.fromisoformat(month),
+            )
         )
         with engine.connect() as conn:
             rows += conn.execute(query).scalars().all()
