@@ -133,7 +133,11 @@ def _write_table(conn: Connection, table: CrimeTable, upload_id: int, vintage: d
         store.crime.move_to_history(conn, dataset, replace, upload_id) if len(replace) else 0
     )
 
-    rows, cols = np.nonzero(table.counts)
+    # figures in the order of their key (series, month), so SQLite appends instead of searching:
+    # each row is one series, so ordering the rows by series id orders the figures
+    by_series = np.argsort(series, kind="stable")
+    rows, cols = np.nonzero(table.counts[by_series])
+    rows = by_series[rows]
     values = table.counts[rows, cols]
     if len(kept):
         store.crime.record_coverage_not_applied(conn, dataset, kept, upload_id)
@@ -152,8 +156,7 @@ def _write_table(conn: Connection, table: CrimeTable, upload_id: int, vintage: d
             holders,
         )
         rows, cols, values = rows[~lose], cols[~lose], values[~lose]
-    order = np.lexsort((cols, series[rows]))
-    store.crime.write_counts(conn, series[rows[order]], month_text[cols[order]], values[order])
+    store.crime.write_counts(conn, series[rows], month_text[cols], values)
     store.crime.write_coverage(conn, dataset, pairs[~newer_held], upload_id)
     added = int((~held_mask).sum())
     result = LoadResult(
