@@ -123,7 +123,7 @@ def _write_table(conn: Connection, table: CrimeTable, upload_id: int, vintage: d
             "month": np.tile(np.array(table.months, dtype=object), len(area_codes)),
         }
     )
-    held = store.crime.held_coverage(conn, dataset, table.months)
+    held = store.crime.held_coverage(conn, dataset, table.months, area_codes.tolist())
     pairs = pairs.merge(held, on=["area_code", "month"], how="left")
     held_mask = pairs["upload_id"].notna()
     newer_held = held_mask & (pairs["vintage"] > vintage)

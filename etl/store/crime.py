@@ -9,7 +9,17 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, and_, delete, func, insert, literal, select
+from sqlalchemy import (
+    Connection,
+    String,
+    and_,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    type_coerce,
+)
 
 from core import db
 
@@ -56,6 +66,13 @@ def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(dict(zip(columns, zip(*rows, strict=True), strict=True)))
 
 
+def _as_date(value) -> date | None:
+    """A date read back as stored: ISO text on SQLite, a date on PostgreSQL."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
 def _iso(value) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)[:10]
 
@@ -63,15 +80,30 @@ def _iso(value) -> str:
 # ---------------------------------------------------------------- loading
 
 
-def held_coverage(conn: Connection, dataset: str, months: list[date]) -> pd.DataFrame:
-    """Which upload (and its vintage) holds each area-month of ``dataset`` in the months' range."""
+def held_coverage(
+    conn: Connection, dataset: str, months: list[date], codes: list[str] | None = None
+) -> pd.DataFrame:
+    """Which upload (and its vintage) holds each area-month of ``dataset`` in the months' range
+    (of the areas in ``codes`` only, when given: an index seek per area instead of a scan)."""
     cov, up = db.crime_coverage, db.uploads
     query = (
-        select(cov.c.area_code, cov.c.month, cov.c.upload_id, up.c.vintage)
+        # dates as stored (ISO text on SQLite), each distinct one converted once below
+        select(
+            cov.c.area_code,
+            type_coerce(cov.c.month, String),
+            cov.c.upload_id,
+            type_coerce(up.c.vintage, String),
+        )
         .join(up, up.c.id == cov.c.upload_id)
         .where(cov.c.dataset == dataset, cov.c.month.between(min(months), max(months)))
     )
-    return _frame(conn.execute(query).all(), ["area_code", "month", "upload_id", "vintage"])
+    if codes is not None:
+        query = query.where(cov.c.area_code.in_(codes))
+    held = _frame(conn.execute(query).all(), ["area_code", "month", "upload_id", "vintage"])
+    for column in ("month", "vintage"):
+        dates = {v: _as_date(v) for v in pd.unique(held[column])}
+        held[column] = held[column].map(dates).astype(object)
+    return held
 
 
 def held_totals(conn: Connection, dataset: str, months: list[date]) -> pd.DataFrame:
@@ -91,25 +123,37 @@ def series_ids(
 ) -> np.ndarray:
     """The series id of each (area, category) row, creating series not seen before."""
     series = db.crime_series
-    held = conn.execute(
-        select(series.c.id, series.c.area_code, series.c.category_id).where(
-            series.c.dataset == dataset
-        )
-    ).all()
-    existing = {(area, category): id_ for id_, area, category in held}
-    keys = list(zip(area_code.tolist(), category.tolist(), strict=True))
-    new = sorted({k for k in keys if k not in existing})
-    if new:
+    held = _frame(
+        conn.execute(
+            select(series.c.id, series.c.area_code, series.c.category_id).where(
+                series.c.dataset == dataset
+            )
+        ).all(),
+        ["id", "area_code", "category_id"],
+    )
+    wanted = pd.MultiIndex.from_arrays([area_code, category.astype(np.int64)])
+    known = pd.MultiIndex.from_arrays([held["area_code"], held["category_id"].astype(np.int64)])
+    found = known.get_indexer(wanted)
+    ids = np.zeros(len(found), dtype=np.int64)
+    missing = found < 0
+    ids[~missing] = held["id"].to_numpy(dtype=np.int64)[found[~missing]]
+    if missing.any():
+        new = wanted[missing].unique().sort_values()
         next_id = (conn.execute(select(func.max(series.c.id))).scalar() or 0) + 1
-        for offset, key in enumerate(new):
-            existing[key] = next_id + offset
+        new_ids = np.arange(next_id, next_id + len(new), dtype=np.int64)
         db.bulk_insert(
             conn,
             series,
             ["id", "dataset", "area_code", "category_id"],
-            ((existing[k], dataset, k[0], k[1]) for k in new),
+            zip(
+                new_ids.tolist(),
+                itertools.repeat(dataset),
+                new.get_level_values(0).tolist(),
+                new.get_level_values(1).tolist(),
+            ),
         )
-    return np.array([existing[k] for k in keys], dtype=np.int64)
+        ids[missing] = new_ids[new.get_indexer(wanted[missing])]
+    return ids
 
 
 def write_source_rows(
