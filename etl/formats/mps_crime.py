@@ -251,10 +251,17 @@ def _count_matrix(sheet: Sheet, columns: list[str], problems: ProblemList) -> np
     return values
 
 
+def _each_distinct(values: pd.Series, function, missing: object = None) -> np.ndarray:
+    """``function`` of each value, worked out once per distinct value (a file repeats a few
+    hundred labels thousands of times); ``missing`` for empty cells."""
+    codes, distinct = pd.factorize(values)
+    done = np.array([*(function(v) for v in distinct), missing], dtype=object)
+    return done[codes]
+
+
 def _text_column(sheet: Sheet, column: str, problems: ProblemList) -> np.ndarray:
-    series = sheet.frame[column]
-    text = series.astype("string").str.strip().fillna("")
-    for i in np.nonzero((text == "").to_numpy())[0]:
+    text = _each_distinct(sheet.frame[column], lambda v: str(v).strip(), "")
+    for i in np.nonzero(text == "")[0]:
         problems.add(
             problem(
                 "blank-value",
@@ -265,7 +272,7 @@ def _text_column(sheet: Sheet, column: str, problems: ProblemList) -> np.ndarray
                 severity="error",
             )
         )
-    return text.to_numpy(dtype=object)
+    return text
 
 
 def _borough_codes(sheet: Sheet, column: str, names: np.ndarray, problems: ProblemList):
@@ -293,7 +300,7 @@ def _borough_codes(sheet: Sheet, column: str, names: np.ndarray, problems: Probl
 
 
 def _duplicates(sheet: Sheet, keys: pd.DataFrame, problems: ProblemList) -> None:
-    upper = keys.apply(lambda s: s.astype("string").str.upper())
+    upper = pd.DataFrame({c: _each_distinct(keys[c], lambda v: str(v).upper()) for c in keys})
     dup = upper.duplicated(keep=False).to_numpy()
     if not dup.any():
         return
@@ -318,7 +325,7 @@ def _duplicates(sheet: Sheet, keys: pd.DataFrame, problems: ProblemList) -> None
 def _category_warnings(
     sheet: Sheet, layout: CrimeLayout, major: np.ndarray, minor: np.ndarray, problems
 ) -> None:
-    upper = pd.Series(minor).str.upper()
+    upper = pd.Series(_each_distinct(pd.Series(minor), str.upper, ""))
     unknown = ~upper.isin(reference.KNOWN_MINOR_CATEGORIES) & (upper != "")
     for label in pd.unique(minor[unknown.to_numpy()]):
         first = int(sheet.rows[np.nonzero(minor == label)[0][0]])
