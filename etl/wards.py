@@ -17,6 +17,7 @@ files first, so its other ward rows are checked.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -38,9 +39,12 @@ class WardReference:
     def wards_of(self, borough: str | None) -> frozenset[str] | None:
         """The known wards of ``borough`` (of every borough when None); None: no list for it."""
         if borough is None:
-            every = frozenset().union(*self.by_borough.values())
-            return every or None
+            return self._every or None
         return self.by_borough.get(borough)
+
+    @functools.cached_property
+    def _every(self) -> frozenset[str]:
+        return frozenset().union(*self.by_borough.values())
 
 
 def reference_from_pairs(pairs: pd.DataFrame, source: str) -> WardReference:
