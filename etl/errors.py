@@ -54,6 +54,22 @@ MESSAGES: dict[str, str] = {
     "merged-rows": (
         "Rows for {value} share the area code {code_value}; their counts were added together."
     ),
+    "non-borough-rows": (
+        "{count} rows are for '{value}', which is not a London borough or ward: they were "
+        "loaded as an area of their own, which is never ranked{repeats}."
+    ),
+    "ward-in-two-teams": (
+        "The ward {code_value} ({value}) is listed under {teams}. It is one ward: its rows were "
+        "loaded as one, and counts for the same month, offence and measure were added together."
+    ),
+    "unknown-ward": (
+        "The ward code '{value}' is not a ward of {borough} in the ward list we hold "
+        "({source}){more}."
+    ),
+    "wards-not-checked": (
+        "The ward codes {where} were not checked: no ward list covering them is loaded yet. "
+        "Load the MPS ward crime file first to have them checked."
+    ),
     "too-many-problems": "Reached the limit of {limit} problems; there may be more.",
     # council templates
     "not-a-number": "The {column} '{value}' is not a number.",

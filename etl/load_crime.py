@@ -113,6 +113,9 @@ def _write_table(conn: Connection, table: CrimeTable, upload_id: int, vintage: d
         store.crime.write_cell_rows(
             conn, upload_id, series[r], month_text[c], table.cell_rows[r, c]
         )
+    if table.merged_rows is not None:
+        r, c, source = table.merged_rows.T
+        store.crime.write_merged_rows(conn, upload_id, series[r], month_text[c], source)
     area_codes = pd.unique(table.area_code)
     pairs = pd.DataFrame(
         {
@@ -120,7 +123,7 @@ def _write_table(conn: Connection, table: CrimeTable, upload_id: int, vintage: d
             "month": np.tile(np.array(table.months, dtype=object), len(area_codes)),
         }
     )
-    held = store.crime.held_coverage(conn, dataset, table.months)
+    held = store.crime.held_coverage(conn, dataset, table.months, area_codes.tolist())
     pairs = pairs.merge(held, on=["area_code", "month"], how="left")
     held_mask = pairs["upload_id"].notna()
     newer_held = held_mask & (pairs["vintage"] > vintage)
@@ -130,7 +133,11 @@ def _write_table(conn: Connection, table: CrimeTable, upload_id: int, vintage: d
         store.crime.move_to_history(conn, dataset, replace, upload_id) if len(replace) else 0
     )
 
-    rows, cols = np.nonzero(table.counts)
+    # figures in the order of their key (series, month), so SQLite appends instead of searching:
+    # each row is one series, so ordering the rows by series id orders the figures
+    by_series = np.argsort(series, kind="stable")
+    rows, cols = np.nonzero(table.counts[by_series])
+    rows = by_series[rows]
     values = table.counts[rows, cols]
     if len(kept):
         store.crime.record_coverage_not_applied(conn, dataset, kept, upload_id)
@@ -149,8 +156,7 @@ def _write_table(conn: Connection, table: CrimeTable, upload_id: int, vintage: d
             holders,
         )
         rows, cols, values = rows[~lose], cols[~lose], values[~lose]
-    order = np.lexsort((cols, series[rows]))
-    store.crime.write_counts(conn, series[rows[order]], month_text[cols[order]], values[order])
+    store.crime.write_counts(conn, series[rows], month_text[cols], values)
     store.crime.write_coverage(conn, dataset, pairs[~newer_held], upload_id)
     added = int((~held_mask).sum())
     result = LoadResult(

@@ -117,7 +117,8 @@ def preview_bytes(filename: str, data: bytes, engine: Engine | None = None) -> P
             **base, status="rejected", problems=[exc.problem], message=exc.problem.message
         )
     problems.extend(extract.problems)
-    match formats.detect(extract, problems, date.today()):
+    wards = store.areas.ward_reference(engine)
+    match formats.detect(extract, problems, date.today(), wards):
         case CrimeFile() as parsed:
             return _crime(engine, base, parsed, problems)
         case TemplateFile() as parsed:

@@ -18,9 +18,15 @@ def is_empty(engine: Engine) -> bool:
     return not store.uploads.any_loaded(engine)
 
 
+# The MPS ward crime files are the ward reference (etl/wards.py): loaded first, the ward rows of
+# the other files (the MPS dashboard's teams, ward populations) are checked against them.
+REFERENCE_FIRST = "mps-ward-"
+
+
 def seed_files(seed_dir: Path) -> list[Path]:
-    """The seed extracts in ``seed_dir``, in load order (by name)."""
-    return sorted(p for p in seed_dir.glob("*") if p.suffix in {".gz", ".csv", ".xlsx"})
+    """The seed extracts in ``seed_dir``, in load order: the ward reference, then by name."""
+    files = [p for p in seed_dir.glob("*") if p.suffix in {".gz", ".csv", ".xlsx"}]
+    return sorted(files, key=lambda p: (not p.name.startswith(REFERENCE_FIRST), p.name))
 
 
 def seed_if_empty(engine: Engine | None = None, seed_dir: Path | None = None) -> int:

@@ -70,3 +70,14 @@ def test_default_engine_follows_database_url(use_database):
     with use_database.begin() as conn:
         conn.execute(insert(db.areas), BARNET)
     assert _area_count(db.get_engine()) == 1
+
+
+@pytest.mark.parametrize("size", [0, 1, 499, 500, 501, 1234])
+def test_bulk_insert_writes_every_row_once(engine, size):
+    # SQLite writes ROWS_PER_INSERT rows per statement and the last, short batch row by row
+    rows = ((n, f"2024-{n % 12 + 1:02d}-01", n * 7) for n in range(size))  # a generator
+    with engine.begin() as conn:
+        db.bulk_insert(conn, db.crime_counts, ["series_id", "month", "count"], rows)
+    with engine.connect() as conn:
+        got = conn.execute(select(db.crime_counts).order_by(db.crime_counts.c.series_id)).all()
+    assert [(s, m.month, c) for s, m, c in got] == [(n, n % 12 + 1, n * 7) for n in range(size)]

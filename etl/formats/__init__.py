@@ -18,6 +18,7 @@ from etl.formats.mps_crime import CrimeTable
 from etl.formats.population import PopulationLayout
 from etl.formats.templates.spec import TemplateSpec
 from etl.read import Extract
+from etl.wards import WardReference
 
 
 @dataclass
@@ -51,7 +52,9 @@ class TemplateFile:
 Parsed = CrimeFile | PopulationFile | TemplateFile
 
 
-def _crime_tables(extract: Extract, problems: ProblemList, today: date) -> list[CrimeTable] | None:
+def _crime_tables(
+    extract: Extract, problems: ProblemList, today: date, wards: WardReference
+) -> list[CrimeTable] | None:
     """Crime tables from whichever wide or long MPS layout the file is in (None: neither)."""
     crime_sheets = mps_crime.candidate_sheets(extract)
     if crime_sheets:
@@ -59,13 +62,16 @@ def _crime_tables(extract: Extract, problems: ProblemList, today: date) -> list[
         return [t for t in tables if t is not None][:1]  # the first sheet holding a table
     for sheet in mps_crime.header_sheets(extract):
         if mps_dashboard.is_dashboard(list(sheet.frame.columns)):
-            return mps_dashboard.parse_sheet(sheet, problems, today)
+            return mps_dashboard.parse_sheet(sheet, problems, today, wards)
     return None
 
 
-def detect(extract: Extract, problems: ProblemList, today: date) -> Parsed | None:
-    """The file's layout and its checked tables (problems go in ``problems``); None: unknown."""
-    tables = _crime_tables(extract, problems, today)
+def detect(
+    extract: Extract, problems: ProblemList, today: date, wards: WardReference
+) -> Parsed | None:
+    """The file's layout and its checked tables (problems go in ``problems``; ward codes checked
+    against ``wards``, except in the files that are the ward reference); None: unknown."""
+    tables = _crime_tables(extract, problems, today, wards)
     if tables is not None:
         return CrimeFile(tables)
     found = templates.detect(extract)
@@ -74,7 +80,7 @@ def detect(extract: Extract, problems: ProblemList, today: date) -> Parsed | Non
     layout_sheets = population.detect(extract)
     if layout_sheets:
         layout, sheets = layout_sheets
-        return PopulationFile(layout, population.parse(layout, sheets, problems))
+        return PopulationFile(layout, population.parse(layout, sheets, problems, wards))
     return None
 
 

@@ -121,13 +121,19 @@ class CrimeTable:
     counts: np.ndarray  # int64, shape (rows, months)
     # long formats: the Excel row of each (row, month) cell, 0 where the file had no row
     cell_rows: np.ndarray | None = None
+    # long formats: (row, month index, Excel row) of each further file row whose count was added
+    # into a cell (the publisher's repeats, see formats.dashboard_areas); shape (n, 3)
+    merged_rows: np.ndarray | None = None
 
     @property
     def sheet_rows(self) -> np.ndarray:
         """The file rows this table was read from."""
         if self.cell_rows is None:
             return self.rows
-        return self.cell_rows[self.cell_rows > 0]
+        first = self.cell_rows[self.cell_rows > 0]
+        if self.merged_rows is None:
+            return first
+        return np.concatenate([first, self.merged_rows[:, 2]])
 
 
 def _key(text: str) -> str:
@@ -245,10 +251,17 @@ def _count_matrix(sheet: Sheet, columns: list[str], problems: ProblemList) -> np
     return values
 
 
+def _each_distinct(values: pd.Series, function, missing: object = None) -> np.ndarray:
+    """``function`` of each value, worked out once per distinct value (a file repeats a few
+    hundred labels thousands of times); ``missing`` for empty cells."""
+    codes, distinct = pd.factorize(values)
+    done = np.array([*(function(v) for v in distinct), missing], dtype=object)
+    return done[codes]
+
+
 def _text_column(sheet: Sheet, column: str, problems: ProblemList) -> np.ndarray:
-    series = sheet.frame[column]
-    text = series.astype("string").str.strip().fillna("")
-    for i in np.nonzero((text == "").to_numpy())[0]:
+    text = _each_distinct(sheet.frame[column], lambda v: str(v).strip(), "")
+    for i in np.nonzero(text == "")[0]:
         problems.add(
             problem(
                 "blank-value",
@@ -259,7 +272,7 @@ def _text_column(sheet: Sheet, column: str, problems: ProblemList) -> np.ndarray
                 severity="error",
             )
         )
-    return text.to_numpy(dtype=object)
+    return text
 
 
 def _borough_codes(sheet: Sheet, column: str, names: np.ndarray, problems: ProblemList):
@@ -287,7 +300,7 @@ def _borough_codes(sheet: Sheet, column: str, names: np.ndarray, problems: Probl
 
 
 def _duplicates(sheet: Sheet, keys: pd.DataFrame, problems: ProblemList) -> None:
-    upper = keys.apply(lambda s: s.astype("string").str.upper())
+    upper = pd.DataFrame({c: _each_distinct(keys[c], lambda v: str(v).upper()) for c in keys})
     dup = upper.duplicated(keep=False).to_numpy()
     if not dup.any():
         return
@@ -312,7 +325,7 @@ def _duplicates(sheet: Sheet, keys: pd.DataFrame, problems: ProblemList) -> None
 def _category_warnings(
     sheet: Sheet, layout: CrimeLayout, major: np.ndarray, minor: np.ndarray, problems
 ) -> None:
-    upper = pd.Series(minor).str.upper()
+    upper = pd.Series(_each_distinct(pd.Series(minor), str.upper, ""))
     unknown = ~upper.isin(reference.KNOWN_MINOR_CATEGORIES) & (upper != "")
     for label in pd.unique(minor[unknown.to_numpy()]):
         first = int(sheet.rows[np.nonzero(minor == label)[0][0]])

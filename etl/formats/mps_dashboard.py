@@ -14,9 +14,11 @@ import numpy as np
 import pandas as pd
 
 from core import reference
-from etl.errors import WARNING, ProblemList, problem
+from etl.errors import ProblemList, problem
+from etl.formats import dashboard_areas
 from etl.formats.mps_crime import CrimeLayout, CrimeTable
 from etl.read import Sheet
+from etl.wards import WardReference, check_ward_rows
 
 MEASURES = {"offences": "mps_dashboard_offences", "positive outcomes": "mps_dashboard_outcomes"}
 LABEL = (
@@ -79,42 +81,11 @@ def parse_month(value: object) -> date | None:
     return None
 
 
-def _area_codes(frame: pd.DataFrame, cols: dict[str, str]) -> tuple[np.ndarray, ...]:
-    """Codes, names, types and parents; rows without a code get a stable MPS-… code."""
-    names = frame[cols["area_name"]].astype("string").str.strip()
-    snt = (
-        frame[cols["borough_snt"]].astype("string").str.strip() if "borough_snt" in cols else names
-    )
-    names = names.fillna(snt).fillna("Unknown")
-    codes = frame[cols["area_code"]].astype("string").str.strip()
-    kind = frame[cols["area_type"]].astype("string").str.strip().str.lower().fillna("")
-    is_ward = kind.str.startswith("safer neighbourhood") | codes.str.match(r"^[EW]05").fillna(False)
-    slug = "MPS-" + names.str.upper().str.replace(r"[^A-Z0-9]+", "-", regex=True).str.strip("-")
-    by_name = names.map(lambda n: reference.borough_code(n) if n else None)
-    codes = codes.fillna(by_name).fillna(slug)
-    borough_of_ward = snt.map(_borough_of_snt)
-    area_type = np.where(
-        is_ward,
-        np.where(names.str.contains("NOT ACTIVE", case=False), "other", "ward"),
-        np.where(codes.map(reference.is_london_borough), "borough", "other"),
-    ).astype(object)
-    parent = np.where(is_ward, borough_of_ward, None).astype(object)
-    return (codes.to_numpy(dtype=object), names.to_numpy(dtype=object), area_type, parent)
-
-
-def _borough_of_snt(text) -> str | None:
-    """'Barnet Barnet Vale' -> Barnet's code: the SNT name starts with its borough's name."""
-    if text is None or text is pd.NA:
-        return None
-    key = reference.name_key(text)
-    for code, name in reference.LONDON_AUTHORITIES.items():
-        if key.startswith(reference.name_key(name)):
-            return code
-    return None
-
-
-def parse_sheet(sheet: Sheet, problems: ProblemList, today: date) -> list[CrimeTable]:
-    """Validate a dashboard sheet; one CrimeTable per measure (empty list on errors)."""
+def parse_sheet(
+    sheet: Sheet, problems: ProblemList, today: date, wards: WardReference
+) -> list[CrimeTable]:
+    """Validate a dashboard sheet, its ward codes against ``wards``; one CrimeTable per measure
+    (empty list on errors)."""
     frame = sheet.frame
     cols = column_map(list(frame.columns))
     missing = [c for c in REQUIRED if c not in cols]
@@ -155,27 +126,23 @@ def parse_sheet(sheet: Sheet, problems: ProblemList, today: date) -> list[CrimeT
             )
     if problems.has_errors:
         return []
-    code, name, area_type, parent = _area_codes(frame, cols)
-    long = pd.DataFrame(
-        {
-            "area_code": code,
-            "area_name": name,
-            "area_type": area_type,
-            "parent_code": parent,
-            "group": group.to_numpy(dtype=object),
-            "subgroup": subgroup.to_numpy(dtype=object),
-            "measure": measure.str.lower().to_numpy(dtype=object),
-            "month": months,
-            "count": counts,
-            "row": rows,
-        }
+    long = dashboard_areas.area_columns(frame, cols).assign(
+        group=group.to_numpy(dtype=object),
+        subgroup=subgroup.to_numpy(dtype=object),
+        measure=measure.str.lower().to_numpy(dtype=object),
+        month=months,
+        count=counts,
+        row=rows,
     )
-    long = _merge_duplicates(long, sheet, problems)
+    ward_rows = dashboard_areas.ward_rows(long)
+    check_ward_rows(ward_rows, wards, problems, sheet.name, cols["area_code"])
+    long, extra_rows = dashboard_areas.merge_repeats(long, sheet, problems, cols)
     if problems.has_errors:
         return []
     all_months = pd.date_range(min(months), max(months), freq="MS").date.tolist()
+    extra_by_measure = dict(tuple(extra_rows.groupby("measure")))
     return [
-        _wide(part, measure_key, all_months, sheet)
+        _wide(part, extra_by_measure.get(measure_key), measure_key, all_months, sheet)
         for measure_key, part in long.groupby("measure", sort=True)
     ]
 
@@ -242,61 +209,14 @@ def _counts(values: pd.Series, sheet, column, problems) -> np.ndarray:
     return np.nan_to_num(numeric).astype(np.int64)
 
 
-def _merge_duplicates(long: pd.DataFrame, sheet, problems: ProblemList) -> pd.DataFrame:
-    """Same area, subgroup, measure and month twice: an error when the rows are identical in
-    name, otherwise (the publisher's 'Edgware' and 'Edgware (SX)' share a ward code; label case
-    changes between years) the counts are added and a warning says so."""
-    key = ["area_code", "measure", "month"]
-    long["group_key"] = long["group"].str.upper()
-    long["subgroup_key"] = long["subgroup"].str.upper()
-    key += ["group_key", "subgroup_key"]
-    dup = long.duplicated(key, keep=False)
-    if not dup.any():
-        return long
-    exact = long.duplicated([*key, "area_name", "subgroup"], keep="first")
-    first_row = long[dup].groupby(key)["row"].transform("min")
-    for i in np.nonzero(exact.to_numpy())[0][:50]:
-        r = long.iloc[i]
-        problems.add(
-            problem(
-                "duplicate-row",
-                sheet=sheet.name,
-                row=int(r["row"]),
-                what=f"{r['area_name']} / {r['subgroup']} / {r['measure']} / {r['month']:%b %Y}",
-                first_row=int(first_row.loc[long.index[i]]),
-            )
-        )
-    merged_names = long[dup & ~exact].groupby("area_code")["area_name"].unique()
-    for code, names in merged_names.items():
-        if len(names) > 1:
-            problems.add(
-                problem(
-                    "merged-rows",
-                    sheet=sheet.name,
-                    column="Area name",
-                    value=" + ".join(map(str, names)),
-                    code_value=code,
-                    severity=WARNING,
-                )
-            )
-    agg = long.groupby(key, as_index=False, sort=False).agg(
-        area_name=("area_name", "first"),
-        area_type=("area_type", "first"),
-        parent_code=("parent_code", "first"),
-        group=("group", "first"),
-        subgroup=("subgroup", "first"),
-        count=("count", "sum"),
-        row=("row", "min"),
-    )
-    return agg
-
-
-def _wide(long: pd.DataFrame, measure_key: str, months: list[date], sheet: Sheet) -> CrimeTable:
+def _wide(
+    long: pd.DataFrame,
+    extra_rows: pd.DataFrame | None,
+    measure_key: str,
+    months: list[date],
+    sheet: Sheet,
+) -> CrimeTable:
     series_key = ["area_code", "group_key", "subgroup_key"]
-    if "group_key" not in long:
-        long = long.assign(
-            group_key=long["group"].str.upper(), subgroup_key=long["subgroup"].str.upper()
-        )
     series = long.drop_duplicates(series_key).reset_index(drop=True)
     series_index = pd.MultiIndex.from_frame(series[series_key])
     r = series_index.get_indexer(pd.MultiIndex.from_frame(long[series_key]))
@@ -306,6 +226,15 @@ def _wide(long: pd.DataFrame, measure_key: str, months: list[date], sheet: Sheet
     cell_rows = np.zeros_like(counts)
     counts[r, c] = long["count"].to_numpy(dtype=np.int64)
     cell_rows[r, c] = long["row"].to_numpy(dtype=np.int64)
+    merged_rows = None
+    if extra_rows is not None and len(extra_rows):
+        merged_rows = np.column_stack(
+            [
+                series_index.get_indexer(pd.MultiIndex.from_frame(extra_rows[series_key])),
+                extra_rows["month"].map(month_pos).to_numpy(dtype=np.int64),
+                extra_rows["row"].to_numpy(dtype=np.int64),
+            ]
+        )
     dataset = MEASURES[measure_key]
     layout = CrimeLayout(
         "mps-monthly-dashboard",
@@ -331,6 +260,7 @@ def _wide(long: pd.DataFrame, measure_key: str, months: list[date], sheet: Sheet
         months,
         counts,
         cell_rows,
+        merged_rows,
     )
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 from core import reference
 from etl.errors import WARNING, ProblemList, problem
 from etl.read import Extract, Sheet, sheet_from_grid
+from etl.wards import WardReference, check_ward_rows
 
 WARD_SHEET = re.compile(r"^mid-(\d{4}) ward (\d{4})$", re.IGNORECASE)
 TEMPLATE_COLUMNS = ["area_code", "area_name", "year", "population"]
@@ -141,8 +142,31 @@ def _keep_london(frame: pd.DataFrame, sheet: Sheet, problems: ProblemList) -> pd
     return frame[london]
 
 
-def parse(layout: PopulationLayout, sheets: list[Sheet], problems: ProblemList) -> pd.DataFrame:
-    """Validated population rows: area_code, area_name, area_type, parent_code, year, population."""
+def _check_wards(frame: pd.DataFrame, wards: WardReference, problems, sheet: Sheet, column: str):
+    """The ward rows' codes against the ward reference (their borough: the LAD code, if any)."""
+    rows = frame[frame["area_type"] == "ward"]
+    borough = rows["parent_code"].astype(object).where(rows["parent_code"].notna(), None)
+    check_ward_rows(
+        pd.DataFrame(
+            {
+                "code": rows["area_code"],
+                "borough": borough,
+                "label": borough.map(reference.LONDON_AUTHORITIES),
+                "row": rows["row"],
+            }
+        ),
+        wards,
+        problems,
+        sheet.name,
+        column,
+    )
+
+
+def parse(
+    layout: PopulationLayout, sheets: list[Sheet], problems: ProblemList, wards: WardReference
+) -> pd.DataFrame:
+    """Validated population rows: area_code, area_name, area_type, parent_code, year, population;
+    ward codes checked against ``wards``."""
     frames = []
     for sheet in sheets:
         by_key = _keys(sheet.frame.columns)
@@ -195,6 +219,7 @@ def parse(layout: PopulationLayout, sheets: list[Sheet], problems: ProblemList) 
                 sheet, f[code], f[name] if name else f[code], years, f[total], parents, problems
             )
             frame = _keep_london(frame, sheet, problems)
+            _check_wards(frame, wards, problems, sheet, code)
         else:
             frame = _rows(
                 sheet,
@@ -219,6 +244,7 @@ def parse(layout: PopulationLayout, sheets: list[Sheet], problems: ProblemList) 
                         value=frame["area_code"].iloc[i],
                     )
                 )
+            _check_wards(frame, wards, problems, sheet, by_key["area_code"])
         frames.append(frame)
     if not frames:
         return pd.DataFrame(
