@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
+from core.months import Month
 from core.values import is_missing
 
 # ONS GSS codes of the 33 London local authorities. The City of London is policed separately
@@ -262,3 +265,30 @@ def mopac7_type(major: str | None, minor: str | None) -> str | None:
     if major_label == "CRIMINAL DAMAGE" and minor_label != "ARSON":  # pre-2019 files
         return "Criminal damage"
     return _MINOR_TYPES.get(minor_label)
+
+
+# --- the other priorities' fixed lists ----------------------------------------------------------
+
+HATE_CRIME_TOTAL = "Hate crime"  # the MPS total of every strand
+# The MPS hate crime strands, as the Monthly Crime Dashboard and the council template name them.
+HATE_STRANDS = [
+    "Racist and Religious Crime",
+    "Racist Crime",
+    "Faith Crime",
+    "AntiSemitic",
+    "Islamophobic Crime",
+    "Homophobic Crime",
+    "Transphobic Crime",
+    "Disability Crime",
+]
+# The MPS recording system changed at the end of February 2024: the last old month, the first new.
+RECORDING_BREAK_LAST_OLD = Month(pd.Timestamp(2024, 2, 1))
+RECORDING_BREAK_FIRST_NEW = Month(pd.Timestamp(2024, 3, 1))
+# Prevent WRAP training: the audiences people trained are counted by (the council template).
+WRAP_AUDIENCES = [
+    "Education professionals",
+    "Frontline staff",
+    "Parents",
+    "Pupils",
+    "Foster carers",
+]

@@ -7,25 +7,20 @@ from __future__ import annotations
 import pandas as pd
 
 from core.months import Month, months_before
+from core.reference import (
+    HATE_CRIME_TOTAL,
+    HATE_STRANDS,
+    RECORDING_BREAK_FIRST_NEW,
+    RECORDING_BREAK_LAST_OLD,
+)
 from domain.crime import SMALL_COUNT, trend_frame, ward_rank
 from domain.indicators import area_series, record
 from domain.london import london_rate, london_rows
 from domain.periods import window_months
 
-TOTAL = "Hate crime"  # the MPS total of every strand
-STRANDS = [
-    "Racist and Religious Crime",
-    "Racist Crime",
-    "Faith Crime",
-    "AntiSemitic",
-    "Islamophobic Crime",
-    "Homophobic Crime",
-    "Transphobic Crime",
-    "Disability Crime",
-]
-# The MPS recording system changed at the end of February 2024: the last old month, the first new.
-BREAK_LAST_OLD = Month(pd.Timestamp(2024, 2, 1))
-BREAK_FIRST_NEW = Month(pd.Timestamp(2024, 3, 1))
+TOTAL = HATE_CRIME_TOTAL
+STRANDS = HATE_STRANDS
+BREAK_LAST_OLD, BREAK_FIRST_NEW = RECORDING_BREAK_LAST_OLD, RECORDING_BREAK_FIRST_NEW
 
 
 def spans_break(end_month: Month, length: int = 12) -> bool:

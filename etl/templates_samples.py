@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 
 from core import config, reference
+from core.reference import HATE_STRANDS, WRAP_AUDIENCES
 from domain.priorities import syv_london_table
-from etl.formats.templates.spec import HATE_STRANDS, REPORTING_CENTRES, WRAP_AUDIENCES
+from etl.formats.templates.spec import REPORTING_CENTRES
 
 ILLUSTRATIVE = (
     "ILLUSTRATIVE FIGURES: made up to show how a filled-in template looks. They are not "

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from core.reference import HATE_STRANDS
 from etl.formats.templates.spec import (
     CHOICE,
     COUNT,
-    HATE_STRANDS,
     MONTH,
     Field,
     Rule,

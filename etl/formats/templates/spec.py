@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from core import reference
+from core.reference import HATE_STRANDS, WRAP_AUDIENCES
 
 # Field kinds: how a cell is read and checked (validate.py), and its Excel validation.
 TEXT = "text"
@@ -25,25 +26,8 @@ QUARTER = "quarter"  # financial-year quarter '2022/23 Q3'
 CHOICE = "choice"  # one of a fixed list
 BOROUGH = "borough"  # a London borough's name (or GSS code), stored as its code
 
-HATE_STRANDS = [
-    "Racist and Religious Crime",
-    "Racist Crime",
-    "Faith Crime",
-    "AntiSemitic",
-    "Islamophobic Crime",
-    "Homophobic Crime",
-    "Transphobic Crime",
-    "Disability Crime",
-]
 CRIME_OR_INCIDENT = ["Crime", "Incident"]
 ADULT_OR_JUVENILE = ["Adult", "Juvenile"]
-WRAP_AUDIENCES = [
-    "Education professionals",
-    "Frontline staff",
-    "Parents",
-    "Pupils",
-    "Foster carers",
-]
 # ILLUSTRATIVE placeholders: the real list is the 12 centres named in the 2022/23 Hate Crime
 # Reporting Centres annual report, which is not in this repository. Replace these names with
 # those (a centre off the list is loaded with a warning, never refused, for that reason).
