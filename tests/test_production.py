@@ -59,6 +59,24 @@ def test_the_policy_allows_only_this_site_and_dashs_own_inline_scripts(site):
         assert f"'sha256-{digest}'" in scripts, body[:80]
 
 
+def test_the_policy_follows_inline_scripts_dash_adds_after_a_first_response(site):
+    """Dash adds inline scripts when it sets itself up on its first page; a signed-out visitor's
+    redirect may be answered before that, and a policy kept from then blocked them."""
+    import dash
+
+    site.client.get("/healthz")
+    added = "function(n) { return n; /* added after the first response */ }"
+    app = dash.get_app()
+    before = list(app._inline_scripts)
+    app._inline_scripts.append(added)
+    try:
+        header = site.client.get("/healthz").headers["Content-Security-Policy"]
+    finally:
+        app._inline_scripts[:] = before
+    digest = base64.b64encode(hashlib.sha256(added.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in directives(header)["script-src"]
+
+
 def test_every_response_carries_the_policy(site):
     for path in ("/healthz", "/login", "/_dash-layout"):
         assert "default-src 'self'" in site.client.get(path).headers["Content-Security-Policy"]

@@ -212,20 +212,20 @@ CSP = (
     "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
-_csp: list[str] = []
 
 
 def content_security_policy() -> str:
-    """The policy every response carries (worked out once, when every callback is defined)."""
-    if not _csp:
-        try:
-            import dash
+    """The policy a response carries, worked out for each response: Dash adds inline scripts
+    when it sets itself up on its first request, which may come after responses that were
+    refused (a signed-out visitor's redirect to sign in), so a policy kept from then would
+    block them."""
+    try:
+        import dash
 
-            hashes = " ".join(dash.get_app().csp_hashes())
-        except Exception:  # no Dash app on this server: no inline script is allowed
-            hashes = ""
-        _csp.append(CSP.format(hashes=hashes).replace("'self' ;", "'self';"))
-    return _csp[0]
+        hashes = " ".join(dash.get_app().csp_hashes())
+    except Exception:  # no Dash app on this server: no inline script is allowed
+        hashes = ""
+    return CSP.format(hashes=hashes).replace("'self' ;", "'self';")
 
 
 class RequestHandler(WSGIRequestHandler):

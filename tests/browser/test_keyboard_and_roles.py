@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -34,7 +34,10 @@ def site(database_url: str, tmp_path_factory) -> Iterator[str]:
 
     folder = tmp_path_factory.mktemp("signed-in")
     path = folder / "signed-in.db"
-    shutil.copy(database_url.removeprefix("sqlite:///"), path)
+    # SQLite's backup copies what is committed, write-ahead log included (a file copy may not)
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as source:
+        with sqlite3.connect(path) as target:
+            source.backup(target)
     url = f"sqlite:///{path}"
     for name, role in [("anna", "analyst"), ("max", "manager")]:
         add_user(db.get_engine(url), name, PASSWORD, role)
