@@ -128,6 +128,34 @@ def data_revision(data: list[dict]) -> str:
     return digest.hexdigest()
 
 
+def reference_line(
+    value: float, label: str, value_format: str, colour: str, dash: str
+) -> tuple[dict, dict]:
+    """A vertical line across a horizontal bar chart at ``value`` (London's rate, a target),
+    and its label above the plot: (shape, annotation)."""
+    shape = {
+        "type": "line",
+        "xref": "x",
+        "x0": value,
+        "x1": value,
+        "yref": "paper",
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": colour, "width": 2, "dash": dash},
+    }
+    note = {
+        "xref": "x",
+        "x": value,
+        "yref": "paper",
+        "y": 1,
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": 11},
+        "text": f"{label}: {value:{value_format}}",
+    }
+    return shape, note
+
+
 def empty_figure(message: str = "No figures loaded") -> go.Figure:
     """A blank chart that says why it is blank (Plotly still draws it, so pages settle)."""
     note = {

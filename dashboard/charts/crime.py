@@ -17,6 +17,7 @@ from dashboard.charts.base import (
     TREND_START,
     empty_figure,
     make_figure,
+    reference_line,
 )
 from dashboard.text import fmt_number
 
@@ -186,30 +187,11 @@ def ranked_bar_figure(
     }
     shapes, notes = [], []
     if not is_missing(reference):
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "x",
-                "x0": reference,
-                "x1": reference,
-                "yref": "paper",
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": OKABE_ITO["black"], "width": 2, "dash": "dash"},
-            }
+        shape, note = reference_line(
+            reference, reference_label, value_format, OKABE_ITO["black"], "dash"
         )
-        notes.append(
-            {
-                "xref": "x",
-                "x": reference,
-                "yref": "paper",
-                "y": 1,
-                "yanchor": "bottom",
-                "showarrow": False,
-                "font": {"size": 11},
-                "text": f"{reference_label}: {reference:{value_format}}",
-            }
-        )
+        shapes.append(shape)
+        notes.append(note)
     return make_figure(
         [bar],
         {

@@ -116,30 +116,11 @@ def bars_figure(
         bar.update({"text": data["text"].tolist(), "textposition": "outside", "cliponaxis": False})
     shapes, notes = [], []
     if reference is not None:
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "x",
-                "x0": reference,
-                "x1": reference,
-                "yref": "paper",
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": base.GREEN, "width": 2, "dash": "dot"},
-            }
+        shape, note = base.reference_line(
+            reference, reference_label, value_format, base.GREEN, "dot"
         )
-        notes.append(
-            {
-                "xref": "x",
-                "x": reference,
-                "yref": "paper",
-                "y": 1,
-                "yanchor": "bottom",
-                "showarrow": False,
-                "font": {"size": 11},
-                "text": f"{reference_label}: {reference:{value_format}}",
-            }
-        )
+        shapes.append(shape)
+        notes.append(note)
     xaxis = {"title": {"text": value_label}, "rangemode": "tozero"}
     if x_max is not None:
         xaxis.update({"range": [0, x_max], "autorange": False})
