@@ -10,6 +10,7 @@ summary sheet was computed by the code under test).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
@@ -703,3 +704,22 @@ def test_month_before_the_data_shows_its_first_month_in_words(loaded, module, su
     text = _text(out[summary])
     assert f"{what} figures run from August 2021 to July 2025; showing August 2021." in text
     assert "No figures loaded" not in text
+
+
+@pytest.mark.parametrize("prefix", list(PAGES))
+def test_each_acronym_is_spelled_out_once_where_first_used(loaded, prefix):
+    """A board member meeting "MPS" or "IOM" for the first time on a page reads what it
+    stands for there, once."""
+    module = PAGES[prefix]
+    args = ("2025-02", TOTAL) if prefix == "hate" else ("2025-02",)
+    out = _update(module, *args)
+    shown = [v for v in out.values() if not isinstance(v, bool | dict) and not hasattr(v, "data")]
+    page = module.layout()
+    heading = _text(page.children[0])  # the page's title may name it; the line below explains
+    text = " ".join([_text(page), *(_text(v) for v in shown)]).removeprefix(heading)
+    used = [a for a in prose_words.ACRONYMS if re.search(rf"\b{a}\b", text)]
+    assert used, "the page uses none of the acronyms: the test checks nothing"
+    for acronym in used:
+        words = prose_words.ACRONYMS[acronym]
+        assert text.count(words) == 1, (acronym, text.count(words))
+        assert text.index(words) < re.search(rf"\b{acronym}\b", text).start(), acronym

@@ -36,8 +36,8 @@ dash.register_page(__name__, path="/hate-crime", name="Hate crime", order=13, ti
 MPS_CHARTS = ["hate-trend", "hate-strands", "hate-outcomes", "hate-wards", "hate-london"]
 CHARTS = [*MPS_CHARTS, "hate-centres", "hate-centre-strands"]
 SOURCE = (
-    "MPS Monthly Crime Dashboard (hate crime offences and positive outcomes); ONS mid-year "
-    "population estimates; Hate Crime Reporting Centre reports (council template)"
+    "MPS Monthly Crime Dashboard (hate crime offences and positive outcomes); Office for "
+    "National Statistics (ONS) mid-year population estimates; Hate Crime Reporting Centre reports (council template)"
 )
 blocks.register_chart_tables(CHARTS)
 

@@ -36,7 +36,7 @@ dash.register_page(
 CHARTS = ["prevent-coverage", "prevent-progress", "prevent-sessions", "prevent-audiences"]
 SOURCE = "Prevent WRAP training returns from departments and partners (council template)"
 WRAP_WORDS = (  # the acronym spelled out once on the page
-    "WRAP is the Workshop to Raise Awareness of Prevent, the Home Office's Prevent awareness "
+    "The Workshop to Raise Awareness of Prevent (WRAP) is the Home Office's Prevent awareness "
     "training."
 )
 blocks.register_chart_tables(CHARTS)

@@ -37,8 +37,10 @@ dash.register_page(
 
 CHARTS = ["syv-trend", "syv-london", "syv-knife-trend", "syv-knife-london", "syv-knife-rank"]
 SOURCE = (
-    "MPS Monthly Crime Dashboard (knife crime); serious youth violence from the council "
-    "template (MOPAC's dashboard figures); ONS mid-year population estimates"
+    "Metropolitan Police Service (MPS) Monthly Crime Dashboard (knife crime); serious youth "
+    "violence from the council template (figures from the dashboard of the Mayor's Office for "
+    "Policing and Crime, MOPAC); Office for National Statistics (ONS) mid-year population "
+    "estimates"
 )
 blocks.register_chart_tables(CHARTS)
 

@@ -63,7 +63,7 @@ LOAD_HELP = {
 }
 # The page's note on the break, around the label the charts give its line.
 BREAK_NOTE_BEFORE = (
-    "The MPS changed its crime recording system at the end of February 2024: hate crime recorded "
+    "The Metropolitan Police Service (MPS) changed its crime recording system at the end of February 2024: hate crime recorded "
     "before March 2024 and after is not like-for-like. The charts mark the change with a "
     "dash-dotted line labelled "
 )

@@ -17,6 +17,13 @@ from dashboard.text import (
 )
 from domain.crime import Number, is_significant, is_small, percent_change, whole
 
+ACRONYMS = {  # spelled out once on each page that uses them, where first used
+    "IOM": "Integrated Offender Management",
+    "MOPAC": "Mayor's Office for Policing and Crime",
+    "MPS": "Metropolitan Police Service",
+    "ONS": "Office for National Statistics",
+    "WRAP": "Workshop to Raise Awareness of Prevent",
+}
 RAG_WORDS = {
     "Green": "Green: at or better than the target",
     "Amber": "Amber: better than 2011/12 but not yet at the target",
