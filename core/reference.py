@@ -281,6 +281,14 @@ HATE_STRANDS = [
     "Transphobic Crime",
     "Disability Crime",
 ]
+# Strands that are themselves totals of others (a crime may be flagged under several strands, so
+# these "include" rather than "add up to" their parts): what an exemption of a part withholds.
+HATE_STRAND_PARTS: dict[str, frozenset[str]] = {
+    "Racist and Religious Crime": frozenset(
+        {"Racist Crime", "Faith Crime", "AntiSemitic", "Islamophobic Crime"}
+    ),
+    "Faith Crime": frozenset({"AntiSemitic", "Islamophobic Crime"}),
+}
 # The MPS recording system changed at the end of February 2024: the last old month, the first new.
 RECORDING_BREAK_LAST_OLD = Month(pd.Timestamp(2024, 2, 1))
 RECORDING_BREAK_FIRST_NEW = Month(pd.Timestamp(2024, 3, 1))

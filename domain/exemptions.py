@@ -9,10 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from core.reference import MOPAC7_TOTAL, MOPAC7_TYPES
+from core.reference import (
+    HATE_CRIME_TOTAL,
+    HATE_STRAND_PARTS,
+    HATE_STRANDS,
+    MOPAC7_TOTAL,
+    MOPAC7_TYPES,
+)
 
-# each total and the indicators it adds up
-TOTALS: dict[str, frozenset[str]] = {MOPAC7_TOTAL: frozenset(MOPAC7_TYPES)}
+# each total and every indicator it includes (the parts of parts too, so one look-up suffices)
+TOTALS: dict[str, frozenset[str]] = {
+    MOPAC7_TOTAL: frozenset(MOPAC7_TYPES),
+    HATE_CRIME_TOTAL: frozenset(HATE_STRANDS),
+    **HATE_STRAND_PARTS,
+}
 
 
 def withheld(hidden: Iterable[str]) -> set[str]:
