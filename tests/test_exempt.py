@@ -30,6 +30,16 @@ def as_user(server, engine, name: str):
     return context
 
 
+def call_as(site, name: str, call):
+    """``call()`` inside a request signed in as ``name``; ``site``: (engine, server)."""
+    engine, server = site
+    context = as_user(server, engine, name)
+    try:
+        return call()
+    finally:
+        context.pop()
+
+
 @pytest.mark.parametrize(("name", "sees"), [("vera", False), ("anna", False), ("max", True)])
 def test_an_exempt_indicator_is_only_for_managers(site, name, sees):
     engine, server = site

@@ -15,7 +15,7 @@ from dashboard.pages import hate_crime
 from domain.exemptions import withheld
 from etl.load import load_path
 from layout_tree import find
-from test_exempt import as_user
+from test_exempt import call_as
 from test_priority_pages import BOROUGHS_CSV, WARDS_CSV
 
 TOTAL, FEB = "Hate crime", as_month("2025-02")
@@ -58,18 +58,9 @@ def site(loaded_url, monkeypatch):
     exempt.unmark(engine, "indicator", "AntiSemitic")
 
 
-def _as(site, name, call):
-    engine, server = site
-    context = as_user(server, engine, name)
-    try:
-        return call()
-    finally:
-        context.pop()
-
-
 @pytest.mark.parametrize(("name", "sees"), [("vera", False), ("max", True)])
 def test_the_total_and_including_strands_are_only_for_managers(site, name, sees):
-    shown = _as(site, name, lambda: set(cache.dashboard_table(FEB)["indicator"]))
+    shown = call_as(site, name, lambda: set(cache.dashboard_table(FEB)["indicator"]))
     for strand in (TOTAL, "Racist and Religious Crime", "Faith Crime", "AntiSemitic"):
         assert (strand in shown) is sees, strand
     assert {"Islamophobic Crime", "Homophobic Crime", "Racist Crime"} <= shown
@@ -81,7 +72,7 @@ def test_the_strand_picker_and_the_page_follow(site, name, sees):
         options = [o["value"] for o in find(hate_crime.layout(), "hate-strand-select").options]
         return options, str(hate_crime.update("2025-02", TOTAL)[0])
 
-    options, summary = _as(site, name, page)
+    options, summary = call_as(site, name, page)
     assert (TOTAL in options) is sees and ("Faith Crime" in options) is sees
     assert "Homophobic Crime" in options
     # a viewer asking for the total (an old link) reads about the first strand offered instead

@@ -20,7 +20,7 @@ from domain.exemptions import withheld
 from etl.load import load_bytes
 from layout_tree import find
 from test_crime_pages import borough_csv, population_csv, ward_csv
-from test_exempt import as_user
+from test_exempt import call_as
 
 HENDON = "E05013643"
 TOTAL = "MOPAC7 total"
@@ -61,15 +61,6 @@ def test_a_total_including_an_exempt_type_is_withheld():
     assert withheld(set()) == set()
 
 
-def _as(site, name, call):
-    engine, server = site
-    context = as_user(server, engine, name)
-    try:
-        return call()
-    finally:
-        context.pop()
-
-
 def _pages(period=None) -> str:
     """Everything the crime pages send for the total (and the ward and wards pages' defaults)."""
     return str(
@@ -88,7 +79,7 @@ def _pages(period=None) -> str:
 def test_with_burglary_exempt_the_mopac7_total_is_shown_only_to_managers(site, name, sees):
     engine, _ = site
     exempt.mark(engine, "indicator", "Burglary", "max")
-    text = _as(site, name, _pages)
+    text = call_as(site, name, _pages)
     assert ("1,638" in text) is sees  # the borough's MOPAC7 total
     assert ("'360'" in text or "360 MOPAC7" in text) is sees  # Hendon's, all burglary
     assert ("not shown to your role" in text) is not sees
@@ -98,7 +89,7 @@ def test_with_burglary_exempt_the_mopac7_total_is_shown_only_to_managers(site, n
 def test_with_burglary_exempt_the_indicators_export_has_no_total(site, name, sees):
     engine, _ = site
     exempt.mark(engine, "indicator", "Burglary", "max")
-    table = _as(site, name, lambda: crime_indicators(engine, as_month("2025-02")))
+    table = call_as(site, name, lambda: crime_indicators(engine, as_month("2025-02")))
     assert (TOTAL in set(table["indicator"])) is sees
     assert ("Burglary" in set(table["indicator"])) is sees
     assert "Robbery" in set(table["indicator"])
@@ -120,12 +111,12 @@ def test_pickers_offer_no_exempt_type_and_an_exempt_choice_falls_back(site):
             ward.update(None, HENDON, "burglary"),  # an old address: no IndexError
         )
 
-    *pickers, update = _as(site, "vera", views)
+    *pickers, update = call_as(site, "vera", views)
     for options in pickers:
         assert "burglary" not in options and "mopac7-total" not in options
         assert "robbery" in options
     assert "not shown to your role" in str(update[0])
-    manager = _as(site, "max", lambda: _options(ward.layout(HENDON), "ward-crime-select"))
+    manager = call_as(site, "max", lambda: _options(ward.layout(HENDON), "ward-crime-select"))
     assert "burglary" in manager and "mopac7-total" in manager
 
 
