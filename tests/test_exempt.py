@@ -6,10 +6,15 @@ import pytest
 
 import webclient
 from core import queries
+from core.months import as_month
 from dashboard import cache, cli
 from dashboard.auth import exempt, sessions
-from etl.load import load_bytes
+from dashboard.reports.indicators import crime_indicators
+from etl.load import load_bytes, load_path
+from fixtures.extracts import SEED
 from test_load import FILE_A
+
+SAMPLES = SEED.parent / "samples"
 
 
 @pytest.fixture
@@ -97,3 +102,24 @@ def test_a_viewer_opening_an_exempt_crime_type_sees_no_figures_and_no_error(site
             context.pop()
         words = summary if isinstance(summary, str) else str(summary.children)
         assert ("No burglary figures to show" in words) is not shown, (name, words)
+
+
+@pytest.mark.parametrize(
+    ("dataset", "sample", "indicator"),
+    [
+        ("iom", "iom-cohort-sample.xlsx", "IOM cohort size"),
+        ("wrap_training", "prevent-wrap-training-sample.xlsx", "WRAP coverage %: "),
+        ("serious_youth_violence", "serious-youth-violence-sample.xlsx", "Serious youth violence"),
+    ],
+)
+@pytest.mark.parametrize(("name", "sees"), [("vera", False), ("max", True)])
+def test_the_indicators_export_leaves_out_an_exempt_council_dataset(
+    site, dataset, sample, indicator, name, sees
+):
+    engine, _ = site
+    assert load_path(SAMPLES / sample, engine).status == "loaded"
+    exempt.mark(engine, "dataset", dataset, "max")
+    month = as_month("2024-03")  # within each sample's figures
+    table = call_as(site, name, lambda: crime_indicators(engine, month))
+    shown = set(table["indicator"]) if len(table) else set()
+    assert any(i.startswith(indicator) for i in shown) is sees, sorted(shown)

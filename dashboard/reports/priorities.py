@@ -12,9 +12,11 @@ from sqlalchemy import Engine
 
 from core import config, queries
 from core.values import is_missing
+from dashboard.auth import exempt
 from domain.indicators import indicator_table
 from domain.priorities import iom_table, reoffending_table, syv_counts, wrap_coverage_table
 
+SYV = "serious_youth_violence"
 GEOGRAPHY_CODES = {"london": "E12000007", "england and wales": "K04000001"}
 
 
@@ -121,9 +123,15 @@ def priority_rows(engine: Engine, month, areas: pd.DataFrame, pops: pd.DataFrame
     """All the other priorities' rows for the indicators export."""
     month = pd.Timestamp(month)
     home = _home(areas)
-    frames = [syv_rows(engine, month, areas, pops)]
-    plain = iom_rows(engine, month, home) + reoffending_rows(engine, month, areas)
-    plain += wrap_rows(engine, month, home)
+    hidden = exempt.hidden("dataset")  # a dataset exempt for this user adds no rows
+    frames = [] if SYV in hidden else [syv_rows(engine, month, areas, pops)]
+    plain = []
+    for dataset, rows in (
+        ("iom", lambda: iom_rows(engine, month, home)),
+        ("proven_reoffending", lambda: reoffending_rows(engine, month, areas)),
+        ("wrap_training", lambda: wrap_rows(engine, month, home)),
+    ):
+        plain += [] if dataset in hidden else rows()
     if plain:
         frame = pd.DataFrame(plain)
         # keep counts whole (105, not 105.0) beside percentages
