@@ -53,15 +53,31 @@ def population_for_window(
     return year, int(loaded[year])
 
 
+def first_full_window(months: Iterable[Month], length: int = 12) -> Month | None:
+    """The first loaded month that ends ``length`` loaded months in a row: the earliest month
+    whose R12 is available (None when no run is that long)."""
+    run, previous = 0, None
+    for month in sorted(months):
+        run = run + 1 if previous is not None and month == previous + pd.DateOffset(months=1) else 1
+        if run >= length:
+            return month
+        previous = month
+    return None
+
+
 def chosen_month(wanted: Month | None, months: Iterable[Month]) -> Month | None:
     """The month a page shows: the wanted month if loaded, else the loaded month nearest it (the
-    earlier on a tie), so a dataset that ends earlier or starts later than the month chosen shows
-    its last or first month; the latest loaded when none is wanted (None when nothing is)."""
+    earlier on a tie), so a dataset that ends earlier than the month chosen shows its last; one
+    that starts later shows its first month with 12 months' figures (an earlier one's windows
+    would all be "not available"); the latest loaded when none is wanted (None when nothing is)."""
     months = sorted(months)
     if not months:
         return None
     if wanted is None:
         return months[-1]
+    first_full = first_full_window(months)
+    if first_full is not None and wanted < first_full:
+        return first_full
     return min(months, key=lambda m: (abs((m - wanted).days), m))
 
 

@@ -256,15 +256,19 @@ def test_overview_unknown_period_falls_back_to_latest(seeded, period):
 
 
 @pytest.mark.parametrize(
-    ("period", "shown"), [("2030-01", "February 2025"), ("1999-01", "April 2011")]
+    ("period", "shown", "showing"),
+    [
+        ("2030-01", "February 2025", "February 2025"),
+        ("1999-01", "March 2012", "the first 12 months they cover in full, to March 2012"),
+    ],
 )
 def test_overview_period_outside_the_data_shows_the_nearest_month_and_says_so(
-    seeded, period, shown
+    seeded, period, shown, showing
 ):
     """A month the borough crime file does not reach (another dataset's, in the picker) shows
-    the file's nearest month, in words."""
+    the file's last month, or its first with 12 months' figures, in words."""
     summary, _, source = overview.update(period)
-    note = f"Borough crime figures run from April 2011 to February 2025; showing {shown}."
+    note = f"Borough crime figures run from April 2011 to February 2025; showing {showing}."
     assert summary.startswith(note)
     assert f"Figures shown: the 12 months to {shown}." in source
 

@@ -11,6 +11,7 @@ from domain.periods import (
     dataset_month,
     financial_quarter,
     financial_year,
+    first_full_window,
     population_for_window,
     population_year_for_window,
     window_months,
@@ -109,6 +110,19 @@ def test_chosen_month():
     assert chosen_month(as_month_or_none(None), months) == pd.Timestamp("2025-02-01")
     assert chosen_month(as_month_or_none("rubbish"), months) == pd.Timestamp("2025-02-01")
     assert chosen_month(as_month_or_none("2025-01"), []) is None
+
+
+def test_a_month_before_the_data_shows_its_first_full_12_months():
+    """Hate crime figures start in August 2021: asking for March 2019 shows the 12 months to
+    July 2022, the first with every month loaded, not August 2021 with nothing to show."""
+    months = list(pd.date_range("2021-08-01", "2025-07-01", freq="MS"))
+    assert first_full_window(months) == as_month("2022-07")
+    assert chosen_month(as_month("2019-03"), months) == as_month("2022-07")
+    assert chosen_month(as_month("2022-01"), months) == as_month("2022-07")
+    assert chosen_month(as_month("2022-08"), months) == as_month("2022-08")
+    with_gap = [m for m in months if m != as_month("2022-01")]
+    assert first_full_window(with_gap) == as_month("2023-01")  # Feb 2022 to Jan 2023
+    assert first_full_window(months[:11]) is None
 
 
 def test_chosen_month_in_a_gap_is_the_nearest_loaded_month():

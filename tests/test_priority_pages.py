@@ -672,13 +672,14 @@ def test_the_strand_picker_offers_no_exempt_strand(loaded):
     context = as_user(webclient.the_app().server, engine, "vera")
     try:
         picker = _find(hate_crime.layout(), "hate-strand-select")
-        out = _update(hate_crime, "2025-02", "AntiSemitic")  # an old choice: the total instead
+        out = _update(hate_crime, "2025-02", "AntiSemitic")  # an old choice: the first offered
     finally:
         context.pop()
         exempt.unmark(engine, "indicator", "AntiSemitic")
     values = [o["value"] for o in picker.options]
-    assert "AntiSemitic" not in values and "Racist Crime" in values and picker.value == "Hate crime"
-    assert "AntiSemitic" not in out["hate-summary"] and "hate crimes" in out["hate-summary"]
+    # the total and the strands including AntiSemitic are withheld with it (test_exempt_hate)
+    assert "AntiSemitic" not in values and picker.value == "Racist Crime"
+    assert "AntiSemitic" not in out["hate-summary"] and "Racist Crime" in out["hate-summary"]
 
 
 # --- each dataset its own month -----------------------------------------------------------------
@@ -696,14 +697,16 @@ def test_period_picker_offers_the_months_of_every_dataset(loaded):
     ("module", "summary", "what"),
     [(hate_crime, "hate-summary", "Hate crime"), (youth_violence, "syv-summary", "Knife crime")],
 )
-def test_month_before_the_data_shows_its_first_month_in_words(loaded, module, summary, what):
-    """Hate crime and knife crime figures start in August 2021: March 2019 shows August 2021
-    and says so, instead of "No figures loaded"."""
+def test_month_before_the_data_shows_its_first_full_year_in_words(loaded, module, summary, what):
+    """Hate crime and knife crime figures start in August 2021: March 2019 shows the 12 months
+    to July 2022 (the first with every month) and says so, not "No figures loaded" nor an
+    August 2021 whose windows are all "not available"."""
     args = ("2019-03", TOTAL) if module is hate_crime else ("2019-03",)
     out = _update(module, *args)
     text = _text(out[summary])
-    assert f"{what} figures run from August 2021 to July 2025; showing August 2021." in text
-    assert "No figures loaded" not in text
+    run = f"{what} figures run from August 2021 to July 2025"
+    assert f"{run}; showing the first 12 months they cover in full, to July 2022." in text
+    assert "No figures loaded" not in text and "not available" not in text
 
 
 @pytest.mark.parametrize("prefix", list(PAGES))

@@ -36,12 +36,6 @@ dash.register_page(
 )
 
 CHARTS = ["syv-trend", "syv-london", "syv-knife-trend", "syv-knife-london", "syv-knife-rank"]
-SOURCE = (
-    "Metropolitan Police Service (MPS) Monthly Crime Dashboard (knife crime); serious youth "
-    "violence from the council template (figures from the dashboard of the Mayor's Office for "
-    "Policing and Crime, MOPAC); Office for National Statistics (ONS) mid-year population "
-    "estimates"
-)
 blocks.register_chart_tables(CHARTS)
 
 
@@ -196,7 +190,7 @@ def update(period: str | None):
         knife_notice,
         *syv_charts,
         *knife_charts,
-        source_text(latest, SOURCE, note),
+        source_text(latest, words.SYV_SOURCE, note),
         syv_notice is not None,
         knife_notice is not None,
     )

@@ -42,6 +42,11 @@ LOAD_HELP = {
         "delivered, and the people trained by audience.",
     ),
 }
+SYV_SOURCE = (  # the youth violence page's sources, each acronym spelled out
+    "Metropolitan Police Service (MPS) Monthly Crime Dashboard (knife crime); serious youth "
+    "violence from the council template (the Mayor's Office for Policing and Crime's figures); "
+    "Office for National Statistics (ONS) mid-year population estimates"
+)
 HEADLINE_LABELS = {  # what each row of the youth violence headline table is called
     SYV: "Serious youth violence: victims aged 1 to 19",
     KNIFE_VICTIMS: "Knife crime with injury: victims aged 1 to 24, not domestic abuse",

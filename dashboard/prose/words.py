@@ -208,4 +208,8 @@ def period_words(what: str, months, wanted, shown) -> str:
     if wanted is None or shown is None or wanted == shown or not len(months):
         return ""
     first, last = month_label(min(months)), month_label(max(months))
-    return f"{what} figures run from {first} to {last}; showing {month_label(shown)}."
+    if wanted < shown and shown != min(months):
+        showing = f"the first 12 months they cover in full, to {month_label(shown)}"
+    else:
+        showing = month_label(shown)
+    return f"{what} figures run from {first} to {last}; showing {showing}."
