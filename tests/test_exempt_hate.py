@@ -11,7 +11,7 @@ import webclient
 from core.months import as_month
 from dashboard import cache
 from dashboard.auth import exempt
-from dashboard.pages import hate_crime
+from dashboard.pages import hate_crime, provenance
 from domain.exemptions import withheld
 from etl.load import load_path
 from layout_tree import find
@@ -78,3 +78,13 @@ def test_the_strand_picker_and_the_page_follow(site, name, sees):
     # a viewer asking for the total (an old link) reads about the first strand offered instead
     said = "hate crimes (the MPS total) in Barnet" if sees else f"{options[0]} offences in Barnet"
     assert said in summary
+
+
+@pytest.mark.parametrize(("name", "sees"), [("vera", False), ("max", True)])
+def test_the_sources_page_hides_the_strand_and_its_totals(site, name, sees):
+    shown = call_as(
+        site, name, lambda: str(provenance.show("mps_dashboard_offences", "E09000003", "2025-02"))
+    )
+    for strand in ("AntiSemitic", "Faith Crime", "Racist and Religious Crime"):
+        assert (strand in shown) is sees, strand
+    assert "Islamophobic Crime" in shown

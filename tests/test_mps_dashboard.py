@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from core import db
+from core import db, queries
 from etl.load import load_bytes, load_path
 from fixtures.extracts import SEED, area, current_counts, text_file
 
@@ -139,6 +139,43 @@ def test_an_added_figure_still_names_every_row_it_came_from(engine):
     assert _sources(engine, result.upload_id, "MPS-UNKNOWN", DEC) == [8, 9]
     assert _sources(engine, result.upload_id, "E09000003", DEC) == [2]
     assert result.rows_read == 10
+
+
+def test_the_sources_page_names_each_figures_own_rows(engine):
+    """A long file has one row per figure: the Sources page names the month's row (November's
+    N/K figure is row 10, not the series' first row, 3) and every row added into a figure."""
+    load_bytes("dashboard.csv", REFRESH_2026, engine)
+
+    def rows(code, month):
+        return queries.figure_provenance(engine, OFFENCES, code, date.fromisoformat(month))[
+            "rows"
+        ].tolist()
+
+    assert rows("MPS-N-K-LEGACY-ONLY", DEC) == [[3, 4]]
+    assert rows("MPS-N-K-LEGACY-ONLY", NOV) == [[10]]
+    assert rows("MPS-UNKNOWN", DEC) == [[8, 9]]
+    assert rows("E09000003", DEC) == [[2]]
+
+
+def test_the_sources_page_names_the_real_files_row_of_each_figure(sqlite_engine):
+    raw = pd.read_csv(BOROUGHS_CSV)
+    feb = raw[
+        (raw["area_code"] == "E09000003")
+        & (raw["month_year"] == "2025-02-01")
+        & (raw["measure"] == "Offences")
+    ]
+    load_path(BOROUGHS_CSV, sqlite_engine)
+
+    where = queries.figure_provenance(sqlite_engine, OFFENCES, "E09000003", date(2025, 2, 1))
+
+    in_file = where[where["rows"].str.len() > 0]
+    expected = {s: [i + 2] for s, i in zip(feb["crime_subtype"], feb.index, strict=True)}
+    assert dict(zip(in_file["minor"], in_file["rows"], strict=True)) == expected  # header: 1
+    assert dict(zip(in_file["minor"], in_file["count"], strict=True)) == dict(
+        zip(feb["crime_subtype"], feb["count"], strict=True)
+    )
+    # a subgroup with no row for February: a 0 the file left out, not some other month's row
+    assert (where.loc[where["rows"].str.len() == 0, "count"] == 0).all()
 
 
 HEATHROW, WHITECHAPEL = "E05013570", "E05009336"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, exists, func, select
 
 from core import db
 from core.queries.base import read_frame
@@ -48,7 +48,12 @@ def upload_history(engine: Engine, limit: int = 200) -> pd.DataFrame:
 
 
 def figure_provenance(engine: Engine, dataset: str, area_code: str, month: date) -> pd.DataFrame:
-    """Where each category's count for an area and month came from: upload, file and row."""
+    """Where each category's count for an area and month came from: upload, file and row.
+
+    ``row`` is the figure's own row: in a long file (one row per figure) the month's row, not
+    the series' first; ``rows`` adds the further rows the publisher repeated and the loader
+    added into it (``crime_merged_rows``), so a merged figure names every row it came from.
+    """
     cov, s, cat, rows, up = (
         db.crime_coverage,
         db.crime_series,
@@ -56,9 +61,11 @@ def figure_provenance(engine: Engine, dataset: str, area_code: str, month: date)
         db.crime_rows,
         db.uploads,
     )
-    c = db.crime_counts
+    c, cell = db.crime_counts, db.crime_cell_rows
+    long = cell.alias("long")  # any figure's own row: the upload is a long file
     query = (
         select(
+            s.c.id,
             cat.c.major_text,
             cat.c.minor_text,
             cat.c.mopac7,
@@ -67,7 +74,9 @@ def figure_provenance(engine: Engine, dataset: str, area_code: str, month: date)
             up.c.filename,
             rows.c.source_sheet,
             rows.c.source_row,
+            cell.c.source_row,
             up.c.uploaded_at,
+            exists().where(long.c.upload_id == cov.c.upload_id),
         )
         .select_from(cov)
         .join(up, up.c.id == cov.c.upload_id)
@@ -75,10 +84,21 @@ def figure_provenance(engine: Engine, dataset: str, area_code: str, month: date)
         .join(s, (s.c.id == rows.c.series_id) & (s.c.area_code == cov.c.area_code))
         .join(cat, cat.c.id == s.c.category_id)
         .outerjoin(c, (c.c.series_id == s.c.id) & (c.c.month == cov.c.month))
-        .where(cov.c.dataset == dataset, cov.c.area_code == area_code, cov.c.month == month)
-        .order_by(rows.c.source_row)
+        .outerjoin(
+            cell,
+            (cell.c.upload_id == cov.c.upload_id)
+            & (cell.c.series_id == s.c.id)
+            & (cell.c.month == cov.c.month),
+        )
+        .where(
+            cov.c.dataset == dataset,
+            s.c.dataset == dataset,  # one file can hold two datasets (offences and outcomes)
+            cov.c.area_code == area_code,
+            cov.c.month == month,
+        )
     )
     columns = [
+        "series_id",
         "major",
         "minor",
         "mopac7",
@@ -86,10 +106,44 @@ def figure_provenance(engine: Engine, dataset: str, area_code: str, month: date)
         "upload_id",
         "filename",
         "sheet",
-        "row",
+        "series_row",
+        "cell_row",
         "uploaded_at",
+        "long",
     ]
-    return read_frame(engine, query, columns)
+    found = read_frame(engine, query, columns)
+    # a long file's figure is on its month's row; none (a 0 the file left out) when it has none
+    row = found["cell_row"].where(found["long"].astype(bool), found["series_row"])
+    found["row"] = row.astype("Int64")
+    found = found.sort_values("row", kind="stable", na_position="first")
+    merged = _merged_rows(engine, dataset, area_code, month)
+    found["rows"] = [
+        ([] if pd.isna(row) else [int(row)]) + merged.get((int(upload), int(series)), [])
+        for upload, series, row in zip(
+            found["upload_id"], found["series_id"], found["row"], strict=False
+        )
+    ]
+    drop = ["series_id", "series_row", "cell_row", "long"]
+    return found.drop(columns=drop).reset_index(drop=True)
+
+
+def _merged_rows(
+    engine: Engine, dataset: str, area_code: str, month: date
+) -> dict[tuple[int, int], list[int]]:
+    """(upload, series) → the further file rows added into that figure, in file order."""
+    m, s = db.crime_merged_rows, db.crime_series
+    query = (
+        select(m.c.upload_id, m.c.series_id, m.c.source_row)
+        .join(s, s.c.id == m.c.series_id)
+        .where(s.c.dataset == dataset, s.c.area_code == area_code, m.c.month == month)
+        .order_by(m.c.source_row)
+    )
+    found: dict[tuple[int, int], list[int]] = {}
+    for upload, series, row in read_frame(engine, query, ["upload", "series", "row"]).itertuples(
+        index=False
+    ):
+        found.setdefault((int(upload), int(series)), []).append(int(row))
+    return found
 
 
 def _held_per_upload(engine: Engine) -> pd.DataFrame:

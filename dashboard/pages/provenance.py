@@ -123,7 +123,8 @@ def show(dataset: str | None, area: str | None, month: str | None):
     if when is None:
         return html.P("That is not a month.")
     rows = queries.figure_provenance(db.get_engine(), dataset, area, when.date())
-    rows = rows[~rows["mopac7"].isin(exempt.hidden("indicator"))]
+    hidden = exempt.hidden("indicator")  # a MOPAC7 type, or a dashboard subgroup by its name
+    rows = rows[~rows["mopac7"].isin(hidden) & ~rows["minor"].isin(hidden)]
     if rows.empty:
         return html.P("Nothing is loaded for that area and month.")
     frame = pd.DataFrame(
@@ -134,7 +135,7 @@ def show(dataset: str | None, area: str | None, month: str | None):
             "Upload": rows["upload_id"].astype(str),
             "File": rows["filename"].astype(str),
             "Sheet": rows["sheet"].fillna("").astype(str),
-            "Row": rows["row"].astype(str),
+            "Row": [", ".join(map(str, found)) or "not in the file" for found in rows["rows"]],
             "Loaded": [time_label(v) for v in pd.to_datetime(rows["uploaded_at"])],
         }
     )
