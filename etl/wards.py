@@ -35,6 +35,7 @@ class WardReference:
 
     by_borough: Mapping[str, frozenset[str]] = field(default_factory=dict)
     source: str = "from the MPS ward crime files loaded"
+    names: Mapping[str, str] = field(default_factory=dict)  # ward code -> name, for messages
 
     def wards_of(self, borough: str | None) -> frozenset[str] | None:
         """The known wards of ``borough`` (of every borough when None); None: no list for it."""
@@ -48,9 +49,11 @@ class WardReference:
 
 
 def reference_from_pairs(pairs: pd.DataFrame, source: str) -> WardReference:
-    """A reference from (code, borough) rows."""
+    """A reference from (code, borough) rows, with the wards' names where a ``name`` column
+    gives them."""
     by_borough = pairs.groupby("borough")["code"].agg(frozenset).to_dict()
-    return WardReference(by_borough, source)
+    names = dict(zip(pairs["code"], pairs["name"], strict=True)) if "name" in pairs else {}
+    return WardReference(by_borough, source, names)
 
 
 def check_ward_rows(

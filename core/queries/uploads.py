@@ -94,7 +94,7 @@ def figure_provenance(engine: Engine, dataset: str, area_code: str, month: date)
 
 def _held_per_upload(engine: Engine) -> pd.DataFrame:
     """How many current figures' places each upload holds: crime area-months, population
-    years and council-template rows."""
+    years, council-template rows and ward outlines."""
     tables = [db.crime_coverage, db.populations, *db.TEMPLATE_TABLES]
     parts = [
         read_frame(
@@ -102,7 +102,11 @@ def _held_per_upload(engine: Engine) -> pd.DataFrame:
         )
         for t in dict.fromkeys(tables)
     ]
-    held = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["id", "held"])
+    b = db.ward_boundaries
+    current = b.c.replaced_by_upload_id.is_(None)
+    outlines = select(b.c.upload_id, func.count()).where(current).group_by(b.c.upload_id)
+    parts.append(read_frame(engine, outlines, ["id", "held"]))
+    held = pd.concat(parts, ignore_index=True)
     return held.groupby("id", as_index=False)["held"].sum()
 
 
