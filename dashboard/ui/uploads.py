@@ -16,7 +16,10 @@ from dash import dcc, html
 from core.values import is_missing
 from dashboard.text import fmt_int, short_month_label, size_text
 
-ACCEPT = ".csv,.xlsx,.gz,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ACCEPT = (
+    ".csv,.xlsx,.gz,.geojson,.json,text/csv,application/geo+json,application/json,"
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
 PROBLEM_COLUMNS = ["Sheet", "Row", "Column", "Kind", "Problem", "Value"]
 SHOWN_PROBLEMS = 200
 SHOWN_AREAS = 60
@@ -31,12 +34,14 @@ DATASET_NAMES = {
     "proven_reoffending": "Proven reoffending (MoJ)",
     "wrap_training": "Prevent WRAP training",
     "hate_reporting_centres": "Hate Crime Reporting Centres",
+    "ward_boundaries": "Ward boundaries (ONS)",
 }
 # Pages that show a dataset, by path; only those registered are linked.
 DATASET_PAGES = {
     "borough_crime": [("Overview", "/"), ("Crime trends", "/crime/mopac7-total")],
     "ward_crime": [("Wards", "/wards")],
     "population": [("Overview", "/"), ("Wards", "/wards")],
+    "ward_boundaries": [("Wards", "/wards")],
 }
 
 
@@ -269,8 +274,8 @@ def upload_form(limit: int) -> list:
     """The drop zone, the per-file status, Confirm and the report download (``limit``: MB)."""
     return [
         html.P(
-            f"Drop MPS crime extracts, ONS population files or council templates (CSV or "
-            f"Excel, up to {limit} MB each, several at once). Each is checked and you see what "
+            f"Drop MPS crime extracts, ONS population files, council templates (CSV or "
+            f"Excel) or ONS ward boundaries (GeoJSON), up to {limit} MB each, several at once. Each is checked and you see what "
             "it would change before anything is written.",
             className="lead",
         ),
