@@ -2,11 +2,11 @@
 against it: a ward code that is not a ward of the borough its row names is an error, so a typing
 slip (`E05099999` under Barnet) can never become a ward in the ward list.
 
-The reference today is the MPS ward crime files already loaded: their (ward code, borough)
-pairs. Ward boundaries, once loaded as data, are a second source that ``store.areas.
-ward_reference`` adds to the same ``WardReference``; ``WardReference.wards_of`` stays the one
-place deciding "the known wards of borough X". A file that is itself the reference (an MPS ward
-crime file) is never checked against it.
+The reference is the MPS ward crime files already loaded (their (ward code, borough) pairs)
+and the ward boundaries loaded (etl/formats/boundaries.py), which ``store.areas.ward_reference``
+adds to the same ``WardReference``; ``WardReference.wards_of`` stays the one place deciding "the
+known wards of borough X". A file that is itself the reference (an MPS ward crime file) is never
+checked against it; a boundary file is (its wards must be in the crime files' list, whole).
 
 With no ward list covering a borough yet (a fresh database given a dashboard file before any MPS
 ward file), its ward codes cannot be checked: the file loads, with one warning per borough saying

@@ -5,11 +5,14 @@ them. The figures are test_crime_pages' (Barnet's three wards, burglary, Feb 202
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 import app  # noqa: F401  (the app first: the pages register with it)
 import webclient
+from core.months import as_month
 from dashboard.pages import wards
+from dashboard.prose.hate_crime import wards_caption
 from etl.load import load_bytes
 from layout_tree import text
 from test_crime_pages import LATEST, WARDS, borough_csv, population_csv, ward_csv
@@ -88,3 +91,10 @@ def test_once_boundaries_load_the_map_is_back(site):
     assert {t.name for t in out["wards-map-graph"].data if t.name} == set(WARDS.values())
     assert out["wards-map-notice"] is None and out["wards-map-heading"] == "Map"
     assert out["wards-map-attribution"].startswith("Ward boundaries: Office for National")
+
+
+def test_hate_crime_never_speaks_of_0_wards():
+    words = wards_caption("Hate crime", "Camden", as_month("2025-07"), pd.DataFrame())
+    assert words == (
+        "No ward figures for Camden: the MPS crime dashboard's ward rows are not loaded."
+    )

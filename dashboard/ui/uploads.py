@@ -118,15 +118,19 @@ def month_span(start, end) -> str:
     return a if a == b else f"{a} to {b}"
 
 
+def _span(start, end) -> str:
+    """' (Apr 2011 to Feb 2025)', or nothing where the change has no months (ward outlines)."""
+    span = month_span(start, end)
+    return f" ({span})" if span else ""
+
+
 def changes_frame(changes: list[dict]) -> pd.DataFrame:
     """The preview as a table: per dataset and area, months added and replaced, old → new."""
     rows = []
     for c in changes:
         replaced = ""
         if c.get("replaced"):
-            replaced = (
-                f"{c['replaced']} ({month_span(c.get('replaced_from'), c.get('replaced_to'))})"
-            )
+            replaced = f"{c['replaced']}" + _span(c.get("replaced_from"), c.get("replaced_to"))
         totals, changed = "", c.get("changed") or 0
         if c.get("withheld"):  # includes an exempt dataset or indicator (etl.preview.withheld)
             totals = changed = WITHHELD
@@ -137,11 +141,7 @@ def changes_frame(changes: list[dict]) -> pd.DataFrame:
                 "Dataset": dataset_name(c.get("dataset")),
                 "Area": c.get("area_name") or c.get("area_code") or "",
                 "Added": f"{c.get('added') or 0}"
-                + (
-                    f" ({month_span(c.get('added_from'), c.get('added_to'))})"
-                    if c.get("added")
-                    else ""
-                ),
+                + (_span(c.get("added_from"), c.get("added_to")) if c.get("added") else ""),
                 "Replaced": replaced or "0",
                 "With a different total": changed,
                 "Old total → new total": totals,
