@@ -86,25 +86,43 @@ def _crossings(rings: list, y: float) -> list[float]:
     return sorted(xs)
 
 
-def label_point(geometry: dict) -> tuple[float, float, float]:
-    """(x, y, room): a point inside the ward's largest polygon, and the width of the inside
-    there. Of a few horizontal lines across the polygon, the widest stretch inside it; its
-    middle is inside the outline even where the shape is concave (a centroid may not be)."""
+def _largest(geometry: dict) -> list[list]:
+    """The rings (outline, then holes) of the ward's largest polygon, as (x, y) points."""
     polygons = (
         [geometry["coordinates"]]
         if geometry["type"] == "Polygon"
         else list(geometry["coordinates"])
     )
-    rings = [[p[:2] for p in ring] for ring in max(polygons, key=lambda p: _area(p[0]))]
+    return [[p[:2] for p in ring] for ring in max(polygons, key=lambda p: _area(p[0]))]
+
+
+def _room(rings: list, x: float, y: float) -> float:
+    """How wide a label centred on (x, y) may be on the line at ``y`` and stay inside the
+    rings (0 where the point is outside them)."""
+    xs = _crossings(rings, y)
+    for left, right in zip(xs[::2], xs[1::2], strict=False):
+        if left <= x <= right:
+            return 2 * min(x - left, right - x)
+    return 0.0
+
+
+def label_point(geometry: dict, half: float = 0.0) -> tuple[float, float, float]:
+    """(x, y, room): where a label ``2 * half`` tall has the most room inside the ward's
+    largest polygon, and that room (the width it may take). Tried at the middle of each stretch
+    inside the polygon along a few horizontal lines, so the point is inside the outline even
+    where the shape is concave (a centroid may not be)."""
+    rings = _largest(geometry)
     ys = [p[1] for p in rings[0]]
     low, high = min(ys), max(ys)
     best = (sum(p[0] for p in rings[0]) / len(rings[0]), (low + high) / 2, 0.0)
-    for share in (0.5, 0.4, 0.6, 0.3, 0.7):
-        y = low + (high - low) * share
+    for step in range(2, 9):
+        y = low + (high - low) * step / 10
         xs = _crossings(rings, y)
         for left, right in zip(xs[::2], xs[1::2], strict=False):
-            if right - left > best[2]:
-                best = ((left + right) / 2, y, right - left)
+            x = (left + right) / 2
+            room = min(_room(rings, x, y + dy) for dy in (-half, 0.0, half))
+            if room > best[2]:
+                best = (x, y, room)
     return best
 
 
@@ -135,9 +153,11 @@ def label_trace(shapes: dict, frame: pd.DataFrame, colours: list[str], ratio: fl
     per_char = span / CHARS_ACROSS
     points = {"x": [], "y": [], "text": [], "colour": []}
     for row, colour in zip(frame.itertuples(), colours, strict=True):
-        x, y, room = label_point(shapes[row.code])
         text = _label_text(str(row.name))
-        if room >= max(len(line) for line in text.split("<br>")) * per_char:
+        lines = text.split("<br>")
+        # a line of text is about one and a half letters' widths tall
+        x, y, room = label_point(shapes[row.code], half=0.75 * len(lines) * per_char)
+        if room >= max(len(line) for line in lines) * per_char:
             for key, value in zip(points, (x, y, text, _text_colour(colour)), strict=True):
                 points[key].append(value)
     return {

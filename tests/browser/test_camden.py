@@ -31,13 +31,16 @@ BARNET_TEAMS = harness.SEED_DIR / "monthly-crime-dashboard-barnet-wards.csv.gz"
 def camden_team_file() -> bytes:
     """Barnet's team rows for its first 20 wards, recast as Camden's 20 wards."""
     rows = list(csv.DictReader(io.StringIO(gzip.decompress(BARNET_TEAMS.read_bytes()).decode())))
-    barnet = sorted({r["area_code"] for r in rows})[: len(CAMDEN_WARDS)]
+    named = {}  # one name per ward (Barnet's file lists Edgware also as "Edgware (SX)")
+    for row in rows:
+        named.setdefault(row["area_code"], row["area_name"])
+    barnet = sorted(named)[: len(CAMDEN_WARDS)]
     recast = dict(zip(barnet, sorted(CAMDEN_WARDS.items()), strict=True))
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]))
     writer.writeheader()
     for row in rows:
-        if row["area_code"] in recast:
+        if row["area_code"] in recast and row["area_name"] == named[row["area_code"]]:
             code, name = recast[row["area_code"]]
             writer.writerow(
                 {**row, "area_code": code, "area_name": name, "borough_snt": f"Camden {name}"}
