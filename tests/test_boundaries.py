@@ -85,6 +85,10 @@ def test_a_newer_file_replaces_the_borough_and_a_revert_brings_the_old_back(camd
     log = queries.upload_log(camden).set_index("id")
     assert log.loc[first.upload_id, "shown_status"] == "superseded"
     assert table_counts(camden)["ward_boundaries"] == 40  # the old outlines are kept
+    replaced = queries.upload_replacements(camden, second.upload_id)
+    assert replaced[["direction", "other_upload", "dataset", "places"]].values.tolist() == [
+        ["replaced", first.upload_id, "ward_boundaries", 20]
+    ]
     revert_upload(second.upload_id, camden, "max")
     assert _outlines(camden)[code] == DOCUMENT["features"][0]["geometry"]
     assert len(_outlines(camden)) == 20

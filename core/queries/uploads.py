@@ -146,10 +146,12 @@ def upload_replacements(engine: Engine, upload_id: int) -> pd.DataFrame:
     Columns: direction ('replaced' | 'replaced by'), other_upload, filename, dataset, places.
     """
     ch, ph, th = db.crime_coverage_history, db.population_history, db.template_history
-    sources = [  # (history table, its dataset column, rows to leave out)
+    wb = db.ward_boundaries  # its rows replaced by their own upload were reverted
+    sources = [  # (history table, its dataset column or name, rows to leave out)
         (ch, ch.c.dataset, ch.c.reason == "reverted"),
-        (ph, None, None),
+        (ph, "population", None),
         (th, th.c.table_name, None),
+        (wb, "ward_boundaries", None),
     ]
     frames = []
     for table, dataset, skip in sources:
@@ -157,18 +159,15 @@ def upload_replacements(engine: Engine, upload_id: int) -> pd.DataFrame:
             ("replaced", table.c.replaced_by_upload_id, table.c.upload_id),
             ("replaced by", table.c.upload_id, table.c.replaced_by_upload_id),
         ):
-            keys = [other] if dataset is None else [other, dataset]
+            named = isinstance(dataset, str)
+            keys = [other] if named else [other, dataset]
             query = select(*keys, func.count()).where(mine == upload_id, other != upload_id)
             if skip is not None:
                 query = query.where(~skip)
-            names = (
-                ["other_upload", "places"]
-                if dataset is None
-                else ["other_upload", "dataset", "places"]
-            )
+            names = ["other_upload", "places"] if named else ["other_upload", "dataset", "places"]
             found = read_frame(engine, query.group_by(*keys), names)
-            if dataset is None:
-                found["dataset"] = "population"
+            if named:
+                found["dataset"] = dataset
             frames.append(found.assign(direction=direction))
     out = pd.concat(frames, ignore_index=True)
     up = db.uploads
