@@ -155,8 +155,10 @@ def label_trace(shapes: dict, frame: pd.DataFrame, colours: list[str], ratio: fl
     for row, colour in zip(frame.itertuples(), colours, strict=True):
         text = _label_text(str(row.name))
         lines = text.split("<br>")
-        # a line of text is about one and a half letters' widths tall
-        x, y, room = label_point(shapes[row.code], half=0.75 * len(lines) * per_char)
+        # a line is about two and a half letters' widths tall, with room to spare (in degrees
+        # of latitude, each ``ratio`` times longer on screen than one of longitude)
+        half = 1.2 * len(lines) * per_char / ratio
+        x, y, room = label_point(shapes[row.code], half)
         if room >= max(len(line) for line in lines) * per_char:
             for key, value in zip(points, (x, y, text, _text_colour(colour)), strict=True):
                 points[key].append(value)
