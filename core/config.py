@@ -33,7 +33,8 @@ DATABASE_URL = Setting(
 HOME_BOROUGH = Setting(
     "HOME_BOROUGH",
     "Barnet",
-    "The borough whose partnership runs this dashboard (any London borough).",
+    "The borough whose partnership runs this dashboard (any London borough); the first-run "
+    "seed loads its ward rows and, where data/boundaries has them, its ward boundaries.",
 )
 HOST = Setting("HOST", "127.0.0.1", "Address the dashboard listens on.")
 PORT = Setting("PORT", "8050", "Port the dashboard listens on.")

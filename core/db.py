@@ -202,6 +202,25 @@ population_history = Table(
     Column("replaced_by_upload_id", Integer, nullable=False),
 )
 
+# Ward boundaries (etl/formats/boundaries.py): one row per ward outline loaded, as GeoJSON
+# geometry in WGS84. A newer file for a borough replaces its outlines: the old rows stay, marked
+# with the upload that replaced them (or their own upload's id when it was reverted), so the
+# current outlines are the rows with no replaced_by_upload_id.
+ward_boundaries = Table(
+    "ward_boundaries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("borough_code", String(64), nullable=False),
+    Column("vintage", Integer, nullable=False),  # the boundaries' year (WD22CD: 2022)
+    Column("geometry", JSON, nullable=False),
+    Column("upload_id", Integer, nullable=False),
+    Column("source_feature", Integer, nullable=False),  # the feature's number in the file
+    Column("replaced_by_upload_id", Integer),
+    Index("ix_ward_boundaries_current", "borough_code", "replaced_by_upload_id"),
+)
+
 # ---- council templates (etl/formats/templates): one table per data sheet, each row traceable
 # to its upload, sheet and Excel row; rows a newer upload replaces go to template_history.
 

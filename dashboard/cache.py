@@ -11,10 +11,8 @@ counts and council tables handed to pages.
 
 from __future__ import annotations
 
-import json
 import threading
 from functools import lru_cache, wraps
-from pathlib import Path
 
 import flask
 import pandas as pd
@@ -117,7 +115,6 @@ def ward_table(borough_code: str, month: Month, eng: Engine | None = None) -> pd
 
 # --- caches for the pages (keyed by data version) ---------------------------------------------
 
-BOUNDARIES_DIR = config.DATA_DIR / "boundaries"
 PERIOD_DATASETS = ("borough_crime", "ward_crime")  # crime pages' months: the first loaded
 PICKER_DATASETS = ("borough_crime", "ward_crime", "mps_dashboard_offences")
 
@@ -213,25 +210,16 @@ def rank_history(eng: Engine | None = None) -> pd.DataFrame:
     return exempt.visible(_rank_history(_url(eng), data_version(eng)), "borough_crime")
 
 
-@_cache(maxsize=4)
-def _boundary_features(folder: str, mtimes: tuple) -> tuple[dict, ...]:
-    features = []
-    for path in sorted(Path(folder).glob("*.geojson")):
-        for feature in json.loads(path.read_text(encoding="utf-8")).get("features", []):
-            if feature.get("properties", {}).get("WD22CD"):
-                features.append(feature)
-    return tuple(features)
+@_cache(maxsize=8)
+def _boundaries(url: str, version: int, borough_code: str) -> pd.DataFrame:
+    return queries.ward_boundaries(db.get_engine(url), borough_code)
 
 
-def ward_boundaries(codes, folder: Path | None = None) -> list[dict]:
-    """GeoJSON features (2022 wards, WD22CD/WD22NM) for the given ward codes, from
-    data/boundaries; wards without a boundary file are simply absent."""
-    folder = Path(folder or BOUNDARIES_DIR)
-    paths = sorted(folder.glob("*.geojson"))
-    mtimes = tuple((p.name, p.stat().st_mtime_ns) for p in paths)
-    wanted = set(codes)
-    features = _boundary_features(str(folder), mtimes)
-    return [f for f in features if f["properties"]["WD22CD"] in wanted]
+def ward_boundaries(borough_code: str, eng: Engine | None = None) -> pd.DataFrame:
+    """The borough's ward outlines loaded (code, name, geometry), cached per data version;
+    empty when none are loaded for it."""
+    eng = eng or engine()
+    return _boundaries(_url(eng), data_version(eng), borough_code)
 
 
 def warm(eng: Engine | None = None, recent: int | None = None) -> None:

@@ -70,6 +70,30 @@ MESSAGES: dict[str, str] = {
         "The ward codes {where} were not checked: no ward list covering them is loaded yet. "
         "Load the MPS ward crime file first to have them checked."
     ),
+    # ward boundaries (GeoJSON)
+    "not-boundaries": "The file is not ward boundary GeoJSON: {detail}.",
+    "boundary-no-code": "Feature {number} has no ward code in its {column} property.",
+    "boundary-not-polygon": (
+        "Feature {number} ({value}) is {kind}, not a ward's outline: every feature must be a "
+        "Polygon or MultiPolygon."
+    ),
+    "boundary-not-wgs84": (
+        "Feature {number} ({value}) has the point ({x}, {y}), which is not a longitude and "
+        "latitude: the file seems to be in another coordinate system (British National Grid "
+        "eastings and northings, perhaps). Download the GeoJSON in WGS84 (longitude, latitude)."
+    ),
+    "boundary-duplicate": (
+        "Feature {number} repeats the ward {value}, already given as feature {first}."
+    ),
+    "boundary-unknown-ward": (
+        "Feature {number} ({value}, {name}) is not a ward of a London borough in the ward list "
+        "we hold ({source}). Load the MPS ward crime file that has this ward first, or check "
+        "that the file is a London borough's wards."
+    ),
+    "boundary-missing-wards": (
+        "The file has {found} of {borough}'s {total} wards: a borough's map must have all of "
+        "them. Missing: {missing}."
+    ),
     "too-many-problems": "Reached the limit of {limit} problems; there may be more.",
     # council templates
     "not-a-number": "The {column} '{value}' is not a number.",

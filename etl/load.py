@@ -1,5 +1,6 @@
 """Loading one extract: read it, find its layout, check it whole, then write it in one
-transaction (``load_crime``, ``load_population``, ``load_template``) or log it as rejected.
+transaction (``load_crime``, ``load_population``, ``load_template``,
+``load_boundaries``) or log it as rejected.
 
 A rejected file changes nothing but the upload log; the same bytes loaded twice change nothing.
 """
@@ -17,7 +18,8 @@ from sqlalchemy import Engine
 from core import config, db
 from etl import formats, store
 from etl.errors import ProblemList, problem
-from etl.formats import CrimeFile, PopulationFile, TemplateFile
+from etl.formats import BoundaryFile, CrimeFile, PopulationFile, TemplateFile
+from etl.load_boundaries import load_boundaries
 from etl.load_crime import load_crime
 from etl.load_population import load_population
 from etl.load_templates import load_template
@@ -102,5 +104,7 @@ def _load_bytes(
             return load_template(engine, extract, parsed, problems, user, progress)
         case PopulationFile() as parsed:
             return load_population(engine, extract, parsed, problems, user, progress)
+        case BoundaryFile() as parsed:
+            return load_boundaries(engine, extract, parsed, problems, user, progress)
     items = [*problems.final(), formats.unknown_layout()]
     return rejected(engine, filename, len(data), digest, None, items, user)

@@ -25,7 +25,8 @@ from sqlalchemy import Engine
 from core import config, db, reference
 from etl import formats, store
 from etl.errors import Problem, ProblemList, problem
-from etl.formats import CrimeFile, PopulationFile, TemplateFile, templates
+from etl.formats import BoundaryFile, CrimeFile, PopulationFile, TemplateFile, templates
+from etl.formats.boundaries import DATASET as BOUNDARIES
 from etl.formats.mps_crime import CrimeTable
 from etl.read import ExtractUnreadable, file_digest, read_bytes
 from etl.result import LoadResult, rejected
@@ -55,6 +56,7 @@ MOPAC7_DATASETS = ("borough_crime", "ward_crime")  # the others' indicators are 
 UNITS = {
     "": ("areas", "area-months"),
     "population": ("areas", "years"),
+    BOUNDARIES: ("boroughs", "ward outlines"),
     **{t.dataset: ("sheets", "rows") for t in templates.TEMPLATES},
 }
 
@@ -125,6 +127,8 @@ def preview_bytes(filename: str, data: bytes, engine: Engine | None = None) -> P
             return _template(engine, base, parsed, problems)
         case PopulationFile() as parsed:
             return _population(engine, base, parsed, problems)
+        case BoundaryFile() as parsed:
+            return _boundaries(engine, base, parsed, problems)
     return Preview(
         **base,
         status="rejected",
@@ -363,3 +367,33 @@ def _template(engine: Engine, base: dict, parsed: TemplateFile, problems: Proble
             )
     count = sum(len(f) for f in frames.values())
     return _finish(base, template.name, template.title, problems, pd.DataFrame(rows), count)
+
+
+# ---------------------------------------------------------------- ward boundaries
+
+
+def _boundaries(engine: Engine, base: dict, parsed: BoundaryFile, problems: ProblemList) -> Preview:
+    frame = parsed.frame
+    if problems.has_errors or frame.empty:
+        return _finish(base, parsed.layout, parsed.label, problems, pd.DataFrame(), 0)
+    boroughs = sorted(set(frame["borough"]))
+    with engine.connect() as conn:
+        held = store.boundaries.held(conn, boroughs)
+    old = {r.code: r.geometry for r in held}
+    rows = []
+    for borough, part in frame.groupby("borough"):
+        mine = part[part["code"].isin(old)]
+        rows.append(
+            {
+                "dataset": BOUNDARIES,
+                "area_code": borough,
+                "area_name": reference.LONDON_AUTHORITIES.get(borough, borough),
+                "added": len(part) - len(mine),
+                "replaced": sum(1 for r in held if r.borough_code == borough),
+                "changed": sum(
+                    old[c] != g for c, g in zip(mine["code"], mine["geometry"], strict=True)
+                ),
+                "kept": 0,
+            }
+        )
+    return _finish(base, parsed.layout, parsed.label, problems, pd.DataFrame(rows), len(frame))

@@ -13,6 +13,7 @@ import csv
 import gzip
 import hashlib
 import io
+import json
 import re
 import zipfile
 import zlib
@@ -46,10 +47,11 @@ class Extract:
     filename: str
     size_bytes: int
     sha256: str
-    kind: str  # csv | xlsx
+    kind: str  # csv | xlsx | json
     sheets: list[Sheet] = field(default_factory=list)
     grids: dict[str, pd.DataFrame] = field(default_factory=dict)  # xlsx: raw cells per sheet
     problems: list[Problem] = field(default_factory=list)
+    document: object = None  # json: the parsed document (ward boundary GeoJSON)
 
 
 class ExtractUnreadable(Exception):
@@ -278,6 +280,8 @@ def read_bytes(filename: str, data: bytes | bytearray, limit: int = 500) -> Extr
     if not data or data.isspace():  # (not data.strip(): that copies the whole file)
         raise ExtractUnreadable(problem("file-empty"))
     extract = Extract(Path(filename).name, size, digest, "csv")
+    if data[:64].lstrip()[:1] == b"{" or filename.lower().endswith((".geojson", ".json")):
+        return _read_json(extract, data)
     if data[:4] == ZIP_MAGIC or filename.lower().endswith((".xlsx", ".xlsm")):
         extract.kind = "xlsx"
         extract.grids = read_xlsx_grids(data)
@@ -297,6 +301,18 @@ def read_bytes(filename: str, data: bytes | bytearray, limit: int = 500) -> Extr
         raise ExtractUnreadable(problem("file-empty"))
     extract.sheets.append(sheet)
     extract.problems.extend(problems)
+    return extract
+
+
+def _read_json(extract: Extract, data: bytes | bytearray) -> Extract:
+    """A JSON document (GeoJSON ward boundaries): parsed whole; its layout decides the rest."""
+    extract.kind = "json"
+    try:
+        extract.document = json.loads(decode_text(bytes(data)))
+    except ValueError as exc:
+        raise ExtractUnreadable(
+            problem("file-unreadable", detail=f"it is not valid JSON ({exc})")
+        ) from exc
     return extract
 
 

@@ -4,7 +4,8 @@ After ``revert_upload`` the figures are what they would be had the upload never 
 for each area and month it held, the newest-vintage figures among the other uploads that covered
 that area-month (from the history tables, zero months included) become current again. For
 populations and council templates, where the later upload wins, the latest other upload's row
-comes back. The reverted upload's own figures move to the history tables (reason 'reverted'), so
+comes back; for ward boundaries, a borough left without outlines gets back those the upload
+replaced. The reverted upload's own figures move to the history tables (reason 'reverted'), so
 nothing loaded is ever lost, and the upload is marked 'reverted' in the log.
 """
 
@@ -49,7 +50,8 @@ def revert_upload(
         removed, restored, cells = _revert_crime(conn, upload_id)
         r2, s2 = _revert_population(conn, upload_id)
         r3, s3 = _revert_templates(conn, upload_id)
-        removed, restored = removed + r2 + r3, restored + s2 + s3
+        r4, s4 = _revert_boundaries(conn, upload_id)
+        removed, restored = removed + r2 + r3 + r4, restored + s2 + s3 + s4
         message = (
             f"Reverted upload {upload_id}: {removed:,} figures withdrawn (kept in the "
             f"history), {restored:,} earlier figures restored"
@@ -98,6 +100,14 @@ def _revert_population(conn: Connection, upload_id: int) -> tuple[int, int]:
             best[key] = row
     store.population.restore(conn, list(best.values()))
     return len(mine), len(best)
+
+
+# ---------------------------------------------------------------- ward boundaries
+
+
+def _revert_boundaries(conn: Connection, upload_id: int) -> tuple[int, int]:
+    removed, boroughs = store.boundaries.withdraw(conn, upload_id)
+    return removed, store.boundaries.restore(conn, boroughs, upload_id) if removed else 0
 
 
 # ---------------------------------------------------------------- council templates

@@ -2,11 +2,11 @@
 against it: a ward code that is not a ward of the borough its row names is an error, so a typing
 slip (`E05099999` under Barnet) can never become a ward in the ward list.
 
-The reference today is the MPS ward crime files already loaded: their (ward code, borough)
-pairs. Ward boundaries, once loaded as data, are a second source that ``store.areas.
-ward_reference`` adds to the same ``WardReference``; ``WardReference.wards_of`` stays the one
-place deciding "the known wards of borough X". A file that is itself the reference (an MPS ward
-crime file) is never checked against it.
+The reference is the MPS ward crime files already loaded (their (ward code, borough) pairs)
+and the ward boundaries loaded (etl/formats/boundaries.py), which ``store.areas.ward_reference``
+adds to the same ``WardReference``; ``WardReference.wards_of`` stays the one place deciding "the
+known wards of borough X". A file that is itself the reference (an MPS ward crime file) is never
+checked against it; a boundary file is (its wards must be in the crime files' list, whole).
 
 With no ward list covering a borough yet (a fresh database given a dashboard file before any MPS
 ward file), its ward codes cannot be checked: the file loads, with one warning per borough saying
@@ -35,6 +35,7 @@ class WardReference:
 
     by_borough: Mapping[str, frozenset[str]] = field(default_factory=dict)
     source: str = "from the MPS ward crime files loaded"
+    names: Mapping[str, str] = field(default_factory=dict)  # ward code -> name, for messages
 
     def wards_of(self, borough: str | None) -> frozenset[str] | None:
         """The known wards of ``borough`` (of every borough when None); None: no list for it."""
@@ -48,9 +49,11 @@ class WardReference:
 
 
 def reference_from_pairs(pairs: pd.DataFrame, source: str) -> WardReference:
-    """A reference from (code, borough) rows."""
+    """A reference from (code, borough) rows, with the wards' names where a ``name`` column
+    gives them."""
     by_borough = pairs.groupby("borough")["code"].agg(frozenset).to_dict()
-    return WardReference(by_borough, source)
+    names = dict(zip(pairs["code"], pairs["name"], strict=True)) if "name" in pairs else {}
+    return WardReference(by_borough, source, names)
 
 
 def check_ward_rows(

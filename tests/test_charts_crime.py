@@ -102,13 +102,17 @@ def test_rank_figure_reversed_axis_and_marker():
 # --- ward map -------------------------------------------------------------------------------------
 
 
-def _square(code: str, x: float) -> dict:
-    ring = [[x, 51.5], [x + 1, 51.5], [x + 1, 52.5], [x, 52.5], [x, 51.5]]
-    return {"properties": {"WD22CD": code}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+def _square(code: str, x: float, size: float = 1) -> dict:
+    ring = [[x, 51.5], [x + size, 51.5], [x + size, 51.5 + size], [x, 51.5 + size], [x, 51.5]]
+    return {"code": code, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+
+
+def _outlines(*squares: dict) -> pd.DataFrame:
+    return pd.DataFrame(list(squares), columns=["code", "geometry"])
 
 
 def test_wards_map_one_trace_per_ward_small_counts_hatched():
-    features = [_square("W1", 0), _square("W2", 2), _square("W3", 4)]
+    features = _outlines(_square("W1", 0), _square("W2", 2), _square("W3", 4))
     frame = pd.DataFrame(
         {
             "code": ["W1", "W2", "W3", "W4"],
@@ -119,8 +123,9 @@ def test_wards_map_one_trace_per_ward_small_counts_hatched():
         }
     )
     fig = wards_map.wards_map_figure(features, frame, "% change", diverging=True)
-    wards = fig.data
+    wards = fig.data[:3]
     assert [t.name for t in wards] == ["One", "Two", "Three"]  # a click's curveNumber: the ward
+    assert fig.data[3].mode == "text" and len(fig.data) == 4  # the labels come last
     assert list(wards[0].x) == [0, 1, 1, 0, 0, None]
     assert [t.hovertext for t in wards] == ["a", "b", "c"]
     assert wards[2].fillpattern.shape == "/" and wards[2].fillcolor == base.NO_DATA_GREY
@@ -142,8 +147,46 @@ def test_wards_map_without_boundaries():
     frame = pd.DataFrame(
         {"code": ["W1"], "name": ["One"], "value": [1.0], "judged": [True], "text": ["a"]}
     )
-    fig = wards_map.wards_map_figure([], frame, "Crimes")
+    fig = wards_map.wards_map_figure(_outlines(), frame, "Crimes")
     assert "No ward boundaries" in fig.layout.annotations[0].text
+
+
+def test_a_ward_label_sits_inside_a_concave_ward():
+    """A U-shaped ward: its centroid (x 1.5) is in the gap between the arms, outside it."""
+    ring = [[0, 0], [3, 0], [3, 3], [2, 3], [2, 1], [1, 1], [1, 3], [0, 3], [0, 0]]
+    x, y, room = wards_map.label_point({"type": "Polygon", "coordinates": [ring]})
+    inside_base = 0 < x < 3 and 0 < y < 1
+    inside_arm = (0 < x < 1 or 2 < x < 3) and 1 <= y < 3
+    assert inside_base or inside_arm
+    assert room == pytest.approx(3 if inside_base else 1)
+
+
+def test_names_are_drawn_on_the_wards_they_fit_and_hover_on_every_ward():
+    outlines = _outlines(_square("W1", 0, size=1), _square("W2", 1, size=0.01))
+    frame = pd.DataFrame(
+        {
+            "code": ["W1", "W2"],
+            "name": ["Big Ward", "Tiny Ward"],
+            "value": [1.0, 2.0],
+            "judged": [True, True],
+            "text": ["Big Ward: 1", "Tiny Ward: 2"],
+        }
+    )
+    fig = wards_map.wards_map_figure(outlines, frame, "Crimes")
+    labels = fig.data[-1]
+    assert list(labels.text) == ["Big Ward"]
+    assert [t.hovertext for t in fig.data[:2]] == ["Big Ward: 1", "Tiny Ward: 2"]
+    assert 0 < labels.x[0] < 1 and 51.5 < labels.y[0] < 52.5
+
+
+def test_without_a_map_the_wards_are_ranked_bars_highest_first():
+    frame = pd.DataFrame(
+        {"code": ["A", "B", "C"], "name": ["Low", "High", "Mid"], "value": [1.0, 9.0, 4.0]}
+    )
+    bars = wards_map.ranked_wards_figure(frame.assign(judged=True), "Crimes", False).data[0]
+    assert bars.orientation == "h"
+    assert list(bars.y)[::-1] == ["High", "Mid", "Low"]  # plotly draws the first y lowest
+    assert list(bars.text)[::-1] == ["9", "4", "1"]
 
 
 def test_ranked_bars_leave_room_for_the_longest_name_without_a_second_layout_pass():

@@ -38,6 +38,7 @@ from dashboard.ui.addresses import SLUGS
 from dashboard.ui.wards import ward_table_html
 from domain import indicators
 from etl.load import load_bytes
+from fixtures.extracts import BARNET_BOUNDARIES
 from layout_tree import find as _find
 from layout_tree import text as _text
 
@@ -123,6 +124,13 @@ def ward_csv() -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+def ward_outlines() -> bytes:
+    """Barnet's ward boundaries (the file the seed ships) for the wards of ``ward_csv``."""
+    document = json.loads(BARNET_BOUNDARIES.read_text(encoding="utf-8"))
+    features = [f for f in document["features"] if f["properties"]["WD22CD"] in WARDS]
+    return json.dumps({**document, "features": features}).encode()
+
+
 @pytest.fixture(scope="module")
 def seeded_url(tmp_path_factory) -> str:
     from core import db
@@ -133,6 +141,7 @@ def seeded_url(tmp_path_factory) -> str:
         ("boroughs.csv", borough_csv()),
         ("population.csv", population_csv()),
         ("wards.csv", ward_csv()),
+        ("wards.geojson", ward_outlines()),
     ]:
         result = load_bytes(filename, data, engine, user="test")
         assert result.status == "loaded", (filename, result.message)
@@ -588,10 +597,10 @@ def test_borough_table_cache_gives_the_full_computation(seeded):
     )
 
 
-def test_ward_boundaries_for_home_wards():
-    features = cache.ward_boundaries(list(WARDS))
-    assert {f["properties"]["WD22CD"] for f in features} == set(WARDS)
-    assert json.dumps(features[0]["geometry"])[:9] == '{"type": '
+def test_ward_boundaries_for_home_wards(seeded):
+    outlines = cache.ward_boundaries(_code("Barnet"))
+    assert dict(zip(outlines["code"], outlines["name"], strict=True)) == WARDS
+    assert json.dumps(outlines["geometry"].iloc[0])[:9] == '{"type": '
 
 
 def test_each_chart_table_is_sent_to_its_store():

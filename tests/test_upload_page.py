@@ -11,9 +11,17 @@ import pandas as pd
 import pytest
 
 import webclient
+from core import queries
 from dashboard import pending
 from dashboard.reports import exports
-from fixtures.extracts import current_counts
+from etl.load import load_bytes
+from fixtures.extracts import (
+    CAMDEN,
+    CAMDEN_BOUNDARIES,
+    boundary_wards,
+    current_counts,
+    ward_crime_file,
+)
 from test_load import FILE_A
 
 RECEIVE, SHOW = "upload-batch", "upload-status"
@@ -205,3 +213,19 @@ def test_an_analysts_preview_shows_no_figures_that_include_an_exempt_item(
         assert ("45 → 50" in text and "43 → 47" in text) is sees, (user, text)
         assert ("with different figures" in text) is sees, user
         assert ("not shown (exempt)" in text) is not sees, user
+
+
+def test_ward_boundaries_go_through_the_upload_page(analyst):
+    """GeoJSON is dropped, previewed and confirmed like any file."""
+    client, engine = analyst
+    wards = boundary_wards(CAMDEN_BOUNDARIES)
+    assert load_bytes("wards.csv", ward_crime_file(wards, "Camden"), engine).status == "loaded"
+    tokens = drop(client, {"camden.geojson": CAMDEN_BOUNDARIES.read_bytes()})
+    (ready,) = settle(tokens)
+    assert ready["state"] == "ready", ready
+    inputs = [{"id": "upload-confirm", "property": "n_clicks", "value": 1}]
+    state = [{"id": "upload-batch", "property": "data", "value": tokens}]
+    webclient.fire(client, webclient.output_key("upload-confirmed"), inputs, state)
+    (loaded,) = settle(tokens)
+    assert loaded["state"] == "loaded", loaded
+    assert set(queries.ward_boundaries(engine, CAMDEN)["code"]) == set(wards)

@@ -13,6 +13,7 @@ from core.queries.accounts import (
     user_row,
     users_exist,
 )
+from core.queries.boundaries import ward_boundaries
 from core.queries.council import (
     hate_reporting_centres,
     iom_quarters,
@@ -78,6 +79,7 @@ __all__ = [
     "user_list",
     "user_row",
     "users_exist",
+    "ward_boundaries",
     "wrap_audiences",
     "wrap_training",
 ]

@@ -148,7 +148,7 @@ def _merged_rows(
 
 def _held_per_upload(engine: Engine) -> pd.DataFrame:
     """How many current figures' places each upload holds: crime area-months, population
-    years and council-template rows."""
+    years, council-template rows and ward outlines."""
     tables = [db.crime_coverage, db.populations, *db.TEMPLATE_TABLES]
     parts = [
         read_frame(
@@ -156,7 +156,11 @@ def _held_per_upload(engine: Engine) -> pd.DataFrame:
         )
         for t in dict.fromkeys(tables)
     ]
-    held = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["id", "held"])
+    b = db.ward_boundaries
+    current = b.c.replaced_by_upload_id.is_(None)
+    outlines = select(b.c.upload_id, func.count()).where(current).group_by(b.c.upload_id)
+    parts.append(read_frame(engine, outlines, ["id", "held"]))
+    held = pd.concat(parts, ignore_index=True)
     return held.groupby("id", as_index=False)["held"].sum()
 
 
@@ -196,10 +200,12 @@ def upload_replacements(engine: Engine, upload_id: int) -> pd.DataFrame:
     Columns: direction ('replaced' | 'replaced by'), other_upload, filename, dataset, places.
     """
     ch, ph, th = db.crime_coverage_history, db.population_history, db.template_history
-    sources = [  # (history table, its dataset column, rows to leave out)
+    wb = db.ward_boundaries  # its rows replaced by their own upload were reverted
+    sources = [  # (history table, its dataset column or name, rows to leave out)
         (ch, ch.c.dataset, ch.c.reason == "reverted"),
-        (ph, None, None),
+        (ph, "population", None),
         (th, th.c.table_name, None),
+        (wb, "ward_boundaries", None),
     ]
     frames = []
     for table, dataset, skip in sources:
@@ -207,18 +213,15 @@ def upload_replacements(engine: Engine, upload_id: int) -> pd.DataFrame:
             ("replaced", table.c.replaced_by_upload_id, table.c.upload_id),
             ("replaced by", table.c.upload_id, table.c.replaced_by_upload_id),
         ):
-            keys = [other] if dataset is None else [other, dataset]
+            named = isinstance(dataset, str)
+            keys = [other] if named else [other, dataset]
             query = select(*keys, func.count()).where(mine == upload_id, other != upload_id)
             if skip is not None:
                 query = query.where(~skip)
-            names = (
-                ["other_upload", "places"]
-                if dataset is None
-                else ["other_upload", "dataset", "places"]
-            )
+            names = ["other_upload", "places"] if named else ["other_upload", "dataset", "places"]
             found = read_frame(engine, query.group_by(*keys), names)
-            if dataset is None:
-                found["dataset"] = "population"
+            if named:
+                found["dataset"] = dataset
             frames.append(found.assign(direction=direction))
     out = pd.concat(frames, ignore_index=True)
     up = db.uploads

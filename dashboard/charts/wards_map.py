@@ -17,6 +17,10 @@ from dashboard.charts.base import (
     empty_figure,
     make_figure,
 )
+from dashboard.charts.priorities import bars_figure
+from dashboard.text import fmt_number, fmt_pct
+
+CHARS_ACROSS = 70  # about how many label characters fit across the map (10px text, ~460px)
 
 
 def _rings(geometry: dict) -> list[list[list[float]]]:
@@ -66,19 +70,125 @@ def _mid_latitude(geometries) -> float:
     return (min(lats) + max(lats)) / 2 if lats else 51.5
 
 
+def _area(ring: list) -> float:
+    """A ring's area by the shoelace formula (in squared degrees: only compared)."""
+    xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+    return abs(sum(xs[i] * ys[i - 1] - xs[i - 1] * ys[i] for i in range(len(ring)))) / 2
+
+
+def _crossings(rings: list, y: float) -> list[float]:
+    """Where the horizontal line at ``y`` crosses the rings' edges, left to right."""
+    xs = []
+    for ring in rings:
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+            if (y1 > y) != (y2 > y):
+                xs.append(x1 + (y - y1) * (x2 - x1) / (y2 - y1))
+    return sorted(xs)
+
+
+def _largest(geometry: dict) -> list[list]:
+    """The rings (outline, then holes) of the ward's largest polygon, as (x, y) points."""
+    polygons = (
+        [geometry["coordinates"]]
+        if geometry["type"] == "Polygon"
+        else list(geometry["coordinates"])
+    )
+    return [[p[:2] for p in ring] for ring in max(polygons, key=lambda p: _area(p[0]))]
+
+
+def _room(rings: list, x: float, y: float) -> float:
+    """How wide a label centred on (x, y) may be on the line at ``y`` and stay inside the
+    rings (0 where the point is outside them)."""
+    xs = _crossings(rings, y)
+    for left, right in zip(xs[::2], xs[1::2], strict=False):
+        if left <= x <= right:
+            return 2 * min(x - left, right - x)
+    return 0.0
+
+
+def label_point(geometry: dict, half: float = 0.0) -> tuple[float, float, float]:
+    """(x, y, room): where a label ``2 * half`` tall has the most room inside the ward's
+    largest polygon, and that room (the width it may take). Tried at the middle of each stretch
+    inside the polygon along a few horizontal lines, so the point is inside the outline even
+    where the shape is concave (a centroid may not be)."""
+    rings = _largest(geometry)
+    ys = [p[1] for p in rings[0]]
+    low, high = min(ys), max(ys)
+    best = (sum(p[0] for p in rings[0]) / len(rings[0]), (low + high) / 2, 0.0)
+    for step in range(2, 9):
+        y = low + (high - low) * step / 10
+        xs = _crossings(rings, y)
+        for left, right in zip(xs[::2], xs[1::2], strict=False):
+            x = (left + right) / 2
+            room = min(_room(rings, x, y + dy) for dy in (-half, 0.0, half))
+            if room > best[2]:
+                best = (x, y, room)
+    return best
+
+
+def _label_text(name: str) -> str:
+    """A ward's name on up to two lines (split at the space nearest the middle)."""
+    if len(name) <= 12 or " " not in name:
+        return name
+    spaces = [i for i, c in enumerate(name) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(name) / 2))
+    return name[:cut] + "<br>" + name[cut + 1 :]
+
+
+def _text_colour(fill: str) -> str:
+    """Dark text on light fills, white on dark ones (contrast for the ward labels)."""
+    if fill.startswith("#"):
+        r, g, b = (int(fill[i : i + 2], 16) for i in (1, 3, 5))
+    else:
+        r, g, b = (float(v) for v in fill[fill.index("(") + 1 : -1].split(",")[:3])
+    return "#1A1A1A" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#FFFFFF"
+
+
+def label_trace(shapes: dict, frame: pd.DataFrame, colours: list[str], ratio: float) -> dict:
+    """The wards' names as text at a point inside each ward, for the wards where the name
+    fits (longitude degrees are ``ratio`` times narrower than latitude degrees on screen)."""
+    xs = [p[0] for g in shapes.values() for ring in _rings(g) for p in ring]
+    ys = [p[1] for g in shapes.values() for ring in _rings(g) for p in ring]
+    span = max(max(xs) - min(xs), (max(ys) - min(ys)) * ratio) or 1.0
+    per_char = span / CHARS_ACROSS
+    points = {"x": [], "y": [], "text": [], "colour": []}
+    for row, colour in zip(frame.itertuples(), colours, strict=True):
+        text = _label_text(str(row.name))
+        lines = text.split("<br>")
+        # a line is about two and a half letters' widths tall, with room to spare (in degrees
+        # of latitude, each ``ratio`` times longer on screen than one of longitude)
+        half = 1.2 * len(lines) * per_char / ratio
+        x, y, room = label_point(shapes[row.code], half)
+        if room >= max(len(line) for line in lines) * per_char:
+            for key, value in zip(points, (x, y, text, _text_colour(colour)), strict=True):
+                points[key].append(value)
+    return {
+        "type": "scatter",
+        "mode": "text",
+        "x": points["x"],
+        "y": points["y"],
+        "text": points["text"],
+        "textfont": {"size": 10, "color": points["colour"]},
+        "hoverinfo": "skip",
+        "showlegend": False,
+    }
+
+
 def wards_map_figure(
-    features: list[dict], frame: pd.DataFrame, measure_label: str, diverging: bool = False
+    outlines: pd.DataFrame, frame: pd.DataFrame, measure_label: str, diverging: bool = False
 ) -> go.Figure:
     """Ward choropleth drawn as filled outlines (plain SVG: no map tiles or network needed).
 
-    ``frame`` has code, name, value, judged (False: too small to judge or no figure, drawn
-    grey and hatched) and text (the hover label). One trace per ward, in ``frame`` order: a
-    click's curveNumber is the ward's position in ``frame``. The colour key is HTML beside the
-    map (ui: the ward colour key): a colour bar in the chart would change its scale with each
-    period, and plotly.js redraws a whole chart for that; without it, a new period or measure
-    changes only fill colours and hover texts, which it restyles in place.
+    ``outlines``: code and geometry (GeoJSON, WGS84) of the wards loaded. ``frame`` has code,
+    name, value, judged (False: too small to judge or no figure, drawn grey and hatched) and
+    text (the hover label). One trace per ward, in ``frame`` order: a click's curveNumber is
+    the ward's position in ``frame``; the names of the wards they fit in follow as one text
+    trace. The colour key is HTML beside the map (ui: the ward colour key): a colour bar in the
+    chart would change its scale with each period, and plotly.js redraws a whole chart for
+    that; without it, a new period or measure changes only fill colours and hover texts, which
+    it restyles in place.
     """
-    shapes = {f["properties"]["WD22CD"]: f["geometry"] for f in features}
+    shapes = dict(zip(outlines["code"], outlines["geometry"], strict=True))
     frame = frame[frame["code"].isin(shapes)]
     if frame.empty:
         return empty_figure("No ward boundaries for these wards")
@@ -109,6 +219,8 @@ def wards_map_figure(
             }
         traces.append(trace)
     ratio = 1 / math.cos(math.radians(_mid_latitude(shapes.values())))
+    drawn = {code: shapes[code] for code in frame["code"]}
+    traces.append(label_trace(drawn, frame, colours, ratio))
     hidden = {"visible": False, "fixedrange": True, "showgrid": False, "zeroline": False}
     return make_figure(
         traces,
@@ -120,6 +232,17 @@ def wards_map_figure(
             "yaxis": {**hidden, "scaleanchor": "x", "scaleratio": ratio},
         },
     )
+
+
+def ranked_wards_figure(frame: pd.DataFrame, measure_label: str, diverging: bool) -> go.Figure:
+    """The wards as ranked horizontal bars (highest at the top), where no outlines are loaded.
+    ``frame``: map_frame's code, name, value, judged."""
+    data = frame.dropna(subset=["value"]).sort_values("value", ascending=False, kind="stable")
+    shown = [
+        fmt_pct(v) if diverging else fmt_number(v, 0 if float(v).is_integer() else 1)
+        for v in data["value"]
+    ]
+    return bars_figure(data.assign(text=shown), measure_label)
 
 
 def css_gradient(diverging: bool) -> str:

@@ -1,5 +1,6 @@
-"""Wards (/wards): the home borough's wards on a map and in a sortable table, coloured by the
-chosen measure; a ward (on the map or in the table) opens its page."""
+"""Wards (/wards): the home borough's wards on a map (ranked bars where no ward boundaries are
+loaded) and in a sortable table, coloured by the chosen measure; a ward (on the map or in the
+table) opens its page."""
 
 from __future__ import annotations
 
@@ -8,16 +9,18 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from core.months import as_month_or_none
 from dashboard import cache
-from dashboard.auth import exempt
+from dashboard.auth import exempt, guard
 from dashboard.charts.base import empty_figure
-from dashboard.charts.wards_map import wards_map_figure
-from dashboard.prose.crime import no_boundaries_caption, wards_map_caption, wards_sentence
+from dashboard.charts.wards_map import ranked_wards_figure, wards_map_figure
+from dashboard.prose.crime import ranked_wards_caption, wards_map_caption, wards_sentence
 from dashboard.prose.words import period_words, source_text, with_note
 from dashboard.ui import blocks, prefill
 from dashboard.ui.addresses import chosen_slug, visible_slugs
-from dashboard.ui.notices import empty_state
+from dashboard.ui.notices import can_load, empty_state
 from dashboard.ui.wards import (
+    ATTRIBUTION_OS,
     WARD_MEASURES,
+    boundaries_notice,
     map_frame,
     map_key,
     map_table,
@@ -43,6 +46,9 @@ OUTPUTS = [
     ("wards-table-html", "data"),
     ("wards-map-codes", "data"),
     ("wards-source", "children"),
+    ("wards-map-heading", "children"),
+    ("wards-map-notice", "children"),
+    ("wards-map-attribution", "children"),
 ]
 blocks.register_chart_table("wards-map")
 blocks.register_html_slot("wards-table")
@@ -96,7 +102,19 @@ def open_ward(click: dict | None, codes: list[str] | None):
 
 def _empty() -> tuple:
     empty = empty_state("MPS ward crime figures (the ward level CSV)")
-    return (empty, empty_figure("No ward figures loaded"), "", "", None, "", [], "")
+    return (
+        empty,
+        empty_figure("No ward figures loaded"),
+        "",
+        "",
+        None,
+        "",
+        [],
+        "",
+        "Map",
+        None,
+        "",
+    )
 
 
 @callback(
@@ -122,23 +140,39 @@ def update(period, slug, measure, _follow=None):
     label, _, diverging = WARD_MEASURES[measure]
     rows = table[table["indicator"] == indicator].sort_values("area_name")
     frame = map_frame(rows, measure)
-    features = cache.ward_boundaries(frame["code"])
-    shown = frame[frame["code"].isin({f["properties"]["WD22CD"] for f in features})]
-    caption = (
-        wards_map_caption(home["name"], month, label, frame, diverging)
-        if features
-        else no_boundaries_caption(home["name"])
+    outlines = cache.ward_boundaries(home["code"])
+    shown = frame[frame["code"].isin(set(outlines["code"]))]
+    words = with_note(
+        period_words("Ward crime", months, wanted, month),
+        wards_sentence(home["name"], indicator, month, rows),
     )
+    table_html = ward_table_html(rows, has_ward_rates(home["code"]), measure)
+    source = source_text(month, SOURCE, NOTE)
+    if shown.empty:  # no ward map loaded for the borough: the wards ranked as bars
+        notice = boundaries_notice(home["name"], can_load(guard.current_user()))
+        return (
+            words,
+            ranked_wards_figure(frame, label, diverging),
+            ranked_wards_caption(home["name"], month, label, frame, diverging),
+            map_table(frame, label),
+            None,
+            table_html,
+            [],
+            source,
+            f"Wards ranked by {label.lower()}",
+            notice,
+            "",
+        )
     return (
-        with_note(
-            period_words("Ward crime", months, wanted, month),
-            wards_sentence(home["name"], indicator, month, rows),
-        ),
-        wards_map_figure(features, shown, label, diverging),
-        caption,
+        words,
+        wards_map_figure(outlines, shown, label, diverging),
+        wards_map_caption(home["name"], month, label, frame, diverging),
         map_table(frame, label),
         map_key(shown, label, diverging),
-        ward_table_html(rows, has_ward_rates(home["code"]), measure),
+        table_html,
         list(shown["code"]),
-        source_text(month, SOURCE, NOTE),
+        source,
+        "Map",
+        None,
+        ATTRIBUTION_OS,
     )

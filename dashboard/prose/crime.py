@@ -199,6 +199,12 @@ def ward_compare_caption(ward: str, borough: str, indicator: str, table: pd.Data
     )
 
 
+def _ward_value(value: float, measure: str, diverging: bool) -> str:
+    if diverging:
+        return fmt_pct(value, grouped=True)
+    return fmt_number(value, 0 if measure.startswith("Crimes in") else 1)
+
+
 def wards_map_caption(
     borough: str, month: Month, measure: str, frame: pd.DataFrame, diverging: bool
 ):
@@ -213,17 +219,26 @@ def wards_map_caption(
     if judged.empty:
         return f"{borough}'s wards: no figures for {measure.lower()} to {month_label(month)}."
     top = judged.loc[judged["value"].astype(float).idxmax()]
-    value = float(top["value"])
-    if diverging:
-        shown = fmt_pct(value, grouped=True)
-    else:
-        shown = fmt_number(value, 0 if measure.startswith("Crimes in") else 1)
+    shown = _ward_value(float(top["value"]), measure, diverging)
     return (
         f"Map of {borough}'s {len(frame)} wards shaded by {measure.lower()} to "
         f"{month_label(month)} ({colours}){hatch}. Highest: {top['name']} ({shown})."
     )
 
 
-def no_boundaries_caption(borough: str) -> str:
-    """The map's words when no ward boundary file is loaded for the borough."""
-    return f"No ward boundaries for {borough} in data/boundaries: the table lists every ward."
+def ranked_wards_caption(
+    borough: str, month: Month, measure: str, frame: pd.DataFrame, diverging: bool
+) -> str:
+    """The words of the ranked ward bars drawn where no ward map is loaded (``frame``: name,
+    value)."""
+    data = frame.dropna(subset=["value"])
+    if data.empty:
+        return f"{borough}'s wards: no figures for {measure.lower()} to {month_label(month)}."
+    values = data["value"].astype(float)
+    top, low = data.loc[values.idxmax()], data.loc[values.idxmin()]
+    return (
+        f"{borough}'s {len(data)} wards ranked by {measure.lower()} to {month_label(month)}, "
+        f"highest first. Highest: {top['name']} "
+        f"({_ward_value(float(top['value']), measure, diverging)}); lowest: {low['name']} "
+        f"({_ward_value(float(low['value']), measure, diverging)})."
+    )

@@ -101,6 +101,8 @@ def outcomes_caption(strand: str, borough: str, month: Month, outcomes, offences
 
 def wards_caption(strand: str, borough: str, month: Month, rows) -> str:
     """``rows``: ``domain.hate_crime.ward_rows``, most offences first."""
+    if rows.empty:
+        return f"No ward figures for {borough}: the MPS crime dashboard's ward rows are not loaded."
     records = rows.dropna(subset=["r12"]).to_dict("records")
     small = sum(1 for r in records if is_small(r))
     most = (

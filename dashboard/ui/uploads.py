@@ -16,7 +16,10 @@ from dash import dcc, html
 from core.values import is_missing
 from dashboard.text import fmt_int, short_month_label, size_text
 
-ACCEPT = ".csv,.xlsx,.gz,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ACCEPT = (
+    ".csv,.xlsx,.gz,.geojson,.json,text/csv,application/geo+json,application/json,"
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
 PROBLEM_COLUMNS = ["Sheet", "Row", "Column", "Kind", "Problem", "Value"]
 SHOWN_PROBLEMS = 200
 SHOWN_AREAS = 60
@@ -31,12 +34,14 @@ DATASET_NAMES = {
     "proven_reoffending": "Proven reoffending (MoJ)",
     "wrap_training": "Prevent WRAP training",
     "hate_reporting_centres": "Hate Crime Reporting Centres",
+    "ward_boundaries": "Ward boundaries (ONS)",
 }
 # Pages that show a dataset, by path; only those registered are linked.
 DATASET_PAGES = {
     "borough_crime": [("Overview", "/"), ("Crime trends", "/crime/mopac7-total")],
     "ward_crime": [("Wards", "/wards")],
     "population": [("Overview", "/"), ("Wards", "/wards")],
+    "ward_boundaries": [("Wards", "/wards")],
 }
 
 
@@ -113,15 +118,19 @@ def month_span(start, end) -> str:
     return a if a == b else f"{a} to {b}"
 
 
+def _span(start, end) -> str:
+    """' (Apr 2011 to Feb 2025)', or nothing where the change has no months (ward outlines)."""
+    span = month_span(start, end)
+    return f" ({span})" if span else ""
+
+
 def changes_frame(changes: list[dict]) -> pd.DataFrame:
     """The preview as a table: per dataset and area, months added and replaced, old → new."""
     rows = []
     for c in changes:
         replaced = ""
         if c.get("replaced"):
-            replaced = (
-                f"{c['replaced']} ({month_span(c.get('replaced_from'), c.get('replaced_to'))})"
-            )
+            replaced = f"{c['replaced']}" + _span(c.get("replaced_from"), c.get("replaced_to"))
         totals, changed = "", c.get("changed") or 0
         if c.get("withheld"):  # includes an exempt dataset or indicator (etl.preview.withheld)
             totals = changed = WITHHELD
@@ -132,11 +141,7 @@ def changes_frame(changes: list[dict]) -> pd.DataFrame:
                 "Dataset": dataset_name(c.get("dataset")),
                 "Area": c.get("area_name") or c.get("area_code") or "",
                 "Added": f"{c.get('added') or 0}"
-                + (
-                    f" ({month_span(c.get('added_from'), c.get('added_to'))})"
-                    if c.get("added")
-                    else ""
-                ),
+                + (_span(c.get("added_from"), c.get("added_to")) if c.get("added") else ""),
                 "Replaced": replaced or "0",
                 "With a different total": changed,
                 "Old total → new total": totals,
@@ -269,8 +274,8 @@ def upload_form(limit: int) -> list:
     """The drop zone, the per-file status, Confirm and the report download (``limit``: MB)."""
     return [
         html.P(
-            f"Drop MPS crime extracts, ONS population files or council templates (CSV or "
-            f"Excel, up to {limit} MB each, several at once). Each is checked and you see what "
+            f"Drop MPS crime extracts, ONS population files, council templates (CSV or "
+            f"Excel) or ONS ward boundaries (GeoJSON), up to {limit} MB each, several at once. Each is checked and you see what "
             "it would change before anything is written.",
             className="lead",
         ),

@@ -8,7 +8,7 @@ from html import escape
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import html
+from dash import dcc, html
 
 from core.values import is_missing
 from dashboard.charts.wards_map import colour_range, css_gradient
@@ -172,11 +172,41 @@ def ward_controls(has_rates: bool, crime: str, measure: str, slugs: dict | None 
     )
 
 
+BOUNDARIES_SOURCE = [
+    "Download the borough's ward boundaries from the ",
+    html.A("ONS Open Geography Portal", href="https://geoportal.statistics.gov.uk/"),
+    ': search for "Wards (December 2022) Boundaries UK BFC" (or BGC, smaller), filter it to '
+    "the borough's wards if you like, and download it as GeoJSON. Load the file on the ",
+    dcc.Link("Upload", href="/upload", className="alert-link"),
+    " page or with ",
+    html.Code("python -m etl load FILE", className="text-reset"),
+    ", then reload this page.",
+]
+
+
+def boundaries_notice(borough: str, can_load: bool) -> dbc.Alert:
+    """Where no ward boundaries are loaded for the borough: a board member's one line; for
+    those who can load them, where ONS publishes them and how to load them."""
+    line = f"The ward map for {borough} is not available yet: the wards are shown ranked instead."
+    if not can_load:
+        return dbc.Alert(line, color="info", className="mb-2")
+    return dbc.Alert(
+        [
+            html.P(f"No ward boundaries are loaded for {borough}, so there is no map yet."),
+            html.P(BOUNDARIES_SOURCE, className="mb-0"),
+        ],
+        color="info",
+        className="mb-2",
+    )
+
+
 def ward_columns_layout() -> dbc.Row:
-    """The map (with its colour key and attribution) beside the sortable table of all wards."""
+    """The map (with its colour key and attribution; where no boundaries are loaded, a notice
+    and the wards ranked as bars) beside the sortable table of all wards."""
     map_column = [
+        html.Div(id="wards-map-notice"),
         chart_block("wards-map", "Map", height=460, key=True),
-        html.P(ATTRIBUTION_OS, className="small text-body-secondary"),
+        html.P(ATTRIBUTION_OS, id="wards-map-attribution", className="small text-body-secondary"),
     ]
     table_column = [
         html.H2("All wards", className="h5 mt-3"),

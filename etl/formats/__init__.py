@@ -2,7 +2,7 @@
 
 Loading and previewing both call ``detect``, so a file is recognised and checked one way. The
 order matters: MPS crime layouts (borough and ward files, then the MPS monthly dashboard), then
-the council templates, then population estimates.
+the council templates, then population estimates; a JSON file is ward boundaries.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from datetime import date
 import pandas as pd
 
 from etl.errors import Problem, ProblemList, problem
-from etl.formats import mps_crime, mps_dashboard, population, templates
+from etl.formats import boundaries, mps_crime, mps_dashboard, population, templates
+from etl.formats.boundaries import BoundaryFile
 from etl.formats.mps_crime import CrimeTable
 from etl.formats.population import PopulationLayout
 from etl.formats.templates.spec import TemplateSpec
@@ -49,7 +50,7 @@ class TemplateFile:
     frames: dict[str, pd.DataFrame]
 
 
-Parsed = CrimeFile | PopulationFile | TemplateFile
+Parsed = CrimeFile | PopulationFile | TemplateFile | BoundaryFile
 
 
 def _crime_tables(
@@ -71,6 +72,8 @@ def detect(
 ) -> Parsed | None:
     """The file's layout and its checked tables (problems go in ``problems``; ward codes checked
     against ``wards``, except in the files that are the ward reference); None: unknown."""
+    if boundaries.is_boundaries(extract):
+        return boundaries.parse(extract, problems, wards)
     tables = _crime_tables(extract, problems, today, wards)
     if tables is not None:
         return CrimeFile(tables)
@@ -91,6 +94,7 @@ def accepted_layouts() -> str:
             mps_crime.accepted_layouts(),
             *[layout.label for layout in population.LAYOUTS],
             templates.accepted_layouts(),
+            boundaries.LABEL,
         ]
     )
 

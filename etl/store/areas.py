@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine, exists, insert, select
 
 from core import db, reference
 from core.reference import mopac7_type
+from etl.store import boundaries
 from etl.wards import REFERENCE_DATASET, WardReference, reference_from_pairs
 
 
@@ -59,12 +60,18 @@ def category_ids(conn: Connection, major: np.ndarray, minor: np.ndarray) -> np.n
 
 def ward_reference(engine: Engine) -> WardReference:
     """The known wards of each borough: the wards (with their boroughs) that the MPS ward crime
-    files loaded have figures for. Ward boundaries, when loaded, are one more source here."""
+    files loaded have figures for, and those of the ward boundaries loaded."""
     a, s = db.areas, db.crime_series
     in_ward_files = exists().where(s.c.dataset == REFERENCE_DATASET, s.c.area_code == a.c.code)
-    query = select(a.c.code, a.c.parent_code).where(
+    query = select(a.c.code, a.c.parent_code, a.c.name).where(
         a.c.area_type == "ward", a.c.parent_code.is_not(None), in_ward_files
     )
     with engine.connect() as conn:
-        pairs = pd.DataFrame(conn.execute(query).all(), columns=["code", "borough"])
-    return reference_from_pairs(pairs, "from the MPS ward crime files loaded")
+        pairs = pd.DataFrame(conn.execute(query).all(), columns=["code", "borough", "name"])
+        outlines = boundaries.current_pairs(conn)
+    if len(outlines):
+        pairs = pd.concat([pairs, outlines], ignore_index=True)
+        source = "from the MPS ward crime files and ward boundaries loaded"
+    else:
+        source = "from the MPS ward crime files loaded"
+    return reference_from_pairs(pairs.drop_duplicates(["code", "borough"]), source)

@@ -159,11 +159,12 @@ def chart_points(traces: list[dict]) -> list[tuple[str, list[float]]]:
 
     Bars and lines: the category or date axis gives the label, the other axis the value, and a
     numeric customdata (shown in the hover, as the R12 is) is a second value. Map regions
-    (filled outlines): the trace name is the label and the hover text holds the value.
+    (filled outlines): the trace name is the label and the hover text holds the value. Text
+    alone (the wards' names written on the map) shows no figure.
     """
     points = []
     for trace in traces:
-        if trace.get("visible") in (False, "legendonly"):
+        if trace.get("visible") in (False, "legendonly") or trace.get("mode") == "text":
             continue
         if trace.get("fill") == "toself":
             text = str(trace.get("hovertext") or trace.get("text") or "")

@@ -1,0 +1,69 @@
+"""Writing checked ward boundaries: one transaction; a borough's outlines replace those held
+for it (which stay in the table, marked replaced)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from core import reference
+from etl import store
+from etl.errors import ProblemList, problem
+from etl.formats.boundaries import DATASET, BoundaryFile
+from etl.read import Extract
+from etl.result import LoadResult, Progress, rejected
+
+
+def load_boundaries(
+    engine: Engine,
+    extract: Extract,
+    parsed: BoundaryFile,
+    problems: ProblemList,
+    user: str | None,
+    progress: Progress,
+) -> LoadResult:
+    """Store the file's ward outlines in one transaction, or reject the file if it has errors."""
+    frame = parsed.frame
+    if problems.has_errors or frame.empty:
+        if frame.empty and not problems.has_errors:
+            problems.add(problem("file-empty"))
+        return rejected(
+            engine,
+            extract.filename,
+            extract.size_bytes,
+            extract.sha256,
+            parsed.layout,
+            problems.final(),
+            user,
+        )
+    progress(f"writing {len(frame):,} ward boundaries")
+    boroughs = sorted(set(frame["borough"]))
+    names = ", ".join(reference.LONDON_AUTHORITIES.get(b, b) for b in boroughs)
+    with engine.begin() as conn:
+        upload_id = store.uploads.new_upload(conn, extract, parsed.layout, DATASET, None, user)
+        replaced = store.boundaries.replace(conn, frame, upload_id)
+        message = f"Loaded the boundaries of {len(frame):,} wards of {names}" + (
+            f"; {replaced:,} earlier outlines replaced (kept in the history)." if replaced else "."
+        )
+        store.uploads.finish_upload(
+            conn,
+            upload_id,
+            rows_read=len(frame),
+            cells_added=len(frame),
+            cells_replaced=replaced,
+            area_count=len(frame),
+            warnings=store.uploads.json_problems(problems.final()),
+            message=message,
+        )
+    return LoadResult(
+        extract.filename,
+        "loaded",
+        parsed.layout,
+        DATASET,
+        upload_id,
+        problems.final(),
+        areas=len(frame),
+        rows_read=len(frame),
+        figures_added=len(frame),
+        figures_replaced=replaced,
+        message=message,
+    )
