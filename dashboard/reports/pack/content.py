@@ -20,11 +20,18 @@ from core.values import is_missing
 from dashboard import cache
 from dashboard.charts.base import TREND_START
 from dashboard.charts.crime import ranked_bar_figure, trend_figure
-from dashboard.prose.crime import crime_sentence, london_caption, overview_sentence, trend_caption
-from dashboard.prose.words import period_words, previous_year_words
+from dashboard.prose.crime import (
+    crime_sentence,
+    london_caption,
+    overview_sentence,
+    trend_caption,
+    ward_rank_basis,
+)
+from dashboard.prose.words import change_cell, period_words, previous_year_words
 from dashboard.text import fmt_int, month_label
 from dashboard.ui.addresses import indicator_order
 from domain.crime import is_small, target_for, whole
+from domain.indicators import has_ward_populations
 from domain.london import london_rate, london_rows
 from domain.periods import dataset_month
 
@@ -139,7 +146,8 @@ def _months_table(frame: pd.DataFrame, month: Month) -> pd.DataFrame:
 
 
 def ward_section(end: Month) -> Section:
-    """Every home ward's 12-month counts by MOPAC7 type (a table that runs across pages)."""
+    """Every home ward x MOPAC7 type: R12, P12, the change and the ward's rank in the borough
+    (a table that runs across pages, its header repeated on each)."""
     section = Section("wards", "Wards: neighbourhood crime by type")
     home = cache.home_area()
     month, note = month_for("Ward crime", end, data_months("ward_crime"))
@@ -148,21 +156,31 @@ def ward_section(end: Month) -> Section:
         section.missing = "No ward crime figures are loaded for this quarter."
         return section
     section.month = month
-    wide = table.pivot_table(index="area_name", columns="indicator", values="r12", aggfunc="first")
-    order = sorted(wide.columns, key=lambda c: indicator_order(pd.Series([c])).iloc[0])
-    wide = wide[order].sort_index()
-    frame = pd.DataFrame({"Ward": wide.index})
-    for column in order:
-        frame[column] = [fmt_int(v) for v in wide[column]]
-    section.sentences = [s for s in (note, ward_note(month)) if s]
+    rows = table.assign(order=indicator_order(table["indicator"])).sort_values(
+        ["area_name", "order"]
+    )
+    records = rows.to_dict("records")
+    frame = pd.DataFrame(
+        {
+            "Ward": rows["area_name"],
+            "Crime type": rows["indicator"],
+            "12 months (R12)": [fmt_int(r["r12"]) for r in records],
+            "Previous 12 months": [fmt_int(r["p12"]) for r in records],
+            "Change on previous 12 months": [change_cell(r) for r in records],
+            "Rank among the borough's wards": [fmt_int(r["ward_rank"]) for r in records],
+        }
+    )
+    basis = ward_rank_basis(has_ward_populations(*cache.reference(), home["code"]))
+    section.sentences = [s for s in (note, ward_note(month, basis)) if s]
     section.tables = [(f"Crimes in the 12 months to {month_label(month)}, by ward", frame)]
     return section
 
 
-def ward_note(month: Month) -> str:
+def ward_note(month: Month, basis: str) -> str:
     return (
-        f"Crimes in the 12 months to {month_label(month)} in each ward. Ward totals do not add "
-        "up exactly to the borough's: a few crimes cannot be placed in a ward."
+        f"Crimes in the 12 months to {month_label(month)} in each ward, by type (ward rank: "
+        f"{basis}). Ward totals do not add up exactly to the borough's: a few "
+        "crimes cannot be placed in a ward."
     )
 
 
