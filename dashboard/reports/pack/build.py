@@ -158,11 +158,15 @@ def pdf_of(pack: Pack) -> bytes:
     return pdf.pdf_bytes(html)
 
 
-def build(end: Month, fmt: str, with_exempt: bool = False) -> bytes:
-    """The pack for the quarter ending with ``end`` as PDF or xlsx bytes."""
+def build(end: Month, fmt: str, with_exempt: bool = False, progress=None) -> bytes:
+    """The pack for the quarter ending with ``end`` as PDF or xlsx bytes (``progress``: called
+    with a phrase as each stage starts)."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}")
+    progress = progress or (lambda _stage: None)
+    progress("Gathering the figures")
     pack = gather(end, with_exempt, with_indicators=fmt == "xlsx")
+    progress("Drawing the charts and writing the PDF" if fmt == "pdf" else "Writing the workbook")
     return pdf_of(pack) if fmt == "pdf" else xlsx.workbook_bytes(pack, CAVEATS, SOURCES)
 
 
