@@ -8,6 +8,7 @@ figures as a table with a note instead: the pack is still complete, only plainer
 
 from __future__ import annotations
 
+import atexit
 import threading
 
 import plotly.graph_objects as go
@@ -29,10 +30,21 @@ def _start() -> bool:
 
             kaleido.start_sync_server(mathjax=False)
             _state["started"] = True
+            atexit.register(_stop)
         except Exception:  # no kaleido or no Chromium: tables instead of charts
             _state["broken"] = True
             return False
     return True
+
+
+def _stop() -> None:
+    """Close the browser before the interpreter closes its streams (else its log lines fail)."""
+    try:
+        import kaleido
+
+        kaleido.stop_sync_server(silence_warnings=True)
+    except Exception:  # already gone
+        pass
 
 
 def svg(figure: go.Figure, width: int = 720, height: int = 360) -> str | None:

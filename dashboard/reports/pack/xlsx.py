@@ -66,8 +66,9 @@ def _write_table(ws: Worksheet, top: int, frame: pd.DataFrame) -> int:
     return top + len(frame) + 2
 
 
-def _widths(ws: Worksheet, limit: int = 60) -> None:
-    for column in ws.iter_cols():
+def _widths(ws: Worksheet, limit: int = 60, rows: int = 500) -> None:
+    """Each column as wide as its longest value in the first ``rows`` rows (up to ``limit``)."""
+    for column in ws.iter_cols(max_row=min(ws.max_row, rows)):
         longest = max((len(str(c.value)) for c in column if c.value is not None), default=8)
         ws.column_dimensions[get_column_letter(column[0].column)].width = min(longest + 2, limit)
 
@@ -82,7 +83,11 @@ def indicators_sheet(wb: Workbook, pack: Pack) -> None:
     ws = wb.active
     ws.title = "Indicators"
     frame = safe_frame(pack.indicators) if not pack.indicators.empty else pd.DataFrame()
-    _write_table(ws, 1, frame)
+    ws.append([str(c) for c in frame.columns])  # already neutralised by safe_frame
+    for cell in ws[1]:
+        cell.font, cell.fill = BOLD, HEADER_FILL
+    for values in frame.itertuples(index=False):  # append: a row at a time, the fast path
+        ws.append([_cell_value(v) for v in values])
     ws.freeze_panes = "A2"
     _widths(ws, 40)
     _mark(ws, pack.exempt)
