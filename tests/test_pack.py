@@ -25,8 +25,10 @@ from dashboard.auth import exempt
 from dashboard.prose.crime import TOTAL_WITHHELD
 from dashboard.reports.exports import safe_frame
 from dashboard.reports.indicators import crime_indicators
-from dashboard.reports.pack.audience import EXEMPT_MARK
+from dashboard.reports.pack import content
+from dashboard.reports.pack.audience import EXEMPT_MARK, reading_as
 from dashboard.reports.pack.build import build
+from dashboard.reports.pack.priorities import hate_section
 from dashboard.reports.pack.quarter import QuarterError, quarter_end, quarter_label
 from dashboard.text import fmt_int
 from etl.load import load_path
@@ -242,3 +244,16 @@ def test_an_exempt_type_and_the_total_it_is_in_stay_out_of_the_default_pack(load
         assert exempt_book["Neighbourhood crime"]["A1"].value == EXEMPT_MARK
     finally:
         exempt.unmark(engine, "indicator", "Burglary")
+
+
+def test_a_dataset_ending_before_the_quarter_shows_its_own_latest_month_and_says_so(loaded):
+    with reading_as(False):
+        crime = content.crime_section(quarter_end("2025/26-Q1"))  # April to June 2025
+        hate = hate_section(quarter_end("2025/26-Q1"))
+    # borough crime (the seed) runs to February 2025
+    assert crime.month == as_month("2025-02")
+    assert crime.notes == [
+        "Borough crime figures run from April 2010 to February 2025; showing February 2025."
+    ]
+    # the MPS dashboard extract reaches June 2025: no note
+    assert hate.month == as_month("2025-06") and hate.notes == []

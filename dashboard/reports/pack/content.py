@@ -59,6 +59,13 @@ class Section:
     charts: list[Chart] = field(default_factory=list)
     tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)  # (title, strings)
     missing: str | None = None  # one line when its data is not loaded
+    notes: list[str] = field(default_factory=list)  # which month a dataset shows, if not the last
+
+    def add(self, sentence: str, note: str = "") -> None:
+        """A sentence, after the note saying its dataset's figures end before the quarter."""
+        self.sentences.append(sentence)
+        if note:
+            self.notes.append(note)
 
 
 def data_months(dataset: str) -> list[Month]:
@@ -97,9 +104,7 @@ def crime_section(end: Month) -> Section:
     records = home_records(table, home["code"])
     total = next((r for r in records if r["indicator"] == MOPAC7_TOTAL), None)
     types = [r for r in records if r["indicator"] != MOPAC7_TOTAL]
-    section.sentences = [
-        s for s in (note, overview_sentence(home["name"], month, total, types)) if s
-    ]
+    section.add(overview_sentence(home["name"], month, total, types), note)
     section.sentences += [crime_sentence(r["indicator"], home["name"], month, r) for r in types]
     section.headline = [(r["indicator"], r) for r in [*types, *([total] if total else [])]]
     shown = total or types[0]
@@ -171,7 +176,7 @@ def ward_section(end: Month) -> Section:
         }
     )
     basis = ward_rank_basis(has_ward_populations(*cache.reference(), home["code"]))
-    section.sentences = [s for s in (note, ward_note(month, basis)) if s]
+    section.add(ward_note(month, basis), note)
     section.tables = [(f"Crimes in the 12 months to {month_label(month)}, by ward", frame)]
     return section
 

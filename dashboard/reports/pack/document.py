@@ -88,6 +88,7 @@ def section_html(section: Section) -> str:
     parts = [f'<h1 id="{section.key}">{escape(section.title)}</h1>']
     if section.missing:
         return parts[0] + f'<p class="missing">{escape(section.missing)}</p>'
+    parts += [f'<p class="note">{escape(n)}</p>' for n in section.notes]
     parts += [f"<p>{escape(s)}</p>" for s in section.sentences]
     if section.headline:
         parts.append(headline_html(section))

@@ -62,9 +62,7 @@ def syv_section(end: Month) -> Section:
         table = cache.syv_table(month)
         row = record(table, home["code"], SYV, month)
         overall = london_rate(london_rows(table, cache.reference()[0], SYV), 10_000)
-        section.sentences += [
-            s for s in (note, words.syv_sentence(home["name"], month, row, overall)) if s
-        ]
+        section.add(words.syv_sentence(home["name"], month, row, overall), note)
         section.headline.append((words.HEADLINE_LABELS[SYV], row))
         section.charts.append(
             london_chart(
@@ -92,9 +90,7 @@ def knife_into(section: Section, end: Month, home: dict) -> None:
     knife = record(table, home["code"], KNIFE_VICTIMS, month)
     if knife:
         overall = london_rate(london_rows(table, areas, KNIFE_VICTIMS), 10_000)
-        section.sentences += [
-            s for s in (note, words.knife_sentence(home["name"], month, knife, overall)) if s
-        ]
+        section.add(words.knife_sentence(home["name"], month, knife, overall), note)
         title = "Knife crime with injury (victims 1 to 24): London boroughs compared"
         section.charts.append(london_chart(title, table, KNIFE_VICTIMS, home, PER_10000))
     section.month = max(m for m in (section.month, month) if m is not None)
@@ -218,7 +214,7 @@ def hate_section(end: Month) -> Section:
         overall = london_rate(london_rows(table, areas, strand), 10_000)
         rec = record(table, home["code"], strand)
         sentence = hate_words.hate_sentence(strand, home["name"], month, rec, overall, None, across)
-        section.sentences += [s for s in (note, sentence) if s]
+        section.add(sentence, note)
         offences = area_series(cache.dashboard_monthly(), [home["code"]], strand)
         frame = trend_frame(offences)
         recent = frame[frame["month"] <= month].tail(24)

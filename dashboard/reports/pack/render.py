@@ -9,6 +9,7 @@ figures as a table with a note instead: the pack is still complete, only plainer
 from __future__ import annotations
 
 import atexit
+import logging
 import threading
 
 import plotly.graph_objects as go
@@ -28,6 +29,8 @@ def _start() -> bool:
         try:
             import kaleido
 
+            for name in ("kaleido", "choreographer"):  # their start and exit chatter: not ours
+                logging.getLogger(name).setLevel(logging.WARNING)
             kaleido.start_sync_server(mathjax=False)
             _state["started"] = True
             atexit.register(_stop)

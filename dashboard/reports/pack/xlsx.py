@@ -96,7 +96,7 @@ def indicators_sheet(wb: Workbook, pack: Pack) -> None:
 def section_sheet(wb: Workbook, section, exempt: bool) -> None:
     ws = wb.create_sheet(SHEETS.get(section.key, section.key))
     lines = [EXEMPT_MARK] if exempt else []
-    lines += [section.title, *(section.sentences or [section.missing or ""])]
+    lines += [section.title, *section.notes, *(section.sentences or [section.missing or ""])]
     row = 1
     for line in lines:
         ws.cell(row, 1, neutralise(line)).font = BOLD if row == 1 else Font()
