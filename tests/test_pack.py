@@ -257,3 +257,17 @@ def test_a_dataset_ending_before_the_quarter_shows_its_own_latest_month_and_says
     ]
     # the MPS dashboard extract reaches June 2025: no note
     assert hate.month == as_month("2025-06") and hate.notes == []
+
+
+def test_a_chart_that_cannot_be_drawn_prints_its_figures_with_a_note(monkeypatch, loaded):
+    """Without Chromium (kaleido cannot start) the pack is still complete: the chart's sentence,
+    a note, and its figures as a table."""
+    from dashboard.reports.pack import document, render
+
+    monkeypatch.setitem(render._state, "broken", True)
+    with reading_as(False):
+        chart = content.crime_section(END).charts[1]  # the 32 boroughs compared
+    drawn = document.chart_html(chart)
+    assert render.NO_CHARTS_NOTE in drawn and "<img" not in drawn
+    assert drawn.count('<th scope="row">') == 32
+    assert "Barnet" in drawn
