@@ -36,6 +36,7 @@ from domain.london import london_rate, london_rows
 from domain.periods import dataset_month
 
 PARTNERSHIP = "{borough} Safer Communities Partnership"
+BARS_HEIGHT = 620  # a ranked bar chart of the 32 boroughs, every one labelled
 BOROUGH_SOURCE = "MPS borough level crime (London Datastore); ONS mid-year population estimates"
 
 
@@ -47,6 +48,7 @@ class Chart:
     figure: object
     caption: str
     data: pd.DataFrame
+    height: int = 360  # pixels at 720 wide; the 32 boroughs' bars need 620 to label each one
 
 
 @dataclass
@@ -135,6 +137,7 @@ def crime_charts(record: dict, home: dict, month: Month, table: pd.DataFrame) ->
         bars.sort_values("value")
         .assign(value=lambda f: f["value"].map(lambda v: f"{v:.2f}"))
         .rename(columns={"name": "Borough", "value": label}),
+        BARS_HEIGHT,
     )
     return [trend, london]
 

@@ -13,7 +13,7 @@ from dashboard.charts.hate_crime import break_trend_figure
 from dashboard.charts.priorities import bars_figure, iom_cohort_figure
 from dashboard.prose import hate_crime as hate_words
 from dashboard.prose import priorities as words
-from dashboard.reports.pack.content import Chart, Section, data_months, month_for
+from dashboard.reports.pack.content import BARS_HEIGHT, Chart, Section, data_months, month_for
 from dashboard.text import fmt_int, fmt_share, month_label
 from dashboard.ui.priorities import iom_frame
 from domain import hate_crime as hate
@@ -47,6 +47,7 @@ def london_chart(title: str, table: pd.DataFrame, indicator: str, home: dict, la
         ranked_bar_figure(bars, home["name"], label, overall, "London", ",.2f"),
         words.london_rate_caption("victims", home["name"], mine, overall),
         data.rename(columns={"name": "Borough", "value": label}),
+        BARS_HEIGHT,
     )
 
 
