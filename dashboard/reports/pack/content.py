@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from core import config
 from core.months import Month
 from core.reference import MOPAC7_TOTAL
 from core.values import is_missing
@@ -37,7 +36,6 @@ from domain.periods import dataset_month
 
 PARTNERSHIP = "{borough} Safer Communities Partnership"
 BARS_HEIGHT = 620  # a ranked bar chart of the 32 boroughs, every one labelled
-BOROUGH_SOURCE = "MPS borough level crime (London Datastore); ONS mid-year population estimates"
 
 
 @dataclass
@@ -218,7 +216,3 @@ def rag_counts(sections: list[Section]) -> dict[str, int]:
 def data_as_at(sections: list[Section]) -> Month | None:
     months = [s.month for s in sections if s.month is not None]
     return max(months) if months else None
-
-
-def home_borough() -> str:
-    return config.home_borough()
