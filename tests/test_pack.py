@@ -271,3 +271,24 @@ def test_a_chart_that_cannot_be_drawn_prints_its_figures_with_a_note(monkeypatch
     assert render.NO_CHARTS_NOTE in drawn and "<img" not in drawn
     assert drawn.count('<th scope="row">') == 32
     assert "Barnet" in drawn
+
+
+def test_the_command_line_refuses_a_quarter_after_the_data_and_a_wrong_suffix(
+    loaded, tmp_path, capsys
+):
+    from dashboard import cli
+
+    out = tmp_path / "pack.pdf"
+    assert cli.main(["report", "pack", "--quarter", "2026/27-Q1", "--out", str(out)]) == 1
+    assert "No figures reach 2026/27-Q1" in capsys.readouterr().err and not out.exists()
+    with pytest.raises(SystemExit):
+        cli.main(["report", "pack", "--quarter", QUARTER, "--out", str(tmp_path / "pack.docx")])
+    assert "--out must end in .pdf or .xlsx" in capsys.readouterr().err
+
+
+def test_the_command_line_writes_the_format_its_suffix_names(loaded, tmp_path):
+    from dashboard import cli
+
+    out = tmp_path / "pack.xlsx"
+    assert cli.main(["report", "pack", "--quarter", QUARTER, "--out", str(out)]) == 0
+    assert load_workbook(out).sheetnames[0] == "Indicators"
