@@ -1,6 +1,7 @@
 """``python -m dashboard report|users|exempt``: the dashboard's jobs without the web app.
 
-  report   the indicators export (every area x indicator for one month, as CSV)
+  report   the indicators export (every area x indicator for one month, as CSV) and the
+           quarterly board pack (report pack --quarter 2025/26-Q3 --out pack.pdf|pack.xlsx)
   users    who may sign in: add, passwd, role, disable, enable, list
   exempt   datasets or indicators only managers see: add, remove, list
 
@@ -49,12 +50,40 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_pack(args) -> int:
+    """The quarterly board pack, as a PDF or a workbook (the format from --out's suffix)."""
+    from pathlib import Path
+
+    from dashboard.reports.pack.build import FORMATS, build
+    from dashboard.reports.pack.quarter import QuarterError, quarter_end
+
+    fmt = Path(args.out).suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        args.parser.error(f"--out must end in .pdf or .xlsx, not {args.out!r}")
+    try:
+        data = build(quarter_end(args.quarter), fmt, args.exempt)
+    except QuarterError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    Path(args.out).write_bytes(data)
+    kind = "exempt board pack" if args.exempt else "board pack"
+    print(f"Wrote the {kind} for {args.quarter} to {args.out}", file=sys.stderr)
+    return 0
+
+
 def add_report_commands(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     ind = sub.add_parser("indicators", help="CSV of every area x indicator for one month")
     ind.add_argument("--month", required=True, help="the R12 window's last month, YYYY-MM")
     ind.add_argument("--out", default="-", help="file to write, or - for standard output")
-    parser.set_defaults(func=cmd_report, parser=parser)
+    ind.set_defaults(func=cmd_report, parser=parser)
+    pack = sub.add_parser("pack", help="the quarterly board pack, PDF or Excel workbook")
+    pack.add_argument("--quarter", required=True, help="the meeting quarter, e.g. 2025/26-Q3")
+    pack.add_argument("--out", required=True, help="file to write: NAME.pdf or NAME.xlsx")
+    pack.add_argument(
+        "--exempt", action="store_true", help="include exempt items (marked on every page)"
+    )
+    pack.set_defaults(func=cmd_pack, parser=parser)
 
 
 # ---------------------------------------------------------------- users

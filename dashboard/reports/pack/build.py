@@ -1,0 +1,175 @@
+"""Build a board pack: gather every section for the quarter as the pack's reader (a viewer for
+the default pack, a manager for the exempt one), then write it as a PDF or a workbook.
+
+``build(end, "pdf" | "xlsx", with_exempt)`` -> bytes is what the command line, the Board pack
+page and bench/pack.py call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+
+import pandas as pd
+
+from core import db, queries
+from core.months import Month
+from dashboard import cache
+from dashboard.prose.words import BREAK_WORDS
+from dashboard.reports.indicators import crime_indicators
+from dashboard.reports.pack import content, document, pdf, priorities, xlsx
+from dashboard.reports.pack.audience import EXEMPT_MARK, reading_as, withheld_names
+from dashboard.reports.pack.quarter import check_reached, quarter_label, quarter_words
+from dashboard.text import month_label
+
+FORMATS = ("pdf", "xlsx")
+SOURCES = [
+    "Crime: MPS borough and ward level crime, and the MPS Monthly Crime Dashboard (knife and "
+    "hate crime), London Datastore, Open Government Licence v3.0.",
+    "Population: ONS mid-year population estimates, Open Government Licence v3.0.",
+    "Serious youth violence, IOM, Prevent WRAP training and hate crime reporting centres: "
+    "council returns in the dashboard's templates.",
+    "Proven reoffending: Ministry of Justice proven reoffending statistics, Open Government "
+    "Licence v3.0.",
+    "Contains public sector information licensed under the Open Government Licence v3.0.",
+]
+CAVEATS = [
+    f"Hate crime: {BREAK_WORDS}; comparisons across the change are flagged.",
+    "Small numbers: a count under 10 in either 12-month window is not judged (no RAG, no "
+    "significance): small counts move a lot by chance.",
+    "Significance: a change is statistically significant when the exact test for two Poisson "
+    "counts gives p < 0.05.",
+    "Wards: ward totals do not add up exactly to the borough total (a few crimes cannot be "
+    "placed in a ward); borough figures always come from the borough file.",
+    "Published figures are revised month by month: these are the figures loaded on the date "
+    "of this pack.",
+]
+
+
+@dataclass
+class Pack:
+    end: Month
+    title: str
+    cover: list[str]
+    summary: list[str]
+    changes: list[str]
+    sections: list[content.Section]
+    vintages: pd.DataFrame
+    indicators: pd.DataFrame | None
+    exempt: bool
+
+
+def section_list(end: Month) -> list[content.Section]:
+    return [
+        content.crime_section(end),
+        priorities.syv_section(end),
+        priorities.reoffending_section(end),
+        priorities.prevent_section(end),
+        priorities.hate_section(end),
+        content.ward_section(end),
+    ]
+
+
+def summary_lines(sections: list[content.Section]) -> list[str]:
+    counts = content.rag_counts(sections)
+    judged = sum(counts.values())
+    rag = (
+        f"Of the {judged} indicators judged against a target, {counts['Green']} are Green (at or "
+        f"better than the target), {counts['Amber']} Amber (better than 2011/12 but not yet at "
+        f"the target) and {counts['Red']} Red (at or worse than 2011/12)."
+    )
+    firsts = [s.sentences[0] for s in sections if s.sentences and s.key != "wards"]
+    missing = [s.missing for s in sections if s.missing]
+    return [rag, *firsts, *missing]
+
+
+def vintages(hidden_datasets: set[str]) -> pd.DataFrame:
+    """The files the figures come from (the upload log), for the appendix."""
+    log = queries.upload_log(db.get_engine())
+    if log.empty:
+        return pd.DataFrame(columns=["File", "Dataset", "Months", "Loaded"])
+    log = log[(log["shown_status"] == "loaded") & ~log["dataset"].isin(hidden_datasets)]
+    months = [
+        f"{month_label(a)} to {month_label(b)}" if pd.notna(a) and pd.notna(b) else ""
+        for a, b in zip(log["month_from"], log["month_to"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "File": log["filename"],
+            "Dataset": log["dataset"].fillna(""),
+            "Months": months,
+            "Loaded": [f"{pd.Timestamp(t):%d %B %Y}" for t in log["uploaded_at"]],
+        }
+    )
+
+
+def gather(end: Month, with_exempt: bool = False, with_indicators: bool = False) -> Pack:
+    """Every section of the pack for the quarter ending with ``end``, as its reader sees it
+    (``with_indicators``: the indicators export too, for the workbook's first sheet)."""
+    with reading_as(with_exempt):
+        check_reached(end, cache.picker_months())
+        sections = section_list(end)
+        hidden_datasets, _ = withheld_names()
+        as_at = content.data_as_at(sections)
+        title = f"{content.partnership()}: performance report"
+        cover = [
+            f"Safer Communities Partnership Board, {quarter_words(end)}",
+            f"Data as at {month_label(as_at) if as_at else 'no month loaded'}; "
+            f"prepared {datetime.now():%d %B %Y}.",
+        ]
+        if with_exempt:
+            cover.insert(0, EXEMPT_MARK)
+        indicators = crime_indicators(db.get_engine(), end) if with_indicators else None
+        return Pack(
+            end=end,
+            title=title,
+            cover=cover,
+            summary=summary_lines(sections),
+            changes=content.largest_changes(sections),
+            sections=sections,
+            vintages=vintages(hidden_datasets),
+            indicators=indicators,
+            exempt=with_exempt,
+        )
+
+
+def appendix(pack: Pack) -> list[tuple[str, str]]:
+    def items(lines):
+        return "<ul>" + "".join(f"<li>{escape(x)}</li>" for x in lines) + "</ul>"
+
+    return [
+        ("Sources and attribution", items(SOURCES)),
+        ("Vintages: the files loaded", document.table_html(pack.vintages, "", "vintages")),
+        ("Caveats", items(CAVEATS)),
+    ]
+
+
+def pdf_of(pack: Pack) -> bytes:
+    html = document.document(
+        pack.title,
+        pack.cover,
+        pack.summary,
+        pack.changes,
+        pack.sections,
+        appendix(pack),
+        pack.exempt,
+    )
+    return pdf.pdf_bytes(html)
+
+
+def build(end: Month, fmt: str, with_exempt: bool = False, progress=None) -> bytes:
+    """The pack for the quarter ending with ``end`` as PDF or xlsx bytes (``progress``: called
+    with a phrase as each stage starts)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {FORMATS}")
+    progress = progress or (lambda _stage: None)
+    progress("Gathering the figures")
+    pack = gather(end, with_exempt, with_indicators=fmt == "xlsx")
+    progress("Drawing the charts and writing the PDF" if fmt == "pdf" else "Writing the workbook")
+    return pdf_of(pack) if fmt == "pdf" else xlsx.workbook_bytes(pack, CAVEATS, SOURCES)
+
+
+def file_name(end: Month, fmt: str, with_exempt: bool = False) -> str:
+    label = quarter_label(end).replace("/", "-")
+    return f"board-pack-{label}{'-exempt' if with_exempt else ''}.{fmt}"

@@ -1,0 +1,218 @@
+"""What the pack says, gathered from the functions the pages call: the cache's tables, the
+domain's figures, the prose's sentences and the charts' figures, for the quarter's last month
+(each dataset its own latest month when its figures end earlier, and the section says so).
+
+Nothing here computes a figure: a headline row is a record of the indicator table the pages read
+(``dashboard.reports.pack.headline``), a sentence is the pages' sentence. Built inside
+``audience.reading_as`` so exempt items follow the pages' rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from core.months import Month
+from core.reference import MOPAC7_TOTAL
+from core.values import is_missing
+from dashboard import cache
+from dashboard.charts.base import TREND_START
+from dashboard.charts.crime import ranked_bar_figure, trend_figure
+from dashboard.prose.crime import (
+    crime_sentence,
+    london_caption,
+    overview_sentence,
+    trend_caption,
+    ward_rank_basis,
+)
+from dashboard.prose.words import change_cell, period_words, previous_year_words
+from dashboard.text import fmt_int, month_label
+from dashboard.ui.addresses import indicator_order
+from domain.crime import is_small, target_for, whole
+from domain.indicators import has_ward_populations
+from domain.london import london_rate, london_rows
+from domain.periods import dataset_month
+
+PARTNERSHIP = "{borough} Safer Communities Partnership"
+BARS_HEIGHT = 620  # a ranked bar chart of the 32 boroughs, every one labelled
+
+
+@dataclass
+class Chart:
+    """A chart with its sentence, and its figures as a table (printed when it cannot be drawn)."""
+
+    title: str
+    figure: object
+    caption: str
+    data: pd.DataFrame
+    height: int = 360  # pixels at 720 wide; the 32 boroughs' bars need 620 to label each one
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    month: Month | None = None
+    sentences: list[str] = field(default_factory=list)
+    headline: list[tuple[str, dict]] = field(default_factory=list)  # (label, record)
+    charts: list[Chart] = field(default_factory=list)
+    tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)  # (title, strings)
+    missing: str | None = None  # one line when its data is not loaded
+    notes: list[str] = field(default_factory=list)  # which month a dataset shows, if not the last
+
+    def add(self, sentence: str, note: str = "") -> None:
+        """A sentence, after the note saying its dataset's figures end before the quarter."""
+        self.sentences.append(sentence)
+        if note:
+            self.notes.append(note)
+
+
+def data_months(dataset: str) -> list[Month]:
+    """The months a dataset has, as the pages read them."""
+    if dataset == "borough_crime":
+        return cache.period_months()
+    return cache.dashboard_months(dataset)
+
+
+def month_for(what: str, end: Month, months: list[Month]) -> tuple[Month | None, str]:
+    """(the dataset's month for the quarter, the note when it is not the quarter's last)."""
+    month = dataset_month(end, months)
+    return month, period_words(what, months, end, month)
+
+
+def partnership() -> str:
+    return PARTNERSHIP.format(borough=cache.home_name())
+
+
+def home_records(table: pd.DataFrame, code: str) -> list[dict]:
+    """The home borough's MOPAC7 rows, the seven types in DOMAIN.md's order then the total."""
+    rows = table[table["area_code"] == code]
+    return rows.sort_values("indicator", key=indicator_order).to_dict("records")
+
+
+def crime_section(end: Month) -> Section:
+    section = Section("crime", "Neighbourhood crime (MOPAC7)")
+    home = cache.home_area()
+    months = data_months("borough_crime")
+    month, note = month_for("Borough crime", end, months)
+    table = cache.borough_table(month) if month is not None else pd.DataFrame()
+    if home is None or table.empty or home["code"] not in set(table["area_code"]):
+        section.missing = "No borough crime figures are loaded for this quarter."
+        return section
+    section.month = month
+    records = home_records(table, home["code"])
+    total = next((r for r in records if r["indicator"] == MOPAC7_TOTAL), None)
+    types = [r for r in records if r["indicator"] != MOPAC7_TOTAL]
+    section.add(overview_sentence(home["name"], month, total, types), note)
+    section.sentences += [crime_sentence(r["indicator"], home["name"], month, r) for r in types]
+    section.headline = [(r["indicator"], r) for r in [*types, *([total] if total else [])]]
+    shown = total or types[0]
+    section.charts = crime_charts(shown, home, month, table)
+    return section
+
+
+def crime_charts(record: dict, home: dict, month: Month, table: pd.DataFrame) -> list[Chart]:
+    """The trend page's first two charts for the MOPAC7 total (a type when the total is
+    withheld): month by month against the baseline and target, and London's boroughs."""
+    indicator = record["indicator"]
+    frame = cache.trend("borough_crime", home["code"], indicator)
+    target = target_for(whole(record.get("baseline")))
+    trend = Chart(
+        f"{indicator}: month by month",
+        trend_figure(frame, month, whole(record.get("baseline")), target),
+        trend_caption(indicator, month, record, target),
+        _months_table(frame, month),
+    )
+    rows = london_rows(table, cache.reference()[0], indicator)
+    overall = london_rate(rows, 1000)
+    bars = pd.DataFrame({"name": rows["area_name"], "value": rows["rate_per_1000"].astype(float)})
+    label = "Crimes per 1,000 residents (12 months)"
+    london = Chart(
+        f"{indicator}: London boroughs compared",
+        ranked_bar_figure(bars, home["name"], label, overall, "London"),
+        london_caption(indicator, home["name"], month, record, overall),
+        bars.sort_values("value")
+        .assign(value=lambda f: f["value"].map(lambda v: f"{v:.2f}"))
+        .rename(columns={"name": "Borough", "value": label}),
+        BARS_HEIGHT,
+    )
+    return [trend, london]
+
+
+def _months_table(frame: pd.DataFrame, month: Month) -> pd.DataFrame:
+    """The last 24 months of a trend (the chart's figures when it cannot be drawn)."""
+    recent = frame[(frame["month"] <= month) & (frame["month"] >= TREND_START)].tail(24)
+    return pd.DataFrame(
+        {
+            "Month": [month_label(m) for m in recent["month"]],
+            "Crimes in the month": [fmt_int(v) for v in recent["count"]],
+        }
+    )
+
+
+def ward_section(end: Month) -> Section:
+    """Every home ward x MOPAC7 type: R12, P12, the change and the ward's rank in the borough
+    (a table that runs across pages, its header repeated on each)."""
+    section = Section("wards", "Wards: neighbourhood crime by type")
+    home = cache.home_area()
+    month, note = month_for("Ward crime", end, data_months("ward_crime"))
+    table = cache.ward_table(home["code"], month) if home and month is not None else pd.DataFrame()
+    if table.empty:
+        section.missing = "No ward crime figures are loaded for this quarter."
+        return section
+    section.month = month
+    rows = table.assign(order=indicator_order(table["indicator"])).sort_values(
+        ["area_name", "order"]
+    )
+    records = rows.to_dict("records")
+    frame = pd.DataFrame(
+        {
+            "Ward": rows["area_name"],
+            "Crime type": rows["indicator"],
+            "12 months (R12)": [fmt_int(r["r12"]) for r in records],
+            "Previous 12 months": [fmt_int(r["p12"]) for r in records],
+            "Change on previous 12 months": [change_cell(r) for r in records],
+            "Rank among the borough's wards": [fmt_int(r["ward_rank"]) for r in records],
+        }
+    )
+    basis = ward_rank_basis(has_ward_populations(*cache.reference(), home["code"]))
+    section.add(ward_note(month, basis), note)
+    section.tables = [(f"Crimes in the 12 months to {month_label(month)}, by ward", frame)]
+    return section
+
+
+def ward_note(month: Month, basis: str) -> str:
+    return (
+        f"Crimes in the 12 months to {month_label(month)} in each ward, by type (ward rank: "
+        f"{basis}). Ward totals do not add up exactly to the borough's: a few "
+        "crimes cannot be placed in a ward."
+    )
+
+
+def largest_changes(sections: list[Section], limit: int = 5) -> list[str]:
+    """The largest statistically significant changes on the previous 12 months, in sentences."""
+    found = []
+    for section in sections:
+        for label, record in section.headline:
+            change = record.get("change_vs_previous_pct")
+            if is_missing(change) or is_small(record) or record.get("significant") is not True:
+                continue
+            found.append((abs(float(change)), f"{label}: {previous_year_words(record)}."))
+    return [text for _, text in sorted(found, key=lambda f: -f[0])[:limit]]
+
+
+def rag_counts(sections: list[Section]) -> dict[str, int]:
+    """How many headline rows are Green, Amber and Red (small counts are not judged)."""
+    counts = {"Green": 0, "Amber": 0, "Red": 0}
+    for section in sections:
+        for _, record in section.headline:
+            rag = record.get("rag")
+            if not is_missing(rag) and rag in counts and not is_small(record):
+                counts[rag] += 1
+    return counts
+
+
+def data_as_at(sections: list[Section]) -> Month | None:
+    months = [s.month for s in sections if s.month is not None]
+    return max(months) if months else None

@@ -1,0 +1,141 @@
+"""The pack as one HTML document for weasyprint: cover, contents, executive summary, a section
+per priority, the ward table and the appendix, with the print stylesheet (A4, page numbers, the
+exempt marking on every page, table headers repeated across pages, RAG in marks and patterns)."""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+
+import pandas as pd
+
+from dashboard.reports.pack import headline, render
+from dashboard.reports.pack.audience import EXEMPT_MARK
+from dashboard.reports.pack.content import Chart, Section
+
+CSS = """
+@page { size: A4; margin: 20mm 14mm 18mm 14mm;
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8pt sans-serif; }
+  @bottom-left { content: "%(footer)s"; font: 8pt sans-serif; }
+  %(exempt)s }
+body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 9.5pt; color: #000; }
+h1 { font-size: 17pt; margin: 0 0 6pt; bookmark-level: 1; break-before: page; }
+h1.cover-title { font-size: 26pt; break-before: auto; margin-top: 60mm; }
+h2 { font-size: 12pt; margin: 12pt 0 4pt; bookmark-level: 2; break-after: avoid; }
+p { margin: 0 0 5pt; line-height: 1.35; }
+.cover p { font-size: 13pt; }
+.note, .missing { font-style: italic; }
+table { border-collapse: collapse; width: 100%%; margin: 4pt 0 8pt; font-size: 8pt; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; }
+th, td { border: 0.5pt solid #555; padding: 2pt 3pt; text-align: left; vertical-align: top; }
+th[scope=col] { background: #e6e6e6; }
+td.num { text-align: right; }
+caption { text-align: left; font-weight: bold; padding-bottom: 2pt; }
+img.chart { width: 100%%; margin: 2pt 0; }
+figure { margin: 0; break-inside: avoid; }
+.rag-green { background: #fff; }
+.rag-amber { background: #eee; outline: 1.2pt dashed #000; outline-offset: -2pt; }
+.rag-red { background: #bbb; font-weight: bold; }
+ol.contents a { color: #000; text-decoration: none; }
+ol.contents a::after { content: leader(".") target-counter(attr(href), page); }
+"""
+EXEMPT_BOX = '@top-center { content: "%s"; font: bold 10pt sans-serif; }'
+RAG_CLASSES = {"\u2713 Green": "rag-green", "\u25b2 Amber": "rag-amber", "\u2716 Red": "rag-red"}
+
+
+def table_html(frame: pd.DataFrame, caption: str = "", css_class: str = "") -> str:
+    """A table of display strings; the first column heads its row, headers repeat on each page."""
+    head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in frame.columns)
+    body = []
+    for values in frame.itertuples(index=False):
+        cells = [f'<th scope="row">{escape(str(values[0]))}</th>']
+        for value in values[1:]:
+            rag = RAG_CLASSES.get(str(value))
+            cells.append(f'<td class="{rag}">' if rag else "<td>")
+            cells[-1] += f"{escape(str(value))}</td>"
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    return (
+        f'<table class="{css_class}">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def headline_html(section: Section) -> str:
+    rows = [headline.cells(label, record) for label, record in section.headline]
+    frame = pd.DataFrame(rows, columns=headline.COLUMNS)
+    return table_html(frame, "Headline figures", "headline")
+
+
+def chart_html(chart: Chart) -> str:
+    drawn = render.svg(chart.figure, height=chart.height)
+    if drawn is None:
+        body = f'<p class="note">{escape(render.NO_CHARTS_NOTE)}</p>' + table_html(chart.data)
+    else:
+        data = base64.b64encode(drawn.encode("utf-8")).decode("ascii")
+        body = (
+            f'<img class="chart" alt="{escape(chart.caption)}" '
+            f'src="data:image/svg+xml;base64,{data}">'
+        )
+    return (
+        f"<figure><h2>{escape(chart.title)}</h2>{body}"
+        f"<figcaption><p>{escape(chart.caption)}</p></figcaption></figure>"
+    )
+
+
+def section_html(section: Section) -> str:
+    parts = [f'<h1 id="{section.key}">{escape(section.title)}</h1>']
+    if section.missing:
+        return parts[0] + f'<p class="missing">{escape(section.missing)}</p>'
+    parts += [f'<p class="note">{escape(n)}</p>' for n in section.notes]
+    parts += [f"<p>{escape(s)}</p>" for s in section.sentences]
+    if section.headline:
+        parts.append(headline_html(section))
+    parts += [chart_html(chart) for chart in section.charts]
+    for title, frame in section.tables:
+        css = "wards" if section.key == "wards" else ""
+        parts.append(f"<h2>{escape(title)}</h2>" + table_html(frame, "", css))
+    return "".join(parts)
+
+
+def contents_html(titles: list[tuple[str, str]]) -> str:
+    items = "".join(f'<li><a href="#{key}">{escape(title)}</a></li>' for key, title in titles)
+    return f'<h1 id="contents">Contents</h1><ol class="contents">{items}</ol>'
+
+
+def document(
+    title: str,
+    cover: list[str],
+    summary: list[str],
+    changes: list[str],
+    sections: list[Section],
+    appendix: list[tuple[str, str]],
+    exempt: bool,
+) -> str:
+    """The whole pack as HTML (``appendix``: (heading, HTML body) pairs)."""
+    css = CSS % {
+        "footer": escape(title).replace('"', "'"),
+        "exempt": EXEMPT_BOX % EXEMPT_MARK if exempt else "",
+    }
+    keys = [("summary", "Executive summary"), *[(s.key, s.title) for s in sections]]
+    keys.append(("appendix", "Appendix: sources, vintages and caveats"))
+    cover_html = "".join(f"<p>{escape(line)}</p>" for line in cover)
+    listed = "".join(f"<li>{escape(c)}</li>" for c in changes)
+    changes_html = (
+        f"<h2>The largest statistically significant changes</h2><ul>{listed}</ul>"
+        if changes
+        else "<p>No change on the previous 12 months is statistically significant.</p>"
+    )
+    appendix_html = "".join(f"<h2>{escape(h)}</h2>{body}" for h, body in appendix)
+    return (
+        f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>{css}</style></head><body>"
+        f'<section class="cover"><h1 class="cover-title">{escape(title)}</h1>{cover_html}</section>'
+        f"{contents_html(keys)}"
+        f'<h1 id="summary">Executive summary</h1>'
+        f"{''.join(f'<p>{escape(s)}</p>' for s in summary)}{changes_html}"
+        f"{''.join(section_html(s) for s in sections)}"
+        f'<h1 id="appendix">Appendix: sources, vintages and caveats</h1>{appendix_html}'
+        "</body></html>"
+    )

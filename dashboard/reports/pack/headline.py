@@ -1,0 +1,96 @@
+"""A section's headline table: one row per indicator with R12, P12, the change on the previous
+12 months and its significance, the 2011/12 baseline, the target, RAG, the London rank and the
+most-similar-group rank, each from the indicator record the pages show (never recomputed)."""
+
+from __future__ import annotations
+
+from core.values import is_missing
+from dashboard.prose.words import change_cell, significance_text
+from dashboard.text import fmt_int, fmt_number, fmt_pct
+from domain.crime import is_small, target_for, whole
+
+COLUMNS = [
+    "Indicator",
+    "12 months (R12)",
+    "Previous 12 months (P12)",
+    "Change on P12",
+    "2011/12 baseline",
+    "Change on baseline",
+    "Target",
+    "RAG",
+    "London rank",
+    "Most similar group rank",
+]
+# The most-similar-group rank arrives as fields of the indicator record (group_rank, group_size,
+# group_name) once comparator groups are set; until then this is what the column says.
+MSG_NOT_SET = "not set"
+RAG_MARKS = {"Green": "\u2713 Green", "Amber": "\u25b2 Amber", "Red": "\u2716 Red"}
+
+
+def target_of(record: dict) -> float | None:
+    """The target in force for the record's window: the record's own (set by the manager), else
+    the MOPAC default for an indicator that has a RAG (20% below 2011/12); None: no target."""
+    if "target" in record:
+        return None if is_missing(record["target"]) else float(record["target"])
+    if is_missing(record.get("rag")):
+        return None
+    return target_for(whole(record.get("baseline")))
+
+
+def rag_text(record: dict) -> str:
+    """'✓ Green', '▲ Amber', '✖ Red' (a mark as well as a word: printed in grey, colour alone
+    would be lost), 'too small to judge' or 'no target'."""
+    if is_missing(record.get("rag")):
+        return "no target"
+    if is_small(record):
+        return "too small to judge"
+    return RAG_MARKS.get(record["rag"], str(record["rag"]))
+
+
+def rank_text(rank, size=32, group: str = "London boroughs") -> str:
+    return "not available" if is_missing(rank) else f"{int(rank)} of {int(size)} {group}"
+
+
+def group_rank_text(record: dict) -> str:
+    """The most-similar-group rank in words, or MSG_NOT_SET until groups are set."""
+    if "group_rank" not in record:
+        return MSG_NOT_SET
+    return rank_text(record.get("group_rank"), record.get("group_size"), record.get("group_name"))
+
+
+def values(label: str, record: dict) -> dict:
+    """One headline row as figures (for the workbook): counts, percentages, ranks, RAG word."""
+    return {
+        "Indicator": label,
+        "12 months (R12)": whole(record.get("r12")),
+        "Previous 12 months (P12)": whole(record.get("p12")),
+        "Change on P12 %": _float(record.get("change_vs_previous_pct")),
+        "Significance": significance_text(record),
+        "2011/12 baseline": whole(record.get("baseline")),
+        "Change on baseline %": _float(record.get("change_vs_baseline_pct")),
+        "Target": target_of(record),
+        "RAG": rag_text(record),
+        "London rank": whole(record.get("london_rank")),
+        "Most similar group rank": group_rank_text(record),
+    }
+
+
+def cells(label: str, record: dict) -> list[str]:
+    """One headline row as the PDF prints it (COLUMNS)."""
+    target = target_of(record)
+    return [
+        label,
+        fmt_int(record.get("r12")),
+        fmt_int(record.get("p12")),
+        change_cell(record),
+        fmt_int(record.get("baseline")),
+        fmt_pct(record.get("change_vs_baseline_pct")),
+        "no target" if target is None else fmt_number(target),
+        rag_text(record),
+        rank_text(record.get("london_rank")),
+        group_rank_text(record),
+    ]
+
+
+def _float(value) -> float | None:
+    return None if is_missing(value) else float(value)

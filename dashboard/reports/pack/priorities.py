@@ -1,0 +1,235 @@
+"""The pack's sections for the other priorities: serious youth violence and knife crime,
+reoffending and IOM, Prevent training and hate crime, each from the cache, domain, prose and
+chart functions its page calls."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from core.months import Month
+from dashboard import cache
+from dashboard.charts.crime import ranked_bar_figure
+from dashboard.charts.hate_crime import break_trend_figure
+from dashboard.charts.priorities import bars_figure, iom_cohort_figure
+from dashboard.prose import hate_crime as hate_words
+from dashboard.prose import priorities as words
+from dashboard.reports.pack.content import BARS_HEIGHT, Chart, Section, data_months, month_for
+from dashboard.text import fmt_int, fmt_share, month_label
+from dashboard.ui.priorities import iom_frame
+from domain import hate_crime as hate
+from domain.crime import r12_at, trend_frame
+from domain.indicators import area_series, record
+from domain.london import london_rate, london_rows
+from domain.periods import month_end
+from domain.priorities import (
+    KNIFE_INDICATORS,
+    KNIFE_VICTIMS,
+    SYV,
+    WRAP_TARGET_PERCENT,
+    cohorts_by,
+    iom_quarters_by,
+    iom_table,
+    latest_cohorts,
+    wrap_coverage_table,
+)
+
+PER_10000 = "Victims per 10,000 residents (12 months)"
+
+
+def london_chart(title: str, table: pd.DataFrame, indicator: str, home: dict, label: str):
+    rows = london_rows(table, cache.reference()[0], indicator)
+    overall = london_rate(rows, 10_000)
+    bars = pd.DataFrame({"name": rows["area_name"], "value": rows["rate_per_10000"].astype(float)})
+    mine = record(table, home["code"], indicator)
+    data = bars.sort_values("value").assign(value=lambda f: f["value"].map(lambda v: f"{v:.2f}"))
+    return Chart(
+        title,
+        ranked_bar_figure(bars, home["name"], label, overall, "London", ",.2f"),
+        words.london_rate_caption("victims", home["name"], mine, overall),
+        data.rename(columns={"name": "Borough", "value": label}),
+        BARS_HEIGHT,
+    )
+
+
+def syv_section(end: Month) -> Section:
+    section = Section("syv", "Serious youth violence and knife crime")
+    home = cache.home_area()
+    if home is None:
+        section.missing = "No serious youth violence or knife crime figures are loaded."
+        return section
+    counts = cache.council_table("syv_monthly")
+    if not counts.empty and home["code"] in set(counts["area_code"]):
+        month, note = month_for("Serious youth violence", end, list(counts["month"].unique()))
+        table = cache.syv_table(month)
+        row = record(table, home["code"], SYV, month)
+        overall = london_rate(london_rows(table, cache.reference()[0], SYV), 10_000)
+        section.add(words.syv_sentence(home["name"], month, row, overall), note)
+        section.headline.append((words.HEADLINE_LABELS[SYV], row))
+        section.charts.append(
+            london_chart(
+                "Serious youth violence: London boroughs compared", table, SYV, home, PER_10000
+            )
+        )
+        section.month = month
+    else:
+        section.sentences.append("No serious youth violence monthly figures are loaded.")
+    knife_into(section, end, home)
+    return section
+
+
+def knife_into(section: Section, end: Month, home: dict) -> None:
+    month, note = month_for("Knife crime", end, data_months(cache.DASHBOARD_OFFENCES))
+    table = cache.dashboard_table(month) if month is not None else pd.DataFrame()
+    if table.empty or home["code"] not in set(table["area_code"]):
+        section.sentences.append("No knife crime figures are loaded.")
+        return
+    areas, _ = cache.reference()
+    for indicator in KNIFE_INDICATORS:
+        row = record(table, home["code"], indicator, month)
+        if row:
+            section.headline.append((words.HEADLINE_LABELS[indicator], row))
+    knife = record(table, home["code"], KNIFE_VICTIMS, month)
+    if knife:
+        overall = london_rate(london_rows(table, areas, KNIFE_VICTIMS), 10_000)
+        section.add(words.knife_sentence(home["name"], month, knife, overall), note)
+        title = "Knife crime with injury (victims 1 to 24): London boroughs compared"
+        section.charts.append(london_chart(title, table, KNIFE_VICTIMS, home, PER_10000))
+    section.month = max(m for m in (section.month, month) if m is not None)
+
+
+def reoffending_section(end: Month) -> Section:
+    section = Section("reoffending", "Reoffending and Integrated Offender Management (IOM)")
+    quarters = cache.council_table("iom_quarters")
+    rates = cache.council_table("reoffending_rates")
+    if quarters.empty and rates.empty:
+        section.missing = "No IOM or proven reoffending figures are loaded."
+        return section
+    section.month = end
+    quarters = iom_quarters_by(quarters, end) if not quarters.empty else quarters
+    if quarters.empty:
+        section.sentences.append(words.no_quarter_words(end))
+    else:
+        table = iom_table(quarters)
+        section.sentences.append(words.iom_sentence(table))
+        shown = iom_frame(table)
+        section.tables.append(("IOM cohort by quarter", shown))
+        section.charts.append(
+            Chart(
+                "IOM cohort size by quarter",
+                iom_cohort_figure(table),
+                words.iom_cohort_caption(table.iloc[-1]),
+                shown[["Quarter", "Cohort size"]],
+            )
+        )
+    if not rates.empty:
+        table = cohorts_by(rates, end)
+        borough = cache.home_name()
+        latest = latest_cohorts(table, borough)
+        section.sentences.append(words.reoffending_sentence(borough, latest))
+        section.tables.append(
+            ("Proven reoffending, latest cohort (Ministry of Justice)", cohort_frame(latest))
+        )
+    return section
+
+
+def cohort_frame(latest: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Area": latest["geography"],
+            "Group": latest["adult_juvenile"],
+            "Cohort": latest["cohort"],
+            "Offenders": [fmt_int(v) for v in latest["offenders"]],
+            "Reoffenders": [fmt_int(v) for v in latest["reoffenders"]],
+            "Proven reoffending rate": [fmt_share(v) for v in latest["reoffending_rate"]],
+        }
+    )
+
+
+def prevent_section(end: Month, target: float = WRAP_TARGET_PERCENT) -> Section:
+    section = Section("prevent", "Prevent training (WRAP)")
+    training = cache.council_table("wrap_training")
+    if training.empty:
+        section.missing = "No Prevent WRAP training figures are loaded."
+        return section
+    training = training[pd.to_datetime(training["as_at"]) <= month_end(end)]
+    if training.empty:
+        section.sentences.append(words.no_return_words(month_end(end)))
+        return section
+    as_at = training["as_at"].max()
+    table = wrap_coverage_table(training[training["as_at"] == as_at], target)
+    section.month = end
+    section.sentences.append(words.prevent_sentence(as_at, table, target))
+    section.tables.append(
+        (f"WRAP coverage as at {pd.Timestamp(as_at):%d %B %Y}", wrap_frame(table, target))
+    )
+    rows = table[table["coverage"].notna()]
+    bars = pd.DataFrame({"name": rows["department"], "value": rows["coverage"].astype(float)})
+    label = "Staff trained, % of those requiring it"
+    section.charts.append(
+        Chart(
+            "WRAP coverage by department or partner",
+            bars_figure(
+                bars.assign(text=[fmt_share(v) for v in bars["value"]]),
+                label,
+                ",.1f",
+                target,
+                "Target",
+            ),
+            words.wrap_coverage_caption(as_at, target, int(table["coverage"].isna().sum())),
+            bars.assign(value=[fmt_share(v) for v in bars["value"]]).rename(
+                columns={"name": "Department", "value": label}
+            ),
+        )
+    )
+    return section
+
+
+def wrap_frame(table: pd.DataFrame, target: float) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Department or partner": table["department"],
+            "Staff requiring training": [fmt_int(v) for v in table["staff_requiring"]],
+            "Staff trained": [fmt_int(v) for v in table["staff_trained"]],
+            "Coverage": [fmt_share(v) for v in table["coverage"]],
+            "RAG": [words.wrap_rag_text(r, target) for r in table.to_dict("records")],
+        }
+    )
+
+
+def hate_section(end: Month) -> Section:
+    section = Section("hate", "Hate crime")
+    home = cache.home_area()
+    month, note = month_for("Hate crime", end, data_months(cache.DASHBOARD_OFFENCES))
+    table = cache.dashboard_table(month) if month is not None else pd.DataFrame()
+    if home is None or table.empty or home["code"] not in set(table["area_code"]):
+        section.missing = "No MPS hate crime figures are loaded for this quarter."
+        return section
+    section.month = month
+    areas, _ = cache.reference()
+    across = hate.spans_break(month, 24)
+    shown = [s for s in [hate.TOTAL, *hate.STRANDS] if record(table, home["code"], s)]
+    for strand in shown:
+        section.headline.append((strand, record(table, home["code"], strand, month)))
+    if shown:
+        strand = shown[0]
+        overall = london_rate(london_rows(table, areas, strand), 10_000)
+        rec = record(table, home["code"], strand)
+        sentence = hate_words.hate_sentence(strand, home["name"], month, rec, overall, None, across)
+        section.add(sentence, note)
+        offences = area_series(cache.dashboard_monthly(), [home["code"]], strand)
+        frame = trend_frame(offences)
+        recent = frame[frame["month"] <= month].tail(24)
+        section.charts.append(
+            Chart(
+                f"{strand}: month by month (the MPS recording change marked)",
+                break_trend_figure(frame, month, "offences"),
+                hate_words.trend_caption(strand, home["name"], month, r12_at(frame, month)),
+                pd.DataFrame(
+                    {
+                        "Month": [month_label(m) for m in recent["month"]],
+                        "Offences": [fmt_int(v) for v in recent["count"]],
+                    }
+                ),
+            )
+        )
+    return section

@@ -1,0 +1,294 @@
+"""The quarterly board pack read back: the PDF with pypdf, the workbook with openpyxl.
+
+The database holds the real seed extracts (borough crime with the 2011/12 baseline, Barnet's
+wards, the MPS Monthly Crime Dashboard, ONS populations) and the council template samples,
+loaded through the real loader. Every headline figure is checked against the indicator record
+that the pages show (``cache.borough_table``, the domain's indicator table) for the quarter's
+month, and the Indicators sheet against the indicators export itself.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from core import db
+from core.months import as_month
+from core.reference import MOPAC7_TOTAL, MOPAC7_TYPES
+from core.values import is_missing
+from dashboard import cache
+from dashboard.auth import exempt
+from dashboard.prose.crime import TOTAL_WITHHELD
+from dashboard.reports.exports import safe_frame
+from dashboard.reports.indicators import crime_indicators
+from dashboard.reports.pack import content
+from dashboard.reports.pack.audience import EXEMPT_MARK, reading_as
+from dashboard.reports.pack.build import build
+from dashboard.reports.pack.priorities import hate_section
+from dashboard.reports.pack.quarter import QuarterError, quarter_end, quarter_label
+from dashboard.text import fmt_int
+from etl.load import load_path
+from fixtures.extracts import BARNET, ONS_POPULATION, SEED
+
+QUARTER = "2024/25-Q3"  # October to December 2024: borough crime runs to February 2025
+END = as_month("2024-12")
+SECTIONS = [
+    "Executive summary",
+    "Neighbourhood crime (MOPAC7)",
+    "Serious youth violence and knife crime",
+    "Reoffending and Integrated Offender Management (IOM)",
+    "Prevent training (WRAP)",
+    "Hate crime",
+    "Wards: neighbourhood crime by type",
+    "Appendix: sources, vintages and caveats",
+]
+FILES = [
+    "mps-borough-historical.csv.gz",
+    "mps-borough-recent.csv.gz",
+    "mps-ward-recent.csv.gz",
+    "monthly-crime-dashboard-boroughs.csv.gz",
+    "monthly-crime-dashboard-barnet-wards.csv.gz",
+]
+
+
+@pytest.fixture(scope="module")
+def loaded_url(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('pack')}/pack.db"
+    engine = db.get_engine(url)
+    samples = sorted((SEED.parent / "samples").glob("*.xlsx"))
+    for path in [*(SEED / f for f in FILES), ONS_POPULATION, *samples]:
+        result = load_path(path, engine, user="test")
+        assert result.status == "loaded", (path.name, result.message)
+    return url
+
+
+@pytest.fixture
+def loaded(loaded_url, monkeypatch) -> str:
+    monkeypatch.setenv("DATABASE_URL", loaded_url)
+    monkeypatch.setenv("HOME_BOROUGH", "Barnet")
+    return loaded_url
+
+
+@pytest.fixture(scope="module")
+def packs(loaded_url) -> dict:
+    """Each pack built once (about 10 s each on two cores): default and exempt come later."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DATABASE_URL", loaded_url)
+        mp.setenv("HOME_BOROUGH", "Barnet")
+        return {fmt: build(END, fmt) for fmt in ("pdf", "xlsx")}
+
+
+def pages_text(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- the quarter --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, last_month",
+    [
+        ("2025/26-Q3", "2025-12"),  # Oct-Dec 2025
+        ("2024/25-Q4", "2025-03"),  # Jan-Mar 2025: the calendar year after the FY's first
+        ("2024/25 Q1", "2024-06"),
+        ("2011/12-q2", "2011-09"),
+    ],
+)
+def test_a_quarter_is_its_last_month(text, last_month):
+    assert quarter_end(text) == as_month(last_month)
+    assert quarter_label(quarter_end(text)) == text.replace(" ", "-").replace("q", "Q")
+
+
+@pytest.mark.parametrize("text", ["2025-Q3", "2025/27-Q1", "2025/26-Q5", "Q3 2025/26", ""])
+def test_a_quarter_written_otherwise_is_refused(text):
+    with pytest.raises(QuarterError, match="written like 2025/26-Q3"):
+        quarter_end(text)
+
+
+def test_a_quarter_after_all_data_is_a_clear_error(loaded):
+    with pytest.raises(QuarterError, match="No figures reach 2026/27-Q1.*July 2025"):
+        build(quarter_end("2026/27-Q1"), "pdf")
+
+
+# --- the PDF ------------------------------------------------------------------------------
+
+
+def test_the_pdf_has_every_section_each_heading_a_bookmark(packs):
+    reader = PdfReader(io.BytesIO(packs["pdf"]))
+    text = flat(" ".join(pages_text(packs["pdf"])))
+    for heading in SECTIONS:
+        assert heading in text
+    bookmarks = [item.title for item in reader.outline if not isinstance(item, list)]
+    for heading in SECTIONS:
+        assert heading in bookmarks
+    assert "Barnet Safer Communities Partnership" in pages_text(packs["pdf"])[0]
+    assert "2024/25 Q3 (October to December 2024)" in flat(pages_text(packs["pdf"])[0])
+
+
+def test_the_pdf_headline_table_has_the_pages_figures(packs, loaded):
+    records = cache.borough_table(END)
+    records = records[records["area_code"] == BARNET].set_index("indicator")
+    crime_pages = [t for t in pages_text(packs["pdf"]) if "Headline figures" in t]
+    text = flat(crime_pages[0])
+    for indicator in [*MOPAC7_TYPES, MOPAC7_TOTAL]:
+        r = records.loc[indicator]
+        row = " ".join(fmt_int(r[c]) for c in ("r12", "p12"))
+        assert f"{indicator} {row}" in text.replace("\n", " "), indicator
+        assert fmt_int(r["baseline"]) in text
+        assert f"{int(r['london_rank'])} of 32 London boroughs" in text
+
+
+def test_the_ward_table_runs_across_pages_with_its_header_on_each(packs, loaded):
+    pages = pages_text(packs["pdf"])
+    first = next(i for i, t in enumerate(pages) if t.startswith("Wards: neighbourhood crime"))
+    last = next(i for i, t in enumerate(pages) if t.startswith("Appendix"))
+    ward_pages = pages[first:last]
+    assert len(ward_pages) >= 2, "the ward table should split across pages in this test"
+    for page in ward_pages:
+        assert "Ward Crime type" in flat(page)  # the header row, repeated
+    text = flat(" ".join(ward_pages))
+    wards = cache.ward_table(BARNET, as_month("2024-12"))
+    for name in wards["area_name"].unique():
+        assert name in text, name
+    assert EXEMPT_MARK not in text
+
+
+# --- the workbook -------------------------------------------------------------------------
+
+
+def cell(value):
+    """A frame's value as the sheet should hold it (a float to the 15 digits Excel keeps)."""
+    if is_missing(value):
+        return None
+    value = value.item() if hasattr(value, "item") else value
+    return pytest.approx(value, rel=1e-14) if isinstance(value, float) else value
+
+
+def test_the_indicators_sheet_is_the_indicators_export_row_for_row(packs, loaded):
+    sheet = load_workbook(io.BytesIO(packs["xlsx"])).worksheets[0]
+    assert sheet.title == "Indicators"
+    rows = list(sheet.iter_rows(values_only=True))
+    expected = safe_frame(crime_indicators(db.get_engine(), END))
+    assert list(rows[0]) == list(expected.columns)
+    assert len(rows) - 1 == len(expected)
+    for got, want in zip(rows[1:], expected.itertuples(index=False), strict=True):
+        assert list(got) == [cell(v) for v in want]
+    assert {"borough", "ward"} <= {r[2] for r in rows[1:]}
+
+
+def test_the_crime_sheet_has_the_pages_figures_as_numbers(packs, loaded):
+    book = load_workbook(io.BytesIO(packs["xlsx"]))
+    assert book.sheetnames[1] == "Neighbourhood crime"
+    sheet = book["Neighbourhood crime"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows.index(next(r for r in rows if r[0] == "Indicator"))
+    columns = rows[header]
+    assert sheet.freeze_panes == f"A{header + 2}"
+    table = pd.DataFrame(rows[header + 1 : header + 9], columns=columns).set_index("Indicator")
+    records = cache.borough_table(END)
+    records = records[records["area_code"] == BARNET].set_index("indicator")
+    for indicator in [*MOPAC7_TYPES, MOPAC7_TOTAL]:
+        r, got = records.loc[indicator], table.loc[indicator]
+        assert got["12 months (R12)"] == r["r12"]
+        assert got["Previous 12 months (P12)"] == r["p12"]
+        assert got["2011/12 baseline"] == r["baseline"]
+        assert got["Change on P12 %"] == pytest.approx(r["change_vs_previous_pct"])
+        assert got["London rank"] == r["london_rank"]
+        assert got["RAG"].endswith(r["rag"]) or got["RAG"] == "too small to judge"
+    formats = {c.column_letter: c.number_format for c in sheet[header + 2]}
+    assert formats["B"] == "#,##0"
+
+
+def test_no_text_cell_of_the_workbook_starts_a_formula(packs):
+    book = load_workbook(io.BytesIO(packs["xlsx"]))
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            for value in row:
+                if isinstance(value, str):
+                    assert not value.startswith(("=", "+", "-", "@")), (sheet.title, value)
+
+
+# --- exempt items -------------------------------------------------------------------------
+
+
+def test_an_exempt_type_and_the_total_it_is_in_stay_out_of_the_default_pack(loaded):
+    engine = db.get_engine()
+    exempt.mark(engine, "indicator", "Burglary", "manager")
+    try:
+        records = cache.borough_table(END)  # off the web: every figure
+        total = records[(records["area_code"] == BARNET) & (records["indicator"] == MOPAC7_TOTAL)]
+        total_r12 = fmt_int(total["r12"].iloc[0])
+        default_pdf = flat(" ".join(pages_text(build(END, "pdf"))))
+        assert "Burglary" not in default_pdf
+        assert total_r12 not in default_pdf
+        assert TOTAL_WITHHELD in default_pdf  # the pages' sentence saying why it is missing
+        assert EXEMPT_MARK not in default_pdf
+        book = load_workbook(io.BytesIO(build(END, "xlsx")))
+        values = {v for s in book.worksheets for r in s.iter_rows(values_only=True) for v in r}
+        assert "Burglary" not in values and MOPAC7_TOTAL not in values
+        exempt_pages = pages_text(build(END, "pdf", with_exempt=True))
+        assert all(EXEMPT_MARK in page for page in exempt_pages)
+        assert "Burglary" in " ".join(exempt_pages)
+        assert total_r12 in flat(" ".join(exempt_pages))
+        exempt_book = load_workbook(io.BytesIO(build(END, "xlsx", with_exempt=True)))
+        for sheet in exempt_book.worksheets:
+            assert sheet.oddHeader.center.text == EXEMPT_MARK
+        assert exempt_book["Neighbourhood crime"]["A1"].value == EXEMPT_MARK
+    finally:
+        exempt.unmark(engine, "indicator", "Burglary")
+
+
+def test_a_dataset_ending_before_the_quarter_shows_its_own_latest_month_and_says_so(loaded):
+    with reading_as(False):
+        crime = content.crime_section(quarter_end("2025/26-Q1"))  # April to June 2025
+        hate = hate_section(quarter_end("2025/26-Q1"))
+    # borough crime (the seed) runs to February 2025
+    assert crime.month == as_month("2025-02")
+    assert crime.notes == [
+        "Borough crime figures run from April 2010 to February 2025; showing February 2025."
+    ]
+    # the MPS dashboard extract reaches June 2025: no note
+    assert hate.month == as_month("2025-06") and hate.notes == []
+
+
+def test_a_chart_that_cannot_be_drawn_prints_its_figures_with_a_note(monkeypatch, loaded):
+    """Without Chromium (kaleido cannot start) the pack is still complete: the chart's sentence,
+    a note, and its figures as a table."""
+    from dashboard.reports.pack import document, render
+
+    monkeypatch.setitem(render._state, "broken", True)
+    with reading_as(False):
+        chart = content.crime_section(END).charts[1]  # the 32 boroughs compared
+    drawn = document.chart_html(chart)
+    assert render.NO_CHARTS_NOTE in drawn and "<img" not in drawn
+    assert drawn.count('<th scope="row">') == 32
+    assert "Barnet" in drawn
+
+
+def test_the_command_line_refuses_a_quarter_after_the_data_and_a_wrong_suffix(
+    loaded, tmp_path, capsys
+):
+    from dashboard import cli
+
+    out = tmp_path / "pack.pdf"
+    assert cli.main(["report", "pack", "--quarter", "2026/27-Q1", "--out", str(out)]) == 1
+    assert "No figures reach 2026/27-Q1" in capsys.readouterr().err and not out.exists()
+    with pytest.raises(SystemExit):
+        cli.main(["report", "pack", "--quarter", QUARTER, "--out", str(tmp_path / "pack.docx")])
+    assert "--out must end in .pdf or .xlsx" in capsys.readouterr().err
+
+
+def test_the_command_line_writes_the_format_its_suffix_names(loaded, tmp_path):
+    from dashboard import cli
+
+    out = tmp_path / "pack.xlsx"
+    assert cli.main(["report", "pack", "--quarter", QUARTER, "--out", str(out)]) == 0
+    assert load_workbook(out).sheetnames[0] == "Indicators"
