@@ -476,3 +476,8 @@ def _sqlite_insert(conn, cursor, head: str, rows, width: int) -> None:
 
     cursor.executemany(head + ", ".join([one] * per), batches())
     cursor.executemany(head + one, tail)
+
+
+# The reference data the manager edits (targets, comparator groups) has its own module; importing
+# it here adds its tables to ``metadata`` before any ``create_all``.
+from core import reference_data  # noqa: E402, F401

@@ -89,3 +89,42 @@ def _window_populations(populations: pd.DataFrame, index: pd.MultiIndex, months)
     pops = pops.reindex(columns=list(years)).ffill(axis=1).reindex(columns=wanted)
     pops.columns = months
     return pops.reindex(index.get_level_values("area_code")).set_axis(index, axis=0)
+
+
+GROUP_COLUMNS = ["group_name", "group_size", "group_rank"]
+
+
+def group_rank(rates: pd.Series, members) -> pd.Series:
+    """Rank among a comparator group (DOMAIN.md "Most Similar Group"): the London rule within
+    the group's members (1 = lowest rate, ties share the better rank), all <NA> unless every
+    member has a rate. ``rates`` is indexed by area code; non-members get <NA>."""
+    wanted = list(dict.fromkeys(members))
+    ranks = pd.Series(pd.NA, index=rates.index, dtype="Int64")
+    values = pd.to_numeric(rates.reindex(wanted))
+    if not wanted or values.isna().any():
+        return ranks
+    ranked = values.rank(method="min").astype("Int64")
+    inside = rates.index.isin(wanted)
+    ranks[inside] = ranked.reindex(rates.index[inside]).to_numpy()
+    return ranks
+
+
+def add_group_ranks(table: pd.DataFrame, name: str | None, members) -> pd.DataFrame:
+    """A copy of an indicator table with the comparator group's name, size and each member
+    borough's rank within it, per indicator (no group: the columns empty)."""
+    if table.empty or "indicator" not in table:
+        return table
+    out = table.copy()
+    members = list(dict.fromkeys(members or []))
+    out["group_name"] = name if name else None
+    out["group_size"] = pd.array([len(members) if name else pd.NA] * len(out), dtype="Int64")
+    out["group_rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    rate = [c for c in out.columns if c.startswith("rate_per_")][:1]
+    if not name or not members or not rate:
+        return out
+    chosen = out[out["area_code"].isin(members)]
+    for _, idx in chosen.groupby("indicator").groups.items():
+        rows = out.loc[idx]
+        rates = pd.Series(rows[rate[0]].astype(float).to_numpy(), index=rows["area_code"])
+        out.loc[idx, "group_rank"] = group_rank(rates, members).to_numpy()
+    return out

@@ -37,6 +37,7 @@ from core.queries.crime import (
     populations,
     subgroup_monthly,
 )
+from core.queries.targets import comparator_groups, group_members, target_changes, targets
 from core.queries.uploads import (
     data_version,
     figure_provenance,
@@ -49,6 +50,7 @@ from core.queries.uploads import (
 __all__ = [
     "CRIME_DATASETS",
     "area_by_name",
+    "comparator_groups",
     "areas",
     "coverage",
     "data_version",
@@ -56,6 +58,7 @@ __all__ = [
     "dataset_status",
     "exempt_items",
     "figure_provenance",
+    "group_members",
     "hate_reporting_centres",
     "iom_quarters",
     "latest_month",
@@ -70,6 +73,8 @@ __all__ = [
     "subgroup_monthly",
     "syv_monthly",
     "syv_summary",
+    "target_changes",
+    "targets",
     "template_history",
     "upload_history",
     "upload_log",
