@@ -22,11 +22,11 @@ def london_rows(table: pd.DataFrame, areas: pd.DataFrame, indicator: str) -> pd.
     return rows.sort_values([*rate, "area_name"])
 
 
-def london_rate(rows: pd.DataFrame, per: int) -> float | None:
+def london_rate(rows: pd.DataFrame, per: int, size: int = LONDON_BOROUGH_COUNT) -> float | None:
     """London's rate: the 32 boroughs' count per ``per`` of their residents (None unless all 32
-    have a rate)."""
+    have a rate); with ``size``, a comparator group's rate from its members' rows."""
     column = f"rate_per_{per}"
-    if len(rows) < LONDON_BOROUGH_COUNT or rows[column].isna().any():
+    if len(rows) < size or not size or rows[column].isna().any():
         return None
     return float(rows["r12"].astype(float).sum() / rows["population"].astype(float).sum() * per)
 
@@ -110,14 +110,17 @@ def group_rank(rates: pd.Series, members) -> pd.Series:
 
 
 def add_group_ranks(table: pd.DataFrame, name: str | None, members) -> pd.DataFrame:
-    """A copy of an indicator table with the comparator group's name, size and each member
-    borough's rank within it, per indicator (no group: the columns empty)."""
+    """A copy of an indicator table with, on each member borough's rows, the comparator
+    group's name and size and the borough's rank within it, per indicator (other rows, and
+    every row without a group: the columns empty)."""
     if table.empty or "indicator" not in table:
         return table
     out = table.copy()
     members = list(dict.fromkeys(members or []))
-    out["group_name"] = name if name else None
-    out["group_size"] = pd.array([len(members) if name else pd.NA] * len(out), dtype="Int64")
+    inside = out["area_code"].isin(members) if name else pd.Series(False, index=out.index)
+    out["group_name"] = pd.Series([name if i else None for i in inside], index=out.index)
+    sizes = [len(members) if i else pd.NA for i in inside]
+    out["group_size"] = pd.array(sizes, dtype="Int64")
     out["group_rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
     rate = [c for c in out.columns if c.startswith("rate_per_")][:1]
     if not name or not members or not rate:

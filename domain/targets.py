@@ -22,14 +22,18 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core.months import Month
-from core.reference import MOPAC7_TOTAL, MOPAC7_TYPES
+from core.reference import HATE_CRIME_TOTAL, MOPAC7_TOTAL, MOPAC7_TYPES
 from core.values import is_missing
+from domain.priorities import KNIFE_INDICATORS, SYV
 from domain.rounding import as_decimal
 
 KINDS = ("baseline", "previous", "absolute")
 DIRECTIONS = ("lower", "higher")
 BASELINE_YEAR = 2011  # FY2011/12: the default target applies from the baseline year on
 MOPAC7_INDICATORS = (*MOPAC7_TYPES, MOPAC7_TOTAL)
+# Indicators with a 12-month count a target can be set on: the MOPAC7, serious youth violence,
+# knife crime and the MPS hate crime total.
+TARGET_INDICATORS = (*MOPAC7_INDICATORS, SYV, *KNIFE_INDICATORS, HATE_CRIME_TOTAL)
 TARGET_COLUMNS = [
     "target",
     "target_kind",
@@ -188,3 +192,19 @@ def most_similar_group(groups: pd.DataFrame, default: str | None) -> str | None:
     if len(chosen):
         return str(chosen.iloc[0])
     return default if default in set(groups["name"]) else None
+
+
+def parse_financial_year(text: str) -> int:
+    """'2025/26' (or '2025') -> 2025, the year whose April starts it; ValueError otherwise."""
+    first, slash, second = str(text).strip().partition("/")
+    if not first.isdigit() or len(first) != 4:
+        raise ValueError(f"a financial year is written 2025/26, not {text!r}")
+    year = int(first)
+    if slash and (not second.isdigit() or int(second) % 100 != (year + 1) % 100):
+        raise ValueError(f"a financial year is written 2025/26, not {text!r}")
+    return year
+
+
+def financial_year_label(year: int) -> str:
+    """2025 -> '2025/26'."""
+    return f"{year}/{(year + 1) % 100:02d}"
