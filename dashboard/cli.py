@@ -1,4 +1,4 @@
-"""``python -m dashboard report|users|exempt``: the dashboard's jobs without the web app.
+"""``python -m dashboard report|users|exempt|targets|groups``: the dashboard's jobs without the web app.
 
   report   the indicators export (every area x indicator for one month, as CSV)
   users    who may sign in: add, passwd, role, disable, enable, list

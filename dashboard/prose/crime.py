@@ -103,10 +103,22 @@ def crime_sentence(
         )
     return (
         f"{indicator} in {borough}: {fmt_int(record['r12'])} crimes in the 12 months to "
-        f"{month_label(month)}, {baseline_words(record)} ({rag_words(record)}; "
-        f"{target_words(record)}); {previous_year_words(record)}; "
+        f"{month_label(month)}, {baseline_words(record)} ({rag_and_target(record)}); "
+        f"{previous_year_words(record)}; "
         f"{rank_words(record.get('london_rank'), rank_before)}{_and_group(record)}."
     )
+
+
+def rag_and_target(record: dict) -> str:
+    """'Green: at or better than the target; target: 20% below 2011/12 (960)', or why a
+    target cannot be judged ('target: 20% below 2011/12, no 2011/12 figure to measure from')."""
+    kind = record.get("target_kind")
+    if is_missing(kind) or not kind:
+        return rag_words(record)
+    if is_missing(record.get("rag")) and not is_small(record):
+        since = "2011/12" if kind == "baseline" else "previous 12 months"
+        return f"{target_words(record)}, no {since} figure to measure from"
+    return f"{rag_words(record)}; {target_words(record)}"
 
 
 def target_position(r12, baseline, target, record: dict | None = None) -> str:
