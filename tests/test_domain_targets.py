@@ -143,3 +143,21 @@ def test_add_group_ranks_marks_members_only():
     assert out["group_rank"].tolist()[:2] == [2, 1] and pd.isna(out["group_rank"].iloc[2])
     assert out["group_name"].tolist()[:2] == ["Pair", "Pair"] and pd.isna(out["group_name"].iloc[2])
     assert out["group_size"].tolist()[:2] == [2, 2]
+
+
+def test_a_15_percent_target_turns_a_type_that_fell_17_percent_green():
+    # 2011/12 1,000 -> 830 (-17%): Amber against 20% below (800), Green against 15% (850)
+    table = pd.DataFrame(
+        {
+            "area_code": ["B"],
+            "indicator": ["Burglary"],
+            "r12": [830],
+            "p12": [900],
+            "baseline": [1000],
+            "rag": ["Amber"],
+        }
+    )  # fmt: skip  (aligned one-row table of literals)
+    assert apply_targets(table, [], FEB_2025)["rag"].tolist() == ["Amber"]
+    fifteen = Target("Burglary", value=15, from_year=2024)
+    judged = apply_targets(table, [fifteen], FEB_2025)
+    assert (judged["rag"].iloc[0], judged["target"].iloc[0]) == ("Green", 850.0)

@@ -266,3 +266,62 @@ def test_the_store_on_both_databases(engine):
     assert pair.loc[pair["group_name"] == "Pair", "area_code"].tolist() == ["E09000003"]
     assert store.delete_group(engine, "Pair") is True
     assert pd.Series(queries.group_members(engine)["group_name"]).ne("Pair").all()
+
+
+def test_sentences_name_the_target_and_the_group_rank():
+    from dashboard.prose.crime import group_rank_words, ordinal, rag_and_target
+
+    no_base = {
+        "r12": 60,
+        "p12": 100,
+        "target_kind": "baseline",
+        "target_value": 20.0,
+        "target_direction": "lower",
+        "target": None,
+        "rag": None,
+    }  # fmt: skip  (aligned record)
+    assert rag_and_target(no_base) == "target: 20% below 2011/12, no 2011/12 figure to measure from"
+    higher = {
+        **no_base,
+        "target_kind": "previous",
+        "target_value": 10.0,
+        "target_direction": "higher",
+        "target": 110.0,
+        "rag": "Red",
+        "r12": 90,
+    }  # fmt: skip  (aligned record)
+    assert rag_and_target(higher) == (
+        "Red: at or worse than the previous 12 months; target: 10% above the previous 12 months "
+        "(110)"
+    )
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101)] == [
+        "1st",
+        "2nd",
+        "3rd",
+        "4th",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
+        "101st",
+    ]  # fmt: skip  (aligned table of literals)
+    record = {"group_name": "Outer London", "group_size": 19, "group_rank": 3}
+    assert group_rank_words(record) == "3rd of 19 Outer London boroughs"
+    assert group_rank_words({**record, "group_rank": None}) == (
+        "no rank among the 19 Outer London boroughs (not all have figures)"
+    )
+    assert group_rank_words({}) == ""
+
+
+def test_the_overview_says_types_have_their_own_targets(site):
+    run("targets", "set", "Criminal damage", "--value", "10")
+    assert overview.content(LATEST)[0].endswith("against their targets.")
+
+
+def test_the_crime_page_offers_the_group_only_view_as_labelled_choices(site):
+    page = crime.layout(slug="burglary")
+    scope = find(page, "crime-london-scope")
+    assert [o["value"] for o in scope.options] == ["london", "group"]
+    assert scope.options[1]["label"] == "Only Outer London (most similar group)"
+    assert "Boroughs to compare" in text(page)  # the fieldset's legend
