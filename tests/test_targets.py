@@ -325,3 +325,14 @@ def test_the_crime_page_offers_the_group_only_view_as_labelled_choices(site):
     assert [o["value"] for o in scope.options] == ["london", "group"]
     assert scope.options[1]["label"] == "Only Outer London (most similar group)"
     assert "Boroughs to compare" in text(page)  # the fieldset's legend
+
+
+def test_the_ward_page_draws_the_ward_s_own_target(site):
+    from dashboard.pages import ward
+
+    run("targets", "set", "Burglary", "--kind", "absolute", "--value", "400", "--area", HENDON)
+    values = ward.update(LATEST, HENDON, "burglary")
+    caption = next(v for v in values if isinstance(v, str) and v.startswith("Monthly burglary"))
+    assert "a target of 400 or fewer in 12 months, at or better than the target" in caption
+    figure = next(v for v in values if hasattr(v, "layout") and v.layout.shapes)
+    assert 400 / 12 in [shape.y0 for shape in figure.layout.shapes if shape.type == "line"]
