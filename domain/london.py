@@ -128,6 +128,8 @@ def add_group_ranks(table: pd.DataFrame, name: str | None, members) -> pd.DataFr
     chosen = out[out["area_code"].isin(members)]
     for _, idx in chosen.groupby("indicator").groups.items():
         rows = out.loc[idx]
+        if rows["area_code"].duplicated().any():  # not one row per area: no rank to give
+            continue
         rates = pd.Series(rows[rate[0]].astype(float).to_numpy(), index=rows["area_code"])
         out.loc[idx, "group_rank"] = group_rank(rates, members).to_numpy()
     return out

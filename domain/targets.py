@@ -146,22 +146,26 @@ def apply_targets(table: pd.DataFrame, targets: list[Target], month: Month) -> p
     windowed = out["period"].isna() if "period" in out else pd.Series(True, index=out.index)
     values = {column: [] for column in [*TARGET_COLUMNS, "rag"]}
     rows = out.reindex(columns=["indicator", "area_code", "r12", "p12", "baseline", "rag"])
+    found: dict[tuple, Target | None] = {}  # in force per (indicator, area): asked once each
     for row, is_window in zip(rows.itertuples(index=False), windowed, strict=True):
-        target = in_force(targets, row.indicator, row.area_code, month) if is_window else None
-        if not is_window:
+        key = (row.indicator, row.area_code)
+        if is_window and key not in found:
+            found[key] = in_force(targets, row.indicator, row.area_code, month)
+        target = found[key] if is_window else None
+        if target is None:
             for column in TARGET_COLUMNS:
                 values[column].append(None)
-            values["rag"].append(row.rag)
+            values["rag"].append(None if is_window else row.rag)
             continue
         base = None if is_missing(row.baseline) else row.baseline
         prev = None if is_missing(row.p12) else row.p12
         current = None if is_missing(row.r12) else row.r12
         values["target"].append(target_value(target, base, prev))
-        values["target_kind"].append(target.kind if target else None)
-        values["target_value"].append(float(target.value) if target else None)
-        values["target_direction"].append(target.direction if target else None)
-        values["target_from"].append(target.from_year if target else None)
-        values["target_reference"].append(reference_value(target, base, prev) if target else None)
+        values["target_kind"].append(target.kind)
+        values["target_value"].append(float(target.value))
+        values["target_direction"].append(target.direction)
+        values["target_from"].append(target.from_year)
+        values["target_reference"].append(reference_value(target, base, prev))
         values["rag"].append(judge(current, target, base, prev))
     for column, column_values in values.items():
         out[column] = pd.Series(column_values, index=out.index, dtype=object)
