@@ -216,7 +216,7 @@ def _fire(client, output: str, values: dict, changed: str):
 FORM = {
     "targets-set": 1,
     "targets-indicator": "Criminal damage",
-    "targets-area": "",
+    "targets-area": "all",
     "targets-kind": "baseline",
     "targets-value": 10,
     "targets-direction": "lower",

@@ -69,8 +69,8 @@ def target_form(indicators, areas: dict[str, str], years: list[str], current: st
                         "Area",
                         dbc.Select(
                             id="targets-area",
-                            value="",
-                            options=options({"": "Every area", **areas}),
+                            value="all",
+                            options=options({"all": "Every area", **areas}),
                         ),
                     ),
                     _choices(
