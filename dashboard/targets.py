@@ -165,6 +165,12 @@ def borough_codes(names) -> list[str]:
     return codes
 
 
+def members_of(engine: Engine, name: str | None) -> list[str]:
+    """The borough codes of one group (none for a name that is not a group)."""
+    members = queries.group_members(engine)
+    return sorted(members.loc[members["group_name"] == (name or "").strip(), "area_code"])
+
+
 def groups_table(engine: Engine, chosen: str | None) -> pd.DataFrame:
     """Every group: name, boroughs (by name), how many, and which is the most similar."""
     groups = queries.comparator_groups(engine)

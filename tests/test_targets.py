@@ -336,3 +336,10 @@ def test_the_ward_page_draws_the_ward_s_own_target(site):
     assert "a target of 400 or fewer in 12 months, at or better than the target" in caption
     figure = next(v for v in values if hasattr(v, "layout") and v.layout.shapes)
     assert 400 / 12 in [shape.y0 for shape in figure.layout.shapes if shape.type == "line"]
+
+
+def test_naming_a_group_on_the_page_ticks_its_boroughs(site):
+    from dashboard.pages import targets as page
+
+    assert set(page.tick_members("Inner London", 0)) == INNER_LONDON_CODES
+    assert page.tick_members("No such group", 0) == []

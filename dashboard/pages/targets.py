@@ -180,3 +180,14 @@ def change_group(clicks, action, name, boroughs, n):
     except changes.ChangeRefused as exc:
         return no_update, dbc.Alert(str(exc), color="warning")
     return (n or 0) + 1, dbc.Alert(message, color="success")
+
+
+@callback(
+    Output("targets-group-boroughs", "value"),
+    Input("targets-group-name", "value"),
+    Input("targets-refresh", "data"),
+)
+@guard.requires("manager")
+def tick_members(name, _refresh):
+    """The boroughs of the group named are ticked, ready to change."""
+    return changes.members_of(cache.engine(), name)

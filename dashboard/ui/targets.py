@@ -113,7 +113,10 @@ def group_form(boroughs: dict[str, str], names: list[str]) -> html.Div:
                     _field(
                         "Group name",
                         dbc.Input(
-                            id="targets-group-name", type="text", value=names[0] if names else ""
+                            id="targets-group-name",
+                            type="text",
+                            debounce=True,
+                            value=names[0] if names else "",
                         ),
                     ),
                     _choices(
