@@ -343,3 +343,14 @@ def test_naming_a_group_on_the_page_ticks_its_boroughs(site):
 
     assert set(page.tick_members("Inner London", 0)) == INNER_LONDON_CODES
     assert page.tick_members("No such group", 0) == []
+
+
+def test_a_chosen_group_without_the_home_borough_gives_no_group_view(site):
+    assert run("groups", "choose", "Inner London") == 0  # Barnet is in Outer London
+    row = export_row(site, BARNET, "Burglary")
+    assert pd.isna(row["group_rank"]) and pd.isna(row["group_name"])
+    scope = find(crime.layout(slug="burglary"), "crime-london-scope")
+    assert [o["value"] for o in scope.options] == ["london"]
+    values = crime.update(LATEST, "burglary", "group")  # a stale choice: London is shown
+    assert len(values[1 + 3].data[0].y) == 32
+    assert "Most similar group" not in card("burglary")

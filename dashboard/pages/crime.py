@@ -62,7 +62,7 @@ def layout(slug: str | None = None, period: str | None = None, **_query) -> html
                 [
                     dbc.Col(
                         [
-                            parts.scope_picker(cache.comparator_group()[0]),
+                            parts.scope_picker(home_group()),
                             blocks.chart_block("crime-london", "London boroughs compared", 540),
                         ],
                         lg=7,
@@ -76,6 +76,13 @@ def layout(slug: str | None = None, period: str | None = None, **_query) -> html
     values = update(period, slug)
     outputs = [*OUTPUTS, ("crime-drawn", "data")]
     return prefill.prefill(tree, outputs, [*values, drawn_key(slug, values)])
+
+
+def home_group() -> str | None:
+    """The most similar group's name when the home borough is one of its members."""
+    name, members = cache.comparator_group()
+    home = cache.home_area()
+    return name if home and home["code"] in members else None
 
 
 @callback(

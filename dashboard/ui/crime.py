@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
+from core.values import is_missing
 from dashboard.charts.base import TREND_START
 from dashboard.charts.crime import rank_figure, ranked_bar_figure, trend_figure
 from dashboard.prose.crime import group_caption, london_caption, rank_caption, trend_caption
@@ -35,6 +36,7 @@ def london_block(rows: pd.DataFrame, indicator: str, home: str, month, record: d
     borough codes) only those, ranked within the group, with London's or the group's rate as
     the line."""
     group = record.get("group_name") if members else None
+    group = None if is_missing(group) else group  # set only when home is one of the members
     if group:
         rows = rows[rows["area_code"].isin(members)]
         overall = london_rate(rows, 1000, len(members))
