@@ -51,6 +51,8 @@ def set_target(
         raise ChangeRefused(
             f"No indicator called {indicator!r}: one of {', '.join(TARGET_INDICATORS)}."
         )
+    if value is None or str(value).strip() == "":
+        raise ChangeRefused("Give the target a value: a percent, or the number for 12 months.")
     try:
         target = Target(
             indicator,

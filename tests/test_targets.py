@@ -354,3 +354,12 @@ def test_a_chosen_group_without_the_home_borough_gives_no_group_view(site):
     values = crime.update(LATEST, "burglary", "group")  # a stale choice: London is shown
     assert len(values[1 + 3].data[0].y) == 32
     assert "Most similar group" not in card("burglary")
+
+
+def test_the_page_s_form_refuses_a_missing_or_negative_value_in_words(site):
+    from dashboard import targets as changes
+
+    for value, words in [(None, "Give the target a value"), (-5, "at least 0")]:
+        with pytest.raises(changes.ChangeRefused, match=words):
+            changes.set_target(site, "Burglary", value=value)
+    assert queries.targets(site).empty

@@ -141,7 +141,6 @@ def change_target(set_clicks, clear_clicks, indicator, area, kind, value, direct
         if dash.ctx.triggered_id == "targets-clear":
             message = changes.clear_target(engine, indicator, area=area, from_year=year, by=who)
         else:
-            value = value if value not in (None, "") else -1
             text = changes.set_target(
                 engine,
                 indicator,
