@@ -10,10 +10,9 @@ and ``crime_rows`` maps (upload, series) back to the spreadsheet row.
 
 from __future__ import annotations
 
-import itertools
-import sqlite3
 import threading
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import (
     JSON,
@@ -36,6 +35,7 @@ from sqlalchemy import (
 )
 
 from core import config
+from core.bulk import bulk_insert  # noqa: F401  (db.bulk_insert: every store calls it so)
 
 metadata = MetaData()
 
@@ -436,8 +436,6 @@ def get_engine(url: str | None = None) -> Engine:
         engine = _engines.get(url)
         if engine is None:
             if url.startswith("sqlite:///"):
-                from pathlib import Path
-
                 Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
             engine = make_engine(url)
             metadata.create_all(engine)
@@ -453,45 +451,6 @@ def dispose_engines() -> None:
         _engines.clear()
 
 
-ROWS_PER_INSERT = 500  # SQLite: rows per INSERT statement (within its limit on parameters)
-
-
-def bulk_insert(conn, table: Table, columns: list[str], rows) -> None:
-    """Insert many tuples fast inside ``conn``'s transaction (COPY on PostgreSQL).
-
-    ``rows`` may be any iterable (a generator keeps memory flat on large files). Dates are passed
-    as ISO strings, which both SQLite (as SQLAlchemy stores them) and COPY accept.
-    """
-    names = ", ".join(columns)
-    cursor = conn.connection.cursor()
-    try:
-        if conn.dialect.name == "postgresql":
-            with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            _sqlite_insert(
-                conn, cursor, f"INSERT INTO {table.name} ({names}) VALUES ", rows, len(columns)
-            )
-    finally:
-        cursor.close()
-
-
-def _sqlite_insert(conn, cursor, head: str, rows, width: int) -> None:
-    """Several rows per INSERT: SQLite then binds and steps once per statement, not once per
-    row, which more than halves the time of a two-million-row load."""
-    limit = conn.connection.driver_connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    per = max(1, min(ROWS_PER_INSERT, limit // width))
-    one = "(" + ", ".join("?" for _ in range(width)) + ")"
-    rows, tail = iter(rows), []
-
-    def batches():
-        while True:
-            flat = tuple(itertools.chain.from_iterable(itertools.islice(rows, per)))
-            if len(flat) < per * width:  # the last, short batch goes one row at a time
-                tail.extend(zip(*[iter(flat)] * width, strict=True))
-                return
-            yield flat
-
-    cursor.executemany(head + ", ".join([one] * per), batches())
-    cursor.executemany(head + one, tail)
+# The reference data the manager edits (targets, comparator groups) has its own module; importing
+# it here adds its tables to ``metadata`` before any ``create_all``.
+from core import reference_data  # noqa: E402, F401

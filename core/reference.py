@@ -49,6 +49,44 @@ LONDON_AUTHORITIES: dict[str, str] = {
 CITY_OF_LONDON = "E09000001"
 LONDON_BOROUGH_CODES = frozenset(c for c in LONDON_AUTHORITIES if c != CITY_OF_LONDON)
 
+# ONS statistical Inner London (DOMAIN.md "Most Similar Group"), less the City (not in MPS data);
+# Outer London is the other 19 boroughs. The comparator groups shipped with the dashboard.
+INNER_LONDON_CODES = frozenset(
+    c
+    for c, name in LONDON_AUTHORITIES.items()
+    if name
+    in {
+        "Camden",
+        "Hackney",
+        "Hammersmith and Fulham",
+        "Haringey",
+        "Islington",
+        "Kensington and Chelsea",
+        "Lambeth",
+        "Lewisham",
+        "Newham",
+        "Southwark",
+        "Tower Hamlets",
+        "Wandsworth",
+        "Westminster",
+    }
+)
+OUTER_LONDON_CODES = LONDON_BOROUGH_CODES - INNER_LONDON_CODES
+SHIPPED_GROUPS: dict[str, frozenset[str]] = {
+    "London (32 boroughs)": LONDON_BOROUGH_CODES,
+    "Inner London": INNER_LONDON_CODES,
+    "Outer London": OUTER_LONDON_CODES,
+}
+
+
+def ons_group_of(borough_code: str | None) -> str | None:
+    """The ONS grouping (Inner or Outer London) a borough belongs to: its default most similar
+    group (None for an area that is not one of the 32 boroughs)."""
+    if borough_code in INNER_LONDON_CODES:
+        return "Inner London"
+    return "Outer London" if borough_code in OUTER_LONDON_CODES else None
+
+
 # MPS rows that are not boroughs: loaded and shown, never ranked.
 NON_BOROUGH_AREAS: dict[str, str] = {
     "london heathrow and london city airports": "MPS-AIRPORTS",

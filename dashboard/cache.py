@@ -20,11 +20,14 @@ from sqlalchemy import Engine
 
 from core import config, db, queries
 from core.months import Month, as_month
+from core.reference import borough_code, ons_group_of
 from dashboard.auth import exempt
 from domain.crime import trend_frame
 from domain.indicators import indicator_table, window_inputs
-from domain.london import london_rank_history
+from domain.london import add_group_ranks, london_rank_history
 from domain.priorities import syv_counts
+from domain.targets import Target, apply_targets, most_similar_group
+from domain.targets import from_rows as target_rows_to_targets
 
 
 def _cache(maxsize: int):
@@ -405,3 +408,51 @@ def home_name(eng: Engine | None = None) -> str:
     """The home borough's name as the data spells it (the setting's text until data is loaded)."""
     area = home_area(eng)
     return area["name"] if area else config.home_borough()
+
+
+# --- targets and the comparator group the manager sets (not data: read on every request) ------
+
+
+def _per_request(key: str, read):
+    if not flask.has_request_context():
+        return read()
+    found = flask.g.setdefault("reference_data", {})
+    if key not in found:
+        found[key] = read()
+    return found[key]
+
+
+def targets(eng: Engine | None = None) -> list[Target]:
+    """Every target the manager has set (read once per web request; changes show at once)."""
+    eng = eng or engine()
+    key = f"targets|{_url(eng)}"
+    return _per_request(key, lambda: target_rows_to_targets(queries.targets(eng)))
+
+
+def comparator_group(eng: Engine | None = None) -> tuple[str | None, list[str]]:
+    """(name, borough codes) of the home borough's most similar group: the one the manager
+    chose, else the ONS group (Inner or Outer London) containing the home borough."""
+    eng = eng or engine()
+
+    def read():
+        home = home_area(eng)
+        code = home["code"] if home else borough_code(config.home_borough())
+        name = most_similar_group(queries.comparator_groups(eng), ons_group_of(code))
+        members = queries.group_members(eng)
+        return name, list(members.loc[members["group_name"] == name, "area_code"])
+
+    return _per_request(f"group|{_url(eng)}", read)
+
+
+def judged(table: pd.DataFrame, month: Month, eng: Engine | None = None) -> pd.DataFrame:
+    """An indicator table with the targets in force (and the RAG they give) and the most
+    similar group's ranks: what pages and exports show."""
+    if table.empty:
+        return table
+    name, members = comparator_group(eng)
+    return add_group_ranks(apply_targets(table, targets(eng), month), name, members)
+
+
+def borough_figures(month: Month, eng: Engine | None = None) -> pd.DataFrame:
+    """``borough_table`` judged against the targets in force, with the group ranks."""
+    return judged(borough_table(month, eng), month, eng)

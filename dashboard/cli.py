@@ -1,9 +1,11 @@
-"""``python -m dashboard report|users|exempt``: the dashboard's jobs without the web app.
+"""``python -m dashboard report|users|exempt|targets|groups``: the dashboard's jobs without the web app.
 
   report   the indicators export (every area x indicator for one month, as CSV) and the
            quarterly board pack (report pack --quarter 2025/26-Q3 --out pack.pdf|pack.xlsx)
   users    who may sign in: add, passwd, role, disable, enable, list
   exempt   datasets or indicators only managers see: add, remove, list
+  targets  the targets RAG is judged against: list, set, clear
+  groups   comparator groups of London boroughs: list, show, set, add, remove, delete, choose
 
 The older paths ``python -m dashboard.report``, ``dashboard.users`` and ``dashboard.exempt``
 run the same commands.
@@ -160,12 +162,125 @@ def add_exempt_commands(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(func=cmd_exempt)
 
 
+# ---------------------------------------------------------------- targets and groups
+
+
+def cmd_targets(args) -> int:
+    from dashboard import targets  # imported here: it needs pandas, which users can skip
+
+    engine = db.get_engine()
+    try:
+        if args.command == "set":
+            message = targets.set_target(
+                engine,
+                args.indicator,
+                area=args.area,
+                kind=args.kind,
+                value=args.value,
+                direction=args.direction,
+                from_year=args.from_year,
+                by=args.by,
+            )
+            print(f"Set: {message}")
+        elif args.command == "clear":
+            print(
+                targets.clear_target(
+                    engine, args.indicator, area=args.area, from_year=args.from_year, by=args.by
+                )
+            )
+        else:
+            table = targets.history_table(engine) if args.history else targets.targets_table(engine)
+            table = table.drop(columns=["from_year", "area_code"], errors="ignore")
+            print(
+                (
+                    "No targets set: every MOPAC7 type and the total are judged against 20% "
+                    "below 2011/12."
+                )
+                if table.empty and not args.history
+                else table.to_string(index=False)
+            )
+    except targets.ChangeRefused as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+def add_targets_commands(parser: argparse.ArgumentParser) -> None:
+    from domain.targets import DIRECTIONS, KINDS
+
+    sub = parser.add_subparsers(dest="command", required=True)
+    listing = sub.add_parser("list", help="the targets set (--history: every change)")
+    listing.add_argument("--history", action="store_true", help="every change, newest first")
+    one = sub.add_parser("set", help="set a target for an indicator (and area) from a year on")
+    one.add_argument("indicator", help='e.g. "Burglary", "MOPAC7 total", "Knife Crime"')
+    one.add_argument("--kind", choices=KINDS, default="baseline")
+    one.add_argument("--value", required=True, type=float, help="percent, or the 12 months' count")
+    one.add_argument("--direction", choices=DIRECTIONS, default="lower")
+    clear = sub.add_parser("clear", help="clear a target (back to the default, if any)")
+    clear.add_argument("indicator")
+    for command in (one, clear):
+        command.add_argument("--area", default=None, help="borough name or area code (none: all)")
+        command.add_argument("--from", dest="from_year", default="2011/12", help="e.g. 2025/26")
+        command.add_argument("--by", default=None, help="who is making the change")
+    parser.set_defaults(func=cmd_targets)
+
+
+def cmd_groups(args) -> int:
+    from dashboard import cache, targets
+
+    engine = db.get_engine()
+    try:
+        if args.command in ("list", "show"):
+            chosen = cache.comparator_group(engine)[0]
+            table = targets.groups_table(engine, chosen)
+            if args.command == "show":
+                table = table[table["Group"] == args.name]
+                if table.empty:
+                    raise targets.ChangeRefused(f"No group called {args.name!r}.")
+                row = table.iloc[0]
+                print(f"{row['Group']} ({row['Boroughs']} boroughs): {row['Members']}")
+            else:
+                print(table.drop(columns=["Members"]).to_string(index=False))
+        else:
+            boroughs = getattr(args, "boroughs", [])
+            print(targets.change_group(engine, args.command, args.name, boroughs, args.by))
+    except targets.ChangeRefused as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+def add_groups_commands(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="every group, its size, and the most similar group")
+    sub.add_parser("show", help="one group's boroughs").add_argument("name")
+    for command, text in (
+        ("set", "create a group, or replace its boroughs"),
+        ("add", "add boroughs to a group"),
+        ("remove", "remove boroughs from a group"),
+    ):
+        one = sub.add_parser(command, help=text)
+        one.add_argument("name")
+        one.add_argument("boroughs", nargs="+", help="borough names (quoted) or codes")
+        one.add_argument("--by", default=None, help="who is making the change")
+    for command, text in (
+        ("delete", "delete a group"),
+        ("choose", "make a group the home borough's most similar group"),
+    ):
+        one = sub.add_parser(command, help=text)
+        one.add_argument("name")
+        one.add_argument("--by", default=None, help="who is making the change")
+    parser.set_defaults(func=cmd_groups)
+
+
 # ---------------------------------------------------------------- entry points
 
 GROUPS: dict[str, tuple[str, str | None, Callable[[argparse.ArgumentParser], None]]] = {
     "report": ("files built from the loaded figures", None, add_report_commands),
     "users": ("who may sign in", users.__doc__, add_users_commands),
     "exempt": ("datasets or indicators only managers see", exempt.__doc__, add_exempt_commands),
+    "targets": ("the targets RAG is judged against", None, add_targets_commands),
+    "groups": ("comparator groups of London boroughs", None, add_groups_commands),
 }
 
 

@@ -41,6 +41,15 @@ EXPORT_COLUMNS = [
     "rate_per_10000",  # MPS dashboard indicators (knife crime, hate crime) and SYV
     "value",
     "period",  # figures as at a quarter, cohort or date (IOM, reoffending, WRAP)
+    # the target in force (domain.targets) and the most similar group's rank (domain.london)
+    "target",
+    "target_kind",
+    "target_value",
+    "target_direction",
+    "target_from",
+    "group_name",
+    "group_size",
+    "group_rank",
 ]
 
 

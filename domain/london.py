@@ -22,11 +22,11 @@ def london_rows(table: pd.DataFrame, areas: pd.DataFrame, indicator: str) -> pd.
     return rows.sort_values([*rate, "area_name"])
 
 
-def london_rate(rows: pd.DataFrame, per: int) -> float | None:
+def london_rate(rows: pd.DataFrame, per: int, size: int = LONDON_BOROUGH_COUNT) -> float | None:
     """London's rate: the 32 boroughs' count per ``per`` of their residents (None unless all 32
-    have a rate)."""
+    have a rate); with ``size``, a comparator group's rate from its members' rows."""
     column = f"rate_per_{per}"
-    if len(rows) < LONDON_BOROUGH_COUNT or rows[column].isna().any():
+    if len(rows) < size or not size or rows[column].isna().any():
         return None
     return float(rows["r12"].astype(float).sum() / rows["population"].astype(float).sum() * per)
 
@@ -89,3 +89,47 @@ def _window_populations(populations: pd.DataFrame, index: pd.MultiIndex, months)
     pops = pops.reindex(columns=list(years)).ffill(axis=1).reindex(columns=wanted)
     pops.columns = months
     return pops.reindex(index.get_level_values("area_code")).set_axis(index, axis=0)
+
+
+GROUP_COLUMNS = ["group_name", "group_size", "group_rank"]
+
+
+def group_rank(rates: pd.Series, members) -> pd.Series:
+    """Rank among a comparator group (DOMAIN.md "Most Similar Group"): the London rule within
+    the group's members (1 = lowest rate, ties share the better rank), all <NA> unless every
+    member has a rate. ``rates`` is indexed by area code; non-members get <NA>."""
+    wanted = list(dict.fromkeys(members))
+    ranks = pd.Series(pd.NA, index=rates.index, dtype="Int64")
+    values = pd.to_numeric(rates.reindex(wanted))
+    if not wanted or values.isna().any():
+        return ranks
+    ranked = values.rank(method="min").astype("Int64")
+    inside = rates.index.isin(wanted)
+    ranks[inside] = ranked.reindex(rates.index[inside]).to_numpy()
+    return ranks
+
+
+def add_group_ranks(table: pd.DataFrame, name: str | None, members) -> pd.DataFrame:
+    """A copy of an indicator table with, on each member borough's rows, the comparator
+    group's name and size and the borough's rank within it, per indicator (other rows, and
+    every row without a group: the columns empty)."""
+    if table.empty or "indicator" not in table:
+        return table
+    out = table.copy()
+    members = list(dict.fromkeys(members or []))
+    inside = out["area_code"].isin(members) if name else pd.Series(False, index=out.index)
+    out["group_name"] = pd.Series([name if i else None for i in inside], index=out.index)
+    sizes = [len(members) if i else pd.NA for i in inside]
+    out["group_size"] = pd.array(sizes, dtype="Int64")
+    out["group_rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    rate = [c for c in out.columns if c.startswith("rate_per_")][:1]
+    if not name or not members or not rate:
+        return out
+    chosen = out[out["area_code"].isin(members)]
+    for _, idx in chosen.groupby("indicator").groups.items():
+        rows = out.loc[idx]
+        if rows["area_code"].duplicated().any():  # not one row per area: no rank to give
+            continue
+        rates = pd.Series(rows[rate[0]].astype(float).to_numpy(), index=rows["area_code"])
+        out.loc[idx, "group_rank"] = group_rank(rates, members).to_numpy()
+    return out

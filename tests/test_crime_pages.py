@@ -359,17 +359,50 @@ def test_crime_layout_for_each_slug_and_not_found_otherwise(seeded):
     assert _text(crime.layout(slug=None)).startswith("Page not found")
 
 
+INNER_LONDON = {  # DOMAIN.md's ONS Inner London; Barnet's most similar group is the other 19
+    "Camden",
+    "Hackney",
+    "Hammersmith and Fulham",
+    "Haringey",
+    "Islington",
+    "Kensington and Chelsea",
+    "Lambeth",
+    "Lewisham",
+    "Newham",
+    "Southwark",
+    "Tower Hamlets",
+    "Wandsworth",
+    "Westminster",
+}
+
+
+def outer_london_burglary_rank() -> int:
+    """Barnet's burglary rank among the Outer London boroughs, from the synthetic counts: every
+    borough has 100,000 residents, so the rank is by the 12 months' count (Barnet: 840; the
+    others 12 x (5i + 1))."""
+    others = [
+        12 * (5 * position + 1)
+        for position, name in enumerate(borough_names(), start=1)
+        if name not in INNER_LONDON and name != "Barnet"
+    ]
+    assert len(others) == 18
+    return 1 + sum(count < 840 for count in others)
+
+
 def test_crime_summary_sentence(seeded):
     out = _crime()
+    rank = outer_london_burglary_rank()
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(rank % 10 if rank not in (11, 12, 13) else 0, "th")
     assert out["summary"] == (
         "Burglary in Barnet: 840 crimes in the 12 months to February 2025, 360 fewer crimes "
-        "than 2011/12, −30% (Green: at or better than the target); down 12.5% on the previous "
-        "12 months, statistically significant; rank 13 of 32 London boroughs (1 = lowest rate), "
-        "2 places better than a year earlier (15)."
+        "than 2011/12, −30% (Green: at or better than the target; target: 20% below 2011/12 "
+        "(960)); down 12.5% on the previous 12 months, statistically significant; rank 13 of 32 "
+        "London boroughs (1 = lowest rate), 2 places better than a year earlier (15) and "
+        f"{rank}{suffix} of 19 Outer London boroughs."
     )
     assert out["crime-trend-caption"].endswith(
         "840 in the 12 months to February 2025 against a 2011/12 baseline of 1,200 and a target "
-        "of 960, at or below the target."
+        "of 20% below 2011/12 (960), at or better than the target."
     )
 
 

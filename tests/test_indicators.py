@@ -55,6 +55,14 @@ EXPORT_COLUMNS = [
     "rate_per_10000",
     "value",
     "period",
+    "target",
+    "target_kind",
+    "target_value",
+    "target_direction",
+    "target_from",
+    "group_name",
+    "group_size",
+    "group_rank",
 ]
 INDICATORS = [*MOPAC7, TOTAL]
 R12 = [f"{m:%Y%m}" for m in pd.date_range("2024-03-01", "2025-02-01", freq="MS")]

@@ -38,6 +38,7 @@ from core.queries.crime import (
     populations,
     subgroup_monthly,
 )
+from core.queries.targets import comparator_groups, group_members, target_changes, targets
 from core.queries.uploads import (
     data_version,
     figure_provenance,
@@ -50,6 +51,7 @@ from core.queries.uploads import (
 __all__ = [
     "CRIME_DATASETS",
     "area_by_name",
+    "comparator_groups",
     "areas",
     "coverage",
     "data_version",
@@ -57,6 +59,7 @@ __all__ = [
     "dataset_status",
     "exempt_items",
     "figure_provenance",
+    "group_members",
     "hate_reporting_centres",
     "iom_quarters",
     "latest_month",
@@ -71,6 +74,8 @@ __all__ = [
     "subgroup_monthly",
     "syv_monthly",
     "syv_summary",
+    "target_changes",
+    "targets",
     "template_history",
     "upload_history",
     "upload_log",

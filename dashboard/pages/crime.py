@@ -13,17 +13,14 @@ from core import reference
 from core.months import as_month_or_none
 from dashboard import cache
 from dashboard.auth import exempt
-from dashboard.charts.base import TREND_START
-from dashboard.charts.crime import rank_figure, ranked_bar_figure, trend_figure
-from dashboard.prose.crime import crime_sentence, london_caption, rank_caption, trend_caption
+from dashboard.prose.crime import crime_sentence
 from dashboard.prose.words import period_words, source_text, with_note
 from dashboard.ui import blocks, prefill
+from dashboard.ui import crime as parts
 from dashboard.ui.addresses import SLUGS, visible_slugs
 from dashboard.ui.notices import empty_state, not_found
-from dashboard.ui.trends import london_table, rank_table, trend_table
-from domain.crime import target_for, whole
 from domain.indicators import record as record_of
-from domain.london import london_rate, london_rows, rank_a_year_earlier
+from domain.london import london_rows, rank_a_year_earlier
 from domain.periods import chosen_month
 
 dash.register_page(
@@ -64,7 +61,11 @@ def layout(slug: str | None = None, period: str | None = None, **_query) -> html
             dbc.Row(
                 [
                     dbc.Col(
-                        blocks.chart_block("crime-london", "London boroughs compared", 540), lg=7
+                        [
+                            parts.scope_picker(home_group()),
+                            blocks.chart_block("crime-london", "London boroughs compared", 540),
+                        ],
+                        lg=7,
                     ),
                     dbc.Col(blocks.chart_block("crime-rank", "London rank over time", 340), lg=5),
                 ]
@@ -75,6 +76,13 @@ def layout(slug: str | None = None, period: str | None = None, **_query) -> html
     values = update(period, slug)
     outputs = [*OUTPUTS, ("crime-drawn", "data")]
     return prefill.prefill(tree, outputs, [*values, drawn_key(slug, values)])
+
+
+def home_group() -> str | None:
+    """The most similar group's name when the home borough is one of its members."""
+    name, members = cache.comparator_group()
+    home = cache.home_area()
+    return name if home and home["code"] in members else None
 
 
 @callback(
@@ -88,37 +96,6 @@ def choose_type(slug: str | None, current: str | None):
     if slug == current or slug not in SLUGS:
         return no_update
     return f"/crime/{slug}"
-
-
-def trend_parts(indicator: str, home: dict, month, record: dict):
-    frame = cache.trend("borough_crime", home["code"], indicator)
-    base = whole(record.get("baseline"))
-    target = target_for(base)
-    return (
-        trend_figure(frame, month, base, target),
-        trend_caption(indicator, month, record, target),
-        trend_table(frame, "crime-trend-table", start=TREND_START),
-    )
-
-
-def london_parts(indicator: str, home: dict, month, record: dict, table: pd.DataFrame):
-    rows = london_rows(table, cache.reference()[0], indicator)
-    overall = london_rate(rows, 1000)
-    frame = pd.DataFrame({"name": rows["area_name"], "value": rows["rate_per_1000"].astype(float)})
-    label = "Crimes per 1,000 residents (12 months)"
-    return (
-        ranked_bar_figure(frame, home["name"], label, overall, "London"),
-        london_caption(indicator, home["name"], month, record, overall),
-        london_table(rows, "crime-london-table", 1000, "crimes", overall),
-    )
-
-
-def rank_parts(ranks: pd.DataFrame, home: dict, month):
-    return (
-        rank_figure(ranks, month, home["name"]),
-        rank_caption(home["name"], ranks, month),
-        rank_table(ranks, "crime-rank-table", 1000, start=TREND_START),
-    )
 
 
 TREND = OUTPUTS.index(("crime-trend-graph", "figure"))
@@ -142,13 +119,14 @@ def drawn_key(slug: str | None, values) -> str | None:
     State("crime-slug", "data"),
     State("crime-drawn", "data"),
     FOLLOW,
+    Input("crime-london-scope", "value"),
     prevent_initial_call=True,
 )
-def change_period(period: str | None, slug: str | None, drawn: str | None, _follow=None):
+def change_period(period, slug: str | None, drawn: str | None, _follow=None, scope=None):
     """A new period moves the trend's shaded windows but not its 180 monthly bars, nor the
     month-by-month tables: when those were drawn from the same data, send only the windows,
     so the browser redraws a fraction of the chart."""
-    values = list(update(period, slug))
+    values = list(update(period, slug, scope))
     key = drawn_key(slug, values)
     if key is not None and key == drawn:
         layout = values[TREND].layout
@@ -165,12 +143,13 @@ def _empty(message: str, summary) -> tuple:
     return (summary, *blocks.blank_charts(message, len(CHARTS)), "")
 
 
-def update(period: str | None, slug: str | None):
-    """Summary sentence, the three charts (figure, sentence, table) and the source line."""
+def update(period: str | None, slug: str | None, scope: str | None = None):
+    """Summary sentence, the three charts (figure, sentence, table) and the source line
+    (``scope`` GROUP: the boroughs compared are the most similar group's only)."""
     indicator = SLUGS.get(slug or "", reference.MOPAC7_TOTAL)
     home, months, wanted = cache.home_area(), cache.period_months(), as_month_or_none(period)
     month = chosen_month(wanted, months)
-    table = cache.borough_table(month) if month is not None else pd.DataFrame()
+    table = cache.borough_figures(month) if month is not None else pd.DataFrame()
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
         return _empty("No borough crime figures loaded", empty_state("MPS borough crime figures"))
     record = record_of(table, home["code"], indicator)
@@ -179,13 +158,17 @@ def update(period: str | None, slug: str | None):
         return _empty(message, html.P(f"{message}.", className="lead"))
     ranks = cache.rank_series(home["code"], indicator)
     before = rank_a_year_earlier(ranks, home["code"], month).get(indicator)
+    rows = london_rows(table, cache.reference()[0], indicator)
+    members = cache.comparator_group()[1] if scope == parts.GROUP else None
     return (
         with_note(
             period_words("Borough crime", months, wanted, month),
             crime_sentence(indicator, home["name"], month, record, before),
         ),
-        *trend_parts(indicator, home, month, record),
-        *london_parts(indicator, home, month, record, table),
-        *rank_parts(ranks, home, month),
+        *parts.trend_block(
+            cache.trend("borough_crime", home["code"], indicator), indicator, month, record
+        ),
+        *parts.london_block(rows, indicator, home["name"], month, record, members),
+        *parts.rank_block(ranks, home["name"], month),
         source_text(month, SOURCE),
     )

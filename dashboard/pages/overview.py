@@ -1,7 +1,8 @@
 """Overview: a card per MOPAC7 type and the total for the chosen 12 months.
 
 Each card answers "are we getting better, compared with what, and is it real?": the R12, the
-change against 2011/12 (and the RAG against the 20% target), the change against the previous
+change against 2011/12 (and the RAG against the target in force, 20% below 2011/12 unless the
+manager set another), the change against the previous
 12 months with its significance, and the London rank with its movement over the year.
 """
 
@@ -87,7 +88,7 @@ def content(period: str | None):
     month = _month(period)
     if home is None or month is None:
         return empty_state("MPS borough crime figures (the borough level CSV)"), None, ""
-    records = home_records(cache.borough_table(month), home["code"])
+    records = home_records(cache.borough_figures(month), home["code"])
     if not records:
         return empty_state(f"MPS borough crime figures that include {home['name']}"), None, ""
     total = next(

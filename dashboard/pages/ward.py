@@ -10,6 +10,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from core import reference
 from core.months import as_month_or_none
+from core.values import is_missing
 from dashboard import cache
 from dashboard.auth import exempt
 from dashboard.charts.base import TREND_START
@@ -95,7 +96,8 @@ def layout(ward_code: str | None = None, period: str | None = None, **_query) ->
 def trend_parts(indicator: str, ward: dict, month, record: dict):
     frame = cache.trend("ward_crime", ward["code"], indicator)
     base = whole(record.get("baseline"))
-    target = target_for(base)
+    target = record.get("target", target_for(base))  # the target in force (cache.judged)
+    target = None if is_missing(target) else float(target)
     return (
         trend_figure(frame, month, base, target),
         trend_caption(indicator, month, record, target),
@@ -129,7 +131,11 @@ def update(period, code, slug, _follow=None):
     ward = ward_area(code)
     months, wanted = cache.dashboard_months("ward_crime"), as_month_or_none(period)
     month = chosen_month(wanted, months)
-    table = cache.ward_table(ward["parent_code"], month) if ward and month is not None else None
+    table = (
+        cache.judged(cache.ward_table(ward["parent_code"], month), month)
+        if ward and month is not None
+        else None
+    )
     mine = table[table["area_code"] == ward["code"]] if table is not None and len(table) else None
     slugs = visible_slugs(exempt.hidden("indicator"))
     slug = chosen_slug(slug, slugs)

@@ -13,6 +13,7 @@ from dashboard.prose.words import (
     previous_year_words,
     rag_words,
     rank_words,
+    target_words,
 )
 from dashboard.text import fmt_int, fmt_number, fmt_pct, month_label
 from domain.crime import is_small, whole
@@ -53,7 +54,42 @@ def rag_count(records: list[dict]) -> str:
         for rag in ("Green", "Amber", "Red")
     }
     rags = f"{counts['Green']} Green, {counts['Amber']} Amber and {counts['Red']} Red"
-    return f"of the {len(records)} crime types, {rags} against the target of 20% below 2011/12"
+    targets = {target_words(r, figure=False) for r in records if "target_kind" in r}
+    if not targets or targets == {"target: 20% below 2011/12"}:
+        against = "the target of 20% below 2011/12"
+    elif len(targets) == 1:
+        against = "the " + next(iter(targets)).replace("target: ", "target of ")
+    else:
+        against = "their targets"
+    return f"of the {len(records)} crime types, {rags} against {against}"
+
+
+def ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10)
+    return f"{number}{suffix or 'th'}"
+
+
+def group_noun(name: str, size: int) -> str:
+    """'19 Outer London boroughs', or '32 boroughs in London (32 boroughs)' for a name that
+    already says what its members are."""
+    return f"{size} {name} boroughs" if "borough" not in name.lower() else f"{size} in {name}"
+
+
+def group_rank_words(record: dict) -> str:
+    """'3rd of 19 Outer London boroughs' (the most similar group), '' without a group."""
+    name, size = record.get("group_name"), record.get("group_size")
+    if is_missing(name) or not name or is_missing(size):
+        return ""
+    rank = record.get("group_rank")
+    if is_missing(rank):
+        return f"no rank among the {group_noun(name, int(size))} (not all have figures)"
+    return f"{ordinal(int(rank))} of {group_noun(name, int(size))}"
+
+
+def _and_group(record: dict) -> str:
+    words = group_rank_words(record)
+    return f" and {words}" if words else ""
 
 
 def crime_sentence(
@@ -67,12 +103,35 @@ def crime_sentence(
         )
     return (
         f"{indicator} in {borough}: {fmt_int(record['r12'])} crimes in the 12 months to "
-        f"{month_label(month)}, {baseline_words(record)} ({rag_words(record)}); "
-        f"{previous_year_words(record)}; {rank_words(record.get('london_rank'), rank_before)}."
+        f"{month_label(month)}, {baseline_words(record)} ({rag_and_target(record)}); "
+        f"{previous_year_words(record)}; "
+        f"{rank_words(record.get('london_rank'), rank_before)}{_and_group(record)}."
     )
 
 
-def target_position(r12, baseline, target) -> str:
+def rag_and_target(record: dict) -> str:
+    """'Green: at or better than the target; target: 20% below 2011/12 (960)', or why a
+    target cannot be judged ('target: 20% below 2011/12, no 2011/12 figure to measure from')."""
+    kind = record.get("target_kind")
+    if is_missing(kind) or not kind:
+        return rag_words(record)
+    if is_missing(record.get("rag")) and not is_small(record):
+        since = "2011/12" if kind == "baseline" else "previous 12 months"
+        return f"{target_words(record)}, no {since} figure to measure from"
+    return f"{rag_words(record)}; {target_words(record)}"
+
+
+def target_position(r12, baseline, target, record: dict | None = None) -> str:
+    """Where the 12 months stand against the target, in the words of its RAG (``record``: the
+    indicator row, whose target in force and RAG say it; without one, the default target)."""
+    rag, kind = (record or {}).get("rag"), (record or {}).get("target_kind")
+    if record is not None and kind and rag and not is_missing(kind):
+        since = "2011/12" if kind == "baseline" else "the previous 12 months"
+        return {
+            "Green": "at or better than the target",
+            "Amber": f"better than {since} but not at the target",
+            "Red": f"at or worse than {since}",
+        }[rag]
     if is_missing(r12) or is_missing(baseline):
         return "no 2011/12 baseline to compare with"
     if target is not None and r12 <= target:
@@ -91,13 +150,15 @@ def trend_caption(indicator: str, month: Month, record: dict, target: float | No
             f"{month_label(month)} is not available."
         )
     target_text = "" if target is None else f" and a target of {fmt_number(target)}"
+    if record.get("target_kind") and target is not None:
+        target_text = f" and a {target_words(record).replace('target: ', 'target of ')}"
     base_text = (
         "" if base is None else f" against a 2011/12 baseline of {fmt_int(base)}{target_text}"
     )
     return (
         f"Monthly {crimes_noun(indicator)} since 2010 (bars) and the rolling 12-month total as "
         f"a monthly average (line): {fmt_int(r12)} in the 12 months to {month_label(month)}"
-        f"{base_text}, {target_position(r12, base, target)}."
+        f"{base_text}, {target_position(r12, base, target, record)}."
     )
 
 
@@ -112,7 +173,24 @@ def london_caption(indicator: str, borough: str, month: Month, record: dict, lon
     return (
         f"The 32 London boroughs' {crimes_noun(indicator)} per 1,000 residents in the 12 months "
         f"to {month_label(month)}, lowest first: {borough}'s is {fmt_number(rate, 1)}"
-        f"{year_text}, {rank_words(record.get('london_rank'))}{london}."
+        f"{year_text}, {rank_words(record.get('london_rank'))}{_and_group(record)}{london}."
+    )
+
+
+def group_caption(indicator: str, borough: str, month: Month, record: dict, group_rate) -> str:
+    """What the London bar chart shows with only the most similar group's boroughs."""
+    rate, name = record.get("rate_per_1000"), record.get("group_name")
+    if is_missing(rate):
+        return f"No rate for {borough}: its population or a month of crime figures is missing."
+    size = int(record["group_size"])
+    rate_text = (
+        "" if is_missing(group_rate) else f"; the group's rate is {fmt_number(group_rate, 1)}"
+    )
+    return (
+        f"{_first_upper(crimes_noun(indicator))} per 1,000 residents in the {size} boroughs of "
+        f"{name}, 12 months to {month_label(month)}, lowest first: {borough}'s is "
+        f"{fmt_number(rate, 1)}, "
+        f"{group_rank_words(record)}{rate_text}."
     )
 
 
@@ -242,3 +320,7 @@ def ranked_wards_caption(
         f"({_ward_value(float(top['value']), measure, diverging)}); lowest: {low['name']} "
         f"({_ward_value(float(low['value']), measure, diverging)})."
     )
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -13,6 +13,7 @@ from dashboard.text import (
     abs_percent_text,
     fmt_number,
     fmt_pct,
+    fmt_plain,
     month_label,
 )
 from domain.crime import Number, is_significant, is_small, percent_change, whole
@@ -151,10 +152,36 @@ def significance_text(record: dict) -> str:
     return "statistically significant" if bool(significant) else "not significant"
 
 
+def rag_meaning(rag: str | None, kind: str | None = None) -> str:
+    """'Amber: better than 2011/12 but not yet at the target', or against the previous 12
+    months for a target set on them or as a number (``domain.targets``)."""
+    text = RAG_WORDS.get(rag or "", "no target")
+    return (
+        text.replace("2011/12", "the previous 12 months") if kind != "baseline" and kind else text
+    )
+
+
 def rag_words(record: dict) -> str:
     if is_small(record):
         return "too small to judge against the target"
-    return RAG_WORDS.get(record.get("rag") or "", "no target")
+    return rag_meaning(record.get("rag"), record.get("target_kind"))
+
+
+def target_words(record: dict, figure: bool = True) -> str:
+    """The target in force in words: 'target: 20% below 2011/12 (3,210)', 'target: 5% below
+    the previous 12 months', 'target: 3,000 or fewer in 12 months' ('no target' without one)."""
+    kind = record.get("target_kind")
+    if is_missing(kind) or not kind:
+        return "no target"
+    lower = record.get("target_direction") != "higher"
+    value = float(record["target_value"])
+    if kind == "absolute":
+        return f"target: {fmt_number(value)} or {'fewer' if lower else 'more'} in 12 months"
+    side = "below" if lower else "above"
+    since = "2011/12" if kind == "baseline" else "the previous 12 months"
+    goal = record.get("target")
+    shown = f" ({fmt_number(goal)})" if figure and not is_missing(goal) else ""
+    return f"target: {fmt_plain(value)}% {side} {since}{shown}"
 
 
 def rank_words(

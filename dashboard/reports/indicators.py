@@ -1,13 +1,15 @@
 """The indicators export: every area x indicator for one month, the table a board report is
 built from (``python -m dashboard report indicators --month YYYY-MM``). Exempt datasets and
 indicators (and totals including them: ``dashboard.auth.exempt``) are left out when a web
-request asks for it; run on the server, it has everything."""
+request asks for it; run on the server, it has everything. Every row carries the target in force
+for the month and the RAG it gives, and each borough its rank in the most similar group."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from core import queries
+from dashboard import cache
 from dashboard.auth import exempt
 from dashboard.reports.priorities import priority_rows
 from domain.indicators import export_frame, indicator_table
@@ -31,7 +33,7 @@ def crime_indicators(engine, month) -> pd.DataFrame:
     offences = dashboard_indicators_table(engine, month, areas, pops)
     frames.append(exempt.visible(offences, "mps_dashboard_offences"))
     frames.append(exempt.visible(priority_rows(engine, month, areas, pops)))
-    frames = [f for f in frames if not f.empty]
+    frames = [cache.judged(f, month, engine) for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame()
     return export_frame(pd.concat(frames, ignore_index=True))

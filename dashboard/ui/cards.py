@@ -7,12 +7,14 @@ from dash import dcc, html
 
 from core import reference
 from core.months import Month
+from dashboard.prose.crime import group_rank_words
 from dashboard.prose.words import (
-    RAG_WORDS,
     arrow,
     baseline_words,
     previous_year_words,
+    rag_meaning,
     rank_words,
+    target_words,
 )
 from dashboard.text import fmt_int, month_label
 from dashboard.ui.addresses import slug_for
@@ -31,7 +33,11 @@ def rag_label(record: dict) -> html.Span:
     return html.Span(
         [
             html.Span(f"{RAG_ICONS[rag]} {rag}", className=f"badge rag-badge rag-{rag.lower()}"),
-            html.Span(" " + RAG_WORDS[rag].split(": ", 1)[1], className="small"),
+            html.Span(
+                " " + rag_meaning(rag, record.get("target_kind")).split(": ", 1)[1],
+                className="small",
+            ),
+            html.Span(f" ({target_words(record)})", className="small"),
         ]
     )
 
@@ -54,6 +60,8 @@ def indicator_card(indicator: str, record: dict, month: Month, rank_before=None)
             rank_words(record.get("london_rank"), rank_before, what="", explain=False),
         ),
     ]
+    if group_rank_words(record):
+        facts.append(("Most similar group", group_rank_words(record)))
     return dbc.Card(
         dbc.CardBody(
             [

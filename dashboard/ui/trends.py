@@ -40,16 +40,23 @@ def trend_table(
 
 
 def london_table(
-    rows: pd.DataFrame, table_id: str, per: int, noun: str, london: float | None
+    rows: pd.DataFrame,
+    table_id: str,
+    per: int,
+    noun: str,
+    london: float | None,
+    group: str | None = None,
 ) -> str:
     """The London boroughs' rows of an indicator table (``domain.london.london_rows``): rank,
-    count and rate, with London's rate under it."""
+    count and rate, with London's rate under it (``group``: only that comparator group's
+    boroughs are in ``rows``, ranked within it, and ``london`` is the group's rate)."""
     digits = 1 if per == 1000 else 2
     per_text = fmt_int(per)
+    rank = "group_rank" if group else "london_rank"
     shown = pd.DataFrame(
         {
             "Borough": rows["area_name"],
-            "London rank": [fmt_int(v) for v in rows["london_rank"]],
+            f"{'Rank in ' + group if group else 'London rank'}": [fmt_int(v) for v in rows[rank]],
             f"{noun.capitalize()} (12 months)": [fmt_int(v) for v in rows["r12"]],
             f"Rate per {per_text}": [fmt_number(v, digits) for v in rows[f"rate_per_{per}"]],
         }
@@ -57,7 +64,7 @@ def london_table(
     note = (
         None
         if london is None
-        else f"London: {fmt_number(london, digits)} per {per_text} residents."
+        else f"{group or 'London'}: {fmt_number(london, digits)} per {per_text} residents."
     )
     return table_html(shown, table_id, note)
 

@@ -215,3 +215,39 @@ def test_the_whole_journey_by_keyboard(person, tmp_path: Path):
     manager.keyboard.press("Enter")
     manager.locator("#history-message").get_by_text("Reverted upload").wait_for()
     expect(row).to_contain_text("reverted")
+
+
+def test_a_manager_sets_and_clears_a_target_by_keyboard(person):
+    """Targets page: indicator, kind (arrow keys in the radio group), value, Set; the overview
+    card then names the target and is Green; Clear puts the default back."""
+    page = person()
+    sign_in_by_keyboard(page, "max", "/targets")
+    tab_to(page, "#targets-indicator")
+    page.keyboard.type("Criminal")
+    assert page.eval_on_selector("#targets-indicator", "s => s.value") == "Criminal damage"
+    tab_to(page, "#targets-kind input:checked")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert page.eval_on_selector("#targets-kind input:checked", "r => r.value") == "absolute"
+    tab_to(page, "#targets-value")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("1000000")
+    tab_to(page, "#targets-set")
+    page.keyboard.press("Enter")
+    page.locator("#targets-message").get_by_text("Set: Criminal damage").wait_for()
+    page.locator("#targets-table").get_by_text("1,000,000 or fewer").wait_for()
+
+    page.goto("/")
+    harness.wait_drawn(page)
+    card = page.locator("#overview-card-criminal-damage")
+    expect(card).to_contain_text("target: 1,000,000 or fewer in 12 months")
+    expect(card).to_contain_text("Green")
+
+    page.goto("/targets")
+    harness.wait_drawn(page)
+    tab_to(page, "#targets-indicator")
+    page.keyboard.type("Criminal")
+    tab_to(page, "#targets-clear")
+    page.keyboard.press("Enter")
+    page.locator("#targets-message").get_by_text("Cleared the target").wait_for()
+    page.locator("#targets-history").get_by_text("cleared the target").wait_for()

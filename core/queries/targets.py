@@ -1,0 +1,35 @@
+"""The reference data the manager edits: the targets in force and every change to them, and the
+comparator groups with their members and the one chosen as most similar."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from core import reference_data as rd
+from core.queries.base import read_frame
+
+
+def targets(engine: Engine) -> pd.DataFrame:
+    """Every target set: indicator, area_code ('' = every area), from_year, kind, value,
+    direction, set_by, set_at."""
+    t = rd.targets
+    return read_frame(engine, select(t).order_by(t.c.indicator, t.c.area_code, t.c.from_year))
+
+
+def target_changes(engine: Engine) -> pd.DataFrame:
+    """Every change to the targets, newest first."""
+    c = rd.target_changes
+    return read_frame(engine, select(c).order_by(c.c.changed_at.desc(), c.c.id.desc()))
+
+
+def comparator_groups(engine: Engine) -> pd.DataFrame:
+    """Every group: name, most_similar, changed_by, changed_at."""
+    g = rd.comparator_groups
+    return read_frame(engine, select(g).order_by(g.c.name))
+
+
+def group_members(engine: Engine) -> pd.DataFrame:
+    """Every group's boroughs: group_name, area_code."""
+    m = rd.group_members
+    return read_frame(engine, select(m).order_by(m.c.group_name, m.c.area_code))

@@ -1,0 +1,192 @@
+"""Targets (/targets, managers): the targets RAG is judged against, with every change, and the
+comparator groups of London boroughs (the most similar group's rank shows beside the London
+rank). Managers set and clear targets and edit groups here or with ``python -m dashboard
+targets|groups``.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from core.reference import LONDON_AUTHORITIES, LONDON_BOROUGH_CODES
+from dashboard import cache
+from dashboard import targets as changes
+from dashboard.auth import guard
+from dashboard.ui import targets as ui
+from dashboard.ui import uploads as views
+from domain.periods import financial_year
+from domain.targets import TARGET_INDICATORS, financial_year_label
+
+dash.register_page(__name__, path="/targets", name="Targets", order=52, title="Targets")
+
+
+def _areas() -> dict[str, str]:
+    """Every borough, then the home borough's wards: the areas a target can be set for."""
+    boroughs = {c: LONDON_AUTHORITIES[c] for c in sorted(LONDON_BOROUGH_CODES, key=_name)}
+    home = cache.home_area()
+    areas = cache.reference()[0]
+    wards = areas[
+        (areas["parent_code"] == (home or {}).get("code")) & (areas["area_type"] == "ward")
+    ]
+    return {
+        **boroughs,
+        **{c: f"{n} (ward)" for c, n in zip(wards["code"], wards["name"], strict=True)},
+    }
+
+
+def _groups():
+    return changes.groups_table(cache.engine(), cache.comparator_group()[0])
+
+
+def _name(code: str) -> str:
+    return LONDON_AUTHORITIES[code]
+
+
+def _years() -> tuple[list[str], str]:
+    months = cache.period_months()
+    current = financial_year(months[-1]) if months else "2025/26"
+    last = int(current[:4]) + 1
+    return [financial_year_label(y) for y in range(2011, last + 1)], current
+
+
+def layout(**_query) -> html.Div:
+    refusal = views.who_may("manager", guard.current_user())
+    if refusal is not None:
+        return html.Div([html.H1("Targets"), refusal])
+    years, current = _years()
+    group_names = sorted(_groups()["Group"])
+    return html.Div(
+        [
+            html.H1("Targets and comparator groups"),
+            html.Section(
+                [
+                    html.H2("Targets", className="h4 mt-3"),
+                    *[html.P(text, className="small") for text in ui.HELP],
+                    html.Div(id="targets-table-box"),
+                    ui.target_form(list(TARGET_INDICATORS), _areas(), years, current),
+                    html.H3("Every change", className="h5 mt-4"),
+                    html.Div(id="targets-history-box"),
+                ],
+                id="targets-section",
+            ),
+            html.Section(
+                [
+                    html.H2("Comparator groups", className="h4 mt-4"),
+                    html.P(
+                        "Each crime page and card shows the home borough's rank within its most "
+                        "similar group beside its London rank (1 = lowest rate; a rank needs "
+                        "every member's figures). Without a choice, the most similar group is "
+                        "the ONS grouping (Inner or Outer London) the home borough is in.",
+                        className="small",
+                    ),
+                    html.Div(id="targets-groups-box"),
+                    ui.group_form(
+                        {c: _name(c) for c in _areas() if c in LONDON_BOROUGH_CODES}, group_names
+                    ),
+                ],
+                id="targets-groups-section",
+            ),
+            dcc.Store(id="targets-refresh", data=0),
+        ]
+    )
+
+
+@callback(
+    Output("targets-table-box", "children"),
+    Output("targets-history-box", "children"),
+    Output("targets-groups-box", "children"),
+    Input("targets-refresh", "data"),
+)
+@guard.requires("manager")
+def show(_refresh):
+    """The targets set, every change, and the groups."""
+    return (
+        ui.table_or_note(
+            changes.targets_table(cache.engine()).drop(columns=["from_year", "area_code"]),
+            "targets-table",
+            "Targets set",
+            "No targets set: the MOPAC7 types and their total are judged against 20% below "
+            "2011/12.",
+        ),
+        ui.table_or_note(
+            changes.history_table(cache.engine()), "targets-history", "Every change", "No changes."
+        ),
+        ui.table_or_note(_groups(), "targets-groups", "Comparator groups", "No groups."),
+    )
+
+
+@callback(
+    Output("targets-refresh", "data"),
+    Output("targets-message", "children"),
+    Input("targets-set", "n_clicks"),
+    Input("targets-clear", "n_clicks"),
+    State("targets-indicator", "value"),
+    State("targets-area", "value"),
+    State("targets-kind", "value"),
+    State("targets-value", "value"),
+    State("targets-direction", "value"),
+    State("targets-from", "value"),
+    State("targets-refresh", "data"),
+    prevent_initial_call=True,
+)
+@guard.requires("manager")
+def change_target(set_clicks, clear_clicks, indicator, area, kind, value, direction, year, n):
+    """Set or clear the target the form describes."""
+    if not (set_clicks or clear_clicks):
+        return no_update, no_update
+    who, engine = guard.current_user().name, cache.engine()
+    try:
+        if dash.ctx.triggered_id == "targets-clear":
+            message = changes.clear_target(engine, indicator, area=area, from_year=year, by=who)
+        else:
+            text = changes.set_target(
+                engine,
+                indicator,
+                area=area,
+                kind=kind,
+                value=value,
+                direction=direction,
+                from_year=year,
+                by=who,
+            )
+            message = f"Set: {text}"
+    except changes.ChangeRefused as exc:
+        return no_update, dbc.Alert(str(exc), color="warning")
+    return (n or 0) + 1, dbc.Alert(message, color="success")
+
+
+@callback(
+    Output("targets-refresh", "data", allow_duplicate=True),
+    Output("targets-group-message", "children"),
+    Input("targets-group-apply", "n_clicks"),
+    State("targets-group-action", "value"),
+    State("targets-group-name", "value"),
+    State("targets-group-boroughs", "value"),
+    State("targets-refresh", "data"),
+    prevent_initial_call=True,
+)
+@guard.requires("manager")
+def change_group(clicks, action, name, boroughs, n):
+    """Create, change, delete or choose the group the form names."""
+    if not clicks:
+        return no_update, no_update
+    try:
+        message = changes.change_group(
+            cache.engine(), action, name, boroughs or [], guard.current_user().name
+        )
+    except changes.ChangeRefused as exc:
+        return no_update, dbc.Alert(str(exc), color="warning")
+    return (n or 0) + 1, dbc.Alert(message, color="success")
+
+
+@callback(
+    Output("targets-group-boroughs", "value"),
+    Input("targets-group-name", "value"),
+    Input("targets-refresh", "data"),
+)
+@guard.requires("manager")
+def tick_members(name, _refresh):
+    """The boroughs of the group named are ticked, ready to change."""
+    return changes.members_of(cache.engine(), name)
