@@ -212,3 +212,10 @@ def parse_financial_year(text: str) -> int:
 def financial_year_label(year: int) -> str:
     """2025 -> '2025/26'."""
     return f"{year}/{(year + 1) % 100:02d}"
+
+
+def target_of(record) -> float | None:
+    """The 12 months' figure the target in force asks for, from a judged indicator record
+    (``apply_targets`` sets ``target``); None when the indicator has no target."""
+    target = record.get("target")
+    return None if is_missing(target) else float(target)

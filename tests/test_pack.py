@@ -3,7 +3,7 @@
 The database holds the real seed extracts (borough crime with the 2011/12 baseline, Barnet's
 wards, the MPS Monthly Crime Dashboard, ONS populations) and the council template samples,
 loaded through the real loader. Every headline figure is checked against the indicator record
-that the pages show (``cache.borough_table``, the domain's indicator table) for the quarter's
+that the pages show (``cache.borough_figures``, the domain's indicator table) for the quarter's
 month, and the Indicators sheet against the indicators export itself.
 """
 
@@ -20,17 +20,17 @@ from core import db
 from core.months import as_month
 from core.reference import MOPAC7_TOTAL, MOPAC7_TYPES
 from core.values import is_missing
-from dashboard import cache
+from dashboard import cache, targets
 from dashboard.auth import exempt
 from dashboard.prose.crime import TOTAL_WITHHELD
 from dashboard.reports.exports import safe_frame
 from dashboard.reports.indicators import crime_indicators
-from dashboard.reports.pack import content
+from dashboard.reports.pack import content, headline
 from dashboard.reports.pack.audience import EXEMPT_MARK, reading_as
 from dashboard.reports.pack.build import build
 from dashboard.reports.pack.priorities import hate_section
 from dashboard.reports.pack.quarter import QuarterError, quarter_end, quarter_label
-from dashboard.text import fmt_int
+from dashboard.text import fmt_int, fmt_number
 from etl.load import load_path
 from fixtures.extracts import BARNET, ONS_POPULATION, SEED
 
@@ -134,16 +134,52 @@ def test_the_pdf_has_every_section_each_heading_a_bookmark(packs):
 
 
 def test_the_pdf_headline_table_has_the_pages_figures(packs, loaded):
-    records = cache.borough_table(END)
+    records = cache.borough_figures(END)
     records = records[records["area_code"] == BARNET].set_index("indicator")
-    crime_pages = [t for t in pages_text(packs["pdf"]) if "Headline figures" in t]
-    text = flat(crime_pages[0])
+    pages = pages_text(packs["pdf"])
+    first = next(i for i, t in enumerate(pages) if "Headline figures" in t)
+    text = flat(" ".join(pages[first : first + 2]))  # the table may run onto the next page
     for indicator in [*MOPAC7_TYPES, MOPAC7_TOTAL]:
         r = records.loc[indicator]
         row = " ".join(fmt_int(r[c]) for c in ("r12", "p12"))
         assert f"{indicator} {row}" in text.replace("\n", " "), indicator
         assert fmt_int(r["baseline"]) in text
         assert f"{int(r['london_rank'])} of 32 London boroughs" in text
+        assert f"{int(r['group_rank'])} of 19 Outer London" in text  # the most similar group
+
+
+def _headline(indicator: str) -> dict:
+    """The crime section's headline row for ``indicator``, as the PDF prints it."""
+    rows = {label: headline.cells(label, r) for label, r in content.crime_section(END).headline}
+    return dict(zip(headline.COLUMNS, rows[indicator], strict=True))
+
+
+def test_a_target_and_a_group_the_manager_sets_change_the_pack(loaded):
+    """A target in reach of the type's fall turns it Green with its figure named; choosing
+    London as the most similar group ranks Barnet among all 32."""
+    engine = db.get_engine(loaded)
+    record = (
+        cache.borough_figures(END)
+        .set_index(["area_code", "indicator"])
+        .loc[(BARNET, "Criminal damage")]
+    )
+    fell = -float(record["change_vs_baseline_pct"])
+    assert fell > 1, "the test needs a type that fell since 2011/12"
+    before = _headline("Criminal damage")
+    try:
+        targets.set_target(engine, "Criminal damage", value=int(fell) - 1, by="max")
+        groups = targets.change_group(engine, "choose", "London (32 boroughs)", by="max")
+        after = _headline("Criminal damage")
+    finally:
+        targets.clear_target(engine, "Criminal damage", area=None, from_year="2011/12", by="max")
+        targets.change_group(engine, "choose", "Outer London", by="max")
+    goal = float(record["baseline"]) * (1 - (int(fell) - 1) / 100)
+    assert after["RAG"] == "\u2713 Green" != before["RAG"], groups
+    assert after["Target"] == fmt_number(goal) != before["Target"]
+    assert (
+        after["Most similar group rank"]
+        == f"{int(record['london_rank'])} of 32 London (32 boroughs)"
+    )
 
 
 def test_the_ward_table_runs_across_pages_with_its_header_on_each(packs, loaded):
@@ -193,7 +229,7 @@ def test_the_crime_sheet_has_the_pages_figures_as_numbers(packs, loaded):
     columns = rows[header]
     assert sheet.freeze_panes == f"A{header + 2}"
     table = pd.DataFrame(rows[header + 1 : header + 9], columns=columns).set_index("Indicator")
-    records = cache.borough_table(END)
+    records = cache.borough_figures(END)
     records = records[records["area_code"] == BARNET].set_index("indicator")
     for indicator in [*MOPAC7_TYPES, MOPAC7_TOTAL]:
         r, got = records.loc[indicator], table.loc[indicator]
@@ -223,7 +259,7 @@ def test_an_exempt_type_and_the_total_it_is_in_stay_out_of_the_default_pack(load
     engine = db.get_engine()
     exempt.mark(engine, "indicator", "Burglary", "manager")
     try:
-        records = cache.borough_table(END)  # off the web: every figure
+        records = cache.borough_figures(END)  # off the web: every figure
         total = records[(records["area_code"] == BARNET) & (records["indicator"] == MOPAC7_TOTAL)]
         total_r12 = fmt_int(total["r12"].iloc[0])
         default_pdf = flat(" ".join(pages_text(build(END, "pdf"))))

@@ -10,7 +10,6 @@ from dash import Input, Output, State, callback, dcc, html
 
 from core import reference
 from core.months import as_month_or_none
-from core.values import is_missing
 from dashboard import cache
 from dashboard.auth import exempt
 from dashboard.charts.base import TREND_START
@@ -27,9 +26,10 @@ from dashboard.ui.addresses import FIRST_SLUG, chosen_slug, indicator_order, vis
 from dashboard.ui.notices import empty_state, not_found, provenance_link
 from dashboard.ui.trends import trend_table
 from dashboard.ui.wards import ward_compare_table, ward_figures_table
-from domain.crime import target_for, whole
+from domain.crime import whole
 from domain.indicators import record as record_of
 from domain.periods import chosen_month
+from domain.targets import target_of
 
 dash.register_page(
     __name__, path_template="/ward/<ward_code>", name="Ward", title="Ward", nav=False
@@ -96,8 +96,7 @@ def layout(ward_code: str | None = None, period: str | None = None, **_query) ->
 def trend_parts(indicator: str, ward: dict, month, record: dict):
     frame = cache.trend("ward_crime", ward["code"], indicator)
     base = whole(record.get("baseline"))
-    target = record.get("target", target_for(base))  # the target in force (cache.judged)
-    target = None if is_missing(target) else float(target)
+    target = target_of(record)  # the target in force (the table is cache.judged)
     return (
         trend_figure(frame, month, base, target),
         trend_caption(indicator, month, record, target),

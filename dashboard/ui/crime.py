@@ -15,6 +15,7 @@ from dashboard.prose.crime import group_caption, london_caption, rank_caption, t
 from dashboard.ui.trends import london_table, rank_table, trend_table
 from domain.crime import whole
 from domain.london import london_rate
+from domain.targets import target_of
 
 LONDON, GROUP = "london", "group"
 RATE_LABEL = "Crimes per 1,000 residents (12 months)"
@@ -22,8 +23,7 @@ RATE_LABEL = "Crimes per 1,000 residents (12 months)"
 
 def trend_block(frame: pd.DataFrame, indicator: str, month, record: dict) -> tuple:
     """The monthly trend with the baseline and the target in force (its 12 months' figure)."""
-    base, target = whole(record.get("baseline")), record.get("target")
-    target = None if target is None or pd.isna(target) else float(target)
+    base, target = whole(record.get("baseline")), target_of(record)
     return (
         trend_figure(frame, month, base, target),
         trend_caption(indicator, month, record, target),

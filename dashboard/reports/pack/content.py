@@ -29,10 +29,11 @@ from dashboard.prose.crime import (
 from dashboard.prose.words import change_cell, period_words, previous_year_words
 from dashboard.text import fmt_int, month_label
 from dashboard.ui.addresses import indicator_order
-from domain.crime import is_small, target_for, whole
+from domain.crime import is_small, whole
 from domain.indicators import has_ward_populations
 from domain.london import london_rate, london_rows
 from domain.periods import dataset_month
+from domain.targets import target_of
 
 PARTNERSHIP = "{borough} Safer Communities Partnership"
 BARS_HEIGHT = 620  # a ranked bar chart of the 32 boroughs, every one labelled
@@ -96,7 +97,7 @@ def crime_section(end: Month) -> Section:
     home = cache.home_area()
     months = data_months("borough_crime")
     month, note = month_for("Borough crime", end, months)
-    table = cache.borough_table(month) if month is not None else pd.DataFrame()
+    table = cache.borough_figures(month) if month is not None else pd.DataFrame()
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
         section.missing = "No borough crime figures are loaded for this quarter."
         return section
@@ -117,7 +118,7 @@ def crime_charts(record: dict, home: dict, month: Month, table: pd.DataFrame) ->
     withheld): month by month against the baseline and target, and London's boroughs."""
     indicator = record["indicator"]
     frame = cache.trend("borough_crime", home["code"], indicator)
-    target = target_for(whole(record.get("baseline")))
+    target = target_of(record)
     trend = Chart(
         f"{indicator}: month by month",
         trend_figure(frame, month, whole(record.get("baseline")), target),

@@ -7,7 +7,8 @@ from __future__ import annotations
 from core.values import is_missing
 from dashboard.prose.words import change_cell, significance_text
 from dashboard.text import fmt_int, fmt_number, fmt_pct
-from domain.crime import is_small, target_for, whole
+from domain.crime import is_small, whole
+from domain.targets import target_of
 
 COLUMNS = [
     "Indicator",
@@ -21,20 +22,7 @@ COLUMNS = [
     "London rank",
     "Most similar group rank",
 ]
-# The most-similar-group rank arrives as fields of the indicator record (group_rank, group_size,
-# group_name) once comparator groups are set; until then this is what the column says.
-MSG_NOT_SET = "not set"
 RAG_MARKS = {"Green": "\u2713 Green", "Amber": "\u25b2 Amber", "Red": "\u2716 Red"}
-
-
-def target_of(record: dict) -> float | None:
-    """The target in force for the record's window: the record's own (set by the manager), else
-    the MOPAC default for an indicator that has a RAG (20% below 2011/12); None: no target."""
-    if "target" in record:
-        return None if is_missing(record["target"]) else float(record["target"])
-    if is_missing(record.get("rag")):
-        return None
-    return target_for(whole(record.get("baseline")))
 
 
 def rag_text(record: dict) -> str:
@@ -52,9 +40,8 @@ def rank_text(rank, size=32, group: str = "London boroughs") -> str:
 
 
 def group_rank_text(record: dict) -> str:
-    """The most-similar-group rank in words, or MSG_NOT_SET until groups are set."""
-    if "group_rank" not in record:
-        return MSG_NOT_SET
+    """The most similar group's rank in words ('not available' when the home borough is not
+    one of the group's members or a member's figures are missing)."""
     return rank_text(record.get("group_rank"), record.get("group_size"), record.get("group_name"))
 
 
