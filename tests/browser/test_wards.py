@@ -78,6 +78,7 @@ def test_map_ward_opens_the_ward_clicked(visit, page):
         for i in range(links.count())
     }
     clicked = 5  # a ward in the middle of the map's traces
+    page.locator("#wards-map-graph").scroll_into_view_if_needed()  # a click must be on screen
     name = shapes[clicked]["name"]
     point = page.evaluate(POINT_IN_WARD_JS, clicked)
     assert point, f"no point found inside {name}'s outline"
