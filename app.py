@@ -9,6 +9,7 @@ the footer with the data's attribution.
 from __future__ import annotations
 
 import json
+import sys
 import threading
 
 import dash
@@ -165,10 +166,18 @@ def _not_found_status(response):
     browser, but would answer 200), so links checkers, proxies and logs see the truth."""
     rule = request.url_rule.rule if request.url_rule else ""
     if rule.endswith("<path:path>") and response.status_code == 200:
-        page, _ = _path_to_page(request.path.strip("/"))
+        page, variables = _path_to_page(request.path.strip("/"))
         if not page or page["module"].endswith("not_found_404"):
             response.status_code = 404
+        elif not _page_exists(page, variables or {}):
+            response.status_code = 404  # /crime/<no such type>, /ward/<no such code>
     return response
+
+
+def _page_exists(page: dict, variables: dict) -> bool:
+    """A page with a path template answers for the values its ``exists`` function accepts."""
+    exists = getattr(sys.modules.get(page["module"]), "exists", None)
+    return exists(**variables) if callable(exists) else True
 
 
 _warming = threading.Lock()

@@ -206,7 +206,11 @@ class Viewer:
             listens = any(
                 i["id"] == "period-select" and i["property"] == "value" for i in dep["inputs"]
             )
-            if listens and all(i == "period-select" or i in self.components for i in ids):
+            # Dash's renderer fires a callback only when its outputs are on the page
+            outputs = split_callback_id(dep["output"])
+            outputs = outputs if isinstance(outputs, list) else [outputs]
+            shown = all(o["id"] in self.components for o in outputs)
+            if listens and shown and all(i == "period-select" or i in self.components for i in ids):
                 self.callback("change", dep, values)
         return time.perf_counter() - start
 
@@ -247,7 +251,8 @@ def hrefs(tree) -> set[str]:
 def period_values(shell) -> list[str]:
     found: dict[str, dict] = {}
     collect(shell, found)
-    return [o["value"] for o in found["period-select"].get("options", [])]
+    values = [o["value"] for o in found["period-select"].get("options", [])]
+    return [v for v in values if re.fullmatch(r"\d{4}-\d{2}", v)]  # not "latest"
 
 
 # ---------------------------------------------------------------- one run
