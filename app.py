@@ -19,7 +19,7 @@ from dash._pages import _path_to_page
 from flask import request
 
 from core import config
-from dashboard import cache, serving
+from dashboard import answers, cache, serving
 from dashboard.auth import guard, signin
 from dashboard.ui.prefill import period_bar, period_options
 
@@ -62,6 +62,7 @@ app = Dash(
 server = app.server
 guard.init_auth(server)  # sign-in, roles and CSRF in front of every route
 serving.configure(server)  # proxy headers (TRUST_PROXY) and the log format (LOG_FORMAT)
+answers.init(server)  # the data pages' callback answers, kept per data version and role
 
 
 def _nav_pages() -> list[dict]:
@@ -145,9 +146,12 @@ app.clientside_callback(
 )
 
 
-def warm_pages() -> None:
+def warm_pages(in_background: bool = True) -> None:
     """Fill the caches and build each page's charts once for the latest month, so the first
-    board member to open a page does not wait for the first-time work."""
+    board member to open a page does not wait for the first-time work. The production
+    server's master does it before forking its workers (``dashboard.gunicorn_hooks``); they
+    then skip it."""
+    global _warmed
     from dashboard.pages import crime, overview, wards
 
     try:
@@ -158,6 +162,8 @@ def warm_pages() -> None:
         cache.warm()  # then the recent months, for period changes
     except Exception:  # warming is best effort; the page itself shows any real error
         server.logger.exception("warming the page caches failed")
+    if not in_background:
+        _warmed = True
 
 
 @server.after_request

@@ -31,14 +31,21 @@ from domain.priorities import syv_counts
 
 def _cache(maxsize: int):
     """lru_cache that computes each miss once: a page request arriving while the start-up
-    warm-up fills the same entry waits for it instead of repeating the work."""
+    warm-up fills the same entry waits for it instead of repeating the work. The lock is the
+    entry's, not the function's: a request for a month already computed never waits behind
+    one computing another month."""
 
     def decorate(fn):
         cached = lru_cache(maxsize=maxsize)(fn)
-        lock = threading.RLock()
+        locks: dict[tuple, threading.Lock] = {}
+        locks_lock = threading.Lock()
 
         @wraps(fn)
         def wrapper(*args):
+            with locks_lock:
+                if len(locks) > 4 * maxsize + 64:  # forget old entries' locks (none held long)
+                    locks.clear()
+                lock = locks.setdefault(args, threading.Lock())
             with lock:
                 return cached(*args)
 
@@ -248,6 +255,8 @@ def warm(eng: Engine | None = None, recent: int | None = None) -> None:
         borough_table(month, eng)
         if home:
             ward_table(home["code"], month, eng)
+    for month in dashboard_months(eng=eng)[::-1][: max(recent, 0) + 1]:
+        dashboard_table(month, eng=eng)  # hate crime and knife crime (youth violence)
 
 
 # --- the other priorities (pages/youth_violence, reoffending, prevent, hate_crime) -------------

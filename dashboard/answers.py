@@ -1,0 +1,150 @@
+"""The data pages' callback answers, kept per data version: a board member opening a page or a
+month someone has opened since the last upload gets the answer already drawn, without the
+figures, charts and sentences being made again.
+
+Only answers that depend on nothing but what the request carries are kept: the data pages'
+period callbacks (every callback of ``DATA_PAGES`` listening to the period picker) and the
+page routing callback for a data page's address. The key is the request's body with the data
+version (``cache.data_version``: a load in any worker changes it for every worker from its next
+request), the user's role and the items exempt from them (``auth.exempt.hidden``), so a load or
+a change of exempt items is never answered from before it, and no role sees another's answer.
+Kept in each worker's memory, oldest first out past ``MAX_BYTES``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+
+import dash
+import flask
+from dash._pages import _path_to_page
+from flask import Flask, request
+
+from dashboard import cache
+from dashboard.auth import exempt, guard
+
+DATA_PAGES = frozenset(
+    f"dashboard.pages.{name}"
+    for name in (
+        "overview",
+        "crime",
+        "wards",
+        "ward",
+        "hate_crime",
+        "youth_violence",
+        "reoffending",
+        "prevent",
+    )
+)
+ROUTING = "_pages_content.children"
+PICKER = "period-select"
+MAX_BYTES = 96 * 2**20
+
+
+class Answers:
+    """A least-recently-used store of (status, bytes, mimetype) bounded by bytes."""
+
+    def __init__(self, max_bytes: int = MAX_BYTES):
+        self.max_bytes, self.size = max_bytes, 0
+        self.items: OrderedDict[str, tuple[int, bytes, str]] = OrderedDict()
+        self.lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: str) -> tuple[int, bytes, str] | None:
+        with self.lock:
+            found = self.items.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            self.hits += 1
+            self.items.move_to_end(key)
+            return found
+
+    def put(self, key: str, answer: tuple[int, bytes, str]) -> None:
+        with self.lock:
+            if key in self.items:
+                return
+            self.items[key] = answer
+            self.size += len(answer[1])
+            while self.size > self.max_bytes and self.items:
+                _, (_, old, _) = self.items.popitem(last=False)
+                self.size -= len(old)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.size = self.hits = self.misses = 0
+
+
+ANSWERS = Answers()
+
+
+def _value(items: list, component: str, prop: str):
+    for item in items or []:
+        if isinstance(item, dict) and item.get("id") == component and item.get("property") == prop:
+            return item.get("value")
+    return None
+
+
+def keepable(body: dict) -> bool:
+    """Whether the answer to this callback request depends only on the request, the data, the
+    role and the exempt items (see the module docstring)."""
+    output = body.get("output")
+    if not isinstance(output, str):
+        return False
+    if ROUTING in output:
+        path = _value(body.get("inputs"), "_pages_location", "pathname")
+        if not isinstance(path, str):
+            return False
+        page, _ = _path_to_page(path.strip("/"))
+        return bool(page) and page["module"] in DATA_PAGES
+    entry = dash.get_app().callback_map.get(output)
+    if not entry:
+        return False
+    module = getattr(entry.get("callback"), "__module__", "")
+    listens = any(i.get("id") == PICKER for i in entry.get("inputs", []))
+    return module in DATA_PAGES and listens
+
+
+def answer_key(body: dict) -> str:
+    user = guard.current_user()
+    parts = [
+        cache.data_version(cache.engine()),
+        user.role if user else None,
+        sorted(exempt.hidden("dataset")),
+        sorted(exempt.hidden("indicator")),
+        body,
+    ]
+    text = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _answer_kept():
+    if request.method != "POST" or not request.path.endswith("/_dash-update-component"):
+        return None
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not keepable(body):
+        return None
+    key = answer_key(body)
+    found = ANSWERS.get(key)
+    if found is None:
+        flask.g.answer_key = key
+        return None
+    status, data, mimetype = found
+    return flask.Response(data, status=status, mimetype=mimetype)
+
+
+def _keep_answer(response):
+    key = flask.g.pop("answer_key", None)
+    if key and response.status_code in (200, 204) and not response.direct_passthrough:
+        ANSWERS.put(key, (response.status_code, response.get_data(), response.mimetype))
+    return response
+
+
+def init(server: Flask) -> None:
+    """Answer kept callbacks before Dash runs them (after the guard has let them through)."""
+    server.before_request(_answer_kept)
+    server.after_request(_keep_answer)
