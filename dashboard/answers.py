@@ -8,22 +8,33 @@ page routing callback for a data page's address. The key is the request's body w
 version (``cache.data_version``: a load in any worker changes it for every worker from its next
 request), the user's role and the items exempt from them (``auth.exempt.hidden``), so a load or
 a change of exempt items is never answered from before it, and no role sees another's answer.
-Kept in each worker's memory, oldest first out past ``MAX_BYTES``.
+Kept in each worker's memory (oldest first out past ``MAX_BYTES``) and, under the production
+server (``share``, called by its master), compressed in a folder of PENDING_DIR that every
+worker (and server) shares, one sub-folder per database and data version (the older versions
+removed when a new one's first answer is written; the whole folder when the server starts, so
+a database made again from scratch is never answered from the old one): an answer drawn by one
+worker serves them all.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import itertools
 import json
+import os
+import secrets
+import shutil
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
 import dash
 import flask
 from dash._pages import _path_to_page
 from flask import Flask, request
 
-from dashboard import cache
+from dashboard import cache, pending
 from dashboard.auth import exempt, guard
 
 DATA_PAGES = frozenset(
@@ -80,6 +91,63 @@ class Answers:
 
 
 ANSWERS = Answers()
+_shared = False
+_engine_ids = itertools.count()
+
+
+def share() -> None:
+    """Share answers between the processes of the production server (from a clean folder)."""
+    global _shared
+    shutil.rmtree(pending.pending_dir() / "answers", ignore_errors=True)
+    _shared = True
+
+
+def _folder(version: int) -> Path:
+    url = cache.engine().url.render_as_string(hide_password=False)
+    database = hashlib.sha256(url.encode()).hexdigest()[:16]
+    return pending.pending_dir() / "answers" / database / str(version)
+
+
+def _engine_id() -> int:
+    """This process's number for the engine: a database dropped and made again under the same
+    address (the tests do) gets a new engine, so it is never answered from the old one."""
+    engine = cache.engine()
+    if not hasattr(engine, "answers_id"):
+        engine.answers_id = next(_engine_ids)
+    return engine.answers_id
+
+
+def _read_shared(version: int, key: str) -> tuple[int, bytes, str] | None:
+    if not _shared:
+        return None
+    try:
+        packed = (_folder(version) / key).read_bytes()
+        head, _, body = gzip.decompress(packed).partition(b"\n")
+        status, mimetype = json.loads(head)
+        return int(status), body, str(mimetype)
+    except (OSError, ValueError, EOFError):
+        return None
+
+
+def _write_shared(version: int, key: str, answer: tuple[int, bytes, str]) -> None:
+    if not _shared:
+        return
+    folder = _folder(version)
+    try:
+        if not folder.is_dir():
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            for old in folder.parent.iterdir():  # answers of older data versions
+                if old.name != folder.name:
+                    shutil.rmtree(old, ignore_errors=True)
+        status, body, mimetype = answer
+        packed = gzip.compress(json.dumps([status, mimetype]).encode() + b"\n" + body, 1)
+        tmp = folder / f"{key}.{secrets.token_hex(4)}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(packed)
+        os.replace(tmp, folder / key)  # readers never see half an answer
+    except OSError:
+        pass  # sharing is a saving, never a failure
 
 
 def _value(items: list, component: str, prop: str):
@@ -112,7 +180,7 @@ def keepable(body: dict) -> bool:
 def answer_key(body: dict) -> str:
     user = guard.current_user()
     parts = [
-        cache.data_version(cache.engine()),
+        _version(),
         user.role if user else None,
         sorted(exempt.hidden("dataset")),
         sorted(exempt.hidden("indicator")),
@@ -129,10 +197,14 @@ def _answer_kept():
     if not isinstance(body, dict) or not keepable(body):
         return None
     key = answer_key(body)
-    found = ANSWERS.get(key)
+    kept = f"{_engine_id()}:{key}"
+    found = ANSWERS.get(kept)
     if found is None:
-        flask.g.answer_key = key
-        return None
+        found = _read_shared(_version(), key)
+        if found is None:
+            flask.g.answer_key = key
+            return None
+        ANSWERS.put(kept, found)
     status, data, mimetype = found
     return flask.Response(data, status=status, mimetype=mimetype)
 
@@ -140,8 +212,14 @@ def _answer_kept():
 def _keep_answer(response):
     key = flask.g.pop("answer_key", None)
     if key and response.status_code in (200, 204) and not response.direct_passthrough:
-        ANSWERS.put(key, (response.status_code, response.get_data(), response.mimetype))
+        answer = (response.status_code, response.get_data(), response.mimetype)
+        ANSWERS.put(f"{_engine_id()}:{key}", answer)
+        _write_shared(_version(), key, answer)
     return response
+
+
+def _version() -> int:
+    return cache.data_version(cache.engine())
 
 
 def init(server: Flask) -> None:

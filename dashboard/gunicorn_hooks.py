@@ -7,7 +7,8 @@ as ``--config python:dashboard.gunicorn_hooks``, with ``--preload``).
   of the recent months once (``app.warm_pages``: WARM_MONTHS) before it forks the workers, so
   every worker starts with them in memory shared with the master instead of each computing its
   own while the first viewers wait. The database connections it used are closed first: a
-  connection must not be shared by forked processes.
+  connection must not be shared by forked processes. The workers also share the data pages'
+  answers (``dashboard.answers.share``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ gunicorn.http.wsgi.SERVER = "dashboard"  # read by each response for its Server 
 def when_ready(arbiter) -> None:
     import app
     from core import db
+    from dashboard import answers
 
+    answers.share()  # the workers share the pages' answers too
     try:
         app.warm_pages(in_background=False)
     finally:

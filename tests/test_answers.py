@@ -109,3 +109,23 @@ def test_only_the_data_pages_answers_are_kept(site):
     assert not answers.keepable(routing("/history"))
     assert answers.keepable({"output": webclient.output_key("crime-summary")})
     assert not answers.keepable({"output": webclient.output_key("upload-batch")})
+
+
+def test_workers_share_answers_through_the_pending_folder(site, monkeypatch, tmp_path):
+    import gzip
+    import json
+
+    monkeypatch.setenv("PENDING_DIR", str(tmp_path / "pending"))
+    monkeypatch.setattr(answers, "_shared", False)
+    answers.share()
+    _, server = site
+    vera = client_of(server, "vera")
+    first = overview(vera)
+    (kept,) = (tmp_path / "pending" / "answers").glob("*/*/*")
+    header, _, body = gzip.decompress(kept.read_bytes()).partition(b"\n")
+    assert body.decode() == first and json.loads(header)[0] == 200
+    # another worker (nothing in its memory) is answered from the folder, not drawn again
+    marker = json.dumps({"drawn by": "another worker"}).encode()
+    kept.write_bytes(gzip.compress(header + b"\n" + marker))
+    answers.ANSWERS.clear()
+    assert overview(vera) == marker.decode()
