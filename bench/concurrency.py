@@ -12,8 +12,9 @@ then changes the period a few times, through the real endpoints a browser uses:
 
 * page load: GET the page's address, GET /_dash-layout, GET /_dash-dependencies and the Dash
   Pages routing callback (POST /_dash-update-component), which returns the page drawn;
-* period change: each callback of the page that listens to the period picker, with the other
-  inputs and states the page's components hold (POST /_dash-update-component).
+* period change: each callback of the page that listens to the period picker and whose outputs
+  are on the page (Dash's renderer fires no other), with the other inputs and states the
+  page's components hold (POST /_dash-update-component).
 
 Halfway, an analyst drops a file with one new month for one borough on the Upload page, waits
 for the check, confirms and waits until it is loaded. From the moment the loaded state is seen,

@@ -8,6 +8,7 @@ page routing callback for a data page's address. The key is the request's body w
 version (``cache.data_version``: a load in any worker changes it for every worker from its next
 request), the user's role and the items exempt from them (``auth.exempt.hidden``), so a load or
 a change of exempt items is never answered from before it, and no role sees another's answer.
+The app's shell (/_dash-layout) is kept too, per session (it carries the user's menu).
 Kept in each worker's memory (oldest first out past ``MAX_BYTES``) and, under the production
 server (``share``, called by its master), compressed in a folder of PENDING_DIR that every
 worker (and server) shares, one sub-folder per database and data version (the older versions
@@ -35,7 +36,7 @@ from dash._pages import _path_to_page
 from flask import Flask, request
 
 from dashboard import cache, pending
-from dashboard.auth import exempt, guard
+from dashboard.auth import exempt, guard, sessions
 
 DATA_PAGES = frozenset(
     f"dashboard.pages.{name}"
@@ -190,21 +191,34 @@ def answer_key(body: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def shell_key() -> str:
+    """The key of the app's shell (/_dash-layout: navbar, period picker, the user's menu with
+    the session's form token) for this session: kept in this worker's memory only."""
+    user = guard.current_user()
+    return answer_key({"shell": [user.name, user.signed_in, sessions.csrf_token()]})
+
+
 def _answer_kept():
+    if request.method == "GET" and request.path.endswith("/_dash-layout"):
+        return _kept(shell_key(), shared=False)
     if request.method != "POST" or not request.path.endswith("/_dash-update-component"):
         return None
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not keepable(body):
         return None
-    key = answer_key(body)
+    return _kept(answer_key(body), shared=True)
+
+
+def _kept(key: str, shared: bool):
     kept = f"{_engine_id()}:{key}"
     found = ANSWERS.get(kept)
-    if found is None:
+    if found is None and shared:
         found = _read_shared(_version(), key)
-        if found is None:
-            flask.g.answer_key = key
-            return None
-        ANSWERS.put(kept, found)
+        if found is not None:
+            ANSWERS.put(kept, found)
+    if found is None:
+        flask.g.answer_key, flask.g.answer_shared = key, shared
+        return None
     status, data, mimetype = found
     return flask.Response(data, status=status, mimetype=mimetype)
 
@@ -214,7 +228,8 @@ def _keep_answer(response):
     if key and response.status_code in (200, 204) and not response.direct_passthrough:
         answer = (response.status_code, response.get_data(), response.mimetype)
         ANSWERS.put(f"{_engine_id()}:{key}", answer)
-        _write_shared(_version(), key, answer)
+        if flask.g.get("answer_shared"):
+            _write_shared(_version(), key, answer)
     return response
 
 

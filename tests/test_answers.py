@@ -129,3 +129,19 @@ def test_workers_share_answers_through_the_pending_folder(site, monkeypatch, tmp
     kept.write_bytes(gzip.compress(header + b"\n" + marker))
     answers.ANSWERS.clear()
     assert overview(vera) == marker.decode()
+
+
+def test_the_shell_is_kept_per_session_and_data_version(site):
+    engine, server = site
+    vera, max_ = client_of(server, "vera"), client_of(server, "max")
+    first = vera.get("/_dash-layout").get_data(as_text=True)
+    hits = answers.ANSWERS.hits
+    assert vera.get("/_dash-layout").get_data(as_text=True) == first
+    assert answers.ANSWERS.hits == hits + 1
+    other = max_.get("/_dash-layout").get_data(as_text=True)
+    assert "max (manager)" in other and "vera (viewer)" in first and "max" not in first
+    month = MONTHS[-1] + (MONTHS[-1] - MONTHS[-2])
+    new_file = f"MajorText,MinorText,BoroughName,{month:%Y%m}\nROBBERY,ROBBERY,Barnet,3\n"
+    assert load_bytes("new.csv", new_file.encode(), engine, user="test").status == "loaded"
+    assert f"{month:%Y-%m}" not in first
+    assert f"{month:%Y-%m}" in vera.get("/_dash-layout").get_data(as_text=True)
