@@ -9,6 +9,7 @@ the footer with the data's attribution.
 from __future__ import annotations
 
 import json
+import sys
 import threading
 
 import dash
@@ -18,7 +19,7 @@ from dash._pages import _path_to_page
 from flask import request
 
 from core import config
-from dashboard import cache, serving
+from dashboard import answers, cache, serving
 from dashboard.auth import guard, signin
 from dashboard.ui.prefill import period_bar, period_options
 
@@ -61,6 +62,7 @@ app = Dash(
 server = app.server
 guard.init_auth(server)  # sign-in, roles and CSRF in front of every route
 serving.configure(server)  # proxy headers (TRUST_PROXY) and the log format (LOG_FORMAT)
+answers.init(server)  # the data pages' callback answers, kept per data version and role
 
 
 def _nav_pages() -> list[dict]:
@@ -144,9 +146,12 @@ app.clientside_callback(
 )
 
 
-def warm_pages() -> None:
+def warm_pages(in_background: bool = True) -> None:
     """Fill the caches and build each page's charts once for the latest month, so the first
-    board member to open a page does not wait for the first-time work."""
+    board member to open a page does not wait for the first-time work. The production
+    server's master does it before forking its workers (``dashboard.gunicorn_hooks``); they
+    then skip it."""
+    global _warmed
     from dashboard.pages import crime, overview, wards
 
     try:
@@ -157,6 +162,8 @@ def warm_pages() -> None:
         cache.warm()  # then the recent months, for period changes
     except Exception:  # warming is best effort; the page itself shows any real error
         server.logger.exception("warming the page caches failed")
+    if not in_background:
+        _warmed = True
 
 
 @server.after_request
@@ -165,10 +172,18 @@ def _not_found_status(response):
     browser, but would answer 200), so links checkers, proxies and logs see the truth."""
     rule = request.url_rule.rule if request.url_rule else ""
     if rule.endswith("<path:path>") and response.status_code == 200:
-        page, _ = _path_to_page(request.path.strip("/"))
+        page, variables = _path_to_page(request.path.strip("/"))
         if not page or page["module"].endswith("not_found_404"):
             response.status_code = 404
+        elif not _page_exists(page, variables or {}):
+            response.status_code = 404  # /crime/<no such type>, /ward/<no such code>
     return response
+
+
+def _page_exists(page: dict, variables: dict) -> bool:
+    """A page with a path template answers for the values its ``exists`` function accepts."""
+    exists = getattr(sys.modules.get(page["module"]), "exists", None)
+    return exists(**variables) if callable(exists) else True
 
 
 _warming = threading.Lock()

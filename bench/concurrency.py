@@ -12,8 +12,9 @@ then changes the period a few times, through the real endpoints a browser uses:
 
 * page load: GET the page's address, GET /_dash-layout, GET /_dash-dependencies and the Dash
   Pages routing callback (POST /_dash-update-component), which returns the page drawn;
-* period change: each callback of the page that listens to the period picker, with the other
-  inputs and states the page's components hold (POST /_dash-update-component).
+* period change: each callback of the page that listens to the period picker and whose outputs
+  are on the page (Dash's renderer fires no other), with the other inputs and states the
+  page's components hold (POST /_dash-update-component).
 
 Halfway, an analyst drops a file with one new month for one borough on the Upload page, waits
 for the check, confirms and waits until it is loaded. From the moment the loaded state is seen,
@@ -206,7 +207,11 @@ class Viewer:
             listens = any(
                 i["id"] == "period-select" and i["property"] == "value" for i in dep["inputs"]
             )
-            if listens and all(i == "period-select" or i in self.components for i in ids):
+            # Dash's renderer fires a callback only when its outputs are on the page
+            outputs = split_callback_id(dep["output"])
+            outputs = outputs if isinstance(outputs, list) else [outputs]
+            shown = all(o["id"] in self.components for o in outputs)
+            if listens and shown and all(i == "period-select" or i in self.components for i in ids):
                 self.callback("change", dep, values)
         return time.perf_counter() - start
 
@@ -247,7 +252,8 @@ def hrefs(tree) -> set[str]:
 def period_values(shell) -> list[str]:
     found: dict[str, dict] = {}
     collect(shell, found)
-    return [o["value"] for o in found["period-select"].get("options", [])]
+    values = [o["value"] for o in found["period-select"].get("options", [])]
+    return [v for v in values if re.fullmatch(r"\d{4}-\d{2}", v)]  # not "latest"
 
 
 # ---------------------------------------------------------------- one run

@@ -7,7 +7,11 @@ The browser only holds the random tokens. Checking (``etl.preview``) and loading
 which the page polls, so a large file shows its progress and no request waits for minutes.
 A drop's files are checked one after another in one thread, within MAX_DROP_UNCOMPRESSED_MB in
 all (``check_drop``), so no drop holds more than one file in memory at a time.
-The files are kept only until loaded, discarded or a day old.
+The files are kept only until loaded, discarded or a day old. A record left "checking" or
+"loading" by a process that stopped mid-way (killed, or the server restarted) is marked failed
+when it is next read or when the server next starts (``recover_abandoned``): its process is gone
+(same machine), or it has not moved for STALE_SECONDS (any machine sharing PENDING_DIR). The
+load was one transaction, so nothing of it was written.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import json
 import os
 import re
 import secrets
+import socket
 import tempfile
 import threading
 import time
@@ -36,6 +41,12 @@ MAX_AGE_SECONDS = 24 * 3600
 BUSY_MESSAGE = (
     "Another upload was being written at the same moment, so this file was not loaded and "
     "nothing changed. Try again in a minute."
+)
+WORKING = ("checking", "loading")
+STALE_SECONDS = 30 * 60
+INTERRUPTED = (
+    "The server stopped while this file was being {what}, so nothing changed. "
+    "Drop the file again to load it."
 )
 _write_lock = threading.Lock()
 
@@ -93,6 +104,7 @@ def save(user: str, filename: str, data: bytes | None, problems: list[Problem] =
         "created": time.time(),
         "state": "checking",
         "progress": "waiting to be checked",
+        "worker": _worker(),
     }
     if data is None:
         meta.update(state="refused", progress="", problems=[p.as_dict() for p in problems])
@@ -113,11 +125,63 @@ def meta(token: str, user: str) -> dict:
         raise NotYours("no such upload") from exc
     if record.get("user") != user:
         raise NotYours("not this user's upload")
+    if _abandoned(record, meta_path):
+        record = _mark_interrupted(token, record)
     return record
+
+
+def _worker() -> dict:
+    """Which process is working on a record: a later reader can tell whether it is still there."""
+    return {"pid": os.getpid(), "host": socket.gethostname()}
+
+
+def _gone(worker) -> bool:
+    """True when the record's process was on this machine and no longer runs."""
+    if not isinstance(worker, dict) or worker.get("host") != socket.gethostname():
+        return False
+    try:
+        os.kill(int(worker["pid"]), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, KeyError, TypeError, ValueError, OverflowError):
+        return False
+    return False
+
+
+def _abandoned(record: dict, meta_path: Path) -> bool:
+    if record.get("state") not in WORKING:
+        return False
+    try:
+        idle = time.time() - meta_path.stat().st_mtime
+    except OSError:
+        return False
+    return _gone(record.get("worker")) or idle > STALE_SECONDS
+
+
+def _mark_interrupted(token: str, record: dict) -> dict:
+    what = "loaded" if record.get("state") == "loading" else "checked"
+    return update(token, state="failed", progress="", error=INTERRUPTED.format(what=what))
+
+
+def recover_abandoned() -> int:
+    """Mark failed every record left checking or loading by a stopped process (run at start);
+    returns how many."""
+    count = 0
+    for meta_path in pending_dir().glob("*.json"):
+        try:
+            record = json.loads(meta_path.read_text(encoding="utf-8"))
+            if isinstance(record, dict) and _abandoned(record, meta_path):
+                _mark_interrupted(meta_path.stem, record)
+                count += 1
+        except (OSError, ValueError, NotYours):
+            continue
+    return count
 
 
 def update(token: str, **fields) -> dict:
     _, meta_path = _paths(token)
+    if fields.get("state") in WORKING:
+        fields["worker"] = _worker()
     with _write_lock:
         record = json.loads(meta_path.read_text(encoding="utf-8"))
         record.update(fields)

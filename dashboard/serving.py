@@ -98,6 +98,9 @@ def gunicorn_command(executable: str | None = None) -> list[str]:
         "--threads",
         str(int(config.THREADS.get())),
         "--no-control-socket",
+        "--preload",  # the master warms the figures once; the workers share them (gunicorn_hooks)
+        "--config",
+        "python:dashboard.gunicorn_hooks",
         "--timeout",
         "120",
         "--graceful-timeout",
@@ -120,11 +123,13 @@ def gunicorn_command(executable: str | None = None) -> list[str]:
 
 def prepare() -> None:
     """What must hold before serving: no open dashboard on a reachable address; data loaded."""
+    from dashboard import pending
     from dashboard.auth import guard, sessions
     from etl.seed import seed_if_empty
 
     guard.check_startup(config.HOST.get())
     sessions.secret_key()  # made once here, not by each worker at the same moment
+    pending.recover_abandoned()  # uploads a stopped server left "loading" say they failed
     seed_if_empty()
 
 

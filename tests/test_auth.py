@@ -191,6 +191,22 @@ def test_every_route_is_refused_without_a_session(people, client):
     assert checked >= 6  # _dash-layout, -dependencies, -update-component, suites, assets, index
 
 
+def test_the_accessibility_statement_is_public_without_the_dashboard(people, client):
+    response = client.get("/accessibility", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "<h1>Accessibility statement for the" in page
+    assert "Feedback and how to report a problem" in page and 'href="/login"' in page
+    # plain HTML: no Dash shell (its navbar and period picker), nothing of the data
+    assert "_dash-renderer" not in page and "period-select" not in page
+    assert client.get("/_dash-layout").status_code == 401
+
+
+def test_a_signed_in_user_gets_the_accessibility_statement_in_the_dashboard(people):
+    page = signed_in(people, "vera").get("/accessibility", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "_dash-renderer" in page.get_data(as_text=True)
+
+
 def test_pages_redirect_a_browser_to_sign_in(people, client):
     response = client.get("/upload?x=1", headers={"Accept": "text/html"})
     assert response.status_code == 302

@@ -92,9 +92,30 @@ def test_an_address_that_is_no_page_answers_404(site, path):
     assert "_dash-renderer" in response.get_data(as_text=True)  # the page still says "not found"
 
 
-@pytest.mark.parametrize("path", ["/", "/crime/burglary", "/wards", "/ward/E05013628", "/history"])
+@pytest.mark.parametrize("path", ["/", "/crime/burglary", "/wards", "/history"])
 def test_the_pages_answer_200(site, path):
     assert site.client.get(path, headers=HTML).status_code == 200
+
+
+@pytest.fixture
+def site_with_wards(site):
+    from etl.load import load_bytes
+    from test_crime_pages import ward_csv
+
+    assert load_bytes("wards.csv", ward_csv(), site.engine, user="test").status == "loaded"
+    return site
+
+
+@pytest.mark.parametrize("path", ["/crime/x", "/crime/x/y", "/crime/", "/ward/E05999999"])
+def test_a_crime_type_or_ward_that_does_not_exist_answers_404(site_with_wards, path):
+    response = site_with_wards.client.get(path, headers=HTML)
+    assert response.status_code == 404
+    assert "_dash-renderer" in response.get_data(as_text=True)  # the page still says "not found"
+
+
+@pytest.mark.parametrize("path", ["/crime/burglary", "/crime/mopac7-total", "/ward/E05013628"])
+def test_a_crime_type_or_ward_that_exists_answers_200(site_with_wards, path):
+    assert site_with_wards.client.get(path, headers=HTML).status_code == 200
 
 
 @pytest.mark.parametrize("chosen", ["abc", "1e3", "-1", "١٢", 1.5, [1], {"a": 1}, True, "9" * 40])

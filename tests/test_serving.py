@@ -96,6 +96,7 @@ def test_the_production_command_serves_health_and_pages(deployment, tmp_path):
         page = requests.get(base, headers={"Accept": "text/html"}, timeout=30)
         assert page.status_code == 200 and "_dash-renderer" in page.text
         assert "default-src 'self'" in page.headers["Content-Security-Policy"]
+        assert page.headers["Server"] == "dashboard"  # not "gunicorn": no software named
         assert requests.get(f"{base}/nowhere", timeout=30).status_code == 404
         assert requests.get(f"{base}/_dash-layout", timeout=30).status_code == 200
     assert b"Booting worker" in (tmp_path / "server.log").read_bytes()

@@ -38,7 +38,13 @@ from core.queries.crime import (
     populations,
     subgroup_monthly,
 )
-from core.queries.targets import comparator_groups, group_members, target_changes, targets
+from core.queries.targets import (
+    comparator_groups,
+    group_members,
+    reference_version,
+    target_changes,
+    targets,
+)
 from core.queries.uploads import (
     data_version,
     figure_provenance,
@@ -76,6 +82,7 @@ __all__ = [
     "syv_summary",
     "target_changes",
     "targets",
+    "reference_version",
     "template_history",
     "upload_history",
     "upload_log",

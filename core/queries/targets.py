@@ -3,8 +3,10 @@ comparator groups with their members and the one chosen as most similar."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from core import reference_data as rd
 from core.queries.base import read_frame
@@ -33,3 +35,17 @@ def group_members(engine: Engine) -> pd.DataFrame:
     """Every group's boroughs: group_name, area_code."""
     m = rd.group_members
     return read_frame(engine, select(m).order_by(m.c.group_name, m.c.area_code))
+
+
+def reference_version(engine: Engine) -> str:
+    """Changes whenever a target or a comparator group does (they change no figure, so not the
+    data version, but every RAG or group rank drawn before): what kept answers are keyed by."""
+    g, m, c = rd.comparator_groups, rd.group_members, rd.target_changes
+    with engine.connect() as conn:
+        last = conn.execute(select(func.coalesce(func.max(c.c.id), 0))).scalar()
+        groups = conn.execute(select(g.c.name, g.c.most_similar).order_by(g.c.name)).all()
+        members = conn.execute(
+            select(m.c.group_name, m.c.area_code).order_by(m.c.group_name, m.c.area_code)
+        ).all()
+    text = repr((last, [tuple(r) for r in groups], [tuple(r) for r in members]))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

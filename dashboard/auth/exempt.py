@@ -44,11 +44,14 @@ def hidden(kind: str) -> set[str]:
     user = guard.current_user()
     if user is not None and user.can("manager"):
         return set()
-    cache = flask.g.setdefault("exempt_items", None)
-    if cache is None:
-        cache = flask.g.exempt_items = items()
-    names = set(cache.loc[cache["kind"] == kind, "name"])
-    return withheld(names) if kind == "indicator" else names
+    found = flask.g.setdefault("exempt_hidden", {})  # read once per request, asked many times
+    if kind not in found:
+        cache = flask.g.setdefault("exempt_items", None)
+        if cache is None:
+            cache = flask.g.exempt_items = items()
+        names = {name for k, name in zip(cache["kind"], cache["name"], strict=True) if k == kind}
+        found[kind] = withheld(names) if kind == "indicator" else names
+    return set(found[kind])
 
 
 def visible(frame: pd.DataFrame, dataset: str | None = None, column: str = "indicator"):

@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 from datetime import timedelta
+from html import escape
 
 import flask
 from flask import Flask, g, jsonify, request, session
@@ -41,6 +42,9 @@ PUBLIC_PATHS = frozenset(
     {"/login", "/logout", "/healthz", "/assets/bootstrap.min.css", "/_favicon.ico"}
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Pages anyone may read, signed in or not (``make_public``): a signed-out visitor gets them as
+# plain HTML (no Dash, so nothing of the data: no navbar, no months) with a link to sign in.
+PUBLIC_PAGES: dict[str, object] = {}
 
 
 # ---------------------------------------------------------------- addresses and settings
@@ -171,6 +175,8 @@ def guard():
     if request.path in PUBLIC_PATHS:
         return None
     user = current_user()
+    if user is None and request.path in PUBLIC_PAGES and request.method in SAFE_METHODS:
+        return public_page()
     if user is None:
         return _refuse(401, "Sign in to use the dashboard.")
     if request.method not in SAFE_METHODS:
@@ -182,6 +188,40 @@ def guard():
         if not user.can(needed):
             return _refuse(403, f"This needs the {needed} role; you are a {user.role}.")
     return None
+
+
+PUBLIC_PAGE = """<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>{title}: community safety dashboard</title>
+  <link rel="stylesheet" href="/assets/bootstrap.min.css">
+</head>
+<body>
+<main class="container py-4" id="main">
+{body}
+<p class="mt-4"><a href="/login">Sign in</a> to use the dashboard.</p>
+</main>
+</body>
+</html>"""
+
+
+def make_public(path: str, title: str, layout) -> None:
+    """Let anyone read the page at ``path`` (the accessibility statement: the regulations ask
+    that anyone can); ``layout()`` must draw it from no data (it is written out as HTML)."""
+    PUBLIC_PAGES[path] = (title, layout)
+
+
+def public_page():
+    """A public page for a visitor who is not signed in, written out as HTML from its layout."""
+    from dashboard.ui.static_html import render
+
+    title, layout = PUBLIC_PAGES[request.path]
+    page = PUBLIC_PAGE.format(title=escape(title), body=render(layout()))
+    response = flask.make_response(page, 200)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _after(response):

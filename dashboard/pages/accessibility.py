@@ -8,6 +8,7 @@ import dash
 from dash import html
 
 from core import config
+from dashboard.auth import guard
 from dashboard.prose import accessibility as words
 
 dash.register_page(
@@ -47,3 +48,6 @@ def layout(**_query) -> html.Div:
         id="accessibility-statement",
         className="col-lg-8",
     )
+
+
+guard.make_public("/accessibility", "Accessibility statement", layout)  # signed in or not

@@ -41,6 +41,11 @@ blocks.register_navigation("crime-goto")
 blocks.register_chart_tables(CHARTS)
 
 
+def exists(slug: str | None = None, **_query) -> bool:
+    """Whether /crime/<slug> names a crime type (app.py answers 404 when not)."""
+    return slug in SLUGS
+
+
 def layout(slug: str | None = None, period: str | None = None, **_query) -> html.Div:
     """The page for one crime type, drawn for ``?period=`` (the latest month without one)."""
     if slug not in SLUGS:

@@ -60,6 +60,11 @@ def ward_area(code: str | None) -> dict | None:
     return ward
 
 
+def exists(ward_code: str | None = None, **_query) -> bool:
+    """Whether /ward/<code> names a ward (app.py answers 404 when not)."""
+    return ward_area(ward_code) is not None
+
+
 def layout(ward_code: str | None = None, period: str | None = None, **_query) -> html.Div:
     """The ward's page drawn for ``?period=`` (the latest month without one)."""
     ward = ward_area(ward_code)

@@ -46,8 +46,15 @@ def test_unknown_path_says_not_found(page, browser_errors, axe_available):
     assert_accessible(page)
 
 
-def test_unknown_ward_says_not_found(visit):
-    page = visit("/ward/E05999999")
+@pytest.mark.parametrize("path", ["/ward/E05999999", "/crime/no-such-type"])
+def test_unknown_ward_or_crime_type_says_not_found(page, browser_errors, path):
+    response = page.goto(path)
+    assert response.status == 404  # the address answers 404, and the page says so
+    harness.wait_drawn(page)
+    expected = [e for e in browser_errors if "status of 404" in e and f"{path})" in e]
+    assert len(expected) == 1, browser_errors
+    browser_errors.remove(expected[0])
+    assert not browser_errors, browser_errors
     assert "not found" in page.locator("main").inner_text().lower()
 
 

@@ -1,0 +1,30 @@
+"""gunicorn's settings file for the production command (``serving.gunicorn_command`` passes it
+as ``--config python:dashboard.gunicorn_hooks``, with ``--preload``).
+
+* The ``Server`` header names no software (gunicorn's says ``gunicorn``), as ``python app.py``'s
+  does not either.
+* ``when_ready``: the master, which has imported the app (``--preload``), computes the figures
+  of the recent months once (``app.warm_pages``: WARM_MONTHS) before it forks the workers, so
+  every worker starts with them in memory shared with the master instead of each computing its
+  own while the first viewers wait. The database connections it used are closed first: a
+  connection must not be shared by forked processes. The workers also share the data pages'
+  answers (``dashboard.answers.share``).
+"""
+
+from __future__ import annotations
+
+import gunicorn.http.wsgi
+
+gunicorn.http.wsgi.SERVER = "dashboard"  # read by each response for its Server header
+
+
+def when_ready(arbiter) -> None:
+    import app
+    from core import db
+    from dashboard import answers
+
+    answers.share()  # the workers share the pages' answers too
+    try:
+        app.warm_pages(in_background=False)
+    finally:
+        db.dispose_engines()

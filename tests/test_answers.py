@@ -1,0 +1,167 @@
+"""The data pages' callback answers are kept per data version, role and exempt items
+(dashboard/answers.py): asking again is answered from memory, but a load, another role or a
+newly exempt item is never answered from before it.
+
+Figures are test_crime_pages' (Barnet, Feb 2025: MOPAC7 total R12 1,638).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import app  # noqa: F401  (the app first: the pages register with it)
+import webclient
+from dashboard import answers, targets
+from dashboard.auth import exempt
+from etl.load import load_bytes
+from test_crime_pages import MONTHS, borough_csv, population_csv
+
+TOTAL = "MOPAC7 total"
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    from core import db
+
+    url = f"sqlite:///{tmp_path}/answers.db"
+    engine = db.get_engine(url)
+    for name, data in [("b.csv", borough_csv()), ("p.csv", population_csv())]:
+        assert load_bytes(name, data, engine, user="test").status == "loaded"
+    for name, role in [("vera", "viewer"), ("max", "manager")]:
+        webclient.add_user(engine, name, role)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("HOME_BOROUGH", "Barnet")
+    monkeypatch.setenv("HOST", "127.0.0.1")
+    answers.ANSWERS.clear()
+    yield engine, webclient.the_app().server
+    answers.ANSWERS.clear()
+    db.dispose_engines()
+
+
+def client_of(server, name: str):
+    client = server.test_client()
+    webclient.sign_in(client, name)
+    return client
+
+
+def overview(client, search: str = "") -> str:
+    """The overview as the browser asks for it (Dash Pages' router callback)."""
+    key = webclient.output_key("_pages_content")
+    inputs = [
+        {"id": "_pages_location", "property": "pathname", "value": "/"},
+        {"id": "_pages_location", "property": "search", "value": search},
+    ]
+    response = webclient.fire(client, key, inputs)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_the_same_question_is_answered_from_memory(site):
+    _, server = site
+    vera = client_of(server, "vera")
+    first = overview(vera)
+    hits = answers.ANSWERS.hits
+    assert overview(vera) == first
+    assert answers.ANSWERS.hits == hits + 1
+    assert "1,638" in first
+
+
+def test_a_load_is_shown_at_the_next_request(site):
+    engine, server = site
+    vera = client_of(server, "vera")
+    before = overview(vera)
+    month = MONTHS[-1] + (MONTHS[-1] - MONTHS[-2])  # the month after the last loaded
+    column = f"{month:%Y%m}"
+    new_file = (
+        f"MajorText,MinorText,BoroughName,{column}\nBURGLARY,BURGLARY IN A DWELLING,Barnet,7\n"
+    )
+    assert load_bytes("new.csv", new_file.encode(), engine, user="test").status == "loaded"
+    after = overview(vera)
+    assert after != before
+    label = f"{month:%B %Y}"
+    assert label not in before and label in after
+
+
+def test_a_role_never_gets_another_roles_answer(site):
+    engine, server = site
+    exempt.mark(engine, "indicator", TOTAL, "max")
+    assert "1,638" in overview(client_of(server, "max"))  # kept for managers
+    assert "1,638" not in overview(client_of(server, "vera"))
+
+
+def test_an_item_made_exempt_is_withheld_at_the_next_request(site):
+    engine, server = site
+    vera = client_of(server, "vera")
+    assert "1,638" in overview(vera)
+    exempt.mark(engine, "indicator", TOTAL, "max")
+    assert "1,638" not in overview(vera)
+
+
+def test_only_the_data_pages_answers_are_kept(site):
+    key = webclient.output_key("_pages_content")
+
+    def routing(path):
+        inputs = [{"id": "_pages_location", "property": "pathname", "value": path}]
+        return {"output": key, "inputs": inputs}
+
+    assert answers.keepable(routing("/crime/burglary"))
+    assert not answers.keepable(routing("/upload"))  # the user's own uploads
+    assert not answers.keepable(routing("/history"))
+    assert answers.keepable({"output": webclient.output_key("crime-summary")})
+    assert not answers.keepable({"output": webclient.output_key("upload-batch")})
+
+
+def test_workers_share_answers_through_the_pending_folder(site, monkeypatch, tmp_path):
+    import gzip
+    import json
+
+    monkeypatch.setenv("PENDING_DIR", str(tmp_path / "pending"))
+    monkeypatch.setattr(answers, "_shared", False)
+    answers.share()
+    _, server = site
+    vera = client_of(server, "vera")
+    first = overview(vera)
+    (kept,) = (tmp_path / "pending" / "answers").glob("*/*/*")
+    header, _, body = gzip.decompress(kept.read_bytes()).partition(b"\n")
+    assert body.decode() == first and json.loads(header)[0] == 200
+    # another worker (nothing in its memory) is answered from the folder, not drawn again
+    marker = json.dumps({"drawn by": "another worker"}).encode()
+    kept.write_bytes(gzip.compress(header + b"\n" + marker))
+    answers.ANSWERS.clear()
+    assert overview(vera) == marker.decode()
+
+
+def test_the_shell_is_kept_per_session_and_data_version(site):
+    engine, server = site
+    vera, max_ = client_of(server, "vera"), client_of(server, "max")
+    first = vera.get("/_dash-layout").get_data(as_text=True)
+    hits = answers.ANSWERS.hits
+    assert vera.get("/_dash-layout").get_data(as_text=True) == first
+    assert answers.ANSWERS.hits == hits + 1
+    other = max_.get("/_dash-layout").get_data(as_text=True)
+    assert "max (manager)" in other and "vera (viewer)" in first and "max" not in first
+    month = MONTHS[-1] + (MONTHS[-1] - MONTHS[-2])
+    new_file = f"MajorText,MinorText,BoroughName,{month:%Y%m}\nROBBERY,ROBBERY,Barnet,3\n"
+    assert load_bytes("new.csv", new_file.encode(), engine, user="test").status == "loaded"
+    assert f"{month:%Y-%m}" not in first
+    assert f"{month:%Y-%m}" in vera.get("/_dash-layout").get_data(as_text=True)
+
+
+def test_a_target_or_group_set_is_shown_at_the_next_request(site):
+    """Targets and groups change no figure (no new data version) but every RAG and group rank:
+    an answer kept from before them is not given again."""
+    engine, server = site
+    vera = client_of(server, "vera")
+
+    def shown() -> str:  # the answer as text (Dash's JSON escapes "/")
+        return json.dumps(json.loads(overview(vera)), ensure_ascii=False)
+
+    before = shown()
+    assert "target: 20% below 2011/12" in before and "target: 5% below" not in before
+    targets.set_target(engine, TOTAL, value=5, by="max")
+    after_target = shown()
+    assert "target: 5% below 2011/12" in after_target
+    targets.change_group(engine, "choose", "London (32 boroughs)", by="max")
+    assert shown() != after_target
