@@ -12,13 +12,13 @@ from dash import Input, Output, Patch, State, callback, dcc, html, no_update
 from core import reference
 from core.months import as_month_or_none
 from dashboard import cache
-from dashboard.auth import exempt
+from dashboard.auth import exempt, guard
 from dashboard.prose.crime import crime_sentence
 from dashboard.prose.words import period_words, source_text, with_note
 from dashboard.ui import blocks, prefill
 from dashboard.ui import crime as parts
 from dashboard.ui.addresses import SLUGS, visible_slugs
-from dashboard.ui.notices import empty_state, not_found
+from dashboard.ui.notices import can_load, empty_state, not_found
 from domain.indicators import record as record_of
 from domain.london import london_rows, rank_a_year_earlier
 from domain.periods import chosen_month
@@ -156,7 +156,10 @@ def update(period: str | None, slug: str | None, scope: str | None = None):
     month = chosen_month(wanted, months)
     table = cache.borough_figures(month) if month is not None else pd.DataFrame()
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
-        return _empty("No borough crime figures loaded", empty_state("MPS borough crime figures"))
+        return _empty(
+            "No borough crime figures loaded",
+            empty_state("MPS borough crime figures", can_load(guard.current_user())),
+        )
     record = record_of(table, home["code"], indicator)
     if not record:  # an indicator exempt from this user's view (dashboard/exempt.py)
         message = f"No {indicator.lower()} figures to show for {home['name']}"

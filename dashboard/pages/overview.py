@@ -14,13 +14,14 @@ from dash import Output, callback, html
 from core import reference
 from core.months import as_month_or_none
 from dashboard import cache
+from dashboard.auth import guard
 from dashboard.prose.crime import overview_sentence
 from dashboard.prose.words import period_words, source_text, with_note
 from dashboard.ui import prefill, static_html
 from dashboard.ui.addresses import indicator_order
 from dashboard.ui.blocks import html_slot, register_html_slot
 from dashboard.ui.cards import indicator_cards
-from dashboard.ui.notices import empty_state, provenance_link
+from dashboard.ui.notices import can_load, empty_state, provenance_link
 from domain.london import rank_a_year_earlier
 from domain.periods import chosen_month
 
@@ -87,10 +88,23 @@ def content(period: str | None):
     home = cache.home_area()
     month = _month(period)
     if home is None or month is None:
-        return empty_state("MPS borough crime figures (the borough level CSV)"), None, ""
+        return (
+            empty_state(
+                "MPS borough crime figures (the borough level CSV)", can_load(guard.current_user())
+            ),
+            None,
+            "",
+        )
     records = home_records(cache.borough_figures(month), home["code"])
     if not records:
-        return empty_state(f"MPS borough crime figures that include {home['name']}"), None, ""
+        return (
+            empty_state(
+                f"MPS borough crime figures that include {home['name']}",
+                can_load(guard.current_user()),
+            ),
+            None,
+            "",
+        )
     total = next(
         (r for r in records if r["indicator"] == reference.MOPAC7_TOTAL), None
     )  # None: exempt

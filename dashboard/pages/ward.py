@@ -11,7 +11,7 @@ from dash import Input, Output, State, callback, dcc, html
 from core import reference
 from core.months import as_month_or_none
 from dashboard import cache
-from dashboard.auth import exempt
+from dashboard.auth import exempt, guard
 from dashboard.charts.base import TREND_START
 from dashboard.charts.crime import ranked_bar_figure, trend_figure
 from dashboard.prose.crime import (
@@ -23,7 +23,7 @@ from dashboard.prose.crime import (
 from dashboard.prose.words import period_words, source_text, with_note
 from dashboard.ui import blocks, prefill
 from dashboard.ui.addresses import FIRST_SLUG, chosen_slug, indicator_order, visible_slugs
-from dashboard.ui.notices import empty_state, not_found, provenance_link
+from dashboard.ui.notices import can_load, empty_state, not_found, provenance_link
 from dashboard.ui.trends import trend_table
 from dashboard.ui.wards import ward_compare_table, ward_figures_table
 from domain.crime import whole
@@ -145,7 +145,12 @@ def update(period, code, slug, _follow=None):
     slug = chosen_slug(slug, slugs)
     if mine is None or slug is None or slugs[slug] not in set(mine["indicator"]):
         charts = blocks.blank_charts("No ward crime figures loaded for this ward", len(CHARTS))
-        return (empty_state("MPS ward crime figures"), "", *charts, "")
+        return (
+            empty_state("MPS ward crime figures", can_load(guard.current_user())),
+            "",
+            *charts,
+            "",
+        )
     indicator = slugs[slug]
     mine = mine.sort_values("indicator", key=indicator_order)
     borough = cache.borough_table(month)

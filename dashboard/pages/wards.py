@@ -66,7 +66,12 @@ def layout(period: str | None = None, **_query) -> html.Div:
     """Map and table drawn for ``?period=`` (the latest month without one)."""
     home = cache.home_area()
     if home is None:
-        return html.Div([html.H1("Wards"), empty_state("MPS ward crime figures")])
+        return html.Div(
+            [
+                html.H1("Wards"),
+                empty_state("MPS ward crime figures", can_load(guard.current_user())),
+            ]
+        )
     month = chosen_month(as_month_or_none(period), cache.dashboard_months("ward_crime"))
     slugs = visible_slugs(exempt.hidden("indicator"))
     crime = chosen_slug(FIRST_CRIME, slugs)
@@ -101,7 +106,9 @@ def open_ward(click: dict | None, codes: list[str] | None):
 
 
 def _empty() -> tuple:
-    empty = empty_state("MPS ward crime figures (the ward level CSV)")
+    empty = empty_state(
+        "MPS ward crime figures (the ward level CSV)", can_load(guard.current_user())
+    )
     return (
         empty,
         empty_figure("No ward figures loaded"),

@@ -10,8 +10,11 @@ from core.months import Month
 from dashboard.ui.addresses import provenance_href
 
 
-def empty_state(what: str) -> dbc.Alert:
-    """What to load, and how, when a page has no data."""
+def empty_state(what: str, can_load: bool) -> dbc.Alert:
+    """What to load, and how, when a page has no data, for those who can load it (``can_load``);
+    else one line saying whom to ask (a board member is never shown commands or file names)."""
+    if not can_load:
+        return dbc.Alert(html.P(not_loaded_words(what), className="mb-0"), color="info")
     return dbc.Alert(
         [
             html.H2("No figures loaded yet", className="h5"),
