@@ -190,7 +190,8 @@ def test_london_rank_is_the_rate_order_among_the_32_boroughs(export, independent
 
 def test_non_borough_rows_never_get_a_london_rank(export):
     other = export[export["area_type"] == "other"]
-    assert set(other["area_code"]) == {"MPS-UNKNOWN", "MPS-AIRPORTS", "MPS-SO18:E05013570"}
+    # the borough file's own; the ward file's (Heathrow's SO18 team) is no home ward
+    assert set(other["area_code"]) == {"MPS-UNKNOWN", "MPS-AIRPORTS"}
     assert other["london_rank"].isna().all()
     assert other["ward_rank"].isna().all()
     ranked = export[export["london_rank"].notna()]
@@ -208,6 +209,8 @@ def test_barnet_wards_have_rows_and_ward_ranks(export):
     assert len(r12) == 24
 
     wards = export[export["area_code"].isin(r12) & (export["indicator"] == "Burglary")]
+    # the ward file covers London; the export (and the pack's Indicators sheet) the home wards
+    assert set(export.loc[export["area_type"] == "ward", "area_code"]) == set(r12)
 
     assert set(wards["area_type"]) == {"ward"}
     got = dict(zip(wards["area_code"], wards["r12"].astype(int), strict=True))

@@ -1,8 +1,8 @@
-"""The indicators export: every area x indicator for one month, the table a board report is
-built from (``python -m dashboard report indicators --month YYYY-MM``). Exempt datasets and
-indicators (and totals including them: ``dashboard.auth.exempt``) are left out when a web
-request asks for it; run on the server, it has everything. Every row carries the target in force
-for the month and the RAG it gives, and each borough its rank in the most similar group."""
+"""The indicators export: every borough and home ward x indicator for one month, the table a
+board report is built from (``python -m dashboard report indicators --month YYYY-MM``). Exempt
+datasets and indicators (and totals including them: ``dashboard.auth.exempt``) are left out when
+a web request asks for it; run on the server, it has everything. Every row carries the target in
+force for the month and the RAG it gives, and each borough its rank in the most similar group."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pandas as pd
 from core import queries
 from dashboard import cache
 from dashboard.auth import exempt
-from dashboard.reports.priorities import priority_rows
+from dashboard.reports.priorities import home_of, priority_rows
 from domain.indicators import export_frame, indicator_table
 
 AREA_DATASETS = [
@@ -21,12 +21,17 @@ AREA_DATASETS = [
 
 
 def crime_indicators(engine, month) -> pd.DataFrame:
-    """The MOPAC7 indicator table for every area loaded, boroughs then wards."""
+    """The indicator table for every borough and the home borough's wards, boroughs first (a
+    ward's rank is among its borough's wards, so other boroughs' wards, loaded with the London
+    ward file, change none of these figures)."""
     areas = queries.areas(engine)
     pops = queries.populations(engine)
+    home_code, _ = home_of(areas)
+    wards = areas.loc[areas["parent_code"] == home_code, "code"].tolist()
     frames = []
     for dataset in AREA_DATASETS:
-        monthly = queries.mopac7_monthly(engine, dataset)
+        codes = wards if dataset == "ward_crime" else None
+        monthly = queries.mopac7_monthly(engine, dataset, codes)
         if monthly.empty:
             continue
         frames.append(exempt.visible(indicator_table(monthly, areas, pops, month), dataset))

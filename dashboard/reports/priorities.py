@@ -28,7 +28,8 @@ def syv_rows(engine: Engine, month, areas: pd.DataFrame, pops: pd.DataFrame) -> 
     return indicator_table(syv_counts(syv), areas, pops, month, per=10_000)
 
 
-def _home(areas: pd.DataFrame) -> tuple[str, str]:
+def home_of(areas: pd.DataFrame) -> tuple[str, str]:
+    """The home borough's (code, name) among ``areas`` (its name twice when not loaded)."""
     name = config.home_borough()
     match = areas[areas["name"].str.lower() == name.lower()]
     return (match["code"].iloc[0], name) if len(match) else (name, name)
@@ -122,7 +123,7 @@ def _plain(value):
 def priority_rows(engine: Engine, month, areas: pd.DataFrame, pops: pd.DataFrame):
     """All the other priorities' rows for the indicators export."""
     month = pd.Timestamp(month)
-    home = _home(areas)
+    home = home_of(areas)
     hidden = exempt.hidden("dataset")  # a dataset exempt for this user adds no rows
     frames = [] if SYV in hidden else [syv_rows(engine, month, areas, pops)]
     plain = []
