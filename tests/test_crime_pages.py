@@ -34,6 +34,7 @@ from core.months import as_month
 from core.reference import borough_names
 from dashboard import cache
 from dashboard.pages import crime, not_found_404, overview, ward, wards
+from dashboard.prose.words import ACRONYMS
 from dashboard.ui.addresses import SLUGS
 from dashboard.ui.wards import ward_table_html
 from domain import indicators
@@ -223,9 +224,10 @@ def test_overview_cards_reach_the_browser_as_the_same_html(seeded):
     summary, cards_html, source = overview.update(LATEST)
     assert summary.startswith("In the 12 months to February 2025 Barnet had 1,638 neighbourhood")
     assert source == (
-        "Figures shown: the 12 months to February 2025. Source: MPS borough level crime "
-        "(London Datastore); ONS mid-year population estimates. London ranks: 1 = lowest rate per 1,000 residents "
-        "of the 32 boroughs."
+        "Figures shown: the 12 months to February 2025. Source: Metropolitan Police Service "
+        "(MPS) borough level crime (London Datastore); Office for National Statistics (ONS) "
+        "mid-year population estimates. London ranks: 1 = lowest rate per 1,000 residents of "
+        "the 32 boroughs."
     )
     for slug in SLUGS:
         assert f'id="overview-card-{slug}"' in cards_html
@@ -696,3 +698,21 @@ def test_every_crime_page_chart_draws_with_the_basic_bundle(seeded):
     ]
     traces = [t for o in outputs if hasattr(o, "data") and hasattr(o, "layout") for t in o.data]
     assert traces and {t.type for t in traces} <= BASIC_TRACES
+
+
+@pytest.mark.parametrize("name", ["overview", "crime", "wards", "ward"])
+def test_each_acronym_is_spelled_out_once_where_first_used(seeded, name):
+    """The crime pages' sources name the publishers in full once, then by their initials (the
+    layout is drawn with its figures, as the browser first receives it)."""
+    page = {
+        "overview": overview.layout,
+        "crime": lambda: crime.layout("mopac7-total"),
+        "wards": wards.layout,
+        "ward": lambda: ward.layout("E05013643"),
+    }[name]()
+    text = _text(page)
+    used = [a for a in ACRONYMS if re.search(rf"\b{a}\b", text)]
+    assert used, "the page uses none of the acronyms: the test checks nothing"
+    for acronym in used:
+        assert text.count(ACRONYMS[acronym]) == 1, acronym
+        assert text.index(ACRONYMS[acronym]) < re.search(rf"\b{acronym}\b", text).start()

@@ -33,7 +33,10 @@ dash.register_page(
     nav_match=["/crime/"],
 )
 
-SOURCE = "MPS borough level crime (London Datastore); ONS mid-year population estimates"
+SOURCE = (  # each acronym spelled out where a reader first meets it
+    "Metropolitan Police Service (MPS) borough level crime (London Datastore); Office for "
+    "National Statistics (ONS) mid-year population estimates"
+)
 CHARTS = ["crime-trend", "crime-london", "crime-rank"]
 OUTPUTS = [("crime-summary", "children"), *blocks.chart_ids(CHARTS), ("crime-source", "children")]
 FOLLOW = prefill.register_period_follower("crime")

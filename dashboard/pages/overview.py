@@ -34,7 +34,10 @@ dash.register_page(
     nav_match=["/"],
 )
 
-SOURCE = "MPS borough level crime (London Datastore); ONS mid-year population estimates"
+SOURCE = (  # each acronym spelled out where a reader first meets it
+    "Metropolitan Police Service (MPS) borough level crime (London Datastore); Office for "
+    "National Statistics (ONS) mid-year population estimates"
+)
 RANK_NOTE = "London ranks: 1 = lowest rate per 1,000 residents of the 32 boroughs."
 OUTPUTS = [
     ("overview-summary", "children"),

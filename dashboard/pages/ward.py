@@ -35,7 +35,10 @@ dash.register_page(
     __name__, path_template="/ward/<ward_code>", name="Ward", title="Ward", nav=False
 )
 
-SOURCE = "MPS ward level crime on May-2022 wards; MPS borough level crime (London Datastore)"
+SOURCE = (
+    "Metropolitan Police Service (MPS) ward level crime on May-2022 wards; MPS borough level "
+    "crime (London Datastore)"
+)
 CHARTS = ["ward-trend", "ward-compare"]
 OUTPUTS = [
     ("ward-summary", "children"),

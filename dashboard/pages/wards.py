@@ -35,7 +35,7 @@ dash.register_page(
     __name__, path="/wards", name="Wards", order=2, title="Wards", nav_match=["/wards", "/ward/"]
 )
 
-SOURCE = "MPS ward level crime on May-2022 wards (London Datastore)"
+SOURCE = "Metropolitan Police Service (MPS) ward level crime on May-2022 wards (London Datastore)"
 NOTE = "Ward totals do not add up exactly to the borough's: a few crimes cannot be placed."
 OUTPUTS = [
     ("wards-summary", "children"),

@@ -56,8 +56,9 @@ COMPLIANCE = [
 NON_ACCESSIBLE = [
     "The content listed below is non-accessible for the following reasons.",
     [
-        "The ward map shows a ward's name and figure only when a mouse pointer rests on it: "
-        "a keyboard or screen-reader user cannot reach the wards on the map (WCAG 2.1.1 "
+        "The ward map writes the names of the larger wards on the map, but a ward's figure, "
+        "and the names of wards too small to label, show only when a mouse pointer rests on "
+        "it: a keyboard or screen-reader user cannot reach the wards on the map (WCAG 2.1.1 "
         "Keyboard, 1.3.1 Info and relationships). The same figures are in the table under "
         "the map ('Show as table') and on each ward's page, linked from the wards table.",
         "The charts show exact values in a pop-up when a mouse pointer rests on a point; the "
