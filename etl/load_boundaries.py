@@ -7,10 +7,10 @@ from sqlalchemy import Engine
 
 from core import reference
 from etl import store
-from etl.errors import ProblemList, problem
+from etl.errors import ProblemList
 from etl.formats.boundaries import DATASET, BoundaryFile
 from etl.read import Extract
-from etl.result import LoadResult, Progress, rejected
+from etl.result import LoadResult, Progress, reject_file
 
 
 def load_boundaries(
@@ -24,17 +24,7 @@ def load_boundaries(
     """Store the file's ward outlines in one transaction, or reject the file if it has errors."""
     frame = parsed.frame
     if problems.has_errors or frame.empty:
-        if frame.empty and not problems.has_errors:
-            problems.add(problem("file-empty"))
-        return rejected(
-            engine,
-            extract.filename,
-            extract.size_bytes,
-            extract.sha256,
-            parsed.layout,
-            problems.final(),
-            user,
-        )
+        return reject_file(engine, extract, parsed.layout, problems, user, empty=frame.empty)
     progress(f"writing {len(frame):,} ward boundaries")
     boroughs = sorted(set(frame["borough"]))
     names = ", ".join(reference.LONDON_AUTHORITIES.get(b, b) for b in boroughs)

@@ -20,7 +20,7 @@ from etl.errors import ProblemList
 from etl.formats import CrimeFile
 from etl.formats.mps_crime import CrimeTable
 from etl.read import Extract
-from etl.result import LoadResult, Progress, rejected
+from etl.result import LoadResult, Progress, reject_file
 
 
 def load_crime(
@@ -34,15 +34,7 @@ def load_crime(
     """Write the file's crime tables in one transaction, or reject the file if it has errors."""
     tables = parsed.tables
     if problems.has_errors or not tables:
-        return rejected(
-            engine,
-            extract.filename,
-            extract.size_bytes,
-            extract.sha256,
-            parsed.layout,
-            problems.final(),
-            user,
-        )
+        return reject_file(engine, extract, parsed.layout, problems, user)
     layout = tables[0].layout
     datasets = sorted({t.layout.dataset for t in tables})
     dataset = datasets[0] if len(datasets) == 1 else "mps_dashboard"

@@ -9,10 +9,10 @@ from sqlalchemy import Engine
 
 from core import reference
 from etl import store
-from etl.errors import ProblemList, problem
+from etl.errors import ProblemList
 from etl.formats import PopulationFile
 from etl.read import Extract
-from etl.result import LoadResult, Progress, rejected
+from etl.result import LoadResult, Progress, reject_file
 
 
 def _areas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -42,17 +42,7 @@ def load_population(
     """Write the file's populations in one transaction, or reject the file if it has errors."""
     layout, frame = parsed.layout, parsed.frame
     if problems.has_errors or frame.empty:
-        if frame.empty and not problems.has_errors:
-            problems.add(problem("file-empty"))
-        return rejected(
-            engine,
-            extract.filename,
-            extract.size_bytes,
-            extract.sha256,
-            layout.name,
-            problems.final(),
-            user,
-        )
+        return reject_file(engine, extract, layout.name, problems, user, empty=frame.empty)
     progress(f"writing {len(frame):,} population figures")
     with engine.begin() as conn:
         upload_id = store.uploads.new_upload(conn, extract, layout.name, "population", None, user)

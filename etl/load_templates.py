@@ -19,7 +19,7 @@ from etl.errors import ProblemList
 from etl.formats import TemplateFile, templates
 from etl.formats.templates.spec import BOROUGH, SheetSpec, TemplateSpec
 from etl.read import Extract
-from etl.result import LoadResult, Progress, rejected
+from etl.result import LoadResult, Progress, reject_file
 from etl.template_rows import by_key, changed_count, json_value, key_json, python_value, records
 
 
@@ -92,15 +92,7 @@ def load_template(
     """Write a council template in one transaction, or reject the file if it has errors."""
     template, frames = parsed.template, parsed.frames
     if problems.has_errors or not frames:
-        return rejected(
-            engine,
-            extract.filename,
-            extract.size_bytes,
-            extract.sha256,
-            template.name,
-            problems.final(),
-            user,
-        )
+        return reject_file(engine, extract, template.name, problems, user)
     covered = _periods(template, frames)
     first, last = (min(covered), max(covered)) if covered else (None, None)
     rows = sum(len(f) for f in frames.values())

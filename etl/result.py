@@ -9,7 +9,8 @@ from datetime import date
 from sqlalchemy import Engine
 
 from etl import store
-from etl.errors import Problem
+from etl.errors import Problem, ProblemList, problem
+from etl.read import Extract
 
 Progress = Callable[[str], None]
 
@@ -66,4 +67,28 @@ def rejected(
         upload_id=upload_id,
         problems=items,
         message="The file was not loaded; nothing in the database changed.",
+    )
+
+
+def reject_file(
+    engine: Engine,
+    extract: Extract,
+    layout: str | None,
+    problems: ProblemList,
+    user: str | None,
+    empty: bool = False,
+) -> LoadResult:
+    """``rejected`` for a file read into ``extract`` (its name, size and digest) that a loader
+    found errors in, or that held nothing to load (``empty``: reported as ``file-empty``
+    unless an error already says why)."""
+    if empty and not problems.has_errors:
+        problems.add(problem("file-empty"))
+    return rejected(
+        engine,
+        extract.filename,
+        extract.size_bytes,
+        extract.sha256,
+        layout,
+        problems.final(),
+        user,
     )
