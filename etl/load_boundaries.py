@@ -10,7 +10,7 @@ from etl import store
 from etl.errors import ProblemList
 from etl.formats.boundaries import DATASET, BoundaryFile
 from etl.read import Extract
-from etl.result import LoadResult, Progress, reject_file
+from etl.result import LoadResult, Progress, finish_rows, reject_file
 
 
 def load_boundaries(
@@ -34,26 +34,15 @@ def load_boundaries(
         message = f"Loaded the boundaries of {len(frame):,} wards of {names}" + (
             f"; {replaced:,} earlier outlines replaced (kept in the history)." if replaced else "."
         )
-        store.uploads.finish_upload(
+        return finish_rows(
             conn,
+            extract,
+            parsed.layout,
+            DATASET,
             upload_id,
-            rows_read=len(frame),
-            cells_added=len(frame),
-            cells_replaced=replaced,
-            area_count=len(frame),
-            warnings=store.uploads.json_problems(problems.final()),
+            problems,
+            rows=len(frame),
+            replaced=replaced,
+            areas=len(frame),
             message=message,
         )
-    return LoadResult(
-        extract.filename,
-        "loaded",
-        parsed.layout,
-        DATASET,
-        upload_id,
-        problems.final(),
-        areas=len(frame),
-        rows_read=len(frame),
-        figures_added=len(frame),
-        figures_replaced=replaced,
-        message=message,
-    )

@@ -12,7 +12,7 @@ from etl import store
 from etl.errors import ProblemList
 from etl.formats import PopulationFile
 from etl.read import Extract
-from etl.result import LoadResult, Progress, reject_file
+from etl.result import LoadResult, Progress, finish_rows, reject_file
 
 
 def _areas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -53,26 +53,15 @@ def load_population(
             f"{frame['area_code'].nunique()} areas, {frame['year'].min()}-"
             f"{frame['year'].max()}; {replaced:,} replaced (old figures kept in history)."
         )
-        store.uploads.finish_upload(
+        return finish_rows(
             conn,
+            extract,
+            layout.name,
+            "population",
             upload_id,
-            rows_read=len(frame),
-            cells_added=len(frame),
-            cells_replaced=replaced,
-            area_count=int(frame["area_code"].nunique()),
-            warnings=store.uploads.json_problems(problems.final()),
+            problems,
+            rows=len(frame),
+            replaced=replaced,
+            areas=int(frame["area_code"].nunique()),
             message=message,
         )
-    return LoadResult(
-        extract.filename,
-        "loaded",
-        layout.name,
-        "population",
-        upload_id,
-        problems.final(),
-        areas=int(frame["area_code"].nunique()),
-        rows_read=len(frame),
-        figures_added=len(frame),
-        figures_replaced=replaced,
-        message=message,
-    )

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from etl import store
 from etl.errors import Problem, ProblemList, problem
@@ -91,4 +91,45 @@ def reject_file(
         layout,
         problems.final(),
         user,
+    )
+
+
+def finish_rows(
+    conn: Connection,
+    extract: Extract,
+    layout: str,
+    dataset: str,
+    upload_id: int,
+    problems: ProblemList,
+    *,
+    rows: int,
+    replaced: int,
+    areas: int,
+    message: str,
+) -> LoadResult:
+    """Close the upload of a file whose every row is one figure (populations, ward outlines):
+    its log line inside the load's transaction ``conn``, and what the load did."""
+    found = problems.final()
+    store.uploads.finish_upload(
+        conn,
+        upload_id,
+        rows_read=rows,
+        cells_added=rows,
+        cells_replaced=replaced,
+        area_count=areas,
+        warnings=store.uploads.json_problems(found),
+        message=message,
+    )
+    return LoadResult(
+        extract.filename,
+        "loaded",
+        layout,
+        dataset,
+        upload_id,
+        found,
+        areas=areas,
+        rows_read=rows,
+        figures_added=rows,
+        figures_replaced=replaced,
+        message=message,
     )
