@@ -10,8 +10,10 @@ file (all London boroughs and wards). Each viewer is a thread with its own signe
 that, until the time is up, opens a random page for a random month of the last five years and
 then changes the period a few times, through the real endpoints a browser uses:
 
-* page load: GET the page's address, GET /_dash-layout, GET /_dash-dependencies and the Dash
-  Pages routing callback (POST /_dash-update-component), which returns the page drawn;
+* page load: GET the page's address, GET /_dash-layout, GET /_dash-dependencies, the Dash
+  Pages routing callback (POST /_dash-update-component), which returns the page, and the
+  callbacks Dash's renderer fires as the page appears (those not ``prevent_initial_call``: the
+  priority pages draw their figures so; the crime and ward pages arrive drawn);
 * period change: each callback of the page that listens to the period picker and whose outputs
   are on the page (Dash's renderer fires no other), with the other inputs and states the
   page's components hold (POST /_dash-update-component).
@@ -194,25 +196,36 @@ class Viewer:
         answer = self.callback("page", routing, values) or {}
         self.components = {}
         collect(answer.get("_pages_content", {}).get("children"), self.components)
+        self.fire_on_page("page", month, lambda dep: not dep.get("prevent_initial_call"))
         return time.perf_counter() - start
 
-    def change_period(self, month: str) -> float:
-        start = time.perf_counter()
+    def fire_on_page(self, kind: str, month: str, wanted) -> None:
+        """Fire, as Dash's renderer does, each server callback ``wanted`` (not a clientside
+        one) whose outputs are all on the page and whose inputs and states are on the page or
+        the period picker, with the values the page's components hold."""
         values = {"period-select.value": month}
         for cid, props in self.components.items():
             for prop, value in props.items():
                 values[f"{cid}.{prop}"] = value
         for dep in self.deps:
+            if dep.get("clientside_function") or not wanted(dep):
+                continue
             ids = [i["id"] for i in dep["inputs"] + dep["state"]]
-            listens = any(
-                i["id"] == "period-select" and i["property"] == "value" for i in dep["inputs"]
-            )
-            # Dash's renderer fires a callback only when its outputs are on the page
             outputs = split_callback_id(dep["output"])
             outputs = outputs if isinstance(outputs, list) else [outputs]
             shown = all(o["id"] in self.components for o in outputs)
-            if listens and shown and all(i == "period-select" or i in self.components for i in ids):
-                self.callback("change", dep, values)
+            if shown and all(i == "period-select" or i in self.components for i in ids):
+                self.callback(kind, dep, values)
+
+    def change_period(self, month: str) -> float:
+        start = time.perf_counter()
+        self.fire_on_page(
+            "change",
+            month,
+            lambda dep: any(
+                i["id"] == "period-select" and i["property"] == "value" for i in dep["inputs"]
+            ),
+        )
         return time.perf_counter() - start
 
 
@@ -394,7 +407,7 @@ def report(name: str, results: Results, log: list[str]) -> None:
     groups = [
         ("every request", times),
         ("callback requests", [r[3] for r in rows if r[1] == "/_dash-update-component"]),
-        ("page loads (4 requests)", results.pages),
+        ("page loads (4-5 requests)", results.pages),
         ("period changes", results.changes),
     ]
     for label, values in groups:

@@ -6,19 +6,20 @@ Only answers that depend on nothing but what the request carries are kept: the d
 period callbacks (every callback of ``DATA_PAGES`` listening to the period picker) and the
 page routing callback for a data page's address. The key is the request's body with the data
 version (``cache.data_version``: a load in any worker changes it for every worker from its next
-request), the targets and comparator groups (``cache.reference_version``), the user's role and the items exempt from them (``auth.exempt.hidden``), so a load or
+request; for the pages in ``PAGE_DATASETS``, only the versions of the datasets they read, so a
+crime load keeps the hate crime page's answers), the targets and comparator groups (``cache.reference_version``), the user's role and the items exempt from them (``auth.exempt.hidden``), so a load or
 a change of exempt items is never answered from before it, and no role sees another's answer.
 The app's shell (/_dash-layout) is kept too, per session (it carries the user's menu).
 Kept in each worker's memory (oldest first out past ``MAX_BYTES``) and, under the production
 server (``share``, called by its master), compressed in a folder of PENDING_DIR that every
-worker (and server) shares, one sub-folder per database and data version (the older versions
-removed when a new one's first answer is written; the whole folder when the server starts, so
-a database made again from scratch is never answered from the old one): an answer drawn by one
-worker serves them all.
+worker (and server) shares, one sub-folder per database (the oldest answers removed past
+``MAX_SHARED_BYTES``; the whole folder when the server starts, so a database made again from
+scratch is never answered from the old one): an answer drawn by one worker serves them all.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import itertools
@@ -51,9 +52,21 @@ DATA_PAGES = frozenset(
         "prevent",
     )
 )
+# Pages that read nothing but these datasets (the upload log's names) and areas, which loads only
+# ever add to: their answers are keyed by these datasets' versions instead of the data version.
+# tests/test_answers.py checks that loading every other kind of file leaves their answers as
+# they were.
+PAGE_DATASETS = {
+    "dashboard.pages.hate_crime": ("mps_dashboard", "hate_reporting_centres", "population"),
+    "dashboard.pages.youth_violence": ("mps_dashboard", "serious_youth_violence", "population"),
+    "dashboard.pages.reoffending": ("iom", "proven_reoffending", "population"),
+    "dashboard.pages.prevent": ("wrap_training", "population"),
+}
 ROUTING = "_pages_content.children"
 PICKER = "period-select"
 MAX_BYTES = 96 * 2**20
+MAX_SHARED_BYTES = 512 * 2**20
+TIDY_EVERY = 200  # shared answers written by this process between two size checks
 
 
 class Answers:
@@ -103,10 +116,10 @@ def share() -> None:
     _shared = True
 
 
-def _folder(version: int) -> Path:
+def _folder() -> Path:
     url = cache.engine().url.render_as_string(hide_password=False)
     database = hashlib.sha256(url.encode()).hexdigest()[:16]
-    return pending.pending_dir() / "answers" / database / str(version)
+    return pending.pending_dir() / "answers" / database
 
 
 def _engine_id() -> int:
@@ -118,11 +131,11 @@ def _engine_id() -> int:
     return engine.answers_id
 
 
-def _read_shared(version: int, key: str) -> tuple[int, bytes, str] | None:
+def _read_shared(key: str) -> tuple[int, bytes, str] | None:
     if not _shared:
         return None
     try:
-        packed = (_folder(version) / key).read_bytes()
+        packed = (_folder() / key).read_bytes()
         head, _, body = gzip.decompress(packed).partition(b"\n")
         status, mimetype = json.loads(head)
         return int(status), body, str(mimetype)
@@ -130,16 +143,15 @@ def _read_shared(version: int, key: str) -> tuple[int, bytes, str] | None:
         return None
 
 
-def _write_shared(version: int, key: str, answer: tuple[int, bytes, str]) -> None:
+_writes = itertools.count(1)
+
+
+def _write_shared(key: str, answer: tuple[int, bytes, str]) -> None:
     if not _shared:
         return
-    folder = _folder(version)
+    folder = _folder()
     try:
-        if not folder.is_dir():
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            for old in folder.parent.iterdir():  # answers of older data versions
-                if old.name != folder.name:
-                    shutil.rmtree(old, ignore_errors=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         status, body, mimetype = answer
         packed = gzip.compress(json.dumps([status, mimetype]).encode() + b"\n" + body, 1)
         tmp = folder / f"{key}.{secrets.token_hex(4)}.tmp"
@@ -147,8 +159,30 @@ def _write_shared(version: int, key: str, answer: tuple[int, bytes, str]) -> Non
         with os.fdopen(fd, "wb") as out:
             out.write(packed)
         os.replace(tmp, folder / key)  # readers never see half an answer
+        if next(_writes) % TIDY_EVERY == 0:
+            tidy(folder)
     except OSError:
         pass  # sharing is a saving, never a failure
+
+
+def tidy(folder: Path, max_bytes: int | None = None) -> None:
+    """Past ``max_bytes`` (MAX_SHARED_BYTES), remove the answers written longest ago (those of
+    older data versions first, as nothing asks for them) until half that is left."""
+    limit = MAX_SHARED_BYTES if max_bytes is None else max_bytes
+    found = []
+    for path in folder.iterdir():
+        with contextlib.suppress(OSError):
+            stat = path.stat()
+            found.append((stat.st_mtime, stat.st_size, path))
+    total = sum(size for _, size, _ in found)
+    if total <= limit:
+        return
+    for _, size, path in sorted(found):
+        if total <= limit // 2:
+            break
+        with contextlib.suppress(OSError):
+            path.unlink()
+            total -= size
 
 
 def _value(items: list, component: str, prop: str):
@@ -158,30 +192,41 @@ def _value(items: list, component: str, prop: str):
     return None
 
 
-def keepable(body: dict) -> bool:
-    """Whether the answer to this callback request depends only on the request, the data, the
-    role and the exempt items (see the module docstring)."""
+def keepable(body: dict) -> str | None:
+    """The data page module whose answer to this callback request depends only on the request,
+    the data, the role and the exempt items (see the module docstring); None for any other."""
     output = body.get("output")
     if not isinstance(output, str):
-        return False
+        return None
     if ROUTING in output:
         path = _value(body.get("inputs"), "_pages_location", "pathname")
         if not isinstance(path, str):
-            return False
+            return None
         page, _ = _path_to_page(path.strip("/"))
-        return bool(page) and page["module"] in DATA_PAGES
+        module = page["module"] if page else None
+        return module if module in DATA_PAGES else None
     entry = dash.get_app().callback_map.get(output)
     if not entry:
-        return False
+        return None
     module = getattr(entry.get("callback"), "__module__", "")
     listens = any(i.get("id") == PICKER for i in entry.get("inputs", []))
-    return module in DATA_PAGES and listens
+    return module if module in DATA_PAGES and listens else None
 
 
-def answer_key(body: dict) -> str:
+def _version(module: str | None = None) -> int | str:
+    """What the answers of ``module``'s page are kept by: its datasets' versions for the pages
+    in PAGE_DATASETS, else the data version."""
+    engine = cache.engine()
+    if module in PAGE_DATASETS:
+        return cache.datasets_version(PAGE_DATASETS[module], engine)
+    return cache.data_version(engine)
+
+
+def answer_key(body: dict, module: str | None = None) -> str:
     user = guard.current_user()
     parts = [
-        _version(),
+        _version(module),
+        module,
         cache.reference_version(cache.engine()),  # a target or group set since: judged again
         user.role if user else None,
         sorted(exempt.hidden("dataset")),
@@ -205,16 +250,17 @@ def _answer_kept():
     if request.method != "POST" or not request.path.endswith("/_dash-update-component"):
         return None
     body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not keepable(body):
+    module = keepable(body) if isinstance(body, dict) else None
+    if module is None:
         return None
-    return _kept(answer_key(body), shared=True)
+    return _kept(answer_key(body, module), shared=True)
 
 
 def _kept(key: str, shared: bool):
     kept = f"{_engine_id()}:{key}"
     found = ANSWERS.get(kept)
     if found is None and shared:
-        found = _read_shared(_version(), key)
+        found = _read_shared(key)
         if found is not None:
             ANSWERS.put(kept, found)
     if found is None:
@@ -230,12 +276,8 @@ def _keep_answer(response):
         answer = (response.status_code, response.get_data(), response.mimetype)
         ANSWERS.put(f"{_engine_id()}:{key}", answer)
         if flask.g.get("answer_shared"):
-            _write_shared(_version(), key, answer)
+            _write_shared(key, answer)
     return response
-
-
-def _version() -> int:
-    return cache.data_version(cache.engine())
 
 
 def init(server: Flask) -> None:

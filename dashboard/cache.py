@@ -67,13 +67,24 @@ def _once_per_request(read, engine: Engine):
     return found[key]
 
 
-def data_version(engine: Engine) -> int:
-    """``queries.data_version``: changes whenever figures may have changed.
+def upload_versions(engine: Engine) -> tuple[int, dict[str | None, int]]:
+    """``queries.upload_versions``: (the data version, each dataset's version).
 
-    Read once per web request (a page asks for it a dozen times, two queries each); an upload
+    Read once per web request (a page asks for the data version a dozen times); an upload
     finishing mid-request shows from the next one.
     """
-    return _once_per_request(queries.data_version, engine)
+    return _once_per_request(queries.upload_versions, engine)
+
+
+def data_version(engine: Engine) -> int:
+    """Changes whenever figures may have changed: what every cache here is keyed by."""
+    return upload_versions(engine)[0]
+
+
+def datasets_version(datasets: tuple[str, ...], engine: Engine) -> str:
+    """Changes only when one of ``datasets`` (the upload log's names) may have changed."""
+    versions = upload_versions(engine)[1]
+    return ",".join(f"{name}={versions.get(name, 0)}" for name in datasets)
 
 
 def reference_version(engine: Engine) -> str:

@@ -52,6 +52,7 @@ from core.queries.uploads import (
     upload_log,
     upload_record,
     upload_replacements,
+    upload_versions,
 )
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "areas",
     "coverage",
     "data_version",
+    "upload_versions",
     "dataset_areas",
     "dataset_status",
     "exempt_items",

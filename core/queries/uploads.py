@@ -11,13 +11,33 @@ from core import db
 from core.queries.base import read_frame
 
 
-def data_version(engine: Engine) -> int:
-    """The id of the newest upload plus the number of reverts scaled past any upload id: it
-    changes whenever figures may have changed (what the dashboard's caches are keyed by)."""
+def upload_versions(engine: Engine) -> tuple[int, dict[str | None, int]]:
+    """(the data version, each dataset's version), read in one query.
+
+    The data version is the id of the newest upload plus the number of reverts scaled past any
+    upload id: it changes whenever figures may have changed (what the dashboard's caches are
+    keyed by). A dataset's version (keyed by the upload log's ``dataset``: ``borough_crime``,
+    ``mps_dashboard``, ``iom``, ...) is the same over its own uploads: it changes only when that
+    dataset's figures may have (pages that read nothing else keep their answers through other
+    loads).
+    """
+    up, rv = db.uploads, db.upload_reverts
+    query = (
+        select(up.c.dataset, func.max(up.c.id), func.count(rv.c.id))
+        .select_from(up.outerjoin(rv, rv.c.upload_id == up.c.id))
+        .group_by(up.c.dataset)
+    )
     with engine.connect() as conn:
-        latest = conn.execute(select(func.coalesce(func.max(db.uploads.c.id), 0))).scalar()
-        reverts = conn.execute(select(func.count()).select_from(db.upload_reverts)).scalar()
-    return latest + reverts * 1_000_000_000
+        rows = conn.execute(query).all()
+    scale = 1_000_000_000
+    datasets = {dataset: latest + reverts * scale for dataset, latest, reverts in rows}
+    latest = max((row[1] for row in rows), default=0)
+    return latest + sum(row[2] for row in rows) * scale, datasets
+
+
+def data_version(engine: Engine) -> int:
+    """The data version of ``upload_versions``."""
+    return upload_versions(engine)[0]
 
 
 def upload_history(engine: Engine, limit: int = 200) -> pd.DataFrame:

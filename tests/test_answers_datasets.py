@@ -1,0 +1,141 @@
+"""The priority pages' answers are kept through loads of other datasets (dashboard/answers.py
+``PAGE_DATASETS``): after a crime load, a board member opening hate crime, youth violence,
+reoffending or Prevent is answered from what was drawn before, because those pages read nothing
+the load changed, and a load or revert of their own data is shown at the next request.
+
+The database holds the real MPS Monthly Crime Dashboard extracts, the ONS populations, the
+council template samples and test_crime_pages' borough file.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+import app  # noqa: F401  (the app first: the pages register with it)
+import webclient
+from dashboard import answers
+from etl.load import load_bytes, load_path
+from etl.revert import revert_upload
+from fixtures.extracts import ONS_POPULATION
+from test_crime_pages import MONTHS, WARDS, borough_csv, ward_csv
+from test_priority_pages import BOROUGHS_CSV, SAMPLES, WARDS_CSV
+
+PAGES = {
+    "/hate-crime": "dashboard.pages.hate_crime",
+    "/youth-violence": "dashboard.pages.youth_violence",
+    "/reoffending": "dashboard.pages.reoffending",
+    "/prevent": "dashboard.pages.prevent",
+}
+PERIODS = ["latest", "2023-03", "2024-11"]
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    from core import db
+
+    url = f"sqlite:///{tmp_path}/kept.db"
+    engine = db.get_engine(url)
+    for path in [BOROUGHS_CSV, WARDS_CSV, ONS_POPULATION, *sorted(SAMPLES.glob("*.xlsx"))]:
+        assert load_path(path, engine, user="test").status == "loaded", path.name
+    assert load_bytes("b.csv", borough_csv(), engine, user="test").status == "loaded"
+    webclient.add_user(engine, "vera", "viewer")
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("HOME_BOROUGH", "Barnet")
+    monkeypatch.setenv("HOST", "127.0.0.1")
+    answers.ANSWERS.clear()
+    client = webclient.the_app().server.test_client()
+    webclient.sign_in(client, "vera")
+    yield engine, client
+    answers.ANSWERS.clear()
+    db.dispose_engines()
+
+
+def period_callbacks(module: str) -> list[str]:
+    """The output keys of the page's callbacks that listen to the period picker."""
+    return [
+        key
+        for key, entry in webclient.callback_map().items()
+        if getattr(entry.get("callback"), "__module__", "") == module
+        and any(i["id"] == "period-select" for i in entry["inputs"])
+    ]
+
+
+def drawn(client) -> dict[tuple[str, str, str], str]:
+    """Every priority page as a browser opens it (the router) and each of its period
+    callbacks for a few periods: the answers' text."""
+    found = {}
+    router = webclient.output_key("_pages_content")
+    for path, module in PAGES.items():
+        for period in PERIODS:
+            search = "" if period == "latest" else f"?period={period}"
+            inputs = [
+                {"id": "_pages_location", "property": "pathname", "value": path},
+                {"id": "_pages_location", "property": "search", "value": search},
+            ]
+            answer = webclient.fire(client, router, inputs)
+            found[(path, "page", period)] = answer.get_data(as_text=True)
+            for key in period_callbacks(module):
+                entry = webclient.callback_map()[key]
+                inputs = [
+                    {**i, "value": period if i["id"] == "period-select" else None}
+                    for i in entry["inputs"]
+                ]
+                answer = webclient.fire(client, key, inputs)
+                assert answer.status_code == 200, (path, key)
+                found[(path, key, period)] = answer.get_data(as_text=True)
+    return found
+
+
+def test_a_crime_load_keeps_the_priority_pages_answers(site):
+    engine, client = site
+    before = drawn(client)
+    assert any("Barnet" in text for text in before.values())
+    month = MONTHS[-1] + (MONTHS[-1] - MONTHS[-2])
+    new_month = f"MajorText,MinorText,BoroughName,{month:%Y%m}\nROBBERY,ROBBERY,Barnet,3\n"
+    assert load_bytes("new.csv", new_month.encode(), engine, user="test").status == "loaded"
+    assert load_bytes("w.csv", ward_csv(), engine, user="test").status == "loaded"
+    assert load_bytes("bad.csv", b"not,a,crime,file\n1,2,3,4\n", engine).status == "rejected"
+    hits = answers.ANSWERS.hits
+    assert drawn(client) == before
+    assert answers.ANSWERS.hits == hits + len(before)  # every one answered from memory
+    # and they are what the pages draw afresh now: the pages read nothing those loads changed
+    answers.ANSWERS.clear()
+    assert drawn(client) == before
+    assert set(WARDS) and answers.ANSWERS.hits == 0
+
+
+def test_a_load_or_revert_of_a_pages_own_data_is_shown_at_the_next_request(site):
+    engine, client = site
+    before = drawn(client)
+    boroughs = min(row.id for row in load_history(engine) if row.dataset == "mps_dashboard")
+    revert_upload(boroughs, engine, user="test")  # the MPS dashboard's borough rows
+    after = drawn(client)
+    for path in ("/hate-crime", "/youth-violence"):  # they read the MPS dashboard
+        changed = [k for k in before if k[0] == path and before[k] != after[k]]
+        assert changed, path
+    for path in ("/reoffending", "/prevent"):  # they do not
+        assert all(before[k] == after[k] for k in before if k[0] == path)
+
+
+def load_history(engine):
+    from core import queries
+
+    return list(queries.upload_history(engine).itertuples())
+
+
+def test_shared_answers_are_trimmed_oldest_first_past_the_limit(tmp_path):
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    now = time.time()
+    for number in range(10):  # 100 bytes each, written one minute apart
+        path = folder / f"answer{number}"
+        path.write_bytes(b"x" * 100)
+        os.utime(path, (now - 600 + 60 * number, now - 600 + 60 * number))
+    answers.tidy(folder, max_bytes=1000)
+    assert len(list(folder.iterdir())) == 10  # at the limit: nothing removed
+    answers.tidy(folder, max_bytes=800)
+    kept = sorted(p.name for p in folder.iterdir())
+    assert kept == [f"answer{n}" for n in range(6, 10)]  # down to half, the newest kept
