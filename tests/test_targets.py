@@ -10,6 +10,8 @@ against 240; ward Hendon burglary R12 360 against 240, Barnet Vale 120 against 1
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 import pytest
 
@@ -363,3 +365,37 @@ def test_the_page_s_form_refuses_a_missing_or_negative_value_in_words(site):
         with pytest.raises(changes.ChangeRefused, match=words):
             changes.set_target(site, "Burglary", value=value)
     assert queries.targets(site).empty
+
+
+def test_the_reference_version_changes_with_every_target_and_group_change(engine):
+    """Kept answers are keyed by it (dashboard/answers.py): each change the manager makes must
+    give another one, on SQLite and PostgreSQL, and reading it twice the same."""
+    from core import db
+
+    def target(value: int) -> dict:
+        return {
+            "indicator": "Burglary",
+            "area_code": "",
+            "from_year": 2011,
+            "kind": "baseline",
+            "value": value,
+            "direction": "lower",
+        }
+
+    db.metadata.create_all(engine)
+    seen = [queries.reference_version(engine)]
+    assert queries.reference_version(engine) == seen[0]
+    changes = [
+        lambda: store.set_target(engine, target(5), "max"),
+        lambda: store.set_group(engine, "Trio", [BARNET, *sorted(INNER_LONDON_CODES)[:2]], "max"),
+        lambda: store.change_members(engine, "Trio", remove=[BARNET], by="max"),
+        lambda: store.choose_group(engine, "Trio", "max"),
+        lambda: store.choose_group(engine, None, "max"),
+        lambda: store.delete_group(engine, "Trio"),
+        lambda: store.clear_target(engine, "Burglary", "", 2011, "max"),
+    ]
+    for change in changes:
+        change()
+        seen.append(queries.reference_version(engine))
+    # each change gives a new version (back to an earlier state, its answers hold again)
+    assert all(a != b for a, b in itertools.pairwise(seen)), seen

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, null, select, union_all
 
 from core import reference_data as rd
 from core.queries.base import read_frame
@@ -39,13 +39,18 @@ def group_members(engine: Engine) -> pd.DataFrame:
 
 def reference_version(engine: Engine) -> str:
     """Changes whenever a target or a comparator group does (they change no figure, so not the
-    data version, but every RAG or group rank drawn before): what kept answers are keyed by."""
+    data version, but every RAG or group rank drawn before): what kept answers are keyed by.
+
+    One query (every group with its members, and a last row with the newest target change),
+    as every page request asks it.
+    """
     g, m, c = rd.comparator_groups, rd.group_members, rd.target_changes
+    groups = select(g.c.name, g.c.most_similar, m.c.area_code, null().label("last"))
+    groups = groups.select_from(g.outerjoin(m, m.c.group_name == g.c.name))
+    last = select(null(), null(), null(), func.coalesce(func.max(c.c.id), 0))
     with engine.connect() as conn:
-        last = conn.execute(select(func.coalesce(func.max(c.c.id), 0))).scalar()
-        groups = conn.execute(select(g.c.name, g.c.most_similar).order_by(g.c.name)).all()
-        members = conn.execute(
-            select(m.c.group_name, m.c.area_code).order_by(m.c.group_name, m.c.area_code)
-        ).all()
-    text = repr((last, [tuple(r) for r in groups], [tuple(r) for r in members]))
+        rows = conn.execute(union_all(groups, last)).all()
+    latest = next(r[3] for r in rows if r[0] is None)
+    found = sorted((r[0], bool(r[1]), r[2] or "") for r in rows if r[0] is not None)
+    text = repr((latest, found))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
