@@ -152,6 +152,19 @@ def test_every_page_signed_in_as_a_manager_passes_axe(person, axe_available):
     assert not any(problems), "\n".join(p for p in problems if p)
 
 
+def test_the_pages_anyone_can_open_signed_out_pass_axe(person, axe_available):
+    """The sign-in form and the accessibility statement (public, as the regulations ask), as
+    someone not signed in sees them."""
+    page = person()
+    problems = []
+    for path, heading in [("/login", "community safety"), ("/accessibility", "Accessibility")]:
+        page.goto(path)
+        assert urlparse(page.url).path == path
+        expect(page.locator("h1")).to_contain_text(heading)
+        problems.append(harness.blocking_violations(page))
+    assert not any(problems), "\n".join(p for p in problems if p)
+
+
 def test_the_whole_journey_by_keyboard(person, tmp_path: Path):
     data, new_total = revised_barnet_file()
     upload = tmp_path / "barnet-revised.csv"
