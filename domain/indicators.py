@@ -13,11 +13,11 @@ import pandas as pd
 from scipy.stats import binom
 
 from core.months import Month, months_before
+from core.reference import LONDON_BOROUGH_COUNT
 from core.values import is_missing
-from domain import crime
 from domain.crime import BASELINE_END
 from domain.london import london_codes
-from domain.periods import population_for_window, window_months
+from domain.periods import population_year_for_window, window_months
 
 EXPORT_COLUMNS = [
     "area_code",
@@ -80,18 +80,63 @@ def window_inputs(monthly: pd.DataFrame, end_month: Month) -> pd.DataFrame:
     return monthly[recent | base]
 
 
-def _populations_for(areas: pd.Index, populations: pd.DataFrame, end_month: Month):
-    by_area = {
-        code: grp.set_index("year")["population"] for code, grp in populations.groupby("area_code")
-    }
-    years, values = [], []
-    for code in areas:
-        year, value = population_for_window(by_area.get(code, pd.Series(dtype=float)), end_month)
-        years.append(year)
-        values.append(value)
+def _month_number(month: Month | pd.Timestamp) -> int:
+    return month.year * 12 + month.month - 1
+
+
+class _Counts:
+    """Monthly counts numbered by (area_code, indicator) group, for summing windows of months.
+
+    ``wide_counts`` pivots every month; a table needs only three windows, so this keeps the
+    long rows and sums each window with ``numpy.bincount``. ``index`` is the groups' keys in
+    the order (and with the dtypes) ``pivot_table`` gives them.
+    """
+
+    def __init__(self, monthly: pd.DataFrame):
+        if monthly["month"].isna().any():  # pivot_table leaves these rows out
+            monthly = monthly[monthly["month"].notna()]
+        grouped = monthly.groupby(["area_code", "indicator"], sort=True)
+        self.index = grouped.size().index
+        group = grouped.ngroup()
+        kept = group.notna().to_numpy()  # rows with a missing key belong to no group
+        months = monthly["month"].to_numpy()[kept]
+        numbers = months.astype("datetime64[M]")
+        # only a month's first day is that month's column (another day is a column of its own)
+        starts = numbers.astype(months.dtype) == months
+        self.group = group.to_numpy()[kept][starts].astype(np.int64)
+        self.number = numbers[starts].astype(np.int64) + 1970 * 12
+        self.count = monthly["count"].to_numpy(dtype=float)[kept][starts]
+
+    def window(self, end_month: Month, length: int = 12) -> pd.Series:
+        """``window_total`` of every group: the sum of the ``length`` months ending
+        ``end_month``, NaN where any of them has no row (several rows of a month add up)."""
+        first = _month_number(end_month) - length + 1
+        inside = (self.number >= first) & (self.number < first + length)
+        group, position = self.group[inside], self.number[inside] - first
+        size = len(self.index)
+        total = np.bincount(group, weights=self.count[inside], minlength=size)
+        seen = np.zeros((size, length), dtype=bool)
+        seen[group, position] = True
+        return pd.Series(np.where(seen.all(axis=1), total, np.nan), index=self.index)
+
+
+def _populations_for(codes: pd.Series, populations: pd.DataFrame, end_month: Month):
+    """(population, year used) for each of ``codes``, as Int64 columns aligned with it:
+    ``periods.population_for_window`` for every area at once (the window's year, else the
+    latest earlier year loaded; where one year is loaded twice, the later row)."""
+    wanted = population_year_for_window(end_month)
+    loaded = populations[populations["population"].notna() & (populations["year"] <= wanted)]
+    latest = loaded.sort_values("year", kind="stable").drop_duplicates("area_code", keep="last")
+    latest = latest.set_index("area_code")
+    where = latest.index.get_indexer(pd.Index(codes.astype(object)))
+    found = where >= 0
+    year = np.zeros(len(codes), dtype=np.int64)
+    value = np.zeros(len(codes), dtype=np.int64)
+    year[found] = latest["year"].to_numpy()[where[found]].astype(np.int64)
+    value[found] = np.trunc(latest["population"].to_numpy(dtype=float)[where[found]])
     return (
-        pd.Series(values, index=areas, dtype="Float64"),
-        pd.Series(years, index=areas, dtype="Int64"),
+        pd.Series(pd.arrays.IntegerArray(value, ~found), index=codes.index),
+        pd.Series(pd.arrays.IntegerArray(year, ~found), index=codes.index),
     )
 
 
@@ -106,13 +151,15 @@ def indicator_table(
 
     ``areas`` gives code, name, area_type, parent_code and is_london_borough for every area in
     ``monthly``; London ranks use London boroughs only, ward ranks wards of one borough.
+    Every rule is applied to whole columns at once (a cold month's table is drawn while a
+    viewer waits); tests pin each against DOMAIN.md's worked cases.
     """
     end = end_month
-    wide = wide_counts(monthly)
-    table = pd.DataFrame(index=wide.index)
-    table["r12"] = _nullable_int(window_total(wide, end))
-    table["p12"] = _nullable_int(window_total(wide, months_before(end, 12)))
-    table["baseline"] = _nullable_int(window_total(wide, BASELINE_END))
+    counts = _Counts(monthly)
+    table = pd.DataFrame(index=counts.index)
+    table["r12"] = _nullable_int(counts.window(end))
+    table["p12"] = _nullable_int(counts.window(months_before(end, 12)))
+    table["baseline"] = _nullable_int(counts.window(BASELINE_END))
     table = table.reset_index()
     info = areas.set_index("code")
     table = table[table["area_code"].isin(info.index)]
@@ -120,9 +167,9 @@ def indicator_table(
     table["area_type"] = table["area_code"].map(info["area_type"])
     table["parent_code"] = table["area_code"].map(info["parent_code"])
     table["month"] = end.strftime("%Y-%m")
-    pop, pop_year = _populations_for(pd.Index(table["area_code"].unique()), populations, end)
-    table["population"] = _nullable_int(table["area_code"].map(pop).astype("Float64"))
-    table["population_year"] = table["area_code"].map(pop_year).astype("Int64")
+    table["population"], table["population_year"] = _populations_for(
+        table["area_code"], populations, end
+    )
     rate = table["r12"].astype("Float64") / table["population"].astype("Float64") * per
     table[f"rate_per_{per}"] = rate
     _add_changes(table)
@@ -130,20 +177,64 @@ def indicator_table(
     return table
 
 
-def _add_changes(table: pd.DataFrame) -> None:
-    def pairs(a, b):
-        return zip(table[a].astype(object), table[b].astype(object), strict=True)
+def _whole_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(values as int64, missing) of an Int64 count column."""
+    missing = column.isna().to_numpy()
+    return column.to_numpy(dtype=np.int64, na_value=0), missing
 
-    clean = crime.whole
-    table["change_vs_baseline_pct"] = [
-        crime.percent_change(clean(r), clean(b)) for r, b in pairs("r12", "baseline")
-    ]
-    table["change_vs_previous_pct"] = [
-        crime.percent_change(clean(r), clean(p)) for r, p in pairs("r12", "p12")
-    ]
-    table["p_value"] = poisson_p_values(table["r12"], table["p12"])
-    table["significant"] = [crime.is_significant(p) for p in table["p_value"]]
-    table["rag"] = [crime.rag(clean(r), clean(b)) for r, b in pairs("r12", "baseline")]
+
+def _cells(values, missing: np.ndarray) -> list:
+    """A column as the list the scalar rules gave (None where missing), so pandas infers the
+    same dtype as before: float64 with NaN, or object when every cell is None."""
+    return [None if m else v for m, v in zip(missing.tolist(), values.tolist(), strict=True)]
+
+
+def percent_changes(current: pd.Series, reference: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(values, missing): ``crime.percent_change`` of two Int64 count columns at once.
+
+    (c - r) / r x 100 to one decimal place with halves away from zero is
+    round_half_away(1000 (c - r) / r) / 10, worked in whole numbers so no float rounding can
+    move a half; missing where either count is or the reference is 0.
+    """
+    c, c_missing = _whole_numbers(current)
+    r, r_missing = _whole_numbers(reference)
+    missing = c_missing | r_missing | (r == 0)
+    num = 1000 * (c - r)
+    den = np.where(missing, 1, r)
+    tenths = np.sign(num) * np.sign(den) * ((2 * np.abs(num) + np.abs(den)) // (2 * np.abs(den)))
+    return tenths / 10 + 0.0, missing
+
+
+def rags(current: pd.Series, baseline: pd.Series) -> list[str | None]:
+    """``crime.rag`` with the default target (20% below baseline) for two Int64 columns.
+
+    For whole counts, current <= 0.8 x baseline exactly when 5 x current <= 4 x baseline, so
+    no float enters: Green at or below that, Amber below baseline, else Red; None where
+    either count is missing."""
+    c, c_missing = _whole_numbers(current)
+    b, b_missing = _whole_numbers(baseline)
+    colour = np.where(5 * c <= 4 * b, "Green", np.where(c < b, "Amber", "Red"))
+    return _cells(colour, c_missing | b_missing)
+
+
+def _add_changes(table: pd.DataFrame) -> None:
+    table["change_vs_baseline_pct"] = _cells(*percent_changes(table["r12"], table["baseline"]))
+    table["change_vs_previous_pct"] = _cells(*percent_changes(table["r12"], table["p12"]))
+    p, missing = _p_values(table["r12"], table["p12"])
+    table["p_value"] = _cells(p, missing)
+    table["significant"] = _cells(p < 0.05, missing)  # crime.is_significant
+    table["rag"] = rags(table["r12"], table["baseline"])
+
+
+def _p_values(current: pd.Series, reference: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    a = current.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    b = reference.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    missing = np.isnan(a) | np.isnan(b)
+    n = np.where(missing, 0, a + b)
+    low = np.where(missing, 0, np.minimum(a, b))
+    p = np.minimum(1.0, 2 * binom.cdf(low, n, 0.5))
+    p = np.where(np.abs(a - b) <= 1, 1.0, p)  # the two middle values: exactly 1 (cdf rounds)
+    return p, missing
 
 
 def poisson_p_values(current: pd.Series, reference: pd.Series) -> list[float | None]:
@@ -153,28 +244,38 @@ def poisson_p_values(current: pd.Series, reference: pd.Series) -> list[float | N
     min(1, 2 * P(X <= min(a, b))) for X ~ Binomial(a + b, 0.5); tests check it against scipy's
     binomtest through ``crime.poisson_p_value``.
     """
-    a = current.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    b = reference.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    missing = np.isnan(a) | np.isnan(b)
-    n = np.where(missing, 0, a + b)
-    low = np.where(missing, 0, np.minimum(a, b))
-    p = np.minimum(1.0, 2 * binom.cdf(low, n, 0.5))
-    p = np.where(np.abs(a - b) <= 1, 1.0, p)  # the two middle values: exactly 1 (cdf rounds)
-    return [None if m else float(v) for m, v in zip(missing, p, strict=True)]
+    return _cells(*_p_values(current, reference))
+
+
+def _ranks(values: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
+    """``crime._rank_lowest_first`` within each group (1 = lowest, ties share the better
+    rank, NaN unranked) for all groups at once."""
+    return pd.Series(values).groupby(groups, sort=False).rank(method="min").to_numpy().copy()
 
 
 def _add_ranks(table: pd.DataFrame, london: set[str], rate: pd.Series) -> None:
-    table["london_rank"] = pd.array([pd.NA] * len(table), dtype="Int64")
-    table["ward_rank"] = pd.array([pd.NA] * len(table), dtype="Int64")
-    is_borough = table["area_code"].isin(london)
-    for _, idx in table[is_borough].groupby("indicator").groups.items():
-        ranks = crime.london_rank(rate.loc[idx].astype(float))
-        table.loc[idx, "london_rank"] = ranks.to_numpy()
-    wards = table[(table["area_type"] == "ward") & table["parent_code"].notna()]
-    for _, idx in wards.groupby(["parent_code", "indicator"]).groups.items():
-        ward_rates = rate.loc[idx]
-        values = ward_rates if ward_rates.notna().all() else table.loc[idx, "r12"]
-        table.loc[idx, "ward_rank"] = crime.ward_rank(values.astype(float)).to_numpy()
+    """London ranks (``crime.london_rank`` per indicator: none unless 32 boroughs have a rate)
+    and ward ranks (``crime.ward_rank`` per borough and indicator: by rate when every ward
+    has one, else by R12)."""
+    rates = rate.to_numpy(dtype=float, na_value=np.nan)
+    indicator = pd.factorize(table["indicator"])[0]
+    borough = table["area_code"].isin(london).to_numpy()
+    london_rank = np.full(len(table), np.nan)
+    if borough.any():
+        ranked = _ranks(rates[borough], [indicator[borough]])
+        have = pd.Series(~np.isnan(rates[borough])).groupby(indicator[borough]).transform("sum")
+        ranked[have.to_numpy() < LONDON_BOROUGH_COUNT] = np.nan
+        london_rank[borough] = ranked
+    ward = ((table["area_type"] == "ward") & table["parent_code"].notna()).to_numpy()
+    ward_rank = np.full(len(table), np.nan)
+    if ward.any():
+        keys = [pd.factorize(table["parent_code"])[0][ward], indicator[ward]]
+        ward_rates = rates[ward]
+        all_rated = pd.Series(~np.isnan(ward_rates)).groupby(keys).transform("all").to_numpy()
+        r12 = table["r12"].to_numpy(dtype=float, na_value=np.nan)[ward]
+        ward_rank[ward] = _ranks(np.where(all_rated, ward_rates, r12), keys)
+    table["london_rank"] = _nullable_int(pd.Series(london_rank, index=table.index))
+    table["ward_rank"] = _nullable_int(pd.Series(ward_rank, index=table.index))
 
 
 def area_series(monthly: pd.DataFrame, codes: Iterable[str], indicator: str) -> pd.Series:
