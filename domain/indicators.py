@@ -103,7 +103,8 @@ class _Counts:
         numbers = months.astype("datetime64[M]")
         # only a month's first day is that month's column (another day is a column of its own)
         starts = numbers.astype(months.dtype) == months
-        self.group = group.to_numpy()[kept][starts].astype(np.int64)
+        self.row_group, self.row_month = group.to_numpy()[kept].astype(np.int64), months
+        self.group = self.row_group[starts]
         self.number = numbers[starts].astype(np.int64) + 1970 * 12
         self.count = monthly["count"].to_numpy(dtype=float)[kept][starts]
 
@@ -119,21 +120,37 @@ class _Counts:
         seen[group, position] = True
         return pd.Series(np.where(seen.all(axis=1), total, np.nan), index=self.index)
 
+    def present(self, end_month: Month) -> np.ndarray:
+        """Which groups have a row among ``window_inputs(monthly, end_month)``: the rows of
+        ``indicator_table`` for that month when it is given only those inputs."""
+        month = self.row_month
+        recent = (month > np.datetime64(months_before(end_month, 24))) & (
+            month <= np.datetime64(end_month)
+        )
+        base = (month >= np.datetime64(months_before(BASELINE_END, 11))) & (
+            month <= np.datetime64(BASELINE_END)
+        )
+        return np.bincount(self.row_group[recent | base], minlength=len(self.index)) > 0
 
-def _populations_for(codes: pd.Series, populations: pd.DataFrame, end_month: Month):
+
+def _populations_for(codes: pd.Series, populations: pd.DataFrame, wanted: np.ndarray):
     """(population, year used) for each of ``codes``, as Int64 columns aligned with it:
-    ``periods.population_for_window`` for every area at once (the window's year, else the
-    latest earlier year loaded; where one year is loaded twice, the later row)."""
-    wanted = population_year_for_window(end_month)
-    loaded = populations[populations["population"].notna() & (populations["year"] <= wanted)]
-    latest = loaded.sort_values("year", kind="stable").drop_duplicates("area_code", keep="last")
-    latest = latest.set_index("area_code")
-    where = latest.index.get_indexer(pd.Index(codes.astype(object)))
-    found = where >= 0
+    ``periods.population_for_window`` for every area at once, ``wanted`` the population year
+    of each row's window (the window's year, else the latest earlier year loaded; where one
+    year is loaded twice, the later row)."""
     year = np.zeros(len(codes), dtype=np.int64)
     value = np.zeros(len(codes), dtype=np.int64)
-    year[found] = latest["year"].to_numpy()[where[found]].astype(np.int64)
-    value[found] = np.trunc(latest["population"].to_numpy(dtype=float)[where[found]])
+    found = np.zeros(len(codes), dtype=bool)
+    names = pd.Index(codes.astype(object))
+    for each in np.unique(wanted):
+        loaded = populations[populations["population"].notna() & (populations["year"] <= each)]
+        latest = loaded.sort_values("year", kind="stable")
+        latest = latest.drop_duplicates("area_code", keep="last").set_index("area_code")
+        where = latest.index.get_indexer(names)
+        rows = (wanted == each) & (where >= 0)
+        year[rows] = latest["year"].to_numpy()[where[rows]].astype(np.int64)
+        value[rows] = np.trunc(latest["population"].to_numpy(dtype=float)[where[rows]])
+        found |= rows
     return (
         pd.Series(pd.arrays.IntegerArray(value, ~found), index=codes.index),
         pd.Series(pd.arrays.IntegerArray(year, ~found), index=codes.index),
@@ -163,18 +180,83 @@ def indicator_table(
     table = table.reset_index()
     info = areas.set_index("code")
     table = table[table["area_code"].isin(info.index)]
+    wanted = np.full(len(table), population_year_for_window(end))
+    return _figures(table, areas, populations, end.strftime("%Y-%m"), wanted, per)
+
+
+def _figures(table, areas, populations, month, wanted, per: int, period=None) -> pd.DataFrame:
+    """The columns after R12, P12 and baseline, for one month's rows (or, with ``period`` an
+    array numbering each row's month, several months' rows at once)."""
+    info = areas.set_index("code")
     table["area_name"] = table["area_code"].map(info["name"])
     table["area_type"] = table["area_code"].map(info["area_type"])
     table["parent_code"] = table["area_code"].map(info["parent_code"])
-    table["month"] = end.strftime("%Y-%m")
+    table["month"] = month
     table["population"], table["population_year"] = _populations_for(
-        table["area_code"], populations, end
+        table["area_code"], populations, wanted
     )
     rate = table["r12"].astype("Float64") / table["population"].astype("Float64") * per
     table[f"rate_per_{per}"] = rate
     _add_changes(table)
-    _add_ranks(table, london_codes(areas), rate)
+    period = np.zeros(len(table), dtype=np.int64) if period is None else period
+    _add_ranks(table, london_codes(areas), rate, period)
     return table
+
+
+INFERRED = ["change_vs_baseline_pct", "change_vs_previous_pct", "p_value", "significant", "rag"]
+
+
+def indicator_tables(
+    monthly: pd.DataFrame,
+    areas: pd.DataFrame,
+    populations: pd.DataFrame,
+    months: list[Month],
+    per: int = 1000,
+) -> dict[Month, pd.DataFrame]:
+    """{month: ``indicator_table(window_inputs(monthly, month), areas, populations, month,
+    per)``} for many months from one pass: the grouping, the area details and every rule are
+    worked once over all the months' rows (ranks within each month), then cut into months.
+    The same frames, cell for cell, as the month-by-month calls (a warm-up's way to fill a
+    cache)."""
+    months = list(dict.fromkeys(months))
+    if monthly.empty or not months:
+        return {
+            m: indicator_table(window_inputs(monthly, m), areas, populations, m, per)
+            for m in months
+        }
+    counts = _Counts(monthly)
+    keys = pd.DataFrame(index=counts.index).reset_index()
+    known = keys["area_code"].isin(set(areas["code"])).to_numpy()
+    baseline = counts.window(BASELINE_END).to_numpy()
+    groups, indexes, columns = [], [], {"r12": [], "p12": []}
+    for end in months:
+        present = np.flatnonzero(counts.present(end))
+        kept = known[present]
+        groups.append(present[kept])
+        indexes.append(pd.RangeIndex(len(present))[kept])
+        columns["r12"].append(counts.window(end).to_numpy()[present[kept]])
+        columns["p12"].append(counts.window(months_before(end, 12)).to_numpy()[present[kept]])
+    sizes = [len(g) for g in groups]
+    rows = np.concatenate(groups)
+    period = np.repeat(np.arange(len(months)), sizes)
+    table = keys.iloc[rows].reset_index(drop=True)
+    table["r12"] = _nullable_int(pd.Series(np.concatenate(columns["r12"])))
+    table["p12"] = _nullable_int(pd.Series(np.concatenate(columns["p12"])))
+    table["baseline"] = _nullable_int(pd.Series(baseline[rows]))
+    labels = np.array([m.strftime("%Y-%m") for m in months], dtype=object)[period]
+    wanted = np.array([population_year_for_window(m) for m in months])[period]
+    table = _figures(table, areas, populations, labels, wanted, per, period)
+    out, start = {}, 0
+    for end, size, index in zip(months, sizes, indexes, strict=True):
+        if not size:  # nothing for this month: the one-month path knows the empty frame
+            out[end] = indicator_table(window_inputs(monthly, end), areas, populations, end, per)
+            continue
+        one = table.iloc[start : start + size].set_axis(index, axis=0)
+        for column in INFERRED:  # each month's dtype as the one-month table infers it
+            values = one[column]
+            one[column] = _cells(values.to_numpy(dtype=object), values.isna().to_numpy())
+        out[end], start = one, start + size
+    return out
 
 
 def _whole_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -253,23 +335,25 @@ def _ranks(values: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
     return pd.Series(values).groupby(groups, sort=False).rank(method="min").to_numpy().copy()
 
 
-def _add_ranks(table: pd.DataFrame, london: set[str], rate: pd.Series) -> None:
+def _add_ranks(table: pd.DataFrame, london: set[str], rate: pd.Series, period) -> None:
     """London ranks (``crime.london_rank`` per indicator: none unless 32 boroughs have a rate)
     and ward ranks (``crime.ward_rank`` per borough and indicator: by rate when every ward
-    has one, else by R12)."""
+    has one, else by R12), within each ``period`` (the month numbered per row)."""
     rates = rate.to_numpy(dtype=float, na_value=np.nan)
     indicator = pd.factorize(table["indicator"])[0]
     borough = table["area_code"].isin(london).to_numpy()
     london_rank = np.full(len(table), np.nan)
     if borough.any():
-        ranked = _ranks(rates[borough], [indicator[borough]])
-        have = pd.Series(~np.isnan(rates[borough])).groupby(indicator[borough]).transform("sum")
+        keys = [period[borough], indicator[borough]]
+        ranked = _ranks(rates[borough], keys)
+        have = pd.Series(~np.isnan(rates[borough])).groupby(keys).transform("sum")
         ranked[have.to_numpy() < LONDON_BOROUGH_COUNT] = np.nan
         london_rank[borough] = ranked
     ward = ((table["area_type"] == "ward") & table["parent_code"].notna()).to_numpy()
     ward_rank = np.full(len(table), np.nan)
     if ward.any():
-        keys = [pd.factorize(table["parent_code"])[0][ward], indicator[ward]]
+        parent = pd.factorize(table["parent_code"])[0]
+        keys = [period[ward], parent[ward], indicator[ward]]
         ward_rates = rates[ward]
         all_rated = pd.Series(~np.isnan(ward_rates)).groupby(keys).transform("all").to_numpy()
         r12 = table["r12"].to_numpy(dtype=float, na_value=np.nan)[ward]

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from core.months import Month
-from domain.indicators import indicator_table
+from domain.indicators import indicator_table, indicator_tables, window_inputs
 from domain.london import add_group_ranks
 
 FEB_2025 = Month(pd.Timestamp(2025, 2, 1))
@@ -218,3 +218,22 @@ def test_group_ranks_need_each_member_once():
     # no group chosen: the columns are there, empty
     none = add_group_ranks(table, None, ["A", "B"])
     assert none[["group_name", "group_size", "group_rank"]].isna().all().all()
+
+
+def test_many_months_at_once_rank_within_each_month_and_equal_the_one_month_tables():
+    # borough 02 has 1 a month through January 2025 then 30 in February: R12 12 to January
+    # (rank 1 of 32, the others 120) and 41 to February (still 1); borough 03 has 20 a month
+    # in the last year (R12 240: rank 32 both months, alone)
+    rows = _london({BOROUGHS[0]: 1, BOROUGHS[1]: 20})
+    rows.loc[(rows["area_code"] == BOROUGHS[0]) & (rows["month"] == "2025-02-01"), "count"] = 30
+    jan = Month(pd.Timestamp(2025, 1, 1))
+    months = [FEB_2025, jan, Month(pd.Timestamp(2000, 1, 1))]  # nothing loaded for 2000
+    tables = indicator_tables(rows, _areas(), _pops(BOROUGHS), months)
+    assert list(tables) == months
+    assert _column(tables[jan], "r12", BOROUGHS[:2]) == [12, 240]
+    assert _column(tables[FEB_2025], "r12", BOROUGHS[:2]) == [41, 240]
+    for month in (jan, FEB_2025):
+        assert _column(tables[month], "london_rank", BOROUGHS[:2]) == [1, 32]
+        one = indicator_table(window_inputs(rows, month), _areas(), _pops(BOROUGHS), month)
+        pd.testing.assert_frame_equal(tables[month], one, check_exact=True)
+    assert tables[months[2]].empty
