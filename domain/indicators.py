@@ -1,7 +1,10 @@
 """The indicator table: every area x indicator's figures for one month, as DOMAIN.md defines them.
 
-Pure functions over DataFrames (no database): the windows are summed for all areas at once on a
-wide month matrix, then the scalar rules (p-value, RAG, ranks) come from ``domain.crime``.
+Pure functions over DataFrames (no database). Every figure is worked for all rows at once: the
+windows summed per (area, indicator) with ``numpy.bincount``, then the rules ``domain.crime``
+states for one figure (changes, p-value, RAG, ranks) applied to whole columns, giving the same
+values and types cell for cell (tests/test_indicator_table_rules.py pins them by hand).
+``indicator_tables`` does the same for many months in one pass.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from core.reference import LONDON_BOROUGH_COUNT
 from core.values import is_missing
 from domain.crime import BASELINE_END
 from domain.london import london_codes
-from domain.periods import population_year_for_window, window_months
+from domain.periods import population_year_for_window
 
 EXPORT_COLUMNS = [
     "area_code",
@@ -53,20 +56,6 @@ EXPORT_COLUMNS = [
 ]
 
 
-def wide_counts(monthly: pd.DataFrame) -> pd.DataFrame:
-    """Long (area_code, indicator, month, count) -> rows (area_code, indicator) x month columns."""
-    return monthly.pivot_table(
-        index=["area_code", "indicator"], columns="month", values="count", aggfunc="sum"
-    )
-
-
-def window_total(wide: pd.DataFrame, end_month: Month, length: int = 12) -> pd.Series:
-    """Sum of the ``length`` months ending ``end_month``; NaN where any month is missing."""
-    months = window_months(end_month, length)
-    window = wide.reindex(columns=months)
-    return window.sum(axis=1, skipna=False)
-
-
 def _nullable_int(series: pd.Series) -> pd.Series:
     return series.round().astype("Int64")
 
@@ -87,9 +76,10 @@ def _month_number(month: Month | pd.Timestamp) -> int:
 class _Counts:
     """Monthly counts numbered by (area_code, indicator) group, for summing windows of months.
 
-    ``wide_counts`` pivots every month; a table needs only three windows, so this keeps the
-    long rows and sums each window with ``numpy.bincount``. ``index`` is the groups' keys in
-    the order (and with the dtypes) ``pivot_table`` gives them.
+    A pivot of every month (rows area x indicator, a column a month) costs most of a table's
+    time, and a table needs only three windows: this keeps the long rows and sums each window
+    with ``numpy.bincount``. ``index`` is the groups' keys in the order (and with the dtypes)
+    ``pivot_table`` gives them.
     """
 
     def __init__(self, monthly: pd.DataFrame):
@@ -109,8 +99,8 @@ class _Counts:
         self.count = monthly["count"].to_numpy(dtype=float)[kept][starts]
 
     def window(self, end_month: Month, length: int = 12) -> pd.Series:
-        """``window_total`` of every group: the sum of the ``length`` months ending
-        ``end_month``, NaN where any of them has no row (several rows of a month add up)."""
+        """Every group's sum of the ``length`` months ending ``end_month``, NaN where any of
+        them has no row (DOMAIN.md: never a smaller total; several rows of a month add up)."""
         first = _month_number(end_month) - length + 1
         inside = (self.number >= first) & (self.number < first + length)
         group, position = self.group[inside], self.number[inside] - first
