@@ -3,6 +3,7 @@ rows of an indicator table, London's own rate, and London ranks month by month."
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from core.months import Month, months_before
@@ -112,24 +113,32 @@ def group_rank(rates: pd.Series, members) -> pd.Series:
 def add_group_ranks(table: pd.DataFrame, name: str | None, members) -> pd.DataFrame:
     """A copy of an indicator table with, on each member borough's rows, the comparator
     group's name and size and the borough's rank within it, per indicator (other rows, and
-    every row without a group: the columns empty)."""
+    every row without a group: the columns empty).
+
+    ``group_rank`` for every indicator at once: an indicator's members are ranked only when
+    each member has exactly one row and every one of them a rate."""
     if table.empty or "indicator" not in table:
         return table
     out = table.copy()
     members = list(dict.fromkeys(members or []))
-    inside = out["area_code"].isin(members) if name else pd.Series(False, index=out.index)
+    inside = out["area_code"].isin(members).to_numpy() if name else np.zeros(len(out), bool)
     out["group_name"] = pd.Series([name if i else None for i in inside], index=out.index)
-    sizes = [len(members) if i else pd.NA for i in inside]
-    out["group_size"] = pd.array(sizes, dtype="Int64")
-    out["group_rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    sizes = np.full(len(out), len(members), dtype=np.int64)
+    out["group_size"] = pd.arrays.IntegerArray(sizes, ~inside)
+    rank = np.full(len(out), np.nan)
     rate = [c for c in out.columns if c.startswith("rate_per_")][:1]
-    if not name or not members or not rate:
-        return out
-    chosen = out[out["area_code"].isin(members)]
-    for _, idx in chosen.groupby("indicator").groups.items():
-        rows = out.loc[idx]
-        if rows["area_code"].duplicated().any():  # not one row per area: no rank to give
-            continue
-        rates = pd.Series(rows[rate[0]].astype(float).to_numpy(), index=rows["area_code"])
-        out.loc[idx, "group_rank"] = group_rank(rates, members).to_numpy()
+    if name and members and rate and inside.any():
+        rows = out[inside]
+        indicator = pd.factorize(rows["indicator"])[0]
+        rates = rows[rate[0]].to_numpy(dtype=float, na_value=np.nan)
+        by_indicator = pd.DataFrame({"code": rows["area_code"].astype(object), "rate": rates})
+        by_indicator = by_indicator.groupby(indicator)
+        rows_each = by_indicator["code"].transform("size").to_numpy()
+        codes_each = by_indicator["code"].transform("nunique").to_numpy()
+        rated = by_indicator["rate"].transform("count").to_numpy()
+        whole = (rows_each == len(members)) & (codes_each == len(members)) & (rated == rows_each)
+        whole &= indicator >= 0  # a row without an indicator is in no indicator's ranking
+        ranked = by_indicator["rate"].rank(method="min").to_numpy()
+        rank[inside] = np.where(whole, ranked, np.nan)
+    out["group_rank"] = pd.Series(rank, index=out.index).round().astype("Int64")
     return out
