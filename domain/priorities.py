@@ -22,6 +22,7 @@ from domain.crime import (
     rate_per,
     rolling_12_months,
 )
+from domain.london import london_codes
 from domain.periods import dataset_month, month_end, population_for_window
 from domain.rounding import percent_1dp
 
@@ -224,6 +225,18 @@ def cohort_group(table: pd.DataFrame, group: str, borough: str) -> pd.DataFrame:
     return rows.sort_values(
         "geography", key=lambda g: g.str.lower().map(order).fillna(3), kind="stable"
     )
+
+
+# --- against London (serious youth violence, knife and hate crime) ------------------------
+
+
+def london_and_area(table: pd.DataFrame, areas: pd.DataFrame, area_code: str) -> pd.DataFrame:
+    """The rows of an indicator table that the London comparisons of ``area_code`` read (the
+    32 boroughs' and its own): the same ``london_rows`` and ``record`` as from the whole table,
+    found once instead of once an indicator (the MPS dashboard's table holds every ward too)."""
+    if table.empty:
+        return table
+    return table[table["area_code"].isin(london_codes(areas) | {area_code})]
 
 
 # --- serious youth violence ----------------------------------------------------------------

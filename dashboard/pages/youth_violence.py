@@ -10,7 +10,7 @@ from dash import Input, Output, callback, html
 
 from core import config
 from core.months import as_month_or_none
-from dashboard import cache
+from dashboard import cache, over_time
 from dashboard.auth import guard
 from dashboard.charts.crime import rank_figure, ranked_bar_figure, trend_figure
 from dashboard.charts.priorities import published_rates_figure
@@ -23,7 +23,7 @@ from dashboard.ui.priorities import headline_table, published_syv_table
 from dashboard.ui.trends import london_table, rank_table, trend_table
 from domain import priorities
 from domain.crime import r12_at, trend_frame
-from domain.indicators import area_series, record
+from domain.indicators import record
 from domain.london import london_rate, london_rows
 from domain.periods import chosen_month, dataset_month
 
@@ -67,8 +67,7 @@ def layout(**_query) -> html.Div:
     )
 
 
-def trend_parts(counts: pd.Series, month, base: str):
-    frame = trend_frame(counts)
+def trend_parts(frame: pd.DataFrame, month, base: str):
     return (
         trend_figure(frame, month, noun="victims"),
         words.count_trend_caption("victims", month, r12_at(frame, month)),
@@ -77,6 +76,7 @@ def trend_parts(counts: pd.Series, month, base: str):
 
 
 def london_parts(table: pd.DataFrame, indicator: str, home: dict, base: str):
+    """The boroughs' rates (``table``: London's rows and the home borough's at least)."""
     rows = london_rows(table, cache.reference()[0], indicator)
     overall = london_rate(rows, 10_000)
     frame = pd.DataFrame({"name": rows["area_name"], "value": rows["rate_per_10000"].astype(float)})
@@ -99,7 +99,9 @@ def syv_parts(wanted, home: dict, loader: bool = True):
         row = record(table, home["code"], priorities.SYV, month)
         overall = london_rate(london_rows(table, cache.reference()[0], priorities.SYV), 10_000)
         charts = [
-            *trend_parts(priorities.syv_series(counts, home["code"]), month, "syv-trend"),
+            *trend_parts(
+                trend_frame(priorities.syv_series(counts, home["code"])), month, "syv-trend"
+            ),
             *london_parts(table, priorities.SYV, home, "syv-london"),
         ]
         note = period_words("Serious youth violence", months, wanted, month)
@@ -132,6 +134,7 @@ def knife_parts(wanted, home: dict, loader: bool = True):
         blank = blocks.blank_charts("No knife crime figures loaded", 3)
         return "No knife crime figures are loaded.", [], notice, blank
     areas, _ = cache.reference()
+    table = priorities.london_and_area(table, areas, home["code"])
     rows = [
         (
             words.HEADLINE_LABELS[indicator],
@@ -142,7 +145,7 @@ def knife_parts(wanted, home: dict, loader: bool = True):
     ]
     ranks = cache.dashboard_rank_history(priorities.KNIFE_VICTIMS)
     ranks = ranks[ranks["area_code"] == home["code"]]
-    series = area_series(cache.dashboard_monthly(), [home["code"]], priorities.KNIFE_VICTIMS)
+    series = over_time.dashboard_trend(priorities.KNIFE_VICTIMS, [home["code"]])
     charts = [
         *trend_parts(series, month, "syv-knife-trend"),
         *london_parts(table, priorities.KNIFE_VICTIMS, home, "syv-knife-london"),
