@@ -9,7 +9,10 @@ so what one user may not see never reaches another's page from the cache.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -22,6 +25,7 @@ from domain.hate_crime import outcome_rates
 from domain.indicators import area_series
 
 _memo, _subgroups, _url = cache._cache, cache._subgroups, cache._url  # the cache's own machinery
+T = TypeVar("T")
 
 
 @_memo(maxsize=256)
@@ -93,3 +97,30 @@ def hate_outcome_rates(
         offences = _withheld(url, version, DASHBOARD_OFFENCES, codes, strand)
         return outcome_rates(offences, dashboard_series(strand, codes, DASHBOARD_OUTCOMES, eng))
     return _rates(url, version, codes, strand, _shown(DASHBOARD_OUTCOMES, strand))
+
+
+# --- what a page draws from these: its tables month by month, its charts of every month -------
+
+DRAWN_MAX = 256
+_drawn: OrderedDict[tuple, object] = OrderedDict()
+_drawn_lock = threading.Lock()
+
+
+def drawn(key: tuple, draw: Callable[[], T], eng: Engine | None = None) -> T:
+    """``draw()``, kept per data version, the exemptions hidden from the user and ``key`` (what
+    is drawn and from what: the page's piece, strand, area): the pieces of a page a period change
+    does not alter are drawn once. ``draw`` must read only through this module and the cache
+    (so the user's exemptions decide what it sees). Treat the result as read-only."""
+    eng = eng or cache.engine()
+    hidden = (frozenset(exempt.hidden("dataset")), frozenset(exempt.hidden("indicator")))
+    full = (_url(eng), cache.data_version(eng), hidden, *key)
+    with _drawn_lock:
+        if full in _drawn:
+            _drawn.move_to_end(full)
+            return _drawn[full]
+    value = draw()
+    with _drawn_lock:
+        _drawn[full] = value
+        while len(_drawn) > DRAWN_MAX:
+            _drawn.popitem(last=False)
+    return value

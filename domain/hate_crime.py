@@ -16,10 +16,8 @@ from core.reference import (
     RECORDING_BREAK_LAST_OLD,
 )
 from domain.crime import SMALL_COUNT, trend_frame, ward_rank
-from domain.indicators import record
-from domain.london import london_rate, london_rows
 from domain.periods import window_months
-from domain.priorities import london_and_area
+from domain.priorities import london_figures
 
 TOTAL = HATE_CRIME_TOTAL
 STRANDS = HATE_STRANDS
@@ -87,15 +85,7 @@ def strand_r12_by_month(long: pd.DataFrame) -> pd.DataFrame:
 
 def strand_ranks(table: pd.DataFrame, areas: pd.DataFrame, area_code: str) -> list[tuple]:
     """(strand, the area's row, London's rate per 10,000) for hate crime and each strand."""
-    table = london_and_area(table, areas, area_code)
-    return [
-        (
-            strand,
-            record(table, area_code, strand),
-            london_rate(london_rows(table, areas, strand), 10_000),
-        )
-        for strand in [TOTAL, *STRANDS]
-    ]
+    return london_figures(table, areas, area_code, [TOTAL, *STRANDS])
 
 
 def reports_window(reports: pd.DataFrame, month: Month) -> pd.DataFrame:

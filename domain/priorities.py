@@ -22,7 +22,8 @@ from domain.crime import (
     rate_per,
     rolling_12_months,
 )
-from domain.london import london_codes
+from domain.indicators import record
+from domain.london import london_codes, london_rate, london_rows
 from domain.periods import dataset_month, month_end, population_for_window
 from domain.rounding import percent_1dp
 
@@ -237,6 +238,21 @@ def london_and_area(table: pd.DataFrame, areas: pd.DataFrame, area_code: str) ->
     if table.empty:
         return table
     return table[table["area_code"].isin(london_codes(areas) | {area_code})]
+
+
+def london_figures(
+    table: pd.DataFrame, areas: pd.DataFrame, area_code: str, indicators, month=None
+) -> list[tuple]:
+    """(indicator, the area's row, London's rate per 10,000) for each of ``indicators``, from
+    an indicator table (the row with the month it is shown for under "month" when given)."""
+    table = london_and_area(table, areas, area_code)
+    london = areas[areas["code"].isin(london_codes(areas))]  # the same boroughs, found once
+    figures = []
+    for indicator in indicators:
+        rows = table[table["indicator"] == indicator] if len(table) else table
+        overall = london_rate(london_rows(rows, london, indicator), 10_000)
+        figures.append((indicator, record(rows, area_code, indicator, month), overall))
+    return figures
 
 
 # --- serious youth violence ----------------------------------------------------------------

@@ -92,3 +92,35 @@ def test_the_strands_chart_leaves_out_an_exempt_strand_whoever_drew_it_first(sit
     viewers = call_as(site, "vera", lambda: _strand_lines("vera"))
     assert {"AntiSemitic", "Faith Crime", STRAND} <= managers
     assert "AntiSemitic" not in viewers and "Faith Crime" not in viewers and STRAND in viewers
+
+
+def test_a_period_change_draws_the_tables_month_by_month_once(site):
+    def tables(period: str):
+        values = hate_crime.update(period, STRAND)
+        return values[1 + 2], values[4 + 2], values[7 + 2]  # trend, strands, outcomes tables
+
+    first = call_as(site, "vera", lambda: tables("2025-02"))
+    again = call_as(site, "max", lambda: tables("2024-06"))
+    assert all(a is b for a, b in zip(first, again, strict=True))  # drawn once, not per month
+    assert "hate-trend-table" in first[0] and "hate-strands-table" in first[1]
+
+
+def test_london_figures_are_the_whole_tables(site):
+    from core.months import as_month
+    from domain.indicators import record
+    from domain.london import london_rate, london_rows
+    from domain.priorities import KNIFE_INDICATORS, london_figures
+
+    month = as_month("2025-02")
+
+    def both():
+        table, areas = cache.dashboard_table(month), cache.reference()[0]
+        expected = [
+            (i, record(table, BARNET, i, month), london_rate(london_rows(table, areas, i), 10_000))
+            for i in [*KNIFE_INDICATORS, "Hate crime"]
+        ]
+        found = london_figures(table, areas, BARNET, [*KNIFE_INDICATORS, "Hate crime"], month)
+        return found, expected
+
+    figures, expected = call_as(site, "max", both)
+    assert figures == expected and figures[0][1]["r12"] > 0

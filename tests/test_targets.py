@@ -363,3 +363,22 @@ def test_the_page_s_form_refuses_a_missing_or_negative_value_in_words(site):
         with pytest.raises(changes.ChangeRefused, match=words):
             changes.set_target(site, "Burglary", value=value)
     assert queries.targets(site).empty
+
+
+def test_targets_are_read_once_until_one_changes(site):
+    from dashboard import cache
+
+    def read():
+        with app.server.test_request_context("/"):
+            return cache.targets(), cache.comparator_group()
+
+    assert run("targets", "set", "Burglary", "--value", "15") == 0
+    (first,), group = read()
+    (again,), group_again = read()
+    assert again is first and group_again == group  # no query for them while nothing changes
+    assert run("targets", "set", "Burglary", "--value", "25") == 0
+    (changed,), _ = read()
+    assert changed.value == 25 and first.value == 15  # the next request reads the change
+    store.set_group(site, "Five", list(INNER_LONDON_CODES)[:4] + [BARNET], "test")
+    store.choose_group(site, "Five", "test")
+    assert read()[1] == ("Five", sorted([*list(INNER_LONDON_CODES)[:4], BARNET]))

@@ -73,34 +73,53 @@ def layout(**_query) -> html.Div:
 
 def trend_parts(strand: str, home: dict, month):
     frame = over_time.dashboard_trend(strand, [home["code"]])
-    outcomes = over_time.dashboard_series(strand, [home["code"]], cache.DASHBOARD_OUTCOMES)
-    extra = {"Positive outcomes": lambda m: fmt_number(outcomes.get(m))}
+    key = ("hate-trend-table", strand, home["code"])
     return (
         charts.break_trend_figure(frame, month, "offences"),
         words.trend_caption(strand, home["name"], month, r12_at(frame, month)),
-        trend_table(frame, "hate-trend-table", "Offences", extra=extra),
+        over_time.drawn(key, lambda: trend_month_by_month(frame, strand, home)),
     )
 
 
-def strands_parts(home: dict, month):
+def trend_month_by_month(frame: pd.DataFrame, strand: str, home: dict) -> str:
+    outcomes = over_time.dashboard_series(strand, [home["code"]], cache.DASHBOARD_OUTCOMES)
+    extra = {"Positive outcomes": lambda m: fmt_number(outcomes.get(m))}
+    return trend_table(frame, "hate-trend-table", "Offences", extra=extra)
+
+
+def strands_drawn(home: dict) -> tuple:
+    """The strands' chart, R12s and table: the same for every period."""
     long = hate.strand_r12({s: over_time.dashboard_trend(s, [home["code"]]) for s in hate.STRANDS})
     wide = hate.strand_r12_by_month(long)
-    at = wide.loc[month].to_dict() if month in wide.index else None
     return (
         charts.month_lines_figure(long, "Offences in the 12 months to the month"),
-        words.strands_caption(home["name"], month, at),
+        wide,
         ui.strands_table(wide),
     )
 
 
-def outcomes_parts(home_rates: pd.DataFrame, london_rates: pd.DataFrame, strand, home, month):
-    row = home_rates[home_rates["month"] == month]
-    counts = row[["outcomes", "r12"]].iloc[0] if len(row) else (None, None)
+def strands_parts(home: dict, month):
+    key = ("hate-strands", home["code"], home["name"])
+    figure, wide, table = over_time.drawn(key, lambda: strands_drawn(home))
+    at = wide.loc[month].to_dict() if month in wide.index else None
+    return figure, words.strands_caption(home["name"], month, at), table
+
+
+def outcomes_drawn(home_rates: pd.DataFrame, strand: str, home: dict) -> tuple:
+    """The positive outcome rates' chart and table, borough and London: the same every period."""
+    london_rates = over_time.hate_outcome_rates(strand, london_codes(cache.reference()[0]))
     return (
         charts.outcome_lines_figure(home_rates, london_rates, home["name"]),
-        words.outcomes_caption(strand, home["name"], month, *counts),
         ui.outcomes_table(home_rates, london_rates, home["name"]),
     )
+
+
+def outcomes_parts(home_rates: pd.DataFrame, strand, home, month):
+    row = home_rates[home_rates["month"] == month]
+    counts = row[["outcomes", "r12"]].iloc[0] if len(row) else (None, None)
+    key = ("hate-outcomes", strand, home["code"], home["name"])
+    figure, table = over_time.drawn(key, lambda: outcomes_drawn(home_rates, strand, home))
+    return figure, words.outcomes_caption(strand, home["name"], month, *counts), table
 
 
 def centres_parts(picked, month, loader: bool = True) -> tuple:
@@ -148,7 +167,6 @@ def update(period: str | None, strand: str | None):
         return (mps, *blank, *centres, notice, "", notice is not None)
     areas, _ = cache.reference()
     home_rates = over_time.hate_outcome_rates(strand, [home["code"]])
-    london_rates = over_time.hate_outcome_rates(strand, london_codes(areas))
     across = hate.spans_break(month, 24)
     ranks = hate.strand_ranks(table, areas, home["code"])
     _, record_, overall = next(r for r in ranks if r[0] == strand)
@@ -167,7 +185,7 @@ def update(period: str | None, strand: str | None):
         " ".join(w for w in (note, sentence, centres_words) if w),
         *trend_parts(strand, home, month),
         *strands_parts(home, month),
-        *outcomes_parts(home_rates, london_rates, strand, home, month),
+        *outcomes_parts(home_rates, strand, home, month),
         charts.ward_bars_figure(wards, hate.spans_break(month)),
         words.wards_caption(strand, home["name"], month, wards),
         ui.wards_table(wards, across),

@@ -67,16 +67,18 @@ def layout(**_query) -> html.Div:
     )
 
 
-def trend_parts(frame: pd.DataFrame, month, base: str):
+def trend_parts(frame: pd.DataFrame, month, base: str, home: dict):
+    table = over_time.drawn(  # the same for every period: drawn once per data version
+        (base, home["code"]), lambda: trend_table(frame, f"{base}-table", "Victims in the month")
+    )
     return (
         trend_figure(frame, month, noun="victims"),
         words.count_trend_caption("victims", month, r12_at(frame, month)),
-        trend_table(frame, f"{base}-table", "Victims in the month"),
+        table,
     )
 
 
 def london_parts(table: pd.DataFrame, indicator: str, home: dict, base: str):
-    """The boroughs' rates (``table``: London's rows and the home borough's at least)."""
     rows = london_rows(table, cache.reference()[0], indicator)
     overall = london_rate(rows, 10_000)
     frame = pd.DataFrame({"name": rows["area_name"], "value": rows["rate_per_10000"].astype(float)})
@@ -100,7 +102,7 @@ def syv_parts(wanted, home: dict, loader: bool = True):
         overall = london_rate(london_rows(table, cache.reference()[0], priorities.SYV), 10_000)
         charts = [
             *trend_parts(
-                trend_frame(priorities.syv_series(counts, home["code"])), month, "syv-trend"
+                trend_frame(priorities.syv_series(counts, home["code"])), month, "syv-trend", home
             ),
             *london_parts(table, priorities.SYV, home, "syv-london"),
         ]
@@ -134,24 +136,22 @@ def knife_parts(wanted, home: dict, loader: bool = True):
         blank = blocks.blank_charts("No knife crime figures loaded", 3)
         return "No knife crime figures are loaded.", [], notice, blank
     areas, _ = cache.reference()
-    table = priorities.london_and_area(table, areas, home["code"])
-    rows = [
-        (
-            words.HEADLINE_LABELS[indicator],
-            record(table, home["code"], indicator, month),
-            london_rate(london_rows(table, areas, indicator), 10_000),
-        )
-        for indicator in priorities.KNIFE_INDICATORS
-    ]
+    figures = priorities.london_figures(
+        table, areas, home["code"], priorities.KNIFE_INDICATORS, month
+    )
+    rows = [(words.HEADLINE_LABELS[i], mine, london) for i, mine, london in figures]
     ranks = cache.dashboard_rank_history(priorities.KNIFE_VICTIMS)
     ranks = ranks[ranks["area_code"] == home["code"]]
     series = over_time.dashboard_trend(priorities.KNIFE_VICTIMS, [home["code"]])
     charts = [
-        *trend_parts(series, month, "syv-knife-trend"),
+        *trend_parts(series, month, "syv-knife-trend", home),
         *london_parts(table, priorities.KNIFE_VICTIMS, home, "syv-knife-london"),
         rank_figure(ranks, month, home["name"]),
         rank_caption(home["name"], ranks, month),
-        rank_table(ranks, "syv-knife-rank-table", 10_000),
+        over_time.drawn(
+            ("syv-knife-rank", home["code"]),
+            lambda: rank_table(ranks, "syv-knife-rank-table", 10_000),
+        ),
     ]
     _, knife, overall = rows[0]
     note = period_words("Knife crime", months, wanted, month)
