@@ -450,38 +450,37 @@ def home_name(eng: Engine | None = None) -> str:
     return area["name"] if area else config.home_borough()
 
 
-# --- targets and the comparator group the manager sets (not data: read on every request) ------
+# --- targets and the comparator group the manager sets (not data: keyed by reference_version,
+# read once per request, so a change shows from the next request) -------------------------------
 
 
-def _per_request(key: str, read):
-    if not flask.has_request_context():
-        return read()
-    found = flask.g.setdefault("reference_data", {})
-    if key not in found:
-        found[key] = read()
-    return found[key]
+@_cache(maxsize=8)
+def _targets(url: str, reference: str) -> tuple[Target, ...]:
+    return tuple(target_rows_to_targets(queries.targets(db.get_engine(url))))
 
 
 def targets(eng: Engine | None = None) -> list[Target]:
-    """Every target the manager has set (read once per web request; changes show at once)."""
+    """Every target the manager has set (read again whenever one changes)."""
     eng = eng or engine()
-    key = f"targets|{_url(eng)}"
-    return _per_request(key, lambda: target_rows_to_targets(queries.targets(eng)))
+    return list(_targets(_url(eng), reference_version(eng)))
+
+
+@_cache(maxsize=8)
+def _group(url: str, reference: str, home_code: str | None) -> tuple[str | None, tuple[str, ...]]:
+    eng = db.get_engine(url)
+    name = most_similar_group(queries.comparator_groups(eng), ons_group_of(home_code))
+    members = queries.group_members(eng)
+    return name, tuple(members.loc[members["group_name"] == name, "area_code"])
 
 
 def comparator_group(eng: Engine | None = None) -> tuple[str | None, list[str]]:
     """(name, borough codes) of the home borough's most similar group: the one the manager
     chose, else the ONS group (Inner or Outer London) containing the home borough."""
     eng = eng or engine()
-
-    def read():
-        home = home_area(eng)
-        code = home["code"] if home else borough_code(config.home_borough())
-        name = most_similar_group(queries.comparator_groups(eng), ons_group_of(code))
-        members = queries.group_members(eng)
-        return name, list(members.loc[members["group_name"] == name, "area_code"])
-
-    return _per_request(f"group|{_url(eng)}", read)
+    home = home_area(eng)
+    code = home["code"] if home else borough_code(config.home_borough())
+    name, members = _group(_url(eng), reference_version(eng), code)
+    return name, list(members)
 
 
 def judged(table: pd.DataFrame, month: Month, eng: Engine | None = None) -> pd.DataFrame:

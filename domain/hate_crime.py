@@ -4,6 +4,8 @@ strand, and the reporting centres' reports over 12 months."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from core.months import Month, months_before
@@ -14,9 +16,8 @@ from core.reference import (
     RECORDING_BREAK_LAST_OLD,
 )
 from domain.crime import SMALL_COUNT, trend_frame, ward_rank
-from domain.indicators import area_series, record
-from domain.london import london_rate, london_rows
 from domain.periods import window_months
+from domain.priorities import london_figures
 
 TOTAL = HATE_CRIME_TOTAL
 STRANDS = HATE_STRANDS
@@ -41,11 +42,12 @@ def outcome_rates(offences: pd.Series, outcomes: pd.Series) -> pd.DataFrame:
     return frame
 
 
-def strand_r12(monthly: pd.DataFrame, area_code: str) -> pd.DataFrame:
-    """month, series (the strand), value (its R12) for every strand of one area."""
+def strand_r12(trends: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """month, series (the strand), value (its R12) for every strand of one area, from each
+    strand's ``trend_frame``."""
     frames = []
     for strand in STRANDS:
-        frame = trend_frame(area_series(monthly, [area_code], strand))
+        frame = trends[strand]
         frames.append(
             pd.DataFrame({"month": frame["month"], "series": strand, "value": frame["r12"]})
         )
@@ -83,14 +85,7 @@ def strand_r12_by_month(long: pd.DataFrame) -> pd.DataFrame:
 
 def strand_ranks(table: pd.DataFrame, areas: pd.DataFrame, area_code: str) -> list[tuple]:
     """(strand, the area's row, London's rate per 10,000) for hate crime and each strand."""
-    return [
-        (
-            strand,
-            record(table, area_code, strand),
-            london_rate(london_rows(table, areas, strand), 10_000),
-        )
-        for strand in [TOTAL, *STRANDS]
-    ]
+    return london_figures(table, areas, area_code, [TOTAL, *STRANDS])
 
 
 def reports_window(reports: pd.DataFrame, month: Month) -> pd.DataFrame:

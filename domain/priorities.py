@@ -22,6 +22,8 @@ from domain.crime import (
     rate_per,
     rolling_12_months,
 )
+from domain.indicators import record
+from domain.london import london_codes, london_rate, london_rows
 from domain.periods import dataset_month, month_end, population_for_window
 from domain.rounding import percent_1dp
 
@@ -224,6 +226,33 @@ def cohort_group(table: pd.DataFrame, group: str, borough: str) -> pd.DataFrame:
     return rows.sort_values(
         "geography", key=lambda g: g.str.lower().map(order).fillna(3), kind="stable"
     )
+
+
+# --- against London (serious youth violence, knife and hate crime) ------------------------
+
+
+def london_and_area(table: pd.DataFrame, areas: pd.DataFrame, area_code: str) -> pd.DataFrame:
+    """The rows of an indicator table that the London comparisons of ``area_code`` read (the
+    32 boroughs' and its own): the same ``london_rows`` and ``record`` as from the whole table,
+    found once instead of once an indicator (the MPS dashboard's table holds every ward too)."""
+    if table.empty:
+        return table
+    return table[table["area_code"].isin(london_codes(areas) | {area_code})]
+
+
+def london_figures(
+    table: pd.DataFrame, areas: pd.DataFrame, area_code: str, indicators, month=None
+) -> list[tuple]:
+    """(indicator, the area's row, London's rate per 10,000) for each of ``indicators``, from
+    an indicator table (the row with the month it is shown for under "month" when given)."""
+    table = london_and_area(table, areas, area_code)
+    london = areas[areas["code"].isin(london_codes(areas))]  # the same boroughs, found once
+    figures = []
+    for indicator in indicators:
+        rows = table[table["indicator"] == indicator] if len(table) else table
+        overall = london_rate(london_rows(rows, london, indicator), 10_000)
+        figures.append((indicator, record(rows, area_code, indicator, month), overall))
+    return figures
 
 
 # --- serious youth violence ----------------------------------------------------------------

@@ -399,3 +399,22 @@ def test_the_reference_version_changes_with_every_target_and_group_change(engine
         seen.append(queries.reference_version(engine))
     # each change gives a new version (back to an earlier state, its answers hold again)
     assert all(a != b for a, b in itertools.pairwise(seen)), seen
+
+
+def test_targets_are_read_once_until_one_changes(site):
+    from dashboard import cache
+
+    def read():
+        with app.server.test_request_context("/"):
+            return cache.targets(), cache.comparator_group()
+
+    assert run("targets", "set", "Burglary", "--value", "15") == 0
+    (first,), group = read()
+    (again,), group_again = read()
+    assert again is first and group_again == group  # no query for them while nothing changes
+    assert run("targets", "set", "Burglary", "--value", "25") == 0
+    (changed,), _ = read()
+    assert changed.value == 25 and first.value == 15  # the next request reads the change
+    store.set_group(site, "Five", list(INNER_LONDON_CODES)[:4] + [BARNET], "test")
+    store.choose_group(site, "Five", "test")
+    assert read()[1] == ("Five", sorted([*list(INNER_LONDON_CODES)[:4], BARNET]))

@@ -11,7 +11,7 @@ from dash import Input, Output, Patch, State, callback, dcc, html, no_update
 
 from core import reference
 from core.months import as_month_or_none
-from dashboard import cache
+from dashboard import cache, over_time
 from dashboard.auth import exempt, guard
 from dashboard.prose.crime import crime_sentence
 from dashboard.prose.words import period_words, source_text, with_note
@@ -147,6 +147,17 @@ def change_period(period, slug: str | None, drawn: str | None, _follow=None, sco
     return (*values, key)
 
 
+TABLES = {"trend": parts.trend_month_by_month, "rank": parts.rank_month_by_month}
+
+
+def month_by_month(table: str, frame: pd.DataFrame, home: dict, indicator: str) -> str:
+    """The trend's or the London rank's table (``table``: of ``frame``, the home borough's for
+    ``indicator``), the same for every period: drawn once per data version."""
+    return over_time.drawn(
+        (f"crime-{table}", home["code"], indicator), lambda: TABLES[table](frame)
+    )
+
+
 def _empty(message: str, summary) -> tuple:
     return (summary, *blocks.blank_charts(message, len(CHARTS)), "")
 
@@ -169,6 +180,7 @@ def update(period: str | None, slug: str | None, scope: str | None = None):
         return _empty(message, html.P(f"{message}.", className="lead"))
     ranks = cache.rank_series(home["code"], indicator)
     before = rank_a_year_earlier(ranks, home["code"], month).get(indicator)
+    trend = cache.trend("borough_crime", home["code"], indicator)
     rows = london_rows(table, cache.reference()[0], indicator)
     members = cache.comparator_group()[1] if scope == parts.GROUP else None
     return (
@@ -177,9 +189,11 @@ def update(period: str | None, slug: str | None, scope: str | None = None):
             crime_sentence(indicator, home["name"], month, record, before),
         ),
         *parts.trend_block(
-            cache.trend("borough_crime", home["code"], indicator), indicator, month, record
+            trend, indicator, month, record, month_by_month("trend", trend, home, indicator)
         ),
         *parts.london_block(rows, indicator, home["name"], month, record, members),
-        *parts.rank_block(ranks, home["name"], month),
+        *parts.rank_block(
+            ranks, home["name"], month, month_by_month("rank", ranks, home, indicator)
+        ),
         source_text(month, SOURCE),
     )

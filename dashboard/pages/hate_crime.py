@@ -14,7 +14,7 @@ from dash import Input, Output, callback, html
 from core import config
 from core.months import as_month_or_none
 from core.values import is_missing
-from dashboard import cache
+from dashboard import cache, over_time
 from dashboard.auth import exempt, guard
 from dashboard.charts import hate_crime as charts
 from dashboard.charts.priorities import stacked_bars_figure
@@ -26,9 +26,8 @@ from dashboard.ui import hate_crime as ui
 from dashboard.ui.notices import can_load, priority_empty_state
 from dashboard.ui.trends import trend_table
 from domain import hate_crime as hate
-from domain.crime import r12_at, trend_frame
-from domain.indicators import area_series, record
-from domain.london import london_codes, london_rate, london_rows
+from domain.crime import r12_at
+from domain.london import london_codes
 from domain.periods import chosen_month, dataset_month
 
 dash.register_page(__name__, path="/hate-crime", name="Hate crime", order=13, title="Hate crime")
@@ -72,35 +71,55 @@ def layout(**_query) -> html.Div:
     )
 
 
-def trend_parts(offences: pd.Series, outcomes: pd.Series, strand: str, home: dict, month):
-    frame = trend_frame(offences)
-    extra = {"Positive outcomes": lambda m: fmt_number(outcomes.get(m))}
+def trend_parts(strand: str, home: dict, month):
+    frame = over_time.dashboard_trend(strand, [home["code"]])
+    key = ("hate-trend-table", strand, home["code"])
     return (
         charts.break_trend_figure(frame, month, "offences"),
         words.trend_caption(strand, home["name"], month, r12_at(frame, month)),
-        trend_table(frame, "hate-trend-table", "Offences", extra=extra),
+        over_time.drawn(key, lambda: trend_month_by_month(frame, strand, home)),
     )
 
 
-def strands_parts(monthly: pd.DataFrame, home: dict, month):
-    long = hate.strand_r12(monthly, home["code"])
+def trend_month_by_month(frame: pd.DataFrame, strand: str, home: dict) -> str:
+    outcomes = over_time.dashboard_series(strand, [home["code"]], cache.DASHBOARD_OUTCOMES)
+    extra = {"Positive outcomes": lambda m: fmt_number(outcomes.get(m))}
+    return trend_table(frame, "hate-trend-table", "Offences", extra=extra)
+
+
+def strands_drawn(home: dict) -> tuple:
+    """The strands' chart, R12s and table: the same for every period."""
+    long = hate.strand_r12({s: over_time.dashboard_trend(s, [home["code"]]) for s in hate.STRANDS})
     wide = hate.strand_r12_by_month(long)
-    at = wide.loc[month].to_dict() if month in wide.index else None
     return (
         charts.month_lines_figure(long, "Offences in the 12 months to the month"),
-        words.strands_caption(home["name"], month, at),
+        wide,
         ui.strands_table(wide),
     )
 
 
-def outcomes_parts(home_rates: pd.DataFrame, london_rates: pd.DataFrame, strand, home, month):
-    row = home_rates[home_rates["month"] == month]
-    counts = row[["outcomes", "r12"]].iloc[0] if len(row) else (None, None)
+def strands_parts(home: dict, month):
+    key = ("hate-strands", home["code"], home["name"])
+    figure, wide, table = over_time.drawn(key, lambda: strands_drawn(home))
+    at = wide.loc[month].to_dict() if month in wide.index else None
+    return figure, words.strands_caption(home["name"], month, at), table
+
+
+def outcomes_drawn(home_rates: pd.DataFrame, strand: str, home: dict) -> tuple:
+    """The positive outcome rates' chart and table, borough and London: the same every period."""
+    london_rates = over_time.hate_outcome_rates(strand, london_codes(cache.reference()[0]))
     return (
         charts.outcome_lines_figure(home_rates, london_rates, home["name"]),
-        words.outcomes_caption(strand, home["name"], month, *counts),
         ui.outcomes_table(home_rates, london_rates, home["name"]),
     )
+
+
+def outcomes_parts(home_rates: pd.DataFrame, strand, home, month):
+    row = home_rates[home_rates["month"] == month]
+    counts = row[["outcomes", "r12"]].iloc[0] if len(row) else (None, None)
+    key = ("hate-outcomes", strand, home["code"], home["name"])
+    figure, table = over_time.drawn(key, lambda: outcomes_drawn(home_rates, strand, home))
+    return figure, words.outcomes_caption(strand, home["name"], month, *counts), table
 
 
 def centres_parts(picked, month, loader: bool = True) -> tuple:
@@ -146,36 +165,27 @@ def update(period: str | None, strand: str | None):
         blank = blocks.blank_charts("No MPS hate crime figures loaded", len(MPS_CHARTS))
         mps = priority_empty_state(*words.LOAD_HELP["mps"], can_load=loader)
         return (mps, *blank, *centres, notice, "", notice is not None)
-    monthly = cache.dashboard_monthly()
-    outcomes = cache.dashboard_monthly(cache.DASHBOARD_OUTCOMES)
     areas, _ = cache.reference()
-    london, mine = london_codes(areas), [home["code"]]
-    home_offences = area_series(monthly, mine, strand)
-    home_outcomes = area_series(outcomes, mine, strand)
-    home_rates = hate.outcome_rates(home_offences, home_outcomes)
-    london_rates = hate.outcome_rates(
-        area_series(monthly, london, strand), area_series(outcomes, london, strand)
-    )
+    home_rates = over_time.hate_outcome_rates(strand, [home["code"]])
     across = hate.spans_break(month, 24)
-    overall = london_rate(london_rows(table, areas, strand), 10_000)
+    ranks = hate.strand_ranks(table, areas, home["code"])
+    _, record_, overall = next(r for r in ranks if r[0] == strand)
     window = home_rates[home_rates["month"] == month]
     outcome_r12 = window["outcomes"].iloc[0] if len(window) else None
-    record_ = record(table, home["code"], strand)
     sentence = words.hate_sentence(
         strand, home["name"], month, record_, overall, outcome_r12, across
     )
     centres_words, centres_notice, centres_charts = centres_parts(picked, month, loader)
     wards = hate.ward_rows(table, strand, home["code"])
-    ranks = hate.strand_ranks(table, areas, home["code"])
     ranked = [
         (s, int(r["london_rank"])) for s, r, _ in ranks if not is_missing(r.get("london_rank"))
     ]
     note = period_words("Hate crime", months, picked, month)
     return (
         " ".join(w for w in (note, sentence, centres_words) if w),
-        *trend_parts(home_offences, home_outcomes, strand, home, month),
-        *strands_parts(monthly, home, month),
-        *outcomes_parts(home_rates, london_rates, strand, home, month),
+        *trend_parts(strand, home, month),
+        *strands_parts(home, month),
+        *outcomes_parts(home_rates, strand, home, month),
         charts.ward_bars_figure(wards, hate.spans_break(month)),
         words.wards_caption(strand, home["name"], month, wards),
         ui.wards_table(wards, across),

@@ -10,7 +10,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from core import reference
 from core.months import as_month_or_none
-from dashboard import cache
+from dashboard import cache, over_time
 from dashboard.auth import exempt, guard
 from dashboard.charts.base import TREND_START
 from dashboard.charts.crime import ranked_bar_figure, trend_figure
@@ -108,7 +108,10 @@ def trend_parts(indicator: str, ward: dict, month, record: dict):
     return (
         trend_figure(frame, month, base, target),
         trend_caption(indicator, month, record, target),
-        trend_table(frame, "ward-trend-table", start=TREND_START),
+        over_time.drawn(  # the same for every period: drawn once per data version
+            ("ward-trend-table", ward["code"], indicator),
+            lambda: trend_table(frame, "ward-trend-table", start=TREND_START),
+        ),
     )
 
 

@@ -10,7 +10,7 @@ from dash import Input, Output, callback, html
 
 from core import config
 from core.months import as_month_or_none
-from dashboard import cache
+from dashboard import cache, over_time
 from dashboard.auth import guard
 from dashboard.charts.crime import rank_figure, ranked_bar_figure, trend_figure
 from dashboard.charts.priorities import published_rates_figure
@@ -23,7 +23,7 @@ from dashboard.ui.priorities import headline_table, published_syv_table
 from dashboard.ui.trends import london_table, rank_table, trend_table
 from domain import priorities
 from domain.crime import r12_at, trend_frame
-from domain.indicators import area_series, record
+from domain.indicators import record
 from domain.london import london_rate, london_rows
 from domain.periods import chosen_month, dataset_month
 
@@ -67,12 +67,14 @@ def layout(**_query) -> html.Div:
     )
 
 
-def trend_parts(counts: pd.Series, month, base: str):
-    frame = trend_frame(counts)
+def trend_parts(frame: pd.DataFrame, month, base: str, home: dict):
+    table = over_time.drawn(  # the same for every period: drawn once per data version
+        (base, home["code"]), lambda: trend_table(frame, f"{base}-table", "Victims in the month")
+    )
     return (
         trend_figure(frame, month, noun="victims"),
         words.count_trend_caption("victims", month, r12_at(frame, month)),
-        trend_table(frame, f"{base}-table", "Victims in the month"),
+        table,
     )
 
 
@@ -99,7 +101,9 @@ def syv_parts(wanted, home: dict, loader: bool = True):
         row = record(table, home["code"], priorities.SYV, month)
         overall = london_rate(london_rows(table, cache.reference()[0], priorities.SYV), 10_000)
         charts = [
-            *trend_parts(priorities.syv_series(counts, home["code"]), month, "syv-trend"),
+            *trend_parts(
+                trend_frame(priorities.syv_series(counts, home["code"])), month, "syv-trend", home
+            ),
             *london_parts(table, priorities.SYV, home, "syv-london"),
         ]
         note = period_words("Serious youth violence", months, wanted, month)
@@ -132,23 +136,22 @@ def knife_parts(wanted, home: dict, loader: bool = True):
         blank = blocks.blank_charts("No knife crime figures loaded", 3)
         return "No knife crime figures are loaded.", [], notice, blank
     areas, _ = cache.reference()
-    rows = [
-        (
-            words.HEADLINE_LABELS[indicator],
-            record(table, home["code"], indicator, month),
-            london_rate(london_rows(table, areas, indicator), 10_000),
-        )
-        for indicator in priorities.KNIFE_INDICATORS
-    ]
+    figures = priorities.london_figures(
+        table, areas, home["code"], priorities.KNIFE_INDICATORS, month
+    )
+    rows = [(words.HEADLINE_LABELS[i], mine, london) for i, mine, london in figures]
     ranks = cache.dashboard_rank_history(priorities.KNIFE_VICTIMS)
     ranks = ranks[ranks["area_code"] == home["code"]]
-    series = area_series(cache.dashboard_monthly(), [home["code"]], priorities.KNIFE_VICTIMS)
+    series = over_time.dashboard_trend(priorities.KNIFE_VICTIMS, [home["code"]])
     charts = [
-        *trend_parts(series, month, "syv-knife-trend"),
+        *trend_parts(series, month, "syv-knife-trend", home),
         *london_parts(table, priorities.KNIFE_VICTIMS, home, "syv-knife-london"),
         rank_figure(ranks, month, home["name"]),
         rank_caption(home["name"], ranks, month),
-        rank_table(ranks, "syv-knife-rank-table", 10_000),
+        over_time.drawn(
+            ("syv-knife-rank", home["code"]),
+            lambda: rank_table(ranks, "syv-knife-rank-table", 10_000),
+        ),
     ]
     _, knife, overall = rows[0]
     note = period_words("Knife crime", months, wanted, month)

@@ -21,14 +21,20 @@ LONDON, GROUP = "london", "group"
 RATE_LABEL = "Crimes per 1,000 residents (12 months)"
 
 
-def trend_block(frame: pd.DataFrame, indicator: str, month, record: dict) -> tuple:
-    """The monthly trend with the baseline and the target in force (its 12 months' figure)."""
+def trend_block(frame: pd.DataFrame, indicator: str, month, record: dict, table: str) -> tuple:
+    """The monthly trend with the baseline and the target in force (its 12 months' figure);
+    ``table``: its ``trend_month_by_month``."""
     base, target = whole(record.get("baseline")), target_of(record)
     return (
         trend_figure(frame, month, base, target),
         trend_caption(indicator, month, record, target),
-        trend_table(frame, "crime-trend-table", start=TREND_START),
+        table,
     )
+
+
+def trend_month_by_month(frame: pd.DataFrame) -> str:
+    """The trend's table: the same for every period."""
+    return trend_table(frame, "crime-trend-table", start=TREND_START)
 
 
 def london_block(rows: pd.DataFrame, indicator: str, home: str, month, record: dict, members=None):
@@ -52,12 +58,14 @@ def london_block(rows: pd.DataFrame, indicator: str, home: str, month, record: d
     )
 
 
-def rank_block(ranks: pd.DataFrame, home: str, month) -> tuple:
-    return (
-        rank_figure(ranks, month, home),
-        rank_caption(home, ranks, month),
-        rank_table(ranks, "crime-rank-table", 1000, start=TREND_START),
-    )
+def rank_block(ranks: pd.DataFrame, home: str, month, table: str) -> tuple:
+    """The London rank over time; ``table``: its ``rank_month_by_month``."""
+    return rank_figure(ranks, month, home), rank_caption(home, ranks, month), table
+
+
+def rank_month_by_month(ranks: pd.DataFrame) -> str:
+    """The London rank's table: the same for every period."""
+    return rank_table(ranks, "crime-rank-table", 1000, start=TREND_START)
 
 
 def scope_picker(group: str | None) -> html.Div:
