@@ -56,9 +56,12 @@ DATA_PAGES = frozenset(
 # ever add to: their answers are keyed by these datasets' versions instead of the data version.
 # tests/test_answers.py checks that loading every other kind of file leaves their answers as
 # they were.
+# The MPS dashboard's file is logged as "mps_dashboard" when it holds offences and outcomes, else
+# as the one it holds.
+MPS_DASHBOARD = ("mps_dashboard", "mps_dashboard_offences", "mps_dashboard_outcomes")
 PAGE_DATASETS = {
-    "dashboard.pages.hate_crime": ("mps_dashboard", "hate_reporting_centres", "population"),
-    "dashboard.pages.youth_violence": ("mps_dashboard", "serious_youth_violence", "population"),
+    "dashboard.pages.hate_crime": (*MPS_DASHBOARD, "hate_reporting_centres", "population"),
+    "dashboard.pages.youth_violence": (*MPS_DASHBOARD, "serious_youth_violence", "population"),
     "dashboard.pages.reoffending": ("iom", "proven_reoffending", "population"),
     "dashboard.pages.prevent": ("wrap_training", "population"),
 }

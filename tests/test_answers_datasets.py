@@ -21,6 +21,7 @@ from etl.load import load_bytes, load_path
 from etl.revert import revert_upload
 from fixtures.extracts import ONS_POPULATION
 from test_crime_pages import MONTHS, WARDS, borough_csv, ward_csv
+from test_mps_dashboard import REFRESH_2026
 from test_priority_pages import BOROUGHS_CSV, SAMPLES, WARDS_CSV
 
 PAGES = {
@@ -118,6 +119,19 @@ def test_a_load_or_revert_of_a_pages_own_data_is_shown_at_the_next_request(site)
         assert changed, path
     for path in ("/reoffending", "/prevent"):  # they do not
         assert all(before[k] == after[k] for k in before if k[0] == path)
+
+
+def test_a_load_of_dashboard_offences_alone_is_shown_at_the_next_request(site):
+    """A file with only the offences measure is logged as "mps_dashboard_offences", not
+    "mps_dashboard": the hate crime and youth violence pages must not be answered from before."""
+    engine, client = site
+    before = drawn(client)
+    result = load_bytes("MPS_MonthlyCrimeDashboard_Other.csv", REFRESH_2026, engine)
+    assert (result.status, result.dataset) == ("loaded", "mps_dashboard_offences")
+    hits = answers.ANSWERS.hits
+    drawn(client)
+    unaffected = [k for k in before if k[0] in ("/reoffending", "/prevent")]
+    assert answers.ANSWERS.hits == hits + len(unaffected)  # hate and youth drawn again
 
 
 def load_history(engine):

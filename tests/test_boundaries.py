@@ -184,3 +184,17 @@ def test_invalid_json_is_unreadable(sqlite_engine):
     )
     assert result.status == "rejected"
     assert result.problems[0].code == "file-unreadable"
+
+
+def test_status_lists_the_ward_outlines_in_force(camden):
+    """``python -m etl status`` (queries.dataset_status): the outlines loaded, as many wards as
+    are in force (a newer file replaces, it does not add), their boundaries' year and when."""
+    assert "ward_boundaries" not in set(queries.dataset_status(camden)["dataset"])
+    assert load_bytes("old.geojson", geojson(DOCUMENT), camden).status == "loaded"
+    newer = copy.deepcopy(DOCUMENT)
+    ring = newer["features"][0]["geometry"]["coordinates"][0]
+    newer["features"][0]["geometry"]["coordinates"][0] = [[x + 0.001, y] for x, y in ring]
+    assert load_bytes("new.geojson", geojson(newer), camden).status == "loaded"
+    row = queries.dataset_status(camden).set_index("dataset").loc["ward_boundaries"]
+    assert (row["areas"], row["first_month"], row["latest_month"]) == (20, 2022, 2022)
+    assert row["last_load"] is not None and row["last_load"] == row["last_load"]

@@ -276,3 +276,14 @@ def test_the_real_file_keeps_its_other_rows_apart_by_name(sqlite_engine):
         if code == "MPS-UNKNOWN"
     }
     assert held == sums[sums > 0].to_dict()
+
+
+def test_status_gives_both_dashboard_datasets_their_files_last_load(engine):
+    """The real file (offences and positive outcomes) is one upload logged as "mps_dashboard"
+    of two datasets: ``python -m etl status`` showed no last load for either."""
+    result = load_path(SEED / "monthly-crime-dashboard-boroughs.csv.gz", engine)
+    assert (result.status, result.dataset) == ("loaded", "mps_dashboard")
+    status = queries.dataset_status(engine).set_index("dataset")
+    loaded = queries.upload_history(engine).set_index("id").loc[result.upload_id, "uploaded_at"]
+    for dataset in (OFFENCES, "mps_dashboard_outcomes"):
+        assert status.loc[dataset, "last_load"] == loaded, dataset

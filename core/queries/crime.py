@@ -125,7 +125,8 @@ def loaded_months(engine: Engine, dataset: str) -> list[date]:
 
 
 def dataset_status(engine: Engine) -> pd.DataFrame:
-    """Per dataset: areas, first and latest month, months covered, last load time."""
+    """Per dataset: areas, first and latest month, months covered, last load time (populations
+    and ward outlines by year)."""
     cov, up = db.crime_coverage, db.uploads
     query = (
         select(
@@ -148,34 +149,40 @@ def dataset_status(engine: Engine) -> pd.DataFrame:
         .group_by(up.c.dataset),
         ["dataset", "last_load"],
     )
-    pops = read_frame(
-        engine,
-        select(
-            func.count(func.distinct(db.populations.c.area_code)),
-            func.min(db.populations.c.year),
-            func.max(db.populations.c.year),
+    pop, wb = db.populations, db.ward_boundaries
+    # one row each for the yearly datasets: areas, first and last year (populations; ward
+    # outlines in force, by their boundaries' year)
+    yearly = {
+        "population": select(
+            func.count(func.distinct(pop.c.area_code)), func.min(pop.c.year), func.max(pop.c.year)
         ),
-        ["areas", "first_year", "last_year"],
-    )
-    if len(pops) and pops["areas"].iloc[0]:
-        status = pd.concat(
-            [
-                status,
-                pd.DataFrame(
-                    [
-                        {
-                            "dataset": "population",
-                            "areas": pops["areas"].iloc[0],
-                            "first_month": pops["first_year"].iloc[0],
-                            "latest_month": pops["last_year"].iloc[0],
-                            "months": None,
-                        }
-                    ]
-                ),
-            ],
-            ignore_index=True,
-        )
-    return status.merge(last, on="dataset", how="left")
+        "ward_boundaries": select(
+            func.count(func.distinct(wb.c.code)), func.min(wb.c.vintage), func.max(wb.c.vintage)
+        ).where(wb.c.replaced_by_upload_id.is_(None)),
+    }
+    rows = []
+    for dataset, query in yearly.items():
+        found = read_frame(engine, query, ["areas", "first_year", "last_year"])
+        if len(found) and found["areas"].iloc[0]:
+            first, last_year = found["first_year"].iloc[0], found["last_year"].iloc[0]
+            rows.append(
+                {
+                    "dataset": dataset,
+                    "areas": found["areas"].iloc[0],
+                    "first_month": first,
+                    "latest_month": last_year,
+                    "months": None,
+                }
+            )
+    if rows:
+        status = pd.concat([status, pd.DataFrame(rows)], ignore_index=True)
+    # the MPS dashboard's file is one upload ("mps_dashboard") of two datasets
+    # ("mps_dashboard_offences", "_outcomes"): each takes its file's last load
+    loads = dict(zip(last["dataset"], last["last_load"], strict=True))
+    status["last_load"] = [
+        loads.get(name, loads.get(str(name).rsplit("_", 1)[0])) for name in status["dataset"]
+    ]
+    return status
 
 
 def subgroup_monthly(engine: Engine, dataset: str, area_codes: list[str] | None = None):
