@@ -307,6 +307,11 @@ def mopac7_type(major: str | None, minor: str | None) -> str | None:
 
 # --- the other priorities' fixed lists ----------------------------------------------------------
 
+# The MPS Monthly Crime Dashboard's two datasets; a file holding both is one upload logged under
+# MPS_DASHBOARD_UPLOAD (a file holding one is logged under that one's name).
+MPS_DASHBOARD_DATASETS = ("mps_dashboard_offences", "mps_dashboard_outcomes")
+MPS_DASHBOARD_UPLOAD = "mps_dashboard"
+
 HATE_CRIME_TOTAL = "Hate crime"  # the MPS total of every strand
 # The MPS hate crime strands, as the Monthly Crime Dashboard and the council template name them.
 HATE_STRANDS = [

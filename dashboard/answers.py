@@ -36,6 +36,7 @@ import flask
 from dash._pages import _path_to_page
 from flask import Flask, request
 
+from core import reference
 from dashboard import cache, pending
 from dashboard.auth import exempt, guard, sessions
 
@@ -56,9 +57,7 @@ DATA_PAGES = frozenset(
 # ever add to: their answers are keyed by these datasets' versions instead of the data version.
 # tests/test_answers.py checks that loading every other kind of file leaves their answers as
 # they were.
-# The MPS dashboard's file is logged as "mps_dashboard" when it holds offences and outcomes, else
-# as the one it holds.
-MPS_DASHBOARD = ("mps_dashboard", "mps_dashboard_offences", "mps_dashboard_outcomes")
+MPS_DASHBOARD = (reference.MPS_DASHBOARD_UPLOAD, *reference.MPS_DASHBOARD_DATASETS)
 PAGE_DATASETS = {
     "dashboard.pages.hate_crime": (*MPS_DASHBOARD, "hate_reporting_centres", "population"),
     "dashboard.pages.youth_violence": (*MPS_DASHBOARD, "serious_youth_violence", "population"),

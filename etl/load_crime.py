@@ -37,7 +37,7 @@ def load_crime(
         return reject_file(engine, extract, parsed.layout, problems, user)
     layout = tables[0].layout
     datasets = sorted({t.layout.dataset for t in tables})
-    dataset = datasets[0] if len(datasets) == 1 else "mps_dashboard"
+    dataset = datasets[0] if len(datasets) == 1 else reference.MPS_DASHBOARD_UPLOAD
     vintage = max(max(t.months) for t in tables)
     progress(f"writing {sum(t.counts.size for t in tables):,} figures")
     with engine.begin() as conn:

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from core import db
+from core import db, reference
 from core.queries.base import as_months, month_text, read_frame
 from core.reference import MOPAC7_TOTAL, MOPAC7_TYPES
 
@@ -176,11 +176,12 @@ def dataset_status(engine: Engine) -> pd.DataFrame:
             )
     if rows:
         status = pd.concat([status, pd.DataFrame(rows)], ignore_index=True)
-    # the MPS dashboard's file is one upload ("mps_dashboard") of two datasets
-    # ("mps_dashboard_offences", "_outcomes"): each takes its file's last load
+    # a file of both MPS dashboard datasets is one upload: each takes that file's last load
     loads = dict(zip(last["dataset"], last["last_load"], strict=True))
+    both = loads.get(reference.MPS_DASHBOARD_UPLOAD)
     status["last_load"] = [
-        loads.get(name, loads.get(str(name).rsplit("_", 1)[0])) for name in status["dataset"]
+        loads.get(name, both if name in reference.MPS_DASHBOARD_DATASETS else None)
+        for name in status["dataset"]
     ]
     return status
 
