@@ -11,10 +11,6 @@ counts and council tables handed to pages.
 
 from __future__ import annotations
 
-import threading
-from functools import lru_cache, wraps
-
-import flask
 import pandas as pd
 from sqlalchemy import Engine
 
@@ -22,49 +18,15 @@ from core import config, db, queries
 from core.months import Month, as_month
 from core.reference import borough_code, ons_group_of
 from dashboard.auth import exempt
+from dashboard.memo import engine_url as _url
+from dashboard.memo import memoized as _cache
+from dashboard.memo import once_per_request as _once_per_request
 from domain.crime import trend_frame
 from domain.indicators import indicator_table, window_inputs
 from domain.london import add_group_ranks, london_rank_history
 from domain.priorities import syv_counts
 from domain.targets import Target, apply_targets, most_similar_group
 from domain.targets import from_rows as target_rows_to_targets
-
-
-def _cache(maxsize: int):
-    """lru_cache that computes each miss once: a page request arriving while the start-up
-    warm-up fills the same entry waits for it instead of repeating the work. The lock is the
-    entry's, not the function's: a request for a month already computed never waits behind
-    one computing another month."""
-
-    def decorate(fn):
-        cached = lru_cache(maxsize=maxsize)(fn)
-        locks: dict[tuple, threading.Lock] = {}
-        locks_lock = threading.Lock()
-
-        @wraps(fn)
-        def wrapper(*args):
-            with locks_lock:
-                if len(locks) > 4 * maxsize + 64:  # forget old entries' locks (none held long)
-                    locks.clear()
-                lock = locks.setdefault(args, threading.Lock())
-            with lock:
-                return cached(*args)
-
-        wrapper.cache_clear = cached.cache_clear
-        return wrapper
-
-    return decorate
-
-
-def _once_per_request(read, engine: Engine):
-    """``read(engine)``, asked once per web request and engine (every call off the web)."""
-    if not flask.has_request_context():
-        return read(engine)
-    found = flask.g.setdefault(f"once_{read.__name__}", {})
-    key = _url(engine)
-    if key not in found:
-        found[key] = read(engine)
-    return found[key]
 
 
 def upload_versions(engine: Engine) -> tuple[int, dict[str | None, int]]:
@@ -106,10 +68,6 @@ def _monthly(url: str, version: int, dataset: str, area_codes: tuple[str, ...] |
 def _reference(url: str, version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     eng = db.get_engine(url)
     return queries.areas(eng), queries.populations(eng)
-
-
-def _url(eng: Engine) -> str:
-    return eng.url.render_as_string(hide_password=False)
 
 
 def monthly(dataset: str, area_codes: list[str] | None = None, eng: Engine | None = None):
@@ -278,7 +236,8 @@ DASHBOARD_OUTCOMES = "mps_dashboard_outcomes"
 
 
 @_cache(maxsize=8)
-def _subgroups(url: str, version: int, dataset: str) -> pd.DataFrame:
+def subgroup_counts(url: str, version: int, dataset: str) -> pd.DataFrame:
+    """Every MPS dashboard count of ``dataset``, before exemptions: callers withhold."""
     frame = queries.subgroup_monthly(db.get_engine(url), dataset)
     return _as_categories(frame, ["area_code", "indicator"])
 
@@ -296,12 +255,12 @@ def dashboard_monthly(dataset: str = DASHBOARD_OFFENCES, eng: Engine | None = No
     """MPS Monthly Crime Dashboard counts (area_code, indicator = the publisher's subgroup,
     month, count) for every area loaded, boroughs and wards (cached per data version)."""
     eng = eng or engine()
-    return exempt.visible(_subgroups(_url(eng), data_version(eng), dataset), dataset)
+    return exempt.visible(subgroup_counts(_url(eng), data_version(eng), dataset), dataset)
 
 
 @_cache(maxsize=32)
 def _dashboard_table(url: str, version: int, dataset: str, month: Month) -> pd.DataFrame:
-    data = _subgroups(url, version, dataset)
+    data = subgroup_counts(url, version, dataset)
     if data.empty:
         return pd.DataFrame()
     areas, pops = _reference(url, version)
@@ -332,7 +291,7 @@ def dashboard_months(dataset: str = DASHBOARD_OFFENCES, eng: Engine | None = Non
 
 @_cache(maxsize=16)
 def _dashboard_ranks(url: str, version: int, dataset: str, indicator: str) -> pd.DataFrame:
-    data = _subgroups(url, version, dataset)
+    data = subgroup_counts(url, version, dataset)
     areas, pops = _reference(url, version)
     return london_rank_history(data[data["indicator"] == indicator], areas, pops, per=10_000)
 

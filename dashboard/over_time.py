@@ -20,11 +20,13 @@ from sqlalchemy import Engine
 from dashboard import cache
 from dashboard.auth import exempt
 from dashboard.cache import DASHBOARD_OFFENCES, DASHBOARD_OUTCOMES
+from dashboard.cache import subgroup_counts as _subgroups
+from dashboard.memo import engine_url as _url
+from dashboard.memo import memoized as _memo
 from domain.crime import trend_frame
 from domain.hate_crime import outcome_rates
 from domain.indicators import area_series
 
-_memo, _subgroups, _url = cache._cache, cache._subgroups, cache._url  # the cache's own machinery
 T = TypeVar("T")
 
 
