@@ -70,6 +70,16 @@ def short_month_label(month) -> str:
     return f"{month:%b %Y}"
 
 
+def quarter_months_label(start) -> str:
+    """The three months of a quarter that starts in ``start``: 'January to March 2023',
+    'November 2022 to January 2023' (a quarter is three months, whichever month it starts)."""
+    first = pd.Timestamp(start)
+    last = first + pd.DateOffset(months=2)
+    if first.year == last.year:
+        return f"{first:%B} to {last:%B %Y}"
+    return f"{first:%B %Y} to {last:%B %Y}"
+
+
 def month_value(month) -> str:
     """'2025-02': a month as the period picker and the addresses carry it."""
     return f"{month:%Y-%m}"
