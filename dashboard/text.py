@@ -19,6 +19,12 @@ def fmt_int(value) -> str:
     return NOT_AVAILABLE if is_missing(value) else f"{int(value):,}"
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """'1 error', '2 errors', '1,204 rows'."""
+    word = noun if count == 1 else (plural or f"{noun}s")
+    return f"{count:,} {word}"
+
+
 def fmt_number(value, digits: int = 0) -> str:
     """A figure with thousands separators and ``digits`` decimals ('10.2', '1,200')."""
     return NOT_AVAILABLE if is_missing(value) else f"{float(value):,.{digits}f}"

@@ -106,5 +106,5 @@ def _load_bytes(
             return load_population(engine, extract, parsed, problems, user, progress)
         case BoundaryFile() as parsed:
             return load_boundaries(engine, extract, parsed, problems, user, progress)
-    items = [*problems.final(), formats.unknown_layout()]
+    items = [*problems.final(), formats.unknown_layout(extract)]
     return rejected(engine, filename, len(data), digest, None, items, user)

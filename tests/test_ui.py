@@ -68,3 +68,23 @@ def test_a_card_without_a_london_rank_says_why():
         in card
     )
     assert "among the (" not in card
+
+
+def test_upload_card_counts_problems_in_words():
+    """Was "Problems: 1 error(s), 0 warning(s)"."""
+    from dashboard.ui import uploads
+
+    problem = {"severity": "error", "code": "not-a-number", "message": "m", "row": 2}
+    record = {"filename": "syv.xlsx", "state": "rejected", "problems": [problem]}
+    assert "Problems: 1 error, 0 warnings" in _text(uploads.file_card(record, 0))
+
+
+def test_the_role_is_named_once():
+    """Was "you are signed in as viewer (viewer)"."""
+    from dashboard.auth.roles import User
+    from dashboard.ui import uploads
+
+    assert "signed in as viewer." in _text(uploads.who_may("analyst", User("viewer", "viewer")))
+    assert "signed in as vera (viewer)." in _text(
+        uploads.who_may("analyst", User("vera", "viewer"))
+    )
