@@ -160,3 +160,14 @@ document.addEventListener("DOMContentLoaded", function () {
   };
   plots.__dashboardResize = true;
 });
+
+// A section filled below a long list (the data history's details): scroll it into view and
+// move the focus there, so the reader sees what they opened and a keyboard user is there too.
+window.dash_clientside.dashboard.showSection = function (children, id) {
+  const section = document.getElementById(id);
+  if (section && children && (!Array.isArray(children) || children.length)) {
+    section.scrollIntoView({block: "start"});
+    section.focus({preventScroll: true});
+  }
+  return window.dash_clientside.no_update;
+};

@@ -110,6 +110,7 @@ class SheetSpec:
     rules: tuple[Rule, ...] = ()
     derive: Callable[[pd.DataFrame], pd.DataFrame] | None = None  # computed columns
     period: str | None = None  # the date field giving the upload's months covered
+    period_months: int = 1  # how many months one period covers (a quarter: 3)
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
