@@ -171,3 +171,12 @@ window.dash_clientside.dashboard.showSection = function (children, id) {
   }
   return window.dash_clientside.no_update;
 };
+
+// The navbar's "Menu" button below 992 px (app.py): open or close the links; a page opened
+// closes them.
+window.dash_clientside.dashboard.toggleMenu = function (clicks, path, open) {
+  const fired = window.dash_clientside.callback_context.triggered || [];
+  const pressed = fired.some((t) => t.prop_id.startsWith("nav-toggle."));
+  const next = pressed ? !open : false;
+  return [next, next ? "true" : "false"];
+};
