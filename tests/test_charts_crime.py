@@ -25,7 +25,7 @@ def _counts(values, months=MONTHS) -> pd.Series:
 def test_trend_figure_reference_lines_and_windows():
     frame = trend_frame(_counts([12] * 36))
     fig = crime_charts.trend_figure(frame, as_month("2012-12"), baseline=240, target=192.0)
-    bars, line, previous, last = fig.data
+    bars, line, previous, last, base_key, target_key = fig.data
     assert bars.type == "bar" and list(bars.y) == [12] * 36
     assert list(line.y)[-1] == 12 and list(line.customdata)[-1] == 144
     assert (previous.name, last.name) == ("Previous 12 months", "Last 12 months")
@@ -34,21 +34,10 @@ def test_trend_figure_reference_lines_and_windows():
     assert [pd.Timestamp(r.x0).strftime("%Y-%m") for r in rects] == ["2010-12", "2011-12"]
     assert [pd.Timestamp(r.x1).strftime("%Y-%m") for r in rects] == ["2011-12", "2012-12"]
     assert [(s.y0, s.line.dash) for s in lines] == [(20, "dash"), (16, "dot")]
-    notes = [a.text for a in fig.layout.annotations]
-    assert notes == ["2011/12 baseline: 240 a year (20 a month)", "Target: 192 a year (16 a month)"]
-
-
-@pytest.mark.parametrize("end", ["2024-03", "2019-11"])
-def test_trend_figure_reference_labels_leave_the_two_windows_clear(end):
-    """The baseline and target labels' boxes sit before the previous 12 months, over older
-    bars: they had covered the last 12 months' bars at the chart's right edge."""
-    months = pd.date_range("2010-01-01", periods=200, freq="MS")
-    frame = trend_frame(_counts([12] * 200, months))
-    fig = crime_charts.trend_figure(frame, as_month(end), baseline=240, target=192.0)
-    previous_start = min(pd.Timestamp(s.x0) for s in fig.layout.shapes if s.type == "rect")
-    for note in fig.layout.annotations:
-        assert note.xref == "x" and note.xanchor == "right", note
-        assert pd.Timestamp(note.x) <= previous_start
+    # named in the legend (a label box on the plot covered the rolling line or the bars)
+    assert (base_key.name, base_key.line.dash) == ("2011/12 baseline (20 a month)", "dash")
+    assert (target_key.name, target_key.line.dash) == ("Target (16 a month)", "dot")
+    assert list(base_key.x) == [None] and fig.layout.annotations == ()
 
 
 def test_trend_figure_without_baseline_or_data():
@@ -85,7 +74,9 @@ def test_rank_figure_reversed_axis_and_marker():
     assert list(fig.data[0].y) == [5.0, 7.0]  # months without a rank are left out
     assert len(fig.data) == 1  # the chosen month is marked in the layout, not as a trace
     assert fig.layout.annotations[-1].text == "7 of 32"
-    dot = fig.layout.shapes[-1]
+    note = fig.layout.annotations[-1]
+    assert (note.yref, note.y, note.yanchor) == ("paper", 1, "bottom")  # above the plot
+    dot = fig.layout.shapes[0]
     assert (dot.type, dot.xanchor, dot.yanchor) == ("circle", pd.Timestamp("2010-03-01"), 7)
     assert list(fig.layout.yaxis.range) == [32.5, 0.5]
     # the time axis's range is set, not left to plotly.js: a period change keeps the line's
@@ -161,7 +152,7 @@ def test_a_ward_label_sits_inside_a_concave_ward():
     assert room == pytest.approx(3 if inside_base else 1)
 
 
-def test_names_are_drawn_on_the_wards_they_fit_and_hover_on_every_ward():
+def test_names_are_drawn_by_importance_and_hover_on_every_ward():
     outlines = _outlines(_square("W1", 0, size=1), _square("W2", 1, size=0.01))
     frame = pd.DataFrame(
         {
@@ -174,9 +165,10 @@ def test_names_are_drawn_on_the_wards_they_fit_and_hover_on_every_ward():
     )
     fig = wards_map.wards_map_figure(outlines, frame, "Crimes")
     labels = fig.data[-1]
-    assert list(labels.text) == ["Big Ward"]
+    # by importance: the ward with the most first, labelled even where its name overflows it
+    assert list(labels.text) == ["Tiny Ward", "Big Ward"]
     assert [t.hovertext for t in fig.data[:2]] == ["Big Ward: 1", "Tiny Ward: 2"]
-    assert 0 < labels.x[0] < 1 and 51.5 < labels.y[0] < 52.5
+    assert 0 < labels.x[1] < 1 and 51.5 < labels.y[1] < 52.5
 
 
 def test_without_a_map_the_wards_are_ranked_bars_highest_first():
@@ -206,3 +198,22 @@ def test_charts_use_no_plotly_template_and_fixed_margins_except_category_axes():
     assert trend.xaxis.automargin is False and trend.yaxis.automargin is False
     category = base.make_figure([], {"yaxis": {"type": "category"}}).layout
     assert category.yaxis.automargin is True
+
+
+def test_ward_labels_by_importance_the_highest_first():
+    """Was: the two highest wards unlabelled (their names overflow their wards) while quieter
+    ones were. Six thin wards side by side; the two highest have names too long for them."""
+    squares = [_square(f"W{i}", x, size=0.01) for i, x in enumerate([0, 1, 0.3, 0.45, 0.6, 0.75])]
+    names = ["A very long ward name here", "Another long ward name", "Ab", "Cd", "Ef", "Gh"]
+    frame = pd.DataFrame(
+        {
+            "code": [f"W{i}" for i in range(6)],
+            "name": names,
+            "value": [90.0, 80.0, 10.0, 20.0, 30.0, 40.0],
+            "judged": True,
+            "text": names,
+        }
+    )
+    labels = wards_map.wards_map_figure(_outlines(*squares), frame, "Crimes").data[-1]
+    shown = [t.replace("<br>", " ") for t in labels.text]
+    assert {"A very long ward name here", "Another long ward name"} <= set(shown)

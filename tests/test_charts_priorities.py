@@ -31,10 +31,12 @@ def _breaks(figure) -> list:
 
 
 def test_break_marker_sits_between_february_and_march_2024():
-    line, label = hate_charts.break_marker()
+    line, key = hate_charts.break_marker()
     assert pd.Timestamp("2024-02-01") < line["x0"] == line["x1"] < pd.Timestamp("2024-03-01")
     assert (line["yref"], line["y0"], line["y1"]) == ("paper", 0, 1)
-    assert label["text"] == BREAK_LABEL == "MPS recording system changed"
+    # named in the legend: a label box at the plot's top covered the lines under it
+    assert key["name"] == BREAK_LABEL == "MPS recording system changed"
+    assert key["line"]["dash"] == line["line"]["dash"] == "dashdot"
 
 
 def test_break_trend_figure_has_bars_line_windows_and_the_break():
@@ -42,7 +44,7 @@ def test_break_trend_figure_has_bars_line_windows_and_the_break():
     figure = hate_charts.break_trend_figure(trend_frame(counts), as_month("2025-02"))
     assert [t.type for t in figure.data[:2]] == ["bar", "scatter"]
     assert len(_breaks(figure)) == 1
-    assert BREAK_LABEL in [a.text for a in figure.layout.annotations]
+    assert BREAK_LABEL in [t.name for t in figure.data]
     assert len([s for s in figure.layout.shapes if s.type == "rect"]) == 2  # R12 and P12
 
 
@@ -67,10 +69,12 @@ def _strands(names: list[str]) -> pd.DataFrame:
 def test_month_lines_tell_series_apart_without_colour_and_mark_the_break():
     names = [f"Strand {i}" for i in range(8)]
     figure = hate_charts.month_lines_figure(_strands(names), "Offences")
-    assert [t.name for t in figure.data] == names
-    styles = {(t.line.dash, t.marker.symbol) for t in figure.data}
+    *lines, key = figure.data
+    assert [t.name for t in lines] == names and key.name == BREAK_LABEL
+    assert [t.showlegend for t in figure.data] == [False] * 8 + [True]  # the break alone
+    styles = {(t.line.dash, t.marker.symbol) for t in lines}
     assert len(styles) == 8  # each line has its own dash and marker
-    assert all(_contrast(t.line.color) >= 3 for t in figure.data)
+    assert all(_contrast(t.line.color) >= 3 for t in lines)
     labels = [a.text.strip() for a in figure.layout.annotations]
     assert set(names) <= set(labels)  # each line is named at its end
     assert len(_breaks(figure)) == 1

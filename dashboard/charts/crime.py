@@ -54,11 +54,9 @@ def _window_key(name: str, colour: str) -> dict:
     }
 
 
-def _hline(
-    total: float, label: str, dash: str, colour: str, anchor: str, at: tuple
-) -> tuple[dict, dict]:
-    """A reference line at total/12 a month and its label above or below it, placed at ``at``
-    (x, "left" or "right")."""
+def _hline(total: float, label: str, dash: str, colour: str) -> tuple[dict, dict]:
+    """A reference line at total/12 a month across the plot, and its legend entry naming it
+    (a label box on the plot covered the rolling line or the bars, whatever its place)."""
     y = total / 12
     line = {
         "type": "line",
@@ -70,29 +68,22 @@ def _hline(
         "y1": y,
         "line": {"color": colour, "width": 2, "dash": dash},
     }
-    note = {
-        "xref": "x",
-        "x": at[0],
-        "xanchor": at[1],
-        "yref": "y",
-        "y": y,
-        "yanchor": anchor,
-        "showarrow": False,
-        "font": {"size": 11, "color": "#212529"},
-        "bgcolor": "rgba(255,255,255,0.85)",
-        "text": f"{label}: {fmt_number(total)} a year ({fmt_number(y)} a month)",
+    key = {
+        "type": "scatter",
+        "x": [None],
+        "y": [None],
+        "mode": "lines",
+        "name": f"{label} ({fmt_number(y)} a month)",  # the year's figure: in the caption
+        "line": {"color": colour, "width": 2, "dash": dash},
+        "hoverinfo": "skip",
     }
-    return line, note
+    return line, key
 
 
-def _labels_at(first: Month, end: Month) -> tuple:
-    """Where the reference lines' labels go: just before the previous 12 months (their boxes
-    then cover older bars, never the two windows compared), or from the first month when the
-    bars before them are too few for a label (about five years of them)."""
-    start = months_before(end, 23) - pd.Timedelta(days=15)
-    if start - first >= pd.Timedelta(days=5 * 365):
-        return start, "right"
-    return first - pd.Timedelta(days=15), "left"
+def legend_rows(names: list[str]) -> int:
+    """Rows a horizontal legend of ``names`` takes at most on a half-width chart (two entries a
+    row: each name is short enough for half a 600-pixel chart)."""
+    return -(-len(names) // 2)
 
 
 def trend_figure(
@@ -122,7 +113,7 @@ def trend_figure(
             "x": data["month"],
             "y": data["r12"] / 12,
             "customdata": data["r12"],
-            "name": "Rolling 12 months (monthly average)",
+            "name": "Rolling 12 months, a month",
             "mode": "lines",
             "line": {"color": BLUE, "width": 3},
             "hovertemplate": "12 months to %{x|%B %Y}: %{customdata:,.0f} "
@@ -133,21 +124,30 @@ def trend_figure(
         _window_key("Last 12 months", ORANGE),
     ]
     shapes = [_window(months_before(end, 12), GREY), _window(end, ORANGE)]
-    notes, at = [], _labels_at(data["month"].min(), end)
-    for total, label, dash, colour, anchor in [
-        (baseline, "2011/12 baseline", "dash", OKABE_ITO["black"], "bottom"),
-        (target, "Target", "dot", GREEN, "top"),
+    for total, label, dash, colour in [
+        (baseline, "2011/12 baseline", "dash", OKABE_ITO["black"]),
+        (target, "Target", "dot", GREEN),
     ]:
         if not is_missing(total):
-            line, note = _hline(total, label, dash, colour, anchor, at)
+            line, key = _hline(total, label, dash, colour)
             shapes.append(line)
-            notes.append(note)
+            traces.append(key)
     first, last = data["month"].min(), data["month"].max()
     return make_figure(
         traces,
         {
             "shapes": shapes,
-            "annotations": notes,
+            "annotations": [],
+            # under the plot, in a margin with room for its rows: above the plot, a legend
+            # wrapped onto a second row covered the tallest bars
+            "legend": {
+                "yref": "container",
+                "y": 0,
+                "yanchor": "bottom",
+                "entrywidth": 0.5,
+                "entrywidthmode": "fraction",
+            },
+            "margin": {"b": 48 + 24 * legend_rows([t["name"] for t in traces])},
             "bargap": 0.1,
             "yaxis": {"title": {"text": f"{noun.capitalize()} per month"}, "rangemode": "tozero"},
             "xaxis": {
@@ -257,18 +257,31 @@ def rank_figure(frame: pd.DataFrame, end_month: Month, area_name: str, of: int =
                 "line": {"width": 0},
             }
         )
+        # the label above the plot, over a dotted line down to the dot: beside the dot it
+        # covered the line wherever the rank had moved
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": end,
+                "x1": end,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": GREY, "width": 1, "dash": "dot"},
+                "layer": "below",
+            }
+        )
         notes.append(
             {
                 "xref": "x",
                 "x": end,
-                "yref": "y",
-                "y": rank,
+                "yref": "paper",
+                "y": 1,
                 "text": f"{rank} of {of}",
                 "showarrow": False,
-                "xanchor": "right",
+                "xanchor": "center",
                 "yanchor": "bottom",
-                "xshift": -4,
-                "yshift": 4,
                 "font": {"size": 12},
             }
         )

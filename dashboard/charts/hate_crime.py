@@ -21,7 +21,8 @@ BREAK_NOTE = "Spans the MPS recording system change (end of February 2024): not 
 
 
 def break_marker() -> tuple[dict, dict]:
-    """The break's vertical line (between February and March 2024) and its label."""
+    """The break's vertical line (between February and March 2024) and its legend entry (a
+    label box at the plot's top covered the lines that passed under it)."""
     line = {
         "type": "line",
         "xref": "x",
@@ -32,28 +33,26 @@ def break_marker() -> tuple[dict, dict]:
         "y1": 1,
         "line": {"color": base.OKABE_ITO["black"], "width": 2, "dash": "dashdot"},
     }
-    label = {
-        "xref": "x",
-        "x": BREAK_X,
-        "xanchor": "left",
-        "yref": "paper",
-        "y": 1,
-        "yanchor": "top",
-        "showarrow": False,
-        "text": BREAK_LABEL,
-        "font": {"size": 11, "color": "#212529"},
-        "bgcolor": "rgba(255,255,255,0.85)",
+    key = {
+        "type": "scatter",
+        "x": [None],
+        "y": [None],
+        "mode": "lines",
+        "name": BREAK_LABEL,
+        "line": {"color": base.OKABE_ITO["black"], "width": 2, "dash": "dashdot"},
+        "hoverinfo": "skip",
+        "showlegend": True,
     }
-    return line, label
+    return line, key
 
 
 def with_break(figure: go.Figure) -> go.Figure:
     """``figure`` with the recording-system break marked (blank charts stay blank)."""
     if not figure.data:
         return figure
-    line, label = break_marker()
+    line, key = break_marker()
     figure.add_shape(line)
-    figure.add_annotation(label)
+    figure.add_trace(key)
     return figure
 
 
@@ -106,7 +105,11 @@ def month_lines_figure(
         part = part.sort_values("month")
         colour = LINE_STYLES[i % len(LINE_STYLES)][0]
         hover = f"{name}, " + "%{x|%B %Y}: %{y:" + value_format + "}"
-        traces.append(line_trace(part["month"], part["value"], name, i, hover))
+        # named by their end labels: the legend holds the break alone (a legend of every
+        # strand under the plot left the plot too short for its labels and axis title)
+        traces.append(
+            {**line_trace(part["month"], part["value"], name, i, hover), "showlegend": False}
+        )
         notes.append(
             {
                 "xref": "x",
@@ -125,7 +128,7 @@ def month_lines_figure(
             "annotations": notes,
             "showlegend": True,
             "margin": {"r": 170},
-            "legend": {"orientation": "h", "y": -0.18, "yanchor": "top"},
+            "legend": {"orientation": "h", "y": -0.12, "yanchor": "top"},
             # the title's room measured (a fixed margin cut it off); explicit ranges, as the
             # end labels would otherwise stretch the axes to fit their text (to 2027)
             "yaxis": {"title": {"text": value_label}, "range": [0, top], "automargin": True},
@@ -135,7 +138,7 @@ def month_lines_figure(
     return with_break(figure)
 
 
-LABEL_GAP = 0.045  # of the y axis: a 10-pixel label's height on a 340-pixel plot, with a margin
+LABEL_GAP = 0.075  # of the y axis: a 10-pixel label's height (13 px) on a 200-pixel plot
 
 
 def spread_labels(ends: dict[str, float], gap: float, top: float) -> dict[str, float]:
@@ -163,7 +166,7 @@ def outcome_lines_figure(home_rates: pd.DataFrame, london_rates: pd.DataFrame, h
         ],
         ignore_index=True,
     )
-    return month_lines_figure(long, "Positive outcomes, % of offences (12 months)", ",.1f")
+    return month_lines_figure(long, "Positive outcomes, % (12 months)", ",.1f")
 
 
 def ward_bars_figure(rows: pd.DataFrame, spans_break: bool) -> go.Figure:

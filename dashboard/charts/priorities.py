@@ -226,7 +226,7 @@ def rank_dots_figure(frame: pd.DataFrame, of: int = reference.LONDON_BOROUGH_COU
                 "range": [0.5, of + 4],
                 "autorange": False,
                 "tickvals": [1, 8, 16, 24, of],
-                "title": {"text": f"London rank (1 = lowest rate per 10,000, {of} = highest)"},
+                "title": {"text": "London rank (1 = lowest)"},
             },
             "yaxis": {"type": "category", "tickfont": {"size": 11}},
         },

@@ -144,22 +144,37 @@ def _text_colour(fill: str) -> str:
     return "#1A1A1A" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#FFFFFF"
 
 
+IMPORTANT = 3  # the wards with the most are labelled even where their names overflow the ward
+
+
 def label_trace(shapes: dict, frame: pd.DataFrame, colours: list[str], ratio: float) -> dict:
-    """The wards' names as text at a point inside each ward, for the wards where the name
-    fits (longitude degrees are ``ratio`` times narrower than latitude degrees on screen)."""
+    """The wards' names as text at a point inside each ward, by importance: the wards with the
+    highest values first (labelled even where the name overflows the ward), then every other
+    ward whose name fits inside it and covers no label already placed (longitude degrees are
+    ``ratio`` times narrower than latitude degrees on screen)."""
     xs = [p[0] for g in shapes.values() for ring in _rings(g) for p in ring]
     ys = [p[1] for g in shapes.values() for ring in _rings(g) for p in ring]
     span = max(max(xs) - min(xs), (max(ys) - min(ys)) * ratio) or 1.0
     per_char = span / CHARS_ACROSS
     points = {"x": [], "y": [], "text": [], "colour": []}
-    for row, colour in zip(frame.itertuples(), colours, strict=True):
+    boxes: list[tuple[float, float, float, float]] = []
+    rows = list(zip(frame.itertuples(), colours, strict=True))
+    values = pd.to_numeric(frame["value"], errors="coerce").to_numpy()
+    judged = frame["judged"].astype(bool).to_numpy()
+    order = sorted(range(len(rows)), key=lambda i: (not judged[i], -_or_low(values[i])))
+    for place, i in enumerate(order):
+        row, colour = rows[i]
         text = _label_text(str(row.name))
         lines = text.split("<br>")
         # a line is about two and a half letters' widths tall, with room to spare (in degrees
         # of latitude, each ``ratio`` times longer on screen than one of longitude)
         half = 1.2 * len(lines) * per_char / ratio
         x, y, room = label_point(shapes[row.code], half)
-        if room >= max(len(line) for line in lines) * per_char:
+        wide = max(len(line) for line in lines) * per_char
+        box = (x - wide / 2, x + wide / 2, y - half, y + half)
+        fits = room >= wide or (place < IMPORTANT and judged[i])
+        if fits and not any(_overlap(box, other) for other in boxes):
+            boxes.append(box)
             for key, value in zip(points, (x, y, text, _text_colour(colour)), strict=True):
                 points[key].append(value)
     return {
@@ -172,6 +187,14 @@ def label_trace(shapes: dict, frame: pd.DataFrame, colours: list[str], ratio: fl
         "hoverinfo": "skip",
         "showlegend": False,
     }
+
+
+def _or_low(value: float) -> float:
+    return float("-inf") if math.isnan(value) else float(value)
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
 
 
 def wards_map_figure(

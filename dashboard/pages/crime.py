@@ -113,11 +113,12 @@ UNCHANGED_BY_PERIOD = [
 
 
 def drawn_key(slug: str | None, values) -> str | None:
-    """What the trend's bars and the two month-by-month tables were drawn from (data version and
-    type); None when the trend chart is empty."""
+    """What the trend's bars, legend (the baseline and the target in force, which a period can
+    change) and month-by-month tables were drawn from; None when the trend chart is empty."""
     if not values[TREND].data:
         return None
-    return f"{cache.data_version(cache.engine())}|{slug}"
+    names = "|".join(str(trace.name) for trace in values[TREND].data)
+    return f"{cache.data_version(cache.engine())}|{slug}|{names}"
 
 
 @callback(

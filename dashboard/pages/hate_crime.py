@@ -92,7 +92,7 @@ def strands_drawn(home: dict) -> tuple:
     long = hate.strand_r12({s: over_time.dashboard_trend(s, [home["code"]]) for s in hate.STRANDS})
     wide = hate.strand_r12_by_month(long)
     return (
-        charts.month_lines_figure(long, "Offences in the 12 months to the month"),
+        charts.month_lines_figure(long, "Offences, 12 months"),
         wide,
         ui.strands_table(wide),
     )

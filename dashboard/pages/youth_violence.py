@@ -82,7 +82,7 @@ def london_parts(table: pd.DataFrame, indicator: str, home: dict, base: str):
     rows = london_rows(table, cache.reference()[0], indicator)
     overall = london_rate(rows, 10_000)
     frame = pd.DataFrame({"name": rows["area_name"], "value": rows["rate_per_10000"].astype(float)})
-    label = "Victims per 10,000 residents (12 months)"
+    label = "Victims per 10,000 (12 months)"
     mine = record(table, home["code"], indicator)
     return (
         ranked_bar_figure(frame, home["name"], label, overall, "London", ",.2f"),
