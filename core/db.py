@@ -454,3 +454,11 @@ def dispose_engines() -> None:
 # The reference data the manager edits (targets, comparator groups) has its own module; importing
 # it here adds its tables to ``metadata`` before any ``create_all``.
 from core import reference_data  # noqa: E402, F401
+
+# The police.uk figures and the LSOA lookups that place them (core/police_tables.py), likewise.
+from core.police_tables import (  # noqa: E402, F401
+    lsoa_changes,
+    lsoa_wards,
+    police_uk_counts,
+    police_uk_files,
+)

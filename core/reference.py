@@ -343,3 +343,25 @@ WRAP_AUDIENCES = [
     "Pupils",
     "Foster carers",
 ]
+
+# --- police.uk street-level crime (DOMAIN "Anti-social behaviour and police.uk") ---------------
+
+POLICE_UK_DATASET = "police_uk"
+POLICE_UK_ASB = "Anti-social behaviour"
+# The 14 crime types of data.police.uk's street-level files, in the publisher's order.
+POLICE_UK_TYPES: list[str] = [
+    POLICE_UK_ASB,
+    "Bicycle theft",
+    "Burglary",
+    "Criminal damage and arson",
+    "Drugs",
+    "Other crime",
+    "Other theft",
+    "Possession of weapons",
+    "Public order",
+    "Robbery",
+    "Shoplifting",
+    "Theft from the person",
+    "Vehicle crime",
+    "Violence and sexual offences",
+]

@@ -18,12 +18,13 @@ from sqlalchemy import Engine
 from core import config, db
 from etl import formats, store
 from etl.errors import ProblemList, problem
-from etl.formats import BoundaryFile, CrimeFile, PopulationFile, TemplateFile
+from etl.formats import BoundaryFile, CrimeFile, LookupFile, PopulationFile, TemplateFile, police_uk
 from etl.load_boundaries import load_boundaries
 from etl.load_crime import load_crime
+from etl.load_police import load_lookup, load_street
 from etl.load_population import load_population
 from etl.load_templates import load_template
-from etl.read import ExtractUnreadable, file_digest, read_bytes
+from etl.read import Extract, ExtractUnreadable, file_digest, read_bytes
 from etl.result import LoadResult, Progress, quiet, rejected
 
 __all__ = ["LoadResult", "Progress", "load_bytes", "load_path"]
@@ -91,6 +92,11 @@ def _load_bytes(
     progress("reading")
     problems = ProblemList(config.max_problems())
     try:
+        street = police_uk.sniff(filename, data)
+        if street is not None:  # read a chunk at a time, never whole
+            extract = Extract(filename, len(data), digest, "csv")
+            parsed = police_uk.parse(street, problems)
+            return load_street(engine, extract, parsed, problems, user, progress)
         extract = read_bytes(filename, data, problems.limit)
     except ExtractUnreadable as exc:
         return rejected(engine, filename, len(data), digest, None, [exc.problem], user)
@@ -106,5 +112,7 @@ def _load_bytes(
             return load_population(engine, extract, parsed, problems, user, progress)
         case BoundaryFile() as parsed:
             return load_boundaries(engine, extract, parsed, problems, user, progress)
+        case LookupFile() as parsed:
+            return load_lookup(engine, extract, parsed, problems, user, progress)
     items = [*problems.final(), formats.unknown_layout()]
     return rejected(engine, filename, len(data), digest, None, items, user)

@@ -23,9 +23,17 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from core import config, db, reference
-from etl import formats, store
+from etl import formats, preview_police, store
 from etl.errors import Problem, ProblemList, problem
-from etl.formats import BoundaryFile, CrimeFile, PopulationFile, TemplateFile, templates
+from etl.formats import (
+    BoundaryFile,
+    CrimeFile,
+    LookupFile,
+    PopulationFile,
+    TemplateFile,
+    police_uk,
+    templates,
+)
 from etl.formats.boundaries import DATASET as BOUNDARIES
 from etl.formats.mps_crime import CrimeTable
 from etl.read import ExtractUnreadable, file_digest, read_bytes
@@ -57,6 +65,9 @@ UNITS = {
     "": ("areas", "area-months"),
     "population": ("areas", "years"),
     BOUNDARIES: ("boroughs", "ward outlines"),
+    police_uk.DATASET: ("forces", "force-months"),
+    "lsoa_lookup": ("local authorities", "LSOAs"),
+    "lsoa_2011_lookup": ("lookups", "LSOAs"),
     **{t.dataset: ("sheets", "rows") for t in templates.TEMPLATES},
 }
 
@@ -113,6 +124,14 @@ def preview_bytes(filename: str, data: bytes, engine: Engine | None = None) -> P
         )
     problems = ProblemList(config.max_problems())
     try:
+        street = police_uk.sniff(filename, data)
+        if street is not None:  # read a chunk at a time, as etl.load does
+            parsed = police_uk.parse(street, problems)
+            changes = pd.DataFrame()
+            if not problems.has_errors and parsed.members:
+                changes = preview_police.street_changes(engine, parsed, problems)
+            rows = sum(m.rows for m in parsed.members)
+            return _finish(base, parsed.layout, parsed.label, problems, changes, rows)
         extract = read_bytes(filename, data, problems.limit)
     except ExtractUnreadable as exc:
         return Preview(
@@ -129,6 +148,11 @@ def preview_bytes(filename: str, data: bytes, engine: Engine | None = None) -> P
             return _population(engine, base, parsed, problems)
         case BoundaryFile() as parsed:
             return _boundaries(engine, base, parsed, problems)
+        case LookupFile() as parsed:
+            changes = pd.DataFrame()
+            if not problems.has_errors and len(parsed.frame):
+                changes = preview_police.lookup_changes(engine, parsed)
+            return _finish(base, parsed.layout, parsed.label, problems, changes, len(parsed.frame))
     return Preview(
         **base,
         status="rejected",

@@ -242,6 +242,12 @@ def _gunzip(data: bytes) -> bytearray:
     )
 
 
+def gunzip(data: bytes) -> bytearray:
+    """The file inside a .gz, measured and refused past MAX_UNCOMPRESSED_MB as ``read_bytes``
+    does (raises ExtractUnreadable)."""
+    return _gunzip(data)
+
+
 def is_packed(data: bytes) -> bool:
     """True for gzip or zip (.xlsx) data: what MAX_UNCOMPRESSED_MB limits."""
     return data[:2] == GZIP_MAGIC or data[:4] == ZIP_MAGIC

@@ -29,14 +29,21 @@ def is_empty(engine: Engine) -> bool:
 
 
 # The MPS ward crime files are the ward reference (etl/wards.py): loaded first, the ward rows of
-# the other files (the MPS dashboard's teams, ward populations) are checked against them.
-REFERENCE_FIRST = "mps-ward-"
+# the other files (the MPS dashboard's teams, ward populations) are checked against them. The
+# ONS LSOA lookups come next: police.uk rows are placed through them.
+REFERENCE_FIRST = ("mps-ward-", "ons-lsoa")
+
+
+def _order(path: Path) -> tuple[int, str]:
+    first = [i for i, prefix in enumerate(REFERENCE_FIRST) if path.name.startswith(prefix)]
+    return (first[0] if first else len(REFERENCE_FIRST), path.name)
 
 
 def seed_files(seed_dir: Path) -> list[Path]:
-    """The seed extracts in ``seed_dir``, in load order: the ward reference, then by name."""
-    files = [p for p in seed_dir.glob("*") if p.suffix in {".gz", ".csv", ".xlsx"}]
-    return sorted(files, key=lambda p: (not p.name.startswith(REFERENCE_FIRST), p.name))
+    """The seed extracts in ``seed_dir``, in load order: the ward reference, the LSOA lookups,
+    then by name."""
+    files = [p for p in seed_dir.glob("*") if p.suffix in {".gz", ".csv", ".xlsx", ".zip"}]
+    return sorted(files, key=_order)
 
 
 def boundary_file(borough: str, folder: Path = BOUNDARIES_DIR) -> Path | None:
@@ -72,7 +79,7 @@ def home_rows(path: Path, borough: str) -> bytes | None:
     kept exactly as written; the file as it is when it has no ward rows; None when nothing is
     left to load."""
     data = path.read_bytes()
-    if path.suffix == ".xlsx":
+    if path.suffix in {".xlsx", ".zip"}:
         return data
     lines = decode_text(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data).splitlines()
     keep = _home_test(next(csv.reader(lines[:1])), borough)

@@ -4,6 +4,7 @@ Pages, reports and the CLI call these (as ``queries.<name>``); nothing else open
 to read figures. One module per subject; this package names them all in one place.
 """
 
+from core.queries import police_uk
 from core.queries.accounts import (
     exempt_items,
     login_failures,
@@ -76,6 +77,7 @@ __all__ = [
     "mopac7_monthly",
     "mopac7_series",
     "ping",
+    "police_uk",
     "populations",
     "reoffending_rates",
     "session_user",

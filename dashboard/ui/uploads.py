@@ -17,7 +17,8 @@ from core.values import is_missing
 from dashboard.text import fmt_int, short_month_label, size_text
 
 ACCEPT = (
-    ".csv,.xlsx,.gz,.geojson,.json,text/csv,application/geo+json,application/json,"
+    ".csv,.xlsx,.gz,.zip,.geojson,.json,text/csv,application/geo+json,application/json,"
+    "application/zip,"
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )
 PROBLEM_COLUMNS = ["Sheet", "Row", "Column", "Kind", "Problem", "Value"]

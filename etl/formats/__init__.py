@@ -1,8 +1,10 @@
 """One module per source format, and ``detect``: which layout a file is, and its checked tables.
 
 Loading and previewing both call ``detect``, so a file is recognised and checked one way. The
-order matters: MPS crime layouts (borough and ward files, then the MPS monthly dashboard), then
-the council templates, then population estimates; a JSON file is ward boundaries.
+order matters: the ONS LSOA lookups, MPS crime layouts (borough and ward files, then the MPS monthly dashboard), then
+the council templates, then population estimates; a JSON file is ward boundaries. police.uk
+street-level files are found (``police_uk.sniff``) before a file is read whole, being read a chunk
+at a time.
 """
 
 from __future__ import annotations
@@ -13,8 +15,17 @@ from datetime import date
 import pandas as pd
 
 from etl.errors import Problem, ProblemList, problem
-from etl.formats import boundaries, mps_crime, mps_dashboard, population, templates
+from etl.formats import (
+    boundaries,
+    lsoa_lookups,
+    mps_crime,
+    mps_dashboard,
+    police_uk,
+    population,
+    templates,
+)
 from etl.formats.boundaries import BoundaryFile
+from etl.formats.lsoa_lookups import LookupFile
 from etl.formats.mps_crime import CrimeTable
 from etl.formats.population import PopulationLayout
 from etl.formats.templates.spec import TemplateSpec
@@ -50,7 +61,7 @@ class TemplateFile:
     frames: dict[str, pd.DataFrame]
 
 
-Parsed = CrimeFile | PopulationFile | TemplateFile | BoundaryFile
+Parsed = CrimeFile | PopulationFile | TemplateFile | BoundaryFile | LookupFile
 
 
 def _crime_tables(
@@ -74,6 +85,9 @@ def detect(
     against ``wards``, except in the files that are the ward reference); None: unknown."""
     if boundaries.is_boundaries(extract):
         return boundaries.parse(extract, problems, wards)
+    lookup = lsoa_lookups.detect(extract)
+    if lookup is not None:
+        return lsoa_lookups.parse(lookup, extract, problems)
     tables = _crime_tables(extract, problems, today, wards)
     if tables is not None:
         return CrimeFile(tables)
@@ -95,6 +109,9 @@ def accepted_layouts() -> str:
             *[layout.label for layout in population.LAYOUTS],
             templates.accepted_layouts(),
             boundaries.LABEL,
+            police_uk.LABEL,
+            lsoa_lookups.WARDS_LABEL,
+            lsoa_lookups.CHANGES_LABEL,
         ]
     )
 
