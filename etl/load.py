@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -74,29 +75,64 @@ def load_bytes(
         return _load_bytes(filename, data, engine or db.get_engine(), user, progress)
 
 
+def _unchanged(engine: Engine, filename: str, digest: str) -> LoadResult | None:
+    """The answer for bytes already loaded (None: they are new)."""
+    previous = store.uploads.loaded_upload_with_hash(engine, digest)
+    if previous is None:
+        return None
+    return LoadResult(
+        filename,
+        "unchanged",
+        previous.layout,
+        previous.dataset,
+        previous.id,
+        message=f"Already loaded as upload {previous.id} on "
+        f"{previous.uploaded_at:%d %b %Y %H:%M}; nothing changed.",
+    )
+
+
+def _load_street(
+    filename: str,
+    data: bytes,
+    street: list[police_uk.Source],
+    engine: Engine,
+    user: str | None,
+    progress: Progress,
+) -> LoadResult:
+    """police.uk files, read a chunk at a time and hashed on a second thread meanwhile
+    (hashlib lets go of the GIL), so the same-bytes check costs a large file no time."""
+    progress("reading")
+    problems = ProblemList(config.max_problems())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = pool.submit(file_digest, data)
+        parsed = police_uk.parse(street, problems)
+        digest = hashing.result()
+    unchanged = _unchanged(engine, filename, digest)
+    if unchanged is not None:
+        return unchanged
+    extract = Extract(filename, len(data), digest, "csv")
+    return load_street(engine, extract, parsed, problems, user, progress)
+
+
 def _load_bytes(
     filename: str, data: bytes, engine: Engine, user: str | None, progress: Progress
 ) -> LoadResult:
-    digest = file_digest(data)
-    previous = store.uploads.loaded_upload_with_hash(engine, digest)
-    if previous is not None:
-        return LoadResult(
-            filename,
-            "unchanged",
-            previous.layout,
-            previous.dataset,
-            previous.id,
-            message=f"Already loaded as upload {previous.id} on "
-            f"{previous.uploaded_at:%d %b %Y %H:%M}; nothing changed.",
+    try:
+        street = police_uk.sniff(filename, data)
+    except ExtractUnreadable as exc:
+        digest = file_digest(data)
+        return _unchanged(engine, filename, digest) or rejected(
+            engine, filename, len(data), digest, None, [exc.problem], user
         )
+    if street is not None:
+        return _load_street(filename, data, street, engine, user, progress)
+    digest = file_digest(data)
+    unchanged = _unchanged(engine, filename, digest)
+    if unchanged is not None:
+        return unchanged
     progress("reading")
     problems = ProblemList(config.max_problems())
     try:
-        street = police_uk.sniff(filename, data)
-        if street is not None:  # read a chunk at a time, never whole
-            extract = Extract(filename, len(data), digest, "csv")
-            parsed = police_uk.parse(street, problems)
-            return load_street(engine, extract, parsed, problems, user, progress)
         extract = read_bytes(filename, data, problems.limit)
     except ExtractUnreadable as exc:
         return rejected(engine, filename, len(data), digest, None, [exc.problem], user)

@@ -18,6 +18,19 @@ from etl.formats.police_uk import DATASET, StreetFile, place
 from etl.read import Extract
 from etl.result import LoadResult, Progress, finish_rows, reject_file
 
+_LOOKUPS: dict[tuple, tuple[pd.DataFrame, pd.DataFrame]] = {}  # the last lookups read
+
+
+def lookups(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ward and 2011 -> 2021 lookups in force, read again only when the lookup uploads
+    loaded have changed (a month's file would otherwise spend a tenth of its load reading them)."""
+    key = (str(engine.url), held.lookup_uploads(engine))
+    if key not in _LOOKUPS:
+        found = (held.ward_lookup(engine), held.lsoa_changes(engine))
+        _LOOKUPS.clear()
+        _LOOKUPS[key] = found
+    return _LOOKUPS[key]
+
 
 def load_lookup(
     engine: Engine,
@@ -114,7 +127,7 @@ def load_street(
     progress: Progress,
 ) -> LoadResult:
     """Write the files' counts in one transaction, or reject the upload if any has errors."""
-    wards, changes = held.ward_lookup(engine), held.lsoa_changes(engine)
+    wards, changes = lookups(engine)
     if wards.empty:
         problems.add(problem("no-lookup"))
     if problems.has_errors or not parsed.members:

@@ -16,12 +16,12 @@ from core.queries import police_uk as held
 from etl.errors import ProblemList, problem
 from etl.formats.lsoa_lookups import WARDS, LookupFile
 from etl.formats.police_uk import DATASET, StreetFile
-from etl.load_police import placed_counts
+from etl.load_police import lookups, placed_counts
 
 
 def street_changes(engine: Engine, parsed: StreetFile, problems: ProblemList) -> pd.DataFrame:
     """Per force: months added and replaced, old and new totals (CHANGE_COLUMNS)."""
-    wards, changes = held.ward_lookup(engine), held.lsoa_changes(engine)
+    wards, changes = lookups(engine)
     if wards.empty:
         problems.add(problem("no-lookup"))
         return pd.DataFrame()

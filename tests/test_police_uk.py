@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from core import queries
+from etl.formats import police_uk
 from etl.load import load_bytes
 from etl.preview import preview_bytes
 from etl.revert import revert_upload
@@ -178,6 +179,8 @@ def test_a_zip_of_two_months_and_two_forces_skipping_other_files(engine):
     }
     assert {p.code for p in result.warnings} == {"not-placed", "police-files-skipped"}
     assert len(queries.police_uk.held_files(engine)) == 4
+    status = queries.dataset_status(engine).set_index("dataset")  # python -m etl status
+    assert (status.loc["police_uk", "areas"], status.loc["police_uk", "months"]) == (2, 2)
 
 
 def test_a_revised_month_replaces_the_earlier_file_and_a_revert_brings_it_back(engine):
@@ -207,7 +210,11 @@ def test_a_revised_month_replaces_the_earlier_file_and_a_revert_brings_it_back(e
         (row("2023-02", "E01000248", "Drugs"), "month-not-file-month"),
     ],
 )
-def test_a_bad_month_rejects_the_file_and_changes_nothing(sqlite_engine, bad_row, code):
+@pytest.mark.parametrize("chunk_rows", [2, 250_000])  # a file read in several chunks, or one
+def test_a_bad_month_rejects_the_file_and_changes_nothing(
+    sqlite_engine, monkeypatch, bad_row, code, chunk_rows
+):
+    monkeypatch.setattr(police_uk, "CHUNK_ROWS", chunk_rows)
     loaded_lookups(sqlite_engine)
     load_bytes("2023-01-metropolitan-street.csv", street(*JAN), sqlite_engine)
     before = counts(sqlite_engine)

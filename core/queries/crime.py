@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from core import db, reference
+from core.queries import police_uk
 from core.queries.base import as_months, month_text, read_frame
 from core.reference import MOPAC7_TOTAL, MOPAC7_TYPES
 
@@ -174,6 +175,7 @@ def dataset_status(engine: Engine) -> pd.DataFrame:
                     "months": None,
                 }
             )
+    rows += police_uk.status_rows(engine)
     if rows:
         status = pd.concat([status, pd.DataFrame(rows)], ignore_index=True)
     # a file of both MPS dashboard datasets is one upload: each takes that file's last load

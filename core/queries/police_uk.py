@@ -173,3 +173,38 @@ def figure_sources(engine: Engine, area_code: str, crime_type: str, month: date)
     return sums.merge(
         files.drop(columns=["rows", "not_placed", "month"]), on=["force", "upload_id"]
     )
+
+
+def status_rows(engine: Engine) -> list[dict]:
+    """``python -m etl status``'s rows: police.uk (authorities placed in, months held) and each
+    LSOA lookup in force (its LSOAs)."""
+    files = held_files(engine)
+    rows = []
+    if len(files):
+        counts = monthly_counts(engine)
+        rows.append(
+            {
+                "dataset": POLICE_UK,
+                "areas": int(counts["lad_code"].nunique()),
+                "first_month": files["month"].min().date(),
+                "latest_month": files["month"].max().date(),
+                "months": int(files["month"].nunique()),
+            }
+        )
+    for dataset, lookup in zip(LOOKUP_DATASETS, (ward_lookup, lsoa_changes), strict=True):
+        found = lookup(engine)
+        if len(found):
+            rows.append({"dataset": dataset, "areas": len(found), "months": None})
+    return rows
+
+
+def lookup_uploads(bind: Engine | Connection) -> tuple:
+    """The LSOA lookups loaded, as (id, sha256) pairs: what the lookups in force depend on (a
+    load, a revert or another database changes it)."""
+    up = db.uploads
+    query = (
+        select(up.c.id, up.c.sha256)
+        .where(up.c.dataset.in_(LOOKUP_DATASETS), up.c.status == "loaded")
+        .order_by(up.c.id)
+    )
+    return tuple(map(tuple, _frame(bind, query, ["id", "sha256"]).itertuples(index=False)))

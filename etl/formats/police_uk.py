@@ -33,6 +33,7 @@ USED = ["Month", "LSOA code", "Crime type"]
 NAME = re.compile(r"(?:^|/)(\d{4})-(\d{2})-(.+?)-street(?=[-.])", re.IGNORECASE)
 LAST_2011_CODES = date(2023, 5, 1)  # files up to May 2023 carry 2011 LSOA codes
 CHUNK_ROWS = 250_000
+GROUP_COLUMNS = ["lsoa", "crime_type", "count", "first_row"]
 
 
 @dataclass
@@ -110,12 +111,12 @@ def sniff(filename: str, data: bytes | bytearray) -> list[Source] | None:
 
 
 def _month_problems(
-    member: str, months: pd.Series, rows: np.ndarray, expected: date | None, problems
+    member: str, months: pd.Categorical, offset: int, expected: date | None, problems
 ) -> date | None:
-    """Check the Month cells (each distinct value once); the file's month."""
+    """Check the Month cells (each distinct value once, at its first row); the file's month."""
     found = None
-    for value in pd.unique(months):
-        first = int(rows[np.argmax((months == value).to_numpy())])
+    for index, value in enumerate(months.categories):
+        first = offset + int(np.argmax(months.codes == index))
         match = re.fullmatch(r"(\d{4})-(\d{2})", value)
         if not match or not 1 <= int(match[2]) <= 12:
             problems.add(
@@ -138,8 +139,27 @@ def _month_problems(
     return expected or found
 
 
+def _chunk_groups(chunk: pd.DataFrame, offset: int) -> pd.DataFrame:
+    """A chunk's rows counted by LSOA and crime type, with the first row of each (numpy on the
+    categorical codes: a tenth of a pandas groupby's time)."""
+    lsoa, kind = chunk["LSOA code"].array, chunk["Crime type"].array
+    width = max(len(kind.categories), 1)
+    key = lsoa.codes.astype(np.int64) * width + kind.codes
+    unique, first, count = np.unique(key, return_index=True, return_counts=True)
+    return pd.DataFrame(
+        {
+            "lsoa": np.asarray(lsoa.categories, dtype=object)[unique // width],
+            "crime_type": np.asarray(kind.categories, dtype=object)[unique % width],
+            "count": count,
+            "first_row": first + offset,
+        }
+    )
+
+
 def _read_member(name: str, data: bytes, problems: ProblemList) -> StreetMember:
-    """Count one file by LSOA and crime type, a chunk at a time."""
+    """Count one file by LSOA and crime type, a chunk at a time (three columns parsed, as
+    categories). Row numbers are Excel's (header = 1); the publisher's files have no blank
+    lines."""
     expected, force = _member_force(name)
     head = data[: data.find(b"\n", data.find(b"\n") + 1)]
     first = pd.read_csv(io.BytesIO(head), dtype=str, keep_default_na=False)
@@ -152,33 +172,19 @@ def _read_member(name: str, data: bytes, problems: ProblemList) -> StreetMember:
     parts, rows, month = [], 0, expected
     if not missing:
         reader = pd.read_csv(
-            io.BytesIO(data),
-            usecols=USED,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            chunksize=CHUNK_ROWS,
+            io.BytesIO(data), usecols=USED, dtype="category", na_filter=False, chunksize=CHUNK_ROWS
         )
         for chunk in reader:
-            numbers = np.arange(rows + 2, rows + 2 + len(chunk))
+            offset = rows + 2
             rows += len(chunk)
-            blank = (chunk == "").all(axis=1).to_numpy()
-            chunk, numbers = chunk[~blank], numbers[~blank]
-            month = _month_problems(name, chunk["Month"], numbers, expected, problems) or month
-            chunk = chunk.assign(row=numbers)
-            parts.append(
-                chunk.groupby(["LSOA code", "Crime type"], sort=False)
-                .agg(count=("row", "size"), first_row=("row", "min"))
-                .reset_index()
-            )
-            rows -= int(blank.sum())
-    groups = pd.concat(parts) if parts else pd.DataFrame(columns=[*USED[1:], "count", "first_row"])
-    groups = (
-        groups.groupby(["LSOA code", "Crime type"], sort=False)
-        .agg(count=("count", "sum"), first_row=("first_row", "min"))
-        .reset_index()
-        .rename(columns={"LSOA code": "lsoa", "Crime type": "crime_type"})
-    )
+            found = _month_problems(name, chunk["Month"].array, offset, expected, problems)
+            month = month or found
+            parts.append(_chunk_groups(chunk, offset))
+    groups = pd.concat(parts) if parts else pd.DataFrame(columns=GROUP_COLUMNS)
+    if len(parts) > 1:
+        groups = groups.groupby(["lsoa", "crime_type"], as_index=False).agg(
+            count=("count", "sum"), first_row=("first_row", "min")
+        )
     return StreetMember(name, force or "unknown", force_name, month, rows, groups)
 
 
