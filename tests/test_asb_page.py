@@ -11,10 +11,13 @@ import zipfile
 import pytest
 
 import app  # noqa: F401  (registers the pages, as in production)
+import webclient
 from core.reference import LONDON_AUTHORITIES
+from dashboard.auth import exempt
 from dashboard.pages import asb
 from etl.load import load_bytes, load_path
 from fixtures.extracts import ONS_POPULATION, text_file
+from test_exempt import call_as
 from test_police_uk import HEAD, row
 
 BARNET, CAMDEN = "E09000003", "E09000007"
@@ -106,3 +109,16 @@ def test_nothing_loaded_says_what_to_load_without_files_for_a_board_member(page_
     text = str(summary)
     assert "Not yet loaded for this borough" in text
     assert ".csv" not in text and "python -m" not in text
+
+
+@pytest.mark.parametrize(("kind", "name"), [("dataset", "police_uk"), ("indicator", ASB)])
+def test_an_exempt_police_uk_dataset_or_type_shows_a_viewer_no_figures(page_database, kind, name):
+    load(page_database, LSOAS)
+    for user, role in [("vera", "viewer"), ("max", "manager")]:
+        webclient.add_user(page_database, user, role)
+    exempt.mark(page_database, kind, name, "max")
+    site = (page_database, webclient.the_app().server)
+    viewer = call_as(site, "vera", lambda: asb.update("2024-12", ASB)[0])
+    manager = call_as(site, "max", lambda: asb.update("2024-12", ASB)[0])
+    assert "incidents were reported" not in str(viewer)
+    assert "36 anti-social behaviour incidents were reported" in manager
