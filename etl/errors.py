@@ -98,8 +98,8 @@ MESSAGES: dict[str, str] = {
     "bad-gss-code": "'{value}' is not a GSS code of the kind the {column} column holds.",
     "bad-police-month": "The month '{value}' is not a real month written as YYYY-MM.",
     "month-not-file-month": (
-        "The month {value} is not the month in the file's name ({expected}): each police.uk "
-        "file holds one month."
+        "The month {value} is not the file's month ({expected}, from its name or its first "
+        "row): each police.uk file holds one month."
     ),
     "police-file-twice": "The zip holds two files for {value}: {first} and {second}.",
     "police-files-skipped": (

@@ -269,3 +269,36 @@ def test_a_reverted_lookup_gives_way_to_the_earlier_one(sqlite_engine):
     lookup = queries.police_uk.ward_lookup(sqlite_engine).set_index("lsoa_code")
     assert lookup.loc["E01000248", "ward_code"] == "E05013628"
     assert isinstance(lookup, pd.DataFrame)
+
+
+def test_a_file_named_otherwise_takes_its_force_and_month_from_its_rows(sqlite_engine):
+    loaded_lookups(sqlite_engine)
+    load_bytes("2023-01-metropolitan-street.csv", street(*JAN), sqlite_engine)
+    # the same force and month under another name replaces it (force from "Reported by")
+    result = load_bytes("met-january.csv", street(JAN[0]), sqlite_engine)
+    assert result.status == "loaded"
+    files = queries.police_uk.held_files(sqlite_engine)
+    assert files[["force", "member"]].values.tolist() == [["metropolitan", "met-january.csv"]]
+    mixed = load_bytes(
+        "met.csv", street(JAN[0], row("2023-02", "E01000248", "Drugs")), sqlite_engine
+    )
+    assert [(p.code, p.row) for p in mixed.errors] == [("month-not-file-month", 3)]
+
+
+def test_the_preview_of_a_lookup_counts_lsoas_new_and_moved(sqlite_engine):
+    loaded_lookups(sqlite_engine)
+    moved = text_file(
+        "LSOA21CD,WD24CD,WD24NM,LAD24CD,LAD24NM",
+        "E01000248,E05013629,Brunswick Park,E09000003,Barnet",
+        "E01000251,E05013629,Brunswick Park,E09000003,Barnet",
+    )
+    preview = preview_bytes("lookup-2.csv", moved, sqlite_engine)
+    assert preview.status == "ready"
+    change = preview.changes.iloc[0]
+    # E01000248 was held (in Barnet Vale: it moves); E01000251 is new
+    assert (change["area_code"], change["added"], change["replaced"], change["changed"]) == (
+        "E09000003",
+        1,
+        1,
+        1,
+    )

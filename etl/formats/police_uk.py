@@ -113,8 +113,8 @@ def sniff(filename: str, data: bytes | bytearray) -> list[Source] | None:
 def _month_problems(
     member: str, months: pd.Categorical, offset: int, expected: date | None, problems
 ) -> date | None:
-    """Check the Month cells (each distinct value once, at its first row); the file's month."""
-    found = None
+    """Check the Month cells (each distinct value once, at its first row) against the month in
+    the file's name, or with none, against the file's first month; the file's month."""
     for index, value in enumerate(months.categories):
         first = offset + int(np.argmax(months.codes == index))
         match = re.fullmatch(r"(\d{4})-(\d{2})", value)
@@ -124,7 +124,9 @@ def _month_problems(
             )
             continue
         month = date(int(match[1]), int(match[2]), 1)
-        if expected is not None and month != expected:
+        if expected is None:
+            expected = month
+        elif month != expected:
             problems.add(
                 problem(
                     "month-not-file-month",
@@ -135,8 +137,14 @@ def _month_problems(
                     expected=f"{expected:%Y-%m}",
                 )
             )
-        found = found or month
-    return expected or found
+    return expected
+
+
+def force_slug(force_name: str) -> str:
+    """The file name's force from the force's name: 'Metropolitan Police Service' ->
+    'metropolitan', 'City of London Police' -> 'city-of-london'."""
+    name = re.sub(r"\s+police(\s+service)?$", "", force_name.strip(), flags=re.IGNORECASE)
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 def _chunk_groups(chunk: pd.DataFrame, offset: int) -> pd.DataFrame:
@@ -168,7 +176,7 @@ def _read_member(name: str, data: bytes, problems: ProblemList) -> StreetMember:
         problems.add(problem("missing-column", sheet=name, row=1, column=column, layout=LABEL))
     force_name = first["Reported by"].iloc[0] if len(first) and not missing else None
     if force is None and force_name:
-        force = re.sub(r"[^a-z0-9]+", "-", force_name.lower()).strip("-")
+        force = force_slug(force_name)
     parts, rows, month = [], 0, expected
     if not missing:
         reader = pd.read_csv(
@@ -177,8 +185,7 @@ def _read_member(name: str, data: bytes, problems: ProblemList) -> StreetMember:
         for chunk in reader:
             offset = rows + 2
             rows += len(chunk)
-            found = _month_problems(name, chunk["Month"].array, offset, expected, problems)
-            month = month or found
+            month = _month_problems(name, chunk["Month"].array, offset, month, problems)
             parts.append(_chunk_groups(chunk, offset))
     groups = pd.concat(parts) if parts else pd.DataFrame(columns=GROUP_COLUMNS)
     if len(parts) > 1:
