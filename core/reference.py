@@ -253,6 +253,9 @@ MOPAC7_TYPES: list[str] = [
     "Violence with injury",
 ]
 MOPAC7_TOTAL = "MOPAC7 total"
+# every offence in an MPS borough or ward file, whatever its categories (DOMAIN.md "Overall crime")
+OVERALL_CRIME = "Overall crime"
+CRIME_INDICATORS = [*MOPAC7_TYPES, MOPAC7_TOTAL, OVERALL_CRIME]
 LONDON_BOROUGH_COUNT = 32
 
 

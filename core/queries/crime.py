@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select
 
 from core import db, reference
 from core.queries.base import as_months, month_text, read_frame
-from core.reference import MOPAC7_TOTAL, MOPAC7_TYPES
+from core.reference import MOPAC7_TOTAL, MOPAC7_TYPES, OVERALL_CRIME
 
 CRIME_DATASETS = {"borough_crime": "Borough crime (MPS)", "ward_crime": "Ward crime (MPS)"}
 
@@ -95,6 +95,35 @@ def mopac7_monthly(engine: Engine, dataset: str, area_codes: list[str] | None = 
     total["indicator"] = MOPAC7_TOTAL
     out = pd.concat([full, total], ignore_index=True)
     return out[["area_code", "indicator", "month", "count"]]
+
+
+def overall_monthly(engine: Engine, dataset: str, area_codes: list[str] | None = None):
+    """Monthly counts per area of every offence in the file, all categories summed (DOMAIN.md
+    "Overall crime"), zero where covered but absent. Columns as ``mopac7_monthly``'s."""
+    s, c = db.crime_series, db.crime_counts
+    query = (
+        select(s.c.area_code, month_text(c.c.month), func.sum(c.c.count))
+        .join(s, s.c.id == c.c.series_id)
+        .where(s.c.dataset == dataset)
+        .group_by(s.c.area_code, c.c.month)
+    )
+    if area_codes is not None:
+        query = query.where(s.c.area_code.in_(area_codes))
+    counts = read_frame(engine, query, ["area_code", "month", "count"])
+    counts["month"] = as_months(counts["month"])
+    full = coverage(engine, dataset, area_codes).merge(
+        counts, on=["area_code", "month"], how="left"
+    )
+    full["count"] = full["count"].fillna(0).astype("int64")
+    full["indicator"] = OVERALL_CRIME
+    return full[["area_code", "indicator", "month", "count"]]
+
+
+def crime_monthly(engine: Engine, dataset: str, area_codes: list[str] | None = None):
+    """The crime pages' monthly counts: the MOPAC7 types and total, then overall crime."""
+    mopac7 = mopac7_monthly(engine, dataset, area_codes)
+    overall = overall_monthly(engine, dataset, area_codes)
+    return pd.concat([mopac7, overall], ignore_index=True)
 
 
 def populations(engine: Engine, area_codes: list[str] | None = None) -> pd.DataFrame:

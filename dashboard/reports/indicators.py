@@ -31,7 +31,7 @@ def crime_indicators(engine, month) -> pd.DataFrame:
     frames = []
     for dataset in AREA_DATASETS:
         codes = wards if dataset == "ward_crime" else None
-        monthly = queries.mopac7_monthly(engine, dataset, codes)
+        monthly = queries.crime_monthly(engine, dataset, codes)
         if monthly.empty:
             continue
         frames.append(exempt.visible(indicator_table(monthly, areas, pops, month), dataset))
