@@ -230,6 +230,8 @@ def subgroup_monthly(engine: Engine, dataset: str, area_codes: list[str] | None 
     if area_codes is not None:
         query = query.where(s.c.area_code.in_(area_codes))
     series = read_frame(engine, query, ["series_id", "area_code", "indicator"])
+    # one name per subgroup whichever measure's spelling the category was first stored under
+    series["indicator"] = series["indicator"].map(reference.dashboard_subgroup)
     ids = select(s.c.id).where(s.c.dataset == dataset)
     if area_codes is not None:
         ids = ids.where(s.c.area_code.in_(area_codes))
