@@ -182,3 +182,25 @@ def test_the_page_is_in_the_navigation_before_youth_violence():
     assert orders["/domestic-abuse"] < orders["/youth-violence"]
     layout = page.layout()
     assert "da-partnership" in str(layout)
+
+
+def test_the_indicators_export_gives_positive_outcomes_and_their_rate(loaded, tmp_path):
+    from dashboard import cli
+
+    out = tmp_path / "indicators.csv"
+    assert cli.report_main(["indicators", "--month", "2025-07", "--out", str(out)]) == 0
+    export = pd.read_csv(out, dtype={"area_code": str})
+    barnet = export[export["area_code"] == BARNET].set_index("indicator")
+    raw = raw_dashboard()
+    # pandas over the file: 310 of 2,881 = 10.76%; VWI (two spellings) 100 of 609 = 16.42%
+    assert barnet.loc["Domestic Abuse", "positive_outcomes_r12"] == 310
+    assert barnet.loc["Domestic Abuse", "positive_outcome_rate_pct"] == 10.8
+    assert barnet.loc[VWI, "positive_outcomes_r12"] == 100
+    assert barnet.loc[VWI, "positive_outcome_rate_pct"] == 16.4
+    assert barnet.loc["Domestic Abuse", "rate_per_1000"] == pytest.approx(
+        2881 / 405_050 * 1000, abs=1e-4
+    )
+    hate = raw_window(raw, "Hate crime", "2025-07-01", "Positive Outcomes")[BARNET]
+    assert barnet.loc["Hate crime", "positive_outcomes_r12"] == hate
+    knife = "Knife Injury Victims (non DA 1-24)"  # the publisher gives no outcomes for it
+    assert pd.isna(barnet.loc[knife, "positive_outcomes_r12"])

@@ -52,6 +52,17 @@ def coverage(engine: Engine, dataset: str, area_codes: list[str] | None = None) 
     return frame
 
 
+def coverage_uploads(engine: Engine, dataset: str) -> pd.DataFrame:
+    """Which upload holds each (area_code, month) of ``dataset``: area_code, month, upload_id."""
+    cov = db.crime_coverage
+    query = select(cov.c.area_code, month_text(cov.c.month), cov.c.upload_id).where(
+        cov.c.dataset == dataset
+    )
+    frame = read_frame(engine, query, ["area_code", "month", "upload_id"])
+    frame["month"] = as_months(frame["month"])
+    return frame
+
+
 def mopac7_series(engine: Engine, dataset: str, area_codes: list[str] | None = None):
     """The series (area x category) of a dataset that count towards a MOPAC7 type."""
     s, cat = db.crime_series, db.categories

@@ -23,7 +23,7 @@ from dashboard.prose.hate_crime import outcomes_caption, wards_caption
 from dashboard.prose.priorities import count_trend_caption
 from dashboard.prose.words import period_words, source_text, with_note
 from dashboard.text import fmt_int
-from dashboard.ui import blocks
+from dashboard.ui import blocks, downloads
 from dashboard.ui import domestic_abuse as ui
 from dashboard.ui.hate_crime import outcomes_table
 from dashboard.ui.notices import can_load, priority_empty_state
@@ -66,7 +66,7 @@ def layout(**_query) -> html.Div:
                 block("da-wards", "Wards", 620),
             ),
             html.Div(id="da-partnership"),  # the VAWG partnership indicators (wired by the lead)
-            html.P(id="da-source", className="text-body-secondary small mt-3"),
+            *downloads.source_line("da-source", "domestic-abuse"),
         ]
     )
 

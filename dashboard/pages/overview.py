@@ -17,7 +17,7 @@ from dashboard import cache
 from dashboard.auth import guard
 from dashboard.prose.crime import overall_sentence, overview_sentence
 from dashboard.prose.words import period_words, source_text, with_note
-from dashboard.ui import prefill, static_html
+from dashboard.ui import downloads, prefill, static_html
 from dashboard.ui.addresses import indicator_order
 from dashboard.ui.blocks import html_slot, register_html_slot
 from dashboard.ui.cards import indicator_cards
@@ -58,7 +58,7 @@ def layout(period: str | None = None, **_query) -> html.Div:
             html.H1(f"{cache.home_name()}: neighbourhood crime (MOPAC7)", className="h2"),
             html.Div(id="overview-summary", className="lead mb-3"),
             html_slot("overview-cards"),
-            html.P(id="overview-source", className="text-body-secondary small mt-3"),
+            *downloads.source_line("overview-source", "crime"),
             provenance_link(
                 "borough_crime", code, cache.latest_month("borough_crime", code), "these figures"
             ),
