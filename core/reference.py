@@ -253,6 +253,9 @@ MOPAC7_TYPES: list[str] = [
     "Violence with injury",
 ]
 MOPAC7_TOTAL = "MOPAC7 total"
+# every offence in an MPS borough or ward file, whatever its categories (DOMAIN.md "Overall crime")
+OVERALL_CRIME = "Overall crime"
+CRIME_INDICATORS = [*MOPAC7_TYPES, MOPAC7_TOTAL, OVERALL_CRIME]
 LONDON_BOROUGH_COUNT = 32
 
 
@@ -311,6 +314,20 @@ def mopac7_type(major: str | None, minor: str | None) -> str | None:
 # MPS_DASHBOARD_UPLOAD (a file holding one is logged under that one's name).
 MPS_DASHBOARD_DATASETS = ("mps_dashboard_offences", "mps_dashboard_outcomes")
 MPS_DASHBOARD_UPLOAD = "mps_dashboard"
+
+# Domestic abuse (DOMAIN.md): the MPS dashboard's offences and DA violence with injury, which the
+# file spells "Domestic Abuse violence with injury" under Offences and "Domestic Abuse Violence
+# with Injury" under Positive Outcomes: one indicator, named as the offences spell it.
+DOMESTIC_ABUSE = "Domestic Abuse"
+DA_VIOLENCE_WITH_INJURY = "Domestic Abuse violence with injury"
+DOMESTIC_ABUSE_INDICATORS = [DOMESTIC_ABUSE, DA_VIOLENCE_WITH_INJURY]
+_SUBGROUP_NAMES = {_label(name): name for name in DOMESTIC_ABUSE_INDICATORS}
+
+
+def dashboard_subgroup(name: str) -> str:
+    """The one name of an MPS dashboard subgroup, however the file's measure spells it."""
+    return _SUBGROUP_NAMES.get(_label(name), name)
+
 
 HATE_CRIME_TOTAL = "Hate crime"  # the MPS total of every strand
 # The MPS hate crime strands, as the Monthly Crime Dashboard and the council template name them.

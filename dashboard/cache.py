@@ -61,7 +61,7 @@ def engine() -> Engine:
 @_cache(maxsize=16)
 def _monthly(url: str, version: int, dataset: str, area_codes: tuple[str, ...] | None):
     codes = list(area_codes) if area_codes is not None else None
-    return queries.mopac7_monthly(db.get_engine(url), dataset, codes)
+    return queries.crime_monthly(db.get_engine(url), dataset, codes)
 
 
 @_cache(maxsize=8)

@@ -1,6 +1,7 @@
 """``python -m dashboard report|users|exempt|targets|groups``: the dashboard's jobs without the web app.
 
-  report   the indicators export (every area x indicator for one month, as CSV) and the
+  report   the indicators export (every area x indicator for one month, as CSV), the monthly
+           figures (every dataset's monthly counts: report monthly --out monthly.csv) and the
            quarterly board pack (report pack --quarter 2025/26-Q3 --out pack.pdf|pack.xlsx)
   users    who may sign in: add, passwd, role, disable, enable, list
   exempt   datasets or indicators only managers see: add, remove, list
@@ -52,6 +53,27 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_monthly(args) -> int:
+    """Every dataset's monthly counts as the pages use them, as CSV."""
+    from dashboard.reports import exports
+    from dashboard.reports.monthly import monthly_figures
+
+    table = monthly_figures(db.get_engine())
+    if table.empty:
+        print(
+            "No monthly figures are loaded yet: run python -m etl load PATH first.", file=sys.stderr
+        )
+        return 1
+    text = exports.csv_text(table)  # text cells that a spreadsheet would run as formulas
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        with open(args.out, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        print(f"Wrote {len(table):,} rows to {args.out}", file=sys.stderr)
+    return 0
+
+
 def cmd_pack(args) -> int:
     """The quarterly board pack, as a PDF or a workbook (the format from --out's suffix)."""
     from pathlib import Path
@@ -79,6 +101,9 @@ def add_report_commands(parser: argparse.ArgumentParser) -> None:
     ind.add_argument("--month", required=True, help="the R12 window's last month, YYYY-MM")
     ind.add_argument("--out", default="-", help="file to write, or - for standard output")
     ind.set_defaults(func=cmd_report, parser=parser)
+    monthly = sub.add_parser("monthly", help="CSV of every dataset's monthly counts")
+    monthly.add_argument("--out", default="-", help="file to write, or - for standard output")
+    monthly.set_defaults(func=cmd_monthly, parser=parser)
     pack = sub.add_parser("pack", help="the quarterly board pack, PDF or Excel workbook")
     pack.add_argument("--quarter", required=True, help="the meeting quarter, e.g. 2025/26-Q3")
     pack.add_argument("--out", required=True, help="file to write: NAME.pdf or NAME.xlsx")

@@ -15,11 +15,13 @@ from core.reference import (
     HATE_STRANDS,
     MOPAC7_TOTAL,
     MOPAC7_TYPES,
+    OVERALL_CRIME,
 )
 
 # each total and every indicator it includes (the parts of parts too, so one look-up suffices)
 TOTALS: dict[str, frozenset[str]] = {
     MOPAC7_TOTAL: frozenset(MOPAC7_TYPES),
+    OVERALL_CRIME: frozenset({*MOPAC7_TYPES, MOPAC7_TOTAL}),
     HATE_CRIME_TOTAL: frozenset(HATE_STRANDS),
     **HATE_STRAND_PARTS,
 }

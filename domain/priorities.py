@@ -241,16 +241,16 @@ def london_and_area(table: pd.DataFrame, areas: pd.DataFrame, area_code: str) ->
 
 
 def london_figures(
-    table: pd.DataFrame, areas: pd.DataFrame, area_code: str, indicators, month=None
+    table: pd.DataFrame, areas: pd.DataFrame, area_code: str, indicators, month=None, per=10_000
 ) -> list[tuple]:
-    """(indicator, the area's row, London's rate per 10,000) for each of ``indicators``, from
+    """(indicator, the area's row, London's rate per ``per``) for each of ``indicators``, from
     an indicator table (the row with the month it is shown for under "month" when given)."""
     table = london_and_area(table, areas, area_code)
     london = areas[areas["code"].isin(london_codes(areas))]  # the same boroughs, found once
     figures = []
     for indicator in indicators:
         rows = table[table["indicator"] == indicator] if len(table) else table
-        overall = london_rate(london_rows(rows, london, indicator), 10_000)
+        overall = london_rate(london_rows(rows, london, indicator), per)
         figures.append((indicator, record(rows, area_code, indicator, month), overall))
     return figures
 

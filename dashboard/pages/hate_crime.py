@@ -21,7 +21,7 @@ from dashboard.charts.priorities import stacked_bars_figure
 from dashboard.prose import hate_crime as words
 from dashboard.prose.words import period_words, source_text
 from dashboard.text import fmt_number
-from dashboard.ui import blocks
+from dashboard.ui import blocks, downloads
 from dashboard.ui import hate_crime as ui
 from dashboard.ui.notices import can_load, priority_empty_state
 from dashboard.ui.trends import trend_table
@@ -66,7 +66,7 @@ def layout(**_query) -> html.Div:
                 block("hate-centres", "Reports by centre", 420, level=3),
                 block("hate-centre-strands", "Reports by strand", 420, level=3),
             ),
-            html.P(id="hate-source", className="text-body-secondary small mt-3"),
+            *downloads.source_line("hate-source", "hate-crime"),
         ]
     )
 

@@ -17,7 +17,7 @@ from dashboard.charts.priorities import published_rates_figure
 from dashboard.prose import priorities as words
 from dashboard.prose.crime import rank_caption
 from dashboard.prose.words import period_words, source_text, with_note
-from dashboard.ui import blocks
+from dashboard.ui import blocks, downloads
 from dashboard.ui.notices import can_load, priority_empty_state
 from dashboard.ui.priorities import headline_table, published_syv_table
 from dashboard.ui.trends import london_table, rank_table, trend_table
@@ -62,7 +62,7 @@ def layout(**_query) -> html.Div:
                 blocks.chart_block("syv-knife-london", "London boroughs compared", 540, level=3),
                 blocks.chart_block("syv-knife-rank", "London rank over time", 300, level=3),
             ),
-            html.P(id="syv-source", className="text-body-secondary small mt-3"),
+            *downloads.source_line("syv-source", "youth-violence"),
         ]
     )
 

@@ -12,6 +12,7 @@ from core import queries
 from dashboard import cache
 from dashboard.auth import exempt
 from dashboard.reports.priorities import home_of, priority_rows
+from domain import domestic_abuse
 from domain.indicators import export_frame, indicator_table
 
 AREA_DATASETS = [
@@ -31,7 +32,7 @@ def crime_indicators(engine, month) -> pd.DataFrame:
     frames = []
     for dataset in AREA_DATASETS:
         codes = wards if dataset == "ward_crime" else None
-        monthly = queries.mopac7_monthly(engine, dataset, codes)
+        monthly = queries.crime_monthly(engine, dataset, codes)
         if monthly.empty:
             continue
         frames.append(exempt.visible(indicator_table(monthly, areas, pops, month), dataset))
@@ -45,10 +46,23 @@ def crime_indicators(engine, month) -> pd.DataFrame:
 
 
 def dashboard_indicators_table(engine, month, areas=None, pops=None) -> pd.DataFrame:
-    """MPS Monthly Crime Dashboard offences: one row per area x subgroup, rates per 10,000."""
+    """MPS Monthly Crime Dashboard offences: one row per area x subgroup, rates per 10,000
+    (domestic abuse per 1,000, as DOMAIN.md says), with the positive outcomes of the same 12
+    months and their rate where the publisher gives outcomes."""
     monthly = queries.subgroup_monthly(engine, "mps_dashboard_offences")
     if monthly.empty:
         return pd.DataFrame()
     if areas is None:
         areas, pops = queries.areas(engine), queries.populations(engine)
-    return indicator_table(monthly, areas, pops, month, per=10_000)
+    abuse = monthly["indicator"].isin(domestic_abuse.INDICATORS)
+    parts = [(monthly[~abuse], 10_000), (monthly[abuse], domestic_abuse.PER)]
+    offences = pd.concat(
+        [indicator_table(part, areas, pops, month, per=per) for part, per in parts if len(part)],
+        ignore_index=True,
+    )
+    outcomes = queries.subgroup_monthly(engine, "mps_dashboard_outcomes")
+    if not outcomes.empty:
+        outcomes = indicator_table(outcomes, areas, pops, month)
+    return domestic_abuse.with_outcomes(
+        offences, exempt.visible(outcomes, "mps_dashboard_outcomes")
+    )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from core.months import Month
-from core.reference import MOPAC7_TOTAL
+from core.reference import MOPAC7_TOTAL, MOPAC7_TYPES
 from core.values import is_missing
 from dashboard import cache
 from dashboard.charts.base import TREND_START
@@ -104,7 +104,7 @@ def crime_section(end: Month) -> Section:
     section.month = month
     records = home_records(table, home["code"])
     total = next((r for r in records if r["indicator"] == MOPAC7_TOTAL), None)
-    types = [r for r in records if r["indicator"] != MOPAC7_TOTAL]
+    types = [r for r in records if r["indicator"] in MOPAC7_TYPES]  # overall crime: not a type
     section.add(overview_sentence(home["name"], month, total, types), note)
     section.sentences += [crime_sentence(r["indicator"], home["name"], month, r) for r in types]
     section.headline = [(r["indicator"], r) for r in [*types, *([total] if total else [])]]
