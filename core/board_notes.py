@@ -27,9 +27,9 @@ from sqlalchemy import (
 )
 
 from core import db
+from core.reference import ACTION_STATUSES, ACTION_STRANDS
 
-STRANDS = ("Prevention", "Intervention", "Enforcement")
-STATUSES = ("Not started", "On track", "At risk", "Off track", "Complete")
+STRANDS, STATUSES = ACTION_STRANDS, ACTION_STATUSES
 ACTION_FIELDS = ("strand", "number", "action", "lead", "due", "outcome", "status", "latest")
 
 # Every version of the commentary: the newest for a section and quarter is the one in force.

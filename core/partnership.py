@@ -26,12 +26,11 @@ from sqlalchemy import (
 )
 
 from core import db
+from core.reference import INDICATOR_ADDITIVE, INDICATOR_DIRECTIONS, INDICATOR_UNITS
 
 # The fields of a definition, as the template's Indicators sheet and the manager's form give them.
 FIELDS = ("priority", "unit", "frequency", "direction", "additive", "owner", "source")
-UNITS = ("count", "percent", "rate", "money")
-DIRECTIONS = ("lower", "higher", "neither")  # which way is better
-ADDITIVE = ("yes", "no")  # do the periods' values add up over a year?
+UNITS, DIRECTIONS, ADDITIVE = INDICATOR_UNITS, INDICATOR_DIRECTIONS, INDICATOR_ADDITIVE
 
 
 def _definition() -> list[Column]:

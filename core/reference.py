@@ -381,3 +381,12 @@ def priority_slug(text: str | None) -> str | None:
         **{name_key(n): s for n, s in PRIORITY_ALIASES.items()},
     }
     return names.get(key)
+
+
+# A partnership indicator's vocabularies (core/partnership.py) and an action plan's
+# (core/board_notes.py): the Board's delivery plans' strands and the statuses of progress.
+INDICATOR_UNITS = ("count", "percent", "rate", "money")
+INDICATOR_DIRECTIONS = ("lower", "higher", "neither")  # which way is better
+INDICATOR_ADDITIVE = ("yes", "no")  # do the periods' values add up over a year?
+ACTION_STRANDS = ("Prevention", "Intervention", "Enforcement")
+ACTION_STATUSES = ("Not started", "On track", "At risk", "Off track", "Complete")

@@ -85,6 +85,8 @@ def _shift(period: Period, months: int) -> Period | None:
 
 def periods_of(values: pd.DataFrame) -> list[tuple[Period, float]]:
     """The held values as (Period, value), oldest first."""
+    if values.empty:
+        return []
     rows = values.sort_values(["period_start", "period_end"]).to_dict("records")
     return [
         (
@@ -175,7 +177,7 @@ def figures(
     year_before_period, year_before_value, year_change, year_change_pct, travel, fytd,
     fytd_before, fytd_periods, target, target_kind, target_value, rag, upload_id, source_row."""
     record = {"indicator": indicator.name, "priority": indicator.priority, "period": None}
-    rows = values if until is None else values[values["period_end"] <= until]
+    rows = values if until is None or values.empty else values[values["period_end"] <= until]
     held = periods_of(rows)
     if not held:
         return record
@@ -226,7 +228,7 @@ def _rag(target: Target | None, value, year_before) -> dict:
 def history(values: pd.DataFrame, until: date | None = None) -> pd.DataFrame:
     """The values over time, oldest first, as a trend chart and its table show them: period,
     value (to ``until`` when given)."""
-    rows = values if until is None else values[values["period_end"] <= until]
+    rows = values if until is None or values.empty else values[values["period_end"] <= until]
     held = periods_of(rows)
     return pd.DataFrame({"period": [p.label for p, _ in held], "value": [v for _, v in held]})
 

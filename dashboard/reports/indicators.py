@@ -9,8 +9,10 @@ from __future__ import annotations
 import pandas as pd
 
 from core import queries
+from core.reference import STRATEGY_PRIORITIES
 from dashboard import cache
 from dashboard.auth import exempt
+from dashboard.partnership import partnership_figures
 from dashboard.reports.priorities import home_of, priority_rows
 from domain.indicators import export_frame, indicator_table
 
@@ -38,6 +40,7 @@ def crime_indicators(engine, month) -> pd.DataFrame:
     offences = dashboard_indicators_table(engine, month, areas, pops)
     frames.append(exempt.visible(offences, "mps_dashboard_offences"))
     frames.append(exempt.visible(priority_rows(engine, month, areas, pops)))
+    frames.append(partnership_rows(month, engine, home_of(areas)))
     frames = [cache.judged(f, month, engine) for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame()
@@ -52,3 +55,27 @@ def dashboard_indicators_table(engine, month, areas=None, pops=None) -> pd.DataF
     if areas is None:
         areas, pops = queries.areas(engine), queries.populations(engine)
     return indicator_table(monthly, areas, pops, month, per=10_000)
+
+
+def partnership_rows(month, engine=None, home: tuple[str, str] | None = None) -> pd.DataFrame:
+    """Partnership indicators as at the end of ``month``: one row each for the home borough,
+    its latest value and period (``dashboard.partnership.partnership_figures``) and its RAG."""
+    engine = engine or cache.engine()
+    code, name = home or home_of(queries.areas(engine))
+    frames = [partnership_figures(slug, month, engine) for slug in STRATEGY_PRIORITIES]
+    found = pd.concat([f for f in frames if not f.empty], ignore_index=True) if frames else None
+    if found is None or found.empty or found["period"].isna().all():
+        return pd.DataFrame()
+    found = found[found["period"].notna()]
+    return pd.DataFrame(
+        {
+            "area_code": code,
+            "area_name": name,
+            "area_type": "borough",
+            "indicator": found["indicator"],
+            "month": pd.Timestamp(month).strftime("%Y-%m") if month is not None else None,
+            "value": found["value"],
+            "period": found["period"],
+            "rag": found["rag"],
+        }
+    )
