@@ -10,6 +10,7 @@ import flask
 import pandas as pd
 import pytest
 
+import app  # noqa: F401  (registers the pages, as in production)
 import webclient
 from core import queries
 from dashboard import cli
@@ -49,8 +50,7 @@ def partnership(use_database):
 
 
 def as_user(role: str | None):
-    app = webclient.the_app()
-    context = app.server.test_request_context("/")
+    context = webclient.the_app().server.test_request_context("/")
     context.push()
     if role:
         flask.g.auth_user = User("max" if role == "manager" else "ann", role)
@@ -166,3 +166,50 @@ def test_commentary_and_actions_from_the_command_line(partnership, tmp_path, cap
     history = queries.action_changes(partnership, action_id)
     assert history["status"].tolist() == ["Complete", "Not started"]
     assert cli.main(["actions", "add", "--priority", "nowhere", "--strand", "Prevention"]) == 1
+
+
+def test_a_target_the_manager_sets_gives_the_indicator_its_rag(partnership):
+    from dashboard import targets
+
+    name = ECINS["indicator"]
+    targets.set_target(
+        partnership, name, kind="absolute", value=3000, direction="lower", from_year="2022/23"
+    )
+    row = partnership_figures("asb").iloc[0]
+    # 3,602 is above the 3,000 asked and above the year before's 2,495: Red
+    assert (row["target"], row["rag"]) == (3000, "Red")
+    targets.set_target(
+        partnership, name, kind="previous", value=10, direction="higher", from_year="2022/23"
+    )
+    # 10% above 2,495 = 2,744.5; 3,602 is past it: Green
+    assert partnership_figures("asb").iloc[0]["rag"] == "Green"
+    with pytest.raises(targets.ChangeRefused, match="a number for its period"):
+        targets.set_target(partnership, name, kind="baseline", value=10, from_year="2022/23")
+
+
+@pytest.mark.parametrize(
+    ("role", "forms"),
+    [("viewer", []), ("analyst", ["value"]), ("manager", ["definition", "value"])],
+)
+def test_the_indicators_page_offers_each_role_its_forms(partnership, role, forms):
+    from dashboard.pages import partnership_indicators as page
+
+    context = as_user(role)
+    try:
+        shown = page.layout()
+        offered = [
+            n
+            for n, i in (("definition", "indicators-save"), ("value", "indicators-value-save"))
+            if find(shown, i) is not None
+        ]
+        assert offered == forms
+        if role == "manager":
+            fields = ("Hate incidents supported", "Hate crime", "count", "quarter", "lower", "yes")
+            page.change_definition(1, None, *fields, "Mencap", None, 0)
+            page.give_value(1, "Hate incidents supported", "2025/26 Q1", 12, None, 0)
+    finally:
+        context.pop()
+    if role == "manager":
+        held = queries.partnership_values(partnership)
+        assert held.loc[held["indicator"] == "Hate incidents supported", "value"].tolist() == [12]
+        assert "Hate incidents supported" in layout_text(page.show(1))

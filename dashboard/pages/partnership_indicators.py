@@ -10,6 +10,7 @@ import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
+from dash.exceptions import MissingCallbackContextException
 
 from core.reference import (
     INDICATOR_ADDITIVE,
@@ -68,6 +69,14 @@ def layout(**_query) -> html.Div:
     )
 
 
+def _retiring(save, retire) -> bool:
+    """Which button was pressed (outside a callback, as a test calls it: Retire alone)."""
+    try:
+        return dash.ctx.triggered_id == "indicators-retire"
+    except MissingCallbackContextException:
+        return bool(retire) and not save
+
+
 def _shown(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.fillna("").astype(str)
 
@@ -112,7 +121,7 @@ def change_definition(save, retire, name, priority, unit, frequency, direction, 
     fields = {"indicator": name, "priority": priority, "unit": unit, "frequency": frequency}
     fields |= {"direction": direction, "additive": additive, "owner": owner, "source": source}
     try:
-        if dash.ctx.triggered_id == "indicators-retire":
+        if _retiring(save, retire):
             message = admin.retire_indicator(engine, (name or "").strip(), who)
         else:
             message = admin.define_indicator(engine, fields, who)

@@ -63,10 +63,10 @@ def partnership_rows(month, engine=None, home: tuple[str, str] | None = None) ->
     engine = engine or cache.engine()
     code, name = home or home_of(queries.areas(engine))
     frames = [partnership_figures(slug, month, engine) for slug in STRATEGY_PRIORITIES]
-    found = pd.concat([f for f in frames if not f.empty], ignore_index=True) if frames else None
-    if found is None or found.empty or found["period"].isna().all():
-        return pd.DataFrame()
-    found = found[found["period"].notna()]
+    frames = [f[f["period"].notna()] for f in frames if not f.empty]
+    found = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if found.empty:
+        return found
     return pd.DataFrame(
         {
             "area_code": code,
