@@ -12,7 +12,25 @@ from sqlalchemy import Engine
 from core import board_notes, partnership, queries, reference
 from core.reporting_periods import FREQUENCIES
 from dashboard.reports.pack.quarter import QuarterError, quarter_end, quarter_label
+from dashboard.text import time_label
 from etl.partnership_entry import enter_value
+
+HEADINGS = {
+    "indicator": "Indicator",
+    "priority": "Priority",
+    "unit": "Unit",
+    "frequency": "Frequency",
+    "direction": "Better when",
+    "additive": "Adds up over a year",
+    "owner": "Owner",
+    "source": "Source",
+    "retired": "Retired",
+    "changed_by": "Last changed by",
+    "changed_at": "When",
+    "action": "Change",
+    "upload_id": "Upload",
+    "source_row": "Row",
+}
 
 
 class ChangeRefused(ValueError):
@@ -88,16 +106,23 @@ def definitions_table(engine: Engine, include_retired: bool = True) -> pd.DataFr
     table = queries.partnership_indicators(engine, include_retired)
     if table.empty:
         return table
-    table = table.assign(retired=table["retired"].map({True: "retired", False: ""}))
+    table = table.assign(retired=table["retired"].astype(bool).map({True: "retired", False: ""}))
     columns = ["indicator", "priority", "unit", "frequency", "direction", "additive", "owner"]
-    return table[[*columns, "source", "retired", "changed_by"]]
+    return table[[*columns, "source", "retired", "changed_by"]].rename(columns=HEADINGS)
 
 
 def changes_table(engine: Engine) -> pd.DataFrame:
     """Every change to the definitions, newest first, as the page and command line list them."""
     table = queries.partnership_indicator_changes(engine)
+    if table.empty:
+        return table
     columns = ["changed_at", "changed_by", "action", "indicator", "priority", "frequency"]
-    return table[[*columns, "upload_id", "source_row"]] if len(table) else table
+    table = table[[*columns, "upload_id", "source_row"]].assign(
+        changed_at=[time_label(t) for t in table["changed_at"]],
+        upload_id=table["upload_id"].astype("Int64"),
+        source_row=table["source_row"].astype("Int64"),
+    )
+    return table.rename(columns=HEADINGS)
 
 
 # ---------------------------------------------------------------- commentary and actions

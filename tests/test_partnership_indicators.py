@@ -167,3 +167,22 @@ def test_the_manager_defines_lists_and_retires_on_the_command_line(use_database,
     assert "strategy's five" in capsys.readouterr().err
     assert cli.main(["indicators", "retire", "First-time entrants", "--by", "alice"]) == 0
     assert queries.partnership_indicators(use_database).empty
+
+
+def test_the_upload_preview_says_what_each_sheet_would_add_or_change(engine):
+    from etl.preview import preview_bytes
+
+    admin.define_indicator(engine, ECINS, "manager")
+    load_bytes("a.xlsx", workbook_of([], [value(ECINS["indicator"], "2023/24", 3000)]), engine)
+    data = workbook_of(
+        [MARAC, {**ECINS, "direction": "lower"}],
+        [value(ECINS["indicator"], "2023/24", 3100), value(MARAC["indicator"], "2025-03-14", 4)],
+    )
+    shown = preview_bytes("b.xlsx", data, engine)
+    assert shown.status == "ready" and not shown.errors
+    changes = shown.changes.set_index("area_name")
+    # Indicators: MARAC new; ECINS held and its direction changed
+    assert changes.loc["Indicators", ["added", "replaced", "changed"]].tolist() == [1, 1, 1]
+    # Values: MARAC's meeting new; ECINS 2023/24 replaced with a different figure
+    assert changes.loc["Values", ["added", "replaced", "changed"]].tolist() == [1, 1, 1]
+    assert queries.partnership_values(engine)["value"].tolist() == [3000]  # nothing written

@@ -78,7 +78,7 @@ def _retiring(save, retire) -> bool:
 
 
 def _shown(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.fillna("").astype(str)
+    return frame.astype(object).where(frame.notna(), "").astype(str)
 
 
 @callback(
