@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from core import db
 from etl.formats.templates import partnership
 from etl.load import load_bytes
 from etl.result import LoadResult
@@ -23,6 +24,10 @@ def enter_value(
 ) -> LoadResult:
     """Load one value for an indicator and period; the result says what happened (or why not)."""
     row = {"indicator": indicator, "period": str(period).strip(), "value": value, "note": note}
-    data = workbook_bytes(workbook(partnership.TEMPLATE, {partnership.VALUES.name: [row]}))
+    # when, on the Instructions sheet: typing back an earlier value is a new upload, not the
+    # earlier one's bytes (which the loader would call "already loaded")
+    about = (f"Typed in by {user or 'an analyst'} at {db.utc_now():%Y-%m-%d %H:%M:%S.%f}.",)
+    rows = {partnership.VALUES.name: [row]}
+    data = workbook_bytes(workbook(partnership.TEMPLATE, rows, about))
     name = f"partnership value typed in by {user or 'an analyst'}.xlsx"
     return load_bytes(name, data, engine, user)

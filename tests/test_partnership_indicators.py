@@ -186,3 +186,10 @@ def test_the_upload_preview_says_what_each_sheet_would_add_or_change(engine):
     # Values: MARAC's meeting new; ECINS 2023/24 replaced with a different figure
     assert changes.loc["Values", ["added", "replaced", "changed"]].tolist() == [1, 1, 1]
     assert queries.partnership_values(engine)["value"].tolist() == [3000]  # nothing written
+
+
+def test_typing_back_an_earlier_value_puts_it_back(sqlite_engine):
+    admin.define_indicator(sqlite_engine, ECINS, "manager")
+    for figure in (12, 15, 12):
+        admin.type_value(sqlite_engine, ECINS["indicator"], "2024/25", figure, None, "bob")
+    assert queries.partnership_values(sqlite_engine)["value"].tolist() == [12]
