@@ -390,3 +390,12 @@ INDICATOR_DIRECTIONS = ("lower", "higher", "neither")  # which way is better
 INDICATOR_ADDITIVE = ("yes", "no")  # do the periods' values add up over a year?
 ACTION_STRANDS = ("Prevention", "Intervention", "Enforcement")
 ACTION_STATUSES = ("Not started", "On track", "At risk", "Off track", "Complete")
+
+
+def board_section(text: str | None) -> str | None:
+    """A board section's slug from its slug or title, any case ('crime', 'Hate crime')."""
+    key = name_key(str(text or ""))
+    for slug, (title, _) in BOARD_SECTIONS.items():
+        if key in (name_key(slug), name_key(title)):
+            return slug
+    return None

@@ -10,7 +10,7 @@ pages, the exports and the board pack read them (one function each, called by al
   of delivery and not complete.
 
 ``priority`` is a strategy priority (slug or name: ``asb``, ``Prevent``) or a board section
-(``youth-violence``, ``reoffending``: priority 3's). Commentary and actions are read afresh each
+(slug or title: ``youth-violence``, ``Reoffending and IOM``: priority 3's; ``crime`` has none). Commentary and actions are read afresh each
 time (a few rows): what a manager just saved shows at once.
 """
 
@@ -39,11 +39,8 @@ def strategy_priority(priority: str) -> str | None:
     slug = reference.priority_slug(priority)
     if slug is not None:
         return slug
-    key = reference.name_key(priority or "")
-    for section, (title, belongs) in reference.BOARD_SECTIONS.items():
-        if key in (reference.name_key(section), reference.name_key(title)):
-            return belongs
-    return None
+    section = reference.board_section(priority)
+    return None if section is None else reference.BOARD_SECTIONS[section][1]
 
 
 def _version(eng: Engine) -> tuple:
@@ -85,6 +82,8 @@ def partnership_figures(
     priority has none, or when partnership indicators are exempt for this user."""
     eng = engine or cache.engine()
     slug = strategy_priority(priority)
+    if slug is None and reference.board_section(priority) is not None:
+        return pd.DataFrame(columns=[*COLUMNS, "source", "period"])  # a section with none: crime
     if slug is None:
         raise ValueError(f"No priority called {priority!r}")
     until = None if period is None else month_end(period).date()
@@ -107,12 +106,14 @@ def commentary_for(quarter: str, priority: str, engine: Engine | None = None) ->
     """The commentary in force for a board section (``priority``) and quarter ('2025/26-Q3'):
     text (markdown: paragraphs and bullet lists), written_by, written_at, versions; None if
     none has been written."""
-    versions = queries.commentary(engine or cache.engine(), priority, quarter)
+    section = reference.board_section(priority) or priority
+    quarter = str(quarter).strip().replace(" ", "-")  # '2025/26 Q3' as '2025/26-Q3'
+    versions = queries.commentary(engine or cache.engine(), section, quarter)
     if versions.empty:
         return None
     newest = versions.iloc[0]
     return {
-        "section": priority,
+        "section": section,
         "quarter": quarter,
         "text": newest["text"],
         "written_by": newest["written_by"],
@@ -127,7 +128,8 @@ def actions_for(
     """A board section's action plan (every section's when None), by strand and number: id,
     section, strand, number, action, lead, due, outcome, status, latest, overdue,
     changed_by, changed_at."""
-    table = queries.actions(engine or cache.engine(), priority)
+    section = None if priority is None else (reference.board_section(priority) or priority)
+    table = queries.actions(engine or cache.engine(), section)
     today = today or date.today()
     if table.empty:
         return table.assign(overdue=pd.Series([], dtype=bool))

@@ -130,10 +130,9 @@ def changes_table(engine: Engine) -> pd.DataFrame:
 
 def section_slug(text: str | None) -> str:
     """A board section's slug from its slug or title ('crime', 'Hate crime')."""
-    key = reference.name_key(str(text or ""))
-    for slug, (title, _) in reference.BOARD_SECTIONS.items():
-        if key in (reference.name_key(slug), reference.name_key(title)):
-            return slug
+    slug = reference.board_section(text)
+    if slug is not None:
+        return slug
     raise ChangeRefused(
         f"No priority called {text!r}: one of {', '.join(reference.BOARD_SECTIONS)}."
     )

@@ -213,3 +213,14 @@ def test_the_indicators_page_offers_each_role_its_forms(partnership, role, forms
         held = queries.partnership_values(partnership)
         assert held.loc[held["indicator"] == "Hate incidents supported", "value"].tolist() == [12]
         assert "Hate incidents supported" in layout_text(page.show(1))
+
+
+def test_the_pack_asks_by_section_title_or_slug_and_an_exempt_dataset_hides_the_figures(
+    partnership, monkeypatch
+):
+    admin.set_commentary(partnership, "crime", "2025/26-Q3", "Words.", "max")
+    assert commentary_for("2025/26 Q3", "Neighbourhood crime")["text"] == "Words."
+    assert partnership_figures("Neighbourhood crime").empty  # no strategy priority of its own
+    assert len(partnership_figures("Reoffending and IOM")) == 1  # priority 3: the IOM cohort
+    monkeypatch.setattr("dashboard.auth.exempt.hidden", lambda kind: {"partnership_indicators"})
+    assert partnership_figures("asb").empty
