@@ -312,6 +312,22 @@ hate_reporting_centres = Table(
     *_provenance(),
 )
 
+# Partnership indicators' values (etl/formats/templates/partnership.py, or typed into the form):
+# one row per indicator and period as written ('2025-03', '2024/25 Q4', '2024/25', '2025-03-14';
+# core.reporting_periods), with its kind and days. Definitions: core/partnership.py.
+partnership_values = Table(
+    "partnership_values",
+    metadata,
+    Column("indicator", String(200), primary_key=True),
+    Column("period", String(16), primary_key=True),
+    Column("period_kind", String(16), nullable=False),  # month | quarter | financial year | date
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("note", Text),
+    *_provenance(),
+)
+
 # The council templates' tables (etl/formats/templates), each row carrying its provenance.
 TEMPLATE_TABLES = (
     syv_counts,
@@ -321,6 +337,7 @@ TEMPLATE_TABLES = (
     wrap_training,
     wrap_audiences,
     hate_reporting_centres,
+    partnership_values,
 )
 
 # Replaced template rows: key and values as JSON, with the upload each came from.
@@ -453,7 +470,7 @@ def dispose_engines() -> None:
 
 # The reference data the manager edits (targets, comparator groups) has its own module; importing
 # it here adds its tables to ``metadata`` before any ``create_all``.
-from core import reference_data  # noqa: E402, F401
+from core import board_notes, partnership, reference_data  # noqa: E402, F401
 
 # The police.uk figures and the LSOA lookups that place them (core/police_tables.py), likewise.
 from core.police_tables import (  # noqa: E402, F401

@@ -1,4 +1,5 @@
-"""``python -m dashboard report|users|exempt|targets|groups``: the dashboard's jobs without the web app.
+"""``python -m dashboard report|users|exempt|targets|groups|indicators|commentary|actions``: the
+dashboard's jobs without the web app.
 
   report   the indicators export (every area x indicator for one month, as CSV), the monthly
            figures (every dataset's monthly counts: report monthly --out monthly.csv) and the
@@ -7,6 +8,8 @@
   exempt   datasets or indicators only managers see: add, remove, list
   targets  the targets RAG is judged against: list, set, clear
   groups   comparator groups of London boroughs: list, show, set, add, remove, delete, choose
+  indicators, commentary, actions: partnership indicators, the officer's commentary and the
+           action plans (dashboard/cli_partnership.py)
 
 The older paths ``python -m dashboard.report``, ``dashboard.users`` and ``dashboard.exempt``
 run the same commands.
@@ -21,6 +24,7 @@ from collections.abc import Callable
 
 from core import db, queries
 from core.months import as_month
+from dashboard import cli_partnership
 from dashboard.auth import exempt, users
 from dashboard.auth.roles import ROLE_WORDS, ROLES
 
@@ -306,6 +310,9 @@ GROUPS: dict[str, tuple[str, str | None, Callable[[argparse.ArgumentParser], Non
     "exempt": ("datasets or indicators only managers see", exempt.__doc__, add_exempt_commands),
     "targets": ("the targets RAG is judged against", None, add_targets_commands),
     "groups": ("comparator groups of London boroughs", None, add_groups_commands),
+    "indicators": ("partnership indicators", None, cli_partnership.add_indicators_commands),
+    "commentary": ("the officer's commentary", None, cli_partnership.add_commentary_commands),
+    "actions": ("the priorities' action plans", None, cli_partnership.add_actions_commands),
 }
 
 

@@ -136,6 +136,18 @@ MESSAGES: dict[str, str] = {
     "referred-exceeds-reports": (
         "The number referred to the police ({value}) is more than the reports made ({limit})."
     ),
+    "unknown-indicator": (
+        "The indicator '{value}' is not defined: add it to the Indicators sheet of this file, "
+        "or ask the manager to define it (page Partnership indicators)."
+    ),
+    "bad-period": (
+        "'{value}' is not a period we can read: write a month 2025-03, a quarter 2024/25 Q4, "
+        "a financial year 2024/25 or a date 2025-03-14."
+    ),
+    "period-not-frequency": (
+        "'{value}' is a {found}, but '{indicator}' is reported by {frequency}: write its "
+        "period like {example}."
+    ),
     "not-on-list": (
         "'{value}' is not on the template's list of {list_name}; it was loaded as written. "
         "Tell the team if the list should change."

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from core import config, db
+from core import config, db, queries
 from etl import formats, store
 from etl.errors import ProblemList, problem
 from etl.formats import BoundaryFile, CrimeFile, LookupFile, PopulationFile, TemplateFile, police_uk
@@ -139,7 +139,9 @@ def _load_bytes(
     problems.extend(extract.problems)
     progress("checking")
     wards = store.areas.ward_reference(engine)
-    match formats.detect(extract, problems, date.today(), wards):
+    match formats.detect(
+        extract, problems, date.today(), wards, queries.partnership_frequencies(engine)
+    ):
         case CrimeFile() as parsed:
             return load_crime(engine, extract, parsed, problems, user, progress)
         case TemplateFile() as parsed:

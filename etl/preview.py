@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from core import config, db, reference
+from core import config, db, queries, reference
 from etl import formats, preview_police, store
 from etl.errors import Problem, ProblemList, problem
 from etl.formats import (
@@ -139,7 +139,9 @@ def preview_bytes(filename: str, data: bytes, engine: Engine | None = None) -> P
         )
     problems.extend(extract.problems)
     wards = store.areas.ward_reference(engine)
-    match formats.detect(extract, problems, date.today(), wards):
+    match formats.detect(
+        extract, problems, date.today(), wards, queries.partnership_frequencies(engine)
+    ):
         case CrimeFile() as parsed:
             return _crime(engine, base, parsed, problems)
         case TemplateFile() as parsed:

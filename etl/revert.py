@@ -136,7 +136,8 @@ def _from_json(table: Table, name: str, value):
 
 def _revert_templates(conn: Connection, upload_id: int) -> tuple[int, int]:
     removed = restored = 0
-    specs = {s.table: s for t in templates.TEMPLATES for s in t.sheets}
+    # definitions (partnership indicators) are reference data: a revert leaves them
+    specs = {s.table: s for t in templates.TEMPLATES for s in t.sheets if not s.definitions}
     for name, spec in specs.items():
         table = db.metadata.tables[name]
         mine = store.templates.rows_of_upload(conn, table, upload_id)

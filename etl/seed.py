@@ -1,7 +1,8 @@
 """First run: load the real extracts shipped in data/seed into an empty database, as much of
 them as the home borough (``HOME_BOROUGH``) needs: every borough's borough-level rows (London
-ranks need all 32), only the home borough's ward rows, and the home borough's ward boundaries
-when data/boundaries has them (``<borough>_wards_<year>.geojson``, e.g. Barnet's).
+ranks need all 32), only the home borough's ward rows, the home borough's ward boundaries
+when data/boundaries has them (``<borough>_wards_<year>.geojson``, e.g. Barnet's), and for
+Barnet the partnership indicators its annual report published (the real sample).
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ from etl.load import load_bytes
 from etl.read import decode_text
 
 BOUNDARIES_DIR = config.DATA_DIR / "boundaries"
+# The partnership's own published figures (its 2022/23 annual report: real, and Barnet's), so a
+# fresh clone shows partnership indicators on the priority pages.
+PARTNERSHIP_SAMPLE = config.DATA_DIR / "samples" / "partnership-indicators-sample.xlsx"
+PARTNERSHIP_BOROUGH = "Barnet"
 
 
 def is_empty(engine: Engine) -> bool:
@@ -112,6 +117,8 @@ def seed_if_empty(
     home = config.home_borough()
     outlines = boundary_file(home, Path(boundaries_dir or BOUNDARIES_DIR))
     files = [*seed_files(seed_dir), *([outlines] if outlines else [])]
+    if home.lower() == PARTNERSHIP_BOROUGH.lower() and PARTNERSHIP_SAMPLE.exists():
+        files.append(PARTNERSHIP_SAMPLE)
     loaded = 0
     for number, path in enumerate(files, start=1):
         data = home_rows(path, home) if path.suffix != ".geojson" else path.read_bytes()

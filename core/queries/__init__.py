@@ -42,6 +42,17 @@ from core.queries.crime import (
     populations,
     subgroup_monthly,
 )
+from core.queries.partnership import (
+    action_changes,
+    actions,
+    commentary,
+    commentary_writers,
+    partnership_frequencies,
+    partnership_indicator_changes,
+    partnership_indicators,
+    partnership_values,
+    partnership_version,
+)
 from core.queries.targets import (
     comparator_groups,
     group_members,
@@ -60,6 +71,15 @@ from core.queries.uploads import (
 )
 
 __all__ = [
+    "action_changes",
+    "actions",
+    "commentary",
+    "commentary_writers",
+    "partnership_frequencies",
+    "partnership_indicator_changes",
+    "partnership_indicators",
+    "partnership_values",
+    "partnership_version",
     "CRIME_DATASETS",
     "area_by_name",
     "comparator_groups",

@@ -1,9 +1,7 @@
 """Hate crime (/hate-crime): MPS offences and positive outcomes by strand (borough and wards),
-London rank per strand, and third-party Hate Crime Reporting Centre reports.
-
-The MPS changed its recording system at the end of February 2024: every chart over time marks
-the break, and comparisons across it are called not like-for-like.
-"""
+London rank per strand, and third-party Hate Crime Reporting Centre reports. The MPS changed its
+recording at the end of February 2024: charts mark the break; comparisons across it are not
+like-for-like."""
 
 from __future__ import annotations
 
@@ -18,6 +16,7 @@ from dashboard import cache, over_time
 from dashboard.auth import exempt, guard
 from dashboard.charts import hate_crime as charts
 from dashboard.charts.priorities import stacked_bars_figure
+from dashboard.pages import priority_block
 from dashboard.prose import hate_crime as words
 from dashboard.prose.words import period_words, source_text
 from dashboard.text import fmt_number
@@ -67,6 +66,7 @@ def layout(**_query) -> html.Div:
                 block("hate-centre-strands", "Reports by strand", 420, level=3),
             ),
             *downloads.source_line("hate-source", "hate-crime"),
+            *priority_block.sections("hate-crime"),
         ]
     )
 

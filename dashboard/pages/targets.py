@@ -17,7 +17,7 @@ from dashboard.auth import guard
 from dashboard.ui import targets as ui
 from dashboard.ui import uploads as views
 from domain.periods import financial_year
-from domain.targets import TARGET_INDICATORS, financial_year_label
+from domain.targets import financial_year_label
 
 dash.register_page(__name__, path="/targets", name="Targets", order=52, title="Targets")
 
@@ -65,7 +65,9 @@ def layout(**_query) -> html.Div:
                     html.H2("Targets", className="h4 mt-3"),
                     *[html.P(text, className="small") for text in ui.HELP],
                     html.Div(id="targets-table-box"),
-                    ui.target_form(list(TARGET_INDICATORS), _areas(), years, current),
+                    ui.target_form(
+                        changes.target_indicators(cache.engine()), _areas(), years, current
+                    ),
                     html.H3("Every change", className="h5 mt-4"),
                     html.Div(id="targets-history-box"),
                 ],

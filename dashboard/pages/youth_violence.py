@@ -14,6 +14,7 @@ from dashboard import cache, over_time
 from dashboard.auth import guard
 from dashboard.charts.crime import rank_figure, ranked_bar_figure, trend_figure
 from dashboard.charts.priorities import published_rates_figure
+from dashboard.pages import priority_block
 from dashboard.prose import priorities as words
 from dashboard.prose.crime import rank_caption
 from dashboard.prose.words import period_words, source_text, with_note
@@ -63,6 +64,7 @@ def layout(**_query) -> html.Div:
                 blocks.chart_block("syv-knife-rank", "London rank over time", 300, level=3),
             ),
             *downloads.source_line("syv-source", "youth-violence"),
+            *priority_block.sections("youth-violence"),
         ]
     )
 
@@ -135,10 +137,8 @@ def knife_parts(wanted, home: dict, loader: bool = True):
         notice = priority_empty_state(*words.LOAD_HELP["knife"], can_load=loader)
         blank = blocks.blank_charts("No knife crime figures loaded", 3)
         return "No knife crime figures are loaded.", [], notice, blank
-    areas, _ = cache.reference()
-    figures = priorities.london_figures(
-        table, areas, home["code"], priorities.KNIFE_INDICATORS, month
-    )
+    areas, indicators = cache.reference()[0], priorities.KNIFE_INDICATORS
+    figures = priorities.london_figures(table, areas, home["code"], indicators, month)
     rows = [(words.HEADLINE_LABELS[i], mine, london) for i, mine, london in figures]
     ranks = cache.dashboard_rank_history(priorities.KNIFE_VICTIMS)
     ranks = ranks[ranks["area_code"] == home["code"]]

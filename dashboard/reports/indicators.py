@@ -9,8 +9,10 @@ from __future__ import annotations
 import pandas as pd
 
 from core import queries
+from core.reference import STRATEGY_PRIORITIES
 from dashboard import cache
 from dashboard.auth import exempt
+from dashboard.partnership import partnership_figures
 from dashboard.reports.priorities import home_of, priority_rows
 from domain import domestic_abuse
 from domain.indicators import export_frame, indicator_table
@@ -39,6 +41,7 @@ def crime_indicators(engine, month) -> pd.DataFrame:
     offences = dashboard_indicators_table(engine, month, areas, pops)
     frames.append(exempt.visible(offences, "mps_dashboard_offences"))
     frames.append(exempt.visible(priority_rows(engine, month, areas, pops)))
+    frames.append(partnership_rows(month, engine, home_of(areas)))
     frames = [cache.judged(f, month, engine) for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame()
@@ -65,4 +68,28 @@ def dashboard_indicators_table(engine, month, areas=None, pops=None) -> pd.DataF
         outcomes = indicator_table(outcomes, areas, pops, month)
     return domestic_abuse.with_outcomes(
         offences, exempt.visible(outcomes, "mps_dashboard_outcomes")
+    )
+
+
+def partnership_rows(month, engine=None, home: tuple[str, str] | None = None) -> pd.DataFrame:
+    """Partnership indicators as at the end of ``month``: one row each for the home borough,
+    its latest value and period (``dashboard.partnership.partnership_figures``) and its RAG."""
+    engine = engine or cache.engine()
+    code, name = home or home_of(queries.areas(engine))
+    frames = [partnership_figures(slug, month, engine) for slug in STRATEGY_PRIORITIES]
+    frames = [f[f["period"].notna()] for f in frames if not f.empty]
+    found = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if found.empty:
+        return found
+    return pd.DataFrame(
+        {
+            "area_code": code,
+            "area_name": name,
+            "area_type": "borough",
+            "indicator": found["indicator"],
+            "month": pd.Timestamp(month).strftime("%Y-%m") if month is not None else None,
+            "value": found["value"],
+            "period": found["period"],
+            "rag": found["rag"],
+        }
     )

@@ -79,10 +79,15 @@ def _crime_tables(
 
 
 def detect(
-    extract: Extract, problems: ProblemList, today: date, wards: WardReference
+    extract: Extract,
+    problems: ProblemList,
+    today: date,
+    wards: WardReference,
+    indicators: dict[str, str] | None = None,
 ) -> Parsed | None:
     """The file's layout and its checked tables (problems go in ``problems``; ward codes checked
-    against ``wards``, except in the files that are the ward reference); None: unknown."""
+    against ``wards``, except in the files that are the ward reference; partnership values against
+    the ``indicators`` defined, name -> frequency); None: unknown."""
     if boundaries.is_boundaries(extract):
         return boundaries.parse(extract, problems, wards)
     lookup = lsoa_lookups.detect(extract)
@@ -93,7 +98,7 @@ def detect(
         return CrimeFile(tables)
     found = templates.detect(extract)
     if found:
-        return TemplateFile(found[0], templates.parse(found, problems))
+        return TemplateFile(found[0], templates.parse(found, problems, indicators))
     layout_sheets = population.detect(extract)
     if layout_sheets:
         layout, sheets = layout_sheets

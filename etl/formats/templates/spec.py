@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from core import reference
-from core.reference import HATE_STRANDS, WRAP_AUDIENCES
+from core import partnership, reference
+from core.reference import HATE_STRANDS, STRATEGY_PRIORITIES, WRAP_AUDIENCES
+from core.reporting_periods import FREQUENCIES
 
 # Field kinds: how a cell is read and checked (validate.py), and its Excel validation.
 TEXT = "text"
@@ -66,6 +67,11 @@ LISTS: dict[str, list[str]] = {
     "WRAP audiences": WRAP_AUDIENCES,
     "Hate Crime Reporting Centres": REPORTING_CENTRES,
     "financial quarters": financial_quarters(),
+    "strategy priorities": list(STRATEGY_PRIORITIES.values()),
+    "units": list(partnership.UNITS),
+    "frequencies": list(FREQUENCIES),
+    "directions": list(partnership.DIRECTIONS),
+    "yes or no": list(partnership.ADDITIVE),
 }
 
 
@@ -110,6 +116,9 @@ class SheetSpec:
     rules: tuple[Rule, ...] = ()
     derive: Callable[[pd.DataFrame], pd.DataFrame] | None = None  # computed columns
     period: str | None = None  # the date field giving the upload's months covered
+    # definitions (reference data the manager also edits: core.partnership), not figures: written
+    # as changes to them, never withdrawn by a revert
+    definitions: bool = False
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -131,6 +140,9 @@ class TemplateSpec:
     purpose: tuple[str, ...]  # paragraphs for the Instructions sheet
     sheets: tuple[SheetSpec, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)  # extra instructions
+    # checks across sheets and against what is held: (frames, known) -> problems; ``known`` is
+    # what the loader read for it (partnership indicators: each defined one's frequency)
+    check: Callable[[dict[str, pd.DataFrame], dict], list] | None = None
 
 
 def normalise_heading(text: object) -> str:

@@ -1,0 +1,226 @@
+"""What a board member, an analyst and the manager see of the partnership indicators, the
+commentary and the action plans on the priority pages (callbacks called as plain functions,
+each in a request for a user of the role), and the commands that write them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import flask
+import pandas as pd
+import pytest
+
+import app  # noqa: F401  (registers the pages, as in production)
+import webclient
+from core import queries
+from dashboard import cli
+from dashboard import partnership_admin as admin
+from dashboard.auth.roles import User
+from dashboard.partnership import actions_for, commentary_for, partnership_figures
+from dashboard.reports.indicators import partnership_rows
+from layout_tree import find
+from layout_tree import text as layout_text
+
+ECINS = {
+    "indicator": "ASB cases logged (ECINS)",
+    "priority": "Anti-social behaviour",
+    "unit": "count",
+    "frequency": "financial year",
+    "direction": "neither",
+    "additive": "yes",
+    "owner": "Barnet Council Community Safety Team",
+}
+IOM = {**ECINS, "indicator": "IOM adult cohort", "priority": "reducing offending"}
+IOM |= {"frequency": "quarter", "additive": "no", "owner": "Barnet IOM"}
+
+
+@pytest.fixture
+def partnership(use_database):
+    engine = use_database
+    admin.define_indicator(engine, ECINS, "manager")
+    admin.define_indicator(engine, IOM, "manager")
+    for name, period, figure in [
+        (ECINS["indicator"], "2021/22", 2495),
+        (ECINS["indicator"], "2022/23", 3602),
+        (IOM["indicator"], "2022/23 Q3", 101),
+        (IOM["indicator"], "2022/23 Q4", 105),
+    ]:
+        admin.type_value(engine, name, period, figure, None, "ann")
+    return engine
+
+
+def as_user(role: str | None):
+    context = webclient.the_app().server.test_request_context("/")
+    context.push()
+    if role:
+        flask.g.auth_user = User("max" if role == "manager" else "ann", role)
+    return context
+
+
+def test_each_priority_page_shows_its_own_partnership_indicators(partnership):
+    from dashboard.pages import priority_block
+
+    youth = layout_text(priority_block.show_figures(None, "youth-violence"))
+    assert "IOM adult cohort: 105 in 2022/23 Q4, up 4 (4%) on the period before" in youth
+    assert "ECINS" not in youth  # an anti-social behaviour indicator
+    asb = layout_text(priority_block.show_figures("2023-06", "asb"))
+    # 3602 - 2495 = 1107; 1107 / 2495 = 44.4%
+    assert "3,602 in 2022/23, up 1,107 (44.4%) on a year before (2021/22: 2,495)" in asb
+    # as at March 2022, the latest year held is 2021/22
+    assert "2,495 in 2021/22" in layout_text(priority_block.show_figures("2022-03", "asb"))
+
+
+def test_the_figures_are_one_function_the_pack_can_call(partnership):
+    rows = partnership_figures("asb")
+    assert rows[["indicator", "period", "value", "year_change"]].values.tolist() == [
+        [ECINS["indicator"], "2022/23", 3602, 1107]
+    ]
+    export = partnership_rows(pd.Timestamp(2025, 6, 1))
+    assert set(export["indicator"]) == {ECINS["indicator"], IOM["indicator"]}
+
+
+def test_a_board_member_reads_the_commentary_and_actions_but_gets_no_forms(partnership):
+    from dashboard.pages import priority_block
+
+    engine = partnership
+    words = "Cases are **up** on last year.\n\n- more officers\n- <script>alert(1)</script>"
+    admin.set_commentary(engine, "prevent", "2025/26-Q3", words, "max")
+    admin.add_action(
+        engine,
+        "prevent",
+        {
+            "strand": "Prevention",
+            "action": "Train every school",
+            "lead": "Prevent lead",
+            "due": "2025-01-31",
+            "status": "On track",
+        },
+        "max",
+    )
+    context = as_user("viewer")
+    try:
+        shown = priority_block.show_notes("2025-12", "prevent", 0)
+    finally:
+        context.pop()
+    view, form, plan, plan_form = shown
+    markdown = view[0]
+    assert markdown.children == words and markdown.dangerously_allow_html is False
+    assert form is None and plan_form is None
+    assert "On track — OVERDUE" in layout_text(plan)  # due 31 January 2025, not complete
+
+
+def test_the_manager_writes_the_commentary_and_every_version_is_kept(partnership):
+    from dashboard.pages import priority_block
+
+    context = as_user("manager")
+    try:
+        form = priority_block.show_notes("2025-12", "crime", 0)[1]
+        assert find(form, "notes-text") is not None
+        priority_block.save_commentary(1, "First words.", "crime", "2025-11", 0)
+        priority_block.save_commentary(2, "Second words.", "crime", "2025-12", 1)
+    finally:
+        context.pop()
+    record = commentary_for("2025/26-Q3", "crime")
+    assert (record["text"], record["written_by"], record["versions"]) == ("Second words.", "max", 2)
+    assert queries.commentary(partnership, "crime")["text"].tolist() == [
+        "Second words.",
+        "First words.",
+    ]
+
+
+def test_an_analyst_writes_only_when_the_manager_permits(partnership):
+    from dashboard.pages import priority_block
+
+    context = as_user("analyst")
+    try:
+        assert priority_block.show_notes("2025-12", "crime", 0)[1] is None
+        refused = priority_block.save_commentary(1, "Words.", "crime", "2025-12", 0)
+        assert "Only the manager" in layout_text(refused[1])
+        admin.permit_writer(partnership, "ann", True, "max")
+        priority_block.save_commentary(1, "Words.", "crime", "2025-12", 0)
+    finally:
+        context.pop()
+    assert commentary_for("2025/26-Q3", "crime")["written_by"] == "ann"
+
+
+def test_commentary_and_actions_from_the_command_line(partnership, tmp_path, capsys):
+    words = tmp_path / "words.md"
+    words.write_text("Burglary is down.\n\n- patrols\n", encoding="utf-8")
+    args = ["commentary", "set", "--quarter", "2025/26-Q3", "--priority", "crime"]
+    assert cli.main([*args, "--file", str(words), "--by", "max"]) == 0
+    assert cli.main(["commentary", "show", "--quarter", "2025/26-Q3", "--priority", "crime"]) == 0
+    assert "Burglary is down." in capsys.readouterr().out
+    add = ["actions", "add", "--priority", "youth-violence", "--strand", "Enforcement"]
+    add += ["--action", "Weapon sweeps", "--lead", "Police", "--due", "2026-03-31"]
+    assert cli.main([*add, "--by", "max"]) == 0
+    action_id = int(actions_for("youth-violence")["id"].iloc[0])
+    update = ["actions", "update", str(action_id), "--status", "Complete", "--latest", "Done"]
+    assert cli.main([*update, "--by", "max"]) == 0
+    plan = actions_for("youth-violence", today=date(2026, 4, 1)).iloc[0]
+    assert (plan["number"], plan["status"], plan["latest"], plan["overdue"]) == (
+        "1",
+        "Complete",
+        "Done",
+        False,
+    )
+    history = queries.action_changes(partnership, action_id)
+    assert history["status"].tolist() == ["Complete", "Not started"]
+    assert cli.main(["actions", "add", "--priority", "nowhere", "--strand", "Prevention"]) == 1
+
+
+def test_a_target_the_manager_sets_gives_the_indicator_its_rag(partnership):
+    from dashboard import targets
+
+    name = ECINS["indicator"]
+    targets.set_target(
+        partnership, name, kind="absolute", value=3000, direction="lower", from_year="2022/23"
+    )
+    row = partnership_figures("asb").iloc[0]
+    # 3,602 is above the 3,000 asked and above the year before's 2,495: Red
+    assert (row["target"], row["rag"]) == (3000, "Red")
+    targets.set_target(
+        partnership, name, kind="previous", value=10, direction="higher", from_year="2022/23"
+    )
+    # 10% above 2,495 = 2,744.5; 3,602 is past it: Green
+    assert partnership_figures("asb").iloc[0]["rag"] == "Green"
+    with pytest.raises(targets.ChangeRefused, match="a number for its period"):
+        targets.set_target(partnership, name, kind="baseline", value=10, from_year="2022/23")
+
+
+@pytest.mark.parametrize(
+    ("role", "forms"),
+    [("viewer", []), ("analyst", ["value"]), ("manager", ["definition", "value"])],
+)
+def test_the_indicators_page_offers_each_role_its_forms(partnership, role, forms):
+    from dashboard.pages import partnership_indicators as page
+
+    context = as_user(role)
+    try:
+        shown = page.layout()
+        offered = [
+            n
+            for n, i in (("definition", "indicators-save"), ("value", "indicators-value-save"))
+            if find(shown, i) is not None
+        ]
+        assert offered == forms
+        if role == "manager":
+            fields = ("Hate incidents supported", "Hate crime", "count", "quarter", "lower", "yes")
+            page.change_definition(1, None, *fields, "Mencap", None, 0)
+            page.give_value(1, "Hate incidents supported", "2025/26 Q1", 12, None, 0)
+    finally:
+        context.pop()
+    if role == "manager":
+        held = queries.partnership_values(partnership)
+        assert held.loc[held["indicator"] == "Hate incidents supported", "value"].tolist() == [12]
+        assert "Hate incidents supported" in layout_text(page.show(1))
+
+
+def test_the_pack_asks_by_section_title_or_slug_and_an_exempt_dataset_hides_the_figures(
+    partnership, monkeypatch
+):
+    admin.set_commentary(partnership, "crime", "2025/26-Q3", "Words.", "max")
+    assert commentary_for("2025/26 Q3", "Neighbourhood crime")["text"] == "Words."
+    assert partnership_figures("Neighbourhood crime").empty  # no strategy priority of its own
+    assert len(partnership_figures("Reoffending and IOM")) == 1  # priority 3: the IOM cohort
+    monkeypatch.setattr("dashboard.auth.exempt.hidden", lambda kind: {"partnership_indicators"})
+    assert partnership_figures("asb").empty
