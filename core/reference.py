@@ -377,6 +377,17 @@ INCLUDES: dict[str, frozenset[str]] = {
 }
 # One indicator the publisher spells two ways (offences, positive outcomes): exempt together.
 SAME_INDICATOR: dict[str, str] = {"Domestic Abuse Violence with Injury": DA_VWI}
+# The datasets an exemption may name (the upload log's names of figures pages show).
+EXEMPTIBLE_DATASETS = (
+    "borough_crime",
+    "ward_crime",
+    *MPS_DASHBOARD_DATASETS,
+    "serious_youth_violence",
+    "iom",
+    "proven_reoffending",
+    "wrap_training",
+    "hate_reporting_centres",
+)
 # Every indicator name an exemption may name (besides subgroups loaded under new names).
 INDICATOR_NAMES: frozenset[str] = frozenset(
     {*INCLUDES, *(p for parts in INCLUDES.values() for p in parts), *SAME_INDICATOR}

@@ -12,11 +12,14 @@ run on the server) nothing is hidden: those are run by whoever runs the server.
 
 from __future__ import annotations
 
+import difflib
+
 import flask
 import pandas as pd
 from sqlalchemy import Engine
 
 from core import db, queries
+from core.reference import EXEMPTIBLE_DATASETS, INDICATOR_NAMES
 from dashboard.auth import guard, store
 from domain.exemptions import category_withheld, withheld
 
@@ -29,14 +32,56 @@ def items(engine: Engine | None = None) -> pd.DataFrame:
     return queries.exempt_items(engine or db.get_engine())
 
 
-def mark(engine: Engine, kind: str, name: str, user: str | None = None) -> None:
+class UnknownName(ValueError):
+    """A name no dataset or indicator has: ``nearest`` are the names it is closest to."""
+
+    def __init__(self, kind: str, name: str, nearest: list[str]):
+        self.nearest = nearest
+        hint = f" Did you mean {' or '.join(repr(n) for n in nearest)}?" if nearest else ""
+        super().__init__(f"No {kind} is called {name!r}.{hint}")
+
+
+def known(engine: Engine, kind: str) -> list[str]:
+    """Every name of this kind an exemption may name: the datasets pages show; the indicators
+    of the reference data and the MPS dashboard subgroups loaded."""
+    if kind == "dataset":
+        return list(EXEMPTIBLE_DATASETS)
+    return sorted(INDICATOR_NAMES | set(queries.subgroup_names(engine)))
+
+
+def canonical(engine: Engine, kind: str, name: str) -> str:
+    """``name`` as the dashboard spells it (any letter case and spacing); ``UnknownName``, with
+    the nearest names, when nothing is called that."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
+    names = {" ".join(n.split()).casefold(): n for n in known(engine, kind)}
+    key = " ".join(str(name).split()).casefold()
+    if key in names:
+        return names[key]
+    nearest = difflib.get_close_matches(key, list(names), n=3, cutoff=0.6)
+    raise UnknownName(kind, name, [names[n] for n in nearest])
+
+
+def mark(engine: Engine, kind: str, name: str, user: str | None = None) -> str:
+    """Mark the item exempt under its canonical name (returned); ``UnknownName`` if none."""
+    name = canonical(engine, kind, name)
     store.mark_exempt(engine, kind, name, user)
+    return name
 
 
-def unmark(engine: Engine, kind: str, name: str) -> bool:
-    return store.unmark_exempt(engine, kind, name)
+def unmark(engine: Engine, kind: str, name: str, user: str | None = None) -> bool:
+    return store.unmark_exempt(engine, kind, name, user)
+
+
+def history(engine: Engine | None = None) -> pd.DataFrame:
+    """Every marking and unmarking, newest first: kind, name, action, changed_by, changed_at."""
+    return queries.exempt_history(engine or db.get_engine())
+
+
+def no_longer_seen(kind: str, name: str) -> list[str]:
+    """What viewers and analysts no longer see with this item exempt: the dataset, or the
+    indicator with what it includes and every figure that includes either."""
+    return [name] if kind == "dataset" else sorted(withheld({name}))
 
 
 def _marked(kind: str) -> set[str]:
