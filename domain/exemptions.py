@@ -18,13 +18,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from core.reference import INCLUDES, SAME_INDICATOR, category_totals, mopac7_type
+from core.reference import (
+    INCLUDES,
+    OVERALL_CRIME,
+    SAME_INDICATOR,
+    TNO_NON_VICTIM_BASED,
+    TNO_VICTIM_BASED,
+    category_totals,
+    mopac7_type,
+)
 
 # each part and the totals that include it directly
 _INCLUDED_IN: dict[str, set[str]] = {}
 for _total, _parts in INCLUDES.items():
     for _part in _parts:
         _INCLUDED_IN.setdefault(_part, set()).add(_total)
+_KNOWN = {*INCLUDES, *_INCLUDED_IN, *SAME_INDICATOR}
 
 
 def _reach(start: set[str], step: Mapping[str, Iterable[str]]) -> set[str]:
@@ -50,8 +59,13 @@ def covered(exempt: Iterable[str]) -> set[str]:
 
 
 def withheld(exempt: Iterable[str]) -> set[str]:
-    """Every indicator hidden when ``exempt`` are: what they include and what includes that."""
-    return _spellings(_reach(covered(exempt), _INCLUDED_IN))
+    """Every indicator hidden when ``exempt`` are: what they include and what includes that. A
+    name the hierarchy does not know (a subgroup new to the publisher) may be in any TNO figure,
+    so withholds them all."""
+    found = _reach(covered(exempt), _INCLUDED_IN)
+    if any(name not in _KNOWN for name in found):
+        found |= {TNO_VICTIM_BASED, TNO_NON_VICTIM_BASED, OVERALL_CRIME}
+    return _spellings(found)
 
 
 def category_withheld(

@@ -78,3 +78,29 @@ def test_a_viewer_cannot_mark_an_item_exempt(site):
     _, server = site
     assert _press(_client(server, "vera"), "exempt-add", "Robbery").status_code == 403
     assert exempt.items(site[0]).empty
+
+
+@pytest.mark.parametrize(("name", "sees"), [("vera", False), ("max", True)])
+def test_exempt_youth_violence_figures_are_said_to_be_not_shown_not_missing(site, name, sees):
+    """Issue 18 item 9: loaded but exempt is not 'none loaded' (page and default pack)."""
+    from dashboard.pages import youth_violence
+    from dashboard.reports.pack.audience import reading_as
+    from dashboard.reports.pack.priorities import syv_section
+    from dashboard.reports.pack.quarter import quarter_end
+    from etl.load import load_path
+
+    engine, _ = site
+    assert (
+        load_path(test_exempt.SAMPLES / "serious-youth-violence-sample.xlsx", engine).status
+        == "loaded"
+    )
+    exempt.mark(engine, "dataset", "serious_youth_violence", "max")
+    said = str(call_as(site, name, lambda: youth_violence.update("2024-03")[0]))
+    assert ("Serious youth violence figures are not shown to your role" in said) is not sees
+    assert "No serious youth violence figures are loaded" not in said
+    assert "Not yet loaded for this borough: serious" not in said
+    if not sees:
+        with reading_as(False):  # the default pack reads as a viewer
+            pack = " ".join(syv_section(quarter_end("2024/25-Q3")).sentences)
+        assert "not shown to readers of this pack" in pack
+        assert "youth violence monthly figures are loaded" not in pack
