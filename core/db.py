@@ -403,6 +403,18 @@ exempt_items = Table(
     Column("marked_at", DateTime, nullable=False),
 )
 
+# Every marking and unmarking of an exempt item: who, when, added or removed.
+exempt_history = Table(
+    "exempt_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("action", String(8), nullable=False),  # add | remove
+    Column("changed_by", String(200)),
+    Column("changed_at", DateTime, nullable=False),
+)
+
 # A manager undoing an upload (etl/revert.py): who, when, and what was restored.
 upload_reverts = Table(
     "upload_reverts",

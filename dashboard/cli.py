@@ -168,16 +168,35 @@ def add_users_commands(parser: argparse.ArgumentParser) -> None:
 
 def cmd_exempt(args) -> int:
     engine = db.get_engine()
-    if args.command == "add":
-        exempt.mark(engine, args.kind, args.name, args.user)
-        print(f"{args.kind} {args.name!r} is now exempt: only managers see it.")
-    elif args.command == "remove":
-        found = exempt.unmark(engine, args.kind, args.name)
-        print(f"{args.kind} {args.name!r} " + ("is visible again." if found else "was not exempt."))
-    else:
+    if args.command == "list":
         table = exempt.items(engine)
         print("No exempt items." if table.empty else table.to_string(index=False))
+        return 0
+    try:
+        name = exempt.canonical(engine, args.kind, args.name)
+    except exempt.UnknownName as error:
+        # an item marked under a name that no longer exists can still be removed
+        if args.command == "remove" and exempt.unmark(engine, args.kind, args.name, args.user):
+            print(f"{args.kind} {args.name!r} is visible again.")
+            return 0
+        print(f"{error} Nothing was changed.", file=sys.stderr)
+        return 2
+    if args.command == "add":
+        exempt.mark(engine, args.kind, name, args.user)
+        print(f"{args.kind} {name!r} is now exempt: only managers see it.")
+        print(exempt_words(args.kind, name))
+    else:
+        found = exempt.unmark(engine, args.kind, name, args.user)
+        print(f"{args.kind} {name!r} " + ("is visible again." if found else "was not exempt."))
     return 0
+
+
+def exempt_words(kind: str, name: str) -> str:
+    """What viewers and analysts no longer see, in one sentence."""
+    if kind == "dataset":
+        return f"Viewers and analysts no longer see any figure from {name}."
+    lost = exempt.no_longer_seen(kind, name)
+    return "Viewers and analysts no longer see: " + ", ".join(lost) + "."
 
 
 def add_exempt_commands(parser: argparse.ArgumentParser) -> None:
@@ -186,7 +205,7 @@ def add_exempt_commands(parser: argparse.ArgumentParser) -> None:
         one = sub.add_parser(command, help=f"{command} an exempt dataset or indicator")
         one.add_argument("kind", choices=exempt.KINDS)
         one.add_argument("name")
-        one.add_argument("--user", default=None, help="who is marking it (add)")
+        one.add_argument("--user", default=None, help="who is marking or unmarking it")
     sub.add_parser("list", help="every exempt item")
     parser.set_defaults(func=cmd_exempt)
 

@@ -51,6 +51,7 @@ CHANGE_COLUMNS = [
     "replaced_from",
     "replaced_to",
     "changed",  # of the replaced, how many have a different total (template rows: figures)
+    "emptied",  # crime: of the replaced, how many held figures this file's zeros would wipe
     "old_total",  # sum of the held figures in the replaced months
     "new_total",  # sum of this file's figures in those months
     "kept",  # months where newer figures are held, which this file would not change
@@ -216,6 +217,7 @@ def summary(changes: pd.DataFrame) -> str:
     added, replaced = int(changes["added"].sum()), int(changes["replaced"].sum())
     kept, changed = int(changes["kept"].fillna(0).sum()), int(changes["changed"].fillna(0).sum())
     hidden = "withheld" in changes and bool(changes["withheld"].fillna(False).astype(bool).any())
+    emptied = int(changes["emptied"].fillna(0).sum()) if "emptied" in changes else 0
     places, unit = UNITS.get(str(changes["dataset"].iloc[0]) if len(changes) else "", UNITS[""])
     return (
         f"{len(changes):,} {places}: {added:,} {unit} new, {replaced:,} replaced"
@@ -223,7 +225,13 @@ def summary(changes: pd.DataFrame) -> str:
         + (f", {kept:,} left as they are because newer figures are held" if kept else "")
         + "."
         + (" Figures that include exempt items are not shown." if hidden else "")
+        + (f" Warning: {emptied:,} {unit} held would become all zero: {EMPTIED}" if emptied else "")
     )
+
+
+# said whether or not the figures are shown: a file of zeros wiping held months is a mistake
+# an analyst must be told of even where the totals it would change are exempt for them
+EMPTIED = "check the file is complete before confirming."
 
 
 def withheld(change: Mapping, datasets: Set[str], indicators: Set[str]) -> bool:
@@ -231,6 +239,8 @@ def withheld(change: Mapping, datasets: Set[str], indicators: Set[str]) -> bool:
     indicator: its figures (old and new totals, how many differ) would show what is hidden."""
     parts = change.get("indicators")
     parts = set(parts) if isinstance(parts, list | tuple | set) else set()  # None: not crime
+    if change.get("dataset") in MOPAC7_DATASETS:
+        parts.add(reference.OVERALL_CRIME)  # a file's total (every category) is Overall crime
     return change.get("dataset") in datasets or bool(parts & set(indicators))
 
 
@@ -306,6 +316,7 @@ def _summarise(pairs: pd.DataFrame, dataset: str, names: pd.Series) -> pd.DataFr
                 "replaced_from": rep["month"].min() if len(rep) else None,
                 "replaced_to": rep["month"].max() if len(rep) else None,
                 "changed": int((rep["old"] != rep["new"]).sum()),
+                "emptied": int(((rep["old"] > 0) & (rep["new"] == 0)).sum()),
                 "old_total": int(rep["old"].sum()) if len(rep) else None,
                 "new_total": int(rep["new"].sum()) if len(rep) else None,
                 "kept": int((group["state"] == "kept").sum()),

@@ -6,10 +6,12 @@ to read figures. One module per subject; this package names them all in one plac
 
 from core.queries import police_uk
 from core.queries.accounts import (
+    exempt_history,
     exempt_items,
     login_failures,
     ping,
     session_user,
+    subgroup_names,
     user_list,
     user_row,
     users_exist,
@@ -91,6 +93,7 @@ __all__ = [
     "upload_versions",
     "dataset_areas",
     "dataset_status",
+    "exempt_history",
     "exempt_items",
     "figure_provenance",
     "group_members",
@@ -108,6 +111,7 @@ __all__ = [
     "reoffending_rates",
     "session_user",
     "subgroup_monthly",
+    "subgroup_names",
     "syv_monthly",
     "syv_summary",
     "target_changes",

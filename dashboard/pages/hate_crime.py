@@ -89,7 +89,8 @@ def trend_month_by_month(frame: pd.DataFrame, strand: str, home: dict) -> str:
 
 def strands_drawn(home: dict) -> tuple:
     """The strands' chart, R12s and table: the same for every period."""
-    long = hate.strand_r12({s: over_time.dashboard_trend(s, [home["code"]]) for s in hate.STRANDS})
+    shown = ui.shown_strands(exempt.hidden("indicator"))
+    long = hate.strand_r12({s: over_time.dashboard_trend(s, [home["code"]]) for s in shown})
     wide = hate.strand_r12_by_month(long)
     return (
         charts.month_lines_figure(long, "Offences in the 12 months to the month"),
@@ -159,16 +160,16 @@ def update(period: str | None, strand: str | None):
     home, loader = cache.home_area(), can_load(guard.current_user())
     picked, months = as_month_or_none(period), cache.dashboard_months()
     month = chosen_month(picked, months)
-    table = cache.dashboard_table(month) if month is not None else pd.DataFrame()
+    table = cache.dashboard_table(month) if month is not None and shown else pd.DataFrame()
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
         _, notice, centres = centres_parts(picked, month, loader)
-        blank = blocks.blank_charts("No MPS hate crime figures loaded", len(MPS_CHARTS))
-        mps = priority_empty_state(*words.LOAD_HELP["mps"], can_load=loader)
+        blank = blocks.blank_charts("No MPS hate crime figures shown", len(MPS_CHARTS))
+        mps = priority_empty_state(*words.LOAD_HELP["mps"], can_load=loader, withheld=not shown)
         return (mps, *blank, *centres, notice, "", notice is not None)
     areas, _ = cache.reference()
     home_rates = over_time.hate_outcome_rates(strand, [home["code"]])
     across = hate.spans_break(month, 24)
-    ranks = hate.strand_ranks(table, areas, home["code"])
+    ranks = hate.strand_ranks(table, areas, home["code"], shown)
     _, record_, overall = next(r for r in ranks if r[0] == strand)
     window = home_rates[home_rates["month"] == month]
     outcome_r12 = window["outcomes"].iloc[0] if len(window) else None

@@ -123,8 +123,7 @@ def show(dataset: str | None, area: str | None, month: str | None):
     if when is None:
         return html.P("That is not a month.")
     rows = queries.figure_provenance(db.get_engine(), dataset, area, when.date())
-    hidden = exempt.hidden("indicator")  # a MOPAC7 type, or a dashboard subgroup by its name
-    rows = rows[~rows["mopac7"].isin(hidden) & ~rows["minor"].isin(hidden)]
+    rows = exempt.visible_categories(rows, dataset)  # and within an exempt total
     if rows.empty:
         return html.P("Nothing is loaded for that area and month.")
     frame = pd.DataFrame(

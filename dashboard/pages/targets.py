@@ -60,6 +60,7 @@ def layout(**_query) -> html.Div:
     return html.Div(
         [
             html.H1("Targets and comparator groups"),
+            html.P(dcc.Link("Exempt items: what only managers see", href="/exempt")),
             html.Section(
                 [
                     html.H2("Targets", className="h4 mt-3"),

@@ -240,3 +240,11 @@ def period_words(what: str, months, wanted, shown) -> str:
     else:
         showing = month_label(shown)
     return f"{what} figures run from {first} to {last}; showing {showing}."
+
+
+def none_loaded(what: str, withheld: bool = False, reader: str = "your role") -> str:
+    """'No serious youth violence figures are loaded.'; when they are exempt for the reader
+    (``withheld``), that they are not shown to ``reader``, never that none are loaded."""
+    if withheld:
+        return f"{what[:1].upper()}{what[1:]} are not shown to {reader}."
+    return f"No {what} are loaded."

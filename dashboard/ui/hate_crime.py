@@ -46,7 +46,7 @@ def strands_table(wide: pd.DataFrame) -> str:
     shown = pd.DataFrame(
         {
             "12 months to": [month_label(m) for m in wide.index],
-            **{s: [fmt_number(v) for v in wide[s]] for s in STRANDS},
+            **{s: [fmt_number(v) for v in wide[s]] for s in STRANDS if s in wide},
         }
     )
     return table_html(shown, "hate-strands-table")
