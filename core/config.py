@@ -95,6 +95,13 @@ PENDING_DIR = Setting(
     "",
     "Folder for uploads waiting for confirmation (default: a folder in the system temp dir).",
 )
+MAX_REQUEST_KB = Setting(
+    "MAX_REQUEST_KB",
+    "1024",
+    "Largest request body accepted, in kilobytes, except files dropped on the Upload page by an "
+    "analyst or manager (up to MAX_UPLOAD_FILES files of MAX_UPLOAD_MB). A larger request is "
+    "refused (413) before it is read.",
+)
 MAX_UPLOAD_FILES = Setting("MAX_UPLOAD_FILES", "10", "Files accepted in one upload.")
 MAX_DROP_UNCOMPRESSED_MB = Setting(
     "MAX_DROP_UNCOMPRESSED_MB",
@@ -154,6 +161,7 @@ ALL_SETTINGS = [
     LOGIN_RATE_LIMIT,
     LOGIN_LOCKOUT_SECONDS,
     PENDING_DIR,
+    MAX_REQUEST_KB,
     MAX_UPLOAD_FILES,
     MAX_DROP_UNCOMPRESSED_MB,
     WORKERS,

@@ -64,7 +64,7 @@ def _url() -> str:
     State("upload-files", "filename"),
     prevent_initial_call=True,
 )
-@guard.requires("analyst")
+@guard.requires("analyst", files=True)
 def receive(contents, filenames):
     """Keep each dropped file on the server and start checking it."""
     if not contents:
