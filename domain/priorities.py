@@ -216,7 +216,9 @@ def latest_cohorts(table: pd.DataFrame, borough: str) -> pd.DataFrame:
     home = table[table["geography"].str.lower() == borough.lower()]
     latest = home.groupby("adult_juvenile")["cohort"].last()
     keys = set(latest.items())
-    return table[[k in keys for k in zip(table["adult_juvenile"], table["cohort"], strict=True)]]
+    pairs = zip(table["adult_juvenile"], table["cohort"], strict=True)
+    # a boolean Series, not a list: an empty list would select no columns instead of no rows
+    return table[pd.Series([k in keys for k in pairs], index=table.index, dtype=bool)]
 
 
 def cohort_group(table: pd.DataFrame, group: str, borough: str) -> pd.DataFrame:

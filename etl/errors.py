@@ -23,9 +23,7 @@ MESSAGES: dict[str, str] = {
         "The files dropped together would unpack to more than {limit_mb} MB, the most one upload "
         "may hold, so this file was not opened. Upload it again on its own or with fewer files."
     ),
-    "unknown-layout": (
-        "The column headings do not match any layout we accept. Accepted layouts: {accepted}."
-    ),
+    "unknown-layout": "The column headings do not match any layout we accept{detail}.",
     "missing-column": "The column '{column}' is missing (expected for the {layout} layout).",
     "duplicate-column": "The month column '{value}' appears more than once in the header.",
     "unexpected-column": (

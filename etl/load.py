@@ -152,5 +152,5 @@ def _load_bytes(
             return load_boundaries(engine, extract, parsed, problems, user, progress)
         case LookupFile() as parsed:
             return load_lookup(engine, extract, parsed, problems, user, progress)
-    items = [*problems.final(), formats.unknown_layout()]
+    items = [*problems.final(), formats.unknown_layout(extract)]
     return rejected(engine, filename, len(data), digest, None, items, user)

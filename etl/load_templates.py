@@ -126,8 +126,8 @@ def load_template(
                 a, r, c = _write_sheet(conn, spec, frame, upload_id)
             added, replaced, changed = added + a, replaced + r, changed + c
             parts.append(
-                f"'{name}': {len(frame):,} rows ({a:,} new, {r:,} replaced"
-                + (f", {c:,} of them with different figures)" if r else ")")
+                f"'{name}': {len(frame):,} row{'' if len(frame) == 1 else 's'} ({a:,} new, "
+                f"{r:,} replaced" + (f", {c:,} of them with different figures)" if r else ")")
             )
         message = (
             f"Loaded {template.title.split(':')[0]}: "

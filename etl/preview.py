@@ -159,7 +159,7 @@ def preview_bytes(filename: str, data: bytes, engine: Engine | None = None) -> P
     return Preview(
         **base,
         status="rejected",
-        problems=[*problems.final(), formats.unknown_layout()],
+        problems=[*problems.final(), formats.unknown_layout(extract)],
         message="The columns do not match any layout we accept.",
     )
 

@@ -166,7 +166,15 @@ def read_xlsx_grids(data: bytes) -> dict[str, pd.DataFrame]:
     """Every sheet's cells with no header applied (so title rows can be skipped per format)."""
     _check_zip(data)
     try:
-        grids = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, engine="calamine")
+        # "n/a", "NA", "-" typed in a cell are text to check, not blanks (as for CSV)
+        grids = pd.read_excel(
+            io.BytesIO(data),
+            sheet_name=None,
+            header=None,
+            engine="calamine",
+            keep_default_na=False,
+            na_values=[""],
+        )
     except Exception as exc:  # calamine raises its own error types for corrupt workbooks
         raise ExtractUnreadable(
             problem("file-unreadable", detail=f"the workbook could not be read ({exc})")

@@ -195,7 +195,7 @@ def user_menu() -> html.Div:
         html.Form(
             [
                 html.Span(
-                    f"{user.name} ({user.role})",
+                    user.label,
                     className="text-light small me-2",
                     id="user-menu-name",
                 ),

@@ -15,6 +15,7 @@ from dashboard.auth import guard
 from dashboard.charts.priorities import bars_figure, coverage_lines_figure
 from dashboard.pages import priority_block
 from dashboard.prose import priorities as words
+from dashboard.prose.words import with_note
 from dashboard.text import day_label, fmt_number
 from dashboard.ui import blocks
 from dashboard.ui.notices import can_load, priority_empty_state
@@ -108,6 +109,16 @@ def bar_parts(frame: pd.DataFrame, label: str, caption: str, base: str, heading:
     return [figure, caption, count_table(frame, heading, label, f"{base}-table")]
 
 
+def as_at_month(period: str | None, as_at):
+    """The month chosen, when the return shown is from an earlier month (else None)."""
+    month = as_month_or_none(period)
+    return (
+        month
+        if month is not None and month > pd.Timestamp(as_at).to_period("M").start_time
+        else None
+    )
+
+
 @callback(
     Output("prevent-summary", "children"),
     *blocks.chart_outputs(CHARTS),
@@ -158,7 +169,10 @@ def update(period: str | None, target: float = WRAP_TARGET_PERCENT):
     ]
     before = wrap_total_before(training, as_at, target)
     return (
-        words.prevent_sentence(as_at, table, target, before),
+        with_note(
+            words.as_at_words(as_at_month(period, as_at)),
+            words.prevent_sentence(as_at, table, target, before),
+        ),
         *charts,
         words.wrap_source(as_at, SOURCE),
         False,

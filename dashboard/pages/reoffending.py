@@ -107,6 +107,9 @@ def moj_parts(month, borough: str, loader: bool = True) -> tuple:
         blank = blocks.blank_charts(message, 2, f"{message}.")
         return "", priority_empty_state(*words.LOAD_HELP["moj"], can_load=loader), blank
     table = cohorts_by(rates, month)
+    if month is not None and not _home(table, borough):
+        message = words.no_cohort_words(month)
+        return message, None, blocks.blank_charts(message, 2)
     charts = []
     for group in ("Adult", "Juvenile"):
         rows = cohort_group(table, group, borough)
@@ -116,6 +119,11 @@ def moj_parts(month, borough: str, loader: bool = True) -> tuple:
             cohort_table(rows, f"reoffending-{group.lower()}-table"),
         ]
     return words.reoffending_sentence(borough, latest_cohorts(table, borough)), None, charts
+
+
+def _home(rows, borough: str) -> bool:
+    """Whether any of ``rows`` is the home borough's."""
+    return bool((rows["geography"].str.lower() == borough.lower()).any())
 
 
 @callback(
@@ -139,7 +147,7 @@ def update(period: str | None):
     if all(hidden):
         notices = html.Div([iom_notice, moj_notice])
         return (notices, None, None, *iom_charts, *moj_charts, "", *hidden)
-    text = " ".join(w for w in (iom_words, moj_words) if w)
+    text = " ".join(w for w in (words.as_at_words(month), iom_words, moj_words) if w)
     quarters = cache.council_table("iom_quarters")
     quarter = quarters["quarter"].iloc[-1] if len(quarters) else None
     cohort = latest_cohort(cache.council_table("reoffending_rates"))

@@ -14,6 +14,7 @@ from dashboard import pending
 from dashboard.auth import exempt, guard
 from dashboard.reports import exports
 from dashboard.ui import uploads as views
+from etl import formats
 
 dash.register_page(__name__, path="/upload", name="Upload", order=50, title="Upload data")
 
@@ -35,6 +36,7 @@ def layout(**_query) -> html.Div:
             heading,
             *views.upload_form(config.MAX_UPLOAD_MB.get()),
             views.templates_section(template_files()),
+            views.layouts_section(formats.layout_labels()),
         ]
     )
 

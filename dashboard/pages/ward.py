@@ -28,7 +28,7 @@ from dashboard.ui.trends import trend_table
 from dashboard.ui.wards import ward_compare_table, ward_figures_table
 from domain.crime import whole
 from domain.indicators import record as record_of
-from domain.periods import chosen_month
+from domain.periods import chosen_month, dataset_month
 from domain.targets import target_of
 
 dash.register_page(
@@ -159,7 +159,9 @@ def update(period, code, slug, _follow=None):
         )
     indicator = slugs[slug]
     mine = mine.sort_values("indicator", key=indicator_order)
-    borough = cache.borough_table(month)
+    # the borough's change at the latest month both files have (they may end apart)
+    borough_month = dataset_month(month, cache.dashboard_months("borough_crime"))
+    borough = cache.borough_table(borough_month) if borough_month is not None else pd.DataFrame()
     borough = borough[borough["area_code"] == ward["parent_code"]] if not borough.empty else borough
     wards = table["area_code"].nunique()
     total = record_of(mine, ward["code"], reference.MOPAC7_TOTAL) or None  # None: exempt
@@ -170,7 +172,7 @@ def update(period, code, slug, _follow=None):
             period_words("Ward crime", months, wanted, month),
             ward_sentence(ward["name"], ward["borough_name"], month, total, wards, basis),
         ),
-        ward_figures_table(mine, borough, wards),
+        ward_figures_table(mine, borough, wards, borough_month),
         *trend_parts(indicator, ward, month, record),
         *compare_parts(indicator, ward, table),
         source_text(month, SOURCE, "Ward rank: " + basis + "."),

@@ -188,8 +188,9 @@ def rank_words(
     rank, before=None, of: int = 32, what: str = "London boroughs", explain: bool = True
 ) -> str:
     """'rank 21 of 32 London boroughs (1 = lowest rate), 2 places worse than a year earlier'."""
-    if is_missing(rank):
-        return f"no rank among the {what} (not all {of} have figures)"
+    if is_missing(rank):  # ``what`` is empty where a label already says "London rank"
+        needed = f"figures for all {of} {what or 'boroughs'} are needed"
+        return f"rank not available ({needed})" if what else f"not available ({needed})"
     text = f"rank {int(rank)} of {of}" + (f" {what}" if what else "")
     text += " (1 = lowest rate)" if explain else ""
     if is_missing(before):

@@ -14,7 +14,7 @@ import pandas as pd
 from dash import dcc, html
 
 from core.values import is_missing
-from dashboard.text import fmt_int, short_month_label, size_text
+from dashboard.text import counted, fmt_int, short_month_label, size_text
 
 ACCEPT = (
     ".csv,.xlsx,.gz,.zip,.geojson,.json,text/csv,application/geo+json,application/json,"
@@ -240,7 +240,9 @@ def file_card(record: dict, index: int) -> dbc.Card:
         ]
     if problems:
         errors = sum(p.get("severity") == "error" for p in problems)
-        title = f"Problems: {errors} error(s), {len(problems) - errors} warning(s)"
+        title = (
+            f"Problems: {counted(errors, 'error')}, {counted(len(problems) - errors, 'warning')}"
+        )
         body += [
             html.H4(title, className="h6 mt-2"),
             problem_table(problems, f"upload-problems-{index}"),
@@ -267,6 +269,21 @@ def templates_section(names: list[str]) -> html.Section:
             ),
             html.Ul(items) if items else html.P("No templates are available yet."),
             dcc.Download(id="upload-template-download"),
+        ]
+    )
+
+
+def layouts_section(labels: list[str]) -> html.Section:
+    """The layouts a file may have (the 'unknown layout' message points here)."""
+    return html.Section(
+        [
+            html.H2("Layouts we accept", className="h5 mt-4"),
+            html.Details(
+                [
+                    html.Summary(f"{len(labels)} layouts: show them"),
+                    html.Ul([html.Li(label) for label in labels], id="upload-layouts"),
+                ]
+            ),
         ]
     )
 
@@ -335,7 +352,7 @@ def who_may(role: str, user) -> dbc.Alert | None:
             [text, " ", html.A("Sign in", href="/login", className="alert-link")], color="warning"
         )
     return dbc.Alert(
-        f"This needs the {role} role; you are signed in as {user.name} "
-        f"({user.role}). Ask a manager if you need it.",
+        f"This needs the {role} role; you are signed in as {user.label}. "
+        "Ask a manager if you need it.",
         color="warning",
     )

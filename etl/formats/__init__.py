@@ -17,6 +17,7 @@ import pandas as pd
 from etl.errors import Problem, ProblemList, problem
 from etl.formats import (
     boundaries,
+    closest,
     lsoa_lookups,
     mps_crime,
     mps_dashboard,
@@ -31,6 +32,8 @@ from etl.formats.population import PopulationLayout
 from etl.formats.templates.spec import TemplateSpec
 from etl.read import Extract
 from etl.wards import WardReference
+
+TABULAR = ("csv", "xlsx")
 
 
 @dataclass
@@ -106,21 +109,42 @@ def detect(
     return None
 
 
-def accepted_layouts() -> str:
-    """Every layout we accept, as the 'unknown layout' message lists them."""
-    return "; ".join(
-        [
-            mps_crime.accepted_layouts(),
-            *[layout.label for layout in population.LAYOUTS],
-            templates.accepted_layouts(),
-            boundaries.LABEL,
-            police_uk.LABEL,
-            lsoa_lookups.WARDS_LABEL,
-            lsoa_lookups.CHANGES_LABEL,
-        ]
-    )
+def layout_labels() -> list[str]:
+    """Every layout we accept, as the Upload page lists them."""
+    return [
+        *[layout.label for layout in mps_crime.LAYOUTS],
+        mps_dashboard.LABEL,
+        *[layout.label for layout in population.LAYOUTS],
+        *[template.label for template in templates.TEMPLATES],
+        boundaries.LABEL,
+        police_uk.LABEL,
+        lsoa_lookups.WARDS_LABEL,
+        lsoa_lookups.CHANGES_LABEL,
+    ]
 
 
-def unknown_layout() -> Problem:
-    """The problem for a file whose header matches no layout (reported on the header row)."""
-    return problem("unknown-layout", row=1, accepted=accepted_layouts())
+def unknown_layout(extract: Extract | None = None) -> Problem:
+    """The problem for a file whose header matches no layout (reported on the header row): the
+    nearest layout and the columns it lacks, or how many layouts there are and where they are
+    listed (the whole list was 1,400 characters no one read)."""
+    sheets = mps_crime.header_sheets(extract) if extract and extract.kind in TABULAR else []
+    found = closest.nearest([list(s.frame.columns) for s in sheets])
+    if found is None:
+        count = len(layout_labels())
+        detail = f" (any of {count}: the Upload page lists them, with templates to fill in)"
+    else:
+        label, missing, near = found
+        detail = f". The nearest is {label}; this file has no column {_either(missing)}"
+        if near:
+            detail += f" (it has {_both(near)}: write the headings exactly as shown)"
+    return problem("unknown-layout", row=1, detail=detail)
+
+
+def _either(names: list[str]) -> str:
+    quoted = [f"'{n}'" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + f" or {quoted[-1]}"
+
+
+def _both(names: list[str]) -> str:
+    quoted = [f"'{n}'" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + f" and {quoted[-1]}"

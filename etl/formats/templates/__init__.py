@@ -52,11 +52,6 @@ def parse(
     return frames
 
 
-def accepted_layouts() -> str:
-    """The templates, as the 'unknown layout' message lists them."""
-    return "; ".join(t.label for t in TEMPLATES)
-
-
 def by_name(name: str) -> TemplateSpec:
     """A template by its layout name ('council-iom')."""
     return next(t for t in TEMPLATES if t.name == name)
