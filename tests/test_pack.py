@@ -9,6 +9,7 @@ month, and the Indicators sheet against the indicators export itself.
 
 from __future__ import annotations
 
+import functools
 import io
 
 import pandas as pd
@@ -25,9 +26,9 @@ from dashboard.auth import exempt
 from dashboard.prose.crime import TOTAL_WITHHELD
 from dashboard.reports.exports import safe_frame
 from dashboard.reports.indicators import crime_indicators
-from dashboard.reports.pack import content, headline
+from dashboard.reports.pack import content, headline, periods
 from dashboard.reports.pack.audience import EXEMPT_MARK, reading_as
-from dashboard.reports.pack.build import build
+from dashboard.reports.pack.build import build, section_list
 from dashboard.reports.pack.priorities import hate_section
 from dashboard.reports.pack.quarter import QuarterError, quarter_end, quarter_label
 from dashboard.text import fmt_int, fmt_number
@@ -82,7 +83,9 @@ def packs(loaded_url) -> dict:
         return {fmt: build(END, fmt) for fmt in ("pdf", "xlsx")}
 
 
+@functools.lru_cache(maxsize=4)
 def pages_text(data: bytes) -> list[str]:
+    """Each page's text (read once per PDF: pypdf takes a few seconds for a whole pack)."""
     return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
 
 
@@ -212,12 +215,33 @@ def test_the_indicators_sheet_is_the_indicators_export_row_for_row(packs, loaded
     sheet = load_workbook(io.BytesIO(packs["xlsx"])).worksheets[0]
     assert sheet.title == "Indicators"
     rows = list(sheet.iter_rows(values_only=True))
-    expected = safe_frame(crime_indicators(db.get_engine(), END))
+    with reading_as(False):
+        at = {"syv": periods.period_of(periods.dataset("syv"), END).month}
+    assert at["syv"] == as_month("2024-03")  # the sample's last month: before the quarter's
+    expected = safe_frame(crime_indicators(db.get_engine(), END, at))
     assert list(rows[0]) == list(expected.columns)
     assert len(rows) - 1 == len(expected)
     for got, want in zip(rows[1:], expected.itertuples(index=False), strict=True):
         assert list(got) == [cell(v) for v in want]
     assert {"borough", "ward"} <= {r[2] for r in rows[1:]}
+
+
+def test_the_indicators_sheet_has_every_figure_a_section_shows(packs, loaded):
+    """Each headline row of every section is in the Indicators sheet at the section's month,
+    with its R12 (never blank where the section shows one)."""
+    sheet = load_workbook(io.BytesIO(packs["xlsx"]))["Indicators"]
+    rows = list(sheet.iter_rows(values_only=True))
+    table = pd.DataFrame(rows[1:], columns=rows[0])
+    barnet = table[table["area_code"] == BARNET].set_index("indicator")
+    with reading_as(False):
+        sections = section_list(END)
+    shown = [(s, r) for s in sections for _, r in s.headline if not is_missing(r.get("r12"))]
+    assert {"syv", "crime", "hate"} <= {s.key for s, _ in shown}
+    for section, record in shown:
+        row = barnet.loc[record["indicator"]]
+        assert row["r12"] == record["r12"], record["indicator"]
+        month = pd.Timestamp(record.get("month") or section.month)
+        assert row["month"] == month.strftime("%Y-%m"), record["indicator"]
 
 
 def test_the_crime_sheet_has_the_pages_figures_as_numbers(packs, loaded):
@@ -288,11 +312,42 @@ def test_a_dataset_ending_before_the_quarter_shows_its_own_latest_month_and_says
         hate = hate_section(quarter_end("2025/26-Q1"))
     # borough crime (the seed) runs to February 2025
     assert crime.month == as_month("2025-02")
-    assert crime.notes == [
-        "Borough crime figures run from April 2010 to February 2025; showing February 2025."
+    assert [p.line for p in crime.periods] == [
+        "Neighbourhood crime: 12 months to February 2025 \u2014 the MPS borough files for March "
+        "to June 2025 were not loaded"
     ]
-    # the MPS dashboard extract reaches June 2025: no note
-    assert hate.month == as_month("2025-06") and hate.notes == []
+    # the MPS dashboard extract reaches June 2025: its period, no gap
+    assert hate.month == as_month("2025-06")
+    assert [p.line for p in hate.periods] == ["Hate crime: 12 months to June 2025"]
+
+
+def test_one_missing_month_is_named_and_a_dataset_with_nothing_before_is_left_out():
+    borough = periods.dataset("borough_crime")
+    assert periods.gap_words(borough, as_month("2025-03"), as_month("2025-02")) == (
+        "the MPS borough file for March 2025 was not loaded"
+    )
+    assert periods.gap_words(borough, as_month("2025-03"), as_month("2024-11")) == (
+        "the MPS borough files for December 2024 to March 2025 were not loaded"
+    )
+    empty = periods.Dataset("x", "x", "Test", "the test file", lambda: [as_month("2026-01")])
+    found = periods.period_of(empty, as_month("2025-03"))
+    assert found.month is None and found.line == f"Test: {periods.LEFT_OUT}"
+
+
+def test_the_cover_says_each_datasets_period_and_each_heading_repeats_it(packs):
+    pages = pages_text(packs["pdf"])
+    cover = flat(pages[0])
+    assert "The periods the figures cover" in cover
+    # the serious youth violence sample runs to March 2024; the MPS files reach the quarter
+    syv = (
+        "Serious youth violence 12 months to March 2024 \u2014 the serious youth violence "
+        "returns for April to December 2024 were not loaded"
+    )
+    assert syv in cover
+    assert "Neighbourhood crime 12 months to December 2024 Serious" in cover
+    assert "Hate crime 12 months to December 2024" in cover
+    section = flat(next(p for p in pages if p.startswith("Serious youth violence and knife")))
+    assert syv.replace("violence 12", "violence: 12") in section
 
 
 def test_a_chart_that_cannot_be_drawn_prints_its_figures_with_a_note(monkeypatch, loaded):

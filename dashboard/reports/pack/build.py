@@ -7,7 +7,7 @@ page and bench/pack.py call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
 
@@ -20,6 +20,7 @@ from dashboard.prose.words import BREAK_WORDS
 from dashboard.reports.indicators import crime_indicators
 from dashboard.reports.pack import content, document, pdf, priorities, xlsx
 from dashboard.reports.pack.audience import EXEMPT_MARK, reading_as, withheld_names
+from dashboard.reports.pack.periods import Period, period_table, periods
 from dashboard.reports.pack.quarter import check_reached, quarter_label, quarter_words
 from dashboard.text import month_label
 
@@ -58,6 +59,7 @@ class Pack:
     vintages: pd.DataFrame
     indicators: pd.DataFrame | None
     exempt: bool
+    periods: dict[str, Period] = field(default_factory=dict)
 
 
 def section_list(end: Month) -> list[content.Section]:
@@ -110,17 +112,16 @@ def gather(end: Month, with_exempt: bool = False, with_indicators: bool = False)
     with reading_as(with_exempt):
         check_reached(end, cache.picker_months())
         sections = section_list(end)
+        found = periods(end)
         hidden_datasets, _ = withheld_names()
-        as_at = content.data_as_at(sections)
         title = f"{content.partnership()}: performance report"
         cover = [
             f"Safer Communities Partnership Board, {quarter_words(end)}",
-            f"Data as at {month_label(as_at) if as_at else 'no month loaded'}; "
-            f"prepared {datetime.now():%d %B %Y}.",
+            f"Prepared {datetime.now():%d %B %Y}.",
         ]
         if with_exempt:
             cover.insert(0, EXEMPT_MARK)
-        indicators = crime_indicators(db.get_engine(), end) if with_indicators else None
+        indicators = indicators_at(end, found) if with_indicators else None
         return Pack(
             end=end,
             title=title,
@@ -131,7 +132,19 @@ def gather(end: Month, with_exempt: bool = False, with_indicators: bool = False)
             vintages=vintages(hidden_datasets),
             indicators=indicators,
             exempt=with_exempt,
+            periods=found,
         )
+
+
+def indicators_at(end: Month, found: dict[str, Period]) -> pd.DataFrame:
+    """The indicators export with each dataset at its reporting month (as its section shows)."""
+    at = {
+        "borough_crime": found["borough_crime"].month,
+        "ward_crime": found["ward_crime"].month,
+        "mps_dashboard_offences": found["knife"].month,
+        "syv": found["syv"].month,
+    }
+    return crime_indicators(db.get_engine(), end, at)
 
 
 def appendix(pack: Pack) -> list[tuple[str, str]]:
@@ -154,6 +167,7 @@ def pdf_of(pack: Pack) -> bytes:
         pack.sections,
         appendix(pack),
         pack.exempt,
+        period_table(pack.periods),
     )
     return pdf.pdf_bytes(html)
 

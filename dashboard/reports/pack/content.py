@@ -26,13 +26,13 @@ from dashboard.prose.crime import (
     trend_caption,
     ward_rank_basis,
 )
-from dashboard.prose.words import change_cell, period_words, previous_year_words
+from dashboard.prose.words import change_cell, previous_year_words
+from dashboard.reports.pack.periods import Period, dataset, period_of
 from dashboard.text import fmt_int, month_label
 from dashboard.ui.addresses import indicator_order
 from domain.crime import is_small, whole
 from domain.indicators import has_ward_populations
 from domain.london import london_rate, london_rows
-from domain.periods import dataset_month
 from domain.targets import target_of
 
 PARTNERSHIP = "{borough} Safer Communities Partnership"
@@ -60,26 +60,17 @@ class Section:
     charts: list[Chart] = field(default_factory=list)
     tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)  # (title, strings)
     missing: str | None = None  # one line when its data is not loaded
-    notes: list[str] = field(default_factory=list)  # which month a dataset shows, if not the last
+    periods: list[Period] = field(default_factory=list)  # each dataset's period, in the heading
+    notes: list[str] = field(default_factory=list)  # e.g. the ranks' units, once
 
-    def add(self, sentence: str, note: str = "") -> None:
-        """A sentence, after the note saying its dataset's figures end before the quarter."""
+    def add(self, sentence: str) -> None:
         self.sentences.append(sentence)
-        if note:
-            self.notes.append(note)
 
-
-def data_months(dataset: str) -> list[Month]:
-    """The months a dataset has, as the pages read them."""
-    if dataset == "borough_crime":
-        return cache.period_months()
-    return cache.dashboard_months(dataset)
-
-
-def month_for(what: str, end: Month, months: list[Month]) -> tuple[Month | None, str]:
-    """(the dataset's month for the quarter, the note when it is not the quarter's last)."""
-    month = dataset_month(end, months)
-    return month, period_words(what, months, end, month)
+    def period(self, key: str, end: Month) -> Month | None:
+        """The dataset's reporting month for the quarter, its period kept for the heading."""
+        found = period_of(dataset(key), end)
+        self.periods.append(found)
+        return found.month
 
 
 def partnership() -> str:
@@ -95,8 +86,7 @@ def home_records(table: pd.DataFrame, code: str) -> list[dict]:
 def crime_section(end: Month) -> Section:
     section = Section("crime", "Neighbourhood crime (MOPAC7)")
     home = cache.home_area()
-    months = data_months("borough_crime")
-    month, note = month_for("Borough crime", end, months)
+    month = section.period("borough_crime", end)
     table = cache.borough_figures(month) if month is not None else pd.DataFrame()
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
         section.missing = "No borough crime figures are loaded for this quarter."
@@ -105,7 +95,7 @@ def crime_section(end: Month) -> Section:
     records = home_records(table, home["code"])
     total = next((r for r in records if r["indicator"] == MOPAC7_TOTAL), None)
     types = [r for r in records if r["indicator"] != MOPAC7_TOTAL]
-    section.add(overview_sentence(home["name"], month, total, types), note)
+    section.add(overview_sentence(home["name"], month, total, types))
     section.sentences += [crime_sentence(r["indicator"], home["name"], month, r) for r in types]
     section.headline = [(r["indicator"], r) for r in [*types, *([total] if total else [])]]
     shown = total or types[0]
@@ -157,7 +147,7 @@ def ward_section(end: Month) -> Section:
     (a table that runs across pages, its header repeated on each)."""
     section = Section("wards", "Wards: neighbourhood crime by type")
     home = cache.home_area()
-    month, note = month_for("Ward crime", end, data_months("ward_crime"))
+    month = section.period("ward_crime", end)
     table = cache.ward_table(home["code"], month) if home and month is not None else pd.DataFrame()
     if table.empty:
         section.missing = "No ward crime figures are loaded for this quarter."
@@ -178,7 +168,7 @@ def ward_section(end: Month) -> Section:
         }
     )
     basis = ward_rank_basis(has_ward_populations(*cache.reference(), home["code"]))
-    section.add(ward_note(month, basis), note)
+    section.add(ward_note(month, basis))
     section.tables = [(f"Crimes in the 12 months to {month_label(month)}, by ward", frame)]
     return section
 

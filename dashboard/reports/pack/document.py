@@ -20,11 +20,13 @@ CSS = """
   %(exempt)s }
 body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 9.5pt; color: #000; }
 h1 { font-size: 17pt; margin: 0 0 6pt; bookmark-level: 1; break-before: page; }
-h1.cover-title { font-size: 26pt; break-before: auto; margin-top: 60mm; }
+h1.cover-title { font-size: 24pt; break-before: auto; margin-top: 25mm; }
+table.periods { font-size: 9.5pt; }
 h2 { font-size: 12pt; margin: 12pt 0 4pt; bookmark-level: 2; break-after: avoid; }
 p { margin: 0 0 5pt; line-height: 1.35; }
 .cover p { font-size: 13pt; }
 .note, .missing { font-style: italic; }
+p.period { font-size: 9pt; border-left: 2pt solid #555; padding-left: 4pt; }
 table { border-collapse: collapse; width: 100%%; margin: 4pt 0 8pt; font-size: 8pt; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
@@ -84,14 +86,19 @@ def chart_html(chart: Chart) -> str:
     )
 
 
+def periods_html(section: Section) -> str:
+    lines = "<br>".join(escape(p.line) for p in section.periods)
+    return f'<p class="period">{lines}</p>' if lines else ""
+
+
 def section_html(section: Section) -> str:
-    parts = [f'<h1 id="{section.key}">{escape(section.title)}</h1>']
+    parts = [f'<h1 id="{section.key}">{escape(section.title)}</h1>', periods_html(section)]
     if section.missing:
-        return parts[0] + f'<p class="missing">{escape(section.missing)}</p>'
-    parts += [f'<p class="note">{escape(n)}</p>' for n in section.notes]
-    parts += [f"<p>{escape(s)}</p>" for s in section.sentences]
+        return "".join(parts) + f'<p class="missing">{escape(section.missing)}</p>'
     if section.headline:
         parts.append(headline_html(section))
+    parts += [f"<p>{escape(s)}</p>" for s in section.sentences]
+    parts += [f'<p class="note">{escape(n)}</p>' for n in section.notes]
     parts += [chart_html(chart) for chart in section.charts]
     for title, frame in section.tables:
         css = "wards" if section.key == "wards" else ""
@@ -112,6 +119,7 @@ def document(
     sections: list[Section],
     appendix: list[tuple[str, str]],
     exempt: bool,
+    periods: pd.DataFrame | None = None,
 ) -> str:
     """The whole pack as HTML (``appendix``: (heading, HTML body) pairs)."""
     css = CSS % {
@@ -121,6 +129,8 @@ def document(
     keys = [("summary", "Executive summary"), *[(s.key, s.title) for s in sections]]
     keys.append(("appendix", "Appendix: sources, vintages and caveats"))
     cover_html = "".join(f"<p>{escape(line)}</p>" for line in cover)
+    if periods is not None and len(periods):
+        cover_html += table_html(periods, "The periods the figures cover", "periods")
     listed = "".join(f"<li>{escape(c)}</li>" for c in changes)
     changes_html = (
         f"<h2>The largest statistically significant changes</h2><ul>{listed}</ul>"
