@@ -38,7 +38,7 @@ from fixtures.extracts import BARNET, ONS_POPULATION, SEED
 QUARTER = "2024/25-Q3"  # October to December 2024: borough crime runs to February 2025
 END = as_month("2024-12")
 SECTIONS = [
-    "Executive summary",
+    "Summary at a glance",
     "Neighbourhood crime (MOPAC7)",
     "Serious youth violence and knife crime",
     "Reoffending and Integrated Offender Management (IOM)",
@@ -383,3 +383,95 @@ def test_the_command_line_writes_the_format_its_suffix_names(loaded, tmp_path):
     out = tmp_path / "pack.xlsx"
     assert cli.main(["report", "pack", "--quarter", QUARTER, "--out", str(out)]) == 0
     assert load_workbook(out).sheetnames[0] == "Indicators"
+
+
+# --- page one -----------------------------------------------------------------------------
+
+
+def page_one(data: bytes) -> str:
+    return flat(next(p for p in pages_text(data) if p.startswith("Summary at a glance")))
+
+
+def test_page_one_has_a_row_for_every_indicator_with_the_pages_figures(packs, loaded):
+    text = page_one(packs["pdf"])
+    records = cache.borough_figures(END)
+    records = records[records["area_code"] == BARNET].set_index("indicator")
+    for indicator in [*MOPAC7_TYPES, MOPAC7_TOTAL]:
+        r = records.loc[indicator]
+        rank = f"{int(r['london_rank'])} of 32 {int(r['group_rank'])} of 19"
+        assert f"{fmt_int(r['r12'])}" in text and rank in text, indicator
+    for label in (
+        "Serious youth violence",
+        "Knife crime with injury",
+        "Hate crime",
+        "Prevent training (WRAP) coverage",
+        "Proven reoffending rate (adult)",
+        "Proven reoffending rate (juvenile)",
+    ):
+        assert label in text, label
+    assert "12 months to Mar 2024" in text  # youth violence: its own period, in its row
+    assert "Changes that matter" in text and "never listed" in text  # the rule, stated
+
+
+def test_page_one_counts_red_against_what_each_target_is_measured_against(packs, loaded):
+    records = cache.borough_figures(END)
+    records = records[(records["area_code"] == BARNET) & (records["r12"] >= 10)]
+    red = sorted(records.loc[records["rag"] == "Red", "indicator"])
+    assert red, "the test needs a Red indicator"
+    text = page_one(packs["pdf"])
+    sentence = text[: text.index("Indicator Period")]
+    assert f"{len(red)} Red (at or worse than what the target is measured against: " in sentence
+    for name in red:
+        assert name in sentence.split(" Red (")[1]
+    assert "against 2011/12" in sentence.split(" Red (")[1]
+
+
+def _row(indicator, rag, reference, **record):
+    from dashboard.reports.pack.summary import Row
+
+    return Row(indicator, "", "", "", "", rag, record=record, judged=rag, reference=reference)
+
+
+def test_the_rag_sentence_names_each_red_against_its_own_reference():
+    """Burglary Red against a target of 15% below the previous 12 months (though far below
+    2011/12) is 'against the previous 12 months', not 'worse than 2011/12'."""
+    from dashboard.reports.pack.summary import rag_sentence
+
+    rows = [
+        _row("Burglary", "Red", "the previous 12 months"),
+        _row("Robbery", "Red", "2011/12"),
+        _row("Theft from the person", "Red", "2011/12"),
+        _row("Criminal damage", "Amber", "2011/12"),
+        _row("Violence with injury", "Green", "2011/12"),
+        _row("Knife crime", None, ""),
+    ]
+    assert rag_sentence(rows) == (
+        "Of the 5 indicators with a target, 1 Green (at or better than the target), 1 Amber "
+        "(better than what the target is measured against, short of the target: Criminal damage "
+        "against 2011/12), 3 Red (at or worse than what the target is measured against: Burglary "
+        "against the previous 12 months; Robbery and Theft from the person against 2011/12)."
+    )
+
+
+def test_a_change_across_the_recording_change_is_never_listed_as_significant(packs, loaded):
+    from dashboard.reports.pack.summary import changes
+
+    big = {"r12": 500, "p12": 1000, "change_vs_previous_pct": -50.0, "significant": True}
+    small = {"r12": 900, "p12": 1000, "change_vs_previous_pct": -10.0, "significant": True}
+    big["p_value"] = small["p_value"] = 0.001
+    rows = [_row("Hate crime", None, "", **big), _row("Robbery", None, "", **small)]
+    rows[0].comparable = False
+    assert changes(rows) == [
+        "Robbery: down 10% on the previous 12 months, statistically significant."
+    ]
+    # the pack at December 2024: hate crime's 24 months straddle February 2024
+    text = page_one(packs["pdf"])
+    hate_row = text[text.index("Hate crime 12 months") :]
+    assert "(not comparable (MPS recording change))" in hate_row[:120]
+    changes_text = text[text.index("Changes that matter") :]
+    assert "Hate crime" not in changes_text.split("Changes listed")[0]
+    pages = pages_text(packs["pdf"])
+    hate = flat(" ".join(p for p in pages if p.startswith("Hate crime")))
+    table = hate[hate.index("Headline figures") :]
+    assert "not comparable (MPS recording change)" in table
+    assert "(statistically significant)" not in table

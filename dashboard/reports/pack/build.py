@@ -18,7 +18,7 @@ from core.months import Month
 from dashboard import cache
 from dashboard.prose.words import BREAK_WORDS
 from dashboard.reports.indicators import crime_indicators
-from dashboard.reports.pack import content, document, pdf, priorities, xlsx
+from dashboard.reports.pack import content, document, pdf, priorities, summary, xlsx
 from dashboard.reports.pack.audience import EXEMPT_MARK, reading_as, withheld_names
 from dashboard.reports.pack.periods import Period, period_table, periods
 from dashboard.reports.pack.quarter import check_reached, quarter_label, quarter_words
@@ -53,8 +53,7 @@ class Pack:
     end: Month
     title: str
     cover: list[str]
-    summary: list[str]
-    changes: list[str]
+    rows: list[summary.Row]
     sections: list[content.Section]
     vintages: pd.DataFrame
     indicators: pd.DataFrame | None
@@ -71,19 +70,6 @@ def section_list(end: Month) -> list[content.Section]:
         priorities.hate_section(end),
         content.ward_section(end),
     ]
-
-
-def summary_lines(sections: list[content.Section]) -> list[str]:
-    counts = content.rag_counts(sections)
-    judged = sum(counts.values())
-    rag = (
-        f"Of the {judged} indicators judged against a target, {counts['Green']} are Green (at or "
-        f"better than the target), {counts['Amber']} Amber (better than 2011/12 but not yet at "
-        f"the target) and {counts['Red']} Red (at or worse than 2011/12)."
-    )
-    firsts = [s.sentences[0] for s in sections if s.sentences and s.key != "wards"]
-    missing = [s.missing for s in sections if s.missing]
-    return [rag, *firsts, *missing]
 
 
 def vintages(hidden_datasets: set[str]) -> pd.DataFrame:
@@ -126,8 +112,7 @@ def gather(end: Month, with_exempt: bool = False, with_indicators: bool = False)
             end=end,
             title=title,
             cover=cover,
-            summary=summary_lines(sections),
-            changes=content.largest_changes(sections),
+            rows=summary.table_rows(sections),
             sections=sections,
             vintages=vintages(hidden_datasets),
             indicators=indicators,
@@ -159,11 +144,14 @@ def appendix(pack: Pack) -> list[tuple[str, str]]:
 
 
 def pdf_of(pack: Pack) -> bytes:
+    rows = pd.DataFrame([r.cells() for r in pack.rows], columns=summary.COLUMNS)
+    page_one = document.page_one_html(
+        summary.rag_sentence(pack.rows), rows, summary.changes(pack.rows), summary.CHANGES_RULE
+    )
     html = document.document(
         pack.title,
         pack.cover,
-        pack.summary,
-        pack.changes,
+        page_one,
         pack.sections,
         appendix(pack),
         pack.exempt,

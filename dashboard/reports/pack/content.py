@@ -15,7 +15,6 @@ import pandas as pd
 
 from core.months import Month
 from core.reference import MOPAC7_TOTAL
-from core.values import is_missing
 from dashboard import cache
 from dashboard.charts.base import TREND_START
 from dashboard.charts.crime import ranked_bar_figure, trend_figure
@@ -26,11 +25,11 @@ from dashboard.prose.crime import (
     trend_caption,
     ward_rank_basis,
 )
-from dashboard.prose.words import change_cell, previous_year_words
+from dashboard.prose.words import change_cell
 from dashboard.reports.pack.periods import Period, dataset, period_of
 from dashboard.text import fmt_int, month_label
 from dashboard.ui.addresses import indicator_order
-from domain.crime import is_small, whole
+from domain.crime import whole
 from domain.indicators import has_ward_populations
 from domain.london import london_rate, london_rows
 from domain.targets import target_of
@@ -62,6 +61,8 @@ class Section:
     missing: str | None = None  # one line when its data is not loaded
     periods: list[Period] = field(default_factory=list)  # each dataset's period, in the heading
     notes: list[str] = field(default_factory=list)  # e.g. the ranks' units, once
+    across_break: bool = False  # its changes straddle the hate crime recording change
+    figures: dict = field(default_factory=dict)  # figures a page-one row reads (summary.py)
 
     def add(self, sentence: str) -> None:
         self.sentences.append(sentence)
@@ -179,31 +180,3 @@ def ward_note(month: Month, basis: str) -> str:
         f"{basis}). Ward totals do not add up exactly to the borough's: a few "
         "crimes cannot be placed in a ward."
     )
-
-
-def largest_changes(sections: list[Section], limit: int = 5) -> list[str]:
-    """The largest statistically significant changes on the previous 12 months, in sentences."""
-    found = []
-    for section in sections:
-        for label, record in section.headline:
-            change = record.get("change_vs_previous_pct")
-            if is_missing(change) or is_small(record) or record.get("significant") is not True:
-                continue
-            found.append((abs(float(change)), f"{label}: {previous_year_words(record)}."))
-    return [text for _, text in sorted(found, key=lambda f: -f[0])[:limit]]
-
-
-def rag_counts(sections: list[Section]) -> dict[str, int]:
-    """How many headline rows are Green, Amber and Red (small counts are not judged)."""
-    counts = {"Green": 0, "Amber": 0, "Red": 0}
-    for section in sections:
-        for _, record in section.headline:
-            rag = record.get("rag")
-            if not is_missing(rag) and rag in counts and not is_small(record):
-                counts[rag] += 1
-    return counts
-
-
-def data_as_at(sections: list[Section]) -> Month | None:
-    months = [s.month for s in sections if s.month is not None]
-    return max(months) if months else None

@@ -40,6 +40,15 @@ figure { margin: 0; break-inside: avoid; }
 .rag-amber { background: #eee; outline: 1.2pt dashed #000; outline-offset: -2pt; }
 .rag-red { background: #bbb; font-weight: bold; }
 ol.contents a { color: #000; text-decoration: none; }
+@page wide { size: A4 landscape; margin: 12mm 12mm 14mm 12mm; }
+section.page-one { page: wide; }
+section.page-one h1 { break-before: page; margin-bottom: 3pt; }
+section.page-one ul { margin: 2pt 0; }
+table.page-one { font-size: 8pt; margin: 3pt 0 4pt; }
+table.page-one td { white-space: nowrap; }
+table.page-one td, table.page-one th { padding: 1.5pt 3pt; }
+p.rag-count { font-size: 10pt; }
+.small { font-size: 8pt; }
 ol.contents a::after { content: leader(".") target-counter(attr(href), page); }
 """
 EXEMPT_BOX = '@top-center { content: "%s"; font: bold 10pt sans-serif; }'
@@ -65,7 +74,8 @@ def table_html(frame: pd.DataFrame, caption: str = "", css_class: str = "") -> s
 
 
 def headline_html(section: Section) -> str:
-    rows = [headline.cells(label, record) for label, record in section.headline]
+    across = section.across_break
+    rows = [headline.cells(label, record, across) for label, record in section.headline]
     frame = pd.DataFrame(rows, columns=headline.COLUMNS)
     return table_html(frame, "Headline figures", "headline")
 
@@ -111,11 +121,23 @@ def contents_html(titles: list[tuple[str, str]]) -> str:
     return f'<h1 id="contents">Contents</h1><ol class="contents">{items}</ol>'
 
 
+def page_one_html(rag_sentence: str, rows: pd.DataFrame, changes: list[str], rule: str) -> str:
+    """The summary at a glance: the RAG count, every indicator's row, the changes that matter."""
+    listed = "".join(f"<li>{escape(c)}</li>" for c in changes)
+    changes_html = f"<ul>{listed}</ul>" if changes else "<p>No change to report.</p>"
+    return (
+        '<section class="page-one">'
+        f'<h1 id="summary">Summary at a glance</h1><p class="rag-count">{escape(rag_sentence)}</p>'
+        f"{table_html(rows, '', 'page-one')}"
+        f"<h2>Changes that matter</h2>{changes_html}"
+        f'<p class="note small">{escape(rule)}</p></section>'
+    )
+
+
 def document(
     title: str,
     cover: list[str],
-    summary: list[str],
-    changes: list[str],
+    page_one: str,
     sections: list[Section],
     appendix: list[tuple[str, str]],
     exempt: bool,
@@ -126,25 +148,18 @@ def document(
         "footer": escape(title).replace('"', "'"),
         "exempt": EXEMPT_BOX % EXEMPT_MARK if exempt else "",
     }
-    keys = [("summary", "Executive summary"), *[(s.key, s.title) for s in sections]]
+    keys = [("summary", "Summary at a glance"), *[(s.key, s.title) for s in sections]]
     keys.append(("appendix", "Appendix: sources, vintages and caveats"))
     cover_html = "".join(f"<p>{escape(line)}</p>" for line in cover)
     if periods is not None and len(periods):
         cover_html += table_html(periods, "The periods the figures cover", "periods")
-    listed = "".join(f"<li>{escape(c)}</li>" for c in changes)
-    changes_html = (
-        f"<h2>The largest statistically significant changes</h2><ul>{listed}</ul>"
-        if changes
-        else "<p>No change on the previous 12 months is statistically significant.</p>"
-    )
     appendix_html = "".join(f"<h2>{escape(h)}</h2>{body}" for h, body in appendix)
     return (
         f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title><style>{css}</style></head><body>"
         f'<section class="cover"><h1 class="cover-title">{escape(title)}</h1>{cover_html}</section>'
         f"{contents_html(keys)}"
-        f'<h1 id="summary">Executive summary</h1>'
-        f"{''.join(f'<p>{escape(s)}</p>' for s in summary)}{changes_html}"
+        f"{page_one}"
         f"{''.join(section_html(s) for s in sections)}"
         f'<h1 id="appendix">Appendix: sources, vintages and caveats</h1>{appendix_html}'
         "</body></html>"

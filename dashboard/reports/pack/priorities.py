@@ -26,6 +26,7 @@ from domain.priorities import (
     KNIFE_VICTIMS,
     SYV,
     WRAP_TARGET_PERCENT,
+    WRAP_TOTAL,
     cohorts_by,
     iom_quarters_by,
     iom_table,
@@ -127,6 +128,8 @@ def reoffending_section(end: Month) -> Section:
         borough = cache.home_name()
         latest = latest_cohorts(table, borough)
         section.sentences.append(words.reoffending_sentence(borough, latest))
+        home_rows = latest[latest["geography"].str.lower() == borough.lower()]
+        section.figures["cohorts"] = home_rows.to_dict("records")
         section.tables.append(
             ("Proven reoffending, latest cohort (Ministry of Justice)", cohort_frame(latest))
         )
@@ -161,6 +164,12 @@ def prevent_section(end: Month, target: float = WRAP_TARGET_PERCENT) -> Section:
     table = wrap_coverage_table(training[training["as_at"] == as_at], target)
     section.month = end
     section.sentences.append(words.prevent_sentence(as_at, table, target))
+    total = table[table["department"] == WRAP_TOTAL]
+    section.figures.update(
+        wrap_total=total.iloc[0].to_dict() if len(total) else None,
+        wrap_period=f"as at {pd.Timestamp(as_at):%d %B %Y}",
+        wrap_target=target,
+    )
     section.tables.append(
         (f"WRAP coverage as at {pd.Timestamp(as_at):%d %B %Y}", wrap_frame(table, target))
     )
@@ -209,6 +218,7 @@ def hate_section(end: Month) -> Section:
     section.month = month
     areas, _ = cache.reference()
     across = hate.spans_break(month, 24)
+    section.across_break = across
     shown = [s for s in [hate.TOTAL, *hate.STRANDS] if record(table, home["code"], s)]
     for strand in shown:
         section.headline.append((strand, record(table, home["code"], strand, month)))
