@@ -32,7 +32,7 @@ def hate_sentence(
     text = (
         f"In the 12 months to {month_label(month)} the MPS recorded {fmt_int(record['r12'])} "
         f"{what} in {borough}: {rate_per_10000_words(record, london_rate)}; "
-        f"{change_words(record, 'offences')}"
+        f"{change_words(record, 'offences', across_break)}"
     )
     if across_break:
         text += f". Take care: {BREAK_WORDS}, and this comparison crosses the change"

@@ -6,9 +6,12 @@ force for the month and the RAG it gives, and each borough its rank in the most 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from core import queries
+from core.months import Month
 from core.reference import STRATEGY_PRIORITIES
 from dashboard import cache
 from dashboard.auth import exempt
@@ -23,26 +26,38 @@ AREA_DATASETS = [
 ]  # boroughs from borough files, wards from ward files
 
 
-def crime_indicators(engine, month) -> pd.DataFrame:
+def crime_indicators(engine, month, at: Mapping[str, Month | None] | None = None) -> pd.DataFrame:
     """The indicator table for every borough and the home borough's wards, boroughs first (a
     ward's rank is among its borough's wards, so other boroughs' wards, loaded with the London
-    ward file, change none of these figures)."""
+    ward file, change none of these figures). ``at``: a dataset's own month where it is not
+    ``month`` (the board pack's reporting months: borough_crime, ward_crime,
+    mps_dashboard_offences, syv); a dataset whose month is None is left out."""
+    at = dict(at or {})
+    left_out = {k for k, v in at.items() if v is None}
     areas = queries.areas(engine)
     pops = queries.populations(engine)
     home_code, _ = home_of(areas)
     wards = areas.loc[areas["parent_code"] == home_code, "code"].tolist()
     frames = []
     for dataset in AREA_DATASETS:
+        if dataset in left_out:
+            continue
+        at_month = at.get(dataset, month)
         codes = wards if dataset == "ward_crime" else None
         monthly = queries.crime_monthly(engine, dataset, codes)
         if monthly.empty:
             continue
-        frames.append(exempt.visible(indicator_table(monthly, areas, pops, month), dataset))
-    offences = dashboard_indicators_table(engine, month, areas, pops)
-    frames.append(exempt.visible(offences, "mps_dashboard_offences"))
-    frames.append(exempt.visible(priority_rows(engine, month, areas, pops)))
-    frames.append(partnership_rows(month, engine, home_of(areas)))
-    frames = [cache.judged(f, month, engine) for f in frames if not f.empty]
+        frame = exempt.visible(indicator_table(monthly, areas, pops, at_month), dataset)
+        frames.append((frame, at_month))
+    dashboard_month = at.get("mps_dashboard_offences", month)
+    if "mps_dashboard_offences" not in left_out:
+        offences = dashboard_indicators_table(engine, dashboard_month, areas, pops)
+        frames.append((exempt.visible(offences, "mps_dashboard_offences"), dashboard_month))
+    syv_month = at.get("syv", month)
+    rows = priority_rows(engine, month, areas, pops, syv_month)
+    frames.append((exempt.visible(rows), syv_month or month))
+    frames.append((partnership_rows(month, engine, home_of(areas)), month))
+    frames = [cache.judged(f, m, engine) for f, m in frames if not f.empty]
     if not frames:
         return pd.DataFrame()
     return export_frame(pd.concat(frames, ignore_index=True))
