@@ -15,7 +15,6 @@ import threading
 import dash
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
-from dash._pages import _path_to_page
 from flask import request
 
 from core import config
@@ -172,7 +171,7 @@ def _not_found_status(response):
     browser, but would answer 200), so links checkers, proxies and logs see the truth."""
     rule = request.url_rule.rule if request.url_rule else ""
     if rule.endswith("<path:path>") and response.status_code == 200:
-        page, variables = _path_to_page(request.path.strip("/"))
+        page, variables = answers.page_for(request.path)
         if not page or page["module"].endswith("not_found_404"):
             response.status_code = 404
         elif not _page_exists(page, variables or {}):

@@ -23,7 +23,7 @@ def when_ready(arbiter) -> None:
     from core import db
     from dashboard import answers
 
-    answers.share()  # the workers share the pages' answers too
+    answers.share()  # the workers share the pages' answers too (in Redis, with REDIS_URL)
     try:
         app.warm_pages(in_background=False)
     finally:
