@@ -18,7 +18,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 from flask import request
 
 from core import config
-from dashboard import answers, cache, serving
+from dashboard import answers, cache, jobs, serving
 from dashboard.auth import guard, signin
 from dashboard.ui.prefill import period_bar, period_options
 
@@ -59,6 +59,7 @@ app = Dash(
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
 )
 server = app.server
+celery_app = jobs.celery_app  # with REDIS_URL: the Celery workers run `celery -A app worker`
 guard.init_auth(server)  # sign-in, roles and CSRF in front of every route
 serving.configure(server)  # proxy headers (TRUST_PROXY) and the log format (LOG_FORMAT)
 answers.init(server)  # the data pages' callback answers, kept per data version and role

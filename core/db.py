@@ -10,6 +10,7 @@ and ``crime_rows`` maps (upload, series) back to the spreadsheet row.
 
 from __future__ import annotations
 
+import os
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -449,6 +450,20 @@ def dispose_engines() -> None:
         for engine in _engines.values():
             engine.dispose()
         _engines.clear()
+
+
+def _forget_engines_after_fork() -> None:
+    """In a process forked from one that used the database (a background job, a gunicorn
+    worker): drop the engines it inherited without closing their connections, which still
+    belong to the parent, and the lock another thread may have held at the fork."""
+    global _lock
+    _lock = threading.Lock()
+    for engine in list(_engines.values()):
+        engine.dispose(close=False)
+    _engines.clear()
+
+
+os.register_at_fork(after_in_child=_forget_engines_after_fork)
 
 
 # The reference data the manager edits (targets, comparator groups) has its own module; importing

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import pickle
 import threading
 import time
@@ -112,6 +113,22 @@ def digest(*parts) -> str:
     return hashlib.sha256(pickle.dumps(repr(parts))).hexdigest()
 
 
+_entry_locks: list[dict] = []
+_locks_lock = threading.Lock()
+
+
+def _after_fork() -> None:
+    """A forked process (a background job) starts with no entry locked: a thread of the parent
+    computing an entry at the fork does not exist here and would never let it go."""
+    global _locks_lock, _backends_lock
+    _locks_lock, _backends_lock = threading.Lock(), threading.Lock()
+    for locks in _entry_locks:
+        locks.clear()
+
+
+os.register_at_fork(after_in_child=_after_fork)
+
+
 def memoized(maxsize: int):
     """lru_cache that computes each miss once: a page request arriving while the start-up
     warm-up fills the same entry waits for it instead of repeating the work. The lock is the
@@ -134,11 +151,11 @@ def memoized(maxsize: int):
 
         cached = lru_cache(maxsize=maxsize)(compute)
         locks: dict[tuple, threading.Lock] = {}
-        locks_lock = threading.Lock()
+        _entry_locks.append(locks)
 
         @wraps(fn)
         def wrapper(*args):
-            with locks_lock:
+            with _locks_lock:
                 if len(locks) > 4 * maxsize + 64:  # forget old entries' locks (none held long)
                     locks.clear()
                 lock = locks.setdefault(args, threading.Lock())
