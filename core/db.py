@@ -430,8 +430,9 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def get_engine(url: str | None = None) -> Engine:
-    """The shared engine for ``url`` (default: the configured DATABASE_URL), schema created."""
+def get_engine(url: str | None = None, schema: MetaData | None = None) -> Engine:
+    """The shared engine for ``url`` (default: the configured DATABASE_URL), schema created
+    (``schema``: another set of tables, for a database of its own)."""
     url = url or config.database_url()
     with _lock:
         engine = _engines.get(url)
@@ -439,7 +440,7 @@ def get_engine(url: str | None = None) -> Engine:
             if url.startswith("sqlite:///"):
                 Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
             engine = make_engine(url)
-            metadata.create_all(engine)
+            (metadata if schema is None else schema).create_all(engine)
             _engines[url] = engine
         return engine
 
