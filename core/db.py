@@ -10,6 +10,7 @@ and ``crime_rows`` maps (upload, series) back to the spreadsheet row.
 
 from __future__ import annotations
 
+import os
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -458,8 +459,9 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def get_engine(url: str | None = None) -> Engine:
-    """The shared engine for ``url`` (default: the configured DATABASE_URL), schema created."""
+def get_engine(url: str | None = None, schema: MetaData | None = None) -> Engine:
+    """The shared engine for ``url`` (default: the configured DATABASE_URL), schema created
+    (``schema``: another set of tables, for a database of its own)."""
     url = url or config.database_url()
     with _lock:
         engine = _engines.get(url)
@@ -467,7 +469,7 @@ def get_engine(url: str | None = None) -> Engine:
             if url.startswith("sqlite:///"):
                 Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
             engine = make_engine(url)
-            metadata.create_all(engine)
+            (metadata if schema is None else schema).create_all(engine)
             _engines[url] = engine
         return engine
 
@@ -478,6 +480,20 @@ def dispose_engines() -> None:
         for engine in _engines.values():
             engine.dispose()
         _engines.clear()
+
+
+def _forget_engines_after_fork() -> None:
+    """In a process forked from one that used the database (a background job, a gunicorn
+    worker): drop the engines it inherited without closing their connections, which still
+    belong to the parent, and the lock another thread may have held at the fork."""
+    global _lock
+    _lock = threading.Lock()
+    for engine in list(_engines.values()):
+        engine.dispose(close=False)
+    _engines.clear()
+
+
+os.register_at_fork(after_in_child=_forget_engines_after_fork)
 
 
 # The reference data the manager edits (targets, comparator groups) has its own module; importing

@@ -121,6 +121,31 @@ def gunicorn_command(executable: str | None = None) -> list[str]:
     return command
 
 
+def celery_command(executable: str | None = None) -> list[str] | None:
+    """The Celery worker the production command starts beside gunicorn for the background jobs
+    (board packs): only with REDIS_URL and CELERY_WORKERS above 0; None otherwise."""
+    workers = int(config.CELERY_WORKERS.get() or 0)
+    if not config.REDIS_URL.get().strip() or workers <= 0:
+        return None
+    celery = executable or shutil.which("celery") or str(Path(sys.executable).with_name("celery"))
+    return [
+        celery,
+        "--app",
+        "app:celery_app",
+        "--workdir",
+        str(config.PROJECT_ROOT),
+        "worker",
+        "--concurrency",
+        str(workers),
+        "--hostname",
+        f"dashboard-{os.getpid()}@%h",
+        "--without-gossip",
+        "--without-mingle",
+        "--loglevel",
+        config.LOG_LEVEL.get().strip().upper() or "INFO",
+    ]
+
+
 def prepare() -> None:
     """What must hold before serving: no open dashboard on a reachable address; data loaded."""
     from dashboard import pending

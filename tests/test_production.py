@@ -219,6 +219,17 @@ def test_the_gunicorn_command_follows_the_settings(monkeypatch):
     assert {"status", "path", "ms"} <= set(access)
 
 
+def test_celery_workers_are_started_only_with_redis(monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("CELERY_WORKERS", "3")
+    assert serving.celery_command("celery") is None  # jobs run beside the server (diskcache)
+    monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6379/0")
+    command = " ".join(serving.celery_command("celery"))
+    assert "--app app:celery_app" in command and "worker --concurrency 3" in command
+    monkeypatch.setenv("CELERY_WORKERS", "0")  # run on other machines
+    assert serving.celery_command("celery") is None
+
+
 def test_the_key_is_made_before_the_workers_start(site, monkeypatch, tmp_path):
     """Workers starting together must not each make a different key (sessions would break)."""
     monkeypatch.delenv("SECRET_KEY", raising=False)

@@ -121,7 +121,8 @@ def test_a_file_over_the_limit_is_refused_without_being_kept(analyst, monkeypatc
     record = pending.meta(token, "anna")
     assert record["state"] == "refused"
     assert [p["code"] for p in record["problems"]] == ["file-too-large"]
-    assert not list(pending.pending_dir().glob("*.bin"))
+    with pytest.raises(pending.NotYours):
+        pending.data(token)  # nothing of it kept
 
 
 def test_files_past_the_drops_total_are_refused(analyst, monkeypatch):

@@ -22,7 +22,7 @@ def test_a_manager_builds_and_downloads_the_pdf_by_keyboard(person, axe_availabl
     tab_to(page, "#pack-build")
     with page.expect_download(timeout=120_000) as download:
         page.keyboard.press("Enter")
-        page.locator("#pack-status").get_by_text("Building").wait_for()
+        page.locator("#pack-progress").get_by_text("Building").wait_for()
     data = open(download.value.path(), "rb").read()
     assert download.value.suggested_filename.endswith(".pdf")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
