@@ -315,3 +315,12 @@ def test_a_figure_traces_to_its_file_first_row_and_upload(sqlite_engine):
         assert sources[
             ["member", "source_row", "count", "upload_id", "uploaded_by"]
         ].values.tolist() == [["2023-01-metropolitan-street.csv", 2, 3, result.upload_id, "anna"]]
+
+
+def test_a_crime_type_not_among_the_14_is_counted_as_written_with_a_warning(sqlite_engine):
+    loaded_lookups(sqlite_engine)
+    data = street(JAN[0], row("2023-01", "E01000248", "Knife crime"))
+    result = load_bytes("2023-01-metropolitan-street.csv", data, sqlite_engine)
+    assert result.status == "loaded"
+    assert [(p.code, p.value) for p in result.warnings] == [("unknown-crime-type", "Knife crime")]
+    assert counts(sqlite_engine)[("2023-01", "E05013628", "Knife crime")] == 1
