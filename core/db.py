@@ -36,7 +36,9 @@ from sqlalchemy import (
 )
 
 from core import config
-from core.bulk import bulk_insert  # noqa: F401  (db.bulk_insert: every store calls it so)
+
+# db.bulk_insert and db.bulk_insert_columns: every store calls them so
+from core.bulk import bulk_insert, bulk_insert_columns  # noqa: F401
 
 metadata = MetaData()
 

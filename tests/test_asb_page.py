@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-import app  # noqa: F401  (registers the pages, as in production)
+import app  # registers the pages, as in production
 import webclient
 from core.reference import LONDON_AUTHORITIES
 from dashboard.auth import exempt
@@ -122,3 +122,10 @@ def test_an_exempt_police_uk_dataset_or_type_shows_a_viewer_no_figures(page_data
     manager = call_as(site, "max", lambda: asb.update("2024-12", ASB)[0])
     assert "incidents were reported" not in str(viewer)
     assert "36 anti-social behaviour incidents were reported" in manager
+
+
+def test_asb_is_early_in_the_navigation():
+    """The strategy's first priority comes before the other priorities' pages."""
+    paths = [match[0] for match in app.nav_matches()]  # the navbar's links, in order
+    assert paths.index("/asb") < paths.index("/youth-violence")
+    assert paths.index("/asb") <= 3

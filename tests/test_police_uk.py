@@ -8,6 +8,7 @@ import csv
 import gzip
 import io
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -302,3 +303,24 @@ def test_the_preview_of_a_lookup_counts_lsoas_new_and_moved(sqlite_engine):
         1,
         1,
     )
+
+
+def test_a_figure_traces_to_its_file_first_row_and_upload(sqlite_engine):
+    loaded_lookups(sqlite_engine)
+    result = load_bytes("2023-01-metropolitan-street.csv", street(*JAN), sqlite_engine, "anna")
+    for area in ("E05013628", "E09000003"):  # the ward and its borough
+        sources = queries.police_uk.figure_sources(
+            sqlite_engine, area, "Anti-social behaviour", date(2023, 1, 1)
+        )
+        assert sources[
+            ["member", "source_row", "count", "upload_id", "uploaded_by"]
+        ].values.tolist() == [["2023-01-metropolitan-street.csv", 2, 3, result.upload_id, "anna"]]
+
+
+def test_a_crime_type_not_among_the_14_is_counted_as_written_with_a_warning(sqlite_engine):
+    loaded_lookups(sqlite_engine)
+    data = street(JAN[0], row("2023-01", "E01000248", "Knife crime"))
+    result = load_bytes("2023-01-metropolitan-street.csv", data, sqlite_engine)
+    assert result.status == "loaded"
+    assert [(p.code, p.value) for p in result.warnings] == [("unknown-crime-type", "Knife crime")]
+    assert counts(sqlite_engine)[("2023-01", "E05013628", "Knife crime")] == 1

@@ -45,6 +45,8 @@ def rank_text(record: dict, boroughs: int) -> str:
     rank = record.get("london_rank")
     if record.get("area_type") != "borough":
         return "London rank: none (only the 32 London boroughs are ranked)"
+    if is_missing(rank) and boroughs >= LONDON_BOROUGH_COUNT:
+        return "London rank: not available — a borough's population is not loaded"
     if is_missing(rank):
         return (
             "London rank: not available — police.uk figures are loaded for "

@@ -10,9 +10,11 @@ ward and local authority through the ONS lookups (DOMAIN "Anti-social behaviour 
 
 from __future__ import annotations
 
+import gzip
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -97,13 +99,22 @@ def _zip_sources(data: bytes | bytearray) -> list[Source] | None:
     ]
 
 
+def _gzip_head(data: bytes | bytearray, size: int = 200) -> bytes:
+    """The first bytes a .gz unpacks to (b'' when it cannot be read: reading it says why)."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            return stream.read(size)
+    except (OSError, EOFError, zlib.error):
+        return b""
+
+
 def sniff(filename: str, data: bytes | bytearray) -> list[Source] | None:
     """The street-level files in ``data`` (a CSV, a .gz or a zip of them); None: not this
     layout. Raises ExtractUnreadable for a zip or gzip that would unpack too large."""
     if data[:2] == GZIP_MAGIC:
-        inner = gunzip(data)
-        if not _is_street_text(inner[:200]):
+        if not _is_street_text(_gzip_head(data)):  # other .gz files are not unpacked twice
             return None
+        inner = gunzip(data)
         return [(filename.removesuffix(".gz"), lambda: inner)]
     if data[:4] == ZIP_MAGIC:
         return _zip_sources(data)

@@ -306,21 +306,18 @@ def record_counts_not_applied(
 def write_counts(
     conn: Connection, series: np.ndarray, months: np.ndarray, values: np.ndarray
 ) -> None:
-    """Insert the current figures (one per series and month), in chunks to keep memory flat."""
-    db.bulk_insert(
-        conn, db.crime_counts, ["series_id", "month", "count"], _count_rows(series, months, values)
-    )
-
-
-def _count_rows(series, months, values, chunk=200_000):
-    for start in range(0, len(values), chunk):
-        end = start + chunk
-        yield from zip(
-            series[start:end].tolist(),
-            months[start:end].tolist(),
-            values[start:end].tolist(),
-            strict=False,
+    """Insert the current figures (one per series and month), a chunk of columns at a time."""
+    for start in range(0, len(values), COUNT_CHUNK):
+        end = start + COUNT_CHUNK
+        db.bulk_insert_columns(
+            conn,
+            db.crime_counts,
+            ["series_id", "month", "count"],
+            [series[start:end].tolist(), months[start:end].tolist(), values[start:end].tolist()],
         )
+
+
+COUNT_CHUNK = 500_000  # figures written at a time (their parameters are held as a list)
 
 
 def write_coverage(conn: Connection, dataset: str, won: pd.DataFrame, upload_id: int) -> None:
