@@ -9,6 +9,7 @@ import pandas as pd
 from core.reference import DA_VIOLENCE_WITH_INJURY, DOMESTIC_ABUSE, DOMESTIC_ABUSE_INDICATORS
 from core.values import is_missing
 from domain.crime import SMALL_COUNT
+from domain.priorities import london_figures
 from domain.rounding import percent_1dp
 
 DA, DA_VWI = DOMESTIC_ABUSE, DA_VIOLENCE_WITH_INJURY
@@ -49,6 +50,14 @@ def with_outcomes(offences: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFram
         dtype="Float64",
     )
     return out.set_axis(offences.index)
+
+
+def headline(table: pd.DataFrame, areas: pd.DataFrame, area_code: str, month, indicators=None):
+    """(indicator, the area's row with its positive outcomes, London's rate per 1,000) for each
+    domestic abuse indicator (``indicators``: those the reader may see), from the table of
+    ``dashboard.domestic_abuse_figures.table``: what the page's headline and the board pack show."""
+    wanted = INDICATORS if indicators is None else indicators
+    return london_figures(table, areas, area_code, wanted, month, per=PER)
 
 
 def ward_rows(table: pd.DataFrame, indicator: str, borough_code: str) -> pd.DataFrame:

@@ -70,6 +70,7 @@ from core.queries.uploads import (
     upload_record,
     upload_replacements,
     upload_versions,
+    uploads_by_id,
 )
 
 __all__ = [
@@ -91,6 +92,7 @@ __all__ = [
     "crime_monthly",
     "data_version",
     "upload_versions",
+    "uploads_by_id",
     "dataset_areas",
     "dataset_status",
     "exempt_history",

@@ -32,7 +32,6 @@ from domain import domestic_abuse as da
 from domain.crime import r12_at
 from domain.london import london_codes, london_rows
 from domain.periods import chosen_month
-from domain.priorities import london_figures
 
 dash.register_page(
     __name__, path="/domestic-abuse", name="Domestic abuse", order=8, title="Domestic abuse"
@@ -158,7 +157,7 @@ def update(period: str | None, indicator: str | None):
         blank = blocks.blank_charts("No MPS domestic abuse figures loaded", len(CHARTS))
         return (notice, [], *blank, "")
     areas, _ = cache.reference()
-    rows = london_figures(table, areas, home["code"], shown, month, per=da.PER)
+    rows = da.headline(table, areas, home["code"], month, shown)
     _, record, overall = next(r for r in rows if r[0] == indicator)
     note = period_words("Domestic abuse", months, picked, month)
     sentence = words.da_sentence(indicator, home["name"], month, record, overall)
