@@ -87,6 +87,10 @@ def actions_view(actions: pd.DataFrame, title: str) -> list:
     return [html.P(words), html.Div(table, className="table-responsive")]
 
 
+def _options(values) -> list[dict]:
+    return [{"label": v, "value": v} for v in values]
+
+
 def _input(label: str, control, md: int = 6) -> dbc.Col:
     return dbc.Col([dbc.Label(label, html_for=control.id), control], md=md, className="mb-2")
 
@@ -97,9 +101,10 @@ def action_form(actions: pd.DataFrame) -> html.Div:
         {"label": f"{r['number']} {r['action'][:60]}", "value": str(r["id"])}
         for r in actions.to_dict("records")
     ]
-    pick = dcc.Dropdown(choices, NEW_ACTION, id="notes-action-id", clearable=False)
-    strand = dcc.Dropdown(list(STRANDS), None, id="notes-strand")
-    status = dcc.Dropdown(list(STATUSES), None, id="notes-status")
+    pick = dbc.Select(id="notes-action-id", options=choices, value=NEW_ACTION)
+    blank = [{"label": "(as it is)", "value": ""}]
+    strand = dbc.Select(id="notes-strand", options=blank + _options(STRANDS), value="")
+    status = dbc.Select(id="notes-status", options=blank + _options(STATUSES), value="")
     return html.Div(
         [
             html.H3("Add or update an action", className="h6 mt-3"),
