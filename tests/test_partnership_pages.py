@@ -240,3 +240,21 @@ def test_the_pack_asks_by_section_title_or_slug_and_an_exempt_dataset_hides_the_
     assert len(partnership_figures("Reoffending and IOM")) == 1  # priority 3: the IOM cohort
     monkeypatch.setattr("dashboard.auth.exempt.hidden", lambda kind: {"partnership_indicators"})
     assert partnership_figures("asb").empty
+
+
+def test_the_manager_ticks_the_analysts_who_may_write(shown):
+    from dashboard.auth.users import add_user
+    from dashboard.pages import partnership_indicators as page
+
+    for name, role in (("ann", "analyst"), ("bob", "analyst"), ("vic", "viewer")):
+        add_user(shown, name, "a long enough password", role)
+    context = as_user("manager")
+    try:
+        form = find(page.layout(), "notes-writers")
+        assert [o["value"] for o in form.options] == ["ann", "bob"]  # analysts only
+        page.save_writers(1, ["bob"])
+    finally:
+        context.pop()
+    assert admin.writers(shown) == (["ann", "bob"], ["bob"])
+    assert admin.may_write_commentary(shown, User("bob", "analyst"))
+    assert not admin.may_write_commentary(shown, User("ann", "analyst"))

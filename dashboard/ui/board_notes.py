@@ -126,3 +126,25 @@ def action_form(actions: pd.DataFrame) -> html.Div:
             html.Div(id="notes-action-message", role="status", className="mt-2"),
         ]
     )
+
+
+def writers_form(analysts: list[str], permitted: list[str]) -> html.Div:
+    """The manager ticks the analysts who may write the commentary."""
+    if not analysts:
+        return html.P("No analysts yet: managers write the commentary.", className="small")
+    return html.Div(
+        [
+            html.Fieldset(
+                [
+                    html.Legend("Analysts who may write the commentary", className="fs-6"),
+                    dbc.Checklist(
+                        id="notes-writers",
+                        options=_options(analysts),
+                        value=[n for n in permitted if n in analysts],
+                    ),
+                ]
+            ),
+            dbc.Button("Save who may write", id="notes-writers-save", className="mt-2"),
+            html.Div(id="notes-writers-message", role="status", className="mt-2"),
+        ]
+    )
