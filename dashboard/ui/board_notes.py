@@ -24,7 +24,8 @@ def commentary_view(record: dict | None, quarter: str, title: str) -> list:
         return [html.P(f"No commentary on {title} for {quarter} yet.", className="fst-italic")]
     versions = record["versions"]
     said = (
-        f"Written by {record['written_by'] or 'someone'} on {time_label(record['written_at'])}"
+        f"Commentary for {quarter}, written by {record['written_by'] or 'someone'} on "
+        f"{time_label(record['written_at'])}"
         + (f" (version {versions}; every version is kept)." if versions > 1 else ".")
     )
     return [
