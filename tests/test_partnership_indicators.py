@@ -51,6 +51,9 @@ def test_the_published_sample_loads_with_its_real_figures(engine):
     assert len(defined) == 19
     assert defined.loc["IOM adult cohort", ["frequency", "additive"]].tolist() == ["quarter", "no"]
     assert defined.loc["Cases on CS MARAC", "frequency"] == "occasion"
+    # each definition keeps where it came from: the upload, sheet and Excel row
+    where = defined.loc["Cases on CS MARAC", ["upload_id", "source_sheet", "source_row"]]
+    assert where.tolist() == [result.upload_id, "Indicators", 2]
 
 
 # (rows on the Values sheet, code, Excel row, column, value as written)
