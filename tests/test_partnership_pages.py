@@ -240,6 +240,9 @@ def test_the_pack_asks_by_section_title_or_slug_and_an_exempt_dataset_hides_the_
     assert len(partnership_figures("Reoffending and IOM")) == 1  # priority 3: the IOM cohort
     monkeypatch.setattr("dashboard.auth.exempt.hidden", lambda kind: {"partnership_indicators"})
     assert partnership_figures("asb").empty
+    from dashboard.pages import priority_block
+
+    assert "exempt information" in layout_text(priority_block.show_figures(None, "asb"))
 
 
 def test_the_manager_ticks_the_analysts_who_may_write(shown):

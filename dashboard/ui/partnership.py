@@ -87,9 +87,12 @@ def indicator_detail(record: dict, history: pd.DataFrame, number: int) -> html.D
     )
 
 
-def figures_block(title: str, records: pd.DataFrame, histories: list[pd.DataFrame]) -> list:
-    """The block's children: heading, caption, summary table and each indicator's detail."""
+def figures_block(title: str, records: pd.DataFrame | None, histories: list[pd.DataFrame]):
+    """The block's children: heading, caption, summary table and each indicator's detail
+    (``records`` None: the partnership indicators are exempt for this user)."""
     heading = html.H2("Partnership indicators", className="h4 mt-4", id="partnership-heading")
+    if records is None:
+        return [heading, html.P(words.EXEMPT, className="text-body-secondary")]
     caption = html.P(words.block_caption(title, len(records)), className="text-body-secondary")
     if records.empty:
         return [heading, caption]
