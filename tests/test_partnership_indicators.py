@@ -196,3 +196,12 @@ def test_typing_back_an_earlier_value_puts_it_back(sqlite_engine):
     for figure in (12, 15, 12):
         admin.type_value(sqlite_engine, ECINS["indicator"], "2024/25", figure, None, "bob")
     assert queries.partnership_values(sqlite_engine)["value"].tolist() == [12]
+
+
+def test_the_blank_template_keeps_a_typed_period_as_text():
+    import openpyxl
+
+    blank = config.DATA_DIR / "templates" / "partnership-indicators.xlsx"
+    values = openpyxl.load_workbook(blank)["Values"]
+    assert values["B1"].value == "period"
+    assert values.column_dimensions["B"].number_format == "@"  # Excel leaves '2025-03' as typed
