@@ -171,6 +171,24 @@ def permit_writer(engine: Engine, user_name: str, allowed: bool, by: str | None)
     return f"{user_name} {'may' if allowed else 'may no longer'} write the commentary."
 
 
+def writers(engine: Engine) -> tuple[list[str], list[str]]:
+    """(every analyst able to sign in, those the manager lets write the commentary)."""
+    analysts = [
+        u["name"] for u in queries.user_list(engine) if u["role"] == "analyst" and not u["disabled"]
+    ]
+    return analysts, list(queries.commentary_writers(engine)["user_name"])
+
+
+def set_writers(engine: Engine, names: list[str], by: str | None) -> str:
+    """Let exactly these analysts write the commentary; what was done, in words."""
+    analysts, permitted = writers(engine)
+    for name in analysts:
+        if (name in names) != (name in permitted):
+            board_notes.permit_writer(engine, name, name in names, by)
+    chosen = [n for n in analysts if n in names]
+    return "Analysts who may write the commentary: " + (", ".join(chosen) or "none") + "."
+
+
 def check_action(fields: dict, partial: bool = False) -> dict:
     """An action's fields checked (``partial``: only those given, for an update)."""
     out = {}

@@ -51,6 +51,9 @@ def test_the_published_sample_loads_with_its_real_figures(engine):
     assert len(defined) == 19
     assert defined.loc["IOM adult cohort", ["frequency", "additive"]].tolist() == ["quarter", "no"]
     assert defined.loc["Cases on CS MARAC", "frequency"] == "occasion"
+    # each definition keeps where it came from: the upload, sheet and Excel row
+    where = defined.loc["Cases on CS MARAC", ["upload_id", "source_sheet", "source_row"]]
+    assert where.tolist() == [result.upload_id, "Indicators", 2]
 
 
 # (rows on the Values sheet, code, Excel row, column, value as written)
@@ -193,3 +196,12 @@ def test_typing_back_an_earlier_value_puts_it_back(sqlite_engine):
     for figure in (12, 15, 12):
         admin.type_value(sqlite_engine, ECINS["indicator"], "2024/25", figure, None, "bob")
     assert queries.partnership_values(sqlite_engine)["value"].tolist() == [12]
+
+
+def test_the_blank_template_keeps_a_typed_period_as_text():
+    import openpyxl
+
+    blank = config.DATA_DIR / "templates" / "partnership-indicators.xlsx"
+    values = openpyxl.load_workbook(blank)["Values"]
+    assert values["B1"].value == "period"
+    assert values.column_dimensions["B"].number_format == "@"  # Excel leaves '2025-03' as typed

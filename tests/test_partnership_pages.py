@@ -13,11 +13,15 @@ import pytest
 import app  # noqa: F401  (registers the pages, as in production)
 import webclient
 from core import queries
+from core.reference import STRATEGY_PRIORITIES
 from dashboard import cli
 from dashboard import partnership_admin as admin
 from dashboard.auth.roles import User
 from dashboard.partnership import actions_for, commentary_for, partnership_figures
 from dashboard.reports.indicators import partnership_rows
+from etl.formats.templates import partnership as template
+from etl.load import load_bytes
+from etl.templates_write import workbook, workbook_bytes
 from layout_tree import find
 from layout_tree import text as layout_text
 
@@ -36,16 +40,28 @@ IOM |= {"frequency": "quarter", "additive": "no", "owner": "Barnet IOM"}
 
 @pytest.fixture
 def partnership(use_database):
-    engine = use_database
-    admin.define_indicator(engine, ECINS, "manager")
-    admin.define_indicator(engine, IOM, "manager")
-    for name, period, figure in [
-        (ECINS["indicator"], "2021/22", 2495),
-        (ECINS["indicator"], "2022/23", 3602),
-        (IOM["indicator"], "2022/23 Q3", 101),
-        (IOM["indicator"], "2022/23 Q4", 105),
-    ]:
-        admin.type_value(engine, name, period, figure, None, "ann")
+    """Two indicators and their values, in one upload of the partnership template (SQLite and
+    PostgreSQL: for the tests of what is written)."""
+    return load_two(use_database)
+
+
+@pytest.fixture
+def shown(sqlite_engine, monkeypatch):
+    """The same on SQLite only: for the tests of what a page shows."""
+    monkeypatch.setenv("DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
+    return load_two(sqlite_engine)
+
+
+def load_two(engine):
+    values = [
+        {"indicator": ECINS["indicator"], "period": "2021/22", "value": 2495},
+        {"indicator": ECINS["indicator"], "period": "2022/23", "value": 3602},
+        {"indicator": IOM["indicator"], "period": "2022/23 Q3", "value": 101},
+        {"indicator": IOM["indicator"], "period": "2022/23 Q4", "value": 105},
+    ]
+    rows = {"Indicators": [ECINS, {**IOM, "priority": STRATEGY_PRIORITIES["reducing-offending"]}]}
+    data = workbook_bytes(workbook(template.TEMPLATE, {**rows, "Values": values}))
+    assert load_bytes("partners.xlsx", data, engine).status == "loaded"
     return engine
 
 
@@ -57,7 +73,7 @@ def as_user(role: str | None):
     return context
 
 
-def test_each_priority_page_shows_its_own_partnership_indicators(partnership):
+def test_each_priority_page_shows_its_own_partnership_indicators(shown):
     from dashboard.pages import priority_block
 
     youth = layout_text(priority_block.show_figures(None, "youth-violence"))
@@ -70,7 +86,7 @@ def test_each_priority_page_shows_its_own_partnership_indicators(partnership):
     assert "2,495 in 2021/22" in layout_text(priority_block.show_figures("2022-03", "asb"))
 
 
-def test_the_figures_are_one_function_the_pack_can_call(partnership):
+def test_the_figures_are_one_function_the_pack_can_call(shown):
     rows = partnership_figures("asb")
     assert rows[["indicator", "period", "value", "year_change"]].values.tolist() == [
         [ECINS["indicator"], "2022/23", 3602, 1107]
@@ -79,10 +95,10 @@ def test_the_figures_are_one_function_the_pack_can_call(partnership):
     assert set(export["indicator"]) == {ECINS["indicator"], IOM["indicator"]}
 
 
-def test_a_board_member_reads_the_commentary_and_actions_but_gets_no_forms(partnership):
+def test_a_board_member_reads_the_commentary_and_actions_but_gets_no_forms(shown):
     from dashboard.pages import priority_block
 
-    engine = partnership
+    engine = shown
     words = "Cases are **up** on last year.\n\n- more officers\n- <script>alert(1)</script>"
     admin.set_commentary(engine, "prevent", "2025/26-Q3", words, "max")
     admin.add_action(
@@ -99,10 +115,10 @@ def test_a_board_member_reads_the_commentary_and_actions_but_gets_no_forms(partn
     )
     context = as_user("viewer")
     try:
-        shown = priority_block.show_notes("2025-12", "prevent", 0)
+        drawn = priority_block.show_notes("2025-12", "prevent", 0)
     finally:
         context.pop()
-    view, form, plan, plan_form = shown
+    view, form, plan, plan_form = drawn
     markdown = view[0]
     assert markdown.children == words and markdown.dangerously_allow_html is False
     assert form is None and plan_form is None
@@ -168,39 +184,39 @@ def test_commentary_and_actions_from_the_command_line(partnership, tmp_path, cap
     assert cli.main(["actions", "add", "--priority", "nowhere", "--strand", "Prevention"]) == 1
 
 
-def test_a_target_the_manager_sets_gives_the_indicator_its_rag(partnership):
+def test_a_target_the_manager_sets_gives_the_indicator_its_rag(shown):
     from dashboard import targets
 
     name = ECINS["indicator"]
     targets.set_target(
-        partnership, name, kind="absolute", value=3000, direction="lower", from_year="2022/23"
+        shown, name, kind="absolute", value=3000, direction="lower", from_year="2022/23"
     )
     row = partnership_figures("asb").iloc[0]
     # 3,602 is above the 3,000 asked and above the year before's 2,495: Red
     assert (row["target"], row["rag"]) == (3000, "Red")
     targets.set_target(
-        partnership, name, kind="previous", value=10, direction="higher", from_year="2022/23"
+        shown, name, kind="previous", value=10, direction="higher", from_year="2022/23"
     )
     # 10% above 2,495 = 2,744.5; 3,602 is past it: Green
     assert partnership_figures("asb").iloc[0]["rag"] == "Green"
     with pytest.raises(targets.ChangeRefused, match="a number for its period"):
-        targets.set_target(partnership, name, kind="baseline", value=10, from_year="2022/23")
+        targets.set_target(shown, name, kind="baseline", value=10, from_year="2022/23")
 
 
 @pytest.mark.parametrize(
     ("role", "forms"),
     [("viewer", []), ("analyst", ["value"]), ("manager", ["definition", "value"])],
 )
-def test_the_indicators_page_offers_each_role_its_forms(partnership, role, forms):
+def test_the_indicators_page_offers_each_role_its_forms(shown, role, forms):
     from dashboard.pages import partnership_indicators as page
 
     context = as_user(role)
     try:
-        shown = page.layout()
+        drawn = page.layout()
         offered = [
             n
             for n, i in (("definition", "indicators-save"), ("value", "indicators-value-save"))
-            if find(shown, i) is not None
+            if find(drawn, i) is not None
         ]
         assert offered == forms
         if role == "manager":
@@ -210,17 +226,38 @@ def test_the_indicators_page_offers_each_role_its_forms(partnership, role, forms
     finally:
         context.pop()
     if role == "manager":
-        held = queries.partnership_values(partnership)
+        held = queries.partnership_values(shown)
         assert held.loc[held["indicator"] == "Hate incidents supported", "value"].tolist() == [12]
         assert "Hate incidents supported" in layout_text(page.show(1))
 
 
 def test_the_pack_asks_by_section_title_or_slug_and_an_exempt_dataset_hides_the_figures(
-    partnership, monkeypatch
+    shown, monkeypatch
 ):
-    admin.set_commentary(partnership, "crime", "2025/26-Q3", "Words.", "max")
+    admin.set_commentary(shown, "crime", "2025/26-Q3", "Words.", "max")
     assert commentary_for("2025/26 Q3", "Neighbourhood crime")["text"] == "Words."
     assert partnership_figures("Neighbourhood crime").empty  # no strategy priority of its own
     assert len(partnership_figures("Reoffending and IOM")) == 1  # priority 3: the IOM cohort
     monkeypatch.setattr("dashboard.auth.exempt.hidden", lambda kind: {"partnership_indicators"})
     assert partnership_figures("asb").empty
+    from dashboard.pages import priority_block
+
+    assert "exempt information" in layout_text(priority_block.show_figures(None, "asb"))
+
+
+def test_the_manager_ticks_the_analysts_who_may_write(shown):
+    from dashboard.auth.users import add_user
+    from dashboard.pages import partnership_indicators as page
+
+    for name, role in (("ann", "analyst"), ("bob", "analyst"), ("vic", "viewer")):
+        add_user(shown, name, "a long enough password", role)
+    context = as_user("manager")
+    try:
+        form = find(page.layout(), "notes-writers")
+        assert [o["value"] for o in form.options] == ["ann", "bob"]  # analysts only
+        page.save_writers(1, ["bob"])
+    finally:
+        context.pop()
+    assert admin.writers(shown) == (["ann", "bob"], ["bob"])
+    assert admin.may_write_commentary(shown, User("bob", "analyst"))
+    assert not admin.may_write_commentary(shown, User("ann", "analyst"))

@@ -22,6 +22,7 @@ from core.reporting_periods import FREQUENCIES
 from dashboard import cache
 from dashboard import partnership_admin as admin
 from dashboard.auth import guard
+from dashboard.ui import board_notes as notes
 from dashboard.ui import partnership as ui
 from dashboard.ui.targets import table_or_note
 
@@ -62,6 +63,7 @@ def layout(**_query) -> html.Div:
             html.Div(id="indicators-table-box"),
             ui.definition_form(list(STRATEGY_PRIORITIES.values()), LISTS) if manager else None,
             ui.value_form(names) if analyst else None,
+            notes.writers_form(*admin.writers(cache.engine())) if manager else None,
             html.H2("Every change", className="h5 mt-4"),
             html.Div(id="indicators-history-box"),
             dcc.Store(id="indicators-refresh", data=0),
@@ -153,3 +155,18 @@ def give_value(clicks, name, period, value, note, n):
     except admin.ChangeRefused as exc:
         return no_update, dbc.Alert(str(exc), color="warning")
     return (n or 0) + 1, dbc.Alert(message, color="success")
+
+
+@callback(
+    Output("notes-writers-message", "children"),
+    Input("notes-writers-save", "n_clicks"),
+    State("notes-writers", "value"),
+    prevent_initial_call=True,
+)
+@guard.requires("manager")
+def save_writers(clicks, names):
+    """Let the analysts ticked write the officer's commentary on the priority pages."""
+    if not clicks:
+        return no_update
+    message = admin.set_writers(cache.engine(), names or [], guard.current_user().name)
+    return dbc.Alert(message, color="success")

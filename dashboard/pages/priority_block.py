@@ -19,7 +19,7 @@ from core.reference import BOARD_SECTIONS, STRATEGY_PRIORITIES
 from dashboard import cache
 from dashboard import partnership as figures
 from dashboard import partnership_admin as admin
-from dashboard.auth import guard
+from dashboard.auth import exempt, guard
 from dashboard.ui import board_notes as notes
 from dashboard.ui import partnership as ui
 from domain.periods import financial_quarter
@@ -65,6 +65,8 @@ def quarter_of(period: str | None) -> str:
 def show_figures(period: str | None, priority: str):
     """The partnership indicators of the priority, as at the end of the month chosen."""
     slug = figures.strategy_priority(priority)
+    if figures.DATASET in exempt.hidden("dataset"):
+        return ui.figures_block(STRATEGY_PRIORITIES[slug], None, [])
     month = as_month_or_none(period)
     records = figures.partnership_figures(priority, month)
     histories = [figures.partnership_history(name, month) for name in records.get("indicator", [])]

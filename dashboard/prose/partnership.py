@@ -10,6 +10,7 @@ from core.values import is_missing
 from dashboard.text import NOT_AVAILABLE, abs_percent_text, fmt_int, fmt_number, fmt_percent
 
 KIND_WORDS = {"month": "month", "quarter": "quarter", "financial year": "year", "date": "occasion"}
+EXEMPT = "The partnership indicators are exempt information: only managers see them."
 TRAVEL_WORDS = {"better": "better", "worse": "worse", "same": "no change", "up": "", "down": ""}
 
 

@@ -24,7 +24,8 @@ def commentary_view(record: dict | None, quarter: str, title: str) -> list:
         return [html.P(f"No commentary on {title} for {quarter} yet.", className="fst-italic")]
     versions = record["versions"]
     said = (
-        f"Written by {record['written_by'] or 'someone'} on {time_label(record['written_at'])}"
+        f"Commentary for {quarter}, written by {record['written_by'] or 'someone'} on "
+        f"{time_label(record['written_at'])}"
         + (f" (version {versions}; every version is kept)." if versions > 1 else ".")
     )
     return [
@@ -87,6 +88,10 @@ def actions_view(actions: pd.DataFrame, title: str) -> list:
     return [html.P(words), html.Div(table, className="table-responsive")]
 
 
+def _options(values) -> list[dict]:
+    return [{"label": v, "value": v} for v in values]
+
+
 def _input(label: str, control, md: int = 6) -> dbc.Col:
     return dbc.Col([dbc.Label(label, html_for=control.id), control], md=md, className="mb-2")
 
@@ -97,9 +102,10 @@ def action_form(actions: pd.DataFrame) -> html.Div:
         {"label": f"{r['number']} {r['action'][:60]}", "value": str(r["id"])}
         for r in actions.to_dict("records")
     ]
-    pick = dcc.Dropdown(choices, NEW_ACTION, id="notes-action-id", clearable=False)
-    strand = dcc.Dropdown(list(STRANDS), None, id="notes-strand")
-    status = dcc.Dropdown(list(STATUSES), None, id="notes-status")
+    pick = dbc.Select(id="notes-action-id", options=choices, value=NEW_ACTION)
+    blank = [{"label": "(as it is)", "value": ""}]
+    strand = dbc.Select(id="notes-strand", options=blank + _options(STRANDS), value="")
+    status = dbc.Select(id="notes-status", options=blank + _options(STATUSES), value="")
     return html.Div(
         [
             html.H3("Add or update an action", className="h6 mt-3"),
@@ -119,5 +125,27 @@ def action_form(actions: pd.DataFrame) -> html.Div:
             dbc.FormText("For an update, fill in only what changes; every change is kept."),
             html.Div(dbc.Button("Save action", id="notes-action-save", className="mt-2")),
             html.Div(id="notes-action-message", role="status", className="mt-2"),
+        ]
+    )
+
+
+def writers_form(analysts: list[str], permitted: list[str]) -> html.Div:
+    """The manager ticks the analysts who may write the commentary."""
+    if not analysts:
+        return html.P("No analysts yet: managers write the commentary.", className="small")
+    return html.Div(
+        [
+            html.Fieldset(
+                [
+                    html.Legend("Analysts who may write the commentary", className="fs-6"),
+                    dbc.Checklist(
+                        id="notes-writers",
+                        options=_options(analysts),
+                        value=[n for n in permitted if n in analysts],
+                    ),
+                ]
+            ),
+            dbc.Button("Save who may write", id="notes-writers-save", className="mt-2"),
+            html.Div(id="notes-writers-message", role="status", className="mt-2"),
         ]
     )

@@ -87,9 +87,12 @@ def indicator_detail(record: dict, history: pd.DataFrame, number: int) -> html.D
     )
 
 
-def figures_block(title: str, records: pd.DataFrame, histories: list[pd.DataFrame]) -> list:
-    """The block's children: heading, caption, summary table and each indicator's detail."""
+def figures_block(title: str, records: pd.DataFrame | None, histories: list[pd.DataFrame]):
+    """The block's children: heading, caption, summary table and each indicator's detail
+    (``records`` None: the partnership indicators are exempt for this user)."""
     heading = html.H2("Partnership indicators", className="h4 mt-4", id="partnership-heading")
+    if records is None:
+        return [heading, html.P(words.EXEMPT, className="text-body-secondary")]
     caption = html.P(words.block_caption(title, len(records)), className="text-body-secondary")
     if records.empty:
         return [heading, caption]
@@ -111,6 +114,10 @@ def figures_block(title: str, records: pd.DataFrame, histories: list[pd.DataFram
 # ---------------------------------------------------------------- the Partnership indicators page
 
 
+def _options(values) -> list[dict]:
+    return [{"label": v, "value": v} for v in values]
+
+
 def _field(label: str, control, md: int = 4) -> dbc.Col:
     return dbc.Col([dbc.Label(label, html_for=control.id), control], md=md, className="mb-2")
 
@@ -118,7 +125,8 @@ def _field(label: str, control, md: int = 4) -> dbc.Col:
 def definition_form(priorities: list[str], lists: dict[str, list[str]]) -> html.Div:
     """Name, priority, unit, frequency, direction, additive, owner and source; Save and Retire."""
     pick = {
-        k: dcc.Dropdown(v, v[0], id=f"indicators-{k}", clearable=False) for k, v in lists.items()
+        k: dbc.Select(id=f"indicators-{k}", options=_options(v), value=v[0])
+        for k, v in lists.items()
     }
     return html.Div(
         [
@@ -126,7 +134,14 @@ def definition_form(priorities: list[str], lists: dict[str, list[str]]) -> html.
             dbc.Row(
                 [
                     _field("Name", dbc.Input(id="indicators-name"), 8),
-                    _field("Priority", dcc.Dropdown(priorities, None, id="indicators-priority")),
+                    _field(
+                        "Priority",
+                        dbc.Select(
+                            id="indicators-priority",
+                            options=_options(priorities),
+                            value=priorities[0],
+                        ),
+                    ),
                     *[_field(k.capitalize(), control, 3) for k, control in pick.items()],
                     _field("Owner (partner agency)", dbc.Input(id="indicators-owner"), 6),
                     _field("Source", dbc.Input(id="indicators-source"), 6),
@@ -161,7 +176,11 @@ def value_form(names: list[str]) -> html.Div:
             ),
             dbc.Row(
                 [
-                    _field("Indicator", dcc.Dropdown(names, None, id="indicators-value-name"), 6),
+                    _field(
+                        "Indicator",
+                        dbc.Select(id="indicators-value-name", options=_options(names)),
+                        6,
+                    ),
                     _field("Period", dbc.Input(id="indicators-period", placeholder="2025-03"), 2),
                     _field("Value", dbc.Input(id="indicators-value", type="number"), 2),
                     _field("Note", dbc.Input(id="indicators-note"), 12),

@@ -124,6 +124,7 @@ VALUES = SheetSpec(
             "financial year 2024/25, or an occasion's date 2025-03-14 (its month 2025-03 when "
             "the day is not known). Type it as text.",
             width=14,
+            as_text=True,
         ),
         Field("value", "value", NUMBER, "The figure: a number (no words).", width=12),
         Field("note", "note", TEXT, "Anything the Board should know about it.", required=False),

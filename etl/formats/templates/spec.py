@@ -88,6 +88,7 @@ class Field:
     strict: bool = True  # CHOICE: a value off the list is an error (False: a warning)
     aliases: tuple[str, ...] = ()  # other headings accepted (other publishers' spellings)
     width: int = 16
+    as_text: bool = False  # the column formatted as text, so Excel keeps '2025-03' as typed
 
     def accepts(self, heading: str) -> bool:
         key = normalise_heading(heading)
