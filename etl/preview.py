@@ -208,12 +208,19 @@ def summary(changes: pd.DataFrame) -> str:
 EMPTIED = "check the file is complete before confirming."
 
 
-def withheld(change: Mapping, datasets: Set[str], indicators: Set[str]) -> bool:
+def withheld(
+    change: Mapping, datasets: Set[str], indicators: Set[str], within: Set[str] | None = None
+) -> bool:
     """True when a row of the changes is of a hidden dataset or its totals include a hidden
-    indicator: its figures (old and new totals, how many differ) would show what is hidden."""
+    indicator: its figures (old and new totals, how many differ) would show what is hidden.
+    A crime file's rows are only part of a TNO figure: they are withheld when that TNO figure
+    is ``within`` an exempt one (exempt, or part of one), not merely hidden for including one."""
     parts = change.get("indicators")
     parts = set(parts) if isinstance(parts, list | tuple | set) else set()  # None: not crime
-    return change.get("dataset") in datasets or bool(parts & set(indicators))
+    tno = parts & {reference.TNO_VICTIM_BASED, reference.TNO_NON_VICTIM_BASED}
+    within = set(indicators) if within is None else set(within)
+    hidden = bool((parts - tno) & set(indicators)) or bool(tno & within)
+    return change.get("dataset") in datasets or hidden
 
 
 # ---------------------------------------------------------------- crime
