@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping
 
 from core.reference import (
     INCLUDES,
+    MPS_DASHBOARD_DATASETS,
+    MPS_DASHBOARD_UPLOAD,
     OVERALL_CRIME,
     SAME_INDICATOR,
     TNO_NON_VICTIM_BASED,
@@ -77,3 +79,10 @@ def category_withheld(
     if minor in hidden or mopac7_type(major, minor) in hidden:
         return True
     return bool(set(category_totals(major, minor)) & covered(exempt))
+
+
+def datasets_withheld(exempt: Iterable[str]) -> set[str]:
+    """The exempt datasets and the upload log's name of a file holding one of them (an MPS
+    dashboard file of offences and outcomes is logged as one upload)."""
+    names = set(exempt)
+    return names | ({MPS_DASHBOARD_UPLOAD} if names & set(MPS_DASHBOARD_DATASETS) else set())

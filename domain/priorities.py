@@ -271,8 +271,9 @@ def syv_series(victims: pd.DataFrame, area_code: str) -> pd.Series:
 def published_as_at(summary: pd.DataFrame, month: Month) -> dict:
     """The latest published summary row for a window ending by ``month`` (else the latest
     loaded)."""
-    shown = summary[summary["window_end"] <= month].sort_values("window_end")
-    return (shown if len(shown) else summary).iloc[-1].to_dict()
+    ordered = summary.sort_values("window_end", kind="stable")
+    shown = ordered[ordered["window_end"] <= month]
+    return (shown if len(shown) else ordered).iloc[-1].to_dict()
 
 
 def published_record(row: dict) -> dict:

@@ -234,14 +234,19 @@ def summary(changes: pd.DataFrame) -> str:
 EMPTIED = "check the file is complete before confirming."
 
 
-def withheld(change: Mapping, datasets: Set[str], indicators: Set[str]) -> bool:
+def withheld(
+    change: Mapping, datasets: Set[str], indicators: Set[str], within: Set[str] | None = None
+) -> bool:
     """True when a row of the changes is of a hidden dataset or its totals include a hidden
-    indicator: its figures (old and new totals, how many differ) would show what is hidden."""
+    indicator: its figures (old and new totals, how many differ) would show what is hidden.
+    A crime file's rows are only part of a TNO figure: they are withheld when that TNO figure
+    is ``within`` an exempt one (exempt, or part of one), not merely hidden for including one."""
     parts = change.get("indicators")
     parts = set(parts) if isinstance(parts, list | tuple | set) else set()  # None: not crime
-    if change.get("dataset") in MOPAC7_DATASETS:
-        parts.add(reference.OVERALL_CRIME)  # a file's total (every category) is Overall crime
-    return change.get("dataset") in datasets or bool(parts & set(indicators))
+    tno = parts & {reference.TNO_VICTIM_BASED, reference.TNO_NON_VICTIM_BASED}
+    within = set(indicators) if within is None else set(within)
+    hidden = bool((parts - tno) & set(indicators)) or bool(tno & within)
+    return change.get("dataset") in datasets or hidden
 
 
 # ---------------------------------------------------------------- crime
@@ -280,22 +285,29 @@ def _crime_changes(engine: Engine, table: CrimeTable, vintage: date) -> pd.DataF
 
 def _indicators(table: CrimeTable, held: pd.DataFrame) -> pd.Series:
     """Per area, the indicators its totals include: of the file's rows and of those held."""
-    if table.layout.dataset in MOPAC7_DATASETS:
-        types = {
-            pair: reference.mopac7_type(*pair)
-            for pair in set(zip(table.major, table.minor, strict=False))
-        }
-        mine = [types[pair] for pair in zip(table.major, table.minor, strict=False)]
-        theirs = held["mopac7"]
+    if table.layout.dataset in MOPAC7_DATASETS:  # MOPAC7 types and TNO (victim based or not)
+        mine = _category_items(table.area_code, table.major, table.minor)
+        theirs = _category_items(held["area_code"], held["major_text"], held["minor_text"])
     else:
-        mine, theirs = list(table.minor), held["minor_text"]
-    pairs = pd.concat(
-        [
-            pd.DataFrame({"area_code": table.area_code, "indicator": mine}),
-            pd.DataFrame({"area_code": held["area_code"], "indicator": theirs}),
-        ]
-    ).dropna()
+        mine = pd.DataFrame({"area_code": table.area_code, "indicator": list(table.minor)})
+        theirs = pd.DataFrame({"area_code": held["area_code"], "indicator": held["minor_text"]})
+    pairs = pd.concat([mine, theirs]).dropna()
     return pairs.groupby("area_code")["indicator"].agg(lambda v: sorted(set(map(str, v))))
+
+
+def _category_items(area_code, major, minor) -> pd.DataFrame:
+    """(area_code, indicator) for each MPS file row's MOPAC7 type and TNO figure."""
+    kept = {reference.MOPAC7_TOTAL, reference.OVERALL_CRIME}  # every row is in these
+    items = {
+        pair: [t for t in reference.category_totals(*pair) if t not in kept]
+        for pair in set(zip(major, minor, strict=False))
+    }
+    rows = [
+        (code, item)
+        for code, pair in zip(area_code, zip(major, minor, strict=False), strict=False)
+        for item in items[pair]
+    ]
+    return pd.DataFrame(rows, columns=["area_code", "indicator"])
 
 
 def _summarise(pairs: pd.DataFrame, dataset: str, names: pd.Series) -> pd.DataFrame:

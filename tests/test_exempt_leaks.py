@@ -208,6 +208,9 @@ def _pages(item: str) -> str:
         hate_crime.layout(),
         hate_crime.update("2025-02", item),
         youth_violence.layout(),
+        youth_violence.update("2025-02"),
+        provenance.show("borough_crime", BARNET, "2025-02"),
+        provenance.show("mps_dashboard_offences", BARNET, "2025-02"),
     ]
     return str(sent)
 

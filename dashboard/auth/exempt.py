@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 from core import db, queries
 from core.reference import EXEMPTIBLE_DATASETS, INDICATOR_NAMES
 from dashboard.auth import guard, store
-from domain.exemptions import category_withheld, withheld
+from domain.exemptions import category_withheld, covered, datasets_withheld, withheld
 
 KINDS = ("dataset", "indicator")
 CATEGORY_DATASETS = ("borough_crime", "ward_crime")  # rows: the MPS files' major and minor
@@ -103,8 +103,13 @@ def hidden(kind: str) -> set[str]:
     found = flask.g.setdefault("exempt_hidden", {}) if flask.has_request_context() else {}
     if kind not in found:
         names = _marked(kind)
-        found[kind] = withheld(names) if kind == "indicator" else names
+        found[kind] = withheld(names) if kind == "indicator" else datasets_withheld(names)
     return set(found[kind])
+
+
+def within() -> set[str]:
+    """The indicators exempt from the current user and everything they include."""
+    return covered(_marked("indicator"))
 
 
 def shown(dataset: str | None, indicator: str | None) -> bool:

@@ -120,10 +120,10 @@ def held_totals(conn: Connection, dataset: str, months: list[date]) -> pd.DataFr
 
 def held_categories(conn: Connection, dataset: str, months: list[date]) -> pd.DataFrame:
     """The categories held per area of ``dataset`` in the months' range: area_code, minor_text
-    (the MPS dashboard's subgroup) and mopac7 (its MOPAC7 type, or None)."""
+    (the MPS dashboard's subgroup), mopac7 (its MOPAC7 type, or None) and major_text."""
     s, c, cat = db.crime_series, db.crime_counts, db.categories
     query = (
-        select(s.c.area_code, cat.c.minor_text, cat.c.mopac7)
+        select(s.c.area_code, cat.c.minor_text, cat.c.mopac7, cat.c.major_text)
         .join(cat, cat.c.id == s.c.category_id)
         .where(
             s.c.dataset == dataset,
@@ -131,7 +131,8 @@ def held_categories(conn: Connection, dataset: str, months: list[date]) -> pd.Da
         )
         .distinct()
     )
-    return pd.DataFrame(conn.execute(query).all(), columns=["area_code", "minor_text", "mopac7"])
+    columns = ["area_code", "minor_text", "mopac7", "major_text"]
+    return pd.DataFrame(conn.execute(query).all(), columns=columns)
 
 
 def series_ids(
