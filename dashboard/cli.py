@@ -314,6 +314,7 @@ def add_groups_commands(parser: argparse.ArgumentParser) -> None:
     for command, text in (
         ("delete", "delete a group"),
         ("choose", "make a group the home borough's most similar group"),
+        ("restore", "make a shipped group (London, Inner or Outer London) as shipped again"),
     ):
         one = sub.add_parser(command, help=text)
         one.add_argument("name")

@@ -83,13 +83,18 @@ def _boroughs(codes: set[str]) -> pd.DataFrame:
     )
 
 
-def _periods(template: TemplateSpec, frames: dict[str, pd.DataFrame]) -> list[date]:
-    """Every period (month, quarter start, as-at date) the template's sheets give."""
-    found: list[date] = []
+def _periods(template: TemplateSpec, frames: dict[str, pd.DataFrame]) -> tuple[date, date] | None:
+    """The first and last month (or as-at date) the template's sheets cover: a quarter covers
+    its three months, so 2022/23 Q3 to Q4 is October 2022 to March 2023."""
+    starts: list[date] = []
+    ends: list[date] = []
     for spec in template.sheets:
         if spec.name in frames and spec.period:
-            found.extend(python_value(v) for v in frames[spec.name][spec.period].dropna())
-    return found
+            values = [python_value(v) for v in frames[spec.name][spec.period].dropna()]
+            starts += values
+            later = pd.DateOffset(months=spec.period_months - 1)
+            ends += [(pd.Timestamp(v) + later).date() for v in values]
+    return (min(starts), max(ends)) if starts else None
 
 
 def load_template(
@@ -104,8 +109,7 @@ def load_template(
     template, frames = parsed.template, parsed.frames
     if problems.has_errors or not frames:
         return reject_file(engine, extract, template.name, problems, user)
-    covered = _periods(template, frames)
-    first, last = (min(covered), max(covered)) if covered else (None, None)
+    first, last = _periods(template, frames) or (None, None)
     rows = sum(len(f) for f in frames.values())
     progress(f"writing {rows:,} rows")
     added = replaced = changed = 0

@@ -306,12 +306,12 @@ def read_bytes(filename: str, data: bytes | bytearray, limit: int = 500) -> Extr
                 limit_mb=round(max_bytes / 2**20),
             )
         )
+    extract = Extract(Path(filename).name, size, digest, "csv")  # the name as uploaded
     if data[:2] == GZIP_MAGIC:  # the seed files ship compressed
         data = _gunzip(data)
-        filename = filename.removesuffix(".gz")
+        filename = filename.removesuffix(".gz")  # the inner name tells the kind
     if not data or data.isspace():  # (not data.strip(): that copies the whole file)
         raise ExtractUnreadable(problem("file-empty"))
-    extract = Extract(Path(filename).name, size, digest, "csv")
     if data[:64].lstrip()[:1] == b"{" or filename.lower().endswith((".geojson", ".json")):
         return _read_json(extract, data)
     if data[:4] == ZIP_MAGIC or filename.lower().endswith((".xlsx", ".xlsm")):

@@ -125,6 +125,6 @@ def seed_if_empty(
         if data is None:
             print(f"[{number}/{len(files)}] {path.name}: no rows for {home}", file=sys.stderr)
             continue
-        name = path.name if data[:2] == b"\x1f\x8b" else path.name.removesuffix(".gz")
-        loaded += _load(number, len(files), name, data, engine)
+        # the file's own name (the home borough's rows of a .csv.gz are loaded unpacked)
+        loaded += _load(number, len(files), path.name, data, engine)
     return loaded

@@ -111,7 +111,8 @@ def test_gzipped_seed_reads_like_the_csv_inside():
     raw = raw_seed(BOROUGH_RECENT)
     extract = read_extract(BOROUGH_RECENT)
     (sheet,) = extract.sheets
-    assert (extract.kind, extract.filename) == ("csv", "mps-borough-recent.csv")
+    # the name as uploaded (the history showed ".csv" for a ".csv.gz")
+    assert (extract.kind, extract.filename) == ("csv", "mps-borough-recent.csv.gz")
     assert list(sheet.frame.columns) == list(raw.columns)
     assert len(sheet.frame) == len(raw)
     assert np.array_equal(sheet.frame["202502"].to_numpy(), raw["202502"].to_numpy())

@@ -57,6 +57,7 @@ from core.queries.partnership import (
 )
 from core.queries.targets import (
     comparator_groups,
+    group_changes,
     group_members,
     reference_version,
     target_changes,
@@ -117,6 +118,7 @@ __all__ = [
     "syv_monthly",
     "syv_summary",
     "target_changes",
+    "group_changes",
     "targets",
     "reference_version",
     "template_history",

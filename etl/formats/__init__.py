@@ -123,6 +123,19 @@ def layout_labels() -> list[str]:
     ]
 
 
+def layout_names() -> dict[str, str]:
+    """Each layout's code, as the upload log records it, -> its name in words ('council-syv' ->
+    'Serious youth violence template'): the label without its list of columns."""
+    pairs = [
+        *[(layout.name, layout.label) for layout in mps_crime.LAYOUTS],
+        (mps_dashboard.NAME, mps_dashboard.LABEL),
+        *[(layout.name, layout.label) for layout in population.LAYOUTS],
+        *[(template.name, template.label) for template in templates.TEMPLATES],
+        (boundaries.LAYOUT, boundaries.LABEL),
+    ]
+    return {code: label.split(" (")[0] for code, label in pairs}
+
+
 def unknown_layout(extract: Extract | None = None) -> Problem:
     """The problem for a file whose header matches no layout (reported on the header row): the
     nearest layout and the columns it lacks, or how many layouts there are and where they are

@@ -120,6 +120,7 @@ class SheetSpec:
     # definitions (reference data the manager also edits: core.partnership), not figures: written
     # as changes to them, never withdrawn by a revert
     definitions: bool = False
+    period_months: int = 1  # how many months one period covers (a quarter: 3)
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
