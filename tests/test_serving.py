@@ -109,7 +109,8 @@ def deployment(tmp_path):
 def test_the_production_command_serves_health_and_pages(deployment, tmp_path):
     env, _ = deployment
     with open(tmp_path / "server.log", "wb") as log, production_server(env, 2, log) as base:
-        assert requests.get(f"{base}/healthz", timeout=10).text == "ok\n"
+        health = requests.get(f"{base}/healthz", timeout=10).text
+        assert health == "ok\ndatabase: ok\nredis: not used\n"
         page = requests.get(base, headers={"Accept": "text/html"}, timeout=30)
         assert page.status_code == 200 and "_dash-renderer" in page.text
         assert "default-src 'self'" in page.headers["Content-Security-Policy"]
