@@ -75,6 +75,21 @@ def _backend(url: str, folder: Path | None):
     return SimpleCache(threshold=LOCAL_ANSWERS, default_timeout=0)
 
 
+def redis_answers() -> bool | None:
+    """Whether Redis answers a ping (None when REDIS_URL is not set): for /healthz."""
+    url = redis_url()
+    if not url:
+        return None
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        with client:
+            return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
 def is_shared() -> bool:
     """True when what is kept is seen by other processes (Redis, or the production folder)."""
     return bool(redis_url()) or _shared_folder is not None

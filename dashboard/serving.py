@@ -1,12 +1,13 @@
 """Serving the dashboard in production: ``bash scripts/serve.sh`` (``python -m dashboard.serving``).
 
 It checks the settings, loads ``data/seed`` into an empty database, then replaces itself with
-gunicorn serving ``app:server`` with WORKERS processes of THREADS threads each. Every worker
-reads the same database (DATABASE_URL): sessions, the sign-in throttle, users, exempt items and
-the uploads log live there, and each worker's computed figures are keyed by the data version
-read from the database on every request, so a load committed by one worker shows in all of them
-from their next request. Uploads waiting for confirmation are files in PENDING_DIR: on more than
-one server, PENDING_DIR must be a folder they share.
+gunicorn serving ``app:server`` with WORKERS processes of THREADS threads each (and, with
+REDIS_URL, CELERY_WORKERS Celery workers its master starts: ``celery_command``). Every worker
+reads the same database (DATABASE_URL): sessions, the sign-in throttle, users, exempt items,
+the uploads log and the uploads waiting for confirmation live there, and each worker's computed
+figures are keyed by the data version read from the database on every request, so a load
+committed by one worker shows in all of them from their next request. With REDIS_URL the
+servers share the kept answers and the background jobs through Redis; no folder is shared.
 
 ``configure(server)`` (called by app.py) puts the proxy headers (TRUST_PROXY) and the log format
 (LOG_FORMAT) on the Flask server, whichever WSGI server runs it.

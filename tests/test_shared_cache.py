@@ -99,3 +99,33 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.fixture
+def celery_jobs(redis_url, monkeypatch):
+    from dashboard import jobs
+
+    redis.Redis.from_url(redis_url).flushdb()
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setattr(memo, "_down_until", 0.0)
+    return jobs, jobs.CeleryJobs(jobs.make_celery(redis_url))
+
+
+def test_a_job_whose_worker_stopped_beating_is_stopped_in_words(celery_jobs):
+    import time
+
+    jobs, manager = celery_jobs
+    memo.put("job-beat:j1", time.time() - 5)  # beat 5 s ago: still building
+    assert manager.stopped("key", "j1") is None
+    memo.put("job-beat:j1", time.time() - jobs.STALE_SECONDS - 1)  # its worker died
+    assert manager.stopped("key", "j1") == jobs.STOPPED
+
+
+def test_a_job_queued_with_no_worker_running_says_so(celery_jobs):
+    import time
+
+    jobs, manager = celery_jobs
+    memo.put("job-owner:key", {"user": "max", "started": time.time()})
+    assert manager.stopped("key", "j2") is None  # just queued: a worker may take it
+    memo.put("job-owner:key", {"user": "max", "started": time.time() - jobs.STALE_SECONDS - 1})
+    assert manager.stopped("key", "j2") == jobs.NO_WORKER  # a minute on, and no worker answers
