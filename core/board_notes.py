@@ -1,6 +1,6 @@
 """The officer's words for the Board (DOMAIN.md "Partnership indicators, commentary and actions"):
 the commentary on each priority for each quarter, and each priority's action plan, with every
-version kept (who and when). Sections are ``core.reference.BOARD_SECTIONS``' slugs; reads are in
+version kept (who and when). Sections are ``core.strategy.BOARD_SECTIONS``' slugs; reads are in
 ``core.queries.partnership``.
 
 Kept apart from ``core.db`` (which imports this module) for that module's size.
@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 
 from core import db
-from core.reference import ACTION_STATUSES, ACTION_STRANDS
+from core.strategy import ACTION_STATUSES, ACTION_STRANDS
 
 STRANDS, STATUSES = ACTION_STRANDS, ACTION_STATUSES
 ACTION_FIELDS = ("strand", "number", "action", "lead", "due", "outcome", "status", "latest")

@@ -356,68 +356,6 @@ template_history = Table(
     Index("ix_template_history_key", "table_name", "key_json"),
 )
 
-# ---- people and permissions (dashboard/auth)
-
-users = Table(
-    "users",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("name", String(200), nullable=False, unique=True),
-    Column("password_hash", String(300), nullable=False),  # werkzeug scrypt hash
-    Column("role", String(16), nullable=False),  # viewer | analyst | manager
-    Column("disabled", Boolean, nullable=False, default=False),
-    Column("created_at", DateTime, nullable=False),
-)
-
-# A signed-in session (dashboard/auth/sessions.py): the cookie carries a random id, kept here only
-# as its SHA-256, so a copy of the database lets nobody in. Times are UTC (``utc_now``). A row
-# revoked (signed out, user disabled, password changed) or past expires_at lets nobody in either.
-sessions = Table(
-    "sessions",
-    metadata,
-    Column("id_hash", String(64), primary_key=True),
-    Column("user_name", String(200), nullable=False, index=True),
-    Column("created_at", DateTime, nullable=False),
-    Column("last_seen", DateTime, nullable=False),
-    Column("expires_at", DateTime, nullable=False, index=True),
-    Column("revoked_at", DateTime),
-)
-
-# Failed sign-ins (dashboard/auth/throttle.py), shared by every process and server of a
-# deployment. ``name`` is the lower-cased user name tried, or '*' for the address's count over
-# any name. Rows older than the lock-out are deleted as new ones arrive.
-login_failures = Table(
-    "login_failures",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("address", String(64), nullable=False),
-    Column("name", String(200), nullable=False),
-    Column("failed_at", DateTime, nullable=False, index=True),
-    Index("ix_login_failures_key", "address", "name", "failed_at"),
-)
-
-# Datasets ('borough_crime', ...) or indicators ('Burglary', ...) only managers may see.
-exempt_items = Table(
-    "exempt_items",
-    metadata,
-    Column("kind", String(16), primary_key=True),  # dataset | indicator
-    Column("name", String(200), primary_key=True),
-    Column("marked_by", String(200)),
-    Column("marked_at", DateTime, nullable=False),
-)
-
-# Every marking and unmarking of an exempt item: who, when, added or removed.
-exempt_history = Table(
-    "exempt_history",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("kind", String(16), nullable=False),
-    Column("name", String(200), nullable=False),
-    Column("action", String(8), nullable=False),  # add | remove
-    Column("changed_by", String(200)),
-    Column("changed_at", DateTime, nullable=False),
-)
-
 # A manager undoing an upload (etl/revert.py): who, when, and what was restored.
 upload_reverts = Table(
     "upload_reverts",
@@ -501,6 +439,15 @@ os.register_at_fork(after_in_child=_forget_engines_after_fork)
 # The reference data the manager edits (targets, comparator groups) has its own module; importing
 # it here adds its tables to ``metadata`` before any ``create_all``.
 from core import board_notes, partnership, reference_data  # noqa: E402, F401
+
+# The people and permissions tables (core/auth_tables.py), likewise.
+from core.auth_tables import (  # noqa: E402, F401
+    exempt_history,
+    exempt_items,
+    login_failures,
+    sessions,
+    users,
+)
 
 # The police.uk figures and the LSOA lookups that place them (core/police_tables.py), likewise.
 from core.police_tables import (  # noqa: E402, F401

@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 
 from core import db
-from core.reference import INDICATOR_ADDITIVE, INDICATOR_DIRECTIONS, INDICATOR_UNITS
+from core.strategy import INDICATOR_ADDITIVE, INDICATOR_DIRECTIONS, INDICATOR_UNITS
 
 # The fields of a definition, as the template's Indicators sheet and the manager's form give them.
 FIELDS = ("priority", "unit", "frequency", "direction", "additive", "owner", "source")

@@ -15,8 +15,8 @@ from pathlib import Path
 from core import db, queries
 from core.board_notes import STATUSES, STRANDS
 from core.partnership import ADDITIVE, DIRECTIONS, UNITS
-from core.reference import BOARD_SECTIONS
 from core.reporting_periods import FREQUENCIES
+from core.strategy import BOARD_SECTIONS
 
 
 def _run(job) -> int:

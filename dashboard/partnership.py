@@ -21,7 +21,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine
 
-from core import db, queries, reference
+from core import db, queries, strategy
 from core.months import Month
 from dashboard import cache
 from dashboard.auth import exempt
@@ -36,11 +36,11 @@ COLUMNS = ["indicator", "priority", "unit", "frequency", "direction", "additive"
 
 def strategy_priority(priority: str) -> str | None:
     """The strategy priority's slug of a priority or board section (slug or name)."""
-    slug = reference.priority_slug(priority)
+    slug = strategy.priority_slug(priority)
     if slug is not None:
         return slug
-    section = reference.board_section(priority)
-    return None if section is None else reference.BOARD_SECTIONS[section][1]
+    section = strategy.board_section(priority)
+    return None if section is None else strategy.BOARD_SECTIONS[section][1]
 
 
 def _version(eng: Engine) -> tuple:
@@ -61,7 +61,7 @@ def _tables(url: str, version: tuple) -> tuple[pd.DataFrame, pd.DataFrame, list]
 @memoized(maxsize=64)
 def _figures(url: str, version: tuple, slug: str, until: date | None) -> pd.DataFrame:
     definitions, values, targets = _tables(url, version)
-    name = reference.STRATEGY_PRIORITIES[slug]
+    name = strategy.STRATEGY_PRIORITIES[slug]
     rows = []
     for row in definitions[definitions["priority"] == name].to_dict("records"):
         indicator = figures_of.indicator_from_row(row)
@@ -82,7 +82,7 @@ def partnership_figures(
     priority has none, or when partnership indicators are exempt for this user."""
     eng = engine or cache.engine()
     slug = strategy_priority(priority)
-    if slug is None and reference.board_section(priority) is not None:
+    if slug is None and strategy.board_section(priority) is not None:
         return pd.DataFrame(columns=[*COLUMNS, "source", "period"])  # a section with none: crime
     if slug is None:
         raise ValueError(f"No priority called {priority!r}")
@@ -106,7 +106,7 @@ def commentary_for(quarter: str, priority: str, engine: Engine | None = None) ->
     """The commentary in force for a board section (``priority``) and quarter ('2025/26-Q3'):
     text (markdown: paragraphs and bullet lists), written_by, written_at, versions; None if
     none has been written."""
-    section = reference.board_section(priority) or priority
+    section = strategy.board_section(priority) or priority
     quarter = str(quarter).strip().replace(" ", "-")  # '2025/26 Q3' as '2025/26-Q3'
     versions = queries.commentary(engine or cache.engine(), section, quarter)
     if versions.empty:
@@ -128,7 +128,7 @@ def actions_for(
     """A board section's action plan (every section's when None), by strand and number: id,
     section, strand, number, action, lead, due, outcome, status, latest, overdue,
     changed_by, changed_at."""
-    section = None if priority is None else (reference.board_section(priority) or priority)
+    section = None if priority is None else (strategy.board_section(priority) or priority)
     table = queries.actions(engine or cache.engine(), section)
     today = today or date.today()
     if table.empty:

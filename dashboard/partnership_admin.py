@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine
 
-from core import board_notes, partnership, queries, reference
+from core import board_notes, partnership, queries, strategy
 from core.reporting_periods import FREQUENCIES
 from dashboard.reports.pack.quarter import QuarterError, quarter_end, quarter_label
 from dashboard.text import time_label
@@ -50,16 +50,16 @@ def check_definition(fields: dict) -> dict:
     name = " ".join(str(fields.get("indicator") or "").split())
     if not name:
         raise ChangeRefused("Give the indicator a name.")
-    slug = reference.priority_slug(fields.get("priority"))
+    slug = strategy.priority_slug(fields.get("priority"))
     if slug is None:
-        names = "; ".join(reference.STRATEGY_PRIORITIES.values())
+        names = "; ".join(strategy.STRATEGY_PRIORITIES.values())
         raise ChangeRefused(f"The priority must be one of the strategy's five: {names}.")
     owner = " ".join(str(fields.get("owner") or "").split())
     if not owner:
         raise ChangeRefused("Name the partner agency that owns the indicator.")
     return {
         "indicator": name,
-        "priority": reference.STRATEGY_PRIORITIES[slug],
+        "priority": strategy.STRATEGY_PRIORITIES[slug],
         "unit": _one_of("unit", fields.get("unit"), partnership.UNITS),
         "frequency": _one_of("frequency", fields.get("frequency"), FREQUENCIES),
         "direction": _one_of("direction", fields.get("direction"), partnership.DIRECTIONS),
@@ -130,11 +130,11 @@ def changes_table(engine: Engine) -> pd.DataFrame:
 
 def section_slug(text: str | None) -> str:
     """A board section's slug from its slug or title ('crime', 'Hate crime')."""
-    slug = reference.board_section(text)
+    slug = strategy.board_section(text)
     if slug is not None:
         return slug
     raise ChangeRefused(
-        f"No priority called {text!r}: one of {', '.join(reference.BOARD_SECTIONS)}."
+        f"No priority called {text!r}: one of {', '.join(strategy.BOARD_SECTIONS)}."
     )
 
 
@@ -162,7 +162,7 @@ def set_commentary(engine: Engine, section, quarter, text: str, by: str | None) 
     if not (text or "").strip():
         raise ChangeRefused("The commentary is empty: write what the figures mean.")
     board_notes.write_commentary(engine, slug, label, text.strip(), by)
-    return f"Saved the commentary on {reference.BOARD_SECTIONS[slug][0]} for {label}."
+    return f"Saved the commentary on {strategy.BOARD_SECTIONS[slug][0]} for {label}."
 
 
 def permit_writer(engine: Engine, user_name: str, allowed: bool, by: str | None) -> str:

@@ -12,7 +12,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from core import config, reference
+from core import config, reference, strategy
 from core.reference import HATE_STRANDS, WRAP_AUDIENCES
 from domain.priorities import syv_london_table
 from etl.formats.templates.spec import REPORTING_CENTRES
@@ -205,7 +205,7 @@ def partnership() -> Sample:
     indicators = [
         {
             "indicator": r["indicator"],
-            "priority": reference.STRATEGY_PRIORITIES[reference.priority_slug(r["priority"])],
+            "priority": strategy.STRATEGY_PRIORITIES[strategy.priority_slug(r["priority"])],
             "unit": r["unit"],
             "frequency": _frequency(r["frequency"]),
             "direction": r["direction"],

@@ -13,7 +13,7 @@ import pytest
 import app  # noqa: F401  (registers the pages, as in production)
 import webclient
 from core import queries
-from core.reference import STRATEGY_PRIORITIES
+from core.strategy import STRATEGY_PRIORITIES
 from dashboard import cli
 from dashboard import partnership_admin as admin
 from dashboard.auth.roles import User
@@ -261,3 +261,17 @@ def test_the_manager_ticks_the_analysts_who_may_write(shown):
     assert admin.writers(shown) == (["ann", "bob"], ["bob"])
     assert admin.may_write_commentary(shown, User("bob", "analyst"))
     assert not admin.may_write_commentary(shown, User("ann", "analyst"))
+
+
+def test_the_asb_and_domestic_abuse_pages_carry_their_priority_s_partnership_block():
+    """A board member on the ASB or domestic abuse page finds the council's own figures, the
+    officer's commentary and the action plan of that priority beside the police figures."""
+    from dashboard.pages import asb, domestic_abuse
+
+    for page, title in (
+        (asb, "Anti-social behaviour"),
+        (domestic_abuse, "Domestic abuse and VAWG"),
+    ):
+        text = str(page.layout())
+        assert f"Officer's commentary: {title}" in text
+        assert f"Action plan: {title}" in text

@@ -19,6 +19,7 @@ from dashboard import police_figures as figures
 from dashboard.auth import exempt, guard
 from dashboard.charts.crime import trend_figure
 from dashboard.charts.wards_map import ranked_wards_figure, wards_map_figure
+from dashboard.pages import priority_block
 from dashboard.prose import police as words
 from dashboard.prose.crime import ranked_wards_caption, wards_map_caption
 from dashboard.prose.words import period_words, source_text
@@ -65,7 +66,7 @@ def layout(**_query) -> html.Div:
             html.P(id="asb-attribution", className="small text-body-secondary"),
             # The council's own ASB cases (partnership indicators, issue 19 item 4) go here,
             # labelled by their source: the lead wires them in.
-            html.Div(id="asb-partnership"),
+            html.Div(priority_block.sections("asb"), id="asb-partnership"),
             html.P(id="asb-source", className="text-body-secondary small mt-3"),
         ]
     )

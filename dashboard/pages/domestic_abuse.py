@@ -1,7 +1,7 @@
 """Domestic abuse (/domestic-abuse): the MPS Monthly Crime Dashboard's domestic abuse offences and
 DA violence with injury (one indicator however the file spells it), against the previous 12
 months and London (rates per 1,000), their positive outcome rate, and the home borough's wards.
-The VAWG partnership indicators go in ``da-partnership``.
+The VAWG partnership indicators, commentary and action plan are in ``da-partnership``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dashboard import domestic_abuse_figures as figures
 from dashboard.auth import exempt, guard
 from dashboard.charts.crime import rank_figure, ranked_bar_figure, trend_figure
 from dashboard.charts.hate_crime import outcome_lines_figure, ward_bars_figure
+from dashboard.pages import priority_block
 from dashboard.prose import domestic_abuse as words
 from dashboard.prose.crime import rank_caption
 from dashboard.prose.hate_crime import outcomes_caption, wards_caption
@@ -64,7 +65,7 @@ def layout(**_query) -> html.Div:
                 block("da-london", "London boroughs compared", 540),
                 block("da-wards", "Wards", 620),
             ),
-            html.Div(id="da-partnership"),  # the VAWG partnership indicators (wired by the lead)
+            html.Div(priority_block.sections("domestic-abuse"), id="da-partnership"),
             *downloads.source_line("da-source", "domestic-abuse"),
         ]
     )

@@ -12,13 +12,13 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 from dash.exceptions import MissingCallbackContextException
 
-from core.reference import (
+from core.reporting_periods import FREQUENCIES
+from core.strategy import (
     INDICATOR_ADDITIVE,
     INDICATOR_DIRECTIONS,
     INDICATOR_UNITS,
     STRATEGY_PRIORITIES,
 )
-from core.reporting_periods import FREQUENCIES
 from dashboard import cache
 from dashboard import partnership_admin as admin
 from dashboard.auth import guard

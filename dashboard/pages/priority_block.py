@@ -4,7 +4,7 @@ the quarter of the month chosen, and the priority's action plan. Everyone reads 
 manager (or an analyst the manager permits) writes the commentary, the manager keeps the plan.
 
 A page includes them with ``*priority_block.sections("prevent")`` (a board section's slug:
-``core.reference.BOARD_SECTIONS``); the ASB and domestic abuse pages can put
+``core.strategy.BOARD_SECTIONS``); the ASB and domestic abuse pages can put
 ``priority_block.sections("asb")`` in their ``asb-partnership`` / ``da-partnership`` Divs.
 One set per page: the ids are fixed.
 """
@@ -15,7 +15,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from core.months import as_month_or_none
-from core.reference import BOARD_SECTIONS, STRATEGY_PRIORITIES
+from core.strategy import BOARD_SECTIONS, STRATEGY_PRIORITIES
 from dashboard import cache
 from dashboard import partnership as figures
 from dashboard import partnership_admin as admin

@@ -12,7 +12,7 @@ import pandas as pd
 
 from core import queries
 from core.months import Month
-from core.reference import STRATEGY_PRIORITIES
+from core.strategy import STRATEGY_PRIORITIES
 from dashboard import cache
 from dashboard.auth import exempt
 from dashboard.partnership import partnership_figures

@@ -9,8 +9,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from core.reference import ACTION_STATUSES as STATUSES
-from core.reference import ACTION_STRANDS as STRANDS
+from core.strategy import ACTION_STATUSES as STATUSES
+from core.strategy import ACTION_STRANDS as STRANDS
 from dashboard.text import date_label, time_label
 from dashboard.ui.tables import table_children
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from core import partnership, reference
-from core.reference import HATE_STRANDS, STRATEGY_PRIORITIES, WRAP_AUDIENCES
+from core.reference import HATE_STRANDS, WRAP_AUDIENCES
 from core.reporting_periods import FREQUENCIES
+from core.strategy import STRATEGY_PRIORITIES
 
 # Field kinds: how a cell is read and checked (validate.py), and its Excel validation.
 TEXT = "text"
