@@ -29,7 +29,7 @@ def value_text(value, unit: str) -> str:
 
 def period_words(label: str | None, kind: str | None = None) -> str:
     """'2025-03' -> 'March 2025'; '2025-03-14' -> '14 March 2025'; quarters and years as written."""
-    if not label:
+    if is_missing(label) or not label:  # no period yet (a month before the first value)
         return NOT_AVAILABLE
     parts = label.split("-")
     if len(parts) == 2 and parts[0].isdigit() and parts[1].isdigit():
