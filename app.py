@@ -15,12 +15,12 @@ import threading
 import dash
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
-from dash._pages import _path_to_page
 from flask import request
 
 from core import config
-from dashboard import answers, cache, serving
+from dashboard import answers, cache, jobs, serving
 from dashboard.auth import guard, signin
+from dashboard.reports import monthly
 from dashboard.ui.prefill import period_bar, period_options
 
 ATTRIBUTION = (
@@ -60,9 +60,11 @@ app = Dash(
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
 )
 server = app.server
+celery_app = jobs.celery_app  # with REDIS_URL: the Celery workers run `celery -A app worker`
 guard.init_auth(server)  # sign-in, roles and CSRF in front of every route
 serving.configure(server)  # proxy headers (TRUST_PROXY) and the log format (LOG_FORMAT)
 answers.init(server)  # the data pages' callback answers, kept per data version and role
+server.register_blueprint(monthly.blueprint)  # /figures/<page>.csv: "Download the figures"
 
 
 def _nav_pages() -> list[dict]:
@@ -200,7 +202,7 @@ def _not_found_status(response):
     browser, but would answer 200), so links checkers, proxies and logs see the truth."""
     rule = request.url_rule.rule if request.url_rule else ""
     if rule.endswith("<path:path>") and response.status_code == 200:
-        page, variables = _path_to_page(request.path.strip("/"))
+        page, variables = answers.page_for(request.path)
         if not page or page["module"].endswith("not_found_404"):
             response.status_code = 404
         elif not _page_exists(page, variables or {}):

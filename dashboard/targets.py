@@ -36,6 +36,17 @@ def area_code(engine: Engine, area: str | None) -> str:
     return code
 
 
+def partnership_names(engine: Engine) -> list[str]:
+    """The partnership indicators a target can be set for (those in use)."""
+    return list(queries.partnership_indicators(engine).get("indicator", []))
+
+
+def target_indicators(engine: Engine) -> list[str]:
+    """Every indicator a target can be set for: the crime and priority indicators, then the
+    partnership indicators."""
+    return [*TARGET_INDICATORS, *partnership_names(engine)]
+
+
 def set_target(
     engine: Engine,
     indicator: str,
@@ -48,9 +59,17 @@ def set_target(
     by: str | None = None,
 ) -> str:
     """Set a target; returns what was set, in words."""
-    if indicator not in TARGET_INDICATORS:
+    partners = partnership_names(engine)
+    if indicator not in TARGET_INDICATORS and indicator not in partners:
         raise ChangeRefused(
-            f"No indicator called {indicator!r}: one of {', '.join(TARGET_INDICATORS)}."
+            f"No indicator called {indicator!r}: one of {', '.join(TARGET_INDICATORS)}, or a "
+            "partnership indicator (python -m dashboard indicators list)."
+        )
+    if indicator in partners and (kind == "baseline" or (area or "").strip()):
+        raise ChangeRefused(
+            "A partnership indicator's target is a number for its period (--kind absolute) or a "
+            "percent better than the same period a year before (--kind previous), for the "
+            "borough (no --area)."
         )
     if value is None or str(value).strip() == "":
         raise ChangeRefused("Give the target a value: a percent, or the number for 12 months.")

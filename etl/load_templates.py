@@ -13,7 +13,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Connection, Engine
 
-from core import db, reference
+from core import db, partnership, reference
 from etl import store
 from etl.errors import ProblemList
 from etl.formats import TemplateFile, templates
@@ -53,6 +53,17 @@ def _write_sheet(
     history = _history(spec, table, held, upload_id)
     store.templates.replace_rows(conn, table, spec.key, held, history, new)
     return len(new) - len(held), len(held), changed
+
+
+def _define(
+    conn: Connection, frame: pd.DataFrame, upload_id: int, user: str | None
+) -> tuple[int, int, int]:
+    """A definitions sheet's rows as changes to the definitions: (added, restated, changed)."""
+    done = [
+        partnership.define_in(conn, row, user, (upload_id, row["source_sheet"], row["source_row"]))
+        for row in frame.to_dict("records")
+    ]
+    return done.count("added"), len(done) - done.count("added"), done.count("changed")
 
 
 def _area_codes(spec: SheetSpec, frame: pd.DataFrame) -> set[str]:
@@ -113,7 +124,10 @@ def load_template(
             if codes:
                 store.areas.ensure_areas(conn, _boroughs(codes))
                 areas |= codes
-            a, r, c = _write_sheet(conn, spec, frame, upload_id)
+            if spec.definitions:
+                a, r, c = _define(conn, frame, upload_id, user)
+            else:
+                a, r, c = _write_sheet(conn, spec, frame, upload_id)
             added, replaced, changed = added + a, replaced + r, changed + c
             parts.append(
                 f"'{name}': {len(frame):,} row{'' if len(frame) == 1 else 's'} ({a:,} new, "

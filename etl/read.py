@@ -111,19 +111,37 @@ def _csv_frame_padded(text: str) -> tuple[pd.DataFrame, np.ndarray]:
     return frame[keep].reset_index(drop=True), numbers[keep]
 
 
+def _pandas_frame(text: str) -> pd.DataFrame:
+    return pd.read_csv(
+        io.StringIO(text),
+        skip_blank_lines=False,
+        keep_default_na=False,
+        na_values=[""],
+        low_memory=False,
+    )
+
+
+def _may_have_wrong_rows(frame: pd.DataFrame | None) -> bool:
+    """Whether a row may have the wrong number of fields, from pandas' reading: it refuses a
+    row with too many (None here), fills a short row's last column with nothing, and makes
+    extra leading fields of every row an index. Otherwise no row needs counting."""
+    if frame is None or not isinstance(frame.index, pd.RangeIndex):
+        return True
+    return len(frame.columns) > 0 and bool(frame.iloc[:, -1].isna().any())
+
+
 def read_csv_text(text: str, limit: int = 500) -> tuple[Sheet, list[Problem]]:
-    """Parse CSV text into a Sheet; rows with the wrong number of fields become problems."""
-    problems = _field_count_problems(text, limit)
+    """Parse CSV text into a Sheet; rows with the wrong number of fields become problems (each
+    row's fields are counted only when pandas' reading leaves that possible)."""
+    try:
+        frame = _pandas_frame(text)
+    except pd.errors.ParserError:
+        frame = None
+    problems = _field_count_problems(text, limit) if _may_have_wrong_rows(frame) else []
     if problems:
         frame, numbers = _csv_frame_padded(text)
     else:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            skip_blank_lines=False,
-            keep_default_na=False,
-            na_values=[""],
-            low_memory=False,
-        )
+        frame = _pandas_frame(text) if frame is None else frame  # its own error, if any
         frame.columns = [header_text(c) for c in frame.columns]
         numbers = np.arange(2, len(frame) + 2)
         blank = frame.isna().all(axis=1).to_numpy()
@@ -248,6 +266,12 @@ def _gunzip(data: bytes) -> bytearray:
             limit_mb=round(limit / 2**20),
         )
     )
+
+
+def gunzip(data: bytes) -> bytearray:
+    """The file inside a .gz, measured and refused past MAX_UNCOMPRESSED_MB as ``read_bytes``
+    does (raises ExtractUnreadable)."""
+    return _gunzip(data)
 
 
 def is_packed(data: bytes) -> bool:

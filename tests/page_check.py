@@ -90,8 +90,11 @@ def open_directly(module: str, period: str, user) -> dict:
                 for i in [*entry["inputs"], *entry.get("state", [])]
             ]
             result = inspect.unwrap(entry["callback"])(*values)
+            outputs = entry["output"]
+            if not isinstance(outputs, list | tuple):  # a callback of one output returns it alone
+                outputs, result = [outputs], [result]
             result = json.loads(to_json_plotly(list(result)))
-            for output, value in zip(entry["output"], result, strict=True):
+            for output, value in zip(outputs, result, strict=True):
                 by_id[output.component_id]["props"][output.component_property] = value
     return tree
 

@@ -41,10 +41,11 @@ SHOWING = re.compile(
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory) -> str:
     from core import db
+    from etl.seed import seed_files
 
     url = f"sqlite:///{tmp_path_factory.mktemp('every-month')}/every-month.db"
     engine = db.get_engine(url)
-    files = [p for p in sorted(SEED.iterdir()) if "ward-historical" not in p.name]
+    files = [p for p in seed_files(SEED) if "ward-historical" not in p.name]  # lookups first
     for path in [*files, *sorted(SAMPLES.glob("*.xlsx"))]:
         assert load_path(path, engine, user="test").status == "loaded", path.name
     for role, name in ROLES.items():

@@ -390,7 +390,10 @@ def test_hate_summary_counts_rate_rank_outcomes_and_the_break(loaded):
         f"Positive outcomes: {outcomes / r12 * 100:.1f}% of offences ({outcomes} of {r12})"
         in summary
     )
-    assert "not like-for-like" in out["hate-london-table-html"]
+    # DOMAIN.md: a comparison across the recording change is never called significant
+    assert "(not comparable (MPS recording change))" in out["hate-london-table-html"]
+    assert "statistically significant" not in out["hate-london-table-html"]
+    assert "significant" not in summary.split("Take care")[0].split("previous 12 months")[1]
 
 
 def test_hate_comparison_within_one_system_is_not_flagged(loaded):
@@ -550,9 +553,8 @@ def test_change_words_for_victims_and_across_the_break():
     assert prose_words.change_words(small, "victims") == (
         "down 55.6% on the previous 12 months, too few victims to judge"
     )
-    assert prose_words.change_words(record, across_break=True).endswith(
-        "(not like-for-like: the MPS changed its crime recording system at the end of "
-        "February 2024)"
+    assert prose_words.change_words(record, across_break=True) == (
+        "down 20% on the previous 12 months, not comparable (MPS recording change)"
     )
 
 

@@ -20,6 +20,7 @@ def test_slugs_are_the_contract_addresses():
         "theft-of-motor-vehicle",
         "violence-with-injury",
         "mopac7-total",
+        "overall-crime",  # every offence (DOMAIN.md "Overall crime")
     ]
 
 

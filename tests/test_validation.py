@@ -266,9 +266,10 @@ def test_rejections_on_both_databases(engine, filename, data, expected):
 def test_unknown_layout_near_none_says_where_the_layouts_are_listed(loaded):
     result = reject(loaded, "crime.csv", text_file("Name,Value", "foo,1"))
     (item,) = result.problems
-    # 5 MPS crime layouts, the MPS dashboard, 3 population, 5 council templates, boundaries
+    # 5 MPS crime layouts, the MPS dashboard, 3 population, 6 council templates (partnership
+    # indicators too), boundaries, police.uk street files and the two ONS LSOA lookups
     assert item.message.endswith(
-        "(any of 15: the Upload page lists them, with templates to fill in)."
+        "(any of 19: the Upload page lists them, with templates to fill in)."
     )
     assert len(item.message) < 200  # was 1,400 characters listing every layout
 

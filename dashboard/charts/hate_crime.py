@@ -88,9 +88,11 @@ def month_lines_figure(
     value_label: str,
     value_format: str = ",.0f",
     empty: str = "No figures for this period",
+    mark_break: bool = True,
 ) -> go.Figure:
     """One line per series (hate crime strands, the borough and London) over months, each
-    labelled at its end, with the recording-system break marked.
+    labelled at its end, with the recording-system break marked (unless ``mark_break`` is
+    False: figures the hate crime recording change does not touch).
 
     ``frame``: month, series, value (NaN where the window is not available: left out).
     """
@@ -135,7 +137,7 @@ def month_lines_figure(
             "xaxis": {"type": "date", "range": [data["month"].min(), data["month"].max()]},
         },
     )
-    return with_break(figure)
+    return with_break(figure) if mark_break else figure
 
 
 LABEL_GAP = 0.075  # of the y axis: a 10-pixel label's height (13 px) on a 200-pixel plot
@@ -156,9 +158,11 @@ def spread_labels(ends: dict[str, float], gap: float, top: float) -> dict[str, f
     return heights
 
 
-def outcome_lines_figure(home_rates: pd.DataFrame, london_rates: pd.DataFrame, home: str):
+def outcome_lines_figure(
+    home_rates: pd.DataFrame, london_rates: pd.DataFrame, home: str, mark_break: bool = True
+):
     """The positive outcome rate over 12 months (``domain.hate_crime.outcome_rates``), the
-    borough against London."""
+    borough against London (hate crime's recording break marked unless ``mark_break`` False)."""
     long = pd.concat(
         [
             pd.DataFrame({"month": rates["month"], "series": name, "value": rates["rate"]})
@@ -166,7 +170,9 @@ def outcome_lines_figure(home_rates: pd.DataFrame, london_rates: pd.DataFrame, h
         ],
         ignore_index=True,
     )
-    return month_lines_figure(long, "Positive outcomes, % (12 months)", ",.1f")
+    return month_lines_figure(
+        long, "Positive outcomes, % (12 months)", ",.1f", mark_break=mark_break
+    )
 
 
 def ward_bars_figure(rows: pd.DataFrame, spans_break: bool) -> go.Figure:

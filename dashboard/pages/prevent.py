@@ -13,6 +13,7 @@ from core.months import as_month_or_none
 from dashboard import cache
 from dashboard.auth import guard
 from dashboard.charts.priorities import bars_figure, coverage_lines_figure
+from dashboard.pages import priority_block
 from dashboard.prose import priorities as words
 from dashboard.prose.words import with_note
 from dashboard.text import day_label, fmt_number
@@ -63,6 +64,7 @@ def layout(**_query) -> html.Div:
                 id="prevent-charts",
             ),
             html.P(id="prevent-source", className="text-body-secondary small mt-3"),
+            *priority_block.sections("prevent"),
         ]
     )
 

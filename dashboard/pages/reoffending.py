@@ -12,6 +12,7 @@ from core.months import as_month_or_none
 from dashboard import cache
 from dashboard.auth import guard
 from dashboard.charts.priorities import cohort_lines_figure, iom_cohort_figure, iom_rates_figure
+from dashboard.pages import priority_block
 from dashboard.prose import priorities as words
 from dashboard.ui import blocks
 from dashboard.ui.notices import can_load, priority_empty_state
@@ -68,6 +69,7 @@ def layout(**_query) -> html.Div:
                 id="reoffending-moj-charts",
             ),
             html.P(id="reoffending-source", className="text-body-secondary small mt-3"),
+            *priority_block.sections("reoffending"),
         ]
     )
 

@@ -17,7 +17,7 @@ from dashboard.auth import guard
 from dashboard.ui import targets as ui
 from dashboard.ui import uploads as views
 from domain.periods import financial_year
-from domain.targets import TARGET_INDICATORS, financial_year_label
+from domain.targets import financial_year_label
 
 dash.register_page(__name__, path="/targets", name="Targets", order=52, title="Targets")
 
@@ -60,7 +60,10 @@ def layout(**_query) -> html.Div:
     return html.Div(
         [
             html.H1("Targets and comparator groups"),
-            ui.targets_section(ui.target_form(list(TARGET_INDICATORS), _areas(), years, current)),
+            html.P(dcc.Link("Exempt items: what only managers see", href="/exempt")),
+            ui.targets_section(
+                ui.target_form(changes.target_indicators(cache.engine()), _areas(), years, current)
+            ),
             ui.groups_section(
                 {c: _name(c) for c in _areas() if c in LONDON_BOROUGH_CODES}, group_names
             ),

@@ -21,7 +21,7 @@ from dashboard.prose.crime import (
     ward_sentence,
 )
 from dashboard.prose.words import period_words, source_text, with_note
-from dashboard.ui import blocks, prefill
+from dashboard.ui import blocks, downloads, prefill
 from dashboard.ui.addresses import FIRST_SLUG, chosen_slug, indicator_order, visible_slugs
 from dashboard.ui.notices import can_load, empty_state, not_found, provenance_link
 from dashboard.ui.trends import trend_table
@@ -94,7 +94,7 @@ def layout(ward_code: str | None = None, period: str | None = None, **_query) ->
             blocks.html_slot("ward-figures-table", "table-responsive"),
             dbc.Row([dbc.Col([label, picker], md=6, lg=4)], className="mt-2"),
             dbc.Row([dbc.Col(trend, lg=7), dbc.Col(compare, lg=5)]),
-            html.P(id="ward-source", className="text-body-secondary small mt-3"),
+            *downloads.source_line("ward-source", "wards"),
             provenance_link("ward_crime", ward["code"], latest, "this ward's figures"),
         ]
     )

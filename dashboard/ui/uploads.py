@@ -17,7 +17,8 @@ from core.values import is_missing
 from dashboard.text import counted, fmt_int, short_month_label, size_text
 
 ACCEPT = (
-    ".csv,.xlsx,.gz,.geojson,.json,text/csv,application/geo+json,application/json,"
+    ".csv,.xlsx,.gz,.zip,.geojson,.json,text/csv,application/geo+json,application/json,"
+    "application/zip,"
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )
 PROBLEM_COLUMNS = ["Sheet", "Row", "Column", "Kind", "Problem", "Value"]
@@ -35,6 +36,9 @@ DATASET_NAMES = {
     "wrap_training": "Prevent WRAP training",
     "hate_reporting_centres": "Hate Crime Reporting Centres",
     "ward_boundaries": "Ward boundaries (ONS)",
+    "police_uk": "Street-level crime and ASB (police.uk)",
+    "lsoa_lookup": "LSOA to ward lookup (ONS)",
+    "lsoa_2011_lookup": "LSOA 2011 to 2021 lookup (ONS)",
 }
 # Pages that show a dataset, by path; only those registered are linked.
 DATASET_PAGES = {
@@ -42,6 +46,7 @@ DATASET_PAGES = {
     "ward_crime": [("Wards", "/wards")],
     "population": [("Overview", "/"), ("Wards", "/wards")],
     "ward_boundaries": [("Wards", "/wards")],
+    "police_uk": [("Anti-social behaviour", "/asb")],
 }
 
 

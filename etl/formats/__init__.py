@@ -1,8 +1,10 @@
 """One module per source format, and ``detect``: which layout a file is, and its checked tables.
 
 Loading and previewing both call ``detect``, so a file is recognised and checked one way. The
-order matters: MPS crime layouts (borough and ward files, then the MPS monthly dashboard), then
-the council templates, then population estimates; a JSON file is ward boundaries.
+order matters: the ONS LSOA lookups, MPS crime layouts (borough and ward files, then the MPS monthly dashboard), then
+the council templates, then population estimates; a JSON file is ward boundaries. police.uk
+street-level files are found (``police_uk.sniff``) before a file is read whole, being read a chunk
+at a time.
 """
 
 from __future__ import annotations
@@ -13,8 +15,18 @@ from datetime import date
 import pandas as pd
 
 from etl.errors import Problem, ProblemList, problem
-from etl.formats import boundaries, closest, mps_crime, mps_dashboard, population, templates
+from etl.formats import (
+    boundaries,
+    closest,
+    lsoa_lookups,
+    mps_crime,
+    mps_dashboard,
+    police_uk,
+    population,
+    templates,
+)
 from etl.formats.boundaries import BoundaryFile
+from etl.formats.lsoa_lookups import LookupFile
 from etl.formats.mps_crime import CrimeTable
 from etl.formats.population import PopulationLayout
 from etl.formats.templates.spec import TemplateSpec
@@ -52,7 +64,7 @@ class TemplateFile:
     frames: dict[str, pd.DataFrame]
 
 
-Parsed = CrimeFile | PopulationFile | TemplateFile | BoundaryFile
+Parsed = CrimeFile | PopulationFile | TemplateFile | BoundaryFile | LookupFile
 
 
 def _crime_tables(
@@ -70,18 +82,26 @@ def _crime_tables(
 
 
 def detect(
-    extract: Extract, problems: ProblemList, today: date, wards: WardReference
+    extract: Extract,
+    problems: ProblemList,
+    today: date,
+    wards: WardReference,
+    indicators: dict[str, str] | None = None,
 ) -> Parsed | None:
     """The file's layout and its checked tables (problems go in ``problems``; ward codes checked
-    against ``wards``, except in the files that are the ward reference); None: unknown."""
+    against ``wards``, except in the files that are the ward reference; partnership values against
+    the ``indicators`` defined, name -> frequency); None: unknown."""
     if boundaries.is_boundaries(extract):
         return boundaries.parse(extract, problems, wards)
+    lookup = lsoa_lookups.detect(extract)
+    if lookup is not None:
+        return lsoa_lookups.parse(lookup, extract, problems)
     tables = _crime_tables(extract, problems, today, wards)
     if tables is not None:
         return CrimeFile(tables)
     found = templates.detect(extract)
     if found:
-        return TemplateFile(found[0], templates.parse(found, problems))
+        return TemplateFile(found[0], templates.parse(found, problems, indicators))
     layout_sheets = population.detect(extract)
     if layout_sheets:
         layout, sheets = layout_sheets
@@ -97,6 +117,9 @@ def layout_labels() -> list[str]:
         *[layout.label for layout in population.LAYOUTS],
         *[template.label for template in templates.TEMPLATES],
         boundaries.LABEL,
+        police_uk.LABEL,
+        lsoa_lookups.WARDS_LABEL,
+        lsoa_lookups.CHANGES_LABEL,
     ]
 
 
