@@ -62,7 +62,7 @@ PAGE_DATASETS = {
 }
 ROUTING = "_pages_content.children"
 PICKER = "period-select"
-LOCAL_ANSWERS = 1000  # kept in each process's memory in front of the shared cache
+LOCAL_ANSWERS = 500  # answers each process keeps in memory, in front of the shared cache
 
 
 class Kept:
