@@ -20,6 +20,7 @@ from flask import request
 from core import config
 from dashboard import answers, cache, jobs, serving
 from dashboard.auth import guard, signin
+from dashboard.reports import monthly
 from dashboard.ui.prefill import period_bar, period_options
 
 ATTRIBUTION = (
@@ -63,6 +64,7 @@ celery_app = jobs.celery_app  # with REDIS_URL: the Celery workers run `celery -
 guard.init_auth(server)  # sign-in, roles and CSRF in front of every route
 serving.configure(server)  # proxy headers (TRUST_PROXY) and the log format (LOG_FORMAT)
 answers.init(server)  # the data pages' callback answers, kept per data version and role
+server.register_blueprint(monthly.blueprint)  # /figures/<page>.csv: "Download the figures"
 
 
 def _nav_pages() -> list[dict]:
@@ -76,17 +78,32 @@ def navbar() -> dbc.Navbar:
         dbc.NavItem(dbc.NavLink(p["name"], href=p["relative_path"], id=f"nav-link-{i}"))
         for i, p in enumerate(_nav_pages())
     ]
+    # below Bootstrap's lg (992 px) the links fold behind a "Menu" button: twelve links took
+    # three rows (136 px) of a tablet's screen
+    toggle = html.Button(
+        [html.Span(className="navbar-toggler-icon"), html.Span("Menu", className="ms-2")],
+        id="nav-toggle",
+        className="navbar-toggler text-light",
+        type="button",
+        **{"aria-controls": "nav-collapse", "aria-expanded": "false"},
+    )
     return dbc.Navbar(
         dbc.Container(
             [
                 dbc.NavbarBrand(f"{config.home_borough()} community safety", href="/"),
-                dbc.Nav(links, navbar=True, className="flex-wrap"),
-                signin.user_menu(),
+                toggle,
+                dbc.Collapse(
+                    [dbc.Nav(links, navbar=True, className="flex-wrap"), signin.user_menu()],
+                    id="nav-collapse",
+                    navbar=True,
+                    is_open=False,
+                ),
             ],
             fluid=True,
         ),
         color="dark",
         dark=True,
+        expand="lg",
         className="mb-2",
     )
 
@@ -129,6 +146,19 @@ app.clientside_callback(
     Output("period-url", "data"),
     Input("period-select", "value"),
     Input("_pages_location", "pathname"),
+)
+
+
+# The "Menu" button opens and closes the folded links (and says so to screen readers); opening
+# a page closes them.
+app.clientside_callback(
+    ClientsideFunction(namespace="dashboard", function_name="toggleMenu"),
+    Output("nav-collapse", "is_open"),
+    Output("nav-toggle", "aria-expanded"),
+    Input("nav-toggle", "n_clicks"),
+    Input("_pages_location", "pathname"),
+    State("nav-collapse", "is_open"),
+    prevent_initial_call=True,
 )
 
 

@@ -97,6 +97,13 @@ PENDING_DIR = Setting(
     "workers' shared answers and, without REDIS_URL, the background jobs' results. Uploads "
     "waiting for confirmation are kept in the database.",
 )
+MAX_REQUEST_KB = Setting(
+    "MAX_REQUEST_KB",
+    "1024",
+    "Largest request body accepted, in kilobytes, except files dropped on the Upload page by an "
+    "analyst or manager (up to MAX_UPLOAD_FILES files of MAX_UPLOAD_MB). A larger request is "
+    "refused (413) before it is read.",
+)
 REDIS_URL = Setting(
     "REDIS_URL",
     "",
@@ -171,6 +178,7 @@ ALL_SETTINGS = [
     LOGIN_RATE_LIMIT,
     LOGIN_LOCKOUT_SECONDS,
     PENDING_DIR,
+    MAX_REQUEST_KB,
     REDIS_URL,
     CELERY_WORKERS,
     MAX_UPLOAD_FILES,

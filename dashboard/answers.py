@@ -47,6 +47,7 @@ DATA_PAGES = frozenset(
         "youth_violence",
         "reoffending",
         "prevent",
+        "domestic_abuse",  # keyed by the data version: the partnership indicators will join it
     )
 )
 # Pages that read nothing but these datasets (the upload log's names) and areas, which loads only

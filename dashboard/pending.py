@@ -213,7 +213,9 @@ def too_large(filename: str, size: int) -> list[Problem]:
     ]
 
 
-def shown_to(record: dict, datasets: set[str], indicators: set[str]) -> dict:
+def shown_to(
+    record: dict, datasets: set[str], indicators: set[str], within: set[str] | None = None
+) -> dict:
     """The record as a user from whom ``datasets`` and ``indicators`` are hidden may see it:
     the figures of changes that include a hidden one are left out (``etl.preview.withheld``,
     marked ``withheld``) and the preview's line says so."""
@@ -221,7 +223,7 @@ def shown_to(record: dict, datasets: set[str], indicators: set[str]) -> dict:
 
     preview = record.get("preview") or {}
     changes = preview.get("changes") or []
-    hidden = [withheld(c, datasets, indicators) for c in changes]
+    hidden = [withheld(c, datasets, indicators, within) for c in changes]
     if not any(hidden):
         return record
     changes = [

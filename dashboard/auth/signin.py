@@ -150,23 +150,23 @@ def login_post():
             message="The sign-in form had expired. Please try again.",
         )
     engine = db.get_engine()
-    wait = throttle.wait(engine, _client(), name)
-    if wait > 0:
+    allowed = throttle.attempt(engine, _client(), name)
+    if allowed.wait > 0:
         return _render(
             429,
             next=target,
             username=name,
             tone="danger",
-            message=f"Too many failed sign-ins. Try again in {int(wait) + 1} seconds.",
+            message=f"Too many failed sign-ins. Try again in {int(allowed.wait) + 1} seconds.",
         )
     row = queries.user_row(engine, name) if name else None
     ok = check_password_hash(row.password_hash if row else _DUMMY_HASH, password)
-    if not (row and ok):
-        throttle.failed(engine, _client(), name)
+    if not (row and ok):  # the failure is noted already (throttle.attempt)
         return _render(
             401, next=target, username=name, tone="danger", message="Wrong user name or password."
         )
     if row.disabled:
+        throttle.release(engine, allowed)
         return _render(
             403,
             next=target,
@@ -174,7 +174,7 @@ def login_post():
             tone="danger",
             message="This account is disabled. Ask a manager to enable it.",
         )
-    throttle.succeeded(engine, _client(), name)
+    throttle.succeeded(engine, _client(), name, allowed)
     sessions.sign_in(row.name, row.password_hash)
     return flask.redirect(target)
 
@@ -204,7 +204,7 @@ def user_menu() -> html.Div:
         html.Form(
             [
                 html.Span(
-                    f"{user.name} ({user.role})",
+                    user.label,
                     className="text-light small me-2",
                     id="user-menu-name",
                 ),

@@ -12,8 +12,16 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from dashboard import cache, jobs
 from dashboard.auth import guard
 from dashboard.reports.pack import jobs as pack_job
-from dashboard.reports.pack.quarter import complete_quarters, quarter_label, quarter_words
+from dashboard.reports.pack.periods import first_quarter, period_table, periods
+from dashboard.reports.pack.quarter import (
+    QuarterError,
+    complete_quarters,
+    quarter_end,
+    quarter_label,
+    quarter_words,
+)
 from dashboard.ui import uploads as views
+from dashboard.ui.tables import table_children
 
 dash.register_page(__name__, path="/board-pack", name="Board pack", order=52, title="Board pack")
 INTRO = (
@@ -49,14 +57,16 @@ def layout(**_query) -> html.Div:
         return html.Div([html.H1("Board pack"), refusal])
     quarters = complete_quarters(cache.picker_months())
     options = [{"label": quarter_words(q), "value": quarter_label(q)} for q in quarters]
+    first = first_quarter(quarters)
     return html.Div(
         [
             html.H1("Board pack"),
             html.P(INTRO, className="lead"),
             dbc.Label("Meeting quarter", html_for="pack-quarter"),
             dbc.Select(
-                id="pack-quarter", options=options, value=options[0]["value"] if options else None
+                id="pack-quarter", options=options, value=quarter_label(first) if first else None
             ),
+            html.Table(id="pack-periods", className="table table-sm mt-3"),
             html.Fieldset(
                 [
                     html.Legend("Format", className="form-label fs-6 mt-3"),
@@ -82,6 +92,17 @@ def layout(**_query) -> html.Div:
             dcc.Download(id="pack-download"),
         ]
     )
+
+
+@callback(Output("pack-periods", "children"), Input("pack-quarter", "value"))
+@guard.requires("manager")
+def show_periods(quarter: str | None):
+    """The period each dataset's figures will cover, before the pack is built."""
+    try:
+        end = quarter_end(quarter or "")
+    except QuarterError:
+        return []
+    return table_children(period_table(periods(end)), "The periods the figures cover")
 
 
 def building_text(stage: str) -> html.Span:
