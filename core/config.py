@@ -93,7 +93,9 @@ LOGIN_LOCKOUT_SECONDS = Setting(
 PENDING_DIR = Setting(
     "PENDING_DIR",
     "",
-    "Folder for uploads waiting for confirmation (default: a folder in the system temp dir).",
+    "Folder for temporary files (default: a folder in the system temp dir): the production "
+    "workers' shared answers and, without REDIS_URL, the background jobs' results. Uploads "
+    "waiting for confirmation are kept in the database.",
 )
 MAX_REQUEST_KB = Setting(
     "MAX_REQUEST_KB",

@@ -15,7 +15,8 @@ it, and no role sees another's answer. The app's shell (/_dash-layout) is kept t
 Kept in Flask-Caching's backends: each process's ``SimpleCache`` in front, and behind it what
 ``memo.shared`` shares (Redis with ``REDIS_URL``: every worker of every server; else, under the
 production command, a folder its workers share, emptied when it starts, so a database made
-again from scratch is never answered from the old one).
+again from scratch is never answered from the old one; with Redis, empty it then yourself:
+``redis-cli FLUSHDB``).
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ PAGE_DATASETS = {
 }
 ROUTING = "_pages_content.children"
 PICKER = "period-select"
-LOCAL_ANSWERS = 1000  # kept in each process's memory in front of the shared cache
+LOCAL_ANSWERS = 500  # answers each process keeps in memory, in front of the shared cache
 
 
 class Kept:
@@ -93,11 +94,11 @@ _engine_ids = itertools.count()
 
 
 def share() -> None:
-    """Share answers between the processes of the production server: in Redis with REDIS_URL,
-    else in a folder of PENDING_DIR (from a clean folder, see the module docstring)."""
-    if memo.redis_url():
-        memo.shared().clear()
-    else:
+    """Share answers between the processes of the production server: in Redis with REDIS_URL
+    (nothing to do: and never emptied at a start, as another server's running jobs keep their
+    owners there too), else in a folder of PENDING_DIR, emptied now (see the module
+    docstring)."""
+    if not memo.redis_url():
         memo.share_folder(pending.pending_dir() / "answers")
 
 

@@ -6,8 +6,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.pool import NullPool
+from sqlalchemy import Engine
 
 import pgserver
 import redisserver
@@ -46,19 +45,6 @@ def redis_url() -> Iterator[str]:
         )
 
 
-def _reset_postgres(url: str) -> None:
-    # Dropping the schema (about 30 ms with create_all) also removes anything a test made
-    # outside `metadata`; lock_timeout turns a connection a test left open into an error.
-    admin = create_engine(url, poolclass=NullPool)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text("SET LOCAL lock_timeout = '10s'"))
-            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    finally:
-        admin.dispose()
-
-
 @pytest.fixture
 def sqlite_engine(tmp_path) -> Iterator[Engine]:
     """A new SQLite file database with the schema, for tests that need not run on both."""
@@ -75,7 +61,7 @@ def engine(request, tmp_path) -> Iterator[Engine]:
         url = f"sqlite:///{tmp_path}/test.db"
     else:
         url = request.getfixturevalue("pg_url")
-        _reset_postgres(url)
+        pgserver.reset_schema(url)
     try:
         yield db.get_engine(url)
     finally:

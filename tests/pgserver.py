@@ -85,6 +85,24 @@ def _create_database(port: int) -> None:
         conn.execute(f"CREATE DATABASE {DATABASE}")
 
 
+def reset_schema(url: str) -> None:
+    """Empty the database at ``url`` (a test's fresh start).
+
+    Dropping the schema (about 30 ms with create_all) also removes anything a test made outside
+    ``metadata``; lock_timeout turns a connection a test left open into an error."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    admin = create_engine(url, poolclass=NullPool)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text("SET LOCAL lock_timeout = '10s'"))
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        admin.dispose()
+
+
 @contextlib.contextmanager
 def running() -> Iterator[str]:
     """Yield the URL of a PostgreSQL server for this test run (started here unless external)."""

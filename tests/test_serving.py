@@ -165,8 +165,7 @@ def test_an_upload_checked_on_one_server_is_confirmed_on_another_and_shows_on_bo
     with (
         open(tmp_path / "a.log", "wb") as log_a,
         open(tmp_path / "b.log", "wb") as log_b,
-        production_server(env, 1, log_a) as a,
-        production_server(env, 1, log_b) as b,
+        production_servers([(env, 1, log_a), (env, 1, log_b)]) as (a, b),
     ):
         for base in (a, b):  # each server computes its figures for the empty database first
             assert month not in requests.get(f"{base}/_dash-layout", timeout=30).text
