@@ -41,9 +41,10 @@ PORT = Setting("PORT", "8050", "Port the dashboard listens on.")
 MAX_UPLOAD_MB = Setting("MAX_UPLOAD_MB", "100", "Largest extract accepted, in megabytes.")
 MAX_UNCOMPRESSED_MB = Setting(
     "MAX_UNCOMPRESSED_MB",
-    "1000",
+    "200",
     "Largest uncompressed size of an .xlsx or .gz file accepted (guards against zip and gzip "
-    "bombs), in megabytes.",
+    "bombs), in megabytes; a .gz is counted as it is unpacked, a chunk at a time, and refused "
+    "as soon as it passes. The largest real extract unpacks to about 9 MB.",
 )
 WARM_MONTHS = Setting(
     "WARM_MONTHS",

@@ -6,7 +6,8 @@ The browser only holds the random tokens. Checking (``etl.preview``) and loading
 (``etl.load.load_bytes``) run in a background thread and write their progress into the JSON,
 which the page polls, so a large file shows its progress and no request waits for minutes.
 A drop's files are checked one after another in one thread, within MAX_DROP_UNCOMPRESSED_MB in
-all (``check_drop``), so no drop holds more than one file in memory at a time.
+all (``check_drop``), so no drop holds more than one file in memory at a time, and a process
+checks one drop at a time (drops arriving together wait their turn).
 The files are kept only until loaded, discarded or a day old. A record left "checking" or
 "loading" by a process that stopped mid-way (killed, or the server restarted) is marked failed
 when it is next read or when the server next starts (``recover_abandoned``): its process is gone
@@ -49,6 +50,9 @@ INTERRUPTED = (
     "Drop the file again to load it."
 )
 _write_lock = threading.Lock()
+# One drop checked at a time in a process: drops arriving together wait their turn rather than
+# each holding a file's tables in memory at once.
+_checking = threading.BoundedSemaphore(1)
 
 
 class NotYours(Exception):
@@ -295,11 +299,25 @@ def check_drop(tokens: list[str], url: str) -> None:
     time; a file that would take the drop's unpacked total past MAX_DROP_UNCOMPRESSED_MB is
     refused unopened (as is any file after it that would)."""
     left = config.max_drop_uncompressed_bytes()
-    for token in tokens:
-        try:
-            left = _check_within(token, url, left)
-        except (OSError, ValueError):  # discarded meanwhile: the others are still checked
-            continue
+    if not _checking.acquire(blocking=False):
+        for token in tokens:
+            _note_waiting(token)
+        _checking.acquire()
+    try:
+        for token in tokens:
+            try:
+                left = _check_within(token, url, left)
+            except (OSError, ValueError):  # discarded meanwhile: the others are still checked
+                continue
+    finally:
+        _checking.release()
+
+
+def _note_waiting(token: str) -> None:
+    try:
+        update(token, progress="waiting for another upload's check to finish")
+    except (OSError, ValueError, NotYours):
+        pass
 
 
 def _check_within(token: str, url: str, left: int) -> int:

@@ -28,7 +28,8 @@ from etl.errors import Problem, ProblemList, problem
 from etl.formats import BoundaryFile, CrimeFile, PopulationFile, TemplateFile, templates
 from etl.formats.boundaries import DATASET as BOUNDARIES
 from etl.formats.mps_crime import CrimeTable
-from etl.read import ExtractUnreadable, file_digest, read_bytes
+from etl.probe import read_probed
+from etl.read import ExtractUnreadable, file_digest
 from etl.result import LoadResult, rejected
 from etl.template_rows import by_key, changed_count, python_value, records
 
@@ -112,14 +113,14 @@ def preview_bytes(filename: str, data: bytes, engine: Engine | None = None) -> P
             "changes nothing.",
         )
     problems = ProblemList(config.max_problems())
+    wards = store.areas.ward_reference(engine)
     try:
-        extract = read_bytes(filename, data, problems.limit)
+        extract = read_probed(filename, data, problems.limit, date.today(), wards)
     except ExtractUnreadable as exc:
         return Preview(
             **base, status="rejected", problems=[exc.problem], message=exc.problem.message
         )
     problems.extend(extract.problems)
-    wards = store.areas.ward_reference(engine)
     match formats.detect(extract, problems, date.today(), wards):
         case CrimeFile() as parsed:
             return _crime(engine, base, parsed, problems)

@@ -4,6 +4,8 @@ drop of gzip bombs (or of many large files) cannot fill the server's memory."""
 from __future__ import annotations
 
 import gzip
+import threading
+import time
 import tracemalloc
 
 import pytest
@@ -94,3 +96,27 @@ def test_a_file_discarded_while_waiting_leaves_the_others_checked(drop, use_data
     url = use_database.url.render_as_string(hide_password=False)
     pending.check_drop(tokens, url)
     assert pending.meta(tokens[2], "anna")["state"] == "ready"
+
+
+def test_two_drops_at_once_are_checked_one_after_another(drop, use_database, monkeypatch):
+    """Drops arriving together wait their turn: never two checks (each holding a file's
+    tables) at once in a process."""
+    active, most, lock = [0], [0], threading.Lock()
+
+    def slow_check(token, url):
+        with lock:
+            active[0] += 1
+            most[0] = max(most[0], active[0])
+        time.sleep(0.3)
+        with lock:
+            active[0] -= 1
+
+    monkeypatch.setattr(pending, "check", slow_check)
+    url = use_database.url.render_as_string(hide_password=False)
+    drops = [[pending.save("anna", f"f{i}.csv", FILE_A)] for i in range(3)]
+    threads = [threading.Thread(target=pending.check_drop, args=(d, url)) for d in drops]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most[0] == 1
