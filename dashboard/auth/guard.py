@@ -291,7 +291,7 @@ def _ensure_csrf():
 
 def init_auth(server: Flask) -> None:
     """Put the guard, the sign-in pages and the cookie settings on the Flask server."""
-    from dashboard.auth import bodies, signin
+    from dashboard.auth import bodies, inputs, signin
 
     server.secret_key = sessions.secret_key()
     server.session_interface = sessions.SessionInterface()
@@ -306,6 +306,7 @@ def init_auth(server: Flask) -> None:
     # First in line, before Dash's own before_request hooks: the body's size, then who it is.
     server.before_request_funcs.setdefault(None, []).insert(0, guard)
     server.before_request_funcs[None].insert(0, bodies.limit_body)
+    server.before_request_funcs[None].insert(2, inputs.check_callback_body)  # after the guard
     server.before_request(_ensure_csrf)
     server.after_request(_after)
     server.register_blueprint(signin.blueprint)
