@@ -42,6 +42,7 @@ PUBLIC_PATHS = frozenset(
     {"/login", "/logout", "/healthz", "/assets/bootstrap.min.css", "/_favicon.ico"}
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")  # the same for all
 # Pages anyone may read, signed in or not (``make_public``): a signed-out visitor gets them as
 # plain HTML (no Dash, so nothing of the data: no navbar, no months) with a link to sign in.
 PUBLIC_PAGES: dict[str, object] = {}
@@ -244,6 +245,10 @@ def _after(response):
             httponly=False,
             path="/",
         )
+    if not request.path.startswith(STATIC_PREFIXES):
+        # pages, the layout and callbacks carry the user's name, CSRF token and figures: no
+        # browser or proxy cache may keep them
+        response.headers["Cache-Control"] = "no-store"
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
