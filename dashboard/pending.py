@@ -24,6 +24,7 @@ import os
 import re
 import secrets
 import socket
+import stat
 import tempfile
 import threading
 import time
@@ -59,9 +60,22 @@ class NotYours(Exception):
     """The token is unknown, malformed or belongs to someone else."""
 
 
+class UnsafeFolder(RuntimeError):
+    """PENDING_DIR is another user's or anyone may write in it: uploads are not kept there."""
+
+
 def pending_dir() -> Path:
+    """PENDING_DIR, made private (0700) if new; refused when another user owns it or anyone may
+    write in it (someone else could read, swap or plant uploads waiting there: the default is
+    in the shared system temp folder, where anyone can make it first)."""
     folder = Path(config.PENDING_DIR.get() or Path(tempfile.gettempdir()) / "dashboard-pending")
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    held = folder.stat()
+    if held.st_uid != os.getuid() or held.st_mode & stat.S_IWOTH:
+        raise UnsafeFolder(
+            f"The uploads folder {folder} belongs to another user or anyone may write in it, so "
+            "uploads are not kept there. Set PENDING_DIR to a folder of this user's (mode 0700)."
+        )
     return folder
 
 
@@ -74,7 +88,9 @@ def _paths(token: str) -> tuple[Path, Path]:
 
 def _write_json(path: Path, meta: dict) -> None:
     tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
-    tmp.write_text(json.dumps(meta, default=_jsonable), encoding="utf-8")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # only this user reads it
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(json.dumps(meta, default=_jsonable))
     os.replace(tmp, path)  # readers never see half a file
 
 

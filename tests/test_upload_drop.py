@@ -4,6 +4,8 @@ drop of gzip bombs (or of many large files) cannot fill the server's memory."""
 from __future__ import annotations
 
 import gzip
+import os
+import stat
 import threading
 import time
 import tracemalloc
@@ -120,3 +122,28 @@ def test_two_drops_at_once_are_checked_one_after_another(drop, use_database, mon
     for thread in threads:
         thread.join()
     assert most[0] == 1
+
+
+def test_pending_records_are_private(tmp_path, monkeypatch):
+    monkeypatch.setenv("PENDING_DIR", str(tmp_path / "pending"))
+    token = pending.save("anna", "f.csv", FILE_A)
+    pending.update(token, progress="checking")
+    folder = tmp_path / "pending"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    for path in folder.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+
+
+def test_a_pending_folder_of_another_user_or_open_to_all_is_refused(tmp_path, monkeypatch):
+    folder = tmp_path / "pending"
+    folder.mkdir(mode=0o700)
+    monkeypatch.setenv("PENDING_DIR", str(folder))
+    assert pending.pending_dir() == folder
+    monkeypatch.setattr(os, "getuid", lambda: folder.stat().st_uid + 1)
+    with pytest.raises(pending.UnsafeFolder, match="belongs to another user"):
+        pending.save("anna", "f.csv", FILE_A)
+    monkeypatch.undo()
+    monkeypatch.setenv("PENDING_DIR", str(folder))
+    folder.chmod(0o777)
+    with pytest.raises(pending.UnsafeFolder):
+        pending.pending_dir()
