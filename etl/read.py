@@ -42,6 +42,7 @@ class Sheet:
     frame: pd.DataFrame
     rows: np.ndarray
     header_row: int = 1
+    lines_read: int = 0  # CSV: lines read after the header, blank ones included
 
 
 @dataclass
@@ -115,7 +116,9 @@ def _field_count_problems(
     return out, None
 
 
-def _csv_frame_padded(open_text: TextOpener, stop: int | None) -> tuple[pd.DataFrame, np.ndarray]:
+def _csv_frame_padded(
+    open_text: TextOpener, stop: int | None
+) -> tuple[pd.DataFrame, np.ndarray, int]:
     """Slow path for broken files: rows cut or padded to the header so numbering stays right.
     ``stop``: the row at which the problems passed the cap; rows after it are not read (the file
     is refused whatever they hold, and a file of millions of bad rows would not fit in memory)."""
@@ -130,7 +133,7 @@ def _csv_frame_padded(open_text: TextOpener, stop: int | None) -> tuple[pd.DataF
     frame = pd.DataFrame(body, columns=header, dtype=object).replace("", np.nan)
     numbers = np.arange(2, len(body) + 2)
     keep = ~frame.isna().all(axis=1).to_numpy()
-    return frame[keep].reset_index(drop=True), numbers[keep]
+    return frame[keep].reset_index(drop=True), numbers[keep], len(body)
 
 
 def read_csv_text(text: str, limit: int = 500) -> tuple[Sheet, list[Problem]]:
@@ -146,7 +149,7 @@ def read_csv_stream(
     number of fields become problems."""
     problems, stop = _field_count_problems(open_text, limit, rows)
     if problems:
-        frame, numbers = _csv_frame_padded(open_text, stop or (rows and rows + 1))
+        frame, numbers, read = _csv_frame_padded(open_text, stop or (rows and rows + 1))
     else:
         with open_text() as stream:
             frame = pd.read_csv(
@@ -158,7 +161,7 @@ def read_csv_stream(
                 nrows=rows,
             )
         frame.columns = [header_text(c) for c in frame.columns]
-        numbers = np.arange(2, len(frame) + 2)
+        numbers, read = np.arange(2, len(frame) + 2), len(frame)
         blank = frame.isna().all(axis=1).to_numpy()
         if blank.any():
             frame, numbers = frame[~blank].reset_index(drop=True), numbers[~blank]
@@ -168,7 +171,7 @@ def read_csv_stream(
         [re.fullmatch(r"(Unnamed: \d+)?", str(c)) is not None for c in frame.columns]
     )
     frame = frame.loc[:, ~(unnamed & frame.isna().all(axis=0).to_numpy())]
-    return Sheet(None, frame, numbers), problems
+    return Sheet(None, frame, numbers, lines_read=read), problems
 
 
 def _zip_size(data: bytes) -> int:
@@ -392,7 +395,8 @@ def read_bytes(
     open_text = _text_opener(open_binary, encoding)
     try:
         sheet, problems = read_csv_stream(open_text, limit, rows)
-        extract.partial = rows is not None and _has_line(open_text, rows + 1)
+        reached = rows is not None and sheet.lines_read >= rows
+        extract.partial = reached and _has_line(open_text, rows + 1)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
         raise ExtractUnreadable(problem("file-unreadable", detail=str(exc))) from exc
     if sheet.frame.empty:
