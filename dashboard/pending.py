@@ -6,8 +6,8 @@ The browser only holds the random tokens. Checking (``etl.preview``) and loading
 (``etl.load.load_bytes``) run in a background thread and write their progress into the JSON,
 which the page polls, so a large file shows its progress and no request waits for minutes.
 A drop's files are checked one after another in one thread, within MAX_DROP_UNCOMPRESSED_MB in
-all (``check_drop``), so no drop holds more than one file in memory at a time, and a process
-checks one drop at a time (drops arriving together wait their turn).
+all (``check_drop``), so no drop holds more than one file in memory at a time, and one drop is
+checked at a time on a machine, whichever worker received it (drops arriving together wait).
 The files are kept only until loaded, discarded or a day old. A record left "checking" or
 "loading" by a process that stopped mid-way (killed, or the server restarted) is marked failed
 when it is next read or when the server next starts (``recover_abandoned``): its process is gone
@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import fcntl
 import json
 import os
 import re
@@ -51,8 +53,8 @@ INTERRUPTED = (
     "Drop the file again to load it."
 )
 _write_lock = threading.Lock()
-# One drop checked at a time in a process: drops arriving together wait their turn rather than
-# each holding a file's tables in memory at once.
+# One drop checked at a time (in a process, and across the workers: _one_check_at_a_time): drops
+# arriving together wait their turn rather than each holding a file's tables in memory at once.
 _checking = threading.BoundedSemaphore(1)
 
 
@@ -315,25 +317,43 @@ def check_drop(tokens: list[str], url: str) -> None:
     time; a file that would take the drop's unpacked total past MAX_DROP_UNCOMPRESSED_MB is
     refused unopened (as is any file after it that would)."""
     left = config.max_drop_uncompressed_bytes()
-    if not _checking.acquire(blocking=False):
-        for token in tokens:
-            _note_waiting(token)
-        _checking.acquire()
-    try:
+    with _one_check_at_a_time(tokens):
         for token in tokens:
             try:
                 left = _check_within(token, url, left)
             except (OSError, ValueError):  # discarded meanwhile: the others are still checked
                 continue
+
+
+@contextlib.contextmanager
+def _one_check_at_a_time(tokens: list[str]):
+    """Hold the turn to check: one thread of this process (a semaphore), then one process of
+    this machine (a lock on a file in PENDING_DIR, which every worker shares); the drop's
+    records say it is waiting meanwhile."""
+    if not _checking.acquire(blocking=False):
+        _note_waiting(tokens)
+        _checking.acquire()
+    try:
+        fd = os.open(pending_dir() / ".checking.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                _note_waiting(tokens)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # (closing releases the lock)
     finally:
         _checking.release()
 
 
-def _note_waiting(token: str) -> None:
-    try:
-        update(token, progress="waiting for another upload's check to finish")
-    except (OSError, ValueError, NotYours):
-        pass
+def _note_waiting(tokens: list[str]) -> None:
+    for token in tokens:
+        try:
+            update(token, progress="waiting for another upload's check to finish")
+        except (OSError, ValueError, NotYours):
+            pass
 
 
 def _check_within(token: str, url: str, left: int) -> int:

@@ -4,6 +4,7 @@ drop of gzip bombs (or of many large files) cannot fill the server's memory."""
 from __future__ import annotations
 
 import gzip
+import multiprocessing
 import os
 import stat
 import threading
@@ -147,3 +148,27 @@ def test_a_pending_folder_of_another_user_or_open_to_all_is_refused(tmp_path, mo
     folder.chmod(0o777)
     with pytest.raises(pending.UnsafeFolder):
         pending.pending_dir()
+
+
+def test_two_workers_check_one_drop_at_a_time(tmp_path, monkeypatch):
+    """Drops received by two worker processes wait for each other too (a lock on a file in the
+    PENDING_DIR they share), so a server of three workers never checks three at once."""
+    monkeypatch.setenv("PENDING_DIR", str(tmp_path / "pending"))
+    log = tmp_path / "log"
+
+    def slow_check(token, url):
+        with log.open("a") as out:
+            out.write("start\n")
+        time.sleep(0.3)
+        with log.open("a") as out:
+            out.write("end\n")
+
+    monkeypatch.setattr(pending, "check", slow_check)
+    tokens = [pending.save("anna", f"f{i}.csv", FILE_A) for i in range(2)]
+    fork = multiprocessing.get_context("fork")
+    workers = [fork.Process(target=pending.check_drop, args=([t], "sqlite://")) for t in tokens]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(10)
+    assert log.read_text().split() == ["start", "end", "start", "end"]
