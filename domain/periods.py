@@ -90,3 +90,19 @@ def dataset_month(wanted: Month | None, months: Iterable[Month]) -> Month | None
         return None
     latest = max(months)
     return latest if wanted is None else min(wanted, latest)
+
+
+def reporting_month(quarter_end: Month, months: Iterable[Month]) -> Month | None:
+    """DOMAIN.md "The board pack's periods": the month a dataset reports at for a quarter ending
+    with ``quarter_end``: that month when it is loaded, else the dataset's latest month before
+    it, else None (the dataset is left out of the pack)."""
+    earlier = [m for m in months if m <= quarter_end]
+    return max(earlier) if earlier else None
+
+
+def months_not_loaded(quarter_end: Month, month: Month | None) -> tuple[Month, Month] | None:
+    """(first, last) of the months from after a dataset's reporting ``month`` to the quarter's
+    last: what the pack says was not loaded (None when it reports at the quarter's end)."""
+    if month is None or month >= quarter_end:
+        return None
+    return months_before(month, -1), quarter_end

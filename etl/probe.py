@@ -21,7 +21,12 @@ PROBE_ROWS = 100_000  # more than any real extract's rows (the largest, 49,431)
 
 
 def read_probed(
-    filename: str, data: bytes, limit: int, today: date, wards: WardReference
+    filename: str,
+    data: bytes,
+    limit: int,
+    today: date,
+    wards: WardReference,
+    indicators: dict[str, str] | None = None,
 ) -> Extract:
     """``read_bytes``, reading no more of a large CSV than is needed to refuse it."""
     extract = read_bytes(filename, data, limit, rows=PROBE_ROWS)
@@ -29,6 +34,6 @@ def read_probed(
         return extract
     trial = ProblemList(limit)
     trial.extend(extract.problems)
-    formats.detect(extract, trial, today, wards)
+    formats.detect(extract, trial, today, wards, indicators)
     on_rows = sum(1 for p in trial.items if p.severity == ERROR and p.row is not None)
     return extract if on_rows >= limit else read_bytes(filename, data, limit)

@@ -136,9 +136,30 @@ def _csv_frame_padded(
     return frame[keep].reset_index(drop=True), numbers[keep], len(body)
 
 
+def _may_have_wrong_rows(frame: pd.DataFrame | None) -> bool:
+    """Whether a row may have the wrong number of fields, from pandas' reading: it refuses a
+    row with too many (None here), fills a short row's last column with nothing, and makes
+    extra leading fields of every row an index. Otherwise no row needs counting."""
+    if frame is None or not isinstance(frame.index, pd.RangeIndex):
+        return True
+    return len(frame.columns) > 0 and bool(frame.iloc[:, -1].isna().any())
+
+
 def read_csv_text(text: str, limit: int = 500) -> tuple[Sheet, list[Problem]]:
     """Parse CSV text into a Sheet; rows with the wrong number of fields become problems."""
     return read_csv_stream(lambda: io.StringIO(text, newline=""), limit)
+
+
+def _pandas_frame(open_text: TextOpener, rows: int | None) -> pd.DataFrame:
+    with open_text() as stream:
+        return pd.read_csv(
+            stream,
+            skip_blank_lines=False,
+            keep_default_na=False,
+            na_values=[""],
+            low_memory=False,
+            nrows=rows,
+        )
 
 
 def read_csv_stream(
@@ -146,20 +167,20 @@ def read_csv_stream(
 ) -> tuple[Sheet, list[Problem]]:
     """Parse CSV text, read from a stream a chunk at a time (never the whole text in memory),
     into a Sheet (only its first ``rows`` lines after the header, if given); rows with the wrong
-    number of fields become problems."""
-    problems, stop = _field_count_problems(open_text, limit, rows)
+    number of fields become problems (each row's fields are counted only when pandas' reading
+    leaves that possible)."""
+    try:
+        frame = _pandas_frame(open_text, rows)
+    except pd.errors.ParserError:
+        frame = None
+    problems, stop = [], None
+    if _may_have_wrong_rows(frame):
+        problems, stop = _field_count_problems(open_text, limit, rows)
     if problems:
         frame, numbers, read = _csv_frame_padded(open_text, stop or (rows and rows + 1))
     else:
-        with open_text() as stream:
-            frame = pd.read_csv(
-                stream,
-                skip_blank_lines=False,
-                keep_default_na=False,
-                na_values=[""],
-                low_memory=False,
-                nrows=rows,
-            )
+        if frame is None:
+            frame = _pandas_frame(open_text, rows)  # its own error, if any
         frame.columns = [header_text(c) for c in frame.columns]
         numbers, read = np.arange(2, len(frame) + 2), len(frame)
         blank = frame.isna().all(axis=1).to_numpy()
@@ -202,7 +223,15 @@ def read_xlsx_grids(data: bytes) -> dict[str, pd.DataFrame]:
     """Every sheet's cells with no header applied (so title rows can be skipped per format)."""
     _check_zip(data)
     try:
-        grids = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, engine="calamine")
+        # "n/a", "NA", "-" typed in a cell are text to check, not blanks (as for CSV)
+        grids = pd.read_excel(
+            io.BytesIO(data),
+            sheet_name=None,
+            header=None,
+            engine="calamine",
+            keep_default_na=False,
+            na_values=[""],
+        )
     except Exception as exc:  # calamine raises its own error types for corrupt workbooks
         raise ExtractUnreadable(
             problem("file-unreadable", detail=f"the workbook could not be read ({exc})")
@@ -328,6 +357,12 @@ def _text_opener(open_binary: Callable[[], BinaryIO], encoding: str) -> TextOpen
     return lambda: io.TextIOWrapper(open_binary(), encoding=encoding, errors=errors, newline="")
 
 
+def gunzip(data: bytes) -> bytearray:
+    """The file inside a .gz, measured and refused past MAX_UNCOMPRESSED_MB as ``read_bytes``
+    does (raises ExtractUnreadable)."""
+    return _gunzip(data)
+
+
 def is_packed(data: bytes) -> bool:
     """True for gzip or zip (.xlsx) data: what MAX_UNCOMPRESSED_MB limits."""
     return data[:2] == GZIP_MAGIC or data[:4] == ZIP_MAGIC
@@ -364,6 +399,7 @@ def read_bytes(
                 limit_mb=round(max_bytes / 2**20),
             )
         )
+    extract = Extract(Path(filename).name, size, digest, "csv")  # the name as uploaded
     open_binary = lambda: io.BytesIO(data)  # noqa: E731 (reads the bytes, never copies them)
     head = bytes(data[:HEAD_BYTES])
     if data[:2] == GZIP_MAGIC:  # the seed files ship compressed
@@ -374,7 +410,6 @@ def read_bytes(
             data = _gunzip(data)
         else:  # a CSV is read from the stream, a chunk unpacked at a time, never whole
             open_binary = lambda: gzip.GzipFile(fileobj=io.BytesIO(data))  # noqa: E731
-    extract = Extract(Path(filename).name, size, digest, "csv")
     if _whole_document(filename, head):
         if not data or data.isspace():  # (not data.strip(): that copies the whole file)
             raise ExtractUnreadable(problem("file-empty"))

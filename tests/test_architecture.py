@@ -23,6 +23,12 @@ SQL_MODULES = (
 # core/reference_data.py: the schema, shipped rows and writes of the targets and comparator groups
 # the manager edits, kept out of core/db.py only because that module is at its size limit.
 SQL_MODULES += ("core/reference_data.py",)
+# core/partnership.py and core/board_notes.py likewise: the partnership indicators' definitions and
+# the commentary and action plans people edit, with their histories.
+SQL_MODULES += ("core/partnership.py", "core/board_notes.py")
+# core/pending_uploads.py: the schema, reads and writes of the uploads waiting for confirmation,
+# kept apart because on SQLite they live in a database file of their own.
+SQL_MODULES += ("core/pending_uploads.py",)
 # What builds or runs a statement; any other SQLAlchemy name (Engine, Connection, Table, a column
 # type) is a type for annotations and checks.
 SQL_BUILDERS = {"select", "insert", "update", "delete", "text", "func", "literal", "bindparam"}

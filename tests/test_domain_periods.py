@@ -12,8 +12,10 @@ from domain.periods import (
     financial_quarter,
     financial_year,
     first_full_window,
+    months_not_loaded,
     population_for_window,
     population_year_for_window,
+    reporting_month,
     window_months,
 )
 
@@ -146,3 +148,31 @@ def test_dataset_month(period, expected):
     months = pd.date_range("2021-08-01", "2025-07-01", freq="MS")
     assert dataset_month(as_month_or_none(period), months) == pd.Timestamp(expected)
     assert dataset_month(as_month_or_none(period), []) is None
+
+
+@pytest.mark.parametrize(
+    ("quarter_end", "loaded", "expected"),
+    [
+        ("2025-03", ["2024-12", "2025-01", "2025-02", "2025-03"], "2025-03"),  # at the end
+        ("2025-03", ["2024-12", "2025-01", "2025-02"], "2025-02"),  # March not loaded
+        ("2025-03", ["2024-01", "2025-02", "2025-06"], "2025-02"),  # a later month is not used
+        ("2025-03", ["2024-01", "2024-03", "2025-06"], "2024-03"),  # a gap: the latest before
+        ("2025-03", ["2025-04", "2025-05"], None),  # nothing in or before: left out
+        ("2025-03", [], None),
+    ],
+)
+def test_reporting_month(quarter_end, loaded, expected):
+    """DOMAIN.md "The board pack's periods": the quarter's last month, else the dataset's
+    latest month before it, else none (left out); dataset_month would give 2025-03 for a gap."""
+    months = [as_month(m) for m in loaded]
+    found = reporting_month(as_month(quarter_end), months)
+    assert found == (None if expected is None else as_month(expected))
+
+
+def test_months_not_loaded():
+    assert months_not_loaded(as_month("2025-03"), as_month("2025-03")) is None
+    assert months_not_loaded(as_month("2025-03"), None) is None
+    assert months_not_loaded(as_month("2025-06"), as_month("2025-02")) == (
+        as_month("2025-03"),
+        as_month("2025-06"),
+    )

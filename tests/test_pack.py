@@ -9,6 +9,7 @@ month, and the Indicators sheet against the indicators export itself.
 
 from __future__ import annotations
 
+import functools
 import io
 
 import pandas as pd
@@ -25,9 +26,9 @@ from dashboard.auth import exempt
 from dashboard.prose.crime import TOTAL_WITHHELD
 from dashboard.reports.exports import safe_frame
 from dashboard.reports.indicators import crime_indicators
-from dashboard.reports.pack import content, headline
+from dashboard.reports.pack import content, headline, periods
 from dashboard.reports.pack.audience import EXEMPT_MARK, reading_as
-from dashboard.reports.pack.build import build
+from dashboard.reports.pack.build import build, section_list
 from dashboard.reports.pack.priorities import hate_section
 from dashboard.reports.pack.quarter import QuarterError, quarter_end, quarter_label
 from dashboard.text import fmt_int, fmt_number
@@ -37,7 +38,7 @@ from fixtures.extracts import BARNET, ONS_POPULATION, SEED
 QUARTER = "2024/25-Q3"  # October to December 2024: borough crime runs to February 2025
 END = as_month("2024-12")
 SECTIONS = [
-    "Executive summary",
+    "Summary at a glance",
     "Neighbourhood crime (MOPAC7)",
     "Serious youth violence and knife crime",
     "Reoffending and Integrated Offender Management (IOM)",
@@ -82,7 +83,9 @@ def packs(loaded_url) -> dict:
         return {fmt: build(END, fmt) for fmt in ("pdf", "xlsx")}
 
 
+@functools.lru_cache(maxsize=4)
 def pages_text(data: bytes) -> list[str]:
+    """Each page's text (read once per PDF: pypdf takes a few seconds for a whole pack)."""
     return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
 
 
@@ -212,12 +215,33 @@ def test_the_indicators_sheet_is_the_indicators_export_row_for_row(packs, loaded
     sheet = load_workbook(io.BytesIO(packs["xlsx"])).worksheets[0]
     assert sheet.title == "Indicators"
     rows = list(sheet.iter_rows(values_only=True))
-    expected = safe_frame(crime_indicators(db.get_engine(), END))
+    with reading_as(False):
+        at = {"syv": periods.period_of(periods.dataset("syv"), END).month}
+    assert at["syv"] == as_month("2024-03")  # the sample's last month: before the quarter's
+    expected = safe_frame(crime_indicators(db.get_engine(), END, at))
     assert list(rows[0]) == list(expected.columns)
     assert len(rows) - 1 == len(expected)
     for got, want in zip(rows[1:], expected.itertuples(index=False), strict=True):
         assert list(got) == [cell(v) for v in want]
     assert {"borough", "ward"} <= {r[2] for r in rows[1:]}
+
+
+def test_the_indicators_sheet_has_every_figure_a_section_shows(packs, loaded):
+    """Each headline row of every section is in the Indicators sheet at the section's month,
+    with its R12 (never blank where the section shows one)."""
+    sheet = load_workbook(io.BytesIO(packs["xlsx"]))["Indicators"]
+    rows = list(sheet.iter_rows(values_only=True))
+    table = pd.DataFrame(rows[1:], columns=rows[0])
+    barnet = table[table["area_code"] == BARNET].set_index("indicator")
+    with reading_as(False):
+        sections = section_list(END)
+    shown = [(s, r) for s in sections for _, r in s.headline if not is_missing(r.get("r12"))]
+    assert {"syv", "crime", "hate"} <= {s.key for s, _ in shown}
+    for section, record in shown:
+        row = barnet.loc[record["indicator"]]
+        assert row["r12"] == record["r12"], record["indicator"]
+        month = pd.Timestamp(record.get("month") or section.month)
+        assert row["month"] == month.strftime("%Y-%m"), record["indicator"]
 
 
 def test_the_crime_sheet_has_the_pages_figures_as_numbers(packs, loaded):
@@ -288,11 +312,42 @@ def test_a_dataset_ending_before_the_quarter_shows_its_own_latest_month_and_says
         hate = hate_section(quarter_end("2025/26-Q1"))
     # borough crime (the seed) runs to February 2025
     assert crime.month == as_month("2025-02")
-    assert crime.notes == [
-        "Borough crime figures run from April 2010 to February 2025; showing February 2025."
+    assert [p.line for p in crime.periods] == [
+        "Neighbourhood crime: 12 months to February 2025 \u2014 the MPS borough files for March "
+        "to June 2025 were not loaded"
     ]
-    # the MPS dashboard extract reaches June 2025: no note
-    assert hate.month == as_month("2025-06") and hate.notes == []
+    # the MPS dashboard extract reaches June 2025: its period, no gap
+    assert hate.month == as_month("2025-06")
+    assert [p.line for p in hate.periods] == ["Hate crime: 12 months to June 2025"]
+
+
+def test_one_missing_month_is_named_and_a_dataset_with_nothing_before_is_left_out():
+    borough = periods.dataset("borough_crime")
+    assert periods.gap_words(borough, as_month("2025-03"), as_month("2025-02")) == (
+        "the MPS borough file for March 2025 was not loaded"
+    )
+    assert periods.gap_words(borough, as_month("2025-03"), as_month("2024-11")) == (
+        "the MPS borough files for December 2024 to March 2025 were not loaded"
+    )
+    empty = periods.Dataset("x", "x", "Test", "the test file", lambda: [as_month("2026-01")])
+    found = periods.period_of(empty, as_month("2025-03"))
+    assert found.month is None and found.line == f"Test: {periods.LEFT_OUT}"
+
+
+def test_the_cover_says_each_datasets_period_and_each_heading_repeats_it(packs):
+    pages = pages_text(packs["pdf"])
+    cover = flat(pages[0])
+    assert "The periods the figures cover" in cover
+    # the serious youth violence sample runs to March 2024; the MPS files reach the quarter
+    syv = (
+        "Serious youth violence 12 months to March 2024 \u2014 the serious youth violence "
+        "returns for April to December 2024 were not loaded"
+    )
+    assert syv in cover
+    assert "Neighbourhood crime 12 months to December 2024 Serious" in cover
+    assert "Hate crime 12 months to December 2024" in cover
+    section = flat(next(p for p in pages if p.startswith("Serious youth violence and knife")))
+    assert syv.replace("violence 12", "violence: 12") in section
 
 
 def test_a_chart_that_cannot_be_drawn_prints_its_figures_with_a_note(monkeypatch, loaded):
@@ -328,3 +383,95 @@ def test_the_command_line_writes_the_format_its_suffix_names(loaded, tmp_path):
     out = tmp_path / "pack.xlsx"
     assert cli.main(["report", "pack", "--quarter", QUARTER, "--out", str(out)]) == 0
     assert load_workbook(out).sheetnames[0] == "Indicators"
+
+
+# --- page one -----------------------------------------------------------------------------
+
+
+def page_one(data: bytes) -> str:
+    return flat(next(p for p in pages_text(data) if p.startswith("Summary at a glance")))
+
+
+def test_page_one_has_a_row_for_every_indicator_with_the_pages_figures(packs, loaded):
+    text = page_one(packs["pdf"])
+    records = cache.borough_figures(END)
+    records = records[records["area_code"] == BARNET].set_index("indicator")
+    for indicator in [*MOPAC7_TYPES, MOPAC7_TOTAL]:
+        r = records.loc[indicator]
+        rank = f"{int(r['london_rank'])} of 32 {int(r['group_rank'])} of 19"
+        assert f"{fmt_int(r['r12'])}" in text and rank in text, indicator
+    for label in (
+        "Serious youth violence",
+        "Knife crime with injury",
+        "Hate crime",
+        "Prevent training (WRAP) coverage",
+        "Proven reoffending rate (adult)",
+        "Proven reoffending rate (juvenile)",
+    ):
+        assert label in text, label
+    assert "12 months to Mar 2024" in text  # youth violence: its own period, in its row
+    assert "Changes that matter" in text and "never listed" in text  # the rule, stated
+
+
+def test_page_one_counts_red_against_what_each_target_is_measured_against(packs, loaded):
+    records = cache.borough_figures(END)
+    records = records[(records["area_code"] == BARNET) & (records["r12"] >= 10)]
+    red = sorted(records.loc[records["rag"] == "Red", "indicator"])
+    assert red, "the test needs a Red indicator"
+    text = page_one(packs["pdf"])
+    sentence = text[: text.index("Indicator Period")]
+    assert f"{len(red)} Red (at or worse than what the target is measured against: " in sentence
+    for name in red:
+        assert name in sentence.split(" Red (")[1]
+    assert "against 2011/12" in sentence.split(" Red (")[1]
+
+
+def _row(indicator, rag, reference, **record):
+    from dashboard.reports.pack.summary import Row
+
+    return Row(indicator, "", "", "", "", rag, record=record, judged=rag, reference=reference)
+
+
+def test_the_rag_sentence_names_each_red_against_its_own_reference():
+    """Burglary Red against a target of 15% below the previous 12 months (though far below
+    2011/12) is 'against the previous 12 months', not 'worse than 2011/12'."""
+    from dashboard.reports.pack.summary import rag_sentence
+
+    rows = [
+        _row("Burglary", "Red", "the previous 12 months"),
+        _row("Robbery", "Red", "2011/12"),
+        _row("Theft from the person", "Red", "2011/12"),
+        _row("Criminal damage", "Amber", "2011/12"),
+        _row("Violence with injury", "Green", "2011/12"),
+        _row("Knife crime", None, ""),
+    ]
+    assert rag_sentence(rows) == (
+        "Of the 5 indicators with a target, 1 Green (at or better than the target), 1 Amber "
+        "(better than what the target is measured against, short of the target: Criminal damage "
+        "against 2011/12), 3 Red (at or worse than what the target is measured against: Burglary "
+        "against the previous 12 months; Robbery and Theft from the person against 2011/12)."
+    )
+
+
+def test_a_change_across_the_recording_change_is_never_listed_as_significant(packs, loaded):
+    from dashboard.reports.pack.summary import changes
+
+    big = {"r12": 500, "p12": 1000, "change_vs_previous_pct": -50.0, "significant": True}
+    small = {"r12": 900, "p12": 1000, "change_vs_previous_pct": -10.0, "significant": True}
+    big["p_value"] = small["p_value"] = 0.001
+    rows = [_row("Hate crime", None, "", **big), _row("Robbery", None, "", **small)]
+    rows[0].comparable = False
+    assert changes(rows) == [
+        "Robbery: down 10% on the previous 12 months, statistically significant."
+    ]
+    # the pack at December 2024: hate crime's 24 months straddle February 2024
+    text = page_one(packs["pdf"])
+    hate_row = text[text.index("Hate crime 12 months") :]
+    assert "(not comparable (MPS recording change))" in hate_row[:120]
+    changes_text = text[text.index("Changes that matter") :]
+    assert "Hate crime" not in changes_text.split("Changes listed")[0]
+    pages = pages_text(packs["pdf"])
+    hate = flat(" ".join(p for p in pages if p.startswith("Hate crime")))
+    table = hate[hate.index("Headline figures") :]
+    assert "not comparable (MPS recording change)" in table
+    assert "(statistically significant)" not in table

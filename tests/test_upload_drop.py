@@ -13,6 +13,7 @@ import tracemalloc
 
 import pytest
 
+from core import db
 from dashboard import pending
 from fixtures.extracts import upload_log
 from test_load import FILE_A
@@ -73,8 +74,15 @@ def test_files_past_the_drops_total_are_refused_unopened(drop, monkeypatch):
     refused = records[2]["problems"][0]
     assert refused["code"] == "drop-too-large"
     assert "more than 1 MB" in refused["message"]
-    kept = {p.stem for p in pending.pending_dir().glob("*.bin")}
-    assert kept == {records[i]["token"] for i in (0, 1, 3)}
+    assert [kept(r["token"]) for r in records] == [True, True, False, True]
+
+
+def kept(token: str) -> bool:
+    """Whether the file's bytes are still kept (to be loaded once confirmed)."""
+    try:
+        return bool(pending.data(token))
+    except pending.NotYours:
+        return False
 
 
 def test_a_file_too_large_on_its_own_says_so_and_costs_the_drop_nothing(drop, monkeypatch):
@@ -88,14 +96,14 @@ def test_a_file_too_large_on_its_own_says_so_and_costs_the_drop_nothing(drop, mo
 def test_a_file_discarded_while_waiting_leaves_the_others_checked(drop, use_database, monkeypatch):
     real_check = pending.check
 
+    tokens = [pending.save("anna", n, FILE_A) for n in ("first.csv", "second.csv", "third.csv")]
+
     def check_then_discard(token, url):
         real_check(token, url)
-        for path in pending.pending_dir().glob("*.json"):
-            if path.stem != token and "second" in path.read_text():
-                pending.discard(path.stem)
+        if token == tokens[0]:
+            pending.discard(tokens[1])
 
     monkeypatch.setattr(pending, "check", check_then_discard)
-    tokens = [pending.save("anna", n, FILE_A) for n in ("first.csv", "second.csv", "third.csv")]
     url = use_database.url.render_as_string(hide_password=False)
     pending.check_drop(tokens, url)
     assert pending.meta(tokens[2], "anna")["state"] == "ready"
@@ -125,12 +133,12 @@ def test_two_drops_at_once_are_checked_one_after_another(drop, use_database, mon
     assert most[0] == 1
 
 
-def test_pending_records_are_private(tmp_path, monkeypatch):
+def test_the_pending_folder_and_its_files_are_private(tmp_path, monkeypatch):
     monkeypatch.setenv("PENDING_DIR", str(tmp_path / "pending"))
-    token = pending.save("anna", "f.csv", FILE_A)
-    pending.update(token, progress="checking")
+    pending.check_drop([], "sqlite://")  # takes the turn to check: the lock file
     folder = tmp_path / "pending"
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert [p.name for p in folder.iterdir()] == [".checking.lock"]
     for path in folder.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
 
@@ -142,7 +150,7 @@ def test_a_pending_folder_of_another_user_or_open_to_all_is_refused(tmp_path, mo
     assert pending.pending_dir() == folder
     monkeypatch.setattr(os, "getuid", lambda: folder.stat().st_uid + 1)
     with pytest.raises(pending.UnsafeFolder, match="belongs to another user"):
-        pending.save("anna", "f.csv", FILE_A)
+        pending.pending_dir()
     monkeypatch.undo()
     monkeypatch.setenv("PENDING_DIR", str(folder))
     folder.chmod(0o777)
@@ -150,7 +158,7 @@ def test_a_pending_folder_of_another_user_or_open_to_all_is_refused(tmp_path, mo
         pending.pending_dir()
 
 
-def test_two_workers_check_one_drop_at_a_time(tmp_path, monkeypatch):
+def test_two_workers_check_one_drop_at_a_time(sqlite_engine, tmp_path, monkeypatch):
     """Drops received by two worker processes wait for each other too (a lock on a file in the
     PENDING_DIR they share), so a server of three workers never checks three at once."""
     monkeypatch.setenv("PENDING_DIR", str(tmp_path / "pending"))
@@ -164,9 +172,16 @@ def test_two_workers_check_one_drop_at_a_time(tmp_path, monkeypatch):
             out.write("end\n")
 
     monkeypatch.setattr(pending, "check", slow_check)
+    url = sqlite_engine.url.render_as_string(hide_password=False)
+    monkeypatch.setenv("DATABASE_URL", url)
     tokens = [pending.save("anna", f"f{i}.csv", FILE_A) for i in range(2)]
+
+    def worker(token):
+        db.dispose_engines()  # a worker process opens its own connections
+        pending.check_drop([token], url)
+
     fork = multiprocessing.get_context("fork")
-    workers = [fork.Process(target=pending.check_drop, args=([t], "sqlite://")) for t in tokens]
+    workers = [fork.Process(target=worker, args=(t,)) for t in tokens]
     for worker in workers:
         worker.start()
     for worker in workers:

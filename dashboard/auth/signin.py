@@ -12,6 +12,7 @@ from flask import Blueprint, request
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core import config, db, queries
+from dashboard import memo
 from dashboard.auth import guard, sessions, throttle
 
 blueprint = Blueprint("signin", __name__)
@@ -100,16 +101,24 @@ def safe_next(target: str | None) -> str:
 
 @blueprint.route("/healthz")
 def healthz():
-    """200 "ok" when this worker can read the database; 503 otherwise (a load balancer then
-    sends visitors elsewhere). Says nothing about the data or the users."""
+    """200 when this worker can read the database, 503 otherwise (a load balancer then sends
+    visitors elsewhere), with a line for the database and one for Redis: "ok", "unavailable" or
+    (no REDIS_URL) "not used". Redis down is "degraded", still 200: pages are then drawn from
+    the database, only the board packs wait. Says nothing about the data or the users."""
     try:
         answered = queries.ping(db.get_engine())
     except Exception:  # any failure to reach the database is "not healthy", never a 500
         flask.current_app.logger.warning("health check: the database did not answer", exc_info=True)
         answered = False
+    shared = memo.redis_answers()
+    lines = [
+        "database: " + ("ok" if answered else "unavailable"),
+        "redis: " + {None: "not used", True: "ok", False: "unavailable"}[shared],
+    ]
     if not answered:
-        return flask.Response("database unavailable\n", status=503, mimetype="text/plain")
-    return flask.Response("ok\n", mimetype="text/plain")
+        return flask.Response("\n".join(["unavailable", *lines, ""]), 503, mimetype="text/plain")
+    first = "degraded" if shared is False else "ok"
+    return flask.Response("\n".join([first, *lines, ""]), mimetype="text/plain")
 
 
 @blueprint.route("/login", methods=["GET"])
@@ -195,7 +204,7 @@ def user_menu() -> html.Div:
         html.Form(
             [
                 html.Span(
-                    f"{user.name} ({user.role})",
+                    user.label,
                     className="text-light small me-2",
                     id="user-menu-name",
                 ),

@@ -145,17 +145,25 @@ def clear_login_failures(engine: Engine, address: str, name: str) -> None:
 
 
 def mark_exempt(engine: Engine, kind: str, name: str, user: str | None) -> None:
-    """Mark a dataset or indicator exempt (again: who and when are replaced)."""
-    e = db.exempt_items
+    """Mark a dataset or indicator exempt (again: who and when are replaced), noted in the
+    history."""
+    e, now = db.exempt_items, datetime.now()
     with engine.begin() as conn:
         conn.execute(delete(e).where(e.c.kind == kind, e.c.name == name))
-        conn.execute(
-            insert(e).values(kind=kind, name=name, marked_by=user, marked_at=datetime.now())
-        )
+        conn.execute(insert(e).values(kind=kind, name=name, marked_by=user, marked_at=now))
+        _note_exempt(conn, kind, name, "add", user, now)
 
 
-def unmark_exempt(engine: Engine, kind: str, name: str) -> bool:
-    """Make an item visible again; False when it was not exempt."""
+def unmark_exempt(engine: Engine, kind: str, name: str, user: str | None = None) -> bool:
+    """Make an item visible again (noted in the history); False when it was not exempt."""
     e = db.exempt_items
     with engine.begin() as conn:
-        return conn.execute(delete(e).where(e.c.kind == kind, e.c.name == name)).rowcount > 0
+        found = conn.execute(delete(e).where(e.c.kind == kind, e.c.name == name)).rowcount > 0
+        if found:
+            _note_exempt(conn, kind, name, "remove", user, datetime.now())
+        return found
+
+
+def _note_exempt(conn, kind: str, name: str, action: str, user: str | None, at) -> None:
+    values = {"kind": kind, "name": name, "action": action, "changed_by": user, "changed_at": at}
+    conn.execute(insert(db.exempt_history).values(**values))

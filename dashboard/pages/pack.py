@@ -1,6 +1,7 @@
 """Board pack (/board-pack, managers only): the quarterly performance report for the Safer
-Communities Partnership Board as a PDF or an Excel workbook, built in the background on the
-server (dashboard.reports.pack.jobs) while the page shows its progress, then downloaded."""
+Communities Partnership Board as a PDF or an Excel workbook, built by a Dash background callback
+(dashboard.jobs: a process beside the server, or a Celery worker with REDIS_URL) while the page
+shows its progress, then downloaded."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from dashboard import cache, pending
+from dashboard import cache, jobs
 from dashboard.auth import guard, inputs
-from dashboard.reports.pack import jobs
+from dashboard.reports.pack import jobs as pack_job
+from dashboard.reports.pack.periods import first_quarter, period_table, periods
 from dashboard.reports.pack.quarter import (
     QuarterError,
     complete_quarters,
@@ -19,6 +21,7 @@ from dashboard.reports.pack.quarter import (
     quarter_words,
 )
 from dashboard.ui import uploads as views
+from dashboard.ui.tables import table_children
 
 dash.register_page(__name__, path="/board-pack", name="Board pack", order=52, title="Board pack")
 inputs.expect("pack-token", "data", inputs.TEXT)
@@ -36,7 +39,17 @@ FORMATS = [
     {"label": "PDF (A4, for printing and the meeting papers)", "value": "pdf"},
     {"label": "Excel workbook (the figures, a sheet per section)", "value": "xlsx"},
 ]
-POLL_MS = 1000
+STOPPED = {
+    jobs.NOT_YOURS: "That pack is not available.",
+    jobs.STOPPED: (
+        "The pack was not built: it was cancelled, or the server building it stopped. "
+        "Build it again when you are ready."
+    ),
+    jobs.NO_WORKER: (
+        "The pack was not built: no worker is running to build it. Tell whoever runs the "
+        "dashboard (scripts/serve.sh starts them)."
+    ),
+}
 
 
 def layout(**_query) -> html.Div:
@@ -45,14 +58,16 @@ def layout(**_query) -> html.Div:
         return html.Div([html.H1("Board pack"), refusal])
     quarters = complete_quarters(cache.picker_months())
     options = [{"label": quarter_words(q), "value": quarter_label(q)} for q in quarters]
+    first = first_quarter(quarters)
     return html.Div(
         [
             html.H1("Board pack"),
             html.P(INTRO, className="lead"),
             dbc.Label("Meeting quarter", html_for="pack-quarter"),
             dbc.Select(
-                id="pack-quarter", options=options, value=options[0]["value"] if options else None
+                id="pack-quarter", options=options, value=quarter_label(first) if first else None
             ),
+            html.Table(id="pack-periods", className="table table-sm mt-3"),
             html.Fieldset(
                 [
                     html.Legend("Format", className="form-label fs-6 mt-3"),
@@ -64,6 +79,10 @@ def layout(**_query) -> html.Div:
             ),
             html.P(EXEMPT_HELP, className="small text-body-secondary"),
             dbc.Button("Build the pack", id="pack-build", color="primary", disabled=not options),
+            dbc.Button(
+                "Cancel", id="pack-cancel", color="secondary", className="ms-2", disabled=True
+            ),
+            html.Div(id="pack-progress", className="mt-3", hidden=True),
             html.Div(
                 "No figures are loaded yet." if not options else "",
                 id="pack-status",
@@ -71,63 +90,61 @@ def layout(**_query) -> html.Div:
                 role="status",
                 **{"aria-live": "polite"},
             ),
-            dcc.Store(id="pack-token"),
-            dcc.Interval(id="pack-poll", interval=POLL_MS, disabled=True),
             dcc.Download(id="pack-download"),
         ]
     )
 
 
-@callback(
-    Output("pack-token", "data"),
-    Output("pack-poll", "disabled"),
-    Output("pack-status", "children"),
-    Output("pack-build", "disabled"),
-    Input("pack-build", "n_clicks"),
-    State("pack-quarter", "value"),
-    State("pack-format", "value"),
-    State("pack-exempt", "value"),
-    prevent_initial_call=True,
-)
+@callback(Output("pack-periods", "children"), Input("pack-quarter", "value"))
 @guard.requires("manager")
-def start(_clicks, quarter: str | None, fmt: str | None, with_exempt: bool | None):
-    """Start building the chosen pack in the background; the page then polls for it."""
-    if fmt not in ("pdf", "xlsx"):
-        return no_update, True, "Choose a format.", False
+def show_periods(quarter: str | None):
+    """The period each dataset's figures will cover, before the pack is built."""
     try:
         end = quarter_end(quarter or "")
-    except QuarterError as exc:
-        return no_update, True, str(exc), False
-    user = guard.current_user()
-    token = jobs.start(user.name, end, fmt, bool(with_exempt))
-    return token, False, building_text("Gathering the figures"), True
+    except QuarterError:
+        return []
+    return table_children(period_table(periods(end)), "The periods the figures cover")
 
 
 def building_text(stage: str) -> html.Span:
     return html.Span([dbc.Spinner(size="sm", spinner_class_name="me-2"), f"Building: {stage}…"])
 
 
+def stopped(error: Exception):
+    """What the page says when the build gave no pack (``dashboard.jobs`` reasons in words)."""
+    reason = jobs.reason(error)
+    if reason is None:
+        pack_job.log.error("building a board pack failed: %s", error)
+    return STOPPED.get(reason, pack_job.FAILED), no_update
+
+
 @callback(
-    Output("pack-status", "children", allow_duplicate=True),
-    Output("pack-poll", "disabled", allow_duplicate=True),
-    Output("pack-build", "disabled", allow_duplicate=True),
+    Output("pack-status", "children"),
     Output("pack-download", "data"),
-    Input("pack-poll", "n_intervals"),
-    State("pack-token", "data"),
+    Input("pack-build", "n_clicks"),
+    State("pack-quarter", "value"),
+    State("pack-format", "value"),
+    State("pack-exempt", "value"),
+    background=True,
+    manager=jobs.manager,
+    progress=[Output("pack-progress", "children")],
+    progress_default=[building_text("Waiting for a worker")],
+    running=[
+        (Output("pack-build", "disabled"), True, False),
+        (Output("pack-cancel", "disabled"), False, True),
+        (Output("pack-progress", "hidden"), False, True),
+        (Output("pack-status", "hidden"), True, False),
+    ],
+    cancel=[Input("pack-cancel", "n_clicks")],
+    on_error=stopped,
     prevent_initial_call=True,
 )
 @guard.requires("manager")
-def poll(_n, token: str | None):
-    """The build's progress; once ready, the file is sent to the browser."""
-    user = guard.current_user()
-    try:
-        meta = jobs.status(token or "", user.name)
-    except pending.NotYours:
-        return "That pack is not available.", True, False, no_update
-    if meta["state"] == "building":
-        return building_text(meta["progress"]), False, True, no_update
-    if meta["state"] == "failed":
-        return meta["progress"], True, False, no_update
-    data = jobs.file_bytes(token, user.name)
-    done = f"Ready: {meta['name']} ({meta['quarter']}) has been downloaded."
-    return done, True, False, dcc.send_bytes(data, meta["name"])
+def build(set_progress, _clicks, quarter: str | None, fmt: str | None, with_exempt):
+    """Build the chosen pack in the background (the page shows its progress), then send it."""
+    if fmt not in ("pdf", "xlsx"):
+        return "Choose a format.", no_update
+    said, sent = pack_job.run(
+        quarter, fmt, bool(with_exempt), lambda stage: set_progress(building_text(stage))
+    )
+    return said, sent if sent is not None else no_update

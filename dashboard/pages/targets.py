@@ -17,7 +17,7 @@ from dashboard.auth import guard, inputs
 from dashboard.ui import targets as ui
 from dashboard.ui import uploads as views
 from domain.periods import financial_year
-from domain.targets import TARGET_INDICATORS, financial_year_label
+from domain.targets import financial_year_label
 
 dash.register_page(__name__, path="/targets", name="Targets", order=52, title="Targets")
 inputs.expect("targets-group-boroughs", "value", inputs.SCALARS)
@@ -61,33 +61,12 @@ def layout(**_query) -> html.Div:
     return html.Div(
         [
             html.H1("Targets and comparator groups"),
-            html.Section(
-                [
-                    html.H2("Targets", className="h4 mt-3"),
-                    *[html.P(text, className="small") for text in ui.HELP],
-                    html.Div(id="targets-table-box"),
-                    ui.target_form(list(TARGET_INDICATORS), _areas(), years, current),
-                    html.H3("Every change", className="h5 mt-4"),
-                    html.Div(id="targets-history-box"),
-                ],
-                id="targets-section",
+            html.P(dcc.Link("Exempt items: what only managers see", href="/exempt")),
+            ui.targets_section(
+                ui.target_form(changes.target_indicators(cache.engine()), _areas(), years, current)
             ),
-            html.Section(
-                [
-                    html.H2("Comparator groups", className="h4 mt-4"),
-                    html.P(
-                        "Each crime page and card shows the home borough's rank within its most "
-                        "similar group beside its London rank (1 = lowest rate; a rank needs "
-                        "every member's figures). Without a choice, the most similar group is "
-                        "the ONS grouping (Inner or Outer London) the home borough is in.",
-                        className="small",
-                    ),
-                    html.Div(id="targets-groups-box"),
-                    ui.group_form(
-                        {c: _name(c) for c in _areas() if c in LONDON_BOROUGH_CODES}, group_names
-                    ),
-                ],
-                id="targets-groups-section",
+            ui.groups_section(
+                {c: _name(c) for c in _areas() if c in LONDON_BOROUGH_CODES}, group_names
             ),
             dcc.Store(id="targets-refresh", data=0),
         ]
@@ -108,8 +87,7 @@ def show(_refresh):
             changes.targets_table(cache.engine()).drop(columns=["from_year", "area_code"]),
             "targets-table",
             "Targets set",
-            "No targets set: the MOPAC7 types and their total are judged against 20% below "
-            "2011/12.",
+            ui.NO_TARGETS,
         ),
         ui.table_or_note(
             changes.history_table(cache.engine()), "targets-history", "Every change", "No changes."
@@ -158,21 +136,49 @@ def change_target(set_clicks, clear_clicks, indicator, area, kind, value, direct
     return (n or 0) + 1, dbc.Alert(message, color="success")
 
 
-@callback(
-    Output("targets-refresh", "data", allow_duplicate=True),
-    Output("targets-group-message", "children"),
-    Input("targets-group-apply", "n_clicks"),
+GROUP_FORM = [
     State("targets-group-action", "value"),
     State("targets-group-name", "value"),
     State("targets-group-boroughs", "value"),
     State("targets-refresh", "data"),
+]
+
+
+@callback(
+    Output("targets-group-confirm", "displayed"),
+    Output("targets-group-confirm", "message"),
+    Output("targets-refresh", "data", allow_duplicate=True),
+    Output("targets-group-message", "children"),
+    Input("targets-group-apply", "n_clicks"),
+    *GROUP_FORM,
     prevent_initial_call=True,
 )
 @guard.requires("manager")
 def change_group(clicks, action, name, boroughs, n):
-    """Create, change, delete or choose the group the form names."""
+    """Create, change, delete, restore or choose the group the form names; a change that takes
+    boroughs out of a group is asked about first (targets-group-confirm)."""
     if not clicks:
-        return no_update, no_update
+        return False, no_update, no_update, no_update
+    question = changes.group_question(cache.engine(), action, name, boroughs or [])
+    if question:
+        return True, question, no_update, no_update
+    return False, no_update, *apply_group(action, name, boroughs, n)
+
+
+@callback(
+    Output("targets-refresh", "data", allow_duplicate=True),
+    Output("targets-group-message", "children", allow_duplicate=True),
+    Input("targets-group-confirm", "submit_n_clicks"),
+    *GROUP_FORM,
+    prevent_initial_call=True,
+)
+@guard.requires("manager")
+def confirmed_group(submitted, action, name, boroughs, n):
+    """The change asked about, once the manager says OK."""
+    return apply_group(action, name, boroughs, n) if submitted else (no_update, no_update)
+
+
+def apply_group(action, name, boroughs, n) -> tuple:
     try:
         message = changes.change_group(
             cache.engine(), action, name, boroughs or [], guard.current_user().name

@@ -30,6 +30,7 @@ RAG_WORDS = {
     "Amber": "Amber: better than 2011/12 but not yet at the target",
     "Red": "Red: at or worse than 2011/12",
 }
+NOT_COMPARABLE = "not comparable (MPS recording change)"  # DOMAIN.md: never "significant"
 BREAK_WORDS = (
     "the MPS changed its crime recording system at the end of February 2024, so figures before "
     "and after are not like-for-like"
@@ -114,24 +115,26 @@ def change_words(record: dict, noun: str = "offences", across_break: bool = Fals
     if r12 is None or p12 is None:
         return "no comparison with the previous 12 months (a month is missing)"
     p_value = None if is_small(record) or is_missing(record.get("p_value")) else record["p_value"]
-    text = direction_of_travel(r12, p12, p_value).lstrip("▲▼ ")
+    text = direction_of_travel(r12, p12, None if across_break else p_value).lstrip("▲▼ ")
     change, _, significance = text.partition(", ")
     text = _on_previous(change) + (f", {significance}" if significance else "")
     if is_small(record):
         text += f", too few {noun} to judge"
-    if across_break:
-        text += " (not like-for-like: " + BREAK_WORDS.split(", so")[0] + ")"
+    if across_break:  # DOMAIN.md: a comparison across the break is never called significant
+        text += f", {NOT_COMPARABLE}"
     return text
 
 
 def change_cell(record: dict, across_break: bool = False) -> str:
-    """A table cell: '−6.0% (not significant)', '+50.0% (too small to judge; not
-    like-for-like)' or 'not available'."""
+    """A table cell: '−6.0% (not significant)', '+50.0% (not comparable (MPS recording
+    change))' across the hate crime recording change, or 'not available'."""
     change = record.get("change_vs_previous_pct")
     if is_missing(change):
         return "not available"
-    flag = "; not like-for-like" if across_break else ""
-    return f"{fmt_pct(change)} ({significance_text(record)}{flag})"
+    if not across_break:
+        return f"{fmt_pct(change)} ({significance_text(record)})"
+    small = "too small to judge; " if is_small(record) else ""
+    return f"{fmt_pct(change)} ({small}{NOT_COMPARABLE})"
 
 
 def arrow(record: dict) -> str:
@@ -188,8 +191,9 @@ def rank_words(
     rank, before=None, of: int = 32, what: str = "London boroughs", explain: bool = True
 ) -> str:
     """'rank 21 of 32 London boroughs (1 = lowest rate), 2 places worse than a year earlier'."""
-    if is_missing(rank):
-        return f"no rank among the {what} (not all {of} have figures)"
+    if is_missing(rank):  # ``what`` is empty where a label already says "London rank"
+        needed = f"figures for all {of} {what or 'boroughs'} are needed"
+        return f"rank not available ({needed})" if what else f"not available ({needed})"
     text = f"rank {int(rank)} of {of}" + (f" {what}" if what else "")
     text += " (1 = lowest rate)" if explain else ""
     if is_missing(before):
@@ -240,3 +244,11 @@ def period_words(what: str, months, wanted, shown) -> str:
     else:
         showing = month_label(shown)
     return f"{what} figures run from {first} to {last}; showing {showing}."
+
+
+def none_loaded(what: str, withheld: bool = False, reader: str = "your role") -> str:
+    """'No serious youth violence figures are loaded.'; when they are exempt for the reader
+    (``withheld``), that they are not shown to ``reader``, never that none are loaded."""
+    if withheld:
+        return f"{what[:1].upper()}{what[1:]} are not shown to {reader}."
+    return f"No {what} are loaded."

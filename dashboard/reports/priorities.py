@@ -120,12 +120,14 @@ def _plain(value):
     return int(number) if number.is_integer() else number
 
 
-def priority_rows(engine: Engine, month, areas: pd.DataFrame, pops: pd.DataFrame):
-    """All the other priorities' rows for the indicators export."""
+def priority_rows(engine: Engine, month, areas: pd.DataFrame, pops: pd.DataFrame, syv_month=None):
+    """All the other priorities' rows for the indicators export (``syv_month``: serious youth
+    violence's own month, when it reports earlier, as in the board pack)."""
     month = pd.Timestamp(month)
     home = home_of(areas)
     hidden = exempt.hidden("dataset")  # a dataset exempt for this user adds no rows
-    frames = [] if SYV in hidden else [syv_rows(engine, month, areas, pops)]
+    syv_at = month if syv_month is None else pd.Timestamp(syv_month)
+    frames = [] if SYV in hidden else [syv_rows(engine, syv_at, areas, pops)]
     plain = []
     for dataset, rows in (
         ("iom", lambda: iom_rows(engine, month, home)),

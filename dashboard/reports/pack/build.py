@@ -7,7 +7,7 @@ page and bench/pack.py call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
 
@@ -18,8 +18,9 @@ from core.months import Month
 from dashboard import cache
 from dashboard.prose.words import BREAK_WORDS
 from dashboard.reports.indicators import crime_indicators
-from dashboard.reports.pack import content, document, pdf, priorities, xlsx
+from dashboard.reports.pack import content, document, pdf, priorities, summary, xlsx
 from dashboard.reports.pack.audience import EXEMPT_MARK, reading_as, withheld_names
+from dashboard.reports.pack.periods import Period, period_table, periods
 from dashboard.reports.pack.quarter import check_reached, quarter_label, quarter_words
 from dashboard.text import month_label
 
@@ -52,12 +53,12 @@ class Pack:
     end: Month
     title: str
     cover: list[str]
-    summary: list[str]
-    changes: list[str]
+    rows: list[summary.Row]
     sections: list[content.Section]
     vintages: pd.DataFrame
     indicators: pd.DataFrame | None
     exempt: bool
+    periods: dict[str, Period] = field(default_factory=dict)
 
 
 def section_list(end: Month) -> list[content.Section]:
@@ -69,19 +70,6 @@ def section_list(end: Month) -> list[content.Section]:
         priorities.hate_section(end),
         content.ward_section(end),
     ]
-
-
-def summary_lines(sections: list[content.Section]) -> list[str]:
-    counts = content.rag_counts(sections)
-    judged = sum(counts.values())
-    rag = (
-        f"Of the {judged} indicators judged against a target, {counts['Green']} are Green (at or "
-        f"better than the target), {counts['Amber']} Amber (better than 2011/12 but not yet at "
-        f"the target) and {counts['Red']} Red (at or worse than 2011/12)."
-    )
-    firsts = [s.sentences[0] for s in sections if s.sentences and s.key != "wards"]
-    missing = [s.missing for s in sections if s.missing]
-    return [rag, *firsts, *missing]
 
 
 def vintages(hidden_datasets: set[str]) -> pd.DataFrame:
@@ -110,28 +98,38 @@ def gather(end: Month, with_exempt: bool = False, with_indicators: bool = False)
     with reading_as(with_exempt):
         check_reached(end, cache.picker_months())
         sections = section_list(end)
+        found = periods(end)
         hidden_datasets, _ = withheld_names()
-        as_at = content.data_as_at(sections)
         title = f"{content.partnership()}: performance report"
         cover = [
             f"Safer Communities Partnership Board, {quarter_words(end)}",
-            f"Data as at {month_label(as_at) if as_at else 'no month loaded'}; "
-            f"prepared {datetime.now():%d %B %Y}.",
+            f"Prepared {datetime.now():%d %B %Y}.",
         ]
         if with_exempt:
             cover.insert(0, EXEMPT_MARK)
-        indicators = crime_indicators(db.get_engine(), end) if with_indicators else None
+        indicators = indicators_at(end, found) if with_indicators else None
         return Pack(
             end=end,
             title=title,
             cover=cover,
-            summary=summary_lines(sections),
-            changes=content.largest_changes(sections),
+            rows=summary.table_rows(sections),
             sections=sections,
             vintages=vintages(hidden_datasets),
             indicators=indicators,
             exempt=with_exempt,
+            periods=found,
         )
+
+
+def indicators_at(end: Month, found: dict[str, Period]) -> pd.DataFrame:
+    """The indicators export with each dataset at its reporting month (as its section shows)."""
+    at = {
+        "borough_crime": found["borough_crime"].month,
+        "ward_crime": found["ward_crime"].month,
+        "mps_dashboard_offences": found["knife"].month,
+        "syv": found["syv"].month,
+    }
+    return crime_indicators(db.get_engine(), end, at)
 
 
 def appendix(pack: Pack) -> list[tuple[str, str]]:
@@ -146,14 +144,18 @@ def appendix(pack: Pack) -> list[tuple[str, str]]:
 
 
 def pdf_of(pack: Pack) -> bytes:
+    rows = pd.DataFrame([r.cells() for r in pack.rows], columns=summary.COLUMNS)
+    page_one = document.page_one_html(
+        summary.rag_sentence(pack.rows), rows, summary.changes(pack.rows), summary.CHANGES_RULE
+    )
     html = document.document(
         pack.title,
         pack.cover,
-        pack.summary,
-        pack.changes,
+        page_one,
         pack.sections,
         appendix(pack),
         pack.exempt,
+        period_table(pack.periods),
     )
     return pdf.pdf_bytes(html)
 

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from core.months import Month
-from core.reference import MOPAC7_TOTAL
-from core.values import is_missing
+from core.reference import MOPAC7_TOTAL, MOPAC7_TYPES, OVERALL_CRIME
 from dashboard import cache
 from dashboard.charts.base import TREND_START
 from dashboard.charts.crime import ranked_bar_figure, trend_figure
@@ -26,13 +25,13 @@ from dashboard.prose.crime import (
     trend_caption,
     ward_rank_basis,
 )
-from dashboard.prose.words import change_cell, period_words, previous_year_words
+from dashboard.prose.words import change_cell
+from dashboard.reports.pack.periods import Period, dataset, period_of
 from dashboard.text import fmt_int, month_label
 from dashboard.ui.addresses import indicator_order
-from domain.crime import is_small, whole
+from domain.crime import whole
 from domain.indicators import has_ward_populations
 from domain.london import london_rate, london_rows
-from domain.periods import dataset_month
 from domain.targets import target_of
 
 PARTNERSHIP = "{borough} Safer Communities Partnership"
@@ -60,26 +59,19 @@ class Section:
     charts: list[Chart] = field(default_factory=list)
     tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)  # (title, strings)
     missing: str | None = None  # one line when its data is not loaded
-    notes: list[str] = field(default_factory=list)  # which month a dataset shows, if not the last
+    periods: list[Period] = field(default_factory=list)  # each dataset's period, in the heading
+    notes: list[str] = field(default_factory=list)  # e.g. the ranks' units, once
+    across_break: bool = False  # its changes straddle the hate crime recording change
+    figures: dict = field(default_factory=dict)  # figures a page-one row reads (summary.py)
 
-    def add(self, sentence: str, note: str = "") -> None:
-        """A sentence, after the note saying its dataset's figures end before the quarter."""
+    def add(self, sentence: str) -> None:
         self.sentences.append(sentence)
-        if note:
-            self.notes.append(note)
 
-
-def data_months(dataset: str) -> list[Month]:
-    """The months a dataset has, as the pages read them."""
-    if dataset == "borough_crime":
-        return cache.period_months()
-    return cache.dashboard_months(dataset)
-
-
-def month_for(what: str, end: Month, months: list[Month]) -> tuple[Month | None, str]:
-    """(the dataset's month for the quarter, the note when it is not the quarter's last)."""
-    month = dataset_month(end, months)
-    return month, period_words(what, months, end, month)
+    def period(self, key: str, end: Month) -> Month | None:
+        """The dataset's reporting month for the quarter, its period kept for the heading."""
+        found = period_of(dataset(key), end)
+        self.periods.append(found)
+        return found.month
 
 
 def partnership() -> str:
@@ -95,8 +87,7 @@ def home_records(table: pd.DataFrame, code: str) -> list[dict]:
 def crime_section(end: Month) -> Section:
     section = Section("crime", "Neighbourhood crime (MOPAC7)")
     home = cache.home_area()
-    months = data_months("borough_crime")
-    month, note = month_for("Borough crime", end, months)
+    month = section.period("borough_crime", end)
     table = cache.borough_figures(month) if month is not None else pd.DataFrame()
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
         section.missing = "No borough crime figures are loaded for this quarter."
@@ -104,10 +95,13 @@ def crime_section(end: Month) -> Section:
     section.month = month
     records = home_records(table, home["code"])
     total = next((r for r in records if r["indicator"] == MOPAC7_TOTAL), None)
-    types = [r for r in records if r["indicator"] != MOPAC7_TOTAL]
-    section.add(overview_sentence(home["name"], month, total, types), note)
+    types = [r for r in records if r["indicator"] in MOPAC7_TYPES]  # overall crime: not a type
+    overall = [r for r in records if r["indicator"] == OVERALL_CRIME]
+    section.add(overview_sentence(home["name"], month, total, types))
     section.sentences += [crime_sentence(r["indicator"], home["name"], month, r) for r in types]
-    section.headline = [(r["indicator"], r) for r in [*types, *([total] if total else [])]]
+    section.headline = [
+        (r["indicator"], r) for r in [*types, *([total] if total else []), *overall]
+    ]
     shown = total or types[0]
     section.charts = crime_charts(shown, home, month, table)
     return section
@@ -157,7 +151,7 @@ def ward_section(end: Month) -> Section:
     (a table that runs across pages, its header repeated on each)."""
     section = Section("wards", "Wards: neighbourhood crime by type")
     home = cache.home_area()
-    month, note = month_for("Ward crime", end, data_months("ward_crime"))
+    month = section.period("ward_crime", end)
     table = cache.ward_table(home["code"], month) if home and month is not None else pd.DataFrame()
     if table.empty:
         section.missing = "No ward crime figures are loaded for this quarter."
@@ -178,7 +172,7 @@ def ward_section(end: Month) -> Section:
         }
     )
     basis = ward_rank_basis(has_ward_populations(*cache.reference(), home["code"]))
-    section.add(ward_note(month, basis), note)
+    section.add(ward_note(month, basis))
     section.tables = [(f"Crimes in the 12 months to {month_label(month)}, by ward", frame)]
     return section
 
@@ -189,31 +183,3 @@ def ward_note(month: Month, basis: str) -> str:
         f"{basis}). Ward totals do not add up exactly to the borough's: a few "
         "crimes cannot be placed in a ward."
     )
-
-
-def largest_changes(sections: list[Section], limit: int = 5) -> list[str]:
-    """The largest statistically significant changes on the previous 12 months, in sentences."""
-    found = []
-    for section in sections:
-        for label, record in section.headline:
-            change = record.get("change_vs_previous_pct")
-            if is_missing(change) or is_small(record) or record.get("significant") is not True:
-                continue
-            found.append((abs(float(change)), f"{label}: {previous_year_words(record)}."))
-    return [text for _, text in sorted(found, key=lambda f: -f[0])[:limit]]
-
-
-def rag_counts(sections: list[Section]) -> dict[str, int]:
-    """How many headline rows are Green, Amber and Red (small counts are not judged)."""
-    counts = {"Green": 0, "Amber": 0, "Red": 0}
-    for section in sections:
-        for _, record in section.headline:
-            rag = record.get("rag")
-            if not is_missing(rag) and rag in counts and not is_small(record):
-                counts[rag] += 1
-    return counts
-
-
-def data_as_at(sections: list[Section]) -> Month | None:
-    months = [s.month for s in sections if s.month is not None]
-    return max(months) if months else None

@@ -20,11 +20,13 @@ CSS = """
   %(exempt)s }
 body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 9.5pt; color: #000; }
 h1 { font-size: 17pt; margin: 0 0 6pt; bookmark-level: 1; break-before: page; }
-h1.cover-title { font-size: 26pt; break-before: auto; margin-top: 60mm; }
+h1.cover-title { font-size: 24pt; break-before: auto; margin-top: 25mm; }
+table.periods { font-size: 9.5pt; }
 h2 { font-size: 12pt; margin: 12pt 0 4pt; bookmark-level: 2; break-after: avoid; }
 p { margin: 0 0 5pt; line-height: 1.35; }
 .cover p { font-size: 13pt; }
 .note, .missing { font-style: italic; }
+p.period { font-size: 9pt; border-left: 2pt solid #555; padding-left: 4pt; }
 table { border-collapse: collapse; width: 100%%; margin: 4pt 0 8pt; font-size: 8pt; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
@@ -38,6 +40,15 @@ figure { margin: 0; break-inside: avoid; }
 .rag-amber { background: #eee; outline: 1.2pt dashed #000; outline-offset: -2pt; }
 .rag-red { background: #bbb; font-weight: bold; }
 ol.contents a { color: #000; text-decoration: none; }
+@page wide { size: A4 landscape; margin: 12mm 12mm 14mm 12mm; }
+section.page-one { page: wide; }
+section.page-one h1 { break-before: page; margin-bottom: 3pt; }
+section.page-one ul { margin: 2pt 0; }
+table.page-one { font-size: 8pt; margin: 3pt 0 4pt; }
+table.page-one td { white-space: nowrap; }
+table.page-one td, table.page-one th { padding: 1.5pt 3pt; }
+p.rag-count { font-size: 10pt; }
+.small { font-size: 8pt; }
 ol.contents a::after { content: leader(".") target-counter(attr(href), page); }
 """
 EXEMPT_BOX = '@top-center { content: "%s"; font: bold 10pt sans-serif; }'
@@ -63,7 +74,8 @@ def table_html(frame: pd.DataFrame, caption: str = "", css_class: str = "") -> s
 
 
 def headline_html(section: Section) -> str:
-    rows = [headline.cells(label, record) for label, record in section.headline]
+    across = section.across_break
+    rows = [headline.cells(label, record, across) for label, record in section.headline]
     frame = pd.DataFrame(rows, columns=headline.COLUMNS)
     return table_html(frame, "Headline figures", "headline")
 
@@ -84,14 +96,19 @@ def chart_html(chart: Chart) -> str:
     )
 
 
+def periods_html(section: Section) -> str:
+    lines = "<br>".join(escape(p.line) for p in section.periods)
+    return f'<p class="period">{lines}</p>' if lines else ""
+
+
 def section_html(section: Section) -> str:
-    parts = [f'<h1 id="{section.key}">{escape(section.title)}</h1>']
+    parts = [f'<h1 id="{section.key}">{escape(section.title)}</h1>', periods_html(section)]
     if section.missing:
-        return parts[0] + f'<p class="missing">{escape(section.missing)}</p>'
-    parts += [f'<p class="note">{escape(n)}</p>' for n in section.notes]
-    parts += [f"<p>{escape(s)}</p>" for s in section.sentences]
+        return "".join(parts) + f'<p class="missing">{escape(section.missing)}</p>'
     if section.headline:
         parts.append(headline_html(section))
+    parts += [f"<p>{escape(s)}</p>" for s in section.sentences]
+    parts += [f'<p class="note">{escape(n)}</p>' for n in section.notes]
     parts += [chart_html(chart) for chart in section.charts]
     for title, frame in section.tables:
         css = "wards" if section.key == "wards" else ""
@@ -104,37 +121,45 @@ def contents_html(titles: list[tuple[str, str]]) -> str:
     return f'<h1 id="contents">Contents</h1><ol class="contents">{items}</ol>'
 
 
+def page_one_html(rag_sentence: str, rows: pd.DataFrame, changes: list[str], rule: str) -> str:
+    """The summary at a glance: the RAG count, every indicator's row, the changes that matter."""
+    listed = "".join(f"<li>{escape(c)}</li>" for c in changes)
+    changes_html = f"<ul>{listed}</ul>" if changes else "<p>No change to report.</p>"
+    return (
+        '<section class="page-one">'
+        f'<h1 id="summary">Summary at a glance</h1><p class="rag-count">{escape(rag_sentence)}</p>'
+        f"{table_html(rows, '', 'page-one')}"
+        f"<h2>Changes that matter</h2>{changes_html}"
+        f'<p class="note small">{escape(rule)}</p></section>'
+    )
+
+
 def document(
     title: str,
     cover: list[str],
-    summary: list[str],
-    changes: list[str],
+    page_one: str,
     sections: list[Section],
     appendix: list[tuple[str, str]],
     exempt: bool,
+    periods: pd.DataFrame | None = None,
 ) -> str:
     """The whole pack as HTML (``appendix``: (heading, HTML body) pairs)."""
     css = CSS % {
         "footer": escape(title).replace('"', "'"),
         "exempt": EXEMPT_BOX % EXEMPT_MARK if exempt else "",
     }
-    keys = [("summary", "Executive summary"), *[(s.key, s.title) for s in sections]]
+    keys = [("summary", "Summary at a glance"), *[(s.key, s.title) for s in sections]]
     keys.append(("appendix", "Appendix: sources, vintages and caveats"))
     cover_html = "".join(f"<p>{escape(line)}</p>" for line in cover)
-    listed = "".join(f"<li>{escape(c)}</li>" for c in changes)
-    changes_html = (
-        f"<h2>The largest statistically significant changes</h2><ul>{listed}</ul>"
-        if changes
-        else "<p>No change on the previous 12 months is statistically significant.</p>"
-    )
+    if periods is not None and len(periods):
+        cover_html += table_html(periods, "The periods the figures cover", "periods")
     appendix_html = "".join(f"<h2>{escape(h)}</h2>{body}" for h, body in appendix)
     return (
         f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title><style>{css}</style></head><body>"
         f'<section class="cover"><h1 class="cover-title">{escape(title)}</h1>{cover_html}</section>'
         f"{contents_html(keys)}"
-        f'<h1 id="summary">Executive summary</h1>'
-        f"{''.join(f'<p>{escape(s)}</p>' for s in summary)}{changes_html}"
+        f"{page_one}"
         f"{''.join(section_html(s) for s in sections)}"
         f'<h1 id="appendix">Appendix: sources, vintages and caveats</h1>{appendix_html}'
         "</body></html>"

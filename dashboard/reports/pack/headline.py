@@ -62,14 +62,15 @@ def values(label: str, record: dict) -> dict:
     }
 
 
-def cells(label: str, record: dict) -> list[str]:
-    """One headline row as the PDF prints it (COLUMNS)."""
+def cells(label: str, record: dict, across_break: bool = False) -> list[str]:
+    """One headline row as the PDF prints it (COLUMNS); ``across_break``: the change straddles
+    the hate crime recording change (not comparable, never significant)."""
     target = target_of(record)
     return [
         label,
         fmt_int(record.get("r12")),
         fmt_int(record.get("p12")),
-        change_cell(record),
+        change_cell(record, across_break),
         fmt_int(record.get("baseline")),
         fmt_pct(record.get("change_vs_baseline_pct")),
         "no target" if target is None else fmt_number(target),

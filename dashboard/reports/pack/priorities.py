@@ -8,12 +8,14 @@ import pandas as pd
 
 from core.months import Month
 from dashboard import cache
+from dashboard.auth import exempt
 from dashboard.charts.crime import ranked_bar_figure
 from dashboard.charts.hate_crime import break_trend_figure
 from dashboard.charts.priorities import bars_figure, iom_cohort_figure
 from dashboard.prose import hate_crime as hate_words
 from dashboard.prose import priorities as words
-from dashboard.reports.pack.content import BARS_HEIGHT, Chart, Section, data_months, month_for
+from dashboard.prose.words import none_loaded
+from dashboard.reports.pack.content import BARS_HEIGHT, Chart, Section
 from dashboard.text import fmt_int, fmt_share, month_label
 from dashboard.ui.priorities import iom_frame
 from domain import hate_crime as hate
@@ -26,6 +28,7 @@ from domain.priorities import (
     KNIFE_VICTIMS,
     SYV,
     WRAP_TARGET_PERCENT,
+    WRAP_TOTAL,
     cohorts_by,
     iom_quarters_by,
     iom_table,
@@ -57,13 +60,12 @@ def syv_section(end: Month) -> Section:
     if home is None:
         section.missing = "No serious youth violence or knife crime figures are loaded."
         return section
-    counts = cache.council_table("syv_monthly")
-    if not counts.empty and home["code"] in set(counts["area_code"]):
-        month, note = month_for("Serious youth violence", end, list(counts["month"].unique()))
-        table = cache.syv_table(month)
+    month = section.period("syv", end)
+    if month is not None:
+        table = cache.judged(cache.syv_table(month), month)
         row = record(table, home["code"], SYV, month)
         overall = london_rate(london_rows(table, cache.reference()[0], SYV), 10_000)
-        section.add(words.syv_sentence(home["name"], month, row, overall), note)
+        section.add(words.syv_sentence(home["name"], month, row, overall))
         section.headline.append((words.HEADLINE_LABELS[SYV], row))
         section.charts.append(
             london_chart(
@@ -72,14 +74,16 @@ def syv_section(end: Month) -> Section:
         )
         section.month = month
     else:
-        section.sentences.append("No serious youth violence monthly figures are loaded.")
+        withheld = "serious_youth_violence" in exempt.hidden("dataset")  # not "none loaded"
+        what = "serious youth violence monthly figures"
+        section.sentences.append(none_loaded(what, withheld, "readers of this pack"))
     knife_into(section, end, home)
     return section
 
 
 def knife_into(section: Section, end: Month, home: dict) -> None:
-    month, note = month_for("Knife crime", end, data_months(cache.DASHBOARD_OFFENCES))
-    table = cache.dashboard_table(month) if month is not None else pd.DataFrame()
+    month = section.period("knife", end)
+    table = cache.judged(cache.dashboard_table(month), month) if month else pd.DataFrame()
     if table.empty or home["code"] not in set(table["area_code"]):
         section.sentences.append("No knife crime figures are loaded.")
         return
@@ -91,7 +95,7 @@ def knife_into(section: Section, end: Month, home: dict) -> None:
     knife = record(table, home["code"], KNIFE_VICTIMS, month)
     if knife:
         overall = london_rate(london_rows(table, areas, KNIFE_VICTIMS), 10_000)
-        section.add(words.knife_sentence(home["name"], month, knife, overall), note)
+        section.add(words.knife_sentence(home["name"], month, knife, overall))
         title = "Knife crime with injury (victims 1 to 24): London boroughs compared"
         section.charts.append(london_chart(title, table, KNIFE_VICTIMS, home, PER_10000))
     section.month = max(m for m in (section.month, month) if m is not None)
@@ -105,6 +109,8 @@ def reoffending_section(end: Month) -> Section:
         section.missing = "No IOM or proven reoffending figures are loaded."
         return section
     section.month = end
+    section.period("iom", end)
+    section.period("reoffending", end)
     quarters = iom_quarters_by(quarters, end) if not quarters.empty else quarters
     if quarters.empty:
         section.sentences.append(words.no_quarter_words(end))
@@ -126,6 +132,8 @@ def reoffending_section(end: Month) -> Section:
         borough = cache.home_name()
         latest = latest_cohorts(table, borough)
         section.sentences.append(words.reoffending_sentence(borough, latest))
+        home_rows = latest[latest["geography"].str.lower() == borough.lower()]
+        section.figures["cohorts"] = home_rows.to_dict("records")
         section.tables.append(
             ("Proven reoffending, latest cohort (Ministry of Justice)", cohort_frame(latest))
         )
@@ -151,6 +159,7 @@ def prevent_section(end: Month, target: float = WRAP_TARGET_PERCENT) -> Section:
     if training.empty:
         section.missing = "No Prevent WRAP training figures are loaded."
         return section
+    section.period("prevent", end)
     training = training[pd.to_datetime(training["as_at"]) <= month_end(end)]
     if training.empty:
         section.sentences.append(words.no_return_words(month_end(end)))
@@ -159,6 +168,12 @@ def prevent_section(end: Month, target: float = WRAP_TARGET_PERCENT) -> Section:
     table = wrap_coverage_table(training[training["as_at"] == as_at], target)
     section.month = end
     section.sentences.append(words.prevent_sentence(as_at, table, target))
+    total = table[table["department"] == WRAP_TOTAL]
+    section.figures.update(
+        wrap_total=total.iloc[0].to_dict() if len(total) else None,
+        wrap_period=f"as at {pd.Timestamp(as_at):%d %B %Y}",
+        wrap_target=target,
+    )
     section.tables.append(
         (f"WRAP coverage as at {pd.Timestamp(as_at):%d %B %Y}", wrap_frame(table, target))
     )
@@ -199,14 +214,15 @@ def wrap_frame(table: pd.DataFrame, target: float) -> pd.DataFrame:
 def hate_section(end: Month) -> Section:
     section = Section("hate", "Hate crime")
     home = cache.home_area()
-    month, note = month_for("Hate crime", end, data_months(cache.DASHBOARD_OFFENCES))
-    table = cache.dashboard_table(month) if month is not None else pd.DataFrame()
+    month = section.period("hate", end)
+    table = cache.judged(cache.dashboard_table(month), month) if month else pd.DataFrame()
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
         section.missing = "No MPS hate crime figures are loaded for this quarter."
         return section
     section.month = month
     areas, _ = cache.reference()
     across = hate.spans_break(month, 24)
+    section.across_break = across
     shown = [s for s in [hate.TOTAL, *hate.STRANDS] if record(table, home["code"], s)]
     for strand in shown:
         section.headline.append((strand, record(table, home["code"], strand, month)))
@@ -215,7 +231,7 @@ def hate_section(end: Month) -> Section:
         overall = london_rate(london_rows(table, areas, strand), 10_000)
         rec = record(table, home["code"], strand)
         sentence = hate_words.hate_sentence(strand, home["name"], month, rec, overall, None, across)
-        section.add(sentence, note)
+        section.add(sentence)
         offences = area_series(cache.dashboard_monthly(), [home["code"]], strand)
         frame = trend_frame(offences)
         recent = frame[frame["month"] <= month].tail(24)
