@@ -14,6 +14,7 @@ import threading
 
 import dash
 import dash_bootstrap_components as dbc
+import flask
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 from flask import request
 
@@ -194,6 +195,13 @@ def warm_pages(in_background: bool = True) -> None:
         server.logger.exception("warming the page caches failed")
     if not in_background:
         _warmed = True
+
+
+@server.errorhandler(dash.exceptions.DependencyException)
+def _no_such_script(_error):
+    """A component script Dash does not serve (/_dash-component-suites/nope/x.js) answers 404,
+    not a server error."""
+    return flask.Response("not found\n", status=404, mimetype="text/plain")
 
 
 @server.after_request

@@ -41,9 +41,21 @@ PORT = Setting("PORT", "8050", "Port the dashboard listens on.")
 MAX_UPLOAD_MB = Setting("MAX_UPLOAD_MB", "100", "Largest extract accepted, in megabytes.")
 MAX_UNCOMPRESSED_MB = Setting(
     "MAX_UNCOMPRESSED_MB",
-    "1000",
+    "200",
     "Largest uncompressed size of an .xlsx or .gz file accepted (guards against zip and gzip "
-    "bombs), in megabytes.",
+    "bombs), in megabytes; a .gz is counted as it is unpacked, a chunk at a time, and refused "
+    "as soon as it passes. The largest real extract unpacks to about 9 MB.",
+)
+MAX_WARD_POINTS = Setting(
+    "MAX_WARD_POINTS",
+    "1000",
+    "Most points a ward's outline keeps: a ward boundary file's outlines with more are "
+    "simplified as they load (shapely, keeping their shape valid) to what a borough map needs.",
+)
+MAX_BOUNDARY_POINTS = Setting(
+    "MAX_BOUNDARY_POINTS",
+    "100000",
+    "Most points a ward boundary file's outlines keep in all (each ward's share when past it).",
 )
 WARM_MONTHS = Setting(
     "WARM_MONTHS",
@@ -168,6 +180,8 @@ ALL_SETTINGS = [
     MAX_UPLOAD_MB,
     MAX_UNCOMPRESSED_MB,
     MAX_PROBLEMS,
+    MAX_WARD_POINTS,
+    MAX_BOUNDARY_POINTS,
     WARM_MONTHS,
     SEED_DIR,
     REQUIRE_LOGIN,
@@ -210,6 +224,14 @@ def max_uncompressed_bytes() -> int:
 
 def max_drop_uncompressed_bytes() -> int:
     return int(float(MAX_DROP_UNCOMPRESSED_MB.get()) * 1024 * 1024)
+
+
+def max_ward_points() -> int:
+    return int(MAX_WARD_POINTS.get())
+
+
+def max_boundary_points() -> int:
+    return int(MAX_BOUNDARY_POINTS.get())
 
 
 def max_problems() -> int:

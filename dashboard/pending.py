@@ -7,7 +7,8 @@ Checking (``etl.preview``) and loading (``etl.load.load_bytes``) run in a backgr
 and write their progress into the record, which the page polls, so a large file shows its
 progress and no request waits for minutes. A drop's files are checked one after another in one
 thread, within MAX_DROP_UNCOMPRESSED_MB in all (``check_drop``), so no drop holds more than one
-file in memory at a time. The files are kept only until loaded, discarded or a day old. A record
+file in memory at a time, and one drop is checked at a time on a machine, whichever worker
+received it (drops arriving together wait). The files are kept only until loaded, discarded or a day old. A record
 left "checking" or "loading" by a process that stopped mid-way (killed, or the server restarted)
 is marked failed when it is next read or when the server next starts (``recover_abandoned``):
 its process is gone (same machine), or it has not moved for STALE_SECONDS (any machine). The
@@ -19,11 +20,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import fcntl
 import json
 import os
 import re
 import secrets
 import socket
+import stat
 import tempfile
 import threading
 import time
@@ -52,14 +56,32 @@ INTERRUPTED = (
 )
 
 
+# One drop checked at a time (in a process, and across the workers: _one_check_at_a_time): drops
+# arriving together wait their turn rather than each holding a file's tables in memory at once.
+_checking = threading.BoundedSemaphore(1)
+
+
 class NotYours(Exception):
     """The token is unknown, malformed or belongs to someone else."""
 
 
+class UnsafeFolder(RuntimeError):
+    """PENDING_DIR is another user's or anyone may write in it: nothing is kept there."""
+
+
 def pending_dir() -> Path:
-    """The folder for temporary files (PENDING_DIR, else one in the system's temp folder)."""
+    """The folder for temporary files (PENDING_DIR, else one in the system's temp folder), made
+    private (0700) if new; refused when another user owns it or anyone may write in it (someone
+    else could read, swap or plant what is kept there: the default is in the shared system temp
+    folder, where anyone can make it first)."""
     folder = Path(config.PENDING_DIR.get() or Path(tempfile.gettempdir()) / "dashboard-pending")
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    held = folder.stat()
+    if held.st_uid != os.getuid() or held.st_mode & stat.S_IWOTH:
+        raise UnsafeFolder(
+            f"The folder {folder} (PENDING_DIR) belongs to another user or anyone may write in "
+            "it, so nothing is kept there. Set PENDING_DIR to a folder of this user's (mode 0700)."
+        )
     return folder
 
 
@@ -279,11 +301,43 @@ def check_drop(tokens: list[str], url: str) -> None:
     time; a file that would take the drop's unpacked total past MAX_DROP_UNCOMPRESSED_MB is
     refused unopened (as is any file after it that would)."""
     left = config.max_drop_uncompressed_bytes()
+    with _one_check_at_a_time(tokens):
+        for token in tokens:
+            try:
+                left = _check_within(token, url, left)
+            except (OSError, ValueError, NotYours):  # discarded meanwhile: the others are checked
+                continue
+
+
+@contextlib.contextmanager
+def _one_check_at_a_time(tokens: list[str]):
+    """Hold the turn to check: one thread of this process (a semaphore), then one process of
+    this machine (a lock on a file in PENDING_DIR, which every worker shares); the drop's
+    records say it is waiting meanwhile."""
+    if not _checking.acquire(blocking=False):
+        _note_waiting(tokens)
+        _checking.acquire()
+    try:
+        fd = os.open(pending_dir() / ".checking.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                _note_waiting(tokens)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # (closing releases the lock)
+    finally:
+        _checking.release()
+
+
+def _note_waiting(tokens: list[str]) -> None:
     for token in tokens:
         try:
-            left = _check_within(token, url, left)
-        except (OSError, ValueError, NotYours):  # discarded meanwhile: the others are still checked
-            continue
+            update(token, progress="waiting for another upload's check to finish")
+        except (OSError, ValueError, NotYours):
+            pass
 
 
 def _check_within(token: str, url: str, left: int) -> int:

@@ -17,6 +17,7 @@ training coverage and positive outcomes):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -28,6 +29,10 @@ from domain.priorities import KNIFE_INDICATORS, SYV
 from domain.rounding import as_decimal
 
 KINDS = ("baseline", "previous", "absolute")
+# No target beyond these is meant: a percent change of more than 1,000, or a 12-month count
+# above ten million (London records about a million crimes a year); inf or 1e308 is a typo.
+MOST_PERCENT = 1000
+MOST_COUNT = 10_000_000
 DIRECTIONS = ("lower", "higher")
 BASELINE_YEAR = 2011  # FY2011/12: the default target applies from the baseline year on
 MOPAC7_INDICATORS = (*MOPAC7_TYPES, MOPAC7_TOTAL)
@@ -61,8 +66,14 @@ class Target:
             raise ValueError(f"kind must be one of {KINDS}, not {self.kind!r}")
         if self.direction not in DIRECTIONS:
             raise ValueError(f"direction must be one of {DIRECTIONS}, not {self.direction!r}")
-        if is_missing(self.value) or float(self.value) < 0:
+        if is_missing(self.value) or not math.isfinite(float(self.value)) or self.value < 0:
             raise ValueError(f"a target's value is a number of at least 0, not {self.value!r}")
+        most = MOST_COUNT if self.kind == "absolute" else MOST_PERCENT
+        if float(self.value) > most:
+            what = "a 12-month count" if self.kind == "absolute" else "a percent"
+            raise ValueError(
+                f"{self.value:g} is not a plausible target: {what} is at most {most:,}"
+            )
         if self.kind != "absolute" and float(self.value) >= 100 and self.direction == "lower":
             raise ValueError("a percent below must be under 100")
 

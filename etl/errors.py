@@ -75,6 +75,18 @@ MESSAGES: dict[str, str] = {
         "Feature {number} ({value}) is {kind}, not a ward's outline: every feature must be a "
         "Polygon or MultiPolygon."
     ),
+    "boundary-bad-shape": (
+        "Feature {number} ({value}) is not a well-formed {kind}: {detail}. Download the file "
+        "again from the ONS Open Geography Portal as GeoJSON."
+    ),
+    "boundary-too-detailed": (
+        "Feature {number} ({value}) has {points} points even simplified for the map (limit "
+        "{limit} a ward): it has too many separate parts to draw."
+    ),
+    "boundary-simplified": (
+        "{wards} ward outlines were simplified for the map, from {before} to {after} points "
+        "(at most {ward_limit} a ward and {file_limit} a file)."
+    ),
     "boundary-not-wgs84": (
         "Feature {number} ({value}) has the point ({x}, {y}), which is not a longitude and "
         "latitude: the file seems to be in another coordinate system (British National Grid "

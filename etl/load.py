@@ -25,7 +25,8 @@ from etl.load_crime import load_crime
 from etl.load_police import load_lookup, load_street
 from etl.load_population import load_population
 from etl.load_templates import load_template
-from etl.read import Extract, ExtractUnreadable, file_digest, read_bytes
+from etl.probe import read_probed
+from etl.read import Extract, ExtractUnreadable, file_digest
 from etl.result import LoadResult, Progress, quiet, rejected
 
 __all__ = ["LoadResult", "Progress", "load_bytes", "load_path"]
@@ -132,16 +133,15 @@ def _load_bytes(
         return unchanged
     progress("reading")
     problems = ProblemList(config.max_problems())
+    wards = store.areas.ward_reference(engine)
+    indicators = queries.partnership_frequencies(engine)
     try:
-        extract = read_bytes(filename, data, problems.limit)
+        extract = read_probed(filename, data, problems.limit, date.today(), wards, indicators)
     except ExtractUnreadable as exc:
         return rejected(engine, filename, len(data), digest, None, [exc.problem], user)
     problems.extend(extract.problems)
     progress("checking")
-    wards = store.areas.ward_reference(engine)
-    match formats.detect(
-        extract, problems, date.today(), wards, queries.partnership_frequencies(engine)
-    ):
+    match formats.detect(extract, problems, date.today(), wards, indicators):
         case CrimeFile() as parsed:
             return load_crime(engine, extract, parsed, problems, user, progress)
         case TemplateFile() as parsed:

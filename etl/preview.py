@@ -36,7 +36,8 @@ from etl.formats import (
 )
 from etl.formats.boundaries import DATASET as BOUNDARIES
 from etl.formats.mps_crime import CrimeTable
-from etl.read import ExtractUnreadable, file_digest, read_bytes
+from etl.probe import read_probed
+from etl.read import ExtractUnreadable, file_digest
 from etl.result import LoadResult, rejected
 from etl.template_rows import by_key, changed_count, python_value, records
 
@@ -124,6 +125,8 @@ def preview_bytes(filename: str, data: bytes, engine: Engine | None = None) -> P
             "changes nothing.",
         )
     problems = ProblemList(config.max_problems())
+    wards = store.areas.ward_reference(engine)
+    indicators = queries.partnership_frequencies(engine)
     try:
         street = police_uk.sniff(filename, data)
         if street is not None:  # read a chunk at a time, as etl.load does
@@ -133,16 +136,13 @@ def preview_bytes(filename: str, data: bytes, engine: Engine | None = None) -> P
                 changes = preview_police.street_changes(engine, parsed, problems)
             rows = sum(m.rows for m in parsed.members)
             return _finish(base, parsed.layout, parsed.label, problems, changes, rows)
-        extract = read_bytes(filename, data, problems.limit)
+        extract = read_probed(filename, data, problems.limit, date.today(), wards, indicators)
     except ExtractUnreadable as exc:
         return Preview(
             **base, status="rejected", problems=[exc.problem], message=exc.problem.message
         )
     problems.extend(extract.problems)
-    wards = store.areas.ward_reference(engine)
-    match formats.detect(
-        extract, problems, date.today(), wards, queries.partnership_frequencies(engine)
-    ):
+    match formats.detect(extract, problems, date.today(), wards, indicators):
         case CrimeFile() as parsed:
             return _crime(engine, base, parsed, problems)
         case TemplateFile() as parsed:

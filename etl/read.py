@@ -9,16 +9,20 @@ before keeping any of it.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import hashlib
 import io
+import itertools
 import json
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 import numpy as np
 import pandas as pd
@@ -38,6 +42,7 @@ class Sheet:
     frame: pd.DataFrame
     rows: np.ndarray
     header_row: int = 1
+    lines_read: int = 0  # CSV: lines read after the header, blank ones included
 
 
 @dataclass
@@ -52,6 +57,7 @@ class Extract:
     grids: dict[str, pd.DataFrame] = field(default_factory=dict)  # xlsx: raw cells per sheet
     problems: list[Problem] = field(default_factory=list)
     document: object = None  # json: the parsed document (ward boundary GeoJSON)
+    partial: bool = False  # a CSV read only as far as ``rows`` (read_bytes): more rows follow
 
 
 class ExtractUnreadable(Exception):
@@ -84,41 +90,50 @@ def header_text(value: object) -> str:
     return str(value).strip().lstrip("\ufeff")
 
 
-def _field_count_problems(text: str, limit: int) -> list[Problem]:
+TextOpener = Callable[[], TextIO]  # opens the file's text afresh (each pass reads it again)
+
+
+def _field_count_problems(
+    open_text: TextOpener, limit: int, rows: int | None = None
+) -> tuple[list[Problem], int | None]:
+    """Rows whose number of fields differs from the header's (within the first ``rows``), and
+    (when there are more than ``limit``, so the file is refused anyway) the row the count
+    stopped at."""
     out: list[Problem] = []
-    reader = csv.reader(io.StringIO(text))
     expected = None
-    for number, row in enumerate(reader, start=1):
-        if expected is None:
-            expected = len(row)
-            continue
-        if row and len(row) != expected and any(cell.strip() for cell in row):
-            out.append(problem("wrong-field-count", row=number, found=len(row), expected=expected))
-            if len(out) > limit:  # one past the cap, so the list says it was cut
-                break
-    return out
+    with open_text() as stream:
+        lines = csv.reader(stream)
+        for number, row in enumerate(itertools.islice(lines, rows and rows + 1), start=1):
+            if expected is None:
+                expected = len(row)
+                continue
+            if row and len(row) != expected and any(cell.strip() for cell in row):
+                out.append(
+                    problem("wrong-field-count", row=number, found=len(row), expected=expected)
+                )
+                if len(out) > limit:  # one past the cap, so the list says it was cut
+                    return out, number
+    return out, None
 
 
-def _csv_frame_padded(text: str) -> tuple[pd.DataFrame, np.ndarray]:
-    """Slow path for broken files: rows cut or padded to the header so numbering stays right."""
-    rows = list(csv.reader(io.StringIO(text)))
-    header = [header_text(h) for h in rows[0]]
-    width = len(header)
-    body = [(r + [""] * width)[:width] for r in rows[1:]]
+def _csv_frame_padded(
+    open_text: TextOpener, stop: int | None
+) -> tuple[pd.DataFrame, np.ndarray, int]:
+    """Slow path for broken files: rows cut or padded to the header so numbering stays right.
+    ``stop``: the row at which the problems passed the cap; rows after it are not read (the file
+    is refused whatever they hold, and a file of millions of bad rows would not fit in memory)."""
+    with open_text() as stream:
+        reader = csv.reader(stream)
+        header = [header_text(h) for h in next(reader, [])]
+        width = len(header)
+        body = [
+            (r + [""] * width)[:width]
+            for r in itertools.islice(reader, None if stop is None else stop - 1)
+        ]
     frame = pd.DataFrame(body, columns=header, dtype=object).replace("", np.nan)
     numbers = np.arange(2, len(body) + 2)
     keep = ~frame.isna().all(axis=1).to_numpy()
-    return frame[keep].reset_index(drop=True), numbers[keep]
-
-
-def _pandas_frame(text: str) -> pd.DataFrame:
-    return pd.read_csv(
-        io.StringIO(text),
-        skip_blank_lines=False,
-        keep_default_na=False,
-        na_values=[""],
-        low_memory=False,
-    )
+    return frame[keep].reset_index(drop=True), numbers[keep], len(body)
 
 
 def _may_have_wrong_rows(frame: pd.DataFrame | None) -> bool:
@@ -131,19 +146,43 @@ def _may_have_wrong_rows(frame: pd.DataFrame | None) -> bool:
 
 
 def read_csv_text(text: str, limit: int = 500) -> tuple[Sheet, list[Problem]]:
-    """Parse CSV text into a Sheet; rows with the wrong number of fields become problems (each
-    row's fields are counted only when pandas' reading leaves that possible)."""
+    """Parse CSV text into a Sheet; rows with the wrong number of fields become problems."""
+    return read_csv_stream(lambda: io.StringIO(text, newline=""), limit)
+
+
+def _pandas_frame(open_text: TextOpener, rows: int | None) -> pd.DataFrame:
+    with open_text() as stream:
+        return pd.read_csv(
+            stream,
+            skip_blank_lines=False,
+            keep_default_na=False,
+            na_values=[""],
+            low_memory=False,
+            nrows=rows,
+        )
+
+
+def read_csv_stream(
+    open_text: TextOpener, limit: int = 500, rows: int | None = None
+) -> tuple[Sheet, list[Problem]]:
+    """Parse CSV text, read from a stream a chunk at a time (never the whole text in memory),
+    into a Sheet (only its first ``rows`` lines after the header, if given); rows with the wrong
+    number of fields become problems (each row's fields are counted only when pandas' reading
+    leaves that possible)."""
     try:
-        frame = _pandas_frame(text)
+        frame = _pandas_frame(open_text, rows)
     except pd.errors.ParserError:
         frame = None
-    problems = _field_count_problems(text, limit) if _may_have_wrong_rows(frame) else []
+    problems, stop = [], None
+    if _may_have_wrong_rows(frame):
+        problems, stop = _field_count_problems(open_text, limit, rows)
     if problems:
-        frame, numbers = _csv_frame_padded(text)
+        frame, numbers, read = _csv_frame_padded(open_text, stop or (rows and rows + 1))
     else:
-        frame = _pandas_frame(text) if frame is None else frame  # its own error, if any
+        if frame is None:
+            frame = _pandas_frame(open_text, rows)  # its own error, if any
         frame.columns = [header_text(c) for c in frame.columns]
-        numbers = np.arange(2, len(frame) + 2)
+        numbers, read = np.arange(2, len(frame) + 2), len(frame)
         blank = frame.isna().all(axis=1).to_numpy()
         if blank.any():
             frame, numbers = frame[~blank].reset_index(drop=True), numbers[~blank]
@@ -153,7 +192,7 @@ def read_csv_text(text: str, limit: int = 500) -> tuple[Sheet, list[Problem]]:
         [re.fullmatch(r"(Unnamed: \d+)?", str(c)) is not None for c in frame.columns]
     )
     frame = frame.loc[:, ~(unnamed & frame.isna().all(axis=0).to_numpy())]
-    return Sheet(None, frame, numbers), problems
+    return Sheet(None, frame, numbers, lines_read=read), problems
 
 
 def _zip_size(data: bytes) -> int:
@@ -245,20 +284,8 @@ def _unpack_gzip(data: bytes, size: int) -> bytearray:
     return out
 
 
-def _gunzip(data: bytes) -> bytearray:
-    """The file inside a .gz. It is measured first (one chunk held at a time) and refused as soon
-    as it passes MAX_UNCOMPRESSED_MB, so nothing is kept of a file too large; one that fits is
-    then unpacked into exactly its own size."""
-    limit = config.max_uncompressed_bytes()
-    try:
-        size = gunzipped_size(data, limit)
-        if size <= limit:
-            return _unpack_gzip(data, size)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise ExtractUnreadable(
-            problem("file-unreadable", detail=f"bad gzip data ({exc})")
-        ) from exc
-    raise ExtractUnreadable(
+def _gzip_too_large(limit: int) -> ExtractUnreadable:
+    return ExtractUnreadable(
         problem(
             "file-too-large-unzipped",
             what="compressed file",
@@ -266,6 +293,68 @@ def _gunzip(data: bytes) -> bytearray:
             limit_mb=round(limit / 2**20),
         )
     )
+
+
+def _gzip_read(data: bytes | bytearray, action):
+    """``action()`` on gzip ``data``, a damaged stream answered as an unreadable file."""
+    try:
+        return action()
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ExtractUnreadable(
+            problem("file-unreadable", detail=f"bad gzip data ({exc})")
+        ) from exc
+
+
+def _gzip_size(data: bytes | bytearray) -> int:
+    """What a .gz unpacks to, measured holding one chunk at a time and refused as soon as it
+    passes MAX_UNCOMPRESSED_MB, so nothing is kept of a file too large."""
+    limit = config.max_uncompressed_bytes()
+    size = _gzip_read(data, lambda: gunzipped_size(data, limit))
+    if size > limit:
+        raise _gzip_too_large(limit)
+    return size
+
+
+def _gunzip(data: bytes | bytearray) -> bytearray:
+    """The file inside a .gz, whole (a workbook or a JSON document, which are parsed whole),
+    measured first and then unpacked into exactly its own size."""
+    size = _gzip_size(data)
+    return _gzip_read(data, lambda: _unpack_gzip(data, size))
+
+
+def _gzip_head(data: bytes | bytearray) -> bytes:
+    with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+        return _gzip_read(data, lambda: stream.read(HEAD_BYTES))
+
+
+HEAD_BYTES = 4096  # what is looked at to tell a CSV, a workbook and a JSON document apart
+
+
+def _scan(open_binary: Callable[[], BinaryIO]) -> tuple[str, bool]:
+    """The file's text encoding (UTF-8, its BOM dropped, unless some bytes are not UTF-8: then
+    Windows-1252) and whether it is all blank, read a chunk at a time."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8, blank = True, True
+    with open_binary() as stream:
+        for chunk in iter(lambda: stream.read(GZIP_CHUNK), b""):
+            blank = blank and chunk.isspace()
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                utf8 = False
+            if not (utf8 or blank):
+                break
+        if utf8:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                utf8 = False
+    return ("utf-8-sig" if utf8 else "cp1252"), blank
+
+
+def _text_opener(open_binary: Callable[[], BinaryIO], encoding: str) -> TextOpener:
+    errors = "strict" if encoding.startswith("utf-8") else "replace"
+    return lambda: io.TextIOWrapper(open_binary(), encoding=encoding, errors=errors, newline="")
 
 
 def gunzip(data: bytes) -> bytearray:
@@ -293,8 +382,12 @@ def unpacked_size(data: bytes, limit: int) -> int:
     return len(data)
 
 
-def read_bytes(filename: str, data: bytes | bytearray, limit: int = 500) -> Extract:
-    """Read an extract's bytes; raises ExtractUnreadable when nothing can be read."""
+def read_bytes(
+    filename: str, data: bytes | bytearray, limit: int = 500, rows: int | None = None
+) -> Extract:
+    """Read an extract's bytes; raises ExtractUnreadable when nothing can be read. ``rows``: a
+    CSV is read no further than its first ``rows`` lines after the header (``partial`` says
+    whether more follow)."""
     size = len(data)
     digest = file_digest(data)  # of the bytes as uploaded, as load_bytes checks it
     max_bytes = config.max_upload_bytes()
@@ -307,26 +400,38 @@ def read_bytes(filename: str, data: bytes | bytearray, limit: int = 500) -> Extr
             )
         )
     extract = Extract(Path(filename).name, size, digest, "csv")  # the name as uploaded
+    open_binary = lambda: io.BytesIO(data)  # noqa: E731 (reads the bytes, never copies them)
+    head = bytes(data[:HEAD_BYTES])
     if data[:2] == GZIP_MAGIC:  # the seed files ship compressed
-        data = _gunzip(data)
-        filename = filename.removesuffix(".gz")  # the inner name tells the kind
-    if not data or data.isspace():  # (not data.strip(): that copies the whole file)
-        raise ExtractUnreadable(problem("file-empty"))
-    if data[:64].lstrip()[:1] == b"{" or filename.lower().endswith((".geojson", ".json")):
-        return _read_json(extract, data)
-    if data[:4] == ZIP_MAGIC or filename.lower().endswith((".xlsx", ".xlsm")):
+        _gzip_size(data)
+        filename = filename.removesuffix(".gz")
+        head = _gzip_head(data)
+        if _whole_document(filename, head):
+            data = _gunzip(data)
+        else:  # a CSV is read from the stream, a chunk unpacked at a time, never whole
+            open_binary = lambda: gzip.GzipFile(fileobj=io.BytesIO(data))  # noqa: E731
+    if _whole_document(filename, head):
+        if not data or data.isspace():  # (not data.strip(): that copies the whole file)
+            raise ExtractUnreadable(problem("file-empty"))
+        if head.lstrip()[:1] == b"{" or filename.lower().endswith((".geojson", ".json")):
+            return _read_json(extract, data)
         extract.kind = "xlsx"
         extract.grids = read_xlsx_grids(data)
         if not any(len(g) for g in extract.grids.values()):
             raise ExtractUnreadable(problem("file-empty"))
         return extract
-    if b"\x00" in data[:4096]:
+    encoding, blank = _scan(open_binary)
+    if blank:
+        raise ExtractUnreadable(problem("file-empty"))
+    if b"\x00" in head:
         raise ExtractUnreadable(
             problem("file-unreadable", detail="it is not a text CSV file or an .xlsx workbook")
         )
-    text = decode_text(data)
+    open_text = _text_opener(open_binary, encoding)
     try:
-        sheet, problems = read_csv_text(text, limit)
+        sheet, problems = read_csv_stream(open_text, limit, rows)
+        reached = rows is not None and sheet.lines_read >= rows
+        extract.partial = reached and _has_line(open_text, rows + 1)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
         raise ExtractUnreadable(problem("file-unreadable", detail=str(exc))) from exc
     if sheet.frame.empty:
@@ -334,6 +439,22 @@ def read_bytes(filename: str, data: bytes | bytearray, limit: int = 500) -> Extr
     extract.sheets.append(sheet)
     extract.problems.extend(problems)
     return extract
+
+
+def _has_line(open_text: TextOpener, index: int) -> bool:
+    """Whether the CSV has a row (of any content) after its first ``index`` rows."""
+    with open_text() as stream:
+        return next(itertools.islice(csv.reader(stream), index, None), None) is not None
+
+
+def _whole_document(filename: str, head: bytes) -> bool:
+    """A JSON document or an .xlsx workbook: parsed whole, unlike a CSV."""
+    name = filename.lower()
+    return (
+        head[:64].lstrip()[:1] == b"{"
+        or head[:4] == ZIP_MAGIC
+        or name.endswith((".geojson", ".json", ".xlsx", ".xlsm"))
+    )
 
 
 def _read_json(extract: Extract, data: bytes | bytearray) -> Extract:

@@ -5,8 +5,11 @@ its upload, replaced by a newer file for the same borough and reverted like any 
 from __future__ import annotations
 
 import copy
+import functools
 import json
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from core import queries
@@ -198,3 +201,109 @@ def test_status_lists_the_ward_outlines_in_force(camden):
     row = queries.dataset_status(camden).set_index("dataset").loc["ward_boundaries"]
     assert (row["areas"], row["first_month"], row["latest_month"]) == (20, 2022, 2022)
     assert row["last_load"] is not None and row["last_load"] == row["last_load"]
+
+
+def _with_geometry(geometry: dict) -> dict:
+    document = copy.deepcopy(DOCUMENT)
+    document["features"][2]["geometry"] = geometry
+    return document
+
+
+SQUARE = [[-0.15, 51.55], [-0.14, 51.55], [-0.14, 51.56], [-0.15, 51.56], [-0.15, 51.55]]
+
+
+@pytest.mark.parametrize(
+    ("geometry", "words"),
+    [
+        (
+            {"type": "Polygon", "coordinates": [[SQUARE]]},
+            "nested 4 lists deep where a Polygon has 3",
+        ),
+        ({"type": "Polygon", "coordinates": SQUARE}, "nested 2 lists deep where a Polygon has 3"),
+        ({"type": "MultiPolygon", "coordinates": [SQUARE]}, "nested 3 lists deep where a Multi"),
+        ({"type": "MultiPolygon", "coordinates": [[[SQUARE]]]}, "nested 5 lists deep"),
+        ({"type": "Polygon", "coordinates": [SQUARE[:-1]]}, "ring 1 is not closed"),
+        ({"type": "Polygon", "coordinates": [[*SQUARE[:2], SQUARE[0]]]}, "has 3 points"),
+        ({"type": "Polygon", "coordinates": [[["-0.15", "51.55"]] * 4]}, "not two finite"),
+        ({"type": "Polygon", "coordinates": [[[float("nan"), 51.5]] * 4]}, "not two finite"),
+        ({"type": "Polygon", "coordinates": [SQUARE, [[0, 1, 2, 3]]]}, "ring 2 is not a list"),
+        ({"type": "Polygon", "coordinates": [SQUARE, [[0, 1], [0]]]}, "ring 2 is not a list"),
+    ],
+)
+def test_a_malformed_outline_is_refused_naming_its_feature_and_ward(camden_sqlite, geometry, words):
+    preview = preview_bytes("odd.geojson", geojson(_with_geometry(geometry)), camden_sqlite)
+    assert preview.status == "rejected"
+    (found,) = [p for p in preview.problems if p.code == "boundary-bad-shape"]
+    code = DOCUMENT["features"][2]["properties"]["WD22CD"]
+    assert (found.row, found.value) == (3, code)
+    assert found.message.startswith(f"Feature 3 ({code}) is not a well-formed")
+    assert words in found.message
+
+
+@functools.cache
+def _huge_file() -> bytes:
+    """The Camden file with its third ward a circle of 1,000,000 points."""
+    angles = np.linspace(0, 2 * np.pi, 1_000_000)
+    ring = np.column_stack([-0.145 + 0.01 * np.cos(angles), 51.555 + 0.01 * np.sin(angles)])
+    ring[-1] = ring[0]
+    geometry = {"type": "Polygon", "coordinates": [ring.round(7).tolist()]}
+    return geojson(_with_geometry(geometry))
+
+
+@pytest.fixture
+def camden_sqlite(sqlite_engine):
+    result = load_bytes("wards.csv", ward_crime_file(CAMDEN_WARDS, "Camden"), sqlite_engine)
+    assert result.status == "loaded", result.message
+    return sqlite_engine
+
+
+def test_a_million_points_load_simplified_under_the_caps(camden_sqlite, monkeypatch):
+    """One ward of 1,000,000 points and the rest as published: the ward is simplified to at most
+    MAX_WARD_POINTS as it loads (a warning says so), the file stays under MAX_BOUNDARY_POINTS,
+    and the map draws no more points than that."""
+    from dashboard.charts.wards_map import wards_map_figure
+    from etl.formats.boundaries import point_count
+
+    monkeypatch.setenv("MAX_WARD_POINTS", "500")
+    monkeypatch.setenv("MAX_BOUNDARY_POINTS", "4000")
+    camden = camden_sqlite
+    result = load_bytes("huge.geojson", _huge_file(), camden)
+    assert result.status == "loaded", [p.message for p in result.problems]
+    (warning,) = [p for p in result.problems if p.code == "boundary-simplified"]
+    assert "1 ward outlines were simplified" in warning.message
+    outlines = queries.ward_boundaries(camden, CAMDEN)
+    counts = dict(zip(outlines["code"], outlines["geometry"].map(point_count), strict=True))
+    huge = DOCUMENT["features"][2]["properties"]["WD22CD"]
+    assert 16 <= counts[huge] <= 500
+    assert sum(counts.values()) <= 4000
+    frame = outlines.assign(value=1.0, judged=True, text="")
+    figure = wards_map_figure(outlines, frame, "Crimes")
+    drawn = sum(len(t.x) for t in figure.data if t.mode == "lines")
+    assert drawn <= 4000 + 2 * len(outlines)  # each ring's points and a gap between rings
+
+
+def test_the_map_draws_whatever_odd_outlines_it_is_given():
+    """Outlines stored before the loader checked shapes strictly (or edited by hand) never stop
+    the map: the wards that can be drawn are, the others are left blank."""
+    from dashboard.charts.wards_map import label_point, wards_map_figure
+
+    odd = [
+        {"type": "Polygon", "coordinates": [[SQUARE]]},
+        {"type": "Polygon", "coordinates": SQUARE},
+        {"type": "MultiPolygon", "coordinates": [SQUARE]},
+        {"type": "Polygon", "coordinates": [[["a", "b"]] * 4]},
+        {"type": "Polygon", "coordinates": []},
+        {"type": "Point", "coordinates": [0, 0]},
+        {"type": "Polygon"},
+        None,
+        "not a shape",
+    ]
+    good = {"type": "Polygon", "coordinates": [SQUARE]}
+    codes = [f"W{i}" for i in range(len(odd) + 1)]
+    outlines = pd.DataFrame({"code": codes, "geometry": [good, *odd]})
+    frame = pd.DataFrame({"code": codes, "name": codes, "value": 1.0, "judged": True, "text": ""})
+    figure = wards_map_figure(outlines, frame, "Crimes")
+    assert len(figure.data[0].x) == 6  # the good ward drawn (its 5 points and a gap)
+    assert all(not t.x for t in figure.data[1:-1])
+    for geometry in odd:
+        assert label_point(geometry)[2] == 0.0

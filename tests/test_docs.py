@@ -35,3 +35,25 @@ def test_the_architecture_guide_names_every_floor():
     guide = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
     for floor in ("core/", "domain/", "etl/", "dashboard/"):
         assert floor in guide
+
+
+def test_the_readme_gives_every_setting_its_default():
+    """Each row of the README's settings table shows the default core.config declares (paths
+    under the project shown from it), and every setting has a row."""
+    import re
+
+    from core import config
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (`[A-Z_0-9]+`(?:, `[A-Z_0-9]+`)*) \| (.*?) \|", readme, re.M)
+    shown = {}
+    for names, defaults in rows:
+        values = re.findall(r"`([^`]*)`", defaults) or ([""] if defaults == "none" else [])
+        shown.update(zip(re.findall(r"`(\w+)`", names), values, strict=False))
+    wrong = [
+        (setting.name, shown.get(setting.name), setting.default)
+        for setting in config.ALL_SETTINGS
+        if setting.name not in ("SECRET_KEY", "PENDING_DIR")  # in words: generated, system temp
+        and shown.get(setting.name) != setting.default.replace(f"{config.PROJECT_ROOT}/", "")
+    ]
+    assert wrong == []

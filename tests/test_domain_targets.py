@@ -161,3 +161,25 @@ def test_a_15_percent_target_turns_a_type_that_fell_17_percent_green():
     fifteen = Target("Burglary", value=15, from_year=2024)
     judged = apply_targets(table, [fifteen], FEB_2025)
     assert (judged["rag"].iloc[0], judged["target"].iloc[0]) == ("Green", 850.0)
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        ("baseline", float("inf")),
+        ("absolute", float("inf")),
+        ("absolute", float("-inf")),
+        ("previous", float("nan")),
+        ("absolute", 1e308),
+        ("absolute", 10_000_001),
+        ("previous", 1001),
+    ],
+)
+def test_a_non_finite_or_absurd_target_is_refused(kind, value):
+    with pytest.raises(ValueError, match="at least 0|not a plausible target"):
+        Target("Burglary", kind=kind, value=value, direction="higher")
+
+
+@pytest.mark.parametrize(("kind", "value"), [("absolute", 10_000_000), ("previous", 1000)])
+def test_the_largest_plausible_targets_are_taken(kind, value):
+    assert Target("Burglary", kind=kind, value=value, direction="higher").value == value

@@ -264,3 +264,39 @@ def test_a_gzip_file_cut_short_is_unreadable():
     with pytest.raises(ExtractUnreadable) as info:
         read_bytes("x.csv.gz", data[: len(data) // 2])
     assert info.value.problem.code == "file-unreadable"
+
+
+def test_a_csv_gz_of_one_row_repeated_is_refused_reading_a_chunk_at_a_time(
+    sqlite_engine, monkeypatch
+):
+    """A small .csv.gz unpacking to 24 MB of one row again and again: checked without ever
+    holding the unpacked file (it is read from the stream), and refused after its first rows
+    (their duplicates alone pass the problem cap), not after parsing millions."""
+    from etl import probe
+    from etl.preview import preview_bytes
+
+    monkeypatch.setattr(probe, "PROBE_ROWS", 2000)
+    row = text_file("BURGLARY,BURGLARY IN A DWELLING,Barnet,1,2")
+    packed = gzip.compress(text_file(HEADER) + row * (24 * 2**20 // len(row)), compresslevel=6)
+    assert len(packed) < 2**20
+    tracemalloc.start()
+    try:
+        preview = preview_bytes("crime.csv.gz", packed, sqlite_engine)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert preview.status == "rejected"
+    assert {p.code for p in preview.problems} == {"duplicate-row", "too-many-problems"}
+    assert peak < 12 * 2**20  # a few chunks and 2,000 rows, never the 24 MB inside
+
+
+def test_a_large_csv_past_the_first_rows_is_read_whole(sqlite_engine, monkeypatch):
+    """A file longer than the first rows read, and not refused by them, is checked whole."""
+    from etl import probe
+    from etl.preview import preview_bytes
+
+    monkeypatch.setattr(probe, "PROBE_ROWS", 2)
+    lines = [f"BURGLARY,BURGLARY IN A DWELLING,{b},1,2" for b in ("Barnet", "Brent", "Camden")]
+    preview = preview_bytes("crime.csv.gz", gzip.compress(text_file(HEADER, *lines)), sqlite_engine)
+    assert preview.status == "ready", preview.problems
+    assert preview.rows_read == 3

@@ -151,6 +151,9 @@ def test_bad_input_is_refused_in_words(site, capsys):
     assert run("targets", "set", "Burglary", "--value", "10", "--from", "next year") == 1
     assert run("targets", "set", "Burglary", "--value", "10", "--area", "Gotham") == 1
     assert "No area called 'Gotham'" in capsys.readouterr().err
+    for value in ("inf", "1e308", "nan"):
+        assert run("targets", "set", "Burglary", "--value", value, "--kind", "absolute") == 1
+    assert "not a plausible target" in capsys.readouterr().err
 
 
 def _outer_london_rank(codes) -> int:

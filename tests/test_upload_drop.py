@@ -4,10 +4,16 @@ drop of gzip bombs (or of many large files) cannot fill the server's memory."""
 from __future__ import annotations
 
 import gzip
+import multiprocessing
+import os
+import stat
+import threading
+import time
 import tracemalloc
 
 import pytest
 
+from core import db
 from dashboard import pending
 from fixtures.extracts import upload_log
 from test_load import FILE_A
@@ -101,3 +107,83 @@ def test_a_file_discarded_while_waiting_leaves_the_others_checked(drop, use_data
     url = use_database.url.render_as_string(hide_password=False)
     pending.check_drop(tokens, url)
     assert pending.meta(tokens[2], "anna")["state"] == "ready"
+
+
+def test_two_drops_at_once_are_checked_one_after_another(drop, use_database, monkeypatch):
+    """Drops arriving together wait their turn: never two checks (each holding a file's
+    tables) at once in a process."""
+    active, most, lock = [0], [0], threading.Lock()
+
+    def slow_check(token, url):
+        with lock:
+            active[0] += 1
+            most[0] = max(most[0], active[0])
+        time.sleep(0.3)
+        with lock:
+            active[0] -= 1
+
+    monkeypatch.setattr(pending, "check", slow_check)
+    url = use_database.url.render_as_string(hide_password=False)
+    drops = [[pending.save("anna", f"f{i}.csv", FILE_A)] for i in range(3)]
+    threads = [threading.Thread(target=pending.check_drop, args=(d, url)) for d in drops]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most[0] == 1
+
+
+def test_the_pending_folder_and_its_files_are_private(tmp_path, monkeypatch):
+    monkeypatch.setenv("PENDING_DIR", str(tmp_path / "pending"))
+    pending.check_drop([], "sqlite://")  # takes the turn to check: the lock file
+    folder = tmp_path / "pending"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert [p.name for p in folder.iterdir()] == [".checking.lock"]
+    for path in folder.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+
+
+def test_a_pending_folder_of_another_user_or_open_to_all_is_refused(tmp_path, monkeypatch):
+    folder = tmp_path / "pending"
+    folder.mkdir(mode=0o700)
+    monkeypatch.setenv("PENDING_DIR", str(folder))
+    assert pending.pending_dir() == folder
+    monkeypatch.setattr(os, "getuid", lambda: folder.stat().st_uid + 1)
+    with pytest.raises(pending.UnsafeFolder, match="belongs to another user"):
+        pending.pending_dir()
+    monkeypatch.undo()
+    monkeypatch.setenv("PENDING_DIR", str(folder))
+    folder.chmod(0o777)
+    with pytest.raises(pending.UnsafeFolder):
+        pending.pending_dir()
+
+
+def test_two_workers_check_one_drop_at_a_time(sqlite_engine, tmp_path, monkeypatch):
+    """Drops received by two worker processes wait for each other too (a lock on a file in the
+    PENDING_DIR they share), so a server of three workers never checks three at once."""
+    monkeypatch.setenv("PENDING_DIR", str(tmp_path / "pending"))
+    log = tmp_path / "log"
+
+    def slow_check(token, url):
+        with log.open("a") as out:
+            out.write("start\n")
+        time.sleep(0.3)
+        with log.open("a") as out:
+            out.write("end\n")
+
+    monkeypatch.setattr(pending, "check", slow_check)
+    url = sqlite_engine.url.render_as_string(hide_password=False)
+    monkeypatch.setenv("DATABASE_URL", url)
+    tokens = [pending.save("anna", f"f{i}.csv", FILE_A) for i in range(2)]
+
+    def worker(token):
+        db.dispose_engines()  # a worker process opens its own connections
+        pending.check_drop([token], url)
+
+    fork = multiprocessing.get_context("fork")
+    workers = [fork.Process(target=worker, args=(t,)) for t in tokens]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(10)
+    assert log.read_text().split() == ["start", "end", "start", "end"]

@@ -98,3 +98,37 @@ def test_hate_crime_never_speaks_of_0_wards():
     assert words == (
         "No ward figures for Camden: the MPS crime dashboard's ward rows are not loaded."
     )
+
+
+@pytest.mark.parametrize(
+    "geometry",
+    [
+        {"type": "Polygon", "coordinates": [[[[-0.2, 51.6], [-0.1, 51.6], [-0.2, 51.6]]]]},
+        {"type": "Polygon", "coordinates": [[-0.2, 51.6], [-0.1, 51.6]]},
+        {"type": "MultiPolygon", "coordinates": [[["x", "y"]]]},
+        {"type": "Polygon", "coordinates": []},
+    ],
+)
+def test_the_wards_page_draws_even_with_an_odd_stored_outline(tmp_path, monkeypatch, geometry):
+    """An outline stored before shapes were checked strictly (or edited in the database) never
+    fails the page: the other wards are drawn and named."""
+    from sqlalchemy import update
+
+    from core import db
+
+    url = f"sqlite:///{tmp_path}/odd.db"
+    engine = db.get_engine(url)
+    for name, data in [("b.csv", borough_csv()), ("w.csv", ward_csv())]:
+        assert load_bytes(name, data, engine).status == "loaded"
+    assert load_bytes("barnet.geojson", barnet_outlines(), engine).status == "loaded"
+    odd_code, *others = sorted(WARDS)
+    table = db.ward_boundaries
+    with engine.begin() as conn:
+        conn.execute(update(table).where(table.c.code == odd_code).values(geometry=geometry))
+    webclient.add_user(engine, "vera", "viewer")
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("HOME_BOROUGH", "Barnet")
+    monkeypatch.setenv("HOST", "127.0.0.1")
+    out = _page_as((engine, webclient.the_app().server), "vera")
+    drawn = {t.name for t in out["wards-map-graph"].data if t.name and t.x}
+    assert drawn == {WARDS[code] for code in others}

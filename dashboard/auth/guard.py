@@ -42,6 +42,7 @@ PUBLIC_PATHS = frozenset(
     {"/login", "/logout", "/healthz", "/assets/bootstrap.min.css", "/_favicon.ico"}
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")  # the same for all
 # Pages anyone may read, signed in or not (``make_public``): a signed-out visitor gets them as
 # plain HTML (no Dash, so nothing of the data: no navbar, no months) with a link to sign in.
 PUBLIC_PAGES: dict[str, object] = {}
@@ -244,6 +245,10 @@ def _after(response):
             httponly=False,
             path="/",
         )
+    if not request.path.startswith(STATIC_PREFIXES):
+        # pages, the layout and callbacks carry the user's name, CSRF token and figures: no
+        # browser or proxy cache may keep them
+        response.headers["Cache-Control"] = "no-store"
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -291,7 +296,7 @@ def _ensure_csrf():
 
 def init_auth(server: Flask) -> None:
     """Put the guard, the sign-in pages and the cookie settings on the Flask server."""
-    from dashboard.auth import bodies, signin
+    from dashboard.auth import bodies, inputs, signin
 
     server.secret_key = sessions.secret_key()
     server.session_interface = sessions.SessionInterface()
@@ -306,6 +311,7 @@ def init_auth(server: Flask) -> None:
     # First in line, before Dash's own before_request hooks: the body's size, then who it is.
     server.before_request_funcs.setdefault(None, []).insert(0, guard)
     server.before_request_funcs[None].insert(0, bodies.limit_body)
+    server.before_request_funcs[None].insert(2, inputs.check_callback_body)  # after the guard
     server.before_request(_ensure_csrf)
     server.after_request(_after)
     server.register_blueprint(signin.blueprint)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
@@ -23,12 +24,45 @@ from dashboard.text import fmt_number, fmt_pct
 CHARS_ACROSS = 70  # about how many label characters fit across the map (10px text, ~460px)
 
 
+MOST_POINTS = 2000  # points drawn of a ward's outline (loads simplify to fewer; see below)
+
+
+def _clean_ring(ring) -> list[list[float]] | None:
+    """A ring as [x, y] points, thinned to MOST_POINTS; None when it is not a ring of finite
+    numbers (an outline stored before the loader checked shapes strictly)."""
+    try:
+        points = np.asarray(ring, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if points.ndim != 2 or points.shape[1] < 2 or len(points) < 3:
+        return None
+    points = points[:, :2]
+    if not np.isfinite(points).all():
+        return None
+    if len(points) > MOST_POINTS:  # every k-th point, the first kept last too (still closed)
+        step = -(-len(points) // MOST_POINTS)
+        points = np.vstack([points[::step], points[:1]])
+    return points.tolist()
+
+
+def _polygons(geometry) -> list[list[list[list[float]]]]:
+    """The outline's polygons, each its rings (outer first); whatever of a malformed geometry
+    cannot be drawn is left out, so one odd ward never stops the map being drawn."""
+    kind = geometry.get("type") if isinstance(geometry, dict) else None
+    coordinates = geometry.get("coordinates") if kind else None
+    if not isinstance(coordinates, list):
+        return []
+    parts = [coordinates] if kind == "Polygon" else coordinates if kind == "MultiPolygon" else []
+    out = []
+    for polygon in parts:
+        rings = [_clean_ring(r) for r in polygon] if isinstance(polygon, list) else []
+        if rings and rings[0] is not None:
+            out.append([r for r in rings if r is not None])
+    return out
+
+
 def _rings(geometry: dict) -> list[list[list[float]]]:
-    if geometry["type"] == "Polygon":
-        return list(geometry["coordinates"])
-    if geometry["type"] == "MultiPolygon":
-        return [ring for polygon in geometry["coordinates"] for ring in polygon]
-    return []
+    return [ring for polygon in _polygons(geometry) for ring in polygon]
 
 
 def _outline(geometry: dict) -> tuple[list, list]:
@@ -87,13 +121,10 @@ def _crossings(rings: list, y: float) -> list[float]:
 
 
 def _largest(geometry: dict) -> list[list]:
-    """The rings (outline, then holes) of the ward's largest polygon, as (x, y) points."""
-    polygons = (
-        [geometry["coordinates"]]
-        if geometry["type"] == "Polygon"
-        else list(geometry["coordinates"])
-    )
-    return [[p[:2] for p in ring] for ring in max(polygons, key=lambda p: _area(p[0]))]
+    """The rings (outline, then holes) of the ward's largest polygon, as (x, y) points (none
+    for an outline that cannot be drawn)."""
+    polygons = _polygons(geometry)
+    return max(polygons, key=lambda p: _area(p[0])) if polygons else []
 
 
 def _room(rings: list, x: float, y: float) -> float:
@@ -112,6 +143,8 @@ def label_point(geometry: dict, half: float = 0.0) -> tuple[float, float, float]
     inside the polygon along a few horizontal lines, so the point is inside the outline even
     where the shape is concave (a centroid may not be)."""
     rings = _largest(geometry)
+    if not rings:
+        return math.nan, math.nan, 0.0
     ys = [p[1] for p in rings[0]]
     low, high = min(ys), max(ys)
     best = (sum(p[0] for p in rings[0]) / len(rings[0]), (low + high) / 2, 0.0)
@@ -152,8 +185,8 @@ def label_trace(shapes: dict, frame: pd.DataFrame, colours: list[str], ratio: fl
     highest values first (labelled even where the name overflows the ward), then every other
     ward whose name fits inside it and covers no label already placed (longitude degrees are
     ``ratio`` times narrower than latitude degrees on screen)."""
-    xs = [p[0] for g in shapes.values() for ring in _rings(g) for p in ring]
-    ys = [p[1] for g in shapes.values() for ring in _rings(g) for p in ring]
+    xs = [p[0] for g in shapes.values() for ring in _rings(g) for p in ring] or [0.0]
+    ys = [p[1] for g in shapes.values() for ring in _rings(g) for p in ring] or [0.0]
     span = max(max(xs) - min(xs), (max(ys) - min(ys)) * ratio) or 1.0
     per_char = span / CHARS_ACROSS
     points = {"x": [], "y": [], "text": [], "colour": []}

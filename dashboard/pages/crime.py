@@ -12,7 +12,7 @@ from dash import Input, Output, Patch, State, callback, dcc, html, no_update
 from core import reference
 from core.months import as_month_or_none
 from dashboard import cache, over_time
-from dashboard.auth import exempt, guard
+from dashboard.auth import exempt, guard, inputs
 from dashboard.prose.crime import crime_sentence
 from dashboard.prose.words import period_words, source_text, with_note
 from dashboard.ui import blocks, downloads, prefill
@@ -32,6 +32,7 @@ dash.register_page(
     title="Crime trends",
     nav_match=["/crime/"],
 )
+inputs.expect("crime-slug", "data", inputs.TEXT)
 
 SOURCE = (  # each acronym spelled out where a reader first meets it
     "Metropolitan Police Service (MPS) borough level crime (London Datastore); Office for "

@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import cache, jobs
-from dashboard.auth import guard
+from dashboard.auth import guard, inputs
 from dashboard.reports.pack import jobs as pack_job
 from dashboard.reports.pack.periods import first_quarter, period_table, periods
 from dashboard.reports.pack.quarter import (
@@ -24,6 +24,7 @@ from dashboard.ui import uploads as views
 from dashboard.ui.tables import table_children
 
 dash.register_page(__name__, path="/board-pack", name="Board pack", order=52, title="Board pack")
+inputs.expect("pack-token", "data", inputs.TEXT)
 INTRO = (
     "The performance report for the Safer Communities Partnership Board's quarterly meeting: "
     "a cover, an executive summary, a section per priority with its headline table, charts "

@@ -19,10 +19,13 @@ from core.strategy import BOARD_SECTIONS, STRATEGY_PRIORITIES
 from dashboard import cache
 from dashboard import partnership as figures
 from dashboard import partnership_admin as admin
-from dashboard.auth import exempt, guard
+from dashboard.auth import exempt, guard, inputs
 from dashboard.ui import board_notes as notes
 from dashboard.ui import partnership as ui
 from domain.periods import financial_quarter
+
+inputs.expect("partnership-priority", "data", inputs.TEXT)
+inputs.expect("notes-refresh", "data", inputs.COUNT)
 
 
 def sections(priority: str) -> list:

@@ -13,13 +13,14 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from core.reference import LONDON_AUTHORITIES, LONDON_BOROUGH_CODES
 from dashboard import cache
 from dashboard import targets as changes
-from dashboard.auth import guard
+from dashboard.auth import guard, inputs
 from dashboard.ui import targets as ui
 from dashboard.ui import uploads as views
 from domain.periods import financial_year
 from domain.targets import financial_year_label
 
 dash.register_page(__name__, path="/targets", name="Targets", order=52, title="Targets")
+inputs.expect("targets-group-boroughs", "value", inputs.SCALARS)
 
 
 def _areas() -> dict[str, str]:

@@ -11,12 +11,13 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from core import config, db
 from dashboard import pending
-from dashboard.auth import exempt, guard
+from dashboard.auth import exempt, guard, inputs
 from dashboard.reports import exports
 from dashboard.ui import uploads as views
 from etl import formats
 
 dash.register_page(__name__, path="/upload", name="Upload", order=50, title="Upload data")
+inputs.expect("upload-batch", "data", inputs.TEXTS)
 
 TEMPLATES_DIR = config.DATA_DIR / "templates"
 WORKING = {"checking", "loading"}

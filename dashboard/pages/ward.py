@@ -11,7 +11,7 @@ from dash import Input, Output, State, callback, dcc, html
 from core import reference
 from core.months import as_month_or_none
 from dashboard import cache, over_time
-from dashboard.auth import exempt, guard
+from dashboard.auth import exempt, guard, inputs
 from dashboard.charts.base import TREND_START
 from dashboard.charts.crime import ranked_bar_figure, trend_figure
 from dashboard.prose.crime import (
@@ -34,6 +34,7 @@ from domain.targets import target_of
 dash.register_page(
     __name__, path_template="/ward/<ward_code>", name="Ward", title="Ward", nav=False
 )
+inputs.expect("ward-code", "data", inputs.TEXT)
 
 SOURCE = (
     "Metropolitan Police Service (MPS) ward level crime on May-2022 wards; MPS borough level "
