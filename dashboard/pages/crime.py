@@ -1,6 +1,5 @@
-"""Borough trends for one MOPAC7 type (/crime/<slug>): the monthly trend against the baseline
-and target, the 32 boroughs' rates for the window, and the home borough's London rank over time.
-"""
+"""Borough trends for one MOPAC7 type or overall crime (/crime/<slug>): the monthly trend against
+the baseline and target, the 32 boroughs' rates, and the home borough's London rank over time."""
 
 from __future__ import annotations
 
