@@ -38,6 +38,8 @@ def _loaded(url: str, version: int) -> dict:
         "files": files,
         "covered": months,
         "monthly": police_uk.area_monthly(counts, months),
+        "lookup": lookup,
+        "counts": counts,
         "areas": police_uk.areas_frame(lookup),
     }
 
@@ -72,6 +74,25 @@ def covered_months(area_code: str, eng: Engine | None = None) -> list[Month]:
 def monthly(eng: Engine | None = None) -> pd.DataFrame:
     """area_code, indicator (crime type), month, count; exempt items left out."""
     return exempt.visible(_data(eng)["monthly"], POLICE_UK_DATASET)
+
+
+@memoized(maxsize=2)
+def _sourced(url: str, version: int) -> pd.DataFrame:
+    data = _loaded(url, version)
+    frame = police_uk.with_uploads(data["monthly"], data["counts"], data["files"], data["lookup"])
+    names = data["areas"][["code", "name", "area_type", "parent_code"]].rename(
+        columns={"code": "area_code", "name": "area_name"}
+    )
+    frame = frame.rename(columns={"upload_id": "source_upload"})
+    return frame.merge(names.drop_duplicates("area_code"), on="area_code", how="left")
+
+
+def monthly_sources(eng: Engine | None = None) -> pd.DataFrame:
+    """``monthly`` with the upload holding each count (``source_upload``) and the area's
+    area_name, area_type and parent_code (the monthly figures export's); exempt items left out."""
+    eng = _engine(eng)
+    frame = _sourced(engine_url(eng), cache.data_version(eng))
+    return exempt.visible(frame, POLICE_UK_DATASET)
 
 
 @memoized(maxsize=16)
