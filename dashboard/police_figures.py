@@ -110,6 +110,17 @@ def table(month: Month, eng: Engine | None = None) -> pd.DataFrame:
     return exempt.visible(frame, POLICE_UK_DATASET)
 
 
+def area_rows(month: Month, kind: str, home_code: str, eng: Engine | None = None) -> pd.DataFrame:
+    """The rows of ``table(month)`` for one crime type, every London borough and the home
+    borough's wards (the ASB page's figures, as the indicators export gives them); empty when
+    the home borough is not covered in ``month``."""
+    if month not in covered_months(home_code, eng):
+        return pd.DataFrame()
+    rows = table(month, eng)
+    keep = (rows["area_type"] == "borough") | (rows["parent_code"] == home_code)
+    return rows[keep & (rows["indicator"] == kind)]
+
+
 def trend(area_code: str, indicator: str, eng: Engine | None = None) -> pd.DataFrame:
     """month, count, r12 of one area and crime type (``domain.crime.trend_frame``)."""
     data = monthly(eng)
