@@ -38,6 +38,8 @@ def _loaded(url: str, version: int) -> dict:
         "files": files,
         "covered": months,
         "monthly": police_uk.area_monthly(counts, months),
+        "lookup": lookup,
+        "counts": counts,
         "areas": police_uk.areas_frame(lookup),
     }
 
@@ -74,6 +76,25 @@ def monthly(eng: Engine | None = None) -> pd.DataFrame:
     return exempt.visible(_data(eng)["monthly"], POLICE_UK_DATASET)
 
 
+@memoized(maxsize=2)
+def _sourced(url: str, version: int) -> pd.DataFrame:
+    data = _loaded(url, version)
+    frame = police_uk.with_uploads(data["monthly"], data["counts"], data["files"], data["lookup"])
+    names = data["areas"][["code", "name", "area_type", "parent_code"]].rename(
+        columns={"code": "area_code", "name": "area_name"}
+    )
+    frame = frame.rename(columns={"upload_id": "source_upload"})
+    return frame.merge(names.drop_duplicates("area_code"), on="area_code", how="left")
+
+
+def monthly_sources(eng: Engine | None = None) -> pd.DataFrame:
+    """``monthly`` with the upload holding each count (``source_upload``) and the area's
+    area_name, area_type and parent_code (the monthly figures export's); exempt items left out."""
+    eng = _engine(eng)
+    frame = _sourced(engine_url(eng), cache.data_version(eng))
+    return exempt.visible(frame, POLICE_UK_DATASET)
+
+
 @memoized(maxsize=16)
 def _table(url: str, version: int, month: Month) -> pd.DataFrame:
     data = _loaded(url, version)
@@ -87,6 +108,17 @@ def table(month: Month, eng: Engine | None = None) -> pd.DataFrame:
     eng = _engine(eng)
     frame = _table(engine_url(eng), cache.data_version(eng), month)
     return exempt.visible(frame, POLICE_UK_DATASET)
+
+
+def area_rows(month: Month, kind: str, home_code: str, eng: Engine | None = None) -> pd.DataFrame:
+    """The rows of ``table(month)`` for one crime type, every London borough and the home
+    borough's wards (the ASB page's figures, as the indicators export gives them); empty when
+    the home borough is not covered in ``month``."""
+    if month not in covered_months(home_code, eng):
+        return pd.DataFrame()
+    rows = table(month, eng)
+    keep = (rows["area_type"] == "borough") | (rows["parent_code"] == home_code)
+    return rows[keep & (rows["indicator"] == kind)]
 
 
 def trend(area_code: str, indicator: str, eng: Engine | None = None) -> pd.DataFrame:

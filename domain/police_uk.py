@@ -49,6 +49,41 @@ def covered(counts: pd.DataFrame, files: pd.DataFrame, lookup: pd.DataFrame) -> 
     )
 
 
+def with_uploads(
+    monthly: pd.DataFrame, counts: pd.DataFrame, files: pd.DataFrame, lookup: pd.DataFrame
+) -> pd.DataFrame:
+    """``monthly`` (``area_monthly``) with the upload holding each count (``upload_id``): the
+    latest upload with rows of that type there that month; for a zero, the file of the force
+    covering the area that month. ``counts`` and ``files`` carry upload_id; else as ``covered``."""
+    if monthly.empty:
+        return monthly.assign(upload_id=pd.Series(dtype="Int64"))
+    lads = pd.Index(pd.unique(pd.concat([lookup["lad_code"], counts["lad_code"]])))
+    force_of = pd.Series([home_force(code) for code in lads], dtype=object)
+    forces = pd.DataFrame({"lad_code": lads, "force": force_of})
+    own = forces.dropna().merge(files[["force", "month", "upload_id"]], on="force")
+    wards = lookup[["ward_code", "lad_code"]].drop_duplicates().merge(own, on="lad_code")
+    covering = pd.concat(
+        [
+            own.rename(columns={"lad_code": "area_code"}),
+            wards.rename(columns={"ward_code": "area_code"}),
+        ]
+    )[["area_code", "month", "upload_id"]].drop_duplicates(["area_code", "month"])
+    found = pd.concat(
+        [
+            counts.groupby([key, "crime_type", "month"], as_index=False)["upload_id"]
+            .max()
+            .rename(columns={key: "area_code", "crime_type": "indicator"})
+            for key in ("lad_code", "ward_code")
+        ],
+        ignore_index=True,
+    )
+    keys = ["area_code", "indicator", "month"]
+    out = monthly.merge(found, on=keys, how="left")
+    zeros = out[["area_code", "month"]].merge(covering, on=["area_code", "month"], how="left")
+    out["upload_id"] = out["upload_id"].fillna(zeros["upload_id"]).astype("Int64")
+    return out
+
+
 def area_monthly(counts: pd.DataFrame, months: pd.DataFrame) -> pd.DataFrame:
     """Monthly counts per area (authority and ward) and crime type (``indicator``), zero in
     every covered month without a row (``months``: area_code, month from ``covered``); rows

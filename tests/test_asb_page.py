@@ -8,13 +8,17 @@ from __future__ import annotations
 import io
 import zipfile
 
+import pandas as pd
 import pytest
 
 import app  # registers the pages, as in production
 import webclient
+from core.months import as_month
 from core.reference import LONDON_AUTHORITIES
+from dashboard import cli
 from dashboard.auth import exempt
 from dashboard.pages import asb
+from dashboard.reports.indicators import crime_indicators
 from etl.load import load_bytes, load_path
 from fixtures.extracts import ONS_POPULATION, text_file
 from test_exempt import call_as
@@ -129,3 +133,51 @@ def test_asb_is_early_in_the_navigation():
     paths = [match[0] for match in app.nav_matches()]  # the navbar's links, in order
     assert paths.index("/asb") < paths.index("/youth-violence")
     assert paths.index("/asb") <= 3
+
+
+def test_the_indicators_export_has_the_asb_figures_the_page_shows(page_database, tmp_path):
+    load(page_database, LSOAS)
+    out = tmp_path / "indicators.csv"
+    assert cli.report_main(["indicators", "--month", "2024-12", "--out", str(out)]) == 0
+    export = pd.read_csv(out, dtype={"area_code": str, "month": str})
+    asb = export[export["indicator"] == ASB].set_index("area_code")
+    assert len(asb) == 32 + 2  # every London borough (not the City) and Barnet's two wards
+    columns = ["r12", "p12", "change_vs_previous_pct", "significant", "rate_per_1000"]
+    # Barnet: 36 against 12, up 200%, 36 / 405,050 x 1,000 = 0.0889, worst of 32
+    assert asb.loc[BARNET, columns].tolist() == [36, 12, 200.0, True, 0.0889]
+    assert asb.loc[BARNET, "london_rank"] == 32
+    # Camden: 12 against 12, no change, p = 1; 31st. Every other borough 0: joint 1st
+    assert asb.loc[CAMDEN, columns[:4]].tolist() == [12, 12, 0.0, False]
+    assert asb.loc[CAMDEN, "london_rank"] == 31
+    others = asb[(asb["area_type"] == "borough") & ~asb.index.isin([BARNET, CAMDEN])]
+    assert (others["r12"] == 0).all() and (others["london_rank"] == 1).all()
+    # the wards, ranked by count (no ward populations): Brunswick Park 12 (against none: no
+    # change, and 12 of 12 in one window is p = 2 x 0.5^12 = 0.0005), Barnet Vale 24 against 12
+    assert asb.loc[WARD_B, ["r12", "p12", "significant", "ward_rank"]].tolist() == [12, 0, True, 1]
+    assert pd.isna(asb.loc[WARD_B, "change_vs_previous_pct"])
+    assert asb.loc[WARD_A, ["r12", "p12", "change_vs_previous_pct", "ward_rank"]].tolist() == [
+        24,
+        12,
+        100.0,
+        2,
+    ]
+    assert set(asb["month"]) == {"2024-12"}
+
+
+def test_the_asb_export_rows_need_the_month_loaded_every_borough_for_a_rank_and_no_exemption(
+    page_database,
+):
+    some = {lsoa: ward for lsoa, ward in LSOAS.items() if ward[1] in (BARNET, CAMDEN)}
+    load(page_database, some)
+    for month, rows in [("2025-01", 0), ("2024-12", 4)]:  # Barnet, Camden, Barnet's two wards
+        export = crime_indicators(page_database, as_month(month))
+        asb = export[export["indicator"] == ASB] if len(export) else export
+        assert len(asb) == rows, month
+    assert asb["london_rank"].isna().all()  # 2 of 32 boroughs loaded: not available
+    for user, role in [("vera", "viewer"), ("max", "manager")]:
+        webclient.add_user(page_database, user, role)
+    exempt.mark(page_database, "indicator", ASB, "max")
+    site = (page_database, webclient.the_app().server)
+    for user, rows in [("vera", 0), ("max", 4)]:  # an exempt type: never a viewer's
+        export = call_as(site, user, lambda: crime_indicators(page_database, as_month("2024-12")))
+        assert (export.get("indicator", pd.Series()) == ASB).sum() == rows, user

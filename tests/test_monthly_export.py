@@ -18,6 +18,7 @@ from etl.load import load_bytes
 from fixtures.extracts import BARNET
 from test_domestic_abuse import OFFENCES_FILE, OUTCOMES_FILE
 from test_overall_crime import CURRENT
+from test_police_uk import CITY, JAN, loaded_lookups, row, street
 
 
 def _load(engine) -> list[int]:
@@ -105,3 +106,73 @@ def test_a_download_needs_a_sign_in_and_a_known_page(site):
     assert _download(server, "vera", "no-such-page").status_code == 404
     frame = pd.read_csv(io.StringIO(_download(server, "vera", "domestic-abuse").get_data(True)))
     assert set(frame["indicator"]) == {"Domestic Abuse violence with injury"}
+
+
+# ---------------------------------------------------------------- police.uk (the ASB page's)
+
+# Met January: JAN (3 ASB in Barnet Vale, a burglary in Brunswick Park, 2 not placed); City of
+# London January: a theft in Camden; Met February: 2 ASB in Brunswick Park.
+POLICE_FILES = [
+    ("2023-01-metropolitan-street.csv", street(*JAN)),
+    ("2023-01-city-of-london-street.csv", street(row("2023-01", "E01000916", "Robbery", CITY))),
+    (
+        "2023-02-metropolitan-street.csv",
+        street(*[row("2023-02", "E01000249", "Anti-social behaviour")] * 2),
+    ),
+]
+VALE, PARK, CAMDEN, BELSIZE = "E05013628", "E05013629", "E09000007", "E05013652"
+
+
+@pytest.fixture
+def police_site(sqlite_engine, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("HOME_BOROUGH", "Barnet")
+    loaded_lookups(sqlite_engine)
+    ids = []
+    for name, data in POLICE_FILES:
+        result = load_bytes(name, data, sqlite_engine, user="t")
+        assert result.status == "loaded", result.problems
+        ids.append(result.upload_id)
+    for name, role in [("vera", "viewer"), ("max", "manager")]:
+        webclient.add_user(sqlite_engine, name, role)
+    return sqlite_engine, webclient.the_app().server, ids
+
+
+def test_police_uk_counts_every_type_by_borough_and_home_ward_with_their_upload(police_site):
+    _, server, (met_jan, city_jan, met_feb) = police_site
+    from dashboard.pages import asb  # registers the page: after the app is made
+
+    assert 'href="/figures/asb.csv"' in str(asb.layout()).replace("'", '"')
+    frame = pd.read_csv(io.StringIO(_download(server, "vera", "asb").get_data(True)))
+    assert set(frame["dataset"]) == {"police_uk"}
+    asb = "Anti-social behaviour"
+    assert _rows(frame, "police_uk", asb) == [["2023-01", 3, met_jan], ["2023-02", 2, met_feb]]
+    assert _rows(frame, "police_uk", asb, VALE) == [
+        ["2023-01", 3, met_jan],
+        ["2023-02", 0, met_feb],
+    ]
+    assert _rows(frame, "police_uk", "Burglary", PARK) == [
+        ["2023-01", 1, met_jan],
+        ["2023-02", 0, met_feb],
+    ]
+    # Camden is covered by the Met's files; its robbery came in the City of London's file
+    assert _rows(frame, "police_uk", "Robbery", CAMDEN) == [
+        ["2023-01", 1, city_jan],
+        ["2023-02", 0, met_feb],
+    ]
+    # Barnet, Camden and Barnet's two wards (not Camden's) x 14 types x 2 months
+    assert len(frame) == 4 * 14 * 2 and BELSIZE not in set(frame["area_code"])
+    vale = frame[frame["area_code"] == VALE].iloc[0]
+    assert (vale["area_name"], vale["area_type"]) == ("Barnet Vale", "ward")
+
+
+@pytest.mark.parametrize(("name", "sees"), [("vera", False), ("max", True)])
+@pytest.mark.parametrize(("kind", "item"), [("indicator", "Burglary"), ("dataset", "police_uk")])
+def test_an_exempt_police_uk_type_is_withheld_from_a_viewer(police_site, name, sees, kind, item):
+    engine, server, _ = police_site
+    exempt.mark(engine, kind, item, "max")
+    for page in ("asb", "all"):
+        frame = pd.read_csv(io.StringIO(_download(server, name, page).get_data(True)))
+        shown = frame[frame["dataset"] == "police_uk"]
+        assert ("Burglary" in set(shown["indicator"])) is sees
+        assert ("Drugs" in set(shown["indicator"])) is (sees or kind == "indicator")

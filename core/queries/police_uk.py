@@ -153,26 +153,35 @@ def monthly_counts(engine: Engine, lad_codes: list[str] | None = None) -> pd.Dat
     return counts
 
 
-def figure_sources(engine: Engine, area_code: str, crime_type: str, month: date) -> pd.DataFrame:
-    """Where a police.uk figure (an authority's or ward's count of a crime type in a month)
-    came from: force, file (member), first row, upload_id, filename, uploaded_at, uploaded_by,
-    count: one row per force file that contributed."""
+SOURCE_COLUMNS = ["crime_type", "force", "source_row", "upload_id", "count", "force_name"]
+SOURCE_COLUMNS += ["member", "filename", "uploaded_at", "uploaded_by"]
+
+
+def figure_sources(
+    engine: Engine, area_code: str, crime_type: str | None, month: date
+) -> pd.DataFrame:
+    """Where a police.uk figure (an authority's or ward's count of a crime type in a month;
+    every type's when ``crime_type`` is None) came from, one row per type and force file that
+    contributed: crime_type, force, source_row (the first row counted), upload_id, count,
+    force_name, member (the file), filename (the upload's), uploaded_at, uploaded_by."""
     counts = monthly_counts(engine)
     part = counts[
         ((counts["lad_code"] == area_code) | (counts["ward_code"] == area_code))
-        & (counts["crime_type"] == crime_type)
         & (counts["month"] == pd.Timestamp(month))
     ]
+    if crime_type is not None:
+        part = part[part["crime_type"] == crime_type]
     if part.empty:
-        return pd.DataFrame(columns=["force", "member", "source_row", "upload_id", "count"])
+        return pd.DataFrame(columns=SOURCE_COLUMNS)
     files = held_files(engine)
-    sums = part.groupby(["force", "upload_id"], as_index=False).agg(
+    sums = part.groupby(["crime_type", "force", "upload_id"], as_index=False).agg(
         count=("count", "sum"), source_row=("source_row", "min")
     )
     files = files[files["month"] == pd.Timestamp(month)]
-    return sums.merge(
+    found = sums.merge(
         files.drop(columns=["rows", "not_placed", "month"]), on=["force", "upload_id"]
     )
+    return found[SOURCE_COLUMNS].sort_values(["crime_type", "force"], ignore_index=True)
 
 
 def status_rows(engine: Engine) -> list[dict]:

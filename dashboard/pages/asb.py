@@ -24,7 +24,7 @@ from dashboard.prose import police as words
 from dashboard.prose.crime import ranked_wards_caption, wards_map_caption
 from dashboard.prose.words import period_words, source_text
 from dashboard.text import fmt_int
-from dashboard.ui import blocks
+from dashboard.ui import blocks, downloads
 from dashboard.ui.notices import can_load, priority_empty_state
 from dashboard.ui.police import type_picker, ward_table
 from dashboard.ui.trends import trend_table
@@ -67,7 +67,7 @@ def layout(**_query) -> html.Div:
             # The council's own ASB cases (partnership indicators, issue 19 item 4) go here,
             # labelled by their source: the lead wires them in.
             html.Div(priority_block.sections("asb"), id="asb-partnership"),
-            html.P(id="asb-source", className="text-body-secondary small mt-3"),
+            *downloads.source_line("asb-source", "asb"),
         ]
     )
 

@@ -11,9 +11,10 @@ from collections.abc import Mapping
 import pandas as pd
 
 from core import queries
-from core.months import Month
+from core.months import Month, as_month
+from core.reference import POLICE_UK_ASB, POLICE_UK_DATASET
 from core.strategy import STRATEGY_PRIORITIES
-from dashboard import cache
+from dashboard import cache, police_figures
 from dashboard.auth import exempt
 from dashboard.partnership import partnership_figures
 from dashboard.reports.priorities import home_of, priority_rows
@@ -31,7 +32,7 @@ def crime_indicators(engine, month, at: Mapping[str, Month | None] | None = None
     ward's rank is among its borough's wards, so other boroughs' wards, loaded with the London
     ward file, change none of these figures). ``at``: a dataset's own month where it is not
     ``month`` (the board pack's reporting months: borough_crime, ward_crime,
-    mps_dashboard_offences, syv); a dataset whose month is None is left out."""
+    mps_dashboard_offences, syv, police_uk); a dataset whose month is None is left out."""
     at = dict(at or {})
     left_out = {k for k, v in at.items() if v is None}
     areas = queries.areas(engine)
@@ -53,6 +54,10 @@ def crime_indicators(engine, month, at: Mapping[str, Month | None] | None = None
     if "mps_dashboard_offences" not in left_out:
         offences = dashboard_indicators_table(engine, dashboard_month, areas, pops)
         frames.append((exempt.visible(offences, "mps_dashboard_offences"), dashboard_month))
+    asb_month = at.get(POLICE_UK_DATASET, month)
+    if asb_month is not None:
+        asb = police_figures.area_rows(as_month(asb_month), POLICE_UK_ASB, home_code, engine)
+        frames.append((asb, asb_month))
     syv_month = at.get("syv", month)
     rows = priority_rows(engine, month, areas, pops, syv_month)
     frames.append((exempt.visible(rows), syv_month or month))

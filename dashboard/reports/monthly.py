@@ -18,8 +18,9 @@ import flask
 import pandas as pd
 from sqlalchemy import Engine
 
-from core import db, queries
-from core.reference import HATE_CRIME_TOTAL, HATE_STRANDS
+from core import config, db, queries
+from core.reference import HATE_CRIME_TOTAL, HATE_STRANDS, POLICE_UK_DATASET, borough_code
+from dashboard import police_figures
 from dashboard.auth import exempt
 from dashboard.reports import exports
 from dashboard.reports.priorities import home_of
@@ -80,12 +81,23 @@ def syv_monthly_counts(engine: Engine) -> pd.DataFrame:
     return syv_counts(rows).assign(source_upload=rows["upload_id"])[COUNT_COLUMNS]
 
 
+def police_uk_counts(engine: Engine) -> pd.DataFrame:
+    """police.uk's counts as the ASB page uses them (every crime type, zeros in covered months):
+    every local authority, and the home borough's wards, with their names from the LSOA lookup
+    where the dashboard's own areas do not have them."""
+    frame = police_figures.monthly_sources(engine)
+    home = borough_code(config.home_borough())
+    keep = (frame["area_type"] != "ward") | (frame["parent_code"] == home)
+    return frame[keep][[*COUNT_COLUMNS, "area_name", "area_type"]]
+
+
 PRODUCERS: list[Producer] = [
     Producer("borough_crime", crime_counts("borough_crime")),
     Producer("ward_crime", crime_counts("ward_crime", home_wards=True)),
     Producer("mps_dashboard_offences", dashboard_counts("mps_dashboard_offences")),
     Producer("mps_dashboard_outcomes", dashboard_counts("mps_dashboard_outcomes")),
     Producer("serious_youth_violence", syv_monthly_counts),
+    Producer(POLICE_UK_DATASET, police_uk_counts),
 ]
 
 # What each data page's "Download the figures" gives: {dataset: its indicators (None: all)}.
@@ -100,6 +112,7 @@ PAGE_FIGURES: dict[str, dict[str, list[str] | None]] = {
         "serious_youth_violence": None,
     },
     "hate-crime": dict.fromkeys(MPS_DASHBOARD, HATE),
+    "asb": {POLICE_UK_DATASET: None},
     "all": {p.dataset: None for p in PRODUCERS},
 }
 
@@ -122,8 +135,11 @@ def monthly_figures(engine: Engine, wanted: dict[str, list[str] | None] | None =
         return pd.DataFrame(columns=MONTHLY_COLUMNS)
     out = pd.concat(frames, ignore_index=True)
     areas = queries.areas(engine).set_index("code")
-    out["area_name"] = out["area_code"].map(areas["name"])
-    out["area_type"] = out["area_code"].map(areas["area_type"])
+    for column, source in [("area_name", "name"), ("area_type", "area_type")]:
+        known = (
+            out["area_code"].map(areas[source]).astype(object)
+        )  # else the producer's own (police.uk's)
+        out[column] = known.fillna(out[column]) if column in out else known
     out["month"] = pd.to_datetime(out["month"]).dt.strftime("%Y-%m")
     out["count"] = out["count"].astype("int64")
     out["source_upload"] = out["source_upload"].astype("Int64")

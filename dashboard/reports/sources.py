@@ -15,8 +15,10 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from core import queries
-from core.months import as_month_or_none
+from core.months import as_month, as_month_or_none
+from core.reference import POLICE_UK_DATASET
 from core.values import is_missing
+from dashboard import police_figures
 from dashboard.auth import exempt
 from dashboard.ui.prefill import period_options
 
@@ -146,6 +148,71 @@ def _area_names(engine: Engine) -> dict[str, str]:
     }
 
 
+# ---------------------------------------------------------------- police.uk (area x month)
+
+
+def _police_choices(engine: Engine) -> tuple[list[dict], list[dict]]:
+    """Authorities (by name), then wards (by authority and name), that have police.uk figures;
+    the months of the force files held."""
+    areas = police_figures.areas(engine)
+    areas = areas[areas["code"].isin(set(police_figures.monthly(engine)["area_code"]))]
+    names = dict(zip(areas["code"], areas["name"], strict=True))
+    parent = areas["parent_code"].map(names).fillna("")
+    areas = areas.assign(parent=parent, is_ward=areas["area_type"] == "ward")
+    options = [
+        {"label": f"{r.name}, {r.parent} ({r.code})" if r.is_ward else f"{r.name} ({r.code})"}
+        | {"value": r.code}
+        for r in areas.sort_values(["is_ward", "parent", "name"]).itertuples()
+    ]
+    months = sorted(set(police_figures.files(engine)["month"]))
+    return options, period_options([as_month(m) for m in months])
+
+
+def _police_figures(engine: Engine, area: str, month: str) -> pd.DataFrame:
+    """Each crime type's count in the area that month, per force file that has rows there: the
+    file (a zip's member as its sheet), the first of the rows counted, the upload, who, when."""
+    when = as_month_or_none(month)
+    if when is None:
+        return pd.DataFrame(columns=FIGURE_COLUMNS)
+    rows = queries.police_uk.figure_sources(engine, area, None, when.date())
+    return rows.assign(
+        figure=rows["crime_type"] + " (" + rows["force_name"].astype(str) + ")",
+        indicator=rows["crime_type"],
+        sheet=rows["member"].where(rows["member"] != rows["filename"], None),
+        rows=[[int(r)] for r in rows["source_row"]],
+    )[FIGURE_COLUMNS]
+
+
+# ---------------------------------------------------------------- partnership indicators
+
+
+def _partnership_choices(engine: Engine) -> tuple[list[dict], list[dict]]:
+    """Every indicator with values; every period held, latest ending first."""
+    values = queries.partnership_values(engine)
+    indicators = sorted(set(values["indicator"]))
+    periods = values.sort_values(["period_end", "period"], ascending=False)["period"]
+    return (
+        [{"label": name, "value": name} for name in indicators],
+        [{"label": p, "value": p} for p in dict.fromkeys(periods)],
+    )
+
+
+def _partnership_figures(engine: Engine, indicator: str, period: str) -> pd.DataFrame:
+    """An indicator's value for a period: the upload (a value typed in is a one-row upload),
+    sheet, row, who and when."""
+    values = queries.partnership_values(engine)
+    rows = values[(values["indicator"] == indicator) & (values["period"] == period)]
+    note = rows["note"].map(lambda n: "" if is_missing(n) else f" ({n})")
+    frame = rows.assign(
+        figure=rows["indicator"] + ", " + rows["period"] + note,
+        count=rows["value"],
+        sheet=rows["source_sheet"],
+        rows=[[] if is_missing(r) else [int(r)] for r in rows["source_row"]],
+    )
+    details = queries.uploads_by_id(engine, frame["upload_id"].dropna().unique())
+    return frame.merge(details, on="upload_id", how="left")[FIGURE_COLUMNS]
+
+
 # ---------------------------------------------------------------- the registry: a line a dataset
 
 SOURCES: dict[str, Source] = {
@@ -206,6 +273,16 @@ SOURCES: dict[str, Source] = {
         queries.wrap_audiences,
         (("audience", "Audience"), ("as_at", "As at")),
         {"count": "people trained"},
+    ),
+    POLICE_UK_DATASET: Source(
+        "Police.uk street-level crime and ASB", _police_choices, _police_figures, noun="counts"
+    ),
+    "partnership_indicators": Source(
+        "Partnership indicators",
+        _partnership_choices,
+        _partnership_figures,
+        pickers=("Indicator", "Period"),
+        noun="values",
     ),
     "hate_reporting_centres": template_source(
         "Hate Crime Reporting Centres (council template)",
