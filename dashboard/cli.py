@@ -63,7 +63,7 @@ def cmd_pack(args) -> int:
     if fmt not in FORMATS:
         args.parser.error(f"--out must end in .pdf or .xlsx, not {args.out!r}")
     try:
-        data = build(quarter_end(args.quarter), fmt, args.exempt)
+        data = build(quarter_end(args.quarter), fmt, args.exempt, ward_table=args.ward_table)
     except QuarterError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -84,6 +84,11 @@ def add_report_commands(parser: argparse.ArgumentParser) -> None:
     pack.add_argument("--out", required=True, help="file to write: NAME.pdf or NAME.xlsx")
     pack.add_argument(
         "--exempt", action="store_true", help="include exempt items (marked on every page)"
+    )
+    pack.add_argument(
+        "--ward-table",
+        action="store_true",
+        help="print the full ward table as an appendix of the PDF (always in the workbook)",
     )
     pack.set_defaults(func=cmd_pack, parser=parser)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 
 import pandas as pd
 import pytest
@@ -44,7 +45,7 @@ SECTIONS = [
     "Reoffending and Integrated Offender Management (IOM)",
     "Prevent training (WRAP)",
     "Hate crime",
-    "Wards: neighbourhood crime by type",
+    "Wards: neighbourhood crime",
     "Appendix: sources, vintages and caveats",
 ]
 FILES = [
@@ -185,19 +186,51 @@ def test_a_target_and_a_group_the_manager_sets_change_the_pack(loaded):
     )
 
 
-def test_the_ward_table_runs_across_pages_with_its_header_on_each(packs, loaded):
+def test_the_ward_section_is_a_map_with_wards_to_watch_and_the_full_table_in_the_workbook(
+    packs, loaded
+):
     pages = pages_text(packs["pdf"])
-    first = next(i for i, t in enumerate(pages) if t.startswith("Wards: neighbourhood crime"))
-    last = next(i for i, t in enumerate(pages) if t.startswith("Appendix"))
-    ward_pages = pages[first:last]
-    assert len(ward_pages) >= 2, "the ward table should split across pages in this test"
-    for page in ward_pages:
-        assert "Ward Crime type" in flat(page)  # the header row, repeated
-    text = flat(" ".join(ward_pages))
-    wards = cache.ward_table(BARNET, as_month("2024-12"))
-    for name in wards["area_name"].unique():
-        assert name in text, name
-    assert EXEMPT_MARK not in text
+    first = next(i for i, p in enumerate(pages) if p.startswith("Wards: neighbourhood crime"))
+    last = next(i for i, p in enumerate(pages) if p.startswith("Appendix"))
+    text = flat(" ".join(pages[first:last]))
+    wards = cache.ward_table(BARNET, END)
+    total = wards[wards["indicator"] == MOPAC7_TOTAL]
+    column = "rate_per_1000" if total["rate_per_1000"].notna().any() else "r12"
+    highest = total.sort_values(column, ascending=False)["area_name"].head(5)
+    listed = text[text.index("The five wards with the highest") :]
+    listed = listed[: listed.index("The five biggest")]
+    for name in highest:
+        assert name in listed, name
+    assert "Map: " in text or "Wards ranked by" in text
+    assert "Rank among the borough's wards" not in text  # the full table: workbook only
+    sheet = load_workbook(io.BytesIO(packs["xlsx"]))["Wards"]
+    rows = [r for r in sheet.iter_rows(values_only=True) if r[0] in set(wards["area_name"])]
+    assert len({(r[0], r[1]) for r in rows if r[1] in set(wards["indicator"])}) == len(wards)
+
+
+def test_the_full_ward_table_is_an_appendix_when_asked_for(loaded):
+    from dashboard.reports.pack.build import appendix, gather
+
+    pack = gather(END)
+    assert not any("by ward and type" in title for title, _ in appendix(pack))
+    title, body = appendix(pack, ward_table=True)[0]
+    assert "by ward and type" in title
+    assert body.count('<th scope="row">') == len(cache.ward_table(BARNET, END))
+
+
+def test_each_red_or_amber_crime_type_has_its_trend_chart(packs, loaded):
+    records = cache.borough_figures(END)
+    records = records[(records["area_code"] == BARNET) & (records["r12"] >= 10)]
+    watched = records[
+        records["rag"].isin(["Red", "Amber"]) & (records["indicator"] != MOPAC7_TOTAL)
+    ]
+    assert len(watched), "the test needs a Red or Amber type"
+    pages = pages_text(packs["pdf"])
+    first = next(i for i, p in enumerate(pages) if p.startswith("Neighbourhood crime"))
+    last = next(i for i, p in enumerate(pages) if p.startswith("Serious youth violence"))
+    text = flat(" ".join(pages[first:last]))
+    for indicator, rag in zip(watched["indicator"], watched["rag"], strict=True):
+        assert f"{indicator} ({rag}): month by month" in text
 
 
 # --- the workbook -------------------------------------------------------------------------
@@ -475,3 +508,46 @@ def test_a_change_across_the_recording_change_is_never_listed_as_significant(pac
     table = hate[hate.index("Headline figures") :]
     assert "not comparable (MPS recording change)" in table
     assert "(statistically significant)" not in table
+
+
+# --- the pack and the pages say the same ---------------------------------------------------
+
+
+def _page_summary(module, *args) -> str:
+    summary = module.update(*args)[0]
+    return flat(summary if isinstance(summary, str) else str(summary))
+
+
+@pytest.mark.parametrize(
+    "section, page, args",
+    [
+        ("hate_section", "hate_crime", ("2024-12", "Hate crime")),
+        ("syv_section", "youth_violence", ("2024-12",)),
+        ("prevent_section", "prevent", ("2024-12",)),
+        ("reoffending_section", "reoffending", ("2024-12",)),
+    ],
+)
+def test_each_sections_sentences_are_the_pages_for_the_same_month(loaded, section, page, args):
+    import importlib
+
+    import app  # noqa: F401  (registers the pages, as in production)
+    from dashboard.reports.pack import priorities
+
+    module = importlib.import_module(f"dashboard.pages.{page}")
+    with reading_as(False):
+        shown = getattr(priorities, section)(END)
+    text = _page_summary(module, *args)
+    assert shown.sentences
+    for sentence in shown.sentences:
+        assert flat(sentence) in text, sentence
+
+
+def test_the_pack_gives_hate_crimes_positive_outcome_rate_and_youth_violence_group_rank(packs):
+    pages = pages_text(packs["pdf"])
+    hate = flat(" ".join(p for p in pages if p.startswith("Hate crime")))
+    assert "Positive outcomes: not available" not in hate
+    assert re.search(r"Positive outcomes: \d+\.\d% of offences \([\d,]+ of [\d,]+\)", hate)
+    syv = flat(" ".join(p for p in pages if p.startswith("Serious youth violence and knife")))
+    table = syv[syv.index("Headline figures") :]
+    row = table.split("Serious youth violence: victims aged 1 to 19")[1][:200]
+    assert re.search(r"^ [\d,]+ .* \d+ of 32 London boroughs \d+ of 19 Outer London", row)

@@ -18,7 +18,7 @@ from core.months import Month
 from dashboard import cache
 from dashboard.prose.words import BREAK_WORDS
 from dashboard.reports.indicators import crime_indicators
-from dashboard.reports.pack import content, document, pdf, priorities, summary, xlsx
+from dashboard.reports.pack import content, document, pdf, priorities, summary, wards, xlsx
 from dashboard.reports.pack.audience import EXEMPT_MARK, reading_as, withheld_names
 from dashboard.reports.pack.periods import Period, period_table, periods
 from dashboard.reports.pack.quarter import check_reached, quarter_label, quarter_words
@@ -68,7 +68,7 @@ def section_list(end: Month) -> list[content.Section]:
         priorities.reoffending_section(end),
         priorities.prevent_section(end),
         priorities.hate_section(end),
-        content.ward_section(end),
+        wards.ward_section(end),
     ]
 
 
@@ -132,18 +132,21 @@ def indicators_at(end: Month, found: dict[str, Period]) -> pd.DataFrame:
     return crime_indicators(db.get_engine(), end, at)
 
 
-def appendix(pack: Pack) -> list[tuple[str, str]]:
+def appendix(pack: Pack, ward_table: bool = False) -> list[tuple[str, str]]:
     def items(lines):
         return "<ul>" + "".join(f"<li>{escape(x)}</li>" for x in lines) + "</ul>"
 
+    full = [s.figures["full_table"] for s in pack.sections if "full_table" in s.figures]
+    tables = [(title, document.table_html(frame, "", "wards")) for title, frame in full]
     return [
+        *(tables if ward_table else []),
         ("Sources and attribution", items(SOURCES)),
         ("Vintages: the files loaded", document.table_html(pack.vintages, "", "vintages")),
         ("Caveats", items(CAVEATS)),
     ]
 
 
-def pdf_of(pack: Pack) -> bytes:
+def pdf_of(pack: Pack, ward_table: bool = False) -> bytes:
     rows = pd.DataFrame([r.cells() for r in pack.rows], columns=summary.COLUMNS)
     page_one = document.page_one_html(
         summary.rag_sentence(pack.rows), rows, summary.changes(pack.rows), summary.CHANGES_RULE
@@ -153,23 +156,28 @@ def pdf_of(pack: Pack) -> bytes:
         pack.cover,
         page_one,
         pack.sections,
-        appendix(pack),
+        appendix(pack, ward_table),
         pack.exempt,
         period_table(pack.periods),
     )
     return pdf.pdf_bytes(html)
 
 
-def build(end: Month, fmt: str, with_exempt: bool = False, progress=None) -> bytes:
+def build(
+    end: Month, fmt: str, with_exempt: bool = False, progress=None, ward_table: bool = False
+) -> bytes:
     """The pack for the quarter ending with ``end`` as PDF or xlsx bytes (``progress``: called
-    with a phrase as each stage starts)."""
+    with a phrase as each stage starts; ``ward_table``: the full ward table as an appendix of
+    the PDF, as well as in the workbook)."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}")
     progress = progress or (lambda _stage: None)
     progress("Gathering the figures")
     pack = gather(end, with_exempt, with_indicators=fmt == "xlsx")
     progress("Drawing the charts and writing the PDF" if fmt == "pdf" else "Writing the workbook")
-    return pdf_of(pack) if fmt == "pdf" else xlsx.workbook_bytes(pack, CAVEATS, SOURCES)
+    if fmt == "pdf":
+        return pdf_of(pack, ward_table)
+    return xlsx.workbook_bytes(pack, CAVEATS, SOURCES)
 
 
 def file_name(end: Month, fmt: str, with_exempt: bool = False) -> str:

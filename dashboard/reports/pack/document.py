@@ -51,6 +51,7 @@ p.rag-count { font-size: 10pt; }
 .small { font-size: 8pt; }
 ol.contents a::after { content: leader(".") target-counter(attr(href), page); }
 """
+APPENDIX = "Appendix: sources, vintages and caveats"
 EXEMPT_BOX = '@top-center { content: "%s"; font: bold 10pt sans-serif; }'
 RAG_CLASSES = {"\u2713 Green": "rag-green", "\u25b2 Amber": "rag-amber", "\u2716 Red": "rag-red"}
 
@@ -149,7 +150,7 @@ def document(
         "exempt": EXEMPT_BOX % EXEMPT_MARK if exempt else "",
     }
     keys = [("summary", "Summary at a glance"), *[(s.key, s.title) for s in sections]]
-    keys.append(("appendix", "Appendix: sources, vintages and caveats"))
+    keys.append(("appendix", APPENDIX))
     cover_html = "".join(f"<p>{escape(line)}</p>" for line in cover)
     if periods is not None and len(periods):
         cover_html += table_html(periods, "The periods the figures cover", "periods")
@@ -161,6 +162,6 @@ def document(
         f"{contents_html(keys)}"
         f"{page_one}"
         f"{''.join(section_html(s) for s in sections)}"
-        f'<h1 id="appendix">Appendix: sources, vintages and caveats</h1>{appendix_html}'
+        f'<h1 id="appendix">{APPENDIX}</h1>{appendix_html}'
         "</body></html>"
     )

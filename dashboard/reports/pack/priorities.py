@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.months import Month
-from dashboard import cache
+from dashboard import cache, over_time
 from dashboard.charts.crime import ranked_bar_figure
 from dashboard.charts.hate_crime import break_trend_figure
 from dashboard.charts.priorities import bars_figure, iom_cohort_figure
@@ -226,7 +226,12 @@ def hate_section(end: Month) -> Section:
         strand = shown[0]
         overall = london_rate(london_rows(table, areas, strand), 10_000)
         rec = record(table, home["code"], strand)
-        sentence = hate_words.hate_sentence(strand, home["name"], month, rec, overall, None, across)
+        rates = over_time.hate_outcome_rates(strand, [home["code"]])  # as the page reads them
+        window = rates[rates["month"] == month]
+        outcomes = window["outcomes"].iloc[0] if len(window) else None
+        sentence = hate_words.hate_sentence(
+            strand, home["name"], month, rec, overall, outcomes, across
+        )
         section.add(sentence)
         offences = area_series(cache.dashboard_monthly(), [home["code"]], strand)
         frame = trend_frame(offences)

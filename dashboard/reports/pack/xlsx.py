@@ -111,6 +111,10 @@ def section_sheet(wb: Workbook, section, exempt: bool) -> None:
         if not section.headline and ws.freeze_panes in (None, "A1"):
             ws.freeze_panes = f"A{row + 2}"
         row = _write_table(ws, row + 1, frame)
+    if "full_table" in section.figures:
+        title, frame = section.figures["full_table"]
+        ws.cell(row, 1, neutralise(title)).font = BOLD
+        row = _write_table(ws, row + 1, frame)
     for chart in section.charts:
         ws.cell(row, 1, neutralise(chart.title)).font = BOLD
         ws.cell(row + 1, 1, neutralise(chart.caption))
