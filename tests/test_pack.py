@@ -25,13 +25,14 @@ from core.values import is_missing
 from dashboard import cache, targets
 from dashboard.auth import exempt
 from dashboard.prose.crime import TOTAL_WITHHELD
-from dashboard.reports.exports import safe_frame
 from dashboard.reports.indicators import crime_indicators
 from dashboard.reports.pack import content, headline, periods
 from dashboard.reports.pack.audience import EXEMPT_MARK, reading_as
 from dashboard.reports.pack.build import build, section_list
+from dashboard.reports.pack.cells import looks_numeric
 from dashboard.reports.pack.priorities import hate_section
 from dashboard.reports.pack.quarter import QuarterError, quarter_end, quarter_label
+from dashboard.reports.pack.xlsx import indicators_frame
 from dashboard.text import fmt_int, fmt_number
 from etl.load import load_path
 from fixtures.extracts import BARNET, ONS_POPULATION, SEED
@@ -251,7 +252,7 @@ def test_the_indicators_sheet_is_the_indicators_export_row_for_row(packs, loaded
     with reading_as(False):
         at = {"syv": periods.period_of(periods.dataset("syv"), END).month}
     assert at["syv"] == as_month("2024-03")  # the sample's last month: before the quarter's
-    expected = safe_frame(crime_indicators(db.get_engine(), END, at))
+    expected = indicators_frame(crime_indicators(db.get_engine(), END, at))
     assert list(rows[0]) == list(expected.columns)
     assert len(rows) - 1 == len(expected)
     for got, want in zip(rows[1:], expected.itertuples(index=False), strict=True):
@@ -293,20 +294,90 @@ def test_the_crime_sheet_has_the_pages_figures_as_numbers(packs, loaded):
         assert got["12 months (R12)"] == r["r12"]
         assert got["Previous 12 months (P12)"] == r["p12"]
         assert got["2011/12 baseline"] == r["baseline"]
-        assert got["Change on P12 %"] == pytest.approx(r["change_vs_previous_pct"])
+        assert got["Change on P12"] == pytest.approx(r["change_vs_previous_pct"] / 100)
+        assert got["Target"] == int(fmt_number(r["target"]).replace(",", ""))  # as printed
         assert got["London rank"] == r["london_rank"]
         assert got["RAG"].endswith(r["rag"]) or got["RAG"] == "too small to judge"
     formats = {c.column_letter: c.number_format for c in sheet[header + 2]}
     assert formats["B"] == "#,##0"
 
 
-def test_no_text_cell_of_the_workbook_starts_a_formula(packs):
+def test_every_figure_in_the_workbook_is_a_number_and_no_text_is_a_formula(packs):
+    """No '1,005', '65.5%' or '4.40' stored as text; no formula; no visible apostrophe."""
     book = load_workbook(io.BytesIO(packs["xlsx"]))
+    numeric_text, percents = [], 0
     for sheet in book.worksheets:
-        for row in sheet.iter_rows(values_only=True):
-            for value in row:
-                if isinstance(value, str):
-                    assert not value.startswith(("=", "+", "-", "@")), (sheet.title, value)
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith("'"), (sheet.title, cell.value)
+                    if looks_numeric(cell.value):
+                        numeric_text.append((sheet.title, cell.coordinate, cell.value))
+                elif isinstance(cell.value, float) and "%" in cell.number_format:
+                    percents += 1
+                    assert abs(cell.value) < 50, (sheet.title, cell.coordinate)  # a fraction
+    assert numeric_text == []
+    assert percents > 0
+    coverage = book["Prevent training"]
+    shares = [c for r in coverage.iter_rows() for c in r if c.number_format == "0.0%"]
+    assert shares and all(isinstance(c.value, float) and 0 <= c.value <= 1 for c in shares)
+
+
+@pytest.mark.parametrize(
+    "text, value, number_format",
+    [
+        ("1,005", 1005, "#,##0"),
+        ("101", 101, "0"),
+        ("4.40", 4.4, "#,##0.00"),
+        ("65.5%", 0.655, "0.0%"),
+        ("\u22123.1%", -0.031, "+0.0%;-0.0%;0.0%"),
+        ("+3.1% (not significant)", "+3.1% (not significant)", "General"),
+        ("=1+2", "=1+2", "General"),
+        ("21 of 32 London boroughs", "21 of 32 London boroughs", "General"),
+    ],
+)
+def test_a_printed_figure_is_written_as_its_number(text, value, number_format):
+    from openpyxl import Workbook
+
+    from dashboard.reports.pack.cells import put
+
+    cell = put(Workbook().active["A1"], text)
+    assert cell.value == pytest.approx(value) if isinstance(value, float) else cell.value == value
+    assert cell.number_format == number_format
+    assert cell.data_type == ("n" if not isinstance(value, str) else "s")
+
+
+def test_the_section_sheets_and_the_indicators_sheet_agree_cell_for_cell(packs):
+    book = load_workbook(io.BytesIO(packs["xlsx"]))
+    rows = list(book["Indicators"].iter_rows(values_only=True))
+    indicators = pd.DataFrame(rows[1:], columns=rows[0])
+    barnet = indicators[indicators["area_code"] == BARNET].set_index("indicator")
+    pairs = {
+        "12 months (R12)": "r12",
+        "Previous 12 months (P12)": "p12",
+        "2011/12 baseline": "baseline",
+        "Change on P12": "change_vs_previous_pct",
+        "Change on baseline": "change_vs_baseline_pct",
+        "Target": "target",
+        "London rank": "london_rank",
+        "Most similar group rank": "group_rank",
+    }
+    checked = 0
+    for name in ("Neighbourhood crime", "Youth violence and knife", "Hate crime"):
+        table = list(book[name].iter_rows(values_only=True))
+        header = next(i for i, r in enumerate(table) if r[0] == "Indicator")
+        columns = table[header]
+        for values in table[header + 1 :]:
+            if values[0] is None:
+                break
+            row = dict(zip(columns, values, strict=True))
+            mine = barnet.loc[row["Indicators sheet name"]]
+            for column, field in pairs.items():
+                want = None if pd.isna(mine[field]) else mine[field]
+                assert row[column] == want, (name, row["Indicator"], column)
+            checked += 1
+    assert checked >= 12
 
 
 # --- exempt items -------------------------------------------------------------------------
