@@ -622,3 +622,15 @@ def test_the_pack_gives_hate_crimes_positive_outcome_rate_and_youth_violence_gro
     table = syv[syv.index("Headline figures") :]
     row = table.split("Serious youth violence: victims aged 1 to 19")[1][:200]
     assert re.search(r"^ [\d,]+ .* \d+ of 32 London boroughs \d+ of 19 Outer London", row)
+
+
+def test_the_chromium_that_draws_the_charts_ends_with_the_build(packs):
+    """The PDF was built (its charts drawn: no 'could not be drawn' note); no browser started
+    for it is still running."""
+    import psutil
+
+    from dashboard.reports.pack import render
+
+    assert render.NO_CHARTS_NOTE[:30] not in flat(" ".join(pages_text(packs["pdf"])))
+    left = [p.name() for p in psutil.Process().children(recursive=True)]
+    assert not [name for name in left if "chrom" in name.lower()], left

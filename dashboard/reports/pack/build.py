@@ -18,7 +18,16 @@ from core.months import Month
 from dashboard import cache
 from dashboard.prose.words import BREAK_WORDS
 from dashboard.reports.indicators import crime_indicators
-from dashboard.reports.pack import content, document, pdf, priorities, summary, wards, xlsx
+from dashboard.reports.pack import (
+    content,
+    document,
+    pdf,
+    priorities,
+    render,
+    summary,
+    wards,
+    xlsx,
+)
 from dashboard.reports.pack.audience import EXEMPT_MARK, reading_as, withheld_names
 from dashboard.reports.pack.periods import Period, period_table, periods
 from dashboard.reports.pack.quarter import check_reached, quarter_label, quarter_words
@@ -146,7 +155,16 @@ def appendix(pack: Pack, ward_table: bool = False) -> list[tuple[str, str]]:
     ]
 
 
+def draw_charts(pack: Pack) -> None:
+    """Every chart of the pack drawn with one Chromium, closed when they are done."""
+    charts = [chart for section in pack.sections for chart in section.charts]
+    drawn = render.draw_all([(chart.plotly(), chart.height) for chart in charts])
+    for chart, svg in zip(charts, drawn, strict=True):
+        chart.svg = svg
+
+
 def pdf_of(pack: Pack, ward_table: bool = False) -> bytes:
+    draw_charts(pack)
     rows = pd.DataFrame([r.cells() for r in pack.rows], columns=summary.COLUMNS)
     page_one = document.page_one_html(
         summary.rag_sentence(pack.rows), rows, summary.changes(pack.rows), summary.CHANGES_RULE

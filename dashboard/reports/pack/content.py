@@ -45,6 +45,11 @@ class Chart:
     caption: str
     data: pd.DataFrame
     height: int = 360  # pixels at 720 wide; the 32 boroughs' bars need 620 to label each one
+    svg: str | None = None  # drawn for the PDF (render.draw_all); None: its table instead
+
+    def plotly(self):
+        """The figure (made only when drawn: the workbook needs the figures' table alone)."""
+        return self.figure() if callable(self.figure) else self.figure
 
 
 @dataclass
@@ -112,7 +117,7 @@ def trend_chart(record: dict, home: dict, month: Month) -> Chart:
     rag = "" if is_missing(record.get("rag")) else f" ({record['rag']})"
     return Chart(
         f"{indicator}{rag}: month by month",
-        trend_figure(frame, month, whole(record.get("baseline")), target),
+        lambda: trend_figure(frame, month, whole(record.get("baseline")), target),
         trend_caption(indicator, month, record, target),
         _months_table(frame, month),
     )
@@ -129,7 +134,7 @@ def crime_charts(record: dict, home: dict, month: Month, table: pd.DataFrame) ->
     label = "Crimes per 1,000 residents (12 months)"
     london = Chart(
         f"{indicator}: London boroughs compared",
-        ranked_bar_figure(bars, home["name"], label, overall, "London"),
+        lambda: ranked_bar_figure(bars, home["name"], label, overall, "London"),
         london_caption(indicator, home["name"], month, record, overall),
         bars.sort_values("value")
         .assign(value=lambda f: f["value"].map(lambda v: f"{v:.2f}"))

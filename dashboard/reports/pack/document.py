@@ -82,7 +82,7 @@ def headline_html(section: Section) -> str:
 
 
 def chart_html(chart: Chart) -> str:
-    drawn = render.svg(chart.figure, height=chart.height)
+    drawn = chart.svg
     if drawn is None:
         body = f'<p class="note">{escape(render.NO_CHARTS_NOTE)}</p>' + table_html(chart.data)
     else:

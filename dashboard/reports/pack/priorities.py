@@ -45,7 +45,7 @@ def london_chart(title: str, table: pd.DataFrame, indicator: str, home: dict, la
     data = bars.sort_values("value").assign(value=lambda f: f["value"].map(lambda v: f"{v:.2f}"))
     return Chart(
         title,
-        ranked_bar_figure(bars, home["name"], label, overall, "London", ",.2f"),
+        lambda: ranked_bar_figure(bars, home["name"], label, overall, "London", ",.2f"),
         words.london_rate_caption("victims", home["name"], mine, overall),
         data.rename(columns={"name": "Borough", "value": label}),
         BARS_HEIGHT,
@@ -118,7 +118,7 @@ def reoffending_section(end: Month) -> Section:
         section.charts.append(
             Chart(
                 "IOM cohort size by quarter",
-                iom_cohort_figure(table),
+                lambda table=table: iom_cohort_figure(table),
                 words.iom_cohort_caption(table.iloc[-1]),
                 shown[["Quarter", "Cohort size"]],
             )
@@ -179,7 +179,7 @@ def prevent_section(end: Month, target: float = WRAP_TARGET_PERCENT) -> Section:
     section.charts.append(
         Chart(
             "WRAP coverage by department or partner",
-            bars_figure(
+            lambda: bars_figure(
                 bars.assign(text=[fmt_share(v) for v in bars["value"]]),
                 label,
                 ",.1f",
@@ -239,7 +239,7 @@ def hate_section(end: Month) -> Section:
         section.charts.append(
             Chart(
                 f"{strand}: month by month (the MPS recording change marked)",
-                break_trend_figure(frame, month, "offences"),
+                lambda: break_trend_figure(frame, month, "offences"),
                 hate_words.trend_caption(strand, home["name"], month, r12_at(frame, month)),
                 pd.DataFrame(
                     {

@@ -79,10 +79,10 @@ def map_chart(rows: pd.DataFrame, home: dict, month: Month, measure: str) -> Cha
         }
     )
     if drawn.empty:  # no ward outlines loaded: the wards ranked as bars
-        figure = ranked_wards_figure(frame, label, diverging)
+        figure = lambda: ranked_wards_figure(frame, label, diverging)  # noqa: E731
         caption = ranked_wards_caption(home["name"], month, label, frame, diverging)
         return Chart(f"Wards ranked by {label.lower()}", figure, caption, data, 620)
-    figure = wards_map_figure(outlines, drawn, label, diverging)
+    figure = lambda: wards_map_figure(outlines, drawn, label, diverging)  # noqa: E731
     caption = wards_map_caption(home["name"], month, label, frame, diverging)
     return Chart(f"Map: {label.lower()} by ward", figure, caption, data, 560)
 
