@@ -21,6 +21,7 @@ from flask import request
 from core import config
 from dashboard import answers, cache, serving
 from dashboard.auth import guard, signin
+from dashboard.reports.pack import published as published_packs
 from dashboard.ui.prefill import period_bar, period_options
 
 ATTRIBUTION = (
@@ -63,6 +64,7 @@ server = app.server
 guard.init_auth(server)  # sign-in, roles and CSRF in front of every route
 serving.configure(server)  # proxy headers (TRUST_PROXY) and the log format (LOG_FORMAT)
 answers.init(server)  # the data pages' callback answers, kept per data version and role
+server.register_blueprint(published_packs.blueprint)  # published board packs, role-checked
 
 
 def _nav_pages() -> list[dict]:

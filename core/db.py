@@ -451,6 +451,7 @@ def dispose_engines() -> None:
         _engines.clear()
 
 
-# The reference data the manager edits (targets, comparator groups) has its own module; importing
-# it here adds its tables to ``metadata`` before any ``create_all``.
-from core import reference_data  # noqa: E402, F401
+# The reference data the manager edits (targets, comparator groups) and the published board packs
+# have their own modules; importing them here adds their tables to ``metadata`` before any
+# ``create_all``.
+from core import published, reference_data  # noqa: E402, F401

@@ -73,6 +73,21 @@ def cmd_pack(args) -> int:
     return 0
 
 
+def cmd_publish(args) -> int:
+    """Publish the quarter's board pack (PDF and workbook) for the Board."""
+    from dashboard.reports.pack.published import publish_pack
+    from dashboard.reports.pack.quarter import QuarterError, quarter_end
+
+    try:
+        version = publish_pack(quarter_end(args.quarter), args.exempt, args.by)
+    except QuarterError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    kind = "Part 2 (exempt) board pack" if args.exempt else "board pack"
+    print(f"Published the {kind} for {args.quarter}, version {version}", file=sys.stderr)
+    return 0
+
+
 def add_report_commands(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     ind = sub.add_parser("indicators", help="CSV of every area x indicator for one month")
@@ -91,6 +106,11 @@ def add_report_commands(parser: argparse.ArgumentParser) -> None:
         help="print the full ward table as an appendix of the PDF (always in the workbook)",
     )
     pack.set_defaults(func=cmd_pack, parser=parser)
+    pub = sub.add_parser("publish", help="publish the quarter's board pack for the Board")
+    pub.add_argument("--quarter", required=True, help="the meeting quarter, e.g. 2025/26-Q3")
+    pub.add_argument("--exempt", action="store_true", help="the Part 2 pack (managers only)")
+    pub.add_argument("--by", default="server", help="who publishes it (shown with the pack)")
+    pub.set_defaults(func=cmd_publish, parser=parser)
 
 
 # ---------------------------------------------------------------- users

@@ -23,6 +23,8 @@ SQL_MODULES = (
 # core/reference_data.py: the schema, shipped rows and writes of the targets and comparator groups
 # the manager edits, kept out of core/db.py only because that module is at its size limit.
 SQL_MODULES += ("core/reference_data.py",)
+# core/published.py: the published board packs' table and writes, for the same reason.
+SQL_MODULES += ("core/published.py",)
 # What builds or runs a statement; any other SQLAlchemy name (Engine, Connection, Table, a column
 # type) is a type for annotations and checks.
 SQL_BUILDERS = {"select", "insert", "update", "delete", "text", "func", "literal", "bindparam"}

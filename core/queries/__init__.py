@@ -38,6 +38,7 @@ from core.queries.crime import (
     populations,
     subgroup_monthly,
 )
+from core.queries.published import published_file, published_list
 from core.queries.targets import (
     comparator_groups,
     group_members,
@@ -92,6 +93,8 @@ __all__ = [
     "upload_replacements",
     "user_list",
     "user_row",
+    "published_file",
+    "published_list",
     "users_exist",
     "ward_boundaries",
     "wrap_audiences",

@@ -36,13 +36,17 @@ def unmark(engine: Engine, kind: str, name: str) -> bool:
     return store.unmark_exempt(engine, kind, name)
 
 
+def sees_exempt(user) -> bool:
+    """Whether ``user`` may see exempt items (and the Part 2 board pack): managers."""
+    return user is not None and user.can("manager")
+
+
 def hidden(kind: str) -> set[str]:
     """Names of this kind hidden from the current user (empty for managers and off the web);
     indicators include every total that includes a hidden one."""
     if not flask.has_request_context():
         return set()
-    user = guard.current_user()
-    if user is not None and user.can("manager"):
+    if sees_exempt(guard.current_user()):
         return set()
     found = flask.g.setdefault("exempt_hidden", {})  # read once per request, asked many times
     if kind not in found:

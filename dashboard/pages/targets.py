@@ -1,6 +1,6 @@
-"""Targets (/targets, managers): the targets RAG is judged against, with every change, and the
-comparator groups of London boroughs (the most similar group's rank shows beside the London
-rank). Managers set and clear targets and edit groups here or with ``python -m dashboard
+"""Targets (/targets): the targets RAG is judged against, with every change, and the comparator
+groups of London boroughs (the most similar group's rank shows beside the London rank): read by
+every role; managers set and clear targets and edit groups here or with ``python -m dashboard
 targets|groups``.
 """
 
@@ -52,9 +52,13 @@ def _years() -> tuple[list[str], str]:
 
 
 def layout(**_query) -> html.Div:
-    refusal = views.who_may("manager", guard.current_user())
+    user = guard.current_user()
+    refusal = views.who_may("viewer", user)
     if refusal is not None:
         return html.Div([html.H1("Targets"), refusal])
+    if not user.can("manager"):  # read only: the tables, no forms
+        boxes = ui.read_only(tables())
+        return html.Div([html.H1("Targets and comparator groups"), *ui_help(), *boxes])
     years, current = _years()
     group_names = sorted(_groups()["Group"])
     return html.Div(
@@ -63,7 +67,7 @@ def layout(**_query) -> html.Div:
             html.Section(
                 [
                     html.H2("Targets", className="h4 mt-3"),
-                    *[html.P(text, className="small") for text in ui.HELP],
+                    *ui_help(),
                     html.Div(id="targets-table-box"),
                     ui.target_form(list(TARGET_INDICATORS), _areas(), years, current),
                     html.H3("Every change", className="h5 mt-4"),
@@ -74,13 +78,7 @@ def layout(**_query) -> html.Div:
             html.Section(
                 [
                     html.H2("Comparator groups", className="h4 mt-4"),
-                    html.P(
-                        "Each crime page and card shows the home borough's rank within its most "
-                        "similar group beside its London rank (1 = lowest rate; a rank needs "
-                        "every member's figures). Without a choice, the most similar group is "
-                        "the ONS grouping (Inner or Outer London) the home borough is in.",
-                        className="small",
-                    ),
+                    html.P(ui.GROUPS_HELP, className="small"),
                     html.Div(id="targets-groups-box"),
                     ui.group_form(
                         {c: _name(c) for c in _areas() if c in LONDON_BOROUGH_CODES}, group_names
@@ -102,6 +100,15 @@ def layout(**_query) -> html.Div:
 @guard.requires("manager")
 def show(_refresh):
     """The targets set, every change, and the groups."""
+    return tables()
+
+
+def ui_help() -> list:
+    return [html.P(text, className="small") for text in ui.HELP]
+
+
+def tables() -> tuple:
+    """The targets set, every change and the groups (what every role may read)."""
     return (
         ui.table_or_note(
             changes.targets_table(cache.engine()).drop(columns=["from_year", "area_code"]),

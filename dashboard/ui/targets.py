@@ -25,6 +25,12 @@ ACTION_LABELS = {
     "choose": "Make it the most similar group",
     "delete": "Delete the group",
 }
+GROUPS_HELP = (
+    "Each crime page and card shows the home borough's rank within its most similar group "
+    "beside its London rank (1 = lowest rate; a rank needs every member's figures). Without a "
+    "choice, the most similar group is the ONS grouping (Inner or Outer London) the home "
+    "borough is in."
+)
 HELP = [
     "Each crime type is Green when its 12 months are at or better than its target, Amber when "
     "they are better than what the target is measured from (2011/12, or the previous 12 "
@@ -150,3 +156,12 @@ def table_or_note(frame: pd.DataFrame, table_id: str, label: str, empty: str):
     if frame.empty:
         return html.P(empty)
     return simple_table(frame, table_id, label=label)
+
+
+def read_only(tables: tuple) -> list[html.Section]:
+    """The targets, every change and the groups, each under its heading, for those who read."""
+    headings = ("Targets", "Every change", "Comparator groups")
+    return [
+        html.Section([html.H2(h, className="h4 mt-3"), t])
+        for h, t in zip(headings, tables, strict=True)
+    ]
