@@ -94,6 +94,9 @@ MESSAGES: dict[str, str] = {
         "The file has {found} of {borough}'s {total} wards: a borough's map must have all of "
         "them. Missing: {missing}."
     ),
+    "illustrative-figures": "This file says its figures are ILLUSTRATIVE (made up to show how "
+    "the template looks; not published figures). If you load it, its figures are marked "
+    "'illustrative' in the board pack that shows them; load the real return to replace them.",
     "too-many-problems": "Reached the limit of {limit} problems; there may be more.",
     # council templates
     "not-a-number": "The {column} '{value}' is not a number.",

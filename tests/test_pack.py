@@ -621,7 +621,9 @@ def test_the_pack_gives_hate_crimes_positive_outcome_rate_and_youth_violence_gro
     syv = flat(" ".join(p for p in pages if p.startswith("Serious youth violence and knife")))
     table = syv[syv.index("Headline figures") :]
     row = table.split("Serious youth violence: victims aged 1 to 19")[1][:200]
-    assert re.search(r"^ [\d,]+ .* \d+ of 32 London boroughs \d+ of 19 Outer London", row)
+    assert re.search(
+        r"^( \(illustrative\))? [\d,]+ .* \d+ of 32 London boroughs \d+ of 19 Outer", row
+    )
 
 
 def test_the_chromium_that_draws_the_charts_ends_with_the_build(packs):
@@ -634,3 +636,38 @@ def test_the_chromium_that_draws_the_charts_ends_with_the_build(packs):
     assert render.NO_CHARTS_NOTE[:30] not in flat(" ".join(pages_text(packs["pdf"])))
     left = [p.name() for p in psutil.Process().children(recursive=True)]
     assert not [name for name in left if "chrom" in name.lower()], left
+
+
+# --- illustrative figures -------------------------------------------------------------------
+
+
+def test_a_file_that_says_it_is_illustrative_is_flagged_in_the_preview(tmp_path):
+    from etl.preview import preview_bytes
+
+    samples = SEED.parent / "samples"
+    engine = db.get_engine(f"sqlite:///{tmp_path}/empty.db")  # nothing loaded yet
+    syv = (samples / "serious-youth-violence-sample.xlsx").read_bytes()
+    made_up = preview_bytes("syv.xlsx", syv, engine)
+    assert [w.code for w in made_up.warnings] == ["illustrative-figures"]
+    assert "ILLUSTRATIVE" in made_up.warnings[0].message and "marked 'illustrative'" in (
+        made_up.warnings[0].message
+    )
+    real = preview_bytes("iom.xlsx", (samples / "iom-cohort-sample.xlsx").read_bytes(), engine)
+    assert "illustrative-figures" not in [w.code for w in real.warnings]
+
+
+def test_the_pack_marks_illustrative_figures_on_the_cover_page_one_and_sections(packs):
+    pages = pages_text(packs["pdf"])
+    cover = flat(pages[0])
+    assert "This pack contains illustrative figures" in cover
+    named = re.search(r"not published figures\): ([^.]*)\.", cover).group(1)
+    assert named.split(", ") == [
+        "Serious youth violence",
+        "Proven reoffending",
+        "Prevent training (WRAP)",
+    ]  # the three samples whose Instructions say ILLUSTRATIVE FIGURES; the IOM one does not
+    assert "12 months to March 2024" in cover and "(illustrative figures: made up, not" in cover
+    assert "Serious youth violence: victims aged 1 to 19 (illustrative)" in page_one(packs["pdf"])
+    book = load_workbook(io.BytesIO(packs["xlsx"]))
+    lines = [r[0] for r in book["Youth violence and knife"].iter_rows(max_row=12, values_only=True)]
+    assert any(isinstance(v, str) and "illustrative figures" in v for v in lines)

@@ -54,6 +54,7 @@ from core.queries.uploads import (
     upload_record,
     upload_replacements,
     upload_versions,
+    upload_warnings,
 )
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "coverage",
     "data_version",
     "upload_versions",
+    "upload_warnings",
     "dataset_areas",
     "dataset_status",
     "exempt_items",

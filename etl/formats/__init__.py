@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from etl.errors import Problem, ProblemList, problem
+from etl.errors import WARNING, Problem, ProblemList, problem
 from etl.formats import boundaries, mps_crime, mps_dashboard, population, templates
 from etl.formats.boundaries import BoundaryFile
 from etl.formats.mps_crime import CrimeTable
@@ -79,7 +79,10 @@ def detect(
         return CrimeFile(tables)
     found = templates.detect(extract)
     if found:
-        return TemplateFile(found[0], templates.parse(found, problems))
+        parsed = TemplateFile(found[0], templates.parse(found, problems))
+        if templates.declares_illustrative(extract):  # said in the preview, kept on the upload
+            problems.add(problem("illustrative-figures", sheet="Instructions", severity=WARNING))
+        return parsed
     layout_sheets = population.detect(extract)
     if layout_sheets:
         layout, sheets = layout_sheets

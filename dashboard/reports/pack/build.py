@@ -114,6 +114,12 @@ def gather(end: Month, with_exempt: bool = False, with_indicators: bool = False)
             f"Safer Communities Partnership Board, {quarter_words(end)}",
             f"Prepared {datetime.now():%d %B %Y}.",
         ]
+        made_up = [p.title for p in found.values() if p.illustrative]
+        if made_up:
+            cover.append(
+                "This pack contains illustrative figures (made up to show how a council "
+                f"template looks; not published figures): {', '.join(made_up)}."
+            )
         if with_exempt:
             cover.insert(0, EXEMPT_MARK)
         indicators = indicators_at(end, found) if with_indicators else None

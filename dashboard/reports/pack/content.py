@@ -76,6 +76,15 @@ class Section:
         self.periods.append(found)
         return found.month
 
+    def mark(self, key: str, label: str) -> str:
+        """``label`` marked '(illustrative)' when that dataset's figures are."""
+        found = next((p for p in self.periods if p.key == key), None)
+        return found.mark(label) if found else label
+
+    @property
+    def illustrative(self) -> bool:
+        return any(p.illustrative for p in self.periods)
+
 
 def partnership() -> str:
     return PARTNERSHIP.format(borough=cache.home_name())

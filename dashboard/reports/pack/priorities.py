@@ -64,10 +64,14 @@ def syv_section(end: Month) -> Section:
         row = record(table, home["code"], SYV, month)
         overall = london_rate(london_rows(table, cache.reference()[0], SYV), 10_000)
         section.add(words.syv_sentence(home["name"], month, row, overall))
-        section.headline.append((words.HEADLINE_LABELS[SYV], row))
+        section.headline.append((section.mark("syv", words.HEADLINE_LABELS[SYV]), row))
         section.charts.append(
             london_chart(
-                "Serious youth violence: London boroughs compared", table, SYV, home, PER_10000
+                section.mark("syv", "Serious youth violence: London boroughs compared"),
+                table,
+                SYV,
+                home,
+                PER_10000,
             )
         )
         section.month = month
@@ -114,7 +118,7 @@ def reoffending_section(end: Month) -> Section:
         table = iom_table(quarters)
         section.sentences.append(words.iom_sentence(table))
         shown = iom_frame(table)
-        section.tables.append(("IOM cohort by quarter", shown))
+        section.tables.append((section.mark("iom", "IOM cohort by quarter"), shown))
         section.charts.append(
             Chart(
                 "IOM cohort size by quarter",
@@ -131,7 +135,12 @@ def reoffending_section(end: Month) -> Section:
         home_rows = latest[latest["geography"].str.lower() == borough.lower()]
         section.figures["cohorts"] = home_rows.to_dict("records")
         section.tables.append(
-            ("Proven reoffending, latest cohort (Ministry of Justice)", cohort_frame(latest))
+            (
+                section.mark(
+                    "reoffending", "Proven reoffending, latest cohort (Ministry of Justice)"
+                ),
+                cohort_frame(latest),
+            )
         )
     return section
 
@@ -171,7 +180,10 @@ def prevent_section(end: Month, target: float = WRAP_TARGET_PERCENT) -> Section:
         wrap_target=target,
     )
     section.tables.append(
-        (f"WRAP coverage as at {pd.Timestamp(as_at):%d %B %Y}", wrap_frame(table, target))
+        (
+            section.mark("prevent", f"WRAP coverage as at {pd.Timestamp(as_at):%d %B %Y}"),
+            wrap_frame(table, target),
+        )
     )
     rows = table[table["coverage"].notna()]
     bars = pd.DataFrame({"name": rows["department"], "value": rows["coverage"].astype(float)})

@@ -133,7 +133,7 @@ def prevent_rows(section: Section) -> list[Row]:
     rag = total.get("rag")
     return [
         Row(
-            indicator="Prevent training (WRAP) coverage",
+            indicator=section.mark("prevent", "Prevent training (WRAP) coverage"),
             period=section.figures["wrap_period"],
             figure=fmt_share(total.get("coverage")),
             change="\u2014",
@@ -150,7 +150,9 @@ def reoffending_rows(section: Section) -> list[Row]:
     for cohort in section.figures.get("cohorts", []):
         rows.append(
             Row(
-                indicator=f"Proven reoffending rate ({cohort['adult_juvenile'].lower()})",
+                indicator=section.mark(
+                    "reoffending", f"Proven reoffending rate ({cohort['adult_juvenile'].lower()})"
+                ),
                 period=f"cohort {cohort['cohort']}",  # MoJ's label, e.g. 'Jan 2022 to Mar 2022'
                 figure=fmt_share(cohort["reoffending_rate"]),
                 change="\u2014",
