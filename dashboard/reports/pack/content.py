@@ -20,7 +20,6 @@ from dashboard import cache
 from dashboard.charts.base import TREND_START
 from dashboard.charts.crime import ranked_bar_figure, trend_figure
 from dashboard.prose.crime import (
-    crime_sentence,
     london_caption,
     overview_sentence,
     trend_caption,
@@ -108,8 +107,7 @@ def crime_section(end: Month) -> Section:
     records = home_records(table, home["code"])
     total = next((r for r in records if r["indicator"] == MOPAC7_TOTAL), None)
     types = [r for r in records if r["indicator"] != MOPAC7_TOTAL]
-    section.add(overview_sentence(home["name"], month, total, types))
-    section.sentences += [crime_sentence(r["indicator"], home["name"], month, r) for r in types]
+    section.add(overview_sentence(home["name"], month, total, types))  # each type: the table
     section.headline = [(r["indicator"], r) for r in [*types, *([total] if total else [])]]
     shown = total or types[0]
     section.charts = crime_charts(shown, home, month, table)

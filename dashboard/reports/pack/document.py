@@ -36,18 +36,19 @@ td.num { text-align: right; }
 caption { text-align: left; font-weight: bold; padding-bottom: 2pt; }
 img.chart { width: 100%%; margin: 2pt 0; }
 figure { margin: 0; break-inside: avoid; }
-.rag-green { background: #fff; }
-.rag-amber { background: #eee; outline: 1.2pt dashed #000; outline-offset: -2pt; }
-.rag-red { background: #bbb; font-weight: bold; }
+.rag-green { background: #d3ecd9; }
+.rag-amber { background: #ffe7a6; outline: 1.2pt dashed #000; outline-offset: -2pt; }
+.rag-red { background: #f3b9b9; font-weight: bold; }
 ol.contents a { color: #000; text-decoration: none; }
 @page wide { size: A4 landscape; margin: 12mm 12mm 14mm 12mm; }
 section.page-one { page: wide; }
-section.page-one h1 { break-before: page; margin-bottom: 3pt; }
-section.page-one ul { margin: 2pt 0; }
-table.page-one { font-size: 8pt; margin: 3pt 0 4pt; }
+section.page-one h1 { break-before: page; margin-bottom: 2pt; font-size: 15pt; }
+section.page-one h2 { margin: 4pt 0 2pt; font-size: 11pt; }
+section.page-one ul { margin: 1pt 0; font-size: 8.5pt; }
+table.page-one { font-size: 7.5pt; margin: 2pt 0 3pt; }
 table.page-one td { white-space: nowrap; }
 table.page-one td, table.page-one th { padding: 1.5pt 3pt; }
-p.rag-count { font-size: 10pt; }
+p.rag-count { font-size: 9pt; margin-bottom: 2pt; }
 .small { font-size: 8pt; }
 ol.contents a::after { content: leader(".") target-counter(attr(href), page); }
 """
@@ -78,7 +79,11 @@ def headline_html(section: Section) -> str:
     across = section.across_break
     rows = [headline.cells(label, record, across) for label, record in section.headline]
     frame = pd.DataFrame(rows, columns=headline.COLUMNS)
-    return table_html(frame, "Headline figures", "headline")
+    note = headline.rank_note([record for _, record in section.headline])
+    return (
+        table_html(frame, "Headline figures", "headline")
+        + f'<p class="note small">{escape(note)}</p>'
+    )
 
 
 def chart_html(chart: Chart) -> str:

@@ -35,16 +35,6 @@ def rag_text(record: dict) -> str:
     return RAG_MARKS.get(record["rag"], str(record["rag"]))
 
 
-def rank_text(rank, size=32, group: str = "London boroughs") -> str:
-    return "not available" if is_missing(rank) else f"{int(rank)} of {int(size)} {group}"
-
-
-def group_rank_text(record: dict) -> str:
-    """The most similar group's rank in words ('not available' when the home borough is not
-    one of the group's members or a member's figures are missing)."""
-    return rank_text(record.get("group_rank"), record.get("group_size"), record.get("group_name"))
-
-
 def values(label: str, record: dict, across_break: bool = False) -> dict:
     """One headline row as figures (for the workbook): counts, changes as fractions, the target
     as the PDF prints it (2,042, not 2,041.7), ranks, the RAG word and the Indicators sheet's
@@ -92,6 +82,25 @@ def cells(label: str, record: dict, across_break: bool = False) -> list[str]:
         fmt_pct(record.get("change_vs_baseline_pct")),
         "no target" if target is None else fmt_number(target),
         rag_text(record),
-        rank_text(record.get("london_rank")),
-        group_rank_text(record),
+        short_rank(record.get("london_rank"), 32),
+        short_rank(record.get("group_rank"), record.get("group_size")),
     ]
+
+
+def short_rank(rank, size) -> str:
+    """'21 of 32' (what it ranks among is said once, in ``rank_note``)."""
+    return (
+        "not available" if is_missing(rank) or is_missing(size) else f"{int(rank)} of {int(size)}"
+    )
+
+
+def rank_note(records: list[dict]) -> str:
+    """The ranks' units, said once under the table."""
+    group = next((r for r in records if not is_missing(r.get("group_name"))), None)
+    text = "London rank: among the 32 London boroughs"
+    if group is not None:
+        text += (
+            f"; most similar group rank: among the {int(group['group_size'])} boroughs of "
+            f"{group['group_name']}"
+        )
+    return text + "; 1 = the lowest rate."
