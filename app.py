@@ -15,12 +15,12 @@ import threading
 import dash
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
-from dash._pages import _path_to_page
 from flask import request
 
 from core import config
-from dashboard import answers, cache, serving
+from dashboard import answers, cache, jobs, serving
 from dashboard.auth import guard, signin
+from dashboard.reports import monthly
 from dashboard.reports.pack import published as published_packs
 from dashboard.ui.prefill import period_bar, period_options
 
@@ -61,10 +61,12 @@ app = Dash(
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
 )
 server = app.server
+celery_app = jobs.celery_app  # with REDIS_URL: the Celery workers run `celery -A app worker`
 guard.init_auth(server)  # sign-in, roles and CSRF in front of every route
 serving.configure(server)  # proxy headers (TRUST_PROXY) and the log format (LOG_FORMAT)
 answers.init(server)  # the data pages' callback answers, kept per data version and role
 server.register_blueprint(published_packs.blueprint)  # published board packs, role-checked
+server.register_blueprint(monthly.blueprint)  # /figures/<page>.csv: "Download the figures"
 
 
 def _nav_pages() -> list[dict]:
@@ -78,17 +80,32 @@ def navbar() -> dbc.Navbar:
         dbc.NavItem(dbc.NavLink(p["name"], href=p["relative_path"], id=f"nav-link-{i}"))
         for i, p in enumerate(_nav_pages())
     ]
+    # below Bootstrap's lg (992 px) the links fold behind a "Menu" button: twelve links took
+    # three rows (136 px) of a tablet's screen
+    toggle = html.Button(
+        [html.Span(className="navbar-toggler-icon"), html.Span("Menu", className="ms-2")],
+        id="nav-toggle",
+        className="navbar-toggler text-light",
+        type="button",
+        **{"aria-controls": "nav-collapse", "aria-expanded": "false"},
+    )
     return dbc.Navbar(
         dbc.Container(
             [
                 dbc.NavbarBrand(f"{config.home_borough()} community safety", href="/"),
-                dbc.Nav(links, navbar=True, className="flex-wrap"),
-                signin.user_menu(),
+                toggle,
+                dbc.Collapse(
+                    [dbc.Nav(links, navbar=True, className="flex-wrap"), signin.user_menu()],
+                    id="nav-collapse",
+                    navbar=True,
+                    is_open=False,
+                ),
             ],
             fluid=True,
         ),
         color="dark",
         dark=True,
+        expand="lg",
         className="mb-2",
     )
 
@@ -134,6 +151,19 @@ app.clientside_callback(
 )
 
 
+# The "Menu" button opens and closes the folded links (and says so to screen readers); opening
+# a page closes them.
+app.clientside_callback(
+    ClientsideFunction(namespace="dashboard", function_name="toggleMenu"),
+    Output("nav-collapse", "is_open"),
+    Output("nav-toggle", "aria-expanded"),
+    Input("nav-toggle", "n_clicks"),
+    Input("_pages_location", "pathname"),
+    State("nav-collapse", "is_open"),
+    prevent_initial_call=True,
+)
+
+
 def nav_matches() -> list[list[str]]:
     """Per navbar link, the paths it is "current" for: its own, or its page's nav_match."""
     return [p.get("nav_match", [p["relative_path"]]) for p in _nav_pages()]
@@ -174,7 +204,7 @@ def _not_found_status(response):
     browser, but would answer 200), so links checkers, proxies and logs see the truth."""
     rule = request.url_rule.rule if request.url_rule else ""
     if rule.endswith("<path:path>") and response.status_code == 200:
-        page, variables = _path_to_page(request.path.strip("/"))
+        page, variables = answers.page_for(request.path)
         if not page or page["module"].endswith("not_found_404"):
             response.status_code = 404
         elif not _page_exists(page, variables or {}):

@@ -160,3 +160,23 @@ document.addEventListener("DOMContentLoaded", function () {
   };
   plots.__dashboardResize = true;
 });
+
+// A section filled below a long list (the data history's details): scroll it into view and
+// move the focus there, so the reader sees what they opened and a keyboard user is there too.
+window.dash_clientside.dashboard.showSection = function (children, id) {
+  const section = document.getElementById(id);
+  if (section && children && (!Array.isArray(children) || children.length)) {
+    section.scrollIntoView({block: "start"});
+    section.focus({preventScroll: true});
+  }
+  return window.dash_clientside.no_update;
+};
+
+// The navbar's "Menu" button below 992 px (app.py): open or close the links; a page opened
+// closes them.
+window.dash_clientside.dashboard.toggleMenu = function (clicks, path, open) {
+  const fired = window.dash_clientside.callback_context.triggered || [];
+  const pressed = fired.some((t) => t.prop_id.startsWith("nav-toggle."));
+  const next = pressed ? !open : false;
+  return [next, next ? "true" : "false"];
+};

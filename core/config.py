@@ -95,6 +95,28 @@ PENDING_DIR = Setting(
     "",
     "Folder for uploads waiting for confirmation (default: a folder in the system temp dir).",
 )
+MAX_REQUEST_KB = Setting(
+    "MAX_REQUEST_KB",
+    "1024",
+    "Largest request body accepted, in kilobytes, except files dropped on the Upload page by an "
+    "analyst or manager (up to MAX_UPLOAD_FILES files of MAX_UPLOAD_MB). A larger request is "
+    "refused (413) before it is read.",
+)
+REDIS_URL = Setting(
+    "REDIS_URL",
+    "",
+    "Redis for several app servers (redis://host:6379/0): every worker on every server then "
+    "shares the pages' kept answers and computed tables (Flask-Caching) and the background "
+    "jobs run on Celery workers (scripts/serve.sh starts them). Empty: answers are kept in "
+    "each server (memory; a folder of PENDING_DIR under the production command) and jobs run "
+    "in a local process (diskcache), with nothing else to install.",
+)
+CELERY_WORKERS = Setting(
+    "CELERY_WORKERS",
+    "2",
+    "With REDIS_URL: Celery worker processes scripts/serve.sh starts beside the app server for "
+    "the background jobs (board packs); 0 starts none (run them on other machines).",
+)
 MAX_UPLOAD_FILES = Setting("MAX_UPLOAD_FILES", "10", "Files accepted in one upload.")
 MAX_DROP_UNCOMPRESSED_MB = Setting(
     "MAX_DROP_UNCOMPRESSED_MB",
@@ -154,6 +176,9 @@ ALL_SETTINGS = [
     LOGIN_RATE_LIMIT,
     LOGIN_LOCKOUT_SECONDS,
     PENDING_DIR,
+    MAX_REQUEST_KB,
+    REDIS_URL,
+    CELERY_WORKERS,
     MAX_UPLOAD_FILES,
     MAX_DROP_UNCOMPRESSED_MB,
     WORKERS,

@@ -10,6 +10,7 @@ and ``crime_rows`` maps (upload, series) back to the spreadsheet row.
 
 from __future__ import annotations
 
+import os
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +36,9 @@ from sqlalchemy import (
 )
 
 from core import config
-from core.bulk import bulk_insert  # noqa: F401  (db.bulk_insert: every store calls it so)
+
+# db.bulk_insert and db.bulk_insert_columns: every store calls them so
+from core.bulk import bulk_insert, bulk_insert_columns  # noqa: F401
 
 metadata = MetaData()
 
@@ -312,6 +315,22 @@ hate_reporting_centres = Table(
     *_provenance(),
 )
 
+# Partnership indicators' values (etl/formats/templates/partnership.py, or typed into the form):
+# one row per indicator and period as written ('2025-03', '2024/25 Q4', '2024/25', '2025-03-14';
+# core.reporting_periods), with its kind and days. Definitions: core/partnership.py.
+partnership_values = Table(
+    "partnership_values",
+    metadata,
+    Column("indicator", String(200), primary_key=True),
+    Column("period", String(16), primary_key=True),
+    Column("period_kind", String(16), nullable=False),  # month | quarter | financial year | date
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("note", Text),
+    *_provenance(),
+)
+
 # The council templates' tables (etl/formats/templates), each row carrying its provenance.
 TEMPLATE_TABLES = (
     syv_counts,
@@ -321,6 +340,7 @@ TEMPLATE_TABLES = (
     wrap_training,
     wrap_audiences,
     hate_reporting_centres,
+    partnership_values,
 )
 
 # Replaced template rows: key and values as JSON, with the upload each came from.
@@ -334,56 +354,6 @@ template_history = Table(
     Column("upload_id", Integer, nullable=False),
     Column("replaced_by_upload_id", Integer, nullable=False),
     Index("ix_template_history_key", "table_name", "key_json"),
-)
-
-# ---- people and permissions (dashboard/auth)
-
-users = Table(
-    "users",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("name", String(200), nullable=False, unique=True),
-    Column("password_hash", String(300), nullable=False),  # werkzeug scrypt hash
-    Column("role", String(16), nullable=False),  # viewer | analyst | manager
-    Column("disabled", Boolean, nullable=False, default=False),
-    Column("created_at", DateTime, nullable=False),
-)
-
-# A signed-in session (dashboard/auth/sessions.py): the cookie carries a random id, kept here only
-# as its SHA-256, so a copy of the database lets nobody in. Times are UTC (``utc_now``). A row
-# revoked (signed out, user disabled, password changed) or past expires_at lets nobody in either.
-sessions = Table(
-    "sessions",
-    metadata,
-    Column("id_hash", String(64), primary_key=True),
-    Column("user_name", String(200), nullable=False, index=True),
-    Column("created_at", DateTime, nullable=False),
-    Column("last_seen", DateTime, nullable=False),
-    Column("expires_at", DateTime, nullable=False, index=True),
-    Column("revoked_at", DateTime),
-)
-
-# Failed sign-ins (dashboard/auth/throttle.py), shared by every process and server of a
-# deployment. ``name`` is the lower-cased user name tried, or '*' for the address's count over
-# any name. Rows older than the lock-out are deleted as new ones arrive.
-login_failures = Table(
-    "login_failures",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("address", String(64), nullable=False),
-    Column("name", String(200), nullable=False),
-    Column("failed_at", DateTime, nullable=False, index=True),
-    Index("ix_login_failures_key", "address", "name", "failed_at"),
-)
-
-# Datasets ('borough_crime', ...) or indicators ('Burglary', ...) only managers may see.
-exempt_items = Table(
-    "exempt_items",
-    metadata,
-    Column("kind", String(16), primary_key=True),  # dataset | indicator
-    Column("name", String(200), primary_key=True),
-    Column("marked_by", String(200)),
-    Column("marked_at", DateTime, nullable=False),
 )
 
 # A manager undoing an upload (etl/revert.py): who, when, and what was restored.
@@ -429,8 +399,9 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def get_engine(url: str | None = None) -> Engine:
-    """The shared engine for ``url`` (default: the configured DATABASE_URL), schema created."""
+def get_engine(url: str | None = None, schema: MetaData | None = None) -> Engine:
+    """The shared engine for ``url`` (default: the configured DATABASE_URL), schema created
+    (``schema``: another set of tables, for a database of its own)."""
     url = url or config.database_url()
     with _lock:
         engine = _engines.get(url)
@@ -438,7 +409,7 @@ def get_engine(url: str | None = None) -> Engine:
             if url.startswith("sqlite:///"):
                 Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
             engine = make_engine(url)
-            metadata.create_all(engine)
+            (metadata if schema is None else schema).create_all(engine)
             _engines[url] = engine
         return engine
 
@@ -451,7 +422,38 @@ def dispose_engines() -> None:
         _engines.clear()
 
 
-# The reference data the manager edits (targets, comparator groups) and the published board packs
-# have their own modules; importing them here adds their tables to ``metadata`` before any
-# ``create_all``.
-from core import published, reference_data  # noqa: E402, F401
+def _forget_engines_after_fork() -> None:
+    """In a process forked from one that used the database (a background job, a gunicorn
+    worker): drop the engines it inherited without closing their connections, which still
+    belong to the parent, and the lock another thread may have held at the fork."""
+    global _lock
+    _lock = threading.Lock()
+    for engine in list(_engines.values()):
+        engine.dispose(close=False)
+    _engines.clear()
+
+
+os.register_at_fork(after_in_child=_forget_engines_after_fork)
+
+
+# The reference data the manager edits (targets, comparator groups) and the published board
+# packs have their own modules; importing
+# it here adds its tables to ``metadata`` before any ``create_all``.
+from core import board_notes, partnership, published, reference_data  # noqa: E402, F401
+
+# The people and permissions tables (core/auth_tables.py), likewise.
+from core.auth_tables import (  # noqa: E402, F401
+    exempt_history,
+    exempt_items,
+    login_failures,
+    sessions,
+    users,
+)
+
+# The police.uk figures and the LSOA lookups that place them (core/police_tables.py), likewise.
+from core.police_tables import (  # noqa: E402, F401
+    lsoa_changes,
+    lsoa_wards,
+    police_uk_counts,
+    police_uk_files,
+)

@@ -253,6 +253,9 @@ MOPAC7_TYPES: list[str] = [
     "Violence with injury",
 ]
 MOPAC7_TOTAL = "MOPAC7 total"
+# every offence in an MPS borough or ward file, whatever its categories (DOMAIN.md "Overall crime")
+OVERALL_CRIME = "Overall crime"
+CRIME_INDICATORS = [*MOPAC7_TYPES, MOPAC7_TOTAL, OVERALL_CRIME]
 LONDON_BOROUGH_COUNT = 32
 
 
@@ -312,6 +315,20 @@ def mopac7_type(major: str | None, minor: str | None) -> str | None:
 MPS_DASHBOARD_DATASETS = ("mps_dashboard_offences", "mps_dashboard_outcomes")
 MPS_DASHBOARD_UPLOAD = "mps_dashboard"
 
+# Domestic abuse (DOMAIN.md): the MPS dashboard's offences and DA violence with injury, which the
+# file spells "Domestic Abuse violence with injury" under Offences and "Domestic Abuse Violence
+# with Injury" under Positive Outcomes: one indicator, named as the offences spell it.
+DOMESTIC_ABUSE = "Domestic Abuse"
+DA_VIOLENCE_WITH_INJURY = "Domestic Abuse violence with injury"
+DOMESTIC_ABUSE_INDICATORS = [DOMESTIC_ABUSE, DA_VIOLENCE_WITH_INJURY]
+_SUBGROUP_NAMES = {_label(name): name for name in DOMESTIC_ABUSE_INDICATORS}
+
+
+def dashboard_subgroup(name: str) -> str:
+    """The one name of an MPS dashboard subgroup, however the file's measure spells it."""
+    return _SUBGROUP_NAMES.get(_label(name), name)
+
+
 HATE_CRIME_TOTAL = "Hate crime"  # the MPS total of every strand
 # The MPS hate crime strands, as the Monthly Crime Dashboard and the council template name them.
 HATE_STRANDS = [
@@ -343,3 +360,101 @@ WRAP_AUDIENCES = [
     "Pupils",
     "Foster carers",
 ]
+
+# --- police.uk street-level crime (DOMAIN "Anti-social behaviour and police.uk") ---------------
+
+POLICE_UK_DATASET = "police_uk"
+POLICE_UK_ASB = "Anti-social behaviour"
+# The 14 crime types of data.police.uk's street-level files, in the publisher's order.
+POLICE_UK_TYPES: list[str] = [
+    POLICE_UK_ASB,
+    "Bicycle theft",
+    "Burglary",
+    "Criminal damage and arson",
+    "Drugs",
+    "Other crime",
+    "Other theft",
+    "Possession of weapons",
+    "Public order",
+    "Robbery",
+    "Shoplifting",
+    "Theft from the person",
+    "Vehicle crime",
+    "Violence and sexual offences",
+]
+
+
+# --- what each figure includes: what an exemption withholds (domain.exemptions) ------------------
+
+TNO_VICTIM_BASED = "TNO Victim Based"  # MPS dashboard: total notifiable offences with a victim
+TNO_NON_VICTIM_BASED = "TNO Non Victim Based"
+DA_VWI = "Domestic Abuse violence with injury"
+# The MPS Monthly Crime Dashboard's offence groups as published: the subgroup named as the group
+# includes the group's other subgroups (a crime may be flagged several ways, so they include rather
+# than add up to their parts).
+_DASHBOARD_GROUPS: dict[str, frozenset[str]] = {
+    HATE_CRIME_TOTAL: frozenset(HATE_STRANDS),
+    **HATE_STRAND_PARTS,
+    "Domestic Abuse": frozenset({DA_VWI}),
+    "Knife Crime": frozenset({"Knife Crime with Injury"}),
+    "Knife Crime with Injury": frozenset({"Knife Crime with Injury (Personal Robbery)"}),
+    "Knife Injury Victims (1-24)": frozenset({"Knife Injury Victims (non DA 1-24)"}),
+    "Gun Crime": frozenset({"Gun Crime Personal Robbery", "Lethal Barrel Discharge"}),
+}
+# Offence groups that count offences with and without a victim (hate crime includes public order
+# offences): neither TNO figure includes one whole, Overall crime (TNO) includes each.
+_FLAGGED_GROUPS = frozenset({HATE_CRIME_TOTAL, "Domestic Abuse", "Knife Crime", "Gun Crime"})
+# Each total and the figures it includes directly (their parts are looked up in turn). A figure
+# named nowhere here includes nothing; every offence count is inside Overall crime.
+INCLUDES: dict[str, frozenset[str]] = {
+    OVERALL_CRIME: frozenset({TNO_VICTIM_BASED, TNO_NON_VICTIM_BASED, *_FLAGGED_GROUPS}),
+    TNO_VICTIM_BASED: frozenset({MOPAC7_TOTAL}),
+    MOPAC7_TOTAL: frozenset(MOPAC7_TYPES),
+    "Robbery": frozenset({"Robbery Mobile phone"}),
+    "Theft from the person": frozenset({"Theft Person - Mobile phone"}),
+    **_DASHBOARD_GROUPS,
+}
+# One indicator the publisher spells two ways (offences, positive outcomes): exempt together.
+SAME_INDICATOR: dict[str, str] = {"Domestic Abuse Violence with Injury": DA_VWI}
+# The datasets an exemption may name (the upload log's names of figures pages show).
+EXEMPTIBLE_DATASETS = (
+    "borough_crime",
+    "ward_crime",
+    *MPS_DASHBOARD_DATASETS,
+    "serious_youth_violence",
+    "iom",
+    "proven_reoffending",
+    "wrap_training",
+    "hate_reporting_centres",
+    POLICE_UK_DATASET,
+)
+# Every indicator name an exemption may name (besides subgroups loaded under new names).
+INDICATOR_NAMES: frozenset[str] = frozenset(
+    {*INCLUDES, *(p for parts in INCLUDES.values() for p in parts), *SAME_INDICATOR}
+    | set(POLICE_UK_TYPES)
+)
+
+# Major categories of the MPS borough and ward files whose offences have no victim (any vintage,
+# upper case): their rows count towards TNO Non Victim Based, every other row towards Victim Based.
+NON_VICTIM_MAJORS = frozenset(
+    {
+        "DRUG OFFENCES",
+        "DRUGS",
+        "POSSESSION OF WEAPONS",
+        "PUBLIC ORDER OFFENCES",
+        "MISCELLANEOUS CRIMES AGAINST SOCIETY",
+        "OTHER NOTIFIABLE OFFENCES",
+        "FRAUD AND FORGERY",
+        "FRAUD OR FORGERY",
+        "NFIB FRAUD",
+    }
+)
+
+
+def category_totals(major: str | None, minor: str | None) -> tuple[str, ...]:
+    """The figures a borough or ward file's category counts towards, nearest first: its MOPAC7
+    type (if one), the MOPAC7 total, TNO (victim based or not) and Overall crime."""
+    kind = mopac7_type(major, minor)
+    tno = TNO_NON_VICTIM_BASED if _label(major) in NON_VICTIM_MAJORS else TNO_VICTIM_BASED
+    mopac7 = (kind, MOPAC7_TOTAL) if kind else ()
+    return (*mopac7, tno, OVERALL_CRIME)

@@ -80,6 +80,20 @@ group_members = Table(
 )
 
 
+# Every change to the comparator groups: what was done, and the group's boroughs after it
+# (before it, for a deletion), so a deleted or changed group can be made again.
+group_changes = Table(
+    "comparator_group_changes",
+    db.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("action", String(8), nullable=False),  # set | add | remove | delete | choose | restore
+    Column("group_name", String(200), nullable=False),
+    Column("members", String(2000), nullable=False),  # GSS codes, comma-separated
+    Column("changed_by", String(200)),
+    Column("changed_at", DateTime, nullable=False),
+)
+
+
 @event.listens_for(group_members, "after_create")
 def _ship_groups(_table, connection, **_kw) -> None:
     """The groups the product ships with, written when their tables are created."""
@@ -144,14 +158,35 @@ def _touch(conn, name: str, by: str | None) -> None:
         )
 
 
-def set_group(engine: Engine, name: str, codes, by: str | None) -> None:
-    """Create a group, or replace its members, with the borough ``codes``."""
+def _members(conn, name: str) -> list[str]:
+    m = group_members
+    return sorted(conn.execute(select(m.c.area_code).where(m.c.group_name == name)).scalars())
+
+
+def _note(conn, action: str, name: str, by: str | None, members=None) -> None:
+    """Keep the change in the groups' history (with the members after it, or ``members``)."""
+    kept = _members(conn, name) if members is None else sorted(members)
+    conn.execute(
+        insert(group_changes).values(
+            action=action,
+            group_name=name,
+            members=",".join(kept),
+            changed_by=by,
+            changed_at=db.utc_now(),
+        )
+    )
+
+
+def set_group(engine: Engine, name: str, codes, by: str | None, action: str = "set") -> None:
+    """Create a group, or replace its members, with the borough ``codes`` (``action``: how the
+    history names it: set, or restore for a shipped group made as shipped again)."""
     with engine.begin() as conn:
         _touch(conn, name, by)
         conn.execute(delete(group_members).where(group_members.c.group_name == name))
         rows = [{"group_name": name, "area_code": c} for c in sorted(set(codes))]
         if rows:
             conn.execute(insert(group_members), rows)
+        _note(conn, action, name, by)
 
 
 def change_members(engine: Engine, name: str, add=(), remove=(), by: str | None = None) -> None:
@@ -166,13 +201,17 @@ def change_members(engine: Engine, name: str, add=(), remove=(), by: str | None 
         new = sorted(set(add) - have)
         if new:
             conn.execute(insert(m), [{"group_name": name, "area_code": c} for c in new])
+        _note(conn, "add" if add else "remove", name, by)
 
 
-def delete_group(engine: Engine, name: str) -> bool:
-    """Delete a group and its members; False when there was none of that name."""
+def delete_group(engine: Engine, name: str, by: str | None = None) -> bool:
+    """Delete a group and its members (kept in the history); False when there was none."""
     with engine.begin() as conn:
+        members = _members(conn, name)
         conn.execute(delete(group_members).where(group_members.c.group_name == name))
         gone = conn.execute(delete(comparator_groups).where(comparator_groups.c.name == name))
+        if gone.rowcount:
+            _note(conn, "delete", name, by, members)
     return bool(gone.rowcount)
 
 
@@ -192,4 +231,5 @@ def choose_group(engine: Engine, name: str | None, by: str | None) -> bool:
                 .where(g.c.name == name)
                 .values(most_similar=True, changed_by=by, changed_at=db.utc_now())
             )
+            _note(conn, "choose", name, by)
     return True

@@ -7,37 +7,32 @@ period callbacks (every callback of ``DATA_PAGES`` listening to the period picke
 page routing callback for a data page's address. The key is the request's body with the data
 version (``cache.data_version``: a load in any worker changes it for every worker from its next
 request; for the pages in ``PAGE_DATASETS``, only the versions of the datasets they read, so a
-crime load keeps the hate crime page's answers), the targets and comparator groups (``cache.reference_version``), the user's role and the items exempt from them (``auth.exempt.hidden``), so a load or
-a change of exempt items is never answered from before it, and no role sees another's answer.
-The app's shell (/_dash-layout) is kept too, per session (it carries the user's menu).
-Kept in each worker's memory (oldest first out past ``MAX_BYTES``) and, under the production
-server (``share``, called by its master), compressed in a folder of PENDING_DIR that every
-worker (and server) shares, one sub-folder per database (the oldest answers removed past
-``MAX_SHARED_BYTES``; the whole folder when the server starts, so a database made again from
-scratch is never answered from the old one): an answer drawn by one worker serves them all.
+crime load keeps the hate crime page's answers), the targets and comparator groups
+(``cache.reference_version``), the user's role and the items exempt from them
+(``auth.exempt.hidden``), so a load or a change of exempt items is never answered from before
+it, and no role sees another's answer. The app's shell (/_dash-layout) is kept too, per session
+(it carries the user's menu), in the process only.
+Kept in Flask-Caching's backends: each process's ``SimpleCache`` in front, and behind it what
+``memo.shared`` shares (Redis with ``REDIS_URL``: every worker of every server; else, under the
+production command, a folder its workers share, emptied when it starts, so a database made
+again from scratch is never answered from the old one).
 """
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import hashlib
 import itertools
 import json
-import os
-import secrets
-import shutil
-import threading
-from collections import OrderedDict
-from pathlib import Path
+import re
 
 import dash
 import flask
-from dash._pages import _path_to_page
 from flask import Flask, request
+from flask_caching.backends import SimpleCache
 
 from core import reference
-from dashboard import cache, pending
+from dashboard import cache, memo, pending
 from dashboard.auth import exempt, guard, sessions
 
 DATA_PAGES = frozenset(
@@ -51,6 +46,7 @@ DATA_PAGES = frozenset(
         "youth_violence",
         "reoffending",
         "prevent",
+        "domestic_abuse",  # keyed by the data version: the partnership indicators will join it
     )
 )
 # Pages that read nothing but these datasets (the upload log's names) and areas, which loads only
@@ -66,62 +62,48 @@ PAGE_DATASETS = {
 }
 ROUTING = "_pages_content.children"
 PICKER = "period-select"
-MAX_BYTES = 96 * 2**20
-MAX_SHARED_BYTES = 512 * 2**20
-TIDY_EVERY = 200  # shared answers written by this process between two size checks
+LOCAL_ANSWERS = 1000  # kept in each process's memory in front of the shared cache
 
 
-class Answers:
-    """A least-recently-used store of (status, bytes, mimetype) bounded by bytes."""
+class Kept:
+    """This process's answers (Flask-Caching's SimpleCache), counting what was found."""
 
-    def __init__(self, max_bytes: int = MAX_BYTES):
-        self.max_bytes, self.size = max_bytes, 0
-        self.items: OrderedDict[str, tuple[int, bytes, str]] = OrderedDict()
-        self.lock = threading.Lock()
-        self.hits = self.misses = 0
+    def __init__(self, threshold: int = LOCAL_ANSWERS):
+        self.threshold = threshold
+        self.clear()
 
-    def get(self, key: str) -> tuple[int, bytes, str] | None:
-        with self.lock:
-            found = self.items.get(key)
-            if found is None:
-                self.misses += 1
-                return None
+    def get(self, key: str):
+        found = self.store.get(key)
+        if found is None:
+            self.misses += 1
+        else:
             self.hits += 1
-            self.items.move_to_end(key)
-            return found
+        return found
 
     def put(self, key: str, answer: tuple[int, bytes, str]) -> None:
-        with self.lock:
-            if key in self.items:
-                return
-            self.items[key] = answer
-            self.size += len(answer[1])
-            while self.size > self.max_bytes and self.items:
-                _, (_, old, _) = self.items.popitem(last=False)
-                self.size -= len(old)
+        self.store.set(key, answer)
 
     def clear(self) -> None:
-        with self.lock:
-            self.items.clear()
-            self.size = self.hits = self.misses = 0
+        self.store = SimpleCache(threshold=self.threshold, default_timeout=0)
+        self.hits = self.misses = self.shared_hits = 0
 
 
-ANSWERS = Answers()
-_shared = False
+ANSWERS = Kept()
 _engine_ids = itertools.count()
 
 
 def share() -> None:
-    """Share answers between the processes of the production server (from a clean folder)."""
-    global _shared
-    shutil.rmtree(pending.pending_dir() / "answers", ignore_errors=True)
-    _shared = True
+    """Share answers between the processes of the production server: in Redis with REDIS_URL,
+    else in a folder of PENDING_DIR (from a clean folder, see the module docstring)."""
+    if memo.redis_url():
+        memo.shared().clear()
+    else:
+        memo.share_folder(pending.pending_dir() / "answers")
 
 
-def _folder() -> Path:
-    url = cache.engine().url.render_as_string(hide_password=False)
-    database = hashlib.sha256(url.encode()).hexdigest()[:16]
-    return pending.pending_dir() / "answers" / database
+def _database() -> str:
+    url = memo.engine_url(cache.engine())
+    return hashlib.sha256(url.encode()).hexdigest()[:16]
 
 
 def _engine_id() -> int:
@@ -134,10 +116,12 @@ def _engine_id() -> int:
 
 
 def _read_shared(key: str) -> tuple[int, bytes, str] | None:
-    if not _shared:
+    if not memo.is_shared():
+        return None
+    packed = memo.get(f"answer:{_database()}:{key}")
+    if not isinstance(packed, bytes):
         return None
     try:
-        packed = (_folder() / key).read_bytes()
         head, _, body = gzip.decompress(packed).partition(b"\n")
         status, mimetype = json.loads(head)
         return int(status), body, str(mimetype)
@@ -145,46 +129,39 @@ def _read_shared(key: str) -> tuple[int, bytes, str] | None:
         return None
 
 
-_writes = itertools.count(1)
-
-
 def _write_shared(key: str, answer: tuple[int, bytes, str]) -> None:
-    if not _shared:
+    if not memo.is_shared():
         return
-    folder = _folder()
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        status, body, mimetype = answer
-        packed = gzip.compress(json.dumps([status, mimetype]).encode() + b"\n" + body, 1)
-        tmp = folder / f"{key}.{secrets.token_hex(4)}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(packed)
-        os.replace(tmp, folder / key)  # readers never see half an answer
-        if next(_writes) % TIDY_EVERY == 0:
-            tidy(folder)
-    except OSError:
-        pass  # sharing is a saving, never a failure
+    status, body, mimetype = answer
+    packed = gzip.compress(json.dumps([status, mimetype]).encode() + b"\n" + body, 1)
+    memo.put(f"answer:{_database()}:{key}", packed)
 
 
-def tidy(folder: Path, max_bytes: int | None = None) -> None:
-    """Past ``max_bytes`` (MAX_SHARED_BYTES), remove the answers written longest ago (those of
-    older data versions first, as nothing asks for them) until half that is left."""
-    limit = MAX_SHARED_BYTES if max_bytes is None else max_bytes
-    found = []
-    for path in folder.iterdir():
-        with contextlib.suppress(OSError):
-            stat = path.stat()
-            found.append((stat.st_mtime, stat.st_size, path))
-    total = sum(size for _, size, _ in found)
-    if total <= limit:
-        return
-    for _, size, path in sorted(found):
-        if total <= limit // 2:
-            break
-        with contextlib.suppress(OSError):
-            path.unlink()
-            total -= size
+def page_for(path: str) -> tuple[dict | None, dict[str, str]]:
+    """The registered page that answers ``path`` and the values of its path template's
+    ``<name>`` parts, as Dash Pages routes it (public registry only); (None, {}) for none."""
+    for page in dash.page_registry.values():
+        template = page.get("path_template")
+        found = _template_values(template, path) if template else None
+        if found is not None:
+            return page, found
+        if (path or "").strip("/") == page["path"].strip("/"):
+            return page, {}
+    return None, {}
+
+
+def _template_values(template: str, path: str) -> dict[str, str] | None:
+    parts, wanted = template.strip("/").split("/"), (path or "").strip("/").split("/")
+    if len(parts) != len(wanted):
+        return None
+    values = {}
+    for part, value in zip(parts, wanted, strict=True):
+        name = re.fullmatch(r"<([^<>]+)>", part)
+        if name and value:
+            values[name[1]] = value
+        elif part != value:
+            return None
+    return values
 
 
 def _value(items: list, component: str, prop: str):
@@ -204,7 +181,7 @@ def keepable(body: dict) -> str | None:
         path = _value(body.get("inputs"), "_pages_location", "pathname")
         if not isinstance(path, str):
             return None
-        page, _ = _path_to_page(path.strip("/"))
+        page, _ = page_for(path)
         module = page["module"] if page else None
         return module if module in DATA_PAGES else None
     entry = dash.get_app().callback_map.get(output)
@@ -264,6 +241,7 @@ def _kept(key: str, shared: bool):
     if found is None and shared:
         found = _read_shared(key)
         if found is not None:
+            ANSWERS.shared_hits += 1
             ANSWERS.put(kept, found)
     if found is None:
         flask.g.answer_key, flask.g.answer_shared = key, shared

@@ -61,7 +61,7 @@ def engine() -> Engine:
 @_cache(maxsize=16)
 def _monthly(url: str, version: int, dataset: str, area_codes: tuple[str, ...] | None):
     codes = list(area_codes) if area_codes is not None else None
-    return queries.mopac7_monthly(db.get_engine(url), dataset, codes)
+    return queries.crime_monthly(db.get_engine(url), dataset, codes)
 
 
 @_cache(maxsize=8)
@@ -305,15 +305,20 @@ def dashboard_rank_history(
     return exempt.visible(history, dataset)
 
 
-# what the pages read from the council templates: (query, the dataset an exemption names)
+# what the pages read from the council templates: (query, the dataset an exemption names, the
+# columns naming an indicator: each table says which, so none is filtered by a guessed name)
 COUNCIL_TABLES = {
-    "syv_monthly": (queries.syv_monthly, "serious_youth_violence"),
-    "syv_summary": (queries.syv_summary, "serious_youth_violence"),
-    "iom_quarters": (queries.iom_quarters, "iom"),
-    "reoffending_rates": (queries.reoffending_rates, "proven_reoffending"),
-    "wrap_training": (queries.wrap_training, "wrap_training"),
-    "wrap_audiences": (queries.wrap_audiences, "wrap_training"),
-    "hate_reporting_centres": (queries.hate_reporting_centres, "hate_reporting_centres"),
+    "syv_monthly": (queries.syv_monthly, "serious_youth_violence", ()),
+    "syv_summary": (queries.syv_summary, "serious_youth_violence", ()),
+    "iom_quarters": (queries.iom_quarters, "iom", ()),
+    "reoffending_rates": (queries.reoffending_rates, "proven_reoffending", ()),
+    "wrap_training": (queries.wrap_training, "wrap_training", ()),
+    "wrap_audiences": (queries.wrap_audiences, "wrap_training", ()),
+    "hate_reporting_centres": (
+        queries.hate_reporting_centres,
+        "hate_reporting_centres",
+        ("strand",),
+    ),
 }
 
 
@@ -327,7 +332,8 @@ def council_table(name: str, eng: Engine | None = None) -> pd.DataFrame:
     empty when its dataset is exempt for this user. Treat the frame as read-only."""
     eng = eng or engine()
     frame = _council(_url(eng), data_version(eng), name)
-    return exempt.visible(frame, COUNCIL_TABLES[name][1])
+    _, dataset, items = COUNCIL_TABLES[name]
+    return exempt.visible(frame, dataset, items)
 
 
 @_cache(maxsize=32)
@@ -361,6 +367,8 @@ def rank_series(area_code: str, indicator: str, eng: Engine | None = None) -> pd
     """One borough's rank_history rows for one crime type (month, r12, rate, london_rank)."""
     eng = eng or engine()
     empty = pd.DataFrame(columns=["area_code", "indicator", "month", "r12", "rate", "london_rank"])
+    if not exempt.shown("borough_crime", indicator):
+        return empty
     return _rank_groups(_url(eng), data_version(eng)).get((area_code, indicator), empty)
 
 
@@ -389,6 +397,8 @@ def area_series(dataset: str, area_code: str, indicator: str, eng: Engine | None
     Ward series come from the cache of their borough's wards (the one the ward pages use).
     """
     eng = eng or engine()
+    if not exempt.shown(dataset, indicator):
+        return pd.Series(dtype="int64")
     return _area_series(_url(eng), data_version(eng), dataset, area_code, indicator)
 
 
@@ -400,6 +410,8 @@ def _trend(url: str, version: int, dataset: str, area_code: str, indicator: str)
 def trend(dataset: str, area_code: str, indicator: str, eng: Engine | None = None):
     """``domain.crime.trend_frame`` of one area and crime type (cached per data version)."""
     eng = eng or engine()
+    if not exempt.shown(dataset, indicator):
+        return trend_frame(pd.Series(dtype="int64"))
     return _trend(_url(eng), data_version(eng), dataset, area_code, indicator)
 
 

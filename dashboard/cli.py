@@ -1,11 +1,15 @@
-"""``python -m dashboard report|users|exempt|targets|groups``: the dashboard's jobs without the web app.
+"""``python -m dashboard report|users|exempt|targets|groups|indicators|commentary|actions``: the
+dashboard's jobs without the web app.
 
-  report   the indicators export (every area x indicator for one month, as CSV) and the
+  report   the indicators export (every area x indicator for one month, as CSV), the monthly
+           figures (every dataset's monthly counts: report monthly --out monthly.csv) and the
            quarterly board pack (report pack --quarter 2025/26-Q3 --out pack.pdf|pack.xlsx)
   users    who may sign in: add, passwd, role, disable, enable, list
   exempt   datasets or indicators only managers see: add, remove, list
   targets  the targets RAG is judged against: list, set, clear
   groups   comparator groups of London boroughs: list, show, set, add, remove, delete, choose
+  indicators, commentary, actions: partnership indicators, the officer's commentary and the
+           action plans (dashboard/cli_partnership.py)
 
 The older paths ``python -m dashboard.report``, ``dashboard.users`` and ``dashboard.exempt``
 run the same commands.
@@ -20,6 +24,7 @@ from collections.abc import Callable
 
 from core import db, queries
 from core.months import as_month
+from dashboard import cli_partnership
 from dashboard.auth import exempt, users
 from dashboard.auth.roles import ROLE_WORDS, ROLES
 
@@ -48,6 +53,27 @@ def cmd_report(args) -> int:
         table.to_csv(sys.stdout, index=False)
     else:
         table.to_csv(args.out, index=False)
+        print(f"Wrote {len(table):,} rows to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_monthly(args) -> int:
+    """Every dataset's monthly counts as the pages use them, as CSV."""
+    from dashboard.reports import exports
+    from dashboard.reports.monthly import monthly_figures
+
+    table = monthly_figures(db.get_engine())
+    if table.empty:
+        print(
+            "No monthly figures are loaded yet: run python -m etl load PATH first.", file=sys.stderr
+        )
+        return 1
+    text = exports.csv_text(table)  # text cells that a spreadsheet would run as formulas
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        with open(args.out, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
         print(f"Wrote {len(table):,} rows to {args.out}", file=sys.stderr)
     return 0
 
@@ -94,6 +120,9 @@ def add_report_commands(parser: argparse.ArgumentParser) -> None:
     ind.add_argument("--month", required=True, help="the R12 window's last month, YYYY-MM")
     ind.add_argument("--out", default="-", help="file to write, or - for standard output")
     ind.set_defaults(func=cmd_report, parser=parser)
+    monthly = sub.add_parser("monthly", help="CSV of every dataset's monthly counts")
+    monthly.add_argument("--out", default="-", help="file to write, or - for standard output")
+    monthly.set_defaults(func=cmd_monthly, parser=parser)
     pack = sub.add_parser("pack", help="the quarterly board pack, PDF or Excel workbook")
     pack.add_argument("--quarter", required=True, help="the meeting quarter, e.g. 2025/26-Q3")
     pack.add_argument("--out", required=True, help="file to write: NAME.pdf or NAME.xlsx")
@@ -164,16 +193,35 @@ def add_users_commands(parser: argparse.ArgumentParser) -> None:
 
 def cmd_exempt(args) -> int:
     engine = db.get_engine()
-    if args.command == "add":
-        exempt.mark(engine, args.kind, args.name, args.user)
-        print(f"{args.kind} {args.name!r} is now exempt: only managers see it.")
-    elif args.command == "remove":
-        found = exempt.unmark(engine, args.kind, args.name)
-        print(f"{args.kind} {args.name!r} " + ("is visible again." if found else "was not exempt."))
-    else:
+    if args.command == "list":
         table = exempt.items(engine)
         print("No exempt items." if table.empty else table.to_string(index=False))
+        return 0
+    try:
+        name = exempt.canonical(engine, args.kind, args.name)
+    except exempt.UnknownName as error:
+        # an item marked under a name that no longer exists can still be removed
+        if args.command == "remove" and exempt.unmark(engine, args.kind, args.name, args.user):
+            print(f"{args.kind} {args.name!r} is visible again.")
+            return 0
+        print(f"{error} Nothing was changed.", file=sys.stderr)
+        return 2
+    if args.command == "add":
+        exempt.mark(engine, args.kind, name, args.user)
+        print(f"{args.kind} {name!r} is now exempt: only managers see it.")
+        print(exempt_words(args.kind, name))
+    else:
+        found = exempt.unmark(engine, args.kind, name, args.user)
+        print(f"{args.kind} {name!r} " + ("is visible again." if found else "was not exempt."))
     return 0
+
+
+def exempt_words(kind: str, name: str) -> str:
+    """What viewers and analysts no longer see, in one sentence."""
+    if kind == "dataset":
+        return f"Viewers and analysts no longer see any figure from {name}."
+    lost = exempt.no_longer_seen(kind, name)
+    return "Viewers and analysts no longer see: " + ", ".join(lost) + "."
 
 
 def add_exempt_commands(parser: argparse.ArgumentParser) -> None:
@@ -182,7 +230,7 @@ def add_exempt_commands(parser: argparse.ArgumentParser) -> None:
         one = sub.add_parser(command, help=f"{command} an exempt dataset or indicator")
         one.add_argument("kind", choices=exempt.KINDS)
         one.add_argument("name")
-        one.add_argument("--user", default=None, help="who is marking it (add)")
+        one.add_argument("--user", default=None, help="who is marking or unmarking it")
     sub.add_parser("list", help="every exempt item")
     parser.set_defaults(func=cmd_exempt)
 
@@ -291,6 +339,7 @@ def add_groups_commands(parser: argparse.ArgumentParser) -> None:
     for command, text in (
         ("delete", "delete a group"),
         ("choose", "make a group the home borough's most similar group"),
+        ("restore", "make a shipped group (London, Inner or Outer London) as shipped again"),
     ):
         one = sub.add_parser(command, help=text)
         one.add_argument("name")
@@ -306,6 +355,9 @@ GROUPS: dict[str, tuple[str, str | None, Callable[[argparse.ArgumentParser], Non
     "exempt": ("datasets or indicators only managers see", exempt.__doc__, add_exempt_commands),
     "targets": ("the targets RAG is judged against", None, add_targets_commands),
     "groups": ("comparator groups of London boroughs", None, add_groups_commands),
+    "indicators": ("partnership indicators", None, cli_partnership.add_indicators_commands),
+    "commentary": ("the officer's commentary", None, cli_partnership.add_commentary_commands),
+    "actions": ("the priorities' action plans", None, cli_partnership.add_actions_commands),
 }
 
 

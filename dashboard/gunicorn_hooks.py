@@ -9,9 +9,13 @@ as ``--config python:dashboard.gunicorn_hooks``, with ``--preload``).
   own while the first viewers wait. The database connections it used are closed first: a
   connection must not be shared by forked processes. The workers also share the data pages'
   answers (``dashboard.answers.share``).
+* With ``REDIS_URL``, the master starts CELERY_WORKERS Celery worker processes for the
+  background jobs (``serving.celery_command``) and stops them when it stops (``on_exit``).
 """
 
 from __future__ import annotations
+
+import subprocess
 
 import gunicorn.http.wsgi
 
@@ -23,8 +27,31 @@ def when_ready(arbiter) -> None:
     from core import db
     from dashboard import answers
 
-    answers.share()  # the workers share the pages' answers too
+    answers.share()  # the workers share the pages' answers too (in Redis, with REDIS_URL)
     try:
         app.warm_pages(in_background=False)
     finally:
         db.dispose_engines()
+    start_celery(arbiter)
+
+
+_celery: list[subprocess.Popen] = []
+
+
+def start_celery(arbiter) -> None:
+    from dashboard import serving
+
+    command = serving.celery_command()
+    if command:
+        arbiter.log.info("starting the Celery workers: %s", " ".join(command))
+        _celery.append(subprocess.Popen(command, stdin=subprocess.DEVNULL))
+
+
+def on_exit(arbiter) -> None:
+    for process in _celery:
+        process.terminate()  # warm shutdown: a job running is given back to the queue
+    for process in _celery:
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()

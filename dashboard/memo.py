@@ -1,35 +1,176 @@
-"""How computed figures are kept: the one seam every figure cache goes through.
+"""How computed figures and answers are kept: the one seam every cache goes through.
 
 ``memoized`` keeps a function's answers per argument tuple (the arguments always carry the
 database URL and the data or dataset version, so a new upload is a new key, never a stale hit);
 ``once_per_request`` reads a version once per web request; ``engine_url`` names a database in
 a key. Modules that keep figures (``cache``, ``over_time`` and the priority figures) use these,
 never their own caches.
+
+What is kept lives in Flask-Caching's backends (``shared``): with ``REDIS_URL`` set, a
+``RedisCache`` every worker on every server shares (computed tables too: each process keeps
+its own copy in memory in front of it, as unpickling a table on every call would cost more than
+the call); without it, the pages' answers are kept in the process (``SimpleCache``) or, under
+the production command (``share_folder``), in a ``FileSystemCache`` its workers share, and the
+tables in each process's memory only, as before there was a shared cache.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+import pickle
 import threading
+import time
 from functools import lru_cache, wraps
+from pathlib import Path
 
 import flask
+from flask_caching.backends import FileSystemCache, RedisCache, SimpleCache
 from sqlalchemy import Engine
+
+from core import config
+
+PREFIX = "dashboard:"
+TIMEOUT_SECONDS = 24 * 3600  # answers of an old data version are never asked for again
+LOCAL_ANSWERS = 2000  # answers one process keeps in memory (SimpleCache's threshold)
+SHARED_FILES = 4000  # answers the production command's workers keep in their shared folder
+_shared_folder: Path | None = None
+_backends: dict[tuple, object] = {}
+_backends_lock = threading.Lock()
+log = logging.getLogger(__name__)
+
+
+def share_folder(folder: Path) -> None:
+    """Without Redis, keep the pages' answers in ``folder`` (emptied now) for every worker of
+    this server (the production command's master calls it before forking them)."""
+    global _shared_folder
+    _shared_folder = folder
+    shared().clear()
+
+
+def redis_url() -> str:
+    return config.REDIS_URL.get().strip()
+
+
+def shared():
+    """The Flask-Caching backend for what every worker shares: RedisCache on ``REDIS_URL``,
+    else the production command's FileSystemCache, else this process's SimpleCache."""
+    url = redis_url()
+    key = (url, None if url else _shared_folder)
+    with _backends_lock:
+        if key not in _backends:
+            _backends[key] = _backend(*key)
+        return _backends[key]
+
+
+def _backend(url: str, folder: Path | None):
+    if url:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
+        return RedisCache(host=client, key_prefix=PREFIX, default_timeout=TIMEOUT_SECONDS)
+    if folder is not None:
+        return FileSystemCache(str(folder), threshold=SHARED_FILES, default_timeout=0)
+    return SimpleCache(threshold=LOCAL_ANSWERS, default_timeout=0)
+
+
+def redis_answers() -> bool | None:
+    """Whether Redis answers a ping (None when REDIS_URL is not set): for /healthz."""
+    url = redis_url()
+    if not url:
+        return None
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        with client:
+            return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
+def is_shared() -> bool:
+    """True when what is kept is seen by other processes (Redis, or the production folder)."""
+    return bool(redis_url()) or _shared_folder is not None
+
+
+def get(key: str):
+    """``shared().get(key)``; None when the cache cannot be reached (keeping is a saving,
+    never a failure: for RETRY_SECONDS after a failure it is not asked, so a Redis that is
+    down costs one timeout, not one per figure)."""
+    return _safely(lambda backend: backend.get(key))
+
+
+def put(key: str, value) -> None:
+    _safely(lambda backend: backend.set(key, value))
+
+
+RETRY_SECONDS = 30
+_down_until = 0.0
+
+
+def _safely(action):
+    global _down_until
+    if time.monotonic() < _down_until:
+        return None
+    try:
+        return action(shared())
+    except Exception as exc:  # redis.RedisError, OSError: answer from the database instead
+        _down_until = time.monotonic() + RETRY_SECONDS
+        log.warning("the shared cache could not be reached: %s", exc)
+        return None
+
+
+def digest(*parts) -> str:
+    """A key for ``parts`` (a function's name and arguments: reprs that are the same in every
+    process, as the database URL, versions, months and names are)."""
+    return hashlib.sha256(pickle.dumps(repr(parts))).hexdigest()
+
+
+_entry_locks: list[dict] = []
+_locks_lock = threading.Lock()
+
+
+def _after_fork() -> None:
+    """A forked process (a background job) starts with no entry locked: a thread of the parent
+    computing an entry at the fork does not exist here and would never let it go."""
+    global _locks_lock, _backends_lock
+    _locks_lock, _backends_lock = threading.Lock(), threading.Lock()
+    for locks in _entry_locks:
+        locks.clear()
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 def memoized(maxsize: int):
     """lru_cache that computes each miss once: a page request arriving while the start-up
     warm-up fills the same entry waits for it instead of repeating the work. The lock is the
     entry's, not the function's: a request for a month already computed never waits behind
-    one computing another month."""
+    one computing another month. With ``REDIS_URL``, a miss here is looked for in Redis (a
+    table another worker or server computed) before it is computed, and put there after."""
 
     def decorate(fn):
-        cached = lru_cache(maxsize=maxsize)(fn)
+        name = f"{fn.__module__}.{fn.__qualname__}"
+
+        def compute(*args):
+            if not redis_url():
+                return fn(*args)
+            key = "table:" + digest(name, args)
+            found = get(key)
+            if found is None:
+                found = fn(*args)
+                put(key, found)
+            return found
+
+        cached = lru_cache(maxsize=maxsize)(compute)
         locks: dict[tuple, threading.Lock] = {}
-        locks_lock = threading.Lock()
+        _entry_locks.append(locks)
 
         @wraps(fn)
         def wrapper(*args):
-            with locks_lock:
+            with _locks_lock:
                 if len(locks) > 4 * maxsize + 64:  # forget old entries' locks (none held long)
                     locks.clear()
                 lock = locks.setdefault(args, threading.Lock())

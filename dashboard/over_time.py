@@ -53,10 +53,6 @@ def _withheld(url: str, version: int, dataset: str, codes: tuple[str, ...], indi
     return area_series(_subgroups(url, version, dataset).iloc[0:0], codes, indicator)
 
 
-def _shown(dataset: str, indicator: str) -> bool:
-    return dataset not in exempt.hidden("dataset") and indicator not in exempt.hidden("indicator")
-
-
 def _key(eng: Engine | None, area_codes: Iterable[str]) -> tuple[str, int, tuple[str, ...]]:
     eng = eng or cache.engine()
     return _url(eng), cache.data_version(eng), tuple(sorted(area_codes))
@@ -71,7 +67,7 @@ def dashboard_series(
     """``domain.indicators.area_series`` of an MPS dashboard dataset (monthly counts of one
     indicator summed over ``area_codes``), cached per data version: treat as read-only."""
     url, version, codes = _key(eng, area_codes)
-    if not _shown(dataset, indicator):
+    if not exempt.shown(dataset, indicator):
         return _withheld(url, version, dataset, codes, indicator)
     return _series(url, version, dataset, codes, indicator)
 
@@ -84,7 +80,7 @@ def dashboard_trend(
 ) -> pd.DataFrame:
     """``domain.crime.trend_frame`` of ``dashboard_series`` (cached: treat as read-only)."""
     url, version, codes = _key(eng, area_codes)
-    if not _shown(dataset, indicator):
+    if not exempt.shown(dataset, indicator):
         return trend_frame(_withheld(url, version, dataset, codes, indicator))
     return _trend(url, version, dataset, codes, indicator)
 
@@ -95,10 +91,10 @@ def hate_outcome_rates(
     """``domain.hate_crime.outcome_rates`` of one strand's offences and positive outcomes over
     ``area_codes`` (cached per data version: treat as read-only)."""
     url, version, codes = _key(eng, area_codes)
-    if not _shown(DASHBOARD_OFFENCES, strand):
+    if not exempt.shown(DASHBOARD_OFFENCES, strand):
         offences = _withheld(url, version, DASHBOARD_OFFENCES, codes, strand)
         return outcome_rates(offences, dashboard_series(strand, codes, DASHBOARD_OUTCOMES, eng))
-    return _rates(url, version, codes, strand, _shown(DASHBOARD_OUTCOMES, strand))
+    return _rates(url, version, codes, strand, exempt.shown(DASHBOARD_OUTCOMES, strand))
 
 
 # --- what a page draws from these: its tables month by month, its charts of every month -------

@@ -1,17 +1,18 @@
 """Uploads waiting for the analyst's confirmation, kept on the server (never in the browser).
 
-Each file dropped on the upload page is saved as ``<token>.bin`` in PENDING_DIR with a
-``<token>.json`` beside it (who uploaded it, its name, and how checking and loading are going).
-The browser only holds the random tokens. Checking (``etl.preview``) and loading
-(``etl.load.load_bytes``) run in a background thread and write their progress into the JSON,
-which the page polls, so a large file shows its progress and no request waits for minutes.
-A drop's files are checked one after another in one thread, within MAX_DROP_UNCOMPRESSED_MB in
-all (``check_drop``), so no drop holds more than one file in memory at a time.
-The files are kept only until loaded, discarded or a day old. A record left "checking" or
-"loading" by a process that stopped mid-way (killed, or the server restarted) is marked failed
-when it is next read or when the server next starts (``recover_abandoned``): its process is gone
-(same machine), or it has not moved for STALE_SECONDS (any machine sharing PENDING_DIR). The
-load was one transaction, so nothing of it was written.
+Each file dropped on the upload page is kept in the database (``core.pending_uploads``: its
+bytes, owner and a record of who uploaded it, its name, and how checking and loading are
+going), so every worker on every server sees it; the browser only holds the random tokens.
+Checking (``etl.preview``) and loading (``etl.load.load_bytes``) run in a background thread
+and write their progress into the record, which the page polls, so a large file shows its
+progress and no request waits for minutes. A drop's files are checked one after another in one
+thread, within MAX_DROP_UNCOMPRESSED_MB in all (``check_drop``), so no drop holds more than one
+file in memory at a time. The files are kept only until loaded, discarded or a day old. A record
+left "checking" or "loading" by a process that stopped mid-way (killed, or the server restarted)
+is marked failed when it is next read or when the server next starts (``recover_abandoned``):
+its process is gone (same machine), or it has not moved for STALE_SECONDS (any machine). The
+load was one transaction, so nothing of it was written. PENDING_DIR holds only temporary files
+(the production workers' shared answers, the local background jobs' results).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import pandas as pd
 from sqlalchemy.exc import OperationalError
 
 from core import config, db
+from core import pending_uploads as store
 from etl.errors import Problem, problem
 from etl.read import is_packed, unpacked_size
 
@@ -48,7 +50,6 @@ INTERRUPTED = (
     "The server stopped while this file was being {what}, so nothing changed. "
     "Drop the file again to load it."
 )
-_write_lock = threading.Lock()
 
 
 class NotYours(Exception):
@@ -56,22 +57,20 @@ class NotYours(Exception):
 
 
 def pending_dir() -> Path:
+    """The folder for temporary files (PENDING_DIR, else one in the system's temp folder)."""
     folder = Path(config.PENDING_DIR.get() or Path(tempfile.gettempdir()) / "dashboard-pending")
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
 
 
-def _paths(token: str) -> tuple[Path, Path]:
+def _checked(token: str) -> str:
     if not TOKEN.match(token or ""):
         raise NotYours("not an upload token")
-    folder = pending_dir()
-    return folder / f"{token}.bin", folder / f"{token}.json"
+    return token
 
 
-def _write_json(path: Path, meta: dict) -> None:
-    tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
-    tmp.write_text(json.dumps(meta, default=_jsonable), encoding="utf-8")
-    os.replace(tmp, path)  # readers never see half a file
+def _json(record: dict) -> str:
+    return json.dumps(record, default=_jsonable)
 
 
 def _jsonable(value):
@@ -95,8 +94,7 @@ def save(user: str, filename: str, data: bytes | None, problems: list[Problem] =
     """Keep an uploaded file for ``user``; returns its token. ``data`` None: refused at once."""
     cleanup()
     token = secrets.token_hex(16)
-    binary, meta_path = _paths(token)
-    meta = {
+    record = {
         "token": token,
         "user": user,
         "filename": Path(filename).name[:300],
@@ -107,25 +105,21 @@ def save(user: str, filename: str, data: bytes | None, problems: list[Problem] =
         "worker": _worker(),
     }
     if data is None:
-        meta.update(state="refused", progress="", problems=[p.as_dict() for p in problems])
-    else:
-        fd = os.open(binary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-    _write_json(meta_path, meta)
+        record.update(state="refused", progress="", problems=[p.as_dict() for p in problems])
+    store.add(token, user, record["state"], _json(record), data, record["created"])
     return token
 
 
 def meta(token: str, user: str) -> dict:
     """The record of a pending upload, only for the user who made it."""
-    _, meta_path = _paths(token)
-    try:
-        record = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError) as exc:
-        raise NotYours("no such upload") from exc
-    if record.get("user") != user:
+    found = store.read(_checked(token))
+    if found is None:
+        raise NotYours("no such upload")
+    owner, text, updated = found
+    record = json.loads(text)
+    if owner != user or record.get("user") != user:
         raise NotYours("not this user's upload")
-    if _abandoned(record, meta_path):
+    if _abandoned(record, updated):
         record = _mark_interrupted(token, record)
     return record
 
@@ -148,14 +142,10 @@ def _gone(worker) -> bool:
     return False
 
 
-def _abandoned(record: dict, meta_path: Path) -> bool:
+def _abandoned(record: dict, updated: float) -> bool:
     if record.get("state") not in WORKING:
         return False
-    try:
-        idle = time.time() - meta_path.stat().st_mtime
-    except OSError:
-        return False
-    return _gone(record.get("worker")) or idle > STALE_SECONDS
+    return _gone(record.get("worker")) or time.time() - updated > STALE_SECONDS
 
 
 def _mark_interrupted(token: str, record: dict) -> dict:
@@ -167,59 +157,51 @@ def recover_abandoned() -> int:
     """Mark failed every record left checking or loading by a stopped process (run at start);
     returns how many."""
     count = 0
-    for meta_path in pending_dir().glob("*.json"):
+    for token, text, updated in store.working(WORKING):
         try:
-            record = json.loads(meta_path.read_text(encoding="utf-8"))
-            if isinstance(record, dict) and _abandoned(record, meta_path):
-                _mark_interrupted(meta_path.stem, record)
+            record = json.loads(text)
+            if isinstance(record, dict) and _abandoned(record, updated):
+                _mark_interrupted(token, record)
                 count += 1
-        except (OSError, ValueError, NotYours):
+        except (ValueError, NotYours):
             continue
     return count
 
 
 def update(token: str, **fields) -> dict:
-    _, meta_path = _paths(token)
     if fields.get("state") in WORKING:
         fields["worker"] = _worker()
-    with _write_lock:
-        record = json.loads(meta_path.read_text(encoding="utf-8"))
-        record.update(fields)
-        _write_json(meta_path, record)
-    return record
+
+    def merge(text: str) -> tuple[str, str]:
+        record = {**json.loads(text), **fields}
+        return _json(record), str(record.get("state", ""))
+
+    changed = store.change(_checked(token), merge, time.time())
+    if changed is None:
+        raise NotYours("no such upload")
+    return json.loads(changed)
 
 
 def claim(token: str) -> bool:
-    """True for the one confirm, in any worker or server sharing PENDING_DIR, that may load
-    this upload (a double click reaching two workers at once loads it once)."""
-    binary, _ = _paths(token)
-    try:
-        os.close(os.open(binary.with_suffix(".claim"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        return False
-    return True
+    """True for the one confirm, in any worker on any server, that may load this upload (a
+    double click reaching two workers at once loads it once)."""
+    return store.claim(_checked(token))
 
 
 def data(token: str) -> bytes:
-    binary, _ = _paths(token)
-    return binary.read_bytes()
+    found = store.data(_checked(token))
+    if found is None:
+        raise NotYours("the file is no longer kept")
+    return found
 
 
 def discard(token: str) -> None:
-    binary, meta_path = _paths(token)
-    for path in (binary, meta_path, binary.with_suffix(".claim")):
-        path.unlink(missing_ok=True)
+    store.remove(_checked(token))
 
 
 def cleanup(max_age: float = MAX_AGE_SECONDS) -> None:
     """Remove pending uploads older than ``max_age`` seconds."""
-    now = time.time()
-    for path in pending_dir().glob("*"):
-        try:
-            if now - path.stat().st_mtime > max_age:
-                path.unlink(missing_ok=True)
-        except OSError:
-            pass
+    store.remove_older(time.time() - max_age)
 
 
 def too_large(filename: str, size: int) -> list[Problem]:
@@ -231,7 +213,9 @@ def too_large(filename: str, size: int) -> list[Problem]:
     ]
 
 
-def shown_to(record: dict, datasets: set[str], indicators: set[str]) -> dict:
+def shown_to(
+    record: dict, datasets: set[str], indicators: set[str], within: set[str] | None = None
+) -> dict:
     """The record as a user from whom ``datasets`` and ``indicators`` are hidden may see it:
     the figures of changes that include a hidden one are left out (``etl.preview.withheld``,
     marked ``withheld``) and the preview's line says so."""
@@ -239,7 +223,7 @@ def shown_to(record: dict, datasets: set[str], indicators: set[str]) -> dict:
 
     preview = record.get("preview") or {}
     changes = preview.get("changes") or []
-    hidden = [withheld(c, datasets, indicators) for c in changes]
+    hidden = [withheld(c, datasets, indicators, within) for c in changes]
     if not any(hidden):
         return record
     changes = [
@@ -298,7 +282,7 @@ def check_drop(tokens: list[str], url: str) -> None:
     for token in tokens:
         try:
             left = _check_within(token, url, left)
-        except (OSError, ValueError):  # discarded meanwhile: the others are still checked
+        except (OSError, ValueError, NotYours):  # discarded meanwhile: the others are still checked
             continue
 
 
@@ -320,7 +304,7 @@ def _check_within(token: str, url: str, left: int) -> int:
 
 
 def discard_data(token: str) -> None:
-    _paths(token)[0].unlink(missing_ok=True)
+    store.drop_data(_checked(token))
 
 
 def load(tokens: list[str], url: str) -> None:

@@ -1,12 +1,13 @@
 """Serving the dashboard in production: ``bash scripts/serve.sh`` (``python -m dashboard.serving``).
 
 It checks the settings, loads ``data/seed`` into an empty database, then replaces itself with
-gunicorn serving ``app:server`` with WORKERS processes of THREADS threads each. Every worker
-reads the same database (DATABASE_URL): sessions, the sign-in throttle, users, exempt items and
-the uploads log live there, and each worker's computed figures are keyed by the data version
-read from the database on every request, so a load committed by one worker shows in all of them
-from their next request. Uploads waiting for confirmation are files in PENDING_DIR: on more than
-one server, PENDING_DIR must be a folder they share.
+gunicorn serving ``app:server`` with WORKERS processes of THREADS threads each (and, with
+REDIS_URL, CELERY_WORKERS Celery workers its master starts: ``celery_command``). Every worker
+reads the same database (DATABASE_URL): sessions, the sign-in throttle, users, exempt items,
+the uploads log and the uploads waiting for confirmation live there, and each worker's computed
+figures are keyed by the data version read from the database on every request, so a load
+committed by one worker shows in all of them from their next request. With REDIS_URL the
+servers share the kept answers and the background jobs through Redis; no folder is shared.
 
 ``configure(server)`` (called by app.py) puts the proxy headers (TRUST_PROXY) and the log format
 (LOG_FORMAT) on the Flask server, whichever WSGI server runs it.
@@ -119,6 +120,31 @@ def gunicorn_command(executable: str | None = None) -> list[str]:
     if trusted_proxies():
         command += ["--forwarded-allow-ips", "*"]  # the proxy's scheme header, like ProxyFix
     return command
+
+
+def celery_command(executable: str | None = None) -> list[str] | None:
+    """The Celery worker the production command starts beside gunicorn for the background jobs
+    (board packs): only with REDIS_URL and CELERY_WORKERS above 0; None otherwise."""
+    workers = int(config.CELERY_WORKERS.get() or 0)
+    if not config.REDIS_URL.get().strip() or workers <= 0:
+        return None
+    celery = executable or shutil.which("celery") or str(Path(sys.executable).with_name("celery"))
+    return [
+        celery,
+        "--app",
+        "app:celery_app",
+        "--workdir",
+        str(config.PROJECT_ROOT),
+        "worker",
+        "--concurrency",
+        str(workers),
+        "--hostname",
+        f"dashboard-{os.getpid()}@%h",
+        "--without-gossip",
+        "--without-mingle",
+        "--loglevel",
+        config.LOG_LEVEL.get().strip().upper() or "INFO",
+    ]
 
 
 def prepare() -> None:

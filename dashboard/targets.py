@@ -10,8 +10,9 @@ from sqlalchemy import Engine
 
 from core import queries
 from core import reference_data as store
-from core.reference import LONDON_AUTHORITIES, LONDON_BOROUGH_CODES, borough_code
+from core.reference import LONDON_AUTHORITIES, LONDON_BOROUGH_CODES, SHIPPED_GROUPS, borough_code
 from dashboard.prose.words import target_words
+from dashboard.text import counted
 from domain.targets import (
     TARGET_INDICATORS,
     Target,
@@ -35,6 +36,17 @@ def area_code(engine: Engine, area: str | None) -> str:
     return code
 
 
+def partnership_names(engine: Engine) -> list[str]:
+    """The partnership indicators a target can be set for (those in use)."""
+    return list(queries.partnership_indicators(engine).get("indicator", []))
+
+
+def target_indicators(engine: Engine) -> list[str]:
+    """Every indicator a target can be set for: the crime and priority indicators, then the
+    partnership indicators."""
+    return [*TARGET_INDICATORS, *partnership_names(engine)]
+
+
 def set_target(
     engine: Engine,
     indicator: str,
@@ -47,9 +59,17 @@ def set_target(
     by: str | None = None,
 ) -> str:
     """Set a target; returns what was set, in words."""
-    if indicator not in TARGET_INDICATORS:
+    partners = partnership_names(engine)
+    if indicator not in TARGET_INDICATORS and indicator not in partners:
         raise ChangeRefused(
-            f"No indicator called {indicator!r}: one of {', '.join(TARGET_INDICATORS)}."
+            f"No indicator called {indicator!r}: one of {', '.join(TARGET_INDICATORS)}, or a "
+            "partnership indicator (python -m dashboard indicators list)."
+        )
+    if indicator in partners and (kind == "baseline" or (area or "").strip()):
+        raise ChangeRefused(
+            "A partnership indicator's target is a number for its period (--kind absolute) or a "
+            "percent better than the same period a year before (--kind previous), for the "
+            "borough (no --area)."
         )
     if value is None or str(value).strip() == "":
         raise ChangeRefused("Give the target a value: a percent, or the number for 12 months.")
@@ -133,12 +153,52 @@ def targets_table(engine: Engine) -> pd.DataFrame:
     )
 
 
+GROUP_WORDS = {
+    "set": "set the boroughs of",
+    "add": "added boroughs to",
+    "remove": "removed boroughs from",
+    "delete": "deleted",
+    "choose": "made the most similar group",
+    "restore": "restored as shipped",
+}
+
+
 def history_table(engine: Engine) -> pd.DataFrame:
-    """Every change to the targets, newest first, for reading."""
+    """Every change to the targets and the comparator groups, newest first, for reading."""
+    both = pd.concat([_target_history(engine), _group_history(engine)], ignore_index=True)
+    both = both.sort_values("at", ascending=False, kind="stable")
+    return both.drop(columns="at").reset_index(drop=True)
+
+
+def _group_history(engine: Engine) -> pd.DataFrame:
+    rows = queries.group_changes(engine)
+    counts = [len(m.split(",")) if m else 0 for m in rows["members"]]
+    return pd.DataFrame(
+        {
+            "at": pd.to_datetime(rows["changed_at"]),
+            "When": [f"{t:%Y-%m-%d %H:%M}" for t in pd.to_datetime(rows["changed_at"])],
+            "Who": rows["changed_by"].fillna(""),
+            "Change": [
+                f"{GROUP_WORDS.get(a, a)} the comparator group ({n} borough{'s' * (n != 1)}"
+                f"{' before' if a == 'delete' else ''}: {_borough_list(m)})"
+                for a, n, m in zip(rows["action"], counts, rows["members"], strict=True)
+            ],
+            "Indicator": "Comparator group",
+            "Area": rows["group_name"],
+        }
+    )
+
+
+def _borough_list(members: str) -> str:
+    return ", ".join(sorted(LONDON_AUTHORITIES.get(c, c) for c in members.split(",") if c))
+
+
+def _target_history(engine: Engine) -> pd.DataFrame:
     rows = queries.target_changes(engine)
     names = _area_names(engine)
     return pd.DataFrame(
         {
+            "at": pd.to_datetime(rows["changed_at"]),
             "When": [f"{t:%Y-%m-%d %H:%M}" for t in pd.to_datetime(rows["changed_at"])],
             "Who": rows["changed_by"].fillna(""),
             "Change": [
@@ -195,14 +255,50 @@ def groups_table(engine: Engine, chosen: str | None) -> pd.DataFrame:
     )
 
 
+def group_question(engine: Engine, action: str, name: str | None, boroughs=()) -> str | None:
+    """What a change would take out of a group, asked before it is made; None when it takes
+    nothing out (a new group, boroughs added, a choice)."""
+    name = (name or "").strip()
+    have = set(members_of(engine, name))
+    if not have or action not in ("delete", "remove", "set"):
+        return None
+    if action == "delete":
+        lost = have
+    else:
+        try:
+            ticked = set(borough_codes(boroughs))
+        except ChangeRefused:
+            return None  # the change itself says why
+        lost = have - ticked if action == "set" else have & ticked
+    if not lost:
+        return None
+    what = "Delete the group" if action == "delete" else "Take out of the group"
+    shipped = (
+        " It is a shipped group: Restore as shipped brings it back."
+        if name in SHIPPED_GROUPS
+        else ""
+    )
+    return (
+        f"{what} {name}: {counted(len(lost), 'borough')} ({_borough_list(','.join(lost))})? "
+        f"The change is kept in Every change.{shipped}"
+    )
+
+
 def change_group(engine: Engine, action: str, name: str, boroughs=(), by: str | None = None) -> str:
-    """set | add | remove | delete | choose one group; returns what was done, in words."""
+    """set | add | remove | delete | choose | restore (a shipped group, as shipped) one group;
+    returns what was done, in words."""
     name = (name or "").strip()
     if not name:
         raise ChangeRefused("Give the group a name.")
     known = set(queries.comparator_groups(engine)["name"])
     if action in ("remove", "delete", "choose") and name not in known:
         raise ChangeRefused(f"No group called {name!r}.")
+    if action == "restore":
+        if name not in SHIPPED_GROUPS:
+            shipped = ", ".join(SHIPPED_GROUPS)
+            raise ChangeRefused(f"{name!r} is not a group the dashboard ships ({shipped}).")
+        store.set_group(engine, name, SHIPPED_GROUPS[name], by, action="restore")
+        return f"{name} is as shipped again: {len(SHIPPED_GROUPS[name])} boroughs."
     codes = borough_codes(boroughs)
     if action == "set":
         store.set_group(engine, name, codes, by)
@@ -211,7 +307,8 @@ def change_group(engine: Engine, action: str, name: str, boroughs=(), by: str | 
         store.change_members(engine, name, **{action: codes}, by=by)
         return f"{'Added' if action == 'add' else 'Removed'} {len(codes)} boroughs: {name}."
     if action == "delete":
-        store.delete_group(engine, name)
-        return f"Deleted the group {name}."
+        store.delete_group(engine, name, by)
+        restore = " (Restore as shipped brings it back)" if name in SHIPPED_GROUPS else ""
+        return f"Deleted the group {name}{restore}; its boroughs are kept in Every change."
     store.choose_group(engine, name, by)
     return f"{name} is now the most similar group."

@@ -19,6 +19,12 @@ def fmt_int(value) -> str:
     return NOT_AVAILABLE if is_missing(value) else f"{int(value):,}"
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """'1 error', '2 errors', '1,204 rows'."""
+    word = noun if count == 1 else (plural or f"{noun}s")
+    return f"{count:,} {word}"
+
+
 def fmt_number(value, digits: int = 0) -> str:
     """A figure with thousands separators and ``digits`` decimals ('10.2', '1,200')."""
     return NOT_AVAILABLE if is_missing(value) else f"{float(value):,.{digits}f}"
@@ -68,6 +74,16 @@ def month_label(month) -> str:
 def short_month_label(month) -> str:
     """'Feb 2025'."""
     return f"{month:%b %Y}"
+
+
+def quarter_months_label(start) -> str:
+    """The three months of a quarter that starts in ``start``: 'January to March 2023',
+    'November 2022 to January 2023' (a quarter is three months, whichever month it starts)."""
+    first = pd.Timestamp(start)
+    last = first + pd.DateOffset(months=2)
+    if first.year == last.year:
+        return f"{first:%B} to {last:%B %Y}"
+    return f"{first:%B %Y} to {last:%B %Y}"
 
 
 def month_value(month) -> str:

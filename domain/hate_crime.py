@@ -46,7 +46,7 @@ def strand_r12(trends: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """month, series (the strand), value (its R12) for every strand of one area, from each
     strand's ``trend_frame``."""
     frames = []
-    for strand in STRANDS:
+    for strand in (s for s in STRANDS if s in trends):  # the strands the reader may see
         frame = trends[strand]
         frames.append(
             pd.DataFrame({"month": frame["month"], "series": strand, "value": frame["r12"]})
@@ -80,12 +80,16 @@ def ward_rows(table: pd.DataFrame, strand: str, borough_code: str) -> pd.DataFra
 def strand_r12_by_month(long: pd.DataFrame) -> pd.DataFrame:
     """``strand_r12`` as a month x strand table, months without any R12 left out."""
     wide = long.pivot_table(index="month", columns="series", values="value", sort=False)
-    return wide.reindex(columns=STRANDS).dropna(how="all")
+    shown = set(long["series"])  # the strands given (an exempt one is not)
+    return wide.reindex(columns=[s for s in STRANDS if s in shown]).dropna(how="all")
 
 
-def strand_ranks(table: pd.DataFrame, areas: pd.DataFrame, area_code: str) -> list[tuple]:
-    """(strand, the area's row, London's rate per 10,000) for hate crime and each strand."""
-    return london_figures(table, areas, area_code, [TOTAL, *STRANDS])
+def strand_ranks(
+    table: pd.DataFrame, areas: pd.DataFrame, area_code: str, shown=(TOTAL, *STRANDS)
+) -> list[tuple]:
+    """(strand, the area's row, London's rate per 10,000) for hate crime and each strand
+    (of those ``shown``: an exempt one is left out)."""
+    return london_figures(table, areas, area_code, [s for s in (TOTAL, *STRANDS) if s in shown])
 
 
 def reports_window(reports: pd.DataFrame, month: Month) -> pd.DataFrame:

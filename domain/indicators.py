@@ -53,6 +53,9 @@ EXPORT_COLUMNS = [
     "group_name",
     "group_size",
     "group_rank",
+    # MPS dashboard indicators with positive outcomes (domain.domestic_abuse.with_outcomes)
+    "positive_outcomes_r12",
+    "positive_outcome_rate_pct",
 ]
 
 
@@ -383,6 +386,8 @@ def export_frame(table: pd.DataFrame) -> pd.DataFrame:
     for column in ("rate_per_1000", "rate_per_10000"):
         out[column] = out[column].astype("Float64").round(4)
     out["significant"] = out["significant"].astype("boolean")
+    out["positive_outcomes_r12"] = out["positive_outcomes_r12"].astype("Int64")
+    out["positive_outcome_rate_pct"] = out["positive_outcome_rate_pct"].astype("Float64")
     out["value"] = pd.Series(
         [
             None if is_missing(v) else (int(v) if float(v).is_integer() else float(v))

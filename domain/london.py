@@ -126,11 +126,13 @@ def add_group_ranks(table: pd.DataFrame, name: str | None, members) -> pd.DataFr
     sizes = np.full(len(out), len(members), dtype=np.int64)
     out["group_size"] = pd.arrays.IntegerArray(sizes, ~inside)
     rank = np.full(len(out), np.nan)
-    rate = [c for c in out.columns if c.startswith("rate_per_")][:1]
+    # each row's rate, per 1,000 or 10,000 (an indicator has one; a table may mix them)
+    rate = [c for c in out.columns if c.startswith("rate_per_")]
     if name and members and rate and inside.any():
         rows = out[inside]
         indicator = pd.factorize(rows["indicator"])[0]
-        rates = rows[rate[0]].to_numpy(dtype=float, na_value=np.nan)
+        rates = rows[rate].astype("Float64").bfill(axis=1).iloc[:, 0]
+        rates = rates.to_numpy(dtype=float, na_value=np.nan)
         by_indicator = pd.DataFrame({"code": rows["area_code"].astype(object), "rate": rates})
         by_indicator = by_indicator.groupby(indicator)
         rows_each = by_indicator["code"].transform("size").to_numpy()

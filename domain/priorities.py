@@ -216,7 +216,9 @@ def latest_cohorts(table: pd.DataFrame, borough: str) -> pd.DataFrame:
     home = table[table["geography"].str.lower() == borough.lower()]
     latest = home.groupby("adult_juvenile")["cohort"].last()
     keys = set(latest.items())
-    return table[[k in keys for k in zip(table["adult_juvenile"], table["cohort"], strict=True)]]
+    pairs = zip(table["adult_juvenile"], table["cohort"], strict=True)
+    # a boolean Series, not a list: an empty list would select no columns instead of no rows
+    return table[pd.Series([k in keys for k in pairs], index=table.index, dtype=bool)]
 
 
 def cohort_group(table: pd.DataFrame, group: str, borough: str) -> pd.DataFrame:
@@ -241,16 +243,16 @@ def london_and_area(table: pd.DataFrame, areas: pd.DataFrame, area_code: str) ->
 
 
 def london_figures(
-    table: pd.DataFrame, areas: pd.DataFrame, area_code: str, indicators, month=None
+    table: pd.DataFrame, areas: pd.DataFrame, area_code: str, indicators, month=None, per=10_000
 ) -> list[tuple]:
-    """(indicator, the area's row, London's rate per 10,000) for each of ``indicators``, from
+    """(indicator, the area's row, London's rate per ``per``) for each of ``indicators``, from
     an indicator table (the row with the month it is shown for under "month" when given)."""
     table = london_and_area(table, areas, area_code)
     london = areas[areas["code"].isin(london_codes(areas))]  # the same boroughs, found once
     figures = []
     for indicator in indicators:
         rows = table[table["indicator"] == indicator] if len(table) else table
-        overall = london_rate(london_rows(rows, london, indicator), 10_000)
+        overall = london_rate(london_rows(rows, london, indicator), per)
         figures.append((indicator, record(rows, area_code, indicator, month), overall))
     return figures
 
@@ -269,8 +271,9 @@ def syv_series(victims: pd.DataFrame, area_code: str) -> pd.Series:
 def published_as_at(summary: pd.DataFrame, month: Month) -> dict:
     """The latest published summary row for a window ending by ``month`` (else the latest
     loaded)."""
-    shown = summary[summary["window_end"] <= month].sort_values("window_end")
-    return (shown if len(shown) else summary).iloc[-1].to_dict()
+    ordered = summary.sort_values("window_end", kind="stable")
+    shown = ordered[ordered["window_end"] <= month]
+    return (shown if len(shown) else ordered).iloc[-1].to_dict()
 
 
 def published_record(row: dict) -> dict:

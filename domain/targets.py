@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core.months import Month
-from core.reference import HATE_CRIME_TOTAL, MOPAC7_TOTAL, MOPAC7_TYPES
+from core.reference import HATE_CRIME_TOTAL, MOPAC7_TOTAL, MOPAC7_TYPES, OVERALL_CRIME
 from core.values import is_missing
 from domain.priorities import KNIFE_INDICATORS, SYV
 from domain.rounding import as_decimal
@@ -31,9 +31,9 @@ KINDS = ("baseline", "previous", "absolute")
 DIRECTIONS = ("lower", "higher")
 BASELINE_YEAR = 2011  # FY2011/12: the default target applies from the baseline year on
 MOPAC7_INDICATORS = (*MOPAC7_TYPES, MOPAC7_TOTAL)
-# Indicators with a 12-month count a target can be set on: the MOPAC7, serious youth violence,
-# knife crime and the MPS hate crime total.
-TARGET_INDICATORS = (*MOPAC7_INDICATORS, SYV, *KNIFE_INDICATORS, HATE_CRIME_TOTAL)
+# Indicators with a 12-month count a target can be set on: the MOPAC7, overall crime (no default
+# target), serious youth violence, knife crime and the MPS hate crime total.
+TARGET_INDICATORS = (*MOPAC7_INDICATORS, OVERALL_CRIME, SYV, *KNIFE_INDICATORS, HATE_CRIME_TOTAL)
 TARGET_COLUMNS = [
     "target",
     "target_kind",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import time
 from collections.abc import Callable
@@ -13,7 +14,6 @@ import pandas as pd
 from core import db, queries
 from etl.errors import Problem
 from etl.load import LoadResult, load_path
-from etl.templates_write import write_samples, write_templates
 
 
 def _progress_printer(name: str) -> Callable[[str], None]:
@@ -122,7 +122,11 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def cmd_templates(args: argparse.Namespace) -> int:
     """Write the blank council templates (and the filled examples) and print their paths."""
-    paths = write_templates(args.out) + (write_samples(args.samples) if args.samples else [])
+    # imported for this command only: the writer brings openpyxl and, through the samples'
+    # figures, scipy (about 1.5 s), which loading a file has no use for
+    writer = importlib.import_module("etl.templates_write")
+    paths = writer.write_templates(args.out)
+    paths += writer.write_samples(args.samples) if args.samples else []
     for path in paths:
         print(path)
     return 0

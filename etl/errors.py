@@ -23,9 +23,7 @@ MESSAGES: dict[str, str] = {
         "The files dropped together would unpack to more than {limit_mb} MB, the most one upload "
         "may hold, so this file was not opened. Upload it again on its own or with fewer files."
     ),
-    "unknown-layout": (
-        "The column headings do not match any layout we accept. Accepted layouts: {accepted}."
-    ),
+    "unknown-layout": "The column headings do not match any layout we accept{detail}.",
     "missing-column": "The column '{column}' is missing (expected for the {layout} layout).",
     "duplicate-column": "The month column '{value}' appears more than once in the header.",
     "unexpected-column": (
@@ -97,6 +95,30 @@ MESSAGES: dict[str, str] = {
     "illustrative-figures": "This file says its figures are ILLUSTRATIVE (made up to show how "
     "the template looks; not published figures). If you load it, its figures are marked "
     "'illustrative' in the board pack that shows them; load the real return to replace them.",
+    # ONS LSOA lookups and police.uk street-level files
+    "bad-gss-code": "'{value}' is not a GSS code of the kind the {column} column holds.",
+    "bad-police-month": "The month '{value}' is not a real month written as YYYY-MM.",
+    "month-not-file-month": (
+        "The month {value} is not the file's month ({expected}, from its name or its first "
+        "row): each police.uk file holds one month."
+    ),
+    "police-file-twice": "The zip holds two files for {value}: {first} and {second}.",
+    "police-files-skipped": (
+        "{count} file(s) in the zip are not street-level crime files and were not read: {names}."
+    ),
+    "not-placed": (
+        "{count:,} of {rows:,} rows could not be placed in a local authority and ward: {why}. "
+        "They are counted for the file but in no area."
+    ),
+    "unknown-crime-type": (
+        "The crime type '{value}' is not one of the 14 police.uk types; {count:,} rows were "
+        "counted under it as written."
+    ),
+    "no-lookup": (
+        "No LSOA lookup is loaded, so no row could be placed: load the ONS LSOA (2021) to "
+        "ward to local authority lookup (and, for months before June 2023, the LSOA 2011 to "
+        "2021 lookup) first."
+    ),
     "too-many-problems": "Reached the limit of {limit} problems; there may be more.",
     # council templates
     "not-a-number": "The {column} '{value}' is not a number.",
@@ -114,6 +136,18 @@ MESSAGES: dict[str, str] = {
     ),
     "referred-exceeds-reports": (
         "The number referred to the police ({value}) is more than the reports made ({limit})."
+    ),
+    "unknown-indicator": (
+        "The indicator '{value}' is not defined: add it to the Indicators sheet of this file, "
+        "or ask the manager to define it (page Partnership indicators)."
+    ),
+    "bad-period": (
+        "'{value}' is not a period we can read: write a month 2025-03, a quarter 2024/25 Q4, "
+        "a financial year 2024/25 or a date 2025-03-14."
+    ),
+    "period-not-frequency": (
+        "'{value}' is a {found}, but '{indicator}' is reported by {frequency}: write its "
+        "period like {example}."
     ),
     "not-on-list": (
         "'{value}' is not on the template's list of {list_name}; it was loaded as written. "

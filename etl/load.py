@@ -10,20 +10,22 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine
 
-from core import config, db
+from core import config, db, queries
 from etl import formats, store
 from etl.errors import ProblemList, problem
-from etl.formats import BoundaryFile, CrimeFile, PopulationFile, TemplateFile
+from etl.formats import BoundaryFile, CrimeFile, LookupFile, PopulationFile, TemplateFile, police_uk
 from etl.load_boundaries import load_boundaries
 from etl.load_crime import load_crime
+from etl.load_police import load_lookup, load_street
 from etl.load_population import load_population
 from etl.load_templates import load_template
-from etl.read import ExtractUnreadable, file_digest, read_bytes
+from etl.read import Extract, ExtractUnreadable, file_digest, read_bytes
 from etl.result import LoadResult, Progress, quiet, rejected
 
 __all__ = ["LoadResult", "Progress", "load_bytes", "load_path"]
@@ -73,21 +75,61 @@ def load_bytes(
         return _load_bytes(filename, data, engine or db.get_engine(), user, progress)
 
 
+def _unchanged(engine: Engine, filename: str, digest: str) -> LoadResult | None:
+    """The answer for bytes already loaded (None: they are new)."""
+    previous = store.uploads.loaded_upload_with_hash(engine, digest)
+    if previous is None:
+        return None
+    return LoadResult(
+        filename,
+        "unchanged",
+        previous.layout,
+        previous.dataset,
+        previous.id,
+        message=f"Already loaded as upload {previous.id} on "
+        f"{previous.uploaded_at:%d %b %Y %H:%M}; nothing changed.",
+    )
+
+
+def _load_street(
+    filename: str,
+    data: bytes,
+    street: list[police_uk.Source],
+    engine: Engine,
+    user: str | None,
+    progress: Progress,
+) -> LoadResult:
+    """police.uk files, read a chunk at a time and hashed on a second thread meanwhile
+    (hashlib lets go of the GIL), so the same-bytes check costs a large file no time."""
+    progress("reading")
+    problems = ProblemList(config.max_problems())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = pool.submit(file_digest, data)
+        parsed = police_uk.parse(street, problems)
+        digest = hashing.result()
+    unchanged = _unchanged(engine, filename, digest)
+    if unchanged is not None:
+        return unchanged
+    extract = Extract(filename, len(data), digest, "csv")
+    return load_street(engine, extract, parsed, problems, user, progress)
+
+
 def _load_bytes(
     filename: str, data: bytes, engine: Engine, user: str | None, progress: Progress
 ) -> LoadResult:
-    digest = file_digest(data)
-    previous = store.uploads.loaded_upload_with_hash(engine, digest)
-    if previous is not None:
-        return LoadResult(
-            filename,
-            "unchanged",
-            previous.layout,
-            previous.dataset,
-            previous.id,
-            message=f"Already loaded as upload {previous.id} on "
-            f"{previous.uploaded_at:%d %b %Y %H:%M}; nothing changed.",
+    try:
+        street = police_uk.sniff(filename, data)
+    except ExtractUnreadable as exc:
+        digest = file_digest(data)
+        return _unchanged(engine, filename, digest) or rejected(
+            engine, filename, len(data), digest, None, [exc.problem], user
         )
+    if street is not None:
+        return _load_street(filename, data, street, engine, user, progress)
+    digest = file_digest(data)
+    unchanged = _unchanged(engine, filename, digest)
+    if unchanged is not None:
+        return unchanged
     progress("reading")
     problems = ProblemList(config.max_problems())
     try:
@@ -97,7 +139,9 @@ def _load_bytes(
     problems.extend(extract.problems)
     progress("checking")
     wards = store.areas.ward_reference(engine)
-    match formats.detect(extract, problems, date.today(), wards):
+    match formats.detect(
+        extract, problems, date.today(), wards, queries.partnership_frequencies(engine)
+    ):
         case CrimeFile() as parsed:
             return load_crime(engine, extract, parsed, problems, user, progress)
         case TemplateFile() as parsed:
@@ -106,5 +150,7 @@ def _load_bytes(
             return load_population(engine, extract, parsed, problems, user, progress)
         case BoundaryFile() as parsed:
             return load_boundaries(engine, extract, parsed, problems, user, progress)
-    items = [*problems.final(), formats.unknown_layout()]
+        case LookupFile() as parsed:
+            return load_lookup(engine, extract, parsed, problems, user, progress)
+    items = [*problems.final(), formats.unknown_layout(extract)]
     return rejected(engine, filename, len(data), digest, None, items, user)

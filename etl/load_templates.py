@@ -13,7 +13,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Connection, Engine
 
-from core import db, reference
+from core import db, partnership, reference
 from etl import store
 from etl.errors import ProblemList
 from etl.formats import TemplateFile, templates
@@ -55,6 +55,17 @@ def _write_sheet(
     return len(new) - len(held), len(held), changed
 
 
+def _define(
+    conn: Connection, frame: pd.DataFrame, upload_id: int, user: str | None
+) -> tuple[int, int, int]:
+    """A definitions sheet's rows as changes to the definitions: (added, restated, changed)."""
+    done = [
+        partnership.define_in(conn, row, user, (upload_id, row["source_sheet"], row["source_row"]))
+        for row in frame.to_dict("records")
+    ]
+    return done.count("added"), len(done) - done.count("added"), done.count("changed")
+
+
 def _area_codes(spec: SheetSpec, frame: pd.DataFrame) -> set[str]:
     return {c for f in spec.fields if f.kind == BOROUGH for c in frame[f.name].dropna()}
 
@@ -72,13 +83,18 @@ def _boroughs(codes: set[str]) -> pd.DataFrame:
     )
 
 
-def _periods(template: TemplateSpec, frames: dict[str, pd.DataFrame]) -> list[date]:
-    """Every period (month, quarter start, as-at date) the template's sheets give."""
-    found: list[date] = []
+def _periods(template: TemplateSpec, frames: dict[str, pd.DataFrame]) -> tuple[date, date] | None:
+    """The first and last month (or as-at date) the template's sheets cover: a quarter covers
+    its three months, so 2022/23 Q3 to Q4 is October 2022 to March 2023."""
+    starts: list[date] = []
+    ends: list[date] = []
     for spec in template.sheets:
         if spec.name in frames and spec.period:
-            found.extend(python_value(v) for v in frames[spec.name][spec.period].dropna())
-    return found
+            values = [python_value(v) for v in frames[spec.name][spec.period].dropna()]
+            starts += values
+            later = pd.DateOffset(months=spec.period_months - 1)
+            ends += [(pd.Timestamp(v) + later).date() for v in values]
+    return (min(starts), max(ends)) if starts else None
 
 
 def load_template(
@@ -93,8 +109,7 @@ def load_template(
     template, frames = parsed.template, parsed.frames
     if problems.has_errors or not frames:
         return reject_file(engine, extract, template.name, problems, user)
-    covered = _periods(template, frames)
-    first, last = (min(covered), max(covered)) if covered else (None, None)
+    first, last = _periods(template, frames) or (None, None)
     rows = sum(len(f) for f in frames.values())
     progress(f"writing {rows:,} rows")
     added = replaced = changed = 0
@@ -109,11 +124,14 @@ def load_template(
             if codes:
                 store.areas.ensure_areas(conn, _boroughs(codes))
                 areas |= codes
-            a, r, c = _write_sheet(conn, spec, frame, upload_id)
+            if spec.definitions:
+                a, r, c = _define(conn, frame, upload_id, user)
+            else:
+                a, r, c = _write_sheet(conn, spec, frame, upload_id)
             added, replaced, changed = added + a, replaced + r, changed + c
             parts.append(
-                f"'{name}': {len(frame):,} rows ({a:,} new, {r:,} replaced"
-                + (f", {c:,} of them with different figures)" if r else ")")
+                f"'{name}': {len(frame):,} row{'' if len(frame) == 1 else 's'} ({a:,} new, "
+                f"{r:,} replaced" + (f", {c:,} of them with different figures)" if r else ")")
             )
         message = (
             f"Loaded {template.title.split(':')[0]}: "

@@ -22,10 +22,18 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from core import config, db, reference
-from etl import formats, store
+from core import config, db, queries, reference
+from etl import formats, preview_police, store
 from etl.errors import Problem, ProblemList, problem
-from etl.formats import BoundaryFile, CrimeFile, PopulationFile, TemplateFile, templates
+from etl.formats import (
+    BoundaryFile,
+    CrimeFile,
+    LookupFile,
+    PopulationFile,
+    TemplateFile,
+    police_uk,
+    templates,
+)
 from etl.formats.boundaries import DATASET as BOUNDARIES
 from etl.formats.mps_crime import CrimeTable
 from etl.read import ExtractUnreadable, file_digest, read_bytes
@@ -43,6 +51,7 @@ CHANGE_COLUMNS = [
     "replaced_from",
     "replaced_to",
     "changed",  # of the replaced, how many have a different total (template rows: figures)
+    "emptied",  # crime: of the replaced, how many held figures this file's zeros would wipe
     "old_total",  # sum of the held figures in the replaced months
     "new_total",  # sum of this file's figures in those months
     "kept",  # months where newer figures are held, which this file would not change
@@ -57,6 +66,9 @@ UNITS = {
     "": ("areas", "area-months"),
     "population": ("areas", "years"),
     BOUNDARIES: ("boroughs", "ward outlines"),
+    police_uk.DATASET: ("forces", "force-months"),
+    "lsoa_lookup": ("local authorities", "LSOAs"),
+    "lsoa_2011_lookup": ("lookups", "LSOAs"),
     **{t.dataset: ("sheets", "rows") for t in templates.TEMPLATES},
 }
 
@@ -113,6 +125,14 @@ def preview_bytes(filename: str, data: bytes, engine: Engine | None = None) -> P
         )
     problems = ProblemList(config.max_problems())
     try:
+        street = police_uk.sniff(filename, data)
+        if street is not None:  # read a chunk at a time, as etl.load does
+            parsed = police_uk.parse(street, problems)
+            changes = pd.DataFrame()
+            if not problems.has_errors and parsed.members:
+                changes = preview_police.street_changes(engine, parsed, problems)
+            rows = sum(m.rows for m in parsed.members)
+            return _finish(base, parsed.layout, parsed.label, problems, changes, rows)
         extract = read_bytes(filename, data, problems.limit)
     except ExtractUnreadable as exc:
         return Preview(
@@ -120,7 +140,9 @@ def preview_bytes(filename: str, data: bytes, engine: Engine | None = None) -> P
         )
     problems.extend(extract.problems)
     wards = store.areas.ward_reference(engine)
-    match formats.detect(extract, problems, date.today(), wards):
+    match formats.detect(
+        extract, problems, date.today(), wards, queries.partnership_frequencies(engine)
+    ):
         case CrimeFile() as parsed:
             return _crime(engine, base, parsed, problems)
         case TemplateFile() as parsed:
@@ -129,10 +151,15 @@ def preview_bytes(filename: str, data: bytes, engine: Engine | None = None) -> P
             return _population(engine, base, parsed, problems)
         case BoundaryFile() as parsed:
             return _boundaries(engine, base, parsed, problems)
+        case LookupFile() as parsed:
+            changes = pd.DataFrame()
+            if not problems.has_errors and len(parsed.frame):
+                changes = preview_police.lookup_changes(engine, parsed)
+            return _finish(base, parsed.layout, parsed.label, problems, changes, len(parsed.frame))
     return Preview(
         **base,
         status="rejected",
-        problems=[*problems.final(), formats.unknown_layout()],
+        problems=[*problems.final(), formats.unknown_layout(extract)],
         message="The columns do not match any layout we accept.",
     )
 
@@ -190,6 +217,7 @@ def summary(changes: pd.DataFrame) -> str:
     added, replaced = int(changes["added"].sum()), int(changes["replaced"].sum())
     kept, changed = int(changes["kept"].fillna(0).sum()), int(changes["changed"].fillna(0).sum())
     hidden = "withheld" in changes and bool(changes["withheld"].fillna(False).astype(bool).any())
+    emptied = int(changes["emptied"].fillna(0).sum()) if "emptied" in changes else 0
     places, unit = UNITS.get(str(changes["dataset"].iloc[0]) if len(changes) else "", UNITS[""])
     return (
         f"{len(changes):,} {places}: {added:,} {unit} new, {replaced:,} replaced"
@@ -197,15 +225,28 @@ def summary(changes: pd.DataFrame) -> str:
         + (f", {kept:,} left as they are because newer figures are held" if kept else "")
         + "."
         + (" Figures that include exempt items are not shown." if hidden else "")
+        + (f" Warning: {emptied:,} {unit} held would become all zero: {EMPTIED}" if emptied else "")
     )
 
 
-def withheld(change: Mapping, datasets: Set[str], indicators: Set[str]) -> bool:
+# said whether or not the figures are shown: a file of zeros wiping held months is a mistake
+# an analyst must be told of even where the totals it would change are exempt for them
+EMPTIED = "check the file is complete before confirming."
+
+
+def withheld(
+    change: Mapping, datasets: Set[str], indicators: Set[str], within: Set[str] | None = None
+) -> bool:
     """True when a row of the changes is of a hidden dataset or its totals include a hidden
-    indicator: its figures (old and new totals, how many differ) would show what is hidden."""
+    indicator: its figures (old and new totals, how many differ) would show what is hidden.
+    A crime file's rows are only part of a TNO figure: they are withheld when that TNO figure
+    is ``within`` an exempt one (exempt, or part of one), not merely hidden for including one."""
     parts = change.get("indicators")
     parts = set(parts) if isinstance(parts, list | tuple | set) else set()  # None: not crime
-    return change.get("dataset") in datasets or bool(parts & set(indicators))
+    tno = parts & {reference.TNO_VICTIM_BASED, reference.TNO_NON_VICTIM_BASED}
+    within = set(indicators) if within is None else set(within)
+    hidden = bool((parts - tno) & set(indicators)) or bool(tno & within)
+    return change.get("dataset") in datasets or hidden
 
 
 # ---------------------------------------------------------------- crime
@@ -244,22 +285,29 @@ def _crime_changes(engine: Engine, table: CrimeTable, vintage: date) -> pd.DataF
 
 def _indicators(table: CrimeTable, held: pd.DataFrame) -> pd.Series:
     """Per area, the indicators its totals include: of the file's rows and of those held."""
-    if table.layout.dataset in MOPAC7_DATASETS:
-        types = {
-            pair: reference.mopac7_type(*pair)
-            for pair in set(zip(table.major, table.minor, strict=False))
-        }
-        mine = [types[pair] for pair in zip(table.major, table.minor, strict=False)]
-        theirs = held["mopac7"]
+    if table.layout.dataset in MOPAC7_DATASETS:  # MOPAC7 types and TNO (victim based or not)
+        mine = _category_items(table.area_code, table.major, table.minor)
+        theirs = _category_items(held["area_code"], held["major_text"], held["minor_text"])
     else:
-        mine, theirs = list(table.minor), held["minor_text"]
-    pairs = pd.concat(
-        [
-            pd.DataFrame({"area_code": table.area_code, "indicator": mine}),
-            pd.DataFrame({"area_code": held["area_code"], "indicator": theirs}),
-        ]
-    ).dropna()
+        mine = pd.DataFrame({"area_code": table.area_code, "indicator": list(table.minor)})
+        theirs = pd.DataFrame({"area_code": held["area_code"], "indicator": held["minor_text"]})
+    pairs = pd.concat([mine, theirs]).dropna()
     return pairs.groupby("area_code")["indicator"].agg(lambda v: sorted(set(map(str, v))))
+
+
+def _category_items(area_code, major, minor) -> pd.DataFrame:
+    """(area_code, indicator) for each MPS file row's MOPAC7 type and TNO figure."""
+    kept = {reference.MOPAC7_TOTAL, reference.OVERALL_CRIME}  # every row is in these
+    items = {
+        pair: [t for t in reference.category_totals(*pair) if t not in kept]
+        for pair in set(zip(major, minor, strict=False))
+    }
+    rows = [
+        (code, item)
+        for code, pair in zip(area_code, zip(major, minor, strict=False), strict=False)
+        for item in items[pair]
+    ]
+    return pd.DataFrame(rows, columns=["area_code", "indicator"])
 
 
 def _summarise(pairs: pd.DataFrame, dataset: str, names: pd.Series) -> pd.DataFrame:
@@ -280,6 +328,7 @@ def _summarise(pairs: pd.DataFrame, dataset: str, names: pd.Series) -> pd.DataFr
                 "replaced_from": rep["month"].min() if len(rep) else None,
                 "replaced_to": rep["month"].max() if len(rep) else None,
                 "changed": int((rep["old"] != rep["new"]).sum()),
+                "emptied": int(((rep["old"] > 0) & (rep["new"] == 0)).sum()),
                 "old_total": int(rep["old"].sum()) if len(rep) else None,
                 "new_total": int(rep["new"].sum()) if len(rep) else None,
                 "kept": int((group["state"] == "kept").sum()),

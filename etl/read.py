@@ -111,19 +111,37 @@ def _csv_frame_padded(text: str) -> tuple[pd.DataFrame, np.ndarray]:
     return frame[keep].reset_index(drop=True), numbers[keep]
 
 
+def _pandas_frame(text: str) -> pd.DataFrame:
+    return pd.read_csv(
+        io.StringIO(text),
+        skip_blank_lines=False,
+        keep_default_na=False,
+        na_values=[""],
+        low_memory=False,
+    )
+
+
+def _may_have_wrong_rows(frame: pd.DataFrame | None) -> bool:
+    """Whether a row may have the wrong number of fields, from pandas' reading: it refuses a
+    row with too many (None here), fills a short row's last column with nothing, and makes
+    extra leading fields of every row an index. Otherwise no row needs counting."""
+    if frame is None or not isinstance(frame.index, pd.RangeIndex):
+        return True
+    return len(frame.columns) > 0 and bool(frame.iloc[:, -1].isna().any())
+
+
 def read_csv_text(text: str, limit: int = 500) -> tuple[Sheet, list[Problem]]:
-    """Parse CSV text into a Sheet; rows with the wrong number of fields become problems."""
-    problems = _field_count_problems(text, limit)
+    """Parse CSV text into a Sheet; rows with the wrong number of fields become problems (each
+    row's fields are counted only when pandas' reading leaves that possible)."""
+    try:
+        frame = _pandas_frame(text)
+    except pd.errors.ParserError:
+        frame = None
+    problems = _field_count_problems(text, limit) if _may_have_wrong_rows(frame) else []
     if problems:
         frame, numbers = _csv_frame_padded(text)
     else:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            skip_blank_lines=False,
-            keep_default_na=False,
-            na_values=[""],
-            low_memory=False,
-        )
+        frame = _pandas_frame(text) if frame is None else frame  # its own error, if any
         frame.columns = [header_text(c) for c in frame.columns]
         numbers = np.arange(2, len(frame) + 2)
         blank = frame.isna().all(axis=1).to_numpy()
@@ -166,7 +184,15 @@ def read_xlsx_grids(data: bytes) -> dict[str, pd.DataFrame]:
     """Every sheet's cells with no header applied (so title rows can be skipped per format)."""
     _check_zip(data)
     try:
-        grids = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, engine="calamine")
+        # "n/a", "NA", "-" typed in a cell are text to check, not blanks (as for CSV)
+        grids = pd.read_excel(
+            io.BytesIO(data),
+            sheet_name=None,
+            header=None,
+            engine="calamine",
+            keep_default_na=False,
+            na_values=[""],
+        )
     except Exception as exc:  # calamine raises its own error types for corrupt workbooks
         raise ExtractUnreadable(
             problem("file-unreadable", detail=f"the workbook could not be read ({exc})")
@@ -242,6 +268,12 @@ def _gunzip(data: bytes) -> bytearray:
     )
 
 
+def gunzip(data: bytes) -> bytearray:
+    """The file inside a .gz, measured and refused past MAX_UNCOMPRESSED_MB as ``read_bytes``
+    does (raises ExtractUnreadable)."""
+    return _gunzip(data)
+
+
 def is_packed(data: bytes) -> bool:
     """True for gzip or zip (.xlsx) data: what MAX_UNCOMPRESSED_MB limits."""
     return data[:2] == GZIP_MAGIC or data[:4] == ZIP_MAGIC
@@ -274,12 +306,12 @@ def read_bytes(filename: str, data: bytes | bytearray, limit: int = 500) -> Extr
                 limit_mb=round(max_bytes / 2**20),
             )
         )
+    extract = Extract(Path(filename).name, size, digest, "csv")  # the name as uploaded
     if data[:2] == GZIP_MAGIC:  # the seed files ship compressed
         data = _gunzip(data)
-        filename = filename.removesuffix(".gz")
+        filename = filename.removesuffix(".gz")  # the inner name tells the kind
     if not data or data.isspace():  # (not data.strip(): that copies the whole file)
         raise ExtractUnreadable(problem("file-empty"))
-    extract = Extract(Path(filename).name, size, digest, "csv")
     if data[:64].lstrip()[:1] == b"{" or filename.lower().endswith((".geojson", ".json")):
         return _read_json(extract, data)
     if data[:4] == ZIP_MAGIC or filename.lower().endswith((".xlsx", ".xlsm")):

@@ -18,7 +18,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Connection, Date, Engine, Table
 
-from core import db
+from core import db, queries
 from etl import store
 from etl.formats import templates
 from etl.template_rows import key_json
@@ -51,7 +51,8 @@ def revert_upload(
         r2, s2 = _revert_population(conn, upload_id)
         r3, s3 = _revert_templates(conn, upload_id)
         r4, s4 = _revert_boundaries(conn, upload_id)
-        removed, restored = removed + r2 + r3 + r4, restored + s2 + s3 + s4
+        r5, s5 = _revert_police_uk(conn, upload_id)
+        removed, restored = removed + r2 + r3 + r4 + r5, restored + s2 + s3 + s4 + s5
         message = (
             f"Reverted upload {upload_id}: {removed:,} figures withdrawn (kept in the "
             f"history), {restored:,} earlier figures restored"
@@ -110,6 +111,20 @@ def _revert_boundaries(conn: Connection, upload_id: int) -> tuple[int, int]:
     return removed, store.boundaries.restore(conn, boroughs, upload_id) if removed else 0
 
 
+# ---------------------------------------------------------------- police.uk and LSOA lookups
+
+
+def _revert_police_uk(conn: Connection, upload_id: int) -> tuple[int, int]:
+    """Nothing moves: the upload's rows stay (no longer current, its status being 'reverted'),
+    and the latest other loaded file of each force-month it held is current again."""
+    removed = store.police_uk.upload_rows(conn, upload_id)
+    pairs = store.police_uk.upload_pairs(conn, upload_id)
+    if not pairs:
+        return removed, 0
+    back = queries.police_uk.held_files(conn, pairs)
+    return removed, store.police_uk.pair_rows(conn, back)
+
+
 # ---------------------------------------------------------------- council templates
 
 
@@ -121,7 +136,8 @@ def _from_json(table: Table, name: str, value):
 
 def _revert_templates(conn: Connection, upload_id: int) -> tuple[int, int]:
     removed = restored = 0
-    specs = {s.table: s for t in templates.TEMPLATES for s in t.sheets}
+    # definitions (partnership indicators) are reference data: a revert leaves them
+    specs = {s.table: s for t in templates.TEMPLATES for s in t.sheets if not s.definitions}
     for name, spec in specs.items():
         table = db.metadata.tables[name]
         mine = store.templates.rows_of_upload(conn, table, upload_id)

@@ -1,7 +1,8 @@
 """First run: load the real extracts shipped in data/seed into an empty database, as much of
 them as the home borough (``HOME_BOROUGH``) needs: every borough's borough-level rows (London
-ranks need all 32), only the home borough's ward rows, and the home borough's ward boundaries
-when data/boundaries has them (``<borough>_wards_<year>.geojson``, e.g. Barnet's).
+ranks need all 32), only the home borough's ward rows, the home borough's ward boundaries
+when data/boundaries has them (``<borough>_wards_<year>.geojson``, e.g. Barnet's), and for
+Barnet the partnership indicators its annual report published (the real sample).
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ from etl.load import load_bytes
 from etl.read import decode_text
 
 BOUNDARIES_DIR = config.DATA_DIR / "boundaries"
+# The partnership's own published figures (its 2022/23 annual report: real, and Barnet's), so a
+# fresh clone shows partnership indicators on the priority pages.
+PARTNERSHIP_SAMPLE = config.DATA_DIR / "samples" / "partnership-indicators-sample.xlsx"
+PARTNERSHIP_BOROUGH = "Barnet"
 
 
 def is_empty(engine: Engine) -> bool:
@@ -29,14 +34,21 @@ def is_empty(engine: Engine) -> bool:
 
 
 # The MPS ward crime files are the ward reference (etl/wards.py): loaded first, the ward rows of
-# the other files (the MPS dashboard's teams, ward populations) are checked against them.
-REFERENCE_FIRST = "mps-ward-"
+# the other files (the MPS dashboard's teams, ward populations) are checked against them. The
+# ONS LSOA lookups come next: police.uk rows are placed through them.
+REFERENCE_FIRST = ("mps-ward-", "ons-lsoa")
+
+
+def _order(path: Path) -> tuple[int, str]:
+    first = [i for i, prefix in enumerate(REFERENCE_FIRST) if path.name.startswith(prefix)]
+    return (first[0] if first else len(REFERENCE_FIRST), path.name)
 
 
 def seed_files(seed_dir: Path) -> list[Path]:
-    """The seed extracts in ``seed_dir``, in load order: the ward reference, then by name."""
-    files = [p for p in seed_dir.glob("*") if p.suffix in {".gz", ".csv", ".xlsx"}]
-    return sorted(files, key=lambda p: (not p.name.startswith(REFERENCE_FIRST), p.name))
+    """The seed extracts in ``seed_dir``, in load order: the ward reference, the LSOA lookups,
+    then by name."""
+    files = [p for p in seed_dir.glob("*") if p.suffix in {".gz", ".csv", ".xlsx", ".zip"}]
+    return sorted(files, key=_order)
 
 
 def boundary_file(borough: str, folder: Path = BOUNDARIES_DIR) -> Path | None:
@@ -72,7 +84,7 @@ def home_rows(path: Path, borough: str) -> bytes | None:
     kept exactly as written; the file as it is when it has no ward rows; None when nothing is
     left to load."""
     data = path.read_bytes()
-    if path.suffix == ".xlsx":
+    if path.suffix in {".xlsx", ".zip"}:
         return data
     lines = decode_text(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data).splitlines()
     keep = _home_test(next(csv.reader(lines[:1])), borough)
@@ -105,12 +117,14 @@ def seed_if_empty(
     home = config.home_borough()
     outlines = boundary_file(home, Path(boundaries_dir or BOUNDARIES_DIR))
     files = [*seed_files(seed_dir), *([outlines] if outlines else [])]
+    if home.lower() == PARTNERSHIP_BOROUGH.lower() and PARTNERSHIP_SAMPLE.exists():
+        files.append(PARTNERSHIP_SAMPLE)
     loaded = 0
     for number, path in enumerate(files, start=1):
         data = home_rows(path, home) if path.suffix != ".geojson" else path.read_bytes()
         if data is None:
             print(f"[{number}/{len(files)}] {path.name}: no rows for {home}", file=sys.stderr)
             continue
-        name = path.name if data[:2] == b"\x1f\x8b" else path.name.removesuffix(".gz")
-        loaded += _load(number, len(files), name, data, engine)
+        # the file's own name (the home borough's rows of a .csv.gz are loaded unpacked)
+        loaded += _load(number, len(files), path.name, data, engine)
     return loaded

@@ -56,7 +56,13 @@ def changed_count(
 ) -> int:
     """How many held rows the new rows would replace with different figures."""
     figures = [c.name for c in table.columns if c.name not in key and c.name not in PROVENANCE]
+    # only the columns the new rows give (a definition also holds who retired it, and when)
     return sum(
-        any(python_value(row[c]) != new_by_key[tuple(row[k] for k in key)].get(c) for c in figures)
+        any(
+            python_value(row[c]) != new[c]
+            for new in [new_by_key[tuple(row[k] for k in key)]]
+            for c in figures
+            if c in new
+        )
         for row in held
     )

@@ -12,7 +12,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from core import config, reference
+from core import config, reference, strategy
 from core.reference import HATE_STRANDS, WRAP_AUDIENCES
 from domain.priorities import syv_london_table
 from etl.formats.templates.spec import REPORTING_CENTRES
@@ -188,10 +188,64 @@ def reporting_centres() -> Sample:
     return {"Reporting centres": rows}, about
 
 
+PARTNERSHIP_FIGURES = config.DATA_DIR / "partnership" / "partnership-indicators-2022-23.csv"
+FREQUENCY_WORDS = {"meeting": "occasion", "dated period": "quarter", "quarter": "quarter"}
+
+
+def _frequency(text: str) -> str:
+    """The report's 'meeting (month of the meeting; ...)' -> occasion, and so on."""
+    return next((f for w, f in FREQUENCY_WORDS.items() if text.startswith(w)), text)
+
+
+def partnership() -> Sample:
+    """Partnership indicators: the figures the partnership published in its 2022/23 annual
+    report (CS MARAC by meeting, ECINS cases, CPN warnings and CPNs, domestic abuse services)."""
+    published = pd.read_csv(PARTNERSHIP_FIGURES, dtype=str)
+    first = published.drop_duplicates("indicator")
+    indicators = [
+        {
+            "indicator": r["indicator"],
+            "priority": strategy.STRATEGY_PRIORITIES[strategy.priority_slug(r["priority"])],
+            "unit": r["unit"],
+            "frequency": _frequency(r["frequency"]),
+            "direction": r["direction"],
+            "additive": r["additive"],
+            "owner": r["owner"],
+            "source": r["source"],
+        }
+        for r in first.to_dict("records")
+    ]
+    values = []
+    for r in published.to_dict("records"):
+        note = None
+        if r["frequency"].startswith("meeting"):
+            note = "The meeting held this month (its exact date is not published)."
+        elif r["frequency"].startswith("dated period"):
+            note = (
+                r["frequency"].removeprefix("dated period (").rstrip(")") + " (the report's period)"
+            )
+        values.append(
+            {
+                "indicator": r["indicator"],
+                "period": r["period"],
+                "value": int(r["value"]),
+                "note": note,
+            }
+        )
+    about = (
+        "REAL FIGURES: published by the partnership in the Barnet Safer Communities Partnership "
+        "Board Annual Report 2022/23 (each indicator's source names the table or paragraph).",
+        "CS MARAC meetings are given by the month of the meeting, as the report does not publish "
+        "the day; the Victims Care Hub figure covers December 2022 to March 2023.",
+    )
+    return {"Indicators": indicators, "Values": values}, about
+
+
 SAMPLES = {
     "council-syv": syv,
     "council-iom": iom,
     "moj-proven-reoffending": reoffending,
     "council-wrap": wrap,
     "council-hate-reporting-centres": reporting_centres,
+    "council-partnership-indicators": partnership,
 }

@@ -114,6 +114,8 @@ def _data_sheet(ws: Worksheet, spec: SheetSpec, lists: list[str], rows: list[dic
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         letter = get_column_letter(col)
         ws.column_dimensions[letter].width = fld.width
+        if fld.as_text:
+            ws.column_dimensions[letter].number_format = "@"
         dv = _validation(fld, lists)
         dv.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
         ws.add_data_validation(dv)

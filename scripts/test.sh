@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 VENV=.venv
-SYSTEM_PACKAGES=(chromium chromium-driver postgresql)
+SYSTEM_PACKAGES=(chromium chromium-driver postgresql redis-server)
 
 install_system_packages() {
     local missing=() pkg

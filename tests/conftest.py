@@ -10,6 +10,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
 import pgserver
+import redisserver
 from core import db
 
 
@@ -25,6 +26,22 @@ def pg_url() -> Iterator[str]:
         pytest.fail(
             f"{exc}: install the Debian package postgresql (bash scripts/test.sh does), "
             "point TEST_DATABASE_URL_PG at a server, or set SKIP_POSTGRES=1 to skip these tests",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """URL of the Redis server for this run: TEST_REDIS_URL or one started here."""
+    if os.environ.get("SKIP_REDIS") == "1":
+        pytest.skip("SKIP_REDIS=1")
+    try:
+        with redisserver.running() as url:
+            yield url
+    except redisserver.RedisNotFound as exc:
+        pytest.fail(
+            f"{exc}: install the Debian package redis-server (bash scripts/test.sh does), "
+            "point TEST_REDIS_URL at a server, or set SKIP_REDIS=1 to skip these tests",
             pytrace=False,
         )
 

@@ -9,9 +9,6 @@ council template samples and test_crime_pages' borough file.
 
 from __future__ import annotations
 
-import os
-import time
-
 import pytest
 
 import app  # noqa: F401  (the app first: the pages register with it)
@@ -138,18 +135,3 @@ def load_history(engine):
     from core import queries
 
     return list(queries.upload_history(engine).itertuples())
-
-
-def test_shared_answers_are_trimmed_oldest_first_past_the_limit(tmp_path):
-    folder = tmp_path / "answers"
-    folder.mkdir()
-    now = time.time()
-    for number in range(10):  # 100 bytes each, written one minute apart
-        path = folder / f"answer{number}"
-        path.write_bytes(b"x" * 100)
-        os.utime(path, (now - 600 + 60 * number, now - 600 + 60 * number))
-    answers.tidy(folder, max_bytes=1000)
-    assert len(list(folder.iterdir())) == 10  # at the limit: nothing removed
-    answers.tidy(folder, max_bytes=800)
-    kept = sorted(p.name for p in folder.iterdir())
-    assert kept == [f"answer{n}" for n in range(6, 10)]  # down to half, the newest kept

@@ -25,6 +25,12 @@ SQL_MODULES = (
 SQL_MODULES += ("core/reference_data.py",)
 # core/published.py: the published board packs' table and writes, for the same reason.
 SQL_MODULES += ("core/published.py",)
+# core/partnership.py and core/board_notes.py likewise: the partnership indicators' definitions and
+# the commentary and action plans people edit, with their histories.
+SQL_MODULES += ("core/partnership.py", "core/board_notes.py")
+# core/pending_uploads.py: the schema, reads and writes of the uploads waiting for confirmation,
+# kept apart because on SQLite they live in a database file of their own.
+SQL_MODULES += ("core/pending_uploads.py",)
 # What builds or runs a statement; any other SQLAlchemy name (Engine, Connection, Table, a column
 # type) is a type for annotations and checks.
 SQL_BUILDERS = {"select", "insert", "update", "delete", "text", "func", "literal", "bindparam"}

@@ -388,7 +388,7 @@ def test_secret_key_is_generated_once_with_private_permissions(tmp_path, monkeyp
 
 def test_request_size_is_limited(site, client, monkeypatch):
     client.get("/")
-    monkeypatch.setitem(site.server.config, "MAX_CONTENT_LENGTH", 1000)
+    monkeypatch.setenv("MAX_REQUEST_KB", "1")
     body = webclient.callback_body(webclient.output_key("overview-summary"))
     body["padding"] = "x" * 2000
     response = client.post(

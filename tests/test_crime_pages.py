@@ -197,10 +197,15 @@ def test_overview_cards_say_r12_baseline_change_significance_rank_and_rag(seeded
         "In the 12 months to February 2025 Barnet had 1,638 neighbourhood (MOPAC7) crimes: "
         "666 fewer crimes than 2011/12, −28.9%, and down 5.2% on the previous 12 months, "
         "not statistically significant; of the 7 crime types, 4 Green, 1 Amber and 1 Red "
-        "against the target of 20% below 2011/12."
+        "against the target of 20% below 2011/12. "
+        # the file holds MOPAC7 categories only, so every offence is the MOPAC7 total's 1,638
+        "Overall crime (every offence recorded): 1,638, down 5.2% on the previous 12 months, "
+        "not statistically significant; rank 3 of 32 London boroughs (1 = lowest rate)."
     )
     ids = [col.children.id for col in cards.children]
-    assert ids[0] == "overview-card-mopac7-total"
+    assert ids[:2] == ["overview-card-mopac7-total", "overview-card-overall-crime"]
+    overall = _text(_find(cards, "overview-card-overall-crime"))
+    assert "No target" in overall and "Green" not in overall and "Red" not in overall
     assert set(ids) == {f"overview-card-{s}" for s in SLUGS}
     burglary = _text(_find(cards, "overview-card-burglary"))
     assert "840 crimes in the 12 months to February 2025" in burglary
@@ -640,7 +645,7 @@ def test_rank_history_matches_indicator_table(seeded):
         got = history[history["month"] == as_month(month)].set_index(["area_code", "indicator"])
         got = got.loc[expected.index]
         assert (got["london_rank"].astype(int) == expected["london_rank"].astype(int)).all()
-        assert len(expected) == 32 * 8
+        assert len(expected) == 32 * 9  # the seven types, the MOPAC7 total, overall crime
 
 
 def test_borough_table_cache_gives_the_full_computation(seeded):

@@ -81,3 +81,14 @@ def test_bulk_insert_writes_every_row_once(engine, size):
     with engine.connect() as conn:
         got = conn.execute(select(db.crime_counts).order_by(db.crime_counts.c.series_id)).all()
     assert [(s, m.month, c) for s, m, c in got] == [(n, n % 12 + 1, n * 7) for n in range(size)]
+
+
+@pytest.mark.parametrize("size", [0, 1, 499, 500, 501, 1234])
+def test_bulk_insert_columns_writes_every_row_once(sqlite_engine, size):
+    numbers = list(range(size))
+    columns = [numbers, [f"2024-{n % 12 + 1:02d}-01" for n in numbers], [n * 7 for n in numbers]]
+    with sqlite_engine.begin() as conn:
+        db.bulk_insert_columns(conn, db.crime_counts, ["series_id", "month", "count"], columns)
+    with sqlite_engine.connect() as conn:
+        got = conn.execute(select(db.crime_counts).order_by(db.crime_counts.c.series_id)).all()
+    assert [(s, m.month, c) for s, m, c in got] == [(n, n % 12 + 1, n * 7) for n in numbers]

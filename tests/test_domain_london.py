@@ -50,3 +50,20 @@ def test_london_rank_history_tied_rates_share_the_better_rank():
     assert ranks[:6] == [1, 2, 2, 2, 5, 6]  # three boroughs share 2nd; the next is 5th
     assert ranks[-3:] == [30, 31, 31]  # the two highest rates share 31st: no borough is 32nd
     assert december.loc[codes[1], "rate"] == 24.0  # 2 x 12 crimes per 1,000 residents
+
+
+def test_group_ranks_of_a_table_mixing_rates_per_1000_and_per_10000():
+    from domain.london import add_group_ranks
+
+    # the indicators export: knife crime per 10,000 and domestic abuse per 1,000 in one table
+    table = pd.DataFrame(
+        {
+            "area_code": ["A", "B", "C", "A", "B", "C"],
+            "indicator": ["knife"] * 3 + ["abuse"] * 3,
+            "rate_per_10000": [3.0, 1.0, 2.0, None, None, None],
+            "rate_per_1000": [None, None, None, 7.0, 9.0, 8.0],
+        }
+    )
+    out = add_group_ranks(table, "Group", ["A", "B", "C"])
+    # knife: B 1.0 < C 2.0 < A 3.0; abuse: A 7.0 < C 8.0 < B 9.0
+    assert out["group_rank"].tolist() == [3, 1, 2, 1, 3, 2]

@@ -162,6 +162,7 @@ def test_the_same_file_twice_at_once_leaves_one_set_of_figures(engine, tmp_path)
 
 
 def test_a_busy_database_gives_a_clear_try_again(sqlite_engine, monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
     monkeypatch.setenv("PENDING_DIR", str(tmp_path))
     token = pending.save("anna", "a.csv", FILE_A)
 
@@ -176,11 +177,13 @@ def test_a_busy_database_gives_a_clear_try_again(sqlite_engine, monkeypatch, tmp
 
 
 @pytest.mark.parametrize("size_mb", ["0.001"])
-def test_pending_files_are_private_and_owned(monkeypatch, tmp_path, size_mb):
-    monkeypatch.setenv("PENDING_DIR", str(tmp_path))
+def test_pending_files_are_private_and_owned(use_database, monkeypatch, tmp_path, size_mb):
+    monkeypatch.setenv("PENDING_DIR", str(tmp_path / "pending"))
     monkeypatch.setenv("MAX_UPLOAD_MB", size_mb)
     token = pending.save("anna", "../../etc/passwd", b"x")
-    assert (tmp_path / f"{token}.bin").stat().st_mode & 0o077 == 0
+    assert not (
+        tmp_path / "pending"
+    ).exists()  # kept in the database, never as a file named by anyone
     assert pending.meta(token, "anna")["filename"] == "passwd"
     with pytest.raises(pending.NotYours):
         pending.meta(token, "mallory")

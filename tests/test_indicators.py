@@ -63,6 +63,8 @@ EXPORT_COLUMNS = [
     "group_name",
     "group_size",
     "group_rank",
+    "positive_outcomes_r12",
+    "positive_outcome_rate_pct",
 ]
 INDICATORS = [*MOPAC7, TOTAL]
 R12 = [f"{m:%Y%m}" for m in pd.date_range("2024-03-01", "2025-02-01", freq="MS")]
@@ -242,7 +244,7 @@ def test_window_with_a_missing_month_has_no_value(sqlite_engine, monkeypatch, tm
         out = tmp_path / f"indicators-{month}.csv"
         assert cli.report_main(["indicators", "--month", month, "--out", str(out)]) == 0
         boroughs = _read_export(out).query("area_type == 'borough'")
-        assert len(boroughs) == 32 * 8
+        assert len(boroughs) == 32 * 9  # the seven types, the MOPAC7 total, overall crime
         assert boroughs["r12"].notna().all() == r12_available, month
         assert boroughs["r12"].isna().all() == (not r12_available), month
         assert boroughs["p12"].notna().all() == p12_available, month
@@ -333,3 +335,20 @@ def test_vectorised_p_values_on_a_whole_column():
     got = poisson_p_values(a, b)
     assert got[-1] is None
     np.testing.assert_allclose(got[:-1], expected[:-1], rtol=1e-9)
+
+
+def test_barnet_overall_crime_is_every_row_of_the_raw_file(export):
+    # DOMAIN.md "Overall crime": every offence, all major and minor categories summed
+    recent, old = raw_seed(BOROUGH_RECENT), raw_seed(BOROUGH_HISTORICAL)
+    barnet, old_barnet = (
+        recent[recent["BoroughName"] == "Barnet"],
+        old[old["BoroughName"] == "Barnet"],
+    )
+    row = export[(export["area_code"] == BARNET) & (export["indicator"] == "Overall crime")]
+    assert len(row) == 1
+    row = row.iloc[0]
+    assert row["r12"] == barnet[R12].to_numpy().sum()
+    assert row["p12"] == barnet[P12].to_numpy().sum()
+    assert row["baseline"] == old_barnet[FY2011].to_numpy().sum()
+    assert pd.isna(row["rag"]) and pd.isna(row["target"])  # no target unless one is set
+    assert 1 <= row["london_rank"] <= 32

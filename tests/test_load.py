@@ -217,7 +217,7 @@ def test_provenance_of_a_real_figure(engine):
 
     where = queries.figure_provenance(engine, "borough_crime", BARNET, date(2024, 3, 1))
 
-    assert set(where["filename"]) == {"mps-borough-recent.csv"}
+    assert set(where["filename"]) == {"mps-borough-recent.csv.gz"}  # the name as uploaded
     assert where["row"].tolist() == [i + 2 for i in barnet.index]  # header is row 1
     assert where["minor"].tolist() == barnet["MinorText"].tolist()
     assert where["count"].tolist() == barnet["202403"].tolist()

@@ -1,11 +1,16 @@
-"""The Board pack page over HTTP: a manager starts a build, polls its progress and gets the file;
-viewers and analysts are refused (the guard answers 403 before the callback runs)."""
+"""The Board pack page over HTTP, as the browser drives its Dash background callback: a manager
+starts a build, polls its progress and gets the file; no one else can fetch it with the job's
+handles; viewers and analysts are refused (the guard answers 403 before the callback runs); a
+build whose process dies says so in words."""
 
 from __future__ import annotations
 
 import base64
 import io
+import json
+import re
 import time
+from urllib.parse import urlencode
 
 import flask
 import pytest
@@ -20,7 +25,7 @@ from fixtures.extracts import BOROUGH_RECENT, ONS_POPULATION
 from layout_tree import find
 from layout_tree import text as layout_text
 
-START, POLL = "pack-token", "pack-download"
+BUILD = "pack-download"
 
 
 @pytest.fixture
@@ -47,48 +52,75 @@ def signed_in(name: str):
     return client
 
 
-def start(client, quarter="2024/25-Q3", fmt="xlsx", with_exempt=False):
+def page_load(client) -> str:
+    """The page load's signed end_id (Dash binds a background job's handles to it)."""
+    page = client.get("/board-pack", headers={"Accept": "text/html"}).get_data(as_text=True)
+    found = re.search(r'<script id="_dash-config" type="application/json">(.*?)</script>', page)
+    return json.loads(found.group(1))["end_id"]
+
+
+def request(client, handles: dict, quarter="2024/25-Q3", fmt="xlsx", with_exempt=False):
+    """The build callback's request, as the browser sends it (with the job's handles to poll)."""
     inputs = [{"id": "pack-build", "property": "n_clicks", "value": 1}]
     state = [
         {"id": "pack-quarter", "property": "value", "value": quarter},
         {"id": "pack-format", "property": "value", "value": fmt},
         {"id": "pack-exempt", "property": "value", "value": with_exempt},
     ]
-    return webclient.fire(client, webclient.output_key(START), inputs, state)
+    body = webclient.callback_body(webclient.output_key(BUILD), inputs, state)
+    headers = {"X-CSRFToken": webclient.csrf(client)}
+    return client.post("/_dash-update-component?" + urlencode(handles), json=body, headers=headers)
 
 
-def poll(client, token):
-    inputs = [{"id": "pack-poll", "property": "n_intervals", "value": 1}]
-    state = [{"id": "pack-token", "property": "data", "value": token}]
-    return webclient.fire(client, webclient.output_key(POLL), inputs, state)
+def start(client, **choices) -> dict:
+    end_id = page_load(client)
+    response = request(client, {"endId": end_id}, **choices)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return {"endId": end_id, **{k: response.json[k] for k in ("cacheKey", "job")}}
+
+
+def finished(client, handles: dict, **choices) -> dict:
+    """Poll as the browser does until the job answers; its outputs."""
+    deadline = time.monotonic() + 120
+    while True:
+        answer = request(client, handles, **choices).json
+        if "response" in answer:
+            return answer["response"]
+        assert "Building" in json.dumps(answer.get("progress", {"": "Building"}))
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
 
 
 def test_a_manager_builds_the_pack_and_downloads_it(served):
     client = signed_in("max")
-    response = start(client)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    token = response.json["response"]["pack-token"]["data"]
-    deadline = time.monotonic() + 120
-    while True:
-        answer = poll(client, token).json["response"]
-        if "pack-download" in answer:
-            break
-        assert "Building" in str(answer["pack-status"]["children"])
-        assert time.monotonic() < deadline
-        time.sleep(0.2)
+    handles = start(client)
+    # another manager cannot fetch it with the job's handles, nor end it
+    other = finished(signed_in("meg"), handles)
+    assert "pack-download" not in other
+    assert other["pack-status"]["children"] == "That pack is not available."
+    answer = finished(client, handles)
     sent = answer["pack-download"]["data"]
     assert sent["filename"] == "board-pack-2024-25-Q3.xlsx"
     book = load_workbook(io.BytesIO(base64.b64decode(sent["content"])))
     assert book.sheetnames[:2] == ["Indicators", "Neighbourhood crime"]
-    # another manager cannot fetch it with the token
-    other = poll(signed_in("meg"), token).json["response"]
-    assert "pack-download" not in other
-    assert other["pack-status"]["children"] == "That pack is not available."
+
+
+def test_a_build_whose_process_dies_says_so(served):
+    import os
+    import signal
+
+    client = signed_in("max")
+    handles = start(client, fmt="pdf")
+    os.kill(int(handles["job"].split("~")[0]), signal.SIGKILL)
+    answer = finished(client, handles, fmt="pdf")
+    assert "the server building it stopped" in answer["pack-status"]["children"]
+    assert "pack-download" not in answer
 
 
 @pytest.mark.parametrize("name", ["vic", "anna"])
 def test_viewers_and_analysts_are_refused(served, name):
-    assert start(signed_in(name)).status_code == 403
+    client = signed_in(name)
+    assert request(client, {"endId": page_load(client)}).status_code == 403
 
 
 @pytest.mark.parametrize("role", ["viewer", "analyst"])

@@ -146,7 +146,8 @@ def test_each_area_names_the_indicators_its_totals_include(engine):
         "MajorText,MinorText,BoroughName,202402,202403", "THEFT,OTHER THEFT,Barnet,1,1"
     )
     row = by_area(preview_bytes("c.csv", other, engine))[BARNET]
-    assert row["indicators"] == ["Burglary", "Robbery"]
+    # every category here has a victim: the totals are part of TNO Victim Based too
+    assert row["indicators"] == ["Burglary", "Robbery", "TNO Victim Based"]
     assert (row["old_total"], row["new_total"]) == (45, 2)
     assert withheld(row, set(), {"Burglary"})
     assert withheld(row, {"borough_crime"}, set())
@@ -174,3 +175,33 @@ def test_an_mps_dashboard_area_names_the_subgroups_its_totals_include(engine):
     assert withheld(row, set(), {"AntiSemitic"})
     assert withheld(row, {"mps_dashboard_offences"}, set())
     assert not withheld(row, {"mps_dashboard_outcomes"}, {"Burglary"})
+
+
+def test_a_file_wiping_held_months_is_warned_of_even_where_its_totals_are_withheld(engine):
+    """Issue 18 item 9: with Burglary exempt an analyst sees no old -> new totals for Barnet, so
+    a file of zeros (a blank export) would wipe its Feb and Mar 2024 unseen: the line warns,
+    without a figure. Held Barnet Feb+Mar: 11+12 + 6+7 + 4+5 = 45 -> 0 + 0."""
+    from dashboard.pending import shown_to
+    from domain.exemptions import withheld as hidden_with
+
+    load_bytes("a.csv", FILE_A, engine)
+    zeros = text_file(
+        "MajorText,MinorText,BoroughName,202402,202403", "THEFT,OTHER THEFT,Barnet,0,0"
+    )
+    preview = preview_bytes("zeros.csv", zeros, engine)
+    assert by_area(preview)[BARNET]["emptied"] == 2
+    record = {"preview": {"changes": preview.changes.to_dict("records"), "message": ""}}
+    shown = shown_to(record, set(), hidden_with({"Burglary"}))["preview"]
+    assert "Warning: 2 area-months held would become all zero" in shown["message"]
+    assert "not shown" in shown["message"] and "45" not in shown["message"]
+    assert all(c["old_total"] is None for c in shown["changes"])
+
+
+def test_a_total_of_categories_without_a_victim_is_withheld_with_tno_non_victim_based(engine):
+    drugs = text_file(
+        "MajorText,MinorText,BoroughName,202402", "DRUG OFFENCES,POSSESSION OF DRUGS,Barnet,3"
+    )
+    row = by_area(preview_bytes("d.csv", drugs, engine))[BARNET]
+    assert row["indicators"] == ["TNO Non Victim Based"]
+    assert withheld(row, set(), {"TNO Non Victim Based"})
+    assert not withheld(row, set(), {"TNO Victim Based", "Burglary"}, {"Burglary"})

@@ -239,7 +239,12 @@ def test_reoffending_rates_for_borough_london_and_england_and_wales(loaded):
     }
     out = _update(reoffending, "2025-02")
     words = out["reoffending-summary"]
-    assert "In 2022/23 Q4 the IOM cohort was 105 people (101 in 2022/23 Q3)" in words
+    assert words.startswith("Showing the latest figures up to February 2025. ")
+    # 2022/23 Q4 = January to March 2023 (DOMAIN.md: Q4 = Jan-Mar of the FY's second year)
+    assert (
+        "In 2022/23 Q4 (January to March 2023) the IOM cohort was 105 people (101 in 2022/23 Q3)"
+        in words
+    )
     assert (
         f"adults in Barnet {rate[('Barnet', 'Adult')]:.1f}% against London "
         f"{rate[('London', 'Adult')]:.1f}% and England and Wales "
@@ -257,7 +262,19 @@ def test_reoffending_rates_for_borough_london_and_england_and_wales(loaded):
 
 def test_reoffending_period_before_the_quarters(loaded):
     out = _update(reoffending, "2022-09")
-    assert out["reoffending-summary"].startswith("No IOM quarter starts by September 2022.")
+    assert out["reoffending-summary"].startswith(
+        "Showing the latest figures up to September 2022. No IOM quarter starts by September 2022."
+    )
+
+
+@pytest.mark.parametrize(
+    ("period", "label"), [("2012-03", "March 2012"), ("2008-01", "January 2008")]
+)
+def test_reoffending_before_any_cohort_says_so(loaded, period, label):
+    """Was HTTP 500 (KeyError: 'adult_juvenile'): no MoJ cohort ends by March 2012."""
+    out = _update(reoffending, period)
+    assert f"No proven reoffending cohort ends by {label}." in out["reoffending-summary"]
+    assert out["reoffending-adult-caption"] == f"No proven reoffending cohort ends by {label}."
 
 
 def test_iom_sentence_with_reoffending_and_reduction():
@@ -291,6 +308,7 @@ def test_prevent_coverage_against_the_target(loaded):
     )
     out = _update(prevent, "2025-02")
     assert out["prevent-summary"] == (
+        "Showing the latest figures up to February 2025. "
         f"As at 30 April 2018, {trained} of the {int(requiring)} staff requiring Prevent (WRAP) "
         f"training had been trained ({trained / requiring * 100:.1f}%): Amber against the target "
         f"of 100%; {training['Sessions delivered'].sum()} sessions delivered; 1 department or "

@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 import re
+import socket
 from types import SimpleNamespace
 
 import pytest
@@ -135,16 +136,30 @@ def test_a_history_choice_that_is_no_upload_number_shows_nothing(site, chosen):
 # ---------------------------------------------------------------- health check
 
 
-def test_the_health_check_reads_the_database(site):
+def test_the_health_check_reads_the_database(site, monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
     response = site.client.get("/healthz")
-    assert (response.status_code, response.get_data(as_text=True)) == (200, "ok\n")
+    said = "ok\ndatabase: ok\nredis: not used\n"
+    assert (response.status_code, response.get_data(as_text=True)) == (200, said)
+
+
+def test_the_health_check_reports_redis(site, redis_url, monkeypatch):
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    response = site.client.get("/healthz")
+    assert response.get_data(as_text=True) == "ok\ndatabase: ok\nredis: ok\n"
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{sock.getsockname()[1]}/0")
+    response = site.client.get("/healthz")  # the pages still work: degraded, not down
+    said = "degraded\ndatabase: ok\nredis: unavailable\n"
+    assert (response.status_code, response.get_data(as_text=True)) == (200, said)
 
 
 def test_the_health_check_answers_503_when_the_database_is_down(site, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://app@127.0.0.1:1/nowhere")
     response = site.client.get("/healthz")
     assert response.status_code == 503
-    assert "database" in response.get_data(as_text=True)
+    assert "database: unavailable" in response.get_data(as_text=True)
 
 
 # ---------------------------------------------------------------- proxy headers and logs
@@ -217,6 +232,17 @@ def test_the_gunicorn_command_follows_the_settings(monkeypatch):
         assert part in text
     access = json.loads(command[command.index("--access-logformat") + 1])
     assert {"status", "path", "ms"} <= set(access)
+
+
+def test_celery_workers_are_started_only_with_redis(monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("CELERY_WORKERS", "3")
+    assert serving.celery_command("celery") is None  # jobs run beside the server (diskcache)
+    monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6379/0")
+    command = " ".join(serving.celery_command("celery"))
+    assert "--app app:celery_app" in command and "worker --concurrency 3" in command
+    monkeypatch.setenv("CELERY_WORKERS", "0")  # run on other machines
+    assert serving.celery_command("celery") is None
 
 
 def test_the_key_is_made_before_the_workers_start(site, monkeypatch, tmp_path):

@@ -75,7 +75,7 @@ def test_baseline_words():
         ),
         (13, 13, "rank 13 of 32 London boroughs (1 = lowest rate), the same as a year earlier"),
         (13, None, "rank 13 of 32 London boroughs (1 = lowest rate)"),
-        (pd.NA, 4, "no rank among the London boroughs (not all 32 have figures)"),
+        (pd.NA, 4, "rank not available (figures for all 32 London boroughs are needed)"),
     ],
 )
 def test_rank_words(rank, before, words):

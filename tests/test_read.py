@@ -111,7 +111,8 @@ def test_gzipped_seed_reads_like_the_csv_inside():
     raw = raw_seed(BOROUGH_RECENT)
     extract = read_extract(BOROUGH_RECENT)
     (sheet,) = extract.sheets
-    assert (extract.kind, extract.filename) == ("csv", "mps-borough-recent.csv")
+    # the name as uploaded (the history showed ".csv" for a ".csv.gz")
+    assert (extract.kind, extract.filename) == ("csv", "mps-borough-recent.csv.gz")
     assert list(sheet.frame.columns) == list(raw.columns)
     assert len(sheet.frame) == len(raw)
     assert np.array_equal(sheet.frame["202502"].to_numpy(), raw["202502"].to_numpy())
@@ -140,6 +141,20 @@ def test_wrong_field_counts_are_problems_not_a_crash():
     ]
     assert sheet.rows.tolist() == [2, 3]
     assert sheet.frame.shape == (2, 5)
+
+
+@pytest.mark.parametrize(
+    ("rows", "wrong"),
+    [
+        (["a,b,c,1", "a,b,c,2"], [2, 3]),  # every row one field too many: pandas makes an index
+        (["a,b,c", "a,b"], [3]),  # a short row (pandas fills it with nothing)
+        (["a,b,c", "a,b,c,d"], [3]),  # one long row (pandas refuses the file)
+        (['"a,1",b,c', '"x\ny",b,c'], []),  # commas and a line break inside quotes
+    ],
+)
+def test_only_rows_with_the_wrong_number_of_fields_are_problems(rows, wrong):
+    _, problems = read_csv_text("\n".join(["h1,h2,h3", *rows]))
+    assert [p.row for p in problems if p.code == "wrong-field-count"] == wrong
 
 
 def _zip(members: dict[str, bytes]) -> bytes:

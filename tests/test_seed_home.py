@@ -45,6 +45,8 @@ def test_the_seed_loads_the_home_borough_s_wards_only(
     assert len(drawn) == outlines
     if outlines:
         assert set(drawn["code"]) == set(boundary_wards(BARNET_BOUNDARIES))
+    # the partnership's own published figures are Barnet's: 19 indicators of its annual report
+    assert len(queries.partnership_indicators(sqlite_engine)) == (19 if home == "Barnet" else 0)
 
 
 def test_the_home_borough_s_boundary_file_is_found_by_its_name():

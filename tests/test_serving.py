@@ -40,35 +40,52 @@ def free_port() -> int:
 @contextlib.contextmanager
 def production_server(env: dict[str, str], workers: int, log) -> Iterator[str]:
     """``python -m dashboard.serving`` (what scripts/serve.sh runs) until /healthz answers."""
-    port = free_port()
-    settings = {**os.environ, **env, "HOST": "127.0.0.1", "PORT": str(port)}
-    settings.update(WORKERS=str(workers), THREADS="2", WARM_MONTHS="0")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dashboard.serving"],
-        cwd=config.PROJECT_ROOT,
-        env=settings,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert process.poll() is None, "the server stopped; see its log"
-            # the socket is open before a worker has imported the app: wait for its answer
-            with contextlib.suppress(requests.ConnectionError, requests.Timeout):
-                if requests.get(f"{base}/healthz", timeout=60).status_code == 200:
-                    break
-            assert time.monotonic() < deadline, "no answer from /healthz in 120 s"
-            time.sleep(0.3)
+    with production_servers([(env, workers, log)]) as (base,):
         yield base
+
+
+@contextlib.contextmanager
+def production_servers(servers: list[tuple[dict[str, str], int, object]]) -> Iterator[list[str]]:
+    """Several production servers (settings, workers, log), started at once, until each
+    answers /healthz; their addresses."""
+    started = []
+    for env, workers, log in servers:
+        port = free_port()
+        settings = {**os.environ, **env, "HOST": "127.0.0.1", "PORT": str(port)}
+        settings.update(WORKERS=str(workers), THREADS="2", WARM_MONTHS="0")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "dashboard.serving"],
+            cwd=config.PROJECT_ROOT,
+            env=settings,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        started.append((process, f"http://127.0.0.1:{port}"))
+    try:
+        for process, base in started:
+            _wait_for_health(process, base)
+        yield [base for _, base in started]
     finally:
-        process.send_signal(signal.SIGTERM)  # the gunicorn master: it stops its workers
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        for process, _ in started:
+            process.send_signal(signal.SIGTERM)  # the gunicorn master: it stops its workers
+        for process, _ in started:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_for_health(process: subprocess.Popen, base: str) -> None:
+    deadline = time.monotonic() + 240
+    while True:
+        assert process.poll() is None, "the server stopped; see its log"
+        # the socket is open before a worker has imported the app: wait for its answer
+        with contextlib.suppress(requests.ConnectionError, requests.Timeout):
+            if requests.get(f"{base}/healthz", timeout=60).status_code == 200:
+                return
+        assert time.monotonic() < deadline, "no answer from /healthz in 240 s"
+        time.sleep(0.3)
 
 
 @pytest.fixture
@@ -92,7 +109,8 @@ def deployment(tmp_path):
 def test_the_production_command_serves_health_and_pages(deployment, tmp_path):
     env, _ = deployment
     with open(tmp_path / "server.log", "wb") as log, production_server(env, 2, log) as base:
-        assert requests.get(f"{base}/healthz", timeout=10).text == "ok\n"
+        health = requests.get(f"{base}/healthz", timeout=10).text
+        assert health == "ok\ndatabase: ok\nredis: not used\n"
         page = requests.get(base, headers={"Accept": "text/html"}, timeout=30)
         assert page.status_code == 200 and "_dash-renderer" in page.text
         assert "default-src 'self'" in page.headers["Content-Security-Policy"]

@@ -179,7 +179,7 @@ BAD_CELLS = [
         IOM,
         "IOM quarters",
         [{**Q, "cohort_size": "ten"}],
-        "not-whole-number",
+        "not-a-number",  # text is not a number at all (2.5 is a number, not whole)
         2,
         "Cohort size",
         "ten",
@@ -339,6 +339,26 @@ def test_each_check_rejects_and_writes_nothing(engine, name, sheet, rows, code, 
     assert after == before
 
 
+@pytest.mark.parametrize("filename", ["syv.xlsx", "syv.csv"])
+def test_text_in_a_count_cell_is_not_a_number_and_shown(sqlite_engine, filename):
+    """Was "The Victims is blank." with an empty value for an .xlsx cell reading "n/a"."""
+    rows = {"SYV counts": [{"month": date(2024, 3, 1), "area_code": "Barnet", "victims": "n/a"}]}
+    data = (
+        _filled(SYV, rows)
+        if filename.endswith(".xlsx")
+        else b"Month,Borough,Victims\n2024-03-01,Barnet,n/a\n"
+    )
+    (found,) = load_bytes(filename, data, sqlite_engine).errors
+    assert (found.code, found.column, found.value) == ("not-a-number", "Victims", "n/a")
+    assert found.message == "The Victims 'n/a' is not a number."
+
+
+def test_one_row_is_one_row(sqlite_engine):
+    text = "Quarter,Cohort size\n2023/24 Q1,98\n"
+    result = load_bytes("iom.csv", text.encode(), sqlite_engine)
+    assert "'IOM quarters': 1 row (1 new, 0 replaced)" in result.message
+
+
 def test_unknown_borough_suggests_the_name(sqlite_engine):
     rows = {"SYV counts": [{"month": date(2024, 3, 1), "area_code": "Barnett", "victims": 3}]}
     result = load_bytes("bad.xlsx", _filled(SYV, rows), sqlite_engine)
@@ -374,7 +394,7 @@ def test_every_problem_at_once_in_row_order(sqlite_engine):
     ]
     result = load_bytes("many.xlsx", _filled(IOM, {"IOM quarters": rows}), sqlite_engine)
     assert [(p.row, p.code) for p in result.errors] == [
-        (2, "not-whole-number"),
+        (2, "not-a-number"),
         (3, "bad-quarter"),
         (3, "negative-count"),
         (4, "reoffenders-exceed-cohort"),
@@ -460,7 +480,7 @@ def test_csv_of_a_data_sheet_loads(sqlite_engine):
 def test_unknown_layout_lists_the_templates(sqlite_engine):
     result = load_bytes("x.csv", b"a,b\n1,2\n", sqlite_engine)
     assert result.errors[0].code == "unknown-layout"
-    assert "IOM template" in result.errors[0].message
+    assert "the Upload page lists them" in result.errors[0].message
 
 
 # ---------------------------------------------------------------- revisions

@@ -3,6 +3,8 @@ and PostgreSQL."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -70,3 +72,45 @@ def test_old_failures_are_deleted_as_new_ones_arrive(engine, clock):
     with engine.connect() as conn:
         rows = conn.execute(select(db.login_failures.c.address, func.count()).group_by("address"))
         assert dict(rows.all()) == {"192.0.2.8": 2}  # the name's row and the address's row
+
+
+def test_simultaneous_wrong_passwords_check_at_most_the_limit(use_database, monkeypatch, tmp_path):
+    """Thirty wrong passwords for one name at once (each password check slow, like scrypt): the
+    count and the noting of each attempt are one locked step, so only the limit are checked."""
+    import webclient
+    from dashboard.auth import signin
+
+    monkeypatch.setenv("PENDING_DIR", str(tmp_path / "pending"))
+    monkeypatch.setenv("HOST", "127.0.0.1")
+    monkeypatch.setenv("LOGIN_RATE_LIMIT", "5")
+    webclient.add_user(use_database, "anna", "analyst")
+    server = webclient.the_app().server
+    checked, lock = [], threading.Lock()
+    real_check = signin.check_password_hash
+
+    def slow_check(stored, given):
+        with lock:
+            checked.append(given)
+        time.sleep(0.2)
+        return real_check(stored, given)
+
+    monkeypatch.setattr(signin, "check_password_hash", slow_check)
+    clients = [server.test_client() for _ in range(30)]
+    tokens = [webclient.form_token(c) for c in clients]
+    start = threading.Barrier(len(clients))
+    answers = []
+
+    def guess(client, token):
+        start.wait()
+        form = {"username": "anna", "password": "wrong", "csrf_token": token, "next": "/"}
+        answers.append(client.post("/login", data=form).status_code)
+
+    threads = [
+        threading.Thread(target=guess, args=pair) for pair in zip(clients, tokens, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(checked) == 5
+    assert sorted(answers) == [401] * 5 + [429] * 25

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.ui import addresses, cards, prefill, tables, wards
+from layout_tree import text as _text
 
 # --- widgets --------------------------------------------------------------------------------------
 
@@ -19,6 +20,7 @@ def test_slugs_are_the_contract_addresses():
         "theft-of-motor-vehicle",
         "violence-with-injury",
         "mopac7-total",
+        "overall-crime",  # every offence (DOMAIN.md "Overall crime")
     ]
 
 
@@ -56,3 +58,34 @@ def test_rag_label_never_colours_small_counts():
     red = cards.rag_label({"r12": 300, "p12": 200, "rag": "Red"})
     assert red.children[0].children == "✕ Red"
     assert red.children[1].children == " at or worse than 2011/12"
+
+
+def test_a_card_without_a_london_rank_says_why():
+    """Was "no rank among the (not all 32 have figures)" on every 2008 card."""
+    record = {"indicator": "Burglary", "r12": 3000, "p12": None, "london_rank": None}
+    card = _text(cards.indicator_card("Burglary", record, pd.Timestamp(2008, 12, 1)))
+    assert (
+        "London rank (1 = lowest rate) not available (figures for all 32 boroughs are needed)"
+        in card
+    )
+    assert "among the (" not in card
+
+
+def test_upload_card_counts_problems_in_words():
+    """Was "Problems: 1 error(s), 0 warning(s)"."""
+    from dashboard.ui import uploads
+
+    problem = {"severity": "error", "code": "not-a-number", "message": "m", "row": 2}
+    record = {"filename": "syv.xlsx", "state": "rejected", "problems": [problem]}
+    assert "Problems: 1 error, 0 warnings" in _text(uploads.file_card(record, 0))
+
+
+def test_the_role_is_named_once():
+    """Was "you are signed in as viewer (viewer)"."""
+    from dashboard.auth.roles import User
+    from dashboard.ui import uploads
+
+    assert "signed in as viewer." in _text(uploads.who_may("analyst", User("viewer", "viewer")))
+    assert "signed in as vera (viewer)." in _text(
+        uploads.who_may("analyst", User("vera", "viewer"))
+    )

@@ -23,6 +23,7 @@ from fixtures.extracts import (
     ward_crime_file,
 )
 from test_load import FILE_A
+from test_police_uk import JAN, loaded_lookups, street, zip_of
 
 RECEIVE, SHOW = "upload-batch", "upload-status"
 
@@ -121,7 +122,8 @@ def test_a_file_over_the_limit_is_refused_without_being_kept(analyst, monkeypatc
     record = pending.meta(token, "anna")
     assert record["state"] == "refused"
     assert [p["code"] for p in record["problems"]] == ["file-too-large"]
-    assert not list(pending.pending_dir().glob("*.bin"))
+    with pytest.raises(pending.NotYours):
+        pending.data(token)  # nothing of it kept
 
 
 def test_files_past_the_drops_total_are_refused(analyst, monkeypatch):
@@ -229,3 +231,20 @@ def test_ward_boundaries_go_through_the_upload_page(analyst):
     (loaded,) = settle(tokens)
     assert loaded["state"] == "loaded", loaded
     assert set(queries.ward_boundaries(engine, CAMDEN)["code"]) == set(wards)
+
+
+def test_a_police_uk_zip_goes_through_the_upload_page(analyst):
+    """The custom download's zip is dropped, previewed (per force) and confirmed."""
+    client, engine = analyst
+    loaded_lookups(engine)
+    data = zip_of({"2023-01/2023-01-metropolitan-street.csv": street(*JAN)})
+    tokens = drop(client, {"download.zip": data})
+    (ready,) = settle(tokens)
+    assert ready["state"] == "ready", ready
+    assert "Street-level crime and ASB (police.uk)" in str(show(client, tokens))
+    inputs = [{"id": "upload-confirm", "property": "n_clicks", "value": 1}]
+    state = [{"id": "upload-batch", "property": "data", "value": tokens}]
+    webclient.fire(client, webclient.output_key("upload-confirmed"), inputs, state)
+    (loaded,) = settle(tokens)
+    assert loaded["state"] == "loaded", loaded
+    assert len(queries.police_uk.held_files(engine)) == 1

@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import Engine, Row, func, literal, select
 
 from core import db
+from core.reference import MPS_DASHBOARD_DATASETS
 
 
 def users_exist(engine: Engine) -> bool:
@@ -74,6 +75,29 @@ def exempt_items(engine: Engine) -> pd.DataFrame:
     with engine.connect() as conn:
         rows = conn.execute(select(e).order_by(e.c.kind, e.c.name)).all()
     return pd.DataFrame(rows, columns=["kind", "name", "marked_by", "marked_at"])
+
+
+def exempt_history(engine: Engine) -> pd.DataFrame:
+    """Every marking and unmarking of an exempt item, newest first: kind, name, action (add or
+    remove), changed_by, changed_at."""
+    h = db.exempt_history
+    query = select(h.c.kind, h.c.name, h.c.action, h.c.changed_by, h.c.changed_at)
+    with engine.connect() as conn:
+        rows = conn.execute(query.order_by(h.c.changed_at.desc(), h.c.id.desc())).all()
+    return pd.DataFrame(rows, columns=["kind", "name", "action", "changed_by", "changed_at"])
+
+
+def subgroup_names(engine: Engine) -> list[str]:
+    """The MPS dashboard's offence subgroups loaded (what an exempt indicator may also name)."""
+    cat, s = db.categories, db.crime_series
+    query = (
+        select(cat.c.minor_text)
+        .join(s, s.c.category_id == cat.c.id)
+        .where(s.c.dataset.in_(MPS_DASHBOARD_DATASETS))
+        .distinct()
+    )
+    with engine.connect() as conn:
+        return list(conn.execute(query).scalars())
 
 
 def ping(engine: Engine) -> bool:

@@ -9,8 +9,9 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from core import db, reference
+from core.queries import police_uk
 from core.queries.base import as_months, month_text, read_frame
-from core.reference import MOPAC7_TOTAL, MOPAC7_TYPES
+from core.reference import MOPAC7_TOTAL, MOPAC7_TYPES, OVERALL_CRIME
 
 CRIME_DATASETS = {"borough_crime": "Borough crime (MPS)", "ward_crime": "Ward crime (MPS)"}
 
@@ -48,6 +49,17 @@ def coverage(engine: Engine, dataset: str, area_codes: list[str] | None = None) 
     if area_codes is not None:
         query = query.where(cov.c.area_code.in_(area_codes))
     frame = read_frame(engine, query, ["area_code", "month"])
+    frame["month"] = as_months(frame["month"])
+    return frame
+
+
+def coverage_uploads(engine: Engine, dataset: str) -> pd.DataFrame:
+    """Which upload holds each (area_code, month) of ``dataset``: area_code, month, upload_id."""
+    cov = db.crime_coverage
+    query = select(cov.c.area_code, month_text(cov.c.month), cov.c.upload_id).where(
+        cov.c.dataset == dataset
+    )
+    frame = read_frame(engine, query, ["area_code", "month", "upload_id"])
     frame["month"] = as_months(frame["month"])
     return frame
 
@@ -95,6 +107,35 @@ def mopac7_monthly(engine: Engine, dataset: str, area_codes: list[str] | None = 
     total["indicator"] = MOPAC7_TOTAL
     out = pd.concat([full, total], ignore_index=True)
     return out[["area_code", "indicator", "month", "count"]]
+
+
+def overall_monthly(engine: Engine, dataset: str, area_codes: list[str] | None = None):
+    """Monthly counts per area of every offence in the file, all categories summed (DOMAIN.md
+    "Overall crime"), zero where covered but absent. Columns as ``mopac7_monthly``'s."""
+    s, c = db.crime_series, db.crime_counts
+    query = (
+        select(s.c.area_code, month_text(c.c.month), func.sum(c.c.count))
+        .join(s, s.c.id == c.c.series_id)
+        .where(s.c.dataset == dataset)
+        .group_by(s.c.area_code, c.c.month)
+    )
+    if area_codes is not None:
+        query = query.where(s.c.area_code.in_(area_codes))
+    counts = read_frame(engine, query, ["area_code", "month", "count"])
+    counts["month"] = as_months(counts["month"])
+    full = coverage(engine, dataset, area_codes).merge(
+        counts, on=["area_code", "month"], how="left"
+    )
+    full["count"] = full["count"].fillna(0).astype("int64")
+    full["indicator"] = OVERALL_CRIME
+    return full[["area_code", "indicator", "month", "count"]]
+
+
+def crime_monthly(engine: Engine, dataset: str, area_codes: list[str] | None = None):
+    """The crime pages' monthly counts: the MOPAC7 types and total, then overall crime."""
+    mopac7 = mopac7_monthly(engine, dataset, area_codes)
+    overall = overall_monthly(engine, dataset, area_codes)
+    return pd.concat([mopac7, overall], ignore_index=True)
 
 
 def populations(engine: Engine, area_codes: list[str] | None = None) -> pd.DataFrame:
@@ -174,6 +215,7 @@ def dataset_status(engine: Engine) -> pd.DataFrame:
                     "months": None,
                 }
             )
+    rows += police_uk.status_rows(engine)
     if rows:
         status = pd.concat([status, pd.DataFrame(rows)], ignore_index=True)
     # a file of both MPS dashboard datasets is one upload: each takes that file's last load
@@ -201,6 +243,8 @@ def subgroup_monthly(engine: Engine, dataset: str, area_codes: list[str] | None 
     if area_codes is not None:
         query = query.where(s.c.area_code.in_(area_codes))
     series = read_frame(engine, query, ["series_id", "area_code", "indicator"])
+    # one name per subgroup whichever measure's spelling the category was first stored under
+    series["indicator"] = series["indicator"].map(reference.dashboard_subgroup)
     ids = select(s.c.id).where(s.c.dataset == dataset)
     if area_codes is not None:
         ids = ids.where(s.c.area_code.in_(area_codes))

@@ -25,6 +25,12 @@ def target_changes(engine: Engine) -> pd.DataFrame:
     return read_frame(engine, select(c).order_by(c.c.changed_at.desc(), c.c.id.desc()))
 
 
+def group_changes(engine: Engine) -> pd.DataFrame:
+    """Every change to the comparator groups, newest first."""
+    c = rd.group_changes
+    return read_frame(engine, select(c).order_by(c.c.changed_at.desc(), c.c.id.desc()))
+
+
 def comparator_groups(engine: Engine) -> pd.DataFrame:
     """Every group: name, most_similar, changed_by, changed_at."""
     g = rd.comparator_groups

@@ -67,6 +67,15 @@ def upload_history(engine: Engine, limit: int = 200) -> pd.DataFrame:
     return read_frame(engine, query)
 
 
+def uploads_by_id(engine: Engine, ids) -> pd.DataFrame:
+    """upload_id, filename, uploaded_by, uploaded_at of the uploads ``ids``."""
+    up = db.uploads
+    query = select(up.c.id, up.c.filename, up.c.uploaded_by, up.c.uploaded_at).where(
+        up.c.id.in_([int(i) for i in ids])
+    )
+    return read_frame(engine, query, ["upload_id", "filename", "uploaded_by", "uploaded_at"])
+
+
 def figure_provenance(engine: Engine, dataset: str, area_code: str, month: date) -> pd.DataFrame:
     """Where each category's count for an area and month came from: upload, file and row.
 
@@ -96,6 +105,7 @@ def figure_provenance(engine: Engine, dataset: str, area_code: str, month: date)
             rows.c.source_row,
             cell.c.source_row,
             up.c.uploaded_at,
+            up.c.uploaded_by,
             exists().where(long.c.upload_id == cov.c.upload_id),
         )
         .select_from(cov)
@@ -129,6 +139,7 @@ def figure_provenance(engine: Engine, dataset: str, area_code: str, month: date)
         "series_row",
         "cell_row",
         "uploaded_at",
+        "uploaded_by",
         "long",
     ]
     found = read_frame(engine, query, columns)

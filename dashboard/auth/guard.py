@@ -106,8 +106,9 @@ def current_user() -> User | None:
 # ---------------------------------------------------------------- roles on callbacks
 
 
-def requires(role: str):
-    """Mark a Dash callback (put it under ``@callback``) as needing ``role`` or above.
+def requires(role: str, *, files: bool = False):
+    """Mark a Dash callback (put it under ``@callback``) as needing ``role`` or above;
+    ``files``: it receives dropped files, so its requests may be large (``bodies``).
 
     The guard refuses the request before the callback runs; the wrapper checks again. Called
     outside a web request (a unit test calling the function) it runs unchecked.
@@ -125,29 +126,35 @@ def requires(role: str):
             return func(*args, **kwargs)
 
         checked.min_role = role
+        checked.accepts_files = files
         return checked
 
     return wrap
 
 
-def callback_role(body: dict | None) -> str:
-    """The role the callback named by a /_dash-update-component body needs."""
-    output = (body or {}).get("output")
+def callback_function(output: object):
+    """The server function of the callback with this output key (None: no such callback)."""
     if not isinstance(output, str):
-        return "viewer"
+        return None
     try:
         import dash
 
         callback_map = dash.get_app().callback_map
     except Exception:  # no Dash app on this server
-        return "viewer"
+        return None
     entry = callback_map.get(output)
     if entry is None:
         from dash import _callback
 
         entry = _callback.GLOBAL_CALLBACK_MAP.get(output)
     # clientside callbacks have no server function: Dash refuses them itself
-    return getattr((entry or {}).get("callback"), "min_role", "viewer")
+    return (entry or {}).get("callback")
+
+
+def callback_role(body: dict | None) -> str:
+    """The role the callback named by a /_dash-update-component body needs."""
+    output = (body or {}).get("output") if isinstance(body, dict) else None
+    return getattr(callback_function(output), "min_role", "viewer")
 
 
 # ---------------------------------------------------------------- the guard
@@ -282,15 +289,9 @@ def _ensure_csrf():
         sessions.csrf_token()
 
 
-def max_request_bytes() -> int:
-    """Largest request body: MAX_UPLOAD_FILES files of MAX_UPLOAD_MB, base64 (4/3) in JSON."""
-    files = int(config.MAX_UPLOAD_FILES.get())
-    return int(config.max_upload_bytes() * files * 4 / 3) + 2**20
-
-
 def init_auth(server: Flask) -> None:
     """Put the guard, the sign-in pages and the cookie settings on the Flask server."""
-    from dashboard.auth import signin
+    from dashboard.auth import bodies, signin
 
     server.secret_key = sessions.secret_key()
     server.session_interface = sessions.SessionInterface()
@@ -300,10 +301,11 @@ def init_auth(server: Flask) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=config.flag(config.SECURE_COOKIES),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=float(config.SESSION_HOURS.get())),
-        MAX_CONTENT_LENGTH=max_request_bytes(),
+        MAX_CONTENT_LENGTH=bodies.small_body_bytes(),  # raised per request for uploads
     )
-    # First in line, before Dash's own before_request hooks.
+    # First in line, before Dash's own before_request hooks: the body's size, then who it is.
     server.before_request_funcs.setdefault(None, []).insert(0, guard)
+    server.before_request_funcs[None].insert(0, bodies.limit_body)
     server.before_request(_ensure_csrf)
     server.after_request(_after)
     server.register_blueprint(signin.blueprint)

@@ -20,6 +20,11 @@ class User:
     role: str
     signed_in: bool = True
 
+    @property
+    def label(self) -> str:
+        """'vera (viewer)'; the role once when the name is the role ('viewer')."""
+        return self.name if self.name == self.role else f"{self.name} ({self.role})"
+
     def can(self, role: str) -> bool:
         """True when this user's role is ``role`` or above it."""
         return ROLES.index(self.role) >= ROLES.index(role)

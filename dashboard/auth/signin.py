@@ -12,6 +12,7 @@ from flask import Blueprint, request
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core import config, db, queries
+from dashboard import memo
 from dashboard.auth import guard, sessions, throttle
 
 blueprint = Blueprint("signin", __name__)
@@ -100,16 +101,24 @@ def safe_next(target: str | None) -> str:
 
 @blueprint.route("/healthz")
 def healthz():
-    """200 "ok" when this worker can read the database; 503 otherwise (a load balancer then
-    sends visitors elsewhere). Says nothing about the data or the users."""
+    """200 when this worker can read the database, 503 otherwise (a load balancer then sends
+    visitors elsewhere), with a line for the database and one for Redis: "ok", "unavailable" or
+    (no REDIS_URL) "not used". Redis down is "degraded", still 200: pages are then drawn from
+    the database, only the board packs wait. Says nothing about the data or the users."""
     try:
         answered = queries.ping(db.get_engine())
     except Exception:  # any failure to reach the database is "not healthy", never a 500
         flask.current_app.logger.warning("health check: the database did not answer", exc_info=True)
         answered = False
+    shared = memo.redis_answers()
+    lines = [
+        "database: " + ("ok" if answered else "unavailable"),
+        "redis: " + {None: "not used", True: "ok", False: "unavailable"}[shared],
+    ]
     if not answered:
-        return flask.Response("database unavailable\n", status=503, mimetype="text/plain")
-    return flask.Response("ok\n", mimetype="text/plain")
+        return flask.Response("\n".join(["unavailable", *lines, ""]), 503, mimetype="text/plain")
+    first = "degraded" if shared is False else "ok"
+    return flask.Response("\n".join([first, *lines, ""]), mimetype="text/plain")
 
 
 @blueprint.route("/login", methods=["GET"])
@@ -141,23 +150,23 @@ def login_post():
             message="The sign-in form had expired. Please try again.",
         )
     engine = db.get_engine()
-    wait = throttle.wait(engine, _client(), name)
-    if wait > 0:
+    allowed = throttle.attempt(engine, _client(), name)
+    if allowed.wait > 0:
         return _render(
             429,
             next=target,
             username=name,
             tone="danger",
-            message=f"Too many failed sign-ins. Try again in {int(wait) + 1} seconds.",
+            message=f"Too many failed sign-ins. Try again in {int(allowed.wait) + 1} seconds.",
         )
     row = queries.user_row(engine, name) if name else None
     ok = check_password_hash(row.password_hash if row else _DUMMY_HASH, password)
-    if not (row and ok):
-        throttle.failed(engine, _client(), name)
+    if not (row and ok):  # the failure is noted already (throttle.attempt)
         return _render(
             401, next=target, username=name, tone="danger", message="Wrong user name or password."
         )
     if row.disabled:
+        throttle.release(engine, allowed)
         return _render(
             403,
             next=target,
@@ -165,7 +174,7 @@ def login_post():
             tone="danger",
             message="This account is disabled. Ask a manager to enable it.",
         )
-    throttle.succeeded(engine, _client(), name)
+    throttle.succeeded(engine, _client(), name, allowed)
     sessions.sign_in(row.name, row.password_hash)
     return flask.redirect(target)
 
@@ -195,7 +204,7 @@ def user_menu() -> html.Div:
         html.Form(
             [
                 html.Span(
-                    f"{user.name} ({user.role})",
+                    user.label,
                     className="text-light small me-2",
                     id="user-menu-name",
                 ),

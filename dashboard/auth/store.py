@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, delete, insert, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import OperationalError
 
 from core import db
@@ -101,6 +101,42 @@ def add_login_failure(engine: Engine, address: str, names: list[str], since: dat
         conn.execute(insert(f), [{"address": address, "name": n, "failed_at": now} for n in names])
 
 
+def reserve_login_attempt(
+    engine: Engine, address: str, caps: dict[str, int], since: datetime, now: datetime
+) -> tuple[list[int], datetime | None]:
+    """Count ``address``'s failures since ``since`` under each name of ``caps`` and, when every
+    count is under its cap, note this attempt as a failure under each name at once (the caller
+    forgets it if the password is right). Counting and noting are one locked transaction, so
+    simultaneous attempts are counted one after another: at most the cap get through.
+    Returns the new rows' ids ([] when refused) and, when refused, the latest failure."""
+    f = db.login_failures
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # sign-ins are few and this transaction short: one at a time across the deployment
+            conn.exec_driver_sql("LOCK TABLE login_failures IN SHARE ROW EXCLUSIVE MODE")
+        # a write first: on SQLite it takes the database's write lock before anything is read
+        conn.execute(delete(f).where(f.c.failed_at < since))
+        counts = conn.execute(
+            select(f.c.name, func.count(), func.max(f.c.failed_at))
+            .where(f.c.address == address, f.c.name.in_(list(caps)), f.c.failed_at > since)
+            .group_by(f.c.name)
+        ).all()
+        full = [latest for name, count, latest in counts if count >= caps[name]]
+        if full:
+            return [], max(full)
+        rows = [{"address": address, "name": n, "failed_at": now} for n in caps]
+        ids = [conn.execute(insert(f).values(row)).inserted_primary_key[0] for row in rows]
+    return ids, None
+
+
+def forget_login_attempt(engine: Engine, ids: list[int]) -> None:
+    """Remove the rows ``reserve_login_attempt`` noted (the password was right after all)."""
+    f = db.login_failures
+    if ids:
+        with engine.begin() as conn:
+            conn.execute(delete(f).where(f.c.id.in_(ids)))
+
+
 def clear_login_failures(engine: Engine, address: str, name: str) -> None:
     """Forget the failed sign-ins from ``address`` under ``name`` (it has just signed in)."""
     f = db.login_failures
@@ -109,17 +145,25 @@ def clear_login_failures(engine: Engine, address: str, name: str) -> None:
 
 
 def mark_exempt(engine: Engine, kind: str, name: str, user: str | None) -> None:
-    """Mark a dataset or indicator exempt (again: who and when are replaced)."""
-    e = db.exempt_items
+    """Mark a dataset or indicator exempt (again: who and when are replaced), noted in the
+    history."""
+    e, now = db.exempt_items, datetime.now()
     with engine.begin() as conn:
         conn.execute(delete(e).where(e.c.kind == kind, e.c.name == name))
-        conn.execute(
-            insert(e).values(kind=kind, name=name, marked_by=user, marked_at=datetime.now())
-        )
+        conn.execute(insert(e).values(kind=kind, name=name, marked_by=user, marked_at=now))
+        _note_exempt(conn, kind, name, "add", user, now)
 
 
-def unmark_exempt(engine: Engine, kind: str, name: str) -> bool:
-    """Make an item visible again; False when it was not exempt."""
+def unmark_exempt(engine: Engine, kind: str, name: str, user: str | None = None) -> bool:
+    """Make an item visible again (noted in the history); False when it was not exempt."""
     e = db.exempt_items
     with engine.begin() as conn:
-        return conn.execute(delete(e).where(e.c.kind == kind, e.c.name == name)).rowcount > 0
+        found = conn.execute(delete(e).where(e.c.kind == kind, e.c.name == name)).rowcount > 0
+        if found:
+            _note_exempt(conn, kind, name, "remove", user, datetime.now())
+        return found
+
+
+def _note_exempt(conn, kind: str, name: str, action: str, user: str | None, at) -> None:
+    values = {"kind": kind, "name": name, "action": action, "changed_by": user, "changed_at": at}
+    conn.execute(insert(db.exempt_history).values(**values))

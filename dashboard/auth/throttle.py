@@ -5,10 +5,16 @@ deployment counts the same ones: an attacker gains nothing by spreading guesses 
 A key is (address, user name in lower case), or (address, ``ANY_NAME``) for the address's
 failures under any name, which may reach four times LOGIN_RATE_LIMIT. A key is locked out for
 LOGIN_LOCKOUT_SECONDS after its last failure once it has that many within that time.
+
+A sign-in asks first (``attempt``): its failure is noted before the password is checked, in the
+same locked transaction that counts the key's failures, and forgotten if the password is right.
+So simultaneous guesses are counted one after another and at most the limit are ever checked
+(counting, checking, then noting let 60 guesses at once all be checked).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import Engine
@@ -42,6 +48,34 @@ def wait(engine: Engine, address: str, name: str) -> float:
     return max(longest.total_seconds(), 0.0)
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """A sign-in allowed to check its password (``wait`` 0, its failure already noted as
+    ``ids``) or refused for ``wait`` seconds."""
+
+    wait: float
+    ids: tuple[int, ...] = ()
+
+
+def attempt(engine: Engine, address: str, name: str) -> Attempt:
+    """Count and note this sign-in as a failure at once, unless the name or the address is
+    locked out: then how long it must wait. Call ``succeeded`` when the password is right."""
+    limit, window = _limits()
+    now = db.utc_now()
+    address, name = _key(address, name)
+    caps = {name: limit, ANY_NAME: limit * 4}
+    ids, latest = store.reserve_login_attempt(engine, address, caps, now - window, now)
+    if ids:
+        return Attempt(0.0, tuple(ids))
+    return Attempt(max((window - (now - latest)).total_seconds(), 0.001))
+
+
+def release(engine: Engine, allowed: Attempt) -> None:
+    """Forget an attempt's noted failure without clearing the name's others (a right password
+    for a disabled account)."""
+    store.forget_login_attempt(engine, list(allowed.ids))
+
+
 def failed(engine: Engine, address: str, name: str) -> None:
     """Count a failed sign-in against the name and against the address."""
     _, window = _limits()
@@ -49,6 +83,9 @@ def failed(engine: Engine, address: str, name: str) -> None:
     store.add_login_failure(engine, address, [name, ANY_NAME], db.utc_now() - window)
 
 
-def succeeded(engine: Engine, address: str, name: str) -> None:
-    """Forget the name's failures from this address (the address's own count stays)."""
+def succeeded(engine: Engine, address: str, name: str, allowed: Attempt | None = None) -> None:
+    """Forget the name's failures from this address and the attempt's own noted failure (the
+    address's count of earlier failures stays)."""
+    if allowed is not None:
+        release(engine, allowed)
     store.clear_login_failures(engine, *_key(address, name))

@@ -89,9 +89,11 @@ def month_lines_figure(
     value_label: str,
     value_format: str = ",.0f",
     empty: str = "No figures for this period",
+    mark_break: bool = True,
 ) -> go.Figure:
     """One line per series (hate crime strands, the borough and London) over months, each
-    labelled at its end, with the recording-system break marked.
+    labelled at its end, with the recording-system break marked (unless ``mark_break`` is
+    False: figures the hate crime recording change does not touch).
 
     ``frame``: month, series, value (NaN where the window is not available: left out).
     """
@@ -132,7 +134,7 @@ def month_lines_figure(
             "xaxis": {"type": "date", "range": [data["month"].min(), data["month"].max()]},
         },
     )
-    return with_break(figure)
+    return with_break(figure) if mark_break else figure
 
 
 LABEL_GAP = 0.045  # of the y axis: a 10-pixel label's height on a 340-pixel plot, with a margin
@@ -153,9 +155,11 @@ def spread_labels(ends: dict[str, float], gap: float, top: float) -> dict[str, f
     return heights
 
 
-def outcome_lines_figure(home_rates: pd.DataFrame, london_rates: pd.DataFrame, home: str):
+def outcome_lines_figure(
+    home_rates: pd.DataFrame, london_rates: pd.DataFrame, home: str, mark_break: bool = True
+):
     """The positive outcome rate over 12 months (``domain.hate_crime.outcome_rates``), the
-    borough against London."""
+    borough against London (hate crime's recording break marked unless ``mark_break`` False)."""
     long = pd.concat(
         [
             pd.DataFrame({"month": rates["month"], "series": name, "value": rates["rate"]})
@@ -163,7 +167,8 @@ def outcome_lines_figure(home_rates: pd.DataFrame, london_rates: pd.DataFrame, h
         ],
         ignore_index=True,
     )
-    return month_lines_figure(long, "Positive outcomes, % of offences (12 months)", ",.1f")
+    label = "Positive outcomes, % of offences (12 months)"
+    return month_lines_figure(long, label, ",.1f", mark_break=mark_break)
 
 
 def ward_bars_figure(rows: pd.DataFrame, spans_break: bool) -> go.Figure:

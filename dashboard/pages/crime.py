@@ -15,7 +15,7 @@ from dashboard import cache, over_time
 from dashboard.auth import exempt, guard
 from dashboard.prose.crime import crime_sentence
 from dashboard.prose.words import period_words, source_text, with_note
-from dashboard.ui import blocks, prefill
+from dashboard.ui import blocks, downloads, prefill
 from dashboard.ui import crime as parts
 from dashboard.ui.addresses import SLUGS, visible_slugs
 from dashboard.ui.notices import can_load, empty_state, not_found
@@ -78,7 +78,7 @@ def layout(slug: str | None = None, period: str | None = None, **_query) -> html
                     dbc.Col(blocks.chart_block("crime-rank", "London rank over time", 340), lg=5),
                 ]
             ),
-            html.P(id="crime-source", className="text-body-secondary small mt-3"),
+            *downloads.source_line("crime-source", "crime"),
         ]
     )
     values = update(period, slug)

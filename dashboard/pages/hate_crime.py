@@ -1,9 +1,7 @@
 """Hate crime (/hate-crime): MPS offences and positive outcomes by strand (borough and wards),
-London rank per strand, and third-party Hate Crime Reporting Centre reports.
-
-The MPS changed its recording system at the end of February 2024: every chart over time marks
-the break, and comparisons across it are called not like-for-like.
-"""
+London rank per strand, and third-party Hate Crime Reporting Centre reports. The MPS changed its
+recording at the end of February 2024: charts mark the break; comparisons across it are not
+like-for-like."""
 
 from __future__ import annotations
 
@@ -18,10 +16,11 @@ from dashboard import cache, over_time
 from dashboard.auth import exempt, guard
 from dashboard.charts import hate_crime as charts
 from dashboard.charts.priorities import stacked_bars_figure
+from dashboard.pages import priority_block
 from dashboard.prose import hate_crime as words
 from dashboard.prose.words import period_words, source_text
 from dashboard.text import fmt_number
-from dashboard.ui import blocks
+from dashboard.ui import blocks, downloads
 from dashboard.ui import hate_crime as ui
 from dashboard.ui.notices import can_load, priority_empty_state
 from dashboard.ui.trends import trend_table
@@ -66,7 +65,8 @@ def layout(**_query) -> html.Div:
                 block("hate-centres", "Reports by centre", 420, level=3),
                 block("hate-centre-strands", "Reports by strand", 420, level=3),
             ),
-            html.P(id="hate-source", className="text-body-secondary small mt-3"),
+            *downloads.source_line("hate-source", "hate-crime"),
+            *priority_block.sections("hate-crime"),
         ]
     )
 
@@ -89,7 +89,8 @@ def trend_month_by_month(frame: pd.DataFrame, strand: str, home: dict) -> str:
 
 def strands_drawn(home: dict) -> tuple:
     """The strands' chart, R12s and table: the same for every period."""
-    long = hate.strand_r12({s: over_time.dashboard_trend(s, [home["code"]]) for s in hate.STRANDS})
+    shown = ui.shown_strands(exempt.hidden("indicator"))
+    long = hate.strand_r12({s: over_time.dashboard_trend(s, [home["code"]]) for s in shown})
     wide = hate.strand_r12_by_month(long)
     return (
         charts.month_lines_figure(long, "Offences in the 12 months to the month"),
@@ -159,16 +160,16 @@ def update(period: str | None, strand: str | None):
     home, loader = cache.home_area(), can_load(guard.current_user())
     picked, months = as_month_or_none(period), cache.dashboard_months()
     month = chosen_month(picked, months)
-    table = cache.dashboard_table(month) if month is not None else pd.DataFrame()
+    table = cache.dashboard_table(month) if month is not None and shown else pd.DataFrame()
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
         _, notice, centres = centres_parts(picked, month, loader)
-        blank = blocks.blank_charts("No MPS hate crime figures loaded", len(MPS_CHARTS))
-        mps = priority_empty_state(*words.LOAD_HELP["mps"], can_load=loader)
+        blank = blocks.blank_charts("No MPS hate crime figures shown", len(MPS_CHARTS))
+        mps = priority_empty_state(*words.LOAD_HELP["mps"], can_load=loader, withheld=not shown)
         return (mps, *blank, *centres, notice, "", notice is not None)
     areas, _ = cache.reference()
     home_rates = over_time.hate_outcome_rates(strand, [home["code"]])
     across = hate.spans_break(month, 24)
-    ranks = hate.strand_ranks(table, areas, home["code"])
+    ranks = hate.strand_ranks(table, areas, home["code"], shown)
     _, record_, overall = next(r for r in ranks if r[0] == strand)
     window = home_rates[home_rates["month"] == month]
     outcome_r12 = window["outcomes"].iloc[0] if len(window) else None

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, ctx, html, no_update
+from dash import ALL, ClientsideFunction, Input, Output, State, callback, ctx, html, no_update
 
 from core import db, queries
 from dashboard.auth import exempt, guard
 from dashboard.ui import history as ui
 from dashboard.ui import uploads as views
+from etl import formats
 from etl.revert import RevertRefused, revert_upload
 
 dash.register_page(__name__, path="/history", name="Data history", order=51, title="Data history")
@@ -34,7 +35,8 @@ def layout(upload: str | None = None, **_query) -> html.Div:
             html.P(MANAGER_NOTE if manager else "", className="small"),
             html.Div(id="history-message", **{"aria-live": "polite"}),
             html.Div(id="history-log"),
-            html.Section(id="history-detail", className="mt-3"),
+            html.Section(id="history-detail", className="mt-3", tabIndex="-1"),
+            dash.dcc.Store(id="history-detail-shown"),
             ui.exempt_section(exempt.items()) if manager else html.Div(),
             dash.dcc.Store(id="history-refresh", data=0),
             dash.dcc.Store(id="history-chosen", data=chosen),
@@ -51,7 +53,7 @@ def show_log(_refresh):
     if log.empty:
         return html.P("No uploads yet.")
     log = log[~log["dataset"].isin(exempt.hidden("dataset"))]
-    return ui.log_table(log, guard.current_user().can("manager"))
+    return ui.log_table(log, guard.current_user().can("manager"), formats.layout_names())
 
 
 def detail(upload_id: int) -> list:
@@ -73,6 +75,16 @@ def show_detail(clicks, chosen):
         chosen = ctx.triggered_id.get("id")
     upload_id = upload_number(chosen)
     return detail(upload_id) if upload_id else []
+
+
+# The details open below a long log: bring them into view (and focus, for keyboard users).
+dash.clientside_callback(
+    ClientsideFunction(namespace="dashboard", function_name="showSection"),
+    Output("history-detail-shown", "data"),
+    Input("history-detail", "children"),
+    State("history-detail", "id"),
+    prevent_initial_call=True,
+)
 
 
 def upload_number(value) -> int | None:

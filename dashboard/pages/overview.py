@@ -1,4 +1,4 @@
-"""Overview: a card per MOPAC7 type and the total for the chosen 12 months.
+"""Overview: a card per MOPAC7 type, the total and overall crime for the chosen 12 months.
 
 Each card answers "are we getting better, compared with what, and is it real?": the R12, the
 change against 2011/12 (and the RAG against the target in force, 20% below 2011/12 unless the
@@ -15,9 +15,9 @@ from core import reference
 from core.months import as_month_or_none
 from dashboard import cache
 from dashboard.auth import guard
-from dashboard.prose.crime import overview_sentence
+from dashboard.prose.crime import overall_sentence, overview_sentence
 from dashboard.prose.words import period_words, source_text, with_note
-from dashboard.ui import prefill, static_html
+from dashboard.ui import downloads, prefill, static_html
 from dashboard.ui.addresses import indicator_order
 from dashboard.ui.blocks import html_slot, register_html_slot
 from dashboard.ui.cards import indicator_cards
@@ -58,7 +58,7 @@ def layout(period: str | None = None, **_query) -> html.Div:
             html.H1(f"{cache.home_name()}: neighbourhood crime (MOPAC7)", className="h2"),
             html.Div(id="overview-summary", className="lead mb-3"),
             html_slot("overview-cards"),
-            html.P(id="overview-source", className="text-body-secondary small mt-3"),
+            *downloads.source_line("overview-source", "crime"),
             provenance_link(
                 "borough_crime", code, cache.latest_month("borough_crime", code), "these figures"
             ),
@@ -108,14 +108,24 @@ def content(period: str | None):
             None,
             "",
         )
-    total = next(
-        (r for r in records if r["indicator"] == reference.MOPAC7_TOTAL), None
-    )  # None: exempt
-    types = [r for r in records if r["indicator"] != reference.MOPAC7_TOTAL]
+    by_name = {r["indicator"]: r for r in records}
+    total = by_name.get(reference.MOPAC7_TOTAL)  # None: exempt
+    overall = by_name.get(reference.OVERALL_CRIME)  # every offence: no target unless one is set
+    types = [r for r in records if r["indicator"] in reference.MOPAC7_TYPES]
     before = rank_a_year_earlier(cache.rank_history(), home["code"], month)
     note = period_words("Borough crime", cache.period_months(), as_month_or_none(period), month)
     return (
-        with_note(note, overview_sentence(home["name"], month, total, types)),
-        indicator_cards([r for r in [total, *types] if r is not None], month, before),
+        with_note(
+            note,
+            " ".join(
+                w
+                for w in (
+                    overview_sentence(home["name"], month, total, types),
+                    overall_sentence(overall),
+                )
+                if w
+            ),
+        ),
+        indicator_cards([r for r in [total, overall, *types] if r is not None], month, before),
         source_text(month, SOURCE, RANK_NOTE),
     )

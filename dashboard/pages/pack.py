@@ -1,7 +1,8 @@
 """Board pack (/board-pack): the packs published for the Board, listed for every signed-in role
-(the Part 2 ones only for those who may see exempt items); for managers, the quarterly report
-built as a PDF or an Excel workbook in the background on the server (dashboard.reports.pack.jobs)
-while the page shows its progress, then downloaded, or published for the Board."""
+(the Part 2 ones only for those who may see exempt items); for managers, the quarterly report as
+a PDF or an Excel workbook, built by a Dash background callback (dashboard.jobs: a process beside
+the server, or a Celery worker with REDIS_URL) while the page shows its progress, then
+downloaded, or published for the Board."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from dashboard import cache, pending
+from dashboard import cache, jobs
 from dashboard.auth import guard
-from dashboard.reports.pack import jobs
+from dashboard.reports.pack import jobs as pack_job
 from dashboard.reports.pack.periods import first_quarter, period_table, periods
 from dashboard.reports.pack.published import listed
 from dashboard.reports.pack.published import start as start_publishing
@@ -41,11 +42,21 @@ FORMATS = [
     {"label": "PDF (A4, for printing and the meeting papers)", "value": "pdf"},
     {"label": "Excel workbook (the figures, a sheet per section)", "value": "xlsx"},
 ]
-POLL_MS = 1000
 PUBLISHING = (
     "Publishing: the PDF and the workbook are being built (a minute or so). Reload the page "
     "to see the pack in the list below."
 )
+STOPPED = {
+    jobs.NOT_YOURS: "That pack is not available.",
+    jobs.STOPPED: (
+        "The pack was not built: it was cancelled, or the server building it stopped. "
+        "Build it again when you are ready."
+    ),
+    jobs.NO_WORKER: (
+        "The pack was not built: no worker is running to build it. Tell whoever runs the "
+        "dashboard (scripts/serve.sh starts them)."
+    ),
+}
 
 
 def layout(**_query) -> html.Div:
@@ -82,6 +93,10 @@ def layout(**_query) -> html.Div:
             ),
             html.P(EXEMPT_HELP, className="small text-body-secondary"),
             dbc.Button("Build the pack", id="pack-build", color="primary", disabled=not options),
+            dbc.Button(
+                "Cancel", id="pack-cancel", color="secondary", className="ms-2", disabled=True
+            ),
+            html.Div(id="pack-progress", className="mt-3", hidden=True),
             html.Div(
                 "No figures are loaded yet." if not options else "",
                 id="pack-status",
@@ -98,8 +113,6 @@ def layout(**_query) -> html.Div:
             ),
             html.Div(id="pack-publish-status", className="mt-2", role="status"),
             *published,
-            dcc.Store(id="pack-token"),
-            dcc.Interval(id="pack-poll", interval=POLL_MS, disabled=True),
             dcc.Download(id="pack-download"),
         ]
     )
@@ -134,56 +147,45 @@ def show_periods(quarter: str | None):
     return table_children(period_table(periods(end)), "The periods the figures cover")
 
 
-@callback(
-    Output("pack-token", "data"),
-    Output("pack-poll", "disabled"),
-    Output("pack-status", "children"),
-    Output("pack-build", "disabled"),
-    Input("pack-build", "n_clicks"),
-    State("pack-quarter", "value"),
-    State("pack-format", "value"),
-    State("pack-exempt", "value"),
-    prevent_initial_call=True,
-)
-@guard.requires("manager")
-def start(_clicks, quarter: str | None, fmt: str | None, with_exempt: bool | None):
-    """Start building the chosen pack in the background; the page then polls for it."""
-    if fmt not in ("pdf", "xlsx"):
-        return no_update, True, "Choose a format.", False
-    try:
-        end = quarter_end(quarter or "")
-    except QuarterError as exc:
-        return no_update, True, str(exc), False
-    user = guard.current_user()
-    token = jobs.start(user.name, end, fmt, bool(with_exempt))
-    return token, False, building_text("Gathering the figures"), True
-
-
 def building_text(stage: str) -> html.Span:
     return html.Span([dbc.Spinner(size="sm", spinner_class_name="me-2"), f"Building: {stage}…"])
 
 
+def stopped(error: Exception):
+    """What the page says when the build gave no pack (``dashboard.jobs`` reasons in words)."""
+    reason = jobs.reason(error)
+    if reason is None:
+        pack_job.log.error("building a board pack failed: %s", error)
+    return STOPPED.get(reason, pack_job.FAILED), no_update
+
+
 @callback(
-    Output("pack-status", "children", allow_duplicate=True),
-    Output("pack-poll", "disabled", allow_duplicate=True),
-    Output("pack-build", "disabled", allow_duplicate=True),
+    Output("pack-status", "children"),
     Output("pack-download", "data"),
-    Input("pack-poll", "n_intervals"),
-    State("pack-token", "data"),
+    Input("pack-build", "n_clicks"),
+    State("pack-quarter", "value"),
+    State("pack-format", "value"),
+    State("pack-exempt", "value"),
+    background=True,
+    manager=jobs.manager,
+    progress=[Output("pack-progress", "children")],
+    progress_default=[building_text("Waiting for a worker")],
+    running=[
+        (Output("pack-build", "disabled"), True, False),
+        (Output("pack-cancel", "disabled"), False, True),
+        (Output("pack-progress", "hidden"), False, True),
+        (Output("pack-status", "hidden"), True, False),
+    ],
+    cancel=[Input("pack-cancel", "n_clicks")],
+    on_error=stopped,
     prevent_initial_call=True,
 )
 @guard.requires("manager")
-def poll(_n, token: str | None):
-    """The build's progress; once ready, the file is sent to the browser."""
-    user = guard.current_user()
-    try:
-        meta = jobs.status(token or "", user.name)
-    except pending.NotYours:
-        return "That pack is not available.", True, False, no_update
-    if meta["state"] == "building":
-        return building_text(meta["progress"]), False, True, no_update
-    if meta["state"] == "failed":
-        return meta["progress"], True, False, no_update
-    data = jobs.file_bytes(token, user.name)
-    done = f"Ready: {meta['name']} ({meta['quarter']}) has been downloaded."
-    return done, True, False, dcc.send_bytes(data, meta["name"])
+def build(set_progress, _clicks, quarter: str | None, fmt: str | None, with_exempt):
+    """Build the chosen pack in the background (the page shows its progress), then send it."""
+    if fmt not in ("pdf", "xlsx"):
+        return "Choose a format.", no_update
+    said, sent = pack_job.run(
+        quarter, fmt, bool(with_exempt), lambda stage: set_progress(building_text(stage))
+    )
+    return said, sent if sent is not None else no_update

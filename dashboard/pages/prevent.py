@@ -13,7 +13,9 @@ from core.months import as_month_or_none
 from dashboard import cache
 from dashboard.auth import guard
 from dashboard.charts.priorities import bars_figure, coverage_lines_figure
+from dashboard.pages import priority_block
 from dashboard.prose import priorities as words
+from dashboard.prose.words import with_note
 from dashboard.text import day_label, fmt_number
 from dashboard.ui import blocks
 from dashboard.ui.notices import can_load, priority_empty_state
@@ -62,6 +64,7 @@ def layout(**_query) -> html.Div:
                 id="prevent-charts",
             ),
             html.P(id="prevent-source", className="text-body-secondary small mt-3"),
+            *priority_block.sections("prevent"),
         ]
     )
 
@@ -104,6 +107,16 @@ def progress_parts(training: pd.DataFrame, target: float) -> list:
 def bar_parts(frame: pd.DataFrame, label: str, caption: str, base: str, heading: str) -> list:
     figure = bars_figure(frame.assign(text=[fmt_number(v) for v in frame["value"]]), label)
     return [figure, caption, count_table(frame, heading, label, f"{base}-table")]
+
+
+def as_at_month(period: str | None, as_at):
+    """The month chosen, when the return shown is from an earlier month (else None)."""
+    month = as_month_or_none(period)
+    return (
+        month
+        if month is not None and month > pd.Timestamp(as_at).to_period("M").start_time
+        else None
+    )
 
 
 @callback(
@@ -156,7 +169,10 @@ def update(period: str | None, target: float = WRAP_TARGET_PERCENT):
     ]
     before = wrap_total_before(training, as_at, target)
     return (
-        words.prevent_sentence(as_at, table, target, before),
+        with_note(
+            words.as_at_words(as_at_month(period, as_at)),
+            words.prevent_sentence(as_at, table, target, before),
+        ),
         *charts,
         words.wrap_source(as_at, SOURCE),
         False,

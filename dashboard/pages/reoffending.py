@@ -12,6 +12,7 @@ from core.months import as_month_or_none
 from dashboard import cache
 from dashboard.auth import guard
 from dashboard.charts.priorities import cohort_lines_figure, iom_cohort_figure, iom_rates_figure
+from dashboard.pages import priority_block
 from dashboard.prose import priorities as words
 from dashboard.ui import blocks
 from dashboard.ui.notices import can_load, priority_empty_state
@@ -68,6 +69,7 @@ def layout(**_query) -> html.Div:
                 id="reoffending-moj-charts",
             ),
             html.P(id="reoffending-source", className="text-body-secondary small mt-3"),
+            *priority_block.sections("reoffending"),
         ]
     )
 
@@ -105,6 +107,9 @@ def moj_parts(month, borough: str, loader: bool = True) -> tuple:
         blank = blocks.blank_charts(message, 2, f"{message}.")
         return "", priority_empty_state(*words.LOAD_HELP["moj"], can_load=loader), blank
     table = cohorts_by(rates, month)
+    if month is not None and not _home(table, borough):
+        message = words.no_cohort_words(month)
+        return message, None, blocks.blank_charts(message, 2)
     charts = []
     for group in ("Adult", "Juvenile"):
         rows = cohort_group(table, group, borough)
@@ -114,6 +119,11 @@ def moj_parts(month, borough: str, loader: bool = True) -> tuple:
             cohort_table(rows, f"reoffending-{group.lower()}-table"),
         ]
     return words.reoffending_sentence(borough, latest_cohorts(table, borough)), None, charts
+
+
+def _home(rows, borough: str) -> bool:
+    """Whether any of ``rows`` is the home borough's."""
+    return bool((rows["geography"].str.lower() == borough.lower()).any())
 
 
 @callback(
@@ -137,7 +147,7 @@ def update(period: str | None):
     if all(hidden):
         notices = html.Div([iom_notice, moj_notice])
         return (notices, None, None, *iom_charts, *moj_charts, "", *hidden)
-    text = " ".join(w for w in (iom_words, moj_words) if w)
+    text = " ".join(w for w in (words.as_at_words(month), iom_words, moj_words) if w)
     quarters = cache.council_table("iom_quarters")
     quarter = quarters["quarter"].iloc[-1] if len(quarters) else None
     cohort = latest_cohort(cache.council_table("reoffending_rates"))

@@ -1,5 +1,5 @@
 """Targets (/targets): the targets RAG is judged against, with every change, and the comparator
-groups of London boroughs (the most similar group's rank shows beside the London rank): read by
+groups of London boroughs (the most similar group's rank shows beside the London rank), read by
 every role; managers set and clear targets and edit groups here or with ``python -m dashboard
 targets|groups``.
 """
@@ -17,7 +17,7 @@ from dashboard.auth import guard
 from dashboard.ui import targets as ui
 from dashboard.ui import uploads as views
 from domain.periods import financial_year
-from domain.targets import TARGET_INDICATORS, financial_year_label
+from domain.targets import financial_year_label
 
 dash.register_page(__name__, path="/targets", name="Targets", order=52, title="Targets")
 
@@ -57,34 +57,18 @@ def layout(**_query) -> html.Div:
     if refusal is not None:
         return html.Div([html.H1("Targets"), refusal])
     if not user.can("manager"):  # read only: the tables, no forms
-        boxes = ui.read_only(tables())
-        return html.Div([html.H1("Targets and comparator groups"), *ui_help(), *boxes])
+        return html.Div([html.H1("Targets and comparator groups"), *ui.read_only(tables())])
     years, current = _years()
     group_names = sorted(_groups()["Group"])
     return html.Div(
         [
             html.H1("Targets and comparator groups"),
-            html.Section(
-                [
-                    html.H2("Targets", className="h4 mt-3"),
-                    *ui_help(),
-                    html.Div(id="targets-table-box"),
-                    ui.target_form(list(TARGET_INDICATORS), _areas(), years, current),
-                    html.H3("Every change", className="h5 mt-4"),
-                    html.Div(id="targets-history-box"),
-                ],
-                id="targets-section",
+            html.P(dcc.Link("Exempt items: what only managers see", href="/exempt")),
+            ui.targets_section(
+                ui.target_form(changes.target_indicators(cache.engine()), _areas(), years, current)
             ),
-            html.Section(
-                [
-                    html.H2("Comparator groups", className="h4 mt-4"),
-                    html.P(ui.GROUPS_HELP, className="small"),
-                    html.Div(id="targets-groups-box"),
-                    ui.group_form(
-                        {c: _name(c) for c in _areas() if c in LONDON_BOROUGH_CODES}, group_names
-                    ),
-                ],
-                id="targets-groups-section",
+            ui.groups_section(
+                {c: _name(c) for c in _areas() if c in LONDON_BOROUGH_CODES}, group_names
             ),
             dcc.Store(id="targets-refresh", data=0),
         ]
@@ -103,25 +87,11 @@ def show(_refresh):
     return tables()
 
 
-def ui_help() -> list:
-    return [html.P(text, className="small") for text in ui.HELP]
-
-
 def tables() -> tuple:
-    """The targets set, every change and the groups (what every role may read)."""
-    return (
-        ui.table_or_note(
-            changes.targets_table(cache.engine()).drop(columns=["from_year", "area_code"]),
-            "targets-table",
-            "Targets set",
-            "No targets set: the MOPAC7 types and their total are judged against 20% below "
-            "2011/12.",
-        ),
-        ui.table_or_note(
-            changes.history_table(cache.engine()), "targets-history", "Every change", "No changes."
-        ),
-        ui.table_or_note(_groups(), "targets-groups", "Comparator groups", "No groups."),
-    )
+    """What every role may read: the targets set, every change and the groups."""
+    eng = cache.engine()
+    targets = changes.targets_table(eng).drop(columns=["from_year", "area_code"])
+    return ui.tables_of(targets, changes.history_table(eng), _groups())
 
 
 @callback(
@@ -164,21 +134,49 @@ def change_target(set_clicks, clear_clicks, indicator, area, kind, value, direct
     return (n or 0) + 1, dbc.Alert(message, color="success")
 
 
-@callback(
-    Output("targets-refresh", "data", allow_duplicate=True),
-    Output("targets-group-message", "children"),
-    Input("targets-group-apply", "n_clicks"),
+GROUP_FORM = [
     State("targets-group-action", "value"),
     State("targets-group-name", "value"),
     State("targets-group-boroughs", "value"),
     State("targets-refresh", "data"),
+]
+
+
+@callback(
+    Output("targets-group-confirm", "displayed"),
+    Output("targets-group-confirm", "message"),
+    Output("targets-refresh", "data", allow_duplicate=True),
+    Output("targets-group-message", "children"),
+    Input("targets-group-apply", "n_clicks"),
+    *GROUP_FORM,
     prevent_initial_call=True,
 )
 @guard.requires("manager")
 def change_group(clicks, action, name, boroughs, n):
-    """Create, change, delete or choose the group the form names."""
+    """Create, change, delete, restore or choose the group the form names; a change that takes
+    boroughs out of a group is asked about first (targets-group-confirm)."""
     if not clicks:
-        return no_update, no_update
+        return False, no_update, no_update, no_update
+    question = changes.group_question(cache.engine(), action, name, boroughs or [])
+    if question:
+        return True, question, no_update, no_update
+    return False, no_update, *apply_group(action, name, boroughs, n)
+
+
+@callback(
+    Output("targets-refresh", "data", allow_duplicate=True),
+    Output("targets-group-message", "children", allow_duplicate=True),
+    Input("targets-group-confirm", "submit_n_clicks"),
+    *GROUP_FORM,
+    prevent_initial_call=True,
+)
+@guard.requires("manager")
+def confirmed_group(submitted, action, name, boroughs, n):
+    """The change asked about, once the manager says OK."""
+    return apply_group(action, name, boroughs, n) if submitted else (no_update, no_update)
+
+
+def apply_group(action, name, boroughs, n) -> tuple:
     try:
         message = changes.change_group(
             cache.engine(), action, name, boroughs or [], guard.current_user().name

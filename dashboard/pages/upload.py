@@ -14,6 +14,7 @@ from dashboard import pending
 from dashboard.auth import exempt, guard
 from dashboard.reports import exports
 from dashboard.ui import uploads as views
+from etl import formats
 
 dash.register_page(__name__, path="/upload", name="Upload", order=50, title="Upload data")
 
@@ -35,6 +36,7 @@ def layout(**_query) -> html.Div:
             heading,
             *views.upload_form(config.MAX_UPLOAD_MB.get()),
             views.templates_section(template_files()),
+            views.layouts_section(formats.layout_labels()),
         ]
     )
 
@@ -47,7 +49,8 @@ def _records(tokens: list[str]) -> list[dict]:
     out = []
     for token in tokens or []:
         try:
-            out.append(pending.shown_to(pending.meta(token, user.name), datasets, indicators))
+            record = pending.meta(token, user.name)
+            out.append(pending.shown_to(record, datasets, indicators, exempt.within()))
         except pending.NotYours:
             continue
     return out
@@ -64,7 +67,7 @@ def _url() -> str:
     State("upload-files", "filename"),
     prevent_initial_call=True,
 )
-@guard.requires("analyst")
+@guard.requires("analyst", files=True)
 def receive(contents, filenames):
     """Keep each dropped file on the server and start checking it."""
     if not contents:

@@ -21,14 +21,14 @@ from dashboard.prose.crime import (
     ward_sentence,
 )
 from dashboard.prose.words import period_words, source_text, with_note
-from dashboard.ui import blocks, prefill
+from dashboard.ui import blocks, downloads, prefill
 from dashboard.ui.addresses import FIRST_SLUG, chosen_slug, indicator_order, visible_slugs
 from dashboard.ui.notices import can_load, empty_state, not_found, provenance_link
 from dashboard.ui.trends import trend_table
 from dashboard.ui.wards import ward_compare_table, ward_figures_table
 from domain.crime import whole
 from domain.indicators import record as record_of
-from domain.periods import chosen_month
+from domain.periods import chosen_month, dataset_month
 from domain.targets import target_of
 
 dash.register_page(
@@ -94,7 +94,7 @@ def layout(ward_code: str | None = None, period: str | None = None, **_query) ->
             blocks.html_slot("ward-figures-table", "table-responsive"),
             dbc.Row([dbc.Col([label, picker], md=6, lg=4)], className="mt-2"),
             dbc.Row([dbc.Col(trend, lg=7), dbc.Col(compare, lg=5)]),
-            html.P(id="ward-source", className="text-body-secondary small mt-3"),
+            *downloads.source_line("ward-source", "wards"),
             provenance_link("ward_crime", ward["code"], latest, "this ward's figures"),
         ]
     )
@@ -159,7 +159,9 @@ def update(period, code, slug, _follow=None):
         )
     indicator = slugs[slug]
     mine = mine.sort_values("indicator", key=indicator_order)
-    borough = cache.borough_table(month)
+    # the borough's change at the latest month both files have (they may end apart)
+    borough_month = dataset_month(month, cache.dashboard_months("borough_crime"))
+    borough = cache.borough_table(borough_month) if borough_month is not None else pd.DataFrame()
     borough = borough[borough["area_code"] == ward["parent_code"]] if not borough.empty else borough
     wards = table["area_code"].nunique()
     total = record_of(mine, ward["code"], reference.MOPAC7_TOTAL) or None  # None: exempt
@@ -170,7 +172,7 @@ def update(period, code, slug, _follow=None):
             period_words("Ward crime", months, wanted, month),
             ward_sentence(ward["name"], ward["borough_name"], month, total, wards, basis),
         ),
-        ward_figures_table(mine, borough, wards),
+        ward_figures_table(mine, borough, wards, borough_month),
         *trend_parts(indicator, ward, month, record),
         *compare_parts(indicator, ward, table),
         source_text(month, SOURCE, "Ward rank: " + basis + "."),

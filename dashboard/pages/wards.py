@@ -14,7 +14,7 @@ from dashboard.charts.base import empty_figure
 from dashboard.charts.wards_map import ranked_wards_figure, wards_map_figure
 from dashboard.prose.crime import ranked_wards_caption, wards_map_caption, wards_sentence
 from dashboard.prose.words import period_words, source_text, with_note
-from dashboard.ui import blocks, prefill
+from dashboard.ui import blocks, downloads, prefill
 from dashboard.ui.addresses import chosen_slug, visible_slugs
 from dashboard.ui.notices import can_load, empty_state
 from dashboard.ui.wards import (
@@ -84,7 +84,7 @@ def layout(period: str | None = None, **_query) -> html.Div:
             ward_controls(has_ward_rates(home["code"]), crime, FIRST_MEASURE, slugs),
             html.Div(id="wards-summary", className="lead mb-2"),
             ward_columns_layout(),
-            html.P(id="wards-source", className="text-body-secondary small mt-3"),
+            *downloads.source_line("wards-source", "wards"),
         ]
     )
     return prefill.prefill(tree, OUTPUTS, update(period, crime, FIRST_MEASURE))

@@ -1,6 +1,6 @@
 """Youth violence and knife crime (/youth-violence): serious youth violence victims (council
-template, or MOPAC's published summary) and knife crime with injury victims aged 1 to 24, not
-domestic abuse (MPS Monthly Crime Dashboard), per 10,000 residents against London."""
+template, or MOPAC's published summary) and knife injury victims aged 1 to 24 not domestic abuse
+(MPS Monthly Crime Dashboard), per 10,000 residents against London."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from dash import Input, Output, callback, html
 from core import config
 from core.months import as_month_or_none
 from dashboard import cache, over_time
-from dashboard.auth import guard
+from dashboard.auth import exempt, guard
 from dashboard.charts.crime import rank_figure, ranked_bar_figure, trend_figure
 from dashboard.charts.priorities import published_rates_figure
+from dashboard.pages import priority_block
 from dashboard.prose import priorities as words
 from dashboard.prose.crime import rank_caption
-from dashboard.prose.words import period_words, source_text, with_note
-from dashboard.ui import blocks
+from dashboard.prose.words import none_loaded, period_words, source_text, with_note
+from dashboard.ui import blocks, downloads
 from dashboard.ui.notices import can_load, priority_empty_state
 from dashboard.ui.priorities import headline_table, published_syv_table
 from dashboard.ui.trends import london_table, rank_table, trend_table
@@ -62,7 +63,8 @@ def layout(**_query) -> html.Div:
                 blocks.chart_block("syv-knife-london", "London boroughs compared", 540, level=3),
                 blocks.chart_block("syv-knife-rank", "London rank over time", 300, level=3),
             ),
-            html.P(id="syv-source", className="text-body-secondary small mt-3"),
+            *downloads.source_line("syv-source", "youth-violence"),
+            *priority_block.sections("youth-violence"),
         ]
     )
 
@@ -112,9 +114,10 @@ def syv_parts(wanted, home: dict, loader: bool = True):
     summary = cache.council_table("syv_summary")
     summary = summary[summary["area_code"] == home["code"]] if not summary.empty else summary
     if summary.empty:
-        notice = priority_empty_state(*words.LOAD_HELP["syv"], can_load=loader)
-        blank = blocks.blank_charts("No serious youth violence figures loaded", 2)
-        return "No serious youth violence figures are loaded.", ({}, None), notice, blank
+        withheld = "serious_youth_violence" in exempt.hidden("dataset")
+        notice = priority_empty_state(*words.LOAD_HELP["syv"], can_load=loader, withheld=withheld)
+        sentence = none_loaded("serious youth violence figures", withheld)
+        return sentence, ({}, None), notice, blocks.blank_charts(sentence, 2)
     row = priorities.published_as_at(summary, dataset_month(wanted, summary["window_end"]))
     sentence = words.syv_published_sentence(home["name"], row)
     note = words.PUBLISHED_ONLY
@@ -135,10 +138,8 @@ def knife_parts(wanted, home: dict, loader: bool = True):
         notice = priority_empty_state(*words.LOAD_HELP["knife"], can_load=loader)
         blank = blocks.blank_charts("No knife crime figures loaded", 3)
         return "No knife crime figures are loaded.", [], notice, blank
-    areas, _ = cache.reference()
-    figures = priorities.london_figures(
-        table, areas, home["code"], priorities.KNIFE_INDICATORS, month
-    )
+    areas, indicators = cache.reference()[0], priorities.KNIFE_INDICATORS
+    figures = priorities.london_figures(table, areas, home["code"], indicators, month)
     rows = [(words.HEADLINE_LABELS[i], mine, london) for i, mine, london in figures]
     ranks = cache.dashboard_rank_history(priorities.KNIFE_VICTIMS)
     ranks = ranks[ranks["area_code"] == home["code"]]
@@ -175,14 +176,14 @@ def update(period: str | None):
     home, loader = cache.home_area(), can_load(guard.current_user())
     month = as_month_or_none(period)
     help_ = [priority_empty_state(*words.LOAD_HELP[w], can_load=loader) for w in ("syv", "knife")]
-    empty = (html.Div(help_), [])
     if home is None:
         blank = blocks.blank_charts("No figures loaded", len(CHARTS))
-        return (*empty, None, None, *blank, "", True, True)
+        return (html.Div(help_), [], None, None, *blank, "", True, True)
     syv_words, (syv_row, syv_london), syv_notice, syv_charts = syv_parts(month, home, loader)
     knife_words, knife_rows, knife_notice, knife_charts = knife_parts(month, home, loader)
-    if syv_notice is not None and knife_notice is not None:
-        return (*empty, None, None, *syv_charts, *knife_charts, "", True, True)
+    if syv_notice is not None and knife_notice is not None:  # each says why (none, or exempt)
+        shown = (html.Div([syv_notice, knife_notice]), [], None, None, *syv_charts, *knife_charts)
+        return (*shown, "", True, True)
     syv = [(words.HEADLINE_LABELS[priorities.SYV], syv_row, syv_london)] if syv_row else []
     latest = knife_rows[0][1].get("month") if knife_rows else None
     note = words.syv_window_note(syv_row.get("month") if syv_row else None)

@@ -20,7 +20,21 @@ from domain.crime import is_small, whole
 
 
 def crimes_noun(indicator: str) -> str:
+    if indicator == reference.OVERALL_CRIME:
+        return "crimes of every kind"
     return "MOPAC7 crimes" if indicator == reference.MOPAC7_TOTAL else f"{indicator.lower()} crimes"
+
+
+def overall_sentence(record: dict | None) -> str:
+    """'Overall crime (every offence recorded): 24,003, down 3% on the previous 12 months, not
+    statistically significant; rank 8 of 32 London boroughs (1 = lowest rate).' ('' without)."""
+    if not record or is_missing(record.get("r12")):
+        return ""
+    rank = rank_words(record.get("london_rank"))
+    return (
+        f"Overall crime (every offence recorded): {fmt_int(record['r12'])}, "
+        f"{previous_year_words(record)}; {rank}."
+    )
 
 
 TOTAL_WITHHELD = (

@@ -80,8 +80,9 @@ def trend_caption(strand: str, borough: str, month: Month, r12) -> str:
 
 
 def strands_caption(borough: str, month: Month, at: dict | None) -> str:
-    """``at``: each strand's R12 to ``month`` (None when the month has none)."""
-    values = "; ".join(f"{s} {fmt_number(at.get(s))}" for s in STRANDS) if at else ""
+    """``at``: each strand's R12 to ``month`` (None when the month has none; a strand the reader
+    may not see is not in it)."""
+    values = "; ".join(f"{s} {fmt_number(at[s])}" for s in STRANDS if s in at) if at else ""
     return (
         f"Rolling 12-month offences by strand in {borough}"
         + (f"; in the 12 months to {month_label(month)}: {values}" if values else "")

@@ -9,7 +9,15 @@ import pandas as pd
 from core.months import Month
 from core.values import is_missing
 from dashboard.prose.words import change_words, rank_words, rate_per_10000_words
-from dashboard.text import day_label, fmt_int, fmt_number, fmt_plain, fmt_share, month_label
+from dashboard.text import (
+    day_label,
+    fmt_int,
+    fmt_number,
+    fmt_plain,
+    fmt_share,
+    month_label,
+    quarter_months_label,
+)
 from domain.crime import SMALL_COUNT, whole
 from domain.priorities import KNIFE_VICTIMS, SYV, proven_reoffending_rate, wrap_too_small
 
@@ -122,7 +130,10 @@ def iom_sentence(quarters: pd.DataFrame) -> str:
     if len(quarters) > 1:
         prev = quarters.iloc[-2]
         before = f" ({fmt_int(prev['cohort_size'])} in {prev['quarter']})"
-    text = f"In {last['quarter']} the IOM cohort was {fmt_int(last['cohort_size'])} people{before}"
+    months = ""
+    if not is_missing(last.get("quarter_start")):
+        months = f" ({quarter_months_label(last['quarter_start'])})"
+    text = f"In {last['quarter']}{months} the IOM cohort was {fmt_int(last['cohort_size'])} people{before}"
     parts = []
     if not is_missing(last.get("reoffenders")):
         parts.append(
@@ -244,6 +255,15 @@ def iom_rates_caption(given: bool) -> str:
 
 def no_quarter_words(month: Month) -> str:
     return f"No IOM quarter starts by {month_label(month)}."
+
+
+def no_cohort_words(month: Month) -> str:
+    return f"No proven reoffending cohort ends by {month_label(month)}."
+
+
+def as_at_words(month: Month | None) -> str:
+    """The month a quarterly page was drawn for (its figures are the latest by then)."""
+    return "" if month is None else f"Showing the latest figures up to {month_label(month)}."
 
 
 def cohort_caption(group: str, borough: str, shown: bool) -> str:

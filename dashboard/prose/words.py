@@ -191,8 +191,9 @@ def rank_words(
     rank, before=None, of: int = 32, what: str = "London boroughs", explain: bool = True
 ) -> str:
     """'rank 21 of 32 London boroughs (1 = lowest rate), 2 places worse than a year earlier'."""
-    if is_missing(rank):
-        return f"no rank among the {what} (not all {of} have figures)"
+    if is_missing(rank):  # ``what`` is empty where a label already says "London rank"
+        needed = f"figures for all {of} {what or 'boroughs'} are needed"
+        return f"rank not available ({needed})" if what else f"not available ({needed})"
     text = f"rank {int(rank)} of {of}" + (f" {what}" if what else "")
     text += " (1 = lowest rate)" if explain else ""
     if is_missing(before):
@@ -243,3 +244,11 @@ def period_words(what: str, months, wanted, shown) -> str:
     else:
         showing = month_label(shown)
     return f"{what} figures run from {first} to {last}; showing {showing}."
+
+
+def none_loaded(what: str, withheld: bool = False, reader: str = "your role") -> str:
+    """'No serious youth violence figures are loaded.'; when they are exempt for the reader
+    (``withheld``), that they are not shown to ``reader``, never that none are loaded."""
+    if withheld:
+        return f"{what[:1].upper()}{what[1:]} are not shown to {reader}."
+    return f"No {what} are loaded."

@@ -12,9 +12,12 @@ import pandas as pd
 
 from core import queries
 from core.months import Month
+from core.strategy import STRATEGY_PRIORITIES
 from dashboard import cache
 from dashboard.auth import exempt
+from dashboard.partnership import partnership_figures
 from dashboard.reports.priorities import home_of, priority_rows
+from domain import domestic_abuse
 from domain.indicators import export_frame, indicator_table
 
 AREA_DATASETS = [
@@ -41,7 +44,7 @@ def crime_indicators(engine, month, at: Mapping[str, Month | None] | None = None
             continue
         at_month = at.get(dataset, month)
         codes = wards if dataset == "ward_crime" else None
-        monthly = queries.mopac7_monthly(engine, dataset, codes)
+        monthly = queries.crime_monthly(engine, dataset, codes)
         if monthly.empty:
             continue
         frame = exempt.visible(indicator_table(monthly, areas, pops, at_month), dataset)
@@ -53,6 +56,7 @@ def crime_indicators(engine, month, at: Mapping[str, Month | None] | None = None
     syv_month = at.get("syv", month)
     rows = priority_rows(engine, month, areas, pops, syv_month)
     frames.append((exempt.visible(rows), syv_month or month))
+    frames.append((partnership_rows(month, engine, home_of(areas)), month))
     frames = [cache.judged(f, m, engine) for f, m in frames if not f.empty]
     if not frames:
         return pd.DataFrame()
@@ -60,10 +64,47 @@ def crime_indicators(engine, month, at: Mapping[str, Month | None] | None = None
 
 
 def dashboard_indicators_table(engine, month, areas=None, pops=None) -> pd.DataFrame:
-    """MPS Monthly Crime Dashboard offences: one row per area x subgroup, rates per 10,000."""
+    """MPS Monthly Crime Dashboard offences: one row per area x subgroup, rates per 10,000
+    (domestic abuse per 1,000, as DOMAIN.md says), with the positive outcomes of the same 12
+    months and their rate where the publisher gives outcomes."""
     monthly = queries.subgroup_monthly(engine, "mps_dashboard_offences")
     if monthly.empty:
         return pd.DataFrame()
     if areas is None:
         areas, pops = queries.areas(engine), queries.populations(engine)
-    return indicator_table(monthly, areas, pops, month, per=10_000)
+    abuse = monthly["indicator"].isin(domestic_abuse.INDICATORS)
+    parts = [(monthly[~abuse], 10_000), (monthly[abuse], domestic_abuse.PER)]
+    offences = pd.concat(
+        [indicator_table(part, areas, pops, month, per=per) for part, per in parts if len(part)],
+        ignore_index=True,
+    )
+    outcomes = queries.subgroup_monthly(engine, "mps_dashboard_outcomes")
+    if not outcomes.empty:
+        outcomes = indicator_table(outcomes, areas, pops, month)
+    return domestic_abuse.with_outcomes(
+        offences, exempt.visible(outcomes, "mps_dashboard_outcomes")
+    )
+
+
+def partnership_rows(month, engine=None, home: tuple[str, str] | None = None) -> pd.DataFrame:
+    """Partnership indicators as at the end of ``month``: one row each for the home borough,
+    its latest value and period (``dashboard.partnership.partnership_figures``) and its RAG."""
+    engine = engine or cache.engine()
+    code, name = home or home_of(queries.areas(engine))
+    frames = [partnership_figures(slug, month, engine) for slug in STRATEGY_PRIORITIES]
+    frames = [f[f["period"].notna()] for f in frames if not f.empty]
+    found = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if found.empty:
+        return found
+    return pd.DataFrame(
+        {
+            "area_code": code,
+            "area_name": name,
+            "area_type": "borough",
+            "indicator": found["indicator"],
+            "month": pd.Timestamp(month).strftime("%Y-%m") if month is not None else None,
+            "value": found["value"],
+            "period": found["period"],
+            "rag": found["rag"],
+        }
+    )

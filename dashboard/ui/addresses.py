@@ -11,7 +11,7 @@ from core import reference
 from core.months import Month
 from dashboard.text import month_value
 
-INDICATORS = [*reference.MOPAC7_TYPES, reference.MOPAC7_TOTAL]
+INDICATORS = reference.CRIME_INDICATORS  # the seven types, the MOPAC7 total, overall crime
 
 
 def slug_for(indicator: str) -> str:
@@ -36,7 +36,7 @@ def chosen_slug(slug: str | None, slugs: dict[str, str]) -> str | None:
 
 
 def indicator_order(series: pd.Series) -> pd.Series:
-    """Sort key putting the seven types in DOMAIN.md's order, then the total."""
+    """Sort key putting the seven types in DOMAIN.md's order, then the total, then overall crime."""
     return series.map({name: i for i, name in enumerate(INDICATORS)})
 
 

@@ -46,13 +46,18 @@ def strands_table(wide: pd.DataFrame) -> str:
     shown = pd.DataFrame(
         {
             "12 months to": [month_label(m) for m in wide.index],
-            **{s: [fmt_number(v) for v in wide[s]] for s in STRANDS},
+            **{s: [fmt_number(v) for v in wide[s]] for s in STRANDS if s in wide},
         }
     )
     return table_html(shown, "hate-strands-table")
 
 
-def outcomes_table(home_rates: pd.DataFrame, london_rates: pd.DataFrame, borough: str) -> str:
+def outcomes_table(
+    home_rates: pd.DataFrame,
+    london_rates: pd.DataFrame,
+    borough: str,
+    table_id: str = "hate-outcomes-table",
+) -> str:
     """Offences, positive outcomes and the outcome rate over 12 months, borough and London."""
     merged = home_rates.merge(london_rates[["month", "rate"]], on="month", suffixes=("", "_london"))
     merged = merged.dropna(subset=["r12"]).iloc[::-1]
@@ -67,7 +72,7 @@ def outcomes_table(home_rates: pd.DataFrame, london_rates: pd.DataFrame, borough
             "London rate": [fmt_percent(v) for v in merged["rate_london"]],
         }
     )
-    return table_html(shown, "hate-outcomes-table")
+    return table_html(shown, table_id)
 
 
 def wards_table(rows: pd.DataFrame, across: bool) -> str:

@@ -20,7 +20,11 @@ STATUS_WORDS = {
 }
 
 
-def log_table(log: pd.DataFrame, can_revert: bool) -> html.Div:
+def log_table(
+    log: pd.DataFrame, can_revert: bool, layouts: dict[str, str] | None = None
+) -> html.Div:
+    """The upload log (``layouts``: layout code -> its name, as the Upload page names it)."""
+    layouts = layouts or {}
     head = [
         "Upload",
         "When",
@@ -60,14 +64,14 @@ def log_table(log: pd.DataFrame, can_revert: bool) -> html.Div:
             str(r.id),
             time_label(r.uploaded_at),
             r.uploaded_by or "",
-            html.Span(r.filename, className="text-break"),
+            html.Span(r.filename, className="history-file"),
             size_text(r.size_bytes),
             html.Code(str(r.sha256)[:12], title=str(r.sha256)),
-            r.layout or "",
+            layouts.get(r.layout, r.layout) if r.layout else "",
             "" if is_missing(r.rows_read) else fmt_int(r.rows_read),
             _months(r),
             STATUS_WORDS.get(r.shown_status, r.shown_status),
-            r.message or "",
+            html.Span(r.message or "", className="history-changed"),
             actions,
         ]
         rows.append(

@@ -81,10 +81,19 @@ def not_loaded_words(what: str) -> str:
 
 
 def priority_empty_state(
-    what: str, where: str, heading: str = "No figures loaded yet", can_load: bool = True
+    what: str,
+    where: str,
+    heading: str = "No figures loaded yet",
+    can_load: bool = True,
+    withheld: bool = False,
 ):
     """What to load (``what``), where it comes from (``where``) and how to load it, for those who
-    can load it (``can_load``); else one line saying whom to ask."""
+    can load it (``can_load``); else one line saying whom to ask. Figures exempt for the reader
+    (``withheld``): one line saying they are not shown to this role."""
+    if withheld:
+        name = what.split(" (")[0]
+        line = f"{name[:1].upper()}{name[1:]} are not shown to your role (marked exempt)."
+        return dbc.Alert(html.P(line, className="mb-0"), color="secondary")
     if not can_load:
         return dbc.Alert(html.P(not_loaded_words(what), className="mb-0"), color="info")
     return dbc.Alert(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import html
+from dash import dcc, html
 
 from dashboard.ui.uploads import simple_table
 
@@ -24,13 +24,8 @@ ACTION_LABELS = {
     "remove": "Remove the ticked boroughs",
     "choose": "Make it the most similar group",
     "delete": "Delete the group",
+    "restore": "Restore a shipped group as shipped (London, Inner or Outer London)",
 }
-GROUPS_HELP = (
-    "Each crime page and card shows the home borough's rank within its most similar group "
-    "beside its London rank (1 = lowest rate; a rank needs every member's figures). Without a "
-    "choice, the most similar group is the ONS grouping (Inner or Outer London) the home "
-    "borough is in."
-)
 HELP = [
     "Each crime type is Green when its 12 months are at or better than its target, Amber when "
     "they are better than what the target is measured from (2011/12, or the previous 12 "
@@ -110,6 +105,45 @@ def target_form(indicators, areas: dict[str, str], years: list[str], current: st
     )
 
 
+NO_TARGETS = (
+    "No targets set: the MOPAC7 types and their total are judged against 20% below 2011/12."
+)
+
+
+def targets_section(form) -> html.Section:
+    """The targets: how RAG is judged, the table and the history (callbacks fill), the form."""
+    return html.Section(
+        [
+            html.H2("Targets", className="h4 mt-3"),
+            *[html.P(text, className="small") for text in HELP],
+            html.Div(id="targets-table-box"),
+            form,
+            html.H3("Every change", className="h5 mt-4"),
+            html.Div(id="targets-history-box"),
+        ],
+        id="targets-section",
+    )
+
+
+def groups_section(boroughs: dict[str, str], names: list[str]) -> html.Section:
+    """The comparator groups: what they are for, the table (filled by a callback), the form."""
+    return html.Section(
+        [
+            html.H2("Comparator groups", className="h4 mt-4"),
+            html.P(
+                "Each crime page and card shows the home borough's rank within its most "
+                "similar group beside its London rank (1 = lowest rate; a rank needs "
+                "every member's figures). Without a choice, the most similar group is "
+                "the ONS grouping (Inner or Outer London) the home borough is in.",
+                className="small",
+            ),
+            html.Div(id="targets-groups-box"),
+            group_form(boroughs, names),
+        ],
+        id="targets-groups-section",
+    )
+
+
 def group_form(boroughs: dict[str, str], names: list[str]) -> html.Div:
     """Group name, the boroughs ticked, what to do; an Apply button."""
     return html.Div(
@@ -146,6 +180,7 @@ def group_form(boroughs: dict[str, str], names: list[str]) -> html.Div:
                 className="mb-2",
             ),
             dbc.Button("Apply", id="targets-group-apply", color="primary"),
+            dcc.ConfirmDialog(id="targets-group-confirm"),
             html.Div(id="targets-group-message", className="mt-2", **{"aria-live": "polite"}),
         ]
     )
@@ -158,10 +193,21 @@ def table_or_note(frame: pd.DataFrame, table_id: str, label: str, empty: str):
     return simple_table(frame, table_id, label=label)
 
 
-def read_only(tables: tuple) -> list[html.Section]:
-    """The targets, every change and the groups, each under its heading, for those who read."""
+def tables_of(targets: pd.DataFrame, history: pd.DataFrame, groups: pd.DataFrame) -> tuple:
+    """The targets set, every change and the groups, as tables (or a sentence when empty)."""
+    return (
+        table_or_note(targets, "targets-table", "Targets set", NO_TARGETS),
+        table_or_note(history, "targets-history", "Every change", "No changes."),
+        table_or_note(groups, "targets-groups", "Comparator groups", "No groups."),
+    )
+
+
+def read_only(tables: tuple) -> list:
+    """How RAG is judged, then the targets, every change and the groups under their headings,
+    for those who read them (no forms)."""
     headings = ("Targets", "Every change", "Comparator groups")
-    return [
+    sections = [
         html.Section([html.H2(h, className="h4 mt-3"), t])
         for h, t in zip(headings, tables, strict=True)
     ]
+    return [*[html.P(text, className="small") for text in HELP], *sections]

@@ -14,10 +14,11 @@ import pandas as pd
 from dash import dcc, html
 
 from core.values import is_missing
-from dashboard.text import fmt_int, short_month_label, size_text
+from dashboard.text import counted, fmt_int, short_month_label, size_text
 
 ACCEPT = (
-    ".csv,.xlsx,.gz,.geojson,.json,text/csv,application/geo+json,application/json,"
+    ".csv,.xlsx,.gz,.zip,.geojson,.json,text/csv,application/geo+json,application/json,"
+    "application/zip,"
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )
 PROBLEM_COLUMNS = ["Sheet", "Row", "Column", "Kind", "Problem", "Value"]
@@ -35,6 +36,9 @@ DATASET_NAMES = {
     "wrap_training": "Prevent WRAP training",
     "hate_reporting_centres": "Hate Crime Reporting Centres",
     "ward_boundaries": "Ward boundaries (ONS)",
+    "police_uk": "Street-level crime and ASB (police.uk)",
+    "lsoa_lookup": "LSOA to ward lookup (ONS)",
+    "lsoa_2011_lookup": "LSOA 2011 to 2021 lookup (ONS)",
 }
 # Pages that show a dataset, by path; only those registered are linked.
 DATASET_PAGES = {
@@ -42,6 +46,7 @@ DATASET_PAGES = {
     "ward_crime": [("Wards", "/wards")],
     "population": [("Overview", "/"), ("Wards", "/wards")],
     "ward_boundaries": [("Wards", "/wards")],
+    "police_uk": [("Anti-social behaviour", "/asb")],
 }
 
 
@@ -239,7 +244,9 @@ def file_card(record: dict, index: int) -> dbc.Card:
         ]
     if problems:
         errors = sum(p.get("severity") == "error" for p in problems)
-        title = f"Problems: {errors} error(s), {len(problems) - errors} warning(s)"
+        title = (
+            f"Problems: {counted(errors, 'error')}, {counted(len(problems) - errors, 'warning')}"
+        )
         body += [
             html.H4(title, className="h6 mt-2"),
             problem_table(problems, f"upload-problems-{index}"),
@@ -266,6 +273,21 @@ def templates_section(names: list[str]) -> html.Section:
             ),
             html.Ul(items) if items else html.P("No templates are available yet."),
             dcc.Download(id="upload-template-download"),
+        ]
+    )
+
+
+def layouts_section(labels: list[str]) -> html.Section:
+    """The layouts a file may have (the 'unknown layout' message points here)."""
+    return html.Section(
+        [
+            html.H2("Layouts we accept", className="h5 mt-4"),
+            html.Details(
+                [
+                    html.Summary(f"{len(labels)} layouts: show them"),
+                    html.Ul([html.Li(label) for label in labels], id="upload-layouts"),
+                ]
+            ),
         ]
     )
 
@@ -334,7 +356,7 @@ def who_may(role: str, user) -> dbc.Alert | None:
             [text, " ", html.A("Sign in", href="/login", className="alert-link")], color="warning"
         )
     return dbc.Alert(
-        f"This needs the {role} role; you are signed in as {user.name} "
-        f"({user.role}). Ask a manager if you need it.",
+        f"This needs the {role} role; you are signed in as {user.label}. "
+        "Ask a manager if you need it.",
         color="warning",
     )

@@ -13,7 +13,7 @@ from dash import dcc, html
 from core.values import is_missing
 from dashboard.charts.wards_map import colour_range, css_gradient
 from dashboard.prose.words import significance_text
-from dashboard.text import NOT_AVAILABLE, fmt_int, fmt_number, fmt_pct
+from dashboard.text import NOT_AVAILABLE, fmt_int, fmt_number, fmt_pct, month_label
 from dashboard.ui.addresses import SLUGS
 from dashboard.ui.blocks import chart_block, html_slot, picker_options
 from dashboard.ui.tables import table_html
@@ -265,10 +265,14 @@ def map_key(shown: pd.DataFrame, label: str, diverging: bool) -> html.Div | None
 # --- one ward -----------------------------------------------------------------------------------
 
 
-def ward_figures_table(ward_rows: pd.DataFrame, borough_rows: pd.DataFrame, wards: int) -> str:
+def ward_figures_table(
+    ward_rows: pd.DataFrame, borough_rows: pd.DataFrame, wards: int, borough_month=None
+) -> str:
     """Per crime type: R12, baseline, both changes (with significance), ward rank and the
-    borough's change on the previous 12 months for comparison."""
-    borough = borough_rows.set_index("indicator")
+    borough's change on the previous 12 months for comparison (in the 12 months to
+    ``borough_month``, named in the heading: the borough file may end before the ward file)."""
+    borough = borough_rows.set_index("indicator") if len(borough_rows) else borough_rows
+    to = f" (to {month_label(borough_month)})" if borough_month is not None else ""
     shown = pd.DataFrame(
         {
             "Crime type": ward_rows["indicator"],
@@ -280,7 +284,7 @@ def ward_figures_table(ward_rows: pd.DataFrame, borough_rows: pd.DataFrame, ward
                 for r in ward_rows.to_dict("records")
             ],
             f"Ward rank (of {wards})": [fmt_int(v) for v in ward_rows["ward_rank"]],
-            "Borough: change on previous 12 months": [
+            f"Borough: change on previous 12 months{to}": [
                 fmt_pct(borough["change_vs_previous_pct"].get(i))
                 if i in borough.index
                 else NOT_AVAILABLE

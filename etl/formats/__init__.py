@@ -1,8 +1,10 @@
 """One module per source format, and ``detect``: which layout a file is, and its checked tables.
 
 Loading and previewing both call ``detect``, so a file is recognised and checked one way. The
-order matters: MPS crime layouts (borough and ward files, then the MPS monthly dashboard), then
-the council templates, then population estimates; a JSON file is ward boundaries.
+order matters: the ONS LSOA lookups, MPS crime layouts (borough and ward files, then the MPS monthly dashboard), then
+the council templates, then population estimates; a JSON file is ward boundaries. police.uk
+street-level files are found (``police_uk.sniff``) before a file is read whole, being read a chunk
+at a time.
 """
 
 from __future__ import annotations
@@ -13,13 +15,25 @@ from datetime import date
 import pandas as pd
 
 from etl.errors import WARNING, Problem, ProblemList, problem
-from etl.formats import boundaries, mps_crime, mps_dashboard, population, templates
+from etl.formats import (
+    boundaries,
+    closest,
+    lsoa_lookups,
+    mps_crime,
+    mps_dashboard,
+    police_uk,
+    population,
+    templates,
+)
 from etl.formats.boundaries import BoundaryFile
+from etl.formats.lsoa_lookups import LookupFile
 from etl.formats.mps_crime import CrimeTable
 from etl.formats.population import PopulationLayout
 from etl.formats.templates.spec import TemplateSpec
 from etl.read import Extract
 from etl.wards import WardReference
+
+TABULAR = ("csv", "xlsx")
 
 
 @dataclass
@@ -50,7 +64,7 @@ class TemplateFile:
     frames: dict[str, pd.DataFrame]
 
 
-Parsed = CrimeFile | PopulationFile | TemplateFile | BoundaryFile
+Parsed = CrimeFile | PopulationFile | TemplateFile | BoundaryFile | LookupFile
 
 
 def _crime_tables(
@@ -68,18 +82,26 @@ def _crime_tables(
 
 
 def detect(
-    extract: Extract, problems: ProblemList, today: date, wards: WardReference
+    extract: Extract,
+    problems: ProblemList,
+    today: date,
+    wards: WardReference,
+    indicators: dict[str, str] | None = None,
 ) -> Parsed | None:
     """The file's layout and its checked tables (problems go in ``problems``; ward codes checked
-    against ``wards``, except in the files that are the ward reference); None: unknown."""
+    against ``wards``, except in the files that are the ward reference; partnership values against
+    the ``indicators`` defined, name -> frequency); None: unknown."""
     if boundaries.is_boundaries(extract):
         return boundaries.parse(extract, problems, wards)
+    lookup = lsoa_lookups.detect(extract)
+    if lookup is not None:
+        return lsoa_lookups.parse(lookup, extract, problems)
     tables = _crime_tables(extract, problems, today, wards)
     if tables is not None:
         return CrimeFile(tables)
     found = templates.detect(extract)
     if found:
-        parsed = TemplateFile(found[0], templates.parse(found, problems))
+        parsed = TemplateFile(found[0], templates.parse(found, problems, indicators))
         if templates.declares_illustrative(extract):  # said in the preview, kept on the upload
             problems.add(problem("illustrative-figures", sheet="Instructions", severity=WARNING))
         return parsed
@@ -90,18 +112,55 @@ def detect(
     return None
 
 
-def accepted_layouts() -> str:
-    """Every layout we accept, as the 'unknown layout' message lists them."""
-    return "; ".join(
-        [
-            mps_crime.accepted_layouts(),
-            *[layout.label for layout in population.LAYOUTS],
-            templates.accepted_layouts(),
-            boundaries.LABEL,
-        ]
-    )
+def layout_labels() -> list[str]:
+    """Every layout we accept, as the Upload page lists them."""
+    return [
+        *[layout.label for layout in mps_crime.LAYOUTS],
+        mps_dashboard.LABEL,
+        *[layout.label for layout in population.LAYOUTS],
+        *[template.label for template in templates.TEMPLATES],
+        boundaries.LABEL,
+        police_uk.LABEL,
+        lsoa_lookups.WARDS_LABEL,
+        lsoa_lookups.CHANGES_LABEL,
+    ]
 
 
-def unknown_layout() -> Problem:
-    """The problem for a file whose header matches no layout (reported on the header row)."""
-    return problem("unknown-layout", row=1, accepted=accepted_layouts())
+def layout_names() -> dict[str, str]:
+    """Each layout's code, as the upload log records it, -> its name in words ('council-syv' ->
+    'Serious youth violence template'): the label without its list of columns."""
+    pairs = [
+        *[(layout.name, layout.label) for layout in mps_crime.LAYOUTS],
+        (mps_dashboard.NAME, mps_dashboard.LABEL),
+        *[(layout.name, layout.label) for layout in population.LAYOUTS],
+        *[(template.name, template.label) for template in templates.TEMPLATES],
+        (boundaries.LAYOUT, boundaries.LABEL),
+    ]
+    return {code: label.split(" (")[0] for code, label in pairs}
+
+
+def unknown_layout(extract: Extract | None = None) -> Problem:
+    """The problem for a file whose header matches no layout (reported on the header row): the
+    nearest layout and the columns it lacks, or how many layouts there are and where they are
+    listed (the whole list was 1,400 characters no one read)."""
+    sheets = mps_crime.header_sheets(extract) if extract and extract.kind in TABULAR else []
+    found = closest.nearest([list(s.frame.columns) for s in sheets])
+    if found is None:
+        count = len(layout_labels())
+        detail = f" (any of {count}: the Upload page lists them, with templates to fill in)"
+    else:
+        label, missing, near = found
+        detail = f". The nearest is {label}; this file has no column {_either(missing)}"
+        if near:
+            detail += f" (it has {_both(near)}: write the headings exactly as shown)"
+    return problem("unknown-layout", row=1, detail=detail)
+
+
+def _either(names: list[str]) -> str:
+    quoted = [f"'{n}'" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + f" or {quoted[-1]}"
+
+
+def _both(names: list[str]) -> str:
+    quoted = [f"'{n}'" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + f" and {quoted[-1]}"

@@ -158,11 +158,6 @@ def detect_layout(header: list[str]) -> tuple[CrimeLayout | None, int]:
     return best, best_missing
 
 
-def accepted_layouts() -> str:
-    """The MPS crime layouts, as the 'unknown layout' message lists them."""
-    return "; ".join(layout.label for layout in LAYOUTS)
-
-
 def _month_columns(sheet: Sheet, layout: CrimeLayout, problems: ProblemList, today: date):
     ids = {_key(c) for c in layout.columns} | {_key(c) for c in layout.optional}
     months: list[tuple[str, date]] = []

@@ -21,6 +21,7 @@ from etl.read import Sheet
 from etl.wards import WardReference, check_ward_rows
 
 MEASURES = {"offences": "mps_dashboard_offences", "positive outcomes": "mps_dashboard_outcomes"}
+NAME = "mps-monthly-dashboard"
 LABEL = (
     "MPS Monthly Crime Dashboard data (Month_Year, Area Type, Borough_SNT, Area name, Area code, "
     "Offence Group, Offence Subgroup, Measure, ..., Count)"
@@ -237,7 +238,7 @@ def _wide(
         )
     dataset = MEASURES[measure_key]
     layout = CrimeLayout(
-        "mps-monthly-dashboard",
+        NAME,
         LABEL,
         dataset,
         "Area name",

@@ -120,10 +120,10 @@ def held_totals(conn: Connection, dataset: str, months: list[date]) -> pd.DataFr
 
 def held_categories(conn: Connection, dataset: str, months: list[date]) -> pd.DataFrame:
     """The categories held per area of ``dataset`` in the months' range: area_code, minor_text
-    (the MPS dashboard's subgroup) and mopac7 (its MOPAC7 type, or None)."""
+    (the MPS dashboard's subgroup), mopac7 (its MOPAC7 type, or None) and major_text."""
     s, c, cat = db.crime_series, db.crime_counts, db.categories
     query = (
-        select(s.c.area_code, cat.c.minor_text, cat.c.mopac7)
+        select(s.c.area_code, cat.c.minor_text, cat.c.mopac7, cat.c.major_text)
         .join(cat, cat.c.id == s.c.category_id)
         .where(
             s.c.dataset == dataset,
@@ -131,7 +131,8 @@ def held_categories(conn: Connection, dataset: str, months: list[date]) -> pd.Da
         )
         .distinct()
     )
-    return pd.DataFrame(conn.execute(query).all(), columns=["area_code", "minor_text", "mopac7"])
+    columns = ["area_code", "minor_text", "mopac7", "major_text"]
+    return pd.DataFrame(conn.execute(query).all(), columns=columns)
 
 
 def series_ids(
@@ -306,21 +307,18 @@ def record_counts_not_applied(
 def write_counts(
     conn: Connection, series: np.ndarray, months: np.ndarray, values: np.ndarray
 ) -> None:
-    """Insert the current figures (one per series and month), in chunks to keep memory flat."""
-    db.bulk_insert(
-        conn, db.crime_counts, ["series_id", "month", "count"], _count_rows(series, months, values)
-    )
-
-
-def _count_rows(series, months, values, chunk=200_000):
-    for start in range(0, len(values), chunk):
-        end = start + chunk
-        yield from zip(
-            series[start:end].tolist(),
-            months[start:end].tolist(),
-            values[start:end].tolist(),
-            strict=False,
+    """Insert the current figures (one per series and month), a chunk of columns at a time."""
+    for start in range(0, len(values), COUNT_CHUNK):
+        end = start + COUNT_CHUNK
+        db.bulk_insert_columns(
+            conn,
+            db.crime_counts,
+            ["series_id", "month", "count"],
+            [series[start:end].tolist(), months[start:end].tolist(), values[start:end].tolist()],
         )
+
+
+COUNT_CHUNK = 500_000  # figures written at a time (their parameters are held as a list)
 
 
 def write_coverage(conn: Connection, dataset: str, won: pd.DataFrame, upload_id: int) -> None:

@@ -51,6 +51,7 @@ CRIME_SLUGS = [
     "theft-of-motor-vehicle",
     "violence-with-injury",
     "mopac7-total",
+    "overall-crime",
 ]
 SAMPLE_WARD = "E05013628"
 

@@ -264,3 +264,31 @@ def test_a_manager_sets_and_clears_a_target_by_keyboard(person):
     page.keyboard.press("Enter")
     page.locator("#targets-message").get_by_text("Cleared the target").wait_for()
     page.locator("#targets-history").get_by_text("cleared the target").wait_for()
+
+
+def test_the_manager_writes_the_commentary_and_an_action_an_analyst_reads_them(person):
+    """Prevent page: the manager saves the officer's words (markdown, shown as text) and adds an
+    action already past its date; an analyst not permitted to write reads both, with no forms."""
+    page = person()
+    sign_in_by_keyboard(page, "max", "/prevent")
+    page.locator("#notes-text").fill("Training is **behind**.\n\n- two more sessions\n- <b>x</b>")
+    page.locator("#notes-save").click()
+    page.locator("#notes-message").get_by_text("Saved the commentary on Prevent").wait_for()
+    commentary = page.locator("#notes-commentary")
+    expect(commentary.locator("strong")).to_have_text("behind")
+    expect(commentary.locator("li")).to_have_count(2)
+    expect(commentary.locator("b")).to_have_count(0)  # raw HTML is shown as text, never run
+    page.locator("#notes-strand").select_option("Prevention")
+    page.locator("#notes-action").fill("Train every school's staff")
+    page.locator("#notes-lead").fill("Prevent coordinator")
+    page.locator("#notes-due").fill("2020-03-31")
+    page.locator("#notes-action-save").click()
+    page.locator("#notes-action-message").get_by_text("Added action 1").wait_for()
+    expect(page.locator("#notes-actions-table")).to_contain_text("Not started — OVERDUE")
+
+    reader = person()
+    sign_in_by_keyboard(reader, "anna", "/prevent")
+    expect(reader.locator("#notes-commentary strong")).to_have_text("behind")
+    expect(reader.locator("#notes-actions-table")).to_contain_text("Train every school's staff")
+    expect(reader.locator("#notes-text")).to_have_count(0)
+    expect(reader.locator("#notes-action-save")).to_have_count(0)

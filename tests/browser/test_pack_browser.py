@@ -17,12 +17,13 @@ def test_a_manager_builds_and_downloads_the_pdf_by_keyboard(person, axe_availabl
     page = person()
     sign_in_by_keyboard(page, "max", "/board-pack")
     assert harness.blocking_violations(page) == ""
-    # the MPS dashboard extract runs to July 2025: the latest complete quarter is April-June 2025
-    assert page.locator("#pack-quarter").input_value() == "2025/26-Q1"
+    # offered first: the latest quarter the main crime data (the MPS borough file, to February
+    # 2025) reaches the last month of: October-December 2024
+    assert page.locator("#pack-quarter").input_value() == "2024/25-Q3"
     tab_to(page, "#pack-build")
     with page.expect_download(timeout=120_000) as download:
         page.keyboard.press("Enter")
-        page.locator("#pack-status").get_by_text("Building").wait_for()
+        page.locator("#pack-progress").get_by_text("Building").wait_for()
     data = open(download.value.path(), "rb").read()
     assert download.value.suggested_filename.endswith(".pdf")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)

@@ -11,6 +11,8 @@ PAGES = [
     ("/", "overview-summary"),
     *[(f"/crime/{slug}", "crime-summary") for slug in harness.CRIME_SLUGS],
     ("/wards", "wards-summary"),
+    ("/asb", "asb-summary"),
+    ("/domestic-abuse", "da-summary"),
     (f"/ward/{harness.SAMPLE_WARD}", "ward-summary"),
     ("/accessibility", "accessibility-statement"),
 ]

@@ -5,6 +5,6 @@ the financial year, as an A4 PDF or an Excel workbook (``python -m dashboard rep
 hold; ``content`` (neighbourhood crime, wards) and ``priorities`` (the other priorities) gather
 each section from the cache, domain, prose and chart functions the pages use; ``headline`` makes
 the headline rows; ``render`` (charts), ``document`` (HTML) and ``pdf`` write the PDF; ``xlsx``
-the workbook; ``build`` ties them together; ``jobs`` builds in the background for the Board pack
-page.
+the workbook; ``build`` ties them together; ``jobs`` is the Board pack page's background job
+(run by ``dashboard.jobs``).
 """

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from core.months import Month
-from core.reference import MOPAC7_TOTAL
+from core.reference import MOPAC7_TOTAL, MOPAC7_TYPES, OVERALL_CRIME
 from core.values import is_missing
 from dashboard import cache
 from dashboard.charts.base import TREND_START
@@ -106,9 +106,12 @@ def crime_section(end: Month) -> Section:
     section.month = month
     records = home_records(table, home["code"])
     total = next((r for r in records if r["indicator"] == MOPAC7_TOTAL), None)
-    types = [r for r in records if r["indicator"] != MOPAC7_TOTAL]
+    types = [r for r in records if r["indicator"] in MOPAC7_TYPES]  # overall crime: not a type
+    overall = [r for r in records if r["indicator"] == OVERALL_CRIME]
     section.add(overview_sentence(home["name"], month, total, types))  # each type: the table
-    section.headline = [(r["indicator"], r) for r in [*types, *([total] if total else [])]]
+    section.headline = [
+        (r["indicator"], r) for r in [*types, *([total] if total else []), *overall]
+    ]
     shown = total or types[0]
     section.charts = crime_charts(shown, home, month, table)
     watched = [r for r in types if r.get("rag") in ("Red", "Amber") and not is_small(r)]

@@ -8,11 +8,13 @@ import pandas as pd
 
 from core.months import Month
 from dashboard import cache, over_time
+from dashboard.auth import exempt
 from dashboard.charts.crime import ranked_bar_figure
 from dashboard.charts.hate_crime import break_trend_figure
 from dashboard.charts.priorities import bars_figure, iom_cohort_figure
 from dashboard.prose import hate_crime as hate_words
 from dashboard.prose import priorities as words
+from dashboard.prose.words import none_loaded
 from dashboard.reports.pack.content import BARS_HEIGHT, Chart, Section
 from dashboard.text import fmt_int, fmt_share, month_label
 from dashboard.ui.priorities import iom_frame
@@ -76,7 +78,9 @@ def syv_section(end: Month) -> Section:
         )
         section.month = month
     else:
-        section.sentences.append("No serious youth violence monthly figures are loaded.")
+        withheld = "serious_youth_violence" in exempt.hidden("dataset")  # not "none loaded"
+        what = "serious youth violence monthly figures"
+        section.sentences.append(none_loaded(what, withheld, "readers of this pack"))
     knife_into(section, end, home)
     return section
 

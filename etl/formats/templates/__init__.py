@@ -11,7 +11,15 @@ from __future__ import annotations
 import pandas as pd
 
 from etl.errors import ProblemList
-from etl.formats.templates import iom, reoffending, reporting_centres, syv, validate, wrap
+from etl.formats.templates import (
+    iom,
+    partnership,
+    reoffending,
+    reporting_centres,
+    syv,
+    validate,
+    wrap,
+)
 from etl.formats.templates.spec import SheetSpec, TemplateSpec
 from etl.read import Extract, Sheet
 
@@ -21,6 +29,7 @@ TEMPLATES: tuple[TemplateSpec, ...] = (
     reoffending.TEMPLATE,
     wrap.TEMPLATE,
     reporting_centres.TEMPLATE,
+    partnership.TEMPLATE,
 )
 
 Detected = tuple[TemplateSpec, dict[str, Sheet]]
@@ -31,15 +40,16 @@ def detect(extract: Extract) -> Detected | None:
     return validate.detect(extract, TEMPLATES)
 
 
-def parse(detected: Detected, problems: ProblemList) -> dict[str, pd.DataFrame]:
-    """Validated rows per data sheet name; problems collected in ``problems``."""
+def parse(
+    detected: Detected, problems: ProblemList, known: dict | None = None
+) -> dict[str, pd.DataFrame]:
+    """Validated rows per data sheet name; problems collected in ``problems``. ``known``: what
+    the template's checks across sheets compare with (the partnership indicators defined)."""
     template, sheets = detected
-    return validate.parse(template, sheets, problems)
-
-
-def accepted_layouts() -> str:
-    """The templates, as the 'unknown layout' message lists them."""
-    return "; ".join(t.label for t in TEMPLATES)
+    frames = validate.parse(template, sheets, problems)
+    if template.check is not None and not problems.has_errors:
+        problems.extend(template.check(frames, known or {}))
+    return frames
 
 
 def by_name(name: str) -> TemplateSpec:

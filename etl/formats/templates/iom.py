@@ -82,6 +82,7 @@ QUARTERS = SheetSpec(
     rules=(Rule("reoffenders-exceed-cohort", "reoffenders", "cohort_size"),),
     derive=_derive,
     period="quarter_start",
+    period_months=3,  # a quarter starting October 2022 ends with December 2022
 )
 
 TEMPLATE = TemplateSpec(

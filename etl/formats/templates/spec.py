@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from core import reference
+from core import partnership, reference
 from core.reference import HATE_STRANDS, WRAP_AUDIENCES
+from core.reporting_periods import FREQUENCIES
+from core.strategy import STRATEGY_PRIORITIES
 
 # Field kinds: how a cell is read and checked (validate.py), and its Excel validation.
 TEXT = "text"
@@ -66,6 +68,11 @@ LISTS: dict[str, list[str]] = {
     "WRAP audiences": WRAP_AUDIENCES,
     "Hate Crime Reporting Centres": REPORTING_CENTRES,
     "financial quarters": financial_quarters(),
+    "strategy priorities": list(STRATEGY_PRIORITIES.values()),
+    "units": list(partnership.UNITS),
+    "frequencies": list(FREQUENCIES),
+    "directions": list(partnership.DIRECTIONS),
+    "yes or no": list(partnership.ADDITIVE),
 }
 
 
@@ -82,6 +89,7 @@ class Field:
     strict: bool = True  # CHOICE: a value off the list is an error (False: a warning)
     aliases: tuple[str, ...] = ()  # other headings accepted (other publishers' spellings)
     width: int = 16
+    as_text: bool = False  # the column formatted as text, so Excel keeps '2025-03' as typed
 
     def accepts(self, heading: str) -> bool:
         key = normalise_heading(heading)
@@ -110,6 +118,10 @@ class SheetSpec:
     rules: tuple[Rule, ...] = ()
     derive: Callable[[pd.DataFrame], pd.DataFrame] | None = None  # computed columns
     period: str | None = None  # the date field giving the upload's months covered
+    # definitions (reference data the manager also edits: core.partnership), not figures: written
+    # as changes to them, never withdrawn by a revert
+    definitions: bool = False
+    period_months: int = 1  # how many months one period covers (a quarter: 3)
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -131,6 +143,9 @@ class TemplateSpec:
     purpose: tuple[str, ...]  # paragraphs for the Instructions sheet
     sheets: tuple[SheetSpec, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)  # extra instructions
+    # checks across sheets and against what is held: (frames, known) -> problems; ``known`` is
+    # what the loader read for it (partnership indicators: each defined one's frequency)
+    check: Callable[[dict[str, pd.DataFrame], dict], list] | None = None
 
 
 def normalise_heading(text: object) -> str:

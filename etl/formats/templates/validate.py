@@ -174,7 +174,7 @@ def _read_field(fld: Field, column: str, raw: pd.Series, sheet: Sheet, out: list
         for i in filled:
             number = numbers[i]
             whole = not np.isnan(number) and float(number).is_integer()
-            if fld.kind == NUMBER and np.isnan(number):
+            if np.isnan(number):  # text such as "n/a": not a number at all
                 bad(i, "not-a-number")
             elif fld.kind != NUMBER and not whole:
                 bad(i, "not-whole-number")
