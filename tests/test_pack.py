@@ -49,6 +49,19 @@ SECTIONS = [
     "Wards: neighbourhood crime",
     "Appendix: sources, vintages and caveats",
 ]
+COMMENTARY = (
+    "Theft from the person rose with the town centre's evening economy.\n\n"
+    "- Extra patrols on Friday and Saturday nights\n- Shop Watch radios for 40 shops"
+)
+ACTION = {
+    "strand": "Prevention",
+    "action": "Youth workers in A&E",
+    "lead": "Head of Community Safety",
+    "due": "2024-09-30",
+    "outcome": "Fewer repeat victims",
+    "status": "On track",
+    "latest": "Recruiting the second worker",
+}
 FILES = [
     "mps-borough-historical.csv.gz",
     "mps-borough-recent.csv.gz",
@@ -66,6 +79,11 @@ def loaded_url(tmp_path_factory) -> str:
     for path in [*(SEED / f for f in FILES), ONS_POPULATION, *samples]:
         result = load_path(path, engine, user="test")
         assert result.status == "loaded", (path.name, result.message)
+    # the officer's words: commentary on neighbourhood crime, an overdue youth violence action
+    from dashboard import partnership_admin as notes
+
+    notes.set_commentary(engine, "crime", QUARTER, COMMENTARY, "max")
+    notes.add_action(engine, "youth-violence", ACTION, "max")
     return url
 
 
@@ -671,3 +689,36 @@ def test_the_pack_marks_illustrative_figures_on_the_cover_page_one_and_sections(
     book = load_workbook(io.BytesIO(packs["xlsx"]))
     lines = [r[0] for r in book["Youth violence and knife"].iter_rows(max_row=12, values_only=True)]
     assert any(isinstance(v, str) and "illustrative figures" in v for v in lines)
+
+
+# --- the officer's words --------------------------------------------------------------------
+
+
+def test_the_commentary_follows_the_sections_table_and_the_action_plan_is_printed(packs):
+    pages = pages_text(packs["pdf"])
+    crime = flat(" ".join(p for p in pages if p.startswith("Neighbourhood crime")))
+    table_end = crime.index("London rank: among the 32")
+    said = crime.index("The lead officer's commentary Theft from the person rose with the town")
+    assert table_end < said < crime.index("In the 12 months to December 2024 Barnet had")
+    assert "Extra patrols on Friday and Saturday nights" in crime and "Written by max" in crime
+    syv = flat(" ".join(pages[next(i for i, p in enumerate(pages) if p.startswith("Serious")) :]))
+    plan = syv[syv.index("Action plan") :]
+    assert "Prevention 1 Youth workers in A&E Head of Community Safety 30 September 2024" in plan
+    assert "On track (overdue) Recruiting the second worker" in plan  # past its date, not done
+    book = load_workbook(io.BytesIO(packs["xlsx"]))
+    crime_lines = [
+        r[0] for r in book["Neighbourhood crime"].iter_rows(max_row=20, values_only=True)
+    ]
+    assert "- Extra patrols on Friday and Saturday nights" in crime_lines
+    actions = [r for r in book["Youth violence and knife"].iter_rows(values_only=True)]
+    assert any(r[:3] == ("Prevention", 1, "Youth workers in A&E") for r in actions)
+
+
+def test_page_one_lists_amber_and_red_indicators_with_no_commentary_yet(packs, loaded):
+    text = page_one(packs["pdf"])
+    missing = text[text.index("No commentary yet: ") :]
+    assert "Prevent training (WRAP) coverage" in missing  # Amber, no commentary on Prevent
+    records = cache.borough_figures(END)
+    records = records[(records["area_code"] == BARNET) & (records["r12"] >= 10)]
+    for name in records.loc[records["rag"].isin(["Red", "Amber"]), "indicator"]:
+        assert name not in missing  # neighbourhood crime has its commentary

@@ -21,6 +21,7 @@ from dashboard.reports.indicators import crime_indicators
 from dashboard.reports.pack import (
     content,
     document,
+    notes,
     pdf,
     priorities,
     render,
@@ -107,6 +108,7 @@ def gather(end: Month, with_exempt: bool = False, with_indicators: bool = False)
     with reading_as(with_exempt):
         check_reached(end, cache.picker_months())
         sections = section_list(end)
+        notes.add_notes(sections, end)
         found = periods(end)
         hidden_datasets, _ = withheld_names()
         title = f"{content.partnership()}: performance report"
@@ -172,8 +174,13 @@ def draw_charts(pack: Pack) -> None:
 def pdf_of(pack: Pack, ward_table: bool = False) -> bytes:
     draw_charts(pack)
     rows = pd.DataFrame([r.cells() for r in pack.rows], columns=summary.COLUMNS)
+    missing = notes.without_commentary(pack.sections, pack.rows)
     page_one = document.page_one_html(
-        summary.rag_sentence(pack.rows), rows, summary.changes(pack.rows), summary.CHANGES_RULE
+        summary.rag_sentence(pack.rows),
+        rows,
+        summary.changes(pack.rows),
+        summary.CHANGES_RULE,
+        missing,
     )
     html = document.document(
         pack.title,

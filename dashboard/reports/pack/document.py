@@ -9,7 +9,7 @@ from html import escape
 
 import pandas as pd
 
-from dashboard.reports.pack import headline, render
+from dashboard.reports.pack import headline, notes, render
 from dashboard.reports.pack.audience import EXEMPT_MARK
 from dashboard.reports.pack.content import Chart, Section
 
@@ -113,12 +113,15 @@ def section_html(section: Section) -> str:
         return "".join(parts) + f'<p class="missing">{escape(section.missing)}</p>'
     if section.headline:
         parts.append(headline_html(section))
+    parts.append(notes.commentary_html(section.figures.get("commentary")))
     parts += [f"<p>{escape(s)}</p>" for s in section.sentences]
     parts += [f'<p class="note">{escape(n)}</p>' for n in section.notes]
     parts += [chart_html(chart) for chart in section.charts]
     for title, frame in section.tables:
         css = "wards" if section.key == "wards" else ""
         parts.append(f"<h2>{escape(title)}</h2>" + table_html(frame, "", css))
+    if "actions" in section.figures:
+        parts.append("<h2>Action plan</h2>" + table_html(section.figures["actions"], "", "actions"))
     return "".join(parts)
 
 
@@ -127,9 +130,14 @@ def contents_html(titles: list[tuple[str, str]]) -> str:
     return f'<h1 id="contents">Contents</h1><ol class="contents">{items}</ol>'
 
 
-def page_one_html(rag_sentence: str, rows: pd.DataFrame, changes: list[str], rule: str) -> str:
-    """The summary at a glance: the RAG count, every indicator's row, the changes that matter."""
+def page_one_html(
+    rag_sentence: str, rows: pd.DataFrame, changes: list[str], rule: str, missing=()
+) -> str:
+    """The summary at a glance: the RAG count, every indicator's row, the changes that matter
+    (and, while any is missing, the Amber and Red indicators with no commentary yet)."""
     listed = "".join(f"<li>{escape(c)}</li>" for c in changes)
+    if missing:
+        rule += f" No commentary yet: {', '.join(missing)}."
     changes_html = f"<ul>{listed}</ul>" if changes else "<p>No change to report.</p>"
     return (
         '<section class="page-one">'

@@ -54,6 +54,7 @@ class Row:
     record: dict = field(default_factory=dict)  # the indicator record (for the changes)
     comparable: bool = True  # False across the hate crime recording change
     judged: str | None = None  # Green, Amber or Red when judged against a target
+    section: str = ""  # the pack section it comes from
     reference: str = ""  # what the RAG is measured against, for the count sentence
 
     def cells(self) -> list[str]:
@@ -173,7 +174,12 @@ PRODUCERS: dict[str, Callable[[Section], list[Row]]] = {
 
 def table_rows(sections: list[Section]) -> list[Row]:
     """Every indicator the pack reports, section by section."""
-    return [row for s in sections for row in PRODUCERS.get(s.key, record_rows)(s)]
+    rows = []
+    for section in sections:
+        for row in PRODUCERS.get(section.key, record_rows)(section):
+            row.section = section.key
+            rows.append(row)
+    return rows
 
 
 def rag_sentence(rows: list[Row]) -> str:

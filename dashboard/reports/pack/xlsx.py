@@ -16,7 +16,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dashboard.reports.pack import headline
+from dashboard.reports.pack import headline, notes
 from dashboard.reports.pack.audience import EXEMPT_MARK
 from dashboard.reports.pack.cells import CHANGE, COUNT, put
 
@@ -112,6 +112,8 @@ def section_sheet(wb: Workbook, section, exempt: bool) -> None:
     lines += [section.title, *section.notes, *(section.sentences or [section.missing or ""])]
     row = 1
     lines += [p.line for p in section.periods]
+    commentary = notes.commentary_lines(section.figures.get("commentary"))
+    lines += ["The lead officer's commentary:", *commentary] if commentary else []
     for line in lines:
         put(ws.cell(row, 1), line).font = BOLD if row == 1 else Font()
         row += 1
@@ -126,6 +128,9 @@ def section_sheet(wb: Workbook, section, exempt: bool) -> None:
         if not section.headline and ws.freeze_panes in (None, "A1"):
             ws.freeze_panes = f"A{row + 2}"
         row = _write_table(ws, row + 1, frame)
+    if "actions" in section.figures:
+        put(ws.cell(row, 1), "Action plan").font = BOLD
+        row = _write_table(ws, row + 1, section.figures["actions"])
     if "full_table" in section.figures:
         title, frame = section.figures["full_table"]
         put(ws.cell(row, 1), title).font = BOLD
