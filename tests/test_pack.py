@@ -62,6 +62,15 @@ ACTION = {
     "status": "On track",
     "latest": "Recruiting the second worker",
 }
+PARTNER = {
+    "indicator": "Channel referrals",
+    "priority": "Prevent",
+    "unit": "count",
+    "frequency": "quarter",
+    "direction": "neither",
+    "additive": "yes",
+    "owner": "Prevent team",
+}
 FILES = [
     "mps-borough-historical.csv.gz",
     "mps-borough-recent.csv.gz",
@@ -84,6 +93,13 @@ def loaded_url(tmp_path_factory) -> str:
 
     notes.set_commentary(engine, "crime", QUARTER, COMMENTARY, "max")
     notes.add_action(engine, "youth-violence", ACTION, "max")
+    # a partnership indicator: referrals by quarter, one value after the quarter (not shown)
+    notes.define_indicator(engine, PARTNER, "max")
+    for period, value in (("2023/24 Q3", 40), ("2024/25 Q3", 52), ("2024/25 Q4", 70)):
+        notes.type_value(engine, PARTNER["indicator"], period, value, None, "max")
+    targets.set_target(
+        engine, PARTNER["indicator"], kind="absolute", value=60, direction="higher", by="max"
+    )
     return url
 
 
@@ -722,3 +738,18 @@ def test_page_one_lists_amber_and_red_indicators_with_no_commentary_yet(packs, l
     records = records[(records["area_code"] == BARNET) & (records["r12"] >= 10)]
     for name in records.loc[records["rag"].isin(["Red", "Amber"]), "indicator"]:
         assert name not in missing  # neighbourhood crime has its commentary
+
+
+def test_partnership_indicators_have_their_section_and_page_one_rows(packs):
+    """Channel referrals: 52 in 2024/25 Q3, 40 a year before (+30.0%); the Q4 value (70) ends
+    after the quarter and is not shown."""
+    row = "Channel referrals 2024/25 Q3 52 +30.0% on a year before"
+    text = page_one(packs["pdf"])
+    assert row in text  # it has a target: on page one
+    assert "ASB and community safety cases logged" not in text  # the sample's: no target
+    assert "partnership indicators without a target are in their own section" in text
+    pages = pages_text(packs["pdf"])
+    section = flat(" ".join(p for p in pages if p.startswith("Partnership indicators")))
+    assert "Channel referrals Prevent 2024/25 Q3 52 +30.0% on a year before" in section
+    assert "ASB and community safety cases logged (ECINS)" in section
+    assert " 70 " not in section

@@ -22,6 +22,7 @@ from dashboard.reports.pack import (
     content,
     document,
     notes,
+    partners,
     pdf,
     priorities,
     render,
@@ -78,6 +79,7 @@ def section_list(end: Month) -> list[content.Section]:
         priorities.reoffending_section(end),
         priorities.prevent_section(end),
         priorities.hate_section(end),
+        partners.partnership_section(end),
         wards.ward_section(end),
     ]
 
@@ -175,11 +177,12 @@ def pdf_of(pack: Pack, ward_table: bool = False) -> bytes:
     draw_charts(pack)
     rows = pd.DataFrame([r.cells() for r in pack.rows], columns=summary.COLUMNS)
     missing = notes.without_commentary(pack.sections, pack.rows)
+    rule = summary.CHANGES_RULE + summary.partnership_note(pack.sections)
     page_one = document.page_one_html(
         summary.rag_sentence(pack.rows),
         rows,
         summary.changes(pack.rows),
-        summary.CHANGES_RULE,
+        rule,
         missing,
     )
     html = document.document(

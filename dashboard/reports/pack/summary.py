@@ -17,6 +17,7 @@ import pandas as pd
 
 from core.values import is_missing
 from dashboard.prose.words import NOT_COMPARABLE, arrow, previous_year_words, target_words
+from dashboard.reports.pack import partners
 from dashboard.reports.pack.content import Section
 from dashboard.reports.pack.headline import RAG_MARKS, rag_text
 from dashboard.text import fmt_int, fmt_share
@@ -164,7 +165,40 @@ def reoffending_rows(section: Section) -> list[Row]:
     return rows
 
 
+def partnership_rows(section: Section) -> list[Row]:
+    """A row per partnership indicator with a target (its own period); those without one are in
+    their section (page one stays one page)."""
+    rows = []
+    for record in section.figures.get("partnership", []):
+        rag = None if is_missing(record.get("rag")) else str(record["rag"])
+        if is_missing(record.get("target")):
+            continue
+        rows.append(
+            Row(
+                indicator=record["indicator"],
+                period=str(record["period"]),
+                figure=partners.shown_value(record),
+                change=partners.change_text(record),
+                target=partners.target_text(record),
+                rag=RAG_MARKS.get(rag, "no target"),
+                judged=rag,
+                reference="the same period a year before",
+            )
+        )
+    return rows
+
+
+def partnership_note(sections: list[Section]) -> str:
+    """' 17 partnership indicators without a target are in their section.' ('' when none)."""
+    held = [r for s in sections for r in s.figures.get("partnership", [])]
+    without = sum(1 for r in held if is_missing(r.get("target")))
+    if not without:
+        return ""
+    return f" {without} partnership indicators without a target are in their own section."
+
+
 PRODUCERS: dict[str, Callable[[Section], list[Row]]] = {
+    "partnership": partnership_rows,
     "hate": hate_rows,
     "prevent": prevent_rows,
     "reoffending": reoffending_rows,

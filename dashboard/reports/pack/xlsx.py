@@ -29,6 +29,7 @@ SHEETS = {  # a sheet per section (titles: at most 31 characters, no colon)
     "reoffending": "Reoffending and IOM",
     "prevent": "Prevent training",
     "hate": "Hate crime",
+    "partnership": "Partnership indicators",
     "wards": "Wards",
 }
 BOLD = Font(bold=True)
