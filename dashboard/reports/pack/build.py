@@ -173,22 +173,25 @@ def draw_charts(pack: Pack) -> None:
         chart.svg = svg
 
 
-def pdf_of(pack: Pack, ward_table: bool = False) -> bytes:
-    draw_charts(pack)
+def page_one(pack: Pack) -> str:
+    """Page one's HTML: the RAG count, the table, the changes that matter and what is missing."""
     rows = pd.DataFrame([r.cells() for r in pack.rows], columns=summary.COLUMNS)
-    missing = notes.without_commentary(pack.sections, pack.rows)
     rule = summary.CHANGES_RULE + summary.partnership_note(pack.sections)
-    page_one = document.page_one_html(
+    return document.page_one_html(
         summary.rag_sentence(pack.rows),
         rows,
         summary.changes(pack.rows),
         rule,
-        missing,
+        notes.without_commentary(pack.sections, pack.rows),
     )
+
+
+def pdf_of(pack: Pack, ward_table: bool = False) -> bytes:
+    draw_charts(pack)
     html = document.document(
         pack.title,
         pack.cover,
-        page_one,
+        page_one(pack),
         pack.sections,
         appendix(pack, ward_table),
         pack.exempt,
