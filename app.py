@@ -22,6 +22,7 @@ from core import config
 from dashboard import answers, cache, jobs, serving
 from dashboard.auth import guard, signin
 from dashboard.reports import monthly
+from dashboard.reports.pack import published as published_packs
 from dashboard.ui.prefill import period_bar, period_options
 
 ATTRIBUTION = (
@@ -65,6 +66,7 @@ celery_app = jobs.celery_app  # with REDIS_URL: the Celery workers run `celery -
 guard.init_auth(server)  # sign-in, roles and CSRF in front of every route
 serving.configure(server)  # proxy headers (TRUST_PROXY) and the log format (LOG_FORMAT)
 answers.init(server)  # the data pages' callback answers, kept per data version and role
+server.register_blueprint(published_packs.blueprint)  # published board packs, role-checked
 server.register_blueprint(monthly.blueprint)  # /figures/<page>.csv: "Download the figures"
 
 

@@ -436,9 +436,10 @@ def _forget_engines_after_fork() -> None:
 os.register_at_fork(after_in_child=_forget_engines_after_fork)
 
 
-# The reference data the manager edits (targets, comparator groups) has its own module; importing
+# The reference data the manager edits (targets, comparator groups) and the published board
+# packs have their own modules; importing
 # it here adds its tables to ``metadata`` before any ``create_all``.
-from core import board_notes, partnership, reference_data  # noqa: E402, F401
+from core import board_notes, partnership, published, reference_data  # noqa: E402, F401
 
 # The people and permissions tables (core/auth_tables.py), likewise.
 from core.auth_tables import (  # noqa: E402, F401

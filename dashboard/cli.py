@@ -89,13 +89,28 @@ def cmd_pack(args) -> int:
     if fmt not in FORMATS:
         args.parser.error(f"--out must end in .pdf or .xlsx, not {args.out!r}")
     try:
-        data = build(quarter_end(args.quarter), fmt, args.exempt)
+        data = build(quarter_end(args.quarter), fmt, args.exempt, ward_table=args.ward_table)
     except QuarterError as exc:
         print(exc, file=sys.stderr)
         return 1
     Path(args.out).write_bytes(data)
     kind = "exempt board pack" if args.exempt else "board pack"
     print(f"Wrote the {kind} for {args.quarter} to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_publish(args) -> int:
+    """Publish the quarter's board pack (PDF and workbook) for the Board."""
+    from dashboard.reports.pack.published import publish_pack
+    from dashboard.reports.pack.quarter import QuarterError, quarter_end
+
+    try:
+        version = publish_pack(quarter_end(args.quarter), args.exempt, args.by)
+    except QuarterError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    kind = "Part 2 (exempt) board pack" if args.exempt else "board pack"
+    print(f"Published the {kind} for {args.quarter}, version {version}", file=sys.stderr)
     return 0
 
 
@@ -114,7 +129,17 @@ def add_report_commands(parser: argparse.ArgumentParser) -> None:
     pack.add_argument(
         "--exempt", action="store_true", help="include exempt items (marked on every page)"
     )
+    pack.add_argument(
+        "--ward-table",
+        action="store_true",
+        help="print the full ward table as an appendix of the PDF (always in the workbook)",
+    )
     pack.set_defaults(func=cmd_pack, parser=parser)
+    pub = sub.add_parser("publish", help="publish the quarter's board pack for the Board")
+    pub.add_argument("--quarter", required=True, help="the meeting quarter, e.g. 2025/26-Q3")
+    pub.add_argument("--exempt", action="store_true", help="the Part 2 pack (managers only)")
+    pub.add_argument("--by", default="server", help="who publishes it (shown with the pack)")
+    pub.set_defaults(func=cmd_publish, parser=parser)
 
 
 # ---------------------------------------------------------------- users

@@ -23,6 +23,8 @@ SQL_MODULES = (
 # core/reference_data.py: the schema, shipped rows and writes of the targets and comparator groups
 # the manager edits, kept out of core/db.py only because that module is at its size limit.
 SQL_MODULES += ("core/reference_data.py",)
+# core/published.py: the published board packs' table and writes, for the same reason.
+SQL_MODULES += ("core/published.py",)
 # core/partnership.py and core/board_notes.py likewise: the partnership indicators' definitions and
 # the commentary and action plans people edit, with their histories.
 SQL_MODULES += ("core/partnership.py", "core/board_notes.py")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 
 import pandas as pd
 import pytest
@@ -24,13 +25,14 @@ from core.values import is_missing
 from dashboard import cache, targets
 from dashboard.auth import exempt
 from dashboard.prose.crime import TOTAL_WITHHELD
-from dashboard.reports.exports import safe_frame
 from dashboard.reports.indicators import crime_indicators
 from dashboard.reports.pack import content, headline, periods
 from dashboard.reports.pack.audience import EXEMPT_MARK, reading_as
 from dashboard.reports.pack.build import build, section_list
+from dashboard.reports.pack.cells import looks_numeric
 from dashboard.reports.pack.priorities import hate_section
 from dashboard.reports.pack.quarter import QuarterError, quarter_end, quarter_label
+from dashboard.reports.pack.xlsx import indicators_frame
 from dashboard.text import fmt_int, fmt_number
 from etl.load import load_path
 from fixtures.extracts import BARNET, ONS_POPULATION, SEED
@@ -44,9 +46,31 @@ SECTIONS = [
     "Reoffending and Integrated Offender Management (IOM)",
     "Prevent training (WRAP)",
     "Hate crime",
-    "Wards: neighbourhood crime by type",
+    "Wards: neighbourhood crime",
     "Appendix: sources, vintages and caveats",
 ]
+COMMENTARY = (
+    "Theft from the person rose with the town centre's evening economy.\n\n"
+    "- Extra patrols on Friday and Saturday nights\n- Shop Watch radios for 40 shops"
+)
+ACTION = {
+    "strand": "Prevention",
+    "action": "Youth workers in A&E",
+    "lead": "Head of Community Safety",
+    "due": "2024-09-30",
+    "outcome": "Fewer repeat victims",
+    "status": "On track",
+    "latest": "Recruiting the second worker",
+}
+PARTNER = {
+    "indicator": "Channel referrals",
+    "priority": "Prevent",
+    "unit": "count",
+    "frequency": "quarter",
+    "direction": "neither",
+    "additive": "yes",
+    "owner": "Prevent team",
+}
 FILES = [
     "mps-borough-historical.csv.gz",
     "mps-borough-recent.csv.gz",
@@ -64,6 +88,18 @@ def loaded_url(tmp_path_factory) -> str:
     for path in [*(SEED / f for f in FILES), ONS_POPULATION, *samples]:
         result = load_path(path, engine, user="test")
         assert result.status == "loaded", (path.name, result.message)
+    # the officer's words: commentary on neighbourhood crime, an overdue youth violence action
+    from dashboard import partnership_admin as notes
+
+    notes.set_commentary(engine, "crime", QUARTER, COMMENTARY, "max")
+    notes.add_action(engine, "youth-violence", ACTION, "max")
+    # a partnership indicator: referrals by quarter, one value after the quarter (not shown)
+    notes.define_indicator(engine, PARTNER, "max")
+    for period, value in (("2023/24 Q3", 40), ("2024/25 Q3", 52), ("2024/25 Q4", 70)):
+        notes.type_value(engine, PARTNER["indicator"], period, value, None, "max")
+    targets.set_target(
+        engine, PARTNER["indicator"], kind="absolute", value=60, direction="higher", by="max"
+    )
     return url
 
 
@@ -147,8 +183,13 @@ def test_the_pdf_headline_table_has_the_pages_figures(packs, loaded):
         row = " ".join(fmt_int(r[c]) for c in ("r12", "p12"))
         assert f"{indicator} {row}" in text.replace("\n", " "), indicator
         assert fmt_int(r["baseline"]) in text
-        assert f"{int(r['london_rank'])} of 32 London boroughs" in text
-        assert f"{int(r['group_rank'])} of 19 Outer London" in text  # the most similar group
+        ranks = f"{int(r['london_rank'])} of 32 {int(r['group_rank'])} of 19"
+        assert ranks in text, indicator
+    # the ranks' units once, under the table (not in every cell)
+    assert (
+        "London rank: among the 32 London boroughs; most similar group rank: among the 19 " in text
+    )
+    assert "London boroughs" not in text[: text.index("London rank: among")].split("Headline")[1]
 
 
 def _headline(indicator: str) -> dict:
@@ -179,25 +220,54 @@ def test_a_target_and_a_group_the_manager_sets_change_the_pack(loaded):
     goal = float(record["baseline"]) * (1 - (int(fell) - 1) / 100)
     assert after["RAG"] == "\u2713 Green" != before["RAG"], groups
     assert after["Target"] == fmt_number(goal) != before["Target"]
-    assert (
-        after["Most similar group rank"]
-        == f"{int(record['london_rank'])} of 32 London (32 boroughs)"
-    )
+    assert after["Most similar group rank"] == f"{int(record['london_rank'])} of 32"
 
 
-def test_the_ward_table_runs_across_pages_with_its_header_on_each(packs, loaded):
+def test_the_ward_section_is_a_map_with_wards_to_watch_and_the_full_table_in_the_workbook(
+    packs, loaded
+):
     pages = pages_text(packs["pdf"])
-    first = next(i for i, t in enumerate(pages) if t.startswith("Wards: neighbourhood crime"))
-    last = next(i for i, t in enumerate(pages) if t.startswith("Appendix"))
-    ward_pages = pages[first:last]
-    assert len(ward_pages) >= 2, "the ward table should split across pages in this test"
-    for page in ward_pages:
-        assert "Ward Crime type" in flat(page)  # the header row, repeated
-    text = flat(" ".join(ward_pages))
-    wards = cache.ward_table(BARNET, as_month("2024-12"))
-    for name in wards["area_name"].unique():
-        assert name in text, name
-    assert EXEMPT_MARK not in text
+    first = next(i for i, p in enumerate(pages) if p.startswith("Wards: neighbourhood crime"))
+    last = next(i for i, p in enumerate(pages) if p.startswith("Appendix"))
+    text = flat(" ".join(pages[first:last]))
+    wards = cache.ward_table(BARNET, END)
+    total = wards[wards["indicator"] == MOPAC7_TOTAL]
+    column = "rate_per_1000" if total["rate_per_1000"].notna().any() else "r12"
+    highest = total.sort_values(column, ascending=False)["area_name"].head(5)
+    listed = text[text.index("The five wards with the highest") :]
+    listed = listed[: listed.index("The five biggest")]
+    for name in highest:
+        assert name in listed, name
+    assert "Map: " in text or "Wards ranked by" in text
+    assert "Rank among the borough's wards" not in text  # the full table: workbook only
+    sheet = load_workbook(io.BytesIO(packs["xlsx"]))["Wards"]
+    rows = [r for r in sheet.iter_rows(values_only=True) if r[0] in set(wards["area_name"])]
+    assert len({(r[0], r[1]) for r in rows if r[1] in set(wards["indicator"])}) == len(wards)
+
+
+def test_the_full_ward_table_is_an_appendix_when_asked_for(loaded):
+    from dashboard.reports.pack.build import appendix, gather
+
+    pack = gather(END)
+    assert not any("by ward and type" in title for title, _ in appendix(pack))
+    title, body = appendix(pack, ward_table=True)[0]
+    assert "by ward and type" in title
+    assert body.count('<th scope="row">') == len(cache.ward_table(BARNET, END))
+
+
+def test_each_red_or_amber_crime_type_has_its_trend_chart(packs, loaded):
+    records = cache.borough_figures(END)
+    records = records[(records["area_code"] == BARNET) & (records["r12"] >= 10)]
+    watched = records[
+        records["rag"].isin(["Red", "Amber"]) & (records["indicator"] != MOPAC7_TOTAL)
+    ]
+    assert len(watched), "the test needs a Red or Amber type"
+    pages = pages_text(packs["pdf"])
+    first = next(i for i, p in enumerate(pages) if p.startswith("Neighbourhood crime"))
+    last = next(i for i, p in enumerate(pages) if p.startswith("Serious youth violence"))
+    text = flat(" ".join(pages[first:last]))
+    for indicator, rag in zip(watched["indicator"], watched["rag"], strict=True):
+        assert f"{indicator} ({rag}): month by month" in text
 
 
 # --- the workbook -------------------------------------------------------------------------
@@ -218,7 +288,7 @@ def test_the_indicators_sheet_is_the_indicators_export_row_for_row(packs, loaded
     with reading_as(False):
         at = {"syv": periods.period_of(periods.dataset("syv"), END).month}
     assert at["syv"] == as_month("2024-03")  # the sample's last month: before the quarter's
-    expected = safe_frame(crime_indicators(db.get_engine(), END, at))
+    expected = indicators_frame(crime_indicators(db.get_engine(), END, at))
     assert list(rows[0]) == list(expected.columns)
     assert len(rows) - 1 == len(expected)
     for got, want in zip(rows[1:], expected.itertuples(index=False), strict=True):
@@ -260,20 +330,90 @@ def test_the_crime_sheet_has_the_pages_figures_as_numbers(packs, loaded):
         assert got["12 months (R12)"] == r["r12"]
         assert got["Previous 12 months (P12)"] == r["p12"]
         assert got["2011/12 baseline"] == r["baseline"]
-        assert got["Change on P12 %"] == pytest.approx(r["change_vs_previous_pct"])
+        assert got["Change on P12"] == pytest.approx(r["change_vs_previous_pct"] / 100)
+        assert got["Target"] == int(fmt_number(r["target"]).replace(",", ""))  # as printed
         assert got["London rank"] == r["london_rank"]
         assert got["RAG"].endswith(r["rag"]) or got["RAG"] == "too small to judge"
     formats = {c.column_letter: c.number_format for c in sheet[header + 2]}
     assert formats["B"] == "#,##0"
 
 
-def test_no_text_cell_of_the_workbook_starts_a_formula(packs):
+def test_every_figure_in_the_workbook_is_a_number_and_no_text_is_a_formula(packs):
+    """No '1,005', '65.5%' or '4.40' stored as text; no formula; no visible apostrophe."""
     book = load_workbook(io.BytesIO(packs["xlsx"]))
+    numeric_text, percents = [], 0
     for sheet in book.worksheets:
-        for row in sheet.iter_rows(values_only=True):
-            for value in row:
-                if isinstance(value, str):
-                    assert not value.startswith(("=", "+", "-", "@")), (sheet.title, value)
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith("'"), (sheet.title, cell.value)
+                    if looks_numeric(cell.value):
+                        numeric_text.append((sheet.title, cell.coordinate, cell.value))
+                elif isinstance(cell.value, float) and "%" in cell.number_format:
+                    percents += 1
+                    assert abs(cell.value) < 50, (sheet.title, cell.coordinate)  # a fraction
+    assert numeric_text == []
+    assert percents > 0
+    coverage = book["Prevent training"]
+    shares = [c for r in coverage.iter_rows() for c in r if c.number_format == "0.0%"]
+    assert shares and all(isinstance(c.value, float) and 0 <= c.value <= 1 for c in shares)
+
+
+@pytest.mark.parametrize(
+    "text, value, number_format",
+    [
+        ("1,005", 1005, "#,##0"),
+        ("101", 101, "0"),
+        ("4.40", 4.4, "#,##0.00"),
+        ("65.5%", 0.655, "0.0%"),
+        ("\u22123.1%", -0.031, "+0.0%;-0.0%;0.0%"),
+        ("+3.1% (not significant)", "+3.1% (not significant)", "General"),
+        ("=1+2", "=1+2", "General"),
+        ("21 of 32 London boroughs", "21 of 32 London boroughs", "General"),
+    ],
+)
+def test_a_printed_figure_is_written_as_its_number(text, value, number_format):
+    from openpyxl import Workbook
+
+    from dashboard.reports.pack.cells import put
+
+    cell = put(Workbook().active["A1"], text)
+    assert cell.value == pytest.approx(value) if isinstance(value, float) else cell.value == value
+    assert cell.number_format == number_format
+    assert cell.data_type == ("n" if not isinstance(value, str) else "s")
+
+
+def test_the_section_sheets_and_the_indicators_sheet_agree_cell_for_cell(packs):
+    book = load_workbook(io.BytesIO(packs["xlsx"]))
+    rows = list(book["Indicators"].iter_rows(values_only=True))
+    indicators = pd.DataFrame(rows[1:], columns=rows[0])
+    barnet = indicators[indicators["area_code"] == BARNET].set_index("indicator")
+    pairs = {
+        "12 months (R12)": "r12",
+        "Previous 12 months (P12)": "p12",
+        "2011/12 baseline": "baseline",
+        "Change on P12": "change_vs_previous_pct",
+        "Change on baseline": "change_vs_baseline_pct",
+        "Target": "target",
+        "London rank": "london_rank",
+        "Most similar group rank": "group_rank",
+    }
+    checked = 0
+    for name in ("Neighbourhood crime", "Youth violence and knife", "Hate crime"):
+        table = list(book[name].iter_rows(values_only=True))
+        header = next(i for i, r in enumerate(table) if r[0] == "Indicator")
+        columns = table[header]
+        for values in table[header + 1 :]:
+            if values[0] is None:
+                break
+            row = dict(zip(columns, values, strict=True))
+            mine = barnet.loc[row["Indicators sheet name"]]
+            for column, field in pairs.items():
+                want = None if pd.isna(mine[field]) else mine[field]
+                assert row[column] == want, (name, row["Indicator"], column)
+            checked += 1
+    assert checked >= 12
 
 
 # --- exempt items -------------------------------------------------------------------------
@@ -475,3 +615,141 @@ def test_a_change_across_the_recording_change_is_never_listed_as_significant(pac
     table = hate[hate.index("Headline figures") :]
     assert "not comparable (MPS recording change)" in table
     assert "(statistically significant)" not in table
+
+
+# --- the pack and the pages say the same ---------------------------------------------------
+
+
+def _page_summary(module, *args) -> str:
+    summary = module.update(*args)[0]
+    return flat(summary if isinstance(summary, str) else str(summary))
+
+
+@pytest.mark.parametrize(
+    "section, page, args",
+    [
+        ("hate_section", "hate_crime", ("2024-12", "Hate crime")),
+        ("syv_section", "youth_violence", ("2024-12",)),
+        ("prevent_section", "prevent", ("2024-12",)),
+        ("reoffending_section", "reoffending", ("2024-12",)),
+    ],
+)
+def test_each_sections_sentences_are_the_pages_for_the_same_month(loaded, section, page, args):
+    import importlib
+
+    import app  # noqa: F401  (registers the pages, as in production)
+    from dashboard.reports.pack import priorities
+
+    module = importlib.import_module(f"dashboard.pages.{page}")
+    with reading_as(False):
+        shown = getattr(priorities, section)(END)
+    text = _page_summary(module, *args)
+    assert shown.sentences
+    for sentence in shown.sentences:
+        assert flat(sentence) in text, sentence
+
+
+def test_the_pack_gives_hate_crimes_positive_outcome_rate_and_youth_violence_group_rank(packs):
+    pages = pages_text(packs["pdf"])
+    hate = flat(" ".join(p for p in pages if p.startswith("Hate crime")))
+    assert "Positive outcomes: not available" not in hate
+    assert re.search(r"Positive outcomes: \d+\.\d% of offences \([\d,]+ of [\d,]+\)", hate)
+    syv = flat(" ".join(p for p in pages if p.startswith("Serious youth violence and knife")))
+    table = syv[syv.index("Headline figures") :]
+    row = table.split("Serious youth violence: victims aged 1 to 19")[1][:200]
+    assert re.search(r"^( \(illustrative\))? [\d,]+ [^K]*? \d+ of 32 \d+ of 19 Knife", row)
+
+
+def test_the_chromium_that_draws_the_charts_ends_with_the_build(packs):
+    """The PDF was built (its charts drawn: no 'could not be drawn' note); no browser started
+    for it is still running."""
+    import psutil
+
+    from dashboard.reports.pack import render
+
+    assert render.NO_CHARTS_NOTE[:30] not in flat(" ".join(pages_text(packs["pdf"])))
+    left = [p.name() for p in psutil.Process().children(recursive=True)]
+    assert not [name for name in left if "chrom" in name.lower()], left
+
+
+# --- illustrative figures -------------------------------------------------------------------
+
+
+def test_a_file_that_says_it_is_illustrative_is_flagged_in_the_preview(tmp_path):
+    from etl.preview import preview_bytes
+
+    samples = SEED.parent / "samples"
+    engine = db.get_engine(f"sqlite:///{tmp_path}/empty.db")  # nothing loaded yet
+    syv = (samples / "serious-youth-violence-sample.xlsx").read_bytes()
+    made_up = preview_bytes("syv.xlsx", syv, engine)
+    assert [w.code for w in made_up.warnings] == ["illustrative-figures"]
+    assert "ILLUSTRATIVE" in made_up.warnings[0].message and "marked 'illustrative'" in (
+        made_up.warnings[0].message
+    )
+    real = preview_bytes("iom.xlsx", (samples / "iom-cohort-sample.xlsx").read_bytes(), engine)
+    assert "illustrative-figures" not in [w.code for w in real.warnings]
+
+
+def test_the_pack_marks_illustrative_figures_on_the_cover_page_one_and_sections(packs):
+    pages = pages_text(packs["pdf"])
+    cover = flat(pages[0])
+    assert "This pack contains illustrative figures" in cover
+    named = re.search(r"not published figures\): ([^.]*)\.", cover).group(1)
+    assert named.split(", ") == [
+        "Serious youth violence",
+        "Proven reoffending",
+        "Prevent training (WRAP)",
+    ]  # the three samples whose Instructions say ILLUSTRATIVE FIGURES; the IOM one does not
+    assert "12 months to March 2024" in cover and "(illustrative figures: made up, not" in cover
+    assert "Serious youth violence: victims aged 1 to 19 (illustrative)" in page_one(packs["pdf"])
+    book = load_workbook(io.BytesIO(packs["xlsx"]))
+    lines = [r[0] for r in book["Youth violence and knife"].iter_rows(max_row=12, values_only=True)]
+    assert any(isinstance(v, str) and "illustrative figures" in v for v in lines)
+
+
+# --- the officer's words --------------------------------------------------------------------
+
+
+def test_the_commentary_follows_the_sections_table_and_the_action_plan_is_printed(packs):
+    pages = pages_text(packs["pdf"])
+    crime = flat(" ".join(p for p in pages if p.startswith("Neighbourhood crime")))
+    table_end = crime.index("London rank: among the 32")
+    said = crime.index("The lead officer's commentary Theft from the person rose with the town")
+    assert table_end < said < crime.index("In the 12 months to December 2024 Barnet had")
+    assert "Extra patrols on Friday and Saturday nights" in crime and "Written by max" in crime
+    syv = flat(" ".join(pages[next(i for i, p in enumerate(pages) if p.startswith("Serious")) :]))
+    plan = syv[syv.index("Action plan") :]
+    assert "Prevention 1 Youth workers in A&E Head of Community Safety 30 September 2024" in plan
+    assert "On track (overdue) Recruiting the second worker" in plan  # past its date, not done
+    book = load_workbook(io.BytesIO(packs["xlsx"]))
+    crime_lines = [
+        r[0] for r in book["Neighbourhood crime"].iter_rows(max_row=20, values_only=True)
+    ]
+    assert "- Extra patrols on Friday and Saturday nights" in crime_lines
+    actions = [r for r in book["Youth violence and knife"].iter_rows(values_only=True)]
+    assert any(r[:3] == ("Prevention", 1, "Youth workers in A&E") for r in actions)
+
+
+def test_page_one_lists_amber_and_red_indicators_with_no_commentary_yet(packs, loaded):
+    text = page_one(packs["pdf"])
+    missing = text[text.index("No commentary yet: ") :]
+    assert "Prevent training (WRAP) coverage" in missing  # Amber, no commentary on Prevent
+    records = cache.borough_figures(END)
+    records = records[(records["area_code"] == BARNET) & (records["r12"] >= 10)]
+    for name in records.loc[records["rag"].isin(["Red", "Amber"]), "indicator"]:
+        assert name not in missing  # neighbourhood crime has its commentary
+
+
+def test_partnership_indicators_have_their_section_and_page_one_rows(packs):
+    """Channel referrals: 52 in 2024/25 Q3, 40 a year before (+30.0%); the Q4 value (70) ends
+    after the quarter and is not shown."""
+    row = "Channel referrals 2024/25 Q3 52 +30.0% on a year before"
+    text = page_one(packs["pdf"])
+    assert row in text  # it has a target: on page one
+    assert "ASB and community safety cases logged" not in text  # the sample's: no target
+    assert "partnership indicators without a target are in their own section" in text
+    pages = pages_text(packs["pdf"])
+    section = flat(" ".join(p for p in pages if p.startswith("Partnership indicators")))
+    assert "Channel referrals Prevent 2024/25 Q3 52 +30.0% on a year before" in section
+    assert "ASB and community safety cases logged (ECINS)" in section
+    assert " 70 " not in section

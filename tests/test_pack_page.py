@@ -14,7 +14,9 @@ from urllib.parse import urlencode
 
 import flask
 import pytest
+from dash import html
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 import webclient
 from dashboard.auth.roles import User
@@ -122,14 +124,93 @@ def test_viewers_and_analysts_are_refused(served, name):
 
 
 @pytest.mark.parametrize("role", ["viewer", "analyst"])
-def test_the_page_tells_others_it_needs_the_manager_role(served, role):
+def test_others_see_the_published_packs_and_no_build(served, role):
     from dashboard.pages import pack
 
     with webclient.the_app().server.test_request_context("/board-pack"):
         flask.g.auth_user = User("someone", role)
         shown = layout_text(pack.layout())
-    assert "needs the manager role" in shown
-    assert "Build the pack" not in shown
+    assert "Published packs" in shown and "No pack has been published yet." in shown
+    assert "Build the pack" not in shown and "Publish" not in shown.replace("Published", "")
+
+
+def test_the_page_shows_each_datasets_period_before_the_build(served):
+    from dashboard.pages import pack
+
+    with webclient.the_app().server.test_request_context("/board-pack"):
+        flask.g.auth_user = User("max", "manager")
+        table = layout_text(html.Table(pack.show_periods("2024/25-Q4")))
+    # borough crime (the recent file) runs to February 2025: March is named as not loaded
+    assert (
+        "Neighbourhood crime 12 months to February 2025 \u2014 the MPS borough file for March "
+        "2025 was not loaded" in " ".join(table.split())
+    )
+    assert "Hate crime left out: no figures for this quarter or before it are loaded" in " ".join(
+        table.split()
+    )
+
+
+def test_a_published_pack_is_downloaded_by_a_viewer_and_part_2_only_by_a_manager(served):
+    from core import published, queries
+
+    manager = signed_in("max")
+    fired = webclient.fire(
+        manager,
+        webclient.output_key("pack-publish-status"),
+        [{"id": "pack-publish", "property": "n_clicks", "value": 1}],
+        [
+            {"id": "pack-quarter", "property": "value", "value": "2024/25-Q3"},
+            {"id": "pack-exempt", "property": "value", "value": False},
+        ],
+    )
+    assert fired.status_code == 200, fired.get_data(as_text=True)
+    deadline = time.monotonic() + 240
+    while queries.published_list(served).empty:  # built and stored in the background
+        assert time.monotonic() < deadline
+        time.sleep(0.5)
+    public = queries.published_list(served).iloc[0]
+    assert (public["quarter"], public["version"], public["published_by"]) == (
+        "2024/25-Q3",
+        1,
+        "max",
+    )
+    part2 = published.publish(served, "2024/25-Q3", True, "max", b"%PDF part 2", b"PK part 2")
+    again = published.publish(served, "2024/25-Q3", False, "meg", b"%PDF v2", b"PK v2")
+    assert (part2, again) == (1, 2)  # republished: a new version, the first kept
+    ids = queries.published_list(served).set_index(["exempt", "version"])["id"]
+    viewer = signed_in("vic")
+    first = viewer.get(f"/board-pack/published/{ids[(False, 1)]}.pdf")
+    assert first.status_code == 200 and first.headers["Content-Type"] == "application/pdf"
+    assert "Summary at a glance" in PdfReader(io.BytesIO(first.data)).pages[2].extract_text()
+    book = viewer.get(f"/board-pack/published/{ids[(False, 1)]}.xlsx")
+    assert load_workbook(io.BytesIO(book.data)).sheetnames[0] == "Indicators"
+    assert viewer.get(f"/board-pack/published/{ids[(False, 2)]}.pdf").data == b"%PDF v2"
+    assert viewer.get(f"/board-pack/published/{ids[(True, 1)]}.pdf").status_code == 404
+    assert manager.get(f"/board-pack/published/{ids[(True, 1)]}.pdf").data == b"%PDF part 2"
+    assert webclient.the_app().server.test_client().get(
+        f"/board-pack/published/{ids[(False, 1)]}.pdf"
+    ).status_code in (302, 401)  # not signed in
+    from dashboard.pages import pack
+
+    with webclient.the_app().server.test_request_context("/board-pack"):
+        flask.g.auth_user = User("vic", "viewer")
+        listed = pack.layout()
+    rows = find(listed, "pack-published-table").children[2].children
+    assert [layout_text(r).split()[0:2] for r in rows] == [["2024/25-Q3", "2"], ["2024/25-Q3", "1"]]
+    assert "Part 2" not in layout_text(listed)
+
+
+def test_the_targets_page_is_readable_by_every_role_without_forms(served):
+    server = webclient.the_app().server
+    from dashboard.pages import targets
+
+    with server.test_request_context("/targets"):
+        flask.g.auth_user = User("vic", "viewer")
+        page = targets.layout()
+    shown = layout_text(page)
+    assert "needs the manager role" not in shown
+    assert "No targets set: the MOPAC7 types" in shown and "Comparator groups" in shown
+    assert find(page, "targets-set") is None and find(page, "targets-indicator") is None
 
 
 def test_the_page_offers_the_complete_quarters_newest_first(served):

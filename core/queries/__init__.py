@@ -55,6 +55,7 @@ from core.queries.partnership import (
     partnership_values,
     partnership_version,
 )
+from core.queries.published import published_file, published_list
 from core.queries.targets import (
     comparator_groups,
     group_changes,
@@ -71,6 +72,7 @@ from core.queries.uploads import (
     upload_record,
     upload_replacements,
     upload_versions,
+    upload_warnings,
     uploads_by_id,
 )
 
@@ -93,6 +95,7 @@ __all__ = [
     "crime_monthly",
     "data_version",
     "upload_versions",
+    "upload_warnings",
     "uploads_by_id",
     "dataset_areas",
     "dataset_status",
@@ -128,6 +131,8 @@ __all__ = [
     "upload_replacements",
     "user_list",
     "user_row",
+    "published_file",
+    "published_list",
     "users_exist",
     "ward_boundaries",
     "wrap_audiences",

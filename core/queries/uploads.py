@@ -259,3 +259,16 @@ def upload_replacements(engine: Engine, upload_id: int) -> pd.DataFrame:
     names = read_frame(engine, select(up.c.id, up.c.filename), ["other_upload", "filename"])
     out = out.merge(names, on="other_upload", how="left")
     return out[["direction", "other_upload", "filename", "dataset", "places"]]
+
+
+def upload_warnings(engine: Engine) -> pd.DataFrame:
+    """id, dataset and the warning codes of every loaded upload (the flags a file carries, such
+    as 'illustrative-figures')."""
+    up = db.uploads
+    query = select(up.c.id, up.c.dataset, up.c.warnings).where(up.c.status == "loaded")
+    frame = read_frame(engine, query, ["id", "dataset", "warnings"])
+    frame["codes"] = [
+        sorted({w.get("code") for w in (found or []) if isinstance(w, dict)})
+        for found in frame["warnings"]
+    ]
+    return frame.drop(columns=["warnings"])

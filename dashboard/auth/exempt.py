@@ -73,6 +73,11 @@ def unmark(engine: Engine, kind: str, name: str, user: str | None = None) -> boo
     return store.unmark_exempt(engine, kind, name, user)
 
 
+def sees_exempt(user) -> bool:
+    """Whether ``user`` may see exempt items (and the Part 2 board pack): managers."""
+    return user is not None and user.can("manager")
+
+
 def history(engine: Engine | None = None) -> pd.DataFrame:
     """Every marking and unmarking, newest first: kind, name, action, changed_by, changed_at."""
     return queries.exempt_history(engine or db.get_engine())
@@ -88,8 +93,7 @@ def _marked(kind: str) -> set[str]:
     """Names of this kind marked exempt, read once per request (empty for managers, off the web)."""
     if not flask.has_request_context():
         return set()
-    user = guard.current_user()
-    if user is not None and user.can("manager"):
+    if sees_exempt(guard.current_user()):
         return set()
     cache = flask.g.setdefault("exempt_items", None)
     if cache is None:

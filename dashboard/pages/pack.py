@@ -1,7 +1,8 @@
-"""Board pack (/board-pack, managers only): the quarterly performance report for the Safer
-Communities Partnership Board as a PDF or an Excel workbook, built by a Dash background callback
-(dashboard.jobs: a process beside the server, or a Celery worker with REDIS_URL) while the page
-shows its progress, then downloaded."""
+"""Board pack (/board-pack): the packs published for the Board, listed for every signed-in role
+(the Part 2 ones only for those who may see exempt items); for managers, the quarterly report as
+a PDF or an Excel workbook, built by a Dash background callback (dashboard.jobs: a process beside
+the server, or a Celery worker with REDIS_URL) while the page shows its progress, then
+downloaded, or published for the Board."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from dashboard import cache, jobs
 from dashboard.auth import guard, inputs
 from dashboard.reports.pack import jobs as pack_job
 from dashboard.reports.pack.periods import first_quarter, period_table, periods
+from dashboard.reports.pack.published import listed
+from dashboard.reports.pack.published import start as start_publishing
 from dashboard.reports.pack.quarter import (
     QuarterError,
     complete_quarters,
@@ -20,6 +23,7 @@ from dashboard.reports.pack.quarter import (
     quarter_label,
     quarter_words,
 )
+from dashboard.ui import packs as packs_ui
 from dashboard.ui import uploads as views
 from dashboard.ui.tables import table_children
 
@@ -39,6 +43,10 @@ FORMATS = [
     {"label": "PDF (A4, for printing and the meeting papers)", "value": "pdf"},
     {"label": "Excel workbook (the figures, a sheet per section)", "value": "xlsx"},
 ]
+PUBLISHING = (
+    "Publishing: the PDF and the workbook are being built (a minute or so). Reload the page "
+    "to see the pack in the list below."
+)
 STOPPED = {
     jobs.NOT_YOURS: "That pack is not available.",
     jobs.STOPPED: (
@@ -53,9 +61,16 @@ STOPPED = {
 
 
 def layout(**_query) -> html.Div:
-    refusal = views.who_may("manager", guard.current_user())
+    user = guard.current_user()
+    refusal = views.who_may("viewer", user)
     if refusal is not None:
         return html.Div([html.H1("Board pack"), refusal])
+    published = [
+        html.H2("Published packs", className="h4 mt-4"),
+        packs_ui.published_table(listed(user)),
+    ]
+    if not user.can("manager"):
+        return html.Div([html.H1("Board pack"), *published])
     quarters = complete_quarters(cache.picker_months())
     options = [{"label": quarter_words(q), "value": quarter_label(q)} for q in quarters]
     first = first_quarter(quarters)
@@ -90,9 +105,36 @@ def layout(**_query) -> html.Div:
                 role="status",
                 **{"aria-live": "polite"},
             ),
+            dbc.Button(
+                "Publish for the Board (PDF and workbook)",
+                id="pack-publish",
+                color="secondary",
+                className="mt-3",
+                disabled=not options,
+            ),
+            html.Div(id="pack-publish-status", className="mt-2", role="status"),
+            *published,
             dcc.Download(id="pack-download"),
         ]
     )
+
+
+@callback(
+    Output("pack-publish-status", "children"),
+    Input("pack-publish", "n_clicks"),
+    State("pack-quarter", "value"),
+    State("pack-exempt", "value"),
+    prevent_initial_call=True,
+)
+@guard.requires("manager")
+def publish(_clicks, quarter: str | None, with_exempt: bool | None):
+    """Publish the chosen quarter's pack (Part 2 when exempt items are ticked)."""
+    try:
+        end = quarter_end(quarter or "")
+    except QuarterError as exc:
+        return str(exc)
+    start_publishing(end, bool(with_exempt), guard.current_user().name)
+    return PUBLISHING
 
 
 @callback(Output("pack-periods", "children"), Input("pack-quarter", "value"))

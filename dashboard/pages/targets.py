@@ -1,6 +1,6 @@
-"""Targets (/targets, managers): the targets RAG is judged against, with every change, and the
-comparator groups of London boroughs (the most similar group's rank shows beside the London
-rank). Managers set and clear targets and edit groups here or with ``python -m dashboard
+"""Targets (/targets): the targets RAG is judged against, with every change, and the comparator
+groups of London boroughs (the most similar group's rank shows beside the London rank), read by
+every role; managers set and clear targets and edit groups here or with ``python -m dashboard
 targets|groups``.
 """
 
@@ -53,9 +53,12 @@ def _years() -> tuple[list[str], str]:
 
 
 def layout(**_query) -> html.Div:
-    refusal = views.who_may("manager", guard.current_user())
+    user = guard.current_user()
+    refusal = views.who_may("viewer", user)
     if refusal is not None:
         return html.Div([html.H1("Targets"), refusal])
+    if not user.can("manager"):  # read only: the tables, no forms
+        return html.Div([html.H1("Targets and comparator groups"), *ui.read_only(tables())])
     years, current = _years()
     group_names = sorted(_groups()["Group"])
     return html.Div(
@@ -82,18 +85,14 @@ def layout(**_query) -> html.Div:
 @guard.requires("manager")
 def show(_refresh):
     """The targets set, every change, and the groups."""
-    return (
-        ui.table_or_note(
-            changes.targets_table(cache.engine()).drop(columns=["from_year", "area_code"]),
-            "targets-table",
-            "Targets set",
-            ui.NO_TARGETS,
-        ),
-        ui.table_or_note(
-            changes.history_table(cache.engine()), "targets-history", "Every change", "No changes."
-        ),
-        ui.table_or_note(_groups(), "targets-groups", "Comparator groups", "No groups."),
-    )
+    return tables()
+
+
+def tables() -> tuple:
+    """What every role may read: the targets set, every change and the groups."""
+    eng = cache.engine()
+    targets = changes.targets_table(eng).drop(columns=["from_year", "area_code"])
+    return ui.tables_of(targets, changes.history_table(eng), _groups())
 
 
 @callback(

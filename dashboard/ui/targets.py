@@ -26,8 +26,6 @@ ACTION_LABELS = {
     "delete": "Delete the group",
     "restore": "Restore a shipped group as shipped (London, Inner or Outer London)",
 }
-# actions that take boroughs out of a group: asked about first
-DESTRUCTIVE = ("delete", "remove", "set")
 HELP = [
     "Each crime type is Green when its 12 months are at or better than its target, Amber when "
     "they are better than what the target is measured from (2011/12, or the previous 12 "
@@ -193,3 +191,23 @@ def table_or_note(frame: pd.DataFrame, table_id: str, label: str, empty: str):
     if frame.empty:
         return html.P(empty)
     return simple_table(frame, table_id, label=label)
+
+
+def tables_of(targets: pd.DataFrame, history: pd.DataFrame, groups: pd.DataFrame) -> tuple:
+    """The targets set, every change and the groups, as tables (or a sentence when empty)."""
+    return (
+        table_or_note(targets, "targets-table", "Targets set", NO_TARGETS),
+        table_or_note(history, "targets-history", "Every change", "No changes."),
+        table_or_note(groups, "targets-groups", "Comparator groups", "No groups."),
+    )
+
+
+def read_only(tables: tuple) -> list:
+    """How RAG is judged, then the targets, every change and the groups under their headings,
+    for those who read them (no forms)."""
+    headings = ("Targets", "Every change", "Comparator groups")
+    sections = [
+        html.Section([html.H2(h, className="h4 mt-3"), t])
+        for h, t in zip(headings, tables, strict=True)
+    ]
+    return [*[html.P(text, className="small") for text in HELP], *sections]

@@ -14,7 +14,7 @@ from datetime import date
 
 import pandas as pd
 
-from etl.errors import Problem, ProblemList, problem
+from etl.errors import WARNING, Problem, ProblemList, problem
 from etl.formats import (
     boundaries,
     closest,
@@ -101,7 +101,10 @@ def detect(
         return CrimeFile(tables)
     found = templates.detect(extract)
     if found:
-        return TemplateFile(found[0], templates.parse(found, problems, indicators))
+        parsed = TemplateFile(found[0], templates.parse(found, problems, indicators))
+        if templates.declares_illustrative(extract):  # said in the preview, kept on the upload
+            problems.add(problem("illustrative-figures", sheet="Instructions", severity=WARNING))
+        return parsed
     layout_sheets = population.detect(extract)
     if layout_sheets:
         layout, sheets = layout_sheets

@@ -18,7 +18,18 @@ from core.months import Month
 from dashboard import cache
 from dashboard.prose.words import BREAK_WORDS
 from dashboard.reports.indicators import crime_indicators
-from dashboard.reports.pack import content, document, pdf, priorities, summary, xlsx
+from dashboard.reports.pack import (
+    content,
+    document,
+    notes,
+    partners,
+    pdf,
+    priorities,
+    render,
+    summary,
+    wards,
+    xlsx,
+)
 from dashboard.reports.pack.audience import EXEMPT_MARK, reading_as, withheld_names
 from dashboard.reports.pack.periods import Period, period_table, periods
 from dashboard.reports.pack.quarter import check_reached, quarter_label, quarter_words
@@ -68,7 +79,8 @@ def section_list(end: Month) -> list[content.Section]:
         priorities.reoffending_section(end),
         priorities.prevent_section(end),
         priorities.hate_section(end),
-        content.ward_section(end),
+        partners.partnership_section(end),
+        wards.ward_section(end),
     ]
 
 
@@ -98,6 +110,7 @@ def gather(end: Month, with_exempt: bool = False, with_indicators: bool = False)
     with reading_as(with_exempt):
         check_reached(end, cache.picker_months())
         sections = section_list(end)
+        notes.add_notes(sections, end)
         found = periods(end)
         hidden_datasets, _ = withheld_names()
         title = f"{content.partnership()}: performance report"
@@ -105,6 +118,12 @@ def gather(end: Month, with_exempt: bool = False, with_indicators: bool = False)
             f"Safer Communities Partnership Board, {quarter_words(end)}",
             f"Prepared {datetime.now():%d %B %Y}.",
         ]
+        made_up = [p.title for p in found.values() if p.illustrative]
+        if made_up:
+            cover.append(
+                "This pack contains illustrative figures (made up to show how a council "
+                f"template looks; not published figures): {', '.join(made_up)}."
+            )
         if with_exempt:
             cover.insert(0, EXEMPT_MARK)
         indicators = indicators_at(end, found) if with_indicators else None
@@ -132,44 +151,70 @@ def indicators_at(end: Month, found: dict[str, Period]) -> pd.DataFrame:
     return crime_indicators(db.get_engine(), end, at)
 
 
-def appendix(pack: Pack) -> list[tuple[str, str]]:
+def appendix(pack: Pack, ward_table: bool = False) -> list[tuple[str, str]]:
     def items(lines):
         return "<ul>" + "".join(f"<li>{escape(x)}</li>" for x in lines) + "</ul>"
 
+    full = [s.figures["full_table"] for s in pack.sections if "full_table" in s.figures]
+    tables = [(title, document.table_html(frame, "", "wards")) for title, frame in full]
     return [
+        *(tables if ward_table else []),
         ("Sources and attribution", items(SOURCES)),
         ("Vintages: the files loaded", document.table_html(pack.vintages, "", "vintages")),
         ("Caveats", items(CAVEATS)),
     ]
 
 
-def pdf_of(pack: Pack) -> bytes:
+def draw_charts(pack: Pack) -> None:
+    """Every chart of the pack drawn with one Chromium, closed when they are done."""
+    charts = [chart for section in pack.sections for chart in section.charts]
+    drawn = render.draw_all([(chart.plotly(), chart.height) for chart in charts])
+    for chart, svg in zip(charts, drawn, strict=True):
+        chart.svg = svg
+
+
+def page_one(pack: Pack) -> str:
+    """Page one's HTML: the RAG count, the table, the changes that matter and what is missing."""
     rows = pd.DataFrame([r.cells() for r in pack.rows], columns=summary.COLUMNS)
-    page_one = document.page_one_html(
-        summary.rag_sentence(pack.rows), rows, summary.changes(pack.rows), summary.CHANGES_RULE
+    rule = summary.CHANGES_RULE + summary.partnership_note(pack.sections)
+    return document.page_one_html(
+        summary.rag_sentence(pack.rows),
+        rows,
+        summary.changes(pack.rows),
+        rule,
+        notes.without_commentary(pack.sections, pack.rows),
     )
+
+
+def pdf_of(pack: Pack, ward_table: bool = False) -> bytes:
+    draw_charts(pack)
     html = document.document(
         pack.title,
         pack.cover,
-        page_one,
+        page_one(pack),
         pack.sections,
-        appendix(pack),
+        appendix(pack, ward_table),
         pack.exempt,
         period_table(pack.periods),
     )
     return pdf.pdf_bytes(html)
 
 
-def build(end: Month, fmt: str, with_exempt: bool = False, progress=None) -> bytes:
+def build(
+    end: Month, fmt: str, with_exempt: bool = False, progress=None, ward_table: bool = False
+) -> bytes:
     """The pack for the quarter ending with ``end`` as PDF or xlsx bytes (``progress``: called
-    with a phrase as each stage starts)."""
+    with a phrase as each stage starts; ``ward_table``: the full ward table as an appendix of
+    the PDF, as well as in the workbook)."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}")
     progress = progress or (lambda _stage: None)
     progress("Gathering the figures")
     pack = gather(end, with_exempt, with_indicators=fmt == "xlsx")
     progress("Drawing the charts and writing the PDF" if fmt == "pdf" else "Writing the workbook")
-    return pdf_of(pack) if fmt == "pdf" else xlsx.workbook_bytes(pack, CAVEATS, SOURCES)
+    if fmt == "pdf":
+        return pdf_of(pack, ward_table)
+    return xlsx.workbook_bytes(pack, CAVEATS, SOURCES)
 
 
 def file_name(end: Month, fmt: str, with_exempt: bool = False) -> str:

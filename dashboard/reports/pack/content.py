@@ -15,22 +15,19 @@ import pandas as pd
 
 from core.months import Month
 from core.reference import MOPAC7_TOTAL, MOPAC7_TYPES, OVERALL_CRIME
+from core.values import is_missing
 from dashboard import cache
 from dashboard.charts.base import TREND_START
 from dashboard.charts.crime import ranked_bar_figure, trend_figure
 from dashboard.prose.crime import (
-    crime_sentence,
     london_caption,
     overview_sentence,
     trend_caption,
-    ward_rank_basis,
 )
-from dashboard.prose.words import change_cell
 from dashboard.reports.pack.periods import Period, dataset, period_of
 from dashboard.text import fmt_int, month_label
 from dashboard.ui.addresses import indicator_order
-from domain.crime import whole
-from domain.indicators import has_ward_populations
+from domain.crime import is_small, whole
 from domain.london import london_rate, london_rows
 from domain.targets import target_of
 
@@ -47,6 +44,11 @@ class Chart:
     caption: str
     data: pd.DataFrame
     height: int = 360  # pixels at 720 wide; the 32 boroughs' bars need 620 to label each one
+    svg: str | None = None  # drawn for the PDF (render.draw_all); None: its table instead
+
+    def plotly(self):
+        """The figure (made only when drawn: the workbook needs the figures' table alone)."""
+        return self.figure() if callable(self.figure) else self.figure
 
 
 @dataclass
@@ -73,6 +75,15 @@ class Section:
         self.periods.append(found)
         return found.month
 
+    def mark(self, key: str, label: str) -> str:
+        """``label`` marked '(illustrative)' when that dataset's figures are."""
+        found = next((p for p in self.periods if p.key == key), None)
+        return found.mark(label) if found else label
+
+    @property
+    def illustrative(self) -> bool:
+        return any(p.illustrative for p in self.periods)
+
 
 def partnership() -> str:
     return PARTNERSHIP.format(borough=cache.home_name())
@@ -97,35 +108,43 @@ def crime_section(end: Month) -> Section:
     total = next((r for r in records if r["indicator"] == MOPAC7_TOTAL), None)
     types = [r for r in records if r["indicator"] in MOPAC7_TYPES]  # overall crime: not a type
     overall = [r for r in records if r["indicator"] == OVERALL_CRIME]
-    section.add(overview_sentence(home["name"], month, total, types))
-    section.sentences += [crime_sentence(r["indicator"], home["name"], month, r) for r in types]
+    section.add(overview_sentence(home["name"], month, total, types))  # each type: the table
     section.headline = [
         (r["indicator"], r) for r in [*types, *([total] if total else []), *overall]
     ]
     shown = total or types[0]
     section.charts = crime_charts(shown, home, month, table)
+    watched = [r for r in types if r.get("rag") in ("Red", "Amber") and not is_small(r)]
+    section.charts += [trend_chart(r, home, month) for r in watched]  # each Red or Amber type
     return section
+
+
+def trend_chart(record: dict, home: dict, month: Month) -> Chart:
+    """An indicator month by month against its 2011/12 baseline and target."""
+    indicator = record["indicator"]
+    frame = cache.trend("borough_crime", home["code"], indicator)
+    target = target_of(record)
+    rag = "" if is_missing(record.get("rag")) else f" ({record['rag']})"
+    return Chart(
+        f"{indicator}{rag}: month by month",
+        lambda: trend_figure(frame, month, whole(record.get("baseline")), target),
+        trend_caption(indicator, month, record, target),
+        _months_table(frame, month),
+    )
 
 
 def crime_charts(record: dict, home: dict, month: Month, table: pd.DataFrame) -> list[Chart]:
     """The trend page's first two charts for the MOPAC7 total (a type when the total is
     withheld): month by month against the baseline and target, and London's boroughs."""
     indicator = record["indicator"]
-    frame = cache.trend("borough_crime", home["code"], indicator)
-    target = target_of(record)
-    trend = Chart(
-        f"{indicator}: month by month",
-        trend_figure(frame, month, whole(record.get("baseline")), target),
-        trend_caption(indicator, month, record, target),
-        _months_table(frame, month),
-    )
+    trend = trend_chart({**record, "rag": None}, home, month)
     rows = london_rows(table, cache.reference()[0], indicator)
     overall = london_rate(rows, 1000)
     bars = pd.DataFrame({"name": rows["area_name"], "value": rows["rate_per_1000"].astype(float)})
     label = "Crimes per 1,000 residents (12 months)"
     london = Chart(
         f"{indicator}: London boroughs compared",
-        ranked_bar_figure(bars, home["name"], label, overall, "London"),
+        lambda: ranked_bar_figure(bars, home["name"], label, overall, "London"),
         london_caption(indicator, home["name"], month, record, overall),
         bars.sort_values("value")
         .assign(value=lambda f: f["value"].map(lambda v: f"{v:.2f}"))
@@ -143,43 +162,4 @@ def _months_table(frame: pd.DataFrame, month: Month) -> pd.DataFrame:
             "Month": [month_label(m) for m in recent["month"]],
             "Crimes in the month": [fmt_int(v) for v in recent["count"]],
         }
-    )
-
-
-def ward_section(end: Month) -> Section:
-    """Every home ward x MOPAC7 type: R12, P12, the change and the ward's rank in the borough
-    (a table that runs across pages, its header repeated on each)."""
-    section = Section("wards", "Wards: neighbourhood crime by type")
-    home = cache.home_area()
-    month = section.period("ward_crime", end)
-    table = cache.ward_table(home["code"], month) if home and month is not None else pd.DataFrame()
-    if table.empty:
-        section.missing = "No ward crime figures are loaded for this quarter."
-        return section
-    section.month = month
-    rows = table.assign(order=indicator_order(table["indicator"])).sort_values(
-        ["area_name", "order"]
-    )
-    records = rows.to_dict("records")
-    frame = pd.DataFrame(
-        {
-            "Ward": rows["area_name"],
-            "Crime type": rows["indicator"],
-            "12 months (R12)": [fmt_int(r["r12"]) for r in records],
-            "Previous 12 months": [fmt_int(r["p12"]) for r in records],
-            "Change on previous 12 months": [change_cell(r) for r in records],
-            "Rank among the borough's wards": [fmt_int(r["ward_rank"]) for r in records],
-        }
-    )
-    basis = ward_rank_basis(has_ward_populations(*cache.reference(), home["code"]))
-    section.add(ward_note(month, basis))
-    section.tables = [(f"Crimes in the 12 months to {month_label(month)}, by ward", frame)]
-    return section
-
-
-def ward_note(month: Month, basis: str) -> str:
-    return (
-        f"Crimes in the 12 months to {month_label(month)} in each ward, by type (ward rank: "
-        f"{basis}). Ward totals do not add up exactly to the borough's: a few "
-        "crimes cannot be placed in a ward."
     )

@@ -9,7 +9,7 @@ from html import escape
 
 import pandas as pd
 
-from dashboard.reports.pack import headline, render
+from dashboard.reports.pack import headline, notes, render
 from dashboard.reports.pack.audience import EXEMPT_MARK
 from dashboard.reports.pack.content import Chart, Section
 
@@ -36,21 +36,23 @@ td.num { text-align: right; }
 caption { text-align: left; font-weight: bold; padding-bottom: 2pt; }
 img.chart { width: 100%%; margin: 2pt 0; }
 figure { margin: 0; break-inside: avoid; }
-.rag-green { background: #fff; }
-.rag-amber { background: #eee; outline: 1.2pt dashed #000; outline-offset: -2pt; }
-.rag-red { background: #bbb; font-weight: bold; }
+.rag-green { background: #d3ecd9; }
+.rag-amber { background: #ffe7a6; outline: 1.2pt dashed #000; outline-offset: -2pt; }
+.rag-red { background: #f3b9b9; font-weight: bold; }
 ol.contents a { color: #000; text-decoration: none; }
 @page wide { size: A4 landscape; margin: 12mm 12mm 14mm 12mm; }
 section.page-one { page: wide; }
-section.page-one h1 { break-before: page; margin-bottom: 3pt; }
-section.page-one ul { margin: 2pt 0; }
-table.page-one { font-size: 8pt; margin: 3pt 0 4pt; }
+section.page-one h1 { break-before: page; margin-bottom: 2pt; font-size: 15pt; }
+section.page-one h2 { margin: 4pt 0 2pt; font-size: 11pt; }
+section.page-one ul { margin: 1pt 0; font-size: 8.5pt; }
+table.page-one { font-size: 7.5pt; margin: 2pt 0 3pt; }
 table.page-one td { white-space: nowrap; }
 table.page-one td, table.page-one th { padding: 1.5pt 3pt; }
-p.rag-count { font-size: 10pt; }
+p.rag-count { font-size: 9pt; margin-bottom: 2pt; }
 .small { font-size: 8pt; }
 ol.contents a::after { content: leader(".") target-counter(attr(href), page); }
 """
+APPENDIX = "Appendix: sources, vintages and caveats"
 EXEMPT_BOX = '@top-center { content: "%s"; font: bold 10pt sans-serif; }'
 RAG_CLASSES = {"\u2713 Green": "rag-green", "\u25b2 Amber": "rag-amber", "\u2716 Red": "rag-red"}
 
@@ -77,11 +79,15 @@ def headline_html(section: Section) -> str:
     across = section.across_break
     rows = [headline.cells(label, record, across) for label, record in section.headline]
     frame = pd.DataFrame(rows, columns=headline.COLUMNS)
-    return table_html(frame, "Headline figures", "headline")
+    note = headline.rank_note([record for _, record in section.headline])
+    return (
+        table_html(frame, "Headline figures", "headline")
+        + f'<p class="note small">{escape(note)}</p>'
+    )
 
 
 def chart_html(chart: Chart) -> str:
-    drawn = render.svg(chart.figure, height=chart.height)
+    drawn = chart.svg
     if drawn is None:
         body = f'<p class="note">{escape(render.NO_CHARTS_NOTE)}</p>' + table_html(chart.data)
     else:
@@ -107,12 +113,15 @@ def section_html(section: Section) -> str:
         return "".join(parts) + f'<p class="missing">{escape(section.missing)}</p>'
     if section.headline:
         parts.append(headline_html(section))
+    parts.append(notes.commentary_html(section.figures.get("commentary")))
     parts += [f"<p>{escape(s)}</p>" for s in section.sentences]
     parts += [f'<p class="note">{escape(n)}</p>' for n in section.notes]
     parts += [chart_html(chart) for chart in section.charts]
     for title, frame in section.tables:
         css = "wards" if section.key == "wards" else ""
         parts.append(f"<h2>{escape(title)}</h2>" + table_html(frame, "", css))
+    if "actions" in section.figures:
+        parts.append("<h2>Action plan</h2>" + table_html(section.figures["actions"], "", "actions"))
     return "".join(parts)
 
 
@@ -121,9 +130,14 @@ def contents_html(titles: list[tuple[str, str]]) -> str:
     return f'<h1 id="contents">Contents</h1><ol class="contents">{items}</ol>'
 
 
-def page_one_html(rag_sentence: str, rows: pd.DataFrame, changes: list[str], rule: str) -> str:
-    """The summary at a glance: the RAG count, every indicator's row, the changes that matter."""
+def page_one_html(
+    rag_sentence: str, rows: pd.DataFrame, changes: list[str], rule: str, missing=()
+) -> str:
+    """The summary at a glance: the RAG count, every indicator's row, the changes that matter
+    (and, while any is missing, the Amber and Red indicators with no commentary yet)."""
     listed = "".join(f"<li>{escape(c)}</li>" for c in changes)
+    if missing:
+        rule += f" No commentary yet: {', '.join(missing)}."
     changes_html = f"<ul>{listed}</ul>" if changes else "<p>No change to report.</p>"
     return (
         '<section class="page-one">'
@@ -149,7 +163,7 @@ def document(
         "exempt": EXEMPT_BOX % EXEMPT_MARK if exempt else "",
     }
     keys = [("summary", "Summary at a glance"), *[(s.key, s.title) for s in sections]]
-    keys.append(("appendix", "Appendix: sources, vintages and caveats"))
+    keys.append(("appendix", APPENDIX))
     cover_html = "".join(f"<p>{escape(line)}</p>" for line in cover)
     if periods is not None and len(periods):
         cover_html += table_html(periods, "The periods the figures cover", "periods")
@@ -161,6 +175,6 @@ def document(
         f"{contents_html(keys)}"
         f"{page_one}"
         f"{''.join(section_html(s) for s in sections)}"
-        f'<h1 id="appendix">Appendix: sources, vintages and caveats</h1>{appendix_html}'
+        f'<h1 id="appendix">{APPENDIX}</h1>{appendix_html}'
         "</body></html>"
     )

@@ -5,7 +5,7 @@ most-similar-group rank, each from the indicator record the pages show (never re
 from __future__ import annotations
 
 from core.values import is_missing
-from dashboard.prose.words import change_cell, significance_text
+from dashboard.prose.words import NOT_COMPARABLE, change_cell, significance_text
 from dashboard.text import fmt_int, fmt_number, fmt_pct
 from domain.crime import is_small, whole
 from domain.targets import target_of
@@ -35,31 +35,38 @@ def rag_text(record: dict) -> str:
     return RAG_MARKS.get(record["rag"], str(record["rag"]))
 
 
-def rank_text(rank, size=32, group: str = "London boroughs") -> str:
-    return "not available" if is_missing(rank) else f"{int(rank)} of {int(size)} {group}"
-
-
-def group_rank_text(record: dict) -> str:
-    """The most similar group's rank in words ('not available' when the home borough is not
-    one of the group's members or a member's figures are missing)."""
-    return rank_text(record.get("group_rank"), record.get("group_size"), record.get("group_name"))
-
-
-def values(label: str, record: dict) -> dict:
-    """One headline row as figures (for the workbook): counts, percentages, ranks, RAG word."""
+def values(label: str, record: dict, across_break: bool = False) -> dict:
+    """One headline row as figures (for the workbook): counts, changes as fractions, the target
+    as the PDF prints it (2,042, not 2,041.7), ranks, the RAG word and the Indicators sheet's
+    name for the row."""
+    target = target_of(record)
     return {
         "Indicator": label,
         "12 months (R12)": whole(record.get("r12")),
         "Previous 12 months (P12)": whole(record.get("p12")),
-        "Change on P12 %": _float(record.get("change_vs_previous_pct")),
-        "Significance": significance_text(record),
+        "Change on P12": fraction(record.get("change_vs_previous_pct")),
+        "Significance": NOT_COMPARABLE if across_break else significance_text(record),
         "2011/12 baseline": whole(record.get("baseline")),
-        "Change on baseline %": _float(record.get("change_vs_baseline_pct")),
-        "Target": target_of(record),
+        "Change on baseline": fraction(record.get("change_vs_baseline_pct")),
+        "Target": None if target is None else shown_target(target),
         "RAG": rag_text(record),
         "London rank": whole(record.get("london_rank")),
-        "Most similar group rank": group_rank_text(record),
+        "Most similar group rank": whole(record.get("group_rank")),
+        "Most similar group": None
+        if is_missing(record.get("group_name"))
+        else record["group_name"],
+        "Indicators sheet name": record.get("indicator"),
     }
+
+
+def shown_target(target: float) -> int:
+    """The target as the PDF prints it (``fmt_number``: no decimals)."""
+    return int(fmt_number(target).replace(",", ""))
+
+
+def fraction(percent) -> float | None:
+    """A percentage (-22.2) as the fraction a 0.0% cell holds (-0.222)."""
+    return None if is_missing(percent) else float(percent) / 100
 
 
 def cells(label: str, record: dict, across_break: bool = False) -> list[str]:
@@ -75,10 +82,25 @@ def cells(label: str, record: dict, across_break: bool = False) -> list[str]:
         fmt_pct(record.get("change_vs_baseline_pct")),
         "no target" if target is None else fmt_number(target),
         rag_text(record),
-        rank_text(record.get("london_rank")),
-        group_rank_text(record),
+        short_rank(record.get("london_rank"), 32),
+        short_rank(record.get("group_rank"), record.get("group_size")),
     ]
 
 
-def _float(value) -> float | None:
-    return None if is_missing(value) else float(value)
+def short_rank(rank, size) -> str:
+    """'21 of 32' (what it ranks among is said once, in ``rank_note``)."""
+    return (
+        "not available" if is_missing(rank) or is_missing(size) else f"{int(rank)} of {int(size)}"
+    )
+
+
+def rank_note(records: list[dict]) -> str:
+    """The ranks' units, said once under the table."""
+    group = next((r for r in records if not is_missing(r.get("group_name"))), None)
+    text = "London rank: among the 32 London boroughs"
+    if group is not None:
+        text += (
+            f"; most similar group rank: among the {int(group['group_size'])} boroughs of "
+            f"{group['group_name']}"
+        )
+    return text + "; 1 = the lowest rate."

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from core import db, queries
 from core.months import Month, as_month, months_before
 from dashboard import cache
+from dashboard.memo import engine_url, memoized
 from dashboard.text import month_label
 from domain.periods import months_not_loaded, reporting_month
 from domain.priorities import cohort_end
@@ -29,6 +31,7 @@ class Dataset:
     months: Callable[[], list[Month]]
     window: str = "12 months to {month}"  # what its figures cover at its reporting month
     monthly: bool = True  # a file a month (else quarterly returns or yearly cohorts)
+    upload: str = ""  # the dataset its uploads are logged as (for the illustrative flag)
 
 
 @dataclass(frozen=True)
@@ -39,11 +42,17 @@ class Period:
     month: Month | None
     covers: str  # '12 months to February 2025'
     gap: str  # 'the MPS file for March 2025 was not loaded' ('' when at the quarter's end)
+    illustrative: bool = False  # its file says its figures are made up (the shipped samples)
 
     @property
     def words(self) -> str:
         """'12 months to February 2025 — the MPS file for March 2025 was not loaded'."""
-        return f"{self.covers} \u2014 {self.gap}" if self.gap else self.covers
+        text = f"{self.covers} \u2014 {self.gap}" if self.gap else self.covers
+        return f"{text} ({ILLUSTRATIVE})" if self.illustrative else text
+
+    def mark(self, label: str) -> str:
+        """A label marked '(illustrative)' when the figures are."""
+        return f"{label} (illustrative)" if self.illustrative else label
 
     @property
     def line(self) -> str:
@@ -88,6 +97,7 @@ DATASETS = [
         "Serious youth violence",
         "the serious youth violence return",
         _syv_months,
+        upload="serious_youth_violence",
     ),
     Dataset(
         "knife",
@@ -104,6 +114,7 @@ DATASETS = [
         _iom_months,
         "the quarter to {month}",
         False,
+        "iom",
     ),
     Dataset(
         "reoffending",
@@ -113,6 +124,7 @@ DATASETS = [
         _cohort_months,
         "the cohort ending {month}",
         False,
+        "proven_reoffending",
     ),
     Dataset(
         "prevent",
@@ -122,6 +134,7 @@ DATASETS = [
         lambda: _month_list(cache.council_table("wrap_training"), "as_at"),
         "the return as at {month}",
         False,
+        "wrap_training",
     ),
     Dataset(
         "hate",
@@ -139,6 +152,8 @@ DATASETS = [
     ),
 ]
 LEFT_OUT = "left out: no figures for this quarter or before it are loaded"
+ILLUSTRATIVE = "illustrative figures: made up, not published"
+ILLUSTRATIVE_CODE = "illustrative-figures"  # the upload's warning (etl.formats) that says so
 
 
 def gap_words(dataset: Dataset, end: Month, month: Month) -> str:
@@ -156,19 +171,44 @@ def gap_words(dataset: Dataset, end: Month, month: Month) -> str:
     return f"{files} for {start} to {month_label(last)} were not loaded"
 
 
-def period_of(dataset: Dataset, end: Month) -> Period:
+def illustrative_uploads() -> set[str]:
+    """The datasets whose figures loaded now came from a file that says they are illustrative
+    (its upload carries the 'illustrative-figures' warning and still holds figures)."""
+    engine = cache.engine()
+    return set(_illustrative(engine_url(engine), cache.data_version(engine)))
+
+
+@memoized(maxsize=8)
+def _illustrative(url: str, version: int) -> frozenset[str]:
+    engine = db.get_engine(url)
+    flagged = queries.upload_warnings(engine)
+    if flagged.empty:
+        return frozenset()
+    flagged = flagged[[ILLUSTRATIVE_CODE in codes for codes in flagged["codes"]]]
+    if flagged.empty:
+        return frozenset()
+    log = queries.upload_log(engine)
+    held = set(log.loc[log["shown_status"] == "loaded", "id"])
+    ids = zip(flagged["id"], flagged["dataset"], strict=True)
+    return frozenset(d for i, d in ids if i in held)
+
+
+def period_of(dataset: Dataset, end: Month, flagged: set[str] | None = None) -> Period:
     month = reporting_month(end, dataset.months())
     if month is None:
         return Period(dataset.key, dataset.section, dataset.title, None, LEFT_OUT, "")
     covers = dataset.window.format(month=month_label(month))
     gap = gap_words(dataset, end, month)
-    return Period(dataset.key, dataset.section, dataset.title, month, covers, gap)
+    flagged = illustrative_uploads() if flagged is None else flagged
+    made_up = bool(dataset.upload) and dataset.upload in flagged
+    return Period(dataset.key, dataset.section, dataset.title, month, covers, gap, made_up)
 
 
 def periods(end: Month) -> dict[str, Period]:
     """Every dataset's period for the quarter ending with ``end``, keyed by dataset, in the
     pack's order (read as the current user: exempt datasets follow the pages' rule)."""
-    return {d.key: period_of(d, end) for d in DATASETS}
+    flagged = illustrative_uploads()
+    return {d.key: period_of(d, end, flagged) for d in DATASETS}
 
 
 def dataset(key: str) -> Dataset:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.months import Month
-from dashboard import cache
+from dashboard import cache, over_time
 from dashboard.auth import exempt
 from dashboard.charts.crime import ranked_bar_figure
 from dashboard.charts.hate_crime import break_trend_figure
@@ -47,7 +47,7 @@ def london_chart(title: str, table: pd.DataFrame, indicator: str, home: dict, la
     data = bars.sort_values("value").assign(value=lambda f: f["value"].map(lambda v: f"{v:.2f}"))
     return Chart(
         title,
-        ranked_bar_figure(bars, home["name"], label, overall, "London", ",.2f"),
+        lambda: ranked_bar_figure(bars, home["name"], label, overall, "London", ",.2f"),
         words.london_rate_caption("victims", home["name"], mine, overall),
         data.rename(columns={"name": "Borough", "value": label}),
         BARS_HEIGHT,
@@ -66,10 +66,14 @@ def syv_section(end: Month) -> Section:
         row = record(table, home["code"], SYV, month)
         overall = london_rate(london_rows(table, cache.reference()[0], SYV), 10_000)
         section.add(words.syv_sentence(home["name"], month, row, overall))
-        section.headline.append((words.HEADLINE_LABELS[SYV], row))
+        section.headline.append((section.mark("syv", words.HEADLINE_LABELS[SYV]), row))
         section.charts.append(
             london_chart(
-                "Serious youth violence: London boroughs compared", table, SYV, home, PER_10000
+                section.mark("syv", "Serious youth violence: London boroughs compared"),
+                table,
+                SYV,
+                home,
+                PER_10000,
             )
         )
         section.month = month
@@ -118,11 +122,11 @@ def reoffending_section(end: Month) -> Section:
         table = iom_table(quarters)
         section.sentences.append(words.iom_sentence(table))
         shown = iom_frame(table)
-        section.tables.append(("IOM cohort by quarter", shown))
+        section.tables.append((section.mark("iom", "IOM cohort by quarter"), shown))
         section.charts.append(
             Chart(
                 "IOM cohort size by quarter",
-                iom_cohort_figure(table),
+                lambda table=table: iom_cohort_figure(table),
                 words.iom_cohort_caption(table.iloc[-1]),
                 shown[["Quarter", "Cohort size"]],
             )
@@ -135,7 +139,12 @@ def reoffending_section(end: Month) -> Section:
         home_rows = latest[latest["geography"].str.lower() == borough.lower()]
         section.figures["cohorts"] = home_rows.to_dict("records")
         section.tables.append(
-            ("Proven reoffending, latest cohort (Ministry of Justice)", cohort_frame(latest))
+            (
+                section.mark(
+                    "reoffending", "Proven reoffending, latest cohort (Ministry of Justice)"
+                ),
+                cohort_frame(latest),
+            )
         )
     return section
 
@@ -175,7 +184,10 @@ def prevent_section(end: Month, target: float = WRAP_TARGET_PERCENT) -> Section:
         wrap_target=target,
     )
     section.tables.append(
-        (f"WRAP coverage as at {pd.Timestamp(as_at):%d %B %Y}", wrap_frame(table, target))
+        (
+            section.mark("prevent", f"WRAP coverage as at {pd.Timestamp(as_at):%d %B %Y}"),
+            wrap_frame(table, target),
+        )
     )
     rows = table[table["coverage"].notna()]
     bars = pd.DataFrame({"name": rows["department"], "value": rows["coverage"].astype(float)})
@@ -183,7 +195,7 @@ def prevent_section(end: Month, target: float = WRAP_TARGET_PERCENT) -> Section:
     section.charts.append(
         Chart(
             "WRAP coverage by department or partner",
-            bars_figure(
+            lambda: bars_figure(
                 bars.assign(text=[fmt_share(v) for v in bars["value"]]),
                 label,
                 ",.1f",
@@ -230,7 +242,12 @@ def hate_section(end: Month) -> Section:
         strand = shown[0]
         overall = london_rate(london_rows(table, areas, strand), 10_000)
         rec = record(table, home["code"], strand)
-        sentence = hate_words.hate_sentence(strand, home["name"], month, rec, overall, None, across)
+        rates = over_time.hate_outcome_rates(strand, [home["code"]])  # as the page reads them
+        window = rates[rates["month"] == month]
+        outcomes = window["outcomes"].iloc[0] if len(window) else None
+        sentence = hate_words.hate_sentence(
+            strand, home["name"], month, rec, overall, outcomes, across
+        )
         section.add(sentence)
         offences = area_series(cache.dashboard_monthly(), [home["code"]], strand)
         frame = trend_frame(offences)
@@ -238,7 +255,7 @@ def hate_section(end: Month) -> Section:
         section.charts.append(
             Chart(
                 f"{strand}: month by month (the MPS recording change marked)",
-                break_trend_figure(frame, month, "offences"),
+                lambda: break_trend_figure(frame, month, "offences"),
                 hate_words.trend_caption(strand, home["name"], month, r12_at(frame, month)),
                 pd.DataFrame(
                     {

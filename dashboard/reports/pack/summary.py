@@ -17,6 +17,7 @@ import pandas as pd
 
 from core.values import is_missing
 from dashboard.prose.words import NOT_COMPARABLE, arrow, previous_year_words, target_words
+from dashboard.reports.pack import partners
 from dashboard.reports.pack.content import Section
 from dashboard.reports.pack.headline import RAG_MARKS, rag_text
 from dashboard.text import fmt_int, fmt_share
@@ -54,6 +55,7 @@ class Row:
     record: dict = field(default_factory=dict)  # the indicator record (for the changes)
     comparable: bool = True  # False across the hate crime recording change
     judged: str | None = None  # Green, Amber or Red when judged against a target
+    section: str = ""  # the pack section it comes from
     reference: str = ""  # what the RAG is measured against, for the count sentence
 
     def cells(self) -> list[str]:
@@ -133,7 +135,7 @@ def prevent_rows(section: Section) -> list[Row]:
     rag = total.get("rag")
     return [
         Row(
-            indicator="Prevent training (WRAP) coverage",
+            indicator=section.mark("prevent", "Prevent training (WRAP) coverage"),
             period=section.figures["wrap_period"],
             figure=fmt_share(total.get("coverage")),
             change="\u2014",
@@ -150,7 +152,9 @@ def reoffending_rows(section: Section) -> list[Row]:
     for cohort in section.figures.get("cohorts", []):
         rows.append(
             Row(
-                indicator=f"Proven reoffending rate ({cohort['adult_juvenile'].lower()})",
+                indicator=section.mark(
+                    "reoffending", f"Proven reoffending rate ({cohort['adult_juvenile'].lower()})"
+                ),
                 period=f"cohort {cohort['cohort']}",  # MoJ's label, e.g. 'Jan 2022 to Mar 2022'
                 figure=fmt_share(cohort["reoffending_rate"]),
                 change="\u2014",
@@ -161,7 +165,40 @@ def reoffending_rows(section: Section) -> list[Row]:
     return rows
 
 
+def partnership_rows(section: Section) -> list[Row]:
+    """A row per partnership indicator with a target (its own period); those without one are in
+    their section (page one stays one page)."""
+    rows = []
+    for record in section.figures.get("partnership", []):
+        rag = None if is_missing(record.get("rag")) else str(record["rag"])
+        if is_missing(record.get("target")):
+            continue
+        rows.append(
+            Row(
+                indicator=record["indicator"],
+                period=str(record["period"]),
+                figure=partners.shown_value(record),
+                change=partners.change_text(record),
+                target=partners.target_text(record),
+                rag=RAG_MARKS.get(rag, "no target"),
+                judged=rag,
+                reference="the same period a year before",
+            )
+        )
+    return rows
+
+
+def partnership_note(sections: list[Section]) -> str:
+    """' 17 partnership indicators without a target are in their section.' ('' when none)."""
+    held = [r for s in sections for r in s.figures.get("partnership", [])]
+    without = sum(1 for r in held if is_missing(r.get("target")))
+    if not without:
+        return ""
+    return f" {without} partnership indicators without a target are in their own section."
+
+
 PRODUCERS: dict[str, Callable[[Section], list[Row]]] = {
+    "partnership": partnership_rows,
     "hate": hate_rows,
     "prevent": prevent_rows,
     "reoffending": reoffending_rows,
@@ -171,7 +208,12 @@ PRODUCERS: dict[str, Callable[[Section], list[Row]]] = {
 
 def table_rows(sections: list[Section]) -> list[Row]:
     """Every indicator the pack reports, section by section."""
-    return [row for s in sections for row in PRODUCERS.get(s.key, record_rows)(s)]
+    rows = []
+    for section in sections:
+        for row in PRODUCERS.get(section.key, record_rows)(section):
+            row.section = section.key
+            rows.append(row)
+    return rows
 
 
 def rag_sentence(rows: list[Row]) -> str:

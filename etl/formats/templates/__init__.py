@@ -60,3 +60,14 @@ def by_name(name: str) -> TemplateSpec:
 def sheet_spec(template: TemplateSpec, sheet_name: str) -> SheetSpec:
     """A template's data sheet by its name."""
     return next(s for s in template.sheets if s.name == sheet_name)
+
+
+ILLUSTRATIVE_MARK = "ILLUSTRATIVE FIGURES"  # how the shipped samples say their figures are made up
+
+
+def declares_illustrative(extract: Extract) -> bool:
+    """True when the file's Instructions say its figures are illustrative (made up)."""
+    grid = extract.grids.get("Instructions")
+    if grid is None:
+        return False
+    return any(isinstance(v, str) and ILLUSTRATIVE_MARK in v for v in grid.to_numpy().ravel())
