@@ -42,6 +42,8 @@ END = as_month("2024-12")
 SECTIONS = [
     "Summary at a glance",
     "Neighbourhood crime (MOPAC7)",
+    "Anti-social behaviour: police-recorded ASB (incidents reported to the police)",
+    "Domestic abuse",
     "Serious youth violence and knife crime",
     "Reoffending and Integrated Offender Management (IOM)",
     "Prevent training (WRAP)",
@@ -484,7 +486,8 @@ def test_the_cover_says_each_datasets_period_and_each_heading_repeats_it(packs):
         "returns for April to December 2024 were not loaded"
     )
     assert syv in cover
-    assert "Neighbourhood crime 12 months to December 2024 Serious" in cover
+    assert "Neighbourhood crime 12 months to December 2024 Police-recorded ASB" in cover
+    assert "Domestic abuse 12 months to December 2024 Serious" in cover
     assert "Hate crime 12 months to December 2024" in cover
     section = flat(next(p for p in pages if p.startswith("Serious youth violence and knife")))
     assert syv.replace("violence 12", "violence: 12") in section
@@ -607,13 +610,14 @@ def test_a_change_across_the_recording_change_is_never_listed_as_significant(pac
     # the pack at December 2024: hate crime's 24 months straddle February 2024
     text = page_one(packs["pdf"])
     hate_row = text[text.index("Hate crime 12 months") :]
-    assert "(not comparable (MPS recording change))" in hate_row[:120]
+    assert "(not comparable: MPS recording change)" in hate_row[:120]
+    assert "((" not in text and "))" not in text  # no doubled parentheses on page one
     changes_text = text[text.index("Changes that matter") :]
     assert "Hate crime" not in changes_text.split("Changes listed")[0]
     pages = pages_text(packs["pdf"])
     hate = flat(" ".join(p for p in pages if p.startswith("Hate crime")))
     table = hate[hate.index("Headline figures") :]
-    assert "not comparable (MPS recording change)" in table
+    assert "(not comparable: MPS recording change)" in table
     assert "(statistically significant)" not in table
 
 
@@ -753,3 +757,78 @@ def test_partnership_indicators_have_their_section_and_page_one_rows(packs):
     assert "Channel referrals Prevent 2024/25 Q3 52 +30.0% on a year before" in section
     assert "ASB and community safety cases logged (ECINS)" in section
     assert " 70 " not in section
+
+
+# --- domestic abuse and police-recorded ASB ---------------------------------------------------
+
+
+def test_the_domestic_abuse_section_has_the_pages_figures_and_outcome_rate(packs, loaded):
+    import app  # noqa: F401  (registers the pages, as in production)
+    from dashboard import domestic_abuse_figures
+    from dashboard.pages import domestic_abuse as page
+    from dashboard.reports.pack.da_asb import da_section
+    from domain.domestic_abuse import DA, DA_VWI
+
+    with reading_as(False):
+        section = da_section(END)
+    table = domestic_abuse_figures.table(END)  # the page's table for December 2024
+    barnet = table[table["area_code"] == BARNET].set_index("indicator")
+    pages = pages_text(packs["pdf"])
+    text = flat(" ".join(p for p in pages if p.startswith("Domestic abuse")))
+    assert "Domestic abuse: 12 months to December 2024" in text  # its period, in the heading
+    rows = text[text.index("Headline figures") :]
+    for indicator, label in ((DA, "Domestic abuse offences"), (DA_VWI, "violence with injury")):
+        r = barnet.loc[indicator]
+        rate, rank = fmt_number(r["rate_per_1000"], 1), f"{int(r['london_rank'])} of 32"
+        after = rows.split(label)[1][:160]
+        assert after.startswith(f" {fmt_int(r['r12'])} {fmt_int(r['p12'])} "), label
+        assert f"{rate} {rank}" in after, label
+        assert f"{fmt_int(r['r12'])}" in page_one(packs["pdf"]).split(label)[1][:60], label
+    vwi = barnet.loc[DA_VWI]
+    outcome = f"{fmt_number(vwi['positive_outcome_rate_pct'], 1)}% ({fmt_int(vwi['positive_outcomes_r12'])} of"
+    assert outcome in rows  # the positive outcome rate of DA violence with injury
+    said = _page_summary(page, "2024-12", DA_VWI)  # the page's sentence, word for word
+    assert flat(section.sentences[1]) in said and "Positive outcome rate" in said
+    assert text.index("Headline figures") < text.index(flat(section.sentences[0])[:40])
+
+
+def test_asb_is_left_out_with_a_line_when_police_uk_has_nothing_for_the_quarter(packs):
+    pages = pages_text(packs["pdf"])
+    text = flat(" ".join(p for p in pages if p.startswith("Anti-social behaviour")))
+    assert f"Police-recorded ASB: {periods.LEFT_OUT}" in text
+    assert "Police-recorded ASB is left out: no data.police.uk figures" in text
+    assert "Headline figures" not in text
+    assert f"Police-recorded ASB {periods.LEFT_OUT}" in flat(pages[0])  # the cover's table
+    assert "Police-recorded ASB (incidents" not in page_one(packs["pdf"])  # no row
+
+
+@pytest.mark.parametrize("every_borough, rank", [(True, "32 of 32"), (False, "not available")])
+def test_the_asb_section_has_the_asb_pages_figures(sqlite_engine, monkeypatch, every_borough, rank):
+    """test_asb_page's files: Barnet 36 incidents in 2024 against 12 in 2023 (+200.0%,
+    significant), 36 / 405,050 x 1,000 = 0.09 per 1,000; 32nd of 32 with every borough loaded,
+    the rank not available with two."""
+    import app  # noqa: F401  (registers the pages, as in production)
+    from dashboard.pages import asb
+    from dashboard.reports.pack import document, summary
+    from dashboard.reports.pack.da_asb import ASB_LABEL, asb_section
+    from test_asb_page import ASB, CAMDEN, LSOAS, load
+
+    monkeypatch.setenv("DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("HOME_BOROUGH", "Barnet")
+    codes = LSOAS if every_borough else {k: v for k, v in LSOAS.items() if v[1] in (BARNET, CAMDEN)}
+    load(sqlite_engine, codes)
+    with reading_as(False):
+        section = asb_section(END)
+    assert [p.line for p in section.periods] == ["Police-recorded ASB: 12 months to December 2024"]
+    html = flat(re.sub(r"<[^>]+>", " ", document.section_html(section)))
+    row = f"{ASB_LABEL} 36 12 +200.0% (statistically significant) 0.09 {rank}"
+    assert row in html
+    assert section.sentences and flat(section.sentences[0]) in flat(asb.update("2024-12", ASB)[0])
+    (one,) = summary.table_rows([section])
+    assert one.cells()[:4] == [
+        ASB_LABEL,
+        "12 months to Dec 2024",
+        "36",
+        "\u25b2 up 200% (significant)",
+    ]
+    assert one.london == rank

@@ -391,7 +391,7 @@ def test_hate_summary_counts_rate_rank_outcomes_and_the_break(loaded):
         in summary
     )
     # DOMAIN.md: a comparison across the recording change is never called significant
-    assert "(not comparable (MPS recording change))" in out["hate-london-table-html"]
+    assert "(not comparable: MPS recording change)" in out["hate-london-table-html"]
     assert "statistically significant" not in out["hate-london-table-html"]
     assert "significant" not in summary.split("Take care")[0].split("previous 12 months")[1]
 

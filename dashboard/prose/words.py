@@ -31,6 +31,7 @@ RAG_WORDS = {
     "Red": "Red: at or worse than 2011/12",
 }
 NOT_COMPARABLE = "not comparable (MPS recording change)"  # DOMAIN.md: never "significant"
+NOT_COMPARABLE_CELL = "not comparable: MPS recording change"  # inside a cell's parentheses
 BREAK_WORDS = (
     "the MPS changed its crime recording system at the end of February 2024, so figures before "
     "and after are not like-for-like"
@@ -126,15 +127,15 @@ def change_words(record: dict, noun: str = "offences", across_break: bool = Fals
 
 
 def change_cell(record: dict, across_break: bool = False) -> str:
-    """A table cell: '−6.0% (not significant)', '+50.0% (not comparable (MPS recording
-    change))' across the hate crime recording change, or 'not available'."""
+    """A table cell: '−6.0% (not significant)', '+50.0% (not comparable: MPS recording
+    change)' across the hate crime recording change, or 'not available'."""
     change = record.get("change_vs_previous_pct")
     if is_missing(change):
         return "not available"
     if not across_break:
         return f"{fmt_pct(change)} ({significance_text(record)})"
     small = "too small to judge; " if is_small(record) else ""
-    return f"{fmt_pct(change)} ({small}{NOT_COMPARABLE})"
+    return f"{fmt_pct(change)} ({small}{NOT_COMPARABLE_CELL})"
 
 
 def arrow(record: dict) -> str:

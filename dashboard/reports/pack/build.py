@@ -20,6 +20,7 @@ from dashboard.prose.words import BREAK_WORDS
 from dashboard.reports.indicators import crime_indicators
 from dashboard.reports.pack import (
     content,
+    da_asb,
     document,
     notes,
     partners,
@@ -37,8 +38,10 @@ from dashboard.text import month_label
 
 FORMATS = ("pdf", "xlsx")
 SOURCES = [
-    "Crime: MPS borough and ward level crime, and the MPS Monthly Crime Dashboard (knife and "
-    "hate crime), London Datastore, Open Government Licence v3.0.",
+    "Crime: MPS borough and ward level crime, and the MPS Monthly Crime Dashboard (domestic "
+    "abuse, knife and hate crime), London Datastore, Open Government Licence v3.0.",
+    "Police-recorded anti-social behaviour: data.police.uk street-level files, placed in wards "
+    "by the ONS LSOA (2021) to ward best-fit lookup, Open Government Licence v3.0.",
     "Population: ONS mid-year population estimates, Open Government Licence v3.0.",
     "Serious youth violence, IOM, Prevent WRAP training and hate crime reporting centres: "
     "council returns in the dashboard's templates.",
@@ -75,6 +78,8 @@ class Pack:
 def section_list(end: Month) -> list[content.Section]:
     return [
         content.crime_section(end),
+        da_asb.asb_section(end),
+        da_asb.da_section(end),
         priorities.syv_section(end),
         priorities.reoffending_section(end),
         priorities.prevent_section(end),

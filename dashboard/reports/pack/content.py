@@ -65,6 +65,7 @@ class Section:
     notes: list[str] = field(default_factory=list)  # e.g. the ranks' units, once
     across_break: bool = False  # its changes straddle the hate crime recording change
     figures: dict = field(default_factory=dict)  # figures a page-one row reads (summary.py)
+    rate_digits: int | None = None  # a rate table (no target or baseline): the rate's decimals
 
     def add(self, sentence: str) -> None:
         self.sentences.append(sentence)

@@ -76,10 +76,19 @@ def table_html(frame: pd.DataFrame, caption: str = "", css_class: str = "") -> s
 
 
 def headline_html(section: Section) -> str:
-    across = section.across_break
-    rows = [headline.cells(label, record, across) for label, record in section.headline]
-    frame = pd.DataFrame(rows, columns=headline.COLUMNS)
-    note = headline.rank_note([record for _, record in section.headline])
+    across, records = section.across_break, [record for _, record in section.headline]
+    if section.rate_digits is None:
+        rows = [headline.cells(label, record, across) for label, record in section.headline]
+        frame = pd.DataFrame(rows, columns=headline.COLUMNS)
+    else:
+        columns = headline.rate_columns(records)
+        outcomes = headline.OUTCOME_COLUMN in columns
+        rows = [
+            headline.rate_cells(label, record, section.rate_digits, outcomes)
+            for label, record in section.headline
+        ]
+        frame = pd.DataFrame(rows, columns=columns)
+    note = headline.rank_note(records)
     return (
         table_html(frame, "Headline figures", "headline")
         + f'<p class="note small">{escape(note)}</p>'

@@ -5,6 +5,7 @@ most-similar-group rank, each from the indicator record the pages show (never re
 from __future__ import annotations
 
 from core.values import is_missing
+from dashboard.prose.domestic_abuse import outcome_rate_text
 from dashboard.prose.words import NOT_COMPARABLE, change_cell, significance_text
 from dashboard.text import fmt_int, fmt_number, fmt_pct
 from domain.crime import is_small, whole
@@ -104,3 +105,54 @@ def rank_note(records: list[dict]) -> str:
             f"{group['group_name']}"
         )
     return text + "; 1 = the lowest rate."
+
+
+RATE_COLUMNS = [
+    "Indicator",
+    "12 months (R12)",
+    "Previous 12 months (P12)",
+    "Change on P12",
+    "Rate per 1,000 residents",
+    "London rank",
+]
+OUTCOME_COLUMN = "Positive outcome rate"
+
+
+def rate_columns(records: list[dict]) -> list[str]:
+    """The rate table's columns (no target, baseline or group: the figures have none), with the
+    positive outcome rate when the records carry one (domestic abuse)."""
+    outcomes = any("positive_outcome_rate_pct" in r for r in records)
+    return RATE_COLUMNS + ([OUTCOME_COLUMN] if outcomes else [])
+
+
+def rate_cells(label: str, record: dict, digits: int, outcomes: bool = False) -> list[str]:
+    """One row of a rate table as the PDF prints it (the rate to ``digits`` decimals, as its
+    page prints it; ``outcomes``: the positive outcome rate as the domestic abuse page says it)."""
+    rate = record.get("rate_per_1000")
+    return [
+        label,
+        fmt_int(record.get("r12")),
+        fmt_int(record.get("p12")),
+        change_cell(record),
+        "not available" if is_missing(rate) else fmt_number(rate, digits),
+        short_rank(record.get("london_rank"), 32),
+        *([outcome_rate_text(record)] if outcomes else []),
+    ]
+
+
+def rate_values(label: str, record: dict, outcomes: bool = False) -> dict:
+    """One row of a rate table as figures (for the workbook)."""
+    rate, share = record.get("rate_per_1000"), record.get("positive_outcome_rate_pct")
+    values = {
+        "Indicator": label,
+        "12 months (R12)": whole(record.get("r12")),
+        "Previous 12 months (P12)": whole(record.get("p12")),
+        "Change on P12": fraction(record.get("change_vs_previous_pct")),
+        "Significance": significance_text(record),
+        "Rate per 1,000 residents": None if is_missing(rate) else float(rate),
+        "London rank": whole(record.get("london_rank")),
+        "Indicators sheet name": record.get("indicator"),
+    }
+    if outcomes:
+        values[OUTCOME_COLUMN] = fraction(share)
+    return values

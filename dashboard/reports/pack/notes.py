@@ -15,6 +15,8 @@ from dashboard.reports.pack.quarter import quarter_label
 
 BOARD_SECTIONS = {  # the pack's section -> the board section commentary is written for
     "crime": "crime",
+    "asb": "asb",
+    "da": "domestic-abuse",
     "syv": "youth-violence",
     "reoffending": "reoffending",
     "prevent": "prevent",

@@ -15,7 +15,7 @@ import pandas as pd
 
 from core import db, queries
 from core.months import Month, as_month, months_before
-from dashboard import cache
+from dashboard import cache, police_figures
 from dashboard.memo import engine_url, memoized
 from dashboard.text import month_label
 from domain.periods import months_not_loaded, reporting_month
@@ -77,6 +77,14 @@ def _iom_months() -> list[Month]:
     return [months_before(m, -2) for m in _month_list(quarters, "quarter_start")]
 
 
+def _asb_months() -> list[Month]:
+    """The months data.police.uk files cover the home borough (none when exempt), as /asb."""
+    home = cache.home_area()
+    if home is None or police_figures.hidden():
+        return []
+    return police_figures.covered_months(home["code"])
+
+
 def _cohort_months() -> list[Month]:
     rates = cache.council_table("reoffending_rates")
     ends = {cohort_end(c) for c in rates["cohort"]} if not rates.empty else set()
@@ -90,6 +98,20 @@ DATASETS = [
         "Neighbourhood crime",
         "the MPS borough file",
         lambda: cache.period_months(),
+    ),
+    Dataset(
+        "asb",
+        "asb",
+        "Police-recorded ASB",
+        "the data.police.uk file",
+        _asb_months,
+    ),
+    Dataset(
+        "domestic_abuse",
+        "da",
+        "Domestic abuse",
+        "the MPS Monthly Crime Dashboard file",
+        lambda: cache.dashboard_months(cache.DASHBOARD_OFFENCES),
     ),
     Dataset(
         "syv",

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from core.values import is_missing
-from dashboard.prose.words import NOT_COMPARABLE, arrow, previous_year_words, target_words
+from dashboard.prose.words import NOT_COMPARABLE_CELL, arrow, previous_year_words, target_words
 from dashboard.reports.pack import partners
 from dashboard.reports.pack.content import Section
 from dashboard.reports.pack.headline import RAG_MARKS, rag_text
@@ -72,14 +72,14 @@ class Row:
 
 
 def change_text(record: dict, comparable: bool = True) -> str:
-    """'▲ up 1.8% (not significant)': an arrow as well as the words; 'not comparable (MPS
-    recording change)' across the hate crime recording change, never 'significant'."""
+    """'▲ up 1.8% (not significant)': an arrow as well as the words; 'not comparable: MPS
+    recording change' across the hate crime recording change, never 'significant'."""
     words = previous_year_words(record, say_previous=False)
     if words.startswith("no comparison"):
         return "not available"
     change, _, judged = words.partition(", ")
     if not comparable:
-        judged = NOT_COMPARABLE
+        judged = NOT_COMPARABLE_CELL
     judged = judged.replace("statistically ", "")
     return f"{arrow(record)} {change}{f' ({judged})' if judged else ''}".strip()
 
@@ -197,9 +197,20 @@ def partnership_note(sections: list[Section]) -> str:
     return f" {without} partnership indicators without a target are in their own section."
 
 
+def asb_rows(section: Section) -> list[Row]:
+    """Police-recorded ASB: its London rank 'not available' in words unless every London
+    borough is loaded (a rank among fewer would mislead)."""
+    rows = record_rows(section)
+    for row in rows:
+        if row.london == "\u2014":
+            row.london = "not available"
+    return rows
+
+
 PRODUCERS: dict[str, Callable[[Section], list[Row]]] = {
     "partnership": partnership_rows,
     "hate": hate_rows,
+    "asb": asb_rows,
     "prevent": prevent_rows,
     "reoffending": reoffending_rows,
     "wards": lambda _section: [],  # the borough's figures are in the crime rows

@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dashboard.reports.pack import headline, notes
 from dashboard.reports.pack.audience import EXEMPT_MARK
-from dashboard.reports.pack.cells import CHANGE, COUNT, put
+from dashboard.reports.pack.cells import CHANGE, COUNT, PERCENT, put
 
 if TYPE_CHECKING:
     from dashboard.reports.pack.build import Pack
@@ -31,6 +31,8 @@ SHEETS = {  # a sheet per section (titles: at most 31 characters, no colon)
     "hate": "Hate crime",
     "partnership": "Partnership indicators",
     "wards": "Wards",
+    "asb": "Anti-social behaviour",
+    "da": "Domestic abuse",
 }
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E6E6E6")
@@ -43,6 +45,8 @@ FORMATS = {  # number formats of the headline columns and the Indicators sheet's
     "Most similar group rank": "0",
     "Change on P12": CHANGE,
     "Change on baseline": CHANGE,
+    "Rate per 1,000 residents": "0.00",
+    headline.OUTCOME_COLUMN: PERCENT,
     "r12": COUNT,
     "p12": COUNT,
     "baseline": COUNT,
@@ -122,6 +126,10 @@ def section_sheet(wb: Workbook, section, exempt: bool) -> None:
     if section.headline:
         across = section.across_break
         rows = [headline.values(label, record, across) for label, record in section.headline]
+        if section.rate_digits is not None:
+            records = [record for _, record in section.headline]
+            outcomes = headline.OUTCOME_COLUMN in headline.rate_columns(records)
+            rows = [headline.rate_values(lb, r, outcomes) for lb, r in section.headline]
         ws.freeze_panes = f"A{row + 1}"
         row = _write_table(ws, row, pd.DataFrame(rows))
     for title, frame in section.tables:
