@@ -1,8 +1,8 @@
-"""The pack's sections for the strategy's first two priorities after neighbourhood crime:
-domestic abuse (the MPS Monthly Crime Dashboard, as /domestic-abuse shows it) and police-recorded
-anti-social behaviour (data.police.uk, as /asb shows it). Each figure is a record of the table its
-page reads (``dashboard.domestic_abuse_figures.table``, ``dashboard.police_figures.table``) and
-each sentence is the page's sentence: nothing is computed here."""
+"""The pack's sections for the strategy's first two priorities: police-recorded anti-social
+behaviour (data.police.uk, as /asb shows it) and domestic abuse (the MPS Monthly Crime Dashboard,
+as /domestic-abuse shows it). Each figure is a record of the table its page reads
+(``dashboard.police_figures.table``, ``dashboard.domestic_abuse_figures.table``) and each
+sentence is the page's sentence: nothing is computed here."""
 
 from __future__ import annotations
 
