@@ -55,6 +55,7 @@ COMMENTARY = (
     "Theft from the person rose with the town centre's evening economy.\n\n"
     "- Extra patrols on Friday and Saturday nights\n- Shop Watch radios for 40 shops"
 )
+DA_COMMENTARY = "Repeat victims referred to MARAC rose after the IDVA started."
 ACTION = {
     "strand": "Prevention",
     "action": "Youth workers in A&E",
@@ -95,6 +96,8 @@ def loaded_url(tmp_path_factory) -> str:
 
     notes.set_commentary(engine, "crime", QUARTER, COMMENTARY, "max")
     notes.add_action(engine, "youth-violence", ACTION, "max")
+    notes.set_commentary(engine, "domestic-abuse", QUARTER, DA_COMMENTARY, "max")
+    notes.add_action(engine, "domestic-abuse", {**ACTION, "action": "IDVA at the hospital"}, "max")
     # a partnership indicator: referrals by quarter, one value after the quarter (not shown)
     notes.define_indicator(engine, PARTNER, "max")
     for period, value in (("2023/24 Q3", 40), ("2024/25 Q3", 52), ("2024/25 Q4", 70)):
@@ -790,6 +793,9 @@ def test_the_domestic_abuse_section_has_the_pages_figures_and_outcome_rate(packs
     said = _page_summary(page, "2024-12", DA_VWI)  # the page's sentence, word for word
     assert flat(section.sentences[1]) in said and "Positive outcome rate" in said
     assert text.index("Headline figures") < text.index(flat(section.sentences[0])[:40])
+    # the officer's words on domestic abuse after the table, and its action plan
+    assert text.index("Headline figures") < text.index(DA_COMMENTARY)
+    assert "Prevention 1 IDVA at the hospital Head of Community Safety" in text
 
 
 def test_asb_is_left_out_with_a_line_when_police_uk_has_nothing_for_the_quarter(packs):

@@ -152,6 +152,7 @@ def indicators_at(end: Month, found: dict[str, Period]) -> pd.DataFrame:
         "ward_crime": found["ward_crime"].month,
         "mps_dashboard_offences": found["knife"].month,
         "syv": found["syv"].month,
+        "police_uk": found["asb"].month,
     }
     return crime_indicators(db.get_engine(), end, at)
 
