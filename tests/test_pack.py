@@ -838,3 +838,11 @@ def test_the_asb_section_has_the_asb_pages_figures(sqlite_engine, monkeypatch, e
         "\u25b2 up 200% (significant)",
     ]
     assert one.london == rank
+    # exempt for the default pack's readers: withheld, never "none loaded"
+    from core.reference import POLICE_UK_DATASET
+
+    exempt.mark(sqlite_engine, "dataset", POLICE_UK_DATASET, "manager")
+    with reading_as(False):
+        withheld = asb_section(END)
+    assert withheld.missing == "Police-recorded ASB figures are not shown to readers of this pack."
+    assert not withheld.headline

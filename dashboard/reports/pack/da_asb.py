@@ -13,6 +13,7 @@ from dashboard import domestic_abuse_figures as da_figures
 from dashboard.auth import exempt
 from dashboard.prose import domestic_abuse as da_words
 from dashboard.prose import police as asb_words
+from dashboard.prose.words import none_loaded
 from dashboard.reports.pack.content import Section
 from dashboard.ui.domestic_abuse import shown_indicators
 from domain import domestic_abuse as da
@@ -54,6 +55,9 @@ def asb_section(end: Month) -> Section:
     section.notes.append(ASB_NOTE)
     month = section.period("asb", end)
     home = cache.home_area()
+    if police_figures.hidden():  # exempt for this pack's readers: never "none loaded"
+        section.missing = none_loaded("police-recorded ASB figures", True, "readers of this pack")
+        return section
     if month is None or home is None:
         section.missing = (
             "Police-recorded ASB is left out: no data.police.uk figures for this quarter or "
@@ -62,7 +66,7 @@ def asb_section(end: Month) -> Section:
         return section
     found = record(police_figures.table(month), home["code"], POLICE_UK_ASB, month)
     if not found:
-        section.missing = "No police-recorded ASB figures are shown to readers of this pack."
+        section.missing = none_loaded("police-recorded ASB figures", True, "readers of this pack")
         return section
     section.month, section.rate_digits = month, 2  # per 1,000 to 2 decimals, as the page
     boroughs = police_figures.boroughs_covered(month)
