@@ -31,15 +31,17 @@ import sys, time
 from core import db
 from etl import load
 
-original = db.bulk_insert
+def stopping(original):
+    def insert(conn, table, columns, rows):
+        original(conn, table, columns, rows)
+        if table.name == "crime_counts":
+            print("half-written", flush=True)
+            time.sleep(60)
+    return insert
 
-def bulk_insert(conn, table, columns, rows):
-    original(conn, table, columns, rows)
-    if table.name == "crime_counts":
-        print("half-written", flush=True)
-        time.sleep(60)
-
-db.bulk_insert = bulk_insert
+# the counts go through either (bulk_insert_columns for the MPS files' columns)
+db.bulk_insert = stopping(db.bulk_insert)
+db.bulk_insert_columns = stopping(db.bulk_insert_columns)
 load.load_path(sys.argv[2], db.get_engine(sys.argv[1]), user="doomed")
 """
 

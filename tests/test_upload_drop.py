@@ -4,16 +4,17 @@ drop of gzip bombs (or of many large files) cannot fill the server's memory."""
 from __future__ import annotations
 
 import gzip
-import multiprocessing
 import os
 import stat
+import subprocess
+import sys
 import threading
 import time
 import tracemalloc
+from pathlib import Path
 
 import pytest
 
-from core import db
 from dashboard import pending
 from fixtures.extracts import upload_log
 from test_load import FILE_A
@@ -158,32 +159,36 @@ def test_a_pending_folder_of_another_user_or_open_to_all_is_refused(tmp_path, mo
         pending.pending_dir()
 
 
+# A worker process checking one drop, its check slowed and logged (a process of its own, not a
+# fork of the test run, which may hold other threads' locks at the fork).
+WORKER = """
+import sys, time
+from dashboard import pending
+
+def slow_check(token, url):
+    with open(sys.argv[3], "a") as out:
+        out.write("start\\n")
+    time.sleep(0.3)
+    with open(sys.argv[3], "a") as out:
+        out.write("end\\n")
+
+pending.check = slow_check
+pending.check_drop([sys.argv[2]], sys.argv[1])
+"""
+
+
 def test_two_workers_check_one_drop_at_a_time(sqlite_engine, tmp_path, monkeypatch):
     """Drops received by two worker processes wait for each other too (a lock on a file in the
     PENDING_DIR they share), so a server of three workers never checks three at once."""
     monkeypatch.setenv("PENDING_DIR", str(tmp_path / "pending"))
     log = tmp_path / "log"
-
-    def slow_check(token, url):
-        with log.open("a") as out:
-            out.write("start\n")
-        time.sleep(0.3)
-        with log.open("a") as out:
-            out.write("end\n")
-
-    monkeypatch.setattr(pending, "check", slow_check)
     url = sqlite_engine.url.render_as_string(hide_password=False)
     monkeypatch.setenv("DATABASE_URL", url)
     tokens = [pending.save("anna", f"f{i}.csv", FILE_A) for i in range(2)]
-
-    def worker(token):
-        db.dispose_engines()  # a worker process opens its own connections
-        pending.check_drop([token], url)
-
-    fork = multiprocessing.get_context("fork")
-    workers = [fork.Process(target=worker, args=(t,)) for t in tokens]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(10)
+    root = Path(__file__).resolve().parents[1]
+    workers = [
+        subprocess.Popen([sys.executable, "-c", WORKER, url, token, str(log)], cwd=root)
+        for token in tokens
+    ]
+    assert [worker.wait(timeout=120) for worker in workers] == [0, 0]
     assert log.read_text().split() == ["start", "end", "start", "end"]
