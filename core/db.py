@@ -34,6 +34,7 @@ from sqlalchemy import (
     create_engine,
     event,
 )
+from sqlalchemy.exc import DatabaseError
 
 from core import config
 
@@ -409,9 +410,21 @@ def get_engine(url: str | None = None, schema: MetaData | None = None) -> Engine
             if url.startswith("sqlite:///"):
                 Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
             engine = make_engine(url)
-            (metadata if schema is None else schema).create_all(engine)
+            create_schema(metadata if schema is None else schema, engine)
             _engines[url] = engine
         return engine
+
+
+def create_schema(schema: MetaData, engine: Engine, tries: int = 3) -> None:
+    """``schema.create_all``, tolerating another process creating the same tables meanwhile
+    (two servers starting at once): the next try's check sees them and creates the rest."""
+    for attempt in range(tries):
+        try:
+            schema.create_all(engine)
+            return
+        except DatabaseError as exc:
+            if "already exists" not in str(exc).lower() or attempt == tries - 1:
+                raise
 
 
 def dispose_engines() -> None:

@@ -55,7 +55,7 @@ def engine() -> Engine:
         return db.get_engine(f"sqlite:///{path.with_name(name)}", schema=metadata)
     eng = db.get_engine(url)
     if not getattr(eng, "pending_uploads_made", False):
-        metadata.create_all(eng)
+        db.create_schema(metadata, eng)
         eng.pending_uploads_made = True
     return eng
 

@@ -92,3 +92,26 @@ def test_bulk_insert_columns_writes_every_row_once(sqlite_engine, size):
     with sqlite_engine.connect() as conn:
         got = conn.execute(select(db.crime_counts).order_by(db.crime_counts.c.series_id)).all()
     assert [(s, m.month, c) for s, m, c in got] == [(n, n % 12 + 1, n * 7) for n in numbers]
+
+
+def test_a_schema_another_server_creates_meanwhile_is_taken_as_it_is(engine):
+    """Two servers starting at once both find a table missing and both create it: the one that
+    comes second carries on (it was 'table pending_uploads already exists' and a dead server)."""
+    from sqlalchemy import Column, Integer, MetaData, Table, event
+
+    schema = MetaData()
+    table = Table("started_twice", schema, Column("id", Integer, primary_key=True))
+
+    created = []
+
+    def the_other_server_creates_it_first(target, connection, **_kw):
+        if created:  # only the first time: the retry finds it made
+            return
+        created.append(True)
+        with engine.connect() as other:  # committed before this server's CREATE runs
+            table.create(other)
+            other.commit()
+
+    event.listen(table, "before_create", the_other_server_creates_it_first)
+    db.create_schema(schema, engine)
+    assert "started_twice" in inspect(engine).get_table_names()
