@@ -114,3 +114,45 @@ def test_simultaneous_wrong_passwords_check_at_most_the_limit(use_database, monk
         thread.join()
     assert len(checked) == 5
     assert sorted(answers) == [401] * 5 + [429] * 25
+
+
+def test_colleagues_signing_in_at_once_from_one_address_are_not_locked_out(
+    use_database, monkeypatch, tmp_path
+):
+    """Twenty-five board members sign in at the same moment from the council's one address
+    (the address may have four times the limit of failures): every one gets in."""
+    import webclient
+    from dashboard.auth import signin
+
+    monkeypatch.setenv("PENDING_DIR", str(tmp_path / "pending"))
+    monkeypatch.setenv("HOST", "127.0.0.1")
+    monkeypatch.setenv("LOGIN_RATE_LIMIT", "5")
+    names = [f"member{i}" for i in range(25)]
+    for name in names:
+        webclient.add_user(use_database, name, "viewer")
+    server = webclient.the_app().server
+    real_check = signin.check_password_hash
+
+    def slow_check(stored, given):
+        time.sleep(0.2)  # each check overlaps the others, like scrypt under load
+        return real_check(stored, given)
+
+    monkeypatch.setattr(signin, "check_password_hash", slow_check)
+    clients = [server.test_client() for _ in names]
+    tokens = [webclient.form_token(c) for c in clients]
+    start = threading.Barrier(len(clients))
+    answers = []
+
+    def sign_in(client, token, name):
+        start.wait()
+        form = {"username": name, "password": webclient.PASSWORD, "csrf_token": token, "next": "/"}
+        answers.append(client.post("/login", data=form).status_code)
+
+    threads = [
+        threading.Thread(target=sign_in, args=t) for t in zip(clients, tokens, names, strict=False)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == [302] * 25

@@ -161,7 +161,8 @@ def login_post():
         )
     row = queries.user_row(engine, name) if name else None
     ok = check_password_hash(row.password_hash if row else _DUMMY_HASH, password)
-    if not (row and ok):  # the failure is noted already (throttle.attempt)
+    if not (row and ok):  # the name's failure is noted already (throttle.attempt)
+        throttle.address_failed(engine, _client())
         return _render(
             401, next=target, username=name, tone="danger", message="Wrong user name or password."
         )

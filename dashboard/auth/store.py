@@ -102,11 +102,16 @@ def add_login_failure(engine: Engine, address: str, names: list[str], since: dat
 
 
 def reserve_login_attempt(
-    engine: Engine, address: str, caps: dict[str, int], since: datetime, now: datetime
+    engine: Engine,
+    address: str,
+    caps: dict[str, int],
+    since: datetime,
+    now: datetime,
+    note: list[str],
 ) -> tuple[list[int], datetime | None]:
     """Count ``address``'s failures since ``since`` under each name of ``caps`` and, when every
-    count is under its cap, note this attempt as a failure under each name at once (the caller
-    forgets it if the password is right). Counting and noting are one locked transaction, so
+    count is under its cap, note this attempt as a failure under each name of ``note`` at once
+    (the caller forgets it if the password is right). Counting and noting are one locked transaction, so
     simultaneous attempts are counted one after another: at most the cap get through.
     Returns the new rows' ids ([] when refused) and, when refused, the latest failure."""
     f = db.login_failures
@@ -124,7 +129,7 @@ def reserve_login_attempt(
         full = [latest for name, count, latest in counts if count >= caps[name]]
         if full:
             return [], max(full)
-        rows = [{"address": address, "name": n, "failed_at": now} for n in caps]
+        rows = [{"address": address, "name": n, "failed_at": now} for n in note]
         ids = [conn.execute(insert(f).values(row)).inserted_primary_key[0] for row in rows]
     return ids, None
 

@@ -6,10 +6,13 @@ A key is (address, user name in lower case), or (address, ``ANY_NAME``) for the 
 failures under any name, which may reach four times LOGIN_RATE_LIMIT. A key is locked out for
 LOGIN_LOCKOUT_SECONDS after its last failure once it has that many within that time.
 
-A sign-in asks first (``attempt``): its failure is noted before the password is checked, in the
-same locked transaction that counts the key's failures, and forgotten if the password is right.
-So simultaneous guesses are counted one after another and at most the limit are ever checked
-(counting, checking, then noting let 60 guesses at once all be checked).
+A sign-in asks first (``attempt``): its failure under the name is noted before the password is
+checked, in the same locked transaction that counts the key's failures, and forgotten if the
+password is right. So simultaneous guesses at a name are counted one after another and at most
+the limit are ever checked (counting, checking, then noting let 60 guesses at once all be
+checked). The address's count under any name is noted only once a password is wrong
+(``address_failed``): noted ahead, twenty colleagues signing in at once from one office address
+would lock each other out.
 """
 
 from __future__ import annotations
@@ -64,7 +67,7 @@ def attempt(engine: Engine, address: str, name: str) -> Attempt:
     now = db.utc_now()
     address, name = _key(address, name)
     caps = {name: limit, ANY_NAME: limit * 4}
-    ids, latest = store.reserve_login_attempt(engine, address, caps, now - window, now)
+    ids, latest = store.reserve_login_attempt(engine, address, caps, now - window, now, [name])
     if ids:
         return Attempt(0.0, tuple(ids))
     return Attempt(max((window - (now - latest)).total_seconds(), 0.001))
@@ -74,6 +77,12 @@ def release(engine: Engine, allowed: Attempt) -> None:
     """Forget an attempt's noted failure without clearing the name's others (a right password
     for a disabled account)."""
     store.forget_login_attempt(engine, list(allowed.ids))
+
+
+def address_failed(engine: Engine, address: str) -> None:
+    """Count a wrong password against the address (its name's failure is noted already)."""
+    _, window = _limits()
+    store.add_login_failure(engine, address[:64], [ANY_NAME], db.utc_now() - window)
 
 
 def failed(engine: Engine, address: str, name: str) -> None:
