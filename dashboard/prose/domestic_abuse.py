@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from core.months import Month
 from core.values import is_missing
-from dashboard.prose.words import change_words, rank_words
-from dashboard.text import fmt_int, fmt_number, fmt_percent, month_label
+from dashboard.prose.words import change_words, rate_per_10000_words
+from dashboard.text import fmt_int, fmt_percent, month_label
 from domain.crime import SMALL_COUNT
 from domain.domestic_abuse import DA, DA_VWI
 
@@ -27,16 +27,7 @@ LOAD_HELP = (
 def rate_words(record: dict, london_rate=None) -> str:
     """'8.5 per 1,000 residents (mid-2024 population), rank 7 of 32 London boroughs (1 = lowest
     rate), against London's 9.9'."""
-    rate = record.get("rate_per_1000")
-    if is_missing(rate):
-        return "no rate per 1,000 residents (a population or a month is missing)"
-    year = record.get("population_year")
-    year_text = "" if is_missing(year) else f" (mid-{int(year)} population)"
-    london = "" if is_missing(london_rate) else f", against London's {fmt_number(london_rate, 1)}"
-    return (
-        f"{fmt_number(rate, 1)} per 1,000 residents{year_text}, "
-        f"{rank_words(record.get('london_rank'))}{london}"
-    )
+    return rate_per_10000_words(record, london_rate, per=1_000)
 
 
 def outcome_rate_text(record: dict) -> str:

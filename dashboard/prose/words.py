@@ -207,17 +207,17 @@ def rank_words(
     return f"{text}, {abs(moved)} {places} {better} than a year earlier ({int(before)})"
 
 
-def rate_per_10000_words(record: dict, london_rate=None) -> str:
+def rate_per_10000_words(record: dict, london_rate=None, per: int = 10_000) -> str:
     """'11.1 per 10,000 residents (mid-2023 population), rank 29 of 32 London boroughs
-    (1 = lowest rate), against London's 8.2'."""
-    rate = record.get("rate_per_10000")
+    (1 = lowest rate), against London's 8.2' (``per``: 1,000 reads the record's rate per 1,000)."""
+    rate = record.get(f"rate_per_{per}")
     if is_missing(rate):
-        return "no rate per 10,000 residents (a population or a month is missing)"
+        return f"no rate per {per:,} residents (a population or a month is missing)"
     year = record.get("population_year")
     year_text = "" if is_missing(year) else f" (mid-{int(year)} population)"
     london = "" if is_missing(london_rate) else f", against London's {fmt_number(london_rate, 1)}"
     return (
-        f"{fmt_number(rate, 1)} per 10,000 residents{year_text}, "
+        f"{fmt_number(rate, 1)} per {per:,} residents{year_text}, "
         f"{rank_words(record.get('london_rank'))}{london}"
     )
 
