@@ -52,6 +52,8 @@ def layout(**_query) -> html.Div:
             html.Div(id="prevent-summary", className="lead mb-2"),
             html.Div(
                 [
+                    html.Div(id="prevent-training-illustrative"),
+                    html.Div(id="prevent-audiences-illustrative"),
                     blocks.two_columns(
                         blocks.chart_block("prevent-coverage", "Coverage by department"),
                         blocks.chart_block("prevent-progress", "Coverage over time"),

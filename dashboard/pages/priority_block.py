@@ -34,6 +34,7 @@ def sections(priority: str) -> list:
     return [
         dcc.Store(id="partnership-priority", data=priority),
         dcc.Store(id="notes-refresh", data=0),
+        html.Div(id="partnership-illustrative", className="mt-4"),  # illustrative_marks fills it
         html.Section(id="partnership-body", className="mt-4"),
         html.Section(
             [

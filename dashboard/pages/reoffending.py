@@ -48,7 +48,11 @@ def layout(**_query) -> html.Div:
         [
             html.H1(f"Reoffending in {config.home_borough()}"),
             html.Div(id="reoffending-summary", className="lead mb-2"),
-            html.H2("Integrated Offender Management (IOM)", className="h4 mt-3"),
+            html.H2(
+                ["Integrated Offender Management (IOM)", html.Span(id="reoffending-iom-mark")],
+                className="h4 mt-3",
+            ),
+            html.Div(id="reoffending-iom-illustrative"),
             html.Div(id="reoffending-iom-notice"),
             html.Div(
                 blocks.two_columns(
@@ -59,7 +63,11 @@ def layout(**_query) -> html.Div:
                 ),
                 id="reoffending-iom-charts",
             ),
-            html.H2("Proven reoffending (Ministry of Justice)", className="h4 mt-3"),
+            html.H2(
+                ["Proven reoffending (Ministry of Justice)", html.Span(id="reoffending-moj-mark")],
+                className="h4 mt-3",
+            ),
+            html.Div(id="reoffending-moj-illustrative"),
             html.Div(id="reoffending-moj-notice"),
             html.Div(
                 blocks.two_columns(

@@ -118,8 +118,10 @@ def periods_html(section: Section) -> str:
 
 def section_html(section: Section) -> str:
     parts = [f'<h1 id="{section.key}">{escape(section.title)}</h1>', periods_html(section)]
-    if section.missing:
-        return "".join(parts) + f'<p class="missing">{escape(section.missing)}</p>'
+    if section.missing:  # the officer's words are printed all the same
+        parts.append(f'<p class="missing">{escape(section.missing)}</p>')
+        parts.append(notes.commentary_html(section.figures.get("commentary")))
+        return "".join(parts) + actions_html(section)
     if section.headline:
         parts.append(headline_html(section))
     parts.append(notes.commentary_html(section.figures.get("commentary")))
@@ -129,9 +131,15 @@ def section_html(section: Section) -> str:
     for title, frame in section.tables:
         css = "wards" if section.key == "wards" else ""
         parts.append(f"<h2>{escape(title)}</h2>" + table_html(frame, "", css))
-    if "actions" in section.figures:
-        parts.append("<h2>Action plan</h2>" + table_html(section.figures["actions"], "", "actions"))
+    parts.append(actions_html(section))
     return "".join(parts)
+
+
+def actions_html(section: Section) -> str:
+    """The section's action plan as a table ('' when it has none)."""
+    if "actions" not in section.figures:
+        return ""
+    return "<h2>Action plan</h2>" + table_html(section.figures["actions"], "", "actions")
 
 
 def contents_html(titles: list[tuple[str, str]]) -> str:
