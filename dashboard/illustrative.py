@@ -60,7 +60,9 @@ def _flagged(url: str, version: int) -> frozenset[tuple[int, str]]:
     said = {
         (int(upload), table)
         for upload, layout, sheet in warned.itertuples(index=False)
-        for table in _sheet_tables(str(layout), str(sheet or templates.WHOLE_FILE))
+        for table in _sheet_tables(
+            str(layout), sheet if isinstance(sheet, str) else templates.WHOLE_FILE
+        )
     }
     held = queries.template_rows_held(engine, sorted({u for u, _ in said}))
     return frozenset(

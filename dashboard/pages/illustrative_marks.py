@@ -66,7 +66,7 @@ PAGES: dict[str, list[Marked]] = {
         Marked(
             "prevent-audiences-illustrative",
             ("wrap_audiences",),
-            "The people trained by audience",
+            "The figures of people trained by audience",
             ("prevent-audiences-mark",),
         ),
     ],
@@ -74,7 +74,7 @@ PAGES: dict[str, list[Marked]] = {
         Marked(
             "hate-centres-illustrative",
             ("hate_reporting_centres",),
-            "The Hate Crime Reporting Centre reports",
+            "The Hate Crime Reporting Centre figures",
             ("hate-centres-section-mark", "hate-centres-mark", "hate-centre-strands-mark"),
         ),
     ],
