@@ -75,6 +75,7 @@ DATA_PAGES = re.compile(r"^/($|crime/|wards$|ward/|hate-crime|youth-violence|reo
 TARGET_P95_MS = 300
 TARGET_PAGE_P95_MS = 800
 TARGET_FIRST_OPEN_MS = 1000
+HTML = {"Accept": "text/html"}
 
 
 def free_port() -> int:
@@ -172,7 +173,7 @@ class Viewer:
         self.components: dict[str, dict] = {}
 
     # one request, timed and recorded
-    def request(self, kind: str, method: str, path: str, **options):
+    def request(self, kind: str, method: str, path: str, step: str = "", **options):
         start = time.perf_counter()
         began = time.time()
         try:
@@ -180,10 +181,10 @@ class Viewer:
             status = response.status_code
         except requests.RequestException:
             response, status = None, 0
-        self.record(kind, path, began, time.perf_counter() - start, status, response)
+        self.record(kind, path, began, time.perf_counter() - start, status, response, step)
         return response if status and status < 400 else None
 
-    def callback(self, kind: str, dep: dict, values: dict[str, object]):
+    def callback(self, kind: str, dep: dict, values: dict[str, object], step: str = ""):
         def value(item):
             return {**item, "value": values.get(f"{item['id']}.{item['property']}")}
 
@@ -195,7 +196,9 @@ class Viewer:
             "changedPropIds": [f"{dep['inputs'][0]['id']}.{dep['inputs'][0]['property']}"],
         }
         headers = {"X-CSRFToken": self.http.cookies.get("_csrf_token") or ""}
-        response = self.request(kind, "POST", "/_dash-update-component", json=body, headers=headers)
+        response = self.request(
+            kind, "POST", "/_dash-update-component", step or kind, json=body, headers=headers
+        )
         if response is None or response.status_code == 204:
             return None
         return response.json().get("response", {})
@@ -204,9 +207,9 @@ class Viewer:
         began = time.time()
         start = time.perf_counter()
         search = f"?period={month}"
-        self.request("page", "GET", path + search, headers={"Accept": "text/html"})
-        self.request("page", "GET", "/_dash-layout")
-        self.request("page", "GET", "/_dash-dependencies")
+        self.request("page", "GET", path + search, "page: the address", headers=HTML)
+        self.request("page", "GET", "/_dash-layout", "page: /_dash-layout")
+        self.request("page", "GET", "/_dash-dependencies", "page: /_dash-dependencies")
         routing = next(d for d in self.deps if "_pages_content.children" in d["output"])
         values = {
             "_pages_location.pathname": path,
@@ -214,7 +217,7 @@ class Viewer:
             "_pages_location.href": f"{self.base}{path}{search}",
             "_pages_location.hash": "",
         }
-        answer = self.callback("page", routing, values) or {}
+        answer = self.callback("page", routing, values, "page: the routing callback") or {}
         self.components = {}
         collect(answer.get("_pages_content", {}).get("children"), self.components)
         self.fire_on_page("page", month, lambda dep: not dep.get("prevent_initial_call"))
@@ -236,7 +239,7 @@ class Viewer:
             outputs = outputs if isinstance(outputs, list) else [outputs]
             shown = all(o["id"] in self.components for o in outputs)
             if shown and all(i == "period-select" or i in self.components for i in ids):
-                self.callback(kind, dep, values)
+                self.callback(kind, dep, values, f"{kind}: a page's callback")
 
     def change_period(self, month: str) -> float:
         start = time.perf_counter()
@@ -296,19 +299,19 @@ def period_values(shell) -> list[str]:
 class Results:
     def __init__(self):
         self.lock = threading.Lock()
-        self.requests: list[tuple] = []  # kind, path, began, seconds, status, stale
+        self.requests: list[tuple] = []  # kind, path, began, seconds, status, stale, step
         self.pages: list[float] = []
         self.opened: list[tuple[str, float, float]] = []  # page, began, seconds
         self.changes: list[float] = []
         self.committed_at: float | None = None
         self.new_month: str | None = None
 
-    def record(self, kind, path, began, seconds, status, response) -> None:
+    def record(self, kind, path, began, seconds, status, response, step="") -> None:
         stale = False
         if path == "/_dash-layout" and self.committed_at and began > self.committed_at:
             stale = response is None or self.new_month not in response.text
         with self.lock:
-            self.requests.append((kind, path, began, seconds, status, stale))
+            self.requests.append((kind, path, began, seconds, status, stale, step))
 
 
 def upload_file(month: str) -> bytes:
@@ -432,16 +435,18 @@ def report(name: str, results: Results, log: list[str]) -> None:
     print(f"\n{name}")
     for line in log:
         print(f"  {line}")
-    print(f"  {'':24}{'count':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    print(f"  {'':34}{'count':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     groups = [
         ("every request", times),
         ("callback requests", [r[3] for r in rows if r[1] == "/_dash-update-component"]),
         ("page loads (4-5 requests)", results.pages),
         ("period changes", results.changes),
     ]
+    steps = sorted({r[6] for r in rows if r[6]})
+    groups += [(f"  {step}", [r[3] for r in rows if r[6] == step]) for step in steps]
     for label, values in groups:
         print(
-            f"  {label:24}{len(values):>8}{pct(values, 50):>9.0f}{pct(values, 95):>9.0f}"
+            f"  {label:34}{len(values):>8}{pct(values, 50):>9.0f}{pct(values, 95):>9.0f}"
             f"{pct(values, 99):>9.0f}"
         )
     rate = len(rows) / results.elapsed
