@@ -1,7 +1,11 @@
 """Twenty signed-in viewers at once against the production command, with an upload halfway.
 
 Run: .venv/bin/python bench/concurrency.py [--seconds 60] [--viewers 20] [--workers N]
-     [--databases sqlite postgresql] [--servers N] [--redis]
+     [--databases sqlite postgresql] [--servers N] [--redis] [--pause SECONDS]
+
+``--pause``: each viewer reads for a random 0 to 2 x SECONDS before each step (a page opened, a
+period changed), as a board member does; without it every viewer goes at full speed, which
+on a 2-CPU machine measures the server saturated (and the viewers share those CPUs).
 
 ``--servers 2 --redis``: two production servers (each WORKERS workers, its own PENDING_DIR) over
 the one database and a private redis-server (REDIS_URL: the kept answers and tables shared),
@@ -179,8 +183,9 @@ class Viewer:
         try:
             response = self.http.request(method, self.base + path, timeout=TIMEOUT, **options)
             status = response.status_code
-        except requests.RequestException:
+        except requests.RequestException as exc:
             response, status = None, 0
+            step = f"{step or path} [{type(exc).__name__}]"
         self.record(kind, path, began, time.perf_counter() - start, status, response, step)
         return response if status and status < 400 else None
 
@@ -370,7 +375,9 @@ def upload(base: str, results: Results, log: list[str]) -> None:
         time.sleep(0.2)
 
 
-def drive(bases: list[str], seconds: float, viewers: int, seed: int) -> tuple[Results, list[str]]:
+def drive(
+    bases: list[str], seconds: float, viewers: int, seed: int, pause: float = 0.0
+) -> tuple[Results, list[str]]:
     results = Results()
     log: list[str] = []
     probe = Viewer(bases[0], viewer_name(0), lambda *a: None)
@@ -392,12 +399,14 @@ def drive(bases: list[str], seconds: float, viewers: int, seed: int) -> tuple[Re
         start_gate.wait()
         while time.monotonic() < deadline:
             page = rng.choice(pages)
+            time.sleep(rng.uniform(0, 2 * pause))  # reading the page before the next step
             began, took = me.open_page(page, rng.choice(months))
             results.pages.append(took)
             results.opened.append((page, began, took))
             for _ in range(rng.randint(1, 4)):
                 if time.monotonic() >= deadline:
                     break
+                time.sleep(rng.uniform(0, 2 * pause))
                 results.changes.append(me.change_period(rng.choice(months)))
 
     threads = [threading.Thread(target=viewer, args=(n,), daemon=True) for n in range(viewers)]
@@ -466,6 +475,12 @@ def report(name: str, results: Results, log: list[str]) -> None:
     statuses = statistics.multimode([r[4] for r in rows if r[4] >= 400 or not r[4]] or [0])
     if errors:
         print(f"  most common error status: {statuses}")
+        start = min(r[2] for r in rows)
+        for r in [r for r in rows if not r[4] or r[4] >= 400][:5]:
+            when = f"{r[2] - start:.1f} s in"
+            if results.committed_at:
+                when += f", {r[2] - results.committed_at:+.1f} s from the upload's load"
+            print(f"    {r[4] or 'no answer'} after {r[3] * 1000:.0f} ms: {r[6] or r[1]} ({when})")
 
 
 def first_opens(results: Results) -> dict[str, float]:
@@ -485,12 +500,19 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", "3")))
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help="mean seconds a viewer reads before each step (0: none, every viewer at full speed)",
+    )
     parser.add_argument("--servers", type=int, default=1)
     parser.add_argument("--redis", action="store_true", help="a redis-server as REDIS_URL")
     args = parser.parse_args()
     print(
         f"{args.viewers} viewers for {args.seconds:.0f} s, {args.servers} server(s) of "
-        f"{args.workers} gunicorn workers{', Redis' if args.redis else ''}; "
+        f"{args.workers} gunicorn workers{', Redis' if args.redis else ''}, "
+        f"{'no pause' if not args.pause else f'a mean pause of {args.pause:g} s'} between steps; "
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
         f"load average {os.getloadavg()[0]:.1f} at the start"
     )
@@ -512,7 +534,7 @@ def main() -> None:
                     for n in range(args.servers)
                 ]
                 print(f"\n[{name}] seeded and serving after {time.monotonic() - seeded:.0f} s")
-                results, log = drive(bases, args.seconds, args.viewers, args.seed)
+                results, log = drive(bases, args.seconds, args.viewers, args.seed, args.pause)
                 label = f"{args.servers} x {args.workers} workers{', Redis' if args.redis else ''}"
                 report(f"{name} ({label})", results, log)
 
