@@ -19,7 +19,9 @@ import webclient
 from core.months import as_month
 from dashboard import illustrative
 from dashboard.pages import illustrative_marks
+from dashboard.reports.indicators import crime_indicators
 from dashboard.reports.pack import periods
+from domain.priorities import SYV
 from etl.formats import templates
 from etl.load import load_bytes
 from etl.preview import preview_bytes
@@ -214,6 +216,9 @@ def test_a_real_file_over_the_sample_removes_every_mark(home):
     rows = _export(client)
     assert len(rows) == 32 * 12 and set(rows["illustrative"]) == {"yes"}
     assert set(rows["source_upload"]) == {sample}
+    indicators = crime_indicators(home, as_month("2024-03"))  # and the pack's Indicators sheet
+    assert len(indicators) == 32 and set(indicators["indicator"]) == {SYV}
+    assert set(indicators["illustrative"]) == {"yes"}
     # the council's real return for the same months and boroughs replaces every row
     real = load(home, "syv-real.xlsx", syv_file())
     assert illustrative.tables(home) == set()
@@ -222,6 +227,7 @@ def test_a_real_file_over_the_sample_removes_every_mark(home):
     assert "made-up" not in _fire(client, "syv-illustrative")
     rows = _export(client)
     assert set(rows["illustrative"]) == {"no"} and set(rows["source_upload"]) == {real}
+    assert set(crime_indicators(home, as_month("2024-03"))["illustrative"]) == {"no"}
 
 
 def test_a_whole_file_flag_marks_only_the_tables_it_holds_rows_in(home):
