@@ -69,6 +69,21 @@ CENTRES = {
         }
     ]
 }
+PARTNERS = {
+    "Indicators": [
+        {
+            "indicator": "Channel referrals",
+            "priority": "Prevent",
+            "unit": "count",
+            "frequency": "quarter",
+            "direction": "neither",
+            "additive": "yes",
+            "owner": "Prevent team",
+            "source": "Prevent case management",
+        }
+    ],
+    "Values": [{"indicator": "Channel referrals", "period": "2024/25 Q3", "value": 52}],
+}
 WHOLE = (ILLUSTRATIVE,)  # as the serious youth violence sample says it
 AUDIENCES_ONLY = ("'WRAP audiences': " + ILLUSTRATIVE,)  # as the WRAP sample says it
 
@@ -156,6 +171,7 @@ PAGE_FILES = [  # (page, template, rows, the section's notice Div, its heading's
         "hate-centres-illustrative",
         "hate-centres-section-mark",
     ),
+    ("partnership", "council-partnership-indicators", PARTNERS, "partnership-illustrative", None),
 ]
 
 
@@ -177,9 +193,9 @@ def test_each_page_section_says_its_figures_are_illustrative(
     if made_up:
         assert "Illustrative figures:" in notice
         assert "are made-up sample figures, not Barnet's real figures" in notice
-        assert shown[mark] == " (illustrative)"
+        assert mark is None or shown[mark] == " (illustrative)"
     else:
-        assert notice == "" and shown[mark] == ""
+        assert notice == "" and (mark is None or shown[mark] == "")
     others = [p.slot for p in illustrative_marks.PAGES[page] if p.slot != slot]
     assert all(shown[o] is None for o in others)  # only the section the file fills
 
@@ -235,3 +251,16 @@ def test_a_whole_file_flag_marks_only_the_tables_it_holds_rows_in(home):
     assert illustrative.flagged(home) == {(sample, "syv_counts")}  # no 'SYV summary' rows
     assert illustrative.uploads("syv_counts", home) == {sample}
     assert illustrative.uploads("syv_summary", home) == set()
+
+
+@pytest.mark.parametrize("made_up", [True, False])
+def test_the_packs_partnership_section_says_its_figures_are_illustrative(home, made_up):
+    from dashboard.reports.pack.partners import partnership_section
+
+    about = WHOLE if made_up else ()
+    load(home, "partners.xlsx", template_file("council-partnership-indicators", PARTNERS, about))
+    section = partnership_section(as_month("2024-12"))
+    ((title, table),) = section.tables
+    assert list(table["Indicator"]) == ["Channel referrals"]
+    assert title.endswith("(illustrative)") is made_up
+    assert any("Illustrative figures:" in n for n in section.notes) is made_up
