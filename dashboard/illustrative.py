@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from core import db, queries
 from dashboard import cache
 from dashboard.memo import engine_url, memoized
-from dashboard.ui.notices import ILLUSTRATIVE_MARK
+from dashboard.ui.notices import ILLUSTRATIVE_MARK, ILLUSTRATIVE_SENTENCE
 from etl.formats import templates
 
 CODE = "illustrative-figures"
@@ -76,3 +76,9 @@ SYV = ("syv_counts", "syv_summary")  # the serious youth violence template's tab
 def mark(label: str, *names: str) -> str:
     """``label`` with "(illustrative)" after it when any of the tables ``names`` is flagged."""
     return label + ILLUSTRATIVE_MARK if shown(*names) else label
+
+
+def sentence(text: str, *names: str) -> str:
+    """A page's sentence about the tables ``names`` followed by "(Illustrative figures: made
+    up, not real.)" when any of them is flagged ('' stays '')."""
+    return f"{text} {ILLUSTRATIVE_SENTENCE}" if text and shown(*names) else text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from importlib import import_module
 
 import pandas as pd
 import pytest
@@ -196,6 +197,9 @@ def test_each_page_section_says_its_figures_are_illustrative(
         assert mark is None or shown[mark] == " (illustrative)"
     else:
         assert notice == "" and (mark is None or shown[mark] == "")
+    if page in ("reoffending", "prevent"):  # the page's sentence at the top says so too
+        module = import_module(f"dashboard.pages.{page}")
+        assert ("(Illustrative figures: made up, not real.)" in module.update(None)[0]) is made_up
     others = [p.slot for p in illustrative_marks.PAGES[page] if p.slot != slot]
     assert all(shown[o] is None for o in others)  # only the section the file fills
 
@@ -228,6 +232,7 @@ def test_a_real_file_over_the_sample_removes_every_mark(home):
     webclient.sign_in(client, "vic")
     table = _fire(client, "syv-figures-table")
     assert "Serious youth violence: victims aged 1 to 19 (illustrative)" in table
+    assert "(Illustrative figures: made up, not real.)" in table  # after the page's sentence
     assert "are made-up sample figures" in _fire(client, "syv-illustrative")
     rows = _export(client)
     assert len(rows) == 32 * 12 and set(rows["illustrative"]) == {"yes"}
@@ -240,6 +245,7 @@ def test_a_real_file_over_the_sample_removes_every_mark(home):
     assert illustrative.tables(home) == set()
     table = _fire(client, "syv-figures-table")  # a kept answer would still say illustrative
     assert "Serious youth violence: victims aged 1 to 19" in table and "(illustrative)" not in table
+    assert "Illustrative figures" not in table
     assert "made-up" not in _fire(client, "syv-illustrative")
     rows = _export(client)
     assert set(rows["illustrative"]) == {"no"} and set(rows["source_upload"]) == {real}
@@ -264,3 +270,32 @@ def test_the_packs_partnership_section_says_its_figures_are_illustrative(home, m
     assert list(table["Indicator"]) == ["Channel referrals"]
     assert title.endswith("(illustrative)") is made_up
     assert any("Illustrative figures:" in n for n in section.notes) is made_up
+
+
+def test_the_app_alone_registers_every_pages_marks():
+    """In a process that imports only the app, as the server does (this test module imports
+    illustrative_marks itself, so it is checked in a fresh one)."""
+    import subprocess
+    import sys
+
+    check = (
+        "import app, dash; from dash._callback import GLOBAL_CALLBACK_MAP as m; "
+        "keys = [*m, *app.app.callback_map]; "
+        "print(sorted({s for s in ('syv-illustrative', 'reoffending-iom-illustrative', "
+        "'prevent-training-illustrative', 'hate-centres-illustrative', "
+        "'partnership-illustrative') if any(s + '.children' in k for k in keys)}))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert found.stdout.strip() == str(
+        sorted(
+            [
+                "hate-centres-illustrative",
+                "partnership-illustrative",
+                "prevent-training-illustrative",
+                "reoffending-iom-illustrative",
+                "syv-illustrative",
+            ]
+        )
+    )

@@ -3,7 +3,9 @@ came from a file that says they are made up (the shipped samples), and "(illustr
 its headings. Which tables are flagged is ``dashboard.illustrative``'s answer, the same the
 exports and the board pack read.
 
-Each page of ``PAGES`` gets its callback here (Dash Pages imports this module with the pages);
+Each page of ``PAGES`` gets its callback here, at import: ``priority_block`` (which every priority
+page includes) imports this module for its partnership slot (Dash Pages itself imports only the
+modules that register a page);
 its sections' slots are the "-illustrative" Divs and "-section-mark" / "-mark" Spans of
 ``blocks.chart_section`` and ``blocks.chart_block`` (or the page's own).
 The callback is not one of the page's kept answers (``dashboard.answers`` keeps the page
@@ -33,12 +35,13 @@ class Marked:
     marks: tuple[str, ...]
 
 
+PARTNERSHIP_SLOT = "partnership-illustrative"
 PAGES: dict[str, list[Marked]] = {
     "youth-violence": [
         Marked(
             "syv-illustrative",
             illustrative.SYV,
-            "The serious youth violence figures",
+            "the serious youth violence figures",
             ("syv-section-mark", "syv-trend-mark", "syv-london-mark"),
         ),
     ],
@@ -46,13 +49,13 @@ PAGES: dict[str, list[Marked]] = {
         Marked(
             "reoffending-iom-illustrative",
             ("iom_quarters",),
-            "The Integrated Offender Management (IOM) figures",
+            "the Integrated Offender Management (IOM) figures",
             ("reoffending-iom-mark", "reoffending-iom-cohort-mark", "reoffending-iom-rates-mark"),
         ),
         Marked(
             "reoffending-moj-illustrative",
             ("reoffending_rates",),
-            "The proven reoffending figures",
+            "the proven reoffending figures",
             ("reoffending-moj-mark", "reoffending-adult-mark", "reoffending-juvenile-mark"),
         ),
     ],
@@ -60,13 +63,13 @@ PAGES: dict[str, list[Marked]] = {
         Marked(
             "prevent-training-illustrative",
             ("wrap_training",),
-            "The WRAP training coverage and sessions figures",
+            "the WRAP training coverage and sessions figures",
             ("prevent-coverage-mark", "prevent-progress-mark", "prevent-sessions-mark"),
         ),
         Marked(
             "prevent-audiences-illustrative",
             ("wrap_audiences",),
-            "The figures of people trained by audience",
+            "the figures of people trained by audience",
             ("prevent-audiences-mark",),
         ),
     ],
@@ -74,15 +77,15 @@ PAGES: dict[str, list[Marked]] = {
         Marked(
             "hate-centres-illustrative",
             ("hate_reporting_centres",),
-            "The Hate Crime Reporting Centre figures",
+            "the Hate Crime Reporting Centre figures",
             ("hate-centres-section-mark", "hate-centres-mark", "hate-centre-strands-mark"),
         ),
     ],
     "partnership": [  # ``priority_block``: every priority page's partnership indicators
         Marked(
-            "partnership-illustrative",
+            PARTNERSHIP_SLOT,
             ("partnership_values",),
-            "The partnership indicators' figures",
+            "the partnership indicators' figures",
             (),
         ),
     ],

@@ -188,7 +188,7 @@ def update(period: str | None):
     latest = knife_rows[0][1].get("month") if knife_rows else None
     note = words.syv_window_note(syv_row.get("month") if syv_row else None)
     return (
-        f"{syv_words} {knife_words}",
+        f"{illustrative.sentence(syv_words, *illustrative.SYV)} {knife_words}",
         headline_table(syv + knife_rows),
         syv_notice,
         knife_notice,

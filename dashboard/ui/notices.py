@@ -122,6 +122,7 @@ def provenance_link(dataset: str, area_code: str | None, month: Month | None, wh
 
 
 ILLUSTRATIVE_MARK = " (illustrative)"  # after a heading or label whose figures are made up
+ILLUSTRATIVE_SENTENCE = "(Illustrative figures: made up, not real.)"  # after a page's sentence
 
 
 def illustrative_notice(what: str, borough: str, can_load: bool = False) -> dbc.Alert:
@@ -130,7 +131,7 @@ def illustrative_notice(what: str, borough: str, can_load: bool = False) -> dbc.
     those who load files are told how to replace them."""
     lines = [
         html.Strong("Illustrative figures: "),
-        f"{what} in this section are made-up sample figures, not {borough}'s real figures. "
+        f"{what} below are made-up sample figures, not {borough}'s real figures. "
         "Do not quote them.",
     ]
     if can_load:
