@@ -72,3 +72,25 @@ def test_a_left_out_period_reads_with_one_pause_not_two_colons():
     ]
     html = document.section_html(left_out_asb())
     assert "Police-recorded ASB \u2014 left out because" in html and ": left out" not in html
+
+
+def test_a_section_with_illustrative_figures_says_so_before_any_figure():
+    syv = periods.Dataset("syv", "syv", "Serious youth violence", "the return", list)
+    real = periods.period_of(syv, as_month("2024-12"), frozenset())
+    section = Section("syv", "Serious youth violence and knife crime", periods=[real])
+    assert 'class="illustrative"' not in document.section_html(section)
+    made_up = periods.Period(
+        "syv",
+        "syv",
+        "Serious youth violence",
+        as_month("2024-03"),
+        "12 months to March 2024",
+        "",
+        illustrative=True,
+    )
+    section.periods = [made_up]
+    section.missing = "No serious youth violence figures."
+    html = document.section_html(section)
+    notice = html.index("Illustrative figures: the figures marked (illustrative) in this section")
+    assert notice < html.index("No serious youth violence figures.")
+    assert "are made-up sample figures, not the council&#x27;s real figures" in html

@@ -13,7 +13,6 @@ from core.values import is_missing
 from dashboard import illustrative
 from dashboard.partnership import partnership_figures
 from dashboard.reports.pack.content import Section
-from dashboard.reports.pack.periods import ILLUSTRATIVE_NOTE
 from dashboard.text import fmt_number, fmt_pct, fmt_share
 
 TITLE = "Partnership indicators"
@@ -38,8 +37,7 @@ def partnership_section(end: Month) -> Section:
     )
     title = "Partnership indicators by priority"
     if illustrative.shown(*TABLES):  # a file that says its figures are made up
-        section.figures["illustrative"] = True
-        section.notes.append(f"{ILLUSTRATIVE_NOTE}.")
+        section.figures["illustrative"] = True  # the section's notice says so (document.py)
         title = illustrative.mark(title, *TABLES)
     section.tables = [(title, table(rows))]
     return section

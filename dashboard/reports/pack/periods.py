@@ -179,8 +179,8 @@ DATASETS = [
 LEFT_OUT = "left out because no figures for this quarter or before it are loaded"
 ILLUSTRATIVE = "illustrative figures: made up, not published"
 ILLUSTRATIVE_NOTE = (
-    "Illustrative figures: some or all of these figures come from a file that says they are made "
-    "up to show how a council template looks; they are not published figures"
+    "Illustrative figures: the figures marked (illustrative) in this section are made-up sample "
+    "figures, not the council's real figures; do not quote them"
 )
 
 
