@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from core.months import Month
@@ -22,8 +23,7 @@ from domain.crime import (
     rate_per,
     rolling_12_months,
 )
-from domain.indicators import record
-from domain.london import london_codes, london_rate, london_rows
+from domain.london import london_codes
 from domain.periods import dataset_month, month_end, population_for_window
 from domain.rounding import percent_1dp
 
@@ -233,27 +233,39 @@ def cohort_group(table: pd.DataFrame, group: str, borough: str) -> pd.DataFrame:
 # --- against London (serious youth violence, knife and hate crime) ------------------------
 
 
-def london_and_area(table: pd.DataFrame, areas: pd.DataFrame, area_code: str) -> pd.DataFrame:
-    """The rows of an indicator table that the London comparisons of ``area_code`` read (the
-    32 boroughs' and its own): the same ``london_rows`` and ``record`` as from the whole table,
-    found once instead of once an indicator (the MPS dashboard's table holds every ward too)."""
-    if table.empty:
-        return table
-    return table[table["area_code"].isin(london_codes(areas) | {area_code})]
-
-
 def london_figures(
     table: pd.DataFrame, areas: pd.DataFrame, area_code: str, indicators, month=None, per=10_000
 ) -> list[tuple]:
     """(indicator, the area's row, London's rate per ``per``) for each of ``indicators``, from
-    an indicator table (the row with the month it is shown for under "month" when given)."""
-    table = london_and_area(table, areas, area_code)
-    london = areas[areas["code"].isin(london_codes(areas))]  # the same boroughs, found once
+    an indicator table (the row with the month it is shown for under "month" when given).
+
+    The figures of ``record`` and ``london_rate(london_rows(...))`` per indicator, found in one
+    pass: the London rows are sorted as ``london_rows`` sorts them once, and each indicator's
+    positions summed in that order (the same sums, to the last bit)."""
+    indicators = list(indicators)
+    if table.empty:
+        return [(indicator, {}, None) for indicator in indicators]
+    codes = london_codes(areas)
+    table = table[table["area_code"].isin(codes | {area_code})]
+    mine = table[(table["area_code"] == area_code).to_numpy()]
+    rate = [c for c in table.columns if c.startswith("rate_per_")][:1]
+    london = table[table["area_code"].isin(codes).to_numpy()].sort_values([*rate, "area_name"])
+    own = mine["indicator"].astype(object).to_numpy()
+    theirs = london["indicator"].astype(object).to_numpy()
+    column = f"rate_per_{per}"
+    missing = london[column].isna().to_numpy() if column in london else np.ones(len(london), bool)
+    r12 = london["r12"].astype(float).to_numpy()
+    residents = london["population"].astype(float).to_numpy()
     figures = []
     for indicator in indicators:
-        rows = table[table["indicator"] == indicator] if len(table) else table
-        overall = london_rate(london_rows(rows, london, indicator), per)
-        figures.append((indicator, record(rows, area_code, indicator, month), overall))
+        at = np.flatnonzero(theirs == indicator)
+        whole = len(at) >= LONDON_BOROUGH_COUNT and not missing[at].any()
+        overall = float(r12[at].sum() / residents[at].sum() * per) if whole else None
+        found = np.flatnonzero(own == indicator)
+        row = mine.iloc[found[0]].to_dict() if len(found) else {}
+        if row and month is not None:
+            row = {**row, "month": month}
+        figures.append((indicator, row, overall))
     return figures
 
 

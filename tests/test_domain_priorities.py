@@ -173,3 +173,52 @@ def test_syv_london_table_needs_every_borough_and_month():
 )
 def test_cohort_end(label, end):
     assert pm.cohort_end(label) == (pd.Timestamp(end) if end else None)
+
+
+def _london_table(per: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """32 boroughs (B00..B31: r12 = n + 1, 1,000 residents), the City and a ward, for
+    indicators A (every borough rated), B (31 boroughs) and C (one borough's rate missing)."""
+    boroughs = [f"B{n:02d}" for n in range(32)]
+    areas = pd.DataFrame(
+        {
+            "code": [*boroughs, "CITY", "W1"],
+            "is_london_borough": [True] * 32 + [False, None],
+        }
+    )
+    rows = []
+    for indicator, codes in [
+        ("A", [*boroughs, "CITY", "W1"]),
+        ("B", boroughs[1:]),
+        ("C", boroughs),
+    ]:
+        for n, code in enumerate(codes):
+            r12 = n + 1
+            rate = None if (indicator, code) == ("C", "B05") else r12 / 1000 * per
+            rows.append((code, f"Area {code}", indicator, r12, 1000, rate, n % 7))
+    columns = ["area_code", "area_name", "indicator", "r12", "population", f"rate_per_{per}"]
+    table = pd.DataFrame(rows, columns=[*columns, "london_rank"])
+    table["r12"] = table["r12"].astype("Int64")
+    table["indicator"] = table["indicator"].astype("category")
+    return table, areas
+
+
+@pytest.mark.parametrize("per", [1_000, 10_000])
+def test_london_figures_hand_worked_and_as_one_filter_per_indicator(per):
+    from domain.indicators import record
+    from domain.london import london_rate, london_rows
+
+    table, areas = _london_table(per)
+    month = as_month("2025-02")
+    wanted = ["C", "A", "B", "Z"]
+    for code in ("B03", "CITY", "W1", "NONE"):
+        found = pm.london_figures(table, areas, code, wanted, month, per=per)
+        expected = [
+            (i, record(table, code, i, month), london_rate(london_rows(table, areas, i), per))
+            for i in wanted
+        ]
+        assert repr(found) == repr(expected), code
+    found = pm.london_figures(table, areas, "B03", wanted, None, per=per)
+    # A: (1 + 2 + ... + 32) = 528 offences among 32,000 residents; B lacks a borough, C a rate
+    assert [overall for _, _, overall in found] == [None, 528 / 32_000 * per, None, None]
+    assert found[1][1]["r12"] == 4 and "month" not in found[1][1] and found[3][1] == {}
+    assert pm.london_figures(table.iloc[0:0], areas, "B03", ["A"]) == [("A", {}, None)]
