@@ -246,13 +246,15 @@ def london_figures(
     if table.empty:
         return [(indicator, {}, None) for indicator in indicators]
     codes = london_codes(areas)
-    table = table[table["area_code"].isin(codes | {area_code})]
-    mine = table[(table["area_code"] == area_code).to_numpy()]
     rate = [c for c in table.columns if c.startswith("rate_per_")][:1]
-    london = table[table["area_code"].isin(codes).to_numpy()].sort_values([*rate, "area_name"])
-    own = mine["indicator"].astype(object).to_numpy()
-    theirs = london["indicator"].astype(object).to_numpy()
     column = f"rate_per_{per}"
+    wanted = list(dict.fromkeys([*rate, "area_name", "indicator", "r12", "population", column]))
+    # only the columns London's rate reads (taking every column of a large table costs most)
+    london = table.loc[table["area_code"].isin(codes).to_numpy(), [c for c in wanted if c in table]]
+    london = london.sort_values([*rate, "area_name"])
+    mine = np.flatnonzero((table["area_code"] == area_code).to_numpy())
+    own = table["indicator"].iloc[mine].astype(object).to_numpy()
+    theirs = london["indicator"].astype(object).to_numpy()
     missing = london[column].isna().to_numpy() if column in london else np.ones(len(london), bool)
     r12 = london["r12"].astype(float).to_numpy()
     residents = london["population"].astype(float).to_numpy()
@@ -262,7 +264,7 @@ def london_figures(
         whole = len(at) >= LONDON_BOROUGH_COUNT and not missing[at].any()
         overall = float(r12[at].sum() / residents[at].sum() * per) if whole else None
         found = np.flatnonzero(own == indicator)
-        row = mine.iloc[found[0]].to_dict() if len(found) else {}
+        row = table.iloc[mine[found[0]]].to_dict() if len(found) else {}
         if row and month is not None:
             row = {**row, "month": month}
         figures.append((indicator, row, overall))
