@@ -16,8 +16,10 @@ time (a few rows): what a manager just saved shows at once.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import date
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
@@ -58,17 +60,53 @@ def _tables(url: str, version: tuple) -> tuple[pd.DataFrame, pd.DataFrame, list]
     return queries.partnership_indicators(eng), queries.partnership_values(eng), targets
 
 
+@memoized(maxsize=8)
+def _ends(url: str, version: tuple) -> dict[str, list[date]]:
+    """Each indicator's period ends held, oldest first (none missing)."""
+    values = _tables(url, version)[1]
+    held = values[values["period_end"].notna()]
+    return {name: sorted(set(rows)) for name, rows in held.groupby("indicator")["period_end"]}
+
+
+NONE_HELD = date.min  # no value ends by the day asked: every value is after it
+
+
+def _held_until(url: str, version: tuple, indicator: str, until: date | None) -> date | None:
+    """The last period end of ``indicator`` on or before ``until`` (None: no day given): its
+    values to that day are its values to ``until``, so months between two of its periods
+    share one computation."""
+    if until is None:
+        return None
+    ends = _ends(url, version).get(indicator, [])
+    at = bisect_right(ends, until)
+    return ends[at - 1] if at else NONE_HELD
+
+
+@memoized(maxsize=1024)
+def _indicator_figures(url: str, version: tuple, position: int, held: date | None, target) -> dict:
+    """``domain.partnership.figures`` of the definition at ``position``, to the day ``held``."""
+    definitions, values, _ = _tables(url, version)
+    row = definitions.iloc[[position]].to_dict("records")[0]
+    indicator = figures_of.indicator_from_row(row)
+    mine = values[values["indicator"] == indicator.name]
+    return figures_of.figures(indicator, mine, held, target)
+
+
 @memoized(maxsize=64)
 def _figures(url: str, version: tuple, slug: str, until: date | None) -> pd.DataFrame:
     definitions, values, targets = _tables(url, version)
     name = strategy.STRATEGY_PRIORITIES[slug]
+    month = Month(pd.Timestamp(until or date.today()).normalize().replace(day=1))
+    names = set(values["indicator"])
     rows = []
-    for row in definitions[definitions["priority"] == name].to_dict("records"):
-        indicator = figures_of.indicator_from_row(row)
-        mine = values[values["indicator"] == indicator.name]
-        month = Month(pd.Timestamp(until or date.today()).normalize().replace(day=1))
-        target = in_force(targets, indicator.name, None, month) if len(mine) else None
-        found = figures_of.figures(indicator, mine, until, target)
+    positions = np.flatnonzero((definitions["priority"] == name).to_numpy())
+    for position, row in zip(
+        positions, definitions.iloc[positions].to_dict("records"), strict=True
+    ):
+        indicator = row["indicator"]
+        target = in_force(targets, indicator, None, month) if indicator in names else None
+        held = _held_until(url, version, indicator, until)
+        found = _indicator_figures(url, version, int(position), held, target)
         rows.append({**{c: row.get(c) for c in COLUMNS}, "source": row.get("source"), **found})
     return pd.DataFrame(rows)
 
@@ -96,10 +134,18 @@ def partnership_history(
 ) -> pd.DataFrame:
     """An indicator's values over time (period, value), oldest first, to the end of ``period``."""
     eng = engine or cache.engine()
-    values = _tables(engine_url(eng), _version(eng))[1]
-    values = exempt.visible(values, DATASET)
+    url, version = engine_url(eng), _version(eng)
+    hidden = {name.casefold() for name in exempt.hidden("indicator")}
+    withheld = DATASET in exempt.hidden("dataset") or indicator.casefold() in hidden
     until = None if period is None else month_end(period).date()
-    return figures_of.history(values[values["indicator"] == indicator], until)
+    return _history(url, version, withheld, indicator, _held_until(url, version, indicator, until))
+
+
+@memoized(maxsize=1024)
+def _history(url: str, version: tuple, withheld: bool, indicator: str, held: date | None):
+    values = _tables(url, version)[1]
+    values = values.iloc[0:0] if withheld else values
+    return figures_of.history(values[values["indicator"] == indicator], held)
 
 
 def commentary_for(quarter: str, priority: str, engine: Engine | None = None) -> dict | None:
