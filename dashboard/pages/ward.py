@@ -26,6 +26,7 @@ from dashboard.ui.addresses import FIRST_SLUG, chosen_slug, indicator_order, vis
 from dashboard.ui.notices import can_load, empty_state, not_found, provenance_link
 from dashboard.ui.trends import trend_table
 from dashboard.ui.wards import ward_compare_table, ward_figures_table
+from dashboard.ward_figures import ward_figures
 from domain.crime import whole
 from domain.indicators import record as record_of
 from domain.periods import chosen_month, dataset_month
@@ -143,7 +144,7 @@ def update(period, code, slug, _follow=None):
     months, wanted = cache.dashboard_months("ward_crime"), as_month_or_none(period)
     month = chosen_month(wanted, months)
     table = (
-        cache.judged(cache.ward_table(ward["parent_code"], month), month)
+        ward_figures(ward["parent_code"], month)  # cache.judged(cache.ward_table(...)), kept
         if ward and month is not None
         else None
     )

@@ -1,0 +1,31 @@
+"""The ward page's table for a month: a borough's wards' indicator table judged against the
+targets in force (``cache.judged``), kept like ``cache.borough_figures`` per month, data and
+reference version and what is withheld from the user, as every ward of the borough (and each
+period change back to a month) asks for the same one."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from core import db
+from core.months import Month
+from dashboard import cache
+from dashboard.auth import exempt
+from dashboard.memo import engine_url, memoized
+
+
+def ward_figures(borough_code: str, month: Month, eng: Engine | None = None) -> pd.DataFrame:
+    """``cache.judged(cache.ward_table(borough_code, month), month)``, kept (read-only)."""
+    eng = eng or cache.engine()
+    withheld = tuple(sorted(exempt.hidden("dataset"))), tuple(sorted(exempt.hidden("indicator")))
+    version, reference = cache.data_version(eng), cache.reference_version(eng)
+    return _ward_figures(engine_url(eng), version, reference, withheld, borough_code, month)
+
+
+@memoized(maxsize=128)
+def _ward_figures(
+    url: str, version: int, reference: str, withheld: tuple, borough_code: str, month: Month
+) -> pd.DataFrame:
+    eng = db.get_engine(url)
+    return cache.judged(cache.ward_table(borough_code, month, eng), month, eng)
