@@ -26,7 +26,7 @@ from functools import lru_cache, wraps
 from pathlib import Path
 
 import flask
-from flask_caching.backends import FileSystemCache, RedisCache, SimpleCache
+from flask_caching.backends import BaseCache, FileSystemCache, RedisCache, SimpleCache
 from sqlalchemy import Engine
 
 from core import config
@@ -104,6 +104,25 @@ def get(key: str):
 
 def put(key: str, value) -> None:
     _safely(lambda backend: backend.set(key, value))
+
+
+class Shared(BaseCache):
+    """``shared()`` as a Flask-Caching backend (``CACHE_TYPE: "dashboard.memo.Shared"``), asked
+    at each call (the production command's master points it at its folder after the app is
+    made), through ``get`` and ``put`` (a Redis that is down is not asked again for a while)."""
+
+    def get(self, key: str):
+        return get(key)
+
+    def set(self, key: str, value, timeout=None) -> bool:
+        put(key, value)
+        return True
+
+    def delete(self, key: str) -> bool:
+        return bool(_safely(lambda backend: backend.delete(key)))
+
+    def clear(self) -> bool:
+        return bool(_safely(lambda backend: backend.clear()))
 
 
 RETRY_SECONDS = 30
