@@ -11,7 +11,8 @@ What is kept lives in Flask-Caching's backends (``shared``): with ``REDIS_URL`` 
 its own copy in memory in front of it, as unpickling a table on every call would cost more than
 the call); without it, the pages' answers are kept in the process (``SimpleCache``) or, under
 the production command (``share_folder``), in a ``FileSystemCache`` its workers share, and the
-tables in each process's memory only, as before there was a shared cache.
+tables in each process's memory only, as before there was a shared cache. ``Shared`` is that
+backend for a Flask-Caching ``Cache`` (the pages' answers: ``dashboard.answers``).
 """
 
 from __future__ import annotations
