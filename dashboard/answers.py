@@ -53,7 +53,7 @@ SHELLS = Cache(
     config={
         "CACHE_TYPE": "SimpleCache",
         "CACHE_THRESHOLD": LOCAL_SHELLS,
-        "CACHE_DEFAULT_TIMEOUT": 0,
+        "CACHE_DEFAULT_TIMEOUT": memo.TIMEOUT_SECONDS,  # over the threshold: the oldest go first
     },
     with_jinja2_ext=False,
 )

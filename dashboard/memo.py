@@ -73,7 +73,9 @@ def _backend(url: str, folder: Path | None):
         return RedisCache(host=client, key_prefix=PREFIX, default_timeout=TIMEOUT_SECONDS)
     if folder is not None:
         return FileSystemCache(str(folder), threshold=SHARED_FILES, default_timeout=0)
-    return SimpleCache(threshold=LOCAL_ANSWERS, default_timeout=0)
+    # a timeout, not 0 (never): over its threshold SimpleCache drops every entry that never
+    # expires at once (a running job's owner with the answers); with one, the oldest first
+    return SimpleCache(threshold=LOCAL_ANSWERS, default_timeout=TIMEOUT_SECONDS)
 
 
 def redis_answers() -> bool | None:

@@ -203,3 +203,21 @@ def test_a_database_made_again_at_the_same_address_is_not_answered_from_the_old(
         if callable(getattr(value, "cache_clear", None)):
             value.cache_clear()
     assert "1,638" not in overview(client_of(server, "vera"))
+
+
+def test_many_kept_answers_never_push_out_a_running_jobs_owner(monkeypatch):
+    """Without Redis or the production folder, the answers share the process's cache with the
+    background jobs' owners: a full cache lets the oldest entries go, never all at once."""
+    from dashboard import memo
+
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setattr(memo, "_shared_folder", None)
+    memo.shared().clear()
+    for n in range(memo.LOCAL_ANSWERS // 2):
+        memo.put(f"answer:old{n}", n)
+    memo.put("job-owner:k", {"user": "max"})
+    for n in range(memo.LOCAL_ANSWERS // 2 + 10):  # past the threshold
+        memo.put(f"answer:new{n}", n)
+    assert memo.get("job-owner:k") == {"user": "max"}
+    assert memo.get("answer:old0") is None and memo.get("answer:new0") == 0
+    memo.shared().clear()
