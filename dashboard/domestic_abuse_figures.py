@@ -23,7 +23,9 @@ from domain.indicators import indicator_table, window_inputs
 from domain.london import london_rank_history
 
 
+@_memo(maxsize=8)
 def _counts(url: str, version: int, dataset: str) -> pd.DataFrame:
+    """The two indicators' rows of every count loaded (kept: each month's table starts here)."""
     data = cache.subgroup_counts(url, version, dataset)
     return data[data["indicator"].isin(da.INDICATORS)]
 
