@@ -1,7 +1,8 @@
-"""The ward page's table for a month: a borough's wards' indicator table judged against the
-targets in force (``cache.judged``), kept like ``cache.borough_figures`` per month, data and
-reference version and what is withheld from the user, as every ward of the borough (and each
-period change back to a month) asks for the same one."""
+"""What the ward pages draw the same way for many months, kept: the ward page's table for a
+month (a borough's wards' indicator table judged against the targets in force,
+``cache.judged``), kept like ``cache.borough_figures`` per month, data and reference version and
+what is withheld from the user, as every ward of the borough (and each period change back to a
+month) asks for the same one; and where the wards' names go on a ward map, per data version."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from core import db
 from core.months import Month
 from dashboard import cache
 from dashboard.auth import exempt
+from dashboard.charts.wards_map import label_points
 from dashboard.memo import engine_url, memoized
 
 
@@ -29,3 +31,16 @@ def _ward_figures(
 ) -> pd.DataFrame:
     eng = db.get_engine(url)
     return cache.judged(cache.ward_table(borough_code, month, eng), month, eng)
+
+
+def label_places(borough_code: str, frame: pd.DataFrame, eng: Engine | None = None) -> dict:
+    """``charts.wards_map.label_points`` of the wards in ``frame`` (code, name) on the map of
+    the borough's outlines, kept per data version: pass to ``wards_map_figure(points=...)``."""
+    eng = eng or cache.engine()
+    wards = tuple(sorted(zip(frame["code"].astype(str), frame["name"].astype(str), strict=True)))
+    return _label_places(engine_url(eng), cache.data_version(eng), borough_code, wards)
+
+
+@memoized(maxsize=32)
+def _label_places(url: str, version: int, borough_code: str, wards: tuple) -> dict:
+    return label_points(cache.ward_boundaries(borough_code, db.get_engine(url)), wards)

@@ -217,3 +217,32 @@ def test_ward_labels_by_importance_the_highest_first():
     labels = wards_map.wards_map_figure(_outlines(*squares), frame, "Crimes").data[-1]
     shown = [t.replace("<br>", " ") for t in labels.text]
     assert {"A very long ward name here", "Another long ward name"} <= set(shown)
+
+
+def test_kept_label_points_draw_the_same_map_as_placing_the_names_afresh():
+    """``label_points`` (what a page keeps per data version) puts every name where
+    ``label_trace`` places it itself: the same figure, for every ward or a few of Barnet's."""
+    import json
+
+    from fixtures.extracts import BARNET_BOUNDARIES
+
+    features = json.loads(BARNET_BOUNDARIES.read_text(encoding="utf-8"))["features"]
+    outlines = _outlines(
+        *({"code": f["properties"]["WD22CD"], "geometry": f["geometry"]} for f in features)
+    )
+    names = [f["properties"]["WD22NM"] for f in features]
+    for count, judged in [(len(names), [True, False] * 20), (5, [False] * 5)]:
+        frame = pd.DataFrame(
+            {
+                "code": outlines["code"][:count],
+                "name": names[:count],
+                "value": [float((7 * n) % 11) for n in range(count)],
+                "judged": judged[:count],
+                "text": names[:count],
+            }
+        )
+        points = wards_map.label_points(outlines, zip(frame["code"], frame["name"], strict=True))
+        kept = wards_map.wards_map_figure(outlines, frame, "Crimes", False, points)
+        afresh = wards_map.wards_map_figure(outlines, frame, "Crimes")
+        assert kept.to_dict() == afresh.to_dict()
+        assert len(kept.data[-1].text) >= (4 if count > 5 else 1) and len(points) == count

@@ -180,15 +180,47 @@ def _text_colour(fill: str) -> str:
 IMPORTANT = 3  # the wards with the most are labelled even where their names overflow the ward
 
 
-def label_trace(shapes: dict, frame: pd.DataFrame, colours: list[str], ratio: float) -> dict:
-    """The wards' names as text at a point inside each ward, by importance: the wards with the
-    highest values first (labelled even where the name overflows the ward), then every other
-    ward whose name fits inside it and covers no label already placed (longitude degrees are
-    ``ratio`` times narrower than latitude degrees on screen)."""
+def _per_char(shapes: dict, ratio: float) -> float:
+    """A letter's width (in degrees of longitude) on a map of ``shapes``."""
     xs = [p[0] for g in shapes.values() for ring in _rings(g) for p in ring] or [0.0]
     ys = [p[1] for g in shapes.values() for ring in _rings(g) for p in ring] or [0.0]
     span = max(max(xs) - min(xs), (max(ys) - min(ys)) * ratio) or 1.0
-    per_char = span / CHARS_ACROSS
+    return span / CHARS_ACROSS
+
+
+def _half(name: str, per_char: float, ratio: float) -> float:
+    # a line is about two and a half letters' widths tall, with room to spare (in degrees
+    # of latitude, each ``ratio`` times longer on screen than one of longitude)
+    return 1.2 * len(_label_text(name).split("<br>")) * per_char / ratio
+
+
+def _ratio(shapes: dict) -> float:
+    return 1 / math.cos(math.radians(_mid_latitude(shapes.values())))
+
+
+def label_points(outlines: pd.DataFrame, wards) -> dict:
+    """{(code, name): (x, y, room)} for ``wards`` ((code, name) pairs) on the map
+    ``wards_map_figure`` draws of them from ``outlines``: where ``label_trace`` puts each name.
+    The same for every month and measure, so a page may keep them (``points``)."""
+    shapes = dict(zip(outlines["code"], outlines["geometry"], strict=True))
+    wards = [(code, str(name)) for code, name in wards if code in shapes]
+    ratio = _ratio(shapes)
+    drawn = {code: shapes[code] for code, _ in wards}
+    per_char = _per_char(drawn, ratio)
+    return {
+        (code, name): label_point(drawn[code], _half(name, per_char, ratio)) for code, name in wards
+    }
+
+
+def label_trace(
+    shapes: dict, frame: pd.DataFrame, colours: list[str], ratio: float, points=None
+) -> dict:
+    """The wards' names as text at a point inside each ward, by importance: the wards with the
+    highest values first (labelled even where the name overflows the ward), then every other
+    ward whose name fits inside it and covers no label already placed (longitude degrees are
+    ``ratio`` times narrower than latitude degrees on screen). ``points``: ``label_points`` of
+    these wards, when kept."""
+    per_char = _per_char(shapes, ratio)
     points = {"x": [], "y": [], "text": [], "colour": []}
     boxes: list[tuple[float, float, float, float]] = []
     rows = list(zip(frame.itertuples(), colours, strict=True))
@@ -199,10 +231,9 @@ def label_trace(shapes: dict, frame: pd.DataFrame, colours: list[str], ratio: fl
         row, colour = rows[i]
         text = _label_text(str(row.name))
         lines = text.split("<br>")
-        # a line is about two and a half letters' widths tall, with room to spare (in degrees
-        # of latitude, each ``ratio`` times longer on screen than one of longitude)
-        half = 1.2 * len(lines) * per_char / ratio
-        x, y, room = label_point(shapes[row.code], half)
+        half = _half(str(row.name), per_char, ratio)
+        found = (points or {}).get((row.code, str(row.name)))
+        x, y, room = found if found is not None else label_point(shapes[row.code], half)
         wide = max(len(line) for line in lines) * per_char
         box = (x - wide / 2, x + wide / 2, y - half, y + half)
         fits = room >= wide or (place < IMPORTANT and judged[i])
@@ -231,7 +262,11 @@ def _overlap(a: tuple, b: tuple) -> bool:
 
 
 def wards_map_figure(
-    outlines: pd.DataFrame, frame: pd.DataFrame, measure_label: str, diverging: bool = False
+    outlines: pd.DataFrame,
+    frame: pd.DataFrame,
+    measure_label: str,
+    diverging: bool = False,
+    points: dict | None = None,
 ) -> go.Figure:
     """Ward choropleth drawn as filled outlines (plain SVG: no map tiles or network needed).
 
@@ -242,7 +277,7 @@ def wards_map_figure(
     trace. The colour key is HTML beside the map (ui: the ward colour key): a colour bar in the
     chart would change its scale with each period, and plotly.js redraws a whole chart for
     that; without it, a new period or measure changes only fill colours and hover texts, which
-    it restyles in place.
+    it restyles in place. ``points``: ``label_points`` of these wards, when a page keeps them.
     """
     shapes = dict(zip(outlines["code"], outlines["geometry"], strict=True))
     frame = frame[frame["code"].isin(shapes)]
@@ -274,9 +309,9 @@ def wards_map_figure(
                 "size": 8,
             }
         traces.append(trace)
-    ratio = 1 / math.cos(math.radians(_mid_latitude(shapes.values())))
+    ratio = _ratio(shapes)
     drawn = {code: shapes[code] for code in frame["code"]}
-    traces.append(label_trace(drawn, frame, colours, ratio))
+    traces.append(label_trace(drawn, frame, colours, ratio, points))
     hidden = {"visible": False, "fixedrange": True, "showgrid": False, "zeroline": False}
     return make_figure(
         traces,

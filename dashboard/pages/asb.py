@@ -29,6 +29,7 @@ from dashboard.ui.notices import can_load, priority_empty_state
 from dashboard.ui.police import type_picker, ward_table
 from dashboard.ui.trends import trend_table
 from dashboard.ui.wards import ATTRIBUTION_OS, map_frame, map_key, map_table
+from dashboard.ward_figures import label_places
 from domain.indicators import record
 from domain.periods import chosen_month
 
@@ -116,7 +117,7 @@ def ward_parts(kind: str, borough: dict, month, table: pd.DataFrame) -> list:
         figure = ranked_wards_figure(frame, label, False)
         return [figure, caption, map_table(frame, label), None, every_ward, ""]
     return [
-        wards_map_figure(outlines, shown, label, False),
+        wards_map_figure(outlines, shown, label, False, label_places(borough["code"], shown)),
         wards_map_caption(borough["name"], month, label, frame, False),
         map_table(frame, label),
         map_key(shown, label, False),

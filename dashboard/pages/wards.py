@@ -28,6 +28,7 @@ from dashboard.ui.wards import (
     ward_controls,
     ward_table_html,
 )
+from dashboard.ward_figures import label_places
 from domain.indicators import has_ward_populations
 from domain.periods import chosen_month
 
@@ -172,7 +173,7 @@ def update(period, slug, measure, _follow=None):
         )
     return (
         words,
-        wards_map_figure(outlines, shown, label, diverging),
+        wards_map_figure(outlines, shown, label, diverging, label_places(home["code"], shown)),
         wards_map_caption(home["name"], month, label, frame, diverging),
         map_table(frame, label),
         map_key(shown, label, diverging),
