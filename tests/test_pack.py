@@ -454,6 +454,27 @@ def test_an_exempt_type_and_the_total_it_is_in_stay_out_of_the_default_pack(load
         exempt.unmark(engine, "indicator", "Burglary")
 
 
+@pytest.mark.parametrize(
+    ("kind", "name"), [("indicator", "Hate crime"), ("dataset", "mps_dashboard_offences")]
+)
+def test_hate_crime_withheld_from_the_packs_readers_says_so(loaded, kind, name):
+    """Every strand exempt (the total includes them all), or the MPS dashboard offences: the
+    default pack's hate crime section says its figures are withheld, never silent nor 'none
+    loaded'; the exempt pack still has them."""
+    engine = db.get_engine()
+    exempt.mark(engine, kind, name, "manager")
+    try:
+        with reading_as(False):
+            withheld = hate_section(END)
+        with reading_as(True):
+            everything = hate_section(END)
+    finally:
+        exempt.unmark(engine, kind, name)
+    assert withheld.missing == "Hate crime figures are not shown to readers of this pack."
+    assert not withheld.headline and not withheld.sentences
+    assert everything.missing is None and everything.headline
+
+
 def test_a_dataset_ending_before_the_quarter_shows_its_own_latest_month_and_says_so(loaded):
     with reading_as(False):
         crime = content.crime_section(quarter_end("2025/26-Q1"))  # April to June 2025

@@ -702,6 +702,38 @@ def test_the_strand_picker_offers_no_exempt_strand(loaded):
     assert "AntiSemitic" not in out["hate-summary"] and "Racist Crime" in out["hate-summary"]
 
 
+@pytest.mark.parametrize(
+    ("kind", "name"),
+    [("dataset", "hate_reporting_centres"), ("indicator", "Hate crime")],  # every strand
+)
+def test_reporting_centres_withheld_are_not_shown_not_missing(loaded, kind, name):
+    """Reports loaded but exempt for a viewer (the dataset, or every strand through the total):
+    the page says they are not shown to this role, never that none are loaded."""
+    import webclient
+    from core import db, queries
+    from dashboard.auth import exempt
+    from test_exempt import as_user
+
+    engine = db.get_engine(loaded)
+    if queries.user_row(engine, "vera") is None:  # the module's database may have her
+        webclient.add_user(engine, "vera", "viewer")
+    exempt.mark(engine, kind, name, "max")
+    context = as_user(webclient.the_app().server, engine, "vera")
+    try:
+        out = _update(hate_crime, "2023-03", "Hate crime")  # months with reports loaded
+    finally:
+        context.pop()
+        exempt.unmark(engine, kind, name)
+    notice = _text(out["hate-centres-notice"])
+    assert "Hate Crime Reporting Centre reports are not shown to your role" in notice
+    caption = out["hate-centres-caption"]
+    assert caption == "Reporting-centre reports are not shown to your role."
+    assert out["hate-centres-graph"].layout.annotations[0].text == caption
+    for text in (notice, caption, _text(out["hate-summary"])):
+        assert "loaded" not in text
+    assert out["hate-centres-charts"] is True
+
+
 # --- each dataset its own month -----------------------------------------------------------------
 
 

@@ -129,9 +129,7 @@ def centres_parts(picked, month, loader: bool = True) -> tuple:
     the reader can load figures (the notice says how, or whom to ask)."""
     reports = cache.council_table("hate_reporting_centres")
     if reports.empty:
-        message = "No reporting-centre reports loaded"
-        notice = priority_empty_state(*words.LOAD_HELP["centres"], can_load=loader)
-        return "", notice, blocks.blank_charts(message, 2, f"{message}.")
+        return ui.centres_blank(exempt.none_shown("hate_reporting_centres", hate.STRANDS), loader)
     month = month if month is not None else dataset_month(picked, reports["month"])
     window = hate.reports_window(reports, month)
     parts = []

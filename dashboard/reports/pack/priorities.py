@@ -227,6 +227,10 @@ def hate_section(end: Month) -> Section:
     section = Section("hate", "Hate crime")
     home = cache.home_area()
     month = section.period("hate", end)
+    if exempt.none_shown(cache.DASHBOARD_OFFENCES, [hate.TOTAL, *hate.STRANDS]):
+        # every strand exempt for this pack's readers: withheld, never "none loaded" nor silent
+        section.missing = none_loaded("hate crime figures", True, "readers of this pack")
+        return section
     table = cache.judged(cache.dashboard_table(month), month) if month else pd.DataFrame()
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
         section.missing = "No MPS hate crime figures are loaded for this quarter."
