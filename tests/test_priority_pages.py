@@ -734,6 +734,29 @@ def test_reporting_centres_withheld_are_not_shown_not_missing(loaded, kind, name
     assert out["hate-centres-charts"] is True
 
 
+def test_mps_hate_crime_withheld_is_not_shown_not_missing(loaded):
+    """The MPS dashboard offences exempt for a viewer: the page says its hate crime figures are
+    not shown to this role, never 'Not yet loaded'."""
+    import webclient
+    from core import db, queries
+    from dashboard.auth import exempt
+    from test_exempt import as_user
+
+    engine = db.get_engine(loaded)
+    if queries.user_row(engine, "vera") is None:  # the module's database may have her
+        webclient.add_user(engine, "vera", "viewer")
+    exempt.mark(engine, "dataset", "mps_dashboard_offences", "max")
+    context = as_user(webclient.the_app().server, engine, "vera")
+    try:
+        out = _update(hate_crime, "2025-02", "Hate crime")
+    finally:
+        context.pop()
+        exempt.unmark(engine, "dataset", "mps_dashboard_offences")
+    summary = _text(out["hate-summary"])
+    assert "MPS Monthly Crime Dashboard data are not shown to your role" in summary
+    assert "loaded" not in summary
+
+
 # --- each dataset its own month -----------------------------------------------------------------
 
 

@@ -162,7 +162,8 @@ def update(period: str | None, strand: str | None):
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
         _, notice, centres = centres_parts(picked, month, loader)
         blank = blocks.blank_charts("No MPS hate crime figures shown", len(MPS_CHARTS))
-        mps = priority_empty_state(*words.LOAD_HELP["mps"], can_load=loader, withheld=not shown)
+        withheld = exempt.none_shown(cache.DASHBOARD_OFFENCES, hate.STRANDS)  # never "not loaded"
+        mps = priority_empty_state(*words.LOAD_HELP["mps"], can_load=loader, withheld=withheld)
         return (mps, *blank, *centres, notice, "", notice is not None)
     areas, _ = cache.reference()
     home_rates = over_time.hate_outcome_rates(strand, [home["code"]])
