@@ -11,15 +11,14 @@ from __future__ import annotations
 import pytest
 
 import app  # noqa: F401  (the app first: the pages register with it)
+import sites
 import webclient
 from core.months import as_month
 from dashboard.auth import exempt
 from dashboard.pages import crime, overview, ward, wards
 from dashboard.reports.indicators import crime_indicators
 from domain.exemptions import withheld
-from etl.load import load_bytes
 from layout_tree import find
-from test_crime_pages import borough_csv, population_csv, ward_csv
 from test_exempt import call_as
 
 HENDON = "E05013643"
@@ -28,31 +27,12 @@ TOTAL = "MOPAC7 total"
 
 @pytest.fixture(scope="module")
 def loaded_url(tmp_path_factory) -> str:
-    from core import db
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('totals')}/totals.db"
-    engine = db.get_engine(url)
-    for name, data in [
-        ("b.csv", borough_csv()),
-        ("p.csv", population_csv()),
-        ("w.csv", ward_csv()),
-    ]:
-        assert load_bytes(name, data, engine, user="test").status == "loaded"
-    for name, role in [("vera", "viewer"), ("anna", "analyst"), ("max", "manager")]:
-        webclient.add_user(engine, name, role)
-    return url
+    return sites.database(tmp_path_factory, "totals", sites.crime_files(), sites.EVERY_ROLE)
 
 
 @pytest.fixture
 def site(loaded_url, monkeypatch):
-    from core import db
-
-    monkeypatch.setenv("DATABASE_URL", loaded_url)
-    monkeypatch.setenv("HOME_BOROUGH", "Barnet")
-    monkeypatch.setenv("HOST", "127.0.0.1")
-    engine = db.get_engine(loaded_url)
-    yield engine, webclient.the_app().server
-    exempt.items(engine).apply(lambda r: exempt.unmark(engine, r["kind"], r["name"]), axis=1)
+    yield from sites.with_server(monkeypatch, loaded_url)
 
 
 def test_a_total_including_an_exempt_type_is_withheld():
