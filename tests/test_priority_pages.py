@@ -757,6 +757,57 @@ def test_mps_hate_crime_withheld_is_not_shown_not_missing(loaded):
     assert "loaded" not in summary
 
 
+def _all_text(outputs) -> str:
+    """Every word a callback's outputs show: sentences, notices, tables and charts' notes."""
+    parts = []
+    for out in outputs:
+        if hasattr(out, "layout") and hasattr(out, "data"):  # a figure: its annotations
+            parts += [a.text for a in out.layout.annotations or ()]
+        elif isinstance(out, str):
+            parts.append(out)
+        elif out is not None and not isinstance(out, bool | int | float | dict):
+            parts.append(_text(out))
+    return " ".join(parts)
+
+
+WITHHELD = {  # page (and which part): the dataset exempt, what it says, what it must not say
+    "prevent": ("wrap_training", "WRAP figures are not shown to your role", "loaded"),
+    "reoffending iom": ("iom", "IOM figures are not shown to your role", "No IOM"),
+    "reoffending moj": ("proven_reoffending", "Proven reoffending rates are not shown", "No pro"),
+    "syv knife": ("mps_dashboard_offences", "Knife crime figures are not shown", "No knife"),
+    "domestic_abuse": ("mps_dashboard_offences", "domestic abuse figures are not sh", "loaded"),
+    "asb": ("police_uk", "Police.uk figures are not shown to your role", "loaded"),
+}
+
+
+@pytest.mark.parametrize("case", list(WITHHELD))
+def test_a_dataset_exempt_for_a_viewer_is_not_shown_never_not_loaded(loaded, case):
+    """Each priority page whose dataset is exempt for the reader: its sentence, notice and
+    blank charts say the figures are not shown to this role, never that none are loaded."""
+    import webclient
+    from core import db, queries
+    from dashboard.auth import exempt
+    from dashboard.pages import asb, domestic_abuse
+    from test_exempt import as_user
+
+    slug, (dataset, said, absent) = case.split()[0], WITHHELD[case]
+    module = {**PAGES, "domestic_abuse": domestic_abuse, "asb": asb}[slug]
+    engine = db.get_engine(loaded)
+    if queries.user_row(engine, "vera") is None:  # the module's database may have her
+        webclient.add_user(engine, "vera", "viewer")
+    exempt.mark(engine, "dataset", dataset, "max")
+    context = as_user(webclient.the_app().server, engine, "vera")
+    try:
+        outputs = module.update("2025-02", None) if slug in ("asb", "domestic_abuse") else None
+        outputs = outputs or module.update("2024-03" if slug == "reoffending" else "2025-02")
+    finally:
+        context.pop()
+        exempt.unmark(engine, "dataset", dataset)
+    text = _all_text(outputs)
+    assert said in text and "(marked exempt)" in text
+    assert absent not in text
+
+
 # --- each dataset its own month -----------------------------------------------------------------
 
 
