@@ -1,0 +1,98 @@
+"""Warming the figures of a data version before anyone asks, so the first board member to open
+a page after the server starts, or after an upload, does not wait for the first-time work.
+
+``warm_pages`` computes the latest month's tables and the three busiest pages' charts, then the
+recent months (WARM_MONTHS). Where it must run depends on where computed tables live
+(``dashboard.memo``):
+
+* Without Redis, each web process keeps its tables in its own memory. A background job is a
+  process of its own (or a Celery worker) whose memory goes when it ends, so warming there
+  would help no one: each web process warms itself instead, in a thread (``watch``) that reads
+  the data version every WATCH_SECONDS (one small query) and warms when it changes, whichever
+  worker or server loaded the file. The production command's master warms once before it forks
+  the workers (``dashboard.gunicorn_hooks``), so they share that first warm-up.
+* With ``REDIS_URL``, ``memo.memoized`` puts every table it computes in Redis for every worker
+  of every server, so the load's own background job warms the new version as its last step
+  (``after_load``, on the Celery worker that loaded): the web processes' threads then read the
+  tables from Redis instead of each computing them (and the other servers' too).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+
+from dashboard import cache, memo
+
+WATCH_SECONDS = 2.0
+log = logging.getLogger(__name__)
+_watchers: dict[int, threading.Thread] = {}
+_watchers_lock = threading.Lock()
+_warmed: dict[int, object] = {}  # per process: the data version it last warmed
+
+
+def warm_pages() -> None:
+    """The latest month's tables and the busiest pages' charts first, then the recent months."""
+    from dashboard.pages import crime, overview, wards
+
+    cache.warm(recent=0)
+    overview.update(None)
+    crime.update(None, "mopac7-total")
+    wards.update(None, wards.FIRST_CRIME, wards.FIRST_MEASURE)
+    cache.warm()  # then the recent months, for period changes
+
+
+def after_load() -> bool:
+    """Warm the new data version where it is shared (Redis: see the module docstring); True when
+    it did. Called by the load job once its files' records say loaded."""
+    if not memo.redis_url():
+        return False
+    try:
+        warm_pages()
+    except Exception:  # warming is a saving: the pages compute what is missing
+        log.exception("warming the new data version failed")
+        return False
+    return True
+
+
+def watch(warm=warm_pages, seconds: float = WATCH_SECONDS) -> threading.Event:
+    """Start this process's thread warming each new data version (once per process: a forked
+    worker starts its own); the event stops it."""
+    stop = threading.Event()
+    with _watchers_lock:
+        running = _watchers.get(os.getpid())
+        if running is not None and running.is_alive():
+            return running.stop
+        thread = threading.Thread(
+            target=_watch, args=(warm, seconds, stop, _version()), name="warm-new-data", daemon=True
+        )
+        thread.stop = stop
+        _watchers[os.getpid()] = thread
+    thread.start()
+    return stop
+
+
+def warmed():
+    """The data version this process's thread last warmed (None: none yet)."""
+    return _warmed.get(os.getpid())
+
+
+def _watch(warm, seconds: float, stop: threading.Event, seen) -> None:
+    while not stop.wait(seconds):
+        version = _version()
+        if version is None or version == seen:
+            continue
+        seen = version
+        try:
+            warm()
+            _warmed[os.getpid()] = version
+        except Exception:  # warming is a saving: the pages compute what is missing
+            log.exception("warming the new data version failed")
+
+
+def _version():
+    try:
+        return cache.data_version()
+    except Exception:  # the database is away for a moment: looked at again soon
+        return None
