@@ -93,6 +93,6 @@ def _watch(warm, seconds: float, stop: threading.Event, seen) -> None:
 
 def _version():
     try:
-        return cache.data_version()
+        return cache.data_version(cache.engine())
     except Exception:  # the database is away for a moment: looked at again soon
         return None

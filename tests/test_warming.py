@@ -12,6 +12,7 @@ import time
 import pytest
 from sqlalchemy import event
 
+import webclient
 from dashboard import cache, memo, over_time, pending, upload_jobs, warming
 from etl.load import load_bytes, load_path
 from fixtures.extracts import BOROUGH_RECENT, ONS_POPULATION
@@ -27,6 +28,7 @@ def loaded(sqlite_engine, monkeypatch, tmp_path):
     monkeypatch.setenv("WARM_MONTHS", "1")
     for path in (BOROUGH_RECENT, ONS_POPULATION):
         assert load_path(path, sqlite_engine, user="test").status == "loaded"
+    webclient.the_app()  # the pages are the app's
     return sqlite_engine
 
 
@@ -63,11 +65,11 @@ def forget_tables() -> None:
 def test_each_web_process_warms_a_new_data_version_before_a_page_asks(loaded):
     stop = warming.watch(seconds=0.05)
     try:
-        version = cache.data_version()
+        version = cache.data_version(cache.engine())
         assert load_bytes("new.csv", NEW_FILE, loaded, user="anna").status == "loaded"
-        assert cache.data_version() != version
+        assert cache.data_version(cache.engine()) != version
         deadline = time.monotonic() + 60
-        while warming.warmed() != cache.data_version():  # loaded elsewhere: noticed, warmed
+        while warming.warmed() != cache.data_version(cache.engine()):  # noticed, then warmed
             assert time.monotonic() < deadline
             time.sleep(0.05)
     finally:
