@@ -1,7 +1,11 @@
 """Twenty signed-in viewers at once against the production command, with an upload halfway.
 
 Run: .venv/bin/python bench/concurrency.py [--seconds 60] [--viewers 20] [--workers N]
-     [--databases sqlite postgresql] [--servers N] [--redis]
+     [--databases sqlite postgresql] [--servers N] [--redis] [--pause SECONDS]
+
+``--pause``: each viewer reads for a random 0 to 2 x SECONDS before each step (a page opened, a
+period changed), as a board member does; without it every viewer goes at full speed, which
+on a 2-CPU machine measures the server saturated (and the viewers share those CPUs).
 
 ``--servers 2 --redis``: two production servers (each WORKERS workers, its own PENDING_DIR) over
 the one database and a private redis-server (REDIS_URL: the kept answers and tables shared),
@@ -75,6 +79,8 @@ DATA_PAGES = re.compile(r"^/($|crime/|wards$|ward/|hate-crime|youth-violence|reo
 TARGET_P95_MS = 300
 TARGET_PAGE_P95_MS = 800
 TARGET_FIRST_OPEN_MS = 1000
+HTML = {"Accept": "text/html"}
+RETRIED: list[str] = []  # requests sent again after the server closed an idle connection
 
 
 def free_port() -> int:
@@ -151,6 +157,8 @@ def production_server(url: str, workers: int, folder: Path, redis_url: str = "")
             process.kill()
             process.wait()
         log.close()
+        if os.environ.get("BENCH_LOGS"):
+            Path(os.environ["BENCH_LOGS"]).write_bytes((folder / "server.log").read_bytes())
 
 
 # ---------------------------------------------------------------- a browser's requests
@@ -172,18 +180,25 @@ class Viewer:
         self.components: dict[str, dict] = {}
 
     # one request, timed and recorded
-    def request(self, kind: str, method: str, path: str, **options):
+    def request(self, kind: str, method: str, path: str, step: str = "", **options):
         start = time.perf_counter()
         began = time.time()
         try:
-            response = self.http.request(method, self.base + path, timeout=TIMEOUT, **options)
+            try:
+                response = self.http.request(method, self.base + path, timeout=TIMEOUT, **options)
+            except requests.ConnectionError:
+                # gunicorn closes a connection idle for its keep-alive (2 s) at the moment a
+                # viewer that paused reuses it: a browser sends the request again on a new one
+                RETRIED.append(path)
+                response = self.http.request(method, self.base + path, timeout=TIMEOUT, **options)
             status = response.status_code
-        except requests.RequestException:
+        except requests.RequestException as exc:
             response, status = None, 0
-        self.record(kind, path, began, time.perf_counter() - start, status, response)
+            step = f"{step or path} [{type(exc).__name__}]"
+        self.record(kind, path, began, time.perf_counter() - start, status, response, step)
         return response if status and status < 400 else None
 
-    def callback(self, kind: str, dep: dict, values: dict[str, object]):
+    def callback(self, kind: str, dep: dict, values: dict[str, object], step: str = ""):
         def value(item):
             return {**item, "value": values.get(f"{item['id']}.{item['property']}")}
 
@@ -195,7 +210,9 @@ class Viewer:
             "changedPropIds": [f"{dep['inputs'][0]['id']}.{dep['inputs'][0]['property']}"],
         }
         headers = {"X-CSRFToken": self.http.cookies.get("_csrf_token") or ""}
-        response = self.request(kind, "POST", "/_dash-update-component", json=body, headers=headers)
+        response = self.request(
+            kind, "POST", "/_dash-update-component", step or kind, json=body, headers=headers
+        )
         if response is None or response.status_code == 204:
             return None
         return response.json().get("response", {})
@@ -204,9 +221,9 @@ class Viewer:
         began = time.time()
         start = time.perf_counter()
         search = f"?period={month}"
-        self.request("page", "GET", path + search, headers={"Accept": "text/html"})
-        self.request("page", "GET", "/_dash-layout")
-        self.request("page", "GET", "/_dash-dependencies")
+        self.request("page", "GET", path + search, "page: the address", headers=HTML)
+        self.request("page", "GET", "/_dash-layout", "page: /_dash-layout")
+        self.request("page", "GET", "/_dash-dependencies", "page: /_dash-dependencies")
         routing = next(d for d in self.deps if "_pages_content.children" in d["output"])
         values = {
             "_pages_location.pathname": path,
@@ -214,7 +231,7 @@ class Viewer:
             "_pages_location.href": f"{self.base}{path}{search}",
             "_pages_location.hash": "",
         }
-        answer = self.callback("page", routing, values) or {}
+        answer = self.callback("page", routing, values, "page: the routing callback") or {}
         self.components = {}
         collect(answer.get("_pages_content", {}).get("children"), self.components)
         self.fire_on_page("page", month, lambda dep: not dep.get("prevent_initial_call"))
@@ -236,7 +253,7 @@ class Viewer:
             outputs = outputs if isinstance(outputs, list) else [outputs]
             shown = all(o["id"] in self.components for o in outputs)
             if shown and all(i == "period-select" or i in self.components for i in ids):
-                self.callback(kind, dep, values)
+                self.callback(kind, dep, values, f"{kind}: a page's callback")
 
     def change_period(self, month: str) -> float:
         start = time.perf_counter()
@@ -296,19 +313,19 @@ def period_values(shell) -> list[str]:
 class Results:
     def __init__(self):
         self.lock = threading.Lock()
-        self.requests: list[tuple] = []  # kind, path, began, seconds, status, stale
+        self.requests: list[tuple] = []  # kind, path, began, seconds, status, stale, step
         self.pages: list[float] = []
         self.opened: list[tuple[str, float, float]] = []  # page, began, seconds
         self.changes: list[float] = []
         self.committed_at: float | None = None
         self.new_month: str | None = None
 
-    def record(self, kind, path, began, seconds, status, response) -> None:
+    def record(self, kind, path, began, seconds, status, response, step="") -> None:
         stale = False
         if path == "/_dash-layout" and self.committed_at and began > self.committed_at:
             stale = response is None or self.new_month not in response.text
         with self.lock:
-            self.requests.append((kind, path, began, seconds, status, stale))
+            self.requests.append((kind, path, began, seconds, status, stale, step))
 
 
 def upload_file(month: str) -> bytes:
@@ -371,7 +388,9 @@ def upload(base: str, results: Results, log: list[str]) -> None:
         time.sleep(0.2)
 
 
-def drive(bases: list[str], seconds: float, viewers: int, seed: int) -> tuple[Results, list[str]]:
+def drive(
+    bases: list[str], seconds: float, viewers: int, seed: int, pause: float = 0.0
+) -> tuple[Results, list[str]]:
     results = Results()
     log: list[str] = []
     probe = Viewer(bases[0], viewer_name(0), lambda *a: None)
@@ -393,12 +412,14 @@ def drive(bases: list[str], seconds: float, viewers: int, seed: int) -> tuple[Re
         start_gate.wait()
         while time.monotonic() < deadline:
             page = rng.choice(pages)
+            time.sleep(rng.uniform(0, 2 * pause))  # reading the page before the next step
             began, took = me.open_page(page, rng.choice(months))
             results.pages.append(took)
             results.opened.append((page, began, took))
             for _ in range(rng.randint(1, 4)):
                 if time.monotonic() >= deadline:
                     break
+                time.sleep(rng.uniform(0, 2 * pause))
                 results.changes.append(me.change_period(rng.choice(months)))
 
     threads = [threading.Thread(target=viewer, args=(n,), daemon=True) for n in range(viewers)]
@@ -436,23 +457,29 @@ def report(name: str, results: Results, log: list[str]) -> None:
     print(f"\n{name}")
     for line in log:
         print(f"  {line}")
-    print(f"  {'':24}{'count':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    print(f"  {'':34}{'count':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     groups = [
         ("every request", times),
         ("callback requests", [r[3] for r in rows if r[1] == "/_dash-update-component"]),
         ("page loads (4-5 requests)", results.pages),
         ("period changes", results.changes),
     ]
+    steps = sorted({r[6] for r in rows if r[6]})
+    groups += [(f"  {step}", [r[3] for r in rows if r[6] == step]) for step in steps]
     for label, values in groups:
         print(
-            f"  {label:24}{len(values):>8}{pct(values, 50):>9.0f}{pct(values, 95):>9.0f}"
+            f"  {label:34}{len(values):>8}{pct(values, 50):>9.0f}{pct(values, 95):>9.0f}"
             f"{pct(values, 99):>9.0f}"
         )
     rate = len(rows) / results.elapsed
     p95, page_p95 = pct(times, 95), pct(results.pages, 95)
     first = first_opens(results)
     worst = max(first.values(), default=float("nan")) * 1000
-    print(f"  requests/s: {rate:.1f}  errors: {errors}  stale after the upload: {stale} of {after}")
+    print(
+        f"  requests/s: {rate:.1f}  errors: {errors}  stale after the upload: {stale} of {after}"
+        f"  sent again on a new connection (an idle one closed): {len(RETRIED)}"
+    )
+    RETRIED.clear()
     print(f"  first open of each page after the upload: {len(first)} pages, slowest {worst:.0f} ms")
     met = p95 <= TARGET_P95_MS and errors == 0 and stale == 0 and results.committed_at
     met = met and page_p95 <= TARGET_PAGE_P95_MS and worst <= TARGET_FIRST_OPEN_MS
@@ -465,6 +492,12 @@ def report(name: str, results: Results, log: list[str]) -> None:
     statuses = statistics.multimode([r[4] for r in rows if r[4] >= 400 or not r[4]] or [0])
     if errors:
         print(f"  most common error status: {statuses}")
+        start = min(r[2] for r in rows)
+        for r in [r for r in rows if not r[4] or r[4] >= 400][:5]:
+            when = f"{r[2] - start:.1f} s in"
+            if results.committed_at:
+                when += f", {r[2] - results.committed_at:+.1f} s from the upload's load"
+            print(f"    {r[4] or 'no answer'} after {r[3] * 1000:.0f} ms: {r[6] or r[1]} ({when})")
 
 
 def first_opens(results: Results) -> dict[str, float]:
@@ -484,12 +517,19 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", "3")))
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help="mean seconds a viewer reads before each step (0: none, every viewer at full speed)",
+    )
     parser.add_argument("--servers", type=int, default=1)
     parser.add_argument("--redis", action="store_true", help="a redis-server as REDIS_URL")
     args = parser.parse_args()
     print(
         f"{args.viewers} viewers for {args.seconds:.0f} s, {args.servers} server(s) of "
-        f"{args.workers} gunicorn workers{', Redis' if args.redis else ''}; "
+        f"{args.workers} gunicorn workers{', Redis' if args.redis else ''}, "
+        f"{'no pause' if not args.pause else f'a mean pause of {args.pause:g} s'} between steps; "
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
         f"load average {os.getloadavg()[0]:.1f} at the start"
     )
@@ -511,7 +551,7 @@ def main() -> None:
                     for n in range(args.servers)
                 ]
                 print(f"\n[{name}] seeded and serving after {time.monotonic() - seeded:.0f} s")
-                results, log = drive(bases, args.seconds, args.viewers, args.seed)
+                results, log = drive(bases, args.seconds, args.viewers, args.seed, args.pause)
                 label = f"{args.servers} x {args.workers} workers{', Redis' if args.redis else ''}"
                 report(f"{name} ({label})", results, log)
 

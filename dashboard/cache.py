@@ -464,5 +464,16 @@ def judged(table: pd.DataFrame, month: Month, eng: Engine | None = None) -> pd.D
 
 
 def borough_figures(month: Month, eng: Engine | None = None) -> pd.DataFrame:
-    """``borough_table`` judged against the targets in force, with the group ranks."""
+    """``borough_table`` judged against the targets in force, with the group ranks: kept per
+    month, data and reference version and what is withheld from the user, as the overview,
+    crime and wards pages and their period changes all ask for it."""
+    eng = eng or engine()
+    withheld = tuple(sorted(exempt.hidden("dataset"))), tuple(sorted(exempt.hidden("indicator")))
+    version, reference = data_version(eng), reference_version(eng)
+    return _borough_figures(_url(eng), version, reference, withheld, month)
+
+
+@_cache(maxsize=128)
+def _borough_figures(url: str, version: int, reference: str, withheld: tuple, month: Month):
+    eng = db.get_engine(url)
     return judged(borough_table(month, eng), month, eng)

@@ -239,9 +239,9 @@ def test_no_table_or_page_shows_an_exempt_item_to_a_viewer(site, item):
 
 
 def shows(text: str, figure: str) -> bool:
-    """Whether ``figure`` is in ``text`` as a number of its own (not inside a longer one or an
-    id)."""
-    return re.search(rf"(?<![\w.,]){re.escape(figure)}(?![\w]|,\d)", text) is not None
+    """Whether ``figure`` is in ``text`` as a number of its own (not inside a longer one, an id
+    or a time of day: the upload table's '18:43' is no count of 43)."""
+    return re.search(rf"(?<![\w.,:]){re.escape(figure)}(?![\w:]|,\d)", text) is not None
 
 
 def test_a_manager_sees_every_item_the_viewer_test_looks_for(site):
