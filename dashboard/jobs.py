@@ -22,7 +22,8 @@ A job is given only what the browser sends (the pack's choices; an upload's toke
 it reads from the database), so it runs the same in a process beside the server or on a worker
 of another server. What the user sees when a job is cancelled or dies is the page's to say: the
 pack page in words from these reasons; the upload page from the uploads' records, which a
-cancel marks (``pending.cancel``) and a dead job's are marked by (``pending.recover_abandoned``).
+cancel marks (``pending.cancel``), as these reasons do (``upload_jobs.stopped``), and a reader
+does when their process is gone (``pending.meta``, ``pending.recover_abandoned``).
 """
 
 from __future__ import annotations

@@ -52,6 +52,10 @@ CANCELLED = {
     "check it.",
     "loading": "You cancelled loading this file, so nothing changed.",
 }
+NO_WORKER = (
+    "No worker was running, so this file was not {what} and nothing changed. Tell whoever "
+    "runs the dashboard (scripts/serve.sh starts the workers), then drop the file again."
+)
 INTERRUPTED = (
     "The server stopped while this file was being {what}, so nothing changed. "
     "Drop the file again to load it."
@@ -175,13 +179,29 @@ def _abandoned(record: dict, updated: float) -> bool:
     return _gone(record.get("worker")) or time.time() - updated > STALE_SECONDS
 
 
-def _mark_interrupted(token: str, record: dict) -> dict:
+def _mark_interrupted(token: str, record: dict, words: str = INTERRUPTED) -> dict:
     was = record.get("state")
     if was == "loading" and _loaded_meanwhile(token, record):
         return meta(token, record.get("user"))
     what = "loaded" if was == "loading" else "checked"
-    error = INTERRUPTED.format(what=what)
+    error = words.format(what=what)
     return update(token, state="failed", progress="", error=error, interrupted_in=was)
+
+
+def abandon(tokens: list[str], user: str, no_worker: bool = False) -> list[str]:
+    """Mark failed this user's uploads still checking or loading whose job ``dashboard.jobs``
+    found dead or never started (no worker): a worker on another machine gives no process to
+    look for, so without this they would wait STALE_SECONDS. The tokens marked."""
+    marked = []
+    for token in tokens or []:
+        try:
+            record = meta(token, user)
+            if record.get("state") in WORKING:
+                _mark_interrupted(token, record, NO_WORKER if no_worker else INTERRUPTED)
+                marked.append(token)
+        except (NotYours, ValueError):
+            continue
+    return marked
 
 
 def recover_abandoned() -> int:

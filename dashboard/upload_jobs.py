@@ -19,6 +19,7 @@ import os
 import threading
 
 import dash_bootstrap_components as dbc
+import flask
 import pandas as pd
 from dash import Input, Output, html, no_update
 from sqlalchemy.exc import OperationalError
@@ -226,9 +227,21 @@ BACKGROUND = {
     "manager": jobs.manager,
     "progress": [Output("upload-progress", "children")],
     "cancel": [Input("upload-cancel", "n_clicks")],
-    "on_error": lambda _error: no_update,  # the records say what happened (pending.py)
+    "on_error": lambda error: stopped(error),
     "prevent_initial_call": True,
 }
+
+
+def stopped(error: Exception):
+    """The check or load job gave no answer: when it died or found no worker (``dashboard.jobs``
+    says so within a minute) its files say so at once; the page shows them from their records."""
+    reason = jobs.reason(error)
+    if reason in (jobs.STOPPED, jobs.NO_WORKER):
+        body = flask.request.get_json(silent=True) or {}
+        tokens = ((body.get("inputs") or [{}])[0] or {}).get("value")
+        if isinstance(tokens, list) and guard.current_user() is not None:
+            pending.abandon(tokens, guard.current_user().name, reason == jobs.NO_WORKER)
+    return no_update
 
 
 def records(tokens: list[str]) -> list[dict]:

@@ -9,8 +9,11 @@ recent months (WARM_MONTHS). Where it must run depends on where computed tables 
   process of its own (or a Celery worker) whose memory goes when it ends, so warming there
   would help no one: each web process warms itself instead, in a thread (``watch``) that reads
   the data version every WATCH_SECONDS (one small query) and warms when it changes, whichever
-  worker or server loaded the file. The production command's master warms once before it forks
-  the workers (``dashboard.gunicorn_hooks``), so they share that first warm-up.
+  worker or server loaded the file: the latest month at once, then the recent months
+  PACE_SECONDS apart, so the pages opened meanwhile share the CPUs with less of it. The
+  production command's master warms once before it forks the workers
+  (``dashboard.gunicorn_hooks``), so they share that first warm-up (about 2.3 s of work on the
+  seed data; the latest month about 1.3 s of it).
 * With ``REDIS_URL``, ``memo.memoized`` puts every table it computes in Redis for every worker
   of every server, so the load's own background job warms the new version as its last step
   (``after_load``, on the Celery worker that loaded): the web processes' threads then read the
@@ -22,25 +25,35 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 
+from core import config
 from dashboard import cache, memo
 
 WATCH_SECONDS = 2.0
+PACE_SECONDS = 0.2  # between two recent months warmed after an upload
 log = logging.getLogger(__name__)
 _watchers: dict[int, threading.Thread] = {}
 _watchers_lock = threading.Lock()
 _warmed: dict[int, object] = {}  # per process: the data version it last warmed
 
 
-def warm_pages() -> None:
-    """The latest month's tables and the busiest pages' charts first, then the recent months."""
+def warm_pages(pace: float = 0.0) -> None:
+    """The latest month's tables and the busiest pages' charts first, then the recent months
+    (WARM_MONTHS), newest first, one at a time ``pace`` seconds apart: after an upload the
+    pages being opened meanwhile share the CPUs with less of it."""
     from dashboard.pages import crime, overview, wards
 
     cache.warm(recent=0)
     overview.update(None)
     crime.update(None, "mopac7-total")
     wards.update(None, wards.FIRST_CRIME, wards.FIRST_MEASURE)
-    cache.warm()  # then the recent months, for period changes
+    if pace <= 0:
+        cache.warm()
+        return
+    for recent in range(1, int(config.WARM_MONTHS.get()) + 1):
+        time.sleep(pace)
+        cache.warm(recent=recent)  # the months before it already kept: one more computed
 
 
 def after_load() -> bool:
@@ -56,7 +69,11 @@ def after_load() -> bool:
     return True
 
 
-def watch(warm=warm_pages, seconds: float = WATCH_SECONDS) -> threading.Event:
+def _after_upload() -> None:
+    warm_pages(pace=PACE_SECONDS)
+
+
+def watch(warm=_after_upload, seconds: float = WATCH_SECONDS) -> threading.Event:
     """Start this process's thread warming each new data version (once per process: a forked
     worker starts its own); the event stops it."""
     stop = threading.Event()

@@ -370,3 +370,30 @@ def test_a_check_cancelled_midway_says_so_and_keeps_nothing(analyst, monkeypatch
     with pytest.raises(pending.NotYours):
         pending.data(tokens[0])  # the file is not kept
     assert cancel(client, handles, tokens) == []  # nothing left to cancel
+
+
+@pytest.mark.parametrize(
+    ("reason", "words"),
+    [
+        ("no-worker", "No worker was running, so this file was not checked and nothing changed."),
+        ("stopped", "The server stopped while this file was being checked, so nothing changed."),
+    ],
+)
+def test_a_job_found_dead_or_without_a_worker_leaves_its_files_saying_so(analyst, reason, words):
+    """A job on a Celery worker of another machine that died (no heartbeat) or never started (no
+    worker): its files say so as soon as the page's poll learns it, not after STALE_SECONDS."""
+    import flask
+
+    from dashboard import upload_jobs
+    from dashboard.auth.roles import User
+
+    mine, theirs = pending.save("anna", "a.csv", FILE_A), pending.save("bob", "b.csv", FILE_A)
+    error = Exception(f"An error occurred inside a background callback: JobError:{reason}\n")
+    body = {"inputs": [{"id": "upload-to-check", "property": "data", "value": [mine, theirs]}]}
+    server = webclient.the_app().server
+    with server.test_request_context("/_dash-update-component", method="POST", json=body):
+        flask.g.auth_user = User("anna", "analyst")
+        upload_jobs.stopped(error)
+    record = pending.meta(mine, "anna")
+    assert record["state"] == "failed" and record["error"].startswith(words), record["error"]
+    assert pending.meta(theirs, "bob")["state"] == "checking"  # another's: left alone
