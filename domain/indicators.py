@@ -56,6 +56,8 @@ EXPORT_COLUMNS = [
     # MPS dashboard indicators with positive outcomes (domain.domestic_abuse.with_outcomes)
     "positive_outcomes_r12",
     "positive_outcome_rate_pct",
+    # from a file that says its figures are made up (the shipped samples): 'yes' or 'no'
+    "illustrative",
 ]
 
 

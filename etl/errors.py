@@ -104,9 +104,10 @@ MESSAGES: dict[str, str] = {
         "The file has {found} of {borough}'s {total} wards: a borough's map must have all of "
         "them. Missing: {missing}."
     ),
-    "illustrative-figures": "This file says its figures are ILLUSTRATIVE (made up to show how "
-    "the template looks; not published figures). If you load it, its figures are marked "
-    "'illustrative' in the board pack that shows them; load the real return to replace them.",
+    "illustrative-figures": "{what} figures are ILLUSTRATIVE (made up to show how the template "
+    "looks; not published figures). If you load it, its figures are marked 'illustrative' on "
+    "every page, export and board pack section that shows them; load the real return to "
+    "replace them.",
     # ONS LSOA lookups and police.uk street-level files
     "bad-gss-code": "'{value}' is not a GSS code of the kind the {column} column holds.",
     "bad-police-month": "The month '{value}' is not a real month written as YYYY-MM.",

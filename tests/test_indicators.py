@@ -65,6 +65,7 @@ EXPORT_COLUMNS = [
     "group_rank",
     "positive_outcomes_r12",
     "positive_outcome_rate_pct",
+    "illustrative",
 ]
 INDICATORS = [*MOPAC7, TOTAL]
 R12 = [f"{m:%Y%m}" for m in pd.date_range("2024-03-01", "2025-02-01", freq="MS")]

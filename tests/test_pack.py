@@ -479,7 +479,8 @@ def test_one_missing_month_is_named_and_a_dataset_with_nothing_before_is_left_ou
     )
     empty = periods.Dataset("x", "x", "Test", "the test file", lambda: [as_month("2026-01")])
     found = periods.period_of(empty, as_month("2025-03"))
-    assert found.month is None and found.line == f"Test: {periods.LEFT_OUT}"
+    assert found.month is None and found.line == f"Test \u2014 {periods.LEFT_OUT}"
+    assert found.line.count(":") == 0  # 'Test — left out because ...': no 'Test: left out: ...'
 
 
 def test_the_cover_says_each_datasets_period_and_each_heading_repeats_it(packs):
@@ -709,8 +710,8 @@ def test_the_pack_marks_illustrative_figures_on_the_cover_page_one_and_sections(
     assert named.split(", ") == [
         "Serious youth violence",
         "Proven reoffending",
-        "Prevent training (WRAP)",
-    ]  # the three samples whose Instructions say ILLUSTRATIVE FIGURES; the IOM one does not
+    ]  # the samples whose Instructions say ILLUSTRATIVE FIGURES of the whole file; the IOM one
+    # does not, and the WRAP one says it of its audiences sheet alone (the pack shows training)
     assert "12 months to March 2024" in cover and "(illustrative figures: made up, not" in cover
     assert "Serious youth violence: victims aged 1 to 19 (illustrative)" in page_one(packs["pdf"])
     book = load_workbook(io.BytesIO(packs["xlsx"]))
@@ -805,7 +806,7 @@ def test_the_domestic_abuse_section_has_the_pages_figures_and_outcome_rate(packs
 def test_asb_is_left_out_with_a_line_when_police_uk_has_nothing_for_the_quarter(packs):
     pages = pages_text(packs["pdf"])
     text = flat(" ".join(p for p in pages if p.startswith("Anti-social behaviour")))
-    assert f"Police-recorded ASB: {periods.LEFT_OUT}" in text
+    assert f"Police-recorded ASB \u2014 {periods.LEFT_OUT}" in text
     assert "Police-recorded ASB is left out: no data.police.uk figures" in text
     assert "Headline figures" not in text
     assert f"Police-recorded ASB {periods.LEFT_OUT}" in flat(pages[0])  # the cover's table

@@ -67,13 +67,14 @@ from core.queries.targets import (
 from core.queries.uploads import (
     data_version,
     figure_provenance,
+    template_rows_held,
     upload_history,
     upload_log,
     upload_record,
     upload_replacements,
     upload_versions,
-    upload_warnings,
     uploads_by_id,
+    warned_sheets,
 )
 
 __all__ = [
@@ -95,7 +96,8 @@ __all__ = [
     "crime_monthly",
     "data_version",
     "upload_versions",
-    "upload_warnings",
+    "template_rows_held",
+    "warned_sheets",
     "uploads_by_id",
     "dataset_areas",
     "dataset_status",

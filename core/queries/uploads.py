@@ -261,14 +261,35 @@ def upload_replacements(engine: Engine, upload_id: int) -> pd.DataFrame:
     return out[["direction", "other_upload", "filename", "dataset", "places"]]
 
 
-def upload_warnings(engine: Engine) -> pd.DataFrame:
-    """id, dataset and the warning codes of every loaded upload (the flags a file carries, such
-    as 'illustrative-figures')."""
+def warned_sheets(engine: Engine, code: str) -> pd.DataFrame:
+    """id, layout and sheet of every loaded upload carrying the warning ``code`` (one row per
+    sheet it names: the flags a file carries, such as 'illustrative-figures')."""
     up = db.uploads
-    query = select(up.c.id, up.c.dataset, up.c.warnings).where(up.c.status == "loaded")
-    frame = read_frame(engine, query, ["id", "dataset", "warnings"])
-    frame["codes"] = [
-        sorted({w.get("code") for w in (found or []) if isinstance(w, dict)})
-        for found in frame["warnings"]
+    query = select(up.c.id, up.c.layout, up.c.warnings).where(up.c.status == "loaded")
+    frame = read_frame(engine, query, ["id", "layout", "warnings"])
+    rows = [
+        (upload, layout, w.get("sheet"))
+        for upload, layout, found in zip(
+            frame["id"], frame["layout"], frame["warnings"], strict=True
+        )
+        for w in (found or [])
+        if isinstance(w, dict) and w.get("code") == code
     ]
-    return frame.drop(columns=["warnings"])
+    return pd.DataFrame(rows, columns=["id", "layout", "sheet"]).drop_duplicates()
+
+
+def template_rows_held(engine: Engine, uploads: list[int]) -> pd.DataFrame:
+    """upload_id, table and rows: the current council-template rows each of ``uploads`` holds,
+    per table."""
+    parts = [
+        read_frame(
+            engine,
+            select(t.c.upload_id, func.count())
+            .where(t.c.upload_id.in_(uploads))
+            .group_by(t.c.upload_id),
+            ["upload_id", "rows"],
+        ).assign(table=t.name)
+        for t in dict.fromkeys(db.TEMPLATE_TABLES)
+    ]
+    held = pd.concat(parts, ignore_index=True)
+    return held[held["rows"] > 0][["upload_id", "table", "rows"]]

@@ -13,9 +13,8 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from dashboard import cache, jobs
 from dashboard.auth import guard, inputs
 from dashboard.reports.pack import jobs as pack_job
+from dashboard.reports.pack import published as publishing
 from dashboard.reports.pack.periods import first_quarter, period_table, periods
-from dashboard.reports.pack.published import listed
-from dashboard.reports.pack.published import start as start_publishing
 from dashboard.reports.pack.quarter import (
     QuarterError,
     complete_quarters,
@@ -25,28 +24,12 @@ from dashboard.reports.pack.quarter import (
 )
 from dashboard.ui import packs as packs_ui
 from dashboard.ui import uploads as views
+from dashboard.ui.packs import EXEMPT_HELP, FORMATS, INTRO, PUBLISHED, PUBLISHING
 from dashboard.ui.tables import table_children
 
 dash.register_page(__name__, path="/board-pack", name="Board pack", order=52, title="Board pack")
 inputs.expect("pack-token", "data", inputs.TEXT)
-INTRO = (
-    "The performance report for the Safer Communities Partnership Board's quarterly meeting: "
-    "a cover, an executive summary, a section per priority with its headline table, charts "
-    "and sentences, the ward table, and the sources and caveats. Each dataset's figures are "
-    "for the quarter's last month, or its own latest month where its figures end earlier."
-)
-EXEMPT_HELP = (
-    "Exempt items are left out unless you tick this; a pack with them says on every page "
-    "that it is exempt information, not for publication."
-)
-FORMATS = [
-    {"label": "PDF (A4, for printing and the meeting papers)", "value": "pdf"},
-    {"label": "Excel workbook (the figures, a sheet per section)", "value": "xlsx"},
-]
-PUBLISHING = (
-    "Publishing: the PDF and the workbook are being built (a minute or so). Reload the page "
-    "to see the pack in the list below."
-)
+inputs.expect("pack-publish-order", "data", inputs.TEXT)
 
 
 def layout(**_query) -> html.Div:
@@ -56,7 +39,7 @@ def layout(**_query) -> html.Div:
         return html.Div([html.H1("Board pack"), refusal])
     published = [
         html.H2("Published packs", className="h4 mt-4"),
-        packs_ui.published_table(listed(user)),
+        html.Div(packs_ui.published_table(publishing.listed(user)), id="pack-published"),
     ]
     if not user.can("manager"):
         return html.Div([html.H1("Board pack"), *published])
@@ -102,6 +85,7 @@ def layout(**_query) -> html.Div:
                 disabled=not options,
             ),
             html.Div(id="pack-publish-status", className="mt-2", role="status"),
+            dcc.Store(id="pack-publish-order"),
             *published,
             dcc.Download(id="pack-download"),
         ]
@@ -110,6 +94,7 @@ def layout(**_query) -> html.Div:
 
 @callback(
     Output("pack-publish-status", "children"),
+    Output("pack-publish-order", "data"),
     Input("pack-publish", "n_clicks"),
     State("pack-quarter", "value"),
     State("pack-exempt", "value"),
@@ -117,13 +102,29 @@ def layout(**_query) -> html.Div:
 )
 @guard.requires("manager")
 def publish(_clicks, quarter: str | None, with_exempt: bool | None):
-    """Publish the chosen quarter's pack (Part 2 when exempt items are ticked)."""
+    """Order the chosen quarter's pack published (Part 2 when exempt items are ticked)."""
     try:
         end = quarter_end(quarter or "")
     except QuarterError as exc:
-        return str(exc)
-    start_publishing(end, bool(with_exempt), guard.current_user().name)
-    return PUBLISHING
+        return str(exc), no_update
+    return PUBLISHING, publishing.order(end, bool(with_exempt), guard.current_user())
+
+
+@callback(
+    Output("pack-publish-status", "children", allow_duplicate=True),
+    Output("pack-published", "children"),
+    Input("pack-publish-order", "data"),
+    background=True,
+    manager=jobs.manager,
+    running=[(Output("pack-publish", "disabled"), True, False)],
+    on_error=lambda error: (stopped(error)[0], no_update),
+    prevent_initial_call=True,
+)
+@guard.requires("manager")
+def publish_ordered(order: str | None):
+    """Build and store the ordered pack in the background; the list then shows it."""
+    version, packs = publishing.carry_out(order or "")
+    return PUBLISHED.format(version=version), packs_ui.published_table(packs)
 
 
 @callback(Output("pack-periods", "children"), Input("pack-quarter", "value"))

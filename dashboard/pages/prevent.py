@@ -10,7 +10,7 @@ from dash import Input, Output, callback, html
 
 from core import config
 from core.months import as_month_or_none
-from dashboard import cache
+from dashboard import cache, illustrative
 from dashboard.auth import guard
 from dashboard.charts.priorities import bars_figure, coverage_lines_figure
 from dashboard.pages import priority_block
@@ -52,6 +52,8 @@ def layout(**_query) -> html.Div:
             html.Div(id="prevent-summary", className="lead mb-2"),
             html.Div(
                 [
+                    html.Div(id="prevent-training-illustrative"),
+                    html.Div(id="prevent-audiences-illustrative"),
                     blocks.two_columns(
                         blocks.chart_block("prevent-coverage", "Coverage by department"),
                         blocks.chart_block("prevent-progress", "Coverage over time"),
@@ -171,7 +173,9 @@ def update(period: str | None, target: float = WRAP_TARGET_PERCENT):
     return (
         with_note(
             words.as_at_words(as_at_month(period, as_at)),
-            words.prevent_sentence(as_at, table, target, before),
+            illustrative.sentence(
+                words.prevent_sentence(as_at, table, target, before), "wrap_training"
+            ),
         ),
         *charts,
         words.wrap_source(as_at, SOURCE),

@@ -20,6 +20,7 @@ from dashboard import cache
 from dashboard import partnership as figures
 from dashboard import partnership_admin as admin
 from dashboard.auth import exempt, guard, inputs
+from dashboard.pages import illustrative_marks  # its notice fills the slot; it registers them all
 from dashboard.ui import board_notes as notes
 from dashboard.ui import partnership as ui
 from domain.periods import financial_quarter
@@ -34,6 +35,7 @@ def sections(priority: str) -> list:
     return [
         dcc.Store(id="partnership-priority", data=priority),
         dcc.Store(id="notes-refresh", data=0),
+        html.Div(id=illustrative_marks.PARTNERSHIP_SLOT, className="mt-4"),
         html.Section(id="partnership-body", className="mt-4"),
         html.Section(
             [

@@ -9,7 +9,7 @@ from dash import Input, Output, callback, html
 
 from core import config
 from core.months import as_month_or_none
-from dashboard import cache
+from dashboard import cache, illustrative
 from dashboard.auth import guard
 from dashboard.charts.priorities import cohort_lines_figure, iom_cohort_figure, iom_rates_figure
 from dashboard.pages import priority_block
@@ -48,7 +48,11 @@ def layout(**_query) -> html.Div:
         [
             html.H1(f"Reoffending in {config.home_borough()}"),
             html.Div(id="reoffending-summary", className="lead mb-2"),
-            html.H2("Integrated Offender Management (IOM)", className="h4 mt-3"),
+            html.H2(
+                ["Integrated Offender Management (IOM)", html.Span(id="reoffending-iom-mark")],
+                className="h4 mt-3",
+            ),
+            html.Div(id="reoffending-iom-illustrative"),
             html.Div(id="reoffending-iom-notice"),
             html.Div(
                 blocks.two_columns(
@@ -59,7 +63,11 @@ def layout(**_query) -> html.Div:
                 ),
                 id="reoffending-iom-charts",
             ),
-            html.H2("Proven reoffending (Ministry of Justice)", className="h4 mt-3"),
+            html.H2(
+                ["Proven reoffending (Ministry of Justice)", html.Span(id="reoffending-moj-mark")],
+                className="h4 mt-3",
+            ),
+            html.Div(id="reoffending-moj-illustrative"),
             html.Div(id="reoffending-moj-notice"),
             html.Div(
                 blocks.two_columns(
@@ -147,6 +155,8 @@ def update(period: str | None):
     if all(hidden):
         notices = html.Div([iom_notice, moj_notice])
         return (notices, None, None, *iom_charts, *moj_charts, "", *hidden)
+    iom_words = illustrative.sentence(iom_words, "iom_quarters")
+    moj_words = illustrative.sentence(moj_words, "reoffending_rates")
     text = " ".join(w for w in (words.as_at_words(month), iom_words, moj_words) if w)
     quarters = cache.council_table("iom_quarters")
     quarter = quarters["quarter"].iloc[-1] if len(quarters) else None

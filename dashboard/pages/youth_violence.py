@@ -10,7 +10,7 @@ from dash import Input, Output, callback, html
 
 from core import config
 from core.months import as_month_or_none
-from dashboard import cache, over_time
+from dashboard import cache, illustrative, over_time
 from dashboard.auth import exempt, guard
 from dashboard.charts.crime import rank_figure, ranked_bar_figure, trend_figure
 from dashboard.charts.priorities import published_rates_figure
@@ -120,12 +120,11 @@ def syv_parts(wanted, home: dict, loader: bool = True):
         return sentence, ({}, None), notice, blocks.blank_charts(sentence, 2)
     row = priorities.published_as_at(summary, dataset_month(wanted, summary["window_end"]))
     sentence = words.syv_published_sentence(home["name"], row)
-    note = words.PUBLISHED_ONLY
     charts = [
         published_rates_figure(summary, home["name"]),
         sentence,
         published_syv_table(summary),
-        *blocks.blank_charts(note),
+        *blocks.blank_charts(words.PUBLISHED_ONLY),
     ]
     return sentence, (priorities.published_record(row), row["london_average_rate"]), None, charts
 
@@ -184,11 +183,12 @@ def update(period: str | None):
     if syv_notice is not None and knife_notice is not None:  # each says why (none, or exempt)
         shown = (html.Div([syv_notice, knife_notice]), [], None, None, *syv_charts, *knife_charts)
         return (*shown, "", True, True)
-    syv = [(words.HEADLINE_LABELS[priorities.SYV], syv_row, syv_london)] if syv_row else []
+    label = illustrative.mark(words.HEADLINE_LABELS[priorities.SYV], *illustrative.SYV)
+    syv = [(label, syv_row, syv_london)] if syv_row else []
     latest = knife_rows[0][1].get("month") if knife_rows else None
     note = words.syv_window_note(syv_row.get("month") if syv_row else None)
     return (
-        f"{syv_words} {knife_words}",
+        f"{illustrative.sentence(syv_words, *illustrative.SYV)} {knife_words}",
         headline_table(syv + knife_rows),
         syv_notice,
         knife_notice,

@@ -2,7 +2,8 @@
 board report is built from (``python -m dashboard report indicators --month YYYY-MM``). Exempt
 datasets and indicators (and totals including them: ``dashboard.auth.exempt``) are left out when
 a web request asks for it; run on the server, it has everything. Every row carries the target in
-force for the month and the RAG it gives, and each borough its rank in the most similar group."""
+force for the month and the RAG it gives, each borough its rank in the most similar group, and
+whether its figures are illustrative (from a file that says they are made up)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from core import queries
 from core.months import Month, as_month
 from core.reference import POLICE_UK_ASB, POLICE_UK_DATASET
 from core.strategy import STRATEGY_PRIORITIES
-from dashboard import cache, police_figures
+from dashboard import cache, illustrative, police_figures
 from dashboard.auth import exempt
 from dashboard.partnership import partnership_figures
 from dashboard.reports.priorities import home_of, priority_rows
@@ -65,7 +66,10 @@ def crime_indicators(engine, month, at: Mapping[str, Month | None] | None = None
     frames = [cache.judged(f, m, engine) for f, m in frames if not f.empty]
     if not frames:
         return pd.DataFrame()
-    return export_frame(pd.concat(frames, ignore_index=True))
+    out = export_frame(pd.concat(frames, ignore_index=True))
+    made_up = out["illustrative"]  # crime files' rows have none: published figures
+    out["illustrative"] = ["yes" if v == "yes" else "no" for v in made_up]
+    return out
 
 
 def dashboard_indicators_table(engine, month, areas=None, pops=None) -> pd.DataFrame:
@@ -111,5 +115,6 @@ def partnership_rows(month, engine=None, home: tuple[str, str] | None = None) ->
             "value": found["value"],
             "period": found["period"],
             "rag": found["rag"],
+            "illustrative": "yes" if "partnership_values" in illustrative.tables(engine) else "no",
         }
     )

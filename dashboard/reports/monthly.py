@@ -1,5 +1,6 @@
 """The monthly figures export: every dataset's monthly counts as the pages use them, one row per
-dataset, indicator, area and month, with the upload that holds the figure
+dataset, indicator, area and month, with the upload that holds the figure and whether that
+figure is illustrative (made up: from a file that says so, such as the shipped samples)
 (``python -m dashboard report monthly --out monthly.csv``, and each data page's "Download the
 figures", served at /figures/<page>.csv to whoever may read the page). Exempt datasets and
 indicators (and totals including them) are withheld from whoever may not see them, as on the
@@ -20,7 +21,7 @@ from sqlalchemy import Engine
 
 from core import config, db, queries
 from core.reference import HATE_CRIME_TOTAL, HATE_STRANDS, POLICE_UK_DATASET, borough_code
-from dashboard import police_figures
+from dashboard import illustrative, police_figures
 from dashboard.auth import exempt
 from dashboard.reports import exports
 from dashboard.reports.priorities import home_of
@@ -35,6 +36,7 @@ MONTHLY_COLUMNS = [
     "area_type",
     "month",
     "count",
+    "illustrative",
     "source_upload",
 ]
 COUNT_COLUMNS = ["area_code", "indicator", "month", "count", "source_upload"]
@@ -47,6 +49,7 @@ class Producer:
 
     dataset: str  # the name the upload log and exemptions give it
     counts: Callable[[Engine], pd.DataFrame]
+    table: str | None = None  # the council-template table its rows come from (may be made up)
 
 
 def _held_by(monthly: pd.DataFrame, engine: Engine, dataset: str) -> pd.DataFrame:
@@ -96,7 +99,7 @@ PRODUCERS: list[Producer] = [
     Producer("ward_crime", crime_counts("ward_crime", home_wards=True)),
     Producer("mps_dashboard_offences", dashboard_counts("mps_dashboard_offences")),
     Producer("mps_dashboard_outcomes", dashboard_counts("mps_dashboard_outcomes")),
-    Producer("serious_youth_violence", syv_monthly_counts),
+    Producer("serious_youth_violence", syv_monthly_counts, "syv_counts"),
     Producer(POLICE_UK_DATASET, police_uk_counts),
 ]
 
@@ -117,6 +120,13 @@ PAGE_FIGURES: dict[str, dict[str, list[str] | None]] = {
 }
 
 
+def made_up(producer: Producer, frame: pd.DataFrame, engine: Engine) -> list[str]:
+    """'yes' for each figure held by an upload whose file says it is illustrative, else 'no'
+    (the column an analyst reads beside the count)."""
+    flagged = illustrative.uploads(producer.table, engine) if producer.table else frozenset()
+    return ["yes" if u in flagged else "no" for u in frame["source_upload"]]
+
+
 def monthly_figures(engine: Engine, wanted: dict[str, list[str] | None] | None = None):
     """Every dataset's monthly counts (only ``wanted``'s datasets and indicators when given),
     in the export's columns, months written YYYY-MM, without what the user may not see."""
@@ -129,7 +139,9 @@ def monthly_figures(engine: Engine, wanted: dict[str, list[str] | None] | None =
         indicators = None if wanted is None else wanted[producer.dataset]
         if indicators is not None:
             frame = frame[frame["indicator"].isin(indicators)]
-        frames.append(frame.assign(dataset=producer.dataset))
+        frames.append(
+            frame.assign(dataset=producer.dataset, illustrative=made_up(producer, frame, engine))
+        )
     frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame(columns=MONTHLY_COLUMNS)

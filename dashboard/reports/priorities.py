@@ -12,11 +12,18 @@ from sqlalchemy import Engine
 
 from core import config, queries
 from core.values import is_missing
+from dashboard import illustrative
 from dashboard.auth import exempt
 from domain.indicators import indicator_table
 from domain.priorities import iom_table, reoffending_table, syv_counts, wrap_coverage_table
 
 SYV = "serious_youth_violence"
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
 GEOGRAPHY_CODES = {"london": "E12000007", "england and wales": "K04000001"}
 
 
@@ -127,14 +134,19 @@ def priority_rows(engine: Engine, month, areas: pd.DataFrame, pops: pd.DataFrame
     home = home_of(areas)
     hidden = exempt.hidden("dataset")  # a dataset exempt for this user adds no rows
     syv_at = month if syv_month is None else pd.Timestamp(syv_month)
-    frames = [] if SYV in hidden else [syv_rows(engine, syv_at, areas, pops)]
+    made_up = illustrative.tables(engine)  # tables holding figures a file says are made up
+    frames = []
+    if SYV not in hidden:
+        syv = syv_rows(engine, syv_at, areas, pops)
+        frames.append(syv.assign(illustrative=_yes("syv_counts" in made_up)))
     plain = []
-    for dataset, rows in (
-        ("iom", lambda: iom_rows(engine, month, home)),
-        ("proven_reoffending", lambda: reoffending_rows(engine, month, areas)),
-        ("wrap_training", lambda: wrap_rows(engine, month, home)),
+    for dataset, table, rows in (
+        ("iom", "iom_quarters", lambda: iom_rows(engine, month, home)),
+        ("proven_reoffending", "reoffending_rates", lambda: reoffending_rows(engine, month, areas)),
+        ("wrap_training", "wrap_training", lambda: wrap_rows(engine, month, home)),
     ):
-        plain += [] if dataset in hidden else rows()
+        found = [] if dataset in hidden else rows()
+        plain += [{**row, "illustrative": _yes(table in made_up)} for row in found]
     if plain:
         frame = pd.DataFrame(plain)
         # keep counts whole (105, not 105.0) beside percentages

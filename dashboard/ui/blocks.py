@@ -25,7 +25,9 @@ def chart_block(
     heading_tag = html.H2 if level == 2 else html.H3
     return html.Section(
         [
-            heading_tag(heading, id=f"{base}-heading", className="h5 mt-3"),
+            heading_tag(
+                [heading, html.Span(id=f"{base}-mark")], id=f"{base}-heading", className="h5 mt-3"
+            ),
             html.Figure(
                 [
                     html.Figcaption(id=f"{base}-caption", className="chart-caption"),
@@ -145,11 +147,19 @@ def picker_options(names: dict[str, str]) -> list[dict]:
 def chart_section(heading: str, notice_id: str, left, right, *below) -> list:
     """A section's heading, a place for its notice (what to load) and two charts side by side
     (and any ``below`` them), in a Div whose id is the notice's with "-charts" for "-notice" (a
-    callback hides it when nothing is loaded: no empty chart frames)."""
+    callback hides it when nothing is loaded: no empty chart frames). The heading's
+    "-section-mark" Span and the "-illustrative" Div are where the page says its figures are
+    illustrative."""
     charts = html.Div(
         [two_columns(left, right), *below], id=notice_id.replace("-notice", "-charts")
     )
-    return [html.H2(heading, className="h4 mt-3"), html.Div(id=notice_id), charts]
+    marks = [notice_id.replace("-notice", end) for end in ("-section-mark", "-illustrative")]
+    return [
+        html.H2([heading, html.Span(id=marks[0])], className="h4 mt-3"),
+        html.Div(id=marks[1]),  # the notice when its figures are illustrative (made up)
+        html.Div(id=notice_id),
+        charts,
+    ]
 
 
 def two_columns(left, right) -> dbc.Row:

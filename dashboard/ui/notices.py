@@ -119,3 +119,21 @@ def provenance_link(dataset: str, area_code: str | None, month: Month | None, wh
         ),
         className="small",
     )
+
+
+ILLUSTRATIVE_MARK = " (illustrative)"  # after a heading or label whose figures are made up
+ILLUSTRATIVE_SENTENCE = "(Illustrative figures: made up, not real.)"  # after a page's sentence
+
+
+def illustrative_notice(what: str, borough: str, can_load: bool = False) -> dbc.Alert:
+    """The notice at the top of a section whose figures came from a file that says they are
+    illustrative (``what``: 'the serious youth violence figures'), in a board member's words;
+    those who load files are told how to replace them."""
+    lines = [
+        html.Strong("Illustrative figures: "),
+        f"{what} below are made-up sample figures, not {borough}'s real figures. "
+        "Do not quote them.",
+    ]
+    if can_load:
+        lines.append(" Load the real return on the Upload page to replace them.")
+    return dbc.Alert(html.P(lines, className="mb-0"), color="warning", className="illustrative")

@@ -1,5 +1,5 @@
-"""The Board pack page's list of published packs: quarter, version, Part 2 or not, who
-published it and when, and a link to each file (no I/O: the rows arrive as a frame)."""
+"""The Board pack page's words and its list of published packs: quarter, version, Part 2 or
+not, who published it and when, and a link to each file (no I/O: the rows arrive as a frame)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,25 @@ import pandas as pd
 from dash import html
 
 NONE_YET = "No pack has been published yet."
+INTRO = (
+    "The performance report for the Safer Communities Partnership Board's quarterly meeting: "
+    "a cover, an executive summary, a section per priority with its headline table, charts "
+    "and sentences, the ward table, and the sources and caveats. Each dataset's figures are "
+    "for the quarter's last month, or its own latest month where its figures end earlier."
+)
+EXEMPT_HELP = (
+    "Exempt items are left out unless you tick this; a pack with them says on every page "
+    "that it is exempt information, not for publication."
+)
+FORMATS = [
+    {"label": "PDF (A4, for printing and the meeting papers)", "value": "pdf"},
+    {"label": "Excel workbook (the figures, a sheet per section)", "value": "xlsx"},
+]
+PUBLISHING = (
+    "Publishing: the PDF and the workbook are being built (a minute or so); the pack then "
+    "appears in the list below."
+)
+PUBLISHED = "Published: version {version} is in the list below."
 
 
 def _when(value) -> str:

@@ -102,14 +102,23 @@ def detect(
     found = templates.detect(extract)
     if found:
         parsed = TemplateFile(found[0], templates.parse(found, problems, indicators))
-        if templates.declares_illustrative(extract):  # said in the preview, kept on the upload
-            problems.add(problem("illustrative-figures", sheet="Instructions", severity=WARNING))
+        for sheet in templates.illustrative_sheets(extract, found[0]):  # kept on the upload
+            problems.add(illustrative_problem(sheet))
         return parsed
     layout_sheets = population.detect(extract)
     if layout_sheets:
         layout, sheets = layout_sheets
         return PopulationFile(layout, population.parse(layout, sheets, problems, wards))
     return None
+
+
+def illustrative_problem(sheet: str) -> Problem:
+    """The warning that a sheet's figures (the whole file's: ``templates.WHOLE_FILE``) are
+    illustrative, in the preview's words and kept on the upload (the pages read it)."""
+    what = (
+        "This file says its" if sheet == templates.WHOLE_FILE else f"The sheet '{sheet}' says its"
+    )
+    return problem("illustrative-figures", sheet=sheet, severity=WARNING, what=what)
 
 
 def layout_labels() -> list[str]:

@@ -124,6 +124,7 @@ def gather(end: Month, with_exempt: bool = False, with_indicators: bool = False)
             f"Prepared {datetime.now():%d %B %Y}.",
         ]
         made_up = [p.title for p in found.values() if p.illustrative]
+        made_up += [s.title for s in sections if s.figures.get("illustrative")]
         if made_up:
             cover.append(
                 "This pack contains illustrative figures (made up to show how a council "

@@ -83,7 +83,9 @@ class Section:
 
     @property
     def illustrative(self) -> bool:
-        return any(p.illustrative for p in self.periods)
+        """Some of its figures come from a file that says they are made up (the samples)."""
+        made_up = any(p.illustrative for p in self.periods)
+        return made_up or bool(self.figures.get("illustrative"))
 
 
 def partnership() -> str:

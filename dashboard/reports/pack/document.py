@@ -12,6 +12,7 @@ import pandas as pd
 from dashboard.reports.pack import headline, notes, render
 from dashboard.reports.pack.audience import EXEMPT_MARK
 from dashboard.reports.pack.content import Chart, Section
+from dashboard.reports.pack.periods import ILLUSTRATIVE_NOTE
 
 CSS = """
 @page { size: A4; margin: 20mm 14mm 18mm 14mm;
@@ -26,6 +27,7 @@ h2 { font-size: 12pt; margin: 12pt 0 4pt; bookmark-level: 2; break-after: avoid;
 p { margin: 0 0 5pt; line-height: 1.35; }
 .cover p { font-size: 13pt; }
 .note, .missing { font-style: italic; }
+p.illustrative { font-weight: bold; border: 1.5pt dashed #555; padding: 3pt 5pt; }
 p.period { font-size: 9pt; border-left: 2pt solid #555; padding-left: 4pt; }
 table { border-collapse: collapse; width: 100%%; margin: 4pt 0 8pt; font-size: 8pt; }
 thead { display: table-header-group; }
@@ -118,8 +120,12 @@ def periods_html(section: Section) -> str:
 
 def section_html(section: Section) -> str:
     parts = [f'<h1 id="{section.key}">{escape(section.title)}</h1>', periods_html(section)]
-    if section.missing:
-        return "".join(parts) + f'<p class="missing">{escape(section.missing)}</p>'
+    if section.illustrative:  # a board member is told before any figure
+        parts.append(f'<p class="illustrative">{escape(ILLUSTRATIVE_NOTE)}.</p>')
+    if section.missing:  # the officer's words are printed all the same
+        parts.append(f'<p class="missing">{escape(section.missing)}</p>')
+        parts.append(notes.commentary_html(section.figures.get("commentary")))
+        return "".join(parts) + actions_html(section)
     if section.headline:
         parts.append(headline_html(section))
     parts.append(notes.commentary_html(section.figures.get("commentary")))
@@ -129,9 +135,15 @@ def section_html(section: Section) -> str:
     for title, frame in section.tables:
         css = "wards" if section.key == "wards" else ""
         parts.append(f"<h2>{escape(title)}</h2>" + table_html(frame, "", css))
-    if "actions" in section.figures:
-        parts.append("<h2>Action plan</h2>" + table_html(section.figures["actions"], "", "actions"))
+    parts.append(actions_html(section))
     return "".join(parts)
+
+
+def actions_html(section: Section) -> str:
+    """The section's action plan as a table ('' when it has none)."""
+    if "actions" not in section.figures:
+        return ""
+    return "<h2>Action plan</h2>" + table_html(section.figures["actions"], "", "actions")
 
 
 def contents_html(titles: list[tuple[str, str]]) -> str:

@@ -10,11 +10,13 @@ import pandas as pd
 from core import strategy
 from core.months import Month
 from core.values import is_missing
+from dashboard import illustrative
 from dashboard.partnership import partnership_figures
 from dashboard.reports.pack.content import Section
 from dashboard.text import fmt_number, fmt_pct, fmt_share
 
 TITLE = "Partnership indicators"
+TABLES = ("partnership_values",)  # the template table its figures come from
 ARROWS = {"better": "\u25b2 better", "worse": "\u25bc worse", "same": "no change"}
 
 
@@ -33,7 +35,11 @@ def partnership_section(end: Month) -> Section:
         "Each indicator partners report, as at its latest period ending by the quarter's end; "
         "the change is on the same period a year before (or the one before, where there is none)."
     )
-    section.tables = [("Partnership indicators by priority", table(rows))]
+    title = "Partnership indicators by priority"
+    if illustrative.shown(*TABLES):  # a file that says its figures are made up
+        section.figures["illustrative"] = True  # the section's notice says so (document.py)
+        title = illustrative.mark(title, *TABLES)
+    section.tables = [(title, table(rows))]
     return section
 
 

@@ -13,10 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from core import db, queries
 from core.months import Month, as_month, months_before
-from dashboard import cache, police_figures
-from dashboard.memo import engine_url, memoized
+from dashboard import cache, illustrative, police_figures
 from dashboard.text import month_label
 from domain.periods import months_not_loaded, reporting_month
 from domain.priorities import cohort_end
@@ -31,7 +29,7 @@ class Dataset:
     months: Callable[[], list[Month]]
     window: str = "12 months to {month}"  # what its figures cover at its reporting month
     monthly: bool = True  # a file a month (else quarterly returns or yearly cohorts)
-    upload: str = ""  # the dataset its uploads are logged as (for the illustrative flag)
+    tables: tuple[str, ...] = ()  # the council tables its figures come from (illustrative flag)
 
 
 @dataclass(frozen=True)
@@ -56,7 +54,12 @@ class Period:
 
     @property
     def line(self) -> str:
-        return f"{self.title}: {self.words}"
+        """'Hate crime: 12 months to June 2025'; 'Hate crime — left out because ...'."""
+        return (
+            f"{self.title} \u2014 {self.words}"
+            if self.month is None
+            else f"{self.title}: {self.words}"
+        )
 
 
 def _month_list(frame: pd.DataFrame, column: str) -> list[Month]:
@@ -119,7 +122,7 @@ DATASETS = [
         "Serious youth violence",
         "the serious youth violence return",
         _syv_months,
-        upload="serious_youth_violence",
+        tables=illustrative.SYV,
     ),
     Dataset(
         "knife",
@@ -136,7 +139,7 @@ DATASETS = [
         _iom_months,
         "the quarter to {month}",
         False,
-        "iom",
+        ("iom_quarters",),
     ),
     Dataset(
         "reoffending",
@@ -146,7 +149,7 @@ DATASETS = [
         _cohort_months,
         "the cohort ending {month}",
         False,
-        "proven_reoffending",
+        ("reoffending_rates",),
     ),
     Dataset(
         "prevent",
@@ -156,7 +159,7 @@ DATASETS = [
         lambda: _month_list(cache.council_table("wrap_training"), "as_at"),
         "the return as at {month}",
         False,
-        "wrap_training",
+        ("wrap_training",),
     ),
     Dataset(
         "hate",
@@ -173,9 +176,12 @@ DATASETS = [
         lambda: cache.dashboard_months("ward_crime"),
     ),
 ]
-LEFT_OUT = "left out: no figures for this quarter or before it are loaded"
+LEFT_OUT = "left out because no figures for this quarter or before it are loaded"
 ILLUSTRATIVE = "illustrative figures: made up, not published"
-ILLUSTRATIVE_CODE = "illustrative-figures"  # the upload's warning (etl.formats) that says so
+ILLUSTRATIVE_NOTE = (
+    "Illustrative figures: the figures marked (illustrative) in this section are made-up sample "
+    "figures, not the council's real figures; do not quote them"
+)
 
 
 def gap_words(dataset: Dataset, end: Month, month: Month) -> str:
@@ -193,43 +199,21 @@ def gap_words(dataset: Dataset, end: Month, month: Month) -> str:
     return f"{files} for {start} to {month_label(last)} were not loaded"
 
 
-def illustrative_uploads() -> set[str]:
-    """The datasets whose figures loaded now came from a file that says they are illustrative
-    (its upload carries the 'illustrative-figures' warning and still holds figures)."""
-    engine = cache.engine()
-    return set(_illustrative(engine_url(engine), cache.data_version(engine)))
-
-
-@memoized(maxsize=8)
-def _illustrative(url: str, version: int) -> frozenset[str]:
-    engine = db.get_engine(url)
-    flagged = queries.upload_warnings(engine)
-    if flagged.empty:
-        return frozenset()
-    flagged = flagged[[ILLUSTRATIVE_CODE in codes for codes in flagged["codes"]]]
-    if flagged.empty:
-        return frozenset()
-    log = queries.upload_log(engine)
-    held = set(log.loc[log["shown_status"] == "loaded", "id"])
-    ids = zip(flagged["id"], flagged["dataset"], strict=True)
-    return frozenset(d for i, d in ids if i in held)
-
-
-def period_of(dataset: Dataset, end: Month, flagged: set[str] | None = None) -> Period:
+def period_of(dataset: Dataset, end: Month, flagged: frozenset[str] | None = None) -> Period:
     month = reporting_month(end, dataset.months())
     if month is None:
         return Period(dataset.key, dataset.section, dataset.title, None, LEFT_OUT, "")
     covers = dataset.window.format(month=month_label(month))
     gap = gap_words(dataset, end, month)
-    flagged = illustrative_uploads() if flagged is None else flagged
-    made_up = bool(dataset.upload) and dataset.upload in flagged
+    flagged = illustrative.tables() if flagged is None else flagged
+    made_up = bool(set(dataset.tables) & flagged)
     return Period(dataset.key, dataset.section, dataset.title, month, covers, gap, made_up)
 
 
 def periods(end: Month) -> dict[str, Period]:
     """Every dataset's period for the quarter ending with ``end``, keyed by dataset, in the
     pack's order (read as the current user: exempt datasets follow the pages' rule)."""
-    flagged = illustrative_uploads()
+    flagged = illustrative.tables()
     return {d.key: period_of(d, end, flagged) for d in DATASETS}
 
 

@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from dashboard.reports.pack import headline, notes
 from dashboard.reports.pack.audience import EXEMPT_MARK
 from dashboard.reports.pack.cells import CHANGE, COUNT, PERCENT, put
+from dashboard.reports.pack.periods import ILLUSTRATIVE_NOTE
 
 if TYPE_CHECKING:
     from dashboard.reports.pack.build import Pack
@@ -114,7 +115,8 @@ def indicators_sheet(wb: Workbook, pack: Pack) -> None:
 def section_sheet(wb: Workbook, section, exempt: bool) -> None:
     ws = wb.create_sheet(SHEETS.get(section.key, section.key))
     lines = [EXEMPT_MARK] if exempt else []
-    lines += [section.title, *section.notes, *(section.sentences or [section.missing or ""])]
+    lines += [section.title, *([f"{ILLUSTRATIVE_NOTE}."] if section.illustrative else [])]
+    lines += [*section.notes, *(section.sentences or [section.missing or ""])]
     row = 1
     lines += [p.line for p in section.periods]
     commentary = notes.commentary_lines(section.figures.get("commentary"))

@@ -63,11 +63,22 @@ def sheet_spec(template: TemplateSpec, sheet_name: str) -> SheetSpec:
 
 
 ILLUSTRATIVE_MARK = "ILLUSTRATIVE FIGURES"  # how the shipped samples say their figures are made up
+WHOLE_FILE = "Instructions"  # the sheet an illustrative flag names when it is the whole file's
 
 
-def declares_illustrative(extract: Extract) -> bool:
-    """True when the file's Instructions say its figures are illustrative (made up)."""
-    grid = extract.grids.get("Instructions")
+def illustrative_sheets(extract: Extract, template: TemplateSpec) -> list[str]:
+    """The sheets whose figures the file's Instructions say are illustrative (made up): a line
+    "'WRAP audiences': ILLUSTRATIVE FIGURES ..." names that data sheet alone, a line with the
+    mark and no sheet named says it of the whole file (``[WHOLE_FILE]``); [] when none."""
+    grid = extract.grids.get(WHOLE_FILE)
     if grid is None:
-        return False
-    return any(isinstance(v, str) and ILLUSTRATIVE_MARK in v for v in grid.to_numpy().ravel())
+        return []
+    lines = [v for v in grid.to_numpy().ravel() if isinstance(v, str) and ILLUSTRATIVE_MARK in v]
+    named = [s.name for s in template.sheets]
+    sheets = []
+    for line in lines:
+        sheet = next((n for n in named if line.strip().startswith(f"'{n}':")), None)
+        if sheet is None:
+            return [WHOLE_FILE]
+        sheets.append(sheet)
+    return list(dict.fromkeys(sheets))
