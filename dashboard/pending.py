@@ -295,13 +295,16 @@ def shown_to(
 
 def take(token: str, state: str) -> dict | None:
     """Mark the record as being worked on by this process (a job), only when it waits in
-    ``state`` and no job has taken it yet: a job's tokens come from the browser, so a token
-    already checked, loaded, cancelled or taken by another job is left alone. The record, or
+    ``state`` and no job has taken it yet, or the one that took it is gone (a Celery worker
+    that died gives its job to another): a job's tokens come from the browser, so a token
+    already checked, loaded, cancelled or taken by a running job is left alone. The record, or
     None."""
 
     def merge(text: str) -> tuple[str, str]:
         record = json.loads(text)
-        if record.get("state") != state or record.get("taken") == state:
+        if record.get("state") != state:
+            raise _Untouched
+        if record.get("taken") == state and not _gone(record.get("worker")):
             raise _Untouched
         record.update(taken=state, worker=_worker())
         return _json(record), state

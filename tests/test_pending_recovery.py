@@ -168,3 +168,14 @@ def test_each_upload_is_taken_by_one_job_of_several_at_once(sqlite_engine, monke
     taken = [line.strip() for job in jobs for line in job.communicate(timeout=120)[0].splitlines()]
     assert [job.returncode for job in jobs] == [0, 0, 0]
     assert sorted(taken) == sorted(tokens)  # every one taken, none twice
+
+
+def test_an_upload_taken_by_a_job_that_died_is_taken_by_the_next(folder):
+    """A Celery worker that dies mid-job has the job given to another: it may take the upload
+    again, as the first's process is gone (its transaction rolled back); a running one's not."""
+    token = pending.save("anna", "file.csv", b"a,b\n1,2\n")
+    assert pending.take(token, "checking") is not None
+    assert pending.take(token, "checking") is None  # taken by a job still running (this one)
+    record = pending.meta(token, "anna")
+    pending.update(token, worker={**record["worker"], "pid": a_stopped_process()})
+    assert pending.take(token, "checking")["worker"]["pid"] == os.getpid()
