@@ -19,7 +19,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 from flask import request
 
 from core import config
-from dashboard import answers, cache, jobs, serving, warming
+from dashboard import answers, cache, jobs, routes, serving, warming
 from dashboard.auth import guard, signin
 from dashboard.reports import monthly
 from dashboard.reports.pack import published as published_packs
@@ -206,7 +206,7 @@ def _not_found_status(response):
     browser, but would answer 200), so links checkers, proxies and logs see the truth."""
     rule = request.url_rule.rule if request.url_rule else ""
     if rule.endswith("<path:path>") and response.status_code == 200:
-        page, variables = answers.page_for(request.path)
+        page, variables = routes.page_for(request.path)
         if not page or page["module"].endswith("not_found_404"):
             response.status_code = 404
         elif not _page_exists(page, variables or {}):

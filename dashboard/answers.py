@@ -1,54 +1,38 @@
-"""The data pages' callback answers, kept per data version: a board member opening a page or a
-month someone has opened since the last upload gets the answer already drawn, without the
-figures, charts and sentences being made again.
+"""The data pages' callback answers, kept: a board member opening a page or a month someone has
+opened since the last upload gets the answer already drawn, without Dash running the callback.
 
-Only answers that depend on nothing but what the request carries are kept: the data pages'
-period callbacks (every callback of ``DATA_PAGES`` listening to the period picker) and the
-page routing callback for a data page's address. The key is the request's body with the data
-version (``cache.data_version``: a load in any worker changes it for every worker from its next
-request; for the pages in ``PAGE_DATASETS``, only the versions of the datasets they read, so a
-crime load keeps the hate crime page's answers), the targets and comparator groups
-(``cache.reference_version``), the user's role and the items exempt from them
-(``auth.exempt.hidden``), so a load or a change of exempt items is never answered from before
-it, and no role sees another's answer. The app's shell (/_dash-layout) is kept too, per session
-(it carries the user's menu), in the process only.
-Kept in Flask-Caching's backends: each process's ``SimpleCache`` in front, and behind it what
-``memo.shared`` shares (Redis with ``REDIS_URL``: every worker of every server; else, under the
-production command, a folder its workers share, emptied when it starts, so a database made
-again from scratch is never answered from the old one; with Redis, empty it then yourself:
-``redis-cli FLUSHDB``).
+Flask-Caching's ``cached`` wraps Dash's dispatch view (/_dash-update-component; a kept answer
+carries a ``hit_cache`` header). Kept (``keepable``): the period callbacks of ``DATA_PAGES``
+and the routing callback for a data page's address, answered 200 or 204. The key
+(``answer_key``): the request's body; the data version (``cache.data_version``: a load in any
+worker changes it for every worker from its next request), or for ``PAGE_DATASETS``' pages
+their datasets' versions (a crime load keeps the hate crime page's answers); the targets and
+groups (``cache.reference_version``); the role and the items exempt from it; the database.
+They live in what ``memo.shared`` shares: Redis with ``REDIS_URL`` (every worker of every
+server: after making the database again from scratch, ``redis-cli FLUSHDB``); under the
+production command a folder its workers share, emptied when it starts; else the process.
+The app's shell (/_dash-layout: the user's menu and form token) is kept per session, in the
+process only.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import itertools
 import json
-import re
 
 import dash
-import flask
 from flask import Flask, request
-from flask_caching.backends import SimpleCache
+from flask_caching import Cache
 
 from core import reference
-from dashboard import cache, memo, pending
+from dashboard import cache, memo, pending, routes
 from dashboard.auth import exempt, guard, sessions
 
-DATA_PAGES = frozenset(
+DATA_PAGES = frozenset(  # domestic_abuse by the data version: partnership indicators will join it
     f"dashboard.pages.{name}"
-    for name in (
-        "overview",
-        "crime",
-        "wards",
-        "ward",
-        "hate_crime",
-        "youth_violence",
-        "reoffending",
-        "prevent",
-        "domestic_abuse",  # keyed by the data version: the partnership indicators will join it
-    )
+    for name in "overview crime wards ward hate_crime youth_violence reoffending prevent "
+    "domestic_abuse".split()
 )
 # Pages that read nothing but these datasets (the upload log's names) and areas, which loads only
 # ever add to: their answers are keyed by these datasets' versions instead of the data version.
@@ -63,106 +47,43 @@ PAGE_DATASETS = {
 }
 ROUTING = "_pages_content.children"
 PICKER = "period-select"
-LOCAL_ANSWERS = 500  # answers each process keeps in memory, in front of the shared cache
-
-
-class Kept:
-    """This process's answers (Flask-Caching's SimpleCache), counting what was found."""
-
-    def __init__(self, threshold: int = LOCAL_ANSWERS):
-        self.threshold = threshold
-        self.clear()
-
-    def get(self, key: str):
-        found = self.store.get(key)
-        if found is None:
-            self.misses += 1
-        else:
-            self.hits += 1
-        return found
-
-    def put(self, key: str, answer: tuple[int, bytes, str]) -> None:
-        self.store.set(key, answer)
-
-    def clear(self) -> None:
-        self.store = SimpleCache(threshold=self.threshold, default_timeout=0)
-        self.hits = self.misses = self.shared_hits = 0
-
-
-ANSWERS = Kept()
+LOCAL_SHELLS = 500  # sessions' shells each process keeps
+ANSWERS = Cache(config={"CACHE_TYPE": "dashboard.memo.Shared"}, with_jinja2_ext=False)
+SHELLS = Cache(
+    config={
+        "CACHE_TYPE": "SimpleCache",
+        "CACHE_THRESHOLD": LOCAL_SHELLS,
+        "CACHE_DEFAULT_TIMEOUT": memo.TIMEOUT_SECONDS,  # over the threshold: the oldest go first
+    },
+    with_jinja2_ext=False,
+)
 _engine_ids = itertools.count()
 
 
 def share() -> None:
-    """Share answers between the processes of the production server: in Redis with REDIS_URL
-    (nothing to do: and never emptied at a start, as another server's running jobs keep their
-    owners there too), else in a folder of PENDING_DIR, emptied now (see the module
-    docstring)."""
+    """The production server's workers share answers: in Redis with REDIS_URL (never emptied
+    at a start: other servers' jobs keep their owners there), else a folder, emptied now."""
     if not memo.redis_url():
         memo.share_folder(pending.pending_dir() / "answers")
 
 
-def _database() -> str:
-    url = memo.engine_url(cache.engine())
-    return hashlib.sha256(url.encode()).hexdigest()[:16]
+def clear() -> None:
+    """Forget every kept answer and shell (tests: a database made again)."""
+    ANSWERS.clear()
+    SHELLS.clear()
 
 
-def _engine_id() -> int:
-    """This process's number for the engine: a database dropped and made again under the same
-    address (the tests do) gets a new engine, so it is never answered from the old one."""
+def _database(local: bool) -> str:
+    """The database in a key: its address, and for what this process alone keeps, its engine's
+    number here (a database dropped and made again under the same address, as the tests do,
+    gets a new engine, so it is never answered from the old one)."""
     engine = cache.engine()
+    url = hashlib.sha256(memo.engine_url(engine).encode()).hexdigest()[:16]
+    if not local:
+        return url
     if not hasattr(engine, "answers_id"):
         engine.answers_id = next(_engine_ids)
-    return engine.answers_id
-
-
-def _read_shared(key: str) -> tuple[int, bytes, str] | None:
-    if not memo.is_shared():
-        return None
-    packed = memo.get(f"answer:{_database()}:{key}")
-    if not isinstance(packed, bytes):
-        return None
-    try:
-        head, _, body = gzip.decompress(packed).partition(b"\n")
-        status, mimetype = json.loads(head)
-        return int(status), body, str(mimetype)
-    except (OSError, ValueError, EOFError):
-        return None
-
-
-def _write_shared(key: str, answer: tuple[int, bytes, str]) -> None:
-    if not memo.is_shared():
-        return
-    status, body, mimetype = answer
-    packed = gzip.compress(json.dumps([status, mimetype]).encode() + b"\n" + body, 1)
-    memo.put(f"answer:{_database()}:{key}", packed)
-
-
-def page_for(path: str) -> tuple[dict | None, dict[str, str]]:
-    """The registered page that answers ``path`` and the values of its path template's
-    ``<name>`` parts, as Dash Pages routes it (public registry only); (None, {}) for none."""
-    for page in dash.page_registry.values():
-        template = page.get("path_template")
-        found = _template_values(template, path) if template else None
-        if found is not None:
-            return page, found
-        if (path or "").strip("/") == page["path"].strip("/"):
-            return page, {}
-    return None, {}
-
-
-def _template_values(template: str, path: str) -> dict[str, str] | None:
-    parts, wanted = template.strip("/").split("/"), (path or "").strip("/").split("/")
-    if len(parts) != len(wanted):
-        return None
-    values = {}
-    for part, value in zip(parts, wanted, strict=True):
-        name = re.fullmatch(r"<([^<>]+)>", part)
-        if name and value:
-            values[name[1]] = value
-        elif part != value:
-            return None
-    return values
+    return f"{url}.{engine.answers_id}"
 
 
 def _value(items: list, component: str, prop: str):
@@ -172,17 +93,14 @@ def _value(items: list, component: str, prop: str):
     return None
 
 
-def keepable(body: dict) -> str | None:
+def keepable(body) -> str | None:
     """The data page module whose answer to this callback request depends only on the request,
     the data, the role and the exempt items (see the module docstring); None for any other."""
-    output = body.get("output")
+    output = body.get("output") if isinstance(body, dict) else None
     if not isinstance(output, str):
         return None
     if ROUTING in output:
-        path = _value(body.get("inputs"), "_pages_location", "pathname")
-        if not isinstance(path, str):
-            return None
-        page, _ = page_for(path)
+        page, _ = routes.page_for(_value(body.get("inputs"), "_pages_location", "pathname"))
         module = page["module"] if page else None
         return module if module in DATA_PAGES else None
     entry = dash.get_app().callback_map.get(output)
@@ -217,51 +135,43 @@ def answer_key(body: dict, module: str | None = None) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _callback_key() -> str:
+    body = request.get_json(silent=True)
+    local = not memo.is_shared()
+    return f"answer:{_database(local)}:{answer_key(body, keepable(body))}"
+
+
 def shell_key() -> str:
     """The key of the app's shell (/_dash-layout: navbar, period picker, the user's menu with
     the session's form token) for this session: kept in this worker's memory only."""
     user = guard.current_user()
-    return answer_key({"shell": [user.name, user.signed_in, sessions.csrf_token()]})
+    shell = {"shell": [user.name, user.signed_in, sessions.csrf_token()]}
+    return f"shell:{_database(True)}:{answer_key(shell)}"
 
 
-def _answer_kept():
-    if request.method == "GET" and request.path.endswith("/_dash-layout"):
-        return _kept(shell_key(), shared=False)
-    if request.method != "POST" or not request.path.endswith("/_dash-update-component"):
-        return None
-    body = request.get_json(silent=True)
-    module = keepable(body) if isinstance(body, dict) else None
-    if module is None:
-        return None
-    return _kept(answer_key(body, module), shared=True)
+def _not_kept() -> bool:
+    return keepable(request.get_json(silent=True)) is None
 
 
-def _kept(key: str, shared: bool):
-    kept = f"{_engine_id()}:{key}"
-    found = ANSWERS.get(kept)
-    if found is None and shared:
-        found = _read_shared(key)
-        if found is not None:
-            ANSWERS.shared_hits += 1
-            ANSWERS.put(kept, found)
-    if found is None:
-        flask.g.answer_key, flask.g.answer_shared = key, shared
-        return None
-    status, data, mimetype = found
-    return flask.Response(data, status=status, mimetype=mimetype)
-
-
-def _keep_answer(response):
-    key = flask.g.pop("answer_key", None)
-    if key and response.status_code in (200, 204) and not response.direct_passthrough:
-        answer = (response.status_code, response.get_data(), response.mimetype)
-        ANSWERS.put(f"{_engine_id()}:{key}", answer)
-        if flask.g.get("answer_shared"):
-            _write_shared(key, answer)
-    return response
+def _answered(response) -> bool:
+    return response.status_code in (200, 204) and not response.direct_passthrough
 
 
 def init(server: Flask) -> None:
-    """Answer kept callbacks before Dash runs them (after the guard has let them through)."""
-    server.before_request(_answer_kept)
-    server.after_request(_keep_answer)
+    """Wrap Dash's callback dispatch and shell views in Flask-Caching's ``cached`` (they run
+    after every before-request check: the guard, CSRF and the callback body's)."""
+    ANSWERS.init_app(server)
+    SHELLS.init_app(server)
+    kept = {"_dash-update-component": (ANSWERS, _callback_key, _not_kept)}
+    kept["_dash-layout"] = (SHELLS, shell_key, None)
+    for rule in list(server.url_map.iter_rules()):
+        name = rule.rule.rsplit("/", 1)[-1]
+        if name in kept:
+            store, key, unless = kept[name]
+            view = server.view_functions[rule.endpoint]
+            server.view_functions[rule.endpoint] = store.cached(
+                make_cache_key=key,
+                unless=unless,
+                response_filter=_answered,
+                response_hit_indication=True,
+            )(view)

@@ -11,7 +11,8 @@ What is kept lives in Flask-Caching's backends (``shared``): with ``REDIS_URL`` 
 its own copy in memory in front of it, as unpickling a table on every call would cost more than
 the call); without it, the pages' answers are kept in the process (``SimpleCache``) or, under
 the production command (``share_folder``), in a ``FileSystemCache`` its workers share, and the
-tables in each process's memory only, as before there was a shared cache.
+tables in each process's memory only, as before there was a shared cache. ``Shared`` is that
+backend for a Flask-Caching ``Cache`` (the pages' answers: ``dashboard.answers``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from functools import lru_cache, wraps
 from pathlib import Path
 
 import flask
-from flask_caching.backends import FileSystemCache, RedisCache, SimpleCache
+from flask_caching.backends import BaseCache, FileSystemCache, RedisCache, SimpleCache
 from sqlalchemy import Engine
 
 from core import config
@@ -72,7 +73,9 @@ def _backend(url: str, folder: Path | None):
         return RedisCache(host=client, key_prefix=PREFIX, default_timeout=TIMEOUT_SECONDS)
     if folder is not None:
         return FileSystemCache(str(folder), threshold=SHARED_FILES, default_timeout=0)
-    return SimpleCache(threshold=LOCAL_ANSWERS, default_timeout=0)
+    # a timeout, not 0 (never): over its threshold SimpleCache drops every entry that never
+    # expires at once (a running job's owner with the answers); with one, the oldest first
+    return SimpleCache(threshold=LOCAL_ANSWERS, default_timeout=TIMEOUT_SECONDS)
 
 
 def redis_answers() -> bool | None:
@@ -104,6 +107,25 @@ def get(key: str):
 
 def put(key: str, value) -> None:
     _safely(lambda backend: backend.set(key, value))
+
+
+class Shared(BaseCache):
+    """``shared()`` as a Flask-Caching backend (``CACHE_TYPE: "dashboard.memo.Shared"``), asked
+    at each call (the production command's master points it at its folder after the app is
+    made), through ``get`` and ``put`` (a Redis that is down is not asked again for a while)."""
+
+    def get(self, key: str):
+        return get(key)
+
+    def set(self, key: str, value, timeout=None) -> bool:
+        put(key, value)
+        return True
+
+    def delete(self, key: str) -> bool:
+        return bool(_safely(lambda backend: backend.delete(key)))
+
+    def clear(self) -> bool:
+        return bool(_safely(lambda backend: backend.clear()))
 
 
 RETRY_SECONDS = 30

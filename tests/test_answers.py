@@ -7,9 +7,9 @@ Figures are test_crime_pages' (Barnet, Feb 2025: MOPAC7 total R12 1,638).
 
 from __future__ import annotations
 
-import gzip
 import json
 
+import flask
 import pytest
 
 import app  # noqa: F401  (the app first: the pages register with it)
@@ -35,9 +35,9 @@ def site(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("HOME_BOROUGH", "Barnet")
     monkeypatch.setenv("HOST", "127.0.0.1")
-    answers.ANSWERS.clear()
+    answers.clear()
     yield engine, webclient.the_app().server
-    answers.ANSWERS.clear()
+    answers.clear()
     db.dispose_engines()
 
 
@@ -47,8 +47,8 @@ def client_of(server, name: str):
     return client
 
 
-def overview(client, search: str = "") -> str:
-    """The overview as the browser asks for it (Dash Pages' router callback)."""
+def overview_answer(client, search: str = ""):
+    """The overview as the browser asks for it (Dash Pages' router callback): the response."""
     key = webclient.output_key("_pages_content")
     inputs = [
         {"id": "_pages_location", "property": "pathname", "value": "/"},
@@ -56,17 +56,26 @@ def overview(client, search: str = "") -> str:
     ]
     response = webclient.fire(client, key, inputs)
     assert response.status_code == 200
-    return response.get_data(as_text=True)
+    return response
+
+
+def overview(client, search: str = "") -> str:
+    return overview_answer(client, search).get_data(as_text=True)
+
+
+def kept(response) -> bool:
+    """Whether the answer was sent as kept, not drawn (Flask-Caching's hit indication)."""
+    return response.headers.get("hit_cache") == "True"
 
 
 def test_the_same_question_is_answered_from_memory(site):
     _, server = site
     vera = client_of(server, "vera")
-    first = overview(vera)
-    hits = answers.ANSWERS.hits
-    assert overview(vera) == first
-    assert answers.ANSWERS.hits == hits + 1
-    assert "1,638" in first
+    first = overview_answer(vera)
+    again = overview_answer(vera)
+    assert not kept(first) and kept(again)
+    assert again.get_data() == first.get_data()
+    assert "1,638" in first.get_data(as_text=True)
 
 
 def test_a_load_is_shown_at_the_next_request(site):
@@ -110,6 +119,7 @@ def test_only_the_data_pages_answers_are_kept(site):
     assert answers.keepable(routing("/crime/burglary"))
     assert not answers.keepable(routing("/upload"))  # the user's own uploads
     assert not answers.keepable(routing("/history"))
+    assert not answers.keepable(routing("crime/burglary"))  # no address Dash routes: not kept
     assert answers.keepable({"output": webclient.output_key("crime-summary")})
     assert not answers.keepable({"output": webclient.output_key("upload-batch")})
 
@@ -128,23 +138,19 @@ def test_workers_share_answers_through_the_pending_folder(site, monkeypatch, tmp
     vera = client_of(server, "vera")
     first = overview(vera)
     assert len(written) == 1 and any((tmp_path / "pending" / "answers").iterdir())
-    # another worker (nothing in its memory) is answered from the folder, not drawn again
-    marker = json.dumps({"drawn by": "another worker"}).encode()
-    memo.put(
-        written[0], gzip.compress(json.dumps([200, "application/json"]).encode() + b"\n" + marker)
-    )
-    answers.ANSWERS.clear()
-    assert overview(vera) == marker.decode() != first
+    # the next request (any worker) is answered from the folder, not drawn again
+    marker = json.dumps({"drawn by": "another worker"})
+    memo.put(written[0], flask.Response(marker, mimetype="application/json"))
+    assert overview(vera) == marker != first
     monkeypatch.setattr(memo, "_shared_folder", None)
 
 
 def test_the_shell_is_kept_per_session_and_data_version(site):
     engine, server = site
     vera, max_ = client_of(server, "vera"), client_of(server, "max")
-    first = vera.get("/_dash-layout").get_data(as_text=True)
-    hits = answers.ANSWERS.hits
-    assert vera.get("/_dash-layout").get_data(as_text=True) == first
-    assert answers.ANSWERS.hits == hits + 1
+    drawn = vera.get("/_dash-layout")
+    first, again = drawn.get_data(as_text=True), vera.get("/_dash-layout")
+    assert not kept(drawn) and kept(again) and again.get_data(as_text=True) == first
     other = max_.get("/_dash-layout").get_data(as_text=True)
     assert "max (manager)" in other and "vera (viewer)" in first and "max" not in first
     month = MONTHS[-1] + (MONTHS[-1] - MONTHS[-2])
@@ -170,3 +176,48 @@ def test_a_target_or_group_set_is_shown_at_the_next_request(site):
     assert "target: 5% below 2011/12" in after_target
     targets.change_group(engine, "choose", "London (32 boroughs)", by="max")
     assert shown() != after_target
+
+
+def test_a_database_made_again_at_the_same_address_is_not_answered_from_the_old(site, tmp_path):
+    """As the tests do: the same address and data version, other figures (Barnet's rows and
+    Barking and Dagenham's swapped): the answer kept from the old database is not given."""
+    from core import db
+    from dashboard import cache
+
+    engine, server = site
+    assert "1,638" in overview(client_of(server, "vera"))
+    version = cache.data_version(engine)
+    db.dispose_engines()
+    (tmp_path / "answers.db").unlink()
+    engine = db.get_engine(f"sqlite:///{tmp_path}/answers.db")
+    swapped = {b"Barnet": b"Barking and Dagenham", b"Barking and Dagenham": b"Barnet"}
+    other = b"\n".join(
+        b",".join(swapped.get(cell, cell) for cell in line.split(b","))
+        for line in borough_csv().split(b"\n")
+    )
+    for name, data in [("b.csv", other), ("p.csv", population_csv())]:
+        assert load_bytes(name, data, engine, user="test").status == "loaded"
+    webclient.add_user(engine, "vera", "viewer")
+    assert cache.data_version(engine) == version
+    for value in vars(cache).values():  # the computed tables are keyed by address too
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
+    assert "1,638" not in overview(client_of(server, "vera"))
+
+
+def test_many_kept_answers_never_push_out_a_running_jobs_owner(monkeypatch):
+    """Without Redis or the production folder, the answers share the process's cache with the
+    background jobs' owners: a full cache lets the oldest entries go, never all at once."""
+    from dashboard import memo
+
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setattr(memo, "_shared_folder", None)
+    memo.shared().clear()
+    for n in range(memo.LOCAL_ANSWERS // 2):
+        memo.put(f"answer:old{n}", n)
+    memo.put("job-owner:k", {"user": "max"})
+    for n in range(memo.LOCAL_ANSWERS // 2 + 10):  # past the threshold
+        memo.put(f"answer:new{n}", n)
+    assert memo.get("job-owner:k") == {"user": "max"}
+    assert memo.get("answer:old0") is None and memo.get("answer:new0") == 0
+    memo.shared().clear()

@@ -59,9 +59,9 @@ def site(site_url, monkeypatch):
     monkeypatch.setenv("HOME_BOROUGH", "Barnet")
     monkeypatch.setenv("HOST", "127.0.0.1")
     monkeypatch.setattr(app, "_warmed", True)  # no warming thread racing the test
-    answers.ANSWERS.clear()
+    answers.clear()
     yield site_url
-    answers.ANSWERS.clear()
+    answers.clear()
 
 
 def client_for(role: str):

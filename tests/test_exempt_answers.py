@@ -69,9 +69,9 @@ def bare(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("HOME_BOROUGH", "Barnet")
     monkeypatch.setenv("HOST", "127.0.0.1")
-    answers.ANSWERS.clear()
+    answers.clear()
     yield engine, client_of(webclient.the_app().server, "vera")
-    answers.ANSWERS.clear()
+    answers.clear()
     db.dispose_engines()
 
 
