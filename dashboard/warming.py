@@ -16,8 +16,10 @@ recent months (WARM_MONTHS). Where it must run depends on where computed tables 
   seed data; the latest month about 1.3 s of it).
 * With ``REDIS_URL``, ``memo.memoized`` puts every table it computes in Redis for every worker
   of every server, so the load's own background job warms the new version as its last step
-  (``after_load``, on the Celery worker that loaded): the web processes' threads then read the
-  tables from Redis instead of each computing them (and the other servers' too).
+  (``after_load``, on the Celery worker that loaded): every web process of every server then
+  reads the tables from Redis on first use instead of computing them, and its thread does not
+  warm (each of them computing the same tables at once would only slow the pages opened
+  meanwhile). A file loaded without the page (``python -m etl load``) is warmed by no one.
 """
 
 from __future__ import annotations
@@ -69,8 +71,11 @@ def after_load() -> bool:
     return True
 
 
-def _after_upload() -> None:
+def _after_upload() -> bool:
+    if memo.redis_url():
+        return False  # the load job warmed Redis: computing here too would only compete
     warm_pages(pace=PACE_SECONDS)
+    return True
 
 
 def watch(warm=_after_upload, seconds: float = WATCH_SECONDS) -> threading.Event:
@@ -102,8 +107,8 @@ def _watch(warm, seconds: float, stop: threading.Event, seen) -> None:
             continue
         seen = version
         try:
-            warm()
-            _warmed[os.getpid()] = version
+            if warm() is not False:
+                _warmed[os.getpid()] = version
         except Exception:  # warming is a saving: the pages compute what is missing
             log.exception("warming the new data version failed")
 
