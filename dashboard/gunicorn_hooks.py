@@ -9,6 +9,9 @@ as ``--config python:dashboard.gunicorn_hooks``, with ``--preload``).
   own while the first viewers wait. The database connections it used are closed first: a
   connection must not be shared by forked processes. The workers also share the data pages'
   answers (``dashboard.answers.share``).
+* ``post_fork``: each worker then watches for new data versions (``dashboard.warming.watch``:
+  a load in any worker or server), warming its own memory, so the first board member to open
+  a page after an upload does not wait either.
 * With ``REDIS_URL``, the master starts CELERY_WORKERS Celery worker processes for the
   background jobs (``serving.celery_command``) and stops them when it stops (``on_exit``).
 """
@@ -33,6 +36,12 @@ def when_ready(arbiter) -> None:
     finally:
         db.dispose_engines()
     start_celery(arbiter)
+
+
+def post_fork(_server, _worker) -> None:
+    from dashboard import warming
+
+    warming.watch()
 
 
 _celery: list[subprocess.Popen] = []
