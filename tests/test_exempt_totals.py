@@ -140,3 +140,32 @@ def test_with_the_mopac7_total_exempt_the_pages_answer(site, path):
         assert response.status_code == 200, (name, path)
         shown = "1,638" in response.get_data(as_text=True)
         assert shown is (name == "max" and path == "/"), (name, path)
+
+
+@pytest.mark.parametrize(
+    ("dataset", "page"),
+    [
+        ("borough_crime", "overview"),
+        ("borough_crime", "crime"),
+        ("ward_crime", "wards"),
+        ("ward_crime", "ward"),
+    ],
+)
+def test_an_exempt_crime_file_is_not_shown_never_not_loaded(site, dataset, page):
+    """The borough or ward file exempt: a viewer reads that its figures are not shown to this
+    role (notice and blank charts), never 'Not yet loaded' (which an analyst would act on)."""
+    from test_priority_pages import _all_text
+
+    engine, _ = site
+    exempt.mark(engine, "dataset", dataset, "max")
+    update = {
+        "overview": lambda: overview.update("2025-02"),
+        "crime": lambda: crime.update("2025-02", "burglary"),
+        "wards": lambda: wards.update("2025-02", "burglary", "r12"),
+        "ward": lambda: ward.update("2025-02", HENDON, "burglary"),
+    }[page]
+    text = _all_text(call_as(site, "vera", update))
+    what = "MPS borough" if dataset == "borough_crime" else "MPS ward"
+    assert text.startswith(f"{what} crime figures")
+    assert "are not shown to your role (marked exempt)." in text
+    assert "loaded" not in text
