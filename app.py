@@ -19,7 +19,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 from flask import request
 
 from core import config
-from dashboard import answers, cache, jobs, routes, serving
+from dashboard import answers, cache, jobs, routes, serving, warming
 from dashboard.auth import guard, signin
 from dashboard.reports import monthly
 from dashboard.reports.pack import published as published_packs
@@ -181,18 +181,12 @@ app.clientside_callback(
 
 def warm_pages(in_background: bool = True) -> None:
     """Fill the caches and build each page's charts once for the latest month, so the first
-    board member to open a page does not wait for the first-time work. The production
-    server's master does it before forking its workers (``dashboard.gunicorn_hooks``); they
-    then skip it."""
+    board member to open a page does not wait for the first-time work
+    (``dashboard.warming``). The production server's master does it before forking its workers
+    (``dashboard.gunicorn_hooks``); they then skip it, and each watches for new data versions."""
     global _warmed
-    from dashboard.pages import crime, overview, wards
-
     try:
-        cache.warm(recent=0)
-        overview.update(None)
-        crime.update(None, "mopac7-total")
-        wards.update(None, wards.FIRST_CRIME, wards.FIRST_MEASURE)
-        cache.warm()  # then the recent months, for period changes
+        warming.warm_pages()
     except Exception:  # warming is best effort; the page itself shows any real error
         server.logger.exception("warming the page caches failed")
     if not in_background:
@@ -244,6 +238,7 @@ def _start_warming() -> None:
 
 def main() -> None:
     serving.prepare()
+    warming.watch()  # each load's new data version warmed in this process (dashboard.warming)
     app.run(
         host=config.HOST.get(),
         port=int(config.PORT.get()),

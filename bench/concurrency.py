@@ -357,6 +357,8 @@ def upload(base: str, results: Results, log: list[str]) -> None:
         {"upload-files.contents": [content], "upload-files.filename": ["bench.csv"]},
     )
     tokens = answer["upload-batch"]["data"]
+    checking = {"upload-to-check.data": answer["upload-to-check"]["data"]}
+    analyst.callback("upload", dep("upload-checked"), checking)  # the page's check job
     poll = {"upload-poll.n_intervals": 1, "upload-batch.data": tokens, "upload-confirmed.data": []}
     started = time.time()
     while True:
@@ -368,7 +370,9 @@ def upload(base: str, results: Results, log: list[str]) -> None:
             return
         time.sleep(0.2)
     clicked = {"upload-confirm.n_clicks": 1, "upload-batch.data": tokens}
-    analyst.callback("upload", dep("upload-confirmed"), clicked)
+    confirmed = analyst.callback("upload", dep("upload-confirmed"), clicked) or {}
+    claimed = {"upload-confirmed.data": confirmed.get("upload-confirmed", {}).get("data", [])}
+    analyst.callback("upload", dep("upload-loaded"), claimed)  # the page's load job
     while True:
         shown = analyst.callback("upload", dep("upload-status"), poll) or {}
         text = json.dumps(shown.get("upload-status", {}))

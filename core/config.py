@@ -61,7 +61,7 @@ WARM_MONTHS = Setting(
     "WARM_MONTHS",
     "24",
     "Months (newest first) whose figures are computed in the background at "
-    "start, so choosing a recent period does not wait for the sums.",
+    "start and after each upload, so choosing a recent period does not wait for the sums.",
 )
 MAX_PROBLEMS = Setting("MAX_PROBLEMS", "500", "Problems listed per file before the list is cut.")
 SEED_DIR = Setting(

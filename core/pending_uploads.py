@@ -87,9 +87,12 @@ def read(token: str) -> tuple[str, str, float] | None:
 
 def change(token: str, merge: Callable[[str], tuple[str, str]], now: float) -> str | None:
     """Rewrite the record with ``merge(record) -> (record, state)`` in one transaction (the row
-    locked on PostgreSQL); the new record, or None when there is no such upload."""
+    locked on PostgreSQL, the database on SQLite), so two processes' changes never interleave;
+    the new record, or None when there is no such upload."""
     t = pending_uploads
     with engine().begin() as conn:
+        if conn.dialect.name == "sqlite":  # its write lock before the read: one change at a time
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # (pysqlite begins only before a write)
         query = select(t.c.record).where(t.c.token == token).with_for_update()
         found = conn.execute(query).scalar()
         if found is None:

@@ -14,6 +14,9 @@ as ``--config python:dashboard.gunicorn_hooks``, with ``--preload``).
   it made itself (about 30,000 objects instead of 330,000: a pause of a few milliseconds, not the
   150-190 ms that landed on one viewer's request now and then), and the pages they sit on stay
   shared with the master instead of being copied when a collection touches them.
+* ``post_fork``: each worker then watches for new data versions (``dashboard.warming.watch``:
+  a load in any worker or server), warming its own memory, so the first board member to open
+  a page after an upload does not wait either.
 * With ``REDIS_URL``, the master starts CELERY_WORKERS Celery worker processes for the
   background jobs (``serving.celery_command``) and stops them when it stops (``on_exit``).
 """
@@ -41,6 +44,12 @@ def when_ready(arbiter) -> None:
     gc.collect()
     gc.freeze()  # before the fork: the workers inherit these objects frozen
     start_celery(arbiter)
+
+
+def post_fork(_server, _worker) -> None:
+    from dashboard import warming
+
+    warming.watch()
 
 
 _celery: list[subprocess.Popen] = []

@@ -1,4 +1,6 @@
-"""Long work off the request: the manager of the pages' Dash background callbacks.
+"""Long work off the request: the manager of the pages' Dash background callbacks (the board
+pack's build, the upload's check and load: ``dashboard.upload_jobs``; each shows its progress,
+disables what must wait and offers Cancel, which ends the job's process or Celery task).
 
 Without ``REDIS_URL`` it is Dash's ``DiskcacheManager``: each job runs in a process of its own
 beside the web server, its progress and result in a diskcache folder of PENDING_DIR (shared
@@ -15,6 +17,13 @@ Both are given three rules of ours (``Owned``):
   dead worker), never "building" for a day; a worker that dies mid-job has it given to another
   (Celery: ``acks_late``, ``reject_on_worker_lost``), which beats again;
 * a job queued while no worker runs says so.
+
+A job is given only what the browser sends (the pack's choices; an upload's tokens, whose files
+it reads from the database), so it runs the same in a process beside the server or on a worker
+of another server. What the user sees when a job is cancelled or dies is the page's to say: the
+pack page in words from these reasons; the upload page from the uploads' records, which a
+cancel marks (``pending.cancel``), as these reasons do (``upload_jobs.stopped``), and a reader
+does when their process is gone (``pending.meta``, ``pending.recover_abandoned``).
 """
 
 from __future__ import annotations

@@ -3,25 +3,29 @@
 Each file dropped on the upload page is kept in the database (``core.pending_uploads``: its
 bytes, owner and a record of who uploaded it, its name, and how checking and loading are
 going), so every worker on every server sees it; the browser only holds the random tokens.
-Checking (``etl.preview``) and loading (``etl.load.load_bytes``) run in a background thread
-and write their progress into the record, which the page polls, so a large file shows its
-progress and no request waits for minutes. A drop's files are checked one after another in one
-thread, within MAX_DROP_UNCOMPRESSED_MB in all (``check_drop``), so no drop holds more than one
-file in memory at a time, and one drop is checked at a time on a machine, whichever worker
-received it (drops arriving together wait). The files are kept only until loaded, discarded or a day old. A record
-left "checking" or "loading" by a process that stopped mid-way (killed, or the server restarted)
-is marked failed when it is next read or when the server next starts (``recover_abandoned``):
-its process is gone (same machine), or it has not moved for STALE_SECONDS (any machine). The
-load was one transaction, so nothing of it was written. PENDING_DIR holds only temporary files
-(the production workers' shared answers, the local background jobs' results).
+Checking (``etl.preview``) and loading (``etl.load.load_bytes``) are the page's background jobs
+(``dashboard.upload_jobs`` on the ``dashboard.jobs`` manager: a process beside the web server,
+or a Celery worker on any server): a job is given tokens, reads the bytes from here, takes only
+records waiting for it (``take``) and writes each step into the record, so a page reloaded
+mid-check shows where it is, and no request waits for minutes. One drop is checked at a time on
+a machine, within MAX_DROP_UNCOMPRESSED_MB in all. The files are kept only until loaded,
+discarded or a day old.
+
+Cancel (``cancel``) marks the records being checked or loaded "cancelled" in words while Dash
+ends the job's process; a job still running stops at its next step (``update`` raises
+``Cancelled``). A load is one transaction, so one stopped before it committed wrote nothing;
+one that had committed says loaded (the upload log is the truth: ``_loaded_meanwhile``). A
+record left "checking" or "loading" by a process that stopped mid-way (killed, or the server
+restarted) is marked failed when it is next read or when the server next starts
+(``recover_abandoned``): its process is gone (same machine), or it has not moved for
+STALE_SECONDS (any machine). PENDING_DIR holds only temporary files (the production workers'
+shared answers, the local background jobs' results, the lock taking turns to check).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
-import fcntl
 import json
 import os
 import re
@@ -29,36 +33,41 @@ import secrets
 import socket
 import stat
 import tempfile
-import threading
 import time
 from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy.exc import OperationalError
 
 from core import config, db
 from core import pending_uploads as store
 from etl.errors import Problem, problem
-from etl.read import is_packed, unpacked_size
 
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 MAX_AGE_SECONDS = 24 * 3600
-BUSY_MESSAGE = (
-    "Another upload was being written at the same moment, so this file was not loaded and "
-    "nothing changed. Try again in a minute."
-)
 WORKING = ("checking", "loading")
 STALE_SECONDS = 30 * 60
+CANCELLED = {
+    "checking": "You cancelled checking this file, so nothing was written. Drop it again to "
+    "check it.",
+    "loading": "You cancelled loading this file, so nothing changed.",
+}
+NO_WORKER = (
+    "No worker was running, so this file was not {what} and nothing changed. Tell whoever "
+    "runs the dashboard (scripts/serve.sh starts the workers), then drop the file again."
+)
 INTERRUPTED = (
     "The server stopped while this file was being {what}, so nothing changed. "
     "Drop the file again to load it."
 )
 
 
-# One drop checked at a time (in a process, and across the workers: _one_check_at_a_time): drops
-# arriving together wait their turn rather than each holding a file's tables in memory at once.
-_checking = threading.BoundedSemaphore(1)
+class Cancelled(Exception):
+    """The record says cancelled: the job working on it stops."""
+
+
+class _Untouched(Exception):
+    """A record not in the state a change expects: left as it is."""
 
 
 class NotYours(Exception):
@@ -170,9 +179,29 @@ def _abandoned(record: dict, updated: float) -> bool:
     return _gone(record.get("worker")) or time.time() - updated > STALE_SECONDS
 
 
-def _mark_interrupted(token: str, record: dict) -> dict:
-    what = "loaded" if record.get("state") == "loading" else "checked"
-    return update(token, state="failed", progress="", error=INTERRUPTED.format(what=what))
+def _mark_interrupted(token: str, record: dict, words: str = INTERRUPTED) -> dict:
+    was = record.get("state")
+    if was == "loading" and _loaded_meanwhile(token, record):
+        return meta(token, record.get("user"))
+    what = "loaded" if was == "loading" else "checked"
+    error = words.format(what=what)
+    return update(token, state="failed", progress="", error=error, interrupted_in=was)
+
+
+def abandon(tokens: list[str], user: str, no_worker: bool = False) -> list[str]:
+    """Mark failed this user's uploads still checking or loading whose job ``dashboard.jobs``
+    found dead or never started (no worker): a worker on another machine gives no process to
+    look for, so without this they would wait STALE_SECONDS. The tokens marked."""
+    marked = []
+    for token in tokens or []:
+        try:
+            record = meta(token, user)
+            if record.get("state") in WORKING:
+                _mark_interrupted(token, record, NO_WORKER if no_worker else INTERRUPTED)
+                marked.append(token)
+        except (NotYours, ValueError):
+            continue
+    return marked
 
 
 def recover_abandoned() -> int:
@@ -191,11 +220,16 @@ def recover_abandoned() -> int:
 
 
 def update(token: str, **fields) -> dict:
+    """Merge ``fields`` into the record. Raises Cancelled when it says cancelled (the job writing
+    it stops), unless the fields say loaded: a load that committed is the truth."""
     if fields.get("state") in WORKING:
         fields["worker"] = _worker()
 
     def merge(text: str) -> tuple[str, str]:
-        record = {**json.loads(text), **fields}
+        record = json.loads(text)
+        if record.get("state") == "cancelled" and fields.get("state") != "loaded":
+            raise Cancelled(token)
+        record.update(fields)
         return _json(record), str(record.get("state", ""))
 
     changed = store.change(_checked(token), merge, time.time())
@@ -256,156 +290,109 @@ def shown_to(
     return {**record, "preview": {**preview, "changes": changes, "message": message}}
 
 
-# ---------------------------------------------------------------- background work
+# ---------------------------------------------------------------- the jobs' records
 
 
-def _preview_record(preview) -> dict:
-    changes = preview.changes.astype(object).where(preview.changes.notna(), None)
-    return {
-        "status": preview.status,
-        "layout": preview.layout,
-        "layout_label": preview.layout_label,
-        "message": preview.message,
-        "rows_read": preview.rows_read,
-        "sha256": preview.sha256,
-        "problems": [p.as_dict() for p in preview.problems],
-        "changes": changes.to_dict("records"),
-    }
+def take(token: str, state: str) -> dict | None:
+    """Mark the record as being worked on by this process (a job), only when it waits in
+    ``state`` and no job has taken it yet, or the one that took it is gone (a Celery worker
+    that died gives its job to another): a job's tokens come from the browser, so a token
+    already checked, loaded, cancelled or taken by a running job is left alone. The record, or
+    None."""
 
+    def merge(text: str) -> tuple[str, str]:
+        record = json.loads(text)
+        if record.get("state") != state:
+            raise _Untouched
+        if record.get("taken") == state and not _gone(record.get("worker")):
+            raise _Untouched
+        record.update(taken=state, worker=_worker())
+        return _json(record), state
 
-def check(token: str, url: str) -> None:
-    """Work out what the file would change (etl.preview); rejected files go in the log."""
-    from etl.preview import preview_bytes, record_rejection
-
-    record = update(token, progress="reading and checking the file")
     try:
-        engine = db.get_engine(url)
-        preview = preview_bytes(record["filename"], data(token), engine)
-        fields = {"preview": _preview_record(preview), "progress": ""}
-        if preview.status == "rejected":
-            result = record_rejection(preview, engine, record["user"])
-            fields.update(state="rejected", upload_id=result.upload_id)
-            discard_data(token)
-        elif preview.status == "unchanged":
-            fields.update(state="unchanged")
-            discard_data(token)
-        else:
-            fields.update(state="ready")
-        update(token, **fields)
-    except Exception as exc:  # the page must say something rather than spin for ever
-        update(token, state="failed", progress="", error=f"The file could not be checked: {exc}")
-
-
-def check_drop(tokens: list[str], url: str) -> None:
-    """Check the files of one drop one after another, so the drop holds one file in memory at a
-    time; a file that would take the drop's unpacked total past MAX_DROP_UNCOMPRESSED_MB is
-    refused unopened (as is any file after it that would)."""
-    left = config.max_drop_uncompressed_bytes()
-    with _one_check_at_a_time(tokens):
-        for token in tokens:
-            try:
-                left = _check_within(token, url, left)
-            except (OSError, ValueError, NotYours):  # discarded meanwhile: the others are checked
-                continue
-
-
-@contextlib.contextmanager
-def _one_check_at_a_time(tokens: list[str]):
-    """Hold the turn to check: one thread of this process (a semaphore), then one process of
-    this machine (a lock on a file in PENDING_DIR, which every worker shares); the drop's
-    records say it is waiting meanwhile."""
-    if not _checking.acquire(blocking=False):
-        _note_waiting(tokens)
-        _checking.acquire()
-    try:
-        fd = os.open(pending_dir() / ".checking.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                _note_waiting(tokens)
-                fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)  # (closing releases the lock)
-    finally:
-        _checking.release()
-
-
-def _note_waiting(tokens: list[str]) -> None:
-    for token in tokens:
-        try:
-            update(token, progress="waiting for another upload's check to finish")
-        except (OSError, ValueError, NotYours):
-            pass
-
-
-def _check_within(token: str, url: str, left: int) -> int:
-    blob = data(token)
-    packed, size = is_packed(blob), unpacked_size(blob, max(left, config.max_uncompressed_bytes()))
-    del blob  # checking reads the file again: never two copies at once
-    if packed and size > config.max_uncompressed_bytes():
-        check(token, url)  # too large on its own: checking refuses it, holding nothing, and says so
-        return left
-    if size <= left:
-        check(token, url)
-        return left - size
-    limit_mb = round(config.max_drop_uncompressed_bytes() / 2**20)
-    refusal = problem("drop-too-large", limit_mb=limit_mb)
-    update(token, state="refused", progress="", problems=[refusal.as_dict()])
-    discard_data(token)
-    return left
+        changed = store.change(_checked(token), merge, time.time())
+    except _Untouched:
+        return None
+    return json.loads(changed) if changed else None
 
 
 def discard_data(token: str) -> None:
     store.drop_data(_checked(token))
 
 
-def load(tokens: list[str], url: str) -> None:
-    """Load confirmed files one after another, each in its own transaction."""
-    from etl.load import load_bytes
+def confirm(tokens: list[str]) -> list[str]:
+    """Of these (the user's own, ready) uploads, the ones this confirm claims, marked waiting to
+    be loaded: a double click reaching two workers at once loads each once."""
+    claimed = [token for token in tokens if claim(token)]
+    for token in claimed:
+        update(token, state="loading", progress="waiting for its turn")
+    return claimed
 
-    engine = db.get_engine(url)
-    for token in tokens:
-        record = update(token, state="loading", progress="starting")
 
-        def progress(stage: str, token=token) -> None:
-            update(token, progress=stage)
+# ---------------------------------------------------------------- cancelling
 
+
+def cancel(tokens: list[str], user: str) -> list[str]:
+    """Mark this user's uploads being checked or loaded as cancelled (the Cancel button; Dash
+    ends the job's process meanwhile); the tokens marked. A job still running stops at its next
+    step, and a load stopped mid-transaction wrote nothing. A load that had committed says
+    loaded instead (``_loaded_meanwhile``)."""
+    marked = []
+    for token in tokens or []:
         try:
-            result = load_bytes(record["filename"], data(token), engine, record["user"], progress)
-            update(
-                token,
-                state=result.status,
-                progress="",
-                upload_id=result.upload_id,
-                result={
-                    "status": result.status,
-                    "message": result.message,
-                    "dataset": result.dataset,
-                    "upload_id": result.upload_id,
-                    "problems": [p.as_dict() for p in result.problems],
-                },
-            )
-            discard_data(token)
-        except OperationalError as exc:
-            busy = "locked" in str(exc).lower() or "lock timeout" in str(exc).lower()
-            update(
-                token,
-                state="failed",
-                progress="",
-                error=BUSY_MESSAGE if busy else f"The load failed and nothing changed: {exc.orig}",
-            )
-        except Exception as exc:
-            update(
-                token,
-                state="failed",
-                progress="",
-                error=f"The load failed and nothing changed: {exc}",
-            )
+            found = store.read(_checked(token))
+            if found is None or found[0] != user:
+                continue
+            record = json.loads(found[1])
+            if _stopped_in(record) == "loading" and _loaded_meanwhile(token, record):
+                continue
+            if _mark_cancelled(token):
+                discard_data(token)
+                marked.append(token)
+        except (NotYours, ValueError):
+            continue
+    return marked
 
 
-def start(target, *args) -> threading.Thread:
-    thread = threading.Thread(target=target, args=args, name="upload-job", daemon=True)
-    thread.start()
-    return thread
+def _stopped_in(record: dict) -> str | None:
+    """The work a record was in when it stopped or was cancelled: checking, loading or None."""
+    if record.get("state") in WORKING:
+        return record["state"]
+    return record.get("interrupted_in") or record.get("cancelled_in")
+
+
+def _mark_cancelled(token: str) -> bool:
+    def merge(text: str) -> tuple[str, str]:
+        record = json.loads(text)
+        was = record.get("state") if record.get("state") in WORKING else None
+        was = was or (record.get("interrupted_in") if record.get("state") == "failed" else None)
+        if was is None:
+            raise _Untouched  # finished meanwhile: it says how
+        record.update(
+            state="cancelled", progress="", error=CANCELLED[was], cancelled_in=was, taken=was
+        )
+        return _json(record), "cancelled"
+
+    try:
+        return store.change(token, merge, time.time()) is not None
+    except _Untouched:
+        return False
+
+
+def _loaded_meanwhile(token: str, record: dict) -> bool:
+    """True (and the record says loaded) when the upload log has this user's load of the file's
+    bytes: the load committed before it was stopped, so saying "nothing changed" would be wrong."""
+    from etl.store.uploads import loaded_upload_with_hash
+
+    digest = (record.get("preview") or {}).get("sha256")
+    if not digest:
+        return False
+    found = loaded_upload_with_hash(db.get_engine(config.database_url()), digest)
+    if found is None or found.uploaded_by != record.get("user"):
+        return False
+    message = f"Loaded as upload {found.id} before it could be stopped."
+    result = {"status": "loaded", "message": message, "dataset": found.dataset}
+    fields = {"upload_id": found.id, "result": {**result, "upload_id": found.id, "problems": []}}
+    update(token, state="loaded", progress="", error=None, **fields)
+    discard_data(token)
+    return True

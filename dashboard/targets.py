@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from core import queries
 from core import reference_data as store
 from core.reference import LONDON_AUTHORITIES, LONDON_BOROUGH_CODES, SHIPPED_GROUPS, borough_code
+from dashboard.prose import partnership as partner_words
 from dashboard.prose.words import target_words
 from dashboard.text import counted
 from domain.targets import (
@@ -72,7 +73,10 @@ def set_target(
             "borough (no --area)."
         )
     if value is None or str(value).strip() == "":
-        raise ChangeRefused("Give the target a value: a percent, or the number for 12 months.")
+        raise ChangeRefused(
+            "Give the target a value: a percent, or the number for 12 months (a partnership "
+            "indicator: for its period)."
+        )
     try:
         target = Target(
             indicator,
@@ -93,7 +97,8 @@ def set_target(
         "direction": direction,
     }
     store.set_target(engine, row, by)
-    return f"{indicator}, {_where(engine, row['area_code'])}: {describe(row)}."
+    words = describe(row, partner_periods(engine).get(indicator))
+    return f"{indicator}, {_where(engine, row['area_code'])}: {words}."
 
 
 def clear_target(
@@ -113,16 +118,31 @@ def clear_target(
     return f"Cleared the target for {indicator}, {where}, from {financial_year_label(year)}."
 
 
-def describe(row: dict) -> str:
-    """'target: 15% below 2011/12 from 2025/26 (lower is better)'."""
-    words = target_words(
-        {
-            "target_kind": row["kind"],
-            "target_value": row["value"],
-            "target_direction": row["direction"],
-        },
-        figure=False,
+def partner_periods(engine: Engine) -> dict[str, tuple[str, str]]:
+    """{partnership indicator: (unit, frequency)}, retired ones too (their targets' history)."""
+    rows = queries.partnership_indicators(engine, include_retired=True)
+    if rows.empty:
+        return {}
+    return dict(
+        zip(rows["indicator"], zip(rows["unit"], rows["frequency"], strict=True), strict=True)
     )
+
+
+def describe(row: dict, partner: tuple[str, str] | None = None) -> str:
+    """'target: 15% below 2011/12 from 2025/26 (lower is better)'; a partnership indicator's
+    (``partner``: its unit and frequency) in its own period's words ('3,000 or fewer in the
+    financial year', '10% above the same quarter a year before')."""
+    if partner is not None:
+        words = partner_words.target_words(row["kind"], row["value"], row["direction"], *partner)
+    else:
+        words = target_words(
+            {
+                "target_kind": row["kind"],
+                "target_value": row["value"],
+                "target_direction": row["direction"],
+            },
+            figure=False,
+        )
     better = "lower" if row["direction"] == "lower" else "higher"
     return f"{words} from {financial_year_label(int(row['from_year']))} ({better} is better)"
 
@@ -139,12 +159,12 @@ def _where(engine: Engine, code: str) -> str:
 def targets_table(engine: Engine) -> pd.DataFrame:
     """The targets set, for reading: indicator, area, target, from, set by, set at."""
     rows = queries.targets(engine)
-    names = _area_names(engine)
+    names, partners = _area_names(engine), partner_periods(engine)
     return pd.DataFrame(
         {
             "Indicator": rows["indicator"],
             "Area": [names.get(c, c) if c else "Every area" for c in rows["area_code"]],
-            "Target": [describe(r) for r in rows.to_dict("records")],
+            "Target": [describe(r, partners.get(r["indicator"])) for r in rows.to_dict("records")],
             "Set by": rows["set_by"].fillna(""),
             "Set at": [f"{t:%Y-%m-%d %H:%M}" for t in pd.to_datetime(rows["set_at"])],
             "from_year": rows["from_year"],
@@ -195,14 +215,14 @@ def _borough_list(members: str) -> str:
 
 def _target_history(engine: Engine) -> pd.DataFrame:
     rows = queries.target_changes(engine)
-    names = _area_names(engine)
+    names, partners = _area_names(engine), partner_periods(engine)
     return pd.DataFrame(
         {
             "at": pd.to_datetime(rows["changed_at"]),
             "When": [f"{t:%Y-%m-%d %H:%M}" for t in pd.to_datetime(rows["changed_at"])],
             "Who": rows["changed_by"].fillna(""),
             "Change": [
-                f"set {describe(r)}"
+                f"set {describe(r, partners.get(r['indicator']))}"
                 if r["action"] == "set"
                 else f"cleared the target from {financial_year_label(int(r['from_year']))}"
                 for r in rows.to_dict("records")

@@ -14,6 +14,7 @@ import pandas as pd
 from core import db, queries
 from etl.errors import Problem
 from etl.load import LoadResult, load_path
+from etl.status import template_rows
 
 
 def _progress_printer(name: str) -> Callable[[str], None]:
@@ -88,11 +89,14 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def cmd_status(_args: argparse.Namespace) -> int:
     """Print each dataset's months covered and last load."""
-    status = queries.dataset_status(db.get_engine())
+    engine = db.get_engine()
+    status = queries.dataset_status(engine, template_rows(engine))
     if status.empty:
         print("Nothing loaded yet. Load a file with: python -m etl load PATH")
         return 0
-    print(status.to_string(index=False))
+    for column in ("areas", "months"):  # blank where a dataset has none: not 12.0
+        status[column] = ["" if pd.isna(v) else int(v) for v in status[column]]
+    print(status.to_string(index=False, na_rep=""))
     return 0
 
 

@@ -125,3 +125,43 @@ def test_history_lists_every_attempt_newest_first(use_database, files, capsys):
         "mps-good.csv",
     ]
     assert ["rejected" in body[0], "loaded" in body[1]] == [True, True]
+
+
+def test_status_lists_the_council_templates_and_police_uk(use_database, capsys):
+    """A row per template dataset loaded, as its template writes its first and last period, and
+    police.uk's, each with its last load. Expected periods read by eye from data/samples (SYV
+    counts April 2023 to March 2024, its summary window ends March 2024; IOM 2022/23 Q3 and
+    Q4; one MoJ cohort; WRAP as at 30 April 2018; reporting centres April 2022 to March 2023)
+    and test_partnership_pages' two indicators (2021/22 and 2022/23; 2022/23 Q3 and Q4: the
+    last is the quarter, which ends with its year but starts later)."""
+    from etl.load import load_path
+    from fixtures.extracts import SEED
+    from test_partnership_pages import load_two
+    from test_police_uk import JAN, loaded_lookups, street
+
+    for path in sorted((SEED.parent / "samples").glob("*.xlsx")):
+        if not path.name.startswith("partnership"):
+            assert load_path(path, use_database, user="t").status == "loaded", path.name
+    load_two(use_database)
+    loaded_lookups(use_database)
+    assert load_bytes_ok(use_database, "2023-01-metropolitan-street.csv", street(*JAN))
+    assert cli.main(["status"]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[1:]}
+    stamp = r"\s+\d{4}-\d\d-\d\d \d\d:\d\d"
+    expected = {
+        "serious_youth_violence": r"2023-04-01\s+2024-03-01\s+12",
+        "iom": r"2022/23 Q3\s+2022/23 Q4\s+2",
+        "proven_reoffending": r"Jan 2022 to Mar 2022\s+Jan 2022 to Mar 2022\s+1",
+        "wrap_training": r"2018-04-30\s+2018-04-30\s+1",
+        "hate_reporting_centres": r"2022-04-01\s+2023-03-01\s+12",
+        "partnership_indicators": r"2021/22\s+2022/23 Q4\s+4",
+        "police_uk": r"1\s+2023-01-01\s+2023-01-01\s+1",  # JAN: Barnet only
+    }
+    for dataset, periods in expected.items():
+        assert re.search(rf"^\s*{dataset}\s+{periods}{stamp}", lines[dataset]), lines[dataset]
+
+
+def load_bytes_ok(engine, name: str, data: bytes) -> bool:
+    from etl.load import load_bytes
+
+    return load_bytes(name, data, engine, user="t").status == "loaded"

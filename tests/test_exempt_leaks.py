@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 import app  # noqa: F401  (the app first: the pages register with it)
-import webclient
+import sites
 from core.months import as_month
 from dashboard import cache, over_time
 from dashboard.auth import exempt
@@ -27,7 +27,6 @@ from dashboard.pages import crime, hate_crime, overview, provenance, wards, yout
 from dashboard.reports.indicators import crime_indicators
 from dashboard.text import fmt_int
 from etl.formats import templates
-from etl.load import load_bytes
 from etl.templates_write import workbook, workbook_bytes
 from test_exempt import call_as
 
@@ -101,31 +100,13 @@ def centres_xlsx() -> bytes:
 
 @pytest.fixture(scope="module")
 def loaded_url(tmp_path_factory) -> str:
-    from core import db
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('leaks')}/leaks.db"
-    engine = db.get_engine(url)
-    for name, data in [
-        ("b.csv", borough_csv()),
-        ("d.csv", dashboard_csv()),
-        ("centres.xlsx", centres_xlsx()),
-    ]:
-        assert load_bytes(name, data, engine, user="test").status == "loaded", name
-    for name, role in [("vera", "viewer"), ("max", "manager")]:
-        webclient.add_user(engine, name, role)
-    return url
+    files = [("b.csv", borough_csv()), ("d.csv", dashboard_csv()), ("centres.xlsx", centres_xlsx())]
+    return sites.database(tmp_path_factory, "leaks", files)
 
 
 @pytest.fixture
 def site(loaded_url, monkeypatch):
-    from core import db
-
-    monkeypatch.setenv("DATABASE_URL", loaded_url)
-    monkeypatch.setenv("HOME_BOROUGH", "Barnet")
-    monkeypatch.setenv("HOST", "127.0.0.1")
-    engine = db.get_engine(loaded_url)
-    yield engine, webclient.the_app().server
-    exempt.items(engine).apply(lambda r: exempt.unmark(engine, r["kind"], r["name"]), axis=1)
+    yield from sites.with_server(monkeypatch, loaded_url)
 
 
 # --- item 1: every figure that includes an exempt item ------------------------------------------

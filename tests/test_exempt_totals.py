@@ -11,15 +11,14 @@ from __future__ import annotations
 import pytest
 
 import app  # noqa: F401  (the app first: the pages register with it)
+import sites
 import webclient
 from core.months import as_month
 from dashboard.auth import exempt
 from dashboard.pages import crime, overview, ward, wards
 from dashboard.reports.indicators import crime_indicators
 from domain.exemptions import withheld
-from etl.load import load_bytes
 from layout_tree import find
-from test_crime_pages import borough_csv, population_csv, ward_csv
 from test_exempt import call_as
 
 HENDON = "E05013643"
@@ -28,31 +27,12 @@ TOTAL = "MOPAC7 total"
 
 @pytest.fixture(scope="module")
 def loaded_url(tmp_path_factory) -> str:
-    from core import db
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('totals')}/totals.db"
-    engine = db.get_engine(url)
-    for name, data in [
-        ("b.csv", borough_csv()),
-        ("p.csv", population_csv()),
-        ("w.csv", ward_csv()),
-    ]:
-        assert load_bytes(name, data, engine, user="test").status == "loaded"
-    for name, role in [("vera", "viewer"), ("anna", "analyst"), ("max", "manager")]:
-        webclient.add_user(engine, name, role)
-    return url
+    return sites.database(tmp_path_factory, "totals", sites.crime_files(), sites.EVERY_ROLE)
 
 
 @pytest.fixture
 def site(loaded_url, monkeypatch):
-    from core import db
-
-    monkeypatch.setenv("DATABASE_URL", loaded_url)
-    monkeypatch.setenv("HOME_BOROUGH", "Barnet")
-    monkeypatch.setenv("HOST", "127.0.0.1")
-    engine = db.get_engine(loaded_url)
-    yield engine, webclient.the_app().server
-    exempt.items(engine).apply(lambda r: exempt.unmark(engine, r["kind"], r["name"]), axis=1)
+    yield from sites.with_server(monkeypatch, loaded_url)
 
 
 def test_a_total_including_an_exempt_type_is_withheld():
@@ -160,3 +140,32 @@ def test_with_the_mopac7_total_exempt_the_pages_answer(site, path):
         assert response.status_code == 200, (name, path)
         shown = "1,638" in response.get_data(as_text=True)
         assert shown is (name == "max" and path == "/"), (name, path)
+
+
+@pytest.mark.parametrize(
+    ("dataset", "page"),
+    [
+        ("borough_crime", "overview"),
+        ("borough_crime", "crime"),
+        ("ward_crime", "wards"),
+        ("ward_crime", "ward"),
+    ],
+)
+def test_an_exempt_crime_file_is_not_shown_never_not_loaded(site, dataset, page):
+    """The borough or ward file exempt: a viewer reads that its figures are not shown to this
+    role (notice and blank charts), never 'Not yet loaded' (which an analyst would act on)."""
+    from test_priority_pages import _all_text
+
+    engine, _ = site
+    exempt.mark(engine, "dataset", dataset, "max")
+    update = {
+        "overview": lambda: overview.update("2025-02"),
+        "crime": lambda: crime.update("2025-02", "burglary"),
+        "wards": lambda: wards.update("2025-02", "burglary", "r12"),
+        "ward": lambda: ward.update("2025-02", HENDON, "burglary"),
+    }[page]
+    text = _all_text(call_as(site, "vera", update))
+    what = "MPS borough" if dataset == "borough_crime" else "MPS ward"
+    assert text.startswith(f"{what} crime figures")
+    assert "are not shown to your role (marked exempt)." in text
+    assert "loaded" not in text

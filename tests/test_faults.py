@@ -16,7 +16,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
 
 from core import db
-from dashboard import pending
+from dashboard import pending, upload_jobs
 from etl.load import load_bytes, load_path
 from fixtures.extracts import WARD_RECENT, table_counts, upload_log
 from test_load import FILE_A, FILE_B
@@ -172,7 +172,8 @@ def test_a_busy_database_gives_a_clear_try_again(sqlite_engine, monkeypatch, tmp
         raise OperationalError("INSERT", {}, Exception("database is locked"))
 
     monkeypatch.setattr("etl.load.load_bytes", busy)
-    pending.load([token], sqlite_engine.url.render_as_string(hide_password=False))
+    pending.confirm([token])  # as the page's Confirm leaves it for the load job
+    upload_jobs.load([token], sqlite_engine.url.render_as_string(hide_password=False))
     record = pending.meta(token, "anna")
     assert record["state"] == "failed"
     assert "Try again" in record["error"] and "nothing changed" in record["error"]

@@ -176,3 +176,64 @@ def test_an_exempt_police_uk_type_is_withheld_from_a_viewer(police_site, name, s
         shown = frame[frame["dataset"] == "police_uk"]
         assert ("Burglary" in set(shown["indicator"])) is sees
         assert ("Drugs" in set(shown["indicator"])) is (sees or kind == "indicator")
+
+
+# ------------------------------------------------- hate crime reporting centres (the council's)
+
+
+def _centres(engine, rows: list[tuple], made_up: bool) -> int:
+    """A reporting-centres template with ``rows`` (month, centre, strand, crime or incident,
+    reports), said to be illustrative (``made_up``) or not; the upload's id."""
+    from etl.formats import templates
+    from etl.templates_samples import ILLUSTRATIVE
+    from etl.templates_write import workbook, workbook_bytes
+
+    spec = templates.by_name("council-hate-reporting-centres")
+    keys = ("month", "centre", "strand", "crime_or_incident", "reports")
+    sheet = [{**dict(zip(keys, r, strict=True)), "referred_to_police": 0} for r in rows]
+    data = workbook_bytes(
+        workbook(spec, {"Reporting centres": sheet}, (ILLUSTRATIVE,) if made_up else ())
+    )
+    result = load_bytes("centres.xlsx", data, engine, user="t")
+    assert result.status == "loaded", result.problems
+    return result.upload_id
+
+
+@pytest.mark.parametrize("made_up", [True, False])
+def test_reporting_centre_reports_by_strand_and_month(site, made_up):
+    """By hand: Racist Crime in April 2023 is 2 + 3 (Colindale, crime and incident) + 4 (Hendon)
+    = 9; May 1; AntiSemitic April 5. Withheld with the dataset, or with a strand."""
+    engine, server = site
+    april, may = "2023-04-01", "2023-05-01"
+    upload = _centres(
+        engine,
+        [
+            (april, "Colindale community hub", "Racist Crime", "Crime", 2),
+            (april, "Colindale community hub", "Racist Crime", "Incident", 3),
+            (april, "Hendon Library", "Racist Crime", "Crime", 4),
+            (april, "Hendon Library", "AntiSemitic", "Incident", 5),
+            (may, "Hendon Library", "Racist Crime", "Crime", 1),
+        ],
+        made_up,
+    )
+    frame = pd.read_csv(io.StringIO(_download(server, "vera", "hate-crime").get_data(True)))
+    centres = frame[frame["dataset"] == "hate_reporting_centres"]
+    assert _rows(centres, "hate_reporting_centres", "Racist Crime") == [
+        ["2023-04", 9, upload],
+        ["2023-05", 1, upload],
+    ]
+    assert _rows(centres, "hate_reporting_centres", "AntiSemitic") == [["2023-04", 5, upload]]
+    assert len(centres) == 3
+    first = centres.iloc[0]
+    assert (first["area_name"], first["area_type"]) == ("Barnet", "borough")
+    assert set(centres["illustrative"]) == {"yes" if made_up else "no"}
+    everything = pd.read_csv(io.StringIO(_download(server, "vera", "all").get_data(True)))
+    assert len(everything[everything["dataset"] == "hate_reporting_centres"]) == 3
+    exempt.mark(engine, "indicator", "AntiSemitic", "max")
+    frame = pd.read_csv(io.StringIO(_download(server, "vera", "hate-crime").get_data(True)))
+    shown = set(frame.loc[frame["dataset"] == "hate_reporting_centres", "indicator"])
+    assert shown == {"Racist Crime"}
+    exempt.mark(engine, "dataset", "hate_reporting_centres", "max")
+    for name, count in [("vera", 0), ("max", 3)]:
+        frame = pd.read_csv(io.StringIO(_download(server, name, "all").get_data(True)))
+        assert (frame["dataset"] == "hate_reporting_centres").sum() == count

@@ -454,6 +454,68 @@ def test_an_exempt_type_and_the_total_it_is_in_stay_out_of_the_default_pack(load
         exempt.unmark(engine, "indicator", "Burglary")
 
 
+@pytest.mark.parametrize(
+    ("kind", "name", "section", "line"),
+    [
+        ("dataset", "mps_dashboard_offences", "da", "MPS domestic abuse figures are not shown"),
+        ("indicator", "Domestic Abuse", "da", "MPS domestic abuse figures are not shown"),
+        ("dataset", "mps_dashboard_offences", "syv", "Knife crime figures are not shown"),
+        ("dataset", "wrap_training", "prevent", "Prevent WRAP training figures are not shown"),
+        ("indicator", "Hate crime", "hate", "Hate crime figures are not shown"),  # every strand
+        ("dataset", "mps_dashboard_offences", "hate", "Hate crime figures are not shown"),
+    ],
+)
+def test_a_section_withheld_from_the_packs_readers_says_so(loaded, kind, name, section, line):
+    """Exempt for the default pack's readers: its line says so, never 'none loaded' nor
+    silence; the exempt pack still has the figures. (Domestic Abuse includes DA violence with
+    injury; the hate crime total every strand.)"""
+    from dashboard.reports.pack import da_asb
+    from dashboard.reports.pack import priorities as pack_priorities
+
+    build_section = {
+        "da": da_asb.da_section,
+        "syv": pack_priorities.syv_section,
+        "prevent": pack_priorities.prevent_section,
+        "hate": hate_section,
+    }[section]
+    engine = db.get_engine()
+    exempt.mark(engine, kind, name, "manager")
+    try:
+        with reading_as(False):
+            withheld = build_section(END)
+        with reading_as(True):
+            everything = build_section(END)
+    finally:
+        exempt.unmark(engine, kind, name)
+    said = " ".join([withheld.missing or "", *map(flat, withheld.sentences)])
+    assert f"{line} to readers of this pack." in said
+    assert "are loaded" not in said
+    assert everything.headline or everything.tables
+
+
+def test_reoffending_withheld_and_not_loaded_each_say_which(loaded, monkeypatch):
+    """IOM exempt and no proven reoffending rates: one line for each, in those words."""
+    from dashboard.reports.pack import priorities as pack_priorities
+
+    engine = db.get_engine()
+    real = cache.council_table
+    monkeypatch.setattr(  # no MoJ rates loaded
+        cache,
+        "council_table",
+        lambda t, *a: real(t, *a).iloc[0:0] if t == "reoffending_rates" else real(t, *a),
+    )
+    exempt.mark(engine, "dataset", "iom", "manager")
+    try:
+        with reading_as(False):
+            section = pack_priorities.reoffending_section(END)
+    finally:
+        exempt.unmark(engine, "dataset", "iom")
+    assert section.missing == (
+        "IOM figures are not shown to readers of this pack. "
+        "No proven reoffending figures are loaded."
+    )
+
+
 def test_a_dataset_ending_before_the_quarter_shows_its_own_latest_month_and_says_so(loaded):
     with reading_as(False):
         crime = content.crime_section(quarter_end("2025/26-Q1"))  # April to June 2025

@@ -117,6 +117,63 @@ def test_a_build_whose_process_dies_says_so(served):
     assert "pack-download" not in answer
 
 
+def cancel(client, handles: dict):
+    """Cancel as the browser sends it: Dash's own callback on the button, given the job, and the
+    page's callback saying so (both fire on the click)."""
+    click = [{"id": "pack-cancel", "property": "n_clicks", "value": 1}]
+    headers = {"X-CSRFToken": webclient.csrf(client)}
+    params = urlencode({"endId": handles["endId"], "cancelJob": handles["job"]})
+    ended = client.post(
+        f"/_dash-update-component?{params}",
+        json=webclient.callback_body("pack-cancel.id", click, []),
+        headers=headers,
+    )
+    assert ended.status_code in (200, 204), ended.get_data(as_text=True)
+    (said,) = [k for k in webclient.callback_map() if k.startswith("pack-status.children@")]
+    return webclient.fire(client, said, click, []).json["response"]["pack-status"]["children"]
+
+
+def running(processes, timeout: float = 10) -> list:
+    """Those of ``processes`` still running after ``timeout`` (ended: gone, or a zombie whose
+    parent has not read its end yet)."""
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    while True:
+        left = []
+        for process in processes:
+            try:
+                if process.status() != psutil.STATUS_ZOMBIE:
+                    left.append(process)
+            except psutil.NoSuchProcess:
+                continue
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.1)
+
+
+def test_a_cancelled_build_ends_its_process_and_its_chromium_and_says_so(served):
+    import psutil
+
+    client = signed_in("max")
+    handles = start(client, fmt="pdf")
+    job = psutil.Process(int(handles["job"].split("~")[0]))
+    deadline = time.monotonic() + 90
+    while True:  # cancelled while Chromium draws the charts
+        chromium = [p for p in job.children(recursive=True) if "chrom" in p.name().lower()]
+        if chromium:
+            break
+        assert job.is_running() and job.status() != psutil.STATUS_ZOMBIE, "ended before drawing"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    said = cancel(client, handles)
+    assert not running([job, *chromium]), "the job or its Chromium is still running"
+    assert said == "Cancelled: no pack was built. Build it again when you are ready."
+    answer = finished(client, handles, fmt="pdf")  # a poll after the cancel gets no pack
+    assert "pack-download" not in answer
+    assert "it was cancelled" in answer["pack-status"]["children"]
+
+
 @pytest.mark.parametrize("name", ["vic", "anna"])
 def test_viewers_and_analysts_are_refused(served, name):
     client = signed_in(name)

@@ -203,6 +203,60 @@ def test_a_target_the_manager_sets_gives_the_indicator_its_rag(shown):
         targets.set_target(shown, name, kind="baseline", value=10, from_year="2022/23")
 
 
+def test_a_partnership_targets_words_name_its_own_period(shown):
+    """A partnership indicator's target is for its own period (DOMAIN.md), never '12 months':
+    ECINS is a financial-year count, the IOM cohort a quarterly one."""
+    from dashboard import targets
+
+    said = targets.set_target(
+        shown,
+        ECINS["indicator"],
+        kind="absolute",
+        value=3000,
+        direction="lower",
+        from_year="2022/23",
+    )
+    assert said == (
+        "ASB cases logged (ECINS), every area: target: 3,000 or fewer in the financial year "
+        "from 2022/23 (lower is better)."
+    )
+    targets.set_target(
+        shown, IOM["indicator"], kind="previous", value=10, direction="higher", from_year="2022/23"
+    )
+    table = targets.targets_table(shown).set_index("Indicator")["Target"]
+    assert table[IOM["indicator"]] == (
+        "target: 10% above the same quarter a year before from 2022/23 (higher is better)"
+    )
+    history = " ".join(targets.history_table(shown)["Change"])
+    assert "set target: 3,000 or fewer in the financial year" in history
+    assert "12 months" not in " ".join(table) + history
+    # a crime type's target keeps its 12 months
+    targets.set_target(shown, "Robbery", kind="absolute", value=200, from_year="2022/23")
+    robbery = targets.targets_table(shown).set_index("Indicator")["Target"]["Robbery"]
+    assert robbery.startswith("target: 200 or fewer in 12 months")
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "direction", "unit", "frequency", "words"),
+    [
+        ("absolute", 40, "lower", "count", "month", "40 or fewer a month"),
+        ("absolute", 75, "higher", "percent", "quarter", "75.0% or higher a quarter"),
+        ("absolute", 500, "lower", "money", "month", "£500 or less a month"),
+        ("absolute", 6, "higher", "count", "occasion", "6 or more at each occasion"),
+        ("previous", 5, "lower", "count", "month", "5% below the same month a year before"),
+        ("previous", 2.5, "higher", "rate", "quarter", "2.5% above the same quarter a year before"),
+        ("previous", 3, "lower", "count", "financial year", "3% below the financial year before"),
+        ("previous", 10, "lower", "count", "occasion", "10% below the occasion a year before"),
+    ],
+)
+def test_partnership_target_words_by_period_and_unit(
+    kind, value, direction, unit, frequency, words
+):
+    from dashboard.prose.partnership import target_words
+
+    assert target_words(kind, value, direction, unit, frequency) == f"target: {words}"
+
+
 @pytest.mark.parametrize(
     ("role", "forms"),
     [("viewer", []), ("analyst", ["value"]), ("manager", ["definition", "value"])],

@@ -702,6 +702,112 @@ def test_the_strand_picker_offers_no_exempt_strand(loaded):
     assert "AntiSemitic" not in out["hate-summary"] and "Racist Crime" in out["hate-summary"]
 
 
+@pytest.mark.parametrize(
+    ("kind", "name"),
+    [("dataset", "hate_reporting_centres"), ("indicator", "Hate crime")],  # every strand
+)
+def test_reporting_centres_withheld_are_not_shown_not_missing(loaded, kind, name):
+    """Reports loaded but exempt for a viewer (the dataset, or every strand through the total):
+    the page says they are not shown to this role, never that none are loaded."""
+    import webclient
+    from core import db, queries
+    from dashboard.auth import exempt
+    from test_exempt import as_user
+
+    engine = db.get_engine(loaded)
+    if queries.user_row(engine, "vera") is None:  # the module's database may have her
+        webclient.add_user(engine, "vera", "viewer")
+    exempt.mark(engine, kind, name, "max")
+    context = as_user(webclient.the_app().server, engine, "vera")
+    try:
+        out = _update(hate_crime, "2023-03", "Hate crime")  # months with reports loaded
+    finally:
+        context.pop()
+        exempt.unmark(engine, kind, name)
+    notice = _text(out["hate-centres-notice"])
+    assert "Hate Crime Reporting Centre reports are not shown to your role" in notice
+    caption = out["hate-centres-caption"]
+    assert caption == "Reporting-centre reports are not shown to your role."
+    assert out["hate-centres-graph"].layout.annotations[0].text == caption
+    for text in (notice, caption, _text(out["hate-summary"])):
+        assert "loaded" not in text
+    assert out["hate-centres-charts"] is True
+
+
+def test_mps_hate_crime_withheld_is_not_shown_not_missing(loaded):
+    """The MPS dashboard offences exempt for a viewer: the page says its hate crime figures are
+    not shown to this role, never 'Not yet loaded'."""
+    import webclient
+    from core import db, queries
+    from dashboard.auth import exempt
+    from test_exempt import as_user
+
+    engine = db.get_engine(loaded)
+    if queries.user_row(engine, "vera") is None:  # the module's database may have her
+        webclient.add_user(engine, "vera", "viewer")
+    exempt.mark(engine, "dataset", "mps_dashboard_offences", "max")
+    context = as_user(webclient.the_app().server, engine, "vera")
+    try:
+        out = _update(hate_crime, "2025-02", "Hate crime")
+    finally:
+        context.pop()
+        exempt.unmark(engine, "dataset", "mps_dashboard_offences")
+    summary = _text(out["hate-summary"])
+    assert "MPS Monthly Crime Dashboard data are not shown to your role" in summary
+    assert "loaded" not in summary
+
+
+def _all_text(outputs) -> str:
+    """Every word a callback's outputs show: sentences, notices, tables and charts' notes."""
+    parts = []
+    for out in outputs:
+        if hasattr(out, "layout") and hasattr(out, "data"):  # a figure: its annotations
+            parts += [a.text for a in out.layout.annotations or ()]
+        elif isinstance(out, str):
+            parts.append(out)
+        elif out is not None and not isinstance(out, bool | int | float | dict):
+            parts.append(_text(out))
+    return " ".join(parts)
+
+
+WITHHELD = {  # page (and which part): the dataset exempt, what it says, what it must not say
+    "prevent": ("wrap_training", "WRAP figures are not shown to your role", "loaded"),
+    "reoffending iom": ("iom", "IOM figures are not shown to your role", "No IOM"),
+    "reoffending moj": ("proven_reoffending", "Proven reoffending rates are not shown", "No pro"),
+    "syv knife": ("mps_dashboard_offences", "Knife crime figures are not shown", "No knife"),
+    "domestic_abuse": ("mps_dashboard_offences", "domestic abuse figures are not sh", "loaded"),
+    "asb": ("police_uk", "Police.uk figures are not shown to your role", "loaded"),
+}
+
+
+@pytest.mark.parametrize("case", list(WITHHELD))
+def test_a_dataset_exempt_for_a_viewer_is_not_shown_never_not_loaded(loaded, case):
+    """Each priority page whose dataset is exempt for the reader: its sentence, notice and
+    blank charts say the figures are not shown to this role, never that none are loaded."""
+    import webclient
+    from core import db, queries
+    from dashboard.auth import exempt
+    from dashboard.pages import asb, domestic_abuse
+    from test_exempt import as_user
+
+    slug, (dataset, said, absent) = case.split()[0], WITHHELD[case]
+    module = {**PAGES, "domestic_abuse": domestic_abuse, "asb": asb}[slug]
+    engine = db.get_engine(loaded)
+    if queries.user_row(engine, "vera") is None:  # the module's database may have her
+        webclient.add_user(engine, "vera", "viewer")
+    exempt.mark(engine, "dataset", dataset, "max")
+    context = as_user(webclient.the_app().server, engine, "vera")
+    try:
+        outputs = module.update("2025-02", None) if slug in ("asb", "domestic_abuse") else None
+        outputs = outputs or module.update("2024-03" if slug == "reoffending" else "2025-02")
+    finally:
+        context.pop()
+        exempt.unmark(engine, "dataset", dataset)
+    text = _all_text(outputs)
+    assert said in text and "(marked exempt)" in text
+    assert absent not in text
+
+
 # --- each dataset its own month -----------------------------------------------------------------
 
 

@@ -175,33 +175,55 @@ def test_an_upload_checked_on_one_server_is_confirmed_on_another_and_shows_on_bo
         inputs = [{"id": "upload-files", "property": "contents", "value": [content]}]
         state = [{"id": "upload-files", "property": "filename", "value": ["a.csv"]}]
         tokens = fire(session, a, "upload-batch", inputs, state)["upload-batch"]["data"]
+        start_job(session, a, "upload-checked", "upload-to-check", tokens)  # A's check job
 
         def status(base: str) -> str:
-            poll = [
-                {"id": "upload-poll", "property": "n_intervals", "value": 1},
-                {"id": "upload-batch", "property": "data", "value": tokens},
-                {"id": "upload-confirmed", "property": "data", "value": []},
-            ]
-            shown = fire(session, base, "upload-status", poll)
+            shown = fire(session, base, "upload-status", poll(tokens))
             return str(shown["upload-status"]["children"])
 
         def ready(base: str) -> bool:
-            poll = [
-                {"id": "upload-poll", "property": "n_intervals", "value": 1},
-                {"id": "upload-batch", "property": "data", "value": tokens},
-                {"id": "upload-confirmed", "property": "data", "value": []},
-            ]
-            return fire(session, base, "upload-status", poll)["upload-confirm"]["disabled"] is False
+            shown = fire(session, base, "upload-status", poll(tokens))
+            return shown["upload-confirm"]["disabled"] is False
 
         wait_until(lambda: ready(b))  # checked by server A, seen by server B
         clicked = [{"id": "upload-confirm", "property": "n_clicks", "value": 1}]
         batch = [{"id": "upload-batch", "property": "data", "value": tokens}]
         confirmed = fire(session, b, "upload-confirmed", clicked, batch)
         assert confirmed["upload-confirmed"]["data"] == tokens  # confirmed on server B
+        start_job(session, b, "upload-loaded", "upload-confirmed", tokens)  # B's load job
         wait_until(lambda: "Loaded." in status(a))  # loaded by B, seen by A
 
         for base in (a, b):  # the very next request of each server has the new month
             assert month in session.get(f"{base}/_dash-layout", timeout=30).text
+
+
+def poll(tokens: list[str]) -> list[dict]:
+    """The upload page's poll of its files' records (the inputs of its status callback)."""
+    stores = [("upload-batch", tokens), ("upload-confirmed", [])]
+    stores += [(f"upload-{name}", []) for name in ("checked", "loaded", "cancelled")]
+    return [
+        {"id": "upload-poll", "property": "n_intervals", "value": 1},
+        *({"id": store, "property": "data", "value": value} for store, value in stores),
+    ]
+
+
+def start_job(session: requests.Session, base: str, output: str, store: str, tokens) -> dict:
+    """Start one of the upload page's background callbacks, as the browser does when ``store``
+    changes; its handles (the job runs beside the server, or on a Celery worker)."""
+    key = output_key(session, base, output)
+    body = {
+        "output": key,
+        "outputs": split_callback_id(key),
+        "inputs": [{"id": store, "property": "data", "value": tokens}],
+        "state": [],
+        "changedPropIds": [],
+    }
+    headers = {"X-CSRFToken": session.cookies.get("_csrf_token")}
+    response = session.post(
+        f"{base}/_dash-update-component", json=body, headers=headers, timeout=60
+    )
+    assert response.status_code == 200, response.text[:500]
+    return response.json()
 
 
 def wait_until(condition, timeout: float = 60) -> None:

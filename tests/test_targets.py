@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 import app  # noqa: F401  (the app first: the pages register with it)
+import sites
 import webclient
 from core import queries
 from core import reference_data as store
@@ -24,9 +25,7 @@ from core.reference import INNER_LONDON_CODES, LONDON_BOROUGH_CODES, borough_nam
 from dashboard import cli
 from dashboard.pages import crime, overview
 from dashboard.reports.indicators import crime_indicators
-from etl.load import load_bytes
 from layout_tree import find, text
-from test_crime_pages import borough_csv, population_csv, ward_csv
 
 BARNET, HENDON, BARNET_VALE = "E09000003", "E05013643", "E05013628"
 LATEST = "2025-02"
@@ -34,29 +33,12 @@ LATEST = "2025-02"
 
 @pytest.fixture(scope="module")
 def loaded_url(tmp_path_factory) -> str:
-    from core import db
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('targets')}/targets.db"
-    engine = db.get_engine(url)
-    for name, data in [
-        ("b.csv", borough_csv()),
-        ("p.csv", population_csv()),
-        ("w.csv", ward_csv()),
-    ]:
-        assert load_bytes(name, data, engine, user="test").status == "loaded"
-    for name, role in [("vera", "viewer"), ("max", "manager")]:
-        webclient.add_user(engine, name, role)
-    return url
+    return sites.database(tmp_path_factory, "targets", sites.crime_files())
 
 
 @pytest.fixture
 def site(loaded_url, monkeypatch):
-    from core import db
-
-    monkeypatch.setenv("DATABASE_URL", loaded_url)
-    monkeypatch.setenv("HOME_BOROUGH", "Barnet")
-    monkeypatch.setenv("HOST", "127.0.0.1")
-    engine = db.get_engine(loaded_url)
+    engine = sites.point_at(monkeypatch, loaded_url)
     yield engine
     for row in queries.targets(engine).to_dict("records"):
         store.clear_target(engine, row["indicator"], row["area_code"], row["from_year"], "test")

@@ -29,7 +29,15 @@ from core import db
 from dashboard import memo
 from etl.load import load_bytes
 from test_crime_pages import population_csv
-from test_serving import fire, output_key, production_servers, signed_in, wait_until
+from test_serving import (
+    fire,
+    output_key,
+    poll,
+    production_servers,
+    signed_in,
+    start_job,
+    wait_until,
+)
 
 pytestmark = pytest.mark.postgres
 TOTAL = "MOPAC7 total"
@@ -163,17 +171,15 @@ def confirm_upload_across(session: requests.Session, a: str, b: str) -> None:
     inputs = [{"id": "upload-files", "property": "contents", "value": [content]}]
     state = [{"id": "upload-files", "property": "filename", "value": ["a.csv"]}]
     tokens = fire(session, a, "upload-batch", inputs, state)["upload-batch"]["data"]
-    poll = [
-        {"id": "upload-poll", "property": "n_intervals", "value": 1},
-        {"id": "upload-batch", "property": "data", "value": tokens},
-        {"id": "upload-confirmed", "property": "data", "value": []},
-    ]
+    start_job(session, a, "upload-checked", "upload-to-check", tokens)  # a Celery worker checks
     wait_until(
-        lambda: fire(session, b, "upload-status", poll)["upload-confirm"]["disabled"] is False
+        lambda: fire(session, b, "upload-status", poll(tokens))["upload-confirm"]["disabled"]
+        is False
     )
     clicked = [{"id": "upload-confirm", "property": "n_clicks", "value": 1}]
     batch = [{"id": "upload-batch", "property": "data", "value": tokens}]
     assert (
         fire(session, b, "upload-confirmed", clicked, batch)["upload-confirmed"]["data"] == tokens
     )
-    wait_until(lambda: "Loaded." in str(fire(session, a, "upload-status", poll)))
+    start_job(session, b, "upload-loaded", "upload-confirmed", tokens)  # started on B, run on A's
+    wait_until(lambda: "Loaded." in str(fire(session, a, "upload-status", poll(tokens))))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import pending
+from dashboard import pending, upload_jobs
 from fixtures.extracts import upload_log
 from test_load import FILE_A
 from test_read import gzip_bomb
@@ -28,7 +28,7 @@ def drop(use_database, monkeypatch, tmp_path):
 
     def run(files: list[tuple[str, bytes]]) -> list[dict]:
         tokens = [pending.save("anna", name, data) for name, data in files]
-        pending.check_drop(tokens, url)
+        upload_jobs.check_drop(tokens, url)
         return [pending.meta(t, "anna") for t in tokens]
 
     return run
@@ -95,18 +95,18 @@ def test_a_file_too_large_on_its_own_says_so_and_costs_the_drop_nothing(drop, mo
 
 
 def test_a_file_discarded_while_waiting_leaves_the_others_checked(drop, use_database, monkeypatch):
-    real_check = pending.check
+    real_check = upload_jobs.check
 
     tokens = [pending.save("anna", n, FILE_A) for n in ("first.csv", "second.csv", "third.csv")]
 
-    def check_then_discard(token, url):
-        real_check(token, url)
+    def check_then_discard(token, url, note):
+        real_check(token, url, note)
         if token == tokens[0]:
             pending.discard(tokens[1])
 
-    monkeypatch.setattr(pending, "check", check_then_discard)
+    monkeypatch.setattr(upload_jobs, "check", check_then_discard)
     url = use_database.url.render_as_string(hide_password=False)
-    pending.check_drop(tokens, url)
+    upload_jobs.check_drop(tokens, url)
     assert pending.meta(tokens[2], "anna")["state"] == "ready"
 
 
@@ -115,7 +115,7 @@ def test_two_drops_at_once_are_checked_one_after_another(drop, use_database, mon
     tables) at once in a process."""
     active, most, lock = [0], [0], threading.Lock()
 
-    def slow_check(token, url):
+    def slow_check(token, url, note):
         with lock:
             active[0] += 1
             most[0] = max(most[0], active[0])
@@ -123,10 +123,10 @@ def test_two_drops_at_once_are_checked_one_after_another(drop, use_database, mon
         with lock:
             active[0] -= 1
 
-    monkeypatch.setattr(pending, "check", slow_check)
+    monkeypatch.setattr(upload_jobs, "check", slow_check)
     url = use_database.url.render_as_string(hide_password=False)
     drops = [[pending.save("anna", f"f{i}.csv", FILE_A)] for i in range(3)]
-    threads = [threading.Thread(target=pending.check_drop, args=(d, url)) for d in drops]
+    threads = [threading.Thread(target=upload_jobs.check_drop, args=(d, url)) for d in drops]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -136,7 +136,7 @@ def test_two_drops_at_once_are_checked_one_after_another(drop, use_database, mon
 
 def test_the_pending_folder_and_its_files_are_private(tmp_path, monkeypatch):
     monkeypatch.setenv("PENDING_DIR", str(tmp_path / "pending"))
-    pending.check_drop([], "sqlite://")  # takes the turn to check: the lock file
+    upload_jobs.check_drop([], "sqlite://")  # takes the turn to check: the lock file
     folder = tmp_path / "pending"
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert [p.name for p in folder.iterdir()] == [".checking.lock"]
@@ -163,17 +163,17 @@ def test_a_pending_folder_of_another_user_or_open_to_all_is_refused(tmp_path, mo
 # fork of the test run, which may hold other threads' locks at the fork).
 WORKER = """
 import sys, time
-from dashboard import pending
+from dashboard import pending, upload_jobs
 
-def slow_check(token, url):
+def slow_check(token, url, note):
     with open(sys.argv[3], "a") as out:
         out.write("start\\n")
     time.sleep(0.3)
     with open(sys.argv[3], "a") as out:
         out.write("end\\n")
 
-pending.check = slow_check
-pending.check_drop([sys.argv[2]], sys.argv[1])
+upload_jobs.check = slow_check
+upload_jobs.check_drop([sys.argv[2]], sys.argv[1])
 """
 
 

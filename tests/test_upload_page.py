@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import time
+from urllib.parse import urlencode
 
 import pandas as pd
 import pytest
@@ -23,9 +24,11 @@ from fixtures.extracts import (
     ward_crime_file,
 )
 from test_load import FILE_A
+from test_pack_page import running
 from test_police_uk import JAN, loaded_lookups, street, zip_of
 
 RECEIVE, SHOW = "upload-batch", "upload-status"
+JOBS_DONE = ("checked", "loaded", "cancelled")
 
 
 @pytest.fixture
@@ -40,12 +43,61 @@ def analyst(sqlite_engine, monkeypatch, tmp_path):
 
 
 def drop(client, files: dict[str, bytes]) -> list[str]:
-    contents = ["data:text/csv;base64," + base64.b64encode(d).decode() for d in files.values()]
+    """Drop the files, then start the check job with the ones to check, as the page does."""
+    contents = [data_url(d) for d in files.values()]
     inputs = [{"id": "upload-files", "property": "contents", "value": contents}]
     state = [{"id": "upload-files", "property": "filename", "value": list(files)}]
     response = webclient.fire(client, webclient.output_key(RECEIVE), inputs, state)
     assert response.status_code == 200, response.get_data(as_text=True)
-    return response.json["response"]["upload-batch"]["data"]
+    answer = response.json["response"]
+    if "upload-to-check" in answer:
+        start_job(client, "upload-checked", "upload-to-check", answer["upload-to-check"]["data"])
+    return answer["upload-batch"]["data"]
+
+
+def data_url(data: bytes) -> str:
+    return "data:text/csv;base64," + base64.b64encode(data).decode()
+
+
+def start_job(client, output: str, store: str, tokens: list[str]) -> dict:
+    """Start the page's background callback (check or load) with these tokens, as the browser
+    does when the store changes; its handles (the job runs in a process of its own)."""
+    inputs = [{"id": store, "property": "data", "value": tokens}]
+    response = webclient.fire(client, webclient.output_key(output), inputs)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.json
+
+
+def cancel(client, handles: dict, tokens: list[str]) -> list[str]:
+    """Click Cancel as the browser does: Dash's own callback on the button ends the job it is
+    given; the page's marks the files cancelled (the ones it marked)."""
+    click = [{"id": "upload-cancel", "property": "n_clicks", "value": 1}]
+    ended = client.post(
+        "/_dash-update-component?" + urlencode({"cancelJob": handles["job"]}),
+        json=webclient.callback_body("upload-cancel.id", click, []),
+        headers={"X-CSRFToken": webclient.csrf(client)},
+    )
+    assert ended.status_code in (200, 204), ended.get_data(as_text=True)
+    state = [{"id": "upload-batch", "property": "data", "value": tokens}]
+    answer = webclient.fire(client, webclient.output_key("upload-cancelled"), click, state)
+    return answer.json["response"]["upload-cancelled"]["data"]
+
+
+def job_process(handles: dict):
+    import psutil
+
+    return psutil.Process(int(handles["job"].split("~")[0]))
+
+
+def confirm(client, tokens: list[str]) -> list[str]:
+    """Click Confirm, then start the load job with the files it claimed, as the page does."""
+    inputs = [{"id": "upload-confirm", "property": "n_clicks", "value": 1}]
+    state = [{"id": "upload-batch", "property": "data", "value": tokens}]
+    response = webclient.fire(client, webclient.output_key("upload-confirmed"), inputs, state)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    claimed = response.json["response"]["upload-confirmed"]["data"]
+    start_job(client, "upload-loaded", "upload-confirmed", claimed)
+    return claimed
 
 
 def settle(tokens: list[str], user: str = "anna", timeout: float = 30) -> list[dict]:
@@ -63,6 +115,7 @@ def show(client, tokens, confirmed=()) -> dict:
         {"id": "upload-poll", "property": "n_intervals", "value": 1},
         {"id": "upload-batch", "property": "data", "value": tokens},
         {"id": "upload-confirmed", "property": "data", "value": list(confirmed)},
+        *({"id": f"upload-{n}", "property": "data", "value": []} for n in JOBS_DONE),
     ]
     response = webclient.fire(client, webclient.output_key(SHOW), inputs)
     assert response.status_code == 200
@@ -80,10 +133,7 @@ def test_drop_preview_confirm_load(analyst):
     assert shown["upload-confirm"]["disabled"] is False
     assert shown["upload-report"]["disabled"] is False
 
-    inputs = [{"id": "upload-confirm", "property": "n_clicks", "value": 1}]
-    state = [{"id": "upload-batch", "property": "data", "value": tokens}]
-    response = webclient.fire(client, webclient.output_key("upload-confirmed"), inputs, state)
-    assert response.json["response"]["upload-confirmed"]["data"] == [tokens[0]]
+    assert confirm(client, tokens) == [tokens[0]]
     loaded, still_rejected = settle(tokens)
     assert (loaded["state"], still_rejected["state"]) == ("loaded", "rejected")
     assert loaded["result"]["upload_id"] and current_counts(engine, "borough_crime")
@@ -169,21 +219,27 @@ def test_csv_and_xlsx_exports_keep_numbers_and_neutralise_text():
     assert book["Area"].tolist()[0].startswith("'=") and book["Count"].tolist() == [-3, 4]
 
 
-def test_a_confirm_reaching_two_workers_at_once_loads_the_file_once(analyst, monkeypatch):
-    """Two workers may both read "ready" before either writes "loading": one of them loads."""
+def test_a_confirm_reaching_two_workers_at_once_loads_the_file_once(analyst):
+    """Two workers may both read "ready" before either writes "loading": one of them claims it;
+    two load jobs given it (a request sent twice) load it once."""
     client, engine = analyst
     (token,) = drop(client, {"a.csv": FILE_A})
     assert settle([token])[0]["state"] == "ready"
-    started = []
-    monkeypatch.setattr(pending, "start", lambda target, *args: started.append(args))
     inputs = [{"id": "upload-confirm", "property": "n_clicks", "value": 1}]
     state = [{"id": "upload-batch", "property": "data", "value": [token]}]
     key = webclient.output_key("upload-confirmed")
     first = webclient.fire(client, key, inputs, state).json["response"]
     pending.update(token, state="ready")  # as the second worker read it, a moment earlier
-    second = webclient.fire(client, key, inputs, state).json["response"]
-    assert (first["upload-confirmed"]["data"], second["upload-confirmed"]["data"]) == ([token], [])
-    assert started == [([token], engine.url.render_as_string(hide_password=False))]
+    second = webclient.fire(client, key, inputs, state)
+    assert first["upload-confirmed"]["data"] == [token]
+    assert "upload-confirmed" not in second.json["response"]  # no load job for it
+    pending.update(token, state="loading")  # as the first confirm left it
+    for _ in range(2):
+        start_job(client, "upload-loaded", "upload-confirmed", [token])
+    (loaded,) = settle([token])
+    time.sleep(1)  # a second load would have ended by now: "unchanged", or a busy database
+    assert pending.meta(token, "anna")["state"] == loaded["state"] == "loaded"
+    assert [r.status for r in webclient_log(engine)] == ["loaded"]
 
 
 # Barnet, Feb and Mar 2024 (test_preview): held 45 (file A), file B 50; Brent 43 -> 47.
@@ -225,9 +281,7 @@ def test_ward_boundaries_go_through_the_upload_page(analyst):
     tokens = drop(client, {"camden.geojson": CAMDEN_BOUNDARIES.read_bytes()})
     (ready,) = settle(tokens)
     assert ready["state"] == "ready", ready
-    inputs = [{"id": "upload-confirm", "property": "n_clicks", "value": 1}]
-    state = [{"id": "upload-batch", "property": "data", "value": tokens}]
-    webclient.fire(client, webclient.output_key("upload-confirmed"), inputs, state)
+    assert confirm(client, tokens) == tokens
     (loaded,) = settle(tokens)
     assert loaded["state"] == "loaded", loaded
     assert set(queries.ward_boundaries(engine, CAMDEN)["code"]) == set(wards)
@@ -242,9 +296,104 @@ def test_a_police_uk_zip_goes_through_the_upload_page(analyst):
     (ready,) = settle(tokens)
     assert ready["state"] == "ready", ready
     assert "Street-level crime and ASB (police.uk)" in str(show(client, tokens))
-    inputs = [{"id": "upload-confirm", "property": "n_clicks", "value": 1}]
-    state = [{"id": "upload-batch", "property": "data", "value": tokens}]
-    webclient.fire(client, webclient.output_key("upload-confirmed"), inputs, state)
+    assert confirm(client, tokens) == tokens
     (loaded,) = settle(tokens)
     assert loaded["state"] == "loaded", loaded
     assert len(queries.police_uk.held_files(engine)) == 1
+
+
+def wait_for(path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path.name} never came"
+        time.sleep(0.05)
+
+
+def test_a_load_cancelled_mid_transaction_ends_its_job_and_changes_nothing(
+    analyst, monkeypatch, tmp_path
+):
+    from core import db
+
+    client, engine = analyst
+    (token,) = drop(client, {"a.csv": FILE_A})
+    assert settle([token])[0]["state"] == "ready"
+    written = tmp_path / "half-written"
+
+    def stopping(original):  # the job's process writes its first figures, then waits there
+        def insert(conn, table, *args):
+            original(conn, table, *args)
+            written.touch()
+            time.sleep(60)
+
+        return insert
+
+    for name in ("bulk_insert", "bulk_insert_columns"):
+        monkeypatch.setattr(db, name, stopping(getattr(db, name)))
+    inputs = [{"id": "upload-confirm", "property": "n_clicks", "value": 1}]
+    state = [{"id": "upload-batch", "property": "data", "value": [token]}]
+    webclient.fire(client, webclient.output_key("upload-confirmed"), inputs, state)
+    handles = start_job(client, "upload-loaded", "upload-confirmed", [token])
+    job = job_process(handles)
+    wait_for(written)  # mid-transaction: figures written, not committed
+    assert cancel(client, handles, [token]) == [token]
+    assert not running([job])  # the job's process has ended
+    record = pending.meta(token, "anna")
+    assert record["state"] == "cancelled"
+    assert record["error"] == "You cancelled loading this file, so nothing changed."
+    assert current_counts(engine, "borough_crime") == {} and webclient_log(engine) == []
+    assert "Cancelled." in str(show(client, [token])["upload-status"]["children"])
+
+
+def test_a_check_cancelled_midway_says_so_and_keeps_nothing(analyst, monkeypatch, tmp_path):
+    import etl.preview
+
+    client, engine = analyst
+    started = tmp_path / "checking"
+
+    def slow(*_args, **_kwargs):
+        started.touch()
+        time.sleep(60)
+
+    monkeypatch.setattr(etl.preview, "preview_bytes", slow)
+    inputs = [{"id": "upload-files", "property": "contents", "value": [data_url(FILE_A)]}]
+    state = [{"id": "upload-files", "property": "filename", "value": ["a.csv"]}]
+    answer = webclient.fire(client, webclient.output_key(RECEIVE), inputs, state).json["response"]
+    tokens = answer["upload-batch"]["data"]
+    handles = start_job(client, "upload-checked", "upload-to-check", tokens)
+    job = job_process(handles)
+    wait_for(started)
+    assert cancel(client, handles, tokens) == tokens
+    assert not running([job])
+    (record,) = [pending.meta(t, "anna") for t in tokens]
+    assert (record["state"], record["error"]) == ("cancelled", pending.CANCELLED["checking"])
+    assert "Drop it again" in record["error"] and webclient_log(engine) == []
+    with pytest.raises(pending.NotYours):
+        pending.data(tokens[0])  # the file is not kept
+    assert cancel(client, handles, tokens) == []  # nothing left to cancel
+
+
+@pytest.mark.parametrize(
+    ("reason", "words"),
+    [
+        ("no-worker", "No worker was running, so this file was not checked and nothing changed."),
+        ("stopped", "The server stopped while this file was being checked, so nothing changed."),
+    ],
+)
+def test_a_job_found_dead_or_without_a_worker_leaves_its_files_saying_so(analyst, reason, words):
+    """A job on a Celery worker of another machine that died (no heartbeat) or never started (no
+    worker): its files say so as soon as the page's poll learns it, not after STALE_SECONDS."""
+    import flask
+
+    from dashboard import upload_jobs
+    from dashboard.auth.roles import User
+
+    mine, theirs = pending.save("anna", "a.csv", FILE_A), pending.save("bob", "b.csv", FILE_A)
+    error = Exception(f"An error occurred inside a background callback: JobError:{reason}\n")
+    body = {"inputs": [{"id": "upload-to-check", "property": "data", "value": [mine, theirs]}]}
+    server = webclient.the_app().server
+    with server.test_request_context("/_dash-update-component", method="POST", json=body):
+        flask.g.auth_user = User("anna", "analyst")
+        upload_jobs.stopped(error)
+    record = pending.meta(mine, "anna")
+    assert record["state"] == "failed" and record["error"].startswith(words), record["error"]
+    assert pending.meta(theirs, "bob")["state"] == "checking"  # another's: left alone

@@ -9,42 +9,26 @@ import pandas as pd
 import pytest
 
 import app  # noqa: F401  (the app first: the pages register with it)
+import sites
 import webclient
 from core.months import as_month
 from dashboard.pages import wards
 from dashboard.prose.hate_crime import wards_caption
 from etl.load import load_bytes
 from layout_tree import text
-from test_crime_pages import LATEST, WARDS, borough_csv, population_csv, ward_csv
+from test_crime_pages import LATEST, WARDS, borough_csv, ward_csv
 from test_crime_pages import ward_outlines as barnet_outlines
 from test_exempt import as_user
 
 
 @pytest.fixture(scope="module")
 def loaded_url(tmp_path_factory) -> str:
-    from core import db
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('nomap')}/nomap.db"
-    engine = db.get_engine(url)
-    for name, data in [
-        ("b.csv", borough_csv()),
-        ("p.csv", population_csv()),
-        ("w.csv", ward_csv()),
-    ]:
-        assert load_bytes(name, data, engine, user="test").status == "loaded"
-    for name, role in [("vera", "viewer"), ("anna", "analyst"), ("max", "manager")]:
-        webclient.add_user(engine, name, role)
-    return url
+    return sites.database(tmp_path_factory, "nomap", sites.crime_files(), sites.EVERY_ROLE)
 
 
 @pytest.fixture
 def site(loaded_url, monkeypatch):
-    from core import db
-
-    monkeypatch.setenv("DATABASE_URL", loaded_url)
-    monkeypatch.setenv("HOME_BOROUGH", "Barnet")
-    monkeypatch.setenv("HOST", "127.0.0.1")
-    return db.get_engine(loaded_url), webclient.the_app().server
+    yield from sites.with_server(monkeypatch, loaded_url)
 
 
 def _page_as(site, name: str) -> dict:

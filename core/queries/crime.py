@@ -165,9 +165,10 @@ def loaded_months(engine: Engine, dataset: str) -> list[date]:
         return list(conn.execute(query).scalars())
 
 
-def dataset_status(engine: Engine) -> pd.DataFrame:
+def dataset_status(engine: Engine, more: list[dict] = ()) -> pd.DataFrame:
     """Per dataset: areas, first and latest month, months covered, last load time (populations
-    and ward outlines by year)."""
+    and ward outlines by year); ``more``: other datasets' rows (the council templates', which
+    ``etl.status`` reads), given their last load too."""
     cov, up = db.crime_coverage, db.uploads
     query = (
         select(
@@ -215,7 +216,7 @@ def dataset_status(engine: Engine) -> pd.DataFrame:
                     "months": None,
                 }
             )
-    rows += police_uk.status_rows(engine)
+    rows += police_uk.status_rows(engine) + list(more)
     if rows:
         status = pd.concat([status, pd.DataFrame(rows)], ignore_index=True)
     # a file of both MPS dashboard datasets is one upload: each takes that file's last load

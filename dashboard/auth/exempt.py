@@ -121,6 +121,15 @@ def shown(dataset: str | None, indicator: str | None) -> bool:
     return dataset not in hidden("dataset") and indicator not in hidden("indicator")
 
 
+def none_shown(dataset: str, indicators=()) -> bool:
+    """Whether the user may see nothing of ``dataset``: it is exempt, or every one of
+    ``indicators`` (all its rows are of) is withheld. Then its pages say its figures are not
+    shown to the reader, never that none are loaded."""
+    if dataset in hidden("dataset"):
+        return True
+    return bool(indicators) and set(indicators) <= hidden("indicator")
+
+
 def visible(frame: pd.DataFrame, dataset: str | None = None, items=("indicator",)):
     """``frame`` without the rows of withheld indicators; empty when ``dataset`` is exempt.
 

@@ -22,7 +22,7 @@ from dashboard.charts.wards_map import ranked_wards_figure, wards_map_figure
 from dashboard.pages import priority_block
 from dashboard.prose import police as words
 from dashboard.prose.crime import ranked_wards_caption, wards_map_caption
-from dashboard.prose.words import period_words, source_text
+from dashboard.prose.words import none_loaded, period_words, source_text
 from dashboard.text import fmt_int
 from dashboard.ui import blocks, downloads
 from dashboard.ui.notices import can_load, priority_empty_state
@@ -81,12 +81,14 @@ def home() -> dict:
     return {"code": borough_code(name), "name": name}
 
 
-def empty(borough: dict, loader: bool) -> tuple:
-    """What the page says with nothing loaded for the home borough (and which months are)."""
+def empty(borough: dict, loader: bool, withheld: bool = False) -> tuple:
+    """What the page says with nothing loaded for the home borough (and which months are), or
+    with its figures exempt for the reader (``withheld``: not shown to them, never 'not loaded')."""
     what, where = words.LOAD_HELP
     loaded = words.loaded_words(figures.files(), borough["name"]) if loader else ""
-    notice = priority_empty_state(what, f"{loaded} {where}".strip(), can_load=loader)
-    blank = blocks.blank_charts("No police.uk figures loaded for this borough", len(CHARTS))
+    where = f"{loaded} {where}".strip()
+    notice = priority_empty_state(what, where, can_load=loader, withheld=withheld)
+    blank = blocks.blank_charts(none_loaded("police.uk figures", withheld), len(CHARTS))
     return (notice, *blank, None, "", "", "")
 
 
@@ -142,7 +144,7 @@ def update(period: str | None, kind: str | None):
     kind = kind or POLICE_UK_ASB
     months = figures.covered_months(borough["code"]) if not figures.hidden() else []
     if not months or kind in exempt.hidden("indicator"):
-        return empty(borough, loader)
+        return empty(borough, loader, figures.hidden() or kind in exempt.hidden("indicator"))
     wanted = as_month_or_none(period)
     month = chosen_month(wanted, months)
     table = figures.table(month)

@@ -17,7 +17,7 @@ from dashboard.prose.words import period_words, source_text, with_note
 from dashboard.ui import blocks, downloads, prefill
 from dashboard.ui import crime as parts
 from dashboard.ui.addresses import SLUGS, visible_slugs
-from dashboard.ui.notices import can_load, empty_state, not_found
+from dashboard.ui.notices import can_load, missing, not_found
 from domain.indicators import record as record_of
 from domain.london import london_rows, rank_a_year_earlier
 from domain.periods import chosen_month
@@ -171,9 +171,9 @@ def update(period: str | None, slug: str | None, scope: str | None = None):
     month = chosen_month(wanted, months)
     table = cache.borough_figures(month) if month is not None else pd.DataFrame()
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
+        withheld = exempt.none_shown("borough_crime")  # exempt for the reader: not "not loaded"
         return _empty(
-            "No borough crime figures loaded",
-            empty_state("MPS borough crime figures", can_load(guard.current_user())),
+            *missing("MPS borough crime figures", can_load(guard.current_user()), withheld)
         )
     record = record_of(table, home["code"], indicator)
     if not record:  # an indicator exempt from this user's view (dashboard/exempt.py)

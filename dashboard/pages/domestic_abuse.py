@@ -22,7 +22,7 @@ from dashboard.prose import domestic_abuse as words
 from dashboard.prose.crime import rank_caption
 from dashboard.prose.hate_crime import outcomes_caption, wards_caption
 from dashboard.prose.priorities import count_trend_caption
-from dashboard.prose.words import period_words, source_text, with_note
+from dashboard.prose.words import none_loaded, period_words, source_text, with_note
 from dashboard.text import fmt_int
 from dashboard.ui import blocks, downloads
 from dashboard.ui import domestic_abuse as ui
@@ -154,8 +154,11 @@ def update(period: str | None, indicator: str | None):
     month = chosen_month(picked, months)
     table = figures.table(month) if month is not None else pd.DataFrame()
     if not shown or home is None or table.empty or home["code"] not in set(table["area_code"]):
-        notice = priority_empty_state(*words.LOAD_HELP, can_load=can_load(guard.current_user()))
-        blank = blocks.blank_charts("No MPS domestic abuse figures loaded", len(CHARTS))
+        withheld = exempt.none_shown(cache.DASHBOARD_OFFENCES, da.INDICATORS)  # not "not loaded"
+        loader = can_load(guard.current_user())
+        notice = priority_empty_state(*words.LOAD_HELP, can_load=loader, withheld=withheld)
+        what = none_loaded("MPS domestic abuse figures", withheld)
+        blank = blocks.blank_charts(what, len(CHARTS))
         return (notice, [], *blank, "")
     areas, _ = cache.reference()
     rows = da.headline(table, areas, home["code"], month, shown)

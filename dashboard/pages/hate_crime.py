@@ -129,9 +129,7 @@ def centres_parts(picked, month, loader: bool = True) -> tuple:
     the reader can load figures (the notice says how, or whom to ask)."""
     reports = cache.council_table("hate_reporting_centres")
     if reports.empty:
-        message = "No reporting-centre reports loaded"
-        notice = priority_empty_state(*words.LOAD_HELP["centres"], can_load=loader)
-        return "", notice, blocks.blank_charts(message, 2, f"{message}.")
+        return ui.centres_blank(exempt.none_shown("hate_reporting_centres", hate.STRANDS), loader)
     month = month if month is not None else dataset_month(picked, reports["month"])
     window = hate.reports_window(reports, month)
     parts = []
@@ -164,7 +162,8 @@ def update(period: str | None, strand: str | None):
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
         _, notice, centres = centres_parts(picked, month, loader)
         blank = blocks.blank_charts("No MPS hate crime figures shown", len(MPS_CHARTS))
-        mps = priority_empty_state(*words.LOAD_HELP["mps"], can_load=loader, withheld=not shown)
+        withheld = exempt.none_shown(cache.DASHBOARD_OFFENCES, hate.STRANDS)  # never "not loaded"
+        mps = priority_empty_state(*words.LOAD_HELP["mps"], can_load=loader, withheld=withheld)
         return (mps, *blank, *centres, notice, "", notice is not None)
     areas, _ = cache.reference()
     home_rates = over_time.hate_outcome_rates(strand, [home["code"]])

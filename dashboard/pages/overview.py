@@ -14,7 +14,7 @@ from dash import Output, callback, html
 from core import reference
 from core.months import as_month_or_none
 from dashboard import cache
-from dashboard.auth import guard
+from dashboard.auth import exempt, guard
 from dashboard.prose.crime import overall_sentence, overview_sentence
 from dashboard.prose.words import period_words, source_text, with_note
 from dashboard.ui import downloads, prefill, static_html
@@ -90,10 +90,13 @@ def content(period: str | None):
     """Summary sentence, the cards (a dbc.Row, or None) and the source line."""
     home = cache.home_area()
     month = _month(period)
+    withheld = exempt.none_shown("borough_crime")  # exempt for the reader: not "not loaded"
     if home is None or month is None:
         return (
             empty_state(
-                "MPS borough crime figures (the borough level CSV)", can_load(guard.current_user())
+                "MPS borough crime figures (the borough level CSV)",
+                can_load(guard.current_user()),
+                withheld,
             ),
             None,
             "",
@@ -104,6 +107,7 @@ def content(period: str | None):
             empty_state(
                 f"MPS borough crime figures that include {home['name']}",
                 can_load(guard.current_user()),
+                withheld,
             ),
             None,
             "",

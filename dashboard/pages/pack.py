@@ -30,17 +30,6 @@ from dashboard.ui.tables import table_children
 dash.register_page(__name__, path="/board-pack", name="Board pack", order=52, title="Board pack")
 inputs.expect("pack-token", "data", inputs.TEXT)
 inputs.expect("pack-publish-order", "data", inputs.TEXT)
-STOPPED = {
-    jobs.NOT_YOURS: "That pack is not available.",
-    jobs.STOPPED: (
-        "The pack was not built: it was cancelled, or the server building it stopped. "
-        "Build it again when you are ready."
-    ),
-    jobs.NO_WORKER: (
-        "The pack was not built: no worker is running to build it. Tell whoever runs the "
-        "dashboard (scripts/serve.sh starts them)."
-    ),
-}
 
 
 def layout(**_query) -> html.Div:
@@ -158,7 +147,7 @@ def stopped(error: Exception):
     reason = jobs.reason(error)
     if reason is None:
         pack_job.log.error("building a board pack failed: %s", error)
-    return STOPPED.get(reason, pack_job.FAILED), no_update
+    return pack_job.STOPPED.get(reason, pack_job.FAILED), no_update
 
 
 @callback(
@@ -191,3 +180,14 @@ def build(set_progress, _clicks, quarter: str | None, fmt: str | None, with_exem
         quarter, fmt, bool(with_exempt), lambda stage: set_progress(building_text(stage))
     )
     return said, sent if sent is not None else no_update
+
+
+@callback(
+    Output("pack-status", "children", allow_duplicate=True),
+    Input("pack-cancel", "n_clicks"),
+    prevent_initial_call=True,
+)
+@guard.requires("manager")
+def cancelled(_clicks):
+    """Cancel ends the build's process (Dash's own callback on the button); this says so."""
+    return pack_job.CANCELLED

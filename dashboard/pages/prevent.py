@@ -11,11 +11,11 @@ from dash import Input, Output, callback, html
 from core import config
 from core.months import as_month_or_none
 from dashboard import cache, illustrative
-from dashboard.auth import guard
+from dashboard.auth import exempt, guard
 from dashboard.charts.priorities import bars_figure, coverage_lines_figure
 from dashboard.pages import priority_block
 from dashboard.prose import priorities as words
-from dashboard.prose.words import with_note
+from dashboard.prose.words import none_loaded, with_note
 from dashboard.text import day_label, fmt_number
 from dashboard.ui import blocks
 from dashboard.ui.notices import can_load, priority_empty_state
@@ -134,9 +134,10 @@ def update(period: str | None, target: float = WRAP_TARGET_PERCENT):
     chosen month."""
     training = cache.council_table("wrap_training")
     if training.empty:
-        loader = can_load(guard.current_user())
-        empty = priority_empty_state(*words.LOAD_HELP["wrap"], can_load=loader)
-        return (empty, *blocks.blank_charts("No WRAP figures loaded", len(CHARTS)), "", True)
+        loader, withheld = can_load(guard.current_user()), exempt.none_shown("wrap_training")
+        empty = priority_empty_state(*words.LOAD_HELP["wrap"], can_load=loader, withheld=withheld)
+        blank = blocks.blank_charts(none_loaded("WRAP figures", withheld), len(CHARTS))
+        return (empty, *blank, "", True)
     end = wrap_end(training, as_month_or_none(period))
     training = training[training["as_at"] <= end]
     if training.empty:

@@ -10,10 +10,11 @@ from dash import Input, Output, callback, html
 from core import config
 from core.months import as_month_or_none
 from dashboard import cache, illustrative
-from dashboard.auth import guard
+from dashboard.auth import exempt, guard
 from dashboard.charts.priorities import cohort_lines_figure, iom_cohort_figure, iom_rates_figure
 from dashboard.pages import priority_block
 from dashboard.prose import priorities as words
+from dashboard.prose.words import none_loaded
 from dashboard.ui import blocks
 from dashboard.ui.notices import can_load, priority_empty_state
 from dashboard.ui.priorities import cohort_table, iom_frame
@@ -86,9 +87,11 @@ def iom_parts(month, loader: bool = True) -> tuple:
     """(sentence, notice, the two IOM charts' outputs) for quarters starting by ``month``;
     ``loader``: whether the reader can load figures (the notice says how, or whom to ask)."""
     quarters = cache.council_table("iom_quarters")
-    if quarters.empty:
-        blank = blocks.blank_charts("No IOM figures loaded", 2, "No IOM figures loaded.")
-        return "", priority_empty_state(*words.LOAD_HELP["iom"], can_load=loader), blank
+    if quarters.empty:  # exempt for the reader: never "not loaded"
+        withheld = exempt.none_shown("iom")
+        blank = blocks.blank_charts(none_loaded("IOM figures", withheld), 2)
+        notice = priority_empty_state(*words.LOAD_HELP["iom"], can_load=loader, withheld=withheld)
+        return "", notice, blank
     quarters = iom_quarters_by(quarters, month)
     if quarters.empty:
         message = words.no_quarter_words(month)
@@ -110,10 +113,11 @@ def iom_parts(month, loader: bool = True) -> tuple:
 def moj_parts(month, borough: str, loader: bool = True) -> tuple:
     """(sentence, notice, the adult and juvenile charts' outputs) for cohorts ending by ``month``."""
     rates = cache.council_table("reoffending_rates")
-    if rates.empty:
-        message = "No proven reoffending rates loaded"
-        blank = blocks.blank_charts(message, 2, f"{message}.")
-        return "", priority_empty_state(*words.LOAD_HELP["moj"], can_load=loader), blank
+    if rates.empty:  # exempt for the reader: never "not loaded"
+        withheld = exempt.none_shown("proven_reoffending")
+        blank = blocks.blank_charts(none_loaded("proven reoffending rates", withheld), 2)
+        notice = priority_empty_state(*words.LOAD_HELP["moj"], can_load=loader, withheld=withheld)
+        return "", notice, blank
     table = cohorts_by(rates, month)
     if month is not None and not _home(table, borough):
         message = words.no_cohort_words(month)

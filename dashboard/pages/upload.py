@@ -1,23 +1,24 @@
 """Upload (/upload, analysts): drop CSV or Excel files, see every problem and what loading them
 would change, then confirm. Nothing is written before Confirm; each file loads in one
 transaction. The files wait on the server (dashboard/pending.py); the browser holds only tokens.
+Checking and loading are Dash background callbacks (dashboard/upload_jobs.py, on the
+dashboard.jobs manager): the page shows their progress and offers Cancel meanwhile.
 """
 
 from __future__ import annotations
 
 import dash
-import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from core import config, db
-from dashboard import pending
-from dashboard.auth import exempt, guard, inputs
-from dashboard.reports import exports
+from core import config
+from dashboard import pending, upload_jobs
+from dashboard.auth import guard, inputs
 from dashboard.ui import uploads as views
 from etl import formats
 
 dash.register_page(__name__, path="/upload", name="Upload", order=50, title="Upload data")
-inputs.expect("upload-batch", "data", inputs.TEXTS)
+for _store in ("batch", "to-check", "checked", "confirmed", "loaded", "cancelled"):
+    inputs.expect(f"upload-{_store}", "data", inputs.TEXTS)  # tokens
 
 TEMPLATES_DIR = config.DATA_DIR / "templates"
 WORKING = {"checking", "loading"}
@@ -42,37 +43,19 @@ def layout(**_query) -> html.Div:
     )
 
 
-def _records(tokens: list[str]) -> list[dict]:
-    """This user's uploads, without the figures of exempt datasets and indicators (and of
-    totals including them) unless the user may see them."""
-    user = guard.current_user()
-    datasets, indicators = exempt.hidden("dataset"), exempt.hidden("indicator")
-    out = []
-    for token in tokens or []:
-        try:
-            record = pending.meta(token, user.name)
-            out.append(pending.shown_to(record, datasets, indicators, exempt.within()))
-        except pending.NotYours:
-            continue
-    return out
-
-
-def _url() -> str:
-    return db.get_engine().url.render_as_string(hide_password=False)
-
-
 @callback(
     Output("upload-batch", "data"),
     Output("upload-files", "contents"),
+    Output("upload-to-check", "data"),
     Input("upload-files", "contents"),
     State("upload-files", "filename"),
     prevent_initial_call=True,
 )
 @guard.requires("analyst", files=True)
 def receive(contents, filenames):
-    """Keep each dropped file on the server and start checking it."""
+    """Keep each dropped file on the server; the ones to check go to the check job."""
     if not contents:
-        return no_update, no_update
+        return no_update, no_update, no_update
     if isinstance(contents, str):
         contents, filenames = [contents], [filenames]
     user = guard.current_user()
@@ -89,9 +72,20 @@ def receive(contents, filenames):
         if not refused:
             to_check.append(token)
         tokens.append(token)
-    if to_check:
-        pending.start(pending.check_drop, to_check, _url())
-    return tokens, None
+    return tokens, None, to_check or no_update
+
+
+@callback(
+    Output("upload-checked", "data"),
+    Input("upload-to-check", "data"),
+    running=upload_jobs.RUNNING,
+    progress_default=[upload_jobs.progress_line("Waiting to be checked")],
+    **upload_jobs.BACKGROUND,
+)
+@guard.requires("analyst")
+def check(set_progress, tokens):
+    """Check the drop's files in the background, saying each step."""
+    return upload_jobs.run_check(tokens, set_progress)
 
 
 @callback(
@@ -102,11 +96,14 @@ def receive(contents, filenames):
     Input("upload-poll", "n_intervals"),
     Input("upload-batch", "data"),
     Input("upload-confirmed", "data"),
+    Input("upload-checked", "data"),
+    Input("upload-loaded", "data"),
+    Input("upload-cancelled", "data"),
 )
 @guard.requires("analyst")
-def show(_n, tokens, _confirmed):
+def show(_n, tokens, *_changed):
     """Each file's state, problems and preview; poll while any is being checked or loaded."""
-    records = _records(tokens)
+    records = upload_jobs.records(tokens)
     if not records:
         return [], True, True, True
     busy = any(r.get("state") in WORKING for r in records)
@@ -124,16 +121,35 @@ def show(_n, tokens, _confirmed):
 )
 @guard.requires("analyst")
 def confirm(n_clicks, tokens):
-    """Load every file that is ready, one after the other, in the background."""
-    if not n_clicks:
-        return no_update
-    ready = [r["token"] for r in _records(tokens) if r.get("state") == "ready"]
-    ready = [token for token in ready if pending.claim(token)]
-    for token in ready:
-        pending.update(token, state="loading", progress="waiting for its turn")
-    if ready:
-        pending.start(pending.load, ready, _url())
-    return ready
+    """Claim every file of this user's that is ready: the load job loads them."""
+    ready = [r["token"] for r in upload_jobs.records(tokens) if r.get("state") == "ready"]
+    return (pending.confirm(ready) if n_clicks else None) or no_update
+
+
+@callback(
+    Output("upload-loaded", "data"),
+    Input("upload-confirmed", "data"),
+    running=[*upload_jobs.RUNNING, (Output("upload-confirm", "disabled"), True, True)],
+    progress_default=[upload_jobs.progress_line("Waiting to be loaded")],
+    **upload_jobs.BACKGROUND,
+)
+@guard.requires("analyst")
+def load(set_progress, tokens):
+    """Load the claimed files one after the other in the background, saying each step."""
+    return upload_jobs.run_load(tokens, set_progress)
+
+
+@callback(
+    Output("upload-cancelled", "data"),
+    Input("upload-cancel", "n_clicks"),
+    State("upload-batch", "data"),
+    prevent_initial_call=True,
+)
+@guard.requires("analyst")
+def cancel(_clicks, tokens):
+    """Cancel ends the job's process (Dash's own callback on the button); this marks the files
+    it was working on cancelled, in words."""
+    return pending.cancel(tokens, guard.current_user().name)
 
 
 @callback(
@@ -147,17 +163,7 @@ def report(n_clicks, tokens):
     """Every problem of every file in this upload, as CSV (safe to open in Excel)."""
     if not n_clicks:
         return no_update
-    frames = []
-    for r in _records(tokens):
-        problems = r.get("problems") or (r.get("preview") or {}).get("problems") or []
-        frames.append(views.problem_frame(problems).assign(File=r.get("filename")))
-    frame = pd.concat(frames, ignore_index=True) if frames else views.problem_frame([])
-    frame = frame[["File", *views.PROBLEM_COLUMNS]] if "File" in frame else frame
-    return {
-        "content": exports.csv_text(frame),
-        "filename": "validation-report.csv",
-        "type": "text/csv",
-    }
+    return upload_jobs.report_csv(upload_jobs.records(tokens))
 
 
 @callback(

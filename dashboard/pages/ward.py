@@ -23,7 +23,7 @@ from dashboard.prose.crime import (
 from dashboard.prose.words import period_words, source_text, with_note
 from dashboard.ui import blocks, downloads, prefill
 from dashboard.ui.addresses import FIRST_SLUG, chosen_slug, indicator_order, visible_slugs
-from dashboard.ui.notices import can_load, empty_state, not_found, provenance_link
+from dashboard.ui.notices import can_load, missing, not_found, provenance_link
 from dashboard.ui.trends import trend_table
 from dashboard.ui.wards import ward_compare_table, ward_figures_table
 from dashboard.ward_figures import ward_figures
@@ -152,13 +152,10 @@ def update(period, code, slug, _follow=None):
     slugs = visible_slugs(exempt.hidden("indicator"))
     slug = chosen_slug(slug, slugs)
     if mine is None or slug is None or slugs[slug] not in set(mine["indicator"]):
-        charts = blocks.blank_charts("No ward crime figures loaded for this ward", len(CHARTS))
-        return (
-            empty_state("MPS ward crime figures", can_load(guard.current_user())),
-            "",
-            *charts,
-            "",
-        )
+        withheld = exempt.none_shown("ward_crime")  # exempt for the reader: not "not loaded"
+        line, notice = missing("MPS ward crime figures", can_load(guard.current_user()), withheld)
+        charts = blocks.blank_charts(line if withheld else f"{line} for this ward", len(CHARTS))
+        return (notice, "", *charts, "")
     indicator = slugs[slug]
     mine = mine.sort_values("indicator", key=indicator_order)
     # the borough's change at the latest month both files have (they may end apart)

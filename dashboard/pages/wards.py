@@ -16,7 +16,7 @@ from dashboard.prose.crime import ranked_wards_caption, wards_map_caption, wards
 from dashboard.prose.words import period_words, source_text, with_note
 from dashboard.ui import blocks, downloads, prefill
 from dashboard.ui.addresses import chosen_slug, visible_slugs
-from dashboard.ui.notices import can_load, empty_state
+from dashboard.ui.notices import can_load, empty_state, missing
 from dashboard.ui.wards import (
     ATTRIBUTION_OS,
     WARD_MEASURES,
@@ -107,12 +107,11 @@ def open_ward(click: dict | None, codes: list[str] | None):
 
 
 def _empty() -> tuple:
-    empty = empty_state(
-        "MPS ward crime figures (the ward level CSV)", can_load(guard.current_user())
-    )
+    what, withheld = "MPS ward crime figures (the ward level CSV)", exempt.none_shown("ward_crime")
+    line, empty = missing(what, can_load(guard.current_user()), withheld)  # never "not loaded"
     return (
         empty,
-        empty_figure("No ward figures loaded"),
+        empty_figure(line),
         "",
         "",
         None,

@@ -1,6 +1,5 @@
 """Youth violence and knife crime (/youth-violence): serious youth violence victims (council
-template, or MOPAC's published summary) and knife injury victims aged 1 to 24 not domestic abuse
-(MPS Monthly Crime Dashboard), per 10,000 residents against London."""
+template or MOPAC's summary) and knife injury victims 1-24, not DA (MPS), per 10,000 vs London."""
 
 from __future__ import annotations
 
@@ -134,9 +133,10 @@ def knife_parts(wanted, home: dict, loader: bool = True):
     month = chosen_month(wanted, months := cache.dashboard_months())
     table = cache.dashboard_table(month) if month is not None else pd.DataFrame()
     if table.empty or home["code"] not in set(table["area_code"]):
-        notice = priority_empty_state(*words.LOAD_HELP["knife"], can_load=loader)
-        blank = blocks.blank_charts("No knife crime figures loaded", 3)
-        return "No knife crime figures are loaded.", [], notice, blank
+        withheld = exempt.none_shown(cache.DASHBOARD_OFFENCES, priorities.KNIFE_INDICATORS)
+        notice = priority_empty_state(*words.LOAD_HELP["knife"], can_load=loader, withheld=withheld)
+        sentence = none_loaded("knife crime figures", withheld)  # exempt: never "not loaded"
+        return sentence, [], notice, blocks.blank_charts(sentence, 3)
     areas, indicators = cache.reference()[0], priorities.KNIFE_INDICATORS
     figures = priorities.london_figures(table, areas, home["code"], indicators, month)
     rows = [(words.HEADLINE_LABELS[i], mine, london) for i, mine, london in figures]

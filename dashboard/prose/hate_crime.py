@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from core.months import Month
 from core.values import is_missing
-from dashboard.prose.words import BREAK_WORDS, change_words, rate_per_10000_words
+from dashboard.prose.words import BREAK_WORDS, change_words, none_loaded, rate_per_10000_words
 from dashboard.text import fmt_int, fmt_number, fmt_share, month_label
 from domain.crime import SMALL_COUNT, is_small
 from domain.hate_crime import STRANDS
@@ -128,6 +128,12 @@ def ranks_caption(borough: str, month: Month, ranked: list[tuple[str, int]]) -> 
         f"residents in the 12 months to {month_label(month)}, for each strand "
         f"(1 = lowest rate; hollow = too few offences to judge): {words or 'no ranks'}."
     )
+
+
+def centres_missing(withheld: bool) -> str:
+    """Why the reporting-centre charts are blank: none loaded, or (``withheld``) loaded but
+    exempt for the reader, which must never read as 'not loaded'."""
+    return none_loaded("reporting-centre reports", withheld)
 
 
 def centres_caption(column: str, month: Month, top: tuple[str, str] | None) -> str:

@@ -7,10 +7,31 @@ from __future__ import annotations
 from datetime import date
 
 from core.values import is_missing
-from dashboard.text import NOT_AVAILABLE, abs_percent_text, fmt_int, fmt_number, fmt_percent
+from dashboard.text import (
+    NOT_AVAILABLE,
+    abs_percent_text,
+    fmt_int,
+    fmt_number,
+    fmt_percent,
+    fmt_plain,
+)
 
 KIND_WORDS = {"month": "month", "quarter": "quarter", "financial year": "year", "date": "occasion"}
 EXEMPT = "The partnership indicators are exempt information: only managers see them."
+# A partnership indicator's target is a number for its own period, or a percent better than the
+# same period a year before (domain.partnership): its words name that period, never "12 months".
+EACH_PERIOD = {
+    "month": "a month",
+    "quarter": "a quarter",
+    "financial year": "in the financial year",
+    "occasion": "at each occasion",
+}
+YEAR_BEFORE = {
+    "month": "the same month a year before",
+    "quarter": "the same quarter a year before",
+    "financial year": "the financial year before",
+    "occasion": "the occasion a year before",
+}
 TRAVEL_WORDS = {"better": "better", "worse": "worse", "same": "no change", "up": "", "down": ""}
 
 
@@ -25,6 +46,21 @@ def value_text(value, unit: str) -> str:
     if unit == "rate":
         return fmt_number(value, 1)
     return fmt_int(value) if float(value).is_integer() else fmt_number(value, 1)
+
+
+def target_words(kind: str, value, direction: str, unit: str, frequency: str) -> str:
+    """A partnership indicator's target in words, by its period and unit: 'target: 3,000 or fewer
+    in the financial year', 'target: 75.0% or higher a quarter', 'target: 10% above the same
+    quarter a year before'."""
+    lower = direction != "higher"
+    if kind == "absolute":
+        more = {"count": ("fewer", "more"), "money": ("less", "more")}.get(
+            unit, ("lower", "higher")
+        )
+        period = EACH_PERIOD.get(frequency, "each period")
+        return f"target: {value_text(value, unit)} or {more[0] if lower else more[1]} {period}"
+    since = YEAR_BEFORE.get(frequency, "the same period a year before")
+    return f"target: {fmt_plain(float(value))}% {'below' if lower else 'above'} {since}"
 
 
 def period_words(label: str | None, kind: str | None = None) -> str:

@@ -94,6 +94,20 @@ def police_uk_counts(engine: Engine) -> pd.DataFrame:
     return frame[keep][[*COUNT_COLUMNS, "area_name", "area_type"]]
 
 
+def reporting_centre_counts(engine: Engine) -> pd.DataFrame:
+    """Hate Crime Reporting Centre reports by strand (the indicator: exemptions withhold a strand
+    as everywhere) and month, every centre's crimes and incidents together, for the home borough
+    (the centres are its own); the upload holding the month's rows (the latest, if several)."""
+    rows = queries.hate_reporting_centres(engine)
+    if rows.empty:
+        return pd.DataFrame(columns=COUNT_COLUMNS)
+    sums = rows.groupby(["strand", "month"], as_index=False).agg(
+        count=("reports", "sum"), source_upload=("upload_id", "max")
+    )
+    home = borough_code(config.home_borough())
+    return sums.rename(columns={"strand": "indicator"}).assign(area_code=home)[COUNT_COLUMNS]
+
+
 PRODUCERS: list[Producer] = [
     Producer("borough_crime", crime_counts("borough_crime")),
     Producer("ward_crime", crime_counts("ward_crime", home_wards=True)),
@@ -101,6 +115,7 @@ PRODUCERS: list[Producer] = [
     Producer("mps_dashboard_outcomes", dashboard_counts("mps_dashboard_outcomes")),
     Producer("serious_youth_violence", syv_monthly_counts, "syv_counts"),
     Producer(POLICE_UK_DATASET, police_uk_counts),
+    Producer("hate_reporting_centres", reporting_centre_counts, "hate_reporting_centres"),
 ]
 
 # What each data page's "Download the figures" gives: {dataset: its indicators (None: all)}.
@@ -114,7 +129,7 @@ PAGE_FIGURES: dict[str, dict[str, list[str] | None]] = {
         "mps_dashboard_offences": KNIFE_INDICATORS,
         "serious_youth_violence": None,
     },
-    "hate-crime": dict.fromkeys(MPS_DASHBOARD, HATE),
+    "hate-crime": {**dict.fromkeys(MPS_DASHBOARD, HATE), "hate_reporting_centres": None},
     "asb": {POLICE_UK_DATASET: None},
     "all": {p.dataset: None for p in PRODUCERS},
 }

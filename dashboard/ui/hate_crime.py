@@ -8,9 +8,17 @@ import pandas as pd
 from dash import html
 
 from dashboard.charts.hate_crime import BREAK_LABEL
-from dashboard.prose.hate_crime import BREAK_NOTE_AFTER, BREAK_NOTE_BEFORE, outcome_words
+from dashboard.prose.hate_crime import (
+    BREAK_NOTE_AFTER,
+    BREAK_NOTE_BEFORE,
+    LOAD_HELP,
+    centres_missing,
+    outcome_words,
+)
 from dashboard.prose.words import change_cell
 from dashboard.text import fmt_int, fmt_number, fmt_percent, month_label
+from dashboard.ui.blocks import blank_charts
+from dashboard.ui.notices import priority_empty_state
 from dashboard.ui.tables import table_html
 from domain.hate_crime import STRANDS, TOTAL
 
@@ -119,3 +127,12 @@ def reports_table(frame: pd.DataFrame, heading: str, table_id: str) -> tuple[str
         wide[c] = [fmt_int(v) for v in wide[c]]
     top = (wide.iloc[0][heading], wide.iloc[0]["Total"]) if len(wide) else None
     return table_html(wide, table_id), top
+
+
+def centres_blank(withheld: bool, can_load: bool) -> tuple:
+    """(no sentence, the notice, the two blank reporting-centre charts) when the reader has no
+    reports: none loaded (what to load, or whom to ask: ``can_load``), or all exempt for them
+    (``withheld``: not shown to their role)."""
+    message = centres_missing(withheld)
+    notice = priority_empty_state(*LOAD_HELP["centres"], can_load=can_load, withheld=withheld)
+    return "", notice, blank_charts(message, 2)

@@ -10,9 +10,26 @@ from core.months import Month
 from dashboard.ui.addresses import provenance_href
 
 
-def empty_state(what: str, can_load: bool) -> dbc.Alert:
+def withheld_words(what: str) -> str:
+    """'MPS ward crime figures are not shown to your role (marked exempt).': figures exempt for
+    the reader, never called 'not loaded' (an analyst would load them again)."""
+    name = what.split(" (")[0]
+    return f"{name[:1].upper()}{name[1:]} are not shown to your role (marked exempt)."
+
+
+def missing(what: str, can_load: bool, withheld: bool) -> tuple:
+    """(the blank charts' line, the notice) for a crime page with none of ``what``: 'No ward
+    crime figures loaded' and what to load, or (``withheld``: exempt) that they are not shown."""
+    line = f"No {what.split(' (')[0].removeprefix('MPS ')} loaded"
+    return (withheld_words(what) if withheld else line), empty_state(what, can_load, withheld)
+
+
+def empty_state(what: str, can_load: bool, withheld: bool = False) -> dbc.Alert:
     """What to load, and how, when a page has no data, for those who can load it (``can_load``);
-    else one line saying whom to ask (a board member is never shown commands or file names)."""
+    else one line saying whom to ask (a board member is never shown commands or file names);
+    figures exempt for the reader (``withheld``): one line saying they are not shown to them."""
+    if withheld:
+        return dbc.Alert(html.P(withheld_words(what), className="mb-0"), color="secondary")
     if not can_load:
         return dbc.Alert(html.P(not_loaded_words(what), className="mb-0"), color="info")
     return dbc.Alert(
@@ -91,9 +108,7 @@ def priority_empty_state(
     can load it (``can_load``); else one line saying whom to ask. Figures exempt for the reader
     (``withheld``): one line saying they are not shown to this role."""
     if withheld:
-        name = what.split(" (")[0]
-        line = f"{name[:1].upper()}{name[1:]} are not shown to your role (marked exempt)."
-        return dbc.Alert(html.P(line, className="mb-0"), color="secondary")
+        return dbc.Alert(html.P(withheld_words(what), className="mb-0"), color="secondary")
     if not can_load:
         return dbc.Alert(html.P(not_loaded_words(what), className="mb-0"), color="info")
     return dbc.Alert(

@@ -11,8 +11,11 @@ from dashboard.ui.uploads import simple_table
 
 KIND_LABELS = {
     "baseline": "Percent better than the 2011/12 baseline",
-    "previous": "Percent better than the previous 12 months",
-    "absolute": "A number for the 12 months",
+    "previous": (
+        "Percent better than the previous 12 months (a partnership indicator: than the same "
+        "period a year before)"
+    ),
+    "absolute": "A number for the 12 months (a partnership indicator: for its own period)",
 }
 DIRECTION_LABELS = {
     "lower": "Lower is better (crime)",
@@ -89,7 +92,8 @@ def target_form(indicators, areas: dict[str, str], years: list[str], current: st
                     _field(
                         "Value",
                         dbc.Input(id="targets-value", type="number", min=0, step="any", value=20),
-                        "A percent (20 = 20% better), or the number for the 12 months.",
+                        "A percent (20 = 20% better), or the number for the 12 months (a partnership "
+                        "indicator: for its own period).",
                     ),
                     _field(
                         "Applies from the financial year",

@@ -193,6 +193,7 @@ STATE_WORDS = {
     "loading": ("Loading…", "info"),
     "loaded": ("Loaded.", "success"),
     "failed": ("Not loaded.", "danger"),
+    "cancelled": ("Cancelled.", "secondary"),
 }
 
 
@@ -314,9 +315,21 @@ def upload_form(limit: int) -> list:
             className="upload-drop border border-2 rounded p-4 text-center mb-3",
         ),
         html.Div(id="upload-too-large", role="alert", className="text-danger"),
-        dcc.Store(id="upload-batch", data=[]),
-        dcc.Store(id="upload-confirmed", data=[]),
+        dcc.Store(id="upload-batch", data=[], storage_type="session"),  # a reload shows them
+        *(
+            dcc.Store(id=f"upload-{name}", data=[])  # what each job was given or did
+            for name in ("to-check", "checked", "confirmed", "loaded", "cancelled")
+        ),
         dcc.Interval(id="upload-poll", interval=400, disabled=True),
+        html.Div(
+            [
+                html.Span(id="upload-progress", hidden=True, role="status"),
+                dbc.Button(
+                    "Cancel", id="upload-cancel", color="secondary", size="sm", disabled=True
+                ),
+            ],
+            className="d-flex gap-3 align-items-center mb-2",
+        ),
         html.Div(id="upload-status", **{"aria-live": "polite"}),
         html.Div(
             [

@@ -197,3 +197,47 @@ def test_a_viewer_cannot_upload_and_a_manager_can_revert(open_page, site):
     row = page.locator("#history-table tr", has_text="barnet-revised.csv").first
     expect(row).to_contain_text("reverted")
     assert burglary_r12(page) == before - 100
+
+
+def test_a_check_shows_its_progress_can_be_cancelled_and_survives_a_reload(
+    open_page, site, monkeypatch, tmp_path
+):
+    """The check runs in the background: the page says each step, the drop zone waits and
+    Cancel stops it ("Cancelled."); a page reloaded mid-check shows the file's state from its
+    record and follows it until it is checked."""
+    import time
+
+    import etl.preview
+
+    release, real = tmp_path / "release", etl.preview.preview_bytes
+
+    def held(*args, **kwargs):  # the job (a process forked from this one) waits for the test
+        deadline = time.monotonic() + 60
+        while not release.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(etl.preview, "preview_bytes", held)
+    data, _ = revised_barnet_file()
+    page = open_page()
+    sign_in(page, "anna", "/upload")
+    drop(page, "first.csv", data)
+    progress = page.locator("#upload-progress")
+    expect(progress).to_contain_text("Checking first.csv: reading and checking the file")
+    expect(page.locator("#upload-files input[type=file]")).to_be_disabled()
+    page.click("#upload-cancel")
+    card = page.locator("#upload-file-0")
+    expect(card).to_contain_text("Cancelled.")
+    expect(card).to_contain_text("You cancelled checking this file, so nothing was written.")
+    expect(progress).to_be_hidden()
+    expect(page.locator("#upload-files input[type=file]")).to_be_enabled()
+
+    drop(page, "second.csv", data)
+    expect(progress).to_contain_text("Checking second.csv")
+    page.reload()
+    harness.wait_drawn(page)
+    card = page.locator("#upload-file-0")
+    expect(card).to_contain_text("second.csv")
+    expect(card).to_contain_text("reading and checking the file")  # from the record
+    release.touch()
+    card.get_by_text("Ready to load").wait_for(timeout=30_000)

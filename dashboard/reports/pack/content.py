@@ -33,6 +33,7 @@ from domain.targets import target_of
 
 PARTNERSHIP = "{borough} Safer Communities Partnership"
 BARS_HEIGHT = 620  # a ranked bar chart of the 32 boroughs, every one labelled
+READERS = "readers of this pack"  # whom a section withheld from them names (never "none loaded")
 
 
 @dataclass

@@ -14,7 +14,7 @@ from dashboard.auth import exempt
 from dashboard.prose import domestic_abuse as da_words
 from dashboard.prose import police as asb_words
 from dashboard.prose.words import none_loaded
-from dashboard.reports.pack.content import Section
+from dashboard.reports.pack.content import READERS, Section
 from dashboard.ui.domestic_abuse import shown_indicators
 from domain import domestic_abuse as da
 from domain.indicators import record
@@ -34,6 +34,9 @@ def da_section(end: Month) -> Section:
     section = Section("da", "Domestic abuse")
     home = cache.home_area()
     month = section.period("domestic_abuse", end)
+    if exempt.none_shown(cache.DASHBOARD_OFFENCES, da.INDICATORS):  # never "none loaded"
+        section.missing = none_loaded("MPS domestic abuse figures", True, READERS)
+        return section
     shown = shown_indicators(exempt.hidden("indicator"))
     table = da_figures.table(month) if month is not None else None
     if home is None or not shown or table is None or home["code"] not in set(table["area_code"]):
@@ -56,7 +59,7 @@ def asb_section(end: Month) -> Section:
     month = section.period("asb", end)
     home = cache.home_area()
     if police_figures.hidden():  # exempt for this pack's readers: never "none loaded"
-        section.missing = none_loaded("police-recorded ASB figures", True, "readers of this pack")
+        section.missing = none_loaded("police-recorded ASB figures", True, READERS)
         return section
     if month is None or home is None:
         section.missing = (
@@ -66,7 +69,7 @@ def asb_section(end: Month) -> Section:
         return section
     found = record(police_figures.table(month), home["code"], POLICE_UK_ASB, month)
     if not found:
-        section.missing = none_loaded("police-recorded ASB figures", True, "readers of this pack")
+        section.missing = none_loaded("police-recorded ASB figures", True, READERS)
         return section
     section.month, section.rate_digits = month, 2  # per 1,000 to 2 decimals, as the page
     boroughs = police_figures.boroughs_covered(month)

@@ -7,12 +7,25 @@ import logging
 
 from dash import dcc
 
+from dashboard import jobs
 from dashboard.reports.pack.build import build, file_name
 from dashboard.reports.pack.quarter import QuarterError, quarter_end, quarter_label
 
 FAILED = (
     "The pack could not be built. Try again; if it fails again, tell whoever runs the dashboard."
 )
+CANCELLED = "Cancelled: no pack was built. Build it again when you are ready."
+STOPPED = {  # the page's words for dashboard.jobs' reasons a build gave no pack
+    jobs.NOT_YOURS: "That pack is not available.",
+    jobs.STOPPED: (
+        "The pack was not built: it was cancelled, or the server building it stopped. "
+        "Build it again when you are ready."
+    ),
+    jobs.NO_WORKER: (
+        "The pack was not built: no worker is running to build it. Tell whoever runs the "
+        "dashboard (scripts/serve.sh starts them)."
+    ),
+}
 log = logging.getLogger(__name__)
 
 

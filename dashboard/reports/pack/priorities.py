@@ -15,7 +15,7 @@ from dashboard.charts.priorities import bars_figure, iom_cohort_figure
 from dashboard.prose import hate_crime as hate_words
 from dashboard.prose import priorities as words
 from dashboard.prose.words import none_loaded
-from dashboard.reports.pack.content import BARS_HEIGHT, Chart, Section
+from dashboard.reports.pack.content import BARS_HEIGHT, READERS, Chart, Section
 from dashboard.text import fmt_int, fmt_share, month_label
 from dashboard.ui.priorities import iom_frame
 from domain import hate_crime as hate
@@ -54,6 +54,16 @@ def london_chart(title: str, table: pd.DataFrame, indicator: str, home: dict, la
     )
 
 
+def nothing_shown(datasets: dict[str, str]) -> str:
+    """A section's line when none of ``datasets`` ({dataset: its name in words}) has a figure
+    for the pack: those exempt for its readers are withheld from them, never "none loaded"."""
+    withheld = [said for name, said in datasets.items() if exempt.none_shown(name)]
+    missing = [said for said in datasets.values() if said not in withheld]
+    parts = [none_loaded(f"{' and '.join(withheld)} figures", True, READERS)] if withheld else []
+    parts += [f"No {' or '.join(missing)} figures are loaded."] if missing else []
+    return " ".join(parts)
+
+
 def syv_section(end: Month) -> Section:
     section = Section("syv", "Serious youth violence and knife crime")
     home = cache.home_area()
@@ -80,13 +90,16 @@ def syv_section(end: Month) -> Section:
     else:
         withheld = "serious_youth_violence" in exempt.hidden("dataset")  # not "none loaded"
         what = "serious youth violence monthly figures"
-        section.sentences.append(none_loaded(what, withheld, "readers of this pack"))
+        section.sentences.append(none_loaded(what, withheld, READERS))
     knife_into(section, end, home)
     return section
 
 
 def knife_into(section: Section, end: Month, home: dict) -> None:
     month = section.period("knife", end)
+    if exempt.none_shown(cache.DASHBOARD_OFFENCES, KNIFE_INDICATORS):  # never "none loaded"
+        section.sentences.append(none_loaded("knife crime figures", True, READERS))
+        return
     table = cache.judged(cache.dashboard_table(month), month) if month else pd.DataFrame()
     if table.empty or home["code"] not in set(table["area_code"]):
         section.sentences.append("No knife crime figures are loaded.")
@@ -110,7 +123,7 @@ def reoffending_section(end: Month) -> Section:
     quarters = cache.council_table("iom_quarters")
     rates = cache.council_table("reoffending_rates")
     if quarters.empty and rates.empty:
-        section.missing = "No IOM or proven reoffending figures are loaded."
+        section.missing = nothing_shown({"iom": "IOM", "proven_reoffending": "proven reoffending"})
         return section
     section.month = end
     section.period("iom", end)
@@ -166,7 +179,7 @@ def prevent_section(end: Month, target: float = WRAP_TARGET_PERCENT) -> Section:
     section = Section("prevent", "Prevent training (WRAP)")
     training = cache.council_table("wrap_training")
     if training.empty:
-        section.missing = "No Prevent WRAP training figures are loaded."
+        section.missing = nothing_shown({"wrap_training": "Prevent WRAP training"})
         return section
     section.period("prevent", end)
     training = training[pd.to_datetime(training["as_at"]) <= month_end(end)]
@@ -227,6 +240,10 @@ def hate_section(end: Month) -> Section:
     section = Section("hate", "Hate crime")
     home = cache.home_area()
     month = section.period("hate", end)
+    if exempt.none_shown(cache.DASHBOARD_OFFENCES, [hate.TOTAL, *hate.STRANDS]):
+        # every strand exempt for this pack's readers: withheld, never "none loaded" nor silent
+        section.missing = none_loaded("hate crime figures", True, READERS)
+        return section
     table = cache.judged(cache.dashboard_table(month), month) if month else pd.DataFrame()
     if home is None or table.empty or home["code"] not in set(table["area_code"]):
         section.missing = "No MPS hate crime figures are loaded for this quarter."

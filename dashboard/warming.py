@@ -1,0 +1,120 @@
+"""Warming the figures of a data version before anyone asks, so the first board member to open
+a page after the server starts, or after an upload, does not wait for the first-time work.
+
+``warm_pages`` computes the latest month's tables and the three busiest pages' charts, then the
+recent months (WARM_MONTHS). Where it must run depends on where computed tables live
+(``dashboard.memo``):
+
+* Without Redis, each web process keeps its tables in its own memory. A background job is a
+  process of its own (or a Celery worker) whose memory goes when it ends, so warming there
+  would help no one: each web process warms itself instead, in a thread (``watch``) that reads
+  the data version every WATCH_SECONDS (one small query) and warms when it changes, whichever
+  worker or server loaded the file: the latest month at once, then the recent months
+  PACE_SECONDS apart, so the pages opened meanwhile share the CPUs with less of it. The
+  production command's master warms once before it forks the workers
+  (``dashboard.gunicorn_hooks``), so they share that first warm-up (about 2.3 s of work on the
+  seed data; the latest month about 1.3 s of it).
+* With ``REDIS_URL``, ``memo.memoized`` puts every table it computes in Redis for every worker
+  of every server, so the load's own background job warms the new version as its last step
+  (``after_load``, on the Celery worker that loaded): every web process of every server then
+  reads the tables from Redis on first use instead of computing them, and its thread does not
+  warm (each of them computing the same tables at once would only slow the pages opened
+  meanwhile). A file loaded without the page (``python -m etl load``) is warmed by no one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+
+from core import config
+from dashboard import cache, memo
+
+WATCH_SECONDS = 2.0
+PACE_SECONDS = 0.2  # between two recent months warmed after an upload
+log = logging.getLogger(__name__)
+_watchers: dict[int, threading.Thread] = {}
+_watchers_lock = threading.Lock()
+_warmed: dict[int, object] = {}  # per process: the data version it last warmed
+
+
+def warm_pages(pace: float = 0.0) -> None:
+    """The latest month's tables and the busiest pages' charts first, then the recent months
+    (WARM_MONTHS), newest first, one at a time ``pace`` seconds apart: after an upload the
+    pages being opened meanwhile share the CPUs with less of it."""
+    from dashboard.pages import crime, overview, wards
+
+    cache.warm(recent=0)
+    overview.update(None)
+    crime.update(None, "mopac7-total")
+    wards.update(None, wards.FIRST_CRIME, wards.FIRST_MEASURE)
+    if pace <= 0:
+        cache.warm()
+        return
+    for recent in range(1, int(config.WARM_MONTHS.get()) + 1):
+        time.sleep(pace)
+        cache.warm(recent=recent)  # the months before it already kept: one more computed
+
+
+def after_load() -> bool:
+    """Warm the new data version where it is shared (Redis: see the module docstring); True when
+    it did. Called by the load job once its files' records say loaded."""
+    if not memo.redis_url():
+        return False
+    try:
+        warm_pages()
+    except Exception:  # warming is a saving: the pages compute what is missing
+        log.exception("warming the new data version failed")
+        return False
+    return True
+
+
+def _after_upload() -> bool:
+    if memo.redis_url():
+        return False  # the load job warmed Redis: computing here too would only compete
+    warm_pages(pace=PACE_SECONDS)
+    return True
+
+
+def watch(warm=_after_upload, seconds: float = WATCH_SECONDS) -> threading.Event:
+    """Start this process's thread warming each new data version (once per process: a forked
+    worker starts its own); the event stops it."""
+    stop = threading.Event()
+    with _watchers_lock:
+        running = _watchers.get(os.getpid())
+        if running is not None and running.is_alive():
+            return running.stop
+        thread = threading.Thread(
+            target=_watch, args=(warm, seconds, stop, _version()), name="warm-new-data", daemon=True
+        )
+        thread.stop = stop
+        _watchers[os.getpid()] = thread
+    thread.start()
+    return stop
+
+
+def warmed():
+    """The data version this process's thread last warmed (None: none yet)."""
+    return _warmed.get(os.getpid())
+
+
+def _watch(warm, seconds: float, stop: threading.Event, seen) -> None:
+    while not stop.wait(seconds):
+        version = _version()
+        if version is None or version == seen:
+            continue
+        seen = version
+        try:
+            if warm() is not False:
+                _warmed[os.getpid()] = version
+        except Exception:  # warming is a saving: the pages compute what is missing
+            log.exception("warming the new data version failed")
+
+
+def _version():
+    try:
+        return cache.data_version(cache.engine())
+    except Exception:  # the database is away for a moment: looked at again soon
+        return None

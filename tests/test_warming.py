@@ -1,0 +1,102 @@
+"""After an upload, the new data version's figures are computed before any page asks: in each
+web process by its watching thread (no Redis: tables live in each process's memory), or once in
+Redis by the load job (every worker and server then reads them instead of computing them).
+
+"Computed" is judged by the database: a page's first update after the warming asks it no more
+than the same update asked again (only the versions), where a cold one reads its tables."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import event
+
+import webclient
+from dashboard import cache, memo, over_time, pending, upload_jobs, warming
+from etl.load import load_bytes, load_path
+from fixtures.extracts import BOROUGH_RECENT, ONS_POPULATION
+
+NEW_FILE = b"MajorText,MinorText,BoroughName,202503\nBURGLARY,BURGLARY IN A DWELLING,Barnet,7\n"
+
+
+@pytest.fixture
+def loaded(sqlite_engine, monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("PENDING_DIR", str(tmp_path / "pending"))
+    monkeypatch.setenv("HOME_BOROUGH", "Barnet")
+    monkeypatch.setenv("WARM_MONTHS", "1")
+    for path in (BOROUGH_RECENT, ONS_POPULATION):
+        assert load_path(path, sqlite_engine, user="test").status == "loaded"
+    webclient.the_app()  # the pages are the app's
+    return sqlite_engine
+
+
+def statements(action) -> int:
+    """How many SQL statements ``action`` sends to the dashboard's database."""
+    count = [0]
+
+    def seen(*_args, **_kwargs):
+        count[0] += 1
+
+    engine = cache.engine()
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    return count[0]
+
+
+def first_and_again() -> tuple[int, int]:
+    from dashboard.pages import overview
+
+    return statements(lambda: overview.update(None)), statements(lambda: overview.update(None))
+
+
+def forget_tables() -> None:
+    """Empty this process's tables, as a web worker that has computed nothing yet."""
+    for module in (cache, over_time):
+        for value in vars(module).values():
+            if callable(value) and hasattr(value, "cache_clear"):
+                value.cache_clear()
+
+
+def test_each_web_process_warms_a_new_data_version_before_a_page_asks(loaded):
+    stop = warming.watch(seconds=0.05)
+    try:
+        version = cache.data_version(cache.engine())
+        assert load_bytes("new.csv", NEW_FILE, loaded, user="anna").status == "loaded"
+        assert cache.data_version(cache.engine()) != version
+        deadline = time.monotonic() + 60
+        while warming.warmed() != cache.data_version(cache.engine()):  # noticed, then warmed
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        stop.set()
+    first, again = first_and_again()
+    assert first == again  # its tables were already in memory
+    forget_tables()
+    assert first_and_again()[0] > again  # (a cold update reads its tables: the check can tell)
+
+
+def test_with_redis_the_load_job_warms_the_new_version_for_every_worker(
+    loaded, redis_url, monkeypatch
+):
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    token = pending.save("anna", "new.csv", NEW_FILE)
+    pending.update(token, state="ready")
+    assert pending.confirm([token]) == [token]
+    said = []
+    upload_jobs.run_load([token], said.append)
+    assert pending.meta(token, "anna")["state"] == "loaded"
+    assert "Preparing the pages" in str(said[-1])
+    forget_tables()  # another worker, or server: nothing in its memory, the tables in Redis
+    first, again = first_and_again()
+    assert first == again
+    memo.shared().clear()
+    forget_tables()
+    assert first_and_again()[0] > again  # without them in Redis the update reads its tables
