@@ -245,4 +245,8 @@ def test_kept_label_points_draw_the_same_map_as_placing_the_names_afresh():
         kept = wards_map.wards_map_figure(outlines, frame, "Crimes", False, points)
         afresh = wards_map.wards_map_figure(outlines, frame, "Crimes")
         assert kept.to_dict() == afresh.to_dict()
+        with pytest.MonkeyPatch.context() as patch:  # the kept points are used, not placed again
+            patch.setattr(wards_map, "label_point", lambda *_: pytest.fail("placed again"))
+            again = wards_map.wards_map_figure(outlines, frame, "Crimes", False, points)
+        assert again.to_dict() == afresh.to_dict()
         assert len(kept.data[-1].text) >= (4 if count > 5 else 1) and len(points) == count

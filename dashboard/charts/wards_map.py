@@ -213,12 +213,12 @@ def label_points(outlines: pd.DataFrame, wards) -> dict:
 
 
 def label_trace(
-    shapes: dict, frame: pd.DataFrame, colours: list[str], ratio: float, points=None
+    shapes: dict, frame: pd.DataFrame, colours: list[str], ratio: float, places=None
 ) -> dict:
     """The wards' names as text at a point inside each ward, by importance: the wards with the
     highest values first (labelled even where the name overflows the ward), then every other
     ward whose name fits inside it and covers no label already placed (longitude degrees are
-    ``ratio`` times narrower than latitude degrees on screen). ``points``: ``label_points`` of
+    ``ratio`` times narrower than latitude degrees on screen). ``places``: ``label_points`` of
     these wards, when kept."""
     per_char = _per_char(shapes, ratio)
     points = {"x": [], "y": [], "text": [], "colour": []}
@@ -232,7 +232,7 @@ def label_trace(
         text = _label_text(str(row.name))
         lines = text.split("<br>")
         half = _half(str(row.name), per_char, ratio)
-        found = (points or {}).get((row.code, str(row.name)))
+        found = (places or {}).get((row.code, str(row.name)))
         x, y, room = found if found is not None else label_point(shapes[row.code], half)
         wide = max(len(line) for line in lines) * per_char
         box = (x - wide / 2, x + wide / 2, y - half, y + half)
