@@ -32,7 +32,7 @@ from dashboard.auth import exempt, guard, sessions
 DATA_PAGES = frozenset(  # domestic_abuse by the data version: partnership indicators will join it
     f"dashboard.pages.{name}"
     for name in "overview crime wards ward hate_crime youth_violence reoffending prevent "
-    "domestic_abuse".split()
+    "domestic_abuse asb".split()
 )
 # Pages that read nothing but these datasets (the upload log's names) and areas, which loads only
 # ever add to: their answers are keyed by these datasets' versions instead of the data version.

@@ -121,6 +121,7 @@ def test_only_the_data_pages_answers_are_kept(site):
     assert not answers.keepable(routing("/history"))
     assert not answers.keepable(routing("crime/burglary"))  # no address Dash routes: not kept
     assert answers.keepable({"output": webclient.output_key("crime-summary")})
+    assert answers.keepable({"output": webclient.output_key("asb-summary")})  # police.uk's ASB
     assert not answers.keepable({"output": webclient.output_key("upload-batch")})
 
 
