@@ -480,7 +480,11 @@ def report(name: str, results: Results, log: list[str]) -> None:
         f"  sent again on a new connection (an idle one closed): {len(RETRIED)}"
     )
     RETRIED.clear()
-    print(f"  first open of each page after the upload: {len(first)} pages, slowest {worst:.0f} ms")
+    slowest = sorted(first, key=first.get, reverse=True)[:3]
+    print(
+        f"  first open of each page after the upload: {len(first)} pages, slowest {worst:.0f} ms"
+        f" ({', '.join(f'{page} {first[page] * 1000:.0f}' for page in slowest)})"
+    )
     met = p95 <= TARGET_P95_MS and errors == 0 and stale == 0 and results.committed_at
     met = met and page_p95 <= TARGET_PAGE_P95_MS and worst <= TARGET_FIRST_OPEN_MS
     print(
