@@ -130,7 +130,8 @@ def production_server(url: str, workers: int, folder: Path, redis_url: str = "")
         "SECRET_KEY": "b" * 64,
         "LOG_LEVEL": "warning",
         "REDIS_URL": redis_url,
-        "CELERY_WORKERS": "0",  # no board packs here: no Celery worker to share the CPUs
+        # with Redis, an upload's check and load are Celery jobs: one worker, as in production
+        "CELERY_WORKERS": "1" if redis_url else "0",
     }
     log = open(folder / "server.log", "wb")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
