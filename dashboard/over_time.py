@@ -9,6 +9,7 @@ so what one user may not see never reaches another's page from the cache.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -102,6 +103,15 @@ def hate_outcome_rates(
 DRAWN_MAX = 256
 _drawn: OrderedDict[tuple, object] = OrderedDict()
 _drawn_lock = threading.Lock()
+
+
+def _fresh_lock_after_fork() -> None:
+    """A forked job starts with the lock free (a parent's thread may hold it at the fork)."""
+    global _drawn_lock
+    _drawn_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_fresh_lock_after_fork)
 
 
 def drawn(key: tuple, draw: Callable[[], T], eng: Engine | None = None) -> T:

@@ -42,6 +42,16 @@ WAITING = "waiting for another upload's check to finish"
 _checking = threading.BoundedSemaphore(1)
 
 
+def _fresh_turn_after_fork() -> None:
+    """A forked job starts with the turn free: a thread of the parent holding it at the fork
+    does not exist in the child and would never give it back (the job would wait for ever)."""
+    global _checking
+    _checking = threading.BoundedSemaphore(1)
+
+
+os.register_at_fork(after_in_child=_fresh_turn_after_fork)
+
+
 def quiet(_words: str) -> None:
     """A job's progress words go nowhere (the record still has them)."""
 

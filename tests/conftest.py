@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 
@@ -73,3 +74,19 @@ def use_database(engine, monkeypatch) -> Engine:
     """Point DATABASE_URL at the test database, for code that reads its engine from config."""
     monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
     return engine
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A background job a test left running (stuck, or still working) must not keep the run from
+    ending (Python waits for such child processes at exit): ended here, and named."""
+    import psutil
+
+    left = psutil.Process().children(recursive=True)
+    for child in left:
+        with contextlib.suppress(psutil.Error):
+            print(f"\nended a process the tests left running: {' '.join(child.cmdline())[:200]}")
+            child.terminate()
+    _, alive = psutil.wait_procs(left, timeout=10)
+    for child in alive:
+        with contextlib.suppress(psutil.Error):
+            child.kill()
