@@ -133,13 +133,3 @@ def test_a_crime_file_loaded_keeps_the_mps_dashboards_tables(loaded):
     assert not before.empty
     assert load_bytes("new.csv", NEW_FILE, loaded, user="anna").status == "loaded"
     assert cache.dashboard_table(month) is before
-
-
-def test_a_warm_up_reads_the_versions_once_per_block_not_once_per_table(loaded):
-    def five_tables():
-        for _ in range(5):
-            cache.data_version(cache.engine())
-
-    assert statements(five_tables) == 5  # off the web, every call asks
-    with memo.pinned():
-        assert statements(five_tables) == 1
