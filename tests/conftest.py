@@ -76,6 +76,17 @@ def use_database(engine, monkeypatch) -> Engine:
     return engine
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_warming_thread_on_the_first_request() -> None:
+    """The app's first request starts a thread warming every page (``app._start_warming``): in a
+    test run it would go on computing in whichever database later tests point at, adding their
+    queries to the ones a test counts, and be mid-query when a background job forks. Tests of
+    the warm-up call it themselves."""
+    import app
+
+    app._warmed = True
+
+
 def pytest_sessionfinish(session, exitstatus):
     """A background job a test left running (stuck, or still working) must not keep the run from
     ending (Python waits for such child processes at exit): ended here, and named."""
