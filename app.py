@@ -12,6 +12,9 @@ import json
 import sys
 import threading
 
+if __name__ in ("__main__", "__mp_main__"):  # started as a script (or a job's copy of one):
+    sys.modules.setdefault("app", sys.modules[__name__])  # ``import app`` is this module
+
 import dash
 import dash_bootstrap_components as dbc
 import flask
@@ -239,6 +242,7 @@ def _start_warming() -> None:
 def main() -> None:
     serving.prepare()
     warming.watch()  # each load's new data version warmed in this process (dashboard.warming)
+    jobs.start_job_server()
     app.run(
         host=config.HOST.get(),
         port=int(config.PORT.get()),

@@ -16,7 +16,8 @@ as ``--config python:dashboard.gunicorn_hooks``, with ``--preload``).
   shared with the master instead of being copied when a collection touches them.
 * ``post_fork``: each worker then watches for new data versions (``dashboard.warming.watch``:
   a load in any worker or server), warming its own memory, so the first board member to open
-  a page after an upload does not wait either.
+  a page after an upload does not wait either; and starts its background jobs' server
+  (``dashboard.jobs.start_job_server``: jobs start from it, not forked from the worker).
 * With ``REDIS_URL``, the master starts CELERY_WORKERS Celery worker processes for the
   background jobs (``serving.celery_command``) and stops them when it stops (``on_exit``).
 """
@@ -47,9 +48,10 @@ def when_ready(arbiter) -> None:
 
 
 def post_fork(_server, _worker) -> None:
-    from dashboard import warming
+    from dashboard import jobs, warming
 
     warming.watch()
+    jobs.start_job_server()
 
 
 _celery: list[subprocess.Popen] = []

@@ -3,8 +3,9 @@ pack's build, the upload's check and load: ``dashboard.upload_jobs``; each shows
 disables what must wait and offers Cancel, which ends the job's process or Celery task).
 
 Without ``REDIS_URL`` it is Dash's ``DiskcacheManager``: each job runs in a process of its own
-beside the web server, its progress and result in a diskcache folder of PENDING_DIR (shared
-by the production command's workers). With ``REDIS_URL`` it is Dash's ``CeleryManager``: the
+beside the web server (started from a job server, not forked from the web process:
+``CleanStart``), its progress and result in a diskcache folder of PENDING_DIR (shared by the
+production command's workers). With ``REDIS_URL`` it is Dash's ``CeleryManager``: the
 jobs run on the Celery workers ``scripts/serve.sh`` starts (``celery -A dashboard.jobs worker``),
 progress and results in Redis, so a job started on one server is fetched from any other.
 
@@ -29,6 +30,7 @@ does when their process is gone (``pending.meta``, ``pending.recover_abandoned``
 from __future__ import annotations
 
 import functools
+import os
 import threading
 import time
 
@@ -107,7 +109,66 @@ class Owned:
         return result if result is not self.UNDEFINED else _failure(problem)
 
 
-class LocalJobs(Owned, DiskcacheManager):
+class CleanStart:
+    """Each job starts in a process forked from a single-threaded server process (Python's
+    ``forkserver``, the app imported once in it), not from the web process: a fork copies only
+    the thread that forks, so a lock another thread held at that moment (SQLite's own, while the
+    warm-up or another request queries) stays held in the job for ever, and the job hung.
+
+    The job is named by its callback's key (the server registered the same callbacks) and is
+    given the web process's settings and the folder its result goes to."""
+
+    def call_job_fn(self, key, job_fn, args, context):
+        callback = next(name for name, made in self.func_registry.items() if made is job_fn)
+        process = _processes().Process(
+            target=_run_job,
+            args=(dict(os.environ), self.handle.directory, callback),
+            kwargs={"key": key, "progress_key": self._make_progress_key(key)}
+            | {"args": args, "context": dict(context)},
+            name=f"dashboard-job-{key[:8]}",
+        )
+        process.start()
+        return process.pid
+
+
+def _processes():
+    from multiprocess import get_context
+
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["__main__", "app"])  # the script the server was started by
+    return context
+
+
+def start_job_server() -> None:
+    """Start this web process's job server now: it imports the app (a few seconds) while the
+    server starts, not while the first analyst's check waits. Only where jobs run beside the
+    web process (not on Celery)."""
+    if isinstance(manager, LocalJobs):
+        from multiprocess import forkserver
+
+        _processes()
+        forkserver.ensure_running()
+
+
+def _run_job(environ: dict, folder: str, callback: str, **job) -> None:
+    """In the job's process: the web process's settings, its callback, its result folder."""
+    import diskcache
+    from dash.background_callback.managers import BaseBackgroundCallbackManager
+
+    os.environ.clear()
+    os.environ.update(environ)
+    import app  # noqa: F401  (already imported by the server: registers the callbacks)
+
+    fn, progress = next(
+        (fn, progress)
+        for name, fn, progress in BaseBackgroundCallbackManager.functions
+        if name == callback
+    )
+    run = DiskcacheManager(diskcache.Cache(folder)).make_job_fn(fn, progress)
+    run(job["key"], job["progress_key"], job["args"], job["context"])
+
+
+class LocalJobs(Owned, CleanStart, DiskcacheManager):
     def stopped(self, key, job) -> str | None:
         return None if job is None or self.job_running(job) else STOPPED
 

@@ -87,6 +87,21 @@ def _no_warming_thread_on_the_first_request() -> None:
     app._warmed = True
 
 
+@pytest.fixture
+def forked_jobs(monkeypatch) -> None:
+    """Background jobs forked from the test's process, so a pause the test puts in a job's work
+    is in the job too (a job otherwise starts from the job server, which has none of this
+    process's changes: ``dashboard.jobs.CleanStart``)."""
+    from multiprocess import get_context
+
+    from dashboard import jobs
+
+    monkeypatch.setattr(jobs, "_processes", lambda: get_context("fork"))
+
+
+SERVERS = ("forkserver", "resource_tracker")  # the background jobs' own: expected to be running
+
+
 def pytest_sessionfinish(session, exitstatus):
     """A background job a test left running (stuck, or still working) must not keep the run from
     ending (Python waits for such child processes at exit): ended here, and named."""
@@ -95,7 +110,9 @@ def pytest_sessionfinish(session, exitstatus):
     left = psutil.Process().children(recursive=True)
     for child in left:
         with contextlib.suppress(psutil.Error):
-            print(f"\nended a process the tests left running: {' '.join(child.cmdline())[:200]}")
+            command = " ".join(child.cmdline())
+            if not any(f"multiprocess.{server} import main" in command for server in SERVERS):
+                print(f"\nended a process the tests left running: {command[:200]}")
             child.terminate()
     _, alive = psutil.wait_procs(left, timeout=10)
     for child in alive:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 import time
 from urllib.parse import urlencode
 
@@ -309,8 +310,29 @@ def wait_for(path, timeout: float = 60) -> None:
         time.sleep(0.05)
 
 
+def test_a_job_starts_from_the_job_server_not_from_the_web_process(analyst):
+    """A job forked from the web process would inherit any lock another of its threads held at
+    that moment (SQLite's own, while the warm-up or another request queries), held for ever:
+    the job hung, its upload "checking" for good."""
+    import psutil
+
+    client, engine = analyst
+    contents = [{"id": "upload-files", "property": "contents", "value": [data_url(FILE_A)]}]
+    names = [{"id": "upload-files", "property": "filename", "value": ["a.csv"]}]
+    answer = webclient.fire(client, webclient.output_key(RECEIVE), contents, names).json
+    tokens = answer["response"]["upload-batch"]["data"]
+    with engine.connect() as held:  # the job cannot finish while the database is held
+        held.exec_driver_sql("BEGIN EXCLUSIVE")
+        job = job_process(start_job(client, "upload-checked", "upload-to-check", tokens))
+        parent = psutil.Process(job.ppid())
+        held.exec_driver_sql("COMMIT")
+    assert parent.pid != os.getpid() and "forkserver" in " ".join(parent.cmdline())
+    (ready,) = settle(tokens)
+    assert ready["state"] == "ready", ready
+
+
 def test_a_load_cancelled_mid_transaction_ends_its_job_and_changes_nothing(
-    analyst, monkeypatch, tmp_path
+    analyst, monkeypatch, tmp_path, forked_jobs
 ):
     from core import db
 
@@ -344,7 +366,9 @@ def test_a_load_cancelled_mid_transaction_ends_its_job_and_changes_nothing(
     assert "Cancelled." in str(show(client, [token])["upload-status"]["children"])
 
 
-def test_a_check_cancelled_midway_says_so_and_keeps_nothing(analyst, monkeypatch, tmp_path):
+def test_a_check_cancelled_midway_says_so_and_keeps_nothing(
+    analyst, monkeypatch, tmp_path, forked_jobs
+):
     import etl.preview
 
     client, engine = analyst

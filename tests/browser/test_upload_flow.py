@@ -200,7 +200,7 @@ def test_a_viewer_cannot_upload_and_a_manager_can_revert(open_page, site):
 
 
 def test_a_check_shows_its_progress_can_be_cancelled_and_survives_a_reload(
-    open_page, site, monkeypatch, tmp_path
+    open_page, site, monkeypatch, tmp_path, forked_jobs
 ):
     """The check runs in the background: the page says each step, the drop zone waits and
     Cancel stops it ("Cancelled."); a page reloaded mid-check shows the file's state from its
