@@ -157,6 +157,9 @@ def test_the_server_header_names_no_versions(site, monkeypatch):
     runs = []
     monkeypatch.setattr(app_module.app, "run", lambda **options: runs.append(options))
     monkeypatch.setattr("etl.seed.seed_if_empty", lambda: None)
+    # not the threads and job server it starts beside the server: they would outlive the test
+    monkeypatch.setattr("dashboard.warming.watch", lambda: None)
+    monkeypatch.setattr("dashboard.jobs.start_job_server", lambda: None)
     app_module.main()  # what `python app.py` serves with
     (options,) = runs
     server = make_server("127.0.0.1", 0, site.server, request_handler=options["request_handler"])

@@ -33,14 +33,20 @@ def loaded(sqlite_engine, monkeypatch, tmp_path):
     return sqlite_engine
 
 
+SENT: list[str] = []  # the last action's statements, for a failure's message
+
+
 def statements(action) -> int:
     """How many SQL statements ``action`` sends to the dashboard's database (from this thread:
     not a watching thread's look at the version meanwhile)."""
     count = [0]
     me = threading.get_ident()
+    SENT.clear()
 
-    def seen(*_args, **_kwargs):
-        count[0] += threading.get_ident() == me
+    def seen(_conn, _cursor, statement, *_args, **_kwargs):
+        if threading.get_ident() == me:
+            count[0] += 1
+            SENT.append(" ".join(statement.split())[:160])
 
     engine = cache.engine()
     event.listen(engine, "before_cursor_execute", seen)
@@ -54,7 +60,12 @@ def statements(action) -> int:
 def first_and_again() -> tuple[int, int]:
     from dashboard.pages import overview
 
-    return statements(lambda: overview.update(None)), statements(lambda: overview.update(None))
+    first = statements(lambda: overview.update(None))
+    sent = list(SENT)
+    again = statements(lambda: overview.update(None))
+    if first != again:
+        print("the first update's statements:", *sent, sep="\n  ")
+    return first, again
 
 
 def forget_tables() -> None:
@@ -66,6 +77,8 @@ def forget_tables() -> None:
 
 
 def test_each_web_process_warms_a_new_data_version_before_a_page_asks(loaded):
+    left = [t for t in threading.enumerate() if t.name == "warm-new-data"]
+    assert not left, "an earlier test left a watching thread running (it warms other databases)"
     stop = warming.watch(seconds=0.05)
     try:
         version = cache.data_version(cache.engine())
