@@ -44,6 +44,19 @@ def warm_pages(pace: float = 0.0) -> None:
     """The latest month's tables and the busiest pages' charts first, then the recent months
     (WARM_MONTHS), newest first, one at a time ``pace`` seconds apart: after an upload the
     pages being opened meanwhile share the CPUs with less of it."""
+    with memo.pinned():  # the versions read once for the latest month's work
+        _warm_latest()
+    if pace <= 0:
+        with memo.pinned():
+            cache.warm()
+        return
+    for recent in range(1, int(config.WARM_MONTHS.get()) + 1):
+        time.sleep(pace)
+        with memo.pinned():
+            cache.warm(recent=recent)  # the months before it already kept: one more computed
+
+
+def _warm_latest() -> None:
     from dashboard.pages import crime, overview, wards
 
     cache.warm(recent=0)
@@ -51,12 +64,6 @@ def warm_pages(pace: float = 0.0) -> None:
     crime.update(None, "mopac7-total")
     wards.update(None, wards.FIRST_CRIME, wards.FIRST_MEASURE)
     _warm_other_pages()
-    if pace <= 0:
-        cache.warm()
-        return
-    for recent in range(1, int(config.WARM_MONTHS.get()) + 1):
-        time.sleep(pace)
-        cache.warm(recent=recent)  # the months before it already kept: one more computed
 
 
 def _warm_other_pages() -> None:

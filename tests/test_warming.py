@@ -16,7 +16,9 @@ from sqlalchemy import event
 import webclient
 from dashboard import cache, memo, over_time, pending, upload_jobs, warming
 from etl.load import load_bytes, load_path
-from fixtures.extracts import BARNET, BOROUGH_RECENT, ONS_POPULATION, WARD_RECENT
+from fixtures.extracts import BARNET, BOROUGH_RECENT, ONS_POPULATION, SEED, WARD_RECENT
+
+MPS_DASHBOARD_BOROUGHS = SEED / "monthly-crime-dashboard-boroughs.csv.gz"
 
 NEW_FILE = b"MajorText,MinorText,BoroughName,202503\nBURGLARY,BURGLARY IN A DWELLING,Barnet,7\n"
 
@@ -136,3 +138,24 @@ def test_the_warm_up_draws_a_ward_pages_borough_series_too(loaded, monkeypatch):
     monkeypatch.setattr(cache, "_monthly", lambda *args: grouped.append(args[2]) or monthly(*args))
     ward.layout(other)
     assert "ward_crime" not in grouped
+
+
+def test_a_crime_file_loaded_keeps_the_mps_dashboards_tables(loaded):
+    """Loading borough crime changes no MPS dashboard figure: the hate crime and knife crime
+    tables are kept (nothing to warm again for the youth violence and hate crime pages)."""
+    assert load_path(MPS_DASHBOARD_BOROUGHS, loaded, user="test").status == "loaded"
+    month = cache.dashboard_months()[-1]
+    before = cache.dashboard_table(month)
+    assert not before.empty
+    assert load_bytes("new.csv", NEW_FILE, loaded, user="anna").status == "loaded"
+    assert cache.dashboard_table(month) is before
+
+
+def test_a_warm_up_reads_the_versions_once_per_block_not_once_per_table(loaded):
+    def five_tables():
+        for _ in range(5):
+            cache.data_version(cache.engine())
+
+    assert statements(five_tables) == 5  # off the web, every call asks
+    with memo.pinned():
+        assert statements(five_tables) == 1
