@@ -123,7 +123,8 @@ def _areas_of(url: str, version: int, data: pd.DataFrame) -> tuple[pd.DataFrame,
     return areas[areas["code"].isin(codes)], pops[pops["area_code"].isin(codes)]
 
 
-def _ward_codes(areas: pd.DataFrame, borough_code: str) -> tuple[str, ...]:
+def ward_codes_of(areas: pd.DataFrame, borough_code: str) -> tuple[str, ...]:
+    """The codes of ``borough_code``'s wards in ``areas`` (``reference()``'s), sorted."""
     wards = areas[(areas["parent_code"] == borough_code) & (areas["area_type"] == "ward")]
     return tuple(sorted(wards["code"]))
 
@@ -131,7 +132,7 @@ def _ward_codes(areas: pd.DataFrame, borough_code: str) -> tuple[str, ...]:
 @_cache(maxsize=128)
 def _ward_table(url: str, version: int, borough_code: str, month: Month) -> pd.DataFrame:
     areas, pops = _reference(url, version)
-    data = _monthly(url, version, "ward_crime", _ward_codes(areas, borough_code))
+    data = _monthly(url, version, "ward_crime", ward_codes_of(areas, borough_code))
     if data.empty:
         return pd.DataFrame()
     return indicator_table(window_inputs(data, month), *_areas_of(url, version, data), month)
@@ -396,7 +397,7 @@ def _area_series(url: str, version: int, dataset: str, area_code: str, indicator
     if dataset == "ward_crime":
         areas, _ = _reference(url, version)
         parent = areas.loc[areas["code"] == area_code, "parent_code"]
-        codes = _ward_codes(areas, parent.iloc[0]) if len(parent) else (area_code,)
+        codes = ward_codes_of(areas, parent.iloc[0]) if len(parent) else (area_code,)
     found = _series_groups(url, version, dataset, codes).get((area_code, indicator))
     return found if found is not None else pd.Series(dtype="int64")
 

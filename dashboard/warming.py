@@ -73,13 +73,9 @@ def _warm_other_pages() -> None:
     from dashboard.pages import hate_crime, ward, youth_violence
 
     home = cache.home_area()
-    if home:
-        areas, _ = cache.reference()
-        codes = areas.loc[
-            (areas["parent_code"] == home["code"]) & (areas["area_type"] == "ward"), "code"
-        ]
-        if len(codes):
-            ward.layout(sorted(codes)[0])
+    codes = cache.ward_codes_of(cache.reference()[0], home["code"]) if home else ()
+    if codes:
+        ward.layout(codes[0])
     youth_violence.update(None)
     hate_crime.update(None, None)
 

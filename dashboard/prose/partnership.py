@@ -16,7 +16,6 @@ from dashboard.text import (
     fmt_plain,
 )
 
-KIND_WORDS = {"month": "month", "quarter": "quarter", "financial year": "year", "date": "occasion"}
 EXEMPT = "The partnership indicators are exempt information: only managers see them."
 # A partnership indicator's target is a number for its own period, or a percent better than the
 # same period a year before (domain.partnership): its words name that period, never "12 months".
