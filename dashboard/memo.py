@@ -111,6 +111,14 @@ def put(key: str, value) -> None:
     _safely(lambda backend: backend.set(key, value))
 
 
+def claim(key: str, seconds: int) -> bool:
+    """Whether this process is the first to claim ``key`` for ``seconds`` among all that share
+    the cache (Redis: an atomic add); True when the cache cannot be reached (each process then
+    does its own work)."""
+    claimed = _safely(lambda backend: backend.add(key, True, timeout=seconds))
+    return claimed is None or bool(claimed)
+
+
 class Shared(BaseCache):
     """``shared()`` as a Flask-Caching backend (``CACHE_TYPE: "dashboard.memo.Shared"``), asked
     at each call (the production command's master points it at its folder after the app is

@@ -17,9 +17,10 @@ recent months (WARM_MONTHS). Where it must run depends on where computed tables 
 * With ``REDIS_URL``, ``memo.memoized`` puts every table it computes in Redis for every worker
   of every server, so the load's own background job warms the new version as its last step
   (``after_load``, on the Celery worker that loaded): every web process of every server then
-  reads the tables from Redis on first use instead of computing them, and its thread does not
-  warm (each of them computing the same tables at once would only slow the pages opened
-  meanwhile). A file loaded without the page (``python -m etl load``) is warmed by no one.
+  reads the tables from Redis on first use instead of computing them. One process of all
+  warms each version (``_first_to_warm``: each of them computing the same tables at once would
+  only slow the pages opened meanwhile): the load's job, or for a file loaded without the page
+  (``python -m etl load``) the first web process to notice it, HANDOVER_SECONDS later.
 """
 
 from __future__ import annotations
@@ -80,10 +81,14 @@ def _warm_other_pages() -> None:
     hate_crime.update(None, None)
 
 
+CLAIM_SECONDS = 600  # a version claimed by a warmer that died is warmed again after this
+HANDOVER_SECONDS = 1.0  # with Redis, how long a web process leaves a new version to its load job
+
+
 def after_load() -> bool:
     """Warm the new data version where it is shared (Redis: see the module docstring); True when
     it did. Called by the load job once its files' records say loaded."""
-    if not memo.redis_url():
+    if not memo.redis_url() or not _first_to_warm():
         return False
     try:
         warm_pages()
@@ -95,9 +100,23 @@ def after_load() -> bool:
 
 def _after_upload() -> bool:
     if memo.redis_url():
-        return False  # the load job warmed Redis: computing here too would only compete
+        time.sleep(HANDOVER_SECONDS)  # the load's own job claims it first (a worker of its own)
+        if not _first_to_warm():
+            return False  # another process warms Redis: computing here too would only compete
+        warm_pages()
+        return True
     warm_pages(pace=PACE_SECONDS)
     return True
+
+
+def _first_to_warm() -> bool:
+    """With Redis, one process of all servers warms each data version: the load's own job
+    (which claims it as the load ends), else the first web process to notice it (a file loaded
+    with ``python -m etl load``)."""
+    eng = cache.engine()
+    return memo.claim(
+        f"warm:{memo.digest(memo.engine_url(eng))}:{cache.data_version(eng)}", CLAIM_SECONDS
+    )
 
 
 def watch(warm=_after_upload, seconds: float = WATCH_SECONDS) -> threading.Event:
@@ -118,8 +137,9 @@ def watch(warm=_after_upload, seconds: float = WATCH_SECONDS) -> threading.Event
 
 
 def warmed():
-    """The data version this process's thread last warmed (None: none yet)."""
-    return _warmed.get(os.getpid())
+    """The data version of this database this process's thread last warmed (None: none yet)."""
+    database, version = _warmed.get(os.getpid(), (None, None))
+    return version if database == memo.engine_url(cache.engine()) else None
 
 
 def _watch(warm, seconds: float, stop: threading.Event, seen) -> None:
@@ -135,8 +155,10 @@ def _watch(warm, seconds: float, stop: threading.Event, seen) -> None:
             log.exception("warming the new data version failed")
 
 
-def _version():
+def _version() -> tuple[str, int] | None:
+    """(the database, its data version): a new database is a new version too."""
     try:
-        return cache.data_version(cache.engine())
+        eng = cache.engine()
+        return memo.engine_url(eng), cache.data_version(eng)
     except Exception:  # the database is away for a moment: looked at again soon
         return None

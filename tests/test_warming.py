@@ -120,6 +120,46 @@ def test_with_redis_the_load_job_warms_the_new_version_for_every_worker(
     assert first_and_again()[0] > again  # without them in Redis the update reads its tables
 
 
+def test_with_redis_a_file_loaded_without_the_page_is_warmed_by_a_web_process(
+    loaded, redis_url, monkeypatch
+):
+    """``python -m etl load`` runs no load job: the first web process to notice the new version
+    warms it into Redis for every other worker and server."""
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setattr(warming, "HANDOVER_SECONDS", 0)
+    stop = warming.watch(seconds=0.05)
+    try:
+        assert load_bytes("new.csv", NEW_FILE, loaded, user="anna").status == "loaded"
+        deadline = time.monotonic() + 60
+        while warming.warmed() != cache.data_version(cache.engine()):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        stop.set()
+    forget_tables()  # another worker, or server: nothing in its memory, the tables in Redis
+    first, again = first_and_again()
+    assert first == again
+    assert warming._after_upload() is False  # the version is claimed: no other process warms it
+
+
+def test_with_redis_a_version_its_load_job_warmed_is_not_warmed_again(
+    loaded, redis_url, monkeypatch
+):
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setattr(warming, "HANDOVER_SECONDS", 0)
+    assert load_bytes("new.csv", NEW_FILE, loaded, user="anna").status == "loaded"
+    assert warming.after_load() is True  # the load job: the first to claim the new version
+    warmed = []
+    monkeypatch.setattr(warming, "warm_pages", lambda **_: warmed.append(True))
+    assert warming._after_upload() is False and warmed == []  # each web process leaves it
+
+
 def test_the_warm_up_draws_a_ward_pages_borough_series_too(loaded, monkeypatch):
     """The first ward page opened after an upload groups no ward figures into series (every
     ward page of the borough shares them: about 0.1 s of its first drawing) once the warm-up
