@@ -239,7 +239,7 @@ DASHBOARD_OUTCOMES = "mps_dashboard_outcomes"
 MPS_DASHBOARD_VERSION = (MPS_DASHBOARD_UPLOAD, *MPS_DASHBOARD_DATASETS, "population")
 
 
-def _mps_version(eng: Engine) -> str:
+def mps_version(eng: Engine) -> str:
     """What the MPS dashboard's tables are kept by: its own uploads' and the populations'
     versions (areas are only ever added to), so a crime file loaded keeps them (after an
     upload of borough crime, warming them again cost a second of the two CPUs)."""
@@ -266,7 +266,7 @@ def dashboard_monthly(dataset: str = DASHBOARD_OFFENCES, eng: Engine | None = No
     """MPS Monthly Crime Dashboard counts (area_code, indicator = the publisher's subgroup,
     month, count) for every area loaded, boroughs and wards (cached per data version)."""
     eng = eng or engine()
-    return exempt.visible(subgroup_counts(_url(eng), _mps_version(eng), dataset), dataset)
+    return exempt.visible(subgroup_counts(_url(eng), mps_version(eng), dataset), dataset)
 
 
 @_cache(maxsize=32)
@@ -282,7 +282,7 @@ def dashboard_table(month: Month, dataset: str = DASHBOARD_OFFENCES, eng: Engine
     """Indicator table (R12, P12, rate per 10,000, London and ward ranks, significance) of the
     MPS dashboard subgroups for every area, one month (cached: treat as read-only)."""
     eng = eng or engine()
-    table = _dashboard_table(_url(eng), _mps_version(eng), dataset, month)
+    table = _dashboard_table(_url(eng), mps_version(eng), dataset, month)
     return exempt.visible(table, dataset)
 
 
@@ -312,7 +312,7 @@ def dashboard_rank_history(
 ) -> pd.DataFrame:
     """london_rank_history (rates per 10,000) of one MPS dashboard subgroup (cached)."""
     eng = eng or engine()
-    history = _dashboard_ranks(_url(eng), _mps_version(eng), dataset, indicator)
+    history = _dashboard_ranks(_url(eng), mps_version(eng), dataset, indicator)
     return exempt.visible(history, dataset)
 
 

@@ -1,6 +1,8 @@
 """The MPS dashboard figures over time that a period change does not alter, computed once per
-data version: an area's monthly counts of one indicator, their R12 month by month, and the hate
-crime positive outcome rates. The pages slice the month they show from these.
+version of the MPS dashboard's figures (``cache.mps_version``: a crime file's load keeps them):
+an area's monthly counts of one indicator, their R12 month by month, and the hate crime
+positive outcome rates. The pages slice the month they show from these; what they draw from
+them is kept per data version (``drawn``).
 
 Each is cached from every figure loaded, before any exemption: the public functions then give
 the user the figure an exempt dataset or indicator leaves (the domain function over no rows),
@@ -32,31 +34,32 @@ T = TypeVar("T")
 
 
 @_memo(maxsize=256)
-def _series(url: str, version: int, dataset: str, codes: tuple[str, ...], indicator: str):
+def _series(url: str, version: str, dataset: str, codes: tuple[str, ...], indicator: str):
     return area_series(_subgroups(url, version, dataset), codes, indicator)
 
 
 @_memo(maxsize=64)
-def _trend(url: str, version: int, dataset: str, codes: tuple[str, ...], indicator: str):
+def _trend(url: str, version: str, dataset: str, codes: tuple[str, ...], indicator: str):
     return trend_frame(_series(url, version, dataset, codes, indicator))
 
 
 @_memo(maxsize=64)
-def _rates(url: str, version: int, codes: tuple[str, ...], indicator: str, outcomes: bool):
+def _rates(url: str, version: str, codes: tuple[str, ...], indicator: str, outcomes: bool):
     offences = _series(url, version, DASHBOARD_OFFENCES, codes, indicator)
     if outcomes:
         return outcome_rates(offences, _series(url, version, DASHBOARD_OUTCOMES, codes, indicator))
     return outcome_rates(offences, _withheld(url, version, DASHBOARD_OUTCOMES, codes, indicator))
 
 
-def _withheld(url: str, version: int, dataset: str, codes: tuple[str, ...], indicator: str):
+def _withheld(url: str, version: str, dataset: str, codes: tuple[str, ...], indicator: str):
     """What ``area_series`` gives for figures the user may not see: its sum over no rows."""
     return area_series(_subgroups(url, version, dataset).iloc[0:0], codes, indicator)
 
 
-def _key(eng: Engine | None, area_codes: Iterable[str]) -> tuple[str, int, tuple[str, ...]]:
+def _key(eng: Engine | None, area_codes: Iterable[str]) -> tuple[str, str, tuple[str, ...]]:
+    """The series are the MPS dashboard's alone: kept through a crime file's load."""
     eng = eng or cache.engine()
-    return _url(eng), cache.data_version(eng), tuple(sorted(area_codes))
+    return _url(eng), cache.mps_version(eng), tuple(sorted(area_codes))
 
 
 def dashboard_series(
@@ -66,7 +69,7 @@ def dashboard_series(
     eng: Engine | None = None,
 ) -> pd.Series:
     """``domain.indicators.area_series`` of an MPS dashboard dataset (monthly counts of one
-    indicator summed over ``area_codes``), cached per data version: treat as read-only."""
+    indicator summed over ``area_codes``), cached per MPS dashboard version: treat as read-only."""
     url, version, codes = _key(eng, area_codes)
     if not exempt.shown(dataset, indicator):
         return _withheld(url, version, dataset, codes, indicator)
@@ -90,7 +93,7 @@ def hate_outcome_rates(
     strand: str, area_codes: Iterable[str], eng: Engine | None = None
 ) -> pd.DataFrame:
     """``domain.hate_crime.outcome_rates`` of one strand's offences and positive outcomes over
-    ``area_codes`` (cached per data version: treat as read-only)."""
+    ``area_codes`` (cached per MPS dashboard version: treat as read-only)."""
     url, version, codes = _key(eng, area_codes)
     if not exempt.shown(DASHBOARD_OFFENCES, strand):
         offences = _withheld(url, version, DASHBOARD_OFFENCES, codes, strand)

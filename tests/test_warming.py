@@ -16,6 +16,7 @@ from sqlalchemy import event
 import webclient
 from dashboard import cache, memo, over_time, pending, upload_jobs, warming
 from etl.load import load_bytes, load_path
+from etl.revert import revert_upload
 from fixtures.extracts import BARNET, BOROUGH_RECENT, ONS_POPULATION, SEED, WARD_RECENT
 
 MPS_DASHBOARD_BOROUGHS = SEED / "monthly-crime-dashboard-boroughs.csv.gz"
@@ -189,6 +190,20 @@ def test_a_crime_file_loaded_keeps_the_mps_dashboards_tables(loaded):
     assert not before.empty
     assert load_bytes("new.csv", NEW_FILE, loaded, user="anna").status == "loaded"
     assert cache.dashboard_table(month) is before
+
+
+def test_a_crime_file_loaded_keeps_the_mps_dashboards_series_and_a_dashboard_file_not(loaded):
+    """The hate crime and knife crime series over time are the MPS dashboard's alone: a crime
+    file leaves them as they were; a dashboard file loaded (or reverted) draws them again."""
+    dashboard = load_path(MPS_DASHBOARD_BOROUGHS, loaded, user="test")
+    assert dashboard.status == "loaded"
+    codes = [cache.home_area()["code"]]
+    indicator = cache.dashboard_table(cache.dashboard_months()[-1])["indicator"].iloc[0]
+    before = over_time.dashboard_series(indicator, codes)
+    assert load_bytes("new.csv", NEW_FILE, loaded, user="anna").status == "loaded"
+    assert over_time.dashboard_series(indicator, codes) is before
+    revert_upload(dashboard.upload_id, loaded, user="test")
+    assert over_time.dashboard_series(indicator, codes) is not before
 
 
 def test_a_warm_up_reads_the_versions_once_per_block_not_once_per_table(loaded):
