@@ -79,6 +79,26 @@ def forget_tables() -> None:
                 value.cache_clear()
 
 
+def wait_until_warmed() -> None:
+    """Until this process's watching thread has noticed the new data version and warmed it."""
+    deadline = time.monotonic() + 60
+    while warming.warmed() != cache.data_version(cache.engine()):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def on_redis(loaded, redis_url, monkeypatch):
+    """The dashboard on an empty Redis; a web process leaves a new version to its load job for
+    no time at all."""
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setattr(warming, "HANDOVER_SECONDS", 0)
+    return loaded
+
+
 def test_each_web_process_warms_a_new_data_version_before_a_page_asks(loaded):
     left = [t for t in threading.enumerate() if t.name == "warm-new-data"]
     assert not left, "an earlier test left a watching thread running (it warms other databases)"
@@ -87,10 +107,7 @@ def test_each_web_process_warms_a_new_data_version_before_a_page_asks(loaded):
         version = cache.data_version(cache.engine())
         assert load_bytes("new.csv", NEW_FILE, loaded, user="anna").status == "loaded"
         assert cache.data_version(cache.engine()) != version
-        deadline = time.monotonic() + 60
-        while warming.warmed() != cache.data_version(cache.engine()):  # noticed, then warmed
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        wait_until_warmed()
     finally:
         stop.set()
     first, again = first_and_again()
@@ -99,13 +116,7 @@ def test_each_web_process_warms_a_new_data_version_before_a_page_asks(loaded):
     assert first_and_again()[0] > again  # (a cold update reads its tables: the check can tell)
 
 
-def test_with_redis_the_load_job_warms_the_new_version_for_every_worker(
-    loaded, redis_url, monkeypatch
-):
-    import redis
-
-    redis.Redis.from_url(redis_url).flushdb()
-    monkeypatch.setenv("REDIS_URL", redis_url)
+def test_with_redis_the_load_job_warms_the_new_version_for_every_worker(on_redis):
     token = pending.save("anna", "new.csv", NEW_FILE)
     pending.update(token, state="ready")
     assert pending.confirm([token]) == [token]
@@ -121,23 +132,13 @@ def test_with_redis_the_load_job_warms_the_new_version_for_every_worker(
     assert first_and_again()[0] > again  # without them in Redis the update reads its tables
 
 
-def test_with_redis_a_file_loaded_without_the_page_is_warmed_by_a_web_process(
-    loaded, redis_url, monkeypatch
-):
+def test_with_redis_a_file_loaded_without_the_page_is_warmed_by_a_web_process(on_redis):
     """``python -m etl load`` runs no load job: the first web process to notice the new version
     warms it into Redis for every other worker and server."""
-    import redis
-
-    redis.Redis.from_url(redis_url).flushdb()
-    monkeypatch.setenv("REDIS_URL", redis_url)
-    monkeypatch.setattr(warming, "HANDOVER_SECONDS", 0)
     stop = warming.watch(seconds=0.05)
     try:
-        assert load_bytes("new.csv", NEW_FILE, loaded, user="anna").status == "loaded"
-        deadline = time.monotonic() + 60
-        while warming.warmed() != cache.data_version(cache.engine()):
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        assert load_bytes("new.csv", NEW_FILE, on_redis, user="anna").status == "loaded"
+        wait_until_warmed()
     finally:
         stop.set()
     forget_tables()  # another worker, or server: nothing in its memory, the tables in Redis
@@ -146,15 +147,8 @@ def test_with_redis_a_file_loaded_without_the_page_is_warmed_by_a_web_process(
     assert warming._after_upload() is False  # the version is claimed: no other process warms it
 
 
-def test_with_redis_a_version_its_load_job_warmed_is_not_warmed_again(
-    loaded, redis_url, monkeypatch
-):
-    import redis
-
-    redis.Redis.from_url(redis_url).flushdb()
-    monkeypatch.setenv("REDIS_URL", redis_url)
-    monkeypatch.setattr(warming, "HANDOVER_SECONDS", 0)
-    assert load_bytes("new.csv", NEW_FILE, loaded, user="anna").status == "loaded"
+def test_with_redis_a_version_its_load_job_warmed_is_not_warmed_again(on_redis, monkeypatch):
+    assert load_bytes("new.csv", NEW_FILE, on_redis, user="anna").status == "loaded"
     assert warming.after_load() is True  # the load job: the first to claim the new version
     warmed = []
     monkeypatch.setattr(warming, "warm_pages", lambda **_: warmed.append(True))
@@ -170,10 +164,8 @@ def test_the_warm_up_draws_a_ward_pages_borough_series_too(loaded, monkeypatch):
     assert load_path(WARD_RECENT, loaded, user="test").status == "loaded"
     forget_tables()
     warming.warm_pages()
-    areas = cache.reference()[0]
-    other = sorted(
-        areas.loc[(areas["parent_code"] == BARNET) & (areas["area_type"] == "ward"), "code"]
-    )[-1]  # not the ward the warm-up drew: its series are shared, not its own
+    other = cache.ward_codes_of(cache.reference()[0], BARNET)[-1]
+    # (not the ward the warm-up drew: its series are shared, not its own)
     grouped = []
     monthly = cache._monthly
     monkeypatch.setattr(cache, "_monthly", lambda *args: grouped.append(args[2]) or monthly(*args))
