@@ -1,15 +1,20 @@
-"""Figures the pages share, read and computed once per data version: the tables a page is drawn
-from (indicator tables, London ranks over time, trends, council templates), the months loaded and
-the latest month of a dataset.
+"""Figures the pages share, read and computed once per version of what they are computed from:
+the tables a page is drawn from (indicator tables, London ranks over time, trends, council
+templates), the months loaded and the latest month of a dataset.
 
-The key of every cache is the data version (``core.queries.data_version``: the latest upload id
-and the reverts), so a new upload shows at once without a restart while repeated page views (and
-period changes) reuse the work. Months loaded come out typed (``core.months.Month``); exempt
-datasets and indicators (``dashboard.exempt``) are left out of the indicator tables, monthly
-counts and council tables handed to pages.
+The key of each cache is the version of the figures it reads (``figures_version``: the latest
+upload id and the reverts of that dataset and of the populations; ``data_version``, all
+datasets', for the few that read more), so a new upload shows at once without a restart while
+repeated page views (and period changes) reuse the work, and a load keeps the tables of every
+dataset it did not touch. Months loaded come out typed (``core.months.Month``); exempt datasets
+and indicators (``dashboard.exempt``) are left out of the indicator tables, monthly counts and
+council tables handed to pages.
 """
 
 from __future__ import annotations
+
+import contextlib
+from contextvars import ContextVar
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -22,9 +27,8 @@ from dashboard.memo import engine_url as _url
 from dashboard.memo import memoized as _cache
 from dashboard.memo import once_per_request as _once_per_request
 from domain.crime import trend_frame
-from domain.indicators import indicator_table, window_inputs
+from domain.indicators import indicator_table, indicator_tables, window_inputs
 from domain.london import add_group_ranks, london_rank_history
-from domain.priorities import syv_counts
 from domain.targets import Target, apply_targets, most_similar_group
 from domain.targets import from_rows as target_rows_to_targets
 
@@ -49,6 +53,17 @@ def datasets_version(datasets: tuple[str, ...], engine: Engine) -> str:
     return ",".join(f"{name}={versions.get(name, 0)}" for name in datasets)
 
 
+def figures_version(dataset: str, engine: Engine) -> str:
+    """What the tables of one dataset's figures are kept by: its own uploads' and the
+    populations' versions (the MPS dashboard's: ``mps_version``). Areas and categories are only
+    ever added to (``etl.store.areas``), so another dataset's load leaves them as they were:
+    after a borough crime upload each worker no longer reads and windows the ward figures
+    again (about 1.4 s of its warm-up), nor the council templates'."""
+    if dataset in MPS_DASHBOARD_DATASETS or dataset == MPS_DASHBOARD_UPLOAD:
+        return mps_version(engine)
+    return datasets_version((dataset, "population"), engine)
+
+
 def reference_version(engine: Engine) -> str:
     """``queries.reference_version`` (targets and comparator groups), read once per request."""
     return _once_per_request(queries.reference_version, engine)
@@ -59,22 +74,22 @@ def engine() -> Engine:
 
 
 @_cache(maxsize=16)
-def _monthly(url: str, version: int, dataset: str, area_codes: tuple[str, ...] | None):
+def _monthly(url: str, version: str, dataset: str, area_codes: tuple[str, ...] | None):
     codes = list(area_codes) if area_codes is not None else None
     return queries.crime_monthly(db.get_engine(url), dataset, codes)
 
 
-@_cache(maxsize=8)
-def _reference(url: str, version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+@_cache(maxsize=16)  # one per version of what a table reads (``figures_version``)
+def _reference(url: str, version: int | str) -> tuple[pd.DataFrame, pd.DataFrame]:
     eng = db.get_engine(url)
     return queries.areas(eng), queries.populations(eng)
 
 
 def monthly(dataset: str, area_codes: list[str] | None = None, eng: Engine | None = None):
-    """MOPAC7 monthly counts (cached per data version)."""
+    """MOPAC7 monthly counts (cached per version of the dataset's figures)."""
     eng = eng or engine()
     key = tuple(sorted(area_codes)) if area_codes is not None else None
-    return exempt.visible(_monthly(_url(eng), data_version(eng), dataset, key), dataset)
+    return exempt.visible(_monthly(_url(eng), figures_version(dataset, eng), dataset, key), dataset)
 
 
 def reference(eng: Engine | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -86,40 +101,72 @@ def reference(eng: Engine | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
 def borough_table(month: Month, eng: Engine | None = None) -> pd.DataFrame:
     """Indicator table for every area in the borough files (London ranks need all 32).
 
-    Cached per data version and month: treat the frame as read-only.
+    Cached per version of borough crime's figures and month: treat the frame as read-only.
     """
     eng = eng or engine()
-    return exempt.visible(_borough_table(_url(eng), data_version(eng), month), "borough_crime")
+    version = figures_version("borough_crime", eng)
+    return exempt.visible(_borough_table(_url(eng), version, month), "borough_crime")
 
 
 def ward_table(borough_code: str, month: Month, eng: Engine | None = None) -> pd.DataFrame:
     """Indicator table for one borough's wards (ward ranks are within the borough).
 
-    Cached per data version, borough and month: treat the frame as read-only.
+    Cached per version of ward crime's figures, borough and month: treat as read-only.
     """
     eng = eng or engine()
-    table = _ward_table(_url(eng), data_version(eng), borough_code, month)
+    table = _ward_table(_url(eng), figures_version("ward_crime", eng), borough_code, month)
     return exempt.visible(table, "ward_crime")
 
 
-# --- caches for the pages (keyed by data version) ---------------------------------------------
+# --- caches for the pages (keyed by the versions of what they read) ---------------------------------------------
 
 PERIOD_DATASETS = ("borough_crime", "ward_crime")  # crime pages' months: the first loaded
 PICKER_DATASETS = ("borough_crime", "ward_crime", "mps_dashboard_offences")
 
 
+_together: ContextVar[dict | None] = ContextVar("months_together", default=None)
+
+
+@contextlib.contextmanager
+def months_together(months: list[Month]):
+    """Within the block, the first table missing for one of ``months`` is computed with the
+    others' in one pass (``indicator_tables``: about a quarter of the time of computing them
+    month by month) and the others are then taken from it as they are asked for: a warm-up's
+    way to fill the caches. A table already kept is not computed again."""
+    token = _together.set({"months": tuple(months), "tables": {}})
+    try:
+        yield
+    finally:
+        _together.reset(token)
+
+
+def _table_of(source: tuple, data: pd.DataFrame, areas, pops, month: Month, per: int = 1000):
+    """``indicator_table`` of ``month``'s window of ``data`` (``source`` names it: the cached
+    function's arguments but the month), or its part of a ``months_together`` block's pass."""
+    block = _together.get()
+    if block is None or month not in block["months"]:
+        return indicator_table(window_inputs(data, month), areas, pops, month, per)
+    if source not in block["tables"]:
+        months = list(block["months"])
+        block["tables"][source] = indicator_tables(data, areas, pops, months, per)
+    return block["tables"][source][month]
+
+
 @_cache(maxsize=128)
-def _borough_table(url: str, version: int, month: Month) -> pd.DataFrame:
+def _borough_table(url: str, version: str, month: Month) -> pd.DataFrame:
     data = _monthly(url, version, "borough_crime", None)
     if data.empty:
         return pd.DataFrame()
-    return indicator_table(window_inputs(data, month), *_areas_of(url, version, data), month)
+    areas, pops = _areas_of(url, version, "borough_crime", None)
+    return _table_of(("borough", url, version), data, areas, pops, month)
 
 
-def _areas_of(url: str, version: int, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The areas and populations rows for the areas in ``data`` (halves the table's work)."""
+@_cache(maxsize=16)
+def _areas_of(url: str, version: str, dataset: str, area_codes: tuple[str, ...] | None):
+    """The areas and populations rows for the areas in ``_monthly``'s figures (halves the
+    table's work), found once for all its months."""
     areas, pops = _reference(url, version)
-    codes = set(data["area_code"].unique())
+    codes = set(_monthly(url, version, dataset, area_codes)["area_code"].unique())
     return areas[areas["code"].isin(codes)], pops[pops["area_code"].isin(codes)]
 
 
@@ -130,16 +177,17 @@ def ward_codes_of(areas: pd.DataFrame, borough_code: str) -> tuple[str, ...]:
 
 
 @_cache(maxsize=128)
-def _ward_table(url: str, version: int, borough_code: str, month: Month) -> pd.DataFrame:
-    areas, pops = _reference(url, version)
-    data = _monthly(url, version, "ward_crime", ward_codes_of(areas, borough_code))
+def _ward_table(url: str, version: str, borough_code: str, month: Month) -> pd.DataFrame:
+    codes = ward_codes_of(_reference(url, version)[0], borough_code)
+    data = _monthly(url, version, "ward_crime", codes)
     if data.empty:
         return pd.DataFrame()
-    return indicator_table(window_inputs(data, month), *_areas_of(url, version, data), month)
+    areas, pops = _areas_of(url, version, "ward_crime", codes)
+    return _table_of(("ward", url, version, borough_code), data, areas, pops, month)
 
 
 @_cache(maxsize=8)
-def _period_months(url: str, version: int) -> tuple[Month, ...]:
+def _period_months(url: str, version: str) -> tuple[Month, ...]:
     eng = db.get_engine(url)
     for dataset in PERIOD_DATASETS:
         months = queries.loaded_months(eng, dataset)
@@ -151,7 +199,7 @@ def _period_months(url: str, version: int) -> tuple[Month, ...]:
 def period_months(eng: Engine | None = None) -> list[Month]:
     """Months the crime pages show, oldest first: borough crime's (ward crime's if none)."""
     eng = eng or engine()
-    return list(_period_months(_url(eng), data_version(eng)))
+    return list(_period_months(_url(eng), datasets_version(PERIOD_DATASETS, eng)))
 
 
 def picker_months(eng: Engine | None = None) -> list[Month]:
@@ -162,7 +210,7 @@ def picker_months(eng: Engine | None = None) -> list[Month]:
 
 
 @_cache(maxsize=64)
-def _latest_month(url: str, version: int, dataset: str, area_code: str | None) -> Month | None:
+def _latest_month(url: str, version: str, dataset: str, area_code: str | None) -> Month | None:
     month = queries.latest_month(db.get_engine(url), dataset, area_code)
     return None if month is None else as_month(month)
 
@@ -170,9 +218,9 @@ def _latest_month(url: str, version: int, dataset: str, area_code: str | None) -
 def latest_month(
     dataset: str, area_code: str | None = None, eng: Engine | None = None
 ) -> Month | None:
-    """The latest month loaded for a dataset (and area), cached per data version."""
+    """The latest month loaded for a dataset (and area), cached per version of its figures."""
     eng = eng or engine()
-    return _latest_month(_url(eng), data_version(eng), dataset, area_code)
+    return _latest_month(_url(eng), figures_version(dataset, eng), dataset, area_code)
 
 
 @_cache(maxsize=8)
@@ -188,16 +236,17 @@ def home_area(eng: Engine | None = None) -> dict | None:
 
 
 @_cache(maxsize=8)
-def _rank_history(url: str, version: int) -> pd.DataFrame:
+def _rank_history(url: str, version: str) -> pd.DataFrame:
     data = _monthly(url, version, "borough_crime", None)
     areas, pops = _reference(url, version)
     return london_rank_history(data, areas, pops)
 
 
 def rank_history(eng: Engine | None = None) -> pd.DataFrame:
-    """london_rank_history for the loaded borough figures (cached per data version)."""
+    """london_rank_history for the loaded borough figures (cached per version of them)."""
     eng = eng or engine()
-    return exempt.visible(_rank_history(_url(eng), data_version(eng)), "borough_crime")
+    history = _rank_history(_url(eng), figures_version("borough_crime", eng))
+    return exempt.visible(history, "borough_crime")
 
 
 @_cache(maxsize=8)
@@ -222,12 +271,16 @@ def warm(eng: Engine | None = None, recent: int | None = None) -> None:
         return
     recent = int(config.WARM_MONTHS.get()) if recent is None else recent
     rank_history(eng)
-    for month in months[::-1][: max(recent, 0) + 1]:
-        borough_table(month, eng)
-        if home:
-            ward_table(home["code"], month, eng)
-    for month in dashboard_months(eng=eng)[::-1][: max(recent, 0) + 1]:
-        dashboard_table(month, eng=eng)  # hate crime and knife crime (youth violence)
+    wanted = months[::-1][: max(recent, 0) + 1]
+    with months_together(wanted):
+        for month in wanted:
+            borough_table(month, eng)
+            if home:
+                ward_table(home["code"], month, eng)
+    wanted = dashboard_months(eng=eng)[::-1][: max(recent, 0) + 1]
+    with months_together(wanted):
+        for month in wanted:
+            dashboard_table(month, eng=eng)  # hate crime and knife crime (youth violence)
 
 
 # --- the other priorities (pages/youth_violence, reoffending, prevent, hate_crime) -------------
@@ -275,7 +328,7 @@ def _dashboard_table(url: str, version: int, dataset: str, month: Month) -> pd.D
     if data.empty:
         return pd.DataFrame()
     areas, pops = _reference(url, version)
-    return indicator_table(window_inputs(data, month), areas, pops, month, per=10_000)
+    return _table_of(("dashboard", url, version, dataset), data, areas, pops, month, 10_000)
 
 
 def dashboard_table(month: Month, dataset: str = DASHBOARD_OFFENCES, eng: Engine | None = None):
@@ -287,7 +340,7 @@ def dashboard_table(month: Month, dataset: str = DASHBOARD_OFFENCES, eng: Engine
 
 
 @_cache(maxsize=8)
-def _dashboard_months(url: str, version: int, dataset: str) -> tuple[Month, ...]:
+def _dashboard_months(url: str, version: str, dataset: str) -> tuple[Month, ...]:
     return tuple(as_month(m) for m in queries.loaded_months(db.get_engine(url), dataset))
 
 
@@ -297,7 +350,7 @@ def dashboard_months(dataset: str = DASHBOARD_OFFENCES, eng: Engine | None = Non
     eng = eng or engine()
     if dataset in exempt.hidden("dataset"):
         return []
-    return list(_dashboard_months(_url(eng), data_version(eng), dataset))
+    return list(_dashboard_months(_url(eng), figures_version(dataset, eng), dataset))
 
 
 @_cache(maxsize=16)
@@ -316,57 +369,8 @@ def dashboard_rank_history(
     return exempt.visible(history, dataset)
 
 
-# what the pages read from the council templates: (query, the dataset an exemption names, the
-# columns naming an indicator: each table says which, so none is filtered by a guessed name)
-COUNCIL_TABLES = {
-    "syv_monthly": (queries.syv_monthly, "serious_youth_violence", ()),
-    "syv_summary": (queries.syv_summary, "serious_youth_violence", ()),
-    "iom_quarters": (queries.iom_quarters, "iom", ()),
-    "reoffending_rates": (queries.reoffending_rates, "proven_reoffending", ()),
-    "wrap_training": (queries.wrap_training, "wrap_training", ()),
-    "wrap_audiences": (queries.wrap_audiences, "wrap_training", ()),
-    "hate_reporting_centres": (
-        queries.hate_reporting_centres,
-        "hate_reporting_centres",
-        ("strand",),
-    ),
-}
-
-
-@_cache(maxsize=16)
-def _council(url: str, version: int, name: str) -> pd.DataFrame:
-    return COUNCIL_TABLES[name][0](db.get_engine(url))
-
-
-def council_table(name: str, eng: Engine | None = None) -> pd.DataFrame:
-    """Every row of a council template table (a COUNCIL_TABLES name), cached per data version;
-    empty when its dataset is exempt for this user. Treat the frame as read-only."""
-    eng = eng or engine()
-    frame = _council(_url(eng), data_version(eng), name)
-    _, dataset, items = COUNCIL_TABLES[name]
-    return exempt.visible(frame, dataset, items)
-
-
-@_cache(maxsize=32)
-def _syv_table(url: str, version: int, month: Month) -> pd.DataFrame:
-    victims = _council(url, version, "syv_monthly")
-    if victims.empty:
-        return pd.DataFrame()
-    counts = syv_counts(victims)
-    areas, pops = _reference(url, version)
-    return indicator_table(counts, areas, pops, month, per=10_000)
-
-
-def syv_table(month: Month, eng: Engine | None = None) -> pd.DataFrame:
-    """Serious youth violence victims windowed like crime (R12, P12, rate per 10,000, London
-    rank) for every borough, one month (cached: treat as read-only)."""
-    eng = eng or engine()
-    table = _syv_table(_url(eng), data_version(eng), month)
-    return table.iloc[0:0] if "serious_youth_violence" in exempt.hidden("dataset") else table
-
-
 @_cache(maxsize=8)
-def _rank_groups(url: str, version: int) -> dict[tuple[str, str], pd.DataFrame]:
+def _rank_groups(url: str, version: str) -> dict[tuple[str, str], pd.DataFrame]:
     history = _rank_history(url, version)
     return {
         key: rows.reset_index(drop=True)
@@ -380,19 +384,21 @@ def rank_series(area_code: str, indicator: str, eng: Engine | None = None) -> pd
     empty = pd.DataFrame(columns=["area_code", "indicator", "month", "r12", "rate", "london_rank"])
     if not exempt.shown("borough_crime", indicator):
         return empty
-    return _rank_groups(_url(eng), data_version(eng)).get((area_code, indicator), empty)
+    groups = _rank_groups(_url(eng), figures_version("borough_crime", eng))
+    return groups.get((area_code, indicator), empty)
 
 
 @_cache(maxsize=16)
-def _series_groups(url: str, version: int, dataset: str, area_codes: tuple[str, ...] | None):
+def _series_groups(url: str, version: str, dataset: str, area_codes: tuple[str, ...] | None):
     data = _monthly(url, version, dataset, area_codes)
-    return {
-        key: rows.set_index("month")["count"]
-        for key, rows in data.groupby(["area_code", "indicator"])
+    months, counts = data["month"].to_numpy(), data["count"].to_numpy()
+    return {  # each group's rows taken by position: a tenth of the time of a set_index each
+        key: pd.Series(counts[rows], index=pd.Index(months[rows], name="month"), name="count")
+        for key, rows in data.groupby(["area_code", "indicator"]).indices.items()
     }
 
 
-def _area_series(url: str, version: int, dataset: str, area_code: str, indicator: str):
+def _area_series(url: str, version: str, dataset: str, area_code: str, indicator: str):
     codes = None
     if dataset == "ward_crime":
         areas, _ = _reference(url, version)
@@ -403,27 +409,29 @@ def _area_series(url: str, version: int, dataset: str, area_code: str, indicator
 
 
 def area_series(dataset: str, area_code: str, indicator: str, eng: Engine | None = None):
-    """Monthly counts of one area and crime type (indexed by month), cached per data version.
+    """Monthly counts of one area and crime type (indexed by month), cached per version of
+    the dataset's figures.
 
     Ward series come from the cache of their borough's wards (the one the ward pages use).
     """
     eng = eng or engine()
     if not exempt.shown(dataset, indicator):
         return pd.Series(dtype="int64")
-    return _area_series(_url(eng), data_version(eng), dataset, area_code, indicator)
+    return _area_series(_url(eng), figures_version(dataset, eng), dataset, area_code, indicator)
 
 
 @_cache(maxsize=64)
-def _trend(url: str, version: int, dataset: str, area_code: str, indicator: str) -> pd.DataFrame:
+def _trend(url: str, version: str, dataset: str, area_code: str, indicator: str) -> pd.DataFrame:
     return trend_frame(_area_series(url, version, dataset, area_code, indicator))
 
 
 def trend(dataset: str, area_code: str, indicator: str, eng: Engine | None = None):
-    """``domain.crime.trend_frame`` of one area and crime type (cached per data version)."""
+    """``domain.crime.trend_frame`` of one area and crime type (cached per version of the
+    dataset's figures)."""
     eng = eng or engine()
     if not exempt.shown(dataset, indicator):
         return trend_frame(pd.Series(dtype="int64"))
-    return _trend(_url(eng), data_version(eng), dataset, area_code, indicator)
+    return _trend(_url(eng), figures_version(dataset, eng), dataset, area_code, indicator)
 
 
 def home_name(eng: Engine | None = None) -> str:
@@ -480,11 +488,11 @@ def borough_figures(month: Month, eng: Engine | None = None) -> pd.DataFrame:
     crime and wards pages and their period changes all ask for it."""
     eng = eng or engine()
     withheld = tuple(sorted(exempt.hidden("dataset"))), tuple(sorted(exempt.hidden("indicator")))
-    version, reference = data_version(eng), reference_version(eng)
+    version, reference = figures_version("borough_crime", eng), reference_version(eng)
     return _borough_figures(_url(eng), version, reference, withheld, month)
 
 
 @_cache(maxsize=128)
-def _borough_figures(url: str, version: int, reference: str, withheld: tuple, month: Month):
+def _borough_figures(url: str, version: str, reference: str, withheld: tuple, month: Month):
     eng = db.get_engine(url)
     return judged(borough_table(month, eng), month, eng)

@@ -176,6 +176,16 @@ def _after_fork() -> None:
 os.register_at_fork(after_in_child=_after_fork)
 
 
+_process_caches: list = []  # every memoized function's own (``forget``)
+
+
+def forget() -> None:
+    """Empty what this process keeps of every memoized function (the shared cache keeps
+    its own), as a worker that has computed nothing yet."""
+    for cached in _process_caches:
+        cached.cache_clear()
+
+
 def memoized(maxsize: int):
     """lru_cache that computes each miss once: a page request arriving while the start-up
     warm-up fills the same entry waits for it instead of repeating the work. The lock is the
@@ -197,6 +207,7 @@ def memoized(maxsize: int):
             return found
 
         cached = lru_cache(maxsize=maxsize)(compute)
+        _process_caches.append(cached)
         locks: dict[tuple, threading.Lock] = {}
         _entry_locks.append(locks)
 

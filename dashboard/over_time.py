@@ -117,14 +117,17 @@ def _fresh_lock_after_fork() -> None:
 os.register_at_fork(after_in_child=_fresh_lock_after_fork)
 
 
-def drawn(key: tuple, draw: Callable[[], T], eng: Engine | None = None) -> T:
-    """``draw()``, kept per data version, the exemptions hidden from the user and ``key`` (what
-    is drawn and from what: the page's piece, strand, area): the pieces of a page a period change
-    does not alter are drawn once. ``draw`` must read only through this module and the cache
-    (so the user's exemptions decide what it sees). Treat the result as read-only."""
+def drawn(dataset: str | None, key: tuple, draw: Callable[[], T], eng: Engine | None = None) -> T:
+    """``draw()``, kept per version of ``dataset``'s figures (``cache.figures_version``: the
+    one dataset ``draw`` reads; None: it reads more, kept per data version), the exemptions
+    hidden from the user and ``key`` (what is drawn and from what: the page's piece, strand,
+    area): the pieces of a page a period change does not alter are drawn once. ``draw`` must read only
+    through this module and the cache (so the user's exemptions decide what it sees). Treat the
+    result as read-only."""
     eng = eng or cache.engine()
     hidden = (frozenset(exempt.hidden("dataset")), frozenset(exempt.hidden("indicator")))
-    full = (_url(eng), cache.data_version(eng), hidden, *key)
+    version = cache.data_version(eng) if dataset is None else cache.figures_version(dataset, eng)
+    full = (_url(eng), version, hidden, *key)
     with _drawn_lock:
         if full in _drawn:
             _drawn.move_to_end(full)

@@ -1,8 +1,9 @@
 """What the ward pages draw the same way for many months, kept: the ward page's table for a
 month (a borough's wards' indicator table judged against the targets in force,
-``cache.judged``), kept like ``cache.borough_figures`` per month, data and reference version and
-what is withheld from the user, as every ward of the borough (and each period change back to a
-month) asks for the same one; and where the wards' names go on a ward map, per data version."""
+``cache.judged``), kept like ``cache.borough_figures`` per month, version of ward crime's
+figures and reference version and what is withheld from the user, as every ward of the borough
+(and each period change back to a month) asks for the same one; and where the wards' names go on
+a ward map, per data version."""
 
 from __future__ import annotations
 
@@ -21,13 +22,13 @@ def ward_figures(borough_code: str, month: Month, eng: Engine | None = None) -> 
     """``cache.judged(cache.ward_table(borough_code, month), month)``, kept (read-only)."""
     eng = eng or cache.engine()
     withheld = tuple(sorted(exempt.hidden("dataset"))), tuple(sorted(exempt.hidden("indicator")))
-    version, reference = cache.data_version(eng), cache.reference_version(eng)
+    version, reference = cache.figures_version("ward_crime", eng), cache.reference_version(eng)
     return _ward_figures(engine_url(eng), version, reference, withheld, borough_code, month)
 
 
 @memoized(maxsize=128)
 def _ward_figures(
-    url: str, version: int, reference: str, withheld: tuple, borough_code: str, month: Month
+    url: str, version: str, reference: str, withheld: tuple, borough_code: str, month: Month
 ) -> pd.DataFrame:
     eng = db.get_engine(url)
     return cache.judged(cache.ward_table(borough_code, month, eng), month, eng)

@@ -21,7 +21,7 @@ import pytest
 import app  # noqa: F401  (the app first: the pages register with it)
 import sites
 from core.months import as_month
-from dashboard import cache, over_time
+from dashboard import cache, council_figures, over_time
 from dashboard.auth import exempt
 from dashboard.pages import crime, hate_crime, overview, provenance, wards, youth_violence
 from dashboard.reports.indicators import crime_indicators
@@ -175,7 +175,9 @@ def _tables() -> dict[str, pd.DataFrame]:
         "dashboard_monthly": cache.dashboard_monthly(),
         "dashboard_table": cache.dashboard_table(FEB),
     }
-    frames.update({name: cache.council_table(name) for name in cache.COUNCIL_TABLES})
+    frames.update(
+        {name: council_figures.council_table(name) for name in council_figures.COUNCIL_TABLES}
+    )
     return frames
 
 

@@ -22,7 +22,7 @@ from core import db
 from core.months import as_month
 from core.reference import MOPAC7_TOTAL, MOPAC7_TYPES
 from core.values import is_missing
-from dashboard import cache, targets
+from dashboard import cache, council_figures, targets
 from dashboard.auth import exempt
 from dashboard.prose.crime import TOTAL_WITHHELD
 from dashboard.reports.indicators import crime_indicators
@@ -498,9 +498,9 @@ def test_reoffending_withheld_and_not_loaded_each_say_which(loaded, monkeypatch)
     from dashboard.reports.pack import priorities as pack_priorities
 
     engine = db.get_engine()
-    real = cache.council_table
+    real = council_figures.council_table
     monkeypatch.setattr(  # no MoJ rates loaded
-        cache,
+        council_figures,
         "council_table",
         lambda t, *a: real(t, *a).iloc[0:0] if t == "reoffending_rates" else real(t, *a),
     )

@@ -33,9 +33,7 @@ def shared(site, redis_url, monkeypatch):  # noqa: F811
 def another_worker() -> None:
     """Forget what this process keeps in memory (its tables: the answers are kept in Redis
     only): only the shared cache remembers."""
-    for value in vars(cache).values():
-        if callable(getattr(value, "cache_clear", None)):
-            value.cache_clear()
+    memo.forget()
 
 
 def kept_in_redis(client, kind: str) -> int:

@@ -8,7 +8,7 @@ import pandas as pd
 
 import app  # noqa: F401  (the app first: the pages register with it)
 import webclient
-from dashboard import cache
+from dashboard import council_figures
 from dashboard import partnership_admin as admin
 from dashboard.auth import exempt
 from dashboard.pages import provenance
@@ -26,7 +26,7 @@ SAMPLES = SEED.parent / "samples"
 
 def test_every_dataset_the_dashboard_shows_has_a_source():
     named = {exempt_name(key) for key in SOURCES}
-    council = {dataset for _, dataset, _ in cache.COUNCIL_TABLES.values()}
+    council = {dataset for _, dataset, _ in council_figures.COUNCIL_TABLES.values()}
     assert council <= named
     assert {p.dataset for p in PRODUCERS} <= named
     assert {"police_uk", "partnership_indicators"} <= named

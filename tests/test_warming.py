@@ -73,10 +73,7 @@ def first_and_again() -> tuple[int, int]:
 
 def forget_tables() -> None:
     """Empty this process's tables, as a web worker that has computed nothing yet."""
-    for module in (cache, over_time):
-        for value in vars(module).values():
-            if callable(value) and hasattr(value, "cache_clear"):
-                value.cache_clear()
+    memo.forget()
 
 
 def wait_until_warmed() -> None:

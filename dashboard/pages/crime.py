@@ -118,7 +118,7 @@ def drawn_key(slug: str | None, values) -> str | None:
     if not values[TREND].data:
         return None
     names = "|".join(str(trace.name) for trace in values[TREND].data)
-    return f"{cache.data_version(cache.engine())}|{slug}|{names}"
+    return f"{cache.figures_version('borough_crime', cache.engine())}|{slug}|{names}"
 
 
 @callback(
@@ -153,9 +153,9 @@ TABLES = {"trend": parts.trend_month_by_month, "rank": parts.rank_month_by_month
 
 def month_by_month(table: str, frame: pd.DataFrame, home: dict, indicator: str) -> str:
     """The trend's or the London rank's table (``table``: of ``frame``, the home borough's for
-    ``indicator``), the same for every period: drawn once per data version."""
+    ``indicator``), the same for every period: drawn once per version of the figures."""
     return over_time.drawn(
-        (f"crime-{table}", home["code"], indicator), lambda: TABLES[table](frame)
+        "borough_crime", (f"crime-{table}", home["code"], indicator), lambda: TABLES[table](frame)
     )
 
 

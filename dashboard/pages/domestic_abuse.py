@@ -77,7 +77,7 @@ def trend_parts(indicator: str, home: dict, month):
     return (
         trend_figure(frame, month, noun="offences"),
         count_trend_caption("offences", month, r12_at(frame, month)),
-        over_time.drawn(key, lambda: month_by_month(frame, indicator, home)),
+        over_time.drawn(None, key, lambda: month_by_month(frame, indicator, home)),
     )
 
 
@@ -100,7 +100,7 @@ def outcomes_parts(indicator: str, home: dict, month):
             outcomes_table(home_rates, london, home["name"], "da-outcomes-table"),
         )
 
-    figure, table = over_time.drawn(("da-outcomes", indicator, home["code"]), draw)
+    figure, table = over_time.drawn(None, ("da-outcomes", indicator, home["code"]), draw)
     label = words.LABELS[indicator].replace(" offences", "")
     return figure, outcomes_caption(label, home["name"], month, *counts), table
 
@@ -123,7 +123,7 @@ def rank_parts(indicator: str, home: dict, month):
     return (
         rank_figure(ranks, month, home["name"]),
         rank_caption(home["name"], ranks, month),
-        over_time.drawn(key, lambda: rank_table(ranks, "da-rank-table", da.PER)),
+        over_time.drawn(None, key, lambda: rank_table(ranks, "da-rank-table", da.PER)),
     )
 
 

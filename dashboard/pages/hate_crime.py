@@ -12,7 +12,7 @@ from dash import Input, Output, callback, html
 from core import config
 from core.months import as_month_or_none
 from core.values import is_missing
-from dashboard import cache, over_time
+from dashboard import cache, council_figures, over_time
 from dashboard.auth import exempt, guard
 from dashboard.charts import hate_crime as charts
 from dashboard.charts.priorities import stacked_bars_figure
@@ -31,6 +31,7 @@ from domain.periods import chosen_month, dataset_month
 
 dash.register_page(__name__, path="/hate-crime", name="Hate crime", order=13, title="Hate crime")
 
+MPS = cache.DASHBOARD_OFFENCES  # what the MPS dashboard's drawings are kept by
 MPS_CHARTS = ["hate-trend", "hate-strands", "hate-outcomes", "hate-wards", "hate-london"]
 CHARTS = [*MPS_CHARTS, "hate-centres", "hate-centre-strands"]
 SOURCE = (
@@ -77,7 +78,7 @@ def trend_parts(strand: str, home: dict, month):
     return (
         charts.break_trend_figure(frame, month, "offences"),
         words.trend_caption(strand, home["name"], month, r12_at(frame, month)),
-        over_time.drawn(key, lambda: trend_month_by_month(frame, strand, home)),
+        over_time.drawn(MPS, key, lambda: trend_month_by_month(frame, strand, home)),
     )
 
 
@@ -101,7 +102,7 @@ def strands_drawn(home: dict) -> tuple:
 
 def strands_parts(home: dict, month):
     key = ("hate-strands", home["code"], home["name"])
-    figure, wide, table = over_time.drawn(key, lambda: strands_drawn(home))
+    figure, wide, table = over_time.drawn(MPS, key, lambda: strands_drawn(home))
     at = wide.loc[month].to_dict() if month in wide.index else None
     return figure, words.strands_caption(home["name"], month, at), table
 
@@ -119,7 +120,7 @@ def outcomes_parts(home_rates: pd.DataFrame, strand, home, month):
     row = home_rates[home_rates["month"] == month]
     counts = row[["outcomes", "r12"]].iloc[0] if len(row) else (None, None)
     key = ("hate-outcomes", strand, home["code"], home["name"])
-    figure, table = over_time.drawn(key, lambda: outcomes_drawn(home_rates, strand, home))
+    figure, table = over_time.drawn(MPS, key, lambda: outcomes_drawn(home_rates, strand, home))
     return figure, words.outcomes_caption(strand, home["name"], month, *counts), table
 
 
@@ -127,7 +128,7 @@ def centres_parts(picked, month, loader: bool = True) -> tuple:
     """(sentence, notice, the two reporting-centre charts' outputs) for the 12 months to
     ``month`` (the MPS figures' month; without them, the ``picked`` month); ``loader``: whether
     the reader can load figures (the notice says how, or whom to ask)."""
-    reports = cache.council_table("hate_reporting_centres")
+    reports = council_figures.council_table("hate_reporting_centres")
     if reports.empty:
         return ui.centres_blank(exempt.none_shown("hate_reporting_centres", hate.STRANDS), loader)
     month = month if month is not None else dataset_month(picked, reports["month"])

@@ -10,7 +10,7 @@ from dash import Input, Output, callback, html
 
 from core import config
 from core.months import as_month_or_none
-from dashboard import cache, illustrative
+from dashboard import council_figures, illustrative
 from dashboard.auth import exempt, guard
 from dashboard.charts.priorities import bars_figure, coverage_lines_figure
 from dashboard.pages import priority_block
@@ -132,7 +132,7 @@ def update(period: str | None, target: float = WRAP_TARGET_PERCENT):
     """Summary sentence, the four charts, the source line and whether the charts are hidden
     (nothing loaded: no empty frames), as at the latest date loaded on or before the end of the
     chosen month."""
-    training = cache.council_table("wrap_training")
+    training = council_figures.council_table("wrap_training")
     if training.empty:
         loader, withheld = can_load(guard.current_user()), exempt.none_shown("wrap_training")
         empty = priority_empty_state(*words.LOAD_HELP["wrap"], can_load=loader, withheld=withheld)
@@ -149,7 +149,7 @@ def update(period: str | None, target: float = WRAP_TARGET_PERCENT):
     sessions = pd.DataFrame(
         {"name": departments["department"], "value": departments["sessions"].astype(float)}
     )
-    audiences = latest_return(cache.council_table("wrap_audiences"), end)
+    audiences = latest_return(council_figures.council_table("wrap_audiences"), end)
     people = pd.DataFrame(
         {
             "name": audiences.get("audience", []),

@@ -9,7 +9,7 @@ from dash import Input, Output, callback, html
 
 from core import config
 from core.months import as_month_or_none
-from dashboard import cache, illustrative
+from dashboard import council_figures, illustrative
 from dashboard.auth import exempt, guard
 from dashboard.charts.priorities import cohort_lines_figure, iom_cohort_figure, iom_rates_figure
 from dashboard.pages import priority_block
@@ -86,7 +86,7 @@ def layout(**_query) -> html.Div:
 def iom_parts(month, loader: bool = True) -> tuple:
     """(sentence, notice, the two IOM charts' outputs) for quarters starting by ``month``;
     ``loader``: whether the reader can load figures (the notice says how, or whom to ask)."""
-    quarters = cache.council_table("iom_quarters")
+    quarters = council_figures.council_table("iom_quarters")
     if quarters.empty:  # exempt for the reader: never "not loaded"
         withheld = exempt.none_shown("iom")
         blank = blocks.blank_charts(none_loaded("IOM figures", withheld), 2)
@@ -112,7 +112,7 @@ def iom_parts(month, loader: bool = True) -> tuple:
 
 def moj_parts(month, borough: str, loader: bool = True) -> tuple:
     """(sentence, notice, the adult and juvenile charts' outputs) for cohorts ending by ``month``."""
-    rates = cache.council_table("reoffending_rates")
+    rates = council_figures.council_table("reoffending_rates")
     if rates.empty:  # exempt for the reader: never "not loaded"
         withheld = exempt.none_shown("proven_reoffending")
         blank = blocks.blank_charts(none_loaded("proven reoffending rates", withheld), 2)
@@ -162,8 +162,8 @@ def update(period: str | None):
     iom_words = illustrative.sentence(iom_words, "iom_quarters")
     moj_words = illustrative.sentence(moj_words, "reoffending_rates")
     text = " ".join(w for w in (words.as_at_words(month), iom_words, moj_words) if w)
-    quarters = cache.council_table("iom_quarters")
+    quarters = council_figures.council_table("iom_quarters")
     quarter = quarters["quarter"].iloc[-1] if len(quarters) else None
-    cohort = latest_cohort(cache.council_table("reoffending_rates"))
+    cohort = latest_cohort(council_figures.council_table("reoffending_rates"))
     source = words.reoffending_source(quarter, cohort, SOURCE)
     return (text, iom_notice, moj_notice, *iom_charts, *moj_charts, source, *hidden)

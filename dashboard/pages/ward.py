@@ -110,7 +110,8 @@ def trend_parts(indicator: str, ward: dict, month, record: dict):
     return (
         trend_figure(frame, month, base, target),
         trend_caption(indicator, month, record, target),
-        over_time.drawn(  # the same for every period: drawn once per data version
+        over_time.drawn(  # the same for every period: drawn once per version of the figures
+            "ward_crime",
             ("ward-trend-table", ward["code"], indicator),
             lambda: trend_table(frame, "ward-trend-table", start=TREND_START),
         ),

@@ -3,13 +3,15 @@ template or MOPAC's summary) and knife injury victims 1-24, not DA (MPS), per 10
 
 from __future__ import annotations
 
+from functools import partial
+
 import dash
 import pandas as pd
 from dash import Input, Output, callback, html
 
 from core import config
 from core.months import as_month_or_none
-from dashboard import cache, illustrative, over_time
+from dashboard import cache, council_figures, illustrative, over_time
 from dashboard.auth import exempt, guard
 from dashboard.charts.crime import rank_figure, ranked_bar_figure, trend_figure
 from dashboard.charts.priorities import published_rates_figure
@@ -68,10 +70,9 @@ def layout(**_query) -> html.Div:
     )
 
 
-def trend_parts(frame: pd.DataFrame, month, base: str, home: dict):
-    table = over_time.drawn(  # the same for every period: drawn once per data version
-        (base, home["code"]), lambda: trend_table(frame, f"{base}-table", "Victims in the month")
-    )
+def trend_parts(frame: pd.DataFrame, month, base: str, home: dict, dataset: str):
+    draw = partial(trend_table, frame, f"{base}-table", "Victims in the month")
+    table = over_time.drawn(dataset, (base, home["code"]), draw)  # the same every period
     return (
         trend_figure(frame, month, noun="victims"),
         words.count_trend_caption("victims", month, r12_at(frame, month)),
@@ -94,23 +95,22 @@ def london_parts(table: pd.DataFrame, indicator: str, home: dict, base: str):
 
 def syv_parts(wanted, home: dict, loader: bool = True):
     """(sentence, headline row, notice, the two SYV charts' outputs) for the period."""
-    counts = cache.council_table("syv_monthly")
+    counts = council_figures.council_table("syv_monthly")
     if not counts.empty and home["code"] in set(counts["area_code"]):
         months = pd.to_datetime(counts["month"]).unique()
         month = chosen_month(wanted, months)
-        table = cache.syv_table(month)
+        table = council_figures.syv_table(month)
         row = record(table, home["code"], priorities.SYV, month)
         overall = london_rate(london_rows(table, cache.reference()[0], priorities.SYV), 10_000)
+        series = trend_frame(priorities.syv_series(counts, home["code"]))
         charts = [
-            *trend_parts(
-                trend_frame(priorities.syv_series(counts, home["code"])), month, "syv-trend", home
-            ),
+            *trend_parts(series, month, "syv-trend", home, "serious_youth_violence"),
             *london_parts(table, priorities.SYV, home, "syv-london"),
         ]
         note = period_words("Serious youth violence", months, wanted, month)
         sentence = with_note(note, words.syv_sentence(home["name"], month, row, overall))
         return sentence, (row, overall), None, charts
-    summary = cache.council_table("syv_summary")
+    summary = council_figures.council_table("syv_summary")
     summary = summary[summary["area_code"] == home["code"]] if not summary.empty else summary
     if summary.empty:
         withheld = "serious_youth_violence" in exempt.hidden("dataset")
@@ -143,15 +143,13 @@ def knife_parts(wanted, home: dict, loader: bool = True):
     ranks = cache.dashboard_rank_history(priorities.KNIFE_VICTIMS)
     ranks = ranks[ranks["area_code"] == home["code"]]
     series = over_time.dashboard_trend(priorities.KNIFE_VICTIMS, [home["code"]])
+    rank = partial(rank_table, ranks, "syv-knife-rank-table", 10_000)  # the same every period
     charts = [
-        *trend_parts(series, month, "syv-knife-trend", home),
+        *trend_parts(series, month, "syv-knife-trend", home, cache.DASHBOARD_OFFENCES),
         *london_parts(table, priorities.KNIFE_VICTIMS, home, "syv-knife-london"),
         rank_figure(ranks, month, home["name"]),
         rank_caption(home["name"], ranks, month),
-        over_time.drawn(
-            ("syv-knife-rank", home["code"]),
-            lambda: rank_table(ranks, "syv-knife-rank-table", 10_000),
-        ),
+        over_time.drawn(cache.DASHBOARD_OFFENCES, ("syv-knife-rank", home["code"]), rank),
     ]
     _, knife, overall = rows[0]
     note = period_words("Knife crime", months, wanted, month)

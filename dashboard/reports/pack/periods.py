@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core.months import Month, as_month, months_before
-from dashboard import cache, illustrative, police_figures
+from dashboard import cache, council_figures, illustrative, police_figures
 from dashboard.text import month_label
 from domain.periods import months_not_loaded, reporting_month
 from domain.priorities import cohort_end
@@ -69,14 +69,14 @@ def _month_list(frame: pd.DataFrame, column: str) -> list[Month]:
 
 
 def _syv_months() -> list[Month]:
-    counts, home = cache.council_table("syv_monthly"), cache.home_area()
+    counts, home = council_figures.council_table("syv_monthly"), cache.home_area()
     if counts.empty or home is None:
         return []
     return _month_list(counts[counts["area_code"] == home["code"]], "month")
 
 
 def _iom_months() -> list[Month]:
-    quarters = cache.council_table("iom_quarters")
+    quarters = council_figures.council_table("iom_quarters")
     return [months_before(m, -2) for m in _month_list(quarters, "quarter_start")]
 
 
@@ -89,7 +89,7 @@ def _asb_months() -> list[Month]:
 
 
 def _cohort_months() -> list[Month]:
-    rates = cache.council_table("reoffending_rates")
+    rates = council_figures.council_table("reoffending_rates")
     ends = {cohort_end(c) for c in rates["cohort"]} if not rates.empty else set()
     return sorted(m for m in ends if m is not None)
 
@@ -156,7 +156,7 @@ DATASETS = [
         "prevent",
         "Prevent training (WRAP)",
         "the WRAP training return",
-        lambda: _month_list(cache.council_table("wrap_training"), "as_at"),
+        lambda: _month_list(council_figures.council_table("wrap_training"), "as_at"),
         "the return as at {month}",
         False,
         ("wrap_training",),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.months import Month
-from dashboard import cache, over_time
+from dashboard import cache, council_figures, over_time
 from dashboard.auth import exempt
 from dashboard.charts.crime import ranked_bar_figure
 from dashboard.charts.hate_crime import break_trend_figure
@@ -72,7 +72,7 @@ def syv_section(end: Month) -> Section:
         return section
     month = section.period("syv", end)
     if month is not None:
-        table = cache.judged(cache.syv_table(month), month)
+        table = cache.judged(council_figures.syv_table(month), month)
         row = record(table, home["code"], SYV, month)
         overall = london_rate(london_rows(table, cache.reference()[0], SYV), 10_000)
         section.add(words.syv_sentence(home["name"], month, row, overall))
@@ -120,8 +120,8 @@ def knife_into(section: Section, end: Month, home: dict) -> None:
 
 def reoffending_section(end: Month) -> Section:
     section = Section("reoffending", "Reoffending and Integrated Offender Management (IOM)")
-    quarters = cache.council_table("iom_quarters")
-    rates = cache.council_table("reoffending_rates")
+    quarters = council_figures.council_table("iom_quarters")
+    rates = council_figures.council_table("reoffending_rates")
     if quarters.empty and rates.empty:
         section.missing = nothing_shown({"iom": "IOM", "proven_reoffending": "proven reoffending"})
         return section
@@ -177,7 +177,7 @@ def cohort_frame(latest: pd.DataFrame) -> pd.DataFrame:
 
 def prevent_section(end: Month, target: float = WRAP_TARGET_PERCENT) -> Section:
     section = Section("prevent", "Prevent training (WRAP)")
-    training = cache.council_table("wrap_training")
+    training = council_figures.council_table("wrap_training")
     if training.empty:
         section.missing = nothing_shown({"wrap_training": "Prevent WRAP training"})
         return section
