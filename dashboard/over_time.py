@@ -1,8 +1,8 @@
 """The MPS dashboard figures over time that a period change does not alter, computed once per
 version of the MPS dashboard's figures (``cache.mps_version``: a crime file's load keeps them):
 an area's monthly counts of one indicator, their R12 month by month, and the hate crime
-positive outcome rates. The pages slice the month they show from these; what they draw from
-them is kept per data version (``drawn``).
+positive outcome rates. The pages slice the month they show from these; what a page draws the
+same for every period is kept per version of the dataset it is drawn from (``drawn``).
 
 Each is cached from every figure loaded, before any exemption: the public functions then give
 the user the figure an exempt dataset or indicator leaves (the domain function over no rows),
