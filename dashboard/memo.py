@@ -7,12 +7,15 @@ a key. Modules that keep figures (``cache``, ``over_time`` and the priority figu
 never their own caches.
 
 What is kept lives in Flask-Caching's backends (``shared``): with ``REDIS_URL`` set, a
-``RedisCache`` every worker on every server shares (computed tables too: each process keeps
-its own copy in memory in front of it, as unpickling a table on every call would cost more than
-the call); without it, the pages' answers are kept in the process (``SimpleCache``) or, under
-the production command (``share_folder``), in a ``FileSystemCache`` its workers share, and the
-tables in each process's memory only, as before there was a shared cache. ``Shared`` is that
-backend for a Flask-Caching ``Cache`` (the pages' answers: ``dashboard.answers``).
+``RedisCache`` every worker on every server shares; without it, under the production command
+(``share_folder``), a ``FileSystemCache`` its workers share; else the process's
+``SimpleCache``. The pages' answers and the computed tables are kept there (each process keeps
+its own copy of a table in memory in front of it, as unpickling a table on every call would
+cost more than the call). A table missing from a shared cache is computed by one process at a
+time (``one_at_a_time``: a Redis lock, or a file lock in the folder): the others wait for it
+and read it, instead of every worker computing the same table at once after an upload.
+``Shared`` is that backend for a Flask-Caching ``Cache`` (the pages' answers:
+``dashboard.answers``).
 """
 
 from __future__ import annotations
@@ -23,11 +26,13 @@ import hashlib
 import logging
 import os
 import pickle
+import shutil
 import threading
 import time
 from functools import lru_cache, wraps
 from pathlib import Path
 
+import filelock
 import flask
 from flask_caching.backends import BaseCache, FileSystemCache, RedisCache, SimpleCache
 from sqlalchemy import Engine
@@ -38,18 +43,24 @@ PREFIX = "dashboard:"
 TIMEOUT_SECONDS = 24 * 3600  # answers of an old data version are never asked for again
 LOCAL_ANSWERS = 2000  # answers one process keeps in memory (SimpleCache's threshold)
 SHARED_FILES = 4000  # answers the production command's workers keep in their shared folder
+LOCKS = "locks"  # the shared folder's file locks (``one_at_a_time``)
+WAIT_SECONDS = 30  # for another process computing a table, before computing it here too
 _shared_folder: Path | None = None
+_redis_clients: dict[str, object] = {}
 _backends: dict[tuple, object] = {}
 _backends_lock = threading.Lock()
 log = logging.getLogger(__name__)
 
 
-def share_folder(folder: Path) -> None:
-    """Without Redis, keep the pages' answers in ``folder`` (emptied now) for every worker of
-    this server (the production command's master calls it before forking them)."""
+def share_folder(folder: Path, empty: bool = True) -> None:
+    """Without Redis, keep the pages' answers and tables in ``folder`` (emptied now, unless
+    not ``empty``) for every worker of this server (the production command's master calls it
+    before forking them)."""
     global _shared_folder
     _shared_folder = folder
-    shared().clear()
+    if empty:
+        shared().clear()
+        shutil.rmtree(folder / LOCKS, ignore_errors=True)
 
 
 def redis_url() -> str:
@@ -72,6 +83,7 @@ def _backend(url: str, folder: Path | None):
         import redis
 
         client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
+        _redis_clients[url] = client
         return RedisCache(host=client, key_prefix=PREFIX, default_timeout=TIMEOUT_SECONDS)
     if folder is not None:
         return FileSystemCache(str(folder), threshold=SHARED_FILES, default_timeout=0)
@@ -186,6 +198,42 @@ def forget() -> None:
         cached.cache_clear()
 
 
+@contextlib.contextmanager
+def one_at_a_time(key: str):
+    """Hold ``key`` among the processes that share the cache: a Redis lock (redis-py), or a
+    file lock in the shared folder (filelock); the others wait up to WAIT_SECONDS, then go on
+    without it (a lock that cannot be had never stops a page). Locks taken while one is held
+    are for what it is computed from, never the other way round, so none waits in a circle."""
+    lock = _lock(key)
+    held = lock is not None and bool(_safely(lambda _backend: _acquire(lock)))
+    try:
+        yield
+    finally:
+        if held:
+            with contextlib.suppress(Exception):  # expired meanwhile: another took it over
+                lock.release()
+
+
+def _acquire(lock) -> bool:
+    try:
+        return bool(lock.acquire())  # Redis's: False after its blocking_timeout
+    except filelock.Timeout:  # waited long enough: computed here too
+        return False
+
+
+def _lock(key: str):
+    url = redis_url()
+    if url:
+        shared()  # makes the client, without connecting
+        lock = _redis_clients[url].lock
+        return lock(f"{PREFIX}lock:{key}", timeout=2 * WAIT_SECONDS, blocking_timeout=WAIT_SECONDS)
+    if _shared_folder is None:
+        return None
+    with contextlib.suppress(OSError):
+        (_shared_folder / LOCKS).mkdir(parents=True, exist_ok=True)
+    return filelock.FileLock(_shared_folder / LOCKS / f"{key}.lock", timeout=WAIT_SECONDS)
+
+
 def memoized(maxsize: int):
     """lru_cache that computes each miss once: a page request arriving while the start-up
     warm-up fills the same entry waits for it instead of repeating the work. The lock is the
@@ -197,13 +245,16 @@ def memoized(maxsize: int):
         name = f"{fn.__module__}.{fn.__qualname__}"
 
         def compute(*args):
-            if not redis_url():
+            if not is_shared():
                 return fn(*args)
             key = "table:" + digest(name, args)
             found = get(key)
             if found is None:
-                found = fn(*args)
-                put(key, found)
+                with one_at_a_time(key):
+                    found = get(key)  # put by the process this one waited for
+                    if found is None:
+                        found = fn(*args)
+                        put(key, found)
             return found
 
         cached = lru_cache(maxsize=maxsize)(compute)

@@ -2,26 +2,25 @@
 a page after the server starts, or after an upload, does not wait for the first-time work.
 
 ``warm_pages`` computes the latest month's tables and the three busiest pages' charts, then the
-recent months (WARM_MONTHS). Where it must run depends on where computed tables live
-(``dashboard.memo``):
+recent months (WARM_MONTHS). A load changes only its own dataset's tables
+(``cache.figures_version``): after a borough crime upload a warm-up is about 0.5 s of work on
+the seed data and samples (the first, about 1.8 s). Where it runs depends on where computed
+tables live (``dashboard.memo``):
 
-* Without Redis, each web process keeps its tables in its own memory. A background job is a
-  process of its own (or a Celery worker) whose memory goes when it ends, so warming there
-  would help no one: each web process warms itself instead, in a thread (``watch``) that reads
-  the data version every WATCH_SECONDS (one small query) and warms when it changes, whichever
-  worker or server loaded the file: the latest month at once, then the recent months
-  PACE_SECONDS later, so the pages opened meanwhile share the CPUs with less of it. The
-  production command's master warms once before it forks the workers
-  (``dashboard.gunicorn_hooks``), so they share that first warm-up (about 1.8 s of work on the
-  seed data and samples). A load changes only its own dataset's tables
-  (``cache.figures_version``): after a borough crime upload a warm-up is about 0.5 s.
-* With ``REDIS_URL``, ``memo.memoized`` puts every table it computes in Redis for every worker
-  of every server, so the load's own background job warms the new version as its last step
-  (``after_load``, on the Celery worker that loaded): every web process of every server then
-  reads the tables from Redis on first use instead of computing them. One process of all
-  warms each version (``_first_to_warm``: each of them computing the same tables at once would
-  only slow the pages opened meanwhile): the load's job, or for a file loaded without the page
-  (``python -m etl load``) the first web process to notice it, HANDOVER_SECONDS later.
+* ``python app.py`` (one process, tables in its memory): its thread (``watch``) reads the data
+  version every WATCH_SECONDS (one small query) and warms when it changes: the latest month at
+  once, then the recent months PACE_SECONDS later, so the pages opened meanwhile share the
+  CPUs with less of it. A background job is a process of its own whose memory goes when it
+  ends, so warming there would help no one.
+* The production command: its master warms once before it forks the workers
+  (``dashboard.gunicorn_hooks``), so they share that first warm-up. The workers share tables
+  (the server's folder, or Redis), each computed by one process at a time while the others
+  wait for it (``memo.one_at_a_time``), so one process of all warms each new version
+  (``_first_to_warm``: each of them computing the same tables at once would only slow the
+  pages opened meanwhile) and the others read the tables on first use. Without Redis that is
+  the first worker to notice it; with ``REDIS_URL`` the load's own background job as its last
+  step (``after_load``, on the Celery worker that loaded), or for a file loaded without the
+  page (``python -m etl load``) the first web process to notice it, HANDOVER_SECONDS later.
 """
 
 from __future__ import annotations
@@ -96,18 +95,17 @@ def after_load() -> bool:
 def _after_upload() -> bool:
     if memo.redis_url():
         time.sleep(HANDOVER_SECONDS)  # the load's own job claims it first (a worker of its own)
-        if not _first_to_warm():
-            return False  # another process warms Redis: computing here too would only compete
-        warm_pages()
-        return True
-    warm_pages(pace=PACE_SECONDS)
+    if memo.is_shared() and not _first_to_warm():
+        return False  # another process warms what is shared: computing too would only compete
+    warm_pages(pace=0.0 if memo.redis_url() else PACE_SECONDS)
     return True
 
 
 def _first_to_warm() -> bool:
-    """With Redis, one process of all servers warms each data version: the load's own job
-    (which claims it as the load ends), else the first web process to notice it (a file loaded
-    with ``python -m etl load``)."""
+    """Where tables are shared, one process of all that share them warms each data version:
+    with Redis the load's own job (which claims it as the load ends), else the first web process
+    to notice it (a file loaded with ``python -m etl load``, or the production command's folder:
+    its jobs do not warm it)."""
     eng = cache.engine()
     return memo.claim(
         f"warm:{memo.digest(memo.engine_url(eng))}:{cache.data_version(eng)}", CLAIM_SECONDS
