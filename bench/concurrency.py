@@ -559,6 +559,17 @@ def main() -> None:
                 results, log = drive(bases, args.seconds, args.viewers, args.seed, args.pause)
                 label = f"{args.servers} x {args.workers} workers{', Redis' if args.redis else ''}"
                 report(f"{name} ({label})", results, log)
+                for n in range(args.servers):
+                    print_tracebacks(folder / f"s{n}" / "server.log")
+
+
+def print_tracebacks(log: Path, lines: int = 30) -> None:
+    """The end of each traceback a server logged (what a 500 came from), before its temporary
+    folder goes."""
+    text = log.read_text(errors="replace") if log.exists() else ""
+    for block in text.split("Traceback (most recent call last):")[1:]:
+        print(f"  {log.parent.name}: Traceback (most recent call last):")
+        print("\n".join(f"    {line}" for line in block.strip().splitlines()[-lines:]))
 
 
 if __name__ == "__main__":
