@@ -8,15 +8,16 @@ as ``--config python:dashboard.gunicorn_hooks``, with ``--preload``).
   every worker starts with them in memory shared with the master instead of each computing its
   own while the first viewers wait. The database connections it used are closed first: a
   connection must not be shared by forked processes. The workers also share the data pages'
-  answers (``dashboard.answers.share``).
+  answers and the tables they compute (``dashboard.answers.share``).
 * Then it freezes what it holds (``gc.freeze``): the app, its modules and the warmed figures
   are left out of every later garbage collection, so a worker's full collection scans only what
   it made itself (about 30,000 objects instead of 330,000: a pause of a few milliseconds, not the
   150-190 ms that landed on one viewer's request now and then), and the pages they sit on stay
   shared with the master instead of being copied when a collection touches them.
 * ``post_fork``: each worker then watches for new data versions (``dashboard.warming.watch``:
-  a load in any worker or server), warming its own memory, so the first board member to open
-  a page after an upload does not wait either; and starts its background jobs' server
+  a load in any worker or server); the first to notice one warms it into what the workers
+  share (their folder, or Redis), so the first board member to open a page after an upload
+  does not wait either; and starts its background jobs' server
   (``dashboard.jobs.start_job_server``: jobs start from it, not forked from the worker).
 * With ``REDIS_URL``, the master starts CELERY_WORKERS Celery worker processes for the
   background jobs (``serving.celery_command``) and stops them when it stops (``on_exit``).

@@ -42,7 +42,7 @@ from core import config
 PREFIX = "dashboard:"
 TIMEOUT_SECONDS = 24 * 3600  # answers of an old data version are never asked for again
 LOCAL_ANSWERS = 2000  # answers one process keeps in memory (SimpleCache's threshold)
-SHARED_FILES = 4000  # answers the production command's workers keep in their shared folder
+SHARED_FILES = 4000  # answers and tables the production command's workers keep in their folder
 LOCKS = "locks"  # the shared folder's file locks (``one_at_a_time``)
 WAIT_SECONDS = 30  # for another process computing a table, before computing it here too
 _shared_folder: Path | None = None
