@@ -118,7 +118,7 @@ def ward_table(borough_code: str, month: Month, eng: Engine | None = None) -> pd
     return exempt.visible(table, "ward_crime")
 
 
-# --- caches for the pages (keyed by the versions of what they read) ---------------------------------------------
+# --- caches for the pages (keyed by the versions of what they read) ---------------------------
 
 PERIOD_DATASETS = ("borough_crime", "ward_crime")  # crime pages' months: the first loaded
 PICKER_DATASETS = ("borough_crime", "ward_crime", "mps_dashboard_offences")
@@ -317,13 +317,13 @@ def _as_categories(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 def dashboard_monthly(dataset: str = DASHBOARD_OFFENCES, eng: Engine | None = None):
     """MPS Monthly Crime Dashboard counts (area_code, indicator = the publisher's subgroup,
-    month, count) for every area loaded, boroughs and wards (cached per data version)."""
+    month, count) for every area loaded, boroughs and wards (cached per ``mps_version``)."""
     eng = eng or engine()
     return exempt.visible(subgroup_counts(_url(eng), mps_version(eng), dataset), dataset)
 
 
 @_cache(maxsize=32)
-def _dashboard_table(url: str, version: int, dataset: str, month: Month) -> pd.DataFrame:
+def _dashboard_table(url: str, version: str, dataset: str, month: Month) -> pd.DataFrame:
     data = subgroup_counts(url, version, dataset)
     if data.empty:
         return pd.DataFrame()
@@ -354,7 +354,7 @@ def dashboard_months(dataset: str = DASHBOARD_OFFENCES, eng: Engine | None = Non
 
 
 @_cache(maxsize=16)
-def _dashboard_ranks(url: str, version: int, dataset: str, indicator: str) -> pd.DataFrame:
+def _dashboard_ranks(url: str, version: str, dataset: str, indicator: str) -> pd.DataFrame:
     data = subgroup_counts(url, version, dataset)
     areas, pops = _reference(url, version)
     return london_rank_history(data[data["indicator"] == indicator], areas, pops, per=10_000)

@@ -121,9 +121,9 @@ def drawn(dataset: str | None, key: tuple, draw: Callable[[], T], eng: Engine | 
     """``draw()``, kept per version of ``dataset``'s figures (``cache.figures_version``: the
     one dataset ``draw`` reads; None: it reads more, kept per data version), the exemptions
     hidden from the user and ``key`` (what is drawn and from what: the page's piece, strand,
-    area): the pieces of a page a period change does not alter are drawn once. ``draw`` must read only
-    through this module and the cache (so the user's exemptions decide what it sees). Treat the
-    result as read-only."""
+    area): the pieces of a page a period change does not alter are drawn once. ``draw`` must
+    read only through this module and the cache (so the user's exemptions decide what it sees).
+    Treat the result as read-only."""
     eng = eng or cache.engine()
     hidden = (frozenset(exempt.hidden("dataset")), frozenset(exempt.hidden("indicator")))
     version = cache.data_version(eng) if dataset is None else cache.figures_version(dataset, eng)
